@@ -1,0 +1,124 @@
+//! Writing and checking the audit log.
+
+use lobby_domain::audit::{verify_run, ChainBreak, GENESIS};
+use lobby_domain::policy::Action;
+use lobby_store::audit::{self as store, NewEntry};
+use lobby_store::Tx;
+use serde::Serialize;
+
+use crate::{time, Actor, App, AppError, AppResult};
+
+/// Appends one entry in the caller's transaction: what `actor` did to which
+/// record, with a small JSON detail.
+pub async fn record(
+    tx: &mut Tx,
+    now: i64,
+    actor: &Actor,
+    site_id: Option<i64>,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    detail: serde_json::Value,
+) -> AppResult<()> {
+    store::append(
+        tx,
+        &NewEntry {
+            at: now,
+            actor_id: actor.audit_id(),
+            actor_name: &actor.username,
+            site_id,
+            action,
+            entity,
+            entity_id,
+            detail: &detail.to_string(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub entries: u64,
+}
+
+/// Walks the whole chain in id order. `Err(Ok(break))` names the first bad
+/// entry; `Err(Err(_))` is a failure to read.
+pub async fn verify(app: &App) -> AppResult<Result<Verified, ChainBreak>> {
+    let mut c = app.db.read().await?;
+    let mut prev = GENESIS.to_string();
+    let mut after = 0;
+    let mut n = 0u64;
+    loop {
+        let rows = store::chunk(&mut c, after, 1000).await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        let entries: Vec<_> = rows.into_iter().map(|r| r.into_stored()).collect();
+        n += entries.len() as u64;
+        match verify_run(&prev, &entries) {
+            Ok(h) => prev = h,
+            Err(b) => return Ok(Err(b)),
+        }
+    }
+    Ok(Ok(Verified { entries: n }))
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AuditView {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub site_id: Option<i64>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub detail: serde_json::Value,
+}
+
+/// The newest entries (for the audit page and a record's history).
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    site_id: i64,
+    entity: Option<&str>,
+    entity_id: Option<i64>,
+    action: Option<&str>,
+    before: Option<i64>,
+    limit: i64,
+) -> AppResult<Vec<AuditView>> {
+    actor.authorize(Action::AuditRead, site_id)?;
+    history(app, entity, entity_id, action, before, limit).await
+}
+
+/// A record's history without a policy check: callers show it only on a
+/// page the actor may already read.
+pub async fn history(
+    app: &App,
+    entity: Option<&str>,
+    entity_id: Option<i64>,
+    action: Option<&str>,
+    before: Option<i64>,
+    limit: i64,
+) -> AppResult<Vec<AuditView>> {
+    let mut c = app.db.read().await?;
+    let rows = store::recent(&mut c, entity, entity_id, action, before.unwrap_or(i64::MAX), limit).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AuditView {
+            id: r.id,
+            at: time::rfc3339(r.at),
+            actor: r.actor_name,
+            site_id: r.site_id,
+            action: r.action,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            detail: serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::Null),
+        })
+        .collect())
+}
+
+impl From<ChainBreak> for AppError {
+    fn from(b: ChainBreak) -> Self {
+        AppError::Internal(anyhow::anyhow!("audit chain broken: {b:?}"))
+    }
+}

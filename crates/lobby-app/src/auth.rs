@@ -1,0 +1,254 @@
+//! Signing in and out. Passwords are argon2id hashes; browser sessions and
+//! API tokens are random 256-bit tokens of which only the sha256 is stored,
+//! so a copy of the database does not let anyone in. Five failed sign-ins
+//! for one username within 15 minutes lock that username for the rest of
+//! the window (`rate_limited`).
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use lobby_domain::roles::Role;
+use lobby_store::users::{self, NewUser, RoleRow};
+use lobby_store::Conn;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::{audit, Actor, App, AppError, AppResult};
+
+pub const MAX_FAILURES: i64 = 5;
+pub const FAILURE_WINDOW_MICROS: i64 = 15 * 60 * 1_000_000;
+const WEB_SESSION_MICROS: i64 = 12 * 3600 * 1_000_000;
+const API_TOKEN_MICROS: i64 = 30 * 24 * 3600 * 1_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Web,
+    Api,
+}
+
+impl SessionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Web => "web",
+            SessionKind::Api => "api",
+        }
+    }
+}
+
+pub fn hash_password(password: &str) -> AppResult<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing a password: {e}")))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+/// A new password must be 8–128 characters.
+pub fn check_new_password(field: &str, password: &str) -> AppResult<()> {
+    let n = password.chars().count();
+    if !(8..=128).contains(&n) {
+        return Err(AppError::invalid(field, "a password has 8 to 128 characters"));
+    }
+    Ok(())
+}
+
+pub fn random_token() -> String {
+    let mut b = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A signed-in session: the secret token (shown once) and who it is.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub token: String,
+    pub actor: Actor,
+}
+
+pub async fn login(app: &App, username: &str, password: &str, kind: SessionKind) -> AppResult<SignedIn> {
+    let username = username.trim();
+    if username.is_empty() {
+        return Err(AppError::invalid("username", "username is required"));
+    }
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let failures = users::failures_since(&mut tx, username, now - FAILURE_WINDOW_MICROS).await?;
+    if failures >= MAX_FAILURES {
+        return Err(AppError::RateLimited);
+    }
+    let user = users::by_username(&mut tx, username).await?;
+    let ok = match &user {
+        Some(u) => u.active && verify_password(password, &u.password_hash),
+        None => {
+            // Spend the same time as a real check, so response times do not
+            // tell which usernames exist.
+            verify_password(password, DUMMY_HASH);
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| ok) else {
+        users::record_failure(&mut tx, username, now).await?;
+        tx.commit().await?;
+        return Err(AppError::Unauthenticated);
+    };
+    users::clear_failures(&mut tx, username).await?;
+    let token = random_token();
+    let csrf = random_token();
+    let expires = now
+        + match kind {
+            SessionKind::Web => WEB_SESSION_MICROS,
+            SessionKind::Api => API_TOKEN_MICROS,
+        };
+    let session_id =
+        users::insert_session(&mut tx, &token_hash(&token), user.id, kind.as_str(), &csrf, now, expires).await?;
+    let mut actor = load_actor(&mut tx, user.id).await?.ok_or(AppError::Unauthenticated)?;
+    actor.session_id = Some(session_id);
+    actor.csrf_token = csrf;
+    audit::record(
+        &mut tx,
+        now,
+        &actor,
+        None,
+        "sign_in",
+        "session",
+        Some(session_id),
+        serde_json::json!({"kind": kind.as_str()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(SignedIn { token, actor })
+}
+
+/// A fixed argon2id hash of a random password, checked against when the
+/// username is unknown.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$yNvnHEvJ7fA6nKcE4XW0Fv2n5vXmJ6q0QnJ4xW1m0yk";
+
+/// The actor behind a token (cookie or bearer), if it is live.
+pub async fn resolve(app: &App, token: &str) -> AppResult<Actor> {
+    let mut c = app.db.read().await?;
+    let s = users::live_session(&mut c, &token_hash(token), app.now())
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let mut actor = load_actor(&mut c, s.user_id).await?.ok_or(AppError::Unauthenticated)?;
+    actor.session_id = Some(s.id);
+    actor.csrf_token = s.csrf_token;
+    Ok(actor)
+}
+
+pub async fn load_actor(c: &mut Conn, user_id: i64) -> AppResult<Option<Actor>> {
+    let Some(u) = users::by_id(c, user_id).await? else {
+        return Ok(None);
+    };
+    let roles = users::roles(c, user_id)
+        .await?
+        .into_iter()
+        .filter_map(|r| r.role.parse::<Role>().ok().map(|role| (r.site_id, role)))
+        .collect();
+    Ok(Some(Actor {
+        user_id: u.id,
+        username: u.username,
+        display_name: u.display_name,
+        locale: u.locale,
+        roles,
+        tenant_id: u.tenant_id,
+        vendor_id: u.vendor_id,
+        session_id: None,
+        csrf_token: String::new(),
+    }))
+}
+
+pub async fn logout(app: &App, actor: &Actor) -> AppResult<()> {
+    let Some(sid) = actor.session_id else { return Ok(()) };
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    users::revoke_session(&mut tx, sid, now).await?;
+    audit::record(&mut tx, now, actor, None, "sign_out", "session", Some(sid), serde_json::json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes the actor's own password; every other session of theirs ends.
+pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str) -> AppResult<()> {
+    check_new_password("new_password", new)?;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let user = users::by_id(&mut tx, actor.user_id).await?.ok_or(AppError::NotFound("user"))?;
+    if !verify_password(current, &user.password_hash) {
+        return Err(AppError::invalid("current_password", "the current password is wrong"));
+    }
+    users::set_password(&mut tx, actor.user_id, &hash_password(new)?, now).await?;
+    users::revoke_sessions_of(&mut tx, actor.user_id, actor.session_id, now).await?;
+    audit::record(&mut tx, now, actor, None, "change_password", "user", Some(actor.user_id), serde_json::json!({}))
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// On an empty database, creates `admin` with `password` (or a random one,
+/// returned so the caller can print it once).
+pub async fn ensure_admin(app: &App, password: Option<&str>) -> AppResult<Option<String>> {
+    let mut tx = app.db.begin().await?;
+    if users::count(&mut tx).await? > 0 {
+        return Ok(None);
+    }
+    let (password, generated) = match password.filter(|p| !p.is_empty()) {
+        Some(p) => {
+            check_new_password("LOBBY_ADMIN_PASSWORD", p)?;
+            (p.to_string(), false)
+        }
+        None => (random_token()[..20].to_string(), true),
+    };
+    let now = app.now();
+    let id = users::insert(
+        &mut tx,
+        &NewUser {
+            username: "admin",
+            display_name: "系统管理员",
+            password_hash: &hash_password(&password)?,
+            locale: "zh-CN",
+            tenant_id: None,
+            vendor_id: None,
+            now,
+        },
+    )
+    .await?;
+    users::set_roles(&mut tx, id, &[RoleRow { site_id: None, role: Role::Admin.as_str().into() }]).await?;
+    audit::record(&mut tx, now, &Actor::system(), None, "create", "user", Some(id), serde_json::json!({"username": "admin"}))
+        .await?;
+    tx.commit().await?;
+    Ok(generated.then_some(password))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_verify_and_differ() {
+        let a = hash_password("correct horse").unwrap();
+        let b = hash_password("correct horse").unwrap();
+        assert_ne!(a, b);
+        assert!(a.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &a));
+        assert!(!verify_password("wrong", &a));
+        assert!(!verify_password("x", DUMMY_HASH));
+    }
+
+    #[test]
+    fn tokens_are_hashed() {
+        let t = random_token();
+        assert_eq!(t.len(), 64);
+        assert_ne!(token_hash(&t), t);
+        assert!(check_new_password("p", "short").is_err());
+    }
+}

@@ -1,0 +1,100 @@
+//! The one error type of the use cases. Each variant has a stable
+//! snake_case code (CONTRACT.md) that the API returns and the UI translates.
+//! `Internal` carries the cause for the log; users only see that it failed.
+
+use lobby_domain::FieldError;
+use lobby_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("sign in first")]
+    Unauthenticated,
+    #[error("you may not do this")]
+    Forbidden,
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    #[error("{0}")]
+    InvalidTransition(String),
+    #[error("someone else changed this record first; reload it and try again")]
+    VersionConflict,
+    #[error("{message}")]
+    Duplicate { field: String, message: String },
+    #[error("the upload is too large")]
+    PayloadTooLarge,
+    #[error("too many failed sign-ins; wait a few minutes")]
+    RateLimited,
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::Invalid { .. } => "invalid_input",
+            AppError::InvalidTransition(_) => "invalid_transition",
+            AppError::VersionConflict => "version_conflict",
+            AppError::Duplicate { .. } => "duplicate",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::RateLimited => "rate_limited",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Invalid { field, .. } | AppError::Duplicate { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+
+    pub fn duplicate(field: &str, message: impl Into<String>) -> Self {
+        AppError::Duplicate {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> Self {
+        AppError::Invalid {
+            field: e.field,
+            message: e.message,
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Duplicate(m) => AppError::Duplicate {
+                field: "id".into(),
+                message: m,
+            },
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+/// Maps a store duplicate to a duplicate on a named field with a message a
+/// person understands.
+pub fn dup_as(field: &'static str, message: &'static str) -> impl Fn(StoreError) -> AppError {
+    move |e| match e {
+        StoreError::Duplicate(_) => AppError::duplicate(field, message),
+        other => other.into(),
+    }
+}

@@ -1,0 +1,45 @@
+//! lobby's use cases: one function per thing a person does. Each one
+//! authorises the actor (through the policy), opens one transaction, calls
+//! the domain rules and the store, writes the audit log and the outbox, and
+//! commits. The web UI and the JSON API both call these; no business rule
+//! lives in a handler.
+
+pub mod audit;
+pub mod auth;
+mod actor;
+pub mod demo;
+mod error;
+pub mod notify;
+pub mod page;
+pub mod sites;
+pub mod tenants;
+pub mod time;
+pub mod users;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use lobby_domain::clock::Clock;
+use lobby_store::Db;
+
+pub use actor::Actor;
+pub use error::{AppError, AppResult};
+
+/// Everything a use case needs: the database, the clock and the data dir.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub data_dir: PathBuf,
+}
+
+impl App {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, data_dir: PathBuf) -> Self {
+        Self { db, clock, data_dir }
+    }
+
+    /// Now, in microseconds since the epoch (how the store keeps time).
+    pub fn now(&self) -> i64 {
+        self.clock.now().as_microsecond()
+    }
+}

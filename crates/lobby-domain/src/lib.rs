@@ -1,0 +1,15 @@
+//! lobby's domain: pure types and rules of a customer-service department.
+//!
+//! Nothing here does I/O, reads the clock, or is async. Everything that a
+//! rule needs (the time, a row's current state) is passed in, so that every
+//! rule can be unit-tested to the minute.
+
+pub mod audit;
+pub mod clock;
+pub mod error;
+pub mod policy;
+pub mod roles;
+pub mod sites;
+pub mod tenants;
+
+pub use error::FieldError;

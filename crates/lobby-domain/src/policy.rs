@@ -1,0 +1,112 @@
+//! The authorisation policy: role × action. This table is the only place
+//! that says who may do what; handlers and use cases ask it (through
+//! `lobby_app::Actor::authorize`, which adds the site) and never decide for
+//! themselves.
+
+use serde::Serialize;
+
+use crate::roles::Role;
+
+/// Everything a user may be allowed to do. One variant per capability a
+/// screen or an API route needs; grouped by module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    // sites
+    SitesRead,
+    SitesManage,
+    UnitsRead,
+    UnitsManage,
+    VacantReport,
+    // tenants
+    TenantsRead,
+    TenantsManage,
+    TenantsImport,
+    TenantsExport,
+    /// Read the confidential night emergency contact (记录资料必须保密).
+    TenantContactsRead,
+    /// Reveal one tenant's emergency contact with a reason, audited and
+    /// reported to the supervisor (the desk at night).
+    TenantContactsBreakGlass,
+    TenantVisitsRead,
+    TenantVisitsWrite,
+    // users
+    UsersManage,
+    // audit
+    AuditRead,
+}
+
+impl Action {
+    pub const ALL: [Action; 15] = [
+        Action::SitesRead,
+        Action::SitesManage,
+        Action::UnitsRead,
+        Action::UnitsManage,
+        Action::VacantReport,
+        Action::TenantsRead,
+        Action::TenantsManage,
+        Action::TenantsImport,
+        Action::TenantsExport,
+        Action::TenantContactsRead,
+        Action::TenantContactsBreakGlass,
+        Action::TenantVisitsRead,
+        Action::TenantVisitsWrite,
+        Action::UsersManage,
+        Action::AuditRead,
+    ];
+}
+
+/// May a holder of `role` perform `action` (at a site where they hold it)?
+pub fn allows(role: Role, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match action {
+        SitesRead | UnitsRead => role.is_staff(),
+        SitesManage => matches!(role, Admin),
+        UnitsManage => matches!(role, Admin | ProjectManager | CsSupervisor | Leasing),
+        VacantReport => matches!(role, Admin | ProjectManager | CsSupervisor | Leasing),
+        TenantsRead => role.is_staff(),
+        TenantsManage => matches!(role, Admin | ProjectManager | CsSupervisor | Leasing),
+        TenantsImport => matches!(role, Admin | ProjectManager | CsSupervisor),
+        TenantsExport => matches!(role, Admin | ProjectManager | CsSupervisor | Leasing),
+        TenantContactsRead => matches!(role, Admin | ProjectManager | CsSupervisor | Security),
+        TenantContactsBreakGlass => matches!(role, FrontDesk),
+        TenantVisitsRead => matches!(role, Admin | ProjectManager | CsSupervisor | FieldAssistant),
+        TenantVisitsWrite => matches!(role, ProjectManager | CsSupervisor | FieldAssistant),
+        UsersManage => matches!(role, Admin),
+        AuditRead => matches!(role, Admin | ProjectManager),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confidential_contacts_only_for_the_contract_roles() {
+        let allowed: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| allows(*r, Action::TenantContactsRead))
+            .collect();
+        assert_eq!(
+            allowed,
+            vec![Role::Admin, Role::ProjectManager, Role::CsSupervisor, Role::Security]
+        );
+    }
+
+    #[test]
+    fn outsiders_get_nothing_of_the_directory() {
+        for a in Action::ALL {
+            assert!(!allows(Role::Vendor, a), "vendor may not {a:?}");
+            assert!(!allows(Role::Tenant, a), "tenant may not {a:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_desk_breaks_the_glass_and_only_admin_manages_users() {
+        for r in Role::ALL {
+            assert_eq!(allows(r, Action::TenantContactsBreakGlass), r == Role::FrontDesk);
+            assert_eq!(allows(r, Action::UsersManage), r == Role::Admin);
+        }
+    }
+}

@@ -1,0 +1,446 @@
+//! Sites, buildings, floors, units and public areas.
+
+use sqlx::FromRow;
+
+use crate::{Conn, Result};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SiteRow {
+    pub id: i64,
+    pub name: String,
+    pub code: String,
+    pub timezone: String,
+    pub address: Option<String>,
+    pub archived: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const SITE_COLS: &str = "id, name, code, timezone, address, archived, created_at, updated_at";
+
+pub async fn insert_site(
+    c: &mut Conn,
+    name: &str,
+    code: &str,
+    timezone: &str,
+    address: Option<&str>,
+    now: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO sites (name, code, timezone, address, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(name)
+    .bind(code)
+    .bind(timezone)
+    .bind(address)
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}
+
+pub async fn update_site(
+    c: &mut Conn,
+    id: i64,
+    name: &str,
+    code: &str,
+    timezone: &str,
+    address: Option<&str>,
+    archived: bool,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE sites SET name = $2, code = $3, timezone = $4, address = $5, archived = $6, \
+         updated_at = $7 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(code)
+    .bind(timezone)
+    .bind(address)
+    .bind(archived)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn site(c: &mut Conn, id: i64) -> Result<Option<SiteRow>> {
+    Ok(sqlx::query_as(&format!("SELECT {SITE_COLS} FROM sites WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(c)
+        .await?)
+}
+
+pub async fn sites(c: &mut Conn) -> Result<Vec<SiteRow>> {
+    Ok(sqlx::query_as(&format!("SELECT {SITE_COLS} FROM sites ORDER BY id"))
+        .fetch_all(c)
+        .await?)
+}
+
+// ---- buildings and floors ----
+
+#[derive(Debug, Clone, FromRow)]
+pub struct BuildingRow {
+    pub id: i64,
+    pub site_id: i64,
+    pub name: String,
+    pub archived: bool,
+}
+
+pub async fn insert_building(c: &mut Conn, site_id: i64, name: &str, now: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO buildings (site_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(site_id)
+    .bind(name)
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}
+
+pub async fn rename_building(c: &mut Conn, id: i64, name: &str, archived: bool) -> Result<()> {
+    sqlx::query("UPDATE buildings SET name = $2, archived = $3 WHERE id = $1")
+        .bind(id)
+        .bind(name)
+        .bind(archived)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn building(c: &mut Conn, id: i64) -> Result<Option<BuildingRow>> {
+    Ok(sqlx::query_as("SELECT id, site_id, name, archived FROM buildings WHERE id = $1")
+        .bind(id)
+        .fetch_optional(c)
+        .await?)
+}
+
+pub async fn buildings(c: &mut Conn, site_id: i64) -> Result<Vec<BuildingRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, site_id, name, archived FROM buildings WHERE site_id = $1 ORDER BY name, id",
+    )
+    .bind(site_id)
+    .fetch_all(c)
+    .await?)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct FloorRow {
+    pub id: i64,
+    pub site_id: i64,
+    pub building_id: i64,
+    pub label: String,
+    pub level: i64,
+    pub archived: bool,
+}
+
+pub async fn insert_floor(
+    c: &mut Conn,
+    site_id: i64,
+    building_id: i64,
+    label: &str,
+    level: i64,
+    now: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO floors (site_id, building_id, label, level, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(site_id)
+    .bind(building_id)
+    .bind(label)
+    .bind(level)
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}
+
+pub async fn floor(c: &mut Conn, id: i64) -> Result<Option<FloorRow>> {
+    Ok(sqlx::query_as("SELECT id, site_id, building_id, label, level, archived FROM floors WHERE id = $1")
+        .bind(id)
+        .fetch_optional(c)
+        .await?)
+}
+
+pub async fn floors(c: &mut Conn, site_id: i64, building_id: Option<i64>) -> Result<Vec<FloorRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, site_id, building_id, label, level, archived FROM floors \
+         WHERE site_id = $1 AND ($2 IS NULL OR building_id = $2) ORDER BY building_id, level, id",
+    )
+    .bind(site_id)
+    .bind(building_id)
+    .fetch_all(c)
+    .await?)
+}
+
+// ---- units ----
+
+#[derive(Debug, Clone, FromRow)]
+pub struct UnitRow {
+    pub id: i64,
+    pub site_id: i64,
+    pub building_id: i64,
+    pub building_name: String,
+    pub floor_id: i64,
+    pub floor_label: String,
+    pub number: String,
+    pub area_m2: f64,
+    pub status: String,
+    pub vacant_since: Option<i64>,
+    pub note: Option<String>,
+    pub archived: bool,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub tenant_id: Option<i64>,
+    pub tenant_name: Option<String>,
+}
+
+const UNIT_SELECT: &str = "SELECT u.id, u.site_id, f.building_id, b.name AS building_name, u.floor_id, \
+     f.label AS floor_label, u.number, u.area_m2, u.status, u.vacant_since, u.note, u.archived, \
+     u.version, u.created_at, u.updated_at, t.id AS tenant_id, t.name AS tenant_name \
+     FROM units u JOIN floors f ON f.id = u.floor_id JOIN buildings b ON b.id = f.building_id \
+     LEFT JOIN occupancies o ON o.unit_id = u.id AND o.until IS NULL \
+     LEFT JOIN tenants t ON t.id = o.tenant_id";
+
+pub struct UnitFilter<'a> {
+    pub site_id: i64,
+    pub status: Option<&'a str>,
+    pub building_id: Option<i64>,
+    pub floor_id: Option<i64>,
+    pub q: Option<&'a str>,
+    pub include_archived: bool,
+}
+
+/// Units in (number, id) order after the cursor, keyset-paged.
+pub async fn units(
+    c: &mut Conn,
+    f: &UnitFilter<'_>,
+    after: Option<(&str, i64)>,
+    limit: i64,
+) -> Result<Vec<UnitRow>> {
+    let like = f.q.map(|q| format!("%{}%", q.to_uppercase()));
+    let (after_number, after_id) = after.map(|(n, i)| (Some(n), i)).unwrap_or((None, 0));
+    Ok(sqlx::query_as(&format!(
+        "{UNIT_SELECT} WHERE u.site_id = $1 AND ($2 IS NULL OR u.status = $2) \
+         AND ($3 IS NULL OR f.building_id = $3) AND ($4 IS NULL OR u.floor_id = $4) \
+         AND ($5 IS NULL OR u.number LIKE $5) AND ($6 OR u.archived = FALSE) \
+         AND ($7 IS NULL OR u.number > $7 OR (u.number = $7 AND u.id > $8)) \
+         ORDER BY u.number, u.id LIMIT $9"
+    ))
+    .bind(f.site_id)
+    .bind(f.status)
+    .bind(f.building_id)
+    .bind(f.floor_id)
+    .bind(like)
+    .bind(f.include_archived)
+    .bind(after_number)
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(c)
+    .await?)
+}
+
+pub async fn unit(c: &mut Conn, id: i64) -> Result<Option<UnitRow>> {
+    Ok(sqlx::query_as(&format!("{UNIT_SELECT} WHERE u.id = $1"))
+        .bind(id)
+        .fetch_optional(c)
+        .await?)
+}
+
+pub async fn unit_by_number(c: &mut Conn, site_id: i64, number: &str) -> Result<Option<UnitRow>> {
+    Ok(sqlx::query_as(&format!("{UNIT_SELECT} WHERE u.site_id = $1 AND u.number = $2"))
+        .bind(site_id)
+        .bind(number)
+        .fetch_optional(c)
+        .await?)
+}
+
+pub struct UnitValues<'a> {
+    pub floor_id: i64,
+    pub number: &'a str,
+    pub area_m2: f64,
+    pub status: &'a str,
+    pub vacant_since: Option<i64>,
+    pub note: Option<&'a str>,
+    pub archived: bool,
+}
+
+pub async fn insert_unit(c: &mut Conn, site_id: i64, v: &UnitValues<'_>, now: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO units (site_id, floor_id, number, area_m2, status, vacant_since, note, archived, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+    )
+    .bind(site_id)
+    .bind(v.floor_id)
+    .bind(v.number)
+    .bind(v.area_m2)
+    .bind(v.status)
+    .bind(v.vacant_since)
+    .bind(v.note)
+    .bind(v.archived)
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}
+
+/// Updates a unit if its version is still `version`; false when someone
+/// else changed it first.
+pub async fn update_unit(c: &mut Conn, id: i64, version: i64, v: &UnitValues<'_>, now: i64) -> Result<bool> {
+    let n = sqlx::query(
+        "UPDATE units SET floor_id = $3, number = $4, area_m2 = $5, status = $6, vacant_since = $7, \
+         note = $8, archived = $9, updated_at = $10, version = version + 1 WHERE id = $1 AND version = $2",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(v.floor_id)
+    .bind(v.number)
+    .bind(v.area_m2)
+    .bind(v.status)
+    .bind(v.vacant_since)
+    .bind(v.note)
+    .bind(v.archived)
+    .bind(now)
+    .execute(c)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct StatusCount {
+    pub status: String,
+    pub n: i64,
+    pub area: f64,
+}
+
+pub async fn unit_counts(c: &mut Conn, site_id: i64) -> Result<Vec<StatusCount>> {
+    Ok(sqlx::query_as(
+        "SELECT status, COUNT(*) AS n, CAST(COALESCE(SUM(area_m2), 0) AS DOUBLE PRECISION) AS area \
+         FROM units WHERE site_id = $1 AND archived = FALSE GROUP BY status ORDER BY status",
+    )
+    .bind(site_id)
+    .fetch_all(c)
+    .await?)
+}
+
+// ---- public areas ----
+
+#[derive(Debug, Clone, FromRow)]
+pub struct PublicAreaRow {
+    pub id: i64,
+    pub site_id: i64,
+    pub building_id: Option<i64>,
+    pub floor_id: Option<i64>,
+    pub name: String,
+    pub kind: String,
+    pub archived: bool,
+}
+
+pub async fn insert_public_area(
+    c: &mut Conn,
+    site_id: i64,
+    building_id: Option<i64>,
+    floor_id: Option<i64>,
+    name: &str,
+    kind: &str,
+    now: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO public_areas (site_id, building_id, floor_id, name, kind, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(site_id)
+    .bind(building_id)
+    .bind(floor_id)
+    .bind(name)
+    .bind(kind)
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}
+
+pub async fn update_public_area(
+    c: &mut Conn,
+    id: i64,
+    building_id: Option<i64>,
+    floor_id: Option<i64>,
+    name: &str,
+    kind: &str,
+    archived: bool,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE public_areas SET building_id = $2, floor_id = $3, name = $4, kind = $5, archived = $6 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(building_id)
+    .bind(floor_id)
+    .bind(name)
+    .bind(kind)
+    .bind(archived)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+const AREA_COLS: &str = "id, site_id, building_id, floor_id, name, kind, archived";
+
+pub async fn public_area(c: &mut Conn, id: i64) -> Result<Option<PublicAreaRow>> {
+    Ok(sqlx::query_as(&format!("SELECT {AREA_COLS} FROM public_areas WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(c)
+        .await?)
+}
+
+pub async fn public_areas(c: &mut Conn, site_id: i64) -> Result<Vec<PublicAreaRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {AREA_COLS} FROM public_areas WHERE site_id = $1 ORDER BY name, id"
+    ))
+    .bind(site_id)
+    .fetch_all(c)
+    .await?)
+}
+
+// ---- vendors (the directory entry; the cleaning module builds on it) ----
+
+#[derive(Debug, Clone, FromRow)]
+pub struct VendorRow {
+    pub id: i64,
+    pub site_id: i64,
+    pub name: String,
+    pub kind: String,
+    pub contact_person: Option<String>,
+    pub phone: Option<String>,
+}
+
+pub async fn insert_vendor(
+    c: &mut Conn,
+    site_id: i64,
+    name: &str,
+    kind: &str,
+    contact_person: Option<&str>,
+    phone: Option<&str>,
+    now: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO vendors (site_id, name, kind, contact_person, phone, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(site_id)
+    .bind(name)
+    .bind(kind)
+    .bind(contact_person)
+    .bind(phone)
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}
+
+pub async fn vendors(c: &mut Conn, site_id: i64) -> Result<Vec<VendorRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, site_id, name, kind, contact_person, phone FROM vendors WHERE site_id = $1 ORDER BY id",
+    )
+    .bind(site_id)
+    .fetch_all(c)
+    .await?)
+}

@@ -1,0 +1,281 @@
+//! Staff and outside accounts, their roles per site, sessions (browser
+//! cookies and API tokens, both stored as hashes) and failed sign-ins.
+
+use sqlx::FromRow;
+
+use crate::{Conn, Result};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub locale: String,
+    pub tenant_id: Option<i64>,
+    pub vendor_id: Option<i64>,
+    pub active: bool,
+    pub last_shift_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const USER_COLS: &str = "id, username, display_name, password_hash, locale, tenant_id, vendor_id, \
+     active, last_shift_at, created_at, updated_at";
+
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub locale: &'a str,
+    pub tenant_id: Option<i64>,
+    pub vendor_id: Option<i64>,
+    pub now: i64,
+}
+
+pub async fn insert(c: &mut Conn, u: &NewUser<'_>) -> Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (username, display_name, password_hash, locale, tenant_id, vendor_id, \
+         active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $7) RETURNING id",
+    )
+    .bind(u.username)
+    .bind(u.display_name)
+    .bind(u.password_hash)
+    .bind(u.locale)
+    .bind(u.tenant_id)
+    .bind(u.vendor_id)
+    .bind(u.now)
+    .fetch_one(c)
+    .await?;
+    Ok(id)
+}
+
+pub async fn by_username(c: &mut Conn, username: &str) -> Result<Option<UserRow>> {
+    Ok(sqlx::query_as(&format!("SELECT {USER_COLS} FROM users WHERE username = $1"))
+        .bind(username)
+        .fetch_optional(c)
+        .await?)
+}
+
+pub async fn by_id(c: &mut Conn, id: i64) -> Result<Option<UserRow>> {
+    Ok(sqlx::query_as(&format!("SELECT {USER_COLS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(c)
+        .await?)
+}
+
+pub async fn count(c: &mut Conn) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(c).await?)
+}
+
+/// Users in id order after `after`, optionally only those holding a role at
+/// `site_id`, optionally matching `q` in username or display name.
+pub async fn list(
+    c: &mut Conn,
+    site_id: Option<i64>,
+    q: Option<&str>,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<UserRow>> {
+    let like = q.map(|q| format!("%{}%", q.to_lowercase()));
+    Ok(sqlx::query_as(&format!(
+        "SELECT {USER_COLS} FROM users u WHERE id > $1 \
+         AND ($2 IS NULL OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id \
+              AND (r.site_id = $2 OR r.site_id IS NULL))) \
+         AND ($3 IS NULL OR LOWER(username) LIKE $3 OR LOWER(display_name) LIKE $3) \
+         ORDER BY id LIMIT $4"
+    ))
+    .bind(after)
+    .bind(site_id)
+    .bind(like)
+    .bind(limit)
+    .fetch_all(c)
+    .await?)
+}
+
+pub async fn update_profile(
+    c: &mut Conn,
+    id: i64,
+    display_name: &str,
+    locale: &str,
+    active: bool,
+    tenant_id: Option<i64>,
+    vendor_id: Option<i64>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE users SET display_name = $2, locale = $3, active = $4, tenant_id = $5, \
+         vendor_id = $6, updated_at = $7 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(display_name)
+    .bind(locale)
+    .bind(active)
+    .bind(tenant_id)
+    .bind(vendor_id)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_locale(c: &mut Conn, id: i64, locale: &str, now: i64) -> Result<()> {
+    sqlx::query("UPDATE users SET locale = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(locale)
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password(c: &mut Conn, id: i64, hash: &str, now: i64) -> Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(hash)
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct RoleRow {
+    pub site_id: Option<i64>,
+    pub role: String,
+}
+
+pub async fn roles(c: &mut Conn, user_id: i64) -> Result<Vec<RoleRow>> {
+    Ok(sqlx::query_as("SELECT site_id, role FROM user_roles WHERE user_id = $1 ORDER BY id")
+        .bind(user_id)
+        .fetch_all(c)
+        .await?)
+}
+
+/// Replaces a user's role assignments (the change itself is audited by the
+/// use case).
+pub async fn set_roles(c: &mut Conn, user_id: i64, roles: &[RoleRow]) -> Result<()> {
+    sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *c)
+        .await?;
+    for r in roles {
+        sqlx::query("INSERT INTO user_roles (user_id, site_id, role) VALUES ($1, $2, $3)")
+            .bind(user_id)
+            .bind(r.site_id)
+            .bind(&r.role)
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Active users holding `role` at `site_id` (or everywhere).
+pub async fn with_role_at(c: &mut Conn, site_id: i64, role: &str) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT u.id FROM users u JOIN user_roles r ON r.user_id = u.id \
+         WHERE u.active = TRUE AND r.role = $2 AND (r.site_id = $1 OR r.site_id IS NULL) ORDER BY u.id",
+    )
+    .bind(site_id)
+    .bind(role)
+    .fetch_all(c)
+    .await?)
+}
+
+// ---- sessions ----
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SessionRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub kind: String,
+    pub csrf_token: String,
+    pub expires_at: i64,
+}
+
+pub async fn insert_session(
+    c: &mut Conn,
+    token_hash: &str,
+    user_id: i64,
+    kind: &str,
+    csrf_token: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(kind)
+    .bind(csrf_token)
+    .bind(now)
+    .bind(expires_at)
+    .fetch_one(c)
+    .await?)
+}
+
+/// The live session with this token hash: not revoked, not expired, its user
+/// active.
+pub async fn live_session(c: &mut Conn, token_hash: &str, now: i64) -> Result<Option<SessionRow>> {
+    Ok(sqlx::query_as(
+        "SELECT s.id, s.user_id, s.kind, s.csrf_token, s.expires_at FROM sessions s \
+         JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.active = TRUE",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(c)
+    .await?)
+}
+
+pub async fn revoke_session(c: &mut Conn, id: i64, now: i64) -> Result<()> {
+    sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+        .bind(id)
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Revokes every session of a user but `keep` (after a password change).
+pub async fn revoke_sessions_of(c: &mut Conn, user_id: i64, keep: Option<i64>, now: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND revoked_at IS NULL \
+         AND ($2 IS NULL OR id <> $2)",
+    )
+    .bind(user_id)
+    .bind(keep)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+// ---- failed sign-ins ----
+
+pub async fn record_failure(c: &mut Conn, username: &str, now: i64) -> Result<()> {
+    sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
+        .bind(username)
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn failures_since(c: &mut Conn, username: &str, since: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
+        .bind(username)
+        .bind(since)
+        .fetch_one(c)
+        .await?)
+}
+
+pub async fn clear_failures(c: &mut Conn, username: &str) -> Result<()> {
+    sqlx::query("DELETE FROM login_failures WHERE username = $1")
+        .bind(username)
+        .execute(c)
+        .await?;
+    Ok(())
+}
