@@ -100,7 +100,10 @@ mod tests {
 
     #[test]
     fn roles_are_per_site() {
-        let a = actor(vec![(Some(1), Role::CsSupervisor), (Some(2), Role::FrontDesk)]);
+        let a = actor(vec![
+            (Some(1), Role::CsSupervisor),
+            (Some(2), Role::FrontDesk),
+        ]);
         assert!(a.can(Action::TenantContactsRead, 1));
         assert!(!a.can(Action::TenantContactsRead, 2));
         assert!(a.can(Action::TenantContactsBreakGlass, 2));

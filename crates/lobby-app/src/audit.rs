@@ -87,13 +87,14 @@ pub async fn list(
     limit: i64,
 ) -> AppResult<Vec<AuditView>> {
     actor.authorize(Action::AuditRead, site_id)?;
-    history(app, entity, entity_id, action, before, limit).await
+    history(app, Some(site_id), entity, entity_id, action, before, limit).await
 }
 
 /// A record's history without a policy check: callers show it only on a
 /// page the actor may already read.
 pub async fn history(
     app: &App,
+    site_id: Option<i64>,
     entity: Option<&str>,
     entity_id: Option<i64>,
     action: Option<&str>,
@@ -101,7 +102,16 @@ pub async fn history(
     limit: i64,
 ) -> AppResult<Vec<AuditView>> {
     let mut c = app.db.read().await?;
-    let rows = store::recent(&mut c, entity, entity_id, action, before.unwrap_or(i64::MAX), limit).await?;
+    let rows = store::recent(
+        &mut c,
+        site_id,
+        entity,
+        entity_id,
+        action,
+        before.unwrap_or(i64::MAX),
+        limit,
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| AuditView {

@@ -4,7 +4,9 @@
 //! for one username within 15 minutes lock that username for the rest of
 //! the window (`rate_limited`).
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use lobby_domain::roles::Role;
 use lobby_store::users::{self, NewUser, RoleRow};
@@ -44,7 +46,11 @@ pub fn hash_password(password: &str) -> AppResult<String> {
 
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -52,7 +58,10 @@ fn verify_password(password: &str, hash: &str) -> bool {
 pub fn check_new_password(field: &str, password: &str) -> AppResult<()> {
     let n = password.chars().count();
     if !(8..=128).contains(&n) {
-        return Err(AppError::invalid(field, "a password has 8 to 128 characters"));
+        return Err(AppError::invalid(
+            field,
+            "a password has 8 to 128 characters",
+        ));
     }
     Ok(())
 }
@@ -74,7 +83,12 @@ pub struct SignedIn {
     pub actor: Actor,
 }
 
-pub async fn login(app: &App, username: &str, password: &str, kind: SessionKind) -> AppResult<SignedIn> {
+pub async fn login(
+    app: &App,
+    username: &str,
+    password: &str,
+    kind: SessionKind,
+) -> AppResult<SignedIn> {
     let username = username.trim();
     if username.is_empty() {
         return Err(AppError::invalid("username", "username is required"));
@@ -87,11 +101,11 @@ pub async fn login(app: &App, username: &str, password: &str, kind: SessionKind)
     }
     let user = users::by_username(&mut tx, username).await?;
     let ok = match &user {
-        Some(u) => u.active && verify_password(password, &u.password_hash),
+        Some(u) => u.active != 0 && verify_password(password, &u.password_hash),
         None => {
             // Spend the same time as a real check, so response times do not
             // tell which usernames exist.
-            verify_password(password, DUMMY_HASH);
+            verify_password(password, dummy_hash());
             false
         }
     };
@@ -108,9 +122,19 @@ pub async fn login(app: &App, username: &str, password: &str, kind: SessionKind)
             SessionKind::Web => WEB_SESSION_MICROS,
             SessionKind::Api => API_TOKEN_MICROS,
         };
-    let session_id =
-        users::insert_session(&mut tx, &token_hash(&token), user.id, kind.as_str(), &csrf, now, expires).await?;
-    let mut actor = load_actor(&mut tx, user.id).await?.ok_or(AppError::Unauthenticated)?;
+    let session_id = users::insert_session(
+        &mut tx,
+        &token_hash(&token),
+        user.id,
+        kind.as_str(),
+        &csrf,
+        now,
+        expires,
+    )
+    .await?;
+    let mut actor = load_actor(&mut tx, user.id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     actor.session_id = Some(session_id);
     actor.csrf_token = csrf;
     audit::record(
@@ -128,10 +152,12 @@ pub async fn login(app: &App, username: &str, password: &str, kind: SessionKind)
     Ok(SignedIn { token, actor })
 }
 
-/// A fixed argon2id hash of a random password, checked against when the
-/// username is unknown.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$yNvnHEvJ7fA6nKcE4XW0Fv2n5vXmJ6q0QnJ4xW1m0yk";
+/// An argon2id hash of a random password, made once, checked against when
+/// the username is unknown.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&random_token()).unwrap_or_default())
+}
 
 /// The actor behind a token (cookie or bearer), if it is live.
 pub async fn resolve(app: &App, token: &str) -> AppResult<Actor> {
@@ -139,7 +165,9 @@ pub async fn resolve(app: &App, token: &str) -> AppResult<Actor> {
     let s = users::live_session(&mut c, &token_hash(token), app.now())
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let mut actor = load_actor(&mut c, s.user_id).await?.ok_or(AppError::Unauthenticated)?;
+    let mut actor = load_actor(&mut c, s.user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     actor.session_id = Some(s.id);
     actor.csrf_token = s.csrf_token;
     Ok(actor)
@@ -168,11 +196,23 @@ pub async fn load_actor(c: &mut Conn, user_id: i64) -> AppResult<Option<Actor>> 
 }
 
 pub async fn logout(app: &App, actor: &Actor) -> AppResult<()> {
-    let Some(sid) = actor.session_id else { return Ok(()) };
+    let Some(sid) = actor.session_id else {
+        return Ok(());
+    };
     let now = app.now();
     let mut tx = app.db.begin().await?;
     users::revoke_session(&mut tx, sid, now).await?;
-    audit::record(&mut tx, now, actor, None, "sign_out", "session", Some(sid), serde_json::json!({})).await?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        None,
+        "sign_out",
+        "session",
+        Some(sid),
+        serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -182,14 +222,28 @@ pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str)
     check_new_password("new_password", new)?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let user = users::by_id(&mut tx, actor.user_id).await?.ok_or(AppError::NotFound("user"))?;
+    let user = users::by_id(&mut tx, actor.user_id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
     if !verify_password(current, &user.password_hash) {
-        return Err(AppError::invalid("current_password", "the current password is wrong"));
+        return Err(AppError::invalid(
+            "current_password",
+            "the current password is wrong",
+        ));
     }
     users::set_password(&mut tx, actor.user_id, &hash_password(new)?, now).await?;
     users::revoke_sessions_of(&mut tx, actor.user_id, actor.session_id, now).await?;
-    audit::record(&mut tx, now, actor, None, "change_password", "user", Some(actor.user_id), serde_json::json!({}))
-        .await?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        None,
+        "change_password",
+        "user",
+        Some(actor.user_id),
+        serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -222,9 +276,26 @@ pub async fn ensure_admin(app: &App, password: Option<&str>) -> AppResult<Option
         },
     )
     .await?;
-    users::set_roles(&mut tx, id, &[RoleRow { site_id: None, role: Role::Admin.as_str().into() }]).await?;
-    audit::record(&mut tx, now, &Actor::system(), None, "create", "user", Some(id), serde_json::json!({"username": "admin"}))
-        .await?;
+    users::set_roles(
+        &mut tx,
+        id,
+        &[RoleRow {
+            site_id: None,
+            role: Role::Admin.as_str().into(),
+        }],
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        now,
+        &Actor::system(),
+        None,
+        "create",
+        "user",
+        Some(id),
+        serde_json::json!({"username": "admin"}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(generated.then_some(password))
 }
@@ -241,7 +312,8 @@ mod tests {
         assert!(a.starts_with("$argon2id$"));
         assert!(verify_password("correct horse", &a));
         assert!(!verify_password("wrong", &a));
-        assert!(!verify_password("x", DUMMY_HASH));
+        assert!(!verify_password("x", dummy_hash()));
+        assert!(dummy_hash().starts_with("$argon2id$"));
     }
 
     #[test]

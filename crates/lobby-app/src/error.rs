@@ -25,6 +25,9 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("too many failed sign-ins; wait a few minutes")]
     RateLimited,
+    /// A file whose rows are not all good: nothing was imported.
+    #[error("{} rows of the file have problems; nothing was imported", .0.len())]
+    InvalidRows(Vec<lobby_domain::tenants::ImportProblem>),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -37,7 +40,7 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden => "forbidden",
             AppError::NotFound(_) => "not_found",
-            AppError::Invalid { .. } => "invalid_input",
+            AppError::Invalid { .. } | AppError::InvalidRows(_) => "invalid_input",
             AppError::InvalidTransition(_) => "invalid_transition",
             AppError::VersionConflict => "version_conflict",
             AppError::Duplicate { .. } => "duplicate",
@@ -50,6 +53,7 @@ impl AppError {
     pub fn field(&self) -> Option<&str> {
         match self {
             AppError::Invalid { field, .. } | AppError::Duplicate { field, .. } => Some(field),
+            AppError::InvalidRows(_) => Some("file"),
             _ => None,
         }
     }

@@ -4,9 +4,9 @@
 //! commits. The web UI and the JSON API both call these; no business rule
 //! lives in a handler.
 
+mod actor;
 pub mod audit;
 pub mod auth;
-mod actor;
 pub mod demo;
 mod error;
 pub mod notify;
@@ -35,7 +35,11 @@ pub struct App {
 
 impl App {
     pub fn new(db: Db, clock: Arc<dyn Clock>, data_dir: PathBuf) -> Self {
-        Self { db, clock, data_dir }
+        Self {
+            db,
+            clock,
+            data_dir,
+        }
     }
 
     /// Now, in microseconds since the epoch (how the store keeps time).

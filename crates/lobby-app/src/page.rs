@@ -8,7 +8,7 @@ use crate::{AppError, AppResult};
 pub const MAX_LIMIT: i64 = 200;
 pub const DEFAULT_LIMIT: i64 = 50;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
@@ -18,7 +18,10 @@ pub fn limit(requested: Option<i64>) -> AppResult<i64> {
     match requested {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(AppError::invalid("limit", format!("limit must be between 1 and {MAX_LIMIT}"))),
+        Some(_) => Err(AppError::invalid(
+            "limit",
+            format!("limit must be between 1 and {MAX_LIMIT}"),
+        )),
     }
 }
 

@@ -19,7 +19,10 @@ pub fn rfc3339_opt(micros: Option<i64>) -> Option<String> {
 /// `2026-11-26 14:05` in the given zone (SCREENS.md).
 pub fn local(micros: i64, tz: &str) -> String {
     let zone = TimeZone::get(tz).unwrap_or(TimeZone::UTC);
-    ts(micros).to_zoned(zone).strftime("%Y-%m-%d %H:%M").to_string()
+    ts(micros)
+        .to_zoned(zone)
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// The calendar date in the given zone.
@@ -38,6 +41,9 @@ mod tests {
         let m = t.as_microsecond();
         assert_eq!(rfc3339(m), "2026-11-26T06:05:00Z");
         assert_eq!(local(m, "Asia/Shanghai"), "2026-11-26 14:05");
-        assert_eq!(local_date(t.as_microsecond() + 10 * 3_600_000_000, "Asia/Shanghai").to_string(), "2026-11-27");
+        assert_eq!(
+            local_date(t.as_microsecond() + 10 * 3_600_000_000, "Asia/Shanghai").to_string(),
+            "2026-11-27"
+        );
     }
 }

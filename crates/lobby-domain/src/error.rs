@@ -63,7 +63,9 @@ fn bounded(field: &str, v: &str, max_chars: usize) -> Result<String, FieldError>
             format!("{field} must be at most {max_chars} characters"),
         ));
     }
-    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if v.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err(FieldError::new(
             field,
             "invalid",
@@ -80,15 +82,27 @@ mod tests {
     #[test]
     fn required_text_trims_and_bounds() {
         assert_eq!(required_text("name", "  华为  ", 10).unwrap(), "华为");
-        assert_eq!(required_text("name", "   ", 10).unwrap_err().code, "required");
-        assert_eq!(required_text("name", "一二三", 2).unwrap_err().code, "too_long");
-        assert_eq!(required_text("name", "a\u{0}b", 5).unwrap_err().field, "name");
+        assert_eq!(
+            required_text("name", "   ", 10).unwrap_err().code,
+            "required"
+        );
+        assert_eq!(
+            required_text("name", "一二三", 2).unwrap_err().code,
+            "too_long"
+        );
+        assert_eq!(
+            required_text("name", "a\u{0}b", 5).unwrap_err().field,
+            "name"
+        );
     }
 
     #[test]
     fn optional_text_maps_empty_to_none() {
         assert_eq!(optional_text("note", Some("  "), 5).unwrap(), None);
         assert_eq!(optional_text("note", None, 5).unwrap(), None);
-        assert_eq!(optional_text("note", Some("x"), 5).unwrap(), Some("x".into()));
+        assert_eq!(
+            optional_text("note", Some("x"), 5).unwrap(),
+            Some("x".into())
+        );
     }
 }

@@ -90,7 +90,12 @@ mod tests {
             .collect();
         assert_eq!(
             allowed,
-            vec![Role::Admin, Role::ProjectManager, Role::CsSupervisor, Role::Security]
+            vec![
+                Role::Admin,
+                Role::ProjectManager,
+                Role::CsSupervisor,
+                Role::Security
+            ]
         );
     }
 
@@ -105,7 +110,10 @@ mod tests {
     #[test]
     fn only_the_desk_breaks_the_glass_and_only_admin_manages_users() {
         for r in Role::ALL {
-            assert_eq!(allows(r, Action::TenantContactsBreakGlass), r == Role::FrontDesk);
+            assert_eq!(
+                allows(r, Action::TenantContactsBreakGlass),
+                r == Role::FrontDesk
+            );
             assert_eq!(allows(r, Action::UsersManage), r == Role::Admin);
         }
     }

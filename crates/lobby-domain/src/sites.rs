@@ -18,7 +18,11 @@ pub enum UnitStatus {
 }
 
 impl UnitStatus {
-    pub const ALL: [UnitStatus; 3] = [UnitStatus::Vacant, UnitStatus::Occupied, UnitStatus::Renovating];
+    pub const ALL: [UnitStatus; 3] = [
+        UnitStatus::Vacant,
+        UnitStatus::Occupied,
+        UnitStatus::Renovating,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -42,7 +46,11 @@ impl FromStr for UnitStatus {
             .into_iter()
             .find(|v| v.as_str() == s.trim())
             .ok_or_else(|| {
-                FieldError::new("status", "invalid", "status must be vacant, occupied or renovating")
+                FieldError::new(
+                    "status",
+                    "invalid",
+                    "status must be vacant, occupied or renovating",
+                )
             })
     }
 }
@@ -59,7 +67,11 @@ impl UnitNumber {
             return Err(FieldError::required(field));
         }
         if v.chars().count() > 16 {
-            return Err(FieldError::new(field, "too_long", "a unit number has at most 16 characters"));
+            return Err(FieldError::new(
+                field,
+                "too_long",
+                "a unit number has at most 16 characters",
+            ));
         }
         if !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             return Err(FieldError::new(
@@ -83,7 +95,11 @@ impl UnitNumber {
 /// Floor area in square metres: positive, below 100 000, two decimals kept.
 pub fn parse_area(field: &str, v: f64) -> Result<f64, FieldError> {
     if !v.is_finite() || v <= 0.0 || v >= 100_000.0 {
-        return Err(FieldError::new(field, "invalid", "area must be between 0 and 100000 m²"));
+        return Err(FieldError::new(
+            field,
+            "invalid",
+            "area must be between 0 and 100000 m²",
+        ));
     }
     Ok((v * 100.0).round() / 100.0)
 }
@@ -117,7 +133,11 @@ impl SiteInput {
     ) -> Result<Self, FieldError> {
         let code = required_text("code", code, 16)?.to_uppercase();
         if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(FieldError::new("code", "invalid", "a site code has only letters, digits and '-'"));
+            return Err(FieldError::new(
+                "code",
+                "invalid",
+                "a site code has only letters, digits and '-'",
+            ));
         }
         Ok(Self {
             name: required_text("name", name, 100)?,
@@ -134,10 +154,24 @@ mod tests {
 
     #[test]
     fn unit_numbers_normalise() {
-        assert_eq!(UnitNumber::parse("number", " a-1203 ").unwrap().as_str(), "A-1203");
-        assert_eq!(UnitNumber::parse("number", "").unwrap_err().code, "required");
-        assert_eq!(UnitNumber::parse("number", "12 03").unwrap_err().code, "invalid");
-        assert_eq!(UnitNumber::parse("number", "12345678901234567").unwrap_err().code, "too_long");
+        assert_eq!(
+            UnitNumber::parse("number", " a-1203 ").unwrap().as_str(),
+            "A-1203"
+        );
+        assert_eq!(
+            UnitNumber::parse("number", "").unwrap_err().code,
+            "required"
+        );
+        assert_eq!(
+            UnitNumber::parse("number", "12 03").unwrap_err().code,
+            "invalid"
+        );
+        assert_eq!(
+            UnitNumber::parse("number", "12345678901234567")
+                .unwrap_err()
+                .code,
+            "too_long"
+        );
     }
 
     #[test]
@@ -148,7 +182,12 @@ mod tests {
         assert!(parse_area("area_m2", 0.0).is_err());
         assert!(parse_area("area_m2", f64::NAN).is_err());
         assert!(parse_time_zone("timezone", "Asia/Shanghai").is_ok());
-        assert_eq!(parse_time_zone("timezone", "Mars/Olympus").unwrap_err().field, "timezone");
+        assert_eq!(
+            parse_time_zone("timezone", "Mars/Olympus")
+                .unwrap_err()
+                .field,
+            "timezone"
+        );
     }
 
     #[test]
@@ -156,6 +195,9 @@ mod tests {
         let s = SiteInput::parse("EA公寓", "ea", None, None).unwrap();
         assert_eq!(s.timezone, "Asia/Shanghai");
         assert_eq!(s.code, "EA");
-        assert_eq!(SiteInput::parse("", "EA", None, None).unwrap_err().field, "name");
+        assert_eq!(
+            SiteInput::parse("", "EA", None, None).unwrap_err().field,
+            "name"
+        );
     }
 }

@@ -38,7 +38,11 @@ impl FromStr for TenantKind {
         match s.trim() {
             "company" | "公司" | "企业" => Ok(TenantKind::Company),
             "person" | "个人" => Ok(TenantKind::Person),
-            _ => Err(FieldError::new("kind", "invalid", "kind must be company or person")),
+            _ => Err(FieldError::new(
+                "kind",
+                "invalid",
+                "kind must be company or person",
+            )),
         }
     }
 }
@@ -118,11 +122,17 @@ impl TenantInput {
         if let Some(e) = &email {
             let at = e.find('@');
             if !matches!(at, Some(i) if i > 0 && i + 1 < e.len()) || e.contains(' ') {
-                return Err(FieldError::new("email", "invalid", "email must look like name@example.com"));
+                return Err(FieldError::new(
+                    "email",
+                    "invalid",
+                    "email must look like name@example.com",
+                ));
             }
         }
-        let emergency_contact_name = optional_text("emergency_contact_name", raw.emergency_contact_name, 50)?;
-        let emergency_contact_phone = optional_phone("emergency_contact_phone", raw.emergency_contact_phone)?;
+        let emergency_contact_name =
+            optional_text("emergency_contact_name", raw.emergency_contact_name, 50)?;
+        let emergency_contact_phone =
+            optional_phone("emergency_contact_phone", raw.emergency_contact_phone)?;
         if emergency_contact_name.is_some() != emergency_contact_phone.is_some() {
             let missing = if emergency_contact_name.is_none() {
                 "emergency_contact_name"
@@ -200,14 +210,19 @@ pub struct ImportProblem {
 
 /// Parses a roster table (first row the header). Every row is checked;
 /// all problems are returned, not just the first.
-pub fn parse_roster(table: &[Vec<String>]) -> Result<(Vec<ImportRow>, Vec<ImportProblem>), FieldError> {
+pub fn parse_roster(
+    table: &[Vec<String>],
+) -> Result<(Vec<ImportRow>, Vec<ImportProblem>), FieldError> {
     let Some(header) = table.first() else {
         return Err(FieldError::new("file", "empty", "the file is empty"));
     };
     let mut index = [None; ROSTER_COLUMNS.len()];
     for (col, h) in header.iter().enumerate() {
         let h = h.trim();
-        if let Some(i) = ROSTER_COLUMNS.iter().position(|(k, zh)| *k == h || *zh == h) {
+        if let Some(i) = ROSTER_COLUMNS
+            .iter()
+            .position(|(k, zh)| *k == h || *zh == h)
+        {
             index[i] = Some(col);
         }
     }
@@ -224,7 +239,10 @@ pub fn parse_roster(table: &[Vec<String>]) -> Result<(Vec<ImportRow>, Vec<Import
     for (i, line) in table.iter().enumerate().skip(1) {
         let row = i + 1;
         let cell = |c: usize| -> &str {
-            index[c].and_then(|col| line.get(col)).map(|s| s.as_str()).unwrap_or("")
+            index[c]
+                .and_then(|col| line.get(col))
+                .map(|s| s.as_str())
+                .unwrap_or("")
         };
         if line.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -232,7 +250,11 @@ pub fn parse_roster(table: &[Vec<String>]) -> Result<(Vec<ImportRow>, Vec<Import
         let opt = |c: usize| Some(cell(c));
         let raw = RawTenant {
             name: cell(0),
-            kind: if cell(1).trim().is_empty() { "company" } else { cell(1) },
+            kind: if cell(1).trim().is_empty() {
+                "company"
+            } else {
+                cell(1)
+            },
             day_phone: opt(3),
             contact_person: opt(4),
             emergency_contact_name: opt(5),
@@ -240,7 +262,8 @@ pub fn parse_roster(table: &[Vec<String>]) -> Result<(Vec<ImportRow>, Vec<Import
             email: opt(7),
             note: None,
         };
-        let parsed = TenantInput::parse(&raw).and_then(|t| Ok((t, parse_unit_list("units", cell(2))?)));
+        let parsed =
+            TenantInput::parse(&raw).and_then(|t| Ok((t, parse_unit_list("units", cell(2))?)));
         match parsed {
             Ok((tenant, units)) => {
                 if let Some((_, first)) = seen_names.iter().find(|(n, _)| *n == tenant.name) {
@@ -281,7 +304,10 @@ mod tests {
         assert!(parse_phone("day_phone", "021-6288 1234").is_ok());
         assert!(parse_phone("day_phone", "+86 138 0013 8000").is_ok());
         assert!(parse_phone("day_phone", "6288-1234转802").is_ok());
-        assert_eq!(parse_phone("day_phone", "call me").unwrap_err().field, "day_phone");
+        assert_eq!(
+            parse_phone("day_phone", "call me").unwrap_err().field,
+            "day_phone"
+        );
         assert!(parse_phone("day_phone", "123").is_err());
     }
 
@@ -302,7 +328,10 @@ mod tests {
         );
         r.emergency_contact_phone = Some("13800138000");
         assert!(TenantInput::parse(&r).is_ok());
-        assert_eq!(TenantInput::parse(&raw("x", "shop")).unwrap_err().field, "kind");
+        assert_eq!(
+            TenantInput::parse(&raw("x", "shop")).unwrap_err().field,
+            "kind"
+        );
         let mut r = raw("x", "个人");
         r.email = Some("nobody");
         assert_eq!(TenantInput::parse(&r).unwrap_err().field, "email");
@@ -329,7 +358,10 @@ mod tests {
         let (rows, problems) = parse_roster(&table).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(
-            problems.iter().map(|p| (p.row, p.field.as_str())).collect::<Vec<_>>(),
+            problems
+                .iter()
+                .map(|p| (p.row, p.field.as_str()))
+                .collect::<Vec<_>>(),
             vec![(3, "name"), (5, "day_phone"), (6, "name")]
         );
         assert!(parse_roster(&[t(&["foo"])]).is_err());

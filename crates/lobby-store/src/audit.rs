@@ -23,7 +23,9 @@ pub struct NewEntry<'a> {
 /// predecessor.
 pub async fn append(tx: &mut Tx, e: &NewEntry<'_>) -> Result<i64> {
     if tx.dialect() == Dialect::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock(7710001)").execute(&mut **tx).await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(7710001)")
+            .execute(&mut **tx)
+            .await?;
     }
     let last: Option<(i64, String)> =
         sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
@@ -98,7 +100,8 @@ impl AuditRow {
     }
 }
 
-const COLS: &str = "id, at, actor_id, actor_name, site_id, action, entity, entity_id, detail, prev_hash, hash";
+const COLS: &str =
+    "id, at, actor_id, actor_name, site_id, action, entity, entity_id, detail, prev_hash, hash";
 
 /// Entries with id > `after`, ascending (for verification in chunks).
 pub async fn chunk(c: &mut crate::Conn, after: i64, limit: i64) -> Result<Vec<AuditRow>> {
@@ -114,6 +117,7 @@ pub async fn chunk(c: &mut crate::Conn, after: i64, limit: i64) -> Result<Vec<Au
 /// Newest first, filtered by entity and id, before `before` (keyset).
 pub async fn recent(
     c: &mut crate::Conn,
+    site_id: Option<i64>,
     entity: Option<&str>,
     entity_id: Option<i64>,
     action: Option<&str>,
@@ -122,13 +126,15 @@ pub async fn recent(
 ) -> Result<Vec<AuditRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLS} FROM audit_log WHERE id < $1 AND ($2 IS NULL OR entity = $2) \
-         AND ($3 IS NULL OR entity_id = $3) AND ($4 IS NULL OR action = $4) ORDER BY id DESC LIMIT $5"
+         AND ($3 IS NULL OR entity_id = $3) AND ($4 IS NULL OR action = $4) \
+         AND ($6 IS NULL OR site_id = $6) ORDER BY id DESC LIMIT $5"
     ))
     .bind(before)
     .bind(entity)
     .bind(entity_id)
     .bind(action)
     .bind(limit)
+    .bind(site_id)
     .fetch_all(c)
     .await?)
 }

@@ -37,7 +37,9 @@ pub struct Db {
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db").field("dialect", &self.dialect).finish()
+        f.debug_struct("Db")
+            .field("dialect", &self.dialect)
+            .finish()
     }
 }
 
@@ -86,9 +88,10 @@ impl Db {
                 })
             });
         }
-        let pool = pool.connect_with(opts).await.map_err(|e| {
-            StoreError::Config(format!("cannot open the database: {e}"))
-        })?;
+        let pool = pool
+            .connect_with(opts)
+            .await
+            .map_err(|e| StoreError::Config(format!("cannot open the database: {e}")))?;
         Ok(Self {
             pool,
             dialect,
@@ -104,7 +107,11 @@ impl Db {
     pub async fn migrate(&self) -> Result<()> {
         match self.dialect {
             Dialect::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
-            Dialect::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await?,
+            Dialect::Postgres => {
+                sqlx::migrate!("migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
         }
         Ok(())
     }
@@ -144,7 +151,10 @@ impl Db {
                 "lobby backup copies SQLite databases; for PostgreSQL use pg_dump".into(),
             ));
         }
-        sqlx::query("VACUUM INTO $1").bind(path).execute(&self.pool).await?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

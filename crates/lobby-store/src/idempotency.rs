@@ -7,14 +7,23 @@ use crate::{Conn, Result};
 /// The entity a key already created, if any, with its scope (e.g.
 /// `tenant`); a key reused for another scope is the caller's error.
 pub async fn lookup(c: &mut Conn, user_id: i64, key: &str) -> Result<Option<(String, i64)>> {
-    Ok(sqlx::query_as("SELECT scope, entity_id FROM idempotency_keys WHERE user_id = $1 AND key = $2")
-        .bind(user_id)
-        .bind(key)
-        .fetch_optional(c)
-        .await?)
+    Ok(sqlx::query_as(
+        "SELECT scope, entity_id FROM idempotency_keys WHERE user_id = $1 AND key = $2",
+    )
+    .bind(user_id)
+    .bind(key)
+    .fetch_optional(c)
+    .await?)
 }
 
-pub async fn remember(c: &mut Conn, user_id: i64, key: &str, scope: &str, entity_id: i64, now: i64) -> Result<()> {
+pub async fn remember(
+    c: &mut Conn,
+    user_id: i64,
+    key: &str,
+    scope: &str,
+    entity_id: i64,
+    now: i64,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO idempotency_keys (user_id, key, scope, entity_id, created_at) VALUES ($1, $2, $3, $4, $5)",
     )

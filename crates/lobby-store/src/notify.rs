@@ -45,13 +45,20 @@ pub async fn insert(c: &mut Conn, n: &NewNotification<'_>) -> Result<i64> {
 }
 
 pub async fn unread_count(c: &mut Conn, user_id: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
-        .bind(user_id)
-        .fetch_one(c)
-        .await?)
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
+    )
+    .bind(user_id)
+    .fetch_one(c)
+    .await?)
 }
 
-pub async fn list(c: &mut Conn, user_id: i64, before: i64, limit: i64) -> Result<Vec<NotificationRow>> {
+pub async fn list(
+    c: &mut Conn,
+    user_id: i64,
+    before: i64,
+    limit: i64,
+) -> Result<Vec<NotificationRow>> {
     Ok(sqlx::query_as(
         "SELECT id, site_id, user_id, kind, title, body, link, created_at, read_at FROM notifications \
          WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
@@ -64,10 +71,12 @@ pub async fn list(c: &mut Conn, user_id: i64, before: i64, limit: i64) -> Result
 }
 
 pub async fn mark_all_read(c: &mut Conn, user_id: i64, now: i64) -> Result<u64> {
-    Ok(sqlx::query("UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL")
-        .bind(user_id)
-        .bind(now)
-        .execute(c)
-        .await?
-        .rows_affected())
+    Ok(
+        sqlx::query("UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL")
+            .bind(user_id)
+            .bind(now)
+            .execute(c)
+            .await?
+            .rows_affected(),
+    )
 }

@@ -11,7 +11,7 @@ pub struct SiteRow {
     pub code: String,
     pub timezone: String,
     pub address: Option<String>,
-    pub archived: bool,
+    pub archived: i64,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -58,7 +58,7 @@ pub async fn update_site(
     .bind(code)
     .bind(timezone)
     .bind(address)
-    .bind(archived)
+    .bind(i64::from(archived))
     .bind(now)
     .execute(c)
     .await?;
@@ -66,16 +66,20 @@ pub async fn update_site(
 }
 
 pub async fn site(c: &mut Conn, id: i64) -> Result<Option<SiteRow>> {
-    Ok(sqlx::query_as(&format!("SELECT {SITE_COLS} FROM sites WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(c)
-        .await?)
+    Ok(
+        sqlx::query_as(&format!("SELECT {SITE_COLS} FROM sites WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(c)
+            .await?,
+    )
 }
 
 pub async fn sites(c: &mut Conn) -> Result<Vec<SiteRow>> {
-    Ok(sqlx::query_as(&format!("SELECT {SITE_COLS} FROM sites ORDER BY id"))
-        .fetch_all(c)
-        .await?)
+    Ok(
+        sqlx::query_as(&format!("SELECT {SITE_COLS} FROM sites ORDER BY id"))
+            .fetch_all(c)
+            .await?,
+    )
 }
 
 // ---- buildings and floors ----
@@ -85,7 +89,7 @@ pub struct BuildingRow {
     pub id: i64,
     pub site_id: i64,
     pub name: String,
-    pub archived: bool,
+    pub archived: i64,
 }
 
 pub async fn insert_building(c: &mut Conn, site_id: i64, name: &str, now: i64) -> Result<i64> {
@@ -103,17 +107,19 @@ pub async fn rename_building(c: &mut Conn, id: i64, name: &str, archived: bool) 
     sqlx::query("UPDATE buildings SET name = $2, archived = $3 WHERE id = $1")
         .bind(id)
         .bind(name)
-        .bind(archived)
+        .bind(i64::from(archived))
         .execute(c)
         .await?;
     Ok(())
 }
 
 pub async fn building(c: &mut Conn, id: i64) -> Result<Option<BuildingRow>> {
-    Ok(sqlx::query_as("SELECT id, site_id, name, archived FROM buildings WHERE id = $1")
-        .bind(id)
-        .fetch_optional(c)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT id, site_id, name, archived FROM buildings WHERE id = $1")
+            .bind(id)
+            .fetch_optional(c)
+            .await?,
+    )
 }
 
 pub async fn buildings(c: &mut Conn, site_id: i64) -> Result<Vec<BuildingRow>> {
@@ -132,7 +138,7 @@ pub struct FloorRow {
     pub building_id: i64,
     pub label: String,
     pub level: i64,
-    pub archived: bool,
+    pub archived: i64,
 }
 
 pub async fn insert_floor(
@@ -156,10 +162,12 @@ pub async fn insert_floor(
 }
 
 pub async fn floor(c: &mut Conn, id: i64) -> Result<Option<FloorRow>> {
-    Ok(sqlx::query_as("SELECT id, site_id, building_id, label, level, archived FROM floors WHERE id = $1")
-        .bind(id)
-        .fetch_optional(c)
-        .await?)
+    Ok(sqlx::query_as(
+        "SELECT id, site_id, building_id, label, level, archived FROM floors WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(c)
+    .await?)
 }
 
 pub async fn floors(c: &mut Conn, site_id: i64, building_id: Option<i64>) -> Result<Vec<FloorRow>> {
@@ -188,7 +196,7 @@ pub struct UnitRow {
     pub status: String,
     pub vacant_since: Option<i64>,
     pub note: Option<String>,
-    pub archived: bool,
+    pub archived: i64,
     pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -196,7 +204,8 @@ pub struct UnitRow {
     pub tenant_name: Option<String>,
 }
 
-const UNIT_SELECT: &str = "SELECT u.id, u.site_id, f.building_id, b.name AS building_name, u.floor_id, \
+const UNIT_SELECT: &str =
+    "SELECT u.id, u.site_id, f.building_id, b.name AS building_name, u.floor_id, \
      f.label AS floor_label, u.number, u.area_m2, u.status, u.vacant_since, u.note, u.archived, \
      u.version, u.created_at, u.updated_at, t.id AS tenant_id, t.name AS tenant_name \
      FROM units u JOIN floors f ON f.id = u.floor_id JOIN buildings b ON b.id = f.building_id \
@@ -224,7 +233,7 @@ pub async fn units(
     Ok(sqlx::query_as(&format!(
         "{UNIT_SELECT} WHERE u.site_id = $1 AND ($2 IS NULL OR u.status = $2) \
          AND ($3 IS NULL OR f.building_id = $3) AND ($4 IS NULL OR u.floor_id = $4) \
-         AND ($5 IS NULL OR u.number LIKE $5) AND ($6 OR u.archived = FALSE) \
+         AND ($5 IS NULL OR u.number LIKE $5) AND ($6 = 1 OR u.archived = 0) \
          AND ($7 IS NULL OR u.number > $7 OR (u.number = $7 AND u.id > $8)) \
          ORDER BY u.number, u.id LIMIT $9"
     ))
@@ -233,7 +242,7 @@ pub async fn units(
     .bind(f.building_id)
     .bind(f.floor_id)
     .bind(like)
-    .bind(f.include_archived)
+    .bind(i64::from(f.include_archived))
     .bind(after_number)
     .bind(after_id)
     .bind(limit)
@@ -249,11 +258,13 @@ pub async fn unit(c: &mut Conn, id: i64) -> Result<Option<UnitRow>> {
 }
 
 pub async fn unit_by_number(c: &mut Conn, site_id: i64, number: &str) -> Result<Option<UnitRow>> {
-    Ok(sqlx::query_as(&format!("{UNIT_SELECT} WHERE u.site_id = $1 AND u.number = $2"))
-        .bind(site_id)
-        .bind(number)
-        .fetch_optional(c)
-        .await?)
+    Ok(sqlx::query_as(&format!(
+        "{UNIT_SELECT} WHERE u.site_id = $1 AND u.number = $2"
+    ))
+    .bind(site_id)
+    .bind(number)
+    .fetch_optional(c)
+    .await?)
 }
 
 pub struct UnitValues<'a> {
@@ -278,7 +289,7 @@ pub async fn insert_unit(c: &mut Conn, site_id: i64, v: &UnitValues<'_>, now: i6
     .bind(v.status)
     .bind(v.vacant_since)
     .bind(v.note)
-    .bind(v.archived)
+    .bind(i64::from(v.archived))
     .bind(now)
     .fetch_one(c)
     .await?)
@@ -286,7 +297,13 @@ pub async fn insert_unit(c: &mut Conn, site_id: i64, v: &UnitValues<'_>, now: i6
 
 /// Updates a unit if its version is still `version`; false when someone
 /// else changed it first.
-pub async fn update_unit(c: &mut Conn, id: i64, version: i64, v: &UnitValues<'_>, now: i64) -> Result<bool> {
+pub async fn update_unit(
+    c: &mut Conn,
+    id: i64,
+    version: i64,
+    v: &UnitValues<'_>,
+    now: i64,
+) -> Result<bool> {
     let n = sqlx::query(
         "UPDATE units SET floor_id = $3, number = $4, area_m2 = $5, status = $6, vacant_since = $7, \
          note = $8, archived = $9, updated_at = $10, version = version + 1 WHERE id = $1 AND version = $2",
@@ -299,7 +316,7 @@ pub async fn update_unit(c: &mut Conn, id: i64, version: i64, v: &UnitValues<'_>
     .bind(v.status)
     .bind(v.vacant_since)
     .bind(v.note)
-    .bind(v.archived)
+    .bind(i64::from(v.archived))
     .bind(now)
     .execute(c)
     .await?
@@ -317,7 +334,7 @@ pub struct StatusCount {
 pub async fn unit_counts(c: &mut Conn, site_id: i64) -> Result<Vec<StatusCount>> {
     Ok(sqlx::query_as(
         "SELECT status, COUNT(*) AS n, CAST(COALESCE(SUM(area_m2), 0) AS DOUBLE PRECISION) AS area \
-         FROM units WHERE site_id = $1 AND archived = FALSE GROUP BY status ORDER BY status",
+         FROM units WHERE site_id = $1 AND archived = 0 GROUP BY status ORDER BY status",
     )
     .bind(site_id)
     .fetch_all(c)
@@ -334,7 +351,7 @@ pub struct PublicAreaRow {
     pub floor_id: Option<i64>,
     pub name: String,
     pub kind: String,
-    pub archived: bool,
+    pub archived: i64,
 }
 
 pub async fn insert_public_area(
@@ -377,7 +394,7 @@ pub async fn update_public_area(
     .bind(floor_id)
     .bind(name)
     .bind(kind)
-    .bind(archived)
+    .bind(i64::from(archived))
     .execute(c)
     .await?;
     Ok(())
@@ -386,10 +403,12 @@ pub async fn update_public_area(
 const AREA_COLS: &str = "id, site_id, building_id, floor_id, name, kind, archived";
 
 pub async fn public_area(c: &mut Conn, id: i64) -> Result<Option<PublicAreaRow>> {
-    Ok(sqlx::query_as(&format!("SELECT {AREA_COLS} FROM public_areas WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(c)
-        .await?)
+    Ok(sqlx::query_as(&format!(
+        "SELECT {AREA_COLS} FROM public_areas WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(c)
+    .await?)
 }
 
 pub async fn public_areas(c: &mut Conn, site_id: i64) -> Result<Vec<PublicAreaRow>> {

@@ -17,7 +17,7 @@ pub struct TenantRow {
     pub emergency_contact_phone: Option<String>,
     pub email: Option<String>,
     pub note: Option<String>,
-    pub archived: bool,
+    pub archived: i64,
     pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -55,14 +55,20 @@ pub async fn insert(c: &mut Conn, site_id: i64, v: &TenantValues<'_>, now: i64) 
     .bind(v.emergency_contact_phone)
     .bind(v.email)
     .bind(v.note)
-    .bind(v.archived)
+    .bind(i64::from(v.archived))
     .bind(now)
     .fetch_one(c)
     .await?)
 }
 
 /// Updates if the version still matches; false when someone changed it first.
-pub async fn update(c: &mut Conn, id: i64, version: i64, v: &TenantValues<'_>, now: i64) -> Result<bool> {
+pub async fn update(
+    c: &mut Conn,
+    id: i64,
+    version: i64,
+    v: &TenantValues<'_>,
+    now: i64,
+) -> Result<bool> {
     let n = sqlx::query(
         "UPDATE tenants SET name = $3, name_initials = $4, kind = $5, day_phone = $6, contact_person = $7, \
          emergency_contact_name = $8, emergency_contact_phone = $9, email = $10, note = $11, archived = $12, \
@@ -79,7 +85,7 @@ pub async fn update(c: &mut Conn, id: i64, version: i64, v: &TenantValues<'_>, n
     .bind(v.emergency_contact_phone)
     .bind(v.email)
     .bind(v.note)
-    .bind(v.archived)
+    .bind(i64::from(v.archived))
     .bind(now)
     .execute(c)
     .await?
@@ -88,18 +94,22 @@ pub async fn update(c: &mut Conn, id: i64, version: i64, v: &TenantValues<'_>, n
 }
 
 pub async fn get(c: &mut Conn, id: i64) -> Result<Option<TenantRow>> {
-    Ok(sqlx::query_as(&format!("SELECT {COLS} FROM tenants WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(c)
-        .await?)
+    Ok(
+        sqlx::query_as(&format!("SELECT {COLS} FROM tenants WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(c)
+            .await?,
+    )
 }
 
 pub async fn by_name(c: &mut Conn, site_id: i64, name: &str) -> Result<Option<TenantRow>> {
-    Ok(sqlx::query_as(&format!("SELECT {COLS} FROM tenants WHERE site_id = $1 AND name = $2"))
-        .bind(site_id)
-        .bind(name)
-        .fetch_optional(c)
-        .await?)
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLS} FROM tenants WHERE site_id = $1 AND name = $2"
+    ))
+    .bind(site_id)
+    .bind(name)
+    .fetch_optional(c)
+    .await?)
 }
 
 /// The roster: tenants of a site in name order after the cursor, matching
@@ -116,7 +126,7 @@ pub async fn list(
     let unit_like = q.map(|q| format!("%{}%", q.trim().to_uppercase()));
     let (after_name, after_id) = after.map(|(n, i)| (Some(n), i)).unwrap_or((None, 0));
     Ok(sqlx::query_as(&format!(
-        "SELECT {COLS} FROM tenants t WHERE site_id = $1 AND ($2 OR archived = FALSE) \
+        "SELECT {COLS} FROM tenants t WHERE site_id = $1 AND ($2 = 1 OR archived = 0) \
          AND ($3 IS NULL OR LOWER(name) LIKE $3 OR name_initials LIKE $3 OR EXISTS ( \
              SELECT 1 FROM occupancies o JOIN units u ON u.id = o.unit_id \
              WHERE o.tenant_id = t.id AND o.until IS NULL AND u.number LIKE $4)) \
@@ -124,7 +134,7 @@ pub async fn list(
          ORDER BY name, id LIMIT $7"
     ))
     .bind(site_id)
-    .bind(include_archived)
+    .bind(i64::from(include_archived))
     .bind(like)
     .bind(unit_like)
     .bind(after_name)
@@ -161,10 +171,14 @@ pub async fn units_of(c: &mut Conn, tenant_ids: &[i64]) -> Result<Vec<OccupiedUn
 
 /// Who occupies `unit_id` now, if anyone.
 pub async fn occupant_of(c: &mut Conn, unit_id: i64) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT tenant_id FROM occupancies WHERE unit_id = $1 AND until IS NULL")
+    Ok(
+        sqlx::query_scalar(
+            "SELECT tenant_id FROM occupancies WHERE unit_id = $1 AND until IS NULL",
+        )
         .bind(unit_id)
         .fetch_optional(c)
-        .await?)
+        .await?,
+    )
 }
 
 pub async fn start_occupancy(c: &mut Conn, tenant_id: i64, unit_id: i64, now: i64) -> Result<()> {
@@ -178,20 +192,24 @@ pub async fn start_occupancy(c: &mut Conn, tenant_id: i64, unit_id: i64, now: i6
 }
 
 pub async fn end_occupancy(c: &mut Conn, tenant_id: i64, unit_id: i64, now: i64) -> Result<()> {
-    sqlx::query("UPDATE occupancies SET until = $3 WHERE tenant_id = $1 AND unit_id = $2 AND until IS NULL")
-        .bind(tenant_id)
-        .bind(unit_id)
-        .bind(now)
-        .execute(c)
-        .await?;
+    sqlx::query(
+        "UPDATE occupancies SET until = $3 WHERE tenant_id = $1 AND unit_id = $2 AND until IS NULL",
+    )
+    .bind(tenant_id)
+    .bind(unit_id)
+    .bind(now)
+    .execute(c)
+    .await?;
     Ok(())
 }
 
 pub async fn count_active(c: &mut Conn, site_id: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM tenants WHERE site_id = $1 AND archived = FALSE")
-        .bind(site_id)
-        .fetch_one(c)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM tenants WHERE site_id = $1 AND archived = 0")
+            .bind(site_id)
+            .fetch_one(c)
+            .await?,
+    )
 }
 
 // ---- visits (定期拜访) ----

@@ -14,7 +14,7 @@ pub struct UserRow {
     pub locale: String,
     pub tenant_id: Option<i64>,
     pub vendor_id: Option<i64>,
-    pub active: bool,
+    pub active: i64,
     pub last_shift_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -36,7 +36,7 @@ pub struct NewUser<'a> {
 pub async fn insert(c: &mut Conn, u: &NewUser<'_>) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (username, display_name, password_hash, locale, tenant_id, vendor_id, \
-         active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $7) RETURNING id",
+         active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
     )
     .bind(u.username)
     .bind(u.display_name)
@@ -51,21 +51,27 @@ pub async fn insert(c: &mut Conn, u: &NewUser<'_>) -> Result<i64> {
 }
 
 pub async fn by_username(c: &mut Conn, username: &str) -> Result<Option<UserRow>> {
-    Ok(sqlx::query_as(&format!("SELECT {USER_COLS} FROM users WHERE username = $1"))
-        .bind(username)
-        .fetch_optional(c)
-        .await?)
+    Ok(sqlx::query_as(&format!(
+        "SELECT {USER_COLS} FROM users WHERE username = $1"
+    ))
+    .bind(username)
+    .fetch_optional(c)
+    .await?)
 }
 
 pub async fn by_id(c: &mut Conn, id: i64) -> Result<Option<UserRow>> {
-    Ok(sqlx::query_as(&format!("SELECT {USER_COLS} FROM users WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(c)
-        .await?)
+    Ok(
+        sqlx::query_as(&format!("SELECT {USER_COLS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(c)
+            .await?,
+    )
 }
 
 pub async fn count(c: &mut Conn) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(c).await?)
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(c)
+        .await?)
 }
 
 /// Users in id order after `after`, optionally only those holding a role at
@@ -110,7 +116,7 @@ pub async fn update_profile(
     .bind(id)
     .bind(display_name)
     .bind(locale)
-    .bind(active)
+    .bind(i64::from(active))
     .bind(tenant_id)
     .bind(vendor_id)
     .bind(now)
@@ -146,10 +152,12 @@ pub struct RoleRow {
 }
 
 pub async fn roles(c: &mut Conn, user_id: i64) -> Result<Vec<RoleRow>> {
-    Ok(sqlx::query_as("SELECT site_id, role FROM user_roles WHERE user_id = $1 ORDER BY id")
-        .bind(user_id)
-        .fetch_all(c)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT site_id, role FROM user_roles WHERE user_id = $1 ORDER BY id")
+            .bind(user_id)
+            .fetch_all(c)
+            .await?,
+    )
 }
 
 /// Replaces a user's role assignments (the change itself is audited by the
@@ -174,7 +182,7 @@ pub async fn set_roles(c: &mut Conn, user_id: i64, roles: &[RoleRow]) -> Result<
 pub async fn with_role_at(c: &mut Conn, site_id: i64, role: &str) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT DISTINCT u.id FROM users u JOIN user_roles r ON r.user_id = u.id \
-         WHERE u.active = TRUE AND r.role = $2 AND (r.site_id = $1 OR r.site_id IS NULL) ORDER BY u.id",
+         WHERE u.active = 1 AND r.role = $2 AND (r.site_id = $1 OR r.site_id IS NULL) ORDER BY u.id",
     )
     .bind(site_id)
     .bind(role)
@@ -222,7 +230,7 @@ pub async fn live_session(c: &mut Conn, token_hash: &str, now: i64) -> Result<Op
     Ok(sqlx::query_as(
         "SELECT s.id, s.user_id, s.kind, s.csrf_token, s.expires_at FROM sessions s \
          JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.active = TRUE",
+         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.active = 1",
     )
     .bind(token_hash)
     .bind(now)
@@ -240,7 +248,12 @@ pub async fn revoke_session(c: &mut Conn, id: i64, now: i64) -> Result<()> {
 }
 
 /// Revokes every session of a user but `keep` (after a password change).
-pub async fn revoke_sessions_of(c: &mut Conn, user_id: i64, keep: Option<i64>, now: i64) -> Result<()> {
+pub async fn revoke_sessions_of(
+    c: &mut Conn,
+    user_id: i64,
+    keep: Option<i64>,
+    now: i64,
+) -> Result<()> {
     sqlx::query(
         "UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND revoked_at IS NULL \
          AND ($2 IS NULL OR id <> $2)",
@@ -265,11 +278,13 @@ pub async fn record_failure(c: &mut Conn, username: &str, now: i64) -> Result<()
 }
 
 pub async fn failures_since(c: &mut Conn, username: &str, since: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
-        .bind(username)
-        .bind(since)
-        .fetch_one(c)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
+            .bind(username)
+            .bind(since)
+            .fetch_one(c)
+            .await?,
+    )
 }
 
 pub async fn clear_failures(c: &mut Conn, username: &str) -> Result<()> {

@@ -1,1 +1,272 @@
-fn main() {}
+//! `lobby`: the one binary. Reads the settings (flags win over `LOBBY_*`
+//! variables, which win over defaults), opens the database the URL names,
+//! and runs one command. A bad setting ends the process with one line
+//! saying what to fix and a non-zero status.
+
+mod config;
+
+use std::io::Read;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use lobby_app::{auth, demo, App};
+use lobby_domain::clock::SystemClock;
+
+use crate::config::Settings;
+
+#[derive(Parser)]
+#[command(
+    name = "lobby",
+    version,
+    about = "lobby — the customer-service department of a property (客户服务部)"
+)]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database if needed and serve the web UI and API.
+    Serve {
+        /// On an empty database, first load the demo site.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Load the demo site into an empty database and exit.
+    Demo,
+    /// Bring the schema up to date and exit.
+    Migrate,
+    /// Staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Write a consistent copy of a running SQLite database.
+    Backup {
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+        /// The site the role holds at; without it, every site (admin only).
+        #[arg(long)]
+        site: Option<i64>,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; exits non-zero naming the first bad entry.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    config::init_tracing(&cli.settings);
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("cannot start the runtime: {e}")),
+    };
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(msg) => fail(&msg),
+    }
+}
+
+fn fail(msg: &str) -> ExitCode {
+    eprintln!("lobby: {msg}");
+    ExitCode::FAILURE
+}
+
+/// Opens the app: checks the data dir, connects, migrates.
+async fn open(settings: &Settings) -> Result<App, String> {
+    let url = settings.database_url()?;
+    let db = lobby_store::Db::connect(&url)
+        .await
+        .map_err(|e| e.to_string())?;
+    db.migrate()
+        .await
+        .map_err(|e| format!("cannot migrate the database: {e}"))?;
+    Ok(App::new(
+        db,
+        Arc::new(SystemClock),
+        settings.data_dir.clone(),
+    ))
+}
+
+fn app_err(e: lobby_app::AppError) -> String {
+    match e {
+        lobby_app::AppError::Internal(cause) => format!("{cause:#}"),
+        other => other.to_string(),
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, String> {
+    let s = cli.settings;
+    match cli.command {
+        Command::Migrate => {
+            open(&s).await?;
+            println!("lobby: the database is up to date");
+        }
+        Command::Demo => {
+            let app = open(&s).await?;
+            admin(&app).await?;
+            let site = demo::load(&app).await.map_err(app_err)?;
+            println!(
+                "lobby: loaded the demo site EA公寓 (id {site}); accounts use the password '{}'",
+                demo::DEMO_PASSWORD
+            );
+        }
+        Command::Serve { demo: with_demo } => {
+            let listener = tokio::net::TcpListener::bind(&s.addr).await.map_err(|e| {
+                format!(
+                    "cannot listen on {} ({e}); set --addr or LOBBY_ADDR",
+                    s.addr
+                )
+            })?;
+            let app = open(&s).await?;
+            admin(&app).await?;
+            if with_demo && demo::is_empty(&app).await.map_err(app_err)? {
+                demo::load(&app).await.map_err(app_err)?;
+                println!("lobby: loaded the demo site EA公寓; demo accounts use the password '{}' (evaluation only)", demo::DEMO_PASSWORD);
+            }
+            let state = lobby_web::AppState {
+                app: Arc::new(app.clone()),
+                secure_cookies: s.secure_cookies,
+            };
+            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            println!("lobby: serving http://{addr}/");
+            tracing::info!(%addr, "serving");
+            lobby_web::serve(listener, state, shutdown_signal())
+                .await
+                .map_err(|e| e.to_string())?;
+            app.db.close().await;
+            tracing::info!("stopped");
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    role,
+                    site,
+                    display_name,
+                },
+        } => {
+            let app = open(&s).await?;
+            let role: lobby_domain::roles::Role = role
+                .parse()
+                .map_err(|e: lobby_domain::FieldError| e.message)?;
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+            let password = password.trim_end_matches(['\n', '\r']).to_string();
+            let input = lobby_app::users::UserInput {
+                username,
+                display_name,
+                password: Some(password),
+                roles: vec![lobby_app::users::RoleGrant {
+                    site_id: site,
+                    role,
+                }],
+                locale: None,
+                tenant_id: None,
+                vendor_id: None,
+                active: Some(true),
+            };
+            let u = lobby_app::users::create(&app, &lobby_app::Actor::system(), &input)
+                .await
+                .map_err(app_err)?;
+            println!("lobby: added user '{}' (id {})", u.username, u.id);
+        }
+        Command::Backup { out } => {
+            let url = s.database_url()?;
+            if !url.starts_with("sqlite:") {
+                return Err(
+                    "lobby backup copies SQLite databases; for PostgreSQL use pg_dump".into(),
+                );
+            }
+            if out.exists() {
+                return Err(format!(
+                    "{} exists already; choose a new file",
+                    out.display()
+                ));
+            }
+            let app = open(&s).await?;
+            let path = out.to_str().ok_or("the backup path must be valid UTF-8")?;
+            app.db.backup_to(path).await.map_err(|e| e.to_string())?;
+            println!("lobby: wrote a consistent copy to {}", out.display());
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let app = open(&s).await?;
+            match lobby_app::audit::verify(&app).await.map_err(app_err)? {
+                Ok(v) => println!("lobby: the audit log verifies ({} entries)", v.entries),
+                Err(b) => {
+                    let (id, why) = match b {
+                        lobby_domain::audit::ChainBreak::Link { id } => (id, "does not link to the entry before it (an entry was removed or inserted)"),
+                        lobby_domain::audit::ChainBreak::Content { id } => (id, "does not match its hash (it was altered)"),
+                    };
+                    eprintln!("lobby: the audit log is broken: entry {id} {why}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// On an empty database, the `admin` account (LOBBY_ADMIN_PASSWORD, or a
+/// random password printed once).
+async fn admin(app: &App) -> Result<(), String> {
+    let pw = std::env::var("LOBBY_ADMIN_PASSWORD").ok();
+    if let Some(generated) = auth::ensure_admin(app, pw.as_deref())
+        .await
+        .map_err(app_err)?
+    {
+        println!("lobby: created the 'admin' account with password: {generated}  (shown once; change it after signing in)");
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,5 +1,6 @@
 -- lobby foundation schema (SQLite). Keep in step with ../postgres/0001_foundation.sql:
--- same tables, same columns, same meaning. Times are BIGINT microseconds since
+-- same tables, same columns, same meaning. Flags are BIGINT 0/1 (sqlx's Any driver
+-- cannot read SQLite BOOLEAN columns). Times are BIGINT microseconds since
 -- the Unix epoch (UTC) in both engines; money is BIGINT 分; nothing is deleted
 -- (rows are archived).
 
@@ -9,7 +10,7 @@ CREATE TABLE sites (
     code TEXT NOT NULL UNIQUE,
     timezone TEXT NOT NULL,
     address TEXT,
-    archived BOOLEAN NOT NULL DEFAULT FALSE,
+    archived BIGINT NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );
@@ -21,7 +22,7 @@ CREATE TABLE vendors (
     kind TEXT NOT NULL,
     contact_person TEXT,
     phone TEXT,
-    archived BOOLEAN NOT NULL DEFAULT FALSE,
+    archived BIGINT NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
     created_at BIGINT NOT NULL
 );
 
@@ -29,7 +30,7 @@ CREATE TABLE buildings (
     id INTEGER PRIMARY KEY,
     site_id BIGINT NOT NULL REFERENCES sites(id),
     name TEXT NOT NULL,
-    archived BOOLEAN NOT NULL DEFAULT FALSE,
+    archived BIGINT NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
     created_at BIGINT NOT NULL,
     UNIQUE (site_id, name)
 );
@@ -40,7 +41,7 @@ CREATE TABLE floors (
     building_id BIGINT NOT NULL REFERENCES buildings(id),
     label TEXT NOT NULL,
     level BIGINT NOT NULL,
-    archived BOOLEAN NOT NULL DEFAULT FALSE,
+    archived BIGINT NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
     created_at BIGINT NOT NULL,
     UNIQUE (building_id, label)
 );
@@ -54,7 +55,7 @@ CREATE TABLE units (
     status TEXT NOT NULL CHECK (status IN ('vacant', 'occupied', 'renovating')),
     vacant_since BIGINT,
     note TEXT,
-    archived BOOLEAN NOT NULL DEFAULT FALSE,
+    archived BIGINT NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
     version BIGINT NOT NULL DEFAULT 1,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL,
@@ -69,7 +70,7 @@ CREATE TABLE public_areas (
     floor_id BIGINT REFERENCES floors(id),
     name TEXT NOT NULL,
     kind TEXT NOT NULL,
-    archived BOOLEAN NOT NULL DEFAULT FALSE,
+    archived BIGINT NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
     created_at BIGINT NOT NULL,
     UNIQUE (site_id, name)
 );
@@ -86,7 +87,7 @@ CREATE TABLE tenants (
     emergency_contact_phone TEXT,
     email TEXT,
     note TEXT,
-    archived BOOLEAN NOT NULL DEFAULT FALSE,
+    archived BIGINT NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
     version BIGINT NOT NULL DEFAULT 1,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL,
@@ -124,7 +125,7 @@ CREATE TABLE users (
     locale TEXT NOT NULL DEFAULT 'zh-CN',
     tenant_id BIGINT REFERENCES tenants(id),
     vendor_id BIGINT REFERENCES vendors(id),
-    active BOOLEAN NOT NULL DEFAULT TRUE,
+    active BIGINT NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
     last_shift_at BIGINT,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL

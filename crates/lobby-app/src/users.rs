@@ -1,0 +1,312 @@
+//! Staff accounts: the admin creates them, gives roles per site, resets
+//! passwords and deactivates leavers; everyone picks their own language.
+
+use lobby_domain::policy::Action;
+use lobby_domain::roles::Role;
+use lobby_store::users::{self as store, NewUser, RoleRow, UserRow};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{check_new_password, hash_password};
+use crate::error::dup_as;
+use crate::page::{self, Page};
+use crate::{audit, time, Actor, App, AppError, AppResult};
+
+pub const LOCALES: [&str; 2] = ["zh-CN", "en"];
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct RoleGrant {
+    /// The site the role holds at; absent for every site (admin only).
+    pub site_id: Option<i64>,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UserView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub locale: String,
+    pub active: bool,
+    pub roles: Vec<RoleGrant>,
+    pub tenant_id: Option<i64>,
+    pub vendor_id: Option<i64>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct UserInput {
+    pub username: String,
+    pub display_name: Option<String>,
+    /// Only on create; at least 8 characters.
+    pub password: Option<String>,
+    pub roles: Vec<RoleGrant>,
+    pub locale: Option<String>,
+    pub tenant_id: Option<i64>,
+    pub vendor_id: Option<i64>,
+    pub active: Option<bool>,
+}
+
+pub fn parse_username(s: &str) -> AppResult<String> {
+    let v = s.trim().to_lowercase();
+    let ok = (3..=32).contains(&v.len())
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'));
+    if !ok {
+        return Err(AppError::invalid(
+            "username",
+            "a username has 3–32 characters: a–z, 0–9, '_', '.', '-'",
+        ));
+    }
+    Ok(v)
+}
+
+fn parse_locale(s: Option<&str>) -> AppResult<String> {
+    let v = s.unwrap_or("zh-CN");
+    if LOCALES.contains(&v) {
+        Ok(v.to_string())
+    } else {
+        Err(AppError::invalid("locale", "locale must be zh-CN or en"))
+    }
+}
+
+/// The actor may grant these roles: at each site they manage users, and
+/// every-site roles only as an every-site admin.
+fn check_grants(actor: &Actor, roles: &[RoleGrant]) -> AppResult<()> {
+    if roles.is_empty() {
+        return Err(AppError::invalid(
+            "roles",
+            "give the user at least one role",
+        ));
+    }
+    for g in roles {
+        match g.site_id {
+            Some(site) => actor.authorize(Action::UsersManage, site)?,
+            None if actor
+                .roles
+                .iter()
+                .any(|(s, r)| s.is_none() && *r == Role::Admin) => {}
+            None => return Err(AppError::Forbidden),
+        }
+        if g.site_id.is_none() && g.role != Role::Admin {
+            return Err(AppError::invalid(
+                "roles",
+                "only admin may hold a role at every site",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn any_manage(actor: &Actor) -> AppResult<()> {
+    if actor.can_anywhere(Action::UsersManage) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn rows(roles: &[RoleGrant]) -> Vec<RoleRow> {
+    let mut out: Vec<RoleRow> = Vec::new();
+    for g in roles {
+        let r = RoleRow {
+            site_id: g.site_id,
+            role: g.role.as_str().into(),
+        };
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+async fn view(c: &mut lobby_store::Conn, u: UserRow) -> AppResult<UserView> {
+    let roles = store::roles(c, u.id)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            r.role.parse().ok().map(|role| RoleGrant {
+                site_id: r.site_id,
+                role,
+            })
+        })
+        .collect();
+    Ok(UserView {
+        id: u.id,
+        username: u.username,
+        display_name: u.display_name,
+        locale: u.locale,
+        active: u.active != 0,
+        roles,
+        tenant_id: u.tenant_id,
+        vendor_id: u.vendor_id,
+        created_at: time::rfc3339(u.created_at),
+    })
+}
+
+pub async fn create(app: &App, actor: &Actor, input: &UserInput) -> AppResult<UserView> {
+    check_grants(actor, &input.roles)?;
+    let username = parse_username(&input.username)?;
+    let password = input.password.as_deref().unwrap_or("");
+    check_new_password("password", password)?;
+    let display_name = input
+        .display_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(&username)
+        .to_string();
+    let locale = parse_locale(input.locale.as_deref())?;
+    let hash = hash_password(password)?;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let id = store::insert(
+        &mut tx,
+        &NewUser {
+            username: &username,
+            display_name: &display_name,
+            password_hash: &hash,
+            locale: &locale,
+            tenant_id: input.tenant_id,
+            vendor_id: input.vendor_id,
+            now,
+        },
+    )
+    .await
+    .map_err(dup_as("username", "this username is taken"))?;
+    store::set_roles(&mut tx, id, &rows(&input.roles)).await?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        input.roles.iter().find_map(|g| g.site_id),
+        "create",
+        "user",
+        Some(id),
+        serde_json::json!({"username": username, "roles": input.roles}),
+    )
+    .await?;
+    let u = store::by_id(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    let v = view(&mut tx, u).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<UserView> {
+    if id != actor.user_id {
+        any_manage(actor)?;
+    }
+    let mut c = app.db.read().await?;
+    let u = store::by_id(&mut c, id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    view(&mut c, u).await
+}
+
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    site_id: Option<i64>,
+    q: Option<&str>,
+    cursor: Option<&str>,
+    limit: Option<i64>,
+) -> AppResult<Page<UserView>> {
+    any_manage(actor)?;
+    let limit = page::limit(limit)?;
+    let after = page::decode(cursor)?.map(|(_, id)| id).unwrap_or(0);
+    let mut c = app.db.read().await?;
+    let rows = store::list(
+        &mut c,
+        site_id,
+        q.filter(|q| !q.trim().is_empty()),
+        after,
+        limit + 1,
+    )
+    .await?;
+    let more = rows.len() as i64 > limit;
+    let mut items = Vec::new();
+    for u in rows.into_iter().take(limit as usize) {
+        items.push(view(&mut c, u).await?);
+    }
+    let next_cursor = if more {
+        items.last().map(|u| page::encode("", u.id))
+    } else {
+        None
+    };
+    Ok(Page { items, next_cursor })
+}
+
+/// Changes name, language, active flag and roles; a new password when given.
+pub async fn update(app: &App, actor: &Actor, id: i64, input: &UserInput) -> AppResult<UserView> {
+    check_grants(actor, &input.roles)?;
+    let locale = parse_locale(input.locale.as_deref())?;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let old = store::by_id(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    let display_name = input
+        .display_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(&old.display_name)
+        .to_string();
+    let active = input.active.unwrap_or(old.active != 0);
+    if id == actor.user_id && !active {
+        return Err(AppError::invalid(
+            "active",
+            "you cannot deactivate yourself",
+        ));
+    }
+    store::update_profile(
+        &mut tx,
+        id,
+        &display_name,
+        &locale,
+        active,
+        input.tenant_id,
+        input.vendor_id,
+        now,
+    )
+    .await?;
+    store::set_roles(&mut tx, id, &rows(&input.roles)).await?;
+    let mut changed =
+        serde_json::json!({"display_name": display_name, "active": active, "roles": input.roles});
+    if let Some(p) = input.password.as_deref().filter(|p| !p.is_empty()) {
+        check_new_password("password", p)?;
+        store::set_password(&mut tx, id, &hash_password(p)?, now).await?;
+        store::revoke_sessions_of(&mut tx, id, None, now).await?;
+        changed["password_reset"] = true.into();
+    }
+    if !active {
+        store::revoke_sessions_of(&mut tx, id, None, now).await?;
+    }
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        None,
+        "update",
+        "user",
+        Some(id),
+        changed,
+    )
+    .await?;
+    let u = store::by_id(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    let v = view(&mut tx, u).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// The language switch: a user's own choice, kept for their next visit.
+pub async fn set_own_locale(app: &App, actor: &Actor, locale: &str) -> AppResult<()> {
+    let locale = parse_locale(Some(locale))?;
+    let mut tx = app.db.begin().await?;
+    store::set_locale(&mut tx, actor.user_id, &locale, app.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}

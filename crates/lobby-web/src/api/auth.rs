@@ -1,0 +1,114 @@
+//! `/auth`: sign in for a bearer token, sign out, who am I, my password.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use lobby_app::auth::{self, SessionKind};
+use lobby_app::users::RoleGrant;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::ErrorBody;
+use crate::extract::{ApiActor, ApiJson};
+use crate::{ApiError, AppState};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(change_password))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LoginUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    /// The role names the user holds (at any site).
+    pub roles: Vec<String>,
+    /// The same roles with their sites.
+    pub grants: Vec<RoleGrant>,
+    pub locale: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LoginResponse {
+    pub token: String,
+    pub user: LoginUser,
+}
+
+fn user_of(a: &lobby_app::Actor) -> LoginUser {
+    let mut roles: Vec<String> = a
+        .roles
+        .iter()
+        .map(|(_, r)| r.as_str().to_string())
+        .collect();
+    roles.dedup();
+    LoginUser {
+        id: a.user_id,
+        username: a.username.clone(),
+        display_name: a.display_name.clone(),
+        roles,
+        grants: a
+            .roles
+            .iter()
+            .map(|(s, r)| RoleGrant {
+                site_id: *s,
+                role: *r,
+            })
+            .collect(),
+        locale: a.locale.clone(),
+    }
+}
+
+/// Sign in; the token is valid for 30 days or until signed out.
+#[utoipa::path(post, path = "/auth/login", tag = "auth", security(()), request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 429, description = "too many failed sign-ins for this username", body = ErrorBody)))]
+async fn login(
+    State(s): State<AppState>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Json<LoginResponse>, ApiError> {
+    let signed = auth::login(&s.app, &req.username, &req.password, SessionKind::Api).await?;
+    Ok(Json(LoginResponse {
+        token: signed.token,
+        user: user_of(&signed.actor),
+    }))
+}
+
+/// Revoke the token this request carries.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", responses((status = 204), (status = 401, body = ErrorBody)))]
+async fn logout(State(s): State<AppState>, ApiActor(a): ApiActor) -> Result<StatusCode, ApiError> {
+    auth::logout(&s.app, &a).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Who the token belongs to.
+#[utoipa::path(get, path = "/auth/me", tag = "auth", responses((status = 200, body = LoginUser), (status = 401, body = ErrorBody)))]
+async fn me(ApiActor(a): ApiActor) -> Json<LoginUser> {
+    Json(user_of(&a))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct PasswordChange {
+    pub current_password: String,
+    /// 8–128 characters.
+    pub new_password: String,
+}
+
+/// Change your own password; your other sessions and tokens end.
+#[utoipa::path(post, path = "/auth/password", tag = "auth", request_body = PasswordChange, responses((status = 204), (status = 422, body = ErrorBody)))]
+async fn change_password(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(p): ApiJson<PasswordChange>,
+) -> Result<StatusCode, ApiError> {
+    auth::change_password(&s.app, &a, &p.current_password, &p.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,265 @@
+//! `/sites`, `/buildings`, `/floors`, `/units`, `/public-areas` and the
+//! vacant-unit report: the property directory.
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use lobby_app::page::Page;
+use lobby_app::sites::{
+    self, BuildingInput, BuildingView, FloorInput, PublicAreaInput, PublicAreaView, SiteInputDto,
+    SiteView, UnitInput, UnitQuery, UnitView, VacantReport,
+};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::ErrorBody;
+use crate::extract::{ApiActor, ApiJson, ApiQuery};
+use crate::{ApiError, AppState};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_sites, create_site))
+        .routes(routes!(get_site, update_site))
+        .routes(routes!(list_buildings))
+        .routes(routes!(create_building))
+        .routes(routes!(update_building))
+        .routes(routes!(create_floor))
+        .routes(routes!(list_units, create_unit))
+        .routes(routes!(get_unit, update_unit))
+        .routes(routes!(list_public_areas))
+        .routes(routes!(create_public_area))
+        .routes(routes!(update_public_area))
+        .routes(routes!(vacant_report))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+/// The sites you work at.
+#[utoipa::path(get, path = "/sites", tag = "sites", responses((status = 200, body = Page<SiteView>)))]
+async fn list_sites(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+) -> Result<Json<Page<SiteView>>, ApiError> {
+    Ok(Json(Page {
+        items: sites::sites(&s.app, &a).await?,
+        next_cursor: None,
+    }))
+}
+
+/// Create a site (admin at every site).
+#[utoipa::path(post, path = "/sites", tag = "sites", request_body = SiteInputDto, responses((status = 201, body = SiteView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_site(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(i): ApiJson<SiteInputDto>,
+) -> Result<(StatusCode, Json<SiteView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(sites::create_site(&s.app, &a, &i).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/sites/{id}", tag = "sites", params(("id" = i64, Path)), responses((status = 200, body = SiteView), (status = 404, body = ErrorBody)))]
+async fn get_site(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<SiteView>, ApiError> {
+    Ok(Json(sites::site(&s.app, &a, id).await?))
+}
+
+#[utoipa::path(put, path = "/sites/{id}", tag = "sites", params(("id" = i64, Path)), request_body = SiteInputDto, responses((status = 200, body = SiteView), (status = 422, body = ErrorBody)))]
+async fn update_site(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<SiteInputDto>,
+) -> Result<Json<SiteView>, ApiError> {
+    Ok(Json(sites::update_site(&s.app, &a, id, &i).await?))
+}
+
+/// Buildings of a site, each with its floors.
+#[utoipa::path(get, path = "/sites/{id}/buildings", tag = "sites", params(("id" = i64, Path)), responses((status = 200, body = Page<BuildingView>)))]
+async fn list_buildings(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<Page<BuildingView>>, ApiError> {
+    Ok(Json(Page {
+        items: sites::buildings(&s.app, &a, id).await?,
+        next_cursor: None,
+    }))
+}
+
+#[utoipa::path(post, path = "/buildings", tag = "sites", request_body = BuildingInput, responses((status = 201, body = Created), (status = 409, body = ErrorBody)))]
+async fn create_building(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(i): ApiJson<BuildingInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            id: sites::create_building(&s.app, &a, &i).await?,
+        }),
+    ))
+}
+
+#[utoipa::path(put, path = "/buildings/{id}", tag = "sites", params(("id" = i64, Path)), request_body = BuildingInput, responses((status = 204)))]
+async fn update_building(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<BuildingInput>,
+) -> Result<StatusCode, ApiError> {
+    sites::update_building(&s.app, &a, id, &i).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/floors", tag = "sites", request_body = FloorInput, responses((status = 201, body = Created), (status = 409, body = ErrorBody)))]
+async fn create_floor(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(i): ApiJson<FloorInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            id: sites::create_floor(&s.app, &a, &i).await?,
+        }),
+    ))
+}
+
+/// Units of a site in number order; `status=vacant|occupied|renovating`.
+#[utoipa::path(get, path = "/units", tag = "sites", params(UnitQuery), responses((status = 200, body = Page<UnitView>), (status = 422, body = ErrorBody)))]
+async fn list_units(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<UnitQuery>,
+) -> Result<Json<Page<UnitView>>, ApiError> {
+    Ok(Json(sites::units(&s.app, &a, &q).await?))
+}
+
+#[utoipa::path(post, path = "/units", tag = "sites", request_body = UnitInput, responses((status = 201, body = UnitView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_unit(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(i): ApiJson<UnitInput>,
+) -> Result<(StatusCode, Json<UnitView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(sites::create_unit(&s.app, &a, &i).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/units/{id}", tag = "sites", params(("id" = i64, Path)), responses((status = 200, body = UnitView), (status = 404, body = ErrorBody)))]
+async fn get_unit(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<UnitView>, ApiError> {
+    Ok(Json(sites::unit(&s.app, &a, id).await?))
+}
+
+/// Change a unit; send `expected_version` to be told (409) if it changed meanwhile.
+#[utoipa::path(put, path = "/units/{id}", tag = "sites", params(("id" = i64, Path)), request_body = UnitInput, responses((status = 200, body = UnitView), (status = 409, body = ErrorBody)))]
+async fn update_unit(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<UnitInput>,
+) -> Result<Json<UnitView>, ApiError> {
+    Ok(Json(sites::update_unit(&s.app, &a, id, &i).await?))
+}
+
+#[utoipa::path(get, path = "/sites/{id}/public-areas", tag = "sites", params(("id" = i64, Path)), responses((status = 200, body = Page<PublicAreaView>)))]
+async fn list_public_areas(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<Page<PublicAreaView>>, ApiError> {
+    Ok(Json(Page {
+        items: sites::public_areas(&s.app, &a, id).await?,
+        next_cursor: None,
+    }))
+}
+
+#[utoipa::path(post, path = "/public-areas", tag = "sites", request_body = PublicAreaInput, responses((status = 201, body = PublicAreaView), (status = 409, body = ErrorBody)))]
+async fn create_public_area(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(i): ApiJson<PublicAreaInput>,
+) -> Result<(StatusCode, Json<PublicAreaView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(sites::create_public_area(&s.app, &a, &i).await?),
+    ))
+}
+
+#[utoipa::path(put, path = "/public-areas/{id}", tag = "sites", params(("id" = i64, Path)), request_body = PublicAreaInput, responses((status = 200, body = PublicAreaView)))]
+async fn update_public_area(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<PublicAreaInput>,
+) -> Result<Json<PublicAreaView>, ApiError> {
+    Ok(Json(sites::update_public_area(&s.app, &a, id, &i).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ReportQuery {
+    pub site_id: i64,
+    /// `json` (default) or `xlsx`.
+    pub format: Option<String>,
+}
+
+/// The vacant-unit report (空置单元资料), as JSON or an XLSX file.
+#[utoipa::path(get, path = "/reports/vacant-units", tag = "sites", params(ReportQuery), responses((status = 200, body = VacantReport, content_type = "application/json"), (status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+async fn vacant_report(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Response, ApiError> {
+    let r = sites::vacant_report(&s.app, &a, q.site_id).await?;
+    match q.format.as_deref() {
+        None | Some("json") => Ok(Json(r).into_response()),
+        Some("xlsx") => Ok(xlsx_response(
+            sites::vacant_report_xlsx(&r)?,
+            &format!("vacant-units-{}.xlsx", r.as_of),
+        )),
+        Some(_) => Err(ApiError(lobby_app::AppError::invalid(
+            "format",
+            "format must be json or xlsx",
+        ))),
+    }
+}
+
+pub(crate) fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
+    file_response(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename,
+    )
+}
+
+pub(crate) fn file_response(
+    bytes: Vec<u8>,
+    content_type: &'static str,
+    filename: &str,
+) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}

@@ -1,0 +1,97 @@
+//! The JSON API under `/api/v1` (CONTRACT.md). Each module has its routes;
+//! the OpenAPI document is generated from the handlers' annotations.
+
+mod auth;
+mod directory;
+mod tenants;
+mod users;
+
+use std::sync::Arc;
+
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use lobby_app::AppError;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::{ApiError, AppState};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "lobby", description = "The customer-service department's API (客户服务部). Sign in with POST /auth/login, then send `Authorization: Bearer TOKEN`. Errors are `{\"error\": {\"code\", \"message\", \"field\"?}}`; lists are `{\"items\", \"next_cursor\"}` with `?limit=` (≤ 200) and `?cursor=`."),
+    servers((url = "/api/v1")),
+    modifiers(&Bearer),
+    security(("bearer" = [])),
+    components(schemas(crate::error::ErrorBody)),
+    tags(
+        (name = "auth", description = "Sign in and out"),
+        (name = "sites", description = "Sites, buildings, floors, units, public areas (项目/楼宇)"),
+        (name = "tenants", description = "The tenant roster (租户)"),
+        (name = "users", description = "Staff accounts (人员)"),
+        (name = "audit", description = "The audit log and notifications"),
+    )
+)]
+struct ApiDoc;
+
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(directory::router())
+        .merge(tenants::router())
+        .merge(users::router())
+}
+
+/// The generated document, served at `/api/v1/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    router().split_for_parts().1
+}
+
+pub fn openapi_route(doc: Arc<utoipa::openapi::OpenApi>) -> Router<AppState> {
+    Router::new().route(
+        "/openapi.json",
+        get(move || async move { Json(doc.as_ref().clone()) }),
+    )
+}
+
+pub async fn not_found() -> impl IntoResponse {
+    ApiError(AppError::NotFound("route"))
+}
+
+/// `Idempotency-Key` of a create, if sent (at most 200 characters).
+pub(crate) fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>, ApiError> {
+    match headers.get("idempotency-key") {
+        None => Ok(None),
+        Some(v) => {
+            let s = v
+                .to_str()
+                .map_err(|_| ApiError(AppError::invalid("Idempotency-Key", "must be ASCII")))?
+                .trim();
+            if s.is_empty() || s.len() > 200 {
+                return Err(ApiError(AppError::invalid(
+                    "Idempotency-Key",
+                    "must be 1–200 characters",
+                )));
+            }
+            Ok(Some(s.to_string()))
+        }
+    }
+}
+
+pub(crate) fn xlsx_file(bytes: Vec<u8>, name: &str) -> axum::response::Response {
+    directory::xlsx_response(bytes, name)
+}

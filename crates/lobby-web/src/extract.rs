@@ -1,0 +1,203 @@
+//! Extractors: who is calling (bearer token for the API, session cookie for
+//! the UI), JSON and query strings whose errors come back in the contract's
+//! shape naming the field, and CSRF-checked forms.
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use lobby_app::{auth, Actor, AppError};
+use serde::de::DeserializeOwned;
+
+use crate::{ApiError, AppState};
+
+pub const SESSION_COOKIE: &str = "lobby_session";
+
+/// The caller of an API route, from `Authorization: Bearer TOKEN`.
+pub struct ApiActor(pub Actor);
+
+impl FromRequestParts<AppState> for ApiActor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(ApiError(AppError::Unauthenticated))?;
+        Ok(ApiActor(auth::resolve(&state.app, token).await?))
+    }
+}
+
+/// The signed-in person of a UI page; without a live session the browser is
+/// sent to the sign-in page and comes back afterwards.
+pub struct WebActor(pub Actor);
+
+pub struct ToLogin(String);
+
+impl IntoResponse for ToLogin {
+    fn into_response(self) -> Response {
+        let next = urlencode(&self.0);
+        Redirect::to(&format!("/login?next={next}")).into_response()
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|v| v[1..].to_string())
+        .unwrap_or_default()
+}
+
+impl FromRequestParts<AppState> for WebActor {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let next = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) else {
+            return Err(ToLogin(next).into_response());
+        };
+        match auth::resolve(&state.app, &token).await {
+            Ok(a) => Ok(WebActor(a)),
+            Err(AppError::Unauthenticated) => Err(ToLogin(next).into_response()),
+            Err(e) => Err(crate::ui::error_page(None, e)),
+        }
+    }
+}
+
+/// JSON body whose errors are the contract's: 422 naming the field, 413
+/// when too large.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|r| {
+                if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError(AppError::PayloadTooLarge)
+                } else {
+                    ApiError(AppError::invalid("body", r.body_text()))
+                }
+            })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let msg = inner.to_string();
+        let field = if path.is_empty() || path == "." {
+            // "missing field `name`" names the field only in the message.
+            msg.split('`')
+                .nth(1)
+                .filter(|_| msg.starts_with("missing field"))
+                .unwrap_or("body")
+                .to_string()
+        } else {
+            path
+        };
+        let message = if inner.is_syntax() || inner.is_eof() {
+            format!("the body is not valid JSON: {msg}")
+        } else {
+            msg
+        };
+        ApiError(AppError::invalid(&field, message))
+    })
+}
+
+/// Query string whose errors are the contract's.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let q = parts.uri.query().unwrap_or("");
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(q));
+        serde_path_to_error::deserialize(de)
+            .map(ApiQuery)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let msg = e.into_inner().to_string();
+                let field = if path.is_empty() || path == "." {
+                    msg.split('`').nth(1).unwrap_or("query").to_string()
+                } else {
+                    path
+                };
+                ApiError(AppError::invalid(&field, msg))
+            })
+    }
+}
+
+fn form_urlencoded_parse(q: &str) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(q.as_bytes())
+}
+
+/// A form post from a signed-in person, its CSRF token checked against the
+/// session's. A post without the right token changes nothing.
+pub struct WebForm<T> {
+    pub actor: Actor,
+    pub form: T,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for WebForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let WebActor(actor) = WebActor::from_request_parts(&mut parts, state).await?;
+        let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
+            .await
+            .map_err(|_| crate::ui::error_page(Some(&actor), AppError::PayloadTooLarge))?;
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
+        check_csrf(
+            &actor,
+            pairs
+                .iter()
+                .find(|(k, _)| k == "_csrf")
+                .map(|(_, v)| v.as_str()),
+        )?;
+        let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
+            crate::ui::error_page(Some(&actor), AppError::invalid("form", e.to_string()))
+        })?;
+        Ok(WebForm { actor, form })
+    }
+}
+
+pub fn check_csrf(actor: &Actor, token: Option<&str>) -> Result<(), Response> {
+    use subtle::ConstantTimeEq;
+    let ok = match token {
+        Some(t) if !actor.csrf_token.is_empty() => {
+            bool::from(t.as_bytes().ct_eq(actor.csrf_token.as_bytes()))
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err((StatusCode::FORBIDDEN, "The form has expired or did not come from lobby (CSRF check failed). Go back, reload the page and try again.").into_response())
+    }
+}

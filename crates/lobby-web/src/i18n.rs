@@ -1,0 +1,127 @@
+//! Message catalogues: every string the UI shows lives in
+//! `locales/zh-CN.json` and `locales/en.json` under the same key; templates
+//! hold keys. zh-CN is the default. A test fails when a key is missing in
+//! either catalogue or a template uses a key neither has.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+pub const ZH: &str = "zh-CN";
+pub const EN: &str = "en";
+
+const ZH_JSON: &str = include_str!("../locales/zh-CN.json");
+const EN_JSON: &str = include_str!("../locales/en.json");
+
+type Catalogue = HashMap<String, String>;
+
+fn catalogues() -> &'static (Catalogue, Catalogue) {
+    static C: OnceLock<(Catalogue, Catalogue)> = OnceLock::new();
+    C.get_or_init(|| {
+        (
+            serde_json::from_str(ZH_JSON).unwrap_or_default(),
+            serde_json::from_str(EN_JSON).unwrap_or_default(),
+        )
+    })
+}
+
+/// The translator of one request.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub locale: &'static str,
+}
+
+impl Tr {
+    pub fn new(locale: &str) -> Self {
+        Self {
+            locale: if locale == EN { EN } else { ZH },
+        }
+    }
+
+    /// The message for `key`; the key itself if missing (the catalogue test
+    /// keeps that from shipping).
+    pub fn t<'a>(&self, key: &'a str) -> &'a str
+    where
+        'static: 'a,
+    {
+        let (zh, en) = catalogues();
+        let cat = if self.locale == EN { en } else { zh };
+        cat.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    /// `t(prefix + "." + value)`, for enum values (`role.front_desk`).
+    pub fn e(&self, prefix: &str, value: &str) -> String {
+        let key = format!("{prefix}.{value}");
+        let (zh, en) = catalogues();
+        let cat = if self.locale == EN { en } else { zh };
+        cat.get(&key).cloned().unwrap_or(key)
+    }
+
+    pub fn is_en(&self) -> bool {
+        self.locale == EN
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(json: &str) -> std::collections::BTreeSet<String> {
+        let m: Catalogue =
+            serde_json::from_str(json).expect("catalogue is a flat JSON object of strings");
+        m.into_keys().collect()
+    }
+
+    #[test]
+    fn both_catalogues_have_the_same_keys() {
+        let zh = keys(ZH_JSON);
+        let en = keys(EN_JSON);
+        let only_zh: Vec<_> = zh.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&zh).collect();
+        assert!(only_zh.is_empty(), "missing in en.json: {only_zh:?}");
+        assert!(only_en.is_empty(), "missing in zh-CN.json: {only_en:?}");
+    }
+
+    /// Every `t("…")` in a template or a Rust file of this crate, and every
+    /// enum value shown through `e(…)`, has a message.
+    #[test]
+    fn every_used_key_is_in_the_catalogue() {
+        let zh = keys(ZH_JSON);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut missing = Vec::new();
+        let mut files = Vec::new();
+        for dir in ["templates", "src", "src/ui", "src/api"] {
+            for e in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
+                let p = e.path();
+                if p.is_file() {
+                    files.push(p);
+                }
+            }
+        }
+        for p in files {
+            let text = std::fs::read_to_string(&p).unwrap();
+            for part in text.split("t(\"").skip(1) {
+                let key = part.split('"').next().unwrap();
+                if key.contains('.') && !key.contains(' ') && !zh.contains(key) {
+                    missing.push(format!("{}: {key}", p.display()));
+                }
+            }
+        }
+        use lobby_domain::roles::Role;
+        for r in Role::ALL {
+            if !zh.contains(&format!("role.{r}")) {
+                missing.push(format!("role.{r}"));
+            }
+        }
+        for s in lobby_domain::sites::UnitStatus::ALL {
+            if !zh.contains(&format!("unit_status.{s}")) {
+                missing.push(format!("unit_status.{s}"));
+            }
+        }
+        for k in lobby_app::sites::AREA_KINDS {
+            if !zh.contains(&format!("area_kind.{k}")) {
+                missing.push(format!("area_kind.{k}"));
+            }
+        }
+        assert!(missing.is_empty(), "keys without a message: {missing:#?}");
+    }
+}

@@ -1,0 +1,121 @@
+//! Operations: health and readiness probes, Prometheus metrics (request
+//! counts and latencies per route), and a request id on every request and
+//! response, carried in the request's tracing span.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tracing::Instrument;
+
+use crate::AppState;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+}
+
+async fn readyz(State(s): State<AppState>) -> Response {
+    if s.app.db.ping().await {
+        (StatusCode::OK, "ready").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database not answering").into_response()
+    }
+}
+
+fn handle() -> &'static PrometheusHandle {
+    static H: OnceLock<PrometheusHandle> = OnceLock::new();
+    H.get_or_init(|| {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets(&[
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            ])
+            .map(|b| b.build_recorder())
+            .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder());
+        let h = recorder.handle();
+        // Only one recorder per process; a second app in the same process
+        // (tests) shares it.
+        let _ = metrics::set_global_recorder(recorder);
+        h
+    })
+}
+
+async fn metrics() -> Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        handle().render(),
+    )
+        .into_response()
+}
+
+/// Counts and times every request by method, route and status, inside a
+/// span that carries the request id.
+pub async fn track(req: Request, next: Next) -> Response {
+    handle();
+    let start = Instant::now();
+    let method = req.method().as_str().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let rid = req
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let span = tracing::info_span!("request", %method, %route, request_id = %rid);
+    let resp = next.run(req).instrument(span.clone()).await;
+    let status = resp.status().as_u16().to_string();
+    let secs = start.elapsed().as_secs_f64();
+    metrics::counter!("lobby_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status.clone()).increment(1);
+    metrics::histogram!("lobby_http_request_duration_seconds", "method" => method, "route" => route).record(secs);
+    span.in_scope(|| tracing::info!(status = %status, ms = secs * 1000.0, "served"));
+    resp
+}
+
+/// Request ids: `<process-random>-<counter>`, short and unique enough to
+/// find one request in the logs.
+#[derive(Clone)]
+pub struct Ids;
+
+impl MakeRequestId for Ids {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        static PREFIX: OnceLock<String> = OnceLock::new();
+        static N: AtomicU64 = AtomicU64::new(1);
+        let p = PREFIX.get_or_init(|| {
+            use rand::Rng;
+            format!("{:06x}", rand::thread_rng().gen::<u32>() & 0xff_ffff)
+        });
+        let v = format!("{p}-{}", N.fetch_add(1, Ordering::Relaxed));
+        HeaderValue::from_str(&v).ok().map(RequestId::new)
+    }
+}
+
+pub fn request_id_layers(
+) -> tower::layer::util::Stack<PropagateRequestIdLayer, SetRequestIdLayer<Ids>> {
+    // The outer layer (set) runs first, so the inner one (propagate) sees
+    // the id and copies it onto the response.
+    tower::layer::util::Stack::new(
+        PropagateRequestIdLayer::new(REQUEST_ID),
+        SetRequestIdLayer::new(REQUEST_ID, Ids),
+    )
+}

@@ -1,0 +1,255 @@
+//! Signing in and out, the language switch, the site switcher, one's own
+//! password and notifications.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use axum_extra::extract::CookieJar;
+use lobby_app::auth::{self, SessionKind};
+use lobby_app::notify::NotificationView;
+use lobby_app::AppError;
+use serde::Deserialize;
+
+use super::{chrome, error_page, render, Chrome, FormError, SITE_COOKIE};
+use crate::extract::{WebActor, WebForm, SESSION_COOKIE};
+use crate::i18n::Tr;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/lang", post(lang))
+        .route("/site", post(switch_site))
+        .route(
+            "/account/password",
+            get(password_page).post(change_password),
+        )
+        .route("/notifications", get(notifications))
+        .route("/notifications/read", post(notifications_read))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    tr: Tr,
+    next: String,
+    username: String,
+    error: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+struct NextQ {
+    next: Option<String>,
+    lang: Option<String>,
+}
+
+fn safe_next(n: Option<&str>) -> String {
+    match n {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") => {
+            p.to_string()
+        }
+        _ => "/".into(),
+    }
+}
+
+async fn login_page(Query(q): Query<NextQ>) -> Response {
+    render(&LoginPage {
+        tr: Tr::new(q.lang.as_deref().unwrap_or("zh-CN")),
+        next: safe_next(q.next.as_deref()),
+        username: String::new(),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+    lang: Option<String>,
+}
+
+fn cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.secure_cookies)
+        .build()
+}
+
+async fn login(State(s): State<AppState>, jar: CookieJar, Form(f): Form<LoginForm>) -> Response {
+    let tr = Tr::new(f.lang.as_deref().unwrap_or("zh-CN"));
+    match auth::login(&s.app, &f.username, &f.password, SessionKind::Web).await {
+        Ok(signed) => {
+            let jar = jar.add(cookie(&s, SESSION_COOKIE, signed.token));
+            (jar, Redirect::to(&safe_next(f.next.as_deref()))).into_response()
+        }
+        Err(e) => {
+            let (status, key) = match e {
+                AppError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "login.rate_limited"),
+                AppError::Unauthenticated | AppError::Invalid { .. } => {
+                    (StatusCode::UNAUTHORIZED, "login.failed")
+                }
+                other => return error_page(None, other),
+            };
+            let mut r = render(&LoginPage {
+                tr,
+                next: safe_next(f.next.as_deref()),
+                username: f.username,
+                error: Some(key),
+            });
+            *r.status_mut() = status;
+            r
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn logout(State(s): State<AppState>, jar: CookieJar, f: WebForm<Empty>) -> Response {
+    if let Err(e) = auth::logout(&s.app, &f.actor).await {
+        return error_page(Some(&f.actor), e);
+    }
+    (
+        jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
+        Redirect::to("/login"),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct LangForm {
+    locale: String,
+    back: Option<String>,
+}
+
+async fn lang(State(s): State<AppState>, f: WebForm<LangForm>) -> Response {
+    match lobby_app::users::set_own_locale(&s.app, &f.actor, &f.form.locale).await {
+        Ok(()) => Redirect::to(&safe_next(f.form.back.as_deref())).into_response(),
+        Err(e) => error_page(Some(&f.actor), e),
+    }
+}
+
+#[derive(Deserialize)]
+struct SiteForm {
+    site_id: i64,
+    back: Option<String>,
+}
+
+async fn switch_site(State(s): State<AppState>, jar: CookieJar, f: WebForm<SiteForm>) -> Response {
+    if let Err(e) = lobby_app::sites::site(&s.app, &f.actor, f.form.site_id).await {
+        return error_page(Some(&f.actor), e);
+    }
+    let jar = jar.add(cookie(&s, SITE_COOKIE, f.form.site_id.to_string()));
+    (jar, Redirect::to(&safe_next(f.form.back.as_deref()))).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+struct PasswordPage {
+    c: Chrome,
+    error: Option<FormError>,
+    done: bool,
+}
+
+async fn password_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Response {
+    match chrome(&s, a, &jar, "account", "account.password").await {
+        Ok(c) => render(&PasswordPage {
+            c,
+            error: None,
+            done: false,
+        }),
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+}
+
+async fn change_password(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<PasswordForm>,
+) -> Response {
+    let result = if f.form.new_password != f.form.confirm_password {
+        Err(AppError::invalid(
+            "confirm_password",
+            "the two new passwords differ",
+        ))
+    } else {
+        auth::change_password(
+            &s.app,
+            &f.actor,
+            &f.form.current_password,
+            &f.form.new_password,
+        )
+        .await
+    };
+    let c = match chrome(&s, f.actor, &jar, "account", "account.password").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match result {
+        Ok(()) => render(&PasswordPage {
+            c,
+            error: None,
+            done: true,
+        }),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => {
+                let mut r = render(&PasswordPage {
+                    c,
+                    error: Some(fe),
+                    done: false,
+                });
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                r
+            }
+            None => error_page(Some(&c.actor), e),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account/notifications.html")]
+struct NotificationsPage {
+    c: Chrome,
+    items: Vec<NotificationView>,
+}
+
+async fn notifications(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Response {
+    let items = match lobby_app::notify::list(&s.app, &a, 100).await {
+        Ok(v) => v,
+        Err(e) => return error_page(Some(&a), e),
+    };
+    match chrome(&s, a, &jar, "notifications", "nav.notifications").await {
+        Ok(c) => render(&NotificationsPage { c, items }),
+        Err(r) => r,
+    }
+}
+
+async fn notifications_read(State(s): State<AppState>, f: WebForm<Empty>) -> Response {
+    match lobby_app::notify::mark_all_read(&s.app, &f.actor).await {
+        Ok(_) => Redirect::to("/notifications").into_response(),
+        Err(e) => error_page(Some(&f.actor), e),
+    }
+}

@@ -1,0 +1,567 @@
+//! Pages of the property directory: units (list, record, form), sites with
+//! their buildings, floors and public areas, and the vacant-unit report.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use axum_extra::extract::CookieJar;
+use lobby_app::audit::AuditView;
+use lobby_app::page::Page;
+use lobby_app::sites::{
+    self, BuildingInput, BuildingView, FloorInput, PublicAreaInput, PublicAreaView, SiteInputDto,
+    SiteView, UnitInput, UnitQuery, UnitView, VacantReport, AREA_KINDS,
+};
+use lobby_app::AppError;
+use lobby_domain::sites::UnitStatus;
+use serde::Deserialize;
+
+use super::{chrome, error_page, render, Chrome, FormError};
+use crate::extract::{WebActor, WebForm};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/units", get(units).post(create_unit))
+        .route("/units/new", get(new_unit))
+        .route("/units/{id}", get(unit).post(update_unit))
+        .route("/units/{id}/edit", get(edit_unit))
+        .route("/sites", get(sites_page).post(create_site))
+        .route("/sites/{id}", get(site_page).post(update_site))
+        .route("/sites/{id}/buildings", post(create_building))
+        .route("/sites/{id}/floors", post(create_floor))
+        .route("/sites/{id}/public-areas", post(create_area))
+        .route("/reports/vacant", get(vacant))
+        .route("/reports/vacant.xlsx", get(vacant_xlsx))
+}
+
+pub const STATUSES: [&str; 3] = ["vacant", "occupied", "renovating"];
+
+#[derive(Deserialize, Default)]
+struct UnitsQ {
+    status: Option<String>,
+    q: Option<String>,
+    building_id: Option<String>,
+    cursor: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "units/list.html")]
+struct UnitsPage {
+    c: Chrome,
+    page: Page<UnitView>,
+    status: String,
+    q: String,
+    statuses: [&'static str; 3],
+}
+
+async fn units(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<UnitsQ>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "units", "nav.units").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let uq = UnitQuery {
+        site_id: c.site_id(),
+        status: q.status.clone().filter(|s| !s.is_empty()),
+        building_id: q.building_id.as_deref().and_then(|b| b.parse().ok()),
+        q: q.q.clone(),
+        cursor: q.cursor.clone(),
+        limit: Some(100),
+        ..Default::default()
+    };
+    match sites::units(&s.app, &c.actor, &uq).await {
+        Ok(page) => render(&UnitsPage {
+            c,
+            page,
+            status: q.status.unwrap_or_default(),
+            q: q.q.unwrap_or_default(),
+            statuses: STATUSES,
+        }),
+        Err(e) => error_page(Some(&c.actor), e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "units/show.html")]
+struct UnitPageT {
+    c: Chrome,
+    u: UnitView,
+    history: Vec<AuditView>,
+}
+
+async fn unit(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+) -> Response {
+    let u = match sites::unit(&s.app, &a, id).await {
+        Ok(u) => u,
+        Err(e) => return error_page(Some(&a), e),
+    };
+    let history = lobby_app::audit::history(
+        &s.app,
+        Some(u.site_id),
+        Some("unit"),
+        Some(id),
+        None,
+        None,
+        50,
+    )
+    .await
+    .unwrap_or_default();
+    match chrome(&s, a, &jar, "units", "nav.units").await {
+        Ok(mut c) => {
+            c.title = format!("{} {}", c.t("unit.title"), u.number);
+            render(&UnitPageT { c, u, history })
+        }
+        Err(r) => r,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "units/form.html")]
+struct UnitForm {
+    c: Chrome,
+    id: Option<i64>,
+    f: UnitFields,
+    floors: Vec<(i64, String)>,
+    statuses: [&'static str; 3],
+    error: Option<FormError>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct UnitFields {
+    floor_id: String,
+    number: String,
+    area_m2: String,
+    status: String,
+    note: String,
+    archived: Option<String>,
+    version: String,
+}
+
+async fn floors_of(s: &AppState, c: &Chrome) -> Vec<(i64, String)> {
+    sites::buildings(&s.app, &c.actor, c.site_id())
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|b: BuildingView| {
+            let name = b.name.clone();
+            b.floors
+                .into_iter()
+                .map(move |f| (f.id, format!("{name} {}", f.label)))
+        })
+        .collect()
+}
+
+async fn unit_form(
+    s: &AppState,
+    c: Chrome,
+    id: Option<i64>,
+    f: UnitFields,
+    error: Option<FormError>,
+) -> Response {
+    let floors = floors_of(s, &c).await;
+    let bad = error.is_some();
+    let mut r = render(&UnitForm {
+        c,
+        id,
+        f,
+        floors,
+        statuses: STATUSES,
+        error,
+    });
+    if bad {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
+async fn new_unit(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
+    match chrome(&s, a, &jar, "units", "unit.new").await {
+        Ok(c) => {
+            unit_form(
+                &s,
+                c,
+                None,
+                UnitFields {
+                    status: "vacant".into(),
+                    ..Default::default()
+                },
+                None,
+            )
+            .await
+        }
+        Err(r) => r,
+    }
+}
+
+async fn edit_unit(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+) -> Response {
+    let u = match sites::unit(&s.app, &a, id).await {
+        Ok(u) => u,
+        Err(e) => return error_page(Some(&a), e),
+    };
+    let f = UnitFields {
+        floor_id: u.floor_id.to_string(),
+        number: u.number,
+        area_m2: u.area_m2.to_string(),
+        status: u.status.as_str().into(),
+        note: u.note.unwrap_or_default(),
+        archived: u.archived.then(|| "on".into()),
+        version: u.version.to_string(),
+    };
+    match chrome(&s, a, &jar, "units", "unit.edit").await {
+        Ok(c) => unit_form(&s, c, Some(id), f, None).await,
+        Err(r) => r,
+    }
+}
+
+fn parse_unit_fields(f: &UnitFields) -> Result<UnitInput, AppError> {
+    Ok(UnitInput {
+        floor_id: f
+            .floor_id
+            .parse()
+            .map_err(|_| AppError::invalid("floor_id", "choose a floor"))?,
+        number: f.number.clone(),
+        area_m2: f
+            .area_m2
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid("area_m2", "area must be a number of m²"))?,
+        status: Some(f.status.parse::<UnitStatus>()?),
+        note: Some(f.note.clone()),
+        archived: Some(f.archived.is_some()),
+        expected_version: f.version.parse().ok(),
+    })
+}
+
+async fn save_unit(
+    s: AppState,
+    jar: CookieJar,
+    f: WebForm<UnitFields>,
+    id: Option<i64>,
+) -> Response {
+    let result = match parse_unit_fields(&f.form) {
+        Ok(input) => match id {
+            None => sites::create_unit(&s.app, &f.actor, &input).await,
+            Some(id) => sites::update_unit(&s.app, &f.actor, id, &input).await,
+        },
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(u) => Redirect::to(&format!("/units/{}", u.id)).into_response(),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => match chrome(
+                &s,
+                f.actor,
+                &jar,
+                "units",
+                if id.is_some() {
+                    "unit.edit"
+                } else {
+                    "unit.new"
+                },
+            )
+            .await
+            {
+                Ok(c) => unit_form(&s, c, id, f.form, Some(fe)).await,
+                Err(r) => r,
+            },
+            None => error_page(Some(&f.actor), e),
+        },
+    }
+}
+
+async fn create_unit(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<UnitFields>,
+) -> Response {
+    save_unit(s, jar, f, None).await
+}
+
+async fn update_unit(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<UnitFields>,
+) -> Response {
+    save_unit(s, jar, f, Some(id)).await
+}
+
+// ---- sites ----
+
+#[derive(Template)]
+#[template(path = "sites/list.html")]
+struct SitesPage {
+    c: Chrome,
+    error: Option<FormError>,
+}
+
+async fn sites_page(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
+    match chrome(&s, a, &jar, "sites", "nav.sites").await {
+        Ok(c) => render(&SitesPage { c, error: None }),
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize)]
+struct SiteFields {
+    name: String,
+    code: String,
+    timezone: String,
+    address: String,
+    archived: Option<String>,
+}
+
+impl SiteFields {
+    fn input(&self) -> SiteInputDto {
+        SiteInputDto {
+            name: self.name.clone(),
+            code: self.code.clone(),
+            timezone: Some(self.timezone.clone()),
+            address: Some(self.address.clone()),
+            archived: Some(self.archived.is_some()),
+        }
+    }
+}
+
+async fn create_site(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<SiteFields>,
+) -> Response {
+    match sites::create_site(&s.app, &f.actor, &f.form.input()).await {
+        Ok(site) => Redirect::to(&format!("/sites/{}", site.id)).into_response(),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => match chrome(&s, f.actor, &jar, "sites", "nav.sites").await {
+                Ok(c) => {
+                    let mut r = render(&SitesPage { c, error: Some(fe) });
+                    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                    r
+                }
+                Err(r) => r,
+            },
+            None => error_page(Some(&f.actor), e),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sites/show.html")]
+struct SitePage {
+    c: Chrome,
+    site: SiteView,
+    buildings: Vec<BuildingView>,
+    areas: Vec<PublicAreaView>,
+    kinds: [&'static str; 9],
+    error: Option<FormError>,
+}
+
+async fn site_page_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: lobby_app::Actor,
+    id: i64,
+    error: Option<FormError>,
+) -> Response {
+    let site = match sites::site(&s.app, &a, id).await {
+        Ok(v) => v,
+        Err(e) => return error_page(Some(&a), e),
+    };
+    let buildings = sites::buildings(&s.app, &a, id).await.unwrap_or_default();
+    let areas = sites::public_areas(&s.app, &a, id)
+        .await
+        .unwrap_or_default();
+    match chrome(s, a, jar, "sites", "nav.sites").await {
+        Ok(mut c) => {
+            c.title = site.name.clone();
+            let bad = error.is_some();
+            let mut r = render(&SitePage {
+                c,
+                site,
+                buildings,
+                areas,
+                kinds: AREA_KINDS,
+                error,
+            });
+            if bad {
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            }
+            r
+        }
+        Err(r) => r,
+    }
+}
+
+async fn site_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+) -> Response {
+    site_page_with(&s, &jar, a, id, None).await
+}
+
+/// After a directory form: back to the site page, or the page again with the
+/// error beside the field.
+async fn after(
+    s: &AppState,
+    jar: &CookieJar,
+    a: lobby_app::Actor,
+    site_id: i64,
+    r: Result<(), AppError>,
+) -> Response {
+    match r {
+        Ok(()) => Redirect::to(&format!("/sites/{site_id}")).into_response(),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => site_page_with(s, jar, a, site_id, Some(fe)).await,
+            None => error_page(Some(&a), e),
+        },
+    }
+}
+
+async fn update_site(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<SiteFields>,
+) -> Response {
+    let r = sites::update_site(&s.app, &f.actor, id, &f.form.input())
+        .await
+        .map(|_| ());
+    after(&s, &jar, f.actor, id, r).await
+}
+
+#[derive(Deserialize)]
+struct BuildingFields {
+    name: String,
+}
+
+async fn create_building(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<BuildingFields>,
+) -> Response {
+    let r = sites::create_building(
+        &s.app,
+        &f.actor,
+        &BuildingInput {
+            site_id: id,
+            name: f.form.name.clone(),
+            archived: None,
+        },
+    )
+    .await
+    .map(|_| ());
+    after(&s, &jar, f.actor, id, r).await
+}
+
+#[derive(Deserialize)]
+struct FloorFields {
+    building_id: i64,
+    label: String,
+    level: String,
+}
+
+async fn create_floor(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<FloorFields>,
+) -> Response {
+    let r = match f.form.level.trim().parse::<i64>() {
+        Ok(level) => sites::create_floor(
+            &s.app,
+            &f.actor,
+            &FloorInput {
+                building_id: f.form.building_id,
+                label: f.form.label.clone(),
+                level,
+            },
+        )
+        .await
+        .map(|_| ()),
+        Err(_) => Err(AppError::invalid(
+            "level",
+            "level must be a whole number (B1 = -1)",
+        )),
+    };
+    after(&s, &jar, f.actor, id, r).await
+}
+
+#[derive(Deserialize)]
+struct AreaFields {
+    name: String,
+    kind: String,
+    building_id: Option<String>,
+}
+
+async fn create_area(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<AreaFields>,
+) -> Response {
+    let input = PublicAreaInput {
+        site_id: id,
+        building_id: f.form.building_id.as_deref().and_then(|b| b.parse().ok()),
+        floor_id: None,
+        name: f.form.name.clone(),
+        kind: f.form.kind.clone(),
+        archived: None,
+    };
+    let r = sites::create_public_area(&s.app, &f.actor, &input)
+        .await
+        .map(|_| ());
+    after(&s, &jar, f.actor, id, r).await
+}
+
+// ---- vacant-unit report ----
+
+#[derive(Template)]
+#[template(path = "reports/vacant.html")]
+struct VacantPage {
+    c: Chrome,
+    r: VacantReport,
+}
+
+async fn vacant(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
+    let c = match chrome(&s, a, &jar, "vacant", "nav.vacant").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match sites::vacant_report(&s.app, &c.actor, c.site_id()).await {
+        Ok(r) => render(&VacantPage { c, r }),
+        Err(e) => error_page(Some(&c.actor), e),
+    }
+}
+
+async fn vacant_xlsx(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
+    let c = match chrome(&s, a, &jar, "vacant", "nav.vacant").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let r = match sites::vacant_report(&s.app, &c.actor, c.site_id())
+        .await
+        .and_then(|r| Ok((sites::vacant_report_xlsx(&r)?, r.as_of)))
+    {
+        Ok(v) => v,
+        Err(e) => return error_page(Some(&c.actor), e),
+    };
+    crate::api::xlsx_file(r.0, &format!("vacant-units-{}.xlsx", r.1))
+}

@@ -1,0 +1,205 @@
+//! The home page of each role, the top-bar search and the audit log page.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use axum_extra::extract::CookieJar;
+use lobby_app::audit::AuditView;
+use lobby_app::notify::NotificationView;
+use lobby_app::sites::{UnitQuery, UnitView};
+use lobby_app::tenants::{TenantQuery, TenantView};
+use lobby_domain::policy::Action;
+use lobby_domain::roles::Role;
+use serde::Deserialize;
+
+use super::{chrome, error_page, render, Chrome};
+use crate::extract::WebActor;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/search", get(search))
+        .route("/audit", get(audit))
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: Chrome,
+    role: String,
+    vacant: i64,
+    occupied: i64,
+    renovating: i64,
+    tenants: i64,
+    notifications: Vec<NotificationView>,
+    own_tenant: Option<TenantView>,
+}
+
+async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
+    let c = match chrome(&s, a, &jar, "home", "nav.home").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let site = c.site_id();
+    let (mut vacant, mut occupied, mut renovating, mut tenants) = (0, 0, 0, 0);
+    if c.actor.can(Action::UnitsRead, site) {
+        match lobby_app::sites::vacant_report_counts(&s.app, site).await {
+            Ok((v, o, r, t)) => (vacant, occupied, renovating, tenants) = (v, o, r, t),
+            Err(e) => return error_page(Some(&c.actor), e),
+        }
+    }
+    let notifications = lobby_app::notify::list(&s.app, &c.actor, 8)
+        .await
+        .unwrap_or_default();
+    let own_tenant = match c.actor.tenant_id {
+        Some(id) => lobby_app::tenants::get(&s.app, &c.actor, id).await.ok(),
+        None => None,
+    };
+    let role = c
+        .actor
+        .primary_role()
+        .unwrap_or(Role::Tenant)
+        .as_str()
+        .to_string();
+    render(&HomePage {
+        c,
+        role,
+        vacant,
+        occupied,
+        renovating,
+        tenants,
+        notifications,
+        own_tenant,
+    })
+}
+
+#[derive(Deserialize)]
+struct SearchQ {
+    q: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    c: Chrome,
+    q: String,
+    units: Vec<UnitView>,
+    tenants: Vec<TenantView>,
+}
+
+/// One box for a unit number, a tenant name (汉字 or pinyin initials).
+async fn search(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<SearchQ>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "search", "search.title").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let text = q.q.unwrap_or_default().trim().to_string();
+    let site = c.site_id();
+    let (mut units, mut tenants) = (Vec::new(), Vec::new());
+    if !text.is_empty() {
+        if c.actor.can(Action::UnitsRead, site)
+            && text
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+        {
+            let uq = UnitQuery {
+                site_id: site,
+                q: Some(text.clone()),
+                limit: Some(20),
+                ..Default::default()
+            };
+            match lobby_app::sites::units(&s.app, &c.actor, &uq).await {
+                Ok(p) => units = p.items,
+                Err(e) => return error_page(Some(&c.actor), e),
+            }
+        }
+        if c.actor.can(Action::TenantsRead, site) {
+            let tq = TenantQuery {
+                site_id: site,
+                q: Some(text.clone()),
+                limit: Some(20),
+                ..Default::default()
+            };
+            match lobby_app::tenants::list(&s.app, &c.actor, &tq).await {
+                Ok(p) => tenants = p.items,
+                Err(e) => return error_page(Some(&c.actor), e),
+            }
+        }
+        // A unit number typed whole goes straight to its page.
+        if units.len() == 1 && units[0].number.eq_ignore_ascii_case(&text) {
+            return axum::response::IntoResponse::into_response(axum::response::Redirect::to(
+                &format!("/units/{}", units[0].id),
+            ));
+        }
+    }
+    render(&SearchPage {
+        c,
+        q: text,
+        units,
+        tenants,
+    })
+}
+
+#[derive(Deserialize)]
+struct AuditQ {
+    entity: Option<String>,
+    action: Option<String>,
+    before: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    c: Chrome,
+    entries: Vec<AuditView>,
+    entity: String,
+    action: String,
+    next: Option<i64>,
+}
+
+async fn audit(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<AuditQ>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "audit", "nav.audit").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let entity = q.entity.filter(|e| !e.is_empty());
+    let action = q.action.filter(|e| !e.is_empty());
+    let entries = match lobby_app::audit::list(
+        &s.app,
+        &c.actor,
+        c.site_id(),
+        entity.as_deref(),
+        None,
+        action.as_deref(),
+        q.before,
+        100,
+    )
+    .await
+    {
+        Ok(v) => v,
+        Err(e) => return error_page(Some(&c.actor), e),
+    };
+    let next = (entries.len() == 100)
+        .then(|| entries.last().map(|e| e.id))
+        .flatten();
+    render(&AuditPage {
+        c,
+        entries,
+        entity: entity.unwrap_or_default(),
+        action: action.unwrap_or_default(),
+        next,
+    })
+}

@@ -1,0 +1,268 @@
+//! The HTML UI: server-rendered pages that work as plain forms (POST,
+//! redirect, GET), with the page frame (`Chrome`) every page shares: the
+//! site switcher, search, the bell, the language switch and the menu of the
+//! modules the role may use.
+
+mod account;
+mod directory;
+mod home;
+mod tenants;
+mod users;
+
+use askama::Template;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use axum_extra::extract::CookieJar;
+use lobby_app::sites::SiteView;
+use lobby_app::{Actor, AppError};
+use lobby_domain::policy::Action;
+
+use crate::i18n::Tr;
+use crate::AppState;
+
+pub const SITE_COOKIE: &str = "lobby_site";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/static/{file}", get(static_file))
+        .merge(account::router())
+        .merge(home::router())
+        .merge(directory::router())
+        .merge(tenants::router())
+        .merge(users::router())
+}
+
+pub struct NavItem {
+    pub key: &'static str,
+    pub href: &'static str,
+    pub active: bool,
+}
+
+/// What every page's frame needs.
+pub struct Chrome {
+    pub tr: Tr,
+    pub actor: Actor,
+    pub sites: Vec<SiteView>,
+    pub site: Option<SiteView>,
+    pub unread: i64,
+    pub nav: Vec<NavItem>,
+    pub title: String,
+}
+
+impl Chrome {
+    pub fn t(&self, key: &'static str) -> &'static str {
+        self.tr.t(key)
+    }
+
+    pub fn e(&self, prefix: &str, value: &str) -> String {
+        self.tr.e(prefix, value)
+    }
+
+    pub fn csrf(&self) -> &str {
+        &self.actor.csrf_token
+    }
+
+    pub fn site_id(&self) -> i64 {
+        self.site.as_ref().map(|s| s.id).unwrap_or(0)
+    }
+
+    pub fn tz(&self) -> &str {
+        self.site
+            .as_ref()
+            .map(|s| s.timezone.as_str())
+            .unwrap_or("Asia/Shanghai")
+    }
+
+    /// An RFC 3339 time shown in the site's zone: `2026-11-26 14:05`.
+    pub fn local(&self, rfc3339: &str) -> String {
+        rfc3339
+            .parse::<jiff::Timestamp>()
+            .map(|t| lobby_app::time::local(t.as_microsecond(), self.tz()))
+            .unwrap_or_else(|_| rfc3339.to_string())
+    }
+
+    pub fn can(&self, action: &str) -> bool {
+        let a = match action {
+            "units_manage" => Action::UnitsManage,
+            "sites_manage" => Action::SitesManage,
+            "tenants_manage" => Action::TenantsManage,
+            "tenants_import" => Action::TenantsImport,
+            "tenants_export" => Action::TenantsExport,
+            "contacts_read" => Action::TenantContactsRead,
+            "break_glass" => Action::TenantContactsBreakGlass,
+            "visits_read" => Action::TenantVisitsRead,
+            "visits_write" => Action::TenantVisitsWrite,
+            "vacant_report" => Action::VacantReport,
+            _ => return false,
+        };
+        self.actor.can(a, self.site_id())
+    }
+
+    pub fn role_names(&self) -> String {
+        let mut v: Vec<String> = Vec::new();
+        for (s, r) in &self.actor.roles {
+            if s.is_none() || *s == Some(self.site_id()) {
+                let n = self.tr.e("role", r.as_str());
+                if !v.contains(&n) {
+                    v.push(n);
+                }
+            }
+        }
+        v.join(" · ")
+    }
+}
+
+/// Builds the frame for `actor` on a page of module `active`.
+pub async fn chrome(
+    s: &AppState,
+    actor: Actor,
+    jar: &CookieJar,
+    active: &'static str,
+    title_key: &'static str,
+) -> Result<Chrome, Response> {
+    let tr = Tr::new(&actor.locale);
+    let sites = lobby_app::sites::sites(&s.app, &actor)
+        .await
+        .map_err(|e| error_page(Some(&actor), e))?;
+    let wanted: Option<i64> = jar.get(SITE_COOKIE).and_then(|c| c.value().parse().ok());
+    let site = wanted
+        .and_then(|w| sites.iter().find(|s| s.id == w))
+        .or_else(|| sites.iter().find(|s| !s.archived))
+        .or(sites.first())
+        .cloned();
+    let site_id = site.as_ref().map(|s| s.id).unwrap_or(0);
+    let unread = lobby_app::notify::unread(&s.app, &actor).await.unwrap_or(0);
+    let mut nav = vec![NavItem {
+        key: "nav.home",
+        href: "/",
+        active: active == "home",
+    }];
+    let items: [(Action, &'static str, &'static str, &'static str); 6] = [
+        (Action::UnitsRead, "nav.units", "/units", "units"),
+        (Action::TenantsRead, "nav.tenants", "/tenants", "tenants"),
+        (
+            Action::VacantReport,
+            "nav.vacant",
+            "/reports/vacant",
+            "vacant",
+        ),
+        (Action::SitesManage, "nav.sites", "/sites", "sites"),
+        (Action::UsersManage, "nav.users", "/users", "users"),
+        (Action::AuditRead, "nav.audit", "/audit", "audit"),
+    ];
+    for (action, key, href, module) in items {
+        if actor.can(action, site_id) {
+            nav.push(NavItem {
+                key,
+                href,
+                active: active == module,
+            });
+        }
+    }
+    Ok(Chrome {
+        title: tr.t(title_key).to_string(),
+        tr,
+        actor,
+        sites,
+        site,
+        unread,
+        nav,
+    })
+}
+
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the page could not be drawn",
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    tr: Tr,
+    status: u16,
+    code: String,
+    message: String,
+}
+
+/// A page for an error: sign-in for `unauthenticated`, otherwise the
+/// message in the person's language. Internal errors are logged (with the
+/// request id of the span) and shown without their cause.
+pub fn error_page(actor: Option<&Actor>, e: AppError) -> Response {
+    if matches!(e, AppError::Unauthenticated) {
+        return axum::response::Redirect::to("/login").into_response();
+    }
+    if let AppError::Internal(cause) = &e {
+        tracing::error!(error = ?cause, "internal error");
+    }
+    let tr = Tr::new(actor.map(|a| a.locale.as_str()).unwrap_or("zh-CN"));
+    let status = crate::error::status_of(&e);
+    let page = ErrorPage {
+        tr,
+        status: status.as_u16(),
+        code: e.code().to_string(),
+        message: e.to_string(),
+    };
+    let mut r = render(&page);
+    *r.status_mut() = status;
+    r
+}
+
+static CSS: &str = include_str!("../../static/app.css");
+static JS: &str = include_str!("../../static/app.js");
+
+async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    let (body, ty) = match file.as_str() {
+        "app.css" => (CSS, "text/css; charset=utf-8"),
+        "app.js" => (JS, "text/javascript; charset=utf-8"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, ty),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// A form field's error, shown beside it.
+#[derive(Default, Debug, Clone)]
+pub struct FormError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FormError {
+    pub fn from_app(e: &AppError) -> Option<Self> {
+        match e {
+            AppError::Invalid { field, message } | AppError::Duplicate { field, message } => {
+                Some(FormError {
+                    field: field.clone(),
+                    message: message.clone(),
+                })
+            }
+            AppError::VersionConflict => Some(FormError {
+                field: "form".into(),
+                message: e.to_string(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// `""` for None, for template inputs.
+pub fn or_empty(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("")
+}

@@ -1,0 +1,100 @@
+//! Settings: each a flag or a `LOBBY_*` variable (the flag wins), with the
+//! defaults of CONTRACT.md. The database URL is checked here so that a typo
+//! never silently creates a fresh empty database.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+#[derive(Args, Debug, Clone)]
+pub struct Settings {
+    /// Address to serve on.
+    #[arg(
+        long,
+        env = "LOBBY_ADDR",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub addr: String,
+    /// Folder for the SQLite file and uploaded files.
+    #[arg(
+        long,
+        env = "LOBBY_DATA_DIR",
+        default_value = "./lobby-data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// `postgres://…` for PostgreSQL; default: SQLite file inside the data dir.
+    #[arg(
+        long,
+        env = "LOBBY_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Mark cookies `Secure` (serve behind HTTPS).
+    #[arg(long, env = "LOBBY_SECURE_COOKIES", global = true)]
+    pub secure_cookies: bool,
+    /// Log format: `text` or `json`.
+    #[arg(long, env = "LOBBY_LOG_FORMAT", default_value = "text", global = true)]
+    pub log_format: String,
+}
+
+impl Settings {
+    /// The database URL to open, after checking the data dir is usable.
+    pub fn database_url(&self) -> Result<String, String> {
+        std::fs::create_dir_all(&self.data_dir).map_err(|e| {
+            format!(
+                "cannot create the data dir {} ({e}); set --data-dir or LOBBY_DATA_DIR",
+                self.data_dir.display()
+            )
+        })?;
+        let probe = self.data_dir.join(".lobby-write-test");
+        std::fs::write(&probe, b"ok").map_err(|e| {
+            format!(
+                "cannot write in the data dir {} ({e}); set --data-dir or LOBBY_DATA_DIR",
+                self.data_dir.display()
+            )
+        })?;
+        let _ = std::fs::remove_file(&probe);
+        match self
+            .database_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => {
+                let file = self.data_dir.join("lobby.db");
+                let path = file
+                    .to_str()
+                    .ok_or("the data dir path must be valid UTF-8")?;
+                Ok(format!("sqlite://{path}?mode=rwc"))
+            }
+            Some(u)
+                if u.starts_with("postgres://")
+                    || u.starts_with("postgresql://")
+                    || u.starts_with("sqlite:") =>
+            {
+                Ok(u.to_string())
+            }
+            Some(u) => Err(format!(
+                "--database-url / LOBBY_DATABASE_URL '{}' is not a postgres:// or sqlite: URL",
+                u.split('@').next_back().unwrap_or("")
+            )),
+        }
+    }
+}
+
+pub fn init_tracing(s: &Settings) {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_env("LOBBY_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if s.log_format == "json" {
+        b.json().init();
+    } else {
+        b.init();
+    }
+}
