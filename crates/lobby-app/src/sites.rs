@@ -415,7 +415,7 @@ pub async fn units(app: &App, actor: &Actor, q: &UnitQuery) -> AppResult<Page<Un
     Ok(page::finish(
         rows,
         limit,
-        |u| (u.number.clone(), u.id),
+        |u| (u.sort_key.clone(), u.id),
         UnitView::from,
     ))
 }
@@ -828,7 +828,7 @@ pub async fn vacant_report(app: &App, actor: &Actor, site_id: i64) -> AppResult<
         )
         .await?;
         let Some(last) = chunk.last() else { break };
-        after = Some((last.number.clone(), last.id));
+        after = Some((last.sort_key.clone(), last.id));
         let n = chunk.len();
         for u in chunk {
             let days = u

@@ -147,7 +147,7 @@ pub async fn list(app: &App, actor: &Actor, q: &TenantQuery) -> AppResult<Page<T
     let page = page::finish(
         rows,
         limit,
-        |t| (t.name.clone(), t.id),
+        |t| (t.name_initials.clone(), t.id),
         |t| {
             let u = units.remove(&t.id).unwrap_or_default();
             view(t, u, confidential)
@@ -653,7 +653,7 @@ pub async fn export(
         )
         .await?;
         let Some(last) = rows.last() else { break };
-        after = Some((last.name.clone(), last.id));
+        after = Some((last.name_initials.clone(), last.id));
         let n = rows.len();
         all.extend(rows);
         if n < 500 {

@@ -90,6 +90,32 @@ impl UnitNumber {
     pub fn into_inner(self) -> String {
         self.0
     }
+
+    /// A key that sorts unit numbers as people read them: digit runs are
+    /// zero-padded, so `201` < `1004` and `A-9` < `A-10`.
+    pub fn sort_key(&self) -> String {
+        sort_key(&self.0)
+    }
+}
+
+/// See [`UnitNumber::sort_key`].
+pub fn sort_key(number: &str) -> String {
+    let mut out = String::new();
+    let mut digits = String::new();
+    for c in number.chars().chain(std::iter::once('\0')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        if !digits.is_empty() {
+            out.push_str(&format!("{:0>8}", digits));
+            digits.clear();
+        }
+        if c != '\0' {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Floor area in square metres: positive, below 100 000, two decimals kept.
@@ -172,6 +198,13 @@ mod tests {
                 .code,
             "too_long"
         );
+    }
+
+    #[test]
+    fn unit_numbers_sort_as_read() {
+        let mut v = ["1004", "201", "A-10", "A-9", "B1-02"];
+        v.sort_by_key(|n| sort_key(n));
+        assert_eq!(v, ["201", "1004", "A-9", "A-10", "B1-02"]);
     }
 
     #[test]

@@ -192,6 +192,7 @@ pub struct UnitRow {
     pub floor_id: i64,
     pub floor_label: String,
     pub number: String,
+    pub sort_key: String,
     pub area_m2: f64,
     pub status: String,
     pub vacant_since: Option<i64>,
@@ -206,7 +207,7 @@ pub struct UnitRow {
 
 const UNIT_SELECT: &str =
     "SELECT u.id, u.site_id, f.building_id, b.name AS building_name, u.floor_id, \
-     f.label AS floor_label, u.number, u.area_m2, u.status, u.vacant_since, u.note, u.archived, \
+     f.label AS floor_label, u.number, u.sort_key, u.area_m2, u.status, u.vacant_since, u.note, u.archived, \
      u.version, u.created_at, u.updated_at, t.id AS tenant_id, t.name AS tenant_name \
      FROM units u JOIN floors f ON f.id = u.floor_id JOIN buildings b ON b.id = f.building_id \
      LEFT JOIN occupancies o ON o.unit_id = u.id AND o.until IS NULL \
@@ -221,7 +222,7 @@ pub struct UnitFilter<'a> {
     pub include_archived: bool,
 }
 
-/// Units in (number, id) order after the cursor, keyset-paged.
+/// Units in (sort_key, id) order after the cursor, keyset-paged.
 pub async fn units(
     c: &mut Conn,
     f: &UnitFilter<'_>,
@@ -234,8 +235,8 @@ pub async fn units(
         "{UNIT_SELECT} WHERE u.site_id = $1 AND ($2 IS NULL OR u.status = $2) \
          AND ($3 IS NULL OR f.building_id = $3) AND ($4 IS NULL OR u.floor_id = $4) \
          AND ($5 IS NULL OR u.number LIKE $5) AND ($6 = 1 OR u.archived = 0) \
-         AND ($7 IS NULL OR u.number > $7 OR (u.number = $7 AND u.id > $8)) \
-         ORDER BY u.number, u.id LIMIT $9"
+         AND ($7 IS NULL OR u.sort_key > $7 OR (u.sort_key = $7 AND u.id > $8)) \
+         ORDER BY u.sort_key, u.id LIMIT $9"
     ))
     .bind(f.site_id)
     .bind(f.status)
@@ -280,7 +281,7 @@ pub struct UnitValues<'a> {
 pub async fn insert_unit(c: &mut Conn, site_id: i64, v: &UnitValues<'_>, now: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO units (site_id, floor_id, number, area_m2, status, vacant_since, note, archived, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+         created_at, updated_at, sort_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
     )
     .bind(site_id)
     .bind(v.floor_id)
@@ -291,6 +292,7 @@ pub async fn insert_unit(c: &mut Conn, site_id: i64, v: &UnitValues<'_>, now: i6
     .bind(v.note)
     .bind(i64::from(v.archived))
     .bind(now)
+    .bind(lobby_domain::sites::sort_key(v.number))
     .fetch_one(c)
     .await?)
 }
@@ -306,7 +308,7 @@ pub async fn update_unit(
 ) -> Result<bool> {
     let n = sqlx::query(
         "UPDATE units SET floor_id = $3, number = $4, area_m2 = $5, status = $6, vacant_since = $7, \
-         note = $8, archived = $9, updated_at = $10, version = version + 1 WHERE id = $1 AND version = $2",
+         note = $8, archived = $9, updated_at = $10, version = version + 1, sort_key = $11 WHERE id = $1 AND version = $2",
     )
     .bind(id)
     .bind(version)
@@ -318,6 +320,7 @@ pub async fn update_unit(
     .bind(v.note)
     .bind(i64::from(v.archived))
     .bind(now)
+    .bind(lobby_domain::sites::sort_key(v.number))
     .execute(c)
     .await?
     .rows_affected();

@@ -112,7 +112,7 @@ pub async fn by_name(c: &mut Conn, site_id: i64, name: &str) -> Result<Option<Te
     .await?)
 }
 
-/// The roster: tenants of a site in name order after the cursor, matching
+/// The roster: tenants of a site in pinyin order (initials, then id) after the cursor, matching
 /// `q` against the name, its pinyin initials, or an occupied unit number.
 pub async fn list(
     c: &mut Conn,
@@ -130,8 +130,8 @@ pub async fn list(
          AND ($3 IS NULL OR LOWER(name) LIKE $3 OR name_initials LIKE $3 OR EXISTS ( \
              SELECT 1 FROM occupancies o JOIN units u ON u.id = o.unit_id \
              WHERE o.tenant_id = t.id AND o.until IS NULL AND u.number LIKE $4)) \
-         AND ($5 IS NULL OR name > $5 OR (name = $5 AND id > $6)) \
-         ORDER BY name, id LIMIT $7"
+         AND ($5 IS NULL OR name_initials > $5 OR (name_initials = $5 AND id > $6)) \
+         ORDER BY name_initials, id LIMIT $7"
     ))
     .bind(site_id)
     .bind(i64::from(include_archived))

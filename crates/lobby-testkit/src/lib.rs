@@ -1,1 +1,292 @@
+//! Test support: `spawn_app` starts lobby on port 0 over a fresh database of
+//! either kind — a SQLite file in a temporary folder, or a new PostgreSQL
+//! database that is dropped afterwards — with the demo site loaded.
+//!
+//! PostgreSQL is found at `LOBBY_TEST_PG_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`). When it cannot be reached
+//! the PostgreSQL half of a test is skipped with a message — except under
+//! `CI=true`, where that is a failure.
 
+// Test support: a failed setup step should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+
+use lobby_app::App;
+use lobby_domain::clock::SystemClock;
+use lobby_store::Db;
+use rand::Rng;
+use reqwest::StatusCode;
+use serde_json::Value;
+use sqlx::Connection;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub app: Arc<App>,
+    pub backend: Backend,
+    pub site_id: i64,
+    pub data_dir: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("LOBBY_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI")
+        .map(|v| v == "true" || v == "1")
+        .unwrap_or(false)
+}
+
+/// Makes a fresh database of `backend` and returns its URL (and, for
+/// PostgreSQL, the admin URL and database name to drop it with). `None`
+/// when PostgreSQL is unreachable outside CI.
+pub async fn fresh_database(
+    backend: Backend,
+    dir: &std::path::Path,
+) -> Option<(String, Option<(String, String)>)> {
+    match backend {
+        Backend::Sqlite => Some((
+            format!("sqlite://{}?mode=rwc", dir.join("lobby.db").display()),
+            None,
+        )),
+        Backend::Postgres => {
+            let admin = pg_admin_url();
+            let mut conn = match sqlx::PgConnection::connect(&admin).await {
+                Ok(c) => c,
+                Err(e) if !in_ci() => {
+                    eprintln!("SKIP postgres: cannot reach {admin}: {e} (set CI=true to make this a failure)");
+                    return None;
+                }
+                Err(e) => panic!("CI=true and PostgreSQL is unreachable at {admin}: {e}"),
+            };
+            let name = format!("lobby_test_{:016x}", rand::thread_rng().gen::<u64>());
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
+            let _ = conn.close().await;
+            let base = admin
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_string())
+                .unwrap_or(admin.clone());
+            Some((format!("{base}/{name}"), Some((admin, name))))
+        }
+    }
+}
+
+/// Starts lobby on 127.0.0.1:0 over a fresh database with the demo site.
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, true).await
+}
+
+pub async fn spawn_app_with(backend: Backend, demo: bool) -> Option<TestApp> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (url, pg) = fresh_database(backend, dir.path()).await?;
+    let db = Db::connect(&url).await.expect("connect");
+    db.migrate().await.expect("migrate");
+    let app = Arc::new(App::new(
+        db,
+        Arc::new(SystemClock),
+        dir.path().to_path_buf(),
+    ));
+    lobby_app::auth::ensure_admin(&app, Some("admin-password"))
+        .await
+        .expect("admin");
+    let site_id = if demo {
+        lobby_app::demo::load(&app).await.expect("demo")
+    } else {
+        0
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let state = lobby_web::AppState {
+        app: app.clone(),
+        secure_cookies: false,
+    };
+    tokio::spawn(async move {
+        let _ = lobby_web::serve(listener, state, async {
+            let _ = rx.await;
+        })
+        .await;
+    });
+    Some(TestApp {
+        base: format!("http://{addr}"),
+        app,
+        backend,
+        site_id,
+        data_dir: dir.path().to_path_buf(),
+        _dir: dir,
+        pg,
+        shutdown: Some(tx),
+    })
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some((admin, name)) = self.pg.take() {
+            // Drop runs outside async: a short-lived runtime on its own thread.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                rt.block_on(async move {
+                    if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(&mut c)
+                                .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// A JSON response: status and body (Null when empty or not JSON).
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Resp {
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+    pub fn field(&self) -> &str {
+        self.body["error"]["field"].as_str().unwrap_or("")
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .expect("client")
+    }
+
+    /// Signs in through the API and returns the bearer token.
+    pub async fn token(&self, username: &str) -> String {
+        let password = if username == "admin" {
+            "admin-password"
+        } else {
+            lobby_app::demo::DEMO_PASSWORD
+        };
+        let r = self
+            .post(
+                None,
+                "/api/v1/auth/login",
+                &serde_json::json!({"username": username, "password": password}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "login {username}: {:?}", r.body);
+        r.body["token"].as_str().expect("token").to_string()
+    }
+
+    async fn send(&self, rb: reqwest::RequestBuilder, token: Option<&str>) -> Resp {
+        let rb = match token {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        };
+        let r = rb.send().await.expect("request");
+        let status = r.status();
+        let headers = r.headers().clone();
+        let bytes = r.bytes().await.expect("body");
+        Resp {
+            status,
+            body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            headers,
+        }
+    }
+
+    pub async fn get(&self, token: Option<&str>, path: &str) -> Resp {
+        self.send(self.client().get(self.url(path)), token).await
+    }
+
+    pub async fn post(&self, token: Option<&str>, path: &str, body: &Value) -> Resp {
+        self.send(self.client().post(self.url(path)).json(body), token)
+            .await
+    }
+
+    pub async fn put(&self, token: Option<&str>, path: &str, body: &Value) -> Resp {
+        self.send(self.client().put(self.url(path)).json(body), token)
+            .await
+    }
+
+    pub async fn post_with(
+        &self,
+        token: Option<&str>,
+        path: &str,
+        body: &Value,
+        header: (&str, &str),
+    ) -> Resp {
+        self.send(
+            self.client()
+                .post(self.url(path))
+                .json(body)
+                .header(header.0, header.1),
+            token,
+        )
+        .await
+    }
+
+    pub async fn post_bytes(&self, token: Option<&str>, path: &str, body: Vec<u8>) -> Resp {
+        self.send(self.client().post(self.url(path)).body(body), token)
+            .await
+    }
+
+    /// Runs one SQL statement on the app's database (for tests that must
+    /// reach under the app, e.g. to tamper with the audit log).
+    pub async fn raw_sql(&self, sql: &str) {
+        let mut c = self.app.db.read().await.expect("conn");
+        sqlx::query(sql).execute(&mut *c).await.expect("raw sql");
+    }
+}
+
+/// Expands one async test body `fn(TestApp)` into a `sqlite` and a
+/// `postgres` test.
+#[macro_export]
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(app) = $crate::spawn_app($crate::Backend::Sqlite).await {
+                    super::$name(app).await;
+                }
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = $crate::spawn_app($crate::Backend::Postgres).await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    };
+}

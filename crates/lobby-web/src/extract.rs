@@ -179,7 +179,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for WebForm<T> {
                 .iter()
                 .find(|(k, _)| k == "_csrf")
                 .map(|(_, v)| v.as_str()),
-        )?;
+        )
+        .map_err(IntoResponse::into_response)?;
         let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
             crate::ui::error_page(Some(&actor), AppError::invalid("form", e.to_string()))
         })?;
@@ -187,7 +188,16 @@ impl<T: DeserializeOwned> FromRequest<AppState> for WebForm<T> {
     }
 }
 
-pub fn check_csrf(actor: &Actor, token: Option<&str>) -> Result<(), Response> {
+/// A form post whose CSRF token is missing or wrong.
+pub struct CsrfRefused;
+
+impl IntoResponse for CsrfRefused {
+    fn into_response(self) -> Response {
+        (StatusCode::FORBIDDEN, "The form has expired or did not come from lobby (CSRF check failed). Go back, reload the page and try again.").into_response()
+    }
+}
+
+pub fn check_csrf(actor: &Actor, token: Option<&str>) -> Result<(), CsrfRefused> {
     use subtle::ConstantTimeEq;
     let ok = match token {
         Some(t) if !actor.csrf_token.is_empty() => {
@@ -198,6 +208,6 @@ pub fn check_csrf(actor: &Actor, token: Option<&str>) -> Result<(), Response> {
     if ok {
         Ok(())
     } else {
-        Err((StatusCode::FORBIDDEN, "The form has expired or did not come from lobby (CSRF check failed). Go back, reload the page and try again.").into_response())
+        Err(CsrfRefused)
     }
 }

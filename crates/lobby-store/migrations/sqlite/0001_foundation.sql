@@ -51,6 +51,7 @@ CREATE TABLE units (
     site_id BIGINT NOT NULL REFERENCES sites(id),
     floor_id BIGINT NOT NULL REFERENCES floors(id),
     number TEXT NOT NULL,
+    sort_key TEXT NOT NULL,
     area_m2 DOUBLE PRECISION NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('vacant', 'occupied', 'renovating')),
     vacant_since BIGINT,
@@ -61,7 +62,8 @@ CREATE TABLE units (
     updated_at BIGINT NOT NULL,
     UNIQUE (site_id, number)
 );
-CREATE INDEX units_site_status ON units (site_id, status, id);
+CREATE INDEX units_site_order ON units (site_id, sort_key, id);
+CREATE INDEX units_site_status ON units (site_id, status, sort_key, id);
 
 CREATE TABLE public_areas (
     id INTEGER PRIMARY KEY,
@@ -93,6 +95,7 @@ CREATE TABLE tenants (
     updated_at BIGINT NOT NULL,
     UNIQUE (site_id, name)
 );
+CREATE INDEX tenants_site_order ON tenants (site_id, name_initials, id);
 
 CREATE TABLE occupancies (
     id INTEGER PRIMARY KEY,

@@ -456,7 +456,7 @@ async fn import_upload(
         }
     }
     if let Err(r) = check_csrf(&a, csrf.as_deref()) {
-        return r;
+        return r.into_response();
     }
     let c = match chrome(&s, a, &jar, "tenants", "import.title").await {
         Ok(c) => c,

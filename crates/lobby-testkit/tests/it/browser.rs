@@ -1,0 +1,277 @@
+//! The main path in a real headless Chromium (Debian's chromium and
+//! chromium-driver), driven over WebDriver. On failure a screenshot is
+//! written to target/browser-failures/.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use lobby_testkit::{both, TestApp};
+
+struct Browser {
+    client: Client,
+    driver: tokio::process::Child,
+    _profile: tempfile::TempDir,
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI")
+        .map(|v| v == "true" || v == "1")
+        .unwrap_or(false)
+}
+
+async fn start_browser() -> Option<Browser> {
+    let driver_bin =
+        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let chrome_bin = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !std::path::Path::new(&driver_bin).exists() || !std::path::Path::new(&chrome_bin).exists() {
+        if in_ci() {
+            panic!("CI=true and {driver_bin} or {chrome_bin} is missing (apt-get install chromium chromium-driver)");
+        }
+        eprintln!("SKIP browser: {driver_bin} or {chrome_bin} missing");
+        return None;
+    }
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let driver = tokio::process::Command::new(&driver_bin)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start chromedriver");
+    let profile = tempfile::tempdir().unwrap();
+    let caps = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": chrome_bin,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", "--disable-quic", "--window-size=1280,900",
+                     format!("--user-data-dir={}", profile.path().display())]
+        }
+    });
+    let caps = caps.as_object().unwrap().clone();
+    let mut last = None;
+    for _ in 0..50 {
+        let conn = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(conn)
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => {
+                return Some(Browser {
+                    client,
+                    driver,
+                    _profile: profile,
+                })
+            }
+            Err(e) => {
+                last = Some(e);
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    panic!("chromedriver did not answer: {last:?}");
+}
+
+type Step = Result<(), String>;
+
+fn err<E: std::fmt::Debug>(what: &str) -> impl FnOnce(E) -> String + '_ {
+    move |e| format!("{what}: {e:?}")
+}
+
+async fn sign_in(b: &Client, app: &TestApp, user: &str) -> Step {
+    b.goto(&app.url("/login"))
+        .await
+        .map_err(err("open /login"))?;
+    b.find(Locator::Id("username"))
+        .await
+        .map_err(err("username box"))?
+        .send_keys(user)
+        .await
+        .map_err(err("type"))?;
+    b.find(Locator::Id("password"))
+        .await
+        .map_err(err("password box"))?
+        .send_keys("lobby-demo")
+        .await
+        .map_err(err("type"))?;
+    b.find(Locator::Id("sign-in"))
+        .await
+        .map_err(err("sign-in button"))?
+        .click()
+        .await
+        .map_err(err("click"))?;
+    b.wait()
+        .for_element(Locator::Id("logout"))
+        .await
+        .map_err(err("home after sign-in"))?;
+    Ok(())
+}
+
+async fn sign_out(b: &Client) -> Step {
+    b.find(Locator::Css(".user-menu summary"))
+        .await
+        .map_err(err("user menu"))?
+        .click()
+        .await
+        .map_err(err("open menu"))?;
+    b.find(Locator::Id("logout"))
+        .await
+        .map_err(err("logout"))?
+        .click()
+        .await
+        .map_err(err("click logout"))?;
+    b.wait()
+        .for_element(Locator::Id("sign-in"))
+        .await
+        .map_err(err("back at sign-in"))?;
+    Ok(())
+}
+
+async fn supervisor_adds_a_tenant_the_desk_cannot_see_the_contact(
+    b: &Client,
+    app: &TestApp,
+) -> Step {
+    sign_in(b, app, "cs_supervisor").await?;
+    b.goto(&app.url("/tenants")).await.map_err(err("roster"))?;
+    b.find(Locator::Id("new-tenant"))
+        .await
+        .map_err(err("new tenant link"))?
+        .click()
+        .await
+        .map_err(err("click"))?;
+    let fields = [
+        ("name", "浏览器测试公司"),
+        ("units", "1606"),
+        ("contact_person", "赵六"),
+        ("day_phone", "021-5555 6666"),
+        ("emergency_contact_name", "夜班联系人孙七"),
+        ("emergency_contact_phone", "13912345678"),
+    ];
+    for (id, v) in fields {
+        b.find(Locator::Id(id))
+            .await
+            .map_err(err(id))?
+            .send_keys(v)
+            .await
+            .map_err(err(id))?;
+    }
+    b.find(Locator::Id("save"))
+        .await
+        .map_err(err("save"))?
+        .click()
+        .await
+        .map_err(err("click save"))?;
+    b.wait()
+        .for_element(Locator::Id("emergency-contact"))
+        .await
+        .map_err(err("tenant page"))?;
+    b.goto(&app.url("/tenants?q=浏览器"))
+        .await
+        .map_err(err("roster search"))?;
+    let roster = b
+        .find(Locator::Id("roster"))
+        .await
+        .map_err(err("roster table"))?
+        .text()
+        .await
+        .map_err(err("text"))?;
+    if !(roster.contains("浏览器测试公司")
+        && roster.contains("夜班联系人孙七")
+        && roster.contains("13912345678")
+        && roster.contains("1606"))
+    {
+        return Err(format!(
+            "the supervisor's roster lacks the new tenant or its contact: {roster}"
+        ));
+    }
+    sign_out(b).await?;
+
+    sign_in(b, app, "front_desk").await?;
+    b.goto(&app.url("/tenants?q=浏览器"))
+        .await
+        .map_err(err("roster"))?;
+    let roster = b
+        .find(Locator::Id("roster"))
+        .await
+        .map_err(err("roster table"))?
+        .text()
+        .await
+        .map_err(err("text"))?;
+    if !roster.contains("浏览器测试公司") {
+        return Err(format!("the desk does not see the tenant: {roster}"));
+    }
+    let page = b.source().await.map_err(err("source"))?;
+    if page.contains("夜班联系人孙七") || page.contains("13912345678") {
+        return Err("the desk's roster shows the confidential contact".into());
+    }
+    b.find(Locator::LinkText("浏览器测试公司"))
+        .await
+        .map_err(err("tenant link"))?
+        .click()
+        .await
+        .map_err(err("click"))?;
+    let contact = b
+        .wait()
+        .for_element(Locator::Id("emergency-contact"))
+        .await
+        .map_err(err("contact cell"))?
+        .text()
+        .await
+        .map_err(err("text"))?;
+    if contact.contains("13912345678") {
+        return Err("the desk's tenant page shows the contact".into());
+    }
+    // Break the glass: the reveal needs a reason and shows the one contact.
+    b.find(Locator::Css(".break-glass input[name=reason]"))
+        .await
+        .map_err(err("reason box"))?
+        .send_keys("夜间漏水，需联系租户")
+        .await
+        .map_err(err("type"))?;
+    b.find(Locator::Css(".break-glass button"))
+        .await
+        .map_err(err("break glass"))?
+        .click()
+        .await
+        .map_err(err("click"))?;
+    let revealed = b
+        .wait()
+        .for_element(Locator::Id("revealed"))
+        .await
+        .map_err(err("revealed"))?
+        .text()
+        .await
+        .map_err(err("text"))?;
+    if !revealed.contains("13912345678") {
+        return Err(format!(
+            "break-glass did not reveal the contact: {revealed}"
+        ));
+    }
+    Ok(())
+}
+
+async fn browser_main_path(app: TestApp) {
+    let Some(mut br) = start_browser().await else {
+        return;
+    };
+    let result = supervisor_adds_a_tenant_the_desk_cannot_see_the_contact(&br.client, &app).await;
+    if let Err(e) = result {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-failures");
+        let _ = std::fs::create_dir_all(&dir);
+        let shot = dir.join(format!("main-path-{:?}.png", app.backend));
+        if let Ok(png) = br.client.screenshot().await {
+            let _ = std::fs::write(&shot, png);
+        }
+        let _ = br.client.clone().close().await;
+        panic!("{e} (screenshot: {})", shot.display());
+    }
+    let _ = br.client.clone().close().await;
+    let _ = br.driver.kill().await;
+}
+both!(browser_main_path);

@@ -1,0 +1,11 @@
+//! lobby's integration tests: one binary (link time on 2 cores), every case
+//! run against SQLite and PostgreSQL through `lobby_testkit::both!`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod auth;
+mod browser;
+mod directory;
+mod ops;
+mod tenants;
+mod ui;

@@ -1,0 +1,221 @@
+use lobby_testkit::{both, TestApp};
+use reqwest::StatusCode;
+
+/// Signs in through the form; returns a client holding the session cookie
+/// and the page's CSRF token.
+pub async fn web_login(app: &TestApp, username: &str) -> (reqwest::Client, String) {
+    let c = app.client();
+    let r = c
+        .post(app.url("/login"))
+        .form(&[
+            ("username", username),
+            ("password", "lobby-demo"),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign-in redirects");
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let home = c
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = home
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    (c, csrf)
+}
+
+async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
+    let pages = [
+        "/",
+        "/units",
+        "/tenants",
+        "/tenants/1",
+        "/units/1",
+        "/reports/vacant",
+        "/search?q=1203",
+        "/search?q=hx",
+        "/notifications",
+        "/account/password",
+        "/tenants/new",
+        "/tenants/import",
+        "/users",
+        "/sites",
+        "/audit",
+    ];
+    for role in [
+        "front_desk",
+        "cs_supervisor",
+        "project_manager",
+        "field_assistant",
+        "engineering",
+        "security",
+        "finance",
+        "leasing",
+        "vendor",
+        "tenant",
+    ] {
+        let (c, csrf) = web_login(&app, role).await;
+        for lang in ["zh-CN", "en"] {
+            let r = c
+                .post(app.url("/lang"))
+                .form(&[("_csrf", csrf.as_str()), ("locale", lang), ("back", "/")])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            for p in pages {
+                let r = c.get(app.url(p)).send().await.unwrap();
+                let status = r.status();
+                let body = r.text().await.unwrap();
+                assert!(
+                    status == StatusCode::OK
+                        || status == StatusCode::FORBIDDEN
+                        || status == StatusCode::NOT_FOUND
+                        || status == StatusCode::SEE_OTHER,
+                    "{role} {lang} {p}: {status}"
+                );
+                assert!(
+                    !body.contains("nav.")
+                        && !body.contains("common.")
+                        && !body.contains("tenant."),
+                    "{role} {lang} {p}: an untranslated key in the page"
+                );
+                if status == StatusCode::OK && p == "/" {
+                    let want = if lang == "en" {
+                        "Sign out"
+                    } else {
+                        "退出登录"
+                    };
+                    assert!(body.contains(want), "{role} {lang}: page not in {lang}");
+                }
+            }
+        }
+    }
+}
+both!(pages_render_for_every_role_in_both_languages);
+
+async fn forms_need_the_csrf_token(app: TestApp) {
+    let (c, csrf) = web_login(&app, "cs_supervisor").await;
+    let form = [
+        ("name", "无令牌公司"),
+        ("kind", "company"),
+        ("units", ""),
+        ("day_phone", ""),
+        ("contact_person", ""),
+        ("email", ""),
+        ("note", ""),
+        ("version", ""),
+    ];
+    let r = c
+        .post(app.url("/tenants"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "a post without the token is refused"
+    );
+    let mut with = form.to_vec();
+    with.push(("_csrf", "forged"));
+    assert_eq!(
+        c.post(app.url("/tenants"))
+            .form(&with)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let t = app.token("cs_supervisor").await;
+    let list = app
+        .get(
+            Some(&t),
+            &format!("/api/v1/tenants?site_id={}&q=无令牌", app.site_id),
+        )
+        .await;
+    assert!(
+        list.body["items"].as_array().unwrap().is_empty(),
+        "nothing was created"
+    );
+    let mut ok = form.to_vec();
+    ok.push(("_csrf", csrf.as_str()));
+    ok[0] = ("name", "<script>alert(1)</script>有令牌");
+    let r = c.post(app.url("/tenants")).form(&ok).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = c
+        .get(app.url(r.headers()["location"].to_str().unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("&#60;script&#62;alert(1)") || page.contains("&lt;script&gt;alert(1)"),
+        "text is escaped: {}",
+        page.split("<h1>").nth(1).unwrap_or("")
+    );
+    assert!(!page.contains("<script>alert(1)"));
+    // A bad field re-renders the form with the error and keeps the input.
+    let mut bad = form.to_vec();
+    bad.push(("_csrf", csrf.as_str()));
+    bad[3] = ("day_phone", "call me");
+    let r = c.post(app.url("/tenants")).form(&bad).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("办公电话") && body.contains("value=\"无令牌公司\""));
+}
+both!(forms_need_the_csrf_token);
+
+async fn signed_out_pages_go_to_login(app: TestApp) {
+    let c = app.client();
+    let r = c.get(app.url("/tenants")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/login?next=%2Ftenants");
+    let r = c
+        .post(app.url("/login"))
+        .form(&[("username", "front_desk"), ("password", "nope")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r.text().await.unwrap().contains("用户名或密码错误"));
+    let (c, csrf) = web_login(&app, "front_desk").await;
+    let r = c
+        .post(app.url("/logout"))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.get(app.url("/")).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER,
+        "signed out"
+    );
+}
+both!(signed_out_pages_go_to_login);
