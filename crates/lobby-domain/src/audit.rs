@@ -13,6 +13,7 @@ pub struct EntryFields<'a> {
     pub id: i64,
     pub at_micros: i64,
     pub actor_id: Option<i64>,
+    pub actor_name: &'a str,
     pub site_id: Option<i64>,
     pub action: &'a str,
     pub entity: &'a str,
@@ -33,6 +34,7 @@ pub fn entry_hash(prev_hash: &str, e: &EntryFields<'_>) -> String {
     put(&e.id.to_string());
     put(&e.at_micros.to_string());
     put(&opt(e.actor_id));
+    put(e.actor_name);
     put(&opt(e.site_id));
     put(e.action);
     put(e.entity);
@@ -47,6 +49,7 @@ pub struct StoredEntry {
     pub id: i64,
     pub at_micros: i64,
     pub actor_id: Option<i64>,
+    pub actor_name: String,
     pub site_id: Option<i64>,
     pub action: String,
     pub entity: String,
@@ -62,6 +65,7 @@ impl StoredEntry {
             id: self.id,
             at_micros: self.at_micros,
             actor_id: self.actor_id,
+            actor_name: &self.actor_name,
             site_id: self.site_id,
             action: &self.action,
             entity: &self.entity,
@@ -109,6 +113,7 @@ mod tests {
                     id,
                     at_micros: id * 1000,
                     actor_id: Some(1),
+                    actor_name: "front_desk".into(),
                     site_id: None,
                     action: "create".into(),
                     entity: "tenant".into(),
@@ -134,6 +139,13 @@ mod tests {
         let mut c = chain(5);
         c[2].detail = "{\"n\":99}".into();
         assert_eq!(verify_run(GENESIS, &c), Err(ChainBreak::Content { id: 3 }));
+    }
+
+    #[test]
+    fn a_changed_actor_is_named() {
+        let mut c = chain(3);
+        c[1].actor_name = "someone else".into();
+        assert_eq!(verify_run(GENESIS, &c), Err(ChainBreak::Content { id: 2 }));
     }
 
     #[test]

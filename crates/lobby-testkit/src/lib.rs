@@ -290,3 +290,24 @@ macro_rules! both {
         }
     };
 }
+
+/// Runs one SQL statement on the database at `url` (for tests of the CLI
+/// that must reach under the app).
+pub async fn exec_sql(url: &str, sql: &str) {
+    let db = Db::connect(url).await.expect("connect");
+    let mut c = db.read().await.expect("conn");
+    sqlx::query(sql).execute(&mut *c).await.expect("sql");
+    drop(c);
+    db.close().await;
+}
+
+/// Drops a database made by `fresh_database`.
+pub async fn drop_database(pg: Option<(String, String)>) {
+    if let Some((admin, name)) = pg {
+        if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut c)
+                .await;
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! The command line of CONTRACT.md, run as a separate process against a
+//! fresh SQLite file and a fresh PostgreSQL database.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use lobby_testkit::{drop_database, exec_sql, fresh_database, Backend};
+
+fn lobby(data_dir: &std::path::Path, url: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_lobby"));
+    c.args(args)
+        .env("LOBBY_DATA_DIR", data_dir)
+        .env("LOBBY_DATABASE_URL", url)
+        .env("LOBBY_ADMIN_PASSWORD", "admin-password")
+        .env("LOBBY_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("run lobby");
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+async fn commands(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((url, pg)) = fresh_database(backend, dir.path()).await else {
+        return;
+    };
+    let d = dir.path();
+    let o = lobby(d, &url, &["migrate"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = lobby(d, &url, &["audit", "verify"], None);
+    assert!(
+        o.status.success(),
+        "a fresh database verifies: {}",
+        text(&o)
+    );
+    let o = lobby(d, &url, &["demo"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = lobby(d, &url, &["demo"], None);
+    assert!(
+        !o.status.success(),
+        "the demo loads only into an empty database"
+    );
+    let o = lobby(
+        d,
+        &url,
+        &[
+            "user",
+            "add",
+            "--username",
+            "li.na",
+            "--role",
+            "front_desk",
+            "--site",
+            "1",
+        ],
+        Some("a-good-password\n"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = lobby(
+        d,
+        &url,
+        &[
+            "user",
+            "add",
+            "--username",
+            "li.na2",
+            "--role",
+            "front_desk",
+            "--site",
+            "1",
+        ],
+        Some("short\n"),
+    );
+    assert!(
+        !o.status.success() && text(&o).contains("password"),
+        "{}",
+        text(&o)
+    );
+    let o = lobby(
+        d,
+        &url,
+        &["user", "add", "--username", "x1", "--role", "boss"],
+        Some("a-good-password\n"),
+    );
+    assert!(
+        !o.status.success() && text(&o).contains("unknown role"),
+        "{}",
+        text(&o)
+    );
+    let o = lobby(d, &url, &["audit", "verify"], None);
+    assert!(
+        o.status.success() && text(&o).contains("verifies"),
+        "{}",
+        text(&o)
+    );
+    // Alter one entry by hand: verify names it and fails.
+    match backend {
+        Backend::Sqlite => exec_sql(&url, "DROP TRIGGER audit_log_no_update").await,
+        Backend::Postgres => {
+            exec_sql(
+                &url,
+                "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
+            )
+            .await
+        }
+    }
+    exec_sql(
+        &url,
+        "UPDATE audit_log SET actor_name = 'someone else' WHERE id = 2",
+    )
+    .await;
+    let o = lobby(d, &url, &["audit", "verify"], None);
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("entry 2"),
+        "names the first bad entry: {}",
+        text(&o)
+    );
+    // Backup: SQLite copies, PostgreSQL says to use pg_dump.
+    let out = d.join("copy.db");
+    let o = lobby(d, &url, &["backup", "--out", out.to_str().unwrap()], None);
+    match backend {
+        Backend::Sqlite => {
+            assert!(o.status.success(), "{}", text(&o));
+            let copy = format!("sqlite://{}", out.display());
+            let o = lobby(d, &copy, &["audit", "verify"], None);
+            assert!(
+                !o.status.success(),
+                "the copy carries the same (broken) chain: {}",
+                text(&o)
+            );
+        }
+        Backend::Postgres => assert!(
+            !o.status.success() && text(&o).contains("pg_dump"),
+            "{}",
+            text(&o)
+        ),
+    }
+    drop_database(pg).await;
+}
+
+#[tokio::test]
+async fn commands_sqlite() {
+    commands(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn commands_postgres() {
+    commands(Backend::Postgres).await;
+}
+
+#[test]
+fn bad_settings_end_with_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("mysql://x@y/z", "migrate", "postgres://"),
+        (
+            "postgres://nobody@127.0.0.1:1/none",
+            "migrate",
+            "cannot open the database",
+        ),
+    ];
+    for (url, cmd, want) in cases {
+        let o = lobby(dir.path(), url, &[cmd], None);
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(!o.status.success(), "{url}");
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+        assert!(err.contains(want), "{url}: {err}");
+    }
+    // An unwritable data dir.
+    let o = Command::new(env!("CARGO_BIN_EXE_lobby"))
+        .args(["migrate", "--data-dir", "/proc/lobby-cannot-be-here"])
+        .env_remove("LOBBY_DATABASE_URL")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && err.contains("data dir") && err.trim().lines().count() == 1,
+        "{err}"
+    );
+    // A taken address.
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap().to_string();
+    let o = Command::new(env!("CARGO_BIN_EXE_lobby"))
+        .args([
+            "serve",
+            "--addr",
+            &addr,
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+        ])
+        .env_remove("LOBBY_DATABASE_URL")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && err.contains("cannot listen"),
+        "{err}"
+    );
+}
+
+#[test]
+fn serve_stops_gracefully_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lobby"))
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+        ])
+        .env_remove("LOBBY_DATABASE_URL")
+        .env("LOBBY_ADMIN_PASSWORD", "admin-password")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut up = false;
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            up = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(up, "serve did not start");
+    let ok = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exits 0 after SIGTERM: {status:?}");
+}
