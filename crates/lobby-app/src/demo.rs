@@ -389,6 +389,36 @@ pub async fn load(app: &App) -> AppResult<i64> {
         )
         .await?;
     }
+    // Last night the desk broke the glass once; the supervisor was told.
+    let desk = staff_ids
+        .iter()
+        .find(|(r, _)| *r == Role::FrontDesk)
+        .map(|(_, id)| *id);
+    if let (Some(desk), Some(tid)) = (desk, tenant_ids.get(7)) {
+        let night = now - DAY / 3;
+        let mut desk_actor = Actor::system();
+        desk_actor.user_id = desk;
+        desk_actor.username = Role::FrontDesk.as_str().into();
+        let reason = "1502 门口漏水，租户不在，需联系";
+        audit::record(&mut tx, night, &desk_actor, Some(site), "break_glass", "tenant", Some(*tid), serde_json::json!({"reason": reason, "fields": ["emergency_contact_name", "emergency_contact_phone"]})).await?;
+        let link = format!("/tenants/{tid}");
+        let title = format!(
+            "紧急联系人查看 / Emergency contact revealed: {}",
+            names[7].0
+        );
+        let body = format!("前台·李晓梅 (front_desk) : {reason}");
+        crate::notify::to_role(
+            &mut tx,
+            night,
+            site,
+            Role::CsSupervisor,
+            "break_glass",
+            &title,
+            &body,
+            Some(&link),
+        )
+        .await?;
+    }
     audit::record(
         &mut tx,
         now,

@@ -557,6 +557,37 @@ pub async fn visits(app: &App, actor: &Actor, tenant_id: i64) -> AppResult<Vec<V
         .collect())
 }
 
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FollowUp {
+    pub visit_id: i64,
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    pub visited_on: String,
+    pub follow_up: String,
+}
+
+/// What recent visits left to follow up, newest first (the supervisor's home).
+pub async fn recent_follow_ups(
+    app: &App,
+    actor: &Actor,
+    site_id: i64,
+    limit: i64,
+) -> AppResult<Vec<FollowUp>> {
+    actor.authorize(Action::TenantVisitsRead, site_id)?;
+    let mut c = app.db.read().await?;
+    Ok(store::recent_follow_ups(&mut c, site_id, limit)
+        .await?
+        .into_iter()
+        .map(|f| FollowUp {
+            visit_id: f.id,
+            tenant_id: f.tenant_id,
+            tenant_name: f.tenant_name,
+            visited_on: f.visited_on,
+            follow_up: f.follow_up,
+        })
+        .collect())
+}
+
 pub async fn add_visit(
     app: &App,
     actor: &Actor,

@@ -265,3 +265,25 @@ pub async fn visits(c: &mut Conn, tenant_id: i64) -> Result<Vec<VisitRow>> {
     .fetch_all(c)
     .await?)
 }
+
+#[derive(Debug, Clone, FromRow)]
+pub struct FollowUpRow {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    pub visited_on: String,
+    pub follow_up: String,
+}
+
+/// The newest visits of a site that left something to follow up.
+pub async fn recent_follow_ups(c: &mut Conn, site_id: i64, limit: i64) -> Result<Vec<FollowUpRow>> {
+    Ok(sqlx::query_as(
+        "SELECT v.id, v.tenant_id, t.name AS tenant_name, v.visited_on, v.follow_up FROM tenant_visits v \
+         JOIN tenants t ON t.id = v.tenant_id WHERE v.site_id = $1 AND v.follow_up IS NOT NULL \
+         ORDER BY v.visited_on DESC, v.id DESC LIMIT $2",
+    )
+    .bind(site_id)
+    .bind(limit)
+    .fetch_all(c)
+    .await?)
+}

@@ -36,6 +36,7 @@ struct HomePage {
     tenants: i64,
     notifications: Vec<NotificationView>,
     own_tenant: Option<TenantView>,
+    follow_ups: Vec<lobby_app::tenants::FollowUp>,
 }
 
 async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
@@ -58,6 +59,13 @@ async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) 
         Some(id) => lobby_app::tenants::get(&s.app, &c.actor, id).await.ok(),
         None => None,
     };
+    let follow_ups = if c.actor.can(Action::TenantVisitsRead, site) {
+        lobby_app::tenants::recent_follow_ups(&s.app, &c.actor, site, 8)
+            .await
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let role = c
         .actor
         .primary_role()
@@ -73,6 +81,7 @@ async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) 
         tenants,
         notifications,
         own_tenant,
+        follow_ups,
     })
 }
 

@@ -123,9 +123,9 @@ async fn show_with(
     } else {
         Vec::new()
     };
-    let today = lobby_app::time::local_date(s.app.now(), "Asia/Shanghai").to_string();
     match chrome(s, a, jar, "tenants", "nav.tenants").await {
         Ok(mut c) => {
+            let today = lobby_app::time::local_date(s.app.now(), c.tz()).to_string();
             c.title = t.name.clone();
             let bad = error.is_some();
             let mut r = render(&ShowPage {
