@@ -37,6 +37,33 @@ pub async fn record(
     Ok(())
 }
 
+/// Writes one entry in a transaction of its own: for reads that must leave a
+/// trace (a confidential contact shown, a roster exported).
+pub async fn record_alone(
+    app: &App,
+    actor: &Actor,
+    site_id: Option<i64>,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    detail: serde_json::Value,
+) -> AppResult<()> {
+    let mut tx = app.db.begin().await?;
+    record(
+        &mut tx,
+        app.now(),
+        actor,
+        site_id,
+        action,
+        entity,
+        entity_id,
+        detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
     pub entries: u64,

@@ -99,11 +99,8 @@ async fn audit_confidential_read(
     if ids.is_empty() {
         return Ok(());
     }
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    audit::record(
-        &mut tx,
-        now,
+    audit::record_alone(
+        app,
         actor,
         Some(site_id),
         "read_confidential",
@@ -111,9 +108,7 @@ async fn audit_confidential_read(
         (ids.len() == 1).then(|| ids[0]),
         serde_json::json!({"fields": ["emergency_contact_name", "emergency_contact_phone"], "tenant_ids": ids, "via": how}),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -737,11 +732,8 @@ pub async fn export(
         ExportFormat::Csv => write_csv(&header, &table)?,
         ExportFormat::Xlsx => write_xlsx(&header, &table)?,
     };
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    audit::record(
-        &mut tx,
-        now,
+    audit::record_alone(
+        app,
         actor,
         Some(site_id),
         if confidential { "export_confidential" } else { "export" },
@@ -750,7 +742,6 @@ pub async fn export(
         serde_json::json!({"rows": table.len(), "format": if format == ExportFormat::Csv { "csv" } else { "xlsx" }}),
     )
     .await?;
-    tx.commit().await?;
     Ok(bytes)
 }
 

@@ -155,3 +155,56 @@ mod tests {
         assert_eq!(verify_run(GENESIS, &c), Err(ChainBreak::Link { id: 3 }));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn build(details: &[String]) -> Vec<StoredEntry> {
+        let mut prev = GENESIS.to_string();
+        details
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let mut e = StoredEntry {
+                    id: i as i64 + 1,
+                    at_micros: i as i64,
+                    actor_id: None,
+                    actor_name: "system".into(),
+                    site_id: Some(1),
+                    action: "update".into(),
+                    entity: "unit".into(),
+                    entity_id: Some(i as i64),
+                    detail: d.clone(),
+                    prev_hash: prev.clone(),
+                    hash: String::new(),
+                };
+                e.hash = entry_hash(&prev, &e.fields());
+                prev = e.hash.clone();
+                e
+            })
+            .collect()
+    }
+
+    proptest! {
+        /// Whatever entry is altered, verification names exactly that one.
+        #[test]
+        fn any_altered_detail_is_named(details in proptest::collection::vec(".{0,20}", 1..30), pick in any::<prop::sample::Index>(), extra in "[a-z]{1,5}") {
+            let mut chain = build(&details);
+            prop_assert!(verify_run(GENESIS, &chain).is_ok());
+            let i = pick.index(chain.len());
+            chain[i].detail.push_str(&extra);
+            prop_assert_eq!(verify_run(GENESIS, &chain), Err(ChainBreak::Content { id: i as i64 + 1 }));
+        }
+
+        /// Removing any entry but the last breaks the link of the one after it.
+        #[test]
+        fn any_removed_entry_is_noticed(details in proptest::collection::vec(".{0,20}", 2..30), pick in any::<prop::sample::Index>()) {
+            let mut chain = build(&details);
+            let i = pick.index(chain.len() - 1);
+            chain.remove(i);
+            prop_assert_eq!(verify_run(GENESIS, &chain), Err(ChainBreak::Link { id: i as i64 + 2 }));
+        }
+    }
+}

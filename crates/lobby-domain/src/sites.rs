@@ -234,3 +234,25 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// For plain numbers the sort key orders as the numbers do.
+        #[test]
+        fn numeric_unit_numbers_sort_numerically(a in 1u32..99_999, b in 1u32..99_999) {
+            let (ka, kb) = (sort_key(&a.to_string()), sort_key(&b.to_string()));
+            prop_assert_eq!(ka.cmp(&kb), a.cmp(&b));
+        }
+
+        /// Whatever parses once parses again to itself.
+        #[test]
+        fn unit_number_parsing_is_idempotent(s in "[A-Za-z0-9-]{1,16}") {
+            let n = UnitNumber::parse("number", &s).unwrap();
+            prop_assert_eq!(UnitNumber::parse("number", n.as_str()).unwrap(), n);
+        }
+    }
+}

@@ -14,7 +14,7 @@ use lobby_app::notify::NotificationView;
 use lobby_app::AppError;
 use serde::Deserialize;
 
-use super::{chrome, error_page, render, Chrome, FormError, SITE_COOKIE};
+use super::{chrome, error_page, render, render_form, Chrome, FormError, SITE_COOKIE};
 use crate::extract::{WebActor, WebForm, SESSION_COOKIE};
 use crate::i18n::Tr;
 use crate::AppState;
@@ -46,6 +46,21 @@ struct LoginPage {
 struct NextQ {
     next: Option<String>,
     lang: Option<String>,
+}
+
+/// Where to go back to after a switch (language, site): the form's `back`,
+/// else the page the form was on (its Referer, path only), else home.
+fn back_to(back: Option<&str>, headers: &axum::http::HeaderMap) -> String {
+    if back.is_some() {
+        return safe_next(back);
+    }
+    let referer = headers
+        .get(axum::http::header::REFERER)
+        .and_then(|v| v.to_str().ok());
+    let path = referer
+        .and_then(|r| r.split_once("://"))
+        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]));
+    safe_next(path)
 }
 
 fn safe_next(n: Option<&str>) -> String {
@@ -130,9 +145,13 @@ struct LangForm {
     back: Option<String>,
 }
 
-async fn lang(State(s): State<AppState>, f: WebForm<LangForm>) -> Response {
+async fn lang(
+    State(s): State<AppState>,
+    headers: axum::http::HeaderMap,
+    f: WebForm<LangForm>,
+) -> Response {
     match lobby_app::users::set_own_locale(&s.app, &f.actor, &f.form.locale).await {
-        Ok(()) => Redirect::to(&safe_next(f.form.back.as_deref())).into_response(),
+        Ok(()) => Redirect::to(&back_to(f.form.back.as_deref(), &headers)).into_response(),
         Err(e) => error_page(Some(&f.actor), e),
     }
 }
@@ -148,6 +167,8 @@ async fn switch_site(State(s): State<AppState>, jar: CookieJar, f: WebForm<SiteF
         return error_page(Some(&f.actor), e);
     }
     let jar = jar.add(cookie(&s, SITE_COOKIE, f.form.site_id.to_string()));
+    // A record of the old site makes no sense at the new one: home, unless
+    // the form says where.
     (jar, Redirect::to(&safe_next(f.form.back.as_deref()))).into_response()
 }
 
@@ -211,15 +232,14 @@ async fn change_password(
             done: true,
         }),
         Err(e) => match FormError::from_app(&e) {
-            Some(fe) => {
-                let mut r = render(&PasswordPage {
+            Some(fe) => render_form(
+                &PasswordPage {
                     c,
                     error: Some(fe),
                     done: false,
-                });
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                r
-            }
+                },
+                true,
+            ),
             None => error_page(Some(&c.actor), e),
         },
     }

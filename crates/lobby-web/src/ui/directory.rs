@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -18,7 +17,7 @@ use lobby_app::AppError;
 use lobby_domain::sites::UnitStatus;
 use serde::Deserialize;
 
-use super::{chrome, error_page, render, Chrome, FormError};
+use super::{chrome, error_page, render, render_form, Chrome, FormError};
 use crate::extract::{WebActor, WebForm};
 use crate::AppState;
 
@@ -170,19 +169,18 @@ async fn unit_form(
     error: Option<FormError>,
 ) -> Response {
     let floors = floors_of(s, &c).await;
-    let bad = error.is_some();
-    let mut r = render(&UnitForm {
-        c,
-        id,
-        f,
-        floors,
-        statuses: STATUSES,
-        error,
-    });
-    if bad {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    r
+    let refused = error.is_some();
+    render_form(
+        &UnitForm {
+            c,
+            id,
+            f,
+            floors,
+            statuses: STATUSES,
+            error,
+        },
+        refused,
+    )
 }
 
 async fn new_unit(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
@@ -348,11 +346,7 @@ async fn create_site(
         Ok(site) => Redirect::to(&format!("/sites/{}", site.id)).into_response(),
         Err(e) => match FormError::from_app(&e) {
             Some(fe) => match chrome(&s, f.actor, &jar, "sites", "nav.sites").await {
-                Ok(c) => {
-                    let mut r = render(&SitesPage { c, error: Some(fe) });
-                    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                    r
-                }
+                Ok(c) => render_form(&SitesPage { c, error: Some(fe) }, true),
                 Err(r) => r,
             },
             None => error_page(Some(&f.actor), e),
@@ -389,19 +383,18 @@ async fn site_page_with(
     match chrome(s, a, jar, "sites", "nav.sites").await {
         Ok(mut c) => {
             c.title = site.name.clone();
-            let bad = error.is_some();
-            let mut r = render(&SitePage {
-                c,
-                site,
-                buildings,
-                areas,
-                kinds: AREA_KINDS,
-                error,
-            });
-            if bad {
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            }
-            r
+            let refused = error.is_some();
+            render_form(
+                &SitePage {
+                    c,
+                    site,
+                    buildings,
+                    areas,
+                    kinds: AREA_KINDS,
+                    error,
+                },
+                refused,
+            )
         }
         Err(r) => r,
     }

@@ -186,6 +186,15 @@ pub fn render<T: Template>(t: &T) -> Response {
     }
 }
 
+/// Renders a page that shows a refused form: 422 when `refused`, else 200.
+pub fn render_form<T: Template>(t: &T, refused: bool) -> Response {
+    let mut r = render(t);
+    if refused {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {

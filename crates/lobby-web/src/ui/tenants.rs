@@ -19,7 +19,7 @@ use lobby_app::{Actor, AppError};
 use lobby_domain::tenants::ImportProblem;
 use serde::Deserialize;
 
-use super::{chrome, error_page, render, Chrome, FormError};
+use super::{chrome, error_page, render, render_form, Chrome, FormError};
 use crate::extract::{check_csrf, WebActor, WebForm};
 use crate::AppState;
 
@@ -127,20 +127,19 @@ async fn show_with(
         Ok(mut c) => {
             let today = lobby_app::time::local_date(s.app.now(), c.tz()).to_string();
             c.title = t.name.clone();
-            let bad = error.is_some();
-            let mut r = render(&ShowPage {
-                c,
-                t,
-                visits,
-                history,
-                revealed,
-                error,
-                today,
-            });
-            if bad {
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            }
-            r
+            let refused = error.is_some();
+            render_form(
+                &ShowPage {
+                    c,
+                    t,
+                    visits,
+                    history,
+                    revealed,
+                    error,
+                    today,
+                },
+                refused,
+            )
         }
         Err(r) => r,
     }
@@ -231,12 +230,8 @@ struct FormPage {
 }
 
 fn form_page(c: Chrome, id: Option<i64>, f: TenantFields, error: Option<FormError>) -> Response {
-    let bad = error.is_some();
-    let mut r = render(&FormPage { c, id, f, error });
-    if bad {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    r
+    let refused = error.is_some();
+    render_form(&FormPage { c, id, f, error }, refused)
 }
 
 async fn new_form(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
@@ -545,18 +540,17 @@ async fn import_confirm(
             problems: Vec::new(),
             error: None,
         }),
-        Err(AppError::InvalidRows(problems)) => {
-            let mut r = render(&ImportPage {
+        Err(AppError::InvalidRows(problems)) => render_form(
+            &ImportPage {
                 c,
                 preview: None,
                 token: String::new(),
                 done: None,
                 problems,
                 error: None,
-            });
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            r
-        }
+            },
+            true,
+        ),
         Err(e) => error_page(Some(&c.actor), e),
     }
 }

@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -14,7 +13,7 @@ use lobby_app::AppError;
 use lobby_domain::roles::Role;
 use serde::Deserialize;
 
-use super::{chrome, error_page, render, Chrome, FormError};
+use super::{chrome, error_page, render, render_form, Chrome, FormError};
 use crate::extract::{WebActor, WebForm};
 use crate::AppState;
 
@@ -153,20 +152,19 @@ fn form_page(
     other_sites: Vec<String>,
     error: Option<FormError>,
 ) -> Response {
-    let bad = error.is_some();
+    let refused = error.is_some();
     let roles = Role::ALL.iter().map(|r| r.as_str()).collect();
-    let mut r = render(&FormPage {
-        c,
-        id,
-        f,
-        roles,
-        other_sites,
-        error,
-    });
-    if bad {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    r
+    render_form(
+        &FormPage {
+            c,
+            id,
+            f,
+            roles,
+            other_sites,
+            error,
+        },
+        refused,
+    )
 }
 
 async fn new_form(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
