@@ -5,11 +5,16 @@ use reqwest::StatusCode;
 /// and the page's CSRF token.
 pub async fn web_login(app: &TestApp, username: &str) -> (reqwest::Client, String) {
     let c = app.client();
+    let password = if username == "admin" {
+        "admin-password"
+    } else {
+        "lobby-demo"
+    };
     let r = c
         .post(app.url("/login"))
         .form(&[
             ("username", username),
-            ("password", "lobby-demo"),
+            ("password", password),
             ("next", "/"),
         ])
         .send()
@@ -219,3 +224,151 @@ async fn signed_out_pages_go_to_login(app: TestApp) {
     );
 }
 both!(signed_out_pages_go_to_login);
+
+async fn admin_edits_the_directory_in_the_ui(app: TestApp) {
+    let (c, csrf) = web_login(&app, "admin").await;
+    let csrf = csrf.as_str();
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        let c = c.clone();
+        let url = app.url(&path);
+        let mut form = form;
+        form.push(("_csrf", csrf.to_string()));
+        async move { c.post(url).form(&form).send().await.unwrap() }
+    };
+    let r = post(
+        "/sites".into(),
+        vec![
+            ("name", "C座".into()),
+            ("code", "c1".into()),
+            ("timezone", "Asia/Shanghai".into()),
+            ("address", "".into()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let site: i64 = r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/sites/")
+        .parse()
+        .unwrap();
+    let r = post(
+        format!("/sites/{site}"),
+        vec![
+            ("name", "C座".into()),
+            ("code", "C1".into()),
+            ("timezone", "Nowhere/Else".into()),
+            ("address", "".into()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a bad time zone is refused on the page"
+    );
+    assert_eq!(
+        post(
+            format!("/sites/{site}/buildings"),
+            vec![("name", "北楼".into())]
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        post(
+            format!("/sites/{site}/public-areas"),
+            vec![("name", "大堂".into()), ("kind", "lobby".into())]
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    let t = app.token("admin").await;
+    let b = app
+        .get(Some(&t), &format!("/api/v1/sites/{site}/buildings"))
+        .await
+        .body["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        post(
+            format!("/sites/{site}/floors"),
+            vec![
+                ("building_id", b.to_string()),
+                ("label", "1F".into()),
+                ("level", "one".into())
+            ]
+        )
+        .await
+        .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        post(
+            format!("/sites/{site}/floors"),
+            vec![
+                ("building_id", b.to_string()),
+                ("label", "1F".into()),
+                ("level", "1".into())
+            ]
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        post(
+            format!("/sites/{site}/buildings/{b}"),
+            vec![("name", "北楼A".into())]
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    let area = app
+        .get(Some(&t), &format!("/api/v1/sites/{site}/public-areas"))
+        .await
+        .body["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        post(
+            format!("/sites/{site}/public-areas/{area}"),
+            vec![
+                ("name", "主大堂".into()),
+                ("kind", "lobby".into()),
+                ("archived", "on".into())
+            ]
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    let bs = app
+        .get(Some(&t), &format!("/api/v1/sites/{site}/buildings"))
+        .await;
+    assert_eq!(bs.body["items"][0]["name"], "北楼A");
+    assert_eq!(bs.body["items"][0]["floors"][0]["label"], "1F");
+    let a = app
+        .get(Some(&t), &format!("/api/v1/sites/{site}/public-areas"))
+        .await;
+    assert_eq!(
+        (
+            a.body["items"][0]["name"].as_str(),
+            a.body["items"][0]["archived"].as_bool()
+        ),
+        (Some("主大堂"), Some(true))
+    );
+    let page = c
+        .get(app.url(&format!("/sites/{site}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("北楼A") && page.contains("主大堂"));
+}
+both!(admin_edits_the_directory_in_the_ui);

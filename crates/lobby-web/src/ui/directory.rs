@@ -30,8 +30,10 @@ pub fn router() -> Router<AppState> {
         .route("/sites", get(sites_page).post(create_site))
         .route("/sites/{id}", get(site_page).post(update_site))
         .route("/sites/{id}/buildings", post(create_building))
+        .route("/sites/{id}/buildings/{building}", post(update_building))
         .route("/sites/{id}/floors", post(create_floor))
         .route("/sites/{id}/public-areas", post(create_area))
+        .route("/sites/{id}/public-areas/{area}", post(update_area))
         .route("/reports/vacant", get(vacant))
         .route("/reports/vacant.xlsx", get(vacant_xlsx))
 }
@@ -465,6 +467,27 @@ async fn create_building(
 }
 
 #[derive(Deserialize)]
+struct BuildingEdit {
+    name: String,
+    archived: Option<String>,
+}
+
+async fn update_building(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path((id, building)): Path<(i64, i64)>,
+    f: WebForm<BuildingEdit>,
+) -> Response {
+    let input = BuildingInput {
+        site_id: id,
+        name: f.form.name.clone(),
+        archived: Some(f.form.archived.is_some()),
+    };
+    let r = sites::update_building(&s.app, &f.actor, building, &input).await;
+    after(&s, &jar, f.actor, id, r).await
+}
+
+#[derive(Deserialize)]
 struct FloorFields {
     building_id: i64,
     label: String,
@@ -519,6 +542,40 @@ async fn create_area(
         archived: None,
     };
     let r = sites::create_public_area(&s.app, &f.actor, &input)
+        .await
+        .map(|_| ());
+    after(&s, &jar, f.actor, id, r).await
+}
+
+#[derive(Deserialize)]
+struct AreaEdit {
+    name: String,
+    kind: String,
+    archived: Option<String>,
+}
+
+async fn update_area(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path((id, area)): Path<(i64, i64)>,
+    f: WebForm<AreaEdit>,
+) -> Response {
+    let old = match sites::public_areas(&s.app, &f.actor, id).await {
+        Ok(v) => v.into_iter().find(|a| a.id == area),
+        Err(e) => return error_page(Some(&f.actor), e),
+    };
+    let Some(old) = old else {
+        return error_page(Some(&f.actor), AppError::NotFound("public area"));
+    };
+    let input = PublicAreaInput {
+        site_id: id,
+        building_id: old.building_id,
+        floor_id: old.floor_id,
+        name: f.form.name.clone(),
+        kind: f.form.kind.clone(),
+        archived: Some(f.form.archived.is_some()),
+    };
+    let r = sites::update_public_area(&s.app, &f.actor, area, &input)
         .await
         .map(|_| ());
     after(&s, &jar, f.actor, id, r).await
