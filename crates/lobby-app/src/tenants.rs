@@ -188,6 +188,18 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<TenantView> {
     Ok(v)
 }
 
+/// The tenant without the confidential contact, whoever asks (no audit
+/// entry): the desk's view of the caller on a unit page.
+pub async fn get_day_view(app: &App, actor: &Actor, id: i64) -> AppResult<TenantView> {
+    let mut c = app.db.read().await?;
+    let t = load(&mut c, actor, id).await?;
+    let units = units_by_tenant(&mut c, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    Ok(view(t, units, false))
+}
+
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct TenantInputDto {
     /// Needed when `unit_ids` is empty and you work at several sites.

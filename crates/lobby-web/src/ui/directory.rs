@@ -94,6 +94,7 @@ async fn units(
 struct UnitPageT {
     c: Chrome,
     u: UnitView,
+    tenant: Option<lobby_app::tenants::TenantView>,
     history: Vec<AuditView>,
 }
 
@@ -106,6 +107,10 @@ async fn unit(
     let u = match sites::unit(&s.app, &a, id).await {
         Ok(u) => u,
         Err(e) => return error_page(Some(&a), e),
+    };
+    let tenant = match u.tenant_id {
+        Some(t) => lobby_app::tenants::get_day_view(&s.app, &a, t).await.ok(),
+        None => None,
     };
     let history = lobby_app::audit::history(
         &s.app,
@@ -121,7 +126,12 @@ async fn unit(
     match chrome(&s, a, &jar, "units", "nav.units").await {
         Ok(mut c) => {
             c.title = format!("{} {}", c.t("unit.title"), u.number);
-            render(&UnitPageT { c, u, history })
+            render(&UnitPageT {
+                c,
+                u,
+                tenant,
+                history,
+            })
         }
         Err(r) => r,
     }
