@@ -11,5 +11,6 @@ pub mod policy;
 pub mod roles;
 pub mod sites;
 pub mod tenants;
+pub mod tickets;
 
 pub use error::FieldError;

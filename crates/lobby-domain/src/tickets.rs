@@ -1,0 +1,455 @@
+//! Work orders (工单): the state machine of DESIGN.md §3 and the service-level
+//! clock. Pure rules: the state a ticket is in and the action asked decide
+//! the next state, or why not.
+
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::civil::Weekday;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp, ToSpan};
+use serde::{Deserialize, Serialize};
+
+use crate::FieldError;
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident, $field:literal, { $($variant:ident => $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $s),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = FieldError;
+            fn from_str(s: &str) -> Result<Self, FieldError> {
+                match s.trim() {
+                    $($s => Ok($name::$variant),)+
+                    other => Err(FieldError::new(
+                        $field,
+                        "invalid",
+                        format!("{} must be one of {}; got '{other}'", $field, [$($s),+].join(", ")),
+                    )),
+                }
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// What the tenant asked for.
+    Kind, "kind", { Repair => "repair", Complaint => "complaint", Request => "request", Inquiry => "inquiry" }
+);
+string_enum!(Priority, "priority", { Urgent => "urgent", High => "high", Normal => "normal", Low => "low" });
+string_enum!(
+    /// How the request reached the department.
+    Channel, "channel", { Phone => "phone", WalkIn => "walk_in", Portal => "portal", Patrol => "patrol", Email => "email" }
+);
+string_enum!(
+    /// Who does the work.
+    Department, "department", {
+        Engineering => "engineering", Cleaning => "cleaning", Security => "security",
+        CustomerService => "customer_service", Greening => "greening", Leasing => "leasing", Finance => "finance",
+    }
+);
+string_enum!(State, "state", {
+    Open => "open", Dispatched => "dispatched", InProgress => "in_progress", OnHold => "on_hold",
+    Resolved => "resolved", Verified => "verified", Closed => "closed", Cancelled => "cancelled",
+});
+string_enum!(Action, "action", {
+    Dispatch => "dispatch", Start => "start", Resolve => "resolve", Verify => "verify",
+    ReturnVisit => "return_visit", Reopen => "reopen", Escalate => "escalate", Hold => "hold",
+    Resume => "resume", Cancel => "cancel", Comment => "comment",
+});
+
+impl State {
+    /// No action changes a closed or cancelled ticket.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, State::Closed | State::Cancelled)
+    }
+
+    /// Work is still owed: the resolution clock runs.
+    pub fn is_pending(self) -> bool {
+        matches!(
+            self,
+            State::Open | State::Dispatched | State::InProgress | State::OnHold
+        )
+    }
+}
+
+/// Why an action was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidTransition {
+    pub from: State,
+    pub action: Action,
+}
+
+impl fmt::Display for InvalidTransition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "a ticket that is {} cannot be {}",
+            self.from,
+            past(self.action)
+        )
+    }
+}
+
+fn past(a: Action) -> &'static str {
+    match a {
+        Action::Dispatch => "dispatched",
+        Action::Start => "started",
+        Action::Resolve => "resolved",
+        Action::Verify => "verified",
+        Action::ReturnVisit => "given a return visit",
+        Action::Reopen => "reopened",
+        Action::Escalate => "escalated",
+        Action::Hold => "put on hold",
+        Action::Resume => "resumed",
+        Action::Cancel => "cancelled",
+        Action::Comment => "commented on",
+    }
+}
+
+/// The next state after `action` from `from`. `on_hold_from` is the state a
+/// held ticket returns to on `resume`. Escalate and comment keep the state.
+pub fn next_state(
+    from: State,
+    action: Action,
+    on_hold_from: Option<State>,
+) -> Result<State, InvalidTransition> {
+    use Action as A;
+    use State as S;
+    let refuse = || InvalidTransition { from, action };
+    if from.is_terminal() {
+        return Err(refuse());
+    }
+    Ok(match (from, action) {
+        (S::Open, A::Dispatch) | (S::Dispatched, A::Dispatch) => S::Dispatched,
+        (S::Dispatched, A::Start) => S::InProgress,
+        (S::Dispatched | S::InProgress, A::Resolve) => S::Resolved,
+        (S::Resolved, A::Verify) => S::Verified,
+        (S::Verified, A::ReturnVisit) => S::Closed,
+        (S::Resolved | S::Verified, A::Reopen) => S::Dispatched,
+        (S::Open | S::Dispatched | S::InProgress, A::Hold) => S::OnHold,
+        (S::OnHold, A::Resume) => on_hold_from
+            .filter(|s| !matches!(s, S::OnHold))
+            .unwrap_or(S::Dispatched),
+        (S::Open | S::Dispatched | S::InProgress | S::OnHold, A::Cancel) => S::Cancelled,
+        (s, A::Escalate | A::Comment) => s,
+        _ => return Err(refuse()),
+    })
+}
+
+/// The department a kind of work goes to when the desk does not say.
+pub fn default_department(kind: Kind) -> Department {
+    match kind {
+        Kind::Repair => Department::Engineering,
+        Kind::Complaint | Kind::Request | Kind::Inquiry => Department::CustomerService,
+    }
+}
+
+/// The three milestones of a service level, and the return-visit window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ServiceLevel {
+    /// Minutes from creation to dispatch (acknowledged).
+    pub respond_mins: i64,
+    /// Minutes from creation to someone on site (started).
+    pub onsite_mins: i64,
+    /// Time to resolve: minutes, or whole working days when `resolve_working_days` is set.
+    pub resolve_mins: i64,
+    pub resolve_working_days: Option<i64>,
+    /// Days after verification within which the return visit is due.
+    pub return_visit_days: i64,
+}
+
+/// Defaults from the Chinese property-service level 一级 (urgent repairs on
+/// site within 30 minutes; complaints answered in 30 minutes and resolved
+/// within 2 working days; a return visit within 3 days of verification).
+pub fn default_service_level(kind: Kind, priority: Priority) -> ServiceLevel {
+    const H: i64 = 60;
+    const D: i64 = 24 * 60;
+    let (respond, onsite, resolve) = match priority {
+        Priority::Urgent => (10, 30, 4 * H),
+        Priority::High => (30, 2 * H, 24 * H),
+        Priority::Normal => (2 * H, 24 * H, 3 * D),
+        Priority::Low => (D, 3 * D, 7 * D),
+    };
+    match kind {
+        Kind::Complaint => ServiceLevel {
+            respond_mins: respond.min(30),
+            onsite_mins: onsite,
+            resolve_mins: 0,
+            resolve_working_days: Some(2),
+            return_visit_days: 3,
+        },
+        _ => ServiceLevel {
+            respond_mins: respond,
+            onsite_mins: onsite,
+            resolve_mins: resolve,
+            resolve_working_days: None,
+            return_visit_days: 3,
+        },
+    }
+}
+
+/// The deadlines of a ticket created at `at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadlines {
+    pub respond_by: Timestamp,
+    pub onsite_by: Timestamp,
+    pub resolve_by: Timestamp,
+}
+
+pub fn deadlines(
+    level: &ServiceLevel,
+    at: Timestamp,
+    tz: &TimeZone,
+    holidays: &[jiff::civil::Date],
+) -> Deadlines {
+    let plus = |mins: i64| {
+        at.checked_add(SignedDuration::from_mins(mins))
+            .unwrap_or(at)
+    };
+    let resolve_by = match level.resolve_working_days {
+        Some(days) => add_working_days(at, days, tz, holidays),
+        None => plus(level.resolve_mins),
+    };
+    Deadlines {
+        respond_by: plus(level.respond_mins),
+        onsite_by: plus(level.onsite_mins),
+        resolve_by,
+    }
+}
+
+/// `at` plus `days` working days in the zone `tz`: the same time of day on
+/// the `days`-th following day that is not a Saturday, Sunday or holiday.
+/// A start on a day off counts from the next working day's start.
+pub fn add_working_days(
+    at: Timestamp,
+    days: i64,
+    tz: &TimeZone,
+    holidays: &[jiff::civil::Date],
+) -> Timestamp {
+    let is_off = |d: jiff::civil::Date| {
+        matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday) || holidays.contains(&d)
+    };
+    let local = at.to_zoned(tz.clone());
+    let mut date = local.date();
+    let mut time = local.time();
+    if is_off(date) {
+        time = jiff::civil::Time::midnight();
+    }
+    let mut left = days;
+    while left > 0 {
+        date = date.checked_add(1.day()).unwrap_or(date);
+        if !is_off(date) {
+            left -= 1;
+        }
+    }
+    date.to_datetime(time)
+        .to_zoned(tz.clone())
+        .map(|z| z.timestamp())
+        .unwrap_or(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL_STATES: [State; 8] = [
+        State::Open,
+        State::Dispatched,
+        State::InProgress,
+        State::OnHold,
+        State::Resolved,
+        State::Verified,
+        State::Closed,
+        State::Cancelled,
+    ];
+
+    #[test]
+    fn the_happy_path_closes() {
+        let mut s = State::Open;
+        for a in [
+            Action::Dispatch,
+            Action::Start,
+            Action::Resolve,
+            Action::Verify,
+            Action::ReturnVisit,
+        ] {
+            s = next_state(s, a, None).unwrap();
+        }
+        assert_eq!(s, State::Closed);
+    }
+
+    /// Every (state, action) pair, written out: the table of DESIGN.md §3.
+    #[test]
+    fn the_whole_table() {
+        use Action as A;
+        use State as S;
+        let allowed: &[(S, A, S)] = &[
+            (S::Open, A::Dispatch, S::Dispatched),
+            (S::Open, A::Hold, S::OnHold),
+            (S::Open, A::Cancel, S::Cancelled),
+            (S::Open, A::Escalate, S::Open),
+            (S::Open, A::Comment, S::Open),
+            (S::Dispatched, A::Dispatch, S::Dispatched),
+            (S::Dispatched, A::Start, S::InProgress),
+            (S::Dispatched, A::Resolve, S::Resolved),
+            (S::Dispatched, A::Hold, S::OnHold),
+            (S::Dispatched, A::Cancel, S::Cancelled),
+            (S::Dispatched, A::Escalate, S::Dispatched),
+            (S::Dispatched, A::Comment, S::Dispatched),
+            (S::InProgress, A::Resolve, S::Resolved),
+            (S::InProgress, A::Hold, S::OnHold),
+            (S::InProgress, A::Cancel, S::Cancelled),
+            (S::InProgress, A::Escalate, S::InProgress),
+            (S::InProgress, A::Comment, S::InProgress),
+            (S::OnHold, A::Resume, S::Dispatched),
+            (S::OnHold, A::Cancel, S::Cancelled),
+            (S::OnHold, A::Escalate, S::OnHold),
+            (S::OnHold, A::Comment, S::OnHold),
+            (S::Resolved, A::Verify, S::Verified),
+            (S::Resolved, A::Reopen, S::Dispatched),
+            (S::Resolved, A::Escalate, S::Resolved),
+            (S::Resolved, A::Comment, S::Resolved),
+            (S::Verified, A::ReturnVisit, S::Closed),
+            (S::Verified, A::Reopen, S::Dispatched),
+            (S::Verified, A::Escalate, S::Verified),
+            (S::Verified, A::Comment, S::Verified),
+        ];
+        for s in ALL_STATES {
+            for a in Action::ALL {
+                let want = allowed
+                    .iter()
+                    .find(|(f, x, _)| *f == s && x == a)
+                    .map(|(_, _, t)| *t);
+                assert_eq!(next_state(s, *a, None).ok(), want, "{s} + {a}");
+            }
+        }
+    }
+
+    #[test]
+    fn resume_returns_to_where_it_was_held() {
+        assert_eq!(
+            next_state(State::OnHold, Action::Resume, Some(State::InProgress)),
+            Ok(State::InProgress)
+        );
+        assert_eq!(
+            next_state(State::OnHold, Action::Resume, Some(State::Open)),
+            Ok(State::Open)
+        );
+        let e = next_state(State::Closed, Action::Comment, None).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a ticket that is closed cannot be commented on"
+        );
+    }
+
+    #[test]
+    fn service_levels_follow_the_national_grade_one() {
+        let urgent = default_service_level(Kind::Repair, Priority::Urgent);
+        assert_eq!(
+            (urgent.respond_mins, urgent.onsite_mins, urgent.resolve_mins),
+            (10, 30, 240)
+        );
+        let c = default_service_level(Kind::Complaint, Priority::Normal);
+        assert_eq!((c.respond_mins, c.resolve_working_days), (30, Some(2)));
+        assert_eq!(
+            default_service_level(Kind::Repair, Priority::Low).resolve_mins,
+            7 * 24 * 60
+        );
+    }
+
+    #[test]
+    fn working_days_skip_weekends_and_holidays_in_the_site_zone() {
+        let tz = TimeZone::get("Asia/Shanghai").unwrap();
+        // Friday 2026-11-27 16:00 in Shanghai = 08:00Z.
+        let fri: Timestamp = "2026-11-27T08:00:00Z".parse().unwrap();
+        assert_eq!(
+            add_working_days(fri, 2, &tz, &[]).to_string(),
+            "2026-12-01T08:00:00Z",
+            "Fri + 2 working days = Tue"
+        );
+        let holiday = jiff::civil::date(2026, 11, 30);
+        assert_eq!(
+            add_working_days(fri, 2, &tz, &[holiday]).to_string(),
+            "2026-12-02T08:00:00Z"
+        );
+        // Saturday counts from Monday's start: Sat + 2 = Tue 00:00 local.
+        let sat: Timestamp = "2026-11-28T03:00:00Z".parse().unwrap();
+        assert_eq!(
+            add_working_days(sat, 2, &tz, &[]).to_string(),
+            "2026-11-30T16:00:00Z"
+        );
+        // Late Thursday UTC is already Friday in Shanghai: +1 = Monday 04:00 local.
+        let thu_utc: Timestamp = "2026-11-26T20:00:00Z".parse().unwrap();
+        assert_eq!(
+            add_working_days(thu_utc, 1, &tz, &[]).to_string(),
+            "2026-11-29T20:00:00Z"
+        );
+    }
+
+    #[test]
+    fn complaint_deadlines_use_working_days() {
+        let tz = TimeZone::get("Asia/Shanghai").unwrap();
+        let at: Timestamp = "2026-11-27T08:00:00Z".parse().unwrap();
+        let d = deadlines(
+            &default_service_level(Kind::Complaint, Priority::High),
+            at,
+            &tz,
+            &[],
+        );
+        assert_eq!(d.respond_by.to_string(), "2026-11-27T08:30:00Z");
+        assert_eq!(d.resolve_by.to_string(), "2026-12-01T08:00:00Z");
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Random action sequences keep the invariants: nothing leaves a
+        /// terminal state, the version grows by one per accepted action, and
+        /// the history holds one event per accepted action plus the creation.
+        #[test]
+        fn random_sequences_keep_the_invariants(actions in proptest::collection::vec(0usize..11, 0..60)) {
+            let mut state = State::Open;
+            let mut held_from = None;
+            let mut version = 1i64;
+            let mut history = 1usize;
+            for i in actions {
+                let a = Action::ALL[i];
+                let before = state;
+                match next_state(state, a, held_from) {
+                    Ok(next) => {
+                        prop_assert!(!before.is_terminal(), "{before} accepted {a}");
+                        if next == State::OnHold && before != State::OnHold {
+                            held_from = Some(before);
+                        }
+                        state = next;
+                        version += 1;
+                        history += 1;
+                    }
+                    Err(e) => prop_assert_eq!(e.from, before),
+                }
+                prop_assert_eq!(history as i64, version);
+            }
+        }
+    }
+}
