@@ -13,6 +13,7 @@ pub mod notify;
 pub mod page;
 pub mod sites;
 pub mod tenants;
+pub mod tickets;
 pub mod time;
 pub mod users;
 

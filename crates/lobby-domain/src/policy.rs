@@ -30,6 +30,16 @@ pub enum Action {
     TenantContactsBreakGlass,
     TenantVisitsRead,
     TenantVisitsWrite,
+    // tickets (工单)
+    TicketsRead,
+    TicketsCreate,
+    TicketsDispatch,
+    /// Start, hold, resume and resolve: the people who do the work.
+    TicketsWork,
+    /// Verify (核对), return visit (回访) and reopen: customer service.
+    TicketsVerify,
+    TicketsEscalate,
+    TicketsCancel,
     // users
     UsersManage,
     // audit
@@ -37,7 +47,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 22] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -51,6 +61,13 @@ impl Action {
         Action::TenantContactsBreakGlass,
         Action::TenantVisitsRead,
         Action::TenantVisitsWrite,
+        Action::TicketsRead,
+        Action::TicketsCreate,
+        Action::TicketsDispatch,
+        Action::TicketsWork,
+        Action::TicketsVerify,
+        Action::TicketsEscalate,
+        Action::TicketsCancel,
         Action::UsersManage,
         Action::AuditRead,
     ];
@@ -73,6 +90,25 @@ pub fn allows(role: Role, action: Action) -> bool {
         TenantContactsBreakGlass => matches!(role, FrontDesk),
         TenantVisitsRead => matches!(role, Admin | ProjectManager | CsSupervisor | FieldAssistant),
         TenantVisitsWrite => matches!(role, ProjectManager | CsSupervisor | FieldAssistant),
+        TicketsRead => role.is_staff(),
+        TicketsCreate => matches!(
+            role,
+            ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Engineering | Security
+        ),
+        TicketsDispatch => matches!(role, ProjectManager | CsSupervisor | FrontDesk),
+        TicketsWork => matches!(
+            role,
+            ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Engineering | Security
+        ),
+        TicketsVerify => matches!(
+            role,
+            ProjectManager | CsSupervisor | FrontDesk | FieldAssistant
+        ),
+        TicketsEscalate => matches!(
+            role,
+            ProjectManager | CsSupervisor | FrontDesk | FieldAssistant
+        ),
+        TicketsCancel => matches!(role, ProjectManager | CsSupervisor | FrontDesk),
         UsersManage => matches!(role, Admin),
         AuditRead => matches!(role, Admin | ProjectManager),
     }

@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod notify;
 pub mod sites;
 pub mod tenants;
+pub mod tickets;
 pub mod users;
 
 pub use db::{Conn, Db, Dialect, ReadConn, Tx};

@@ -8,4 +8,5 @@ mod browser;
 mod directory;
 mod ops;
 mod tenants;
+mod tickets;
 mod ui;

@@ -4,6 +4,7 @@
 mod auth;
 mod directory;
 mod tenants;
+mod tickets;
 mod users;
 
 use std::sync::Arc;
@@ -29,6 +30,7 @@ use crate::{ApiError, AppState};
         (name = "auth", description = "Sign in and out"),
         (name = "sites", description = "Sites, buildings, floors, units, public areas (项目/楼宇)"),
         (name = "tenants", description = "The tenant roster (租户)"),
+        (name = "tickets", description = "Work orders and complaints (工单/投诉)"),
         (name = "users", description = "Staff accounts (人员)"),
         (name = "audit", description = "The audit log and notifications"),
     )
@@ -53,6 +55,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(directory::router())
         .merge(tenants::router())
+        .merge(tickets::router())
         .merge(users::router())
 }
 

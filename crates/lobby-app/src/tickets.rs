@@ -1,0 +1,658 @@
+//! Work orders (工单): from the tenant's call to the return visit. Creating
+//! one numbers it per site and day and sets its service-level deadlines;
+//! every action is checked against the state machine and the ticket's
+//! version, recorded as an event, audited, and told to whoever must act.
+
+use jiff::tz::TimeZone;
+use lobby_domain::error::{optional_text, required_text};
+use lobby_domain::policy::Action as Can;
+use lobby_domain::roles::Role;
+use lobby_domain::tickets::{
+    deadlines, default_department, default_service_level, next_state, Action, Channel, Department,
+    Kind, Priority, State,
+};
+use lobby_store::tickets::{
+    self as store, Change, EventRow, Filter, NewEvent, NewTicket, TicketRow,
+};
+use lobby_store::{idempotency, Conn, Tx};
+use serde::{Deserialize, Serialize};
+
+use crate::page::{self, Page};
+use crate::{audit, notify, time, Actor, App, AppError, AppResult};
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EventView {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub note: Option<String>,
+    pub detail: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TicketView {
+    pub id: i64,
+    pub site_id: i64,
+    /// Human number, unique per site: WO-20261126-0007.
+    pub number: String,
+    pub kind: Kind,
+    pub priority: Priority,
+    pub channel: Channel,
+    pub state: State,
+    pub title: String,
+    pub description: String,
+    pub unit_id: Option<i64>,
+    pub unit_number: Option<String>,
+    pub location: Option<String>,
+    pub tenant_id: Option<i64>,
+    pub tenant_name: Option<String>,
+    pub department: Option<Department>,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    /// Escalated to the project manager (a flag, not a state).
+    pub escalated: bool,
+    /// 1–5, from the return visit.
+    pub satisfaction: Option<i64>,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Dispatch (acknowledge) by then.
+    pub response_due_at: String,
+    /// Someone on site (started) by then.
+    pub onsite_due_at: String,
+    pub resolve_due_at: String,
+    /// Past a deadline that still applies.
+    pub overdue: bool,
+    pub dispatched_at: Option<String>,
+    pub started_at: Option<String>,
+    pub resolved_at: Option<String>,
+    pub verified_at: Option<String>,
+    pub closed_at: Option<String>,
+    /// The history, oldest first (only on a single ticket).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<EventView>>,
+}
+
+fn parse<T: std::str::FromStr<Err = lobby_domain::FieldError>>(s: &str) -> AppResult<T> {
+    Ok(s.parse::<T>()?)
+}
+
+fn is_overdue(t: &TicketRow, now: i64) -> bool {
+    (t.state == "open" && t.response_due_at < now)
+        || (matches!(
+            t.state.as_str(),
+            "open" | "dispatched" | "in_progress" | "on_hold"
+        ) && t.resolve_due_at < now)
+}
+
+fn view(t: TicketRow, now: i64, events: Option<Vec<EventRow>>) -> TicketView {
+    TicketView {
+        overdue: is_overdue(&t, now),
+        id: t.id,
+        site_id: t.site_id,
+        number: t.number,
+        kind: t.kind.parse().unwrap_or(Kind::Request),
+        priority: t.priority.parse().unwrap_or(Priority::Normal),
+        channel: t.channel.parse().unwrap_or(Channel::Phone),
+        state: t.state.parse().unwrap_or(State::Open),
+        title: t.title,
+        description: t.description,
+        unit_id: t.unit_id,
+        unit_number: t.unit_number,
+        location: t.location,
+        tenant_id: t.tenant_id,
+        tenant_name: t.tenant_name,
+        department: t.department.and_then(|d| d.parse().ok()),
+        assignee_id: t.assignee_id,
+        assignee_name: t.assignee_name,
+        escalated: t.escalated != 0,
+        satisfaction: t.satisfaction,
+        version: t.version,
+        created_at: time::rfc3339(t.created_at),
+        updated_at: time::rfc3339(t.updated_at),
+        response_due_at: time::rfc3339(t.response_due_at),
+        onsite_due_at: time::rfc3339(t.onsite_due_at),
+        resolve_due_at: time::rfc3339(t.resolve_due_at),
+        dispatched_at: time::rfc3339_opt(t.dispatched_at),
+        started_at: time::rfc3339_opt(t.started_at),
+        resolved_at: time::rfc3339_opt(t.resolved_at),
+        verified_at: time::rfc3339_opt(t.verified_at),
+        closed_at: time::rfc3339_opt(t.closed_at),
+        events: events.map(|ev| {
+            ev.into_iter()
+                .map(|e| EventView {
+                    id: e.id,
+                    at: time::rfc3339(e.at),
+                    actor: e.actor_name,
+                    action: e.action,
+                    from_state: e.from_state,
+                    to_state: e.to_state,
+                    note: e.note,
+                    detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
+                })
+                .collect()
+        }),
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct NewTicketInput {
+    /// Needed when neither `unit_id` nor `tenant_id` says the site and you work at several.
+    pub site_id: Option<i64>,
+    /// repair | complaint | request | inquiry
+    pub kind: String,
+    /// urgent | high | normal | low
+    pub priority: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub unit_id: Option<i64>,
+    /// A public area or any place: "3F 电梯厅".
+    pub location: Option<String>,
+    /// The tenant who reported it; defaults to the unit's occupant.
+    pub tenant_id: Option<i64>,
+    /// phone | walk_in | portal | patrol | email (phone when absent)
+    pub channel: Option<String>,
+    /// Where it will go (shown before dispatch); by kind when absent.
+    pub department: Option<String>,
+}
+
+async fn load(c: &mut Conn, actor: &Actor, id: i64) -> AppResult<TicketRow> {
+    let t = store::get(c, id)
+        .await?
+        .ok_or(AppError::NotFound("ticket"))?;
+    if !actor.can(Can::TicketsRead, t.site_id) {
+        return Err(AppError::NotFound("ticket"));
+    }
+    Ok(t)
+}
+
+pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<TicketView> {
+    let mut c = app.db.read().await?;
+    let t = load(&mut c, actor, id).await?;
+    let events = store::events(&mut c, id).await?;
+    Ok(view(t, app.now(), Some(events)))
+}
+
+async fn record_event(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: i64,
+    ticket_id: i64,
+    action: &str,
+    from: Option<State>,
+    to: State,
+    note: Option<&str>,
+    detail: &serde_json::Value,
+) -> AppResult<()> {
+    store::insert_event(
+        tx,
+        &NewEvent {
+            ticket_id,
+            at: now,
+            actor_id: actor.audit_id(),
+            actor_name: &actor.username,
+            action,
+            from_state: from.map(State::as_str),
+            to_state: to.as_str(),
+            note,
+            detail: &detail.to_string(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    input: &NewTicketInput,
+    idempotency_key: Option<&str>,
+) -> AppResult<TicketView> {
+    let kind: Kind = parse(&input.kind)?;
+    let priority: Priority = parse(&input.priority)?;
+    let channel: Channel = parse(
+        input
+            .channel
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .unwrap_or("phone"),
+    )?;
+    let department: Department = match input.department.as_deref().filter(|d| !d.is_empty()) {
+        Some(d) => parse(d)?,
+        None => default_department(kind),
+    };
+    let title = required_text("title", &input.title, 120)?;
+    let description =
+        optional_text("description", Some(&input.description), 4000)?.unwrap_or_default();
+    let location = optional_text("location", input.location.as_deref(), 120)?;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    if let Some(key) = idempotency_key {
+        if let Some((scope, id)) = idempotency::lookup(&mut tx, actor.user_id, key).await? {
+            drop(tx);
+            if scope != "ticket" {
+                return Err(AppError::invalid(
+                    "Idempotency-Key",
+                    "this key was used for another kind of record",
+                ));
+            }
+            return get(app, actor, id).await;
+        }
+    }
+    // Where: the unit, else the tenant, else the site given or the actor's only one.
+    let unit = match input.unit_id {
+        Some(u) => Some(
+            lobby_store::sites::unit(&mut tx, u)
+                .await?
+                .ok_or_else(|| AppError::invalid("unit_id", format!("no unit {u}")))?,
+        ),
+        None => None,
+    };
+    let tenant = match input.tenant_id.or(unit.as_ref().and_then(|u| u.tenant_id)) {
+        Some(t) => Some(
+            lobby_store::tenants::get(&mut tx, t)
+                .await?
+                .ok_or_else(|| AppError::invalid("tenant_id", format!("no tenant {t}")))?,
+        ),
+        None => None,
+    };
+    let site_id = match (
+        unit.as_ref().map(|u| u.site_id),
+        tenant.as_ref().map(|t| t.site_id),
+        input.site_id,
+    ) {
+        (Some(a), Some(b), _) if a != b => {
+            return Err(AppError::invalid(
+                "tenant_id",
+                "the tenant is at another site than the unit",
+            ))
+        }
+        (Some(s), _, _) | (None, Some(s), _) | (None, None, Some(s)) => s,
+        (None, None, None) => match actor.site_ids() {
+            Some(v) if v.len() == 1 => v[0],
+            _ => {
+                return Err(AppError::invalid(
+                    "site_id",
+                    "say which site (or give unit_id)",
+                ))
+            }
+        },
+    };
+    if input.site_id.is_some_and(|s| s != site_id) {
+        return Err(AppError::invalid(
+            "site_id",
+            "the unit or tenant is at another site",
+        ));
+    }
+    actor.authorize(Can::TicketsCreate, site_id)?;
+    if unit.is_none() && location.is_none() {
+        return Err(AppError::invalid(
+            "location",
+            "say where: a unit or a location",
+        ));
+    }
+    let site = crate::sites::site_row(&mut tx, site_id).await?;
+    let tz = TimeZone::get(&site.timezone).unwrap_or(TimeZone::UTC);
+    let level = default_service_level(kind, priority);
+    let d = deadlines(&level, time::ts(now), &tz, &[]);
+    let day = time::local_date(now, &site.timezone);
+    let n = store::next_number(&mut tx, site_id, &day.to_string()).await?;
+    let number = format!("WO-{}-{n:04}", day.strftime("%Y%m%d"));
+    let id = store::insert(
+        &mut tx,
+        &NewTicket {
+            site_id,
+            number: &number,
+            kind: kind.as_str(),
+            priority: priority.as_str(),
+            channel: channel.as_str(),
+            title: &title,
+            description: &description,
+            unit_id: unit.as_ref().map(|u| u.id),
+            location: location.as_deref(),
+            tenant_id: tenant.as_ref().map(|t| t.id),
+            department: Some(department.as_str()),
+            created_by: actor.audit_id(),
+            now,
+            response_due_at: d.respond_by.as_microsecond(),
+            onsite_due_at: d.onsite_by.as_microsecond(),
+            resolve_due_at: d.resolve_by.as_microsecond(),
+        },
+    )
+    .await?;
+    let detail = serde_json::json!({"number": number, "kind": kind, "priority": priority, "channel": channel, "department": department});
+    record_event(
+        &mut tx,
+        actor,
+        now,
+        id,
+        "create",
+        None,
+        State::Open,
+        None,
+        &detail,
+    )
+    .await?;
+    if let Some(key) = idempotency_key {
+        idempotency::remember(&mut tx, actor.user_id, key, "ticket", id, now).await?;
+    }
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        Some(site_id),
+        "create",
+        "ticket",
+        Some(id),
+        detail,
+    )
+    .await?;
+    tx.commit().await?;
+    get(app, actor, id).await
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ActionInput {
+    /// dispatch | start | resolve | verify | return_visit | reopen | escalate | hold | resume | cancel | comment
+    pub action: String,
+    /// For dispatch: engineering | cleaning | security | customer_service | greening | leasing | finance
+    pub department: Option<String>,
+    /// For dispatch: the user who will do it.
+    pub assignee_id: Option<i64>,
+    pub note: Option<String>,
+    /// For return_visit: 1–5.
+    pub satisfaction: Option<i64>,
+    /// The version you read; 409 `version_conflict` when it moved.
+    pub expected_version: Option<i64>,
+}
+
+fn permission(a: Action) -> Can {
+    match a {
+        Action::Dispatch => Can::TicketsDispatch,
+        Action::Start | Action::Resolve | Action::Hold | Action::Resume => Can::TicketsWork,
+        Action::Verify | Action::ReturnVisit | Action::Reopen => Can::TicketsVerify,
+        Action::Escalate => Can::TicketsEscalate,
+        Action::Cancel => Can::TicketsCancel,
+        Action::Comment => Can::TicketsRead,
+    }
+}
+
+/// The role that works a department's tickets (for notifications).
+fn role_of(d: Department) -> Option<Role> {
+    match d {
+        Department::Engineering => Some(Role::Engineering),
+        Department::Security => Some(Role::Security),
+        Department::CustomerService | Department::Cleaning | Department::Greening => {
+            Some(Role::FieldAssistant)
+        }
+        Department::Leasing => Some(Role::Leasing),
+        Department::Finance => Some(Role::Finance),
+    }
+}
+
+pub async fn act(app: &App, actor: &Actor, id: i64, input: &ActionInput) -> AppResult<TicketView> {
+    let action: Action = parse(&input.action)?;
+    let note = optional_text("note", input.note.as_deref(), 2000)?;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let t = load(&mut tx, actor, id).await?;
+    actor.authorize(permission(action), t.site_id)?;
+    if input.expected_version.is_some_and(|v| v != t.version) {
+        return Err(AppError::VersionConflict);
+    }
+    let from: State = parse(&t.state)?;
+    let held_from = t.held_from.as_deref().and_then(|s| s.parse().ok());
+    let to = next_state(from, action, held_from)
+        .map_err(|e| AppError::InvalidTransition(e.to_string()))?;
+    let mut ch = Change {
+        state: to.as_str(),
+        held_from: t.held_from.as_deref(),
+        department: t.department.as_deref(),
+        assignee_id: t.assignee_id,
+        escalated: t.escalated != 0,
+        satisfaction: t.satisfaction,
+        dispatched_at: t.dispatched_at,
+        started_at: t.started_at,
+        resolved_at: t.resolved_at,
+        verified_at: t.verified_at,
+        closed_at: t.closed_at,
+        now,
+    };
+    let mut detail = serde_json::json!({});
+    let dept_text;
+    match action {
+        Action::Dispatch => {
+            let dept: Department = match input.department.as_deref().filter(|d| !d.is_empty()) {
+                Some(d) => parse(d)?,
+                None => t
+                    .department
+                    .as_deref()
+                    .and_then(|d| d.parse().ok())
+                    .ok_or_else(|| AppError::invalid("department", "say which department"))?,
+            };
+            if let Some(a) = input.assignee_id {
+                let ok = lobby_store::users::by_id(&mut tx, a)
+                    .await?
+                    .is_some_and(|u| u.active != 0);
+                if !ok {
+                    return Err(AppError::invalid(
+                        "assignee_id",
+                        format!("no active user {a}"),
+                    ));
+                }
+            }
+            dept_text = dept.as_str().to_string();
+            ch.department = Some(&dept_text);
+            ch.assignee_id = input.assignee_id;
+            ch.dispatched_at = Some(t.dispatched_at.unwrap_or(now));
+            detail = serde_json::json!({"department": dept, "assignee_id": input.assignee_id});
+        }
+        Action::Start => ch.started_at = Some(now),
+        Action::Resolve => {
+            if note.is_none() {
+                return Err(AppError::invalid("note", "say what was done"));
+            }
+            ch.resolved_at = Some(now);
+        }
+        Action::Verify => ch.verified_at = Some(now),
+        Action::ReturnVisit => {
+            let s = input
+                .satisfaction
+                .ok_or_else(|| AppError::invalid("satisfaction", "satisfaction 1–5 is required"))?;
+            if !(1..=5).contains(&s) {
+                return Err(AppError::invalid("satisfaction", "satisfaction is 1 to 5"));
+            }
+            ch.satisfaction = Some(s);
+            ch.closed_at = Some(now);
+            detail = serde_json::json!({"satisfaction": s});
+        }
+        Action::Reopen | Action::Hold | Action::Cancel | Action::Escalate => {
+            if note.is_none() {
+                return Err(AppError::invalid("note", "give a reason"));
+            }
+            match action {
+                Action::Reopen => {
+                    ch.resolved_at = None;
+                    ch.verified_at = None;
+                }
+                Action::Hold => ch.held_from = Some(from.as_str()),
+                Action::Escalate => ch.escalated = true,
+                _ => {}
+            }
+        }
+        Action::Resume => ch.held_from = None,
+        Action::Comment => {
+            if note.is_none() {
+                return Err(AppError::invalid("note", "a comment needs text"));
+            }
+        }
+    }
+    if !store::update(&mut tx, id, t.version, &ch).await? {
+        return Err(AppError::VersionConflict);
+    }
+    record_event(
+        &mut tx,
+        actor,
+        now,
+        id,
+        action.as_str(),
+        Some(from),
+        to,
+        note.as_deref(),
+        &detail,
+    )
+    .await?;
+    let link = format!("/tickets/{id}");
+    match action {
+        Action::Dispatch => {
+            if let Some(role) = ch.department.and_then(|d| d.parse().ok()).and_then(role_of) {
+                let title = format!("新工单 / New work order {}: {}", t.number, t.title);
+                let body = format!(
+                    "{} · {}",
+                    t.priority,
+                    t.unit_number
+                        .clone()
+                        .or(t.location.clone())
+                        .unwrap_or_default()
+                );
+                notify::to_role(
+                    &mut tx,
+                    now,
+                    t.site_id,
+                    role,
+                    "dispatch",
+                    &title,
+                    &body,
+                    Some(&link),
+                )
+                .await?;
+            }
+        }
+        Action::Escalate => {
+            let title = format!("工单升级 / Escalated {}: {}", t.number, t.title);
+            notify::to_role(
+                &mut tx,
+                now,
+                t.site_id,
+                Role::ProjectManager,
+                "escalation",
+                &title,
+                note.as_deref().unwrap_or(""),
+                Some(&link),
+            )
+            .await?;
+        }
+        _ => {}
+    }
+    let mut audit_detail = detail.clone();
+    audit_detail["action"] = action.as_str().into();
+    audit_detail["from"] = from.as_str().into();
+    audit_detail["to"] = to.as_str().into();
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        Some(t.site_id),
+        "update",
+        "ticket",
+        Some(id),
+        audit_detail,
+    )
+    .await?;
+    tx.commit().await?;
+    get(app, actor, id).await
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct TicketQuery {
+    pub site_id: Option<i64>,
+    /// One state, or several separated by commas.
+    pub state: Option<String>,
+    pub kind: Option<String>,
+    pub priority: Option<String>,
+    pub channel: Option<String>,
+    pub department: Option<String>,
+    pub unit_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub escalated: Option<bool>,
+    pub overdue: Option<bool>,
+    /// Text in the number, title or description.
+    pub q: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+pub async fn list(app: &App, actor: &Actor, q: &TicketQuery) -> AppResult<Page<TicketView>> {
+    let site_id = match q.site_id {
+        Some(s) => s,
+        None => match actor.site_ids() {
+            Some(v) if v.len() == 1 => v[0],
+            _ => return Err(AppError::invalid("site_id", "say which site")),
+        },
+    };
+    actor.authorize(Can::TicketsRead, site_id)?;
+    let limit = page::limit(q.limit)?;
+    let before = page::decode(q.cursor.as_deref())?
+        .map(|(_, id)| id)
+        .unwrap_or(i64::MAX);
+    let nonempty = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let mut states = Vec::new();
+    if let Some(s) = nonempty(&q.state) {
+        for part in s.split(',') {
+            states.push(parse::<State>(part)?);
+        }
+    }
+    let kind = nonempty(&q.kind).map(|k| parse::<Kind>(&k)).transpose()?;
+    let priority = nonempty(&q.priority)
+        .map(|k| parse::<Priority>(&k))
+        .transpose()?;
+    let channel = nonempty(&q.channel)
+        .map(|k| parse::<Channel>(&k))
+        .transpose()?;
+    let department = nonempty(&q.department)
+        .map(|k| parse::<Department>(&k))
+        .transpose()?;
+    let now = app.now();
+    let text = nonempty(&q.q);
+    let filter = Filter {
+        site_id,
+        states: states.iter().map(|s| s.as_str()).collect(),
+        kind: kind.map(Kind::as_str),
+        priority: priority.map(Priority::as_str),
+        channel: channel.map(Channel::as_str),
+        department: department.map(Department::as_str),
+        unit_id: q.unit_id,
+        assignee_id: q.assignee_id,
+        escalated: q.escalated,
+        overdue_at: q.overdue.filter(|o| *o).map(|_| now),
+        q: text.as_deref(),
+    };
+    let mut c = app.db.read().await?;
+    let rows = store::list(&mut c, &filter, before, limit + 1).await?;
+    Ok(page::finish(
+        rows,
+        limit,
+        |t| (String::new(), t.id),
+        |t| view(t, now, None),
+    ))
+}
+
+/// Tickets by state at a site (home pages).
+pub async fn counts(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<(String, i64)>> {
+    actor.authorize(Can::TicketsRead, site_id)?;
+    let mut c = app.db.read().await?;
+    Ok(store::counts_by_state(&mut c, site_id)
+        .await?
+        .into_iter()
+        .map(|s| (s.state, s.n))
+        .collect())
+}

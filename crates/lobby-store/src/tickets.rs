@@ -1,0 +1,298 @@
+//! Work orders and their events.
+
+use sqlx::FromRow;
+
+use crate::{Conn, Result};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct TicketRow {
+    pub id: i64,
+    pub site_id: i64,
+    pub number: String,
+    pub kind: String,
+    pub priority: String,
+    pub channel: String,
+    pub state: String,
+    pub held_from: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub unit_id: Option<i64>,
+    pub unit_number: Option<String>,
+    pub location: Option<String>,
+    pub tenant_id: Option<i64>,
+    pub tenant_name: Option<String>,
+    pub department: Option<String>,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    pub escalated: i64,
+    pub satisfaction: Option<i64>,
+    pub created_by: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub response_due_at: i64,
+    pub onsite_due_at: i64,
+    pub resolve_due_at: i64,
+    pub dispatched_at: Option<i64>,
+    pub started_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub verified_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub version: i64,
+}
+
+const SELECT: &str = "SELECT k.id, k.site_id, k.number, k.kind, k.priority, k.channel, k.state, k.held_from, \
+     k.title, k.description, k.unit_id, u.number AS unit_number, k.location, k.tenant_id, t.name AS tenant_name, \
+     k.department, k.assignee_id, a.display_name AS assignee_name, k.escalated, k.satisfaction, k.created_by, \
+     k.created_at, k.updated_at, k.response_due_at, k.onsite_due_at, k.resolve_due_at, k.dispatched_at, \
+     k.started_at, k.resolved_at, k.verified_at, k.closed_at, k.version \
+     FROM tickets k LEFT JOIN units u ON u.id = k.unit_id LEFT JOIN tenants t ON t.id = k.tenant_id \
+     LEFT JOIN users a ON a.id = k.assignee_id";
+
+/// The next number of the day at a site: 1, 2, 3 … An upsert on the
+/// counter row, so concurrent creates in one transaction each never share
+/// or skip a number (the row is locked until commit).
+pub async fn next_number(c: &mut Conn, site_id: i64, day: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO ticket_counters (site_id, day, n) VALUES ($1, $2, 1) \
+         ON CONFLICT (site_id, day) DO UPDATE SET n = ticket_counters.n + 1 RETURNING n",
+    )
+    .bind(site_id)
+    .bind(day)
+    .fetch_one(c)
+    .await?)
+}
+
+pub struct NewTicket<'a> {
+    pub site_id: i64,
+    pub number: &'a str,
+    pub kind: &'a str,
+    pub priority: &'a str,
+    pub channel: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub unit_id: Option<i64>,
+    pub location: Option<&'a str>,
+    pub tenant_id: Option<i64>,
+    pub department: Option<&'a str>,
+    pub created_by: Option<i64>,
+    pub now: i64,
+    pub response_due_at: i64,
+    pub onsite_due_at: i64,
+    pub resolve_due_at: i64,
+}
+
+pub async fn insert(c: &mut Conn, t: &NewTicket<'_>) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO tickets (site_id, number, kind, priority, channel, state, title, description, unit_id, \
+         location, tenant_id, department, created_by, created_at, updated_at, response_due_at, onsite_due_at, \
+         resolve_due_at) VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16) \
+         RETURNING id",
+    )
+    .bind(t.site_id)
+    .bind(t.number)
+    .bind(t.kind)
+    .bind(t.priority)
+    .bind(t.channel)
+    .bind(t.title)
+    .bind(t.description)
+    .bind(t.unit_id)
+    .bind(t.location)
+    .bind(t.tenant_id)
+    .bind(t.department)
+    .bind(t.created_by)
+    .bind(t.now)
+    .bind(t.response_due_at)
+    .bind(t.onsite_due_at)
+    .bind(t.resolve_due_at)
+    .fetch_one(c)
+    .await?)
+}
+
+pub async fn get(c: &mut Conn, id: i64) -> Result<Option<TicketRow>> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE k.id = $1"))
+        .bind(id)
+        .fetch_optional(c)
+        .await?)
+}
+
+/// What an action changes on the row; the version must still be `version`.
+pub struct Change<'a> {
+    pub state: &'a str,
+    pub held_from: Option<&'a str>,
+    pub department: Option<&'a str>,
+    pub assignee_id: Option<i64>,
+    pub escalated: bool,
+    pub satisfaction: Option<i64>,
+    pub dispatched_at: Option<i64>,
+    pub started_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub verified_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub now: i64,
+}
+
+/// Applies a change if nobody changed the ticket since `version`; false
+/// when someone did.
+pub async fn update(c: &mut Conn, id: i64, version: i64, ch: &Change<'_>) -> Result<bool> {
+    let n = sqlx::query(
+        "UPDATE tickets SET state = $3, held_from = $4, department = $5, assignee_id = $6, escalated = $7, \
+         satisfaction = $8, dispatched_at = $9, started_at = $10, resolved_at = $11, verified_at = $12, \
+         closed_at = $13, updated_at = $14, version = version + 1 WHERE id = $1 AND version = $2",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(ch.state)
+    .bind(ch.held_from)
+    .bind(ch.department)
+    .bind(ch.assignee_id)
+    .bind(i64::from(ch.escalated))
+    .bind(ch.satisfaction)
+    .bind(ch.dispatched_at)
+    .bind(ch.started_at)
+    .bind(ch.resolved_at)
+    .bind(ch.verified_at)
+    .bind(ch.closed_at)
+    .bind(ch.now)
+    .execute(c)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct EventRow {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub note: Option<String>,
+    pub detail: String,
+}
+
+pub struct NewEvent<'a> {
+    pub ticket_id: i64,
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub actor_name: &'a str,
+    pub action: &'a str,
+    pub from_state: Option<&'a str>,
+    pub to_state: &'a str,
+    pub note: Option<&'a str>,
+    pub detail: &'a str,
+}
+
+pub async fn insert_event(c: &mut Conn, e: &NewEvent<'_>) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO ticket_events (ticket_id, at, actor_id, actor_name, action, from_state, to_state, note, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(e.ticket_id)
+    .bind(e.at)
+    .bind(e.actor_id)
+    .bind(e.actor_name)
+    .bind(e.action)
+    .bind(e.from_state)
+    .bind(e.to_state)
+    .bind(e.note)
+    .bind(e.detail)
+    .fetch_one(c)
+    .await?)
+}
+
+pub async fn events(c: &mut Conn, ticket_id: i64) -> Result<Vec<EventRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, ticket_id, at, actor_id, actor_name, action, from_state, to_state, note, detail \
+         FROM ticket_events WHERE ticket_id = $1 ORDER BY id",
+    )
+    .bind(ticket_id)
+    .fetch_all(c)
+    .await?)
+}
+
+#[derive(Default)]
+pub struct Filter<'a> {
+    pub site_id: i64,
+    pub states: Vec<&'a str>,
+    pub kind: Option<&'a str>,
+    pub priority: Option<&'a str>,
+    pub channel: Option<&'a str>,
+    pub department: Option<&'a str>,
+    pub unit_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub escalated: Option<bool>,
+    /// Overdue at this time: not dispatched by its response deadline, or
+    /// still owed past its resolution deadline.
+    pub overdue_at: Option<i64>,
+    pub q: Option<&'a str>,
+}
+
+/// Newest first, keyset-paged by id.
+pub async fn list(c: &mut Conn, f: &Filter<'_>, before: i64, limit: i64) -> Result<Vec<TicketRow>> {
+    let mut sql = format!("{SELECT} WHERE k.site_id = $1 AND k.id < $2");
+    let mut n = 2;
+    let mut next = || {
+        n += 1;
+        format!("${n}")
+    };
+    let states_marks: Vec<String> = f.states.iter().map(|_| next()).collect();
+    if !states_marks.is_empty() {
+        sql.push_str(&format!(" AND k.state IN ({})", states_marks.join(", ")));
+    }
+    let kind = next();
+    let priority = next();
+    let channel = next();
+    let department = next();
+    let unit = next();
+    let assignee = next();
+    let escalated = next();
+    let overdue = next();
+    let q = next();
+    let limit_mark = next();
+    sql.push_str(&format!(
+        " AND ({kind} IS NULL OR k.kind = {kind}) AND ({priority} IS NULL OR k.priority = {priority}) \
+          AND ({channel} IS NULL OR k.channel = {channel}) AND ({department} IS NULL OR k.department = {department}) \
+          AND ({unit} IS NULL OR k.unit_id = {unit}) AND ({assignee} IS NULL OR k.assignee_id = {assignee}) \
+          AND ({escalated} IS NULL OR k.escalated = {escalated}) \
+          AND ({overdue} IS NULL OR (k.state = 'open' AND k.response_due_at < {overdue}) \
+               OR (k.state IN ('open', 'dispatched', 'in_progress', 'on_hold') AND k.resolve_due_at < {overdue})) \
+          AND ({q} IS NULL OR LOWER(k.title) LIKE {q} OR LOWER(k.number) LIKE {q} OR LOWER(k.description) LIKE {q}) \
+          ORDER BY k.id DESC LIMIT {limit_mark}"
+    ));
+    let like = f.q.map(|q| format!("%{}%", q.trim().to_lowercase()));
+    let mut query = sqlx::query_as(&sql).bind(f.site_id).bind(before);
+    for s in &f.states {
+        query = query.bind(*s);
+    }
+    Ok(query
+        .bind(f.kind)
+        .bind(f.priority)
+        .bind(f.channel)
+        .bind(f.department)
+        .bind(f.unit_id)
+        .bind(f.assignee_id)
+        .bind(f.escalated.map(i64::from))
+        .bind(f.overdue_at)
+        .bind(like)
+        .bind(limit)
+        .fetch_all(c)
+        .await?)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct StateCount {
+    pub state: String,
+    pub n: i64,
+}
+
+pub async fn counts_by_state(c: &mut Conn, site_id: i64) -> Result<Vec<StateCount>> {
+    Ok(sqlx::query_as(
+        "SELECT state, COUNT(*) AS n FROM tickets WHERE site_id = $1 GROUP BY state ORDER BY state",
+    )
+    .bind(site_id)
+    .fetch_all(c)
+    .await?)
+}

@@ -1,0 +1,70 @@
+//! `/tickets`: work orders (工单) — create, list with filters, one with its
+//! history, and actions (CONTRACT.md "Tickets").
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use lobby_app::page::Page;
+use lobby_app::tickets::{self, ActionInput, NewTicketInput, TicketQuery, TicketView};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::ErrorBody;
+use crate::extract::{ApiActor, ApiJson, ApiQuery};
+use crate::{ApiError, AppState};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one))
+        .routes(routes!(act))
+}
+
+/// Work orders, newest first; filters combine.
+#[utoipa::path(get, path = "/tickets", tag = "tickets", params(TicketQuery), responses((status = 200, body = Page<TicketView>), (status = 422, body = ErrorBody)))]
+async fn list(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<TicketQuery>,
+) -> Result<Json<Page<TicketView>>, ApiError> {
+    Ok(Json(tickets::list(&s.app, &a, &q).await?))
+}
+
+/// Open a work order; it gets its number and service-level deadlines. Honours `Idempotency-Key`.
+#[utoipa::path(post, path = "/tickets", tag = "tickets", request_body = NewTicketInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "the same key from the same user returns the first result")),
+    responses((status = 201, body = TicketView), (status = 422, body = ErrorBody)))]
+async fn create(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    headers: HeaderMap,
+    ApiJson(i): ApiJson<NewTicketInput>,
+) -> Result<(StatusCode, Json<TicketView>), ApiError> {
+    let key = super::idempotency_key(&headers)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(tickets::create(&s.app, &a, &i, key.as_deref()).await?),
+    ))
+}
+
+/// One work order with its `events`.
+#[utoipa::path(get, path = "/tickets/{id}", tag = "tickets", params(("id" = i64, Path)), responses((status = 200, body = TicketView), (status = 404, body = ErrorBody)))]
+async fn get_one(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<TicketView>, ApiError> {
+    Ok(Json(tickets::get(&s.app, &a, id).await?))
+}
+
+/// Act on a work order. A wrong state answers 409 `invalid_transition`, a
+/// stale `expected_version` 409 `version_conflict`; neither changes anything.
+#[utoipa::path(post, path = "/tickets/{id}/actions", tag = "tickets", params(("id" = i64, Path)), request_body = ActionInput,
+    responses((status = 200, body = TicketView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn act(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<ActionInput>,
+) -> Result<Json<TicketView>, ApiError> {
+    Ok(Json(tickets::act(&s.app, &a, id, &i).await?))
+}
