@@ -117,6 +117,40 @@ mod tests {
                 missing.push(format!("unit_status.{s}"));
             }
         }
+        use lobby_domain::tickets as tk;
+        let enums: [(&str, Vec<&str>); 6] = [
+            (
+                "ticket_kind",
+                tk::Kind::ALL.iter().map(|x| x.as_str()).collect(),
+            ),
+            (
+                "priority",
+                tk::Priority::ALL.iter().map(|x| x.as_str()).collect(),
+            ),
+            (
+                "channel",
+                tk::Channel::ALL.iter().map(|x| x.as_str()).collect(),
+            ),
+            (
+                "department",
+                tk::Department::ALL.iter().map(|x| x.as_str()).collect(),
+            ),
+            (
+                "ticket_state",
+                tk::State::ALL.iter().map(|x| x.as_str()).collect(),
+            ),
+            (
+                "ticket_action",
+                tk::Action::ALL.iter().map(|x| x.as_str()).collect(),
+            ),
+        ];
+        for (prefix, values) in enums {
+            for v in values {
+                if !zh.contains(&format!("{prefix}.{v}")) {
+                    missing.push(format!("{prefix}.{v}"));
+                }
+            }
+        }
         for k in lobby_app::sites::AREA_KINDS {
             if !zh.contains(&format!("area_kind.{k}")) {
                 missing.push(format!("area_kind.{k}"));

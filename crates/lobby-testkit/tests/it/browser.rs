@@ -255,16 +255,124 @@ async fn supervisor_adds_a_tenant_the_desk_cannot_see_the_contact(
     Ok(())
 }
 
-async fn browser_main_path(app: TestApp) {
+async fn click(b: &Client, css: &str) -> Step {
+    b.find(Locator::Css(css))
+        .await
+        .map_err(err(css))?
+        .click()
+        .await
+        .map_err(err(css))?;
+    Ok(())
+}
+
+async fn type_in(b: &Client, css: &str, text: &str) -> Step {
+    b.find(Locator::Css(css))
+        .await
+        .map_err(err(css))?
+        .send_keys(text)
+        .await
+        .map_err(err(css))?;
+    Ok(())
+}
+
+/// Waits (up to 10 s) until the page shows the ticket in state `want`: a
+/// form post navigates, so the element is looked up afresh each time.
+async fn state_is(b: &Client, want: &str) -> Step {
+    let mut got = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = b.find(Locator::Id("ticket-state")).await {
+            if let Ok(t) = e.text().await {
+                got = t.trim().to_string();
+                if got == want {
+                    return Ok(());
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!("the ticket is '{got}', expected '{want}'"))
+}
+
+/// A phone complaint from the desk to engineering's phone and back to the
+/// desk's return visit, the whole timeline on the page.
+async fn a_complaint_goes_round(b: &Client, app: &TestApp) -> Step {
+    sign_in(b, app, "front_desk").await?;
+    b.goto(&app.url("/tickets/new"))
+        .await
+        .map_err(err("intake"))?;
+    type_in(b, "#unit", "1203").await?;
+    click(b, "#kind option[value=complaint]").await?;
+    click(b, "#department option[value=engineering]").await?;
+    type_in(b, "#title", "空调整夜噪音，租户投诉").await?;
+    type_in(b, "#description", "来电：王先生，1203").await?;
+    click(b, "#create-ticket").await?;
+    state_is(b, "已派工").await?;
+    let url = b.current_url().await.map_err(err("url"))?;
+    sign_out(b).await?;
+
+    b.set_window_size(390, 844)
+        .await
+        .map_err(err("phone size"))?;
+    sign_in(b, app, "engineering").await?;
+    b.goto(url.as_str()).await.map_err(err("ticket"))?;
+    click(b, "#act-start button").await?;
+    state_is(b, "处理中").await?;
+    type_in(b, "#act-resolve input[name=note]", "更换风机轴承").await?;
+    click(b, "#act-resolve button").await?;
+    state_is(b, "已完成").await?;
+    sign_out(b).await?;
+
+    b.set_window_size(1280, 900)
+        .await
+        .map_err(err("desk size"))?;
+    sign_in(b, app, "front_desk").await?;
+    b.goto(url.as_str()).await.map_err(err("ticket"))?;
+    click(b, "#act-verify button").await?;
+    state_is(b, "已核对").await?;
+    click(b, "#act-return_visit option[value='5']").await?;
+    type_in(b, "#act-return_visit input[name=note]", "租户满意").await?;
+    click(b, "#act-return_visit button").await?;
+    state_is(b, "已回访关闭").await?;
+    let timeline = b
+        .find(Locator::Id("timeline"))
+        .await
+        .map_err(err("timeline"))?
+        .text()
+        .await
+        .map_err(err("text"))?;
+    for want in [
+        "建立",
+        "派工",
+        "开始处理",
+        "更换风机轴承",
+        "核对",
+        "回访",
+        "租户满意",
+        "engineering",
+        "front_desk",
+    ] {
+        if !timeline.contains(want) {
+            return Err(format!("the timeline lacks '{want}': {timeline}"));
+        }
+    }
+    Ok(())
+}
+
+/// Runs one browser case; on failure saves a screenshot and fails the test.
+async fn run_in_browser<'a, F, Fut>(app: &'a TestApp, name: &str, case: F)
+where
+    F: FnOnce(&'a TestApp, Client) -> Fut,
+    Fut: std::future::Future<Output = Step>,
+{
     let Some(mut br) = start_browser().await else {
         return;
     };
-    let result = supervisor_adds_a_tenant_the_desk_cannot_see_the_contact(&br.client, &app).await;
+    let result = case(app, br.client.clone()).await;
     if let Err(e) = result {
         let dir =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-failures");
         let _ = std::fs::create_dir_all(&dir);
-        let shot = dir.join(format!("main-path-{:?}.png", app.backend));
+        let shot = dir.join(format!("{name}-{:?}.png", app.backend));
         if let Ok(png) = br.client.screenshot().await {
             let _ = std::fs::write(&shot, png);
         }
@@ -274,4 +382,19 @@ async fn browser_main_path(app: TestApp) {
     let _ = br.client.clone().close().await;
     let _ = br.driver.kill().await;
 }
+
+async fn browser_main_path(app: TestApp) {
+    run_in_browser(&app, "roster", |app, b| async move {
+        supervisor_adds_a_tenant_the_desk_cannot_see_the_contact(&b, app).await
+    })
+    .await;
+}
 both!(browser_main_path);
+
+async fn browser_work_order(app: TestApp) {
+    run_in_browser(&app, "work-order", |app, b| async move {
+        a_complaint_goes_round(&b, app).await
+    })
+    .await;
+}
+both!(browser_work_order);

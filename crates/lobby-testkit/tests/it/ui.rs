@@ -68,6 +68,9 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/users",
         "/sites",
         "/audit",
+        "/tickets",
+        "/tickets/new",
+        "/tickets?overdue=true&state=open",
     ];
     for role in [
         "front_desk",

@@ -37,6 +37,9 @@ struct HomePage {
     notifications: Vec<NotificationView>,
     own_tenant: Option<TenantView>,
     follow_ups: Vec<lobby_app::tenants::FollowUp>,
+    ticket_counts: Vec<(String, i64)>,
+    kinds: Vec<&'static str>,
+    priorities: Vec<&'static str>,
 }
 
 async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
@@ -58,6 +61,13 @@ async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) 
     let own_tenant = match c.actor.tenant_id {
         Some(id) => lobby_app::tenants::get(&s.app, &c.actor, id).await.ok(),
         None => None,
+    };
+    let ticket_counts = if c.actor.can(Action::TicketsRead, site) {
+        lobby_app::tickets::counts(&s.app, &c.actor, site)
+            .await
+            .unwrap_or_default()
+    } else {
+        Vec::new()
     };
     let follow_ups = if c.actor.can(Action::TenantVisitsRead, site) {
         lobby_app::tenants::recent_follow_ups(&s.app, &c.actor, site, 8)
@@ -82,6 +92,15 @@ async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) 
         notifications,
         own_tenant,
         follow_ups,
+        ticket_counts,
+        kinds: lobby_domain::tickets::Kind::ALL
+            .iter()
+            .map(|k| k.as_str())
+            .collect(),
+        priorities: lobby_domain::tickets::Priority::ALL
+            .iter()
+            .map(|k| k.as_str())
+            .collect(),
     })
 }
 

@@ -7,6 +7,7 @@ mod account;
 mod directory;
 mod home;
 mod tenants;
+mod tickets;
 mod users;
 
 use askama::Template;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(directory::router())
         .merge(tenants::router())
+        .merge(tickets::router())
         .merge(users::router())
 }
 
@@ -95,6 +97,8 @@ impl Chrome {
             "visits_read" => Action::TenantVisitsRead,
             "visits_write" => Action::TenantVisitsWrite,
             "vacant_report" => Action::VacantReport,
+            "tickets_create" => Action::TicketsCreate,
+            "tickets_dispatch" => Action::TicketsDispatch,
             _ => return false,
         };
         self.actor.can(a, self.site_id())
@@ -139,7 +143,8 @@ pub async fn chrome(
         href: "/",
         active: active == "home",
     }];
-    let items: [(Action, &'static str, &'static str, &'static str); 6] = [
+    let items: [(Action, &'static str, &'static str, &'static str); 7] = [
+        (Action::TicketsRead, "nav.tickets", "/tickets", "tickets"),
         (Action::UnitsRead, "nav.units", "/units", "units"),
         (Action::TenantsRead, "nav.tenants", "/tenants", "tenants"),
         (

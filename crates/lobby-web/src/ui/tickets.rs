@@ -1,0 +1,389 @@
+//! Work-order pages: the queue with its filters, the intake form (a phone
+//! call becomes a dispatched work order in one form), and the ticket page
+//! with its timeline and the actions its state allows.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use axum_extra::extract::CookieJar;
+use lobby_app::page::Page;
+use lobby_app::tickets::{self, ActionInput, NewTicketInput, TicketQuery, TicketView};
+use lobby_app::AppError;
+use lobby_domain::policy::Action as Can;
+use lobby_domain::tickets::{
+    next_state, Action, Channel, Department, Kind, Priority, State as TState,
+};
+use serde::Deserialize;
+
+use super::{chrome, error_page, render, render_form, Chrome, FormError};
+use crate::extract::{WebActor, WebForm};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tickets", get(list).post(create))
+        .route("/tickets/new", get(new_form))
+        .route("/tickets/{id}", get(show))
+        .route("/tickets/{id}/actions", post(act))
+}
+
+fn strs<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|x| f(*x)).collect()
+}
+
+#[derive(Deserialize, Default)]
+struct ListQ {
+    state: Option<String>,
+    kind: Option<String>,
+    department: Option<String>,
+    overdue: Option<String>,
+    escalated: Option<String>,
+    q: Option<String>,
+    cursor: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "tickets/list.html")]
+struct ListPage {
+    c: Chrome,
+    page: Page<TicketView>,
+    state: String,
+    kind: String,
+    department: String,
+    overdue: bool,
+    escalated: bool,
+    q: String,
+    states: Vec<&'static str>,
+    kinds: Vec<&'static str>,
+    departments: Vec<&'static str>,
+    /// This page's filters, for the "next page" link.
+    query: String,
+}
+
+async fn list(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<ListQ>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "tickets", "nav.tickets").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let on = |v: &Option<String>| v.as_deref().is_some_and(|x| x == "true" || x == "on");
+    let tq = TicketQuery {
+        site_id: Some(c.site_id()),
+        state: q.state.clone(),
+        kind: q.kind.clone(),
+        department: q.department.clone(),
+        overdue: Some(on(&q.overdue)),
+        escalated: on(&q.escalated).then_some(true),
+        q: q.q.clone(),
+        cursor: q.cursor.clone(),
+        limit: Some(100),
+        ..Default::default()
+    };
+    let query = serde_urlencoded::to_string([
+        ("state", q.state.clone().unwrap_or_default()),
+        ("kind", q.kind.clone().unwrap_or_default()),
+        ("department", q.department.clone().unwrap_or_default()),
+        ("overdue", q.overdue.clone().unwrap_or_default()),
+        ("escalated", q.escalated.clone().unwrap_or_default()),
+        ("q", q.q.clone().unwrap_or_default()),
+    ])
+    .unwrap_or_default();
+    match tickets::list(&s.app, &c.actor, &tq).await {
+        Ok(page) => render(&ListPage {
+            c,
+            page,
+            state: q.state.unwrap_or_default(),
+            kind: q.kind.unwrap_or_default(),
+            department: q.department.unwrap_or_default(),
+            overdue: on(&q.overdue),
+            escalated: on(&q.escalated),
+            q: q.q.unwrap_or_default(),
+            states: strs(TState::ALL, TState::as_str),
+            kinds: strs(Kind::ALL, Kind::as_str),
+            departments: strs(Department::ALL, Department::as_str),
+            query,
+        }),
+        Err(e) => error_page(Some(&c.actor), e),
+    }
+}
+
+/// The intake form's fields (also posted by the desk's home page).
+#[derive(Deserialize, Default, Clone)]
+pub struct IntakeFields {
+    pub unit: String,
+    pub location: String,
+    pub kind: String,
+    pub priority: String,
+    pub title: String,
+    pub description: String,
+    pub department: String,
+    pub channel: String,
+    pub dispatch: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "tickets/new.html")]
+struct NewPage {
+    c: Chrome,
+    f: IntakeFields,
+    kinds: Vec<&'static str>,
+    priorities: Vec<&'static str>,
+    departments: Vec<&'static str>,
+    channels: Vec<&'static str>,
+    error: Option<FormError>,
+}
+
+fn new_page(c: Chrome, f: IntakeFields, error: Option<FormError>) -> Response {
+    let refused = error.is_some();
+    render_form(
+        &NewPage {
+            c,
+            f,
+            kinds: strs(Kind::ALL, Kind::as_str),
+            priorities: strs(Priority::ALL, Priority::as_str),
+            departments: strs(Department::ALL, Department::as_str),
+            channels: strs(Channel::ALL, Channel::as_str),
+            error,
+        },
+        refused,
+    )
+}
+
+#[derive(Deserialize, Default)]
+struct NewQ {
+    unit: Option<String>,
+    kind: Option<String>,
+}
+
+async fn new_form(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<NewQ>,
+) -> Response {
+    match chrome(&s, a, &jar, "tickets", "ticket.new").await {
+        Ok(c) => new_page(
+            c,
+            IntakeFields {
+                unit: q.unit.unwrap_or_default(),
+                kind: q.kind.unwrap_or_else(|| "repair".into()),
+                priority: "normal".into(),
+                channel: "phone".into(),
+                dispatch: Some("on".into()),
+                ..Default::default()
+            },
+            None,
+        ),
+        Err(r) => r,
+    }
+}
+
+/// Creates the ticket and, when asked, dispatches it in the same breath.
+async fn create(State(s): State<AppState>, jar: CookieJar, f: WebForm<IntakeFields>) -> Response {
+    let c = match chrome(&s, f.actor.clone(), &jar, "tickets", "ticket.new").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let v = &f.form;
+    let result = async {
+        let unit_id = match v.unit.trim() {
+            "" => None,
+            n => Some(
+                lobby_app::sites::unit_by_number(&s.app, &f.actor, c.site_id(), n)
+                    .await?
+                    .ok_or_else(|| AppError::invalid("unit", format!("there is no unit {n}")))?
+                    .id,
+            ),
+        };
+        let t = tickets::create(
+            &s.app,
+            &f.actor,
+            &NewTicketInput {
+                site_id: Some(c.site_id()),
+                kind: v.kind.clone(),
+                priority: v.priority.clone(),
+                title: v.title.clone(),
+                description: v.description.clone(),
+                unit_id,
+                location: Some(v.location.clone()),
+                tenant_id: None,
+                channel: Some(v.channel.clone()),
+                department: Some(v.department.clone()),
+            },
+            None,
+        )
+        .await?;
+        if v.dispatch.is_some() && f.actor.can(Can::TicketsDispatch, c.site_id()) {
+            let d = ActionInput {
+                action: "dispatch".into(),
+                expected_version: Some(t.version),
+                ..Default::default()
+            };
+            tickets::act(&s.app, &f.actor, t.id, &d).await?;
+        }
+        Ok::<_, AppError>(t.id)
+    }
+    .await;
+    match result {
+        Ok(id) => Redirect::to(&format!("/tickets/{id}")).into_response(),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => new_page(c, f.form, Some(fe)),
+            None => error_page(Some(&c.actor), e),
+        },
+    }
+}
+
+/// An action the page offers: its name and which extra fields it needs.
+pub struct Offer {
+    pub action: &'static str,
+    pub needs_note: bool,
+}
+
+#[derive(Template)]
+#[template(path = "tickets/show.html")]
+struct ShowPage {
+    c: Chrome,
+    t: TicketView,
+    offers: Vec<Offer>,
+    departments: Vec<&'static str>,
+    error: Option<FormError>,
+}
+
+fn offers(c: &Chrome, t: &TicketView) -> Vec<Offer> {
+    let held = None;
+    Action::ALL
+        .iter()
+        .filter(|a| next_state(t.state, **a, held).is_ok())
+        .filter(|a| {
+            let can = match a {
+                Action::Dispatch => Can::TicketsDispatch,
+                Action::Start | Action::Resolve | Action::Hold | Action::Resume => Can::TicketsWork,
+                Action::Verify | Action::ReturnVisit | Action::Reopen => Can::TicketsVerify,
+                Action::Escalate => Can::TicketsEscalate,
+                Action::Cancel => Can::TicketsCancel,
+                Action::Comment => Can::TicketsRead,
+            };
+            c.actor.can(can, t.site_id)
+        })
+        .filter(|a| !(matches!(a, Action::Escalate) && t.escalated))
+        .map(|a| Offer {
+            action: a.as_str(),
+            needs_note: matches!(
+                a,
+                Action::Resolve
+                    | Action::Reopen
+                    | Action::Escalate
+                    | Action::Hold
+                    | Action::Cancel
+                    | Action::Comment
+            ),
+        })
+        .collect()
+}
+
+async fn show_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: lobby_app::Actor,
+    id: i64,
+    error: Option<FormError>,
+) -> Response {
+    let t = match tickets::get(&s.app, &a, id).await {
+        Ok(t) => t,
+        Err(e) => return error_page(Some(&a), e),
+    };
+    match chrome(s, a, jar, "tickets", "nav.tickets").await {
+        Ok(mut c) => {
+            c.title = format!("{} {}", t.number, t.title);
+            let offers = offers(&c, &t);
+            let refused = error.is_some();
+            render_form(
+                &ShowPage {
+                    c,
+                    t,
+                    offers,
+                    departments: strs(Department::ALL, Department::as_str),
+                    error,
+                },
+                refused,
+            )
+        }
+        Err(r) => r,
+    }
+}
+
+async fn show(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+) -> Response {
+    show_with(&s, &jar, a, id, None).await
+}
+
+#[derive(Deserialize)]
+struct ActForm {
+    action: String,
+    note: Option<String>,
+    department: Option<String>,
+    satisfaction: Option<String>,
+    version: i64,
+}
+
+async fn act(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<ActForm>,
+) -> Response {
+    let v = &f.form;
+    let satisfaction = match v.satisfaction.as_deref().filter(|x| !x.is_empty()) {
+        Some(x) => match x.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                return show_with(
+                    &s,
+                    &jar,
+                    f.actor,
+                    id,
+                    Some(FormError {
+                        field: "satisfaction".into(),
+                        message: "1–5".into(),
+                    }),
+                )
+                .await
+            }
+        },
+        None => None,
+    };
+    let input = ActionInput {
+        action: v.action.clone(),
+        department: v.department.clone(),
+        assignee_id: None,
+        note: v.note.clone(),
+        satisfaction,
+        expected_version: Some(v.version),
+    };
+    match tickets::act(&s.app, &f.actor, id, &input).await {
+        Ok(_) => Redirect::to(&format!("/tickets/{id}")).into_response(),
+        Err(e) => {
+            let fe = match &e {
+                AppError::InvalidTransition(m) => Some(FormError {
+                    field: "action".into(),
+                    message: m.clone(),
+                }),
+                other => FormError::from_app(other),
+            };
+            match fe {
+                Some(fe) => show_with(&s, &jar, f.actor, id, Some(fe)).await,
+                None => error_page(Some(&f.actor), e),
+            }
+        }
+    }
+}
