@@ -102,7 +102,17 @@ pub async fn is_empty(app: &App) -> AppResult<bool> {
 }
 
 /// Loads the demo into an empty database. Returns the site id.
+/// Loads the demo with three weeks of work-order history (what `lobby demo`
+/// and `serve --demo` show).
 pub async fn load(app: &App) -> AppResult<i64> {
+    let site = load_base(app).await?;
+    load_ticket_history(app, site).await?;
+    Ok(site)
+}
+
+/// The site, its people and its roster, without history (fast; tests build
+/// their own history).
+pub async fn load_base(app: &App) -> AppResult<i64> {
     if !is_empty(app).await? {
         return Err(AppError::invalid(
             "database",
@@ -454,5 +464,195 @@ async fn set_status(c: &mut lobby_store::Conn, unit_id: i64, status: &str) -> Ap
         u.updated_at,
     )
     .await?;
+    Ok(())
+}
+
+/// One step of a replayed ticket: minutes after the step before, who,
+/// action, note, satisfaction.
+type Step<'a> = (i64, &'a crate::Actor, &'a str, Option<&'a str>, Option<i64>);
+
+/// What tenants call about, by kind: (kind, priority, department, title).
+const CALLS: [(&str, &str, &str, &str); 16] = [
+    ("repair", "urgent", "engineering", "卫生间漏水，天花板滴水"),
+    ("repair", "high", "engineering", "空调不制冷"),
+    ("repair", "normal", "engineering", "办公室灯管闪烁"),
+    ("repair", "normal", "engineering", "门禁卡失灵"),
+    ("repair", "low", "engineering", "窗帘轨道松动"),
+    ("repair", "urgent", "engineering", "电梯困人"),
+    (
+        "complaint",
+        "high",
+        "customer_service",
+        "楼上装修噪音影响办公",
+    ),
+    ("complaint", "normal", "cleaning", "走廊地毯有污渍未清理"),
+    ("complaint", "normal", "security", "访客登记排队时间长"),
+    ("complaint", "high", "engineering", "空调噪音整夜不停"),
+    ("request", "normal", "cleaning", "会议室需加急保洁"),
+    ("request", "low", "customer_service", "申请加班空调"),
+    ("request", "normal", "security", "周末搬运办公家具需放行"),
+    ("inquiry", "low", "customer_service", "停车月卡办理流程"),
+    ("inquiry", "low", "finance", "本月物业费账单明细"),
+    ("request", "normal", "greening", "前台绿植需更换"),
+];
+
+/// Replays three weeks of calls through the real use cases, each at its
+/// own time (a clock set to the past), so numbers, deadlines, events and
+/// the audit log are what they would have been. Recent ones stop part-way,
+/// so every state is on screen; a few are overdue.
+pub async fn load_ticket_history(app: &App, site: i64) -> AppResult<()> {
+    use crate::tickets::{act, create, ActionInput, NewTicketInput};
+    use lobby_domain::clock::{Clock, FixedClock};
+
+    let real_now = app.now();
+    let clock = std::sync::Arc::new(FixedClock::new(crate::time::ts(real_now)));
+    let past = App::new(app.db.clone(), clock.clone(), app.data_dir.clone());
+    let mut c = app.db.read().await?;
+    let load = |username: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let mut c = db.read().await?;
+            let u = users::by_username(&mut c, username)
+                .await?
+                .ok_or(AppError::NotFound("demo user"))?;
+            crate::auth::load_actor(&mut c, u.id)
+                .await?
+                .ok_or(AppError::NotFound("demo user"))
+        }
+    };
+    let desk = load("front_desk").await?;
+    let eng = load("engineering").await?;
+    let field = load("field_assistant").await?;
+    let sup = load("cs_supervisor").await?;
+    let units: Vec<i64> = site_store::units(
+        &mut c,
+        &site_store::UnitFilter {
+            site_id: site,
+            status: Some("occupied"),
+            building_id: None,
+            floor_id: None,
+            q: None,
+            include_archived: false,
+        },
+        None,
+        200,
+    )
+    .await?
+    .into_iter()
+    .map(|u| u.id)
+    .collect();
+    drop(c);
+    let worker = |dept: &str| if dept == "engineering" { &eng } else { &field };
+    let mut k = 0usize;
+    for days_ago in (0..21i64).rev() {
+        let per_day = 3 + (days_ago * 7 % 4) as usize;
+        for j in 0..per_day {
+            k += 1;
+            let (kind, priority, dept, title) = CALLS[(k * 7 + j) % CALLS.len()];
+            // Office hours in Shanghai: 09:00 local = 01:00Z, spread over the day.
+            let minute = 60 + j as i64 * (480 / per_day as i64) + (k as i64 * 13) % 40;
+            let at = real_now - days_ago * DAY - (real_now % DAY) + minute * 60_000_000;
+            if at > real_now - 30 * 60_000_000 {
+                continue;
+            }
+            clock.set(crate::time::ts(at));
+            let unit = units.get((k * 11) % units.len().max(1)).copied();
+            let public = k.is_multiple_of(5);
+            let t = create(
+                &past,
+                &desk,
+                &NewTicketInput {
+                    site_id: Some(site),
+                    kind: kind.into(),
+                    priority: priority.into(),
+                    title: title.into(),
+                    description: format!("来电记录 #{k}"),
+                    unit_id: if public { None } else { unit },
+                    location: public.then(|| "大堂".to_string()),
+                    tenant_id: None,
+                    channel: Some(
+                        if k.is_multiple_of(4) {
+                            "walk_in"
+                        } else {
+                            "phone"
+                        }
+                        .into(),
+                    ),
+                    department: Some(dept.into()),
+                },
+                None,
+            )
+            .await?;
+            // How far this one got: old ones are done; recent ones stop part-way.
+            let stage = if days_ago > 4 { 6 } else { (k % 7) as i64 };
+            if days_ago > 6 && k.is_multiple_of(13) {
+                clock.advance(jiff::SignedDuration::from_mins(20));
+                act(
+                    &past,
+                    &desk,
+                    t.id,
+                    &ActionInput {
+                        action: "cancel".into(),
+                        note: Some("租户来电撤销".into()),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                continue;
+            }
+            if days_ago <= 1 && k.is_multiple_of(6) {
+                continue; // left open: overdue by now
+            }
+            // (minutes after the step before, who, action, note, satisfaction)
+            let steps: [Step<'_>; 5] = [
+                (8, &desk, "dispatch", None, None),
+                (25, worker(dept), "start", None, None),
+                (90, worker(dept), "resolve", Some("已处理完毕"), None),
+                (60, &field, "verify", None, None),
+                (
+                    24 * 60,
+                    &desk,
+                    "return_visit",
+                    Some("电话回访，租户认可"),
+                    Some(3 + (k % 3) as i64),
+                ),
+            ];
+            for (i, (mins, who, action, note, sat)) in steps.iter().enumerate() {
+                if i as i64 >= stage {
+                    break;
+                }
+                clock.advance(jiff::SignedDuration::from_mins(*mins));
+                if clock.now().as_microsecond() > real_now {
+                    break;
+                }
+                act(
+                    &past,
+                    who,
+                    t.id,
+                    &ActionInput {
+                        action: (*action).into(),
+                        note: note.map(str::to_string),
+                        satisfaction: *sat,
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            }
+            if kind == "complaint" && k.is_multiple_of(3) && days_ago < 10 {
+                act(
+                    &past,
+                    &sup,
+                    t.id,
+                    &ActionInput {
+                        action: "escalate".into(),
+                        note: Some("租户要求项目经理回复".into()),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .ok();
+            }
+        }
+    }
     Ok(())
 }

@@ -646,13 +646,20 @@ pub async fn list(app: &App, actor: &Actor, q: &TicketQuery) -> AppResult<Page<T
     ))
 }
 
-/// Tickets by state at a site (home pages).
-pub async fn counts(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<(String, i64)>> {
+/// Tickets by state at a site, in the order of the state machine, and how
+/// many are overdue (home pages).
+pub async fn counts(app: &App, actor: &Actor, site_id: i64) -> AppResult<(Vec<(State, i64)>, i64)> {
     actor.authorize(Can::TicketsRead, site_id)?;
     let mut c = app.db.read().await?;
-    Ok(store::counts_by_state(&mut c, site_id)
-        .await?
-        .into_iter()
-        .map(|s| (s.state, s.n))
-        .collect())
+    let rows = store::counts_by_state(&mut c, site_id).await?;
+    let by_state = State::ALL
+        .iter()
+        .filter_map(|s| {
+            rows.iter()
+                .find(|r| r.state == s.as_str())
+                .map(|r| (*s, r.n))
+        })
+        .collect();
+    let overdue = store::count_overdue(&mut c, site_id, app.now()).await?;
+    Ok((by_state, overdue))
 }

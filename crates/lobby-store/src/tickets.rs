@@ -296,3 +296,15 @@ pub async fn counts_by_state(c: &mut Conn, site_id: i64) -> Result<Vec<StateCoun
     .fetch_all(c)
     .await?)
 }
+
+/// How many tickets of a site are overdue at `now` (see `Filter::overdue_at`).
+pub async fn count_overdue(c: &mut Conn, site_id: i64, now: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM tickets k WHERE k.site_id = $1 AND ((k.state = 'open' AND k.response_due_at < $2) \
+         OR (k.state IN ('open', 'dispatched', 'in_progress', 'on_hold') AND k.resolve_due_at < $2))",
+    )
+    .bind(site_id)
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}

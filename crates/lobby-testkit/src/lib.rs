@@ -104,7 +104,7 @@ pub async fn spawn_app_with(backend: Backend, demo: bool) -> Option<TestApp> {
         .await
         .expect("admin");
     let site_id = if demo {
-        lobby_app::demo::load(&app).await.expect("demo")
+        lobby_app::demo::load_base(&app).await.expect("demo")
     } else {
         0
     };

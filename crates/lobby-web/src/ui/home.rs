@@ -37,7 +37,8 @@ struct HomePage {
     notifications: Vec<NotificationView>,
     own_tenant: Option<TenantView>,
     follow_ups: Vec<lobby_app::tenants::FollowUp>,
-    ticket_counts: Vec<(String, i64)>,
+    ticket_counts: Vec<(lobby_domain::tickets::State, i64)>,
+    overdue: i64,
     kinds: Vec<&'static str>,
     priorities: Vec<&'static str>,
 }
@@ -62,12 +63,13 @@ async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) 
         Some(id) => lobby_app::tenants::get(&s.app, &c.actor, id).await.ok(),
         None => None,
     };
-    let ticket_counts = if c.actor.can(Action::TicketsRead, site) {
-        lobby_app::tickets::counts(&s.app, &c.actor, site)
-            .await
-            .unwrap_or_default()
+    let (ticket_counts, overdue) = if c.actor.can(Action::TicketsRead, site) {
+        match lobby_app::tickets::counts(&s.app, &c.actor, site).await {
+            Ok(v) => v,
+            Err(e) => return error_page(Some(&c.actor), e),
+        }
     } else {
-        Vec::new()
+        (Vec::new(), 0)
     };
     let follow_ups = if c.actor.can(Action::TenantVisitsRead, site) {
         lobby_app::tenants::recent_follow_ups(&s.app, &c.actor, site, 8)
@@ -93,6 +95,7 @@ async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) 
         own_tenant,
         follow_ups,
         ticket_counts,
+        overdue,
         kinds: lobby_domain::tickets::Kind::ALL
             .iter()
             .map(|k| k.as_str())
