@@ -158,8 +158,38 @@ impl Db {
         Ok(())
     }
 
+    /// Tries to become the one process that runs background jobs. On
+    /// PostgreSQL that is a session advisory lock held by a connection kept
+    /// for as long as the returned guard lives (a crashed leader's lock goes
+    /// with its connection); on SQLite the one process is always it.
+    pub async fn try_lead(&self) -> Result<Option<Leader>> {
+        match self.dialect {
+            Dialect::Sqlite => Ok(Some(Leader(None))),
+            Dialect::Postgres => {
+                let mut conn = self.pool.acquire().await?.detach();
+                let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(7710002)")
+                    .fetch_one(&mut conn)
+                    .await?;
+                Ok(got.then_some(Leader(Some(conn))))
+            }
+        }
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Held by the process that runs background jobs (see `Db::try_lead`).
+pub struct Leader(Option<Conn>);
+
+impl Leader {
+    /// Is the lock still held (the connection alive)?
+    pub async fn alive(&mut self) -> bool {
+        match &mut self.0 {
+            None => true,
+            Some(c) => c.ping().await.is_ok(),
+        }
     }
 }
 

@@ -14,7 +14,7 @@ pub mod tenants;
 pub mod tickets;
 pub mod users;
 
-pub use db::{Conn, Db, Dialect, ReadConn, Tx};
+pub use db::{Conn, Db, Dialect, Leader, ReadConn, Tx};
 pub use error::StoreError;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

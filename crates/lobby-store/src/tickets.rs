@@ -308,3 +308,32 @@ pub async fn count_overdue(c: &mut Conn, site_id: i64, now: i64) -> Result<i64> 
     .fetch_one(c)
     .await?)
 }
+
+/// Tickets past a deadline that the SLA job has not yet handled, oldest
+/// first, all sites.
+pub async fn breach_candidates(c: &mut Conn, now: i64, limit: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM tickets WHERE sla_breached_at IS NULL AND ((state = 'open' AND response_due_at < $1) \
+         OR (state IN ('open', 'dispatched', 'in_progress', 'on_hold') AND resolve_due_at < $1)) ORDER BY id LIMIT $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(c)
+    .await?)
+}
+
+/// Marks a ticket breached and escalated, if no one has yet: true only for
+/// the one caller that did it (so a breach escalates exactly once, whatever
+/// runs concurrently).
+pub async fn mark_breached(c: &mut Conn, id: i64, now: i64) -> Result<bool> {
+    let n = sqlx::query(
+        "UPDATE tickets SET sla_breached_at = $2, escalated = 1, updated_at = $2, version = version + 1 \
+         WHERE id = $1 AND sla_breached_at IS NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(c)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}

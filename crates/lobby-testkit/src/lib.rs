@@ -31,6 +31,8 @@ pub struct TestApp {
     pub app: Arc<App>,
     pub backend: Backend,
     pub site_id: i64,
+    /// The database URL (to open a second handle, as a second process would).
+    pub url: String,
     pub data_dir: std::path::PathBuf,
     _dir: tempfile::TempDir,
     pg: Option<(String, String)>,
@@ -94,6 +96,7 @@ pub async fn spawn_app_with(backend: Backend, demo: bool) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("temp dir");
     let (url, pg) = fresh_database(backend, dir.path()).await?;
     let db = Db::connect(&url).await.expect("connect");
+    let db_url = url.clone();
     db.migrate().await.expect("migrate");
     let app = Arc::new(App::new(
         db,
@@ -128,6 +131,7 @@ pub async fn spawn_app_with(backend: Backend, demo: bool) -> Option<TestApp> {
         app,
         backend,
         site_id,
+        url: db_url,
         data_dir: dir.path().to_path_buf(),
         _dir: dir,
         pg,

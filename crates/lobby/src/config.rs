@@ -35,6 +35,14 @@ pub struct Settings {
     /// Mark cookies `Secure` (serve behind HTTPS).
     #[arg(long, env = "LOBBY_SECURE_COOKIES", global = true)]
     pub secure_cookies: bool,
+    /// Seconds between runs of the background jobs (SLA sweep).
+    #[arg(
+        long,
+        env = "LOBBY_JOB_INTERVAL_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub job_interval_secs: u64,
     /// Log format: `text` or `json`.
     #[arg(long, env = "LOBBY_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: String,

@@ -37,12 +37,15 @@ CREATE TABLE tickets (
     resolved_at BIGINT,
     verified_at BIGINT,
     closed_at BIGINT,
+    -- When the SLA job first found it past a deadline (and escalated it, once).
+    sla_breached_at BIGINT,
     version BIGINT NOT NULL DEFAULT 1,
     UNIQUE (site_id, number)
 );
 CREATE INDEX tickets_site_id ON tickets (site_id, id);
 CREATE INDEX tickets_site_state ON tickets (site_id, state, id);
 CREATE INDEX tickets_unit ON tickets (unit_id, id);
+CREATE INDEX tickets_unbreached ON tickets (state, response_due_at) WHERE sla_breached_at IS NULL;
 
 CREATE TABLE ticket_events (
     id INTEGER PRIMARY KEY,

@@ -464,3 +464,92 @@ async fn overdue_is_computed_from_the_deadlines(app: TestApp) {
     );
 }
 both!(overdue_is_computed_from_the_deadlines);
+
+async fn a_breach_escalates_exactly_once(app: TestApp) {
+    let fd = app.token("front_desk").await;
+    let pm = app.token("project_manager").await;
+    let s = app.site_id;
+    let id = app.post(Some(&fd), "/api/v1/tickets", &json!({"kind": "repair", "priority": "urgent", "title": "配电房冒烟", "location": "B1", "site_id": s})).await.body["id"].as_i64().unwrap();
+    let fresh = app.post(Some(&fd), "/api/v1/tickets", &json!({"kind": "repair", "priority": "low", "title": "门把手松", "location": "3F", "site_id": s})).await.body["id"].as_i64().unwrap();
+    assert_eq!(
+        lobby_app::jobs::sla_sweep(&app.app).await.unwrap(),
+        0,
+        "nothing is late yet"
+    );
+    app.raw_sql(&format!(
+        "UPDATE tickets SET response_due_at = 1 WHERE id = {id}"
+    ))
+    .await;
+    let before = app.get(Some(&pm), "/api/v1/notifications").await.body["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    // Two sweeps at once, as two processes might: one escalation.
+    let second = lobby_store::Db::connect(&app.url).await.unwrap();
+    let other = lobby_app::App::new(
+        second,
+        std::sync::Arc::new(lobby_domain::clock::SystemClock),
+        app.data_dir.clone(),
+    );
+    let (a, b) = tokio::join!(
+        lobby_app::jobs::sla_sweep(&app.app),
+        lobby_app::jobs::sla_sweep(&other)
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 1, "exactly one sweep escalated it");
+    assert_eq!(
+        lobby_app::jobs::sla_sweep(&app.app).await.unwrap(),
+        0,
+        "and never again"
+    );
+    let t = app.get(Some(&fd), &format!("/api/v1/tickets/{id}")).await;
+    assert_eq!(
+        (t.body["escalated"].as_bool(), t.body["overdue"].as_bool()),
+        (Some(true), Some(true))
+    );
+    let breaches = t.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "sla_breach")
+        .count();
+    assert_eq!(breaches, 1);
+    assert_eq!(
+        t.body["version"].as_i64().unwrap(),
+        t.body["events"].as_array().unwrap().len() as i64
+    );
+    let after = app.get(Some(&pm), "/api/v1/notifications").await.body["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(after, before + 1, "the PM is told once");
+    assert_eq!(
+        app.get(Some(&fd), &format!("/api/v1/tickets/{fresh}"))
+            .await
+            .body["escalated"],
+        false
+    );
+    // One leader at a time: a second handle cannot lead while the first does.
+    let lead = app.app.db.try_lead().await.unwrap();
+    assert!(lead.is_some());
+    let rival = other.db.try_lead().await.unwrap();
+    match app.backend {
+        lobby_testkit::Backend::Postgres => {
+            assert!(rival.is_none(), "the advisory lock is held");
+            drop(lead);
+            let mut got = None;
+            for _ in 0..50 {
+                if let Some(l) = other.db.try_lead().await.unwrap() {
+                    got = Some(l);
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            assert!(got.is_some(), "the lock passes on when its holder goes");
+        }
+        lobby_testkit::Backend::Sqlite => {
+            assert!(rival.is_some(), "one process owns a SQLite file")
+        }
+    }
+    other.db.close().await;
+}
+both!(a_breach_escalates_exactly_once);

@@ -1,0 +1,121 @@
+//! Background jobs: the SLA sweep. One process at a time runs them (the
+//! leader, `Db::try_lead`); each breach is also claimed by a conditional
+//! update, so even two sweeps at once escalate a ticket exactly once.
+
+use std::time::Duration;
+
+use lobby_domain::roles::Role;
+use lobby_store::tickets as store;
+
+use crate::{audit, notify, Actor, App, AppResult};
+
+/// Marks every ticket past a deadline as breached, escalates it to the
+/// project manager (flag, event, notification) and audits it. Returns how
+/// many it handled.
+pub async fn sla_sweep(app: &App) -> AppResult<usize> {
+    let now = app.now();
+    let ids = {
+        let mut c = app.db.read().await?;
+        store::breach_candidates(&mut c, now, 500).await?
+    };
+    let sys = Actor::system();
+    let mut handled = 0;
+    for id in ids {
+        let mut tx = app.db.begin().await?;
+        if !store::mark_breached(&mut tx, id, now).await? {
+            continue; // another sweep got it first
+        }
+        let Some(t) = store::get(&mut tx, id).await? else {
+            continue;
+        };
+        let which = if t.state == "open" && t.response_due_at < now {
+            "response"
+        } else {
+            "resolution"
+        };
+        let detail = serde_json::json!({"breach": which});
+        store::insert_event(
+            &mut tx,
+            &store::NewEvent {
+                ticket_id: id,
+                at: now,
+                actor_id: None,
+                actor_name: "system",
+                action: "sla_breach",
+                from_state: Some(&t.state),
+                to_state: &t.state,
+                note: None,
+                detail: &detail.to_string(),
+            },
+        )
+        .await?;
+        let title = format!("超时升级 / SLA breach {}: {}", t.number, t.title);
+        let body = format!(
+            "{which} deadline passed · {}",
+            t.unit_number
+                .clone()
+                .or(t.location.clone())
+                .unwrap_or_default()
+        );
+        notify::to_role(
+            &mut tx,
+            now,
+            t.site_id,
+            Role::ProjectManager,
+            "sla_breach",
+            &title,
+            &body,
+            Some(&format!("/tickets/{id}")),
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            now,
+            &sys,
+            Some(t.site_id),
+            "sla_breach",
+            "ticket",
+            Some(id),
+            detail,
+        )
+        .await?;
+        tx.commit().await?;
+        handled += 1;
+    }
+    Ok(handled)
+}
+
+/// Runs the jobs every `every` while this process leads; tries to lead on
+/// each tick until it does. Never returns.
+pub async fn run(app: App, every: Duration) {
+    let mut leader = None;
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        if leader.is_none() {
+            match app.db.try_lead().await {
+                Ok(Some(l)) => {
+                    tracing::info!("this process runs the background jobs");
+                    leader = Some(l);
+                }
+                Ok(None) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot ask to lead the background jobs");
+                    continue;
+                }
+            }
+        }
+        if let Some(l) = leader.as_mut() {
+            if !l.alive().await {
+                tracing::warn!("lost the job lock; will ask again");
+                leader = None;
+                continue;
+            }
+        }
+        match sla_sweep(&app).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(escalated = n, "SLA sweep"),
+            Err(e) => tracing::error!(error = ?e, "SLA sweep failed"),
+        }
+    }
+}
