@@ -39,6 +39,7 @@ struct HomePage {
     follow_ups: Vec<lobby_app::tenants::FollowUp>,
     ticket_counts: Vec<(lobby_domain::tickets::State, i64)>,
     overdue: i64,
+    escalations: Vec<lobby_app::tickets::TicketView>,
     kinds: Vec<&'static str>,
     priorities: Vec<&'static str>,
 }
@@ -71,6 +72,24 @@ async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) 
     } else {
         (Vec::new(), 0)
     };
+    // The project manager's first concern: escalations waiting for a decision.
+    let escalations = if c.actor.has_role(lobby_domain::roles::Role::ProjectManager)
+        || c.actor.has_role(lobby_domain::roles::Role::CsSupervisor)
+    {
+        let q = lobby_app::tickets::TicketQuery {
+            site_id: Some(site),
+            escalated: Some(true),
+            state: Some("open,dispatched,in_progress,on_hold,resolved,verified".into()),
+            limit: Some(20),
+            ..Default::default()
+        };
+        lobby_app::tickets::list(&s.app, &c.actor, &q)
+            .await
+            .map(|p| p.items)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let follow_ups = if c.actor.can(Action::TenantVisitsRead, site) {
         lobby_app::tenants::recent_follow_ups(&s.app, &c.actor, site, 8)
             .await
@@ -96,6 +115,7 @@ async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) 
         follow_ups,
         ticket_counts,
         overdue,
+        escalations,
         kinds: lobby_domain::tickets::Kind::ALL
             .iter()
             .map(|k| k.as_str())

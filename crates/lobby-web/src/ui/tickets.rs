@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/new", get(new_form))
         .route("/tickets/{id}", get(show))
         .route("/tickets/{id}/actions", post(act))
+        .route("/tickets/{id}/print", get(print))
 }
 
 fn strs<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
@@ -385,5 +386,38 @@ async fn act(
                 None => error_page(Some(&f.actor), e),
             }
         }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "tickets/print.html")]
+struct PrintPage {
+    c: Chrome,
+    t: TicketView,
+}
+
+/// The paper form: the complaint record (投诉记录表) for a complaint, the
+/// work-order slip (工单) otherwise; A4, black on white, signature lines.
+async fn print(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+) -> Response {
+    let t = match tickets::get(&s.app, &a, id).await {
+        Ok(t) => t,
+        Err(e) => return error_page(Some(&a), e),
+    };
+    match chrome(&s, a, &jar, "tickets", "nav.tickets").await {
+        Ok(mut c) => {
+            c.title = if t.kind == Kind::Complaint {
+                c.t("print.complaint_record")
+            } else {
+                c.t("print.work_order")
+            }
+            .to_string();
+            render(&PrintPage { c, t })
+        }
+        Err(r) => r,
     }
 }
