@@ -375,3 +375,43 @@ async fn admin_edits_the_directory_in_the_ui(app: TestApp) {
     assert!(page.contains("北楼A") && page.contains("主大堂"));
 }
 both!(admin_edits_the_directory_in_the_ui);
+
+async fn the_complaint_record_prints(app: TestApp) {
+    let t = app.token("front_desk").await;
+    let r = app
+        .post(Some(&t), "/api/v1/tickets", &serde_json::json!({"kind": "complaint", "priority": "high", "title": "电梯故障投诉", "location": "2号电梯", "site_id": app.site_id}))
+        .await;
+    let (id, number) = (
+        r.body["id"].as_i64().unwrap(),
+        r.body["number"].as_str().unwrap().to_string(),
+    );
+    let (c, _) = web_login(&app, "front_desk").await;
+    let page = c
+        .get(app.url(&format!("/tickets/{id}/print")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("投诉记录表")
+            && page.contains(&number)
+            && page.contains("电梯故障投诉")
+            && page.contains("EA公寓"),
+        "{page}"
+    );
+    let page = c
+        .get(app.url(&format!("/tickets/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("id=\"act-dispatch\"") && !page.contains("id=\"act-verify\""),
+        "the page offers what the state allows"
+    );
+}
+both!(the_complaint_record_prints);
