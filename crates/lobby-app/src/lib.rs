@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod demo;
 mod error;
+pub mod idempotency;
 pub mod jobs;
 pub mod notify;
 pub mod page;

@@ -335,17 +335,11 @@ pub async fn create(
     let t = input.parse()?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    if let Some(key) = idempotency_key {
-        if let Some((scope, id)) = idempotency::lookup(&mut tx, actor.user_id, key).await? {
-            drop(tx);
-            if scope != "tenant" {
-                return Err(AppError::invalid(
-                    "Idempotency-Key",
-                    "this key was used for another kind of record",
-                ));
-            }
-            return get(app, actor, id).await;
-        }
+    if let Some(id) =
+        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "tenant").await?
+    {
+        drop(tx);
+        return get(app, actor, id).await;
     }
     let site_id = resolve_site(&mut tx, actor, input).await?;
     actor.authorize(Action::TenantsManage, site_id)?;

@@ -231,17 +231,11 @@ pub async fn create(
     let location = optional_text("location", input.location.as_deref(), 120)?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    if let Some(key) = idempotency_key {
-        if let Some((scope, id)) = idempotency::lookup(&mut tx, actor.user_id, key).await? {
-            drop(tx);
-            if scope != "ticket" {
-                return Err(AppError::invalid(
-                    "Idempotency-Key",
-                    "this key was used for another kind of record",
-                ));
-            }
-            return get(app, actor, id).await;
-        }
+    if let Some(id) =
+        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "ticket").await?
+    {
+        drop(tx);
+        return get(app, actor, id).await;
     }
     // Where: the unit, else the tenant, else the site given or the actor's only one.
     let unit = match input.unit_id {
