@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod notify;
 pub mod page;
 pub mod sites;
+pub mod sla;
 pub mod tenants;
 pub mod tickets;
 pub mod time;

@@ -8,8 +8,7 @@ use lobby_domain::error::{optional_text, required_text};
 use lobby_domain::policy::Action as Can;
 use lobby_domain::roles::Role;
 use lobby_domain::tickets::{
-    deadlines, default_department, default_service_level, next_state, Action, Channel, Department,
-    Kind, Priority, State,
+    deadlines, default_department, next_state, Action, Channel, Department, Kind, Priority, State,
 };
 use lobby_store::tickets::{
     self as store, Change, EventRow, Filter, NewEvent, NewTicket, TicketRow,
@@ -291,8 +290,9 @@ pub async fn create(
     }
     let site = crate::sites::site_row(&mut tx, site_id).await?;
     let tz = TimeZone::get(&site.timezone).unwrap_or(TimeZone::UTC);
-    let level = default_service_level(kind, priority);
-    let d = deadlines(&level, time::ts(now), &tz, &[]);
+    let level = crate::sla::effective(&mut tx, site_id, kind, priority).await?;
+    let holidays = crate::sla::holiday_dates(&mut tx, site_id).await?;
+    let d = deadlines(&level, time::ts(now), &tz, &holidays);
     let day = time::local_date(now, &site.timezone);
     let n = store::next_number(&mut tx, site_id, &day.to_string()).await?;
     let number = format!("WO-{}-{n:04}", day.strftime("%Y%m%d"));

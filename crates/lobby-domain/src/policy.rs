@@ -40,6 +40,8 @@ pub enum Action {
     TicketsVerify,
     TicketsEscalate,
     TicketsCancel,
+    /// Edit the service levels and holidays of a site.
+    SlaManage,
     // users
     UsersManage,
     // audit
@@ -47,7 +49,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -68,6 +70,7 @@ impl Action {
         Action::TicketsVerify,
         Action::TicketsEscalate,
         Action::TicketsCancel,
+        Action::SlaManage,
         Action::UsersManage,
         Action::AuditRead,
     ];
@@ -109,6 +112,7 @@ pub fn allows(role: Role, action: Action) -> bool {
             ProjectManager | CsSupervisor | FrontDesk | FieldAssistant
         ),
         TicketsCancel => matches!(role, ProjectManager | CsSupervisor | FrontDesk),
+        SlaManage => matches!(role, Admin | ProjectManager),
         UsersManage => matches!(role, Admin),
         AuditRead => matches!(role, Admin | ProjectManager),
     }

@@ -175,6 +175,40 @@ pub struct ServiceLevel {
     pub return_visit_days: i64,
 }
 
+impl ServiceLevel {
+    /// A level people can meet and measure: each milestone after the one
+    /// before, within sane bounds.
+    pub fn check(&self) -> Result<(), FieldError> {
+        let bad = |field: &str, msg: &str| Err(FieldError::new(field, "invalid", msg));
+        if !(1..=7 * 24 * 60).contains(&self.respond_mins) {
+            return bad("respond_mins", "respond within 1 minute to 7 days");
+        }
+        if self.onsite_mins < self.respond_mins || self.onsite_mins > 30 * 24 * 60 {
+            return bad(
+                "onsite_mins",
+                "on site no sooner than the response and within 30 days",
+            );
+        }
+        match self.resolve_working_days {
+            Some(d) if !(1..=30).contains(&d) => {
+                return bad("resolve_working_days", "1 to 30 working days")
+            }
+            Some(_) => {}
+            None if self.resolve_mins < self.onsite_mins || self.resolve_mins > 90 * 24 * 60 => {
+                return bad(
+                    "resolve_mins",
+                    "resolve no sooner than on site and within 90 days",
+                )
+            }
+            None => {}
+        }
+        if !(1..=30).contains(&self.return_visit_days) {
+            return bad("return_visit_days", "return visit within 1 to 30 days");
+        }
+        Ok(())
+    }
+}
+
 /// Defaults from the Chinese property-service level 一级 (urgent repairs on
 /// site within 30 minutes; complaints answered in 30 minutes and resolved
 /// within 2 working days; a return visit within 3 days of verification).
@@ -357,6 +391,21 @@ mod tests {
             e.to_string(),
             "a ticket that is closed cannot be commented on"
         );
+    }
+
+    #[test]
+    fn a_level_checks_its_milestones_in_order() {
+        for k in Kind::ALL {
+            for p in Priority::ALL {
+                assert!(default_service_level(*k, *p).check().is_ok(), "{k} {p}");
+            }
+        }
+        let mut l = default_service_level(Kind::Repair, Priority::Urgent);
+        l.onsite_mins = 5;
+        assert_eq!(l.check().unwrap_err().field, "onsite_mins");
+        l.onsite_mins = 30;
+        l.resolve_working_days = Some(0);
+        assert_eq!(l.check().unwrap_err().field, "resolve_working_days");
     }
 
     #[test]

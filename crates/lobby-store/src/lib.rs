@@ -10,6 +10,7 @@ mod error;
 pub mod idempotency;
 pub mod notify;
 pub mod sites;
+pub mod sla;
 pub mod tenants;
 pub mod tickets;
 pub mod users;

@@ -60,3 +60,26 @@ CREATE TABLE ticket_events (
     detail TEXT NOT NULL
 );
 CREATE INDEX ticket_events_ticket ON ticket_events (ticket_id, id);
+
+-- Service levels per site × kind × priority; a missing row means the
+-- national grade-one default (lobby_domain::tickets::default_service_level).
+CREATE TABLE sla_policies (
+    site_id BIGINT NOT NULL REFERENCES sites(id),
+    kind TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    respond_mins BIGINT NOT NULL,
+    onsite_mins BIGINT NOT NULL,
+    resolve_mins BIGINT NOT NULL,
+    resolve_working_days BIGINT,
+    return_visit_days BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (site_id, kind, priority)
+);
+
+-- Days that do not count as working days for the site's deadlines.
+CREATE TABLE site_holidays (
+    site_id BIGINT NOT NULL REFERENCES sites(id),
+    day TEXT NOT NULL,
+    name TEXT,
+    PRIMARY KEY (site_id, day)
+);

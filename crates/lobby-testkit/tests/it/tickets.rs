@@ -553,3 +553,123 @@ async fn a_breach_escalates_exactly_once(app: TestApp) {
     other.db.close().await;
 }
 both!(a_breach_escalates_exactly_once);
+
+async fn service_levels_are_data(app: TestApp) {
+    let fd = app.token("front_desk").await;
+    let pm = app.token("project_manager").await;
+    let s = app.site_id;
+    let levels = app
+        .get(Some(&fd), &format!("/api/v1/sla-policies?site_id={s}"))
+        .await;
+    assert_eq!(levels.body["items"].as_array().unwrap().len(), 16);
+    let level = json!({"kind": "repair", "priority": "urgent", "respond_mins": 5, "onsite_mins": 20, "resolve_mins": 180, "resolve_working_days": null, "return_visit_days": 2});
+    let r = app
+        .put(
+            Some(&fd),
+            &format!("/api/v1/sla-policies?site_id={s}"),
+            &level,
+        )
+        .await;
+    assert_eq!(
+        r.code(),
+        "forbidden",
+        "the desk reads the levels; the PM sets them"
+    );
+    let mut bad = level.clone();
+    bad["onsite_mins"] = json!(3);
+    let r = app
+        .put(
+            Some(&pm),
+            &format!("/api/v1/sla-policies?site_id={s}"),
+            &bad,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "onsite_mins")
+    );
+    let r = app
+        .put(
+            Some(&pm),
+            &format!("/api/v1/sla-policies?site_id={s}"),
+            &level,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let t = app.post(Some(&fd), "/api/v1/tickets", &json!({"kind": "repair", "priority": "urgent", "title": "停电", "location": "5F", "site_id": s})).await.body;
+    let secs = |k: &str| {
+        t[k].as_str()
+            .unwrap()
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .as_second()
+    };
+    assert_eq!(
+        secs("response_due_at") - secs("created_at"),
+        300,
+        "the site's own level applies"
+    );
+    assert_eq!(secs("resolve_due_at") - secs("created_at"), 180 * 60);
+    // Holidays push working-day deadlines (complaints: 2 working days).
+    let r = app
+        .post(
+            Some(&pm),
+            &format!("/api/v1/holidays?site_id={s}"),
+            &json!({"day": "2099-13-01"}),
+        )
+        .await;
+    assert_eq!(r.field(), "day");
+    let before = app.post(Some(&fd), "/api/v1/tickets", &json!({"kind": "complaint", "priority": "normal", "title": "a", "location": "x", "site_id": s})).await.body;
+    let created: jiff::Timestamp = before["created_at"].as_str().unwrap().parse().unwrap();
+    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+    let mut d = created.to_zoned(tz.clone()).date();
+    let mut days = Vec::new();
+    while days.len() < 3 {
+        d = d.tomorrow().unwrap();
+        if !matches!(
+            d.weekday(),
+            jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+        ) {
+            days.push(d);
+        }
+    }
+    let r = app
+        .post(
+            Some(&pm),
+            &format!("/api/v1/holidays?site_id={s}"),
+            &json!({"day": days[0].to_string(), "name": "测试假日"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    assert_eq!(
+        app.post(
+            Some(&pm),
+            &format!("/api/v1/holidays?site_id={s}"),
+            &json!({"day": days[0].to_string()})
+        )
+        .await
+        .code(),
+        "duplicate"
+    );
+    let after = app.post(Some(&fd), "/api/v1/tickets", &json!({"kind": "complaint", "priority": "normal", "title": "b", "location": "x", "site_id": s})).await.body;
+    let due = |t: &Value| {
+        t["resolve_due_at"]
+            .as_str()
+            .unwrap()
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .to_zoned(tz.clone())
+            .date()
+    };
+    assert_eq!(due(&before), days[1]);
+    assert_eq!(due(&after), days[2], "the holiday is skipped");
+    let c = app.client();
+    let r = c
+        .delete(app.url(&format!("/api/v1/holidays/{}?site_id={s}", days[0])))
+        .bearer_auth(&pm)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+}
+both!(service_levels_are_data);

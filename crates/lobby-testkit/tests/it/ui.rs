@@ -70,6 +70,7 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/audit",
         "/tickets",
         "/tickets/new",
+        "/sla",
         "/tickets?overdue=true&state=open",
     ];
     for role in [
@@ -415,3 +416,77 @@ async fn the_complaint_record_prints(app: TestApp) {
     );
 }
 both!(the_complaint_record_prints);
+
+async fn the_manager_sets_a_service_level_on_the_page(app: TestApp) {
+    let (c, csrf) = web_login(&app, "project_manager").await;
+    let page = c
+        .get(app.url("/sla"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("form=\"f-repair-urgent\"") && page.contains("id=\"f-repair-urgent\""),
+        "each row's inputs belong to its form"
+    );
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("kind", "complaint"),
+        ("priority", "high"),
+        ("respond_mins", "15"),
+        ("onsite_mins", "60"),
+        ("resolve_mins", "0"),
+        ("resolve_working_days", "1"),
+        ("return_visit_days", "2"),
+    ];
+    let r = c.post(app.url("/sla")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mut bad = form;
+    bad[3] = ("respond_mins", "soon");
+    assert_eq!(
+        c.post(app.url("/sla"))
+            .form(&bad)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let t = app.token("project_manager").await;
+    let levels = app
+        .get(
+            Some(&t),
+            &format!("/api/v1/sla-policies?site_id={}", app.site_id),
+        )
+        .await;
+    let l = levels.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["kind"] == "complaint" && l["priority"] == "high")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (
+            l["respond_mins"].as_i64(),
+            l["resolve_working_days"].as_i64(),
+            l["is_default"].as_bool()
+        ),
+        (Some(15), Some(1), Some(false))
+    );
+    let (fd, fd_csrf) = web_login(&app, "front_desk").await;
+    let mut f = form;
+    f[0] = ("_csrf", fd_csrf.as_str());
+    assert_eq!(
+        fd.post(app.url("/sla"))
+            .form(&f)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}
+both!(the_manager_sets_a_service_level_on_the_page);

@@ -3,6 +3,7 @@
 
 mod auth;
 mod directory;
+mod sla;
 mod tenants;
 mod tickets;
 mod users;
@@ -56,6 +57,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(directory::router())
         .merge(tenants::router())
         .merge(tickets::router())
+        .merge(sla::router())
         .merge(users::router())
 }
 

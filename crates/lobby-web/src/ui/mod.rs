@@ -6,6 +6,7 @@
 mod account;
 mod directory;
 mod home;
+mod sla;
 mod tenants;
 mod tickets;
 mod users;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(tenants::router())
         .merge(tickets::router())
         .merge(users::router())
+        .merge(sla::router())
 }
 
 pub struct NavItem {
@@ -143,7 +145,7 @@ pub async fn chrome(
         href: "/",
         active: active == "home",
     }];
-    let items: [(Action, &'static str, &'static str, &'static str); 7] = [
+    let items: [(Action, &'static str, &'static str, &'static str); 8] = [
         (Action::TicketsRead, "nav.tickets", "/tickets", "tickets"),
         (Action::UnitsRead, "nav.units", "/units", "units"),
         (Action::TenantsRead, "nav.tenants", "/tenants", "tenants"),
@@ -153,6 +155,7 @@ pub async fn chrome(
             "/reports/vacant",
             "vacant",
         ),
+        (Action::SlaManage, "nav.sla", "/sla", "sla"),
         (Action::SitesManage, "nav.sites", "/sites", "sites"),
         (Action::UsersManage, "nav.users", "/users", "users"),
         (Action::AuditRead, "nav.audit", "/audit", "audit"),

@@ -1,0 +1,210 @@
+//! Service levels as data: per site × kind × priority, editable by admin and
+//! the project manager, with the site's holidays for working-day deadlines.
+//! A combination without a row uses the national grade-one default.
+
+use jiff::civil::Date;
+use lobby_domain::error::optional_text;
+use lobby_domain::policy::Action as Can;
+use lobby_domain::tickets::{default_service_level, Kind, Priority, ServiceLevel};
+use lobby_store::sla::{self as store, PolicyRow};
+use lobby_store::Conn;
+use serde::{Deserialize, Serialize};
+
+use crate::{audit, Actor, App, AppError, AppResult};
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct LevelView {
+    pub kind: Kind,
+    pub priority: Priority,
+    /// Minutes to dispatch (acknowledge).
+    pub respond_mins: i64,
+    /// Minutes to someone on site (started).
+    pub onsite_mins: i64,
+    /// Minutes to resolve (ignored when `resolve_working_days` is set).
+    pub resolve_mins: i64,
+    pub resolve_working_days: Option<i64>,
+    pub return_visit_days: i64,
+    /// True when no policy is stored and the default applies.
+    #[serde(default)]
+    pub is_default: bool,
+}
+
+fn level_of(row: Option<&PolicyRow>, kind: Kind, priority: Priority) -> (ServiceLevel, bool) {
+    match row {
+        Some(r) => (
+            ServiceLevel {
+                respond_mins: r.respond_mins,
+                onsite_mins: r.onsite_mins,
+                resolve_mins: r.resolve_mins,
+                resolve_working_days: r.resolve_working_days,
+                return_visit_days: r.return_visit_days,
+            },
+            false,
+        ),
+        None => (default_service_level(kind, priority), true),
+    }
+}
+
+/// The level that applies to a new ticket.
+pub(crate) async fn effective(
+    c: &mut Conn,
+    site_id: i64,
+    kind: Kind,
+    priority: Priority,
+) -> AppResult<ServiceLevel> {
+    let row = store::policy(c, site_id, kind.as_str(), priority.as_str()).await?;
+    Ok(level_of(row.as_ref(), kind, priority).0)
+}
+
+pub(crate) async fn holiday_dates(c: &mut Conn, site_id: i64) -> AppResult<Vec<Date>> {
+    Ok(store::holidays(c, site_id)
+        .await?
+        .iter()
+        .filter_map(|h| h.day.parse().ok())
+        .collect())
+}
+
+/// Every kind × priority of a site with the level in force.
+pub async fn levels(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<LevelView>> {
+    actor.authorize(Can::TicketsRead, site_id)?;
+    let mut c = app.db.read().await?;
+    let rows = store::policies(&mut c, site_id).await?;
+    let mut out = Vec::new();
+    for k in Kind::ALL {
+        for p in Priority::ALL {
+            let row = rows
+                .iter()
+                .find(|r| r.kind == k.as_str() && r.priority == p.as_str());
+            let (l, is_default) = level_of(row, *k, *p);
+            out.push(LevelView {
+                kind: *k,
+                priority: *p,
+                respond_mins: l.respond_mins,
+                onsite_mins: l.onsite_mins,
+                resolve_mins: l.resolve_mins,
+                resolve_working_days: l.resolve_working_days,
+                return_visit_days: l.return_visit_days,
+                is_default,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Sets one kind × priority; applies to tickets created from now on.
+pub async fn set_level(
+    app: &App,
+    actor: &Actor,
+    site_id: i64,
+    v: &LevelView,
+) -> AppResult<LevelView> {
+    actor.authorize(Can::SlaManage, site_id)?;
+    let level = ServiceLevel {
+        respond_mins: v.respond_mins,
+        onsite_mins: v.onsite_mins,
+        resolve_mins: v.resolve_mins,
+        resolve_working_days: v.resolve_working_days,
+        return_visit_days: v.return_visit_days,
+    };
+    level.check()?;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    crate::sites::site_row(&mut tx, site_id).await?;
+    let row = PolicyRow {
+        kind: v.kind.as_str().into(),
+        priority: v.priority.as_str().into(),
+        respond_mins: level.respond_mins,
+        onsite_mins: level.onsite_mins,
+        resolve_mins: level.resolve_mins,
+        resolve_working_days: level.resolve_working_days,
+        return_visit_days: level.return_visit_days,
+    };
+    store::upsert_policy(&mut tx, site_id, &row, now).await?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        Some(site_id),
+        "update",
+        "sla_policy",
+        None,
+        serde_json::to_value(v).unwrap_or_default(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(LevelView {
+        is_default: false,
+        ..v.clone()
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Holiday {
+    /// `2026-10-01`
+    pub day: String,
+    pub name: Option<String>,
+}
+
+pub async fn holidays(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Holiday>> {
+    actor.authorize(Can::TicketsRead, site_id)?;
+    let mut c = app.db.read().await?;
+    Ok(store::holidays(&mut c, site_id)
+        .await?
+        .into_iter()
+        .map(|h| Holiday {
+            day: h.day,
+            name: h.name,
+        })
+        .collect())
+}
+
+pub async fn add_holiday(app: &App, actor: &Actor, site_id: i64, h: &Holiday) -> AppResult<()> {
+    actor.authorize(Can::SlaManage, site_id)?;
+    let day: Date = h
+        .day
+        .trim()
+        .parse()
+        .map_err(|_| AppError::invalid("day", "day must be a date like 2026-10-01"))?;
+    let name = optional_text("name", h.name.as_deref(), 40)?;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    crate::sites::site_row(&mut tx, site_id).await?;
+    store::add_holiday(&mut tx, site_id, &day.to_string(), name.as_deref())
+        .await
+        .map_err(crate::error::dup_as("day", "this day is already a holiday"))?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        Some(site_id),
+        "create",
+        "holiday",
+        None,
+        serde_json::json!({"day": day.to_string(), "name": name}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_holiday(app: &App, actor: &Actor, site_id: i64, day: &str) -> AppResult<()> {
+    actor.authorize(Can::SlaManage, site_id)?;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    if !store::remove_holiday(&mut tx, site_id, day.trim()).await? {
+        return Err(AppError::NotFound("holiday"));
+    }
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        Some(site_id),
+        "delete",
+        "holiday",
+        None,
+        serde_json::json!({"day": day.trim()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
