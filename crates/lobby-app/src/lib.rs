@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod notify;
 pub mod page;
+pub mod reports;
 pub mod sites;
 pub mod sla;
 pub mod tenants;

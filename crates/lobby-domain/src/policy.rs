@@ -42,6 +42,8 @@ pub enum Action {
     TicketsCancel,
     /// Edit the service levels and holidays of a site.
     SlaManage,
+    /// The work-order summary (汇总) and its export.
+    ReportsRead,
     // users
     UsersManage,
     // audit
@@ -49,7 +51,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -71,6 +73,7 @@ impl Action {
         Action::TicketsEscalate,
         Action::TicketsCancel,
         Action::SlaManage,
+        Action::ReportsRead,
         Action::UsersManage,
         Action::AuditRead,
     ];
@@ -113,6 +116,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         ),
         TicketsCancel => matches!(role, ProjectManager | CsSupervisor | FrontDesk),
         SlaManage => matches!(role, Admin | ProjectManager),
+        ReportsRead => matches!(role, Admin | ProjectManager | CsSupervisor | FrontDesk),
         UsersManage => matches!(role, Admin),
         AuditRead => matches!(role, Admin | ProjectManager),
     }

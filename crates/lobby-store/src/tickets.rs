@@ -337,3 +337,36 @@ pub async fn mark_breached(c: &mut Conn, id: i64, now: i64) -> Result<bool> {
     .rows_affected();
     Ok(n == 1)
 }
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SummaryRow {
+    pub kind: String,
+    pub department: Option<String>,
+    pub state: String,
+    pub created_at: i64,
+    pub dispatched_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub response_due_at: i64,
+    pub resolve_due_at: i64,
+    pub satisfaction: Option<i64>,
+    pub unit_number: Option<String>,
+}
+
+/// The tickets of a site created in [from, to), for summaries.
+pub async fn created_between(
+    c: &mut Conn,
+    site_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<SummaryRow>> {
+    Ok(sqlx::query_as(
+        "SELECT k.kind, k.department, k.state, k.created_at, k.dispatched_at, k.resolved_at, k.response_due_at, \
+         k.resolve_due_at, k.satisfaction, u.number AS unit_number FROM tickets k LEFT JOIN units u ON u.id = k.unit_id \
+         WHERE k.site_id = $1 AND k.created_at >= $2 AND k.created_at < $3 ORDER BY k.id",
+    )
+    .bind(site_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(c)
+    .await?)
+}

@@ -673,3 +673,107 @@ async fn service_levels_are_data(app: TestApp) {
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
 }
 both!(service_levels_are_data);
+
+async fn the_summary_counts_and_measures(app: TestApp) {
+    let fd = app.token("front_desk").await;
+    let eng = app.token("engineering").await;
+    let s = app.site_id;
+    let unit = occupied_unit(&app, &fd).await;
+    let mut ids = Vec::new();
+    for (kind, priority) in [
+        ("repair", "urgent"),
+        ("repair", "normal"),
+        ("complaint", "high"),
+    ] {
+        let r = app.post(Some(&fd), "/api/v1/tickets", &json!({"kind": kind, "priority": priority, "title": "汇总测试", "unit_id": unit["id"], "site_id": s})).await;
+        ids.push(r.body["id"].as_i64().unwrap());
+    }
+    act(
+        &app,
+        &fd,
+        ids[0],
+        json!({"action": "dispatch", "department": "engineering"}),
+    )
+    .await;
+    act(
+        &app,
+        &eng,
+        ids[0],
+        json!({"action": "resolve", "note": "修好"}),
+    )
+    .await;
+    act(&app, &fd, ids[0], json!({"action": "verify"})).await;
+    act(
+        &app,
+        &fd,
+        ids[0],
+        json!({"action": "return_visit", "satisfaction": 4}),
+    )
+    .await;
+    app.raw_sql(&format!(
+        "UPDATE tickets SET response_due_at = 1, resolve_due_at = 2 WHERE id = {}",
+        ids[1]
+    ))
+    .await;
+    let r = app
+        .get(Some(&fd), &format!("/api/v1/reports/tickets?site_id={s}"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let b = &r.body;
+    assert_eq!(b["total"], 3);
+    assert_eq!(b["by_kind"][0], json!({"key": "repair", "n": 2}));
+    assert_eq!(
+        b["response_hit_pct"], 50.0,
+        "one dispatched in time, one overdue undispatched: {b}"
+    );
+    assert_eq!(b["resolve_hit_pct"], 50.0);
+    assert_eq!(b["satisfaction_mean"], 4.0);
+    assert_eq!(b["top_units"][0]["n"], 3);
+    let days = b["per_day"].as_array().unwrap();
+    assert_eq!(
+        days.iter().map(|d| d["n"].as_i64().unwrap()).sum::<i64>(),
+        3
+    );
+    let r = app
+        .get(
+            Some(&fd),
+            &format!("/api/v1/reports/tickets?site_id={s}&from=2026-12-31&to=2026-01-01"),
+        )
+        .await;
+    assert_eq!(r.field(), "to");
+    let r = app
+        .get(
+            Some(&fd),
+            &format!("/api/v1/reports/tickets?site_id={s}&from=yesterday"),
+        )
+        .await;
+    assert_eq!(r.field(), "from");
+    assert_eq!(
+        app.get(Some(&eng), &format!("/api/v1/reports/tickets?site_id={s}"))
+            .await
+            .code(),
+        "forbidden"
+    );
+    let x = app
+        .client()
+        .get(app.url(&format!("/api/v1/reports/tickets?site_id={s}&format=xlsx")))
+        .bearer_auth(&fd)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(x.status(), StatusCode::OK);
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::Xlsx::new(std::io::Cursor::new(x.bytes().await.unwrap().to_vec())).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    let cells: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert!(cells[0][0].contains("工单汇总"));
+    assert_eq!(
+        (cells[2][0].as_str(), cells[2][1].as_str()),
+        ("工单总数", "3")
+    );
+}
+both!(the_summary_counts_and_measures);

@@ -71,6 +71,8 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/tickets",
         "/tickets/new",
         "/sla",
+        "/reports/tickets",
+        "/reports/tickets?from=2026-11-01&to=2026-11-30",
         "/tickets?overdue=true&state=open",
     ];
     for role in [

@@ -100,3 +100,12 @@ pub(crate) fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<
 pub(crate) fn xlsx_file(bytes: Vec<u8>, name: &str) -> axum::response::Response {
     directory::xlsx_response(bytes, name)
 }
+
+pub(crate) fn summary_span(
+    app: &lobby_app::App,
+    tz: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(jiff::civil::Date, jiff::civil::Date), crate::ApiError> {
+    tickets::span(app, tz, from, to)
+}

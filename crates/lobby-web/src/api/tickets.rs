@@ -17,6 +17,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(get_one))
         .routes(routes!(act))
+        .routes(routes!(summary))
 }
 
 /// Work orders, newest first; filters combine.
@@ -67,4 +68,65 @@ async fn act(
     ApiJson(i): ApiJson<ActionInput>,
 ) -> Result<Json<TicketView>, ApiError> {
     Ok(Json(tickets::act(&s.app, &a, id, &i).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct SummaryQuery {
+    pub site_id: i64,
+    /// First day, `2026-11-01` (site time); the first of this month when absent.
+    pub from: Option<String>,
+    /// Last day, inclusive; today when absent.
+    pub to: Option<String>,
+    /// `json` (default) or `xlsx`.
+    pub format: Option<String>,
+}
+
+/// The work-order summary (工单汇总) of a span of days.
+#[utoipa::path(get, path = "/reports/tickets", tag = "tickets", params(SummaryQuery), responses((status = 200, body = lobby_app::reports::TicketSummary), (status = 422, body = ErrorBody)))]
+async fn summary(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<SummaryQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let site = lobby_app::sites::site(&s.app, &a, q.site_id).await?;
+    let (from, to) = span(&s.app, &site.timezone, q.from.as_deref(), q.to.as_deref())?;
+    let r = lobby_app::reports::ticket_summary(&s.app, &a, q.site_id, from, to).await?;
+    match q.format.as_deref() {
+        None | Some("json") => Ok(Json(r).into_response()),
+        Some("xlsx") => Ok(super::xlsx_file(
+            lobby_app::reports::ticket_summary_xlsx(&r, &site.name)?,
+            &format!("tickets-{}-{}.xlsx", r.from, r.to),
+        )),
+        Some(_) => Err(ApiError(lobby_app::AppError::invalid(
+            "format",
+            "format must be json or xlsx",
+        ))),
+    }
+}
+
+/// The span a summary covers: the given days, else this month to today (site time).
+pub(crate) fn span(
+    app: &lobby_app::App,
+    tz: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(jiff::civil::Date, jiff::civil::Date), ApiError> {
+    let today = lobby_app::time::local_date(app.now(), tz);
+    let parse = |field: &str, v: Option<&str>, default: jiff::civil::Date| match v
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        None => Ok(default),
+        Some(v) => v.parse::<jiff::civil::Date>().map_err(|_| {
+            ApiError(lobby_app::AppError::invalid(
+                field,
+                format!("{field} must be a date like 2026-11-01"),
+            ))
+        }),
+    };
+    Ok((
+        parse("from", from, today.first_of_month())?,
+        parse("to", to, today)?,
+    ))
 }

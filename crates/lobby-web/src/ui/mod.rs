@@ -145,7 +145,7 @@ pub async fn chrome(
         href: "/",
         active: active == "home",
     }];
-    let items: [(Action, &'static str, &'static str, &'static str); 8] = [
+    let items: [(Action, &'static str, &'static str, &'static str); 9] = [
         (Action::TicketsRead, "nav.tickets", "/tickets", "tickets"),
         (Action::UnitsRead, "nav.units", "/units", "units"),
         (Action::TenantsRead, "nav.tenants", "/tenants", "tenants"),
@@ -154,6 +154,12 @@ pub async fn chrome(
             "nav.vacant",
             "/reports/vacant",
             "vacant",
+        ),
+        (
+            Action::ReportsRead,
+            "nav.summary",
+            "/reports/tickets",
+            "summary",
         ),
         (Action::SlaManage, "nav.sla", "/sla", "sla"),
         (Action::SitesManage, "nav.sites", "/sites", "sites"),

@@ -28,6 +28,8 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{id}", get(show))
         .route("/tickets/{id}/actions", post(act))
         .route("/tickets/{id}/print", get(print))
+        .route("/reports/tickets", get(summary))
+        .route("/reports/tickets.xlsx", get(summary_xlsx))
 }
 
 fn strs<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
@@ -419,5 +421,109 @@ async fn print(
             render(&PrintPage { c, t })
         }
         Err(r) => r,
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct SpanQ {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// One bar of a server-drawn SVG chart.
+pub struct Bar {
+    pub x: i64,
+    pub y: i64,
+    pub w: i64,
+    pub h: i64,
+    pub label: String,
+    pub n: i64,
+}
+
+const CHART_H: i64 = 120;
+
+fn bars(items: &[lobby_app::reports::Count], width: i64) -> Vec<Bar> {
+    let max = items.iter().map(|c| c.n).max().unwrap_or(0).max(1);
+    let w = (width / items.len().max(1) as i64).max(2);
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let h = c.n * CHART_H / max;
+            Bar {
+                x: i as i64 * w,
+                y: CHART_H - h,
+                w: (w - 2).max(1),
+                h,
+                label: c.key.clone(),
+                n: c.n,
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "tickets/summary.html")]
+struct SummaryPage {
+    c: Chrome,
+    r: lobby_app::reports::TicketSummary,
+    days: Vec<Bar>,
+    chart_h: i64,
+}
+
+async fn load_summary(
+    s: &AppState,
+    c: &Chrome,
+    q: &SpanQ,
+) -> Result<lobby_app::reports::TicketSummary, Response> {
+    let (from, to) = crate::api::summary_span(&s.app, c.tz(), q.from.as_deref(), q.to.as_deref())
+        .map_err(|e| error_page(Some(&c.actor), e.0))?;
+    lobby_app::reports::ticket_summary(&s.app, &c.actor, c.site_id(), from, to)
+        .await
+        .map_err(|e| error_page(Some(&c.actor), e))
+}
+
+async fn summary(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<SpanQ>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "summary", "nav.summary").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match load_summary(&s, &c, &q).await {
+        Ok(r) => {
+            let days = bars(&r.per_day, 720);
+            render(&SummaryPage {
+                c,
+                r,
+                days,
+                chart_h: CHART_H,
+            })
+        }
+        Err(resp) => resp,
+    }
+}
+
+async fn summary_xlsx(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<SpanQ>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "summary", "nav.summary").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let r = match load_summary(&s, &c, &q).await {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let name = c.site.as_ref().map(|s| s.name.clone()).unwrap_or_default();
+    match lobby_app::reports::ticket_summary_xlsx(&r, &name) {
+        Ok(bytes) => crate::api::xlsx_file(bytes, &format!("tickets-{}-{}.xlsx", r.from, r.to)),
+        Err(e) => error_page(Some(&c.actor), e),
     }
 }

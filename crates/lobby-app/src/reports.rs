@@ -1,0 +1,245 @@
+//! The work-order summary (工单汇总): for a site and a span of days, counts
+//! by kind, department and state, service-level hit rates, mean times to
+//! respond and resolve, satisfaction, the busiest units, and tickets per day.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use lobby_domain::policy::Action as Can;
+use lobby_store::tickets as store;
+use serde::Serialize;
+
+use crate::{time, Actor, App, AppError, AppResult};
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Count {
+    pub key: String,
+    pub n: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TicketSummary {
+    pub site_id: i64,
+    /// First day, inclusive (site time).
+    pub from: String,
+    /// Last day, inclusive.
+    pub to: String,
+    pub total: i64,
+    pub by_kind: Vec<Count>,
+    pub by_department: Vec<Count>,
+    pub by_state: Vec<Count>,
+    /// Tickets created each day, every day of the span.
+    pub per_day: Vec<Count>,
+    /// Dispatched in time, of those whose response deadline has come or that were dispatched; percent.
+    pub response_hit_pct: Option<f64>,
+    /// Resolved in time, of those resolved or past their deadline; percent.
+    pub resolve_hit_pct: Option<f64>,
+    pub mean_response_mins: Option<f64>,
+    pub mean_resolve_hours: Option<f64>,
+    pub satisfaction_mean: Option<f64>,
+    pub return_visits: i64,
+    pub top_units: Vec<Count>,
+}
+
+fn day_start(d: Date, tz: &TimeZone) -> AppResult<i64> {
+    d.to_zoned(tz.clone())
+        .map(|z| z.timestamp().as_microsecond())
+        .map_err(|e| AppError::invalid("from", e.to_string()))
+}
+
+fn counts(m: BTreeMap<String, i64>) -> Vec<Count> {
+    let mut v: Vec<Count> = m.into_iter().map(|(key, n)| Count { key, n }).collect();
+    v.sort_by(|a, b| b.n.cmp(&a.n).then(a.key.cmp(&b.key)));
+    v
+}
+
+fn pct(hit: i64, of: i64) -> Option<f64> {
+    (of > 0).then(|| (hit as f64 * 1000.0 / of as f64).round() / 10.0)
+}
+
+fn mean(sum: f64, n: i64) -> Option<f64> {
+    (n > 0).then(|| (sum / n as f64 * 10.0).round() / 10.0)
+}
+
+/// The summary of the days `from`..=`to` (at most 366).
+pub async fn ticket_summary(
+    app: &App,
+    actor: &Actor,
+    site_id: i64,
+    from: Date,
+    to: Date,
+) -> AppResult<TicketSummary> {
+    actor.authorize(Can::ReportsRead, site_id)?;
+    if to < from {
+        return Err(AppError::invalid(
+            "to",
+            "the last day comes before the first",
+        ));
+    }
+    if (to - from).get_days() > 366 {
+        return Err(AppError::invalid("to", "a summary spans at most a year"));
+    }
+    let mut c = app.db.read().await?;
+    let site = crate::sites::site_row(&mut c, site_id).await?;
+    let tz = TimeZone::get(&site.timezone).unwrap_or(TimeZone::UTC);
+    let start = day_start(from, &tz)?;
+    let end = day_start(
+        to.tomorrow()
+            .map_err(|e| AppError::invalid("to", e.to_string()))?,
+        &tz,
+    )?;
+    let rows = store::created_between(&mut c, site_id, start, end).await?;
+    let now = app.now();
+    let (mut by_kind, mut by_dept, mut by_state, mut units) = (
+        BTreeMap::new(),
+        BTreeMap::new(),
+        BTreeMap::new(),
+        BTreeMap::new(),
+    );
+    let mut per_day: BTreeMap<String, i64> = BTreeMap::new();
+    let mut d = from;
+    while d <= to {
+        per_day.insert(d.to_string(), 0);
+        d = match d.tomorrow() {
+            Ok(n) => n,
+            Err(_) => break,
+        };
+    }
+    let (mut resp_hit, mut resp_of, mut res_hit, mut res_of) = (0, 0, 0, 0);
+    let (mut resp_sum, mut resp_n, mut res_sum, mut res_n) = (0f64, 0, 0f64, 0);
+    let (mut sat_sum, mut sat_n) = (0f64, 0);
+    for r in &rows {
+        *by_kind.entry(r.kind.clone()).or_insert(0) += 1;
+        *by_dept
+            .entry(r.department.clone().unwrap_or_else(|| "none".into()))
+            .or_insert(0) += 1;
+        *by_state.entry(r.state.clone()).or_insert(0) += 1;
+        *per_day
+            .entry(time::local_date(r.created_at, &site.timezone).to_string())
+            .or_insert(0) += 1;
+        if let Some(u) = &r.unit_number {
+            *units.entry(u.clone()).or_insert(0) += 1;
+        }
+        match r.dispatched_at {
+            Some(t) => {
+                resp_of += 1;
+                resp_hit += i64::from(t <= r.response_due_at);
+                resp_sum += (t - r.created_at) as f64 / 60e6;
+                resp_n += 1;
+            }
+            None if r.state != "cancelled" && r.response_due_at < now => resp_of += 1,
+            None => {}
+        }
+        match r.resolved_at {
+            Some(t) => {
+                res_of += 1;
+                res_hit += i64::from(t <= r.resolve_due_at);
+                res_sum += (t - r.created_at) as f64 / 3600e6;
+                res_n += 1;
+            }
+            None if r.state != "cancelled" && r.resolve_due_at < now => res_of += 1,
+            None => {}
+        }
+        if let Some(s) = r.satisfaction {
+            sat_sum += s as f64;
+            sat_n += 1;
+        }
+    }
+    let mut top_units = counts(units);
+    top_units.truncate(5);
+    Ok(TicketSummary {
+        site_id,
+        from: from.to_string(),
+        to: to.to_string(),
+        total: rows.len() as i64,
+        by_kind: counts(by_kind),
+        by_department: counts(by_dept),
+        by_state: counts(by_state),
+        per_day: per_day
+            .into_iter()
+            .map(|(key, n)| Count { key, n })
+            .collect(),
+        response_hit_pct: pct(resp_hit, resp_of),
+        resolve_hit_pct: pct(res_hit, res_of),
+        mean_response_mins: mean(resp_sum, resp_n),
+        mean_resolve_hours: mean(res_sum, res_n),
+        satisfaction_mean: mean(sat_sum, sat_n),
+        return_visits: sat_n,
+        top_units,
+    })
+}
+
+/// The summary as an XLSX workbook (Chinese headers, the form filed monthly).
+pub fn ticket_summary_xlsx(s: &TicketSummary, site_name: &str) -> AppResult<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let xl = |e: rust_xlsxwriter::XlsxError| AppError::Internal(e.into());
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let ws = wb.add_worksheet();
+    ws.set_name("工单汇总").map_err(xl)?;
+    ws.write_string_with_format(
+        0,
+        0,
+        format!("{site_name} 工单汇总 {} ~ {}", s.from, s.to),
+        &bold,
+    )
+    .map_err(xl)?;
+    let facts: [(&str, String); 7] = [
+        ("工单总数", s.total.to_string()),
+        (
+            "派工及时率 %",
+            s.response_hit_pct
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "完成及时率 %",
+            s.resolve_hit_pct.map(|v| v.to_string()).unwrap_or_default(),
+        ),
+        (
+            "平均派工（分钟）",
+            s.mean_response_mins
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "平均完成（小时）",
+            s.mean_resolve_hours
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "平均满意度",
+            s.satisfaction_mean
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+        ),
+        ("回访数", s.return_visits.to_string()),
+    ];
+    for (i, (k, v)) in facts.iter().enumerate() {
+        ws.write_string(2 + i as u32, 0, *k).map_err(xl)?;
+        ws.write_string(2 + i as u32, 1, v).map_err(xl)?;
+    }
+    let mut col = 3u16;
+    for (title, list) in [
+        ("类别", &s.by_kind),
+        ("部门", &s.by_department),
+        ("状态", &s.by_state),
+        ("单元", &s.top_units),
+        ("日期", &s.per_day),
+    ] {
+        ws.write_string_with_format(2, col, title, &bold)
+            .map_err(xl)?;
+        ws.write_string_with_format(2, col + 1, "数量", &bold)
+            .map_err(xl)?;
+        for (i, c) in list.iter().enumerate() {
+            ws.write_string(3 + i as u32, col, &c.key).map_err(xl)?;
+            ws.write_number(3 + i as u32, col + 1, c.n as f64)
+                .map_err(xl)?;
+        }
+        col += 3;
+    }
+    ws.set_column_width(0, 18).map_err(xl)?;
+    wb.save_to_buffer().map_err(xl)
+}
