@@ -243,3 +243,57 @@ pub fn ticket_summary_xlsx(s: &TicketSummary, site_name: &str) -> AppResult<Vec<
     ws.set_column_width(0, 18).map_err(xl)?;
     wb.save_to_buffer().map_err(xl)
 }
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LogEntry {
+    pub ticket_id: i64,
+    pub number: String,
+    pub title: String,
+    pub kind: String,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub to_state: String,
+    pub note: Option<String>,
+    pub satisfaction: Option<i64>,
+}
+
+/// The management log (管理日志簿) of one day at a site: escalations, SLA
+/// breaches, and complaints received, handled and closed.
+pub async fn management_log(
+    app: &App,
+    actor: &Actor,
+    site_id: i64,
+    day: Date,
+) -> AppResult<Vec<LogEntry>> {
+    actor.authorize(Can::ReportsRead, site_id)?;
+    let mut c = app.db.read().await?;
+    let site = crate::sites::site_row(&mut c, site_id).await?;
+    let tz = TimeZone::get(&site.timezone).unwrap_or(TimeZone::UTC);
+    let from = day_start(day, &tz)?;
+    let to = day_start(
+        day.tomorrow()
+            .map_err(|e| AppError::invalid("day", e.to_string()))?,
+        &tz,
+    )?;
+    Ok(store::management_log(&mut c, site_id, from, to)
+        .await?
+        .into_iter()
+        .map(|r| LogEntry {
+            satisfaction: if r.action == "return_visit" {
+                r.satisfaction
+            } else {
+                None
+            },
+            ticket_id: r.ticket_id,
+            number: r.number,
+            title: r.title,
+            kind: r.kind,
+            at: time::rfc3339(r.at),
+            actor: r.actor_name,
+            action: r.action,
+            to_state: r.to_state,
+            note: r.note,
+        })
+        .collect())
+}

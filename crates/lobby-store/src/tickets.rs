@@ -370,3 +370,34 @@ pub async fn created_between(
     .fetch_all(c)
     .await?)
 }
+
+#[derive(Debug, Clone, FromRow)]
+pub struct LogRow {
+    pub ticket_id: i64,
+    pub number: String,
+    pub title: String,
+    pub kind: String,
+    pub at: i64,
+    pub actor_name: String,
+    pub action: String,
+    pub to_state: String,
+    pub note: Option<String>,
+    pub satisfaction: Option<i64>,
+}
+
+/// The management log (管理日志) of a site between two instants:
+/// escalations and breaches, and what happened to complaints.
+pub async fn management_log(c: &mut Conn, site_id: i64, from: i64, to: i64) -> Result<Vec<LogRow>> {
+    Ok(sqlx::query_as(
+        "SELECT k.id AS ticket_id, k.number, k.title, k.kind, e.at, e.actor_name, e.action, e.to_state, e.note, \
+         k.satisfaction FROM ticket_events e JOIN tickets k ON k.id = e.ticket_id \
+         WHERE k.site_id = $1 AND e.at >= $2 AND e.at < $3 AND (e.action IN ('escalate', 'sla_breach') \
+         OR (k.kind = 'complaint' AND e.action IN ('create', 'resolve', 'return_visit', 'cancel', 'reopen'))) \
+         ORDER BY e.at, e.id",
+    )
+    .bind(site_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(c)
+    .await?)
+}

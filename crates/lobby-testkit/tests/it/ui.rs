@@ -72,6 +72,7 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/tickets/new",
         "/sla",
         "/reports/tickets",
+        "/reports/management-log",
         "/reports/tickets?from=2026-11-01&to=2026-11-30",
         "/tickets?overdue=true&state=open",
     ];
@@ -492,3 +493,54 @@ async fn the_manager_sets_a_service_level_on_the_page(app: TestApp) {
     );
 }
 both!(the_manager_sets_a_service_level_on_the_page);
+
+async fn the_management_log_lists_the_day(app: TestApp) {
+    let fd = app.token("front_desk").await;
+    let r = app
+        .post(Some(&fd), "/api/v1/tickets", &serde_json::json!({"kind": "complaint", "priority": "high", "title": "保安态度差", "location": "大堂", "site_id": app.site_id}))
+        .await;
+    let id = r.body["id"].as_i64().unwrap();
+    app.post(
+        Some(&fd),
+        &format!("/api/v1/tickets/{id}/actions"),
+        &serde_json::json!({"action": "escalate", "note": "租户要求经理处理"}),
+    )
+    .await;
+    app.post(Some(&fd), "/api/v1/tickets", &serde_json::json!({"kind": "inquiry", "priority": "low", "title": "不应出现的咨询", "location": "大堂", "site_id": app.site_id})).await;
+    let (c, _) = web_login(&app, "project_manager").await;
+    let page = c
+        .get(app.url("/reports/management-log"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("保安态度差") && page.contains("租户要求经理处理"),
+        "complaints and escalations are in the log"
+    );
+    assert!(
+        !page.contains("不应出现的咨询"),
+        "an ordinary inquiry is not"
+    );
+    let r = c
+        .get(app.url("/reports/management-log?day=2026-02-30"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = c
+        .get(app.url("/reports/management-log?day=2020-01-01"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains("保安态度差"),
+        "another day shows another day"
+    );
+}
+both!(the_management_log_lists_the_day);

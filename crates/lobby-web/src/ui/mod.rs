@@ -145,7 +145,7 @@ pub async fn chrome(
         href: "/",
         active: active == "home",
     }];
-    let items: [(Action, &'static str, &'static str, &'static str); 9] = [
+    let items: [(Action, &'static str, &'static str, &'static str); 10] = [
         (Action::TicketsRead, "nav.tickets", "/tickets", "tickets"),
         (Action::UnitsRead, "nav.units", "/units", "units"),
         (Action::TenantsRead, "nav.tenants", "/tenants", "tenants"),
@@ -160,6 +160,12 @@ pub async fn chrome(
             "nav.summary",
             "/reports/tickets",
             "summary",
+        ),
+        (
+            Action::ReportsRead,
+            "nav.log",
+            "/reports/management-log",
+            "log",
         ),
         (Action::SlaManage, "nav.sla", "/sla", "sla"),
         (Action::SitesManage, "nav.sites", "/sites", "sites"),

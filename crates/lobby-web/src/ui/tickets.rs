@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{id}/actions", post(act))
         .route("/tickets/{id}/print", get(print))
         .route("/reports/tickets", get(summary))
+        .route("/reports/management-log", get(management_log))
         .route("/reports/tickets.xlsx", get(summary_xlsx))
 }
 
@@ -524,6 +525,57 @@ async fn summary_xlsx(
     let name = c.site.as_ref().map(|s| s.name.clone()).unwrap_or_default();
     match lobby_app::reports::ticket_summary_xlsx(&r, &name) {
         Ok(bytes) => crate::api::xlsx_file(bytes, &format!("tickets-{}-{}.xlsx", r.from, r.to)),
+        Err(e) => error_page(Some(&c.actor), e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct DayQ {
+    day: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "tickets/log.html")]
+struct LogPage {
+    c: Chrome,
+    day: String,
+    prev: String,
+    next: String,
+    entries: Vec<lobby_app::reports::LogEntry>,
+}
+
+/// The management log (管理日志簿) of a day.
+async fn management_log(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<DayQ>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "log", "nav.log").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let today = lobby_app::time::local_date(s.app.now(), c.tz());
+    let day = match q.day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => today,
+        Some(d) => match d.parse::<jiff::civil::Date>() {
+            Ok(d) => d,
+            Err(_) => {
+                return error_page(
+                    Some(&c.actor),
+                    AppError::invalid("day", "day must be a date like 2026-11-26"),
+                )
+            }
+        },
+    };
+    match lobby_app::reports::management_log(&s.app, &c.actor, c.site_id(), day).await {
+        Ok(entries) => render(&LogPage {
+            day: day.to_string(),
+            prev: day.yesterday().map(|d| d.to_string()).unwrap_or_default(),
+            next: day.tomorrow().map(|d| d.to_string()).unwrap_or_default(),
+            c,
+            entries,
+        }),
         Err(e) => error_page(Some(&c.actor), e),
     }
 }
