@@ -657,3 +657,27 @@ pub async fn counts(app: &App, actor: &Actor, site_id: i64) -> AppResult<(Vec<(S
     let overdue = store::count_overdue(&mut c, site_id, app.now()).await?;
     Ok((by_state, overdue))
 }
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Assignee {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+}
+
+/// Who a ticket can be given to at a site: the people of the working roles.
+pub async fn assignees(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Assignee>> {
+    actor.authorize(Can::TicketsDispatch, site_id)?;
+    let mut c = app.db.read().await?;
+    Ok(lobby_store::users::staff_at(&mut c, site_id)
+        .await?
+        .into_iter()
+        .filter_map(|r| r.role.parse::<Role>().ok().map(|role| (r, role)))
+        .filter(|(_, role)| lobby_domain::policy::allows(*role, Can::TicketsWork))
+        .map(|(r, role)| Assignee {
+            id: r.id,
+            name: r.display_name,
+            role,
+        })
+        .collect())
+}

@@ -294,3 +294,21 @@ pub async fn clear_failures(c: &mut Conn, username: &str) -> Result<()> {
         .await?;
     Ok(())
 }
+
+#[derive(Debug, Clone, FromRow)]
+pub struct StaffRow {
+    pub id: i64,
+    pub display_name: String,
+    pub role: String,
+}
+
+/// Active people holding a role at a site (one row per role held).
+pub async fn staff_at(c: &mut Conn, site_id: i64) -> Result<Vec<StaffRow>> {
+    Ok(sqlx::query_as(
+        "SELECT u.id, u.display_name, r.role FROM users u JOIN user_roles r ON r.user_id = u.id \
+         WHERE u.active = 1 AND r.site_id = $1 ORDER BY r.role, u.display_name, u.id",
+    )
+    .bind(site_id)
+    .fetch_all(c)
+    .await?)
+}

@@ -544,3 +544,68 @@ async fn the_management_log_lists_the_day(app: TestApp) {
     );
 }
 both!(the_management_log_lists_the_day);
+
+async fn the_desk_dispatches_to_a_person(app: TestApp) {
+    let t = app.token("front_desk").await;
+    let id = app
+        .post(Some(&t), "/api/v1/tickets", &serde_json::json!({"kind": "repair", "priority": "high", "title": "灯不亮", "location": "5F走廊", "site_id": app.site_id}))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let bad = app.post(Some(&t), &format!("/api/v1/tickets/{id}/actions"), &serde_json::json!({"action": "dispatch", "department": "engineering", "assignee_id": 99999})).await;
+    assert_eq!(bad.field(), "assignee_id");
+    let eng = app.token("engineering").await;
+    let eng_id = app.get(Some(&eng), "/api/v1/auth/me").await.body["id"]
+        .as_i64()
+        .unwrap();
+    let (c, csrf) = web_login(&app, "front_desk").await;
+    let page = c
+        .get(app.url(&format!("/tickets/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("<option value=\"{eng_id}\"")),
+        "engineering is offered as assignee"
+    );
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("action", "dispatch"),
+        ("department", "engineering"),
+        ("assignee_id", &eng_id.to_string()),
+        ("version", "1"),
+    ];
+    let r = c
+        .post(app.url(&format!("/tickets/{id}/actions")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = c
+        .post(app.url(&format!("/tickets/{id}/actions")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a stale version is refused on the page"
+    );
+    let (ec, _) = web_login(&app, "engineering").await;
+    let mine = ec
+        .get(app.url("/tickets?mine=true&state=dispatched,in_progress,on_hold"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(mine.contains("灯不亮"), "in the engineer's own queue");
+}
+both!(the_desk_dispatches_to_a_person);

@@ -40,6 +40,7 @@ fn strs<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
 #[derive(Deserialize, Default)]
 struct ListQ {
     state: Option<String>,
+    mine: Option<String>,
     kind: Option<String>,
     department: Option<String>,
     overdue: Option<String>,
@@ -84,6 +85,7 @@ async fn list(
         department: q.department.clone(),
         overdue: Some(on(&q.overdue)),
         escalated: on(&q.escalated).then_some(true),
+        assignee_id: on(&q.mine).then_some(c.actor.user_id),
         q: q.q.clone(),
         cursor: q.cursor.clone(),
         limit: Some(100),
@@ -95,6 +97,7 @@ async fn list(
         ("department", q.department.clone().unwrap_or_default()),
         ("overdue", q.overdue.clone().unwrap_or_default()),
         ("escalated", q.escalated.clone().unwrap_or_default()),
+        ("mine", q.mine.clone().unwrap_or_default()),
         ("q", q.q.clone().unwrap_or_default()),
     ])
     .unwrap_or_default();
@@ -254,6 +257,7 @@ pub struct Offer {
 struct ShowPage {
     c: Chrome,
     t: TicketView,
+    assignees: Vec<tickets::Assignee>,
     offers: Vec<Offer>,
     departments: Vec<&'static str>,
     error: Option<FormError>,
@@ -306,11 +310,19 @@ async fn show_with(
         Ok(mut c) => {
             c.title = format!("{} {}", t.number, t.title);
             let offers = offers(&c, &t);
+            let assignees = if offers.iter().any(|o| o.action == "dispatch") {
+                tickets::assignees(&s.app, &c.actor, t.site_id)
+                    .await
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
             let refused = error.is_some();
             render_form(
                 &ShowPage {
                     c,
                     t,
+                    assignees,
                     offers,
                     departments: strs(Department::ALL, Department::as_str),
                     error,
@@ -336,6 +348,7 @@ struct ActForm {
     action: String,
     note: Option<String>,
     department: Option<String>,
+    assignee_id: Option<String>,
     satisfaction: Option<String>,
     version: i64,
 }
@@ -369,7 +382,7 @@ async fn act(
     let input = ActionInput {
         action: v.action.clone(),
         department: v.department.clone(),
-        assignee_id: None,
+        assignee_id: v.assignee_id.as_deref().and_then(|a| a.parse().ok()),
         note: v.note.clone(),
         satisfaction,
         expected_version: Some(v.version),
