@@ -70,6 +70,8 @@ pub struct TicketView {
     pub resolved_at: Option<String>,
     pub verified_at: Option<String>,
     pub closed_at: Option<String>,
+    /// Once verified: the return visit (回访) is due by then.
+    pub return_visit_due_at: Option<String>,
     /// The history, oldest first (only on a single ticket).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<EventView>>,
@@ -120,6 +122,7 @@ fn view(t: TicketRow, now: i64, events: Option<Vec<EventRow>>) -> TicketView {
         resolved_at: time::rfc3339_opt(t.resolved_at),
         verified_at: time::rfc3339_opt(t.verified_at),
         closed_at: time::rfc3339_opt(t.closed_at),
+        return_visit_due_at: time::rfc3339_opt(t.return_visit_due_at),
         events: events.map(|ev| {
             ev.into_iter()
                 .map(|e| EventView {
@@ -414,6 +417,7 @@ pub async fn act(app: &App, actor: &Actor, id: i64, input: &ActionInput) -> AppR
         resolved_at: t.resolved_at,
         verified_at: t.verified_at,
         closed_at: t.closed_at,
+        return_visit_due_at: t.return_visit_due_at,
         now,
     };
     let mut detail = serde_json::json!({});
@@ -452,7 +456,13 @@ pub async fn act(app: &App, actor: &Actor, id: i64, input: &ActionInput) -> AppR
             }
             ch.resolved_at = Some(now);
         }
-        Action::Verify => ch.verified_at = Some(now),
+        Action::Verify => {
+            ch.verified_at = Some(now);
+            let kind: Kind = parse(&t.kind)?;
+            let priority: Priority = parse(&t.priority)?;
+            let level = crate::sla::effective(&mut tx, t.site_id, kind, priority).await?;
+            ch.return_visit_due_at = Some(now + level.return_visit_days * 86_400_000_000);
+        }
         Action::ReturnVisit => {
             let s = input
                 .satisfaction
@@ -472,6 +482,7 @@ pub async fn act(app: &App, actor: &Actor, id: i64, input: &ActionInput) -> AppR
                 Action::Reopen => {
                     ch.resolved_at = None;
                     ch.verified_at = None;
+                    ch.return_visit_due_at = None;
                 }
                 Action::Hold => ch.held_from = Some(from.as_str()),
                 Action::Escalate => ch.escalated = true,

@@ -37,6 +37,7 @@ pub struct TicketRow {
     pub resolved_at: Option<i64>,
     pub verified_at: Option<i64>,
     pub closed_at: Option<i64>,
+    pub return_visit_due_at: Option<i64>,
     pub version: i64,
 }
 
@@ -44,7 +45,7 @@ const SELECT: &str = "SELECT k.id, k.site_id, k.number, k.kind, k.priority, k.ch
      k.title, k.description, k.unit_id, u.number AS unit_number, k.location, k.tenant_id, t.name AS tenant_name, \
      k.department, k.assignee_id, a.display_name AS assignee_name, k.escalated, k.satisfaction, k.created_by, \
      k.created_at, k.updated_at, k.response_due_at, k.onsite_due_at, k.resolve_due_at, k.dispatched_at, \
-     k.started_at, k.resolved_at, k.verified_at, k.closed_at, k.version \
+     k.started_at, k.resolved_at, k.verified_at, k.closed_at, k.return_visit_due_at, k.version \
      FROM tickets k LEFT JOIN units u ON u.id = k.unit_id LEFT JOIN tenants t ON t.id = k.tenant_id \
      LEFT JOIN users a ON a.id = k.assignee_id";
 
@@ -128,6 +129,7 @@ pub struct Change<'a> {
     pub resolved_at: Option<i64>,
     pub verified_at: Option<i64>,
     pub closed_at: Option<i64>,
+    pub return_visit_due_at: Option<i64>,
     pub now: i64,
 }
 
@@ -137,7 +139,8 @@ pub async fn update(c: &mut Conn, id: i64, version: i64, ch: &Change<'_>) -> Res
     let n = sqlx::query(
         "UPDATE tickets SET state = $3, held_from = $4, department = $5, assignee_id = $6, escalated = $7, \
          satisfaction = $8, dispatched_at = $9, started_at = $10, resolved_at = $11, verified_at = $12, \
-         closed_at = $13, updated_at = $14, version = version + 1 WHERE id = $1 AND version = $2",
+         closed_at = $13, updated_at = $14, return_visit_due_at = $15, version = version + 1 \
+         WHERE id = $1 AND version = $2",
     )
     .bind(id)
     .bind(version)
@@ -153,6 +156,7 @@ pub async fn update(c: &mut Conn, id: i64, version: i64, ch: &Change<'_>) -> Res
     .bind(ch.verified_at)
     .bind(ch.closed_at)
     .bind(ch.now)
+    .bind(ch.return_visit_due_at)
     .execute(c)
     .await?
     .rows_affected();
@@ -258,7 +262,8 @@ pub async fn list(c: &mut Conn, f: &Filter<'_>, before: i64, limit: i64) -> Resu
           AND ({unit} IS NULL OR k.unit_id = {unit}) AND ({assignee} IS NULL OR k.assignee_id = {assignee}) \
           AND ({escalated} IS NULL OR k.escalated = {escalated}) \
           AND ({overdue} IS NULL OR (k.state = 'open' AND k.response_due_at < {overdue}) \
-               OR (k.state IN ('open', 'dispatched', 'in_progress', 'on_hold') AND k.resolve_due_at < {overdue})) \
+               OR (k.state IN ('open', 'dispatched', 'in_progress', 'on_hold') AND k.resolve_due_at < {overdue}) \
+               OR (k.state = 'verified' AND k.return_visit_due_at < {overdue})) \
           AND ({q} IS NULL OR LOWER(k.title) LIKE {q} OR LOWER(k.number) LIKE {q} OR LOWER(k.description) LIKE {q}) \
           ORDER BY k.id DESC LIMIT {limit_mark}"
     ));
@@ -301,7 +306,8 @@ pub async fn counts_by_state(c: &mut Conn, site_id: i64) -> Result<Vec<StateCoun
 pub async fn count_overdue(c: &mut Conn, site_id: i64, now: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM tickets k WHERE k.site_id = $1 AND ((k.state = 'open' AND k.response_due_at < $2) \
-         OR (k.state IN ('open', 'dispatched', 'in_progress', 'on_hold') AND k.resolve_due_at < $2))",
+         OR (k.state IN ('open', 'dispatched', 'in_progress', 'on_hold') AND k.resolve_due_at < $2) \
+         OR (k.state = 'verified' AND k.return_visit_due_at < $2))",
     )
     .bind(site_id)
     .bind(now)

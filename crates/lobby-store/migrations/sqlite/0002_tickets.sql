@@ -39,6 +39,8 @@ CREATE TABLE tickets (
     closed_at BIGINT,
     -- When the SLA job first found it past a deadline (and escalated it, once).
     sla_breached_at BIGINT,
+    -- Verified work gets a return visit (回访) by then.
+    return_visit_due_at BIGINT,
     version BIGINT NOT NULL DEFAULT 1,
     UNIQUE (site_id, number)
 );

@@ -463,6 +463,66 @@ async fn overdue_is_computed_from_the_deadlines(app: TestApp) {
         "dispatched in the end: the response clock stopped"
     );
 }
+
+async fn a_late_return_visit_is_overdue(app: TestApp) {
+    let fd = app.token("front_desk").await;
+    let s = app.site_id;
+    let id = app.post(Some(&fd), "/api/v1/tickets", &json!({"kind": "repair", "priority": "normal", "title": "水龙头滴水", "location": "7F茶水间", "site_id": s})).await.body["id"].as_i64().unwrap();
+    for (a, note) in [
+        ("dispatch", None),
+        ("resolve", Some("换阀芯")),
+        ("verify", None),
+    ] {
+        let r = act(
+            &app,
+            &fd,
+            id,
+            json!({"action": a, "department": "engineering", "note": note}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{a}: {:?}", r.body);
+    }
+    let listed = |b: &Value| b["items"].as_array().unwrap().iter().any(|x| x["id"] == id);
+    assert!(!listed(
+        &app.get(
+            Some(&fd),
+            &format!("/api/v1/tickets?site_id={s}&overdue=true")
+        )
+        .await
+        .body
+    ));
+    app.raw_sql(&format!(
+        "UPDATE tickets SET return_visit_due_at = 1 WHERE id = {id}"
+    ))
+    .await;
+    assert!(
+        listed(
+            &app.get(
+                Some(&fd),
+                &format!("/api/v1/tickets?site_id={s}&overdue=true")
+            )
+            .await
+            .body
+        ),
+        "a return visit not made in time is overdue"
+    );
+    act(
+        &app,
+        &fd,
+        id,
+        json!({"action": "return_visit", "satisfaction": 4}),
+    )
+    .await;
+    assert!(!listed(
+        &app.get(
+            Some(&fd),
+            &format!("/api/v1/tickets?site_id={s}&overdue=true")
+        )
+        .await
+        .body
+    ));
+}
+both!(a_late_return_visit_is_overdue);
 both!(overdue_is_computed_from_the_deadlines);
 
 async fn a_breach_escalates_exactly_once(app: TestApp) {
