@@ -253,3 +253,125 @@ fn serve_stops_gracefully_on_sigterm() {
     let status = child.wait().unwrap();
     assert!(status.success(), "exits 0 after SIGTERM: {status:?}");
 }
+
+/// Two `lobby serve` processes on one PostgreSQL database: a breach is
+/// escalated exactly once (one process leads the jobs; the claim is
+/// conditional besides).
+#[tokio::test]
+async fn two_servers_escalate_a_breach_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((url, pg)) = fresh_database(Backend::Postgres, dir.path()).await else {
+        return;
+    };
+    let o = lobby(dir.path(), &url, &["demo"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let mut servers = Vec::new();
+    let mut ports = Vec::new();
+    for _ in 0..2 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_lobby"))
+            .args([
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+                "--job-interval-secs",
+                "1",
+            ])
+            .env("LOBBY_DATA_DIR", dir.path())
+            .env("LOBBY_DATABASE_URL", &url)
+            .env("LOBBY_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        servers.push(child);
+        ports.push(port);
+    }
+    let http = reqwest::Client::new();
+    let base = |i: usize| format!("http://127.0.0.1:{}", ports[i]);
+    for i in 0..2 {
+        let mut up = false;
+        for _ in 0..100 {
+            if http
+                .get(format!("{}/readyz", base(i)))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                up = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(up, "server {i} did not start");
+    }
+    let login: serde_json::Value = http
+        .post(format!("{}/api/v1/auth/login", base(0)))
+        .json(&serde_json::json!({"username": "front_desk", "password": "lobby-demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap().to_string();
+    let t: serde_json::Value = http
+        .post(format!("{}/api/v1/tickets", base(1)))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"kind": "repair", "priority": "urgent", "title": "两进程测试", "location": "B1", "site_id": 1}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = t["id"].as_i64().unwrap();
+    exec_sql(
+        &url,
+        &format!("UPDATE tickets SET response_due_at = 1 WHERE id = {id}"),
+    )
+    .await;
+    let events = |i: usize| {
+        let http = http.clone();
+        let token = token.clone();
+        let url = format!("{}/api/v1/tickets/{id}", base(i));
+        async move {
+            let v: serde_json::Value = http
+                .get(url)
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["action"] == "sla_breach")
+                .count()
+        }
+    };
+    let mut seen = 0;
+    for _ in 0..80 {
+        seen = events(0).await;
+        if seen > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen, 1, "the breach was escalated");
+    // Several more ticks of both servers: still once.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert_eq!(events(1).await, 1, "exactly once with two servers");
+    for mut s in servers {
+        let _ = s.kill();
+        let _ = s.wait();
+    }
+    drop_database(pg).await;
+}
