@@ -7,6 +7,7 @@
 mod actor;
 pub mod audit;
 pub mod auth;
+pub mod blobs;
 pub mod demo;
 mod error;
 pub mod idempotency;

@@ -692,3 +692,169 @@ pub async fn assignees(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<
         })
         .collect())
 }
+
+/// Largest photo accepted, in bytes.
+pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PhotoView {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub width: i64,
+    pub height: i64,
+    pub uploaded_at: String,
+}
+
+fn photo_view(p: &lobby_store::tickets::PhotoRow) -> PhotoView {
+    PhotoView {
+        id: p.id,
+        ticket_id: p.ticket_id,
+        content_type: p.content_type.clone(),
+        size_bytes: p.size_bytes,
+        width: p.width,
+        height: p.height,
+        uploaded_at: time::rfc3339(p.uploaded_at),
+    }
+}
+
+/// Adds a photo (JPEG, PNG or WebP, at most 10 MiB) to a ticket that is still
+/// being worked on; a 320-pixel thumbnail is made with it. Recorded as an
+/// event of the ticket.
+pub async fn add_photo(app: &App, actor: &Actor, id: i64, bytes: &[u8]) -> AppResult<PhotoView> {
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(AppError::PayloadTooLarge);
+    }
+    if bytes.is_empty() {
+        return Err(AppError::invalid("file", "the photo is empty"));
+    }
+    let format = image::guess_format(bytes)
+        .map_err(|_| AppError::invalid("file", "a photo must be JPEG, PNG or WebP"))?;
+    let content_type = match format {
+        image::ImageFormat::Jpeg => "image/jpeg",
+        image::ImageFormat::Png => "image/png",
+        image::ImageFormat::WebP => "image/webp",
+        _ => {
+            return Err(AppError::invalid(
+                "file",
+                "a photo must be JPEG, PNG or WebP",
+            ))
+        }
+    };
+    {
+        let mut c = app.db.read().await?;
+        let t = load(&mut c, actor, id).await?;
+        actor.authorize(Can::TicketsRead, t.site_id)?;
+        if t.state.parse::<State>().is_ok_and(State::is_terminal) {
+            return Err(AppError::InvalidTransition(format!(
+                "a ticket that is {} takes no more photos",
+                t.state
+            )));
+        }
+    }
+    // Decoding proves it is a picture; it runs off the async threads.
+    let owned = bytes.to_vec();
+    let (w, h, thumb) = tokio::task::spawn_blocking(move || -> AppResult<(u32, u32, Vec<u8>)> {
+        let img = image::load_from_memory_with_format(&owned, format)
+            .map_err(|e| AppError::invalid("file", format!("the photo cannot be read: {e}")))?;
+        let small = img.thumbnail(320, 320).to_rgb8();
+        let mut out = std::io::Cursor::new(Vec::new());
+        small
+            .write_to(&mut out, image::ImageFormat::Jpeg)
+            .map_err(|e| AppError::Internal(e.into()))?;
+        Ok((img.width(), img.height(), out.into_inner()))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))??;
+    let blob = crate::blobs::put(&app.data_dir, bytes).await?;
+    let thumb_blob = crate::blobs::put(&app.data_dir, &thumb).await?;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let t = load(&mut tx, actor, id).await?;
+    let photo_id = store::insert_photo(
+        &mut tx,
+        &store::NewPhoto {
+            ticket_id: id,
+            blob: &blob,
+            thumb_blob: &thumb_blob,
+            content_type,
+            size_bytes: bytes.len() as i64,
+            width: i64::from(w),
+            height: i64::from(h),
+            uploaded_by: actor.audit_id(),
+            now,
+        },
+    )
+    .await?;
+    let state: State = parse(&t.state)?;
+    let detail =
+        serde_json::json!({"photo_id": photo_id, "bytes": bytes.len(), "width": w, "height": h});
+    record_event(
+        &mut tx,
+        actor,
+        now,
+        id,
+        "photo",
+        Some(state),
+        state,
+        None,
+        &detail,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        Some(t.site_id),
+        "create",
+        "ticket_photo",
+        Some(photo_id),
+        detail,
+    )
+    .await?;
+    tx.commit().await?;
+    let mut c = app.db.read().await?;
+    let p = store::photo(&mut c, photo_id)
+        .await?
+        .ok_or(AppError::NotFound("photo"))?;
+    Ok(photo_view(&p))
+}
+
+pub async fn photos(app: &App, actor: &Actor, id: i64) -> AppResult<Vec<PhotoView>> {
+    let mut c = app.db.read().await?;
+    load(&mut c, actor, id).await?;
+    Ok(store::photos(&mut c, id)
+        .await?
+        .iter()
+        .map(photo_view)
+        .collect())
+}
+
+/// A photo's bytes (or its thumbnail's) with the content type.
+pub async fn photo_bytes(
+    app: &App,
+    actor: &Actor,
+    ticket_id: i64,
+    photo_id: i64,
+    thumb: bool,
+) -> AppResult<(String, Vec<u8>)> {
+    let mut c = app.db.read().await?;
+    load(&mut c, actor, ticket_id).await?;
+    let p = store::photo(&mut c, photo_id)
+        .await?
+        .filter(|p| p.ticket_id == ticket_id)
+        .ok_or(AppError::NotFound("photo"))?;
+    drop(c);
+    if thumb {
+        Ok((
+            "image/jpeg".into(),
+            crate::blobs::get(&app.data_dir, &p.thumb_blob).await?,
+        ))
+    } else {
+        Ok((
+            p.content_type,
+            crate::blobs::get(&app.data_dir, &p.blob).await?,
+        ))
+    }
+}

@@ -407,3 +407,68 @@ pub async fn management_log(c: &mut Conn, site_id: i64, from: i64, to: i64) -> R
     .fetch_all(c)
     .await?)
 }
+
+#[derive(Debug, Clone, FromRow)]
+pub struct PhotoRow {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub blob: String,
+    pub thumb_blob: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub width: i64,
+    pub height: i64,
+    pub uploaded_by: Option<i64>,
+    pub uploaded_at: i64,
+}
+
+pub struct NewPhoto<'a> {
+    pub ticket_id: i64,
+    pub blob: &'a str,
+    pub thumb_blob: &'a str,
+    pub content_type: &'a str,
+    pub size_bytes: i64,
+    pub width: i64,
+    pub height: i64,
+    pub uploaded_by: Option<i64>,
+    pub now: i64,
+}
+
+pub async fn insert_photo(c: &mut Conn, p: &NewPhoto<'_>) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO ticket_photos (ticket_id, blob, thumb_blob, content_type, size_bytes, width, height, uploaded_by, \
+         uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(p.ticket_id)
+    .bind(p.blob)
+    .bind(p.thumb_blob)
+    .bind(p.content_type)
+    .bind(p.size_bytes)
+    .bind(p.width)
+    .bind(p.height)
+    .bind(p.uploaded_by)
+    .bind(p.now)
+    .fetch_one(c)
+    .await?)
+}
+
+const PHOTO_COLS: &str =
+    "id, ticket_id, blob, thumb_blob, content_type, size_bytes, width, height, uploaded_by, uploaded_at";
+
+pub async fn photos(c: &mut Conn, ticket_id: i64) -> Result<Vec<PhotoRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {PHOTO_COLS} FROM ticket_photos WHERE ticket_id = $1 ORDER BY id"
+    ))
+    .bind(ticket_id)
+    .fetch_all(c)
+    .await?)
+}
+
+pub async fn photo(c: &mut Conn, id: i64) -> Result<Option<PhotoRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {PHOTO_COLS} FROM ticket_photos WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(c)
+    .await?)
+}

@@ -85,3 +85,19 @@ CREATE TABLE site_holidays (
     name TEXT,
     PRIMARY KEY (site_id, day)
 );
+
+-- Photos of a finding or a repair; the bytes live in the blob store (the data
+-- dir's blobs/ folder), named by their sha256.
+CREATE TABLE ticket_photos (
+    id INTEGER PRIMARY KEY,
+    ticket_id BIGINT NOT NULL REFERENCES tickets(id),
+    blob TEXT NOT NULL,
+    thumb_blob TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    width BIGINT NOT NULL,
+    height BIGINT NOT NULL,
+    uploaded_by BIGINT,
+    uploaded_at BIGINT NOT NULL
+);
+CREATE INDEX ticket_photos_ticket ON ticket_photos (ticket_id, id);

@@ -837,3 +837,123 @@ async fn the_summary_counts_and_measures(app: TestApp) {
     );
 }
 both!(the_summary_counts_and_measures);
+
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+async fn photos_are_checked_stored_and_thumbnailed(app: TestApp) {
+    let fd = app.token("front_desk").await;
+    let eng = app.token("engineering").await;
+    let s = app.site_id;
+    let id = app.post(Some(&fd), "/api/v1/tickets", &json!({"kind": "repair", "priority": "normal", "title": "墙面渗水", "location": "8F走廊", "site_id": s})).await.body["id"].as_i64().unwrap();
+    let r = app
+        .post_bytes(
+            Some(&eng),
+            &format!("/api/v1/tickets/{id}/photos"),
+            png(800, 600),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(
+        (
+            r.body["width"].as_i64(),
+            r.body["height"].as_i64(),
+            r.body["content_type"].as_str()
+        ),
+        (Some(800), Some(600), Some("image/png"))
+    );
+    let pid = r.body["id"].as_i64().unwrap();
+    let r = app
+        .post_bytes(
+            Some(&eng),
+            &format!("/api/v1/tickets/{id}/photos"),
+            b"not a picture at all".to_vec(),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "file")
+    );
+    let r = app
+        .post_bytes(
+            Some(&eng),
+            &format!("/api/v1/tickets/{id}/photos"),
+            vec![0u8; 11 * 1024 * 1024],
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+    );
+    let list = app
+        .get(Some(&fd), &format!("/api/v1/tickets/{id}/photos"))
+        .await;
+    assert_eq!(
+        list.body["items"].as_array().unwrap().len(),
+        1,
+        "the refused uploads stored nothing"
+    );
+    let c = app.client();
+    let thumb = c
+        .get(app.url(&format!("/api/v1/tickets/{id}/photos/{pid}?thumb=true")))
+        .bearer_auth(&fd)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(thumb.headers()["content-type"], "image/jpeg");
+    let t = image::load_from_memory(&thumb.bytes().await.unwrap()).unwrap();
+    assert_eq!((t.width(), t.height()), (320, 240), "a 320-pixel thumbnail");
+    let full = c
+        .get(app.url(&format!("/api/v1/tickets/{id}/photos/{pid}")))
+        .bearer_auth(&fd)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(full.to_vec(), png(800, 600));
+    let events = app
+        .get(Some(&fd), &format!("/api/v1/tickets/{id}"))
+        .await
+        .body["events"]
+        .clone();
+    assert!(events
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "photo"));
+    let r = c
+        .get(app.url(&format!("/api/v1/tickets/{id}/photos/{}", pid + 1000)))
+        .bearer_auth(&fd)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    act(
+        &app,
+        &fd,
+        id,
+        json!({"action": "cancel", "note": "重复报修"}),
+    )
+    .await;
+    let r = app
+        .post_bytes(
+            Some(&eng),
+            &format!("/api/v1/tickets/{id}/photos"),
+            png(10, 10),
+        )
+        .await;
+    assert_eq!(
+        r.code(),
+        "invalid_transition",
+        "a cancelled ticket takes no more photos"
+    );
+}
+both!(photos_are_checked_stored_and_thumbnailed);

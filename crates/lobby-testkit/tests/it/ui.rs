@@ -609,3 +609,79 @@ async fn the_desk_dispatches_to_a_person(app: TestApp) {
     assert!(mine.contains("灯不亮"), "in the engineer's own queue");
 }
 both!(the_desk_dispatches_to_a_person);
+
+async fn a_photo_is_uploaded_from_the_ticket_page(app: TestApp) {
+    let t = app.token("engineering").await;
+    let id = app
+        .post(Some(&t), "/api/v1/tickets", &serde_json::json!({"kind": "repair", "priority": "normal", "title": "地砖破损", "location": "大堂", "site_id": app.site_id}))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let img = image::RgbImage::from_pixel(64, 48, image::Rgb([200, 30, 30]));
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut bytes, image::ImageFormat::Jpeg).unwrap();
+    let (c, csrf) = web_login(&app, "engineering").await;
+    let part = reqwest::multipart::Part::bytes(bytes.into_inner())
+        .file_name("../../etc/passwd.jpg")
+        .mime_str("image/jpeg")
+        .unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf.clone())
+        .part("file", part);
+    let r = c
+        .post(app.url(&format!("/tickets/{id}/photos")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = c
+        .get(app.url(&format!("/tickets/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("/tickets/{id}/photos/")) && page.contains("?thumb=1"),
+        "the gallery shows it"
+    );
+    let stored: Vec<_> = walk(&app.data_dir.join("blobs"));
+    assert!(
+        stored
+            .iter()
+            .all(|p| !p.to_string_lossy().contains("passwd")),
+        "names come from the content, never the upload"
+    );
+    let no_csrf = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(vec![1, 2, 3]).file_name("x.jpg"),
+    );
+    assert_eq!(
+        c.post(app.url(&format!("/tickets/{id}/photos")))
+            .multipart(no_csrf)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}
+both!(a_photo_is_uploaded_from_the_ticket_page);
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}

@@ -2,7 +2,6 @@
 //! JSON for roles that may not read it), break-the-glass, visits, export
 //! and import.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -173,7 +172,7 @@ async fn import(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<ImportQuery>,
-    body: Bytes,
+    crate::extract::ApiBytes(body): crate::extract::ApiBytes,
 ) -> Result<Response, ApiError> {
     if q.dry_run.unwrap_or(false) {
         return Ok(

@@ -18,6 +18,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_one))
         .routes(routes!(act))
         .routes(routes!(summary))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(list_photos, add_photo))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    tickets::MAX_PHOTO_BYTES + 64 * 1024,
+                )),
+        )
+        .routes(routes!(photo_file))
 }
 
 /// Work orders, newest first; filters combine.
@@ -129,4 +137,52 @@ pub(crate) fn span(
         parse("from", from, today.first_of_month())?,
         parse("to", to, today)?,
     ))
+}
+
+/// The photos of a work order.
+#[utoipa::path(get, path = "/tickets/{id}/photos", tag = "tickets", params(("id" = i64, Path)), responses((status = 200, body = Page<tickets::PhotoView>)))]
+async fn list_photos(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<Page<tickets::PhotoView>>, ApiError> {
+    Ok(Json(Page {
+        items: tickets::photos(&s.app, &a, id).await?,
+        next_cursor: None,
+    }))
+}
+
+/// Add a photo: the body is the image (JPEG, PNG or WebP, ≤ 10 MiB).
+#[utoipa::path(post, path = "/tickets/{id}/photos", tag = "tickets", params(("id" = i64, Path)), request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 201, body = tickets::PhotoView), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_photo(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    crate::extract::ApiBytes(body): crate::extract::ApiBytes,
+) -> Result<(StatusCode, Json<tickets::PhotoView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(tickets::add_photo(&s.app, &a, id, &body).await?),
+    ))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct PhotoQuery {
+    /// true: the 320-pixel JPEG thumbnail.
+    pub thumb: Option<bool>,
+}
+
+/// A photo's bytes.
+#[utoipa::path(get, path = "/tickets/{id}/photos/{photo_id}", tag = "tickets", params(("id" = i64, Path), ("photo_id" = i64, Path), PhotoQuery), responses((status = 200, description = "the image"), (status = 404, body = ErrorBody)))]
+async fn photo_file(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path((id, photo_id)): Path<(i64, i64)>,
+    ApiQuery(q): ApiQuery<PhotoQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let (ty, bytes) =
+        tickets::photo_bytes(&s.app, &a, id, photo_id, q.thumb.unwrap_or(false)).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, ty)], bytes).into_response())
 }

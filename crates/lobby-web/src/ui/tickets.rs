@@ -28,6 +28,13 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{id}", get(show))
         .route("/tickets/{id}/actions", post(act))
         .route("/tickets/{id}/print", get(print))
+        .route(
+            "/tickets/{id}/photos",
+            post(upload_photo).layer(axum::extract::DefaultBodyLimit::max(
+                tickets::MAX_PHOTO_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/tickets/{id}/photos/{photo}", get(photo_file))
         .route("/reports/tickets", get(summary))
         .route("/reports/management-log", get(management_log))
         .route("/reports/tickets.xlsx", get(summary_xlsx))
@@ -257,6 +264,7 @@ pub struct Offer {
 struct ShowPage {
     c: Chrome,
     t: TicketView,
+    photos: Vec<tickets::PhotoView>,
     assignees: Vec<tickets::Assignee>,
     offers: Vec<Offer>,
     departments: Vec<&'static str>,
@@ -317,11 +325,15 @@ async fn show_with(
             } else {
                 Vec::new()
             };
+            let photos = tickets::photos(&s.app, &c.actor, t.id)
+                .await
+                .unwrap_or_default();
             let refused = error.is_some();
             render_form(
                 &ShowPage {
                     c,
                     t,
+                    photos,
                     assignees,
                     offers,
                     departments: strs(Department::ALL, Department::as_str),
@@ -590,5 +602,68 @@ async fn management_log(
             entries,
         }),
         Err(e) => error_page(Some(&c.actor), e),
+    }
+}
+
+/// The photo upload of the ticket page (multipart: `_csrf`, `file`).
+async fn upload_photo(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> Response {
+    let mut csrf = None;
+    let mut file: Option<Vec<u8>> = None;
+    loop {
+        match mp.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("_csrf") => csrf = field.text().await.ok(),
+                Some("file") => match field.bytes().await {
+                    Ok(b) => file = Some(b.to_vec()),
+                    Err(_) => return error_page(Some(&a), AppError::PayloadTooLarge),
+                },
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(_) => return error_page(Some(&a), AppError::PayloadTooLarge),
+        }
+    }
+    if let Err(r) = crate::extract::check_csrf(&a, csrf.as_deref()) {
+        return r.into_response();
+    }
+    match tickets::add_photo(&s.app, &a, id, file.as_deref().unwrap_or_default()).await {
+        Ok(_) => Redirect::to(&format!("/tickets/{id}#photos")).into_response(),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => show_with(&s, &jar, a, id, Some(fe)).await,
+            None => error_page(Some(&a), e),
+        },
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct PhotoQ {
+    thumb: Option<String>,
+}
+
+async fn photo_file(
+    State(s): State<AppState>,
+    WebActor(a): WebActor,
+    Path((id, photo)): Path<(i64, i64)>,
+    Query(q): Query<PhotoQ>,
+) -> Response {
+    match tickets::photo_bytes(&s.app, &a, id, photo, q.thumb.is_some()).await {
+        Ok((ty, bytes)) => (
+            [
+                (axum::http::header::CONTENT_TYPE, ty),
+                (
+                    axum::http::header::CACHE_CONTROL,
+                    "private, max-age=86400".to_string(),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => error_page(Some(&a), e),
     }
 }
