@@ -685,3 +685,36 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+async fn the_work_order_list_exports_with_its_filters(app: TestApp) {
+    let t = app.token("front_desk").await;
+    for (kind, title) in [
+        ("repair", "导出一"),
+        ("repair", "导出二"),
+        ("inquiry", "导出三"),
+    ] {
+        app.post(Some(&t), "/api/v1/tickets", &serde_json::json!({"kind": kind, "priority": "low", "title": title, "location": "大堂", "site_id": app.site_id})).await;
+    }
+    let (c, _) = web_login(&app, "front_desk").await;
+    let r = c
+        .get(app.url("/tickets.xlsx?kind=repair&q=导出"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::Xlsx::new(std::io::Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[0][0], "工单号");
+    assert_eq!(rows.len(), 3, "the header and the two repairs: {rows:?}");
+    assert!(rows
+        .iter()
+        .skip(1)
+        .all(|r| r[2] == "repair" && r[1].starts_with("导出")));
+}
+both!(the_work_order_list_exports_with_its_filters);

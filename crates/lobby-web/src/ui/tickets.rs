@@ -24,6 +24,7 @@ use crate::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tickets", get(list).post(create))
+        .route("/tickets.xlsx", get(export))
         .route("/tickets/new", get(new_form))
         .route("/tickets/{id}", get(show))
         .route("/tickets/{id}/actions", post(act))
@@ -74,18 +75,13 @@ struct ListPage {
     query: String,
 }
 
-async fn list(
-    State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
-    Query(q): Query<ListQ>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "tickets", "nav.tickets").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let on = |v: &Option<String>| v.as_deref().is_some_and(|x| x == "true" || x == "on");
-    let tq = TicketQuery {
+fn on(v: &Option<String>) -> bool {
+    v.as_deref().is_some_and(|x| x == "true" || x == "on")
+}
+
+/// The list's filters as the use case takes them.
+fn query_of(c: &Chrome, q: &ListQ) -> TicketQuery {
+    TicketQuery {
         site_id: Some(c.site_id()),
         state: q.state.clone(),
         kind: q.kind.clone(),
@@ -97,7 +93,37 @@ async fn list(
         cursor: q.cursor.clone(),
         limit: Some(100),
         ..Default::default()
+    }
+}
+
+/// The list as XLSX, with the same filters.
+async fn export(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<ListQ>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "tickets", "nav.tickets").await {
+        Ok(c) => c,
+        Err(r) => return r,
     };
+    match tickets::export_xlsx(&s.app, &c.actor, &query_of(&c, &q)).await {
+        Ok(bytes) => crate::api::xlsx_file(bytes, "work-orders.xlsx"),
+        Err(e) => error_page(Some(&c.actor), e),
+    }
+}
+
+async fn list(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<ListQ>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "tickets", "nav.tickets").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let tq = query_of(&c, &q);
     let query = serde_urlencoded::to_string([
         ("state", q.state.clone().unwrap_or_default()),
         ("kind", q.kind.clone().unwrap_or_default()),
