@@ -119,6 +119,20 @@ fn rows(roles: &[RoleGrant]) -> Vec<RoleRow> {
     out
 }
 
+fn view_with(u: UserRow, roles: Vec<RoleGrant>) -> UserView {
+    UserView {
+        id: u.id,
+        username: u.username,
+        display_name: u.display_name,
+        locale: u.locale,
+        active: u.active != 0,
+        roles,
+        tenant_id: u.tenant_id,
+        vendor_id: u.vendor_id,
+        created_at: time::rfc3339(u.created_at),
+    }
+}
+
 async fn view(c: &mut lobby_store::Conn, u: UserRow) -> AppResult<UserView> {
     let roles = store::roles(c, u.id)
         .await?
@@ -130,17 +144,7 @@ async fn view(c: &mut lobby_store::Conn, u: UserRow) -> AppResult<UserView> {
             })
         })
         .collect();
-    Ok(UserView {
-        id: u.id,
-        username: u.username,
-        display_name: u.display_name,
-        locale: u.locale,
-        active: u.active != 0,
-        roles,
-        tenant_id: u.tenant_id,
-        vendor_id: u.vendor_id,
-        created_at: time::rfc3339(u.created_at),
-    })
+    Ok(view_with(u, roles))
 }
 
 pub async fn create(app: &App, actor: &Actor, input: &UserInput) -> AppResult<UserView> {
@@ -225,10 +229,25 @@ pub async fn list(
     )
     .await?;
     let more = rows.len() as i64 > limit;
-    let mut items = Vec::new();
-    for u in rows.into_iter().take(limit as usize) {
-        items.push(view(&mut c, u).await?);
-    }
+    let rows: Vec<UserRow> = rows.into_iter().take(limit as usize).collect();
+    let ids: Vec<i64> = rows.iter().map(|u| u.id).collect();
+    let all_roles = store::roles_of(&mut c, &ids).await?;
+    let items: Vec<UserView> = rows
+        .into_iter()
+        .map(|u| {
+            let roles = all_roles
+                .iter()
+                .filter(|r| r.user_id == u.id)
+                .filter_map(|r| {
+                    r.role.parse().ok().map(|role| RoleGrant {
+                        site_id: r.site_id,
+                        role,
+                    })
+                })
+                .collect();
+            view_with(u, roles)
+        })
+        .collect();
     let next_cursor = if more {
         items.last().map(|u| page::encode("", u.id))
     } else {

@@ -312,3 +312,27 @@ pub async fn staff_at(c: &mut Conn, site_id: i64) -> Result<Vec<StaffRow>> {
     .fetch_all(c)
     .await?)
 }
+
+#[derive(Debug, Clone, FromRow)]
+pub struct UserRoleRow {
+    pub user_id: i64,
+    pub site_id: Option<i64>,
+    pub role: String,
+}
+
+/// The roles of several users in one query (lists).
+pub async fn roles_of(c: &mut Conn, user_ids: &[i64]) -> Result<Vec<UserRoleRow>> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=user_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT user_id, site_id, role FROM user_roles WHERE user_id IN ({}) ORDER BY id",
+        marks.join(", ")
+    );
+    let mut q = sqlx::query_as(&sql);
+    for id in user_ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(c).await?)
+}

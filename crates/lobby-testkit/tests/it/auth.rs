@@ -164,6 +164,12 @@ async fn users_admin_and_own_password(app: TestApp) {
         app.get(Some(&t), "/api/v1/auth/me").await.status,
         StatusCode::UNAUTHORIZED
     );
+    let found = app.get(Some(&admin), "/api/v1/users?q=wang").await;
+    assert_eq!(
+        found.body["items"][0]["roles"],
+        json!([{"site_id": app.site_id, "role": "field_assistant"}]),
+        "a list carries each user's roles"
+    );
     let list = app.get(Some(&admin), "/api/v1/users?limit=3").await;
     assert_eq!(list.body["items"].as_array().unwrap().len(), 3);
     assert!(list.body["next_cursor"].is_string());
