@@ -153,19 +153,9 @@ async fn supervisor_adds_a_tenant_the_desk_cannot_see_the_contact(
         ("emergency_contact_phone", "13912345678"),
     ];
     for (id, v) in fields {
-        b.find(Locator::Id(id))
-            .await
-            .map_err(err(id))?
-            .send_keys(v)
-            .await
-            .map_err(err(id))?;
+        type_in(b, &format!("#{id}"), v).await?;
     }
-    b.find(Locator::Id("save"))
-        .await
-        .map_err(err("save"))?
-        .click()
-        .await
-        .map_err(err("click save"))?;
+    click(b, "#save").await?;
     b.wait()
         .for_element(Locator::Id("emergency-contact"))
         .await
@@ -173,13 +163,7 @@ async fn supervisor_adds_a_tenant_the_desk_cannot_see_the_contact(
     b.goto(&app.url("/tenants?q=浏览器"))
         .await
         .map_err(err("roster search"))?;
-    let roster = b
-        .find(Locator::Id("roster"))
-        .await
-        .map_err(err("roster table"))?
-        .text()
-        .await
-        .map_err(err("text"))?;
+    let roster = text_of(b, "#roster").await?;
     if !(roster.contains("浏览器测试公司")
         && roster.contains("夜班联系人孙七")
         && roster.contains("13912345678")
@@ -195,13 +179,7 @@ async fn supervisor_adds_a_tenant_the_desk_cannot_see_the_contact(
     b.goto(&app.url("/tenants?q=浏览器"))
         .await
         .map_err(err("roster"))?;
-    let roster = b
-        .find(Locator::Id("roster"))
-        .await
-        .map_err(err("roster table"))?
-        .text()
-        .await
-        .map_err(err("text"))?;
+    let roster = text_of(b, "#roster").await?;
     if !roster.contains("浏览器测试公司") {
         return Err(format!("the desk does not see the tenant: {roster}"));
     }
@@ -227,18 +205,8 @@ async fn supervisor_adds_a_tenant_the_desk_cannot_see_the_contact(
         return Err("the desk's tenant page shows the contact".into());
     }
     // Break the glass: the reveal needs a reason and shows the one contact.
-    b.find(Locator::Css(".break-glass input[name=reason]"))
-        .await
-        .map_err(err("reason box"))?
-        .send_keys("夜间漏水，需联系租户")
-        .await
-        .map_err(err("type"))?;
-    b.find(Locator::Css(".break-glass button"))
-        .await
-        .map_err(err("break glass"))?
-        .click()
-        .await
-        .map_err(err("click"))?;
+    type_in(b, ".break-glass input[name=reason]", "夜间漏水，需联系租户").await?;
+    click(b, ".break-glass button").await?;
     let revealed = b
         .wait()
         .for_element(Locator::Id("revealed"))
@@ -253,6 +221,16 @@ async fn supervisor_adds_a_tenant_the_desk_cannot_see_the_contact(
         ));
     }
     Ok(())
+}
+
+/// The text of the first element matching `css`.
+async fn text_of(b: &Client, css: &str) -> Result<String, String> {
+    b.find(Locator::Css(css))
+        .await
+        .map_err(err(css))?
+        .text()
+        .await
+        .map_err(err(css))
 }
 
 async fn click(b: &Client, css: &str) -> Step {
