@@ -132,6 +132,7 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
         now - 400 * DAY,
     )
     .await?;
+    crate::desk::seed_site(&mut tx, site).await?;
 
     // The building: B1 garage, 1F lobby, 2F–16F six units a floor.
     let building = site_store::insert_building(&mut tx, site, "主楼", now - 400 * DAY).await?;

@@ -97,6 +97,8 @@ pub async fn create_site(app: &App, actor: &Actor, input: &SiteInputDto) -> AppR
     )
     .await
     .map_err(dup_as("code", "another site has this code"))?;
+    // The manual's shifts and emergency types, editable from here on.
+    crate::desk::seed_site(&mut tx, id).await?;
     audit::record(
         &mut tx,
         now,

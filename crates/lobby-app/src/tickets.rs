@@ -214,6 +214,31 @@ pub async fn create(
     input: &NewTicketInput,
     idempotency_key: Option<&str>,
 ) -> AppResult<TicketView> {
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    if let Some(id) =
+        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "ticket").await?
+    {
+        drop(tx);
+        return get(app, actor, id).await;
+    }
+    let id = create_in(&mut tx, now, actor, input).await?;
+    if let Some(key) = idempotency_key {
+        idempotency::remember(&mut tx, actor.user_id, key, "ticket", id, now).await?;
+    }
+    tx.commit().await?;
+    get(app, actor, id).await
+}
+
+/// Opens a work order inside the caller's transaction (a log entry, a lift
+/// fault or a patrol finding that becomes one): checks, numbers, deadlines,
+/// the first event and the audit entry. Returns its id.
+pub(crate) async fn create_in(
+    tx: &mut Tx,
+    now: i64,
+    actor: &Actor,
+    input: &NewTicketInput,
+) -> AppResult<i64> {
     let kind: Kind = parse(&input.kind)?;
     let priority: Priority = parse(&input.priority)?;
     let channel: Channel = parse(
@@ -231,18 +256,10 @@ pub async fn create(
     let description =
         optional_text("description", Some(&input.description), 4000)?.unwrap_or_default();
     let location = optional_text("location", input.location.as_deref(), 120)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    if let Some(id) =
-        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "ticket").await?
-    {
-        drop(tx);
-        return get(app, actor, id).await;
-    }
     // Where: the unit, else the tenant, else the site given or the actor's only one.
     let unit = match input.unit_id {
         Some(u) => Some(
-            lobby_store::sites::unit(&mut tx, u)
+            lobby_store::sites::unit(tx, u)
                 .await?
                 .ok_or_else(|| AppError::invalid("unit_id", format!("no unit {u}")))?,
         ),
@@ -250,7 +267,7 @@ pub async fn create(
     };
     let tenant = match input.tenant_id.or(unit.as_ref().and_then(|u| u.tenant_id)) {
         Some(t) => Some(
-            lobby_store::tenants::get(&mut tx, t)
+            lobby_store::tenants::get(tx, t)
                 .await?
                 .ok_or_else(|| AppError::invalid("tenant_id", format!("no tenant {t}")))?,
         ),
@@ -291,16 +308,16 @@ pub async fn create(
             "say where: a unit or a location",
         ));
     }
-    let site = crate::sites::site_row(&mut tx, site_id).await?;
+    let site = crate::sites::site_row(tx, site_id).await?;
     let tz = TimeZone::get(&site.timezone).unwrap_or(TimeZone::UTC);
-    let level = crate::sla::effective(&mut tx, site_id, kind, priority).await?;
-    let holidays = crate::sla::holiday_dates(&mut tx, site_id).await?;
+    let level = crate::sla::effective(tx, site_id, kind, priority).await?;
+    let holidays = crate::sla::holiday_dates(tx, site_id).await?;
     let d = deadlines(&level, time::ts(now), &tz, &holidays);
     let day = time::local_date(now, &site.timezone);
-    let n = store::next_number(&mut tx, site_id, &day.to_string()).await?;
+    let n = store::next_number(tx, site_id, &day.to_string()).await?;
     let number = format!("WO-{}-{n:04}", day.strftime("%Y%m%d"));
     let id = store::insert(
-        &mut tx,
+        tx,
         &NewTicket {
             site_id,
             number: &number,
@@ -323,7 +340,7 @@ pub async fn create(
     .await?;
     let detail = serde_json::json!({"number": number, "kind": kind, "priority": priority, "channel": channel, "department": department});
     record_event(
-        &mut tx,
+        tx,
         actor,
         now,
         id,
@@ -334,11 +351,8 @@ pub async fn create(
         &detail,
     )
     .await?;
-    if let Some(key) = idempotency_key {
-        idempotency::remember(&mut tx, actor.user_id, key, "ticket", id, now).await?;
-    }
     audit::record(
-        &mut tx,
+        tx,
         now,
         actor,
         Some(site_id),
@@ -348,8 +362,7 @@ pub async fn create(
         detail,
     )
     .await?;
-    tx.commit().await?;
-    get(app, actor, id).await
+    Ok(id)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -719,10 +732,18 @@ fn photo_view(p: &lobby_store::tickets::PhotoRow) -> PhotoView {
     }
 }
 
-/// Adds a photo (JPEG, PNG or WebP, at most 10 MiB) to a ticket that is still
-/// being worked on; a 320-pixel thumbnail is made with it. Recorded as an
-/// event of the ticket.
-pub async fn add_photo(app: &App, actor: &Actor, id: i64, bytes: &[u8]) -> AppResult<PhotoView> {
+/// A checked photo in the blob store, with its thumbnail.
+pub(crate) struct StoredPhoto {
+    pub blob: String,
+    pub thumb_blob: String,
+    pub content_type: &'static str,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Checks a photo (JPEG, PNG or WebP, at most 10 MiB, decodable), makes a
+/// 320-pixel thumbnail and puts both in the blob store.
+pub(crate) async fn store_photo(app: &App, bytes: &[u8]) -> AppResult<StoredPhoto> {
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(AppError::PayloadTooLarge);
     }
@@ -742,17 +763,6 @@ pub async fn add_photo(app: &App, actor: &Actor, id: i64, bytes: &[u8]) -> AppRe
             ))
         }
     };
-    {
-        let mut c = app.db.read().await?;
-        let t = load(&mut c, actor, id).await?;
-        actor.authorize(Can::TicketsRead, t.site_id)?;
-        if t.state.parse::<State>().is_ok_and(State::is_terminal) {
-            return Err(AppError::InvalidTransition(format!(
-                "a ticket that is {} takes no more photos",
-                t.state
-            )));
-        }
-    }
     // Decoding proves it is a picture; it runs off the async threads.
     let owned = bytes.to_vec();
     let (w, h, thumb) = tokio::task::spawn_blocking(move || -> AppResult<(u32, u32, Vec<u8>)> {
@@ -769,6 +779,46 @@ pub async fn add_photo(app: &App, actor: &Actor, id: i64, bytes: &[u8]) -> AppRe
     .map_err(|e| AppError::Internal(e.into()))??;
     let blob = crate::blobs::put(&app.data_dir, bytes).await?;
     let thumb_blob = crate::blobs::put(&app.data_dir, &thumb).await?;
+    Ok(StoredPhoto {
+        blob,
+        thumb_blob,
+        content_type,
+        width: w,
+        height: h,
+    })
+}
+
+/// The content type of stored photo bytes.
+pub(crate) fn sniff_type(bytes: &[u8]) -> &'static str {
+    match image::guess_format(bytes) {
+        Ok(image::ImageFormat::Png) => "image/png",
+        Ok(image::ImageFormat::WebP) => "image/webp",
+        _ => "image/jpeg",
+    }
+}
+
+/// Adds a photo (JPEG, PNG or WebP, at most 10 MiB) to a ticket that is still
+/// being worked on; a 320-pixel thumbnail is made with it. Recorded as an
+/// event of the ticket.
+pub async fn add_photo(app: &App, actor: &Actor, id: i64, bytes: &[u8]) -> AppResult<PhotoView> {
+    {
+        let mut c = app.db.read().await?;
+        let t = load(&mut c, actor, id).await?;
+        actor.authorize(Can::TicketsRead, t.site_id)?;
+        if t.state.parse::<State>().is_ok_and(State::is_terminal) {
+            return Err(AppError::InvalidTransition(format!(
+                "a ticket that is {} takes no more photos",
+                t.state
+            )));
+        }
+    }
+    let StoredPhoto {
+        blob,
+        thumb_blob,
+        content_type,
+        width: w,
+        height: h,
+    } = store_photo(app, bytes).await?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
     let t = load(&mut tx, actor, id).await?;

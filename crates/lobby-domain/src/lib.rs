@@ -4,8 +4,12 @@
 //! rule needs (the time, a row's current state) is passed in, so that every
 //! rule can be unit-tested to the minute.
 
+#[macro_use]
+mod macros;
+
 pub mod audit;
 pub mod clock;
+pub mod desk;
 pub mod error;
 pub mod policy;
 pub mod roles;

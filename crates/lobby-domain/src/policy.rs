@@ -44,14 +44,33 @@ pub enum Action {
     SlaManage,
     /// The work-order summary (汇总) and its export.
     ReportsRead,
+    // desk (前台)
+    /// Read the log book, visitors, parcels, inquiries, lift and lobby checks.
+    DeskRead,
+    /// Write them: the person on duty.
+    DeskWrite,
+    /// Acknowledge log entries at shift start (the supervisor).
+    DeskAck,
+    /// Open emergencies, tick their steps, add to their timeline.
+    IncidentsRespond,
+    /// Edit emergency types and their checklists.
+    IncidentTypesManage,
+    /// A tenant's own parcels and pickup codes (the portal).
+    OwnParcelsRead,
     // users
     UsersManage,
+    /// Shift definitions and the weekly roster (班次).
+    ShiftsManage,
+    /// The attendance sheet of a department (出勤).
+    AttendanceRead,
+    /// Clock in and out oneself.
+    ClockInOut,
     // audit
     AuditRead,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 33] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -74,7 +93,16 @@ impl Action {
         Action::TicketsCancel,
         Action::SlaManage,
         Action::ReportsRead,
+        Action::DeskRead,
+        Action::DeskWrite,
+        Action::DeskAck,
+        Action::IncidentsRespond,
+        Action::IncidentTypesManage,
+        Action::OwnParcelsRead,
         Action::UsersManage,
+        Action::ShiftsManage,
+        Action::AttendanceRead,
+        Action::ClockInOut,
         Action::AuditRead,
     ];
 }
@@ -117,7 +145,21 @@ pub fn allows(role: Role, action: Action) -> bool {
         TicketsCancel => matches!(role, ProjectManager | CsSupervisor | FrontDesk),
         SlaManage => matches!(role, Admin | ProjectManager),
         ReportsRead => matches!(role, Admin | ProjectManager | CsSupervisor | FrontDesk),
+        DeskRead | DeskWrite => matches!(
+            role,
+            ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Security
+        ),
+        DeskAck => matches!(role, ProjectManager | CsSupervisor),
+        IncidentsRespond => matches!(
+            role,
+            ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Security | Engineering
+        ),
+        IncidentTypesManage => matches!(role, Admin | ProjectManager | CsSupervisor),
+        OwnParcelsRead => matches!(role, Tenant),
         UsersManage => matches!(role, Admin),
+        ShiftsManage => matches!(role, Admin | ProjectManager | CsSupervisor),
+        AttendanceRead => matches!(role, Admin | ProjectManager | CsSupervisor),
+        ClockInOut => role.is_staff() && role != Admin,
         AuditRead => matches!(role, Admin | ProjectManager),
     }
 }
@@ -147,7 +189,12 @@ mod tests {
     fn outsiders_get_nothing_of_the_directory() {
         for a in Action::ALL {
             assert!(!allows(Role::Vendor, a), "vendor may not {a:?}");
-            assert!(!allows(Role::Tenant, a), "tenant may not {a:?}");
+            // A tenant sees only their own parcels (the portal).
+            assert_eq!(
+                allows(Role::Tenant, a),
+                a == Action::OwnParcelsRead,
+                "tenant and {a:?}"
+            );
         }
     }
 

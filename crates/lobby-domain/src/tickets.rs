@@ -3,50 +3,13 @@
 //! the next state, or why not.
 
 use std::fmt;
-use std::str::FromStr;
 
 use jiff::civil::Weekday;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::FieldError;
-
-macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident, $field:literal, { $($variant:ident => $s:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $s),+ }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = FieldError;
-            fn from_str(s: &str) -> Result<Self, FieldError> {
-                match s.trim() {
-                    $($s => Ok($name::$variant),)+
-                    other => Err(FieldError::new(
-                        $field,
-                        "invalid",
-                        format!("{} must be one of {}; got '{other}'", $field, [$($s),+].join(", ")),
-                    )),
-                }
-            }
-        }
-    };
-}
 
 string_enum!(
     /// What the tenant asked for.

@@ -6,9 +6,11 @@
 
 pub mod audit;
 mod db;
+pub mod desk;
 mod error;
 pub mod idempotency;
 pub mod notify;
+pub mod shifts;
 pub mod sites;
 pub mod sla;
 pub mod tenants;

@@ -336,3 +336,23 @@ pub async fn roles_of(c: &mut Conn, user_ids: &[i64]) -> Result<Vec<UserRoleRow>
     }
     Ok(q.fetch_all(c).await?)
 }
+
+/// The active portal accounts of a tenant (parcel notices).
+pub async fn of_tenant(c: &mut Conn, tenant_id: i64) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM users WHERE tenant_id = $1 AND active = 1 ORDER BY id")
+            .bind(tenant_id)
+            .fetch_all(c)
+            .await?,
+    )
+}
+
+/// When the user last ended a shift (the supervisor's "since last shift").
+pub async fn set_last_shift(c: &mut Conn, id: i64, at: i64) -> Result<()> {
+    sqlx::query("UPDATE users SET last_shift_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(at)
+        .execute(c)
+        .await?;
+    Ok(())
+}
