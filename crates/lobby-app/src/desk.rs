@@ -17,7 +17,7 @@ use crate::tickets::{NewTicketInput, TicketView};
 use crate::{audit, notify, time, Actor, App, AppError, AppResult};
 
 /// The site a request is about: the one given, else the actor's only one.
-pub(crate) fn site_of(actor: &Actor, site_id: Option<i64>) -> AppResult<i64> {
+pub fn site_of(actor: &Actor, site_id: Option<i64>) -> AppResult<i64> {
     match site_id {
         Some(s) => Ok(s),
         None => match actor.site_ids() {

@@ -36,6 +36,10 @@ pub struct LoginUser {
     /// The same roles with their sites.
     pub grants: Vec<RoleGrant>,
     pub locale: String,
+    /// For a tenant's portal account: the tenant it speaks for.
+    pub tenant_id: Option<i64>,
+    /// For a vendor's account: the vendor.
+    pub vendor_id: Option<i64>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -55,6 +59,8 @@ fn user_of(a: &lobby_app::Actor) -> LoginUser {
         id: a.user_id,
         username: a.username.clone(),
         display_name: a.display_name.clone(),
+        tenant_id: a.tenant_id,
+        vendor_id: a.vendor_id,
         roles,
         grants: a
             .roles

@@ -2,6 +2,7 @@
 //! the OpenAPI document is generated from the handlers' annotations.
 
 mod auth;
+mod desk;
 mod directory;
 mod sla;
 mod tenants;
@@ -32,7 +33,8 @@ use crate::{ApiError, AppState};
         (name = "sites", description = "Sites, buildings, floors, units, public areas (项目/楼宇)"),
         (name = "tenants", description = "The tenant roster (租户)"),
         (name = "tickets", description = "Work orders and complaints (工单/投诉)"),
-        (name = "users", description = "Staff accounts (人员)"),
+        (name = "desk", description = "The front desk (前台): log book, handovers, visitors, parcels, emergencies, lift and lobby checks, inquiries"),
+        (name = "users", description = "Staff accounts, shifts, roster and attendance (人员/班次/出勤)"),
         (name = "audit", description = "The audit log and notifications"),
     )
 )]
@@ -59,6 +61,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(tickets::router())
         .merge(sla::router())
         .merge(users::router())
+        .merge(desk::router())
 }
 
 /// The generated document, served at `/api/v1/openapi.json`.
