@@ -1368,6 +1368,13 @@ pub struct IncidentTypeView {
     pub archived: bool,
 }
 
+impl IncidentTypeView {
+    /// Does this type notify department `d`?
+    pub fn notifies(&self, d: &str) -> bool {
+        self.departments.iter().any(|x| x.as_str() == d)
+    }
+}
+
 fn type_view(t: store::IncidentTypeRow) -> IncidentTypeView {
     IncidentTypeView {
         id: t.id,

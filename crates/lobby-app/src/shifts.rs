@@ -26,6 +26,13 @@ pub struct ShiftView {
     pub archived: bool,
 }
 
+impl ShiftView {
+    /// Is a roster cell this shift?
+    pub fn is(&self, cell: &Option<i64>) -> bool {
+        *cell == Some(self.id)
+    }
+}
+
 fn shift_view(s: &ShiftRow) -> ShiftView {
     ShiftView {
         id: s.id,
@@ -509,6 +516,13 @@ pub struct SheetRow {
     pub late: i64,
     pub left_early: i64,
     pub absent: i64,
+}
+
+impl SheetRow {
+    /// The sign of day `i` (0-based), as on the paper sheet.
+    pub fn sign_at(&self, i: impl std::borrow::Borrow<usize>) -> &'static str {
+        sign(self.marks.get(*i.borrow()).copied().flatten())
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

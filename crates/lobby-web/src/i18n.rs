@@ -151,6 +151,36 @@ mod tests {
                 }
             }
         }
+        use lobby_domain::desk as dk;
+        let desk_enums: [(&str, Vec<&str>); 5] = [
+            (
+                "log_category",
+                dk::LogCategory::ALL.iter().map(|x| x.as_str()).collect(),
+            ),
+            (
+                "follow_up",
+                dk::FollowUp::ALL.iter().map(|x| x.as_str()).collect(),
+            ),
+            (
+                "check_kind",
+                dk::CheckKind::ALL.iter().map(|x| x.as_str()).collect(),
+            ),
+            (
+                "attendance",
+                dk::Attendance::ALL.iter().map(|x| x.as_str()).collect(),
+            ),
+            (
+                "incident_type",
+                dk::DEFAULT_INCIDENT_TYPES.iter().map(|x| x.code).collect(),
+            ),
+        ];
+        for (prefix, values) in desk_enums {
+            for v in values {
+                if !zh.contains(&format!("{prefix}.{v}")) {
+                    missing.push(format!("{prefix}.{v}"));
+                }
+            }
+        }
         for k in lobby_app::sites::AREA_KINDS {
             if !zh.contains(&format!("area_kind.{k}")) {
                 missing.push(format!("area_kind.{k}"));

@@ -8,3 +8,20 @@ document.addEventListener("keydown", function (e) {
     if (s) { e.preventDefault(); s.focus(); s.select(); }
   }
 });
+// At the desk: l = new log entry, p = parcel, v = visitor, i = inquiry
+// (SCREENS.md: keyboard shortcuts for the counter).
+document.addEventListener("keydown", function (e) {
+  var t = e.target;
+  var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+  if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+  var go = { l: "/desk#new", p: "/parcels#new", v: "/visitors#new", i: "/inquiries#new" }[e.key];
+  if (!go || !document.querySelector(".side a[href='" + go.split("#")[0] + "']")) return;
+  e.preventDefault();
+  var here = location.pathname === go.split("#")[0];
+  if (here) { focusNew(); } else { location.href = go; }
+});
+function focusNew() {
+  var f = document.querySelector("[data-new]");
+  if (f) { f.focus(); if (f.select) f.select(); }
+}
+if (location.hash === "#new") { document.addEventListener("DOMContentLoaded", focusNew); }

@@ -42,6 +42,141 @@ struct HomePage {
     escalations: Vec<lobby_app::tickets::TicketView>,
     kinds: Vec<&'static str>,
     priorities: Vec<&'static str>,
+    departments: Vec<&'static str>,
+    categories: Vec<&'static str>,
+    desk: DeskHome,
+    me: Option<lobby_app::shifts::ClockView>,
+    today: Vec<lobby_app::shifts::ClockView>,
+    can_ack: bool,
+    can_write: bool,
+    back: &'static str,
+    key: String,
+}
+
+/// What the desk and the supervisor see of the front desk on their home.
+#[derive(Default)]
+struct DeskHome {
+    /// Entries the reader has not acknowledged (the supervisor's "since
+    /// your last shift").
+    unacked: Vec<lobby_app::desk::LogEntryView>,
+    /// Entries of today (the desk's "this shift").
+    today_log: Vec<lobby_app::desk::LogEntryView>,
+    parcels: Vec<lobby_app::desk::ParcelView>,
+    parcels_more: bool,
+    visitors: Vec<lobby_app::desk::VisitorView>,
+    incidents: Vec<lobby_app::desk::IncidentView>,
+    handovers: Vec<lobby_app::desk::HandoverView>,
+    return_visits: Vec<lobby_app::tickets::TicketView>,
+}
+
+async fn desk_home(s: &AppState, c: &Chrome) -> Result<DeskHome, lobby_app::AppError> {
+    use lobby_app::desk;
+    let a = &c.actor;
+    let site = c.site_id();
+    let mut d = DeskHome::default();
+    if a.can(Action::DeskAck, site) {
+        d.unacked = desk::log(
+            &s.app,
+            a,
+            &desk::LogQuery {
+                site_id: Some(site),
+                unacknowledged: Some(true),
+                limit: Some(50),
+                ..Default::default()
+            },
+        )
+        .await?
+        .items;
+    }
+    if a.can(Action::DeskRead, site) {
+        let today = lobby_app::time::local_date(s.app.now(), c.tz()).to_string();
+        if a.can(Action::DeskWrite, site) && !a.can(Action::DeskAck, site) {
+            d.today_log = desk::log(
+                &s.app,
+                a,
+                &desk::LogQuery {
+                    site_id: Some(site),
+                    date: Some(today),
+                    limit: Some(30),
+                    ..Default::default()
+                },
+            )
+            .await?
+            .items;
+        }
+        let p = desk::parcels(
+            &s.app,
+            a,
+            &desk::ParcelQuery {
+                site_id: Some(site),
+                waiting: Some(true),
+                limit: Some(10),
+                ..Default::default()
+            },
+        )
+        .await?;
+        d.parcels_more = p.next_cursor.is_some();
+        d.parcels = p.items;
+        d.visitors = desk::visitors(
+            &s.app,
+            a,
+            &desk::VisitorQuery {
+                site_id: Some(site),
+                inside: Some(true),
+                limit: Some(20),
+                ..Default::default()
+            },
+        )
+        .await?
+        .items;
+        d.handovers = desk::handovers(&s.app, a, site, true)
+            .await?
+            .into_iter()
+            .filter(|h| h.from != a.display_name)
+            .collect();
+    } else if a.can(Action::OwnParcelsRead, site) {
+        d.parcels = desk::parcels(
+            &s.app,
+            a,
+            &desk::ParcelQuery {
+                site_id: Some(site),
+                waiting: Some(true),
+                limit: Some(20),
+                ..Default::default()
+            },
+        )
+        .await?
+        .items;
+    }
+    if a.can(Action::IncidentsRespond, site) {
+        d.incidents = desk::incidents(
+            &s.app,
+            a,
+            &desk::IncidentQuery {
+                site_id: Some(site),
+                open: Some(true),
+                limit: Some(10),
+                cursor: None,
+            },
+        )
+        .await?
+        .items;
+    }
+    if a.can(Action::TicketsVerify, site) && a.can(Action::DeskWrite, site) {
+        d.return_visits = lobby_app::tickets::list(
+            &s.app,
+            a,
+            &lobby_app::tickets::TicketQuery {
+                site_id: Some(site),
+                state: Some("verified".into()),
+                limit: Some(10),
+                ..Default::default()
+            },
+        )
+        .await?
+        .items;
+    }
+    Ok(d)
 }
 
 async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
@@ -97,6 +232,24 @@ async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) 
     } else {
         Vec::new()
     };
+    let desk = match desk_home(&s, &c).await {
+        Ok(d) => d,
+        Err(e) => return error_page(Some(&c.actor), e),
+    };
+    let me = if c.actor.can(Action::ClockInOut, site) {
+        lobby_app::shifts::my_day(&s.app, &c.actor, site).await.ok()
+    } else {
+        None
+    };
+    let today = if c.actor.can(Action::AttendanceRead, site) {
+        lobby_app::shifts::today(&s.app, &c.actor, site)
+            .await
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let can_ack = c.actor.can(Action::DeskAck, site);
+    let can_write = c.actor.can(Action::DeskWrite, site);
     let role = c
         .actor
         .primary_role()
@@ -124,6 +277,21 @@ async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) 
             .iter()
             .map(|k| k.as_str())
             .collect(),
+        departments: lobby_domain::tickets::Department::ALL
+            .iter()
+            .map(|k| k.as_str())
+            .collect(),
+        categories: lobby_domain::desk::LogCategory::ALL
+            .iter()
+            .map(|k| k.as_str())
+            .collect(),
+        desk,
+        me,
+        today,
+        can_ack,
+        can_write,
+        back: "/",
+        key: super::desk::form_key(),
     })
 }
 

@@ -4,8 +4,10 @@
 //! modules the role may use.
 
 mod account;
+mod desk;
 mod directory;
 mod home;
+mod shifts;
 mod sla;
 mod tenants;
 mod tickets;
@@ -36,6 +38,8 @@ pub fn router() -> Router<AppState> {
         .merge(tickets::router())
         .merge(users::router())
         .merge(sla::router())
+        .merge(desk::router())
+        .merge(shifts::router())
 }
 
 pub struct NavItem {
@@ -87,6 +91,18 @@ impl Chrome {
             .unwrap_or_else(|_| rfc3339.to_string())
     }
 
+    /// A translated label for a built-in code, else the record's own name
+    /// (emergency types a site added itself).
+    pub fn label(&self, prefix: &str, code: &str, fallback: &str) -> String {
+        let key = format!("{prefix}.{code}");
+        let v = self.tr.e(prefix, code);
+        if v == key {
+            fallback.to_string()
+        } else {
+            v
+        }
+    }
+
     pub fn can(&self, action: &str) -> bool {
         let a = match action {
             "units_manage" => Action::UnitsManage,
@@ -101,6 +117,9 @@ impl Chrome {
             "vacant_report" => Action::VacantReport,
             "tickets_create" => Action::TicketsCreate,
             "tickets_dispatch" => Action::TicketsDispatch,
+            "desk_write" => Action::DeskWrite,
+            "desk_ack" => Action::DeskAck,
+            "clock" => Action::ClockInOut,
             _ => return false,
         };
         self.actor.can(a, self.site_id())
@@ -145,8 +164,23 @@ pub async fn chrome(
         href: "/",
         active: active == "home",
     }];
-    let items: [(Action, &'static str, &'static str, &'static str); 10] = [
+    let items: [(Action, &'static str, &'static str, &'static str); 20] = [
         (Action::TicketsRead, "nav.tickets", "/tickets", "tickets"),
+        (Action::DeskRead, "nav.desk", "/desk", "desk"),
+        (Action::DeskRead, "nav.handover", "/desk/handover", "handover"),
+        (Action::DeskRead, "nav.visitors", "/visitors", "visitors"),
+        (Action::DeskRead, "nav.parcels", "/parcels", "parcels"),
+        (Action::OwnParcelsRead, "nav.parcels", "/parcels", "parcels"),
+        (
+            Action::IncidentsRespond,
+            "nav.incidents",
+            "/incidents",
+            "incidents",
+        ),
+        (Action::DeskRead, "nav.checks", "/facility-checks", "checks"),
+        (Action::DeskRead, "nav.inquiries", "/inquiries", "inquiries"),
+        (Action::ClockInOut, "nav.attendance", "/attendance", "attendance"),
+        (Action::ShiftsManage, "nav.roster", "/roster", "roster"),
         (Action::UnitsRead, "nav.units", "/units", "units"),
         (Action::TenantsRead, "nav.tenants", "/tenants", "tenants"),
         (
@@ -173,7 +207,7 @@ pub async fn chrome(
         (Action::AuditRead, "nav.audit", "/audit", "audit"),
     ];
     for (action, key, href, module) in items {
-        if actor.can(action, site_id) {
+        if actor.can(action, site_id) && !nav.iter().any(|n| n.href == href) {
             nav.push(NavItem {
                 key,
                 href,

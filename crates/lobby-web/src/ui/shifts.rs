@@ -1,0 +1,306 @@
+//! Shift pages: the weekly roster grid with the shift definitions (the
+//! supervisor), clock-in/out (everyone on staff) and the monthly attendance
+//! sheet with its XLSX.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use axum_extra::extract::CookieJar;
+use jiff::civil::Date;
+use jiff::ToSpan;
+use lobby_app::shifts::{self, *};
+use lobby_app::Actor;
+use lobby_domain::policy::Action as Can;
+use lobby_domain::tickets::Department;
+use serde::Deserialize;
+
+use super::{chrome, error_page, render_form, Chrome, FormError};
+use crate::extract::{WebActor, WebForm};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/roster", get(roster_page).post(roster_save))
+        .route("/roster/shifts", post(shift_save))
+        .route("/attendance", get(attendance_page))
+        .route("/attendance.xlsx", get(attendance_xlsx))
+        .route("/attendance/clock-in", post(clock_in))
+        .route("/attendance/clock-out", post(clock_out))
+}
+
+#[derive(Deserialize, Default)]
+struct WeekQ {
+    week: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "shifts/roster.html")]
+struct RosterPage {
+    c: Chrome,
+    w: RosterWeek,
+    prev: String,
+    next: String,
+    error: Option<FormError>,
+}
+
+async fn roster_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<WeekQ>,
+) -> Response {
+    roster_with(&s, &jar, a, q.week, None).await
+}
+
+fn today(s: &AppState, c: &Chrome) -> Date {
+    lobby_app::time::local_date(s.app.now(), c.tz())
+}
+
+async fn roster_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: Actor,
+    week: Option<String>,
+    error: Option<FormError>,
+) -> Response {
+    let c = match chrome(s, a, jar, "roster", "nav.roster").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let day = week
+        .as_deref()
+        .and_then(|w| w.parse::<Date>().ok())
+        .unwrap_or_else(|| today(s, &c));
+    let w = match shifts::roster_week(&s.app, &c.actor, c.site_id(), day).await {
+        Ok(w) => w,
+        Err(e) => return error_page(Some(&c.actor), e),
+    };
+    let monday = monday_of(day);
+    let step = |n: i64| {
+        monday
+            .checked_add(n.days())
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
+    let refused = error.is_some();
+    render_form(
+        &RosterPage {
+            c,
+            w,
+            prev: step(-7),
+            next: step(7),
+            error,
+        },
+        refused,
+    )
+}
+
+/// The grid posts `cell` = `user_id:day:shift_id` (shift empty for a day off).
+async fn roster_save(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<Vec<(String, String)>>,
+) -> Response {
+    let site = match chrome(&s, f.actor.clone(), &jar, "roster", "nav.roster").await {
+        Ok(c) => c.site_id(),
+        Err(r) => return r,
+    };
+    let mut entries = Vec::new();
+    let mut week = None;
+    for (k, v) in &f.form {
+        match k.as_str() {
+            "week" => week = Some(v.clone()),
+            "cell" => {
+                let mut parts = v.splitn(3, ':');
+                let (Some(u), Some(d), Some(sh)) = (parts.next(), parts.next(), parts.next())
+                else {
+                    continue;
+                };
+                entries.push(RosterEntry {
+                    user_id: u.parse().unwrap_or(0),
+                    day: d.to_string(),
+                    shift_id: sh.parse().ok(),
+                });
+            }
+            _ => {}
+        }
+    }
+    let r = shifts::set_roster(
+        &s.app,
+        &f.actor,
+        &RosterInput {
+            site_id: Some(site),
+            entries,
+        },
+    )
+    .await;
+    match r {
+        Ok(_) => Redirect::to(&format!("/roster?week={}", week.unwrap_or_default())).into_response(),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => roster_with(&s, &jar, f.actor, week, Some(fe)).await,
+            None => error_page(Some(&f.actor), e),
+        },
+    }
+}
+
+#[derive(Deserialize)]
+struct ShiftForm {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    code: String,
+    name: String,
+    starts: String,
+    ends: String,
+    archived: Option<String>,
+}
+
+async fn shift_save(State(s): State<AppState>, jar: CookieJar, f: WebForm<ShiftForm>) -> Response {
+    let site = match chrome(&s, f.actor.clone(), &jar, "roster", "nav.roster").await {
+        Ok(c) => c.site_id(),
+        Err(r) => return r,
+    };
+    let v = &f.form;
+    let input = ShiftInput {
+        site_id: Some(site),
+        code: Some(v.code.clone()),
+        name: v.name.clone(),
+        starts: v.starts.clone(),
+        ends: v.ends.clone(),
+        archived: v.archived.is_some(),
+    };
+    let r = match v.id.trim().parse::<i64>() {
+        Ok(id) => shifts::update_shift(&s.app, &f.actor, id, &input).await,
+        Err(_) => shifts::create_shift(&s.app, &f.actor, &input).await,
+    };
+    match r {
+        Ok(_) => Redirect::to("/roster#shifts").into_response(),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => roster_with(&s, &jar, f.actor, None, Some(fe)).await,
+            None => error_page(Some(&f.actor), e),
+        },
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct MonthQ {
+    month: Option<String>,
+    department: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "shifts/attendance.html")]
+struct AttendancePage {
+    c: Chrome,
+    me: Option<ClockView>,
+    today: Vec<ClockView>,
+    sheet: Option<AttendanceSheet>,
+    month: String,
+    department: String,
+    departments: Vec<&'static str>,
+}
+
+async fn attendance_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<MonthQ>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "attendance", "nav.attendance").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let site = c.site_id();
+    let month = q
+        .month
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| today(&s, &c).strftime("%Y-%m").to_string());
+    let department = q.department.unwrap_or_default();
+    let me = if c.actor.can(Can::ClockInOut, site) {
+        match shifts::my_day(&s.app, &c.actor, site).await {
+            Ok(v) => Some(v),
+            Err(e) => return error_page(Some(&c.actor), e),
+        }
+    } else {
+        None
+    };
+    let (today, sheet) = if c.actor.can(Can::AttendanceRead, site) {
+        let t = shifts::today(&s.app, &c.actor, site).await;
+        let sh = shifts::sheet(&s.app, &c.actor, site, &month, Some(&department)).await;
+        match (t, sh) {
+            (Ok(t), Ok(sh)) => (t, Some(sh)),
+            (Err(e), _) | (_, Err(e)) => return error_page(Some(&c.actor), e),
+        }
+    } else {
+        (Vec::new(), None)
+    };
+    super::render(&AttendancePage {
+        c,
+        me,
+        today,
+        sheet,
+        month,
+        department,
+        departments: Department::ALL.iter().map(|d| d.as_str()).collect(),
+    })
+}
+
+async fn attendance_xlsx(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<MonthQ>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "attendance", "nav.attendance").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let month = q
+        .month
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| today(&s, &c).strftime("%Y-%m").to_string());
+    match shifts::sheet(&s.app, &c.actor, c.site_id(), &month, q.department.as_deref())
+        .await
+        .and_then(|sh| shifts::sheet_xlsx(&sh))
+    {
+        Ok(bytes) => crate::api::xlsx_file(bytes, &format!("attendance-{month}.xlsx")),
+        Err(e) => error_page(Some(&c.actor), e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct BackForm {
+    #[serde(default)]
+    back: String,
+}
+
+async fn clock(s: AppState, jar: CookieJar, f: WebForm<BackForm>, out: bool) -> Response {
+    let site = match chrome(&s, f.actor.clone(), &jar, "attendance", "nav.attendance").await {
+        Ok(c) => c.site_id(),
+        Err(r) => return r,
+    };
+    let r = if out {
+        shifts::clock_out(&s.app, &f.actor, site).await
+    } else {
+        shifts::clock_in(&s.app, &f.actor, site).await
+    };
+    let back = if f.form.back.starts_with('/') && !f.form.back.starts_with("//") {
+        f.form.back.clone()
+    } else {
+        "/attendance".into()
+    };
+    match r {
+        Ok(_) => Redirect::to(&back).into_response(),
+        Err(e) => error_page(Some(&f.actor), e),
+    }
+}
+
+async fn clock_in(State(s): State<AppState>, jar: CookieJar, f: WebForm<BackForm>) -> Response {
+    clock(s, jar, f, false).await
+}
+
+async fn clock_out(State(s): State<AppState>, jar: CookieJar, f: WebForm<BackForm>) -> Response {
+    clock(s, jar, f, true).await
+}
