@@ -55,13 +55,21 @@ pub async fn sites(app: &App, actor: &Actor) -> AppResult<Vec<SiteView>> {
     let all = store::sites(&mut c).await?;
     Ok(all
         .into_iter()
-        .filter(|s| actor.can(Action::SitesRead, s.id) || actor.can(Action::SitesManage, s.id))
+        .filter(|s| visible(actor, s.id))
         .map(SiteView::from)
         .collect())
 }
 
+/// A site's name, zone and address are known to staff and to everyone who
+/// holds a role there (a tenant's portal, a vendor: their frame shows it).
+fn visible(actor: &Actor, id: i64) -> bool {
+    actor.can(Action::SitesRead, id)
+        || actor.can(Action::SitesManage, id)
+        || actor.roles_at(id).next().is_some()
+}
+
 pub async fn site(app: &App, actor: &Actor, id: i64) -> AppResult<SiteView> {
-    if !(actor.can(Action::SitesRead, id) || actor.can(Action::SitesManage, id)) {
+    if !visible(actor, id) {
         return Err(AppError::NotFound("site"));
     }
     let mut c = app.db.read().await?;

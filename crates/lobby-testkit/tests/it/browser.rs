@@ -376,3 +376,72 @@ async fn browser_work_order(app: TestApp) {
     .await;
 }
 both!(browser_work_order);
+
+/// Waits (up to 10 s) until the element `css` holds `want`.
+async fn shows(b: &Client, css: &str, want: &str) -> Step {
+    let mut got = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = b.find(Locator::Css(css)).await {
+            if let Ok(t) = e.text().await {
+                got = t;
+                if got.contains(want) {
+                    return Ok(());
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!("{css} does not show '{want}': {got}"))
+}
+
+/// The desk writes a log entry that needs follow-up and receives a parcel;
+/// the supervisor sees both at shift start, acknowledges the entry and
+/// turns it into a work order.
+async fn the_supervisor_reads_the_desk_log(b: &Client, app: &TestApp) -> Step {
+    sign_in(b, app, "front_desk").await?;
+    type_in(b, "#entry-text", "2号梯按钮失灵，3F租户来电").await?;
+    click(b, "#new-entry select[name=category] option[value=lift]").await?;
+    click(b, "#entry-follow").await?;
+    click(b, "#entry-save").await?;
+    shows(b, "#shift-log", "2号梯按钮失灵").await?;
+    b.goto(&app.url("/parcels")).await.map_err(err("parcels"))?;
+    type_in(b, "#parcel-carrier", "顺丰").await?;
+    type_in(b, "#parcel-unit", "1203").await?;
+    click(b, "#parcel-save").await?;
+    shows(b, "#received", "1203").await?;
+    let code: String = text_of(b, "#received .code").await?;
+    if code.trim().len() != 6 {
+        return Err(format!("no pickup code on the slip: {code}"));
+    }
+    sign_out(b).await?;
+
+    sign_in(b, app, "cs_supervisor").await?;
+    shows(b, "#since-last-shift", "2号梯按钮失灵").await?;
+    shows(b, "#parcels-waiting", "1203").await?;
+    click(b, "#unacked tr.entry .ack").await?;
+    shows(b, "#since-last-shift", "").await?;
+    let left = text_of(b, "#since-last-shift").await?;
+    if left.contains("2号梯按钮失灵") {
+        return Err(format!("the acknowledged entry is still unread: {left}"));
+    }
+    b.goto(&app.url("/desk")).await.map_err(err("desk log"))?;
+    shows(b, "#log tr.entry", "前台·李晓梅").await?;
+    click(b, "#log tr.entry details.to-ticket summary").await?;
+    click(b, "#log tr.entry .make-ticket").await?;
+    state_is(b, "待派工").await?;
+    let page = b.source().await.map_err(err("source"))?;
+    if !page.contains("2号梯按钮失灵") {
+        return Err("the work order does not carry the entry's text".into());
+    }
+    b.goto(&app.url("/desk")).await.map_err(err("desk log"))?;
+    shows(b, "#log tr.entry", "WO-").await?;
+    Ok(())
+}
+
+async fn browser_desk_log(app: TestApp) {
+    run_in_browser(&app, "desk-log", |app, b| async move {
+        the_supervisor_reads_the_desk_log(&b, app).await
+    })
+    .await;
+}
+both!(browser_desk_log);

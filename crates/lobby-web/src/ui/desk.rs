@@ -247,11 +247,7 @@ struct BackForm {
     back: String,
 }
 
-async fn log_ack(
-    State(s): State<AppState>,
-    Path(id): Path<i64>,
-    f: WebForm<BackForm>,
-) -> Response {
+async fn log_ack(State(s): State<AppState>, Path(id): Path<i64>, f: WebForm<BackForm>) -> Response {
     match desk::ack(&s.app, &f.actor, id).await {
         Ok(_) => see(&back_to(&f.form.back, "/desk")),
         Err(e) => error_page(Some(&f.actor), e),
@@ -373,11 +369,20 @@ struct HandoverPage {
     error: Option<FormError>,
 }
 
-async fn handover_page(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
+async fn handover_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Response {
     handover_with(&s, &jar, a, None).await
 }
 
-async fn handover_with(s: &AppState, jar: &CookieJar, a: Actor, error: Option<FormError>) -> Response {
+async fn handover_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: Actor,
+    error: Option<FormError>,
+) -> Response {
     let c = match chrome(s, a, jar, "handover", "nav.handover").await {
         Ok(c) => c,
         Err(r) => return r,
@@ -424,7 +429,12 @@ async fn handover_end(State(s): State<AppState>, jar: CookieJar, f: WebForm<EndF
         },
     )
     .await;
-    match or_refused!(r, f.actor, |fe| handover_with(&s, &jar, f.actor.clone(), Some(fe))) {
+    match or_refused!(r, f.actor, |fe| handover_with(
+        &s,
+        &jar,
+        f.actor.clone(),
+        Some(fe)
+    )) {
         Ok(h) => see(&format!("/desk/handover#h{}", h.id)),
         Err(r) => r,
     }
@@ -562,9 +572,10 @@ async fn visitor_create(
         let unit_id = unit_id_of(&s, &f.actor, site, &v.unit).await?;
         let expected_mins = match v.expected_mins.trim() {
             "" => None,
-            m => Some(m.parse().map_err(|_| {
-                AppError::invalid("expected_mins", "minutes as a whole number")
-            })?),
+            m => Some(
+                m.parse()
+                    .map_err(|_| AppError::invalid("expected_mins", "minutes as a whole number"))?,
+            ),
         };
         desk::register_visitor(
             &s.app,
@@ -760,7 +771,17 @@ async fn parcel_create(
         Some(fe),
         None
     )) {
-        Ok(p) => parcels_with(&s, &jar, f.actor.clone(), ParcelsQ::default(), None, Some(p)).await,
+        Ok(p) => {
+            parcels_with(
+                &s,
+                &jar,
+                f.actor.clone(),
+                ParcelsQ::default(),
+                None,
+                Some(p),
+            )
+            .await
+        }
         Err(r) => r,
     }
 }
@@ -902,7 +923,11 @@ struct OpenForm {
     _key: String,
 }
 
-async fn incident_open(State(s): State<AppState>, jar: CookieJar, f: WebForm<OpenForm>) -> Response {
+async fn incident_open(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<OpenForm>,
+) -> Response {
     let site = match chrome(&s, f.actor.clone(), &jar, "incidents", "nav.incidents").await {
         Ok(c) => c.site_id(),
         Err(r) => return r,
@@ -1036,7 +1061,13 @@ async fn incident_note(
         },
     )
     .await;
-    match or_refused!(r, f.actor, |fe| incident_with(&s, &jar, f.actor.clone(), id, Some(fe))) {
+    match or_refused!(r, f.actor, |fe| incident_with(
+        &s,
+        &jar,
+        f.actor.clone(),
+        id,
+        Some(fe)
+    )) {
         Ok(_) => see(&format!("/incidents/{id}")),
         Err(r) => r,
     }
@@ -1062,7 +1093,13 @@ async fn incident_close(
         },
     )
     .await;
-    match or_refused!(r, f.actor, |fe| incident_with(&s, &jar, f.actor.clone(), id, Some(fe))) {
+    match or_refused!(r, f.actor, |fe| incident_with(
+        &s,
+        &jar,
+        f.actor.clone(),
+        id,
+        Some(fe)
+    )) {
         Ok(_) => see(&format!("/incidents/{id}")),
         Err(r) => r,
     }
@@ -1106,7 +1143,11 @@ async fn types_with(s: &AppState, jar: &CookieJar, a: Actor, error: Option<FormE
 }
 
 /// The form posts `department` once per ticked box.
-async fn type_save(State(s): State<AppState>, jar: CookieJar, f: WebForm<Vec<(String, String)>>) -> Response {
+async fn type_save(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<Vec<(String, String)>>,
+) -> Response {
     let site = match chrome(&s, f.actor.clone(), &jar, "incidents", "incident.types").await {
         Ok(c) => c.site_id(),
         Err(r) => return r,
@@ -1135,7 +1176,12 @@ async fn type_save(State(s): State<AppState>, jar: CookieJar, f: WebForm<Vec<(St
         Ok(id) => desk::update_incident_type(&s.app, &f.actor, id, &input).await,
         Err(_) => desk::create_incident_type(&s.app, &f.actor, &input).await,
     };
-    match or_refused!(r, f.actor, |fe| types_with(&s, &jar, f.actor.clone(), Some(fe))) {
+    match or_refused!(r, f.actor, |fe| types_with(
+        &s,
+        &jar,
+        f.actor.clone(),
+        Some(fe)
+    )) {
         Ok(t) => see(&format!("/incidents/types#t{}", t.id)),
         Err(r) => r,
     }
@@ -1222,7 +1268,11 @@ struct CheckForm {
     note: String,
 }
 
-async fn check_create(State(s): State<AppState>, jar: CookieJar, f: WebForm<CheckForm>) -> Response {
+async fn check_create(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<CheckForm>,
+) -> Response {
     let site = match chrome(&s, f.actor.clone(), &jar, "checks", "nav.checks").await {
         Ok(c) => c.site_id(),
         Err(r) => return r,

@@ -167,7 +167,12 @@ pub async fn chrome(
     let items: [(Action, &'static str, &'static str, &'static str); 20] = [
         (Action::TicketsRead, "nav.tickets", "/tickets", "tickets"),
         (Action::DeskRead, "nav.desk", "/desk", "desk"),
-        (Action::DeskRead, "nav.handover", "/desk/handover", "handover"),
+        (
+            Action::DeskRead,
+            "nav.handover",
+            "/desk/handover",
+            "handover",
+        ),
         (Action::DeskRead, "nav.visitors", "/visitors", "visitors"),
         (Action::DeskRead, "nav.parcels", "/parcels", "parcels"),
         (Action::OwnParcelsRead, "nav.parcels", "/parcels", "parcels"),
@@ -179,7 +184,12 @@ pub async fn chrome(
         ),
         (Action::DeskRead, "nav.checks", "/facility-checks", "checks"),
         (Action::DeskRead, "nav.inquiries", "/inquiries", "inquiries"),
-        (Action::ClockInOut, "nav.attendance", "/attendance", "attendance"),
+        (
+            Action::ClockInOut,
+            "nav.attendance",
+            "/attendance",
+            "attendance",
+        ),
         (Action::ShiftsManage, "nav.roster", "/roster", "roster"),
         (Action::UnitsRead, "nav.units", "/units", "units"),
         (Action::TenantsRead, "nav.tenants", "/tenants", "tenants"),

@@ -137,7 +137,9 @@ async fn roster_save(
     )
     .await;
     match r {
-        Ok(_) => Redirect::to(&format!("/roster?week={}", week.unwrap_or_default())).into_response(),
+        Ok(_) => {
+            Redirect::to(&format!("/roster?week={}", week.unwrap_or_default())).into_response()
+        }
         Err(e) => match FormError::from_app(&e) {
             Some(fe) => roster_with(&s, &jar, f.actor, week, Some(fe)).await,
             None => error_page(Some(&f.actor), e),
@@ -261,9 +263,15 @@ async fn attendance_xlsx(
         .month
         .filter(|m| !m.is_empty())
         .unwrap_or_else(|| today(&s, &c).strftime("%Y-%m").to_string());
-    match shifts::sheet(&s.app, &c.actor, c.site_id(), &month, q.department.as_deref())
-        .await
-        .and_then(|sh| shifts::sheet_xlsx(&sh))
+    match shifts::sheet(
+        &s.app,
+        &c.actor,
+        c.site_id(),
+        &month,
+        q.department.as_deref(),
+    )
+    .await
+    .and_then(|sh| shifts::sheet_xlsx(&sh))
     {
         Ok(bytes) => crate::api::xlsx_file(bytes, &format!("attendance-{month}.xlsx")),
         Err(e) => error_page(Some(&c.actor), e),
