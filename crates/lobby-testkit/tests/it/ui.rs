@@ -75,6 +75,22 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/reports/management-log",
         "/reports/tickets?from=2026-11-01&to=2026-11-30",
         "/tickets?overdue=true&state=open",
+        "/desk",
+        "/desk?unack=1&open=1&category=lift&date=2026-11-26",
+        "/desk/handover",
+        "/visitors",
+        "/visitors?unit=1203",
+        "/parcels",
+        "/parcels?days=3",
+        "/incidents",
+        "/incidents/types",
+        "/facility-checks",
+        "/facility-checks?kind=lift",
+        "/inquiries",
+        "/roster",
+        "/roster?week=2026-11-30",
+        "/attendance",
+        "/attendance?month=2026-11&department=engineering",
     ];
     for role in [
         "front_desk",
@@ -100,7 +116,7 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
             for p in pages {
                 let r = c.get(app.url(p)).send().await.unwrap();
                 let status = r.status();
-                let body = r.text().await.unwrap();
+                let body = r.text().await.unwrap().replace("/attendance.xlsx", "");
                 assert!(
                     status == StatusCode::OK
                         || status == StatusCode::FORBIDDEN
@@ -109,9 +125,25 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
                     "{role} {lang} {p}: {status}"
                 );
                 assert!(
-                    !body.contains("nav.")
-                        && !body.contains("common.")
-                        && !body.contains("tenant."),
+                    ![
+                        "nav.",
+                        "common.",
+                        "tenant.",
+                        "desk.",
+                        "parcel.",
+                        "visitor.",
+                        "handover.",
+                        "incident.",
+                        "attendance.",
+                        "log_category.",
+                        "check_kind.",
+                        "follow_up.",
+                        "roster.",
+                        "inquiry.",
+                        "field.",
+                    ]
+                    .iter()
+                    .any(|k| body.contains(k)),
                     "{role} {lang} {p}: an untranslated key in the page"
                 );
                 if status == StatusCode::OK && p == "/" {
@@ -718,3 +750,145 @@ async fn the_work_order_list_exports_with_its_filters(app: TestApp) {
         .all(|r| r[2] == "repair" && r[1].starts_with("导出")));
 }
 both!(the_work_order_list_exports_with_its_filters);
+
+async fn desk_forms_refuse_bad_input_and_change_nothing(app: TestApp) {
+    let (c, csrf) = web_login(&app, "front_desk").await;
+    let count = |app: &TestApp, table: &'static str| {
+        let db = app.app.db.clone();
+        async move {
+            let mut conn = db.read().await.unwrap();
+            sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap()
+        }
+    };
+    // Without the token: refused, nothing written.
+    let r = c
+        .post(app.url("/desk"))
+        .form(&[("text", "无令牌"), ("category", "other")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(count(&app, "desk_log").await, 0);
+    // An empty entry: the form again with the field named.
+    let r = c
+        .post(app.url("/desk"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("text", " "),
+            ("category", "other"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("form-error") && body.contains("事项"),
+        "{body}"
+    );
+    assert_eq!(count(&app, "desk_log").await, 0);
+    // The same form key twice records once (a double click, a refresh).
+    for _ in 0..2 {
+        let r = c
+            .post(app.url("/desk"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("text", "大堂玻璃门闭门器松动"),
+                ("category", "facility"),
+                ("needs_follow_up", "on"),
+                ("_key", "form-test-1"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(count(&app, "desk_log").await, 1);
+    // A parcel, then a wrong code at the counter.
+    let r = c
+        .post(app.url("/parcels"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("carrier", "顺丰"),
+            ("unit", "1203"),
+            ("_key", "form-test-2"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let body = r.text().await.unwrap();
+    let code = body
+        .split("class=\"code\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(code.len(), 6, "{body}");
+    let r = c
+        .post(app.url("/parcels"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("carrier", "顺丰"),
+            ("unit", "9999"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(count(&app, "parcels").await, 1);
+    let wrong = if code == "111111" { "222222" } else { "111111" };
+    let r = c
+        .post(app.url("/parcels/1/pickup"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("code", wrong),
+            ("collected_by", "王先生"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = c
+        .post(app.url("/parcels/1/pickup"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("code", code.as_str()),
+            ("collected_by", "王先生"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Script in a log entry is shown as text.
+    let r = c
+        .post(app.url("/desk"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("text", "<script>alert(1)</script>"),
+            ("category", "other"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = c
+        .get(app.url("/desk"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("<script>alert(1)"));
+    assert!(
+        page.contains("&lt;script&gt;alert(1)") || page.contains("&#60;script&#62;alert(1)"),
+        "the entry is shown escaped"
+    );
+}
+both!(desk_forms_refuse_bad_input_and_change_nothing);
