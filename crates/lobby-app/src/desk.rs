@@ -2190,9 +2190,3 @@ pub async fn inquiries(app: &App, actor: &Actor, q: &InquiryQuery) -> AppResult<
         inquiry_view,
     ))
 }
-
-/// Inquiries answered at the desk between two instants (the monthly report).
-pub async fn count_inquiries(app: &App, site_id: i64, from: i64, to: i64) -> AppResult<i64> {
-    let mut c = app.db.read().await?;
-    Ok(store::count_inquiries(&mut c, site_id, from, to).await?)
-}

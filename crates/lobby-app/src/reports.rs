@@ -40,6 +40,12 @@ pub struct TicketSummary {
     pub satisfaction_mean: Option<f64>,
     pub return_visits: i64,
     pub top_units: Vec<Count>,
+    /// Inquiries answered at the desk in the span (the one-line log).
+    pub desk_inquiries: i64,
+    /// Visitors registered, parcels received, emergencies opened.
+    pub visitors: i64,
+    pub parcels: i64,
+    pub incidents: i64,
 }
 
 fn day_start(d: Date, tz: &TimeZone) -> AppResult<i64> {
@@ -90,6 +96,7 @@ pub async fn ticket_summary(
         &tz,
     )?;
     let rows = store::created_between(&mut c, site_id, start, end).await?;
+    let desk = lobby_store::desk::counts_between(&mut c, site_id, start, end).await?;
     let now = app.now();
     let (mut by_kind, mut by_dept, mut by_state, mut units) = (
         BTreeMap::new(),
@@ -167,6 +174,10 @@ pub async fn ticket_summary(
         satisfaction_mean: mean(sat_sum, sat_n),
         return_visits: sat_n,
         top_units,
+        desk_inquiries: desk.inquiries,
+        visitors: desk.visitors,
+        parcels: desk.parcels,
+        incidents: desk.incidents,
     })
 }
 
@@ -185,7 +196,7 @@ pub fn ticket_summary_xlsx(s: &TicketSummary, site_name: &str) -> AppResult<Vec<
         &bold,
     )
     .map_err(xl)?;
-    let facts: [(&str, String); 7] = [
+    let facts: [(&str, String); 11] = [
         ("工单总数", s.total.to_string()),
         (
             "派工及时率 %",
@@ -216,6 +227,10 @@ pub fn ticket_summary_xlsx(s: &TicketSummary, site_name: &str) -> AppResult<Vec<
                 .unwrap_or_default(),
         ),
         ("回访数", s.return_visits.to_string()),
+        ("前台咨询", s.desk_inquiries.to_string()),
+        ("来访登记", s.visitors.to_string()),
+        ("收件", s.parcels.to_string()),
+        ("紧急事件", s.incidents.to_string()),
     ];
     for (i, (k, v)) in facts.iter().enumerate() {
         ws.write_string(2 + i as u32, 0, *k).map_err(xl)?;

@@ -931,9 +931,21 @@ pub async fn inquiries(
     .await?)
 }
 
-pub async fn count_inquiries(c: &mut Conn, site_id: i64, from: i64, to: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM inquiries WHERE site_id = $1 AND at >= $2 AND at < $3",
+#[derive(Debug, Clone, Default, FromRow)]
+pub struct DeskCounts {
+    pub inquiries: i64,
+    pub visitors: i64,
+    pub parcels: i64,
+    pub incidents: i64,
+}
+
+/// The desk's month in four numbers (the department summary).
+pub async fn counts_between(c: &mut Conn, site_id: i64, from: i64, to: i64) -> Result<DeskCounts> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM inquiries WHERE site_id = $1 AND at >= $2 AND at < $3) AS inquiries, \
+         (SELECT COUNT(*) FROM visitors WHERE site_id = $1 AND in_at >= $2 AND in_at < $3) AS visitors, \
+         (SELECT COUNT(*) FROM parcels WHERE site_id = $1 AND received_at >= $2 AND received_at < $3) AS parcels, \
+         (SELECT COUNT(*) FROM incidents WHERE site_id = $1 AND opened_at >= $2 AND opened_at < $3) AS incidents",
     )
     .bind(site_id)
     .bind(from)

@@ -469,6 +469,16 @@ async fn visitors_checks_and_the_handover(app: TestApp) {
         )
         .await;
     assert_eq!(r.field(), "answer");
+    // The department summary counts the desk's day.
+    let sum = app
+        .get(
+            Some(&fd),
+            &format!("/api/v1/reports/tickets?site_id={}", app.site_id),
+        )
+        .await;
+    assert_eq!(sum.status, StatusCode::OK, "{:?}", sum.body);
+    assert_eq!(sum.body["desk_inquiries"], 1);
+    assert_eq!(sum.body["visitors"], 1);
 
     // The handover lists the visitor still inside; the next person confirms it.
     let r = app
