@@ -191,6 +191,33 @@ async fn a_parcel_code_works_once(app: TestApp) {
     let code = r.body["pickup_code"].as_str().unwrap().to_string();
     assert_eq!(code.len(), 6);
     assert_eq!(r.body["registered_mail"], true);
+    // A photo of the label: checked like a work-order photo, readable by the addressee.
+    let r = app
+        .post_bytes(
+            Some(&fd),
+            &format!("/api/v1/parcels/{id}/photo"),
+            b"not an image".to_vec(),
+        )
+        .await;
+    assert_eq!(r.field(), "file");
+    let r = app
+        .post_bytes(
+            Some(&fd),
+            &format!("/api/v1/parcels/{id}/photo"),
+            crate::tickets::png(40, 30),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["has_photo"], true);
+    let got = app
+        .client()
+        .get(app.url(&format!("/api/v1/parcels/{id}/photo")))
+        .bearer_auth(&tenant)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), StatusCode::OK);
+    assert_eq!(got.headers()["content-type"], "image/png");
 
     // The desk's list does not show codes; the tenant sees theirs, and was told.
     let list = app.get(Some(&fd), "/api/v1/parcels?waiting=true").await;

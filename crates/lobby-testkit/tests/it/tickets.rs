@@ -838,7 +838,7 @@ async fn the_summary_counts_and_measures(app: TestApp) {
 }
 both!(the_summary_counts_and_measures);
 
-fn png(w: u32, h: u32) -> Vec<u8> {
+pub fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
     });

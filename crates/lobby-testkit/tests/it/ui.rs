@@ -830,6 +830,28 @@ async fn desk_forms_refuse_bad_input_and_change_nothing(app: TestApp) {
         .unwrap()
         .to_string();
     assert_eq!(code.len(), 6, "{body}");
+    assert!(
+        body.contains("parcel-photo"),
+        "the slip offers a label photo"
+    );
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(crate::tickets::png(20, 20))
+                .file_name("label.png")
+                .mime_str("image/png")
+                .unwrap(),
+        );
+    let r = c
+        .post(app.url("/parcels/1/photo"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = c.get(app.url("/parcels/1/photo")).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "image/png");
     let r = c
         .post(app.url("/parcels"))
         .form(&[

@@ -34,6 +34,14 @@ pub fn router() -> Router<AppState> {
         .route("/visitors/{id}/sign-out", post(visitor_sign_out))
         .route("/parcels", get(parcels_page).post(parcel_create))
         .route("/parcels/{id}/pickup", post(parcel_pickup))
+        .route(
+            "/parcels/{id}/photo",
+            get(parcel_photo)
+                .post(parcel_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    lobby_app::tickets::MAX_PHOTO_BYTES + 64 * 1024,
+                )),
+        )
         .route("/incidents", get(incidents_page).post(incident_open))
         .route("/incidents/types", get(types_page).post(type_save))
         .route("/incidents/{id}", get(incident_page))
@@ -821,6 +829,37 @@ async fn parcel_pickup(
     )) {
         Ok(_) => see("/parcels"),
         Err(r) => r,
+    }
+}
+
+async fn parcel_upload(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> Response {
+    let file = match super::read_upload(&a, &mut mp).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match desk::add_parcel_photo(&s.app, &a, id, &file).await {
+        Ok(_) => see(&format!("/parcels#p{id}")),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => parcels_with(&s, &jar, a, ParcelsQ::default(), Some(fe), None).await,
+            None => error_page(Some(&a), e),
+        },
+    }
+}
+
+async fn parcel_photo(
+    State(s): State<AppState>,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+) -> Response {
+    match desk::parcel_photo(&s.app, &a, id).await {
+        Ok((bytes, ty)) => ([(axum::http::header::CONTENT_TYPE, ty)], bytes).into_response(),
+        Err(e) => error_page(Some(&a), e),
     }
 }
 

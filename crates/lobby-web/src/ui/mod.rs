@@ -339,3 +339,28 @@ impl FormError {
 pub fn or_empty(v: &Option<String>) -> &str {
     v.as_deref().unwrap_or("")
 }
+
+/// Reads a multipart photo form (`_csrf`, `file`), checking the CSRF token.
+pub async fn read_upload(
+    a: &Actor,
+    mp: &mut axum::extract::Multipart,
+) -> Result<Vec<u8>, Response> {
+    let mut csrf = None;
+    let mut file: Option<Vec<u8>> = None;
+    loop {
+        match mp.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("_csrf") => csrf = field.text().await.ok(),
+                Some("file") => match field.bytes().await {
+                    Ok(b) => file = Some(b.to_vec()),
+                    Err(_) => return Err(error_page(Some(a), AppError::PayloadTooLarge)),
+                },
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(_) => return Err(error_page(Some(a), AppError::PayloadTooLarge)),
+        }
+    }
+    crate::extract::check_csrf(a, csrf.as_deref()).map_err(IntoResponse::into_response)?;
+    Ok(file.unwrap_or_default())
+}

@@ -639,26 +639,11 @@ async fn upload_photo(
     Path(id): Path<i64>,
     mut mp: axum::extract::Multipart,
 ) -> Response {
-    let mut csrf = None;
-    let mut file: Option<Vec<u8>> = None;
-    loop {
-        match mp.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("_csrf") => csrf = field.text().await.ok(),
-                Some("file") => match field.bytes().await {
-                    Ok(b) => file = Some(b.to_vec()),
-                    Err(_) => return error_page(Some(&a), AppError::PayloadTooLarge),
-                },
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(_) => return error_page(Some(&a), AppError::PayloadTooLarge),
-        }
-    }
-    if let Err(r) = crate::extract::check_csrf(&a, csrf.as_deref()) {
-        return r.into_response();
-    }
-    match tickets::add_photo(&s.app, &a, id, file.as_deref().unwrap_or_default()).await {
+    let file = match super::read_upload(&a, &mut mp).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match tickets::add_photo(&s.app, &a, id, &file).await {
         Ok(_) => Redirect::to(&format!("/tickets/{id}#photos")).into_response(),
         Err(e) => match FormError::from_app(&e) {
             Some(fe) => show_with(&s, &jar, a, id, Some(fe)).await,
