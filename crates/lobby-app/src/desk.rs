@@ -1483,13 +1483,7 @@ pub async fn create_incident_type(
 ) -> AppResult<IncidentTypeView> {
     let site_id = site_of(actor, input.site_id)?;
     actor.authorize(Can::IncidentTypesManage, site_id)?;
-    let code = required_text("code", input.code.as_deref().unwrap_or(""), 40)?;
-    if !code
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-    {
-        return Err(AppError::invalid("code", "code may hold a–z, 0–9 and _"));
-    }
+    let code = lobby_domain::error::code_text("code", input.code.as_deref().unwrap_or(""), 40)?;
     let (name, depts, steps) = type_values(input)?;
     let now = app.now();
     let mut tx = app.db.begin().await?;

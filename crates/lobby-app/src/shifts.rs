@@ -98,13 +98,7 @@ fn shift_values(i: &ShiftInput) -> AppResult<(String, String, String)> {
 pub async fn create_shift(app: &App, actor: &Actor, input: &ShiftInput) -> AppResult<ShiftView> {
     let site_id = crate::desk::site_of(actor, input.site_id)?;
     actor.authorize(Can::ShiftsManage, site_id)?;
-    let code = required_text("code", input.code.as_deref().unwrap_or(""), 30)?;
-    if !code
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-    {
-        return Err(AppError::invalid("code", "code may hold a–z, 0–9 and _"));
-    }
+    let code = lobby_domain::error::code_text("code", input.code.as_deref().unwrap_or(""), 30)?;
     let (name, starts, ends) = shift_values(input)?;
     let now = app.now();
     let mut tx = app.db.begin().await?;

@@ -34,6 +34,23 @@ impl fmt::Display for FieldError {
 
 impl std::error::Error for FieldError {}
 
+/// A stable code a record is known by in URLs and data (`lift_entrapment`,
+/// `office`): required, a–z, 0–9 and `_`.
+pub fn code_text(field: &str, value: &str, max_chars: usize) -> Result<String, FieldError> {
+    let v = required_text(field, value, max_chars)?;
+    if v.chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        Ok(v)
+    } else {
+        Err(FieldError::new(
+            field,
+            "invalid",
+            format!("{field} may hold a–z, 0–9 and _"),
+        ))
+    }
+}
+
 /// Trims a required text field and bounds its length (in characters).
 pub fn required_text(field: &str, value: &str, max_chars: usize) -> Result<String, FieldError> {
     let v = value.trim();
