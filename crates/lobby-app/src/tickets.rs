@@ -405,11 +405,25 @@ fn role_of(d: Department) -> Option<Role> {
 }
 
 pub async fn act(app: &App, actor: &Actor, id: i64, input: &ActionInput) -> AppResult<TicketView> {
-    let action: Action = parse(&input.action)?;
-    let note = optional_text("note", input.note.as_deref(), 2000)?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let t = load(&mut tx, actor, id).await?;
+    act_in(&mut tx, now, actor, id, input).await?;
+    tx.commit().await?;
+    get(app, actor, id).await
+}
+
+/// Acts on a work order inside the caller's transaction (a patrol finding
+/// that adds to an open ticket's history).
+pub(crate) async fn act_in(
+    tx: &mut Tx,
+    now: i64,
+    actor: &Actor,
+    id: i64,
+    input: &ActionInput,
+) -> AppResult<()> {
+    let action: Action = parse(&input.action)?;
+    let note = optional_text("note", input.note.as_deref(), 2000)?;
+    let t = load(tx, actor, id).await?;
     actor.authorize(permission(action), t.site_id)?;
     if input.expected_version.is_some_and(|v| v != t.version) {
         return Err(AppError::VersionConflict);
@@ -446,7 +460,7 @@ pub async fn act(app: &App, actor: &Actor, id: i64, input: &ActionInput) -> AppR
                     .ok_or_else(|| AppError::invalid("department", "say which department"))?,
             };
             if let Some(a) = input.assignee_id {
-                let ok = lobby_store::users::by_id(&mut tx, a)
+                let ok = lobby_store::users::by_id(tx, a)
                     .await?
                     .is_some_and(|u| u.active != 0);
                 if !ok {
@@ -473,7 +487,7 @@ pub async fn act(app: &App, actor: &Actor, id: i64, input: &ActionInput) -> AppR
             ch.verified_at = Some(now);
             let kind: Kind = parse(&t.kind)?;
             let priority: Priority = parse(&t.priority)?;
-            let level = crate::sla::effective(&mut tx, t.site_id, kind, priority).await?;
+            let level = crate::sla::effective(tx, t.site_id, kind, priority).await?;
             ch.return_visit_due_at = Some(now + level.return_visit_days * 86_400_000_000);
         }
         Action::ReturnVisit => {
@@ -509,11 +523,11 @@ pub async fn act(app: &App, actor: &Actor, id: i64, input: &ActionInput) -> AppR
             }
         }
     }
-    if !store::update(&mut tx, id, t.version, &ch).await? {
+    if !store::update(tx, id, t.version, &ch).await? {
         return Err(AppError::VersionConflict);
     }
     record_event(
-        &mut tx,
+        tx,
         actor,
         now,
         id,
@@ -538,7 +552,7 @@ pub async fn act(app: &App, actor: &Actor, id: i64, input: &ActionInput) -> AppR
                         .unwrap_or_default()
                 );
                 notify::to_role(
-                    &mut tx,
+                    tx,
                     now,
                     t.site_id,
                     role,
@@ -553,7 +567,7 @@ pub async fn act(app: &App, actor: &Actor, id: i64, input: &ActionInput) -> AppR
         Action::Escalate => {
             let title = format!("工单升级 / Escalated {}: {}", t.number, t.title);
             notify::to_role(
-                &mut tx,
+                tx,
                 now,
                 t.site_id,
                 Role::ProjectManager,
@@ -571,7 +585,7 @@ pub async fn act(app: &App, actor: &Actor, id: i64, input: &ActionInput) -> AppR
     audit_detail["from"] = from.as_str().into();
     audit_detail["to"] = to.as_str().into();
     audit::record(
-        &mut tx,
+        tx,
         now,
         actor,
         Some(t.site_id),
@@ -581,8 +595,7 @@ pub async fn act(app: &App, actor: &Actor, id: i64, input: &ActionInput) -> AppR
         audit_detail,
     )
     .await?;
-    tx.commit().await?;
-    get(app, actor, id).await
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
