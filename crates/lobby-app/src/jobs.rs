@@ -117,5 +117,10 @@ pub async fn run(app: App, every: Duration) {
             Ok(n) => tracing::info!(escalated = n, "SLA sweep"),
             Err(e) => tracing::error!(error = ?e, "SLA sweep failed"),
         }
+        match crate::patrols::missed_sweep(&app).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(missed = n, "missed-patrol sweep"),
+            Err(e) => tracing::error!(error = ?e, "missed-patrol sweep failed"),
+        }
     }
 }

@@ -15,6 +15,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod notify;
 pub mod page;
+pub mod patrols;
 pub mod reports;
 pub mod shifts;
 pub mod sites;

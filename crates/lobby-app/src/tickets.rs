@@ -56,6 +56,8 @@ pub struct TicketView {
     /// 1–5, from the return visit.
     pub satisfaction: Option<i64>,
     pub version: i64,
+    /// The patrol round whose finding this is (channel `patrol`).
+    pub patrol_round_id: Option<i64>,
     pub created_at: String,
     pub updated_at: String,
     /// Dispatch (acknowledge) by then.
@@ -112,6 +114,7 @@ fn view(t: TicketRow, now: i64, events: Option<Vec<EventRow>>) -> TicketView {
         escalated: t.escalated != 0,
         satisfaction: t.satisfaction,
         version: t.version,
+        patrol_round_id: t.patrol_round_id,
         created_at: time::rfc3339(t.created_at),
         updated_at: time::rfc3339(t.updated_at),
         response_due_at: time::rfc3339(t.response_due_at),

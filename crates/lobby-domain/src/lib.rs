@@ -11,6 +11,7 @@ pub mod audit;
 pub mod clock;
 pub mod desk;
 pub mod error;
+pub mod patrols;
 pub mod policy;
 pub mod roles;
 pub mod sites;

@@ -57,6 +57,13 @@ pub enum Action {
     IncidentTypesManage,
     /// A tenant's own parcels and pickup codes (the portal).
     OwnParcelsRead,
+    // patrols (巡视)
+    /// Routes, the day's plan, rounds and the patrol reports.
+    PatrolsRead,
+    /// Walk a round: start, record checkpoints, finish.
+    PatrolsWalk,
+    /// Edit routes, checkpoints, check items and schedules.
+    PatrolsManage,
     // users
     UsersManage,
     /// Shift definitions and the weekly roster (班次).
@@ -70,7 +77,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 36] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -99,6 +106,9 @@ impl Action {
         Action::IncidentsRespond,
         Action::IncidentTypesManage,
         Action::OwnParcelsRead,
+        Action::PatrolsRead,
+        Action::PatrolsWalk,
+        Action::PatrolsManage,
         Action::UsersManage,
         Action::ShiftsManage,
         Action::AttendanceRead,
@@ -156,6 +166,12 @@ pub fn allows(role: Role, action: Action) -> bool {
         ),
         IncidentTypesManage => matches!(role, Admin | ProjectManager | CsSupervisor),
         OwnParcelsRead => matches!(role, Tenant),
+        PatrolsRead => matches!(
+            role,
+            ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Security
+        ),
+        PatrolsWalk => matches!(role, CsSupervisor | FieldAssistant | Security),
+        PatrolsManage => matches!(role, Admin | ProjectManager | CsSupervisor),
         UsersManage => matches!(role, Admin),
         ShiftsManage => matches!(role, Admin | ProjectManager | CsSupervisor),
         AttendanceRead => matches!(role, Admin | ProjectManager | CsSupervisor),

@@ -10,6 +10,7 @@ pub mod desk;
 mod error;
 pub mod idempotency;
 pub mod notify;
+pub mod patrols;
 pub mod shifts;
 pub mod sites;
 pub mod sla;

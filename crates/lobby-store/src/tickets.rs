@@ -39,13 +39,14 @@ pub struct TicketRow {
     pub closed_at: Option<i64>,
     pub return_visit_due_at: Option<i64>,
     pub version: i64,
+    pub patrol_round_id: Option<i64>,
 }
 
 const SELECT: &str = "SELECT k.id, k.site_id, k.number, k.kind, k.priority, k.channel, k.state, k.held_from, \
      k.title, k.description, k.unit_id, u.number AS unit_number, k.location, k.tenant_id, t.name AS tenant_name, \
      k.department, k.assignee_id, a.display_name AS assignee_name, k.escalated, k.satisfaction, k.created_by, \
      k.created_at, k.updated_at, k.response_due_at, k.onsite_due_at, k.resolve_due_at, k.dispatched_at, \
-     k.started_at, k.resolved_at, k.verified_at, k.closed_at, k.return_visit_due_at, k.version \
+     k.started_at, k.resolved_at, k.verified_at, k.closed_at, k.return_visit_due_at, k.version, k.patrol_round_id \
      FROM tickets k LEFT JOIN units u ON u.id = k.unit_id LEFT JOIN tenants t ON t.id = k.tenant_id \
      LEFT JOIN users a ON a.id = k.assignee_id";
 
@@ -471,4 +472,14 @@ pub async fn photo(c: &mut Conn, id: i64) -> Result<Option<PhotoRow>> {
     .bind(id)
     .fetch_optional(c)
     .await?)
+}
+
+/// Links a work order to the patrol round whose finding it is.
+pub async fn set_patrol_round(c: &mut Conn, id: i64, round_id: i64) -> Result<()> {
+    sqlx::query("UPDATE tickets SET patrol_round_id = $2 WHERE id = $1")
+        .bind(id)
+        .bind(round_id)
+        .execute(c)
+        .await?;
+    Ok(())
 }

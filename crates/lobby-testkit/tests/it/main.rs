@@ -8,6 +8,7 @@ mod browser;
 mod desk;
 mod directory;
 mod ops;
+mod patrols;
 mod tenants;
 mod tickets;
 mod ui;

@@ -4,6 +4,7 @@
 mod auth;
 mod desk;
 mod directory;
+mod patrols;
 mod sla;
 mod tenants;
 mod tickets;
@@ -34,6 +35,7 @@ use crate::{ApiError, AppState};
         (name = "tenants", description = "The tenant roster (租户)"),
         (name = "tickets", description = "Work orders and complaints (工单/投诉)"),
         (name = "desk", description = "The front desk (前台): log book, handovers, visitors, parcels, emergencies, lift and lobby checks, inquiries"),
+        (name = "patrols", description = "Patrols (巡视): routes, checkpoints with QR codes, rounds, findings, coverage"),
         (name = "users", description = "Staff accounts, shifts, roster and attendance (人员/班次/出勤)"),
         (name = "audit", description = "The audit log and notifications"),
     )
@@ -62,6 +64,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(sla::router())
         .merge(users::router())
         .merge(desk::router())
+        .merge(patrols::router())
 }
 
 /// The generated document, served at `/api/v1/openapi.json`.

@@ -1,0 +1,248 @@
+use lobby_testkit::{both, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// A route with one checkpoint of two items; returns (route, checkpoint).
+async fn a_route(app: &TestApp, sup: &str, windows: &str) -> (Value, Value) {
+    let r = app
+        .post(
+            Some(sup),
+            "/api/v1/patrol-routes",
+            &json!({"name": "客服日巡", "department": "customer_service", "windows": windows}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            Some(sup),
+            &format!("/api/v1/patrol-routes/{id}/checkpoints"),
+            &json!({"name": "一层大堂", "location": "1F 大堂"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let cp = r.body["checkpoints"][0]["id"].as_i64().unwrap();
+    for (cat, text) in [("clean", "地面无积水、无垃圾"), ("safety", "消防通道畅通")]
+    {
+        let r = app
+            .post(
+                Some(sup),
+                &format!("/api/v1/patrol-checkpoints/{cp}/items"),
+                &json!({"category": cat, "instruction": text}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    }
+    let route = app
+        .get(Some(sup), &format!("/api/v1/patrol-routes/{id}"))
+        .await
+        .body;
+    let cp = route["checkpoints"][0].clone();
+    (route, cp)
+}
+
+async fn a_round_files_its_findings_once(app: TestApp) {
+    let sup = app.token("cs_supervisor").await;
+    let fa = app.token("field_assistant").await;
+    let (route, cp) = a_route(&app, &sup, "").await;
+    assert_eq!(route["windows"], "09:00–11:30, 14:00–17:00", "the default");
+    let items = cp["items"].as_array().unwrap().clone();
+    let (clean, safety) = (
+        items[0]["id"].as_i64().unwrap(),
+        items[1]["id"].as_i64().unwrap(),
+    );
+    // The desk may not walk a round; bad windows are refused by name.
+    let fd = app.token("front_desk").await;
+    let r = app
+        .post(
+            Some(&fd),
+            "/api/v1/patrol-rounds",
+            &json!({"route_id": route["id"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .post(
+            Some(&sup),
+            "/api/v1/patrol-routes",
+            &json!({"name": "x", "windows": "11:00-09:00"}),
+        )
+        .await;
+    assert_eq!(r.field(), "windows");
+
+    let r = app
+        .post(
+            Some(&fa),
+            "/api/v1/patrol-rounds",
+            &json!({"route_id": route["id"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(r.body["state"], "in_progress");
+    let round = r.body["id"].as_i64().unwrap();
+    let cp_id = cp["id"].as_i64().unwrap();
+    let path = format!("/api/v1/patrol-rounds/{round}/checkpoints/{cp_id}");
+    // Every item needs a result; a failure says what is wrong; a wrong code is refused.
+    for (body, field) in [
+        (
+            json!({"results": [{"item_id": clean, "ok": true}]}),
+            "results",
+        ),
+        (
+            json!({"results": [{"item_id": clean, "ok": false}, {"item_id": safety, "ok": true}]}),
+            "results[0].note",
+        ),
+        (
+            json!({"results": [{"item_id": clean, "ok": true}, {"item_id": safety, "ok": true}], "scan_token": "nope"}),
+            "scan_token",
+        ),
+    ] {
+        let r = app.post(Some(&fa), &path, &body).await;
+        assert_eq!(
+            (r.status, r.field()),
+            (StatusCode::UNPROCESSABLE_ENTITY, field),
+            "{body}: {:?}",
+            r.body
+        );
+    }
+    let body = json!({"results": [
+        {"item_id": clean, "ok": false, "note": "电梯厅地面有积水"},
+        {"item_id": safety, "ok": true}
+    ], "scan_token": cp["token"]});
+    let first = app
+        .post_with(Some(&fa), &path, &body, ("Idempotency-Key", "round-cp-1"))
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{:?}", first.body);
+    assert_eq!(first.body["checkpoints_done"], 1);
+    assert!(first.body["checkpoints"][0]["scanned_at"].is_string());
+    // The weak connection sends it again: nothing changes.
+    let again = app
+        .post_with(Some(&fa), &path, &body, ("Idempotency-Key", "round-cp-1"))
+        .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.body["checkpoints_done"], 1);
+    assert_eq!(again.body["checkpoints"], first.body["checkpoints"]);
+    // Without the key, a second recording is refused.
+    let r = app.post(Some(&fa), &path, &body).await;
+    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "duplicate"));
+
+    let r = app
+        .post(
+            Some(&fa),
+            &format!("/api/v1/patrol-rounds/{round}/finish"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["state"], "finished");
+    assert_eq!(r.body["findings"], 1);
+    let found = app
+        .get(Some(&sup), "/api/v1/tickets?channel=patrol")
+        .await
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(found.len(), 1, "exactly one ticket: {found:?}");
+    assert_eq!(found[0]["department"], "cleaning");
+    assert_eq!(found[0]["location"], "1F 大堂");
+    assert_eq!(found[0]["patrol_round_id"], round);
+    let ticket = found[0]["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            Some(&fa),
+            &format!("/api/v1/patrol-rounds/{round}/finish"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.code(), "invalid_transition");
+
+    // Next round, the same problem: added to the open ticket, not a new one.
+    let r = app
+        .post(
+            Some(&fa),
+            "/api/v1/patrol-rounds",
+            &json!({"route_id": route["id"]}),
+        )
+        .await;
+    let round2 = r.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            Some(&fa),
+            &format!("/api/v1/patrol-rounds/{round2}/checkpoints/{cp_id}"),
+            &json!({"results": [
+                {"item_id": clean, "ok": false, "note": "积水仍在"},
+                {"item_id": safety, "ok": true}
+            ]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert!(
+        r.body["checkpoints"][0]["scanned_at"].is_null(),
+        "recorded without a scan"
+    );
+    let r = app
+        .post(
+            Some(&fa),
+            &format!("/api/v1/patrol-rounds/{round2}/finish"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.body["checkpoints"][0]["items"][0]["ticket_id"], ticket);
+    let all = app.get(Some(&sup), "/api/v1/tickets?channel=patrol").await;
+    assert_eq!(all.body["items"].as_array().unwrap().len(), 1);
+    let t = app
+        .get(Some(&sup), &format!("/api/v1/tickets/{ticket}"))
+        .await;
+    assert!(
+        t.body["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["note"].as_str().unwrap_or("").contains("积水仍在")),
+        "{:?}",
+        t.body["events"]
+    );
+    // The plan and the report see the rounds.
+    let plan = app.get(Some(&sup), "/api/v1/patrol-plan").await;
+    assert_eq!(plan.status, StatusCode::OK, "{:?}", plan.body);
+    assert_eq!(plan.body["slots"].as_array().unwrap().len(), 2);
+    let rep = app.get(Some(&sup), "/api/v1/reports/patrols").await;
+    assert_eq!(rep.status, StatusCode::OK, "{:?}", rep.body);
+    assert_eq!(rep.body["people"][0]["rounds"], 2);
+    assert_eq!(rep.body["findings"][0]["n"], 2);
+}
+both!(a_round_files_its_findings_once);
+
+async fn a_missed_window_is_logged_once(app: TestApp) {
+    let sup = app.token("cs_supervisor").await;
+    // A window at the very start of the day has passed today and yesterday.
+    let (route, _) = a_route(&app, &sup, "00:00-00:01").await;
+    let id = route["id"].as_i64().unwrap();
+    app.raw_sql(&format!(
+        "UPDATE patrol_routes SET created_at = 0 WHERE id = {id}"
+    ))
+    .await;
+    let n = lobby_app::patrols::missed_sweep(&app.app).await.unwrap();
+    assert_eq!(n, 2, "yesterday's and today's window");
+    assert_eq!(lobby_app::patrols::missed_sweep(&app.app).await.unwrap(), 0);
+    let log = app.get(Some(&sup), "/api/v1/desk-log").await;
+    let missed: Vec<&Value> = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["text"].as_str().unwrap().contains("客服日巡"))
+        .collect();
+    assert_eq!(missed.len(), 2, "{:?}", log.body);
+    let bell = app.get(Some(&sup), "/api/v1/notifications").await;
+    assert_eq!(
+        bell.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "patrol_missed")
+            .count(),
+        2
+    );
+}
+both!(a_missed_window_is_logged_once);
