@@ -916,6 +916,20 @@ async fn file_findings(tx: &mut Tx, now: i64, actor: &Actor, r: &RoundRow) -> Ap
                 )
                 .await?;
                 lobby_store::tickets::set_patrol_round(tx, t, r.id).await?;
+                // The walker saw where it belongs: it goes straight to that department.
+                crate::tickets::act_on_behalf(
+                    tx,
+                    now,
+                    actor,
+                    t,
+                    &ActionInput {
+                        action: "dispatch".into(),
+                        department: Some(category.department().as_str().into()),
+                        note: Some(format!("巡视发现 / Patrol finding (round #{})", r.id)),
+                        ..Default::default()
+                    },
+                )
+                .await?;
                 for p in photos.iter().filter(|p| p.result_id == res.id) {
                     lobby_store::tickets::insert_photo(
                         tx,

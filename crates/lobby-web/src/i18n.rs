@@ -174,7 +174,14 @@ mod tests {
                 dk::DEFAULT_INCIDENT_TYPES.iter().map(|x| x.code).collect(),
             ),
         ];
-        for (prefix, values) in desk_enums {
+        let patrol_enums: [(&str, Vec<&str>); 1] = [(
+            "patrol_category",
+            lobby_domain::patrols::Category::ALL
+                .iter()
+                .map(|x| x.as_str())
+                .collect(),
+        )];
+        for (prefix, values) in desk_enums.into_iter().chain(patrol_enums) {
             for v in values {
                 if !zh.contains(&format!("{prefix}.{v}")) {
                     missing.push(format!("{prefix}.{v}"));

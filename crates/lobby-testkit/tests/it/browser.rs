@@ -445,3 +445,101 @@ async fn browser_desk_log(app: TestApp) {
     .await;
 }
 both!(browser_desk_log);
+
+/// On a phone: the field assistant opens a checkpoint by its QR code,
+/// records a failed item with a photo, finishes; the finding is in
+/// engineering's queue.
+async fn a_patrol_round_on_a_phone(b: &Client, app: &TestApp) -> Step {
+    let sup = app.token("cs_supervisor").await;
+    let r = app
+        .post(
+            Some(&sup),
+            "/api/v1/patrol-routes",
+            &serde_json::json!({"name": "客服巡视A线", "department": "customer_service"}),
+        )
+        .await;
+    let route = r.body["id"].as_i64().ok_or("no route")?;
+    let r = app
+        .post(
+            Some(&sup),
+            &format!("/api/v1/patrol-routes/{route}/checkpoints"),
+            &serde_json::json!({"name": "B1 车库入口", "location": "B1 车库入口"}),
+        )
+        .await;
+    let cp = r.body["checkpoints"][0].clone();
+    let cp_id = cp["id"].as_i64().ok_or("no checkpoint")?;
+    let token = cp["token"].as_str().ok_or("no token")?.to_string();
+    let mut item = 0;
+    for (cat, text) in [("engineering", "照明灯具完好"), ("clean", "地面清洁")] {
+        let r = app
+            .post(
+                Some(&sup),
+                &format!("/api/v1/patrol-checkpoints/{cp_id}/items"),
+                &serde_json::json!({"category": cat, "instruction": text}),
+            )
+            .await;
+        if item == 0 {
+            item = r.body["checkpoints"][0]["items"][0]["id"]
+                .as_i64()
+                .ok_or("no item")?;
+        }
+    }
+    let dir = tempfile::tempdir().map_err(err("temp dir"))?;
+    let photo = dir.path().join("lamp.png");
+    std::fs::write(&photo, crate::tickets::png(64, 48)).map_err(err("photo file"))?;
+
+    b.set_window_size(390, 844)
+        .await
+        .map_err(err("phone size"))?;
+    sign_in(b, app, "field_assistant").await?;
+    b.goto(&app.url(&format!("/patrol/c/{token}")))
+        .await
+        .map_err(err("QR URL"))?;
+    click(b, "#start-here").await?;
+    b.wait()
+        .for_element(Locator::Id("scanned"))
+        .await
+        .map_err(err("the checkpoint, scanned"))?;
+    click(b, &format!("#item-{item} .not-ok")).await?;
+    type_in(
+        b,
+        &format!("#item-{item} input[name=note_{item}]"),
+        "两盏灯不亮",
+    )
+    .await?;
+    b.find(Locator::Id("photo"))
+        .await
+        .map_err(err("camera input"))?
+        .send_keys(&photo.display().to_string())
+        .await
+        .map_err(err("attach photo"))?;
+    click(b, "#save-checkpoint").await?;
+    shows(b, "#round-state", "巡视中").await?;
+    click(b, "#finish-round").await?;
+    shows(b, "#round-state", "已完成").await?;
+    shows(b, ".round-points", "WO-").await?;
+    sign_out(b).await?;
+
+    sign_in(b, app, "engineering").await?;
+    b.goto(&app.url("/tickets?department=engineering&state=dispatched,in_progress"))
+        .await
+        .map_err(err("engineering queue"))?;
+    let page = b.source().await.map_err(err("source"))?;
+    if !page.contains("B1 车库入口") || !page.contains("照明灯具完好") {
+        return Err("the finding is not in engineering's queue".into());
+    }
+    click(b, "a[href^='/tickets/']:not([href^='/tickets/new'])").await?;
+    b.wait()
+        .for_element(Locator::Css("#photos .gallery img"))
+        .await
+        .map_err(err("the patrol photo on the work order"))?;
+    Ok(())
+}
+
+async fn browser_patrol(app: TestApp) {
+    run_in_browser(&app, "patrol", |app, b| async move {
+        a_patrol_round_on_a_phone(&b, app).await
+    })
+    .await;
+}
+both!(browser_patrol);

@@ -145,6 +145,10 @@ async fn a_round_files_its_findings_once(app: TestApp) {
         .clone();
     assert_eq!(found.len(), 1, "exactly one ticket: {found:?}");
     assert_eq!(found[0]["department"], "cleaning");
+    assert_eq!(
+        found[0]["state"], "dispatched",
+        "straight to the department"
+    );
     assert_eq!(found[0]["location"], "1F 大堂");
     assert_eq!(found[0]["patrol_round_id"], round);
     let ticket = found[0]["id"].as_i64().unwrap();

@@ -91,6 +91,11 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/roster?week=2026-11-30",
         "/attendance",
         "/attendance?month=2026-11&department=engineering",
+        "/patrols",
+        "/patrols?date=2026-11-20",
+        "/patrols/report",
+        "/patrols/report?from=2026-11-01&to=2026-11-30",
+        "/patrols/record",
     ];
     for role in [
         "front_desk",
@@ -141,6 +146,10 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
                         "roster.",
                         "inquiry.",
                         "field.",
+                        "patrol.",
+                        "slot.",
+                        "round_state.",
+                        "patrol_category.",
                     ]
                     .iter()
                     .any(|k| body.contains(k)),

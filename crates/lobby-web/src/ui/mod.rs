@@ -7,6 +7,7 @@ mod account;
 mod desk;
 mod directory;
 mod home;
+mod patrols;
 mod shifts;
 mod sla;
 mod tenants;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(sla::router())
         .merge(desk::router())
+        .merge(patrols::router())
         .merge(shifts::router())
 }
 
@@ -164,8 +166,9 @@ pub async fn chrome(
         href: "/",
         active: active == "home",
     }];
-    let items: [(Action, &'static str, &'static str, &'static str); 20] = [
+    let items: [(Action, &'static str, &'static str, &'static str); 21] = [
         (Action::TicketsRead, "nav.tickets", "/tickets", "tickets"),
+        (Action::PatrolsRead, "nav.patrols", "/patrols", "patrols"),
         (Action::DeskRead, "nav.desk", "/desk", "desk"),
         (
             Action::DeskRead,
@@ -340,27 +343,46 @@ pub fn or_empty(v: &Option<String>) -> &str {
     v.as_deref().unwrap_or("")
 }
 
+/// Reads a multipart form: its text fields and its files (`file`, any
+/// number), checking the CSRF token.
+pub async fn read_multipart(
+    a: &Actor,
+    mp: &mut axum::extract::Multipart,
+) -> Result<(Vec<(String, String)>, Vec<Vec<u8>>), Response> {
+    let mut fields = Vec::new();
+    let mut files = Vec::new();
+    loop {
+        match mp.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_string();
+                if name == "file" {
+                    match field.bytes().await {
+                        Ok(b) if !b.is_empty() => files.push(b.to_vec()),
+                        Ok(_) => {}
+                        Err(_) => return Err(error_page(Some(a), AppError::PayloadTooLarge)),
+                    }
+                } else {
+                    let v = field.text().await.unwrap_or_default();
+                    fields.push((name, v));
+                }
+            }
+            Ok(None) => break,
+            Err(_) => return Err(error_page(Some(a), AppError::PayloadTooLarge)),
+        }
+    }
+    let csrf = fields
+        .iter()
+        .find(|(k, _)| k == "_csrf")
+        .map(|(_, v)| v.as_str());
+    crate::extract::check_csrf(a, csrf).map_err(IntoResponse::into_response)?;
+    Ok((fields, files))
+}
+
 /// Reads a multipart photo form (`_csrf`, `file`), checking the CSRF token.
 pub async fn read_upload(
     a: &Actor,
     mp: &mut axum::extract::Multipart,
 ) -> Result<Vec<u8>, Response> {
-    let mut csrf = None;
-    let mut file: Option<Vec<u8>> = None;
-    loop {
-        match mp.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("_csrf") => csrf = field.text().await.ok(),
-                Some("file") => match field.bytes().await {
-                    Ok(b) => file = Some(b.to_vec()),
-                    Err(_) => return Err(error_page(Some(a), AppError::PayloadTooLarge)),
-                },
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(_) => return Err(error_page(Some(a), AppError::PayloadTooLarge)),
-        }
-    }
-    crate::extract::check_csrf(a, csrf.as_deref()).map_err(IntoResponse::into_response)?;
-    Ok(file.unwrap_or_default())
+    let (_, mut files) = read_multipart(a, mp).await?;
+    Ok(files.pop().unwrap_or_default())
 }

@@ -1,0 +1,779 @@
+//! Patrol pages (巡视): the day's plan, routes with checkpoints and printable
+//! QR labels, a round on a phone one checkpoint per screen, the QR landing,
+//! coverage and the printable patrol record.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use axum_extra::extract::CookieJar;
+use jiff::civil::Date;
+use lobby_app::patrols::{self, *};
+use lobby_app::{Actor, AppError};
+use lobby_domain::patrols::Category;
+use lobby_domain::policy::Action as Can;
+use lobby_domain::tickets::Department;
+use serde::Deserialize;
+
+use super::{chrome, error_page, render, render_form, Chrome, FormError};
+use crate::extract::{WebActor, WebForm};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/patrols", get(plan_page))
+        .route("/patrols/routes", post(route_create))
+        .route("/patrols/routes/{id}", get(route_page).post(route_update))
+        .route("/patrols/routes/{id}/checkpoints", post(checkpoint_add))
+        .route("/patrols/routes/{id}/labels", get(labels))
+        .route("/patrols/checkpoints/{id}", post(checkpoint_update))
+        .route("/patrols/checkpoints/{id}/items", post(item_add))
+        .route("/patrols/items/{id}", post(item_update))
+        .route("/patrols/rounds", post(round_start))
+        .route("/patrols/rounds/{id}", get(round_page))
+        .route(
+            "/patrols/rounds/{id}/checkpoints/{cp}",
+            get(checkpoint_page).post(checkpoint_record).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    6 * lobby_app::tickets::MAX_PHOTO_BYTES + 64 * 1024,
+                ),
+            ),
+        )
+        .route("/patrols/rounds/{id}/finish", post(round_finish))
+        .route("/patrol/c/{token}", get(qr_landing))
+        .route("/patrols/report", get(report_page))
+        .route("/patrols/record", get(record_page))
+}
+
+fn see(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+fn strs<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|x| f(*x)).collect()
+}
+
+// ---------------------------------------------------------------- the plan
+
+#[derive(Deserialize, Default)]
+struct DayQ {
+    date: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "patrols/plan.html")]
+struct PlanPage {
+    c: Chrome,
+    plan: DayPlan,
+    mine: Vec<RoundView>,
+    routes: Vec<RouteView>,
+    can_walk: bool,
+    can_manage: bool,
+    departments: Vec<&'static str>,
+    error: Option<FormError>,
+}
+
+async fn plan_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<DayQ>,
+) -> Response {
+    plan_with(&s, &jar, a, q.date, None).await
+}
+
+async fn plan_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: Actor,
+    date: Option<String>,
+    error: Option<FormError>,
+) -> Response {
+    let c = match chrome(s, a, jar, "patrols", "nav.patrols").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let site = c.site_id();
+    let day = date.as_deref().and_then(|d| d.parse::<Date>().ok());
+    let r = async {
+        let plan = patrols::plan(&s.app, &c.actor, site, day).await?;
+        let mine = patrols::rounds(
+            &s.app,
+            &c.actor,
+            &RoundQuery {
+                site_id: Some(site),
+                open: Some(true),
+                mine: Some(true),
+                limit: Some(10),
+                ..Default::default()
+            },
+        )
+        .await?
+        .items;
+        let routes = patrols::routes(&s.app, &c.actor, site).await?;
+        Ok::<_, AppError>((plan, mine, routes))
+    }
+    .await;
+    let (plan, mine, routes) = match r {
+        Ok(v) => v,
+        Err(e) => return error_page(Some(&c.actor), e),
+    };
+    let can_walk = c.actor.can(Can::PatrolsWalk, site);
+    let can_manage = c.actor.can(Can::PatrolsManage, site);
+    let refused = error.is_some();
+    render_form(
+        &PlanPage {
+            c,
+            plan,
+            mine,
+            routes,
+            can_walk,
+            can_manage,
+            departments: strs(Department::ALL, Department::as_str),
+            error,
+        },
+        refused,
+    )
+}
+
+// ---------------------------------------------------------------- routes
+
+#[derive(Deserialize)]
+struct RouteForm {
+    name: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    windows: String,
+    archived: Option<String>,
+}
+
+fn route_input(site: i64, f: &RouteForm) -> RouteInput {
+    RouteInput {
+        site_id: Some(site),
+        name: f.name.clone(),
+        department: Some(f.department.clone()),
+        windows: Some(f.windows.clone()),
+        archived: f.archived.is_some(),
+    }
+}
+
+async fn route_create(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<RouteForm>,
+) -> Response {
+    let site = match chrome(&s, f.actor.clone(), &jar, "patrols", "nav.patrols").await {
+        Ok(c) => c.site_id(),
+        Err(r) => return r,
+    };
+    match patrols::create_route(&s.app, &f.actor, &route_input(site, &f.form)).await {
+        Ok(r) => see(&format!("/patrols/routes/{}", r.id)),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => plan_with(&s, &jar, f.actor, None, Some(fe)).await,
+            None => error_page(Some(&f.actor), e),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "patrols/route.html")]
+struct RoutePage {
+    c: Chrome,
+    r: RouteView,
+    departments: Vec<&'static str>,
+    categories: Vec<&'static str>,
+    can_manage: bool,
+    error: Option<FormError>,
+}
+
+async fn route_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+) -> Response {
+    route_with(&s, &jar, a, id, None).await
+}
+
+async fn route_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: Actor,
+    id: i64,
+    error: Option<FormError>,
+) -> Response {
+    let c = match chrome(s, a, jar, "patrols", "patrol.route").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let r = match patrols::route(&s.app, &c.actor, id).await {
+        Ok(r) => r,
+        Err(e) => return error_page(Some(&c.actor), e),
+    };
+    let can_manage = c.actor.can(Can::PatrolsManage, r.site_id);
+    let refused = error.is_some();
+    render_form(
+        &RoutePage {
+            c,
+            r,
+            departments: strs(Department::ALL, Department::as_str),
+            categories: strs(Category::ALL, Category::as_str),
+            can_manage,
+            error,
+        },
+        refused,
+    )
+}
+
+/// After a route edit: back to the route page, or the form with its error.
+async fn after_route(
+    s: &AppState,
+    jar: &CookieJar,
+    a: Actor,
+    route_id: i64,
+    r: Result<RouteView, AppError>,
+) -> Response {
+    match r {
+        Ok(v) => see(&format!("/patrols/routes/{}", v.id)),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => route_with(s, jar, a, route_id, Some(fe)).await,
+            None => error_page(Some(&a), e),
+        },
+    }
+}
+
+async fn route_update(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<RouteForm>,
+) -> Response {
+    let r = patrols::update_route(&s.app, &f.actor, id, &route_input(0, &f.form)).await;
+    after_route(&s, &jar, f.actor, id, r).await
+}
+
+#[derive(Deserialize)]
+struct CheckpointForm {
+    name: String,
+    location: String,
+    #[serde(default)]
+    position: String,
+    archived: Option<String>,
+    #[serde(default)]
+    route_id: i64,
+}
+
+fn checkpoint_input(f: &CheckpointForm) -> CheckpointInput {
+    CheckpointInput {
+        name: f.name.clone(),
+        location: f.location.clone(),
+        position: f.position.trim().parse().ok(),
+        archived: f.archived.is_some(),
+    }
+}
+
+async fn checkpoint_add(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<CheckpointForm>,
+) -> Response {
+    let r = patrols::add_checkpoint(&s.app, &f.actor, id, &checkpoint_input(&f.form)).await;
+    after_route(&s, &jar, f.actor, id, r).await
+}
+
+async fn checkpoint_update(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<CheckpointForm>,
+) -> Response {
+    let r = patrols::update_checkpoint(&s.app, &f.actor, id, &checkpoint_input(&f.form)).await;
+    after_route(&s, &jar, f.actor, f.form.route_id, r).await
+}
+
+#[derive(Deserialize)]
+struct ItemForm {
+    category: String,
+    instruction: String,
+    archived: Option<String>,
+    #[serde(default)]
+    route_id: i64,
+}
+
+fn item_input(f: &ItemForm) -> ItemInput {
+    ItemInput {
+        category: f.category.clone(),
+        instruction: f.instruction.clone(),
+        archived: f.archived.is_some(),
+    }
+}
+
+async fn item_add(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<ItemForm>,
+) -> Response {
+    let r = patrols::add_item(&s.app, &f.actor, id, &item_input(&f.form)).await;
+    after_route(&s, &jar, f.actor, f.form.route_id, r).await
+}
+
+async fn item_update(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<ItemForm>,
+) -> Response {
+    let r = patrols::update_item(&s.app, &f.actor, id, &item_input(&f.form)).await;
+    after_route(&s, &jar, f.actor, f.form.route_id, r).await
+}
+
+pub struct Label {
+    pub name: String,
+    pub location: String,
+    pub svg: String,
+    pub url: String,
+}
+
+#[derive(Template)]
+#[template(path = "patrols/labels.html")]
+struct LabelsPage {
+    c: Chrome,
+    r: RouteView,
+    labels: Vec<Label>,
+}
+
+/// The base URL a phone reaches this server at (from the request).
+fn base_url(headers: &HeaderMap, secure: bool) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if secure { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+fn qr_svg(data: &str) -> String {
+    use qrcode::render::svg;
+    match qrcode::QrCode::new(data.as_bytes()) {
+        Ok(code) => code
+            .render::<svg::Color>()
+            .min_dimensions(180, 180)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
+}
+
+async fn labels(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    headers: HeaderMap,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "patrols", "patrol.labels").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let r = match patrols::route(&s.app, &c.actor, id).await {
+        Ok(r) => r,
+        Err(e) => return error_page(Some(&c.actor), e),
+    };
+    let base = base_url(&headers, s.secure_cookies);
+    let labels = r
+        .checkpoints
+        .iter()
+        .filter(|cp| !cp.archived)
+        .map(|cp| {
+            let url = format!("{base}{}", cp.qr_path);
+            Label {
+                name: cp.name.clone(),
+                location: cp.location.clone(),
+                svg: qr_svg(&url),
+                url,
+            }
+        })
+        .collect();
+    render(&LabelsPage { c, r, labels })
+}
+
+// ---------------------------------------------------------------- rounds
+
+#[derive(Deserialize)]
+struct StartForm {
+    route_id: i64,
+    #[serde(default)]
+    checkpoint: String,
+    #[serde(default)]
+    scan: String,
+    #[serde(default)]
+    at: String,
+}
+
+async fn round_start(State(s): State<AppState>, jar: CookieJar, f: WebForm<StartForm>) -> Response {
+    let v = &f.form;
+    match patrols::start_round(
+        &s.app,
+        &f.actor,
+        &StartInput {
+            route_id: v.route_id,
+        },
+        None,
+    )
+    .await
+    {
+        Ok(r) => {
+            // From a QR scan: straight to that checkpoint, the scan kept.
+            match v.checkpoint.trim().parse::<i64>() {
+                Ok(cp) => see(&format!(
+                    "/patrols/rounds/{}/checkpoints/{cp}?scan={}&at={}",
+                    r.id, v.scan, v.at
+                )),
+                Err(_) => match next_checkpoint(&r, None) {
+                    Some(cp) => see(&format!("/patrols/rounds/{}/checkpoints/{cp}", r.id)),
+                    None => see(&format!("/patrols/rounds/{}", r.id)),
+                },
+            }
+        }
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => plan_with(&s, &jar, f.actor, None, Some(fe)).await,
+            None => error_page(Some(&f.actor), e),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "patrols/round.html")]
+struct RoundPage {
+    c: Chrome,
+    r: RoundView,
+    next: Option<i64>,
+    can_walk: bool,
+}
+
+async fn round_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "patrols", "patrol.round").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match patrols::round(&s.app, &c.actor, id).await {
+        Ok(r) => {
+            let next = next_checkpoint(&r, None);
+            let can_walk = c.actor.can(Can::PatrolsWalk, r.site_id) && r.finished_at.is_none();
+            render(&RoundPage {
+                c,
+                r,
+                next,
+                can_walk,
+            })
+        }
+        Err(e) => error_page(Some(&c.actor), e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ScanQ {
+    scan: Option<String>,
+    at: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "patrols/checkpoint.html")]
+struct CheckpointPage {
+    c: Chrome,
+    r: RoundView,
+    cp: RoundCheckpointView,
+    scan: String,
+    at: String,
+    key: String,
+    error: Option<FormError>,
+}
+
+async fn checkpoint_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path((id, cp)): Path<(i64, i64)>,
+    Query(q): Query<ScanQ>,
+) -> Response {
+    checkpoint_with(
+        &s,
+        &jar,
+        a,
+        id,
+        cp,
+        q.scan.unwrap_or_default(),
+        q.at.unwrap_or_default(),
+        None,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn checkpoint_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: Actor,
+    id: i64,
+    cp: i64,
+    scan: String,
+    at: String,
+    error: Option<FormError>,
+) -> Response {
+    let c = match chrome(s, a, jar, "patrols", "patrol.checkpoint").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let r = match patrols::round(&s.app, &c.actor, id).await {
+        Ok(r) => r,
+        Err(e) => return error_page(Some(&c.actor), e),
+    };
+    let Some(point) = r
+        .checkpoints
+        .iter()
+        .find(|x| x.checkpoint_id == cp)
+        .cloned()
+    else {
+        return error_page(Some(&c.actor), AppError::NotFound("checkpoint"));
+    };
+    if point.recorded_at.is_some() || r.finished_at.is_some() {
+        return see(&format!("/patrols/rounds/{id}"));
+    }
+    let refused = error.is_some();
+    render_form(
+        &CheckpointPage {
+            c,
+            r,
+            cp: point,
+            scan,
+            at,
+            key: super::desk::form_key(),
+            error,
+        },
+        refused,
+    )
+}
+
+/// One checkpoint's results (items as `ok_{id}` = 1 / 0 with `note_{id}`),
+/// its note and photos, sent on their own; then the next checkpoint.
+async fn checkpoint_record(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path((id, cp)): Path<(i64, i64)>,
+    mut mp: axum::extract::Multipart,
+) -> Response {
+    let (fields, files) = match super::read_multipart(&a, &mut mp).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mut results = Vec::new();
+    for (k, v) in &fields {
+        if let Some(item) = k.strip_prefix("ok_").and_then(|i| i.parse::<i64>().ok()) {
+            let note = get(&format!("note_{item}"));
+            results.push(ItemResultInput {
+                item_id: item,
+                ok: v == "1",
+                note: Some(note).filter(|n| !n.trim().is_empty()),
+            });
+        }
+    }
+    let input = CheckpointResultInput {
+        results,
+        note: Some(get("note")),
+        scan_token: Some(get("scan")),
+        scanned_at: Some(get("at")),
+    };
+    let key = get("_key");
+    let r = patrols::record_checkpoint(
+        &s.app,
+        &a,
+        id,
+        cp,
+        &input,
+        &files,
+        Some(key.as_str()).filter(|k| !k.is_empty()),
+    )
+    .await;
+    match r {
+        Ok(round) => match next_checkpoint(&round, Some(cp)) {
+            Some(next) => see(&format!("/patrols/rounds/{id}/checkpoints/{next}")),
+            None => see(&format!("/patrols/rounds/{id}#finish")),
+        },
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => {
+                checkpoint_with(&s, &jar, a, id, cp, get("scan"), get("at"), Some(fe)).await
+            }
+            None => error_page(Some(&a), e),
+        },
+    }
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn round_finish(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    f: WebForm<Empty>,
+) -> Response {
+    match patrols::finish_round(&s.app, &f.actor, id).await {
+        Ok(_) => see(&format!("/patrols/rounds/{id}")),
+        Err(e) => error_page(Some(&f.actor), e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "patrols/scan.html")]
+struct ScanPage {
+    c: Chrome,
+    r: RouteView,
+    cp: i64,
+    cp_name: String,
+    token: String,
+    at: String,
+    can_walk: bool,
+}
+
+/// A scanned QR code: the walker's open round of the route at that
+/// checkpoint (the scan time kept), or a button to start one.
+async fn qr_landing(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path(token): Path<String>,
+) -> Response {
+    let at = lobby_app::time::rfc3339(s.app.now());
+    let (route, cp) = match patrols::checkpoint_by_token(&s.app, &a, &token).await {
+        Ok(v) => v,
+        Err(e) => return error_page(Some(&a), e),
+    };
+    let open = patrols::rounds(
+        &s.app,
+        &a,
+        &RoundQuery {
+            site_id: Some(route.site_id),
+            route_id: Some(route.id),
+            open: Some(true),
+            mine: Some(true),
+            limit: Some(1),
+            ..Default::default()
+        },
+    )
+    .await;
+    if let Ok(Some(r)) = open.map(|p| p.items.into_iter().next()) {
+        return see(&format!(
+            "/patrols/rounds/{}/checkpoints/{cp}?scan={token}&at={at}",
+            r.id
+        ));
+    }
+    let c = match chrome(&s, a, &jar, "patrols", "patrol.scan").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let can_walk = c.actor.can(Can::PatrolsWalk, route.site_id);
+    let cp_name = route
+        .checkpoints
+        .iter()
+        .find(|x| x.id == cp)
+        .map(|x| x.name.clone())
+        .unwrap_or_default();
+    render(&ScanPage {
+        c,
+        r: route,
+        cp,
+        cp_name,
+        token,
+        at,
+        can_walk,
+    })
+}
+
+// ---------------------------------------------------------------- reports
+
+#[derive(Deserialize, Default)]
+struct SpanQ {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "patrols/report.html")]
+struct ReportPage {
+    c: Chrome,
+    cov: Coverage,
+}
+
+async fn report_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<SpanQ>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "patrols", "patrol.report").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let today = lobby_app::time::local_date(s.app.now(), c.tz());
+    let parse = |v: Option<&str>, d: Date| {
+        v.filter(|x| !x.is_empty())
+            .and_then(|x| x.parse::<Date>().ok())
+            .unwrap_or(d)
+    };
+    let from = parse(q.from.as_deref(), today.first_of_month());
+    let to = parse(q.to.as_deref(), today);
+    match patrols::coverage(&s.app, &c.actor, c.site_id(), from, to).await {
+        Ok(cov) => render(&ReportPage { c, cov }),
+        Err(e) => error_page(Some(&c.actor), e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "patrols/record.html")]
+struct RecordPage {
+    c: Chrome,
+    day: String,
+    rounds: Vec<RoundView>,
+}
+
+async fn record_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<DayQ>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "patrols", "patrol.record").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let day = q
+        .date
+        .as_deref()
+        .and_then(|d| d.parse::<Date>().ok())
+        .unwrap_or_else(|| lobby_app::time::local_date(s.app.now(), c.tz()));
+    match patrols::day_record(&s.app, &c.actor, c.site_id(), day).await {
+        Ok(rounds) => render(&RecordPage {
+            c,
+            day: day.to_string(),
+            rounds,
+        }),
+        Err(e) => error_page(Some(&c.actor), e),
+    }
+}
