@@ -51,6 +51,10 @@ struct HomePage {
     can_write: bool,
     back: &'static str,
     key: String,
+    /// Today's patrol windows (field roles and the supervisor).
+    patrol_plan: Option<lobby_app::patrols::DayPlan>,
+    my_rounds: Vec<lobby_app::patrols::RoundView>,
+    can_walk: bool,
 }
 
 /// What the desk and the supervisor see of the front desk on their home.
@@ -248,6 +252,27 @@ async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) 
     } else {
         Vec::new()
     };
+    let can_walk = c.actor.can(Action::PatrolsWalk, site);
+    let (patrol_plan, my_rounds) = if can_walk || c.actor.can(Action::DeskAck, site) {
+        let plan = lobby_app::patrols::plan(&s.app, &c.actor, site, None).await.ok();
+        let mine = lobby_app::patrols::rounds(
+            &s.app,
+            &c.actor,
+            &lobby_app::patrols::RoundQuery {
+                site_id: Some(site),
+                open: Some(true),
+                mine: Some(true),
+                limit: Some(5),
+                ..Default::default()
+            },
+        )
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default();
+        (plan, mine)
+    } else {
+        (None, Vec::new())
+    };
     let can_ack = c.actor.can(Action::DeskAck, site);
     let can_write = c.actor.can(Action::DeskWrite, site);
     let role = c
@@ -292,6 +317,9 @@ async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) 
         can_write,
         back: "/",
         key: super::desk::form_key(),
+        patrol_plan,
+        my_rounds,
+        can_walk,
     })
 }
 
