@@ -254,7 +254,9 @@ async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) 
     };
     let can_walk = c.actor.can(Action::PatrolsWalk, site);
     let (patrol_plan, my_rounds) = if can_walk || c.actor.can(Action::DeskAck, site) {
-        let plan = lobby_app::patrols::plan(&s.app, &c.actor, site, None).await.ok();
+        let plan = lobby_app::patrols::plan(&s.app, &c.actor, site, None)
+            .await
+            .ok();
         let mine = lobby_app::patrols::rounds(
             &s.app,
             &c.actor,
