@@ -140,6 +140,9 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             );
         }
         Command::Serve { demo: with_demo } => {
+            // Take over SIGTERM before the port opens: a stop that comes
+            // while the database is still opening is a graceful stop too.
+            let shutdown = shutdown_signal()?;
             let listener = tokio::net::TcpListener::bind(&s.addr).await.map_err(|e| {
                 format!(
                     "cannot listen on {} ({e}); set --addr or LOBBY_ADDR",
@@ -163,7 +166,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
             println!("lobby: serving http://{addr}/");
             tracing::info!(%addr, "serving");
-            lobby_web::serve(listener, state, shutdown_signal())
+            lobby_web::serve(listener, state, shutdown)
                 .await
                 .map_err(|e| e.to_string())?;
             app.db.close().await;
@@ -256,21 +259,23 @@ async fn admin(app: &App) -> Result<(), String> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Installs the handlers for Ctrl-C and SIGTERM now and returns the
+/// future that completes on the first of them.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, String> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (mut term, mut int) = {
+        use tokio::signal::unix::{signal, SignalKind};
+        let term = signal(SignalKind::terminate())
+            .map_err(|e| format!("cannot listen for SIGTERM: {e}"))?;
+        let int = signal(SignalKind::interrupt())
+            .map_err(|e| format!("cannot listen for SIGINT: {e}"))?;
+        (term, int)
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down: finishing requests in flight");
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down: finishing requests in flight");
+    })
 }
