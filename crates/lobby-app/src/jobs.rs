@@ -122,5 +122,10 @@ pub async fn run(app: App, every: Duration) {
             Ok(n) => tracing::info!(missed = n, "missed-patrol sweep"),
             Err(e) => tracing::error!(error = ?e, "missed-patrol sweep failed"),
         }
+        match crate::cleaning::overdue_sweep(&app).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(overdue = n, "overdue-notice sweep"),
+            Err(e) => tracing::error!(error = ?e, "overdue-notice sweep failed"),
+        }
     }
 }

@@ -8,6 +8,7 @@ mod actor;
 pub mod audit;
 pub mod auth;
 pub mod blobs;
+pub mod cleaning;
 pub mod demo;
 pub mod desk;
 mod error;

@@ -8,6 +8,7 @@
 mod macros;
 
 pub mod audit;
+pub mod cleaning;
 pub mod clock;
 pub mod desk;
 pub mod error;

@@ -64,6 +64,17 @@ pub enum Action {
     PatrolsWalk,
     /// Edit routes, checkpoints, check items and schedules.
     PatrolsManage,
+    // cleaning (保洁/绿化/虫控)
+    /// Vendors, plans, tasks, notices, evaluations (a vendor: its own only).
+    CleaningRead,
+    /// Vendors' contracts, task plans, evaluation criteria.
+    CleaningManage,
+    /// Inspect, issue and close rectification notices, quality checks.
+    CleaningInspect,
+    /// The vendor's side: tasks done, headcount, acknowledge, report a fix.
+    VendorWork,
+    /// Monthly vendor evaluations.
+    CleaningEvaluate,
     // users
     UsersManage,
     /// Shift definitions and the weekly roster (班次).
@@ -77,7 +88,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 41] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -109,6 +120,11 @@ impl Action {
         Action::PatrolsRead,
         Action::PatrolsWalk,
         Action::PatrolsManage,
+        Action::CleaningRead,
+        Action::CleaningManage,
+        Action::CleaningInspect,
+        Action::VendorWork,
+        Action::CleaningEvaluate,
         Action::UsersManage,
         Action::ShiftsManage,
         Action::AttendanceRead,
@@ -172,6 +188,14 @@ pub fn allows(role: Role, action: Action) -> bool {
         ),
         PatrolsWalk => matches!(role, CsSupervisor | FieldAssistant | Security),
         PatrolsManage => matches!(role, Admin | ProjectManager | CsSupervisor),
+        CleaningRead => matches!(
+            role,
+            ProjectManager | CsSupervisor | FieldAssistant | FrontDesk | Vendor
+        ),
+        CleaningManage => matches!(role, Admin | ProjectManager | CsSupervisor | FieldAssistant),
+        CleaningInspect => matches!(role, CsSupervisor | FieldAssistant),
+        VendorWork => matches!(role, Vendor),
+        CleaningEvaluate => matches!(role, ProjectManager | CsSupervisor),
         UsersManage => matches!(role, Admin),
         ShiftsManage => matches!(role, Admin | ProjectManager | CsSupervisor),
         AttendanceRead => matches!(role, Admin | ProjectManager | CsSupervisor),
@@ -204,7 +228,13 @@ mod tests {
     #[test]
     fn outsiders_get_nothing_of_the_directory() {
         for a in Action::ALL {
-            assert!(!allows(Role::Vendor, a), "vendor may not {a:?}");
+            // A vendor sees its own plans, tasks, notices and scores (the
+            // use cases scope it to its vendor) and does its side of them.
+            assert_eq!(
+                allows(Role::Vendor, a),
+                matches!(a, Action::CleaningRead | Action::VendorWork),
+                "vendor and {a:?}"
+            );
             // A tenant sees only their own parcels (the portal).
             assert_eq!(
                 allows(Role::Tenant, a),

@@ -356,3 +356,13 @@ pub async fn set_last_shift(c: &mut Conn, id: i64, at: i64) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// The active accounts of a vendor (notices reach them).
+pub async fn of_vendor(c: &mut Conn, vendor_id: i64) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM users WHERE vendor_id = $1 AND active = 1 ORDER BY id")
+            .bind(vendor_id)
+            .fetch_all(c)
+            .await?,
+    )
+}

@@ -5,6 +5,7 @@
 
 mod auth;
 mod browser;
+mod cleaning;
 mod desk;
 mod directory;
 mod ops;

@@ -2,6 +2,7 @@
 //! the OpenAPI document is generated from the handlers' annotations.
 
 mod auth;
+mod cleaning;
 mod desk;
 mod directory;
 mod patrols;
@@ -36,6 +37,7 @@ use crate::{ApiError, AppState};
         (name = "tickets", description = "Work orders and complaints (工单/投诉)"),
         (name = "desk", description = "The front desk (前台): log book, handovers, visitors, parcels, emergencies, lift and lobby checks, inquiries"),
         (name = "patrols", description = "Patrols (巡视): routes, checkpoints with QR codes, rounds, findings, coverage"),
+        (name = "cleaning", description = "Cleaning, greening and pest control (保洁/绿化/虫控): vendors, plans, tasks, inspections, rectification notices, evaluations"),
         (name = "users", description = "Staff accounts, shifts, roster and attendance (人员/班次/出勤)"),
         (name = "audit", description = "The audit log and notifications"),
     )
@@ -65,6 +67,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(desk::router())
         .merge(patrols::router())
+        .merge(cleaning::router())
 }
 
 /// The generated document, served at `/api/v1/openapi.json`.
