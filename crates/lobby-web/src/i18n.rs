@@ -174,13 +174,32 @@ mod tests {
                 dk::DEFAULT_INCIDENT_TYPES.iter().map(|x| x.code).collect(),
             ),
         ];
-        let patrol_enums: [(&str, Vec<&str>); 1] = [(
-            "patrol_category",
-            lobby_domain::patrols::Category::ALL
-                .iter()
-                .map(|x| x.as_str())
-                .collect(),
-        )];
+        use lobby_domain::cleaning as cl;
+        let patrol_enums: [(&str, Vec<&str>); 5] = [
+            (
+                "patrol_category",
+                lobby_domain::patrols::Category::ALL
+                    .iter()
+                    .map(|x| x.as_str())
+                    .collect(),
+            ),
+            (
+                "vendor_kind",
+                cl::VendorKind::ALL.iter().map(|x| x.as_str()).collect(),
+            ),
+            (
+                "frequency",
+                cl::Frequency::ALL.iter().map(|x| x.as_str()).collect(),
+            ),
+            (
+                "notice_state",
+                cl::NoticeState::ALL.iter().map(|x| x.as_str()).collect(),
+            ),
+            (
+                "notice_action",
+                cl::NoticeAction::ALL.iter().map(|x| x.as_str()).collect(),
+            ),
+        ];
         for (prefix, values) in desk_enums.into_iter().chain(patrol_enums) {
             for v in values {
                 if !zh.contains(&format!("{prefix}.{v}")) {

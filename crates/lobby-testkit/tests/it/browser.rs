@@ -543,3 +543,39 @@ async fn browser_patrol(app: TestApp) {
     .await;
 }
 both!(browser_patrol);
+
+/// The field assistant fails an inspection and serves a notice; the
+/// vendor signs in and acknowledges it.
+async fn a_notice_reaches_the_vendor(b: &Client, app: &TestApp) -> Step {
+    sign_in(b, app, "field_assistant").await?;
+    b.goto(&app.url("/cleaning/inspections"))
+        .await
+        .map_err(err("inspections"))?;
+    type_in(b, "#inspect-area", "2F 电梯厅").await?;
+    click(b, "#inspect-fail").await?;
+    type_in(b, "#inspect-note", "地面有污渍未清").await?;
+    click(b, "#inspect-notice").await?;
+    click(b, "#inspect-save").await?;
+    shows(b, "#notice-state", "已发出").await?;
+    let url = b.current_url().await.map_err(err("url"))?;
+    sign_out(b).await?;
+
+    sign_in(b, app, "vendor").await?;
+    b.goto(&app.url("/cleaning"))
+        .await
+        .map_err(err("vendor day"))?;
+    shows(b, "#open-notices", "2F 电梯厅").await?;
+    b.goto(url.as_str()).await.map_err(err("notice"))?;
+    click(b, "#acknowledge").await?;
+    shows(b, "#notice-state", "已签收").await?;
+    shows(b, "#timeline", "签收").await?;
+    Ok(())
+}
+
+async fn browser_cleaning_notice(app: TestApp) {
+    run_in_browser(&app, "cleaning-notice", |app, b| async move {
+        a_notice_reaches_the_vendor(&b, app).await
+    })
+    .await;
+}
+both!(browser_cleaning_notice);

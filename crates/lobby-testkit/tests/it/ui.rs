@@ -96,6 +96,18 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/patrols/report",
         "/patrols/report?from=2026-11-01&to=2026-11-30",
         "/patrols/record",
+        "/cleaning",
+        "/cleaning?date=2026-11-20",
+        "/cleaning/plans",
+        "/cleaning/calendar",
+        "/cleaning/calendar?week=2026-12-01",
+        "/cleaning/inspections",
+        "/cleaning/notices",
+        "/cleaning/notices?all=1",
+        "/cleaning/evaluations",
+        "/cleaning/evaluations/1/2026-11",
+        "/cleaning/checks",
+        "/cleaning/vendors",
     ];
     for role in [
         "front_desk",
@@ -150,6 +162,12 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
                         "slot.",
                         "round_state.",
                         "patrol_category.",
+                        "cleaning.",
+                        "notice_state.",
+                        "notice_action.",
+                        "vendor_kind.",
+                        "frequency.",
+                        "quality_kind.",
                     ]
                     .iter()
                     .any(|k| body.contains(k)),

@@ -4,6 +4,7 @@
 //! modules the role may use.
 
 mod account;
+mod cleaning;
 mod desk;
 mod directory;
 mod home;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(sla::router())
         .merge(desk::router())
         .merge(patrols::router())
+        .merge(cleaning::router())
         .merge(shifts::router())
 }
 
@@ -166,9 +168,15 @@ pub async fn chrome(
         href: "/",
         active: active == "home",
     }];
-    let items: [(Action, &'static str, &'static str, &'static str); 21] = [
+    let items: [(Action, &'static str, &'static str, &'static str); 22] = [
         (Action::TicketsRead, "nav.tickets", "/tickets", "tickets"),
         (Action::PatrolsRead, "nav.patrols", "/patrols", "patrols"),
+        (
+            Action::CleaningRead,
+            "nav.cleaning",
+            "/cleaning",
+            "cleaning",
+        ),
         (Action::DeskRead, "nav.desk", "/desk", "desk"),
         (
             Action::DeskRead,
