@@ -25,10 +25,7 @@ pub fn router() -> Router<AppState> {
         axum::extract::DefaultBodyLimit::max(6 * lobby_app::tickets::MAX_PHOTO_BYTES + 64 * 1024);
     Router::new()
         .route("/cleaning", get(day_page))
-        .route(
-            "/cleaning/tasks/{id}/done",
-            post(task_done).layer(photos.clone()),
-        )
+        .route("/cleaning/tasks/{id}/done", post(task_done).layer(photos))
         .route("/cleaning/headcount", post(headcount))
         .route("/cleaning/plans", get(plans_page).post(plan_create))
         .route("/cleaning/plans/{id}", post(plan_change))
@@ -181,10 +178,7 @@ async fn headcount(
         Ok(c) => c.site_id(),
         Err(r) => return r,
     };
-    let n = match f.form.headcount.trim().parse::<i64>() {
-        Ok(n) => n,
-        Err(_) => -1,
-    };
+    let n = f.form.headcount.trim().parse::<i64>().unwrap_or(-1);
     match cl::report_headcount(
         &s.app,
         &f.actor,
