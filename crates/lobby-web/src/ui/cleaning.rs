@@ -789,6 +789,8 @@ pub struct Trend {
     pub points: Vec<(String, f64)>,
     /// An SVG polyline's points, 0–100 mapped to the chart.
     pub line: String,
+    /// The same points as (x, y) for markers.
+    pub dots: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -849,11 +851,17 @@ async fn evaluations_page(
                 })
                 .collect::<Vec<_>>()
                 .join(" ");
+            let dots = line
+                .split(' ')
+                .filter_map(|p| p.split_once(','))
+                .map(|(x, y)| (x.to_string(), y.to_string()))
+                .collect();
             Trend {
                 vendor: v.name.clone(),
                 vendor_id: v.id,
                 points,
                 line,
+                dots,
             }
         })
         .collect();
