@@ -101,6 +101,7 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/cleaning/plans",
         "/cleaning/calendar",
         "/cleaning/calendar?week=2026-12-01",
+        "/cleaning/calendar?month=2026-11",
         "/cleaning/inspections",
         "/cleaning/notices",
         "/cleaning/notices?all=1",

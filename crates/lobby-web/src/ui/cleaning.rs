@@ -362,6 +362,11 @@ pub struct CalRow {
 struct CalendarPage {
     c: Chrome,
     days: Vec<String>,
+    /// Monday = 0 … Sunday = 6, per day.
+    weekdays: Vec<String>,
+    /// `2026-11` when showing a month.
+    month: Option<String>,
+    this_month: String,
     rows: Vec<CalRow>,
     prev: String,
     next: String,
@@ -370,6 +375,8 @@ struct CalendarPage {
 #[derive(Deserialize, Default)]
 struct WeekQ {
     week: Option<String>,
+    /// `2026-11`: the whole month instead of a week.
+    month: Option<String>,
 }
 
 async fn calendar_page(
@@ -387,11 +394,19 @@ async fn calendar_page(
         .as_deref()
         .and_then(|w| w.parse::<Date>().ok())
         .unwrap_or_else(|| today(&s, &c));
-    let monday = lobby_app::shifts::monday_of(any);
-    let days: Vec<Date> = (0..7)
+    let first_of = q
+        .month
+        .as_deref()
+        .and_then(|m| format!("{}-01", m.trim()).parse::<Date>().ok());
+    let (monday, n) = match first_of {
+        Some(f) => (f, i64::from(f.days_in_month())),
+        None => (lobby_app::shifts::monday_of(any), 7),
+    };
+    let days: Vec<Date> = (0..n)
         .filter_map(|i| monday.checked_add(jiff::Span::new().days(i)).ok())
         .collect();
-    let tasks = match cl::tasks(&s.app, &c.actor, c.site_id(), None, days[0], days[6]).await {
+    let last = days.last().copied().unwrap_or(monday);
+    let tasks = match cl::tasks(&s.app, &c.actor, c.site_id(), None, monday, last).await {
         Ok(t) => t,
         Err(e) => return error_page(Some(&c.actor), e),
     };
@@ -411,7 +426,7 @@ async fn calendar_page(
                     vendor: t.vendor_name.clone(),
                     area: t.area.clone(),
                     task: t.task.clone(),
-                    cells: vec![(0, 0); 7],
+                    cells: vec![(0, 0); days.len()],
                 });
                 let last = rows.len() - 1;
                 &mut rows[last]
@@ -426,9 +441,16 @@ async fn calendar_page(
             .map(|d| d.to_string())
             .unwrap_or_default()
     };
+    let this_month = today(&s, &c).strftime("%Y-%m").to_string();
     render(&CalendarPage {
         c,
+        weekdays: days
+            .iter()
+            .map(|d| (d.weekday().to_monday_zero_offset()).to_string())
+            .collect(),
         days: days.iter().map(|d| d.to_string()).collect(),
+        month: first_of.map(|f| f.strftime("%Y-%m").to_string()),
+        this_month,
         rows,
         prev: step(-7),
         next: step(7),
