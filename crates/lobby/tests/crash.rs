@@ -1,0 +1,204 @@
+//! Crash safety: write load from several clients, `SIGKILL` at a random
+//! moment, restart — every create the clients saw acknowledged must be there,
+//! intact, numbered once, and the audit chain must verify. On SQLite and
+//! PostgreSQL; `LOBBY_CRASH_KILLS` kills per database (20 by default).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// The kill moment only needs to vary, not to be reproducible.
+#![allow(clippy::disallowed_methods)]
+
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use lobby_testkit::{drop_database, fresh_database, Backend};
+
+fn lobby(dir: &std::path::Path, url: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_lobby"))
+        .args(args)
+        .env("LOBBY_DATA_DIR", dir)
+        .env("LOBBY_DATABASE_URL", url)
+        .env("LOBBY_ADMIN_PASSWORD", "admin-password")
+        .env("LOBBY_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+fn serve(dir: &std::path::Path, url: &str, port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_lobby"))
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .env("LOBBY_DATA_DIR", dir)
+        .env("LOBBY_DATABASE_URL", url)
+        .env("LOBBY_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+async fn ready(http: &reqwest::Client, base: &str) {
+    for _ in 0..200 {
+        if http
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not come up");
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A pseudo-random number of milliseconds in `lo..hi` (no seed to keep).
+fn jitter(lo: u64, hi: u64) -> u64 {
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64;
+    lo + n % (hi - lo)
+}
+
+#[derive(Debug, Clone)]
+struct Acked {
+    id: i64,
+    number: String,
+    title: String,
+}
+
+async fn kill_and_restart(backend: Backend) {
+    let kills: usize = std::env::var("LOBBY_CRASH_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let dir = tempfile::tempdir().unwrap();
+    let Some((url, pg)) = fresh_database(backend, dir.path()).await else {
+        return;
+    };
+    let d = dir.path();
+    let o = lobby(d, &url, &["migrate"]);
+    assert!(o.status.success());
+    let o = lobby(d, &url, &["demo"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let http = reqwest::Client::new();
+    let acked: Arc<Mutex<Vec<Acked>>> = Arc::default();
+    let mut token = String::new();
+    for round in 0..kills {
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut child = serve(d, &url, port);
+        ready(&http, &base).await;
+        if token.is_empty() {
+            let login: serde_json::Value = http
+                .post(format!("{base}/api/v1/auth/login"))
+                .json(&serde_json::json!({"username": "front_desk", "password": "lobby-demo"}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            token = login["token"].as_str().unwrap().to_string();
+        }
+        let mut writers = Vec::new();
+        for w in 0..4 {
+            let (http, base, token, acked) =
+                (http.clone(), base.clone(), token.clone(), acked.clone());
+            writers.push(tokio::spawn(async move {
+                for i in 0.. {
+                    let title = format!("crash {round}-{w}-{i}");
+                    let r = http
+                        .post(format!("{base}/api/v1/tickets"))
+                        .bearer_auth(&token)
+                        .json(&serde_json::json!({"kind": "repair", "priority": "normal", "title": title, "location": "大堂"}))
+                        .send()
+                        .await;
+                    let Ok(r) = r else { break };
+                    if r.status() != reqwest::StatusCode::CREATED {
+                        break;
+                    }
+                    let Ok(v) = r.json::<serde_json::Value>().await else {
+                        break;
+                    };
+                    acked.lock().unwrap().push(Acked {
+                        id: v["id"].as_i64().unwrap(),
+                        number: v["number"].as_str().unwrap().to_string(),
+                        title,
+                    });
+                }
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(jitter(150, 700))).await;
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        for w in writers {
+            let _ = w.await;
+        }
+    }
+    // Everything acknowledged is there, intact, numbered once.
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut child = serve(d, &url, port);
+    ready(&http, &base).await;
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        acked.len() > kills,
+        "the load acknowledged too little to prove anything: {}",
+        acked.len()
+    );
+    for a in &acked {
+        let t: serde_json::Value = http
+            .get(format!("{base}/api/v1/tickets/{}", a.id))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            t["title"],
+            a.title.as_str(),
+            "ticket {} lost or changed",
+            a.id
+        );
+        assert_eq!(t["number"], a.number.as_str());
+    }
+    let mut numbers: Vec<&str> = acked.iter().map(|a| a.number.as_str()).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    assert_eq!(numbers.len(), acked.len(), "a number was given twice");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let o = lobby(d, &url, &["audit", "verify"]);
+    assert!(
+        o.status.success(),
+        "the audit chain after {kills} kills: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    eprintln!(
+        "crash test ({backend:?}): {kills} kills, {} acknowledged creates checked",
+        acked.len()
+    );
+    drop_database(pg).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_writes_survive_sigkill_sqlite() {
+    kill_and_restart(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_writes_survive_sigkill_postgres() {
+    kill_and_restart(Backend::Postgres).await;
+}
