@@ -6,6 +6,7 @@
 mod auth;
 mod browser;
 mod cleaning;
+mod concurrency;
 mod desk;
 mod directory;
 mod ops;
