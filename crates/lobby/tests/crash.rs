@@ -202,3 +202,71 @@ async fn acknowledged_writes_survive_sigkill_sqlite() {
 async fn acknowledged_writes_survive_sigkill_postgres() {
     kill_and_restart(Backend::Postgres).await;
 }
+
+/// `lobby backup` while four clients write: the copy opens and its audit
+/// chain (every create is an audit entry) verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_under_write_load_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((url, _)) = fresh_database(Backend::Sqlite, dir.path()).await else {
+        return;
+    };
+    let d = dir.path();
+    assert!(lobby(d, &url, &["demo"]).status.success());
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut child = serve(d, &url, port);
+    let http = reqwest::Client::new();
+    ready(&http, &base).await;
+    let login: serde_json::Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": "front_desk", "password": "lobby-demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap().to_string();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut writers = Vec::new();
+    for w in 0..4 {
+        let (http, base, token, stop) = (http.clone(), base.clone(), token.clone(), stop.clone());
+        writers.push(tokio::spawn(async move {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let r = http
+                    .post(format!("{base}/api/v1/tickets"))
+                    .bearer_auth(&token)
+                    .json(&serde_json::json!({"kind": "request", "priority": "low", "title": format!("backup {w}-{n}"), "location": "大堂"}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+                n += 1;
+            }
+            n
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let copy = d.join("copy.db");
+    let o = lobby(d, &url, &["backup", "--out", copy.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut written = 0;
+    for w in writers {
+        written += w.await.unwrap();
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(written > 0);
+    let copy_url = format!("sqlite://{}", copy.display());
+    let o = lobby(d, &copy_url, &["audit", "verify"]);
+    assert!(
+        o.status.success(),
+        "the copy verifies: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
