@@ -9,6 +9,7 @@ mod cleaning;
 mod concurrency;
 mod desk;
 mod directory;
+mod matrix;
 mod ops;
 mod patrols;
 mod tenants;
