@@ -123,11 +123,18 @@ impl Db {
 
     /// Starts a write transaction: the unit of one use case.
     pub async fn begin(&self) -> Result<Tx> {
-        let guard = match self.dialect {
-            Dialect::Sqlite => Some(self.write_lock.clone().lock_owned().await),
-            Dialect::Postgres => None,
+        let (guard, tx) = match self.dialect {
+            // IMMEDIATE takes the write lock at BEGIN: a transaction never
+            // has to upgrade a read snapshot to a write (which SQLite refuses
+            // at once, without the busy timeout, when the snapshot is stale),
+            // and a lock still held by a connection whose transaction was
+            // dropped (a client that went away mid-request) is waited for.
+            Dialect::Sqlite => {
+                let guard = self.write_lock.clone().lock_owned().await;
+                (Some(guard), self.pool.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            Dialect::Postgres => (None, self.pool.begin().await?),
         };
-        let tx = self.pool.begin().await?;
         Ok(Tx {
             tx,
             dialect: self.dialect,
