@@ -358,7 +358,6 @@ pub struct PlanInput {
 async fn plan_values(
     c: &mut Conn,
     app: &App,
-    actor: &Actor,
     site_id: i64,
     i: &PlanInput,
 ) -> AppResult<(String, String, Recurrence, Date)> {
@@ -398,7 +397,6 @@ async fn plan_values(
             ))
         }
     }
-    let _ = actor;
     Ok((area, task, rule, from))
 }
 
@@ -407,7 +405,7 @@ pub async fn create_plan(app: &App, actor: &Actor, input: &PlanInput) -> AppResu
     actor.authorize(Can::CleaningManage, site_id)?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let (area, task, rule, from) = plan_values(&mut tx, app, actor, site_id, input).await?;
+    let (area, task, rule, from) = plan_values(&mut tx, app, site_id, input).await?;
     let id = store::insert_plan(
         &mut tx,
         &store::PlanValues {
@@ -469,7 +467,7 @@ pub async fn change_plan(
         vendor_id: old.vendor_id,
         ..input.clone()
     };
-    let (area, task, rule, from) = plan_values(&mut tx, app, actor, old.site_id, &input).await?;
+    let (area, task, rule, from) = plan_values(&mut tx, app, old.site_id, &input).await?;
     let last = from.yesterday().map_err(|e| AppError::Internal(e.into()))?;
     store::end_plan(&mut tx, id, &last.to_string()).await?;
     store::drop_future_tasks(&mut tx, id, &from.to_string()).await?;
