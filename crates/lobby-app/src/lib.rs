@@ -10,6 +10,7 @@ pub mod auth;
 pub mod blobs;
 pub mod cleaning;
 pub mod demo;
+pub mod generate;
 pub mod desk;
 mod error;
 pub mod idempotency;

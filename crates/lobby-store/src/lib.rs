@@ -5,6 +5,7 @@
 //! decided.
 
 pub mod audit;
+pub mod bulk;
 pub mod cleaning;
 mod db;
 pub mod desk;

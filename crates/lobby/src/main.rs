@@ -40,6 +40,26 @@ enum Command {
     Demo,
     /// Bring the schema up to date and exit.
     Migrate,
+    /// Fill an empty database with a portfolio at scale, for benchmarks:
+    /// sites × units with tenants, staff (`g001_front_desk`, … password
+    /// `lobby-demo`) and patrol routes, and years of work orders, desk-log
+    /// entries and patrol rounds.
+    Generate {
+        #[arg(long, default_value_t = 50)]
+        sites: usize,
+        /// Units per site.
+        #[arg(long, default_value_t = 400)]
+        units: usize,
+        /// Years of history, up to today.
+        #[arg(long, default_value_t = 3)]
+        years: u32,
+        /// Work orders in all (spread over the sites and days).
+        #[arg(long, default_value_t = 1_000_000)]
+        tickets: u64,
+        /// The same seed makes the same portfolio.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Staff accounts.
     User {
         #[command(subcommand)]
@@ -137,6 +157,32 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             println!(
                 "lobby: loaded the demo site EA公寓 (id {site}); accounts use the password '{}'",
                 demo::DEMO_PASSWORD
+            );
+        }
+        Command::Generate {
+            sites,
+            units,
+            years,
+            tickets,
+            seed,
+        } => {
+            let app = open(&s).await?;
+            admin(&app).await?;
+            let scale = lobby_app::generate::Scale {
+                sites,
+                units_per_site: units,
+                years,
+                tickets,
+                seed,
+                password: demo::DEMO_PASSWORD.into(),
+            };
+            let said = |line: String| println!("lobby: {line}");
+            let g = lobby_app::generate::portfolio(&app, &scale, &said)
+                .await
+                .map_err(app_err)?;
+            println!(
+                "lobby: generated {} sites, {} units, {} tenants, {} staff, {} work orders ({} events), {} desk-log entries, {} patrol rounds in {:.1} s; staff sign in as g001_front_desk … with the password '{}'",
+                g.sites, g.units, g.tenants, g.users, g.tickets, g.ticket_events, g.desk_entries, g.patrol_rounds, g.seconds, demo::DEMO_PASSWORD
             );
         }
         Command::Serve { demo: with_demo } => {
