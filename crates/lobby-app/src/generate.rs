@@ -87,8 +87,15 @@ struct Site {
     units: Vec<(i64, String, Option<i64>)>,
     areas: Vec<String>,
     staff: Vec<(Role, i64, String)>,
-    /// (route id, windows as (start, end) minutes of the day, checkpoint ids with their item ids)
-    routes: Vec<(i64, Vec<(i64, i64)>, Vec<(i64, Vec<i64>)>)>,
+    routes: Vec<Route>,
+}
+
+struct Route {
+    id: i64,
+    /// (start, end) in minutes of the day.
+    windows: Vec<(i64, i64)>,
+    /// Checkpoint ids, each with its item ids.
+    checkpoints: Vec<(i64, Vec<i64>)>,
 }
 
 impl Site {
@@ -220,11 +227,8 @@ pub async fn portfolio(
                 ticket(&mut b, &mut next, site, &number, at, now, &tz, &mut rng)?;
             }
             if count > 0 {
-                b.counters.push(vec![
-                    site.id.into(),
-                    day.to_string().into(),
-                    count.into(),
-                ])?;
+                b.counters
+                    .push(vec![site.id.into(), day.to_string().into(), count.into()])?;
             }
             desk_day(&mut b, &mut next, site, day_start, now, &mut rng)?;
             patrol_day(&mut b, &mut next, site, day_start, now, &mut rng)?;
@@ -307,45 +311,98 @@ impl Batch {
             tickets: Rows::new(
                 "tickets",
                 &[
-                    "id", "site_id", "number", "kind", "priority", "channel", "state", "held_from",
-                    "title", "description", "unit_id", "location", "tenant_id", "department",
-                    "assignee_id", "escalated", "satisfaction", "created_by", "created_at",
-                    "updated_at", "response_due_at", "onsite_due_at", "resolve_due_at",
-                    "dispatched_at", "started_at", "resolved_at", "verified_at", "closed_at",
-                    "sla_breached_at", "return_visit_due_at", "version",
+                    "id",
+                    "site_id",
+                    "number",
+                    "kind",
+                    "priority",
+                    "channel",
+                    "state",
+                    "held_from",
+                    "title",
+                    "description",
+                    "unit_id",
+                    "location",
+                    "tenant_id",
+                    "department",
+                    "assignee_id",
+                    "escalated",
+                    "satisfaction",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                    "response_due_at",
+                    "onsite_due_at",
+                    "resolve_due_at",
+                    "dispatched_at",
+                    "started_at",
+                    "resolved_at",
+                    "verified_at",
+                    "closed_at",
+                    "sla_breached_at",
+                    "return_visit_due_at",
+                    "version",
                 ],
             ),
             events: Rows::new(
                 "ticket_events",
                 &[
-                    "id", "ticket_id", "at", "actor_id", "actor_name", "action", "from_state",
-                    "to_state", "note", "detail",
+                    "id",
+                    "ticket_id",
+                    "at",
+                    "actor_id",
+                    "actor_name",
+                    "action",
+                    "from_state",
+                    "to_state",
+                    "note",
+                    "detail",
                 ],
             ),
             counters: Rows::new("ticket_counters", &["site_id", "day", "n"]),
             desk: Rows::new(
                 "desk_log",
                 &[
-                    "id", "site_id", "at", "author_id", "author_name", "category", "text",
-                    "needs_follow_up", "follow_up", "closed_note", "closed_by_name", "closed_at",
+                    "id",
+                    "site_id",
+                    "at",
+                    "author_id",
+                    "author_name",
+                    "category",
+                    "text",
+                    "needs_follow_up",
+                    "follow_up",
+                    "closed_note",
+                    "closed_by_name",
+                    "closed_at",
                 ],
             ),
-            acks: Rows::new(
-                "desk_log_acks",
-                &["entry_id", "user_id", "user_name", "at"],
-            ),
+            acks: Rows::new("desk_log_acks", &["entry_id", "user_id", "user_name", "at"]),
             rounds: Rows::new(
                 "patrol_rounds",
                 &[
-                    "id", "site_id", "route_id", "walker_id", "walker_name", "started_at",
-                    "finished_at", "checkpoints_done", "checkpoints_total", "findings",
+                    "id",
+                    "site_id",
+                    "route_id",
+                    "walker_id",
+                    "walker_name",
+                    "started_at",
+                    "finished_at",
+                    "checkpoints_done",
+                    "checkpoints_total",
+                    "findings",
                 ],
             ),
             results: Rows::new(
                 "patrol_results",
                 &[
-                    "id", "round_id", "checkpoint_id", "scanned_at", "recorded_at",
-                    "recorded_by", "note",
+                    "id",
+                    "round_id",
+                    "checkpoint_id",
+                    "scanned_at",
+                    "recorded_at",
+                    "recorded_by",
+                    "note",
                 ],
             ),
             item_results: Rows::new(
@@ -588,7 +645,9 @@ fn ticket(
     let resolved = started + span(rng, (resolve_by - started).max(HOUR));
     let verified = resolved + rng.gen_range(HOUR..20 * HOUR);
     let closed = verified + rng.gen_range(2 * HOUR..3 * DAY + 6 * HOUR);
-    let cancelled = rng.gen_bool(0.03).then(|| at + rng.gen_range(10 * MIN..2 * HOUR));
+    let cancelled = rng
+        .gen_bool(0.03)
+        .then(|| at + rng.gen_range(10 * MIN..2 * HOUR));
     let held = rng.gen_bool(0.02);
 
     let created_detail = serde_json::json!({"number": number, "kind": kind.as_str(), "priority": priority.as_str(), "channel": channel, "department": department});
@@ -629,7 +688,12 @@ fn ticket(
             (dispatched, (desk_id, desk_name), "dispatch", "dispatched"),
             (started, handler, "start", "in_progress"),
             (resolved, handler, "resolve", "resolved"),
-            (verified, site.person(Role::FieldAssistant), "verify", "verified"),
+            (
+                verified,
+                site.person(Role::FieldAssistant),
+                "verify",
+                "verified",
+            ),
             (closed, (desk_id, desk_name), "return_visit", "closed"),
         ];
         for (k, (t, actor, action, to)) in steps.into_iter().enumerate() {
@@ -689,9 +753,10 @@ fn ticket(
     }
     // The SLA job's breach: not dispatched by the response deadline, or not
     // resolved by the resolution deadline (checked at the next minute).
-    let response_late = times[0].map_or(cancelled.is_none() && respond_by < now, |d| d > respond_by);
-    let resolve_late = state != "cancelled"
-        && times[2].map_or(resolve_by < now, |r| r > resolve_by);
+    let response_late =
+        times[0].map_or(cancelled.is_none() && respond_by < now, |d| d > respond_by);
+    let resolve_late =
+        state != "cancelled" && times[2].map_or(resolve_by < now, |r| r > resolve_by);
     let breach_at = if response_late {
         Some(respond_by + MIN)
     } else if resolve_late {
@@ -700,7 +765,11 @@ fn ticket(
         None
     };
     if let Some(t) = breach_at.filter(|t| *t < now) {
-        let which = if response_late { "response" } else { "resolution" };
+        let which = if response_late {
+            "response"
+        } else {
+            "resolution"
+        };
         // The event sits in time order among the others.
         let pos = ev.iter().position(|e| e.at > t).unwrap_or(ev.len());
         let st = ev[..pos].last().map(|e| e.to).unwrap_or("open");
@@ -851,7 +920,8 @@ fn patrol_day(
     now: i64,
     rng: &mut StdRng,
 ) -> AppResult<()> {
-    for (k, (route_id, windows, checkpoints)) in site.routes.iter().enumerate() {
+    for (k, route) in site.routes.iter().enumerate() {
+        let (route_id, windows, checkpoints) = (route.id, &route.windows, &route.checkpoints);
         let walker = if k == 0 {
             site.person(Role::FieldAssistant)
         } else {
@@ -873,7 +943,7 @@ fn patrol_day(
             b.rounds.push(vec![
                 round.into(),
                 site.id.into(),
-                (*route_id).into(),
+                route_id.into(),
                 Val::OptInt(Some(walker.0)),
                 walker.1.into(),
                 start.into(),
@@ -935,7 +1005,10 @@ const CHECKPOINTS: [(&str, [(&str, &str); 2]); 4] = [
     ),
     (
         "消防通道",
-        [("security", "通道畅通无堆物"), ("engineering", "应急灯完好")],
+        [
+            ("security", "通道畅通无堆物"),
+            ("engineering", "应急灯完好"),
+        ],
     ),
     (
         "停车场",
@@ -1008,7 +1081,10 @@ async fn make_site(
         )
         .await?;
         let tenant = if let_out {
-            let name = format!("{number}室租户{}有限公司", COMPANY_WORDS[u % COMPANY_WORDS.len()]);
+            let name = format!(
+                "{number}室租户{}有限公司",
+                COMPANY_WORDS[u % COMPANY_WORDS.len()]
+            );
             let phone = format!("021-6{:03}-{:04}", no, u);
             let since = now - rng.gen_range(30..(i64::from(scale.years) * 365).max(31)) * DAY;
             let id = tenant_store::insert(
@@ -1065,27 +1141,40 @@ async fn make_site(
     }
     let mut routes = Vec::new();
     for (name, dept, windows) in [
-        ("客服部日常巡视", "customer_service", vec![(9 * 60, 11 * 60 + 30), (14 * 60, 17 * 60)]),
-        ("安保部巡逻", "security", vec![(11 * 60 + 30, 14 * 60), (19 * 60, 21 * 60)]),
+        (
+            "客服部日常巡视",
+            "customer_service",
+            vec![(9 * 60, 11 * 60 + 30), (14 * 60, 17 * 60)],
+        ),
+        (
+            "安保部巡逻",
+            "security",
+            vec![(11 * 60 + 30, 14 * 60), (19 * 60, 21 * 60)],
+        ),
     ] {
         let text = windows
             .iter()
             .map(|(a, b)| format!("{:02}:{:02}-{:02}:{:02}", a / 60, a % 60, b / 60, b % 60))
             .collect::<Vec<_>>()
             .join(", ");
-        let route = patrol_store::insert_route(&mut tx, site_id, name, dept, &text, created).await?;
+        let route =
+            patrol_store::insert_route(&mut tx, site_id, name, dept, &text, created).await?;
         let mut cps = Vec::new();
         for (cp_name, items) in CHECKPOINTS {
             let token = hex::encode(rng.gen::<[u8; 16]>());
-            let cp = patrol_store::insert_checkpoint(&mut tx, route, cp_name, cp_name, &token)
-                .await?;
+            let cp =
+                patrol_store::insert_checkpoint(&mut tx, route, cp_name, cp_name, &token).await?;
             let mut item_ids = Vec::new();
             for (category, instruction) in items {
                 item_ids.push(patrol_store::insert_item(&mut tx, cp, category, instruction).await?);
             }
             cps.push((cp, item_ids));
         }
-        routes.push((route, windows, cps));
+        routes.push(Route {
+            id: route,
+            windows,
+            checkpoints: cps,
+        });
     }
     tx.commit().await?;
     Ok(Site {

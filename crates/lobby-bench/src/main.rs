@@ -1,0 +1,769 @@
+//! `lobby-load`: the load generator behind BENCHMARKS.md.
+//!
+//! `lobby-load run` signs in as a site's staff (the accounts `lobby generate`
+//! makes, `g001_front_desk` …, or the demo's with `--prefix ''`) and plays a
+//! department's requests against a running `lobby serve` on loopback:
+//! front-desk creates, technicians' and the desk's actions along the whole
+//! work-order life, queue lists (API and page), ticket views (API and page),
+//! the monthly summary and sign-ins. Closed loop (`--clients` as fast as they
+//! can) or open loop (`--rate` requests a second, latency counted from when
+//! each request was due, so a stall is not hidden). Reports throughput and
+//! p50/p95/p99/max per operation (HdrHistogram) and the server's RSS.
+//!
+//! `lobby-load startup` times `lobby serve` from spawn to `/readyz` = 200 and
+//! reads its idle RSS.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use hdrhistogram::Histogram;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{json, Value};
+
+#[derive(Parser)]
+#[command(
+    name = "lobby-load",
+    about = "Load generator for lobby (loopback only)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Drive requests at a running `lobby serve` and report latency and throughput.
+    Run(RunArgs),
+    /// Time `lobby serve` from spawn to ready, and its idle memory.
+    Startup(StartupArgs),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, ValueEnum)]
+enum Op {
+    /// POST /api/v1/tickets as the front desk.
+    Create,
+    /// The next action of a work order this client created (dispatch, start,
+    /// resolve, verify, return visit), each by its role.
+    Action,
+    /// GET /api/v1/tickets, 20 rows, rotating queue filters.
+    List,
+    /// GET /tickets, the queue page (HTML), 20 rows.
+    ListPage,
+    /// GET /api/v1/tickets/{id} with its history.
+    Ticket,
+    /// GET /tickets/{id}, the ticket page (HTML).
+    TicketPage,
+    /// GET /api/v1/reports/tickets for last month.
+    Summary,
+    /// POST /api/v1/auth/login (argon2).
+    Login,
+    /// A department's mix of all of the above.
+    Mix,
+}
+
+impl Op {
+    fn name(self) -> &'static str {
+        match self {
+            Op::Create => "create",
+            Op::Action => "action",
+            Op::List => "list",
+            Op::ListPage => "list_page",
+            Op::Ticket => "ticket",
+            Op::TicketPage => "ticket_page",
+            Op::Summary => "summary",
+            Op::Login => "login",
+            Op::Mix => "mix",
+        }
+    }
+}
+
+/// The mix of a busy morning, by weight.
+const MIX: [(Op, u32); 8] = [
+    (Op::List, 25),
+    (Op::ListPage, 10),
+    (Op::Ticket, 20),
+    (Op::TicketPage, 10),
+    (Op::Create, 12),
+    (Op::Action, 18),
+    (Op::Summary, 2),
+    (Op::Login, 3),
+];
+
+#[derive(clap::Args)]
+struct RunArgs {
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    url: String,
+    /// Usernames are PREFIX + role (`g001_front_desk`); '' for the demo's.
+    #[arg(long, default_value = "g001_")]
+    prefix: String,
+    #[arg(long, default_value = "lobby-demo")]
+    password: String,
+    #[arg(long, value_enum, default_value = "mix")]
+    scenario: Op,
+    #[arg(long, default_value_t = 8)]
+    clients: usize,
+    /// Seconds to run.
+    #[arg(long, default_value_t = 20.0)]
+    duration: f64,
+    /// Open loop: this many requests a second in all (latency from when each was due).
+    #[arg(long)]
+    rate: Option<f64>,
+    /// Stop after this many requests.
+    #[arg(long)]
+    max_requests: Option<u64>,
+    /// The server's process id: its RSS is sampled during the run.
+    #[arg(long)]
+    server_pid: Option<u32>,
+    /// Append the results as one JSON line to this file.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// A label for the JSON line (database, size …).
+    #[arg(long, default_value = "")]
+    label: String,
+}
+
+#[derive(clap::Args)]
+struct StartupArgs {
+    /// The lobby binary.
+    #[arg(long, default_value = "target/release/lobby")]
+    lobby: PathBuf,
+    #[arg(long)]
+    data_dir: PathBuf,
+    #[arg(long)]
+    database_url: Option<String>,
+    #[arg(long, default_value_t = 10)]
+    runs: usize,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let out = match cli.command {
+        Cmd::Run(a) => run(a).await,
+        Cmd::Startup(a) => startup(a).await,
+    };
+    match out {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lobby-load: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// What every client shares: tokens per role, the site and its ids.
+struct World {
+    base: String,
+    http: reqwest::Client,
+    tokens: BTreeMap<&'static str, String>,
+    site: i64,
+    units: Vec<i64>,
+    tickets: Vec<i64>,
+    month: (String, String),
+    user: String,
+    password: String,
+}
+
+impl World {
+    fn token(&self, role: &str) -> &str {
+        self.tokens.get(role).map(String::as_str).unwrap_or("")
+    }
+}
+
+const ROLES: [&str; 4] = [
+    "front_desk",
+    "engineering",
+    "field_assistant",
+    "cs_supervisor",
+];
+
+fn loopback_only(url: &str) -> Result<()> {
+    let u = reqwest::Url::parse(url).context("--url")?;
+    match u.host_str() {
+        Some("127.0.0.1") | Some("localhost") | Some("[::1]") | Some("::1") => Ok(()),
+        other => bail!("--url must be on loopback (127.0.0.1, localhost, ::1), not {other:?}"),
+    }
+}
+
+async fn sign_in(http: &reqwest::Client, base: &str, user: &str, pw: &str) -> Result<Value> {
+    let r = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": user, "password": pw}))
+        .send()
+        .await?;
+    let status = r.status();
+    let body: Value = r.json().await.unwrap_or(Value::Null);
+    if !status.is_success() {
+        bail!("cannot sign in as {user}: {status} {body}");
+    }
+    Ok(body)
+}
+
+async fn get_json(http: &reqwest::Client, url: String, token: &str) -> Result<Value> {
+    let r = http.get(&url).bearer_auth(token).send().await?;
+    let status = r.status();
+    let body: Value = r.json().await.unwrap_or(Value::Null);
+    if !status.is_success() {
+        bail!("GET {url}: {status} {body}");
+    }
+    Ok(body)
+}
+
+async fn setup(a: &RunArgs) -> Result<World> {
+    loopback_only(&a.url)?;
+    let base = a.url.trim_end_matches('/').to_string();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(a.clients * 2)
+        .timeout(Duration::from_secs(30))
+        .build()?;
+    let mut tokens = BTreeMap::new();
+    let mut site = None;
+    for role in ROLES {
+        let user = format!("{}{role}", a.prefix);
+        let body = sign_in(&http, &base, &user, &a.password).await?;
+        let token = body["token"]
+            .as_str()
+            .ok_or_else(|| anyhow!("no token for {user}"))?
+            .to_string();
+        if site.is_none() {
+            site = body["user"]["grants"][0]["site_id"].as_i64();
+        }
+        tokens.insert(role, token);
+    }
+    let site = site.ok_or_else(|| anyhow!("the front desk account holds no site"))?;
+    let desk = tokens.get("front_desk").cloned().unwrap_or_default();
+    let units: Vec<i64> = get_json(
+        &http,
+        format!("{base}/api/v1/units?site_id={site}&limit=200"),
+        &desk,
+    )
+    .await?["items"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|u| u["id"].as_i64()).collect())
+        .unwrap_or_default();
+    if units.is_empty() {
+        bail!("site {site} has no units");
+    }
+    // Ticket ids to view: up to 2,000 of the site's, newest first.
+    let mut tickets = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..10 {
+        let mut url = format!("{base}/api/v1/tickets?site_id={site}&limit=200");
+        if let Some(c) = &cursor {
+            url.push_str(&format!("&cursor={c}"));
+        }
+        let page = get_json(&http, url, &desk).await?;
+        tickets.extend(
+            page["items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t["id"].as_i64()),
+        );
+        cursor = page["next_cursor"].as_str().map(str::to_string);
+        if cursor.is_none() {
+            break;
+        }
+    }
+    // The load tool runs outside the product: wall-clock today is what it means.
+    #[allow(clippy::disallowed_methods)]
+    let today = jiff::Zoned::now().date();
+    let first = today.first_of_month();
+    let last_month = first.checked_sub(jiff::ToSpan::months(1))?;
+    let month = (last_month.to_string(), first.yesterday()?.to_string());
+    Ok(World {
+        base,
+        http,
+        tokens,
+        site,
+        units,
+        tickets,
+        month,
+        user: format!("{}front_desk", a.prefix),
+        password: a.password.clone(),
+    })
+}
+
+/// A work order on its way through its life, as one client sees it.
+struct Flow {
+    id: i64,
+    step: usize,
+}
+
+/// (action, role, body extras)
+const LIFE: [(&str, &str); 5] = [
+    ("dispatch", "front_desk"),
+    ("start", "engineering"),
+    ("resolve", "engineering"),
+    ("verify", "field_assistant"),
+    ("return_visit", "front_desk"),
+];
+
+struct Client {
+    world: Arc<World>,
+    rng: StdRng,
+    flows: VecDeque<Flow>,
+    seq: u64,
+    hist: BTreeMap<Op, Histogram<u64>>,
+    errors: BTreeMap<Op, u64>,
+    first_error: Option<String>,
+}
+
+impl Client {
+    fn new(world: Arc<World>, seed: u64) -> Result<Self> {
+        let mut hist = BTreeMap::new();
+        for (op, _) in MIX {
+            // 1 µs to 2 minutes, 3 significant figures.
+            hist.insert(op, Histogram::new_with_bounds(1, 120_000_000, 3)?);
+        }
+        Ok(Client {
+            world,
+            rng: StdRng::seed_from_u64(seed),
+            flows: VecDeque::new(),
+            seq: 0,
+            hist,
+            errors: BTreeMap::new(),
+            first_error: None,
+        })
+    }
+
+    fn pick(&mut self, scenario: Op) -> Op {
+        if scenario != Op::Mix {
+            return scenario;
+        }
+        let total: u32 = MIX.iter().map(|(_, w)| w).sum();
+        let mut n = self.rng.gen_range(0..total);
+        for (op, w) in MIX {
+            if n < w {
+                return op;
+            }
+            n -= w;
+        }
+        Op::List
+    }
+
+    /// Runs one operation; returns the operation actually measured (an
+    /// action with no work order in hand creates one first) and whether it
+    /// succeeded.
+    async fn once(&mut self, op: Op) -> (Op, Result<()>) {
+        let w = self.world.clone();
+        match op {
+            Op::Action if self.flows.is_empty() => (Op::Create, self.create().await),
+            Op::Create => (Op::Create, self.create().await),
+            Op::Action => (Op::Action, self.act().await),
+            Op::List | Op::ListPage => {
+                const FILTERS: [&str; 5] = [
+                    "",
+                    "&state=open",
+                    "&state=dispatched",
+                    "&department=engineering",
+                    "&kind=complaint",
+                ];
+                let f = FILTERS[self.rng.gen_range(0..FILTERS.len())];
+                let r = if op == Op::List {
+                    w.http
+                        .get(format!(
+                            "{}/api/v1/tickets?site_id={}&limit=20{f}",
+                            w.base, w.site
+                        ))
+                        .bearer_auth(w.token("front_desk"))
+                } else {
+                    w.http
+                        .get(format!("{}/tickets?site_id={}{f}", w.base, w.site))
+                        .header("cookie", format!("lobby_session={}", w.token("front_desk")))
+                };
+                (op, expect(r, 200).await.map(|_| ()))
+            }
+            Op::Ticket | Op::TicketPage => {
+                let id = if w.tickets.is_empty() || self.rng.gen_bool(0.1) {
+                    self.flows.back().map(|f| f.id)
+                } else {
+                    Some(w.tickets[self.rng.gen_range(0..w.tickets.len())])
+                };
+                let Some(id) = id.or(w.tickets.first().copied()) else {
+                    return (Op::Create, self.create().await);
+                };
+                let r = if op == Op::Ticket {
+                    w.http
+                        .get(format!("{}/api/v1/tickets/{id}", w.base))
+                        .bearer_auth(w.token("front_desk"))
+                } else {
+                    w.http
+                        .get(format!("{}/tickets/{id}", w.base))
+                        .header("cookie", format!("lobby_session={}", w.token("front_desk")))
+                };
+                (op, expect(r, 200).await.map(|_| ()))
+            }
+            Op::Summary => {
+                let r = w
+                    .http
+                    .get(format!(
+                        "{}/api/v1/reports/tickets?site_id={}&from={}&to={}",
+                        w.base, w.site, w.month.0, w.month.1
+                    ))
+                    .bearer_auth(w.token("cs_supervisor"));
+                (op, expect(r, 200).await.map(|_| ()))
+            }
+            Op::Login => {
+                let r = w
+                    .http
+                    .post(format!("{}/api/v1/auth/login", w.base))
+                    .json(&json!({"username": w.user, "password": w.password}));
+                let got = expect(r, 200).await;
+                // Sign out again (not timed), so sessions do not pile up.
+                if let Ok(body) = &got {
+                    if let Some(t) = body["token"].as_str() {
+                        let _ = w
+                            .http
+                            .post(format!("{}/api/v1/auth/logout", w.base))
+                            .bearer_auth(t)
+                            .send()
+                            .await;
+                    }
+                }
+                (op, got.map(|_| ()))
+            }
+            Op::Mix => (Op::List, Err(anyhow!("mix is not an operation"))),
+        }
+    }
+
+    async fn create(&mut self) -> Result<()> {
+        let w = self.world.clone();
+        self.seq += 1;
+        let unit = w.units[self.rng.gen_range(0..w.units.len())];
+        let body = expect(
+            w.http
+                .post(format!("{}/api/v1/tickets", w.base))
+                .bearer_auth(w.token("front_desk"))
+                .json(&json!({
+                    "kind": "repair",
+                    "priority": "normal",
+                    "title": format!("空调不制冷 (load {})", self.seq),
+                    "description": "租户来电：会议室空调不制冷",
+                    "unit_id": unit,
+                    "channel": "phone",
+                })),
+            201,
+        )
+        .await?;
+        let id = body["id"]
+            .as_i64()
+            .ok_or_else(|| anyhow!("create answered without an id"))?;
+        self.flows.push_back(Flow { id, step: 0 });
+        Ok(())
+    }
+
+    async fn act(&mut self) -> Result<()> {
+        let w = self.world.clone();
+        let Some(mut flow) = self.flows.pop_front() else {
+            return Ok(());
+        };
+        let (action, role) = LIFE[flow.step];
+        let mut body = json!({"action": action});
+        match action {
+            "dispatch" => body["department"] = json!("engineering"),
+            "resolve" => body["note"] = json!("已更换压缩机电容"),
+            "return_visit" => {
+                body["satisfaction"] = json!(5);
+                body["note"] = json!("租户满意");
+            }
+            _ => {}
+        }
+        expect(
+            w.http
+                .post(format!("{}/api/v1/tickets/{}/actions", w.base, flow.id))
+                .bearer_auth(w.token(role))
+                .json(&body),
+            200,
+        )
+        .await?;
+        flow.step += 1;
+        if flow.step < LIFE.len() {
+            self.flows.push_back(flow);
+        }
+        Ok(())
+    }
+
+    fn record(&mut self, op: Op, micros: u64, ok: &Result<()>) {
+        if let Some(h) = self.hist.get_mut(&op) {
+            h.saturating_record(micros.max(1));
+        }
+        if let Err(e) = ok {
+            *self.errors.entry(op).or_default() += 1;
+            if self.first_error.is_none() {
+                self.first_error = Some(format!("{}: {e:#}", op.name()));
+            }
+        }
+    }
+}
+
+async fn expect(r: reqwest::RequestBuilder, status: u16) -> Result<Value> {
+    let resp = r.send().await?;
+    let got = resp.status().as_u16();
+    let is_json = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let body = if is_json {
+        resp.json().await.unwrap_or(Value::Null)
+    } else {
+        let _ = resp.bytes().await?;
+        Value::Null
+    };
+    if got != status {
+        bail!("answered {got} (wanted {status}): {body}");
+    }
+    Ok(body)
+}
+
+fn rss_kib(pid: u32, field: &str) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    s.lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+}
+
+async fn run(a: RunArgs) -> Result<()> {
+    let world = Arc::new(setup(&a).await?);
+    // An action-only run starts with work orders in hand.
+    let mut clients: Vec<Client> = (0..a.clients)
+        .map(|i| Client::new(world.clone(), 7 + i as u64))
+        .collect::<Result<_>>()?;
+    if a.scenario == Op::Action {
+        for c in clients.iter_mut() {
+            for _ in 0..40 {
+                c.create().await?;
+            }
+        }
+    }
+    let rss_before = a.server_pid.and_then(|p| rss_kib(p, "VmRSS:"));
+    let stop = Arc::new(AtomicBool::new(false));
+    let peak = Arc::new(AtomicU64::new(rss_before.unwrap_or(0)));
+    let sampler = a.server_pid.map(|pid| {
+        let (stop, peak) = (stop.clone(), peak.clone());
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                if let Some(k) = rss_kib(pid, "VmRSS:") {
+                    peak.fetch_max(k, Ordering::Relaxed);
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        })
+    });
+    let issued = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs_f64(a.duration);
+    let n = a.clients as u64;
+    let mut tasks = Vec::new();
+    for (i, mut c) in clients.into_iter().enumerate() {
+        let (issued, scenario, rate, max) = (issued.clone(), a.scenario, a.rate, a.max_requests);
+        tasks.push(tokio::spawn(async move {
+            let mut k = i as u64;
+            loop {
+                let due = match rate {
+                    Some(r) => {
+                        let due = started + Duration::from_secs_f64(k as f64 / r);
+                        k += n;
+                        if due >= deadline {
+                            break;
+                        }
+                        tokio::time::sleep_until(due.into()).await;
+                        due
+                    }
+                    None => Instant::now(),
+                };
+                if Instant::now() >= deadline {
+                    break;
+                }
+                if max.is_some_and(|m| issued.fetch_add(1, Ordering::Relaxed) >= m) {
+                    break;
+                }
+                let op = c.pick(scenario);
+                let (measured, ok) = c.once(op).await;
+                let micros = due.elapsed().as_micros() as u64;
+                c.record(measured, micros, &ok);
+            }
+            c
+        }));
+    }
+    let mut total: BTreeMap<Op, Histogram<u64>> = BTreeMap::new();
+    let mut errors: BTreeMap<Op, u64> = BTreeMap::new();
+    let mut first_error = None;
+    for t in tasks {
+        let c = t.await?;
+        for (op, h) in c.hist {
+            match total.get_mut(&op) {
+                Some(t) => t.add(&h)?,
+                None => {
+                    total.insert(op, h);
+                }
+            }
+        }
+        for (op, e) in c.errors {
+            *errors.entry(op).or_default() += e;
+        }
+        first_error = first_error.or(c.first_error);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    if let Some(s) = sampler {
+        let _ = s.await;
+    }
+    let hwm = a.server_pid.and_then(|p| rss_kib(p, "VmHWM:"));
+
+    println!(
+        "lobby-load: {} · {} clients{} · {:.1} s · site {} · {} ticket ids to view",
+        a.scenario.name(),
+        a.clients,
+        a.rate
+            .map(|r| format!(" · open loop {r}/s"))
+            .unwrap_or_default(),
+        secs,
+        world.site,
+        world.tickets.len()
+    );
+    println!(
+        "{:<12} {:>8} {:>7} {:>9} {:>8} {:>8} {:>8} {:>8}",
+        "op", "count", "errors", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms"
+    );
+    let ms = |v: u64| v as f64 / 1000.0;
+    let mut rows = Vec::new();
+    let mut all = 0u64;
+    for (op, h) in total.iter().filter(|(_, h)| !h.is_empty()) {
+        let e = errors.get(op).copied().unwrap_or(0);
+        all += h.len();
+        println!(
+            "{:<12} {:>8} {:>7} {:>9.0} {:>8.2} {:>8.2} {:>8.2} {:>8.2}",
+            op.name(),
+            h.len(),
+            e,
+            h.len() as f64 / secs,
+            ms(h.value_at_quantile(0.5)),
+            ms(h.value_at_quantile(0.95)),
+            ms(h.value_at_quantile(0.99)),
+            ms(h.max()),
+        );
+        rows.push(json!({
+            "op": op.name(), "count": h.len(), "errors": e, "per_s": h.len() as f64 / secs,
+            "p50_ms": ms(h.value_at_quantile(0.5)), "p95_ms": ms(h.value_at_quantile(0.95)),
+            "p99_ms": ms(h.value_at_quantile(0.99)), "max_ms": ms(h.max()),
+        }));
+    }
+    println!(
+        "{:<12} {:>8} {:>7} {:>9.0}",
+        "all",
+        all,
+        errors.values().sum::<u64>(),
+        all as f64 / secs
+    );
+    if let Some(pid) = a.server_pid {
+        println!(
+            "server {pid}: RSS before {} MiB, peak during the run {} MiB, process high-water mark {} MiB",
+            rss_before.map(|k| format!("{:.1}", k as f64 / 1024.0)).unwrap_or("?".into()),
+            format_args!("{:.1}", peak.load(Ordering::Relaxed) as f64 / 1024.0),
+            hwm.map(|k| format!("{:.1}", k as f64 / 1024.0)).unwrap_or("?".into()),
+        );
+    }
+    if let Some(e) = &first_error {
+        println!("first error: {e}");
+    }
+    if let Some(path) = &a.json {
+        let line = json!({
+            "label": a.label, "scenario": a.scenario.name(), "clients": a.clients, "rate": a.rate,
+            "seconds": secs, "ops": rows,
+            "rss_before_kib": rss_before, "rss_peak_kib": peak.load(Ordering::Relaxed), "rss_hwm_kib": hwm,
+            "first_error": first_error,
+        });
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        writeln!(f, "{line}")?;
+    }
+    Ok(())
+}
+
+async fn startup(a: StartupArgs) -> Result<()> {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()?;
+    let mut ready = Vec::new();
+    let mut idle = Vec::new();
+    for _ in 0..a.runs.max(1) {
+        let mut cmd = Command::new(&a.lobby);
+        cmd.arg("serve")
+            .env("LOBBY_ADDR", "127.0.0.1:0")
+            .env("LOBBY_DATA_DIR", &a.data_dir)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        match &a.database_url {
+            Some(u) => cmd.env("LOBBY_DATABASE_URL", u),
+            None => cmd.env_remove("LOBBY_DATABASE_URL"),
+        };
+        let t0 = Instant::now();
+        let mut child = cmd
+            .spawn()
+            .with_context(|| format!("cannot start {}", a.lobby.display()))?;
+        let pid = child.id();
+        let stdout = child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?;
+        let addr = tokio::task::spawn_blocking(move || -> Option<String> {
+            for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
+                if let Some(rest) = line.strip_prefix("lobby: serving http://") {
+                    return Some(rest.trim_end_matches('/').to_string());
+                }
+            }
+            None
+        })
+        .await?
+        .ok_or_else(|| anyhow!("lobby serve stopped before it said where it serves"))?;
+        loop {
+            if let Ok(r) = http.get(format!("http://{addr}/readyz")).send().await {
+                if r.status().is_success() {
+                    break;
+                }
+            }
+            if t0.elapsed() > Duration::from_secs(30) {
+                bail!("not ready within 30 s");
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        ready.push(t0.elapsed().as_secs_f64() * 1000.0);
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        if let Some(k) = rss_kib(pid, "VmRSS:") {
+            idle.push(k as f64 / 1024.0);
+        }
+        Command::new("kill")
+            .arg("-TERM")
+            .arg(pid.to_string())
+            .status()?;
+        child.wait()?;
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    let (lo, hi) = (
+        ready.iter().copied().fold(f64::INFINITY, f64::min),
+        ready.iter().copied().fold(0.0, f64::max),
+    );
+    println!(
+        "lobby-load startup: {} runs · spawn to /readyz 200: median {:.1} ms (min {:.1}, max {:.1}) · idle RSS median {:.1} MiB",
+        ready.len(),
+        median(&mut ready),
+        lo,
+        hi,
+        median(&mut idle)
+    );
+    Ok(())
+}
