@@ -54,6 +54,28 @@ fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Password checks running at once: each takes argon2's 19 MiB and a core
+/// for tens of milliseconds, so more than the cores at once only queue in
+/// memory. Bounded, a burst of sign-ins costs time, not RAM.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2),
+    )
+});
+
+/// `verify_password` on the blocking pool, at most one per core at a time.
+async fn check_password(password: &str, hash: &str) -> bool {
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
+    };
+    let (password, hash) = (password.to_string(), hash.to_string());
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
 /// A new password must be 8–128 characters.
 pub fn check_new_password(field: &str, password: &str) -> AppResult<()> {
     let n = password.chars().count();
@@ -94,21 +116,29 @@ pub async fn login(
         return Err(AppError::invalid("username", "username is required"));
     }
     let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let failures = users::failures_since(&mut tx, username, now - FAILURE_WINDOW_MICROS).await?;
+    // Read, then check the password outside any transaction: argon2 takes
+    // tens of milliseconds and must not hold the write lock (SQLite) or a
+    // runtime thread meanwhile.
+    let (failures, user) = {
+        let mut c = app.db.read().await?;
+        (
+            users::failures_since(&mut c, username, now - FAILURE_WINDOW_MICROS).await?,
+            users::by_username(&mut c, username).await?,
+        )
+    };
     if failures >= MAX_FAILURES {
         return Err(AppError::RateLimited);
     }
-    let user = users::by_username(&mut tx, username).await?;
     let ok = match &user {
-        Some(u) => u.active != 0 && verify_password(password, &u.password_hash),
+        Some(u) => u.active != 0 && check_password(password, &u.password_hash).await,
         None => {
             // Spend the same time as a real check, so response times do not
             // tell which usernames exist.
-            verify_password(password, dummy_hash());
+            check_password(password, dummy_hash()).await;
             false
         }
     };
+    let mut tx = app.db.begin().await?;
     let Some(user) = user.filter(|_| ok) else {
         users::record_failure(&mut tx, username, now).await?;
         tx.commit().await?;
@@ -221,17 +251,28 @@ pub async fn logout(app: &App, actor: &Actor) -> AppResult<()> {
 pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str) -> AppResult<()> {
     check_new_password("new_password", new)?;
     let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let user = users::by_id(&mut tx, actor.user_id)
+    // The argon2 work happens before the write transaction (see `login`).
+    let user = users::by_id(&mut *app.db.read().await?, actor.user_id)
         .await?
         .ok_or(AppError::NotFound("user"))?;
-    if !verify_password(current, &user.password_hash) {
+    if !check_password(current, &user.password_hash).await {
         return Err(AppError::invalid(
             "current_password",
             "the current password is wrong",
         ));
     }
-    users::set_password(&mut tx, actor.user_id, &hash_password(new)?, now).await?;
+    let hash = {
+        let _permit = HASHING
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+        let new = new.to_string();
+        tokio::task::spawn_blocking(move || hash_password(&new))
+            .await
+            .map_err(|e| AppError::Internal(e.into()))??
+    };
+    let mut tx = app.db.begin().await?;
+    users::set_password(&mut tx, actor.user_id, &hash, now).await?;
     users::revoke_sessions_of(&mut tx, actor.user_id, actor.session_id, now).await?;
     audit::record(
         &mut tx,

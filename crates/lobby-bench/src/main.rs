@@ -365,7 +365,7 @@ impl Client {
                     "&state=open",
                     "&state=dispatched",
                     "&department=engineering",
-                    "&kind=complaint",
+                    "&department=engineering&state=in_progress",
                 ];
                 let f = FILTERS[self.rng.gen_range(0..FILTERS.len())];
                 let r = if op == Op::List {

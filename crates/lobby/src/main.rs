@@ -15,6 +15,14 @@ use lobby_domain::clock::SystemClock;
 
 use crate::config::Settings;
 
+/// mimalloc instead of glibc's malloc: glibc keeps a heap per thread that
+/// has allocated, and a sign-in's 19 MiB argon2 block, freed on one of the
+/// blocking pool's threads, stays in that thread's heap; under a burst of
+/// sign-ins the process held 500 MiB (BENCHMARKS.md). mimalloc returns freed
+/// memory to the system.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "lobby",

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The load benchmark of BENCHMARKS.md, for one database.
+#
+#   bench/load.sh LABEL DATA_DIR [DATABASE_URL]
+#
+# DATA_DIR (and DATABASE_URL for PostgreSQL) must hold a portfolio made by
+# `lobby generate` (the staff g001_* sign in with 'lobby-demo'). Starts
+# `lobby serve` on 127.0.0.1:8111, times its start, runs each operation with 8
+# clients for 10 s (closed loop), then the department mix open loop at
+# 200 requests/s for 30 s, and appends JSON lines to bench/results.jsonl.
+# Build first: cargo build --release -p lobby -p lobby-bench
+set -euo pipefail
+label=$1 dir=$2 url=${3:-}
+here=$(cd "$(dirname "$0")/.." && pwd)
+lobby=$here/target/release/lobby
+load=$here/target/release/lobby-load
+out=$here/bench/results.jsonl
+secs=${BENCH_SECS:-10}
+env_db=(LOBBY_DATA_DIR="$dir")
+[ -n "$url" ] && env_db+=(LOBBY_DATABASE_URL="$url")
+
+echo "== $label: start to ready"
+"$load" startup --lobby "$lobby" --data-dir "$dir" ${url:+--database-url "$url"} --runs 5
+
+env "${env_db[@]}" LOBBY_ADDR=127.0.0.1:8111 LOBBY_LOG=warn LOBBY_JOB_INTERVAL_SECS=60 "$lobby" serve >/dev/null 2>&1 &
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do curl -sf http://127.0.0.1:8111/readyz >/dev/null && break; sleep 0.1; done
+echo "== $label: idle RSS $(awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' /proc/$pid/status)"
+
+for op in create action list list-page ticket ticket-page summary login; do
+  "$load" run --url http://127.0.0.1:8111 --scenario "$op" --clients 8 --duration "$secs" \
+    --server-pid $pid --json "$out" --label "$label" | grep -v '^all'
+done
+echo "== $label: mix, open loop 200/s"
+"$load" run --url http://127.0.0.1:8111 --scenario mix --clients 16 --rate 200 --duration 30 \
+  --server-pid $pid --json "$out" --label "$label"
