@@ -911,7 +911,10 @@ fn desk_day(
 }
 
 /// A day of patrols: each route walked in each of its windows (one in
-/// thirty missed), every checkpoint scanned and its items checked.
+/// thirty missed), every checkpoint scanned and its items checked. The
+/// generated rounds record every item as fine: the findings of a patrol are
+/// the work orders of channel `patrol` among the generated tickets (not
+/// linked back to a round).
 fn patrol_day(
     b: &mut Batch,
     ids: &mut Ids,

@@ -235,57 +235,81 @@ pub struct Filter<'a> {
     pub q: Option<&'a str>,
 }
 
-/// Newest first, keyset-paged by id.
+/// Newest first, keyset-paged by id. Only the filters given appear in the
+/// SQL, so each combination is its own prepared statement whose plan fits it
+/// (a cached generic plan of `($n IS NULL OR col = $n)` cannot drop the
+/// absent ones and on PostgreSQL read a whole state's rows and sorted them,
+/// see BENCHMARKS.md).
 pub async fn list(c: &mut Conn, f: &Filter<'_>, before: i64, limit: i64) -> Result<Vec<TicketRow>> {
-    let mut sql = format!("{SELECT} WHERE k.site_id = $1 AND k.id < $2");
-    let mut n = 2;
-    let mut next = || {
-        n += 1;
-        format!("${n}")
-    };
-    let states_marks: Vec<String> = f.states.iter().map(|_| next()).collect();
-    if !states_marks.is_empty() {
-        sql.push_str(&format!(" AND k.state IN ({})", states_marks.join(", ")));
+    enum Arg<'a> {
+        Text(&'a str),
+        Int(i64),
     }
-    let kind = next();
-    let priority = next();
-    let channel = next();
-    let department = next();
-    let unit = next();
-    let assignee = next();
-    let escalated = next();
-    let overdue = next();
-    let q = next();
-    let limit_mark = next();
-    sql.push_str(&format!(
-        " AND ({kind} IS NULL OR k.kind = {kind}) AND ({priority} IS NULL OR k.priority = {priority}) \
-          AND ({channel} IS NULL OR k.channel = {channel}) AND ({department} IS NULL OR k.department = {department}) \
-          AND ({unit} IS NULL OR k.unit_id = {unit}) AND ({assignee} IS NULL OR k.assignee_id = {assignee}) \
-          AND ({escalated} IS NULL OR k.escalated = {escalated}) \
-          AND ({overdue} IS NULL OR (k.state = 'open' AND k.response_due_at < {overdue}) \
-               OR (k.state IN ('open', 'dispatched', 'in_progress', 'on_hold') AND k.resolve_due_at < {overdue}) \
-               OR (k.state = 'verified' AND k.return_visit_due_at < {overdue})) \
-          AND ({q} IS NULL OR LOWER(k.title) LIKE {q} OR LOWER(k.number) LIKE {q} OR LOWER(k.description) LIKE {q}) \
-          ORDER BY k.id DESC LIMIT {limit_mark}"
-    ));
     let like = f.q.map(|q| format!("%{}%", q.trim().to_lowercase()));
-    let mut query = sqlx::query_as(&sql).bind(f.site_id).bind(before);
-    for s in &f.states {
-        query = query.bind(*s);
+    let mut args: Vec<Arg> = vec![Arg::Int(f.site_id), Arg::Int(before)];
+    // The page's ids are chosen first, the joins run on those rows only: a
+    // plan made for a state with few rows (stale statistics) then cannot
+    // join and sort all of them (48 ms for 15,000 open tickets on
+    // PostgreSQL, BENCHMARKS.md).
+    let mut sql = String::from("SELECT * FROM tickets k WHERE k.site_id = $1 AND k.id < $2");
+    let mark = |args: &mut Vec<Arg<'_>>| format!("${}", args.len());
+    if !f.states.is_empty() {
+        let mut marks = Vec::new();
+        for st in &f.states {
+            args.push(Arg::Text(st));
+            marks.push(mark(&mut args));
+        }
+        sql.push_str(&format!(" AND k.state IN ({})", marks.join(", ")));
     }
-    Ok(query
-        .bind(f.kind)
-        .bind(f.priority)
-        .bind(f.channel)
-        .bind(f.department)
-        .bind(f.unit_id)
-        .bind(f.assignee_id)
-        .bind(f.escalated.map(i64::from))
-        .bind(f.overdue_at)
-        .bind(like)
-        .bind(limit)
-        .fetch_all(c)
-        .await?)
+    for (col, v) in [
+        ("kind", f.kind),
+        ("priority", f.priority),
+        ("channel", f.channel),
+        ("department", f.department),
+    ] {
+        if let Some(v) = v {
+            args.push(Arg::Text(v));
+            sql.push_str(&format!(" AND k.{col} = {}", mark(&mut args)));
+        }
+    }
+    for (col, v) in [
+        ("unit_id", f.unit_id),
+        ("assignee_id", f.assignee_id),
+        ("escalated", f.escalated.map(i64::from)),
+    ] {
+        if let Some(v) = v {
+            args.push(Arg::Int(v));
+            sql.push_str(&format!(" AND k.{col} = {}", mark(&mut args)));
+        }
+    }
+    if let Some(at) = f.overdue_at {
+        args.push(Arg::Int(at));
+        let m = mark(&mut args);
+        sql.push_str(&format!(
+            " AND ((k.state = 'open' AND k.response_due_at < {m}) \
+             OR (k.state IN ('open', 'dispatched', 'in_progress', 'on_hold') AND k.resolve_due_at < {m}) \
+             OR (k.state = 'verified' AND k.return_visit_due_at < {m}))"
+        ));
+    }
+    if let Some(like) = &like {
+        args.push(Arg::Text(like));
+        let m = mark(&mut args);
+        sql.push_str(&format!(
+            " AND (LOWER(k.title) LIKE {m} OR LOWER(k.number) LIKE {m} OR LOWER(k.description) LIKE {m})"
+        ));
+    }
+    args.push(Arg::Int(limit));
+    sql.push_str(&format!(" ORDER BY k.id DESC LIMIT {}", mark(&mut args)));
+    let sql =
+        SELECT.replacen("FROM tickets k", &format!("FROM ({sql}) k"), 1) + " ORDER BY k.id DESC";
+    let mut query = sqlx::query_as(&sql);
+    for a in args {
+        query = match a {
+            Arg::Text(t) => query.bind(t),
+            Arg::Int(i) => query.bind(i),
+        };
+    }
+    Ok(query.fetch_all(c).await?)
 }
 
 #[derive(Debug, Clone, FromRow)]

@@ -1,8 +1,10 @@
-//! Every route of the OpenAPI document × every role (and no one): no
-//! answer is a 5xx, every error is in the contract's shape, and without a
-//! token everything but sign-in is 401 (issue 7, "Hostile input", the first
-//! half of the authorisation matrix: allow/deny per the policy is checked
-//! per module in its own tests).
+//! The authorisation matrix (issue 7, "Hostile input"). First, every route
+//! of the OpenAPI document × every role (and no one): no answer is a 5xx,
+//! every error is in the contract's shape, and without a token everything
+//! but sign-in is 401. Second, every collection read × every role: 403
+//! exactly where `lobby_domain::policy` denies the route's action. (Writes
+//! with an empty body stop at validation, 422, before the policy is asked;
+//! each module's own tests check who may write.)
 
 use lobby_testkit::{both, TestApp};
 use reqwest::StatusCode;
@@ -108,3 +110,120 @@ async fn every_route_for_every_role(app: TestApp) {
     assert!(calls > 1000, "the matrix ran {calls} calls");
 }
 both!(every_route_for_every_role);
+
+/// The policy side of the matrix: every collection read (a GET without an
+/// id in its path, asked for the demo site) × every role answers 403
+/// `forbidden` exactly when `lobby_domain::policy` denies that role the
+/// action the route needs, and never 403 when it allows it. A route whose
+/// answer for some roles is narrowed to what is theirs (a tenant's own
+/// parcels, a vendor's own notices) lists those roles as `scoped`: they are
+/// let in (never 403) though the general action is not theirs.
+async fn collection_reads_follow_the_policy(app: TestApp) {
+    use lobby_domain::policy::{allows, Action};
+    use lobby_domain::roles::Role;
+    // (path, query beyond site_id, action, roles let in to their own share)
+    let table: &[(&str, &str, Action, &[&str])] = &[
+        ("/sla-policies", "", Action::TicketsRead, &[]),
+        ("/holidays", "", Action::TicketsRead, &[]),
+        ("/users", "", Action::UsersManage, &[]),
+        ("/audit", "", Action::AuditRead, &[]),
+        ("/vendors", "", Action::CleaningRead, &[]),
+        ("/cleaning-plans", "", Action::CleaningRead, &[]),
+        ("/cleaning-tasks", "", Action::CleaningRead, &[]),
+        ("/cleaning-day", "", Action::CleaningRead, &[]),
+        ("/inspections", "", Action::CleaningRead, &[]),
+        ("/rectification-notices", "", Action::CleaningRead, &[]),
+        ("/evaluation-criteria", "", Action::CleaningRead, &[]),
+        // Month totals: a vendor reads its own scores (saving needs CleaningEvaluate).
+        ("/evaluations", "", Action::CleaningRead, &[]),
+        ("/quality-checks", "", Action::CleaningRead, &[]),
+        ("/units", "", Action::UnitsRead, &[]),
+        ("/reports/vacant-units", "", Action::VacantReport, &[]),
+        ("/desk-log", "", Action::DeskRead, &[]),
+        ("/handovers", "", Action::DeskRead, &[]),
+        ("/visitors", "", Action::DeskRead, &[]),
+        ("/parcels", "", Action::DeskRead, &["tenant"]),
+        ("/incident-types", "", Action::IncidentsRespond, &[]),
+        ("/incidents", "", Action::IncidentsRespond, &[]),
+        ("/facility-checks", "", Action::DeskRead, &[]),
+        ("/inquiries", "", Action::DeskRead, &[]),
+        ("/attendance/today", "", Action::AttendanceRead, &[]),
+        ("/attendance", "", Action::AttendanceRead, &[]),
+        ("/patrol-routes", "", Action::PatrolsRead, &[]),
+        ("/patrol-rounds", "", Action::PatrolsRead, &[]),
+        ("/patrol-plan", "", Action::PatrolsRead, &[]),
+        ("/reports/patrols", "", Action::PatrolsRead, &[]),
+        ("/tickets", "", Action::TicketsRead, &[]),
+        ("/reports/tickets", "", Action::ReportsRead, &[]),
+        ("/tenants", "", Action::TenantsRead, &[]),
+        ("/tenants/export", "", Action::TenantsExport, &[]),
+    ];
+    let roles = [
+        Role::Admin,
+        Role::FrontDesk,
+        Role::CsSupervisor,
+        Role::ProjectManager,
+        Role::FieldAssistant,
+        Role::Engineering,
+        Role::Security,
+        Role::Finance,
+        Role::Leasing,
+        Role::Vendor,
+        Role::Tenant,
+    ];
+    let mut tokens = Vec::new();
+    for r in roles {
+        tokens.push((r, app.token(r.as_str()).await));
+    }
+    // Every GET collection route of the document is in the table.
+    let doc = app.get(None, "/api/v1/openapi.json").await.body;
+    let listed: Vec<&str> = table.iter().map(|t| t.0).collect();
+    let skip = [
+        "/auth/me",
+        "/notifications",
+        "/sites",
+        "/attendance/me",
+        "/shifts",
+        "/roster",
+        "/handovers/preview",
+    ];
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        if ops.get("get").is_some() && !path.contains('{') && !skip.contains(&path.as_str()) {
+            assert!(
+                listed.contains(&path.as_str()),
+                "the policy table lacks GET {path}"
+            );
+        }
+    }
+    let mut wrong = Vec::new();
+    for (path, query, action, scoped) in table {
+        for (role, token) in &tokens {
+            let r = app
+                .get(
+                    Some(token),
+                    &format!("/api/v1{path}?site_id={}{query}", app.site_id),
+                )
+                .await;
+            let allowed = allows(*role, *action) || scoped.contains(&role.as_str());
+            let denied = r.status == StatusCode::FORBIDDEN;
+            if allowed == denied {
+                wrong.push(format!(
+                    "GET {path} as {}: {} but the policy {} {action:?}",
+                    role.as_str(),
+                    r.status,
+                    if allowed { "allows" } else { "denies" }
+                ));
+            }
+            if denied {
+                assert_eq!(r.code(), "forbidden", "GET {path} as {}", role.as_str());
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} answers disagree with the policy:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+both!(collection_reads_follow_the_policy);

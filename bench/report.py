@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Tables for BENCHMARKS.md from bench/results.jsonl (lines written by
+`lobby-load run --json`). Usage: python3 bench/report.py [results.jsonl]"""
+import json
+import sys
+
+path = sys.argv[1] if len(sys.argv) > 1 else "bench/results.jsonl"
+rows = [json.loads(l) for l in open(path) if l.strip()]
+labels = []
+for r in rows:
+    if r["label"] not in labels:
+        labels.append(r["label"])
+OPS = ["create", "action", "list", "list_page", "ticket", "ticket_page", "summary", "login"]
+
+print("### Throughput, 8 clients, closed loop (requests/s · p50 / p99 ms)\n")
+print("| operation | " + " | ".join(labels) + " |")
+print("|---|" + "---|" * len(labels))
+for op in OPS:
+    cells = []
+    for lab in labels:
+        got = [o for r in rows if r["label"] == lab and r["scenario"] == op.replace("_", "_") and r["rate"] is None
+               for o in r["ops"] if o["op"] == op]
+        # An 'action' run also creates the work orders it acts on: take the op itself.
+        if not got:
+            got = [o for r in rows if r["label"] == lab and r["rate"] is None and r["scenario"] == op
+                   for o in r["ops"] if o["op"] == op]
+        cells.append("{:,.0f} · {:.1f} / {:.1f}".format(got[0]["per_s"], got[0]["p50_ms"], got[0]["p99_ms"]) if got else "–")
+    print(f"| {op} | " + " | ".join(cells) + " |")
+
+print("\n### Department mix, open loop at 200 requests/s for 30 s (p50 / p95 / p99 ms)\n")
+print("| operation | " + " | ".join(labels) + " |")
+print("|---|" + "---|" * len(labels))
+for op in OPS:
+    cells = []
+    for lab in labels:
+        got = [o for r in rows if r["label"] == lab and r["rate"] is not None for o in r["ops"] if o["op"] == op]
+        cells.append("{:.1f} / {:.1f} / {:.1f}".format(got[0]["p50_ms"], got[0]["p95_ms"], got[0]["p99_ms"]) if got else "–")
+    print(f"| {op} | " + " | ".join(cells) + " |")
+cells = []
+for lab in labels:
+    got = [r for r in rows if r["label"] == lab and r["rate"] is not None]
+    errs = sum(o["errors"] for o in got[0]["ops"]) if got else 0
+    n = sum(o["count"] for o in got[0]["ops"]) if got else 0
+    cells.append(f"{n:,} requests, {errs} errors")
+print("| all | " + " | ".join(cells) + " |")
+
+print("\n### Server memory (RSS, MiB)\n")
+print("| | " + " | ".join(labels) + " |")
+print("|---|" + "---|" * len(labels))
+def mib(k):
+    return "{:.0f}".format(k / 1024) if k else "–"
+first = [next((r for r in rows if r["label"] == lab), None) for lab in labels]
+print("| before the first run (after sign-ins) | " + " | ".join(mib(f and f["rss_before_kib"]) for f in first) + " |")
+mix = [next((r for r in rows if r["label"] == lab and r["rate"] is not None), None) for lab in labels]
+print("| peak during the 200/s mix | " + " | ".join(mib(m and m["rss_peak_kib"]) for m in mix) + " |")
+print("| high-water mark of the whole suite (incl. 8 parallel sign-ins) | " + " | ".join(mib(m and m["rss_hwm_kib"]) for m in mix) + " |")
