@@ -158,21 +158,8 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/tenants", "", Action::TenantsRead, &[]),
         ("/tenants/export", "", Action::TenantsExport, &[]),
     ];
-    let roles = [
-        Role::Admin,
-        Role::FrontDesk,
-        Role::CsSupervisor,
-        Role::ProjectManager,
-        Role::FieldAssistant,
-        Role::Engineering,
-        Role::Security,
-        Role::Finance,
-        Role::Leasing,
-        Role::Vendor,
-        Role::Tenant,
-    ];
     let mut tokens = Vec::new();
-    for r in roles {
+    for r in Role::ALL {
         tokens.push((r, app.token(r.as_str()).await));
     }
     // Every GET collection route of the document is in the table.
