@@ -295,6 +295,26 @@ macro_rules! both {
     };
 }
 
+/// Signs in at a lobby served by another process (`base` = `http://host:port`)
+/// with the demo password; returns the API token.
+pub async fn sign_in(http: &reqwest::Client, base: &str, username: &str) -> String {
+    let login: Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(
+            &serde_json::json!({"username": username, "password": lobby_app::demo::DEMO_PASSWORD}),
+        )
+        .send()
+        .await
+        .expect("sign-in request")
+        .json()
+        .await
+        .expect("sign-in answer");
+    login["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no token for {username}: {login}"))
+        .to_string()
+}
+
 /// Runs one SQL statement on the database at `url` (for tests of the CLI
 /// that must reach under the app).
 pub async fn exec_sql(url: &str, sql: &str) {

@@ -309,16 +309,7 @@ async fn two_servers_escalate_a_breach_once() {
         }
         assert!(up, "server {i} did not start");
     }
-    let login: serde_json::Value = http
-        .post(format!("{}/api/v1/auth/login", base(0)))
-        .json(&serde_json::json!({"username": "front_desk", "password": "lobby-demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap().to_string();
+    let token = lobby_testkit::sign_in(&http, &base(0), "front_desk").await;
     let t: serde_json::Value = http
         .post(format!("{}/api/v1/tickets", base(1)))
         .bearer_auth(&token)

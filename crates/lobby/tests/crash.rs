@@ -98,16 +98,7 @@ async fn kill_and_restart(backend: Backend) {
         let mut child = serve(d, &url, port);
         ready(&http, &base).await;
         if token.is_empty() {
-            let login: serde_json::Value = http
-                .post(format!("{base}/api/v1/auth/login"))
-                .json(&serde_json::json!({"username": "front_desk", "password": "lobby-demo"}))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            token = login["token"].as_str().unwrap().to_string();
+            token = lobby_testkit::sign_in(&http, &base, "front_desk").await;
         }
         let mut writers = Vec::new();
         for w in 0..4 {
@@ -218,16 +209,7 @@ async fn a_backup_under_write_load_verifies() {
     let mut child = serve(d, &url, port);
     let http = reqwest::Client::new();
     ready(&http, &base).await;
-    let login: serde_json::Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&serde_json::json!({"username": "front_desk", "password": "lobby-demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap().to_string();
+    let token = lobby_testkit::sign_in(&http, &base, "front_desk").await;
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut writers = Vec::new();
     for w in 0..4 {

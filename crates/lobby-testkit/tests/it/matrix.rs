@@ -31,22 +31,9 @@ fn fill(path: &str) -> String {
 async fn every_route_for_every_role(app: TestApp) {
     let doc = app.get(None, "/api/v1/openapi.json").await.body;
     let paths = doc["paths"].as_object().unwrap().clone();
-    let roles = [
-        "admin",
-        "front_desk",
-        "cs_supervisor",
-        "project_manager",
-        "field_assistant",
-        "engineering",
-        "security",
-        "finance",
-        "leasing",
-        "vendor",
-        "tenant",
-    ];
     let mut tokens: Vec<(String, Option<String>)> = vec![("nobody".into(), None)];
-    for r in roles {
-        tokens.push((r.into(), Some(app.token(r).await)));
+    for r in lobby_domain::roles::Role::ALL {
+        tokens.push((r.as_str().into(), Some(app.token(r.as_str()).await)));
     }
     let http = app.client();
     let mut calls = 0;

@@ -53,6 +53,17 @@ async fn probes_metrics_and_openapi(app: TestApp) {
 }
 both!(probes_metrics_and_openapi);
 
+/// Work-order numbers that occur more than once within a site.
+async fn duplicate_numbers(app: &TestApp) -> i64 {
+    let mut c = app.app.db.read().await.unwrap();
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT site_id, number FROM tickets GROUP BY site_id, number HAVING COUNT(*) > 1) d",
+    )
+    .fetch_one(&mut *c)
+    .await
+    .unwrap()
+}
+
 /// `lobby generate` at a small scale: the counts add up, numbers are unique
 /// per site and continue from the counters (a ticket created today after
 /// the generator gets the next number, not a duplicate), the generated
@@ -72,14 +83,8 @@ async fn generate_small_portfolio(app: TestApp) {
         .unwrap();
     assert_eq!((g.sites, g.units, g.tickets), (2, 60, 3_000));
     assert!(g.ticket_events >= 3_000 && g.desk_entries > 0 && g.patrol_rounds > 0);
+    assert_eq!(duplicate_numbers(&app).await, 0);
     let mut c = app.app.db.read().await.unwrap();
-    let dupes: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM (SELECT site_id, number FROM tickets GROUP BY site_id, number HAVING COUNT(*) > 1) d",
-    )
-    .fetch_one(&mut *c)
-    .await
-    .unwrap();
-    assert_eq!(dupes, 0);
     let bad_versions: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM tickets k WHERE k.version <> (SELECT COUNT(*) FROM ticket_events e WHERE e.ticket_id = k.id)",
     )
@@ -126,15 +131,11 @@ async fn generate_small_portfolio(app: TestApp) {
         numbers.insert(t.body["number"].as_str().unwrap().to_string());
     }
     assert_eq!(numbers.len(), 3);
-    let mut c = app.app.db.read().await.unwrap();
-    let dupes: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM (SELECT site_id, number FROM tickets GROUP BY site_id, number HAVING COUNT(*) > 1) d",
-    )
-    .fetch_one(&mut *c)
-    .await
-    .unwrap();
-    assert_eq!(dupes, 0, "new numbers continue after the generated ones");
-    drop(c);
+    assert_eq!(
+        duplicate_numbers(&app).await,
+        0,
+        "new numbers continue after the generated ones"
+    );
     assert!(lobby_app::audit::verify(&app.app).await.unwrap().is_ok());
     // A second run refuses: the database is no longer empty.
     assert!(lobby_app::generate::portfolio(&app.app, &scale, &|_| {})
