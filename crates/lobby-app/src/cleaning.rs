@@ -1509,15 +1509,9 @@ pub async fn photo_bytes(
     }
     drop(c);
     if thumb {
-        Ok((
-            "image/jpeg".into(),
-            crate::blobs::get(&app.data_dir, &p.thumb_blob).await?,
-        ))
+        Ok(("image/jpeg".into(), app.blobs.get(&p.thumb_blob).await?))
     } else {
-        Ok((
-            p.content_type,
-            crate::blobs::get(&app.data_dir, &p.blob).await?,
-        ))
+        Ok((p.content_type, app.blobs.get(&p.blob).await?))
     }
 }
 

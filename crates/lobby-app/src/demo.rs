@@ -510,7 +510,7 @@ pub async fn load_ticket_history(app: &App, site: i64) -> AppResult<()> {
 
     let real_now = app.now();
     let clock = std::sync::Arc::new(FixedClock::new(crate::time::ts(real_now)));
-    let past = App::new(app.db.clone(), clock.clone(), app.data_dir.clone());
+    let past = app.with_clock(clock.clone());
     let mut c = app.db.read().await?;
     let load = |username: &'static str| {
         let db = app.db.clone();
@@ -726,7 +726,7 @@ async fn load_desk_history(app: &App, site: i64) -> AppResult<()> {
 
     let real_now = app.now();
     let clock = std::sync::Arc::new(FixedClock::new(crate::time::ts(real_now)));
-    let past = App::new(app.db.clone(), clock.clone(), app.data_dir.clone());
+    let past = app.with_clock(clock.clone());
     let desk = demo_actor(app, "front_desk").await?;
     let sup = demo_actor(app, "cs_supervisor").await?;
     let field = demo_actor(app, "field_assistant").await?;
@@ -1188,7 +1188,7 @@ async fn load_patrol_history(app: &App, site: i64) -> AppResult<()> {
 
     let real_now = app.now();
     let clock = std::sync::Arc::new(FixedClock::new(crate::time::ts(real_now)));
-    let past = App::new(app.db.clone(), clock.clone(), app.data_dir.clone());
+    let past = app.with_clock(clock.clone());
     let sup = demo_actor(app, "cs_supervisor").await?;
     let field = demo_actor(app, "field_assistant").await?;
     let security = demo_actor(app, "security").await?;
@@ -1333,7 +1333,7 @@ async fn load_cleaning_history(app: &App, site: i64) -> AppResult<()> {
 
     let real_now = app.now();
     let clock = std::sync::Arc::new(FixedClock::new(crate::time::ts(real_now)));
-    let past = App::new(app.db.clone(), clock.clone(), app.data_dir.clone());
+    let past = app.with_clock(clock.clone());
     let sup = demo_actor(app, "cs_supervisor").await?;
     let field = demo_actor(app, "field_assistant").await?;
     let vendor_user = demo_actor(app, "vendor").await?;

@@ -1349,7 +1349,7 @@ pub async fn parcel_photo(app: &App, actor: &Actor, id: i64) -> AppResult<(Vec<u
         .ok_or(AppError::NotFound("parcel"))?;
     parcel_access(actor, &p).ok_or(AppError::NotFound("parcel"))?;
     let blob = p.photo.ok_or(AppError::NotFound("photo"))?;
-    let bytes = crate::blobs::get(&app.data_dir, &blob).await?;
+    let bytes = app.blobs.get(&blob).await?;
     let ty = crate::tickets::sniff_type(&bytes);
     Ok((bytes, ty))
 }

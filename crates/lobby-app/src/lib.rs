@@ -36,12 +36,14 @@ use lobby_store::Db;
 pub use actor::Actor;
 pub use error::{AppError, AppResult};
 
-/// Everything a use case needs: the database, the clock and the data dir.
+/// Everything a use case needs: the database, the clock, the data dir and
+/// the blob store (by default the data dir's `blobs/` folder).
 #[derive(Clone)]
 pub struct App {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub data_dir: PathBuf,
+    pub blobs: blobs::Blobs,
 }
 
 impl App {
@@ -49,7 +51,22 @@ impl App {
         Self {
             db,
             clock,
+            blobs: blobs::Blobs::local(data_dir.join("blobs")),
             data_dir,
+        }
+    }
+
+    /// The same app keeping its files in `blobs`.
+    pub fn with_blobs(self, blobs: blobs::Blobs) -> Self {
+        Self { blobs, ..self }
+    }
+
+    /// The same app reading time from `clock` (the demo and the generator
+    /// write history as if it happened then).
+    pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            clock,
+            ..self.clone()
         }
     }
 

@@ -819,8 +819,8 @@ pub(crate) async fn store_photo(app: &App, bytes: &[u8]) -> AppResult<StoredPhot
     })
     .await
     .map_err(|e| AppError::Internal(e.into()))??;
-    let blob = crate::blobs::put(&app.data_dir, bytes).await?;
-    let thumb_blob = crate::blobs::put(&app.data_dir, &thumb).await?;
+    let blob = app.blobs.put(bytes).await?;
+    let thumb_blob = app.blobs.put(&thumb).await?;
     Ok(StoredPhoto {
         blob,
         thumb_blob,
@@ -939,15 +939,9 @@ pub async fn photo_bytes(
         .ok_or(AppError::NotFound("photo"))?;
     drop(c);
     if thumb {
-        Ok((
-            "image/jpeg".into(),
-            crate::blobs::get(&app.data_dir, &p.thumb_blob).await?,
-        ))
+        Ok(("image/jpeg".into(), app.blobs.get(&p.thumb_blob).await?))
     } else {
-        Ok((
-            p.content_type,
-            crate::blobs::get(&app.data_dir, &p.blob).await?,
-        ))
+        Ok((p.content_type, app.blobs.get(&p.blob).await?))
     }
 }
 

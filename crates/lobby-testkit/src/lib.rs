@@ -10,6 +10,8 @@
 // Test support: a failed setup step should stop the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod s3;
+
 use std::sync::Arc;
 
 use lobby_app::App;
@@ -93,16 +95,25 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 }
 
 pub async fn spawn_app_with(backend: Backend, demo: bool) -> Option<TestApp> {
+    spawn_app_full(backend, demo, None).await
+}
+
+/// Starts lobby with its files in `blobs` (default: the temporary data dir).
+pub async fn spawn_app_full(
+    backend: Backend,
+    demo: bool,
+    blobs: Option<lobby_app::blobs::Blobs>,
+) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("temp dir");
     let (url, pg) = fresh_database(backend, dir.path()).await?;
     let db = Db::connect(&url).await.expect("connect");
     let db_url = url.clone();
     db.migrate().await.expect("migrate");
-    let app = Arc::new(App::new(
-        db,
-        Arc::new(SystemClock),
-        dir.path().to_path_buf(),
-    ));
+    let mut app = App::new(db, Arc::new(SystemClock), dir.path().to_path_buf());
+    if let Some(b) = blobs {
+        app = app.with_blobs(b);
+    }
+    let app = Arc::new(app);
     lobby_app::auth::ensure_admin(&app, Some("admin-password"))
         .await
         .expect("admin");
@@ -293,6 +304,16 @@ macro_rules! both {
             }
         }
     };
+}
+
+/// A `w`×`h` PNG with a gradient (a photo to upload).
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
 }
 
 /// Signs in at a lobby served by another process (`base` = `http://host:port`)

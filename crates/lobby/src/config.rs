@@ -32,6 +32,11 @@ pub struct Settings {
         hide_env_values = true
     )]
     pub database_url: Option<String>,
+    /// Where photos and other files go: `local` (the data dir's `blobs/`
+    /// folder) or `s3://bucket/prefix` on an S3-compatible service, with the
+    /// standard `AWS_*` variables for keys, region and `AWS_ENDPOINT`.
+    #[arg(long, env = "LOBBY_BLOB_STORE", default_value = "local", global = true)]
+    pub blob_store: String,
     /// Mark cookies `Secure` (serve behind HTTPS).
     #[arg(long, env = "LOBBY_SECURE_COOKIES", global = true)]
     pub secure_cookies: bool,

@@ -137,11 +137,8 @@ async fn open(settings: &Settings) -> Result<App, String> {
     db.migrate()
         .await
         .map_err(|e| format!("cannot migrate the database: {e}"))?;
-    Ok(App::new(
-        db,
-        Arc::new(SystemClock),
-        settings.data_dir.clone(),
-    ))
+    let blobs = lobby_app::blobs::Blobs::from_setting(&settings.blob_store, &settings.data_dir)?;
+    Ok(App::new(db, Arc::new(SystemClock), settings.data_dir.clone()).with_blobs(blobs))
 }
 
 fn app_err(e: lobby_app::AppError) -> String {
@@ -204,6 +201,8 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 )
             })?;
             let app = open(&s).await?;
+            app.blobs.check().await?;
+            tracing::info!(blobs = %app.blobs.describe(), "blob store ready");
             admin(&app).await?;
             if with_demo && demo::is_empty(&app).await.map_err(app_err)? {
                 demo::load(&app).await.map_err(app_err)?;

@@ -254,6 +254,142 @@ fn serve_stops_gracefully_on_sigterm() {
     assert!(status.success(), "exits 0 after SIGTERM: {status:?}");
 }
 
+/// `lobby serve` on a free port with the jobs every second and `env` added.
+fn serve(
+    data_dir: &std::path::Path,
+    url: &str,
+    env: &[(&str, String)],
+) -> (std::process::Child, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_lobby"))
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--job-interval-secs",
+            "1",
+        ])
+        .env("LOBBY_DATA_DIR", data_dir)
+        .env("LOBBY_DATABASE_URL", url)
+        .env("LOBBY_LOG", "warn")
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    (child, port)
+}
+
+/// Waits up to 10 s for `/readyz`; false if it never answered.
+async fn ready(http: &reqwest::Client, base: &str) -> bool {
+    for _ in 0..100 {
+        if http
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
+/// Scaled out: two `lobby serve` processes with their own data dirs, one
+/// PostgreSQL database and one S3-compatible bucket. A photo taken through
+/// one is served by the other; nothing lands in either data dir. A server
+/// whose keys the bucket refuses does not start, and says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_share_photos_through_s3() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((url, pg)) = fresh_database(Backend::Postgres, dir.path()).await else {
+        return;
+    };
+    let o = lobby(dir.path(), &url, &["demo"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let s3 = lobby_testkit::s3::s3_server(&["lobby-files"]).await;
+    let mut env = s3.env();
+    env.push(("LOBBY_BLOB_STORE", "s3://lobby-files/ea".into()));
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let http = reqwest::Client::new();
+    let mut servers = Vec::new();
+    let mut bases = Vec::new();
+    for d in &dirs {
+        let (child, port) = serve(d.path(), &url, &env);
+        servers.push(child);
+        bases.push(format!("http://127.0.0.1:{port}"));
+    }
+    for (i, b) in bases.iter().enumerate() {
+        if !ready(&http, b).await {
+            let _ = servers[i].kill();
+            let o = servers.remove(i).wait_with_output().unwrap();
+            panic!("{b} did not start: {}", String::from_utf8_lossy(&o.stderr));
+        }
+    }
+    let token = lobby_testkit::sign_in(&http, &bases[0], "engineering").await;
+    let t: serde_json::Value = http
+        .post(format!("{}/api/v1/tickets", bases[0]))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"kind": "repair", "priority": "normal", "title": "水管滴漏", "location": "B1 泵房", "site_id": 1}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = t["id"].as_i64().unwrap();
+    let photo = lobby_testkit::png(640, 480);
+    let r = http
+        .post(format!("{}/api/v1/tickets/{id}/photos", bases[0]))
+        .bearer_auth(&token)
+        .body(photo.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let pid = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let back = http
+        .get(format!("{}/api/v1/tickets/{id}/photos/{pid}", bases[1]))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.status(), 200);
+    assert_eq!(back.bytes().await.unwrap().to_vec(), photo);
+    let objects = s3.objects("lobby-files/ea");
+    // The photo, its thumbnail and each server's start-up probe (one object).
+    assert_eq!(objects.len(), 3, "{objects:?}");
+    assert!(objects.iter().all(|o| o.len() == 67 && o[..2] == o[3..5]));
+    for d in &dirs {
+        assert!(!d.path().join("blobs").exists(), "nothing in the data dir");
+    }
+    for mut s in servers {
+        let _ = s.kill();
+        let _ = s.wait();
+    }
+
+    let mut wrong = s3.env();
+    wrong.retain(|(k, _)| *k != "AWS_SECRET_ACCESS_KEY");
+    wrong.push(("AWS_SECRET_ACCESS_KEY", "not-the-secret".into()));
+    wrong.push(("LOBBY_BLOB_STORE", "s3://lobby-files/ea".into()));
+    let (child, _) = serve(dirs[0].path(), &url, &wrong);
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("lobby: cannot write to the blob store s3://lobby-files/ea"),
+        "{err}"
+    );
+    drop_database(pg).await;
+}
+
 /// Two `lobby serve` processes on one PostgreSQL database: a breach is
 /// escalated exactly once (one process leads the jobs; the claim is
 /// conditional besides).
@@ -265,49 +401,17 @@ async fn two_servers_escalate_a_breach_once() {
     };
     let o = lobby(dir.path(), &url, &["demo"], None);
     assert!(o.status.success(), "{}", text(&o));
+    let http = reqwest::Client::new();
     let mut servers = Vec::new();
     let mut ports = Vec::new();
     for _ in 0..2 {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_lobby"))
-            .args([
-                "serve",
-                "--addr",
-                &format!("127.0.0.1:{port}"),
-                "--job-interval-secs",
-                "1",
-            ])
-            .env("LOBBY_DATA_DIR", dir.path())
-            .env("LOBBY_DATABASE_URL", &url)
-            .env("LOBBY_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let (child, port) = serve(dir.path(), &url, &[]);
         servers.push(child);
         ports.push(port);
     }
-    let http = reqwest::Client::new();
     let base = |i: usize| format!("http://127.0.0.1:{}", ports[i]);
     for i in 0..2 {
-        let mut up = false;
-        for _ in 0..100 {
-            if http
-                .get(format!("{}/readyz", base(i)))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success())
-            {
-                up = true;
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        assert!(up, "server {i} did not start");
+        assert!(ready(&http, &base(i)).await, "server {i} did not start");
     }
     let token = lobby_testkit::sign_in(&http, &base(0), "front_desk").await;
     let t: serde_json::Value = http

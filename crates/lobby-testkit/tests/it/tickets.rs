@@ -1,3 +1,4 @@
+pub use lobby_testkit::png;
 use lobby_testkit::{both, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -837,15 +838,6 @@ async fn the_summary_counts_and_measures(app: TestApp) {
     );
 }
 both!(the_summary_counts_and_measures);
-
-pub fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
 
 async fn photos_are_checked_stored_and_thumbnailed(app: TestApp) {
     let fd = app.token("front_desk").await;
