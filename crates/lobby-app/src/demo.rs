@@ -583,6 +583,7 @@ pub async fn load_ticket_history(app: &App, site: i64) -> AppResult<()> {
                         .into(),
                     ),
                     department: Some(dept.into()),
+                    complaint: None,
                 },
                 None,
             )

@@ -433,6 +433,7 @@ pub async fn to_ticket(
         tenant_id: None,
         channel: Some("walk_in".into()),
         department: nonempty(&input.department).or_else(|| Some(dept.as_str().into())),
+        complaint: None,
     };
     let ticket_id = crate::tickets::create_in(&mut tx, now, actor, &t).await?;
     if !store::settle_follow_up(

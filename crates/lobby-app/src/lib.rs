@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod blobs;
 pub mod cleaning;
+pub mod complaints;
 pub mod demo;
 pub mod desk;
 mod error;

@@ -912,6 +912,7 @@ async fn file_findings(tx: &mut Tx, now: i64, actor: &Actor, r: &RoundRow) -> Ap
                         tenant_id: None,
                         channel: Some("patrol".into()),
                         department: Some(category.department().as_str().into()),
+                        complaint: None,
                     },
                 )
                 .await?;
@@ -943,6 +944,9 @@ async fn file_findings(tx: &mut Tx, now: i64, actor: &Actor, r: &RoundRow) -> Ap
                             height: p.height,
                             uploaded_by: actor.audit_id(),
                             now,
+                            // The finding as the walker found it.
+                            stage: lobby_domain::tickets::PhotoStage::Before.as_str(),
+                            event_id: None,
                         },
                     )
                     .await?;

@@ -8,7 +8,8 @@ use lobby_domain::error::{optional_text, required_text};
 use lobby_domain::policy::Action as Can;
 use lobby_domain::roles::Role;
 use lobby_domain::tickets::{
-    deadlines, default_department, next_state, Action, Channel, Department, Kind, Priority, State,
+    deadlines, default_department, next_state, Action, Channel, Department, Kind, PhotoStage,
+    Priority, State,
 };
 use lobby_store::tickets::{
     self as store, Change, EventRow, Filter, NewEvent, NewTicket, TicketRow,
@@ -77,6 +78,9 @@ pub struct TicketView {
     /// The history, oldest first (only on a single ticket).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<EventView>>,
+    /// A complaint's record (投诉记录表), on a single ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub complaint: Option<crate::complaints::ComplaintView>,
 }
 
 fn parse<T: std::str::FromStr<Err = lobby_domain::FieldError>>(s: &str) -> AppResult<T> {
@@ -140,6 +144,7 @@ fn view(t: TicketRow, now: i64, events: Option<Vec<EventRow>>) -> TicketView {
                 })
                 .collect()
         }),
+        complaint: None,
     }
 }
 
@@ -163,6 +168,9 @@ pub struct NewTicketInput {
     pub channel: Option<String>,
     /// Where it will go (shown before dispatch); by kind when absent.
     pub department: Option<String>,
+    /// For a complaint: its record (投诉记录表); who complained is taken
+    /// from the tenant when absent.
+    pub complaint: Option<crate::complaints::ComplaintInput>,
 }
 
 async fn load(c: &mut Conn, actor: &Actor, id: i64) -> AppResult<TicketRow> {
@@ -179,7 +187,13 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<TicketView> {
     let mut c = app.db.read().await?;
     let t = load(&mut c, actor, id).await?;
     let events = store::events(&mut c, id).await?;
-    Ok(view(t, app.now(), Some(events)))
+    let complaint = store::complaint(&mut c, id)
+        .await?
+        .map(crate::complaints::view);
+    Ok(TicketView {
+        complaint,
+        ..view(t, app.now(), Some(events))
+    })
 }
 
 async fn record_event(
@@ -192,8 +206,8 @@ async fn record_event(
     to: State,
     note: Option<&str>,
     detail: &serde_json::Value,
-) -> AppResult<()> {
-    store::insert_event(
+) -> AppResult<i64> {
+    Ok(store::insert_event(
         tx,
         &NewEvent {
             ticket_id,
@@ -207,8 +221,7 @@ async fn record_event(
             detail: &detail.to_string(),
         },
     )
-    .await?;
-    Ok(())
+    .await?)
 }
 
 pub async fn create(
@@ -341,6 +354,16 @@ pub(crate) async fn create_in(
         },
     )
     .await?;
+    crate::complaints::create_in(
+        tx,
+        now,
+        id,
+        kind,
+        input.complaint.as_ref(),
+        tenant.as_ref(),
+        &site.timezone,
+    )
+    .await?;
     let detail = serde_json::json!({"number": number, "kind": kind, "priority": priority, "channel": channel, "department": department});
     record_event(
         tx,
@@ -424,7 +447,8 @@ pub(crate) async fn act_in(
     id: i64,
     input: &ActionInput,
 ) -> AppResult<()> {
-    act_checked(tx, now, actor, id, input, true).await
+    act_checked(tx, now, actor, id, input, true).await?;
+    Ok(())
 }
 
 /// An action a use case takes on its own authority (a patrol finding
@@ -437,7 +461,8 @@ pub(crate) async fn act_on_behalf(
     id: i64,
     input: &ActionInput,
 ) -> AppResult<()> {
-    act_checked(tx, now, actor, id, input, false).await
+    act_checked(tx, now, actor, id, input, false).await?;
+    Ok(())
 }
 
 async fn act_checked(
@@ -447,7 +472,7 @@ async fn act_checked(
     id: i64,
     input: &ActionInput,
     check_role: bool,
-) -> AppResult<()> {
+) -> AppResult<i64> {
     let action: Action = parse(&input.action)?;
     let note = optional_text("note", input.note.as_deref(), 2000)?;
     let t = load(tx, actor, id).await?;
@@ -555,7 +580,7 @@ async fn act_checked(
     if !store::update(tx, id, t.version, &ch).await? {
         return Err(AppError::VersionConflict);
     }
-    record_event(
+    let event_id = record_event(
         tx,
         actor,
         now,
@@ -624,7 +649,7 @@ async fn act_checked(
         audit_detail,
     )
     .await?;
-    Ok(())
+    Ok(event_id)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -760,6 +785,11 @@ pub struct PhotoView {
     pub width: i64,
     pub height: i64,
     pub uploaded_at: String,
+    /// before (as found) | during | after (the finished work)
+    pub stage: PhotoStage,
+    /// The history entry it was recorded with: its own photo entry, or the
+    /// start / resolve it was sent with.
+    pub event_id: Option<i64>,
 }
 
 fn photo_view(p: &lobby_store::tickets::PhotoRow) -> PhotoView {
@@ -771,11 +801,14 @@ fn photo_view(p: &lobby_store::tickets::PhotoRow) -> PhotoView {
         width: p.width,
         height: p.height,
         uploaded_at: time::rfc3339(p.uploaded_at),
+        stage: p.stage.parse().unwrap_or(PhotoStage::During),
+        event_id: p.event_id,
     }
 }
 
 /// A checked photo in the blob store, with its thumbnail.
 pub(crate) struct StoredPhoto {
+    pub size_bytes: i64,
     pub blob: String,
     pub thumb_blob: String,
     pub content_type: &'static str,
@@ -822,6 +855,7 @@ pub(crate) async fn store_photo(app: &App, bytes: &[u8]) -> AppResult<StoredPhot
     let blob = app.blobs.put(bytes).await?;
     let thumb_blob = app.blobs.put(&thumb).await?;
     Ok(StoredPhoto {
+        size_bytes: bytes.len() as i64,
         blob,
         thumb_blob,
         content_type,
@@ -840,9 +874,20 @@ pub(crate) fn sniff_type(bytes: &[u8]) -> &'static str {
 }
 
 /// Adds a photo (JPEG, PNG or WebP, at most 10 MiB) to a ticket that is still
-/// being worked on; a 320-pixel thumbnail is made with it. Recorded as an
-/// event of the ticket.
-pub async fn add_photo(app: &App, actor: &Actor, id: i64, bytes: &[u8]) -> AppResult<PhotoView> {
+/// being worked on; a 320-pixel thumbnail is made with it. `stage` says what
+/// it shows (by the ticket's state when absent). Recorded as an event of the
+/// ticket, which the photo belongs to.
+pub async fn add_photo(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    bytes: &[u8],
+    stage: Option<&str>,
+) -> AppResult<PhotoView> {
+    let stage: Option<PhotoStage> = match stage.filter(|s| !s.is_empty()) {
+        Some(s) => Some(parse(s)?),
+        None => None,
+    };
     {
         let mut c = app.db.read().await?;
         let t = load(&mut c, actor, id).await?;
@@ -854,35 +899,14 @@ pub async fn add_photo(app: &App, actor: &Actor, id: i64, bytes: &[u8]) -> AppRe
             )));
         }
     }
-    let StoredPhoto {
-        blob,
-        thumb_blob,
-        content_type,
-        width: w,
-        height: h,
-    } = store_photo(app, bytes).await?;
+    let p = store_photo(app, bytes).await?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
     let t = load(&mut tx, actor, id).await?;
-    let photo_id = store::insert_photo(
-        &mut tx,
-        &store::NewPhoto {
-            ticket_id: id,
-            blob: &blob,
-            thumb_blob: &thumb_blob,
-            content_type,
-            size_bytes: bytes.len() as i64,
-            width: i64::from(w),
-            height: i64::from(h),
-            uploaded_by: actor.audit_id(),
-            now,
-        },
-    )
-    .await?;
     let state: State = parse(&t.state)?;
-    let detail =
-        serde_json::json!({"photo_id": photo_id, "bytes": bytes.len(), "width": w, "height": h});
-    record_event(
+    let stage = stage.unwrap_or(PhotoStage::of_state(state));
+    let detail = serde_json::json!({"stage": stage, "bytes": bytes.len(), "width": p.width, "height": p.height});
+    let event_id = record_event(
         &mut tx,
         actor,
         now,
@@ -894,23 +918,90 @@ pub async fn add_photo(app: &App, actor: &Actor, id: i64, bytes: &[u8]) -> AppRe
         &detail,
     )
     .await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(t.site_id),
-        "create",
-        "ticket_photo",
-        Some(photo_id),
-        detail,
-    )
-    .await?;
+    let photo_id = insert_photo_in(&mut tx, actor, now, &t, &p, stage, event_id).await?;
     tx.commit().await?;
     let mut c = app.db.read().await?;
     let p = store::photo(&mut c, photo_id)
         .await?
         .ok_or(AppError::NotFound("photo"))?;
     Ok(photo_view(&p))
+}
+
+async fn insert_photo_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: i64,
+    t: &TicketRow,
+    p: &StoredPhoto,
+    stage: PhotoStage,
+    event_id: i64,
+) -> AppResult<i64> {
+    let photo_id = store::insert_photo(
+        tx,
+        &store::NewPhoto {
+            ticket_id: t.id,
+            blob: &p.blob,
+            thumb_blob: &p.thumb_blob,
+            content_type: p.content_type,
+            size_bytes: p.size_bytes,
+            width: i64::from(p.width),
+            height: i64::from(p.height),
+            uploaded_by: actor.audit_id(),
+            now,
+            stage: stage.as_str(),
+            event_id: Some(event_id),
+        },
+    )
+    .await?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        Some(t.site_id),
+        "create",
+        "ticket_photo",
+        Some(photo_id),
+        serde_json::json!({"ticket_id": t.id, "stage": stage, "event_id": event_id, "bytes": p.size_bytes}),
+    )
+    .await?;
+    Ok(photo_id)
+}
+
+/// An action with the photos taken for it, in one transaction: the site as
+/// found with `start`, the finished work with `resolve` (the technician's
+/// phone). The photos belong to the action's event.
+pub async fn act_with_photos(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    input: &ActionInput,
+    photos: &[Vec<u8>],
+) -> AppResult<TicketView> {
+    let action: Action = parse(&input.action)?;
+    // The checks and the blob writes come first: a file in the blob store
+    // that no row names is harmless, a row without its file is not.
+    let mut stored = Vec::with_capacity(photos.len());
+    for bytes in photos {
+        stored.push(store_photo(app, bytes).await?);
+    }
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let event_id = act_checked(&mut tx, now, actor, id, input, true).await?;
+    let t = load(&mut tx, actor, id).await?;
+    for p in &stored {
+        insert_photo_in(
+            &mut tx,
+            actor,
+            now,
+            &t,
+            p,
+            PhotoStage::of_action(action),
+            event_id,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    get(app, actor, id).await
 }
 
 pub async fn photos(app: &App, actor: &Actor, id: i64) -> AppResult<Vec<PhotoView>> {

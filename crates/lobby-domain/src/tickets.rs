@@ -36,6 +36,34 @@ string_enum!(Action, "action", {
     ReturnVisit => "return_visit", Reopen => "reopen", Escalate => "escalate", Hold => "hold",
     Resume => "resume", Cancel => "cancel", Comment => "comment",
 });
+string_enum!(
+    /// Which moment of the work a photo shows.
+    PhotoStage, "stage", { Before => "before", During => "during", After => "after" }
+);
+
+impl PhotoStage {
+    /// A photo sent with an action: the site as found comes with `start`,
+    /// the finished work with `resolve`; anything else is work in progress.
+    pub fn of_action(a: Action) -> Self {
+        match a {
+            Action::Start => PhotoStage::Before,
+            Action::Resolve => PhotoStage::After,
+            _ => PhotoStage::During,
+        }
+    }
+
+    /// A photo added on its own, when its stage is not said: before the
+    /// work starts it shows the problem, once resolved the result.
+    pub fn of_state(s: State) -> Self {
+        match s {
+            State::Open | State::Dispatched => PhotoStage::Before,
+            State::InProgress | State::OnHold => PhotoStage::During,
+            State::Resolved | State::Verified | State::Closed | State::Cancelled => {
+                PhotoStage::After
+            }
+        }
+    }
+}
 
 impl State {
     /// No action changes a closed or cancelled ticket.
@@ -276,6 +304,23 @@ mod tests {
         State::Closed,
         State::Cancelled,
     ];
+
+    #[test]
+    fn photos_take_the_stage_of_their_action_or_state() {
+        assert_eq!(PhotoStage::of_action(Action::Start), PhotoStage::Before);
+        assert_eq!(PhotoStage::of_action(Action::Resolve), PhotoStage::After);
+        assert_eq!(PhotoStage::of_action(Action::Comment), PhotoStage::During);
+        let stages: Vec<_> = ALL_STATES
+            .iter()
+            .map(|s| PhotoStage::of_state(*s))
+            .collect();
+        use PhotoStage::*;
+        assert_eq!(
+            stages,
+            [Before, Before, During, During, After, After, After, After]
+        );
+        assert!("later".parse::<PhotoStage>().is_err());
+    }
 
     #[test]
     fn the_happy_path_closes() {

@@ -353,6 +353,21 @@ pub async fn breach_candidates(c: &mut Conn, now: i64, limit: i64) -> Result<Vec
     .await?)
 }
 
+/// Moves a ticket's version on (a change beside its state, such as its
+/// complaint record) if it is still `version`; false when someone was first.
+pub async fn touch(c: &mut Conn, id: i64, version: i64, now: i64) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE tickets SET updated_at = $3, version = version + 1 WHERE id = $1 AND version = $2",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(now)
+    .execute(c)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
 /// Marks a ticket breached and escalated, if no one has yet: true only for
 /// the one caller that did it (so a breach escalates exactly once, whatever
 /// runs concurrently).
@@ -445,6 +460,8 @@ pub struct PhotoRow {
     pub height: i64,
     pub uploaded_by: Option<i64>,
     pub uploaded_at: i64,
+    pub stage: String,
+    pub event_id: Option<i64>,
 }
 
 pub struct NewPhoto<'a> {
@@ -457,12 +474,14 @@ pub struct NewPhoto<'a> {
     pub height: i64,
     pub uploaded_by: Option<i64>,
     pub now: i64,
+    pub stage: &'a str,
+    pub event_id: Option<i64>,
 }
 
 pub async fn insert_photo(c: &mut Conn, p: &NewPhoto<'_>) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO ticket_photos (ticket_id, blob, thumb_blob, content_type, size_bytes, width, height, uploaded_by, \
-         uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+         uploaded_at, stage, event_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(p.ticket_id)
     .bind(p.blob)
@@ -473,12 +492,15 @@ pub async fn insert_photo(c: &mut Conn, p: &NewPhoto<'_>) -> Result<i64> {
     .bind(p.height)
     .bind(p.uploaded_by)
     .bind(p.now)
+    .bind(p.stage)
+    .bind(p.event_id)
     .fetch_one(c)
     .await?)
 }
 
 const PHOTO_COLS: &str =
-    "id, ticket_id, blob, thumb_blob, content_type, size_bytes, width, height, uploaded_by, uploaded_at";
+    "id, ticket_id, blob, thumb_blob, content_type, size_bytes, width, height, uploaded_by, \
+     uploaded_at, stage, event_id";
 
 pub async fn photos(c: &mut Conn, ticket_id: i64) -> Result<Vec<PhotoRow>> {
     Ok(sqlx::query_as(&format!(
@@ -506,4 +528,105 @@ pub async fn set_patrol_round(c: &mut Conn, id: i64, round_id: i64) -> Result<()
         .execute(c)
         .await?;
     Ok(())
+}
+
+/// A complaint's record (投诉记录表); the content is the ticket's description.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ComplaintRow {
+    pub ticket_id: i64,
+    pub complainant: Option<String>,
+    pub complainant_phone: Option<String>,
+    pub received_at: i64,
+    pub handling: Option<String>,
+    pub result: Option<String>,
+    pub reported_to_pm_at: Option<i64>,
+    pub reported_to_pm_by: Option<i64>,
+    pub reported_to_pm_name: Option<String>,
+    pub updated_at: i64,
+}
+
+pub struct ComplaintFields<'a> {
+    pub complainant: Option<&'a str>,
+    pub complainant_phone: Option<&'a str>,
+    pub received_at: i64,
+    pub handling: Option<&'a str>,
+    pub result: Option<&'a str>,
+}
+
+pub async fn insert_complaint(
+    c: &mut Conn,
+    ticket_id: i64,
+    f: &ComplaintFields<'_>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO complaint_records (ticket_id, complainant, complainant_phone, received_at, handling, result, \
+         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(ticket_id)
+    .bind(f.complainant)
+    .bind(f.complainant_phone)
+    .bind(f.received_at)
+    .bind(f.handling)
+    .bind(f.result)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn update_complaint(
+    c: &mut Conn,
+    ticket_id: i64,
+    f: &ComplaintFields<'_>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE complaint_records SET complainant = $2, complainant_phone = $3, received_at = $4, handling = $5, \
+         result = $6, updated_at = $7 WHERE ticket_id = $1",
+    )
+    .bind(ticket_id)
+    .bind(f.complainant)
+    .bind(f.complainant_phone)
+    .bind(f.received_at)
+    .bind(f.handling)
+    .bind(f.result)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Marks the result reported to the project manager; false if it was already.
+pub async fn report_complaint(
+    c: &mut Conn,
+    ticket_id: i64,
+    by: Option<i64>,
+    now: i64,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE complaint_records SET reported_to_pm_at = $2, reported_to_pm_by = $3, updated_at = $2 \
+         WHERE ticket_id = $1 AND reported_to_pm_at IS NULL",
+    )
+    .bind(ticket_id)
+    .bind(now)
+    .bind(by)
+    .execute(c)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+const COMPLAINT_COLS: &str =
+    "r.ticket_id, r.complainant, r.complainant_phone, r.received_at, r.handling, r.result, \
+     r.reported_to_pm_at, r.reported_to_pm_by, u.display_name AS reported_to_pm_name, r.updated_at";
+
+pub async fn complaint(c: &mut Conn, ticket_id: i64) -> Result<Option<ComplaintRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COMPLAINT_COLS} FROM complaint_records r LEFT JOIN users u ON u.id = r.reported_to_pm_by \
+         WHERE r.ticket_id = $1"
+    ))
+    .bind(ticket_id)
+    .fetch_optional(c)
+    .await?)
 }

@@ -25,3 +25,10 @@ function focusNew() {
   if (f) { f.focus(); if (f.select) f.select(); }
 }
 if (location.hash === "#new") { document.addEventListener("DOMContentLoaded", focusNew); }
+// The intake form: the complaint record's fields show for a complaint.
+document.addEventListener("change", function (e) {
+  if (e.target && e.target.id === "kind") {
+    var f = document.getElementById("complaint-fields");
+    if (f) f.hidden = e.target.value !== "complaint";
+  }
+});

@@ -4,6 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
+use lobby_app::complaints::{self, ComplaintInput, ComplaintView};
 use lobby_app::page::Page;
 use lobby_app::tickets::{self, ActionInput, NewTicketInput, TicketQuery, TicketView};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -18,6 +19,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_one))
         .routes(routes!(act))
         .routes(routes!(summary))
+        .routes(routes!(get_complaint, put_complaint))
+        .routes(routes!(report_complaint))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(list_photos, add_photo))
@@ -152,18 +155,72 @@ async fn list_photos(
     }))
 }
 
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct AddPhotoQuery {
+    /// before (the problem as found) | during | after (the finished work);
+    /// by the ticket's state when absent: before until started, after once resolved.
+    pub stage: Option<String>,
+}
+
 /// Add a photo: the body is the image (JPEG, PNG or WebP, ≤ 10 MiB).
-#[utoipa::path(post, path = "/tickets/{id}/photos", tag = "tickets", params(("id" = i64, Path)), request_body(content = Vec<u8>, content_type = "image/jpeg"),
+#[utoipa::path(post, path = "/tickets/{id}/photos", tag = "tickets", params(("id" = i64, Path), AddPhotoQuery), request_body(content = Vec<u8>, content_type = "image/jpeg"),
     responses((status = 201, body = tickets::PhotoView), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn add_photo(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<AddPhotoQuery>,
     crate::extract::ApiBytes(body): crate::extract::ApiBytes,
 ) -> Result<(StatusCode, Json<tickets::PhotoView>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(tickets::add_photo(&s.app, &a, id, &body).await?),
+        Json(tickets::add_photo(&s.app, &a, id, &body, q.stage.as_deref()).await?),
+    ))
+}
+
+/// A complaint's record (投诉记录表).
+#[utoipa::path(get, path = "/tickets/{id}/complaint", tag = "tickets", params(("id" = i64, Path)),
+    responses((status = 200, body = ComplaintView), (status = 404, body = ErrorBody)))]
+async fn get_complaint(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<ComplaintView>, ApiError> {
+    Ok(Json(complaints::get(&s.app, &a, id).await?))
+}
+
+/// Fill in or correct a complaint's record: complainant, when it came in,
+/// handling (处理经过), result (处理结果). Absent fields keep their value;
+/// the change is an event of the ticket and moves its version.
+#[utoipa::path(put, path = "/tickets/{id}/complaint", tag = "tickets", params(("id" = i64, Path)), request_body = ComplaintInput,
+    responses((status = 200, body = ComplaintView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_complaint(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<ComplaintInput>,
+) -> Result<Json<ComplaintView>, ApiError> {
+    Ok(Json(complaints::update(&s.app, &a, id, &i).await?))
+}
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct ReportInput {
+    /// The ticket version you read.
+    pub expected_version: Option<i64>,
+}
+
+/// Report the complaint's result to the project manager (处理完毕后向项目经理报告),
+/// once; the result must be written. The manager is notified.
+#[utoipa::path(post, path = "/tickets/{id}/complaint/report", tag = "tickets", params(("id" = i64, Path)), request_body = ReportInput,
+    responses((status = 200, body = ComplaintView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn report_complaint(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<ReportInput>,
+) -> Result<Json<ComplaintView>, ApiError> {
+    Ok(Json(
+        complaints::report(&s.app, &a, id, i.expected_version).await?,
     ))
 }
 

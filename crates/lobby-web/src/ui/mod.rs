@@ -95,6 +95,21 @@ impl Chrome {
             .unwrap_or_else(|_| rfc3339.to_string())
     }
 
+    /// An RFC 3339 time as a `datetime-local` field's value in the site's
+    /// zone: `2026-11-26T14:05`.
+    pub fn local_input(&self, rfc3339: &str) -> String {
+        rfc3339
+            .parse::<jiff::Timestamp>()
+            .ok()
+            .and_then(|t| {
+                jiff::tz::TimeZone::get(self.tz())
+                    .ok()
+                    .map(|z| t.to_zoned(z))
+            })
+            .map(|z| z.strftime("%Y-%m-%dT%H:%M").to_string())
+            .unwrap_or_default()
+    }
+
     /// A translated label for a built-in code, else the record's own name
     /// (emergency types a site added itself).
     pub fn label(&self, prefix: &str, code: &str, fallback: &str) -> String {

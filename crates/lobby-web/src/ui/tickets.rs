@@ -8,12 +8,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use axum_extra::extract::CookieJar;
+use lobby_app::complaints::{self, ComplaintInput};
 use lobby_app::page::Page;
 use lobby_app::tickets::{self, ActionInput, NewTicketInput, TicketQuery, TicketView};
 use lobby_app::AppError;
 use lobby_domain::policy::Action as Can;
 use lobby_domain::tickets::{
-    next_state, Action, Channel, Department, Kind, Priority, State as TState,
+    next_state, Action, Channel, Department, Kind, PhotoStage, Priority, State as TState,
 };
 use serde::Deserialize;
 
@@ -28,6 +29,14 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/new", get(new_form))
         .route("/tickets/{id}", get(show))
         .route("/tickets/{id}/actions", post(act))
+        .route(
+            "/tickets/{id}/work",
+            post(act_with_photos).layer(axum::extract::DefaultBodyLimit::max(
+                4 * tickets::MAX_PHOTO_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/tickets/{id}/complaint", post(complaint_record))
+        .route("/tickets/{id}/complaint/report", post(complaint_report))
         .route("/tickets/{id}/print", get(print))
         .route(
             "/tickets/{id}/photos",
@@ -165,6 +174,13 @@ pub struct IntakeFields {
     pub department: String,
     pub channel: String,
     pub dispatch: Option<String>,
+    /// The complaint record's first fields (kind complaint).
+    #[serde(default)]
+    pub complainant: String,
+    #[serde(default)]
+    pub complainant_phone: String,
+    #[serde(default)]
+    pub received_at: String,
 }
 
 #[derive(Template)]
@@ -255,6 +271,13 @@ async fn create(State(s): State<AppState>, jar: CookieJar, f: WebForm<IntakeFiel
                 tenant_id: None,
                 channel: Some(v.channel.clone()),
                 department: Some(v.department.clone()),
+                complaint: (v.kind == "complaint").then(|| ComplaintInput {
+                    complainant: Some(v.complainant.clone()).filter(|c| !c.trim().is_empty()),
+                    complainant_phone: Some(v.complainant_phone.clone())
+                        .filter(|c| !c.trim().is_empty()),
+                    received_at: Some(v.received_at.clone()),
+                    ..Default::default()
+                }),
             },
             None,
         )
@@ -283,6 +306,8 @@ async fn create(State(s): State<AppState>, jar: CookieJar, f: WebForm<IntakeFiel
 pub struct Offer {
     pub action: &'static str,
     pub needs_note: bool,
+    /// Sent with the photos taken for it (start: as found; resolve: done).
+    pub with_photos: bool,
 }
 
 #[derive(Template)]
@@ -291,6 +316,12 @@ struct ShowPage {
     c: Chrome,
     t: TicketView,
     photos: Vec<tickets::PhotoView>,
+    /// The photos by stage (before, during, after), the empty ones left out.
+    galleries: Vec<(&'static str, Vec<tickets::PhotoView>)>,
+    stages: Vec<&'static str>,
+    default_stage: &'static str,
+    /// May fill in the complaint record and report it.
+    can_record: bool,
     assignees: Vec<tickets::Assignee>,
     offers: Vec<Offer>,
     departments: Vec<&'static str>,
@@ -325,6 +356,7 @@ fn offers(c: &Chrome, t: &TicketView) -> Vec<Offer> {
                     | Action::Cancel
                     | Action::Comment
             ),
+            with_photos: matches!(a, Action::Start | Action::Resolve),
         })
         .collect()
 }
@@ -355,8 +387,21 @@ async fn show_with(
                 .await
                 .unwrap_or_default();
             let refused = error.is_some();
+            let galleries = PhotoStage::ALL
+                .iter()
+                .map(|st| {
+                    let group: Vec<_> = photos.iter().filter(|p| p.stage == *st).cloned().collect();
+                    (st.as_str(), group)
+                })
+                .filter(|(_, g)| !g.is_empty())
+                .collect();
+            let can_record = c.actor.can(Can::TicketsVerify, t.site_id);
             render_form(
                 &ShowPage {
+                    default_stage: PhotoStage::of_state(t.state).as_str(),
+                    stages: strs(PhotoStage::ALL, PhotoStage::as_str),
+                    galleries,
+                    can_record,
                     c,
                     t,
                     photos,
@@ -391,42 +436,35 @@ struct ActForm {
     version: i64,
 }
 
-async fn act(
-    State(s): State<AppState>,
-    jar: CookieJar,
-    Path(id): Path<i64>,
-    f: WebForm<ActForm>,
-) -> Response {
-    let v = &f.form;
+fn act_input(v: &ActForm) -> Result<ActionInput, FormError> {
     let satisfaction = match v.satisfaction.as_deref().filter(|x| !x.is_empty()) {
-        Some(x) => match x.parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                return show_with(
-                    &s,
-                    &jar,
-                    f.actor,
-                    id,
-                    Some(FormError {
-                        field: "satisfaction".into(),
-                        message: "1–5".into(),
-                    }),
-                )
-                .await
-            }
-        },
+        Some(x) => Some(x.parse::<i64>().map_err(|_| FormError {
+            field: "satisfaction".into(),
+            message: "1–5".into(),
+        })?),
         None => None,
     };
-    let input = ActionInput {
+    Ok(ActionInput {
         action: v.action.clone(),
         department: v.department.clone(),
         assignee_id: v.assignee_id.as_deref().and_then(|a| a.parse().ok()),
         note: v.note.clone(),
         satisfaction,
         expected_version: Some(v.version),
-    };
-    match tickets::act(&s.app, &f.actor, id, &input).await {
-        Ok(_) => Redirect::to(&format!("/tickets/{id}")).into_response(),
+    })
+}
+
+/// Back to the ticket, or its page again with what was refused.
+async fn after_change<T>(
+    s: &AppState,
+    jar: &CookieJar,
+    a: lobby_app::Actor,
+    id: i64,
+    anchor: &str,
+    r: Result<T, AppError>,
+) -> Response {
+    match r {
+        Ok(_) => Redirect::to(&format!("/tickets/{id}{anchor}")).into_response(),
         Err(e) => {
             let fe = match &e {
                 AppError::InvalidTransition(m) => Some(FormError {
@@ -436,11 +474,101 @@ async fn act(
                 other => FormError::from_app(other),
             };
             match fe {
-                Some(fe) => show_with(&s, &jar, f.actor, id, Some(fe)).await,
-                None => error_page(Some(&f.actor), e),
+                Some(fe) => show_with(s, jar, a, id, Some(fe)).await,
+                None => error_page(Some(&a), e),
             }
         }
     }
+}
+
+async fn act(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<ActForm>,
+) -> Response {
+    let input = match act_input(&f.form) {
+        Ok(i) => i,
+        Err(fe) => return show_with(&s, &jar, f.actor, id, Some(fe)).await,
+    };
+    let r = tickets::act(&s.app, &f.actor, id, &input).await;
+    after_change(&s, &jar, f.actor, id, "", r).await
+}
+
+/// Start or resolve with the photos taken for it (multipart: the action
+/// form's fields and any number of `file`s).
+async fn act_with_photos(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> Response {
+    let (fields, files) = match super::read_multipart(&a, &mut mp).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let field = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let form = ActForm {
+        action: field("action").unwrap_or_default(),
+        note: field("note"),
+        department: None,
+        assignee_id: None,
+        satisfaction: None,
+        version: field("version").and_then(|v| v.parse().ok()).unwrap_or(-1),
+    };
+    let input = match act_input(&form) {
+        Ok(i) => i,
+        Err(fe) => return show_with(&s, &jar, a, id, Some(fe)).await,
+    };
+    let r = tickets::act_with_photos(&s.app, &a, id, &input, &files).await;
+    after_change(&s, &jar, a, id, "", r).await
+}
+
+#[derive(Deserialize)]
+struct ComplaintForm {
+    complainant: String,
+    complainant_phone: String,
+    received_at: String,
+    handling: String,
+    result: String,
+    version: i64,
+}
+
+/// Saves the complaint record (投诉记录表) from the ticket page.
+async fn complaint_record(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<ComplaintForm>,
+) -> Response {
+    let v = &f.form;
+    let input = ComplaintInput {
+        complainant: Some(v.complainant.clone()),
+        complainant_phone: Some(v.complainant_phone.clone()),
+        received_at: Some(v.received_at.clone()),
+        handling: Some(v.handling.clone()),
+        result: Some(v.result.clone()),
+        expected_version: Some(v.version),
+    };
+    let r = complaints::update(&s.app, &f.actor, id, &input).await;
+    after_change(&s, &jar, f.actor, id, "#complaint", r).await
+}
+
+#[derive(Deserialize)]
+struct VersionForm {
+    version: i64,
+}
+
+/// Reports the complaint's result to the project manager.
+async fn complaint_report(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<VersionForm>,
+) -> Response {
+    let r = complaints::report(&s.app, &f.actor, id, Some(f.form.version)).await;
+    after_change(&s, &jar, f.actor, id, "#complaint", r).await
 }
 
 #[derive(Template)]
@@ -631,7 +759,7 @@ async fn management_log(
     }
 }
 
-/// The photo upload of the ticket page (multipart: `_csrf`, `file`).
+/// The photo upload of the ticket page (multipart: `_csrf`, `stage`, `file`).
 async fn upload_photo(
     State(s): State<AppState>,
     jar: CookieJar,
@@ -639,11 +767,16 @@ async fn upload_photo(
     Path(id): Path<i64>,
     mut mp: axum::extract::Multipart,
 ) -> Response {
-    let file = match super::read_upload(&a, &mut mp).await {
-        Ok(f) => f,
+    let (fields, mut files) = match super::read_multipart(&a, &mut mp).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    match tickets::add_photo(&s.app, &a, id, &file).await {
+    let file = files.pop().unwrap_or_default();
+    let stage = fields
+        .iter()
+        .find(|(k, _)| k == "stage")
+        .map(|(_, v)| v.as_str());
+    match tickets::add_photo(&s.app, &a, id, &file, stage).await {
         Ok(_) => Redirect::to(&format!("/tickets/{id}#photos")).into_response(),
         Err(e) => match FormError::from_app(&e) {
             Some(fe) => show_with(&s, &jar, a, id, Some(fe)).await,
