@@ -280,11 +280,15 @@ async fn a_complaint_goes_round(b: &Client, app: &TestApp) -> Step {
         .map_err(err("intake"))?;
     type_in(b, "#unit", "1203").await?;
     click(b, "#kind option[value=complaint]").await?;
+    // The complaint record's fields appear for a complaint.
+    type_in(b, "#complainant", "王先生").await?;
+    type_in(b, "#complainant_phone", "13800001203").await?;
     click(b, "#department option[value=engineering]").await?;
     type_in(b, "#title", "空调整夜噪音，租户投诉").await?;
-    type_in(b, "#description", "来电：王先生，1203").await?;
+    type_in(b, "#description", "夜里空调外机噪音，影响休息").await?;
     click(b, "#create-ticket").await?;
     state_is(b, "已派工").await?;
+    shows(b, "#complainant", "王先生 · 13800001203").await?;
     let url = b.current_url().await.map_err(err("url"))?;
     sign_out(b).await?;
 
@@ -296,8 +300,24 @@ async fn a_complaint_goes_round(b: &Client, app: &TestApp) -> Step {
     click(b, "#act-start button").await?;
     state_is(b, "处理中").await?;
     type_in(b, "#act-resolve input[name=note]", "更换风机轴承").await?;
+    // The finished work's photo goes with the resolve.
+    let dir = tempfile::tempdir().map_err(err("temp dir"))?;
+    let photo = dir.path().join("done.png");
+    std::fs::write(&photo, crate::tickets::png(64, 48)).map_err(err("photo file"))?;
+    b.find(Locator::Css("#act-resolve input[type=file]"))
+        .await
+        .map_err(err("camera input"))?
+        .send_keys(&photo.display().to_string())
+        .await
+        .map_err(err("attach photo"))?;
     click(b, "#act-resolve button").await?;
     state_is(b, "已完成").await?;
+    b.find(Locator::Css("#photos-after img"))
+        .await
+        .map_err(err("the photo among the after photos"))?;
+    b.find(Locator::Css("#timeline .thumb img"))
+        .await
+        .map_err(err("the photo on the resolve in the timeline"))?;
     sign_out(b).await?;
 
     b.set_window_size(1280, 900)
@@ -311,6 +331,17 @@ async fn a_complaint_goes_round(b: &Client, app: &TestApp) -> Step {
     type_in(b, "#act-return_visit input[name=note]", "租户满意").await?;
     click(b, "#act-return_visit button").await?;
     state_is(b, "已回访关闭").await?;
+    // The complaint record: the result written and reported to the manager.
+    type_in(
+        b,
+        "#complaint-form textarea[name=result]",
+        "更换轴承后噪音消除，租户满意",
+    )
+    .await?;
+    click(b, "#complaint-form button").await?;
+    shows(b, "#complaint-result", "噪音消除").await?;
+    click(b, "#complaint-report button").await?;
+    shows(b, "#complaint-reported", "李晓梅").await?;
     let timeline = b
         .find(Locator::Id("timeline"))
         .await
