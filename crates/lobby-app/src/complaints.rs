@@ -222,6 +222,7 @@ async fn event(
     now: i64,
     t: &store::TicketRow,
     action: &str,
+    note: Option<&str>,
     detail: &serde_json::Value,
 ) -> AppResult<()> {
     // The record is part of the ticket: a change moves its version, so two
@@ -239,7 +240,7 @@ async fn event(
             action,
             from_state: Some(&t.state),
             to_state: &t.state,
-            note: None,
+            note,
             detail: &detail.to_string(),
         },
     )
@@ -295,7 +296,7 @@ pub async fn update(
     .filter_map(|(f, given)| given.then_some(f))
     .collect();
     let detail = serde_json::json!({"fields": changed, "handling": c.handling, "result": c.result});
-    event(&mut tx, actor, now, &t, "complaint_record", &detail).await?;
+    event(&mut tx, actor, now, &t, "complaint_record", None, &detail).await?;
     tx.commit().await?;
     get(app, actor, id).await
 }
@@ -324,7 +325,17 @@ pub async fn report(
         ));
     }
     let detail = serde_json::json!({"result": result});
-    event(&mut tx, actor, now, &t, "complaint_reported", &detail).await?;
+    // The result is the entry's note: the management log shows it.
+    event(
+        &mut tx,
+        actor,
+        now,
+        &t,
+        "complaint_reported",
+        Some(&result),
+        &detail,
+    )
+    .await?;
     let who = rec
         .and_then(|r| r.complainant)
         .map(|c| format!(" · {c}"))

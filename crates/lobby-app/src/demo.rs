@@ -630,18 +630,59 @@ pub async fn load_ticket_history(app: &App, site: i64) -> AppResult<()> {
                 if clock.now().as_microsecond() > real_now {
                     break;
                 }
-                act(
+                let input = ActionInput {
+                    action: (*action).into(),
+                    note: note.map(str::to_string),
+                    satisfaction: *sat,
+                    ..Default::default()
+                };
+                // Every fourth repair: the site as found with the start,
+                // the finished work with the resolve (the technician's phone).
+                let photo = match *action {
+                    "start" => Some(false),
+                    "resolve" => Some(true),
+                    _ => None,
+                }
+                .filter(|_| kind == "repair" && k.is_multiple_of(4));
+                match photo {
+                    Some(done) => {
+                        crate::tickets::act_with_photos(
+                            &past,
+                            who,
+                            t.id,
+                            &input,
+                            &[demo_photo(done, k)?],
+                        )
+                        .await?;
+                    }
+                    None => {
+                        act(&past, who, t.id, &input).await?;
+                    }
+                }
+            }
+            if kind == "complaint" && stage >= 3 {
+                // The record as the supervisor keeps it: handling once the
+                // work is done, the result and the report to the manager
+                // once the tenant was called back.
+                clock.advance(jiff::SignedDuration::from_mins(10));
+                let closed = stage >= 5 && clock.now().as_microsecond() <= real_now;
+                crate::complaints::update(
                     &past,
-                    who,
+                    &sup,
                     t.id,
-                    &ActionInput {
-                        action: (*action).into(),
-                        note: note.map(str::to_string),
-                        satisfaction: *sat,
+                    &crate::complaints::ComplaintInput {
+                        handling: Some(format!(
+                            "当日致电租户致歉，安排{}上门处理",
+                            dept_name(dept)
+                        )),
+                        result: closed.then(|| "问题已解决，回访租户认可".to_string()),
                         ..Default::default()
                     },
                 )
                 .await?;
+                if closed && k.is_multiple_of(2) {
+                    crate::complaints::report(&past, &sup, t.id, None).await?;
+                }
             }
             if kind == "complaint" && k.is_multiple_of(3) && days_ago < 10 {
                 act(
@@ -660,6 +701,34 @@ pub async fn load_ticket_history(app: &App, site: i64) -> AppResult<()> {
         }
     }
     Ok(())
+}
+
+fn dept_name(dept: &str) -> &'static str {
+    match dept {
+        "engineering" => "工程部",
+        "cleaning" => "保洁",
+        "security" => "保安",
+        "greening" => "绿化",
+        _ => "客服",
+    }
+}
+
+/// A small picture for the demo's work orders: warm tones for the problem
+/// as found, cool ones for the finished work (so the two are told apart).
+fn demo_photo(done: bool, k: usize) -> AppResult<Vec<u8>> {
+    let shade = (k * 37 % 80) as u8;
+    let img = image::RgbImage::from_fn(160, 120, |x, y| {
+        let v = ((x + y) % 64) as u8;
+        if done {
+            image::Rgb([40 + v / 2, 120 + shade / 2, 90 + v])
+        } else {
+            image::Rgb([170 + shade, 90 + v, 50 + v / 2])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(out.into_inner())
 }
 
 async fn demo_actor(app: &App, username: &str) -> AppResult<Actor> {

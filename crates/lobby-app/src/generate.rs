@@ -296,6 +296,7 @@ struct Ids {
 /// One generated day's rows.
 struct Batch {
     tickets: Rows,
+    complaints: Rows,
     events: Rows,
     counters: Rows,
     desk: Rows,
@@ -343,6 +344,10 @@ impl Batch {
                     "return_visit_due_at",
                     "version",
                 ],
+            ),
+            complaints: Rows::new(
+                "complaint_records",
+                &["ticket_id", "complainant", "received_at", "updated_at"],
             ),
             events: Rows::new(
                 "ticket_events",
@@ -413,9 +418,10 @@ impl Batch {
     }
 
     /// In an order the foreign keys accept.
-    fn all(&mut self) -> [&mut Rows; 8] {
+    fn all(&mut self) -> [&mut Rows; 9] {
         [
             &mut self.tickets,
+            &mut self.complaints,
             &mut self.events,
             &mut self.counters,
             &mut self.desk,
@@ -824,6 +830,16 @@ fn ticket(
         verified_at.map(|v| v + 3 * DAY).into(),
         version.into(),
     ])?;
+    if kind == Kind::Complaint {
+        // As taken at the desk: the tenant's contact (the generated
+        // companies name their 行政), or no one for a public-area complaint.
+        b.complaints.push(vec![
+            id.into(),
+            Val::OptText(tenant_id.map(|_| "行政".to_string())),
+            at.into(),
+            at.into(),
+        ])?;
+    }
     for e in ev {
         b.events.push(vec![
             ids.event.into(),

@@ -437,7 +437,7 @@ pub async fn management_log(c: &mut Conn, site_id: i64, from: i64, to: i64) -> R
     Ok(sqlx::query_as(
         "SELECT k.id AS ticket_id, k.number, k.title, k.kind, e.at, e.actor_name, e.action, e.to_state, e.note, \
          k.satisfaction FROM ticket_events e JOIN tickets k ON k.id = e.ticket_id \
-         WHERE k.site_id = $1 AND e.at >= $2 AND e.at < $3 AND (e.action IN ('escalate', 'sla_breach') \
+         WHERE k.site_id = $1 AND e.at >= $2 AND e.at < $3 AND (e.action IN ('escalate', 'sla_breach', 'complaint_reported') \
          OR (k.kind = 'complaint' AND e.action IN ('create', 'resolve', 'return_visit', 'cancel', 'reopen'))) \
          ORDER BY e.at, e.id",
     )

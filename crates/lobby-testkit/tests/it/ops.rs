@@ -97,6 +97,14 @@ async fn generate_small_portfolio(app: TestApp) {
         .await
         .unwrap();
     assert!(states >= 6, "tickets in most states, got {states}");
+    let unrecorded: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM tickets t LEFT JOIN complaint_records r ON r.ticket_id = t.id \
+         WHERE t.kind = 'complaint' AND r.ticket_id IS NULL",
+    )
+    .fetch_one(&mut *c)
+    .await
+    .unwrap();
+    assert_eq!(unrecorded, 0, "every complaint has its record");
     drop(c);
 
     // Today's counter continues: a new work order gets a fresh number.

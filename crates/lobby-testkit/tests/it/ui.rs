@@ -566,6 +566,20 @@ async fn the_management_log_lists_the_day(app: TestApp) {
         &serde_json::json!({"action": "escalate", "note": "租户要求经理处理"}),
     )
     .await;
+    app.put(
+        Some(&fd),
+        &format!("/api/v1/tickets/{id}/complaint"),
+        &serde_json::json!({"result": "当班保安已道歉并调岗"}),
+    )
+    .await;
+    let r = app
+        .post(
+            Some(&fd),
+            &format!("/api/v1/tickets/{id}/complaint/report"),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
     app.post(Some(&fd), "/api/v1/tickets", &serde_json::json!({"kind": "inquiry", "priority": "low", "title": "不应出现的咨询", "location": "大堂", "site_id": app.site_id})).await;
     let (c, _) = web_login(&app, "project_manager").await;
     let page = c
@@ -579,6 +593,10 @@ async fn the_management_log_lists_the_day(app: TestApp) {
     assert!(
         page.contains("保安态度差") && page.contains("租户要求经理处理"),
         "complaints and escalations are in the log"
+    );
+    assert!(
+        page.contains("已向项目经理报告处理结果") && page.contains("当班保安已道歉并调岗"),
+        "and the complaint's reported result"
     );
     assert!(
         !page.contains("不应出现的咨询"),
