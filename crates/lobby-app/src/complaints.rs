@@ -189,7 +189,7 @@ pub(crate) async fn create_in(
     if input.and_then(|i| i.complainant_phone.as_ref()).is_none() {
         c.complainant_phone = tenant.and_then(|t| t.day_phone.clone());
     }
-    store::insert_complaint(tx, ticket_id, &c.fields(), now).await?;
+    store::put_complaint(tx, ticket_id, &c.fields(), now).await?;
     Ok(())
 }
 
@@ -281,10 +281,7 @@ pub async fn update(
     }
     let tz = crate::sites::site_row(&mut tx, t.site_id).await?.timezone;
     let c = check(input, old.as_ref(), &tz, now)?;
-    match old {
-        Some(_) => store::update_complaint(&mut tx, id, &c.fields(), now).await?,
-        None => store::insert_complaint(&mut tx, id, &c.fields(), now).await?,
-    }
+    store::put_complaint(&mut tx, id, &c.fields(), now).await?;
     let changed: Vec<&str> = [
         ("complainant", input.complainant.is_some()),
         ("complainant_phone", input.complainant_phone.is_some()),

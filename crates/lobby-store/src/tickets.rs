@@ -553,7 +553,8 @@ pub struct ComplaintFields<'a> {
     pub result: Option<&'a str>,
 }
 
-pub async fn insert_complaint(
+/// Writes a ticket's complaint record, the first time or over the last.
+pub async fn put_complaint(
     c: &mut Conn,
     ticket_id: i64,
     f: &ComplaintFields<'_>,
@@ -561,29 +562,10 @@ pub async fn insert_complaint(
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO complaint_records (ticket_id, complainant, complainant_phone, received_at, handling, result, \
-         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(ticket_id)
-    .bind(f.complainant)
-    .bind(f.complainant_phone)
-    .bind(f.received_at)
-    .bind(f.handling)
-    .bind(f.result)
-    .bind(now)
-    .execute(c)
-    .await?;
-    Ok(())
-}
-
-pub async fn update_complaint(
-    c: &mut Conn,
-    ticket_id: i64,
-    f: &ComplaintFields<'_>,
-    now: i64,
-) -> Result<()> {
-    sqlx::query(
-        "UPDATE complaint_records SET complainant = $2, complainant_phone = $3, received_at = $4, handling = $5, \
-         result = $6, updated_at = $7 WHERE ticket_id = $1",
+         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (ticket_id) DO UPDATE SET \
+         complainant = excluded.complainant, complainant_phone = excluded.complainant_phone, \
+         received_at = excluded.received_at, handling = excluded.handling, result = excluded.result, \
+         updated_at = excluded.updated_at",
     )
     .bind(ticket_id)
     .bind(f.complainant)

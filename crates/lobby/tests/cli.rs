@@ -284,6 +284,27 @@ fn serve(
     (child, port)
 }
 
+/// Opens a repair at the demo site through the API; returns its id.
+async fn open_repair(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    priority: &str,
+    title: &str,
+) -> i64 {
+    let t: serde_json::Value = http
+        .post(format!("{base}/api/v1/tickets"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"kind": "repair", "priority": priority, "title": title, "location": "B1", "site_id": 1}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    t["id"].as_i64().unwrap()
+}
+
 /// Waits up to 10 s for `/readyz`; false if it never answered.
 async fn ready(http: &reqwest::Client, base: &str) -> bool {
     for _ in 0..100 {
@@ -332,17 +353,7 @@ async fn two_servers_share_photos_through_s3() {
         }
     }
     let token = lobby_testkit::sign_in(&http, &bases[0], "engineering").await;
-    let t: serde_json::Value = http
-        .post(format!("{}/api/v1/tickets", bases[0]))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"kind": "repair", "priority": "normal", "title": "水管滴漏", "location": "B1 泵房", "site_id": 1}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = t["id"].as_i64().unwrap();
+    let id = open_repair(&http, &bases[0], &token, "normal", "水管滴漏").await;
     let photo = lobby_testkit::png(640, 480);
     let r = http
         .post(format!("{}/api/v1/tickets/{id}/photos", bases[0]))
@@ -414,17 +425,7 @@ async fn two_servers_escalate_a_breach_once() {
         assert!(ready(&http, &base(i)).await, "server {i} did not start");
     }
     let token = lobby_testkit::sign_in(&http, &base(0), "front_desk").await;
-    let t: serde_json::Value = http
-        .post(format!("{}/api/v1/tickets", base(1)))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"kind": "repair", "priority": "urgent", "title": "两进程测试", "location": "B1", "site_id": 1}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = t["id"].as_i64().unwrap();
+    let id = open_repair(&http, &base(1), &token, "urgent", "两进程测试").await;
     exec_sql(
         &url,
         &format!("UPDATE tickets SET response_due_at = 1 WHERE id = {id}"),

@@ -966,9 +966,8 @@ both!(desk_forms_refuse_bad_input_and_change_nothing);
 /// start or resolve carries its photos.
 async fn complaint_record_and_work_photos_through_the_pages(app: TestApp) {
     let (c, csrf) = web_login(&app, "front_desk").await;
-    let r = c
-        .post(app.url("/tickets"))
-        .form(&[
+    let intake = |received_at: &'static str| {
+        c.post(app.url("/tickets")).form(&[
             ("_csrf", csrf.as_str()),
             ("unit", ""),
             ("location", "大堂"),
@@ -980,11 +979,10 @@ async fn complaint_record_and_work_photos_through_the_pages(app: TestApp) {
             ("channel", "walk_in"),
             ("complainant", "赵女士"),
             ("complainant_phone", "13900002222"),
-            ("received_at", "2999-01-01T09:00"),
+            ("received_at", received_at),
         ])
-        .send()
-        .await
-        .unwrap();
+    };
+    let r = intake("2999-01-01T09:00").send().await.unwrap();
     assert_eq!(
         r.status(),
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -992,25 +990,7 @@ async fn complaint_record_and_work_photos_through_the_pages(app: TestApp) {
     );
     let page = r.text().await.unwrap();
     assert!(page.contains("赵女士"), "the form keeps what was typed");
-    let r = c
-        .post(app.url("/tickets"))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("unit", ""),
-            ("location", "大堂"),
-            ("kind", "complaint"),
-            ("priority", "high"),
-            ("title", "快递柜前排队太久"),
-            ("description", "下午三点取件排队二十分钟"),
-            ("department", "customer_service"),
-            ("channel", "walk_in"),
-            ("complainant", "赵女士"),
-            ("complainant_phone", "13900002222"),
-            ("received_at", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = intake("").send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let loc = r.headers()["location"].to_str().unwrap().to_string();
     let id: i64 = loc.trim_start_matches("/tickets/").parse().unwrap();
@@ -1038,36 +1018,32 @@ async fn complaint_record_and_work_photos_through_the_pages(app: TestApp) {
             .to_string()
     };
     let v = version(&page);
-    let r = c
-        .post(app.url(&format!("/tickets/{id}/complaint")))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("version", v.as_str()),
-            ("complainant", "赵女士"),
-            ("complainant_phone", "13900002222"),
-            ("received_at", "2026-11-20T15:05"),
-            ("handling", "当场致歉，增开一个取件窗口"),
-            ("result", "租户接受"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    // (complainant, phone, received, handling, result) at version v
+    let save = |f: [&str; 5]| {
+        c.post(app.url(&format!("/tickets/{id}/complaint")))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("version", v.as_str()),
+                ("complainant", f[0]),
+                ("complainant_phone", f[1]),
+                ("received_at", f[2]),
+                ("handling", f[3]),
+                ("result", f[4]),
+            ])
+            .send()
+    };
+    let r = save([
+        "赵女士",
+        "13900002222",
+        "2026-11-20T15:05",
+        "当场致歉，增开一个取件窗口",
+        "租户接受",
+    ])
+    .await
+    .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     // The same old version again: refused, nothing changed.
-    let r = c
-        .post(app.url(&format!("/tickets/{id}/complaint")))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("version", v.as_str()),
-            ("complainant", "x"),
-            ("complainant_phone", ""),
-            ("received_at", ""),
-            ("handling", ""),
-            ("result", "改掉"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = save(["x", "", "", "", "改掉"]).await.unwrap();
     assert_eq!(
         r.status(),
         StatusCode::UNPROCESSABLE_ENTITY,
