@@ -246,6 +246,28 @@ pub async fn create(
     get(app, actor, id).await
 }
 
+/// The desk's one-form intake: opens a work order and, with `dispatch`,
+/// dispatches it to its department in the same transaction.
+pub async fn create_and_dispatch(
+    app: &App,
+    actor: &Actor,
+    input: &NewTicketInput,
+    dispatch: bool,
+) -> AppResult<TicketView> {
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let id = create_in(&mut tx, now, actor, input).await?;
+    if dispatch {
+        let d = ActionInput {
+            action: Action::Dispatch.as_str().into(),
+            ..Default::default()
+        };
+        act_in(&mut tx, now, actor, id, &d).await?;
+    }
+    tx.commit().await?;
+    get(app, actor, id).await
+}
+
 /// Opens a work order inside the caller's transaction (a log entry, a lift
 /// fault or a patrol finding that becomes one): checks, numbers, deadlines,
 /// the first event and the audit entry. Returns its id.

@@ -240,7 +240,7 @@ async fn new_form(
     }
 }
 
-/// Creates the ticket and, when asked, dispatches it in the same breath.
+/// Creates the ticket and, when asked, dispatches it in the same transaction.
 async fn create(State(s): State<AppState>, jar: CookieJar, f: WebForm<IntakeFields>) -> Response {
     let c = match chrome(&s, f.actor.clone(), &jar, "tickets", "ticket.new").await {
         Ok(c) => c,
@@ -257,7 +257,8 @@ async fn create(State(s): State<AppState>, jar: CookieJar, f: WebForm<IntakeFiel
                     .id,
             ),
         };
-        let t = tickets::create(
+        let dispatch = v.dispatch.is_some() && f.actor.can(Can::TicketsDispatch, c.site_id());
+        let t = tickets::create_and_dispatch(
             &s.app,
             &f.actor,
             &NewTicketInput {
@@ -279,17 +280,9 @@ async fn create(State(s): State<AppState>, jar: CookieJar, f: WebForm<IntakeFiel
                     ..Default::default()
                 }),
             },
-            None,
+            dispatch,
         )
         .await?;
-        if v.dispatch.is_some() && f.actor.can(Can::TicketsDispatch, c.site_id()) {
-            let d = ActionInput {
-                action: "dispatch".into(),
-                expected_version: Some(t.version),
-                ..Default::default()
-            };
-            tickets::act(&s.app, &f.actor, t.id, &d).await?;
-        }
         Ok::<_, AppError>(t.id)
     }
     .await;
