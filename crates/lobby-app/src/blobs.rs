@@ -52,6 +52,14 @@ fn checked(name: &str) -> AppResult<&str> {
     }
 }
 
+fn checked_token(token: &str) -> AppResult<&str> {
+    if token.len() == 32 && token.chars().all(|c| c.is_ascii_hexdigit()) {
+        Ok(token)
+    } else {
+        Err(AppError::NotFound("upload"))
+    }
+}
+
 impl Blobs {
     /// The folder `dir` (created on the first write).
     pub fn local(dir: impl Into<PathBuf>) -> Self {
@@ -136,6 +144,69 @@ impl Blobs {
             format!("{prefix}/{}/{name}", &name[..2])
         };
         object_store::path::Path::from(key)
+    }
+
+    fn staged_key(prefix: &str, token: &str) -> object_store::path::Path {
+        let key = if prefix.is_empty() {
+            format!("staged/{token}")
+        } else {
+            format!("{prefix}/staged/{token}")
+        };
+        object_store::path::Path::from(key)
+    }
+
+    /// Keeps a file between two requests that any server may answer (an
+    /// import's preview and its confirmation) under `token`, 32 hex digits.
+    pub async fn stage(&self, token: &str, bytes: &[u8]) -> AppResult<()> {
+        let token = checked_token(token)?;
+        match self {
+            Blobs::Local(dir) => {
+                let dir = dir.join("staged");
+                tokio::fs::create_dir_all(&dir).await.map_err(io)?;
+                tokio::fs::write(dir.join(token), bytes).await.map_err(io)?;
+            }
+            Blobs::S3 { store, prefix, .. } => {
+                store
+                    .put(
+                        &Self::staged_key(prefix, token),
+                        PutPayload::from(bytes.to_vec()),
+                    )
+                    .await
+                    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes the staged file back and removes it (NotFound when there is none).
+    pub async fn take_staged(&self, token: &str) -> AppResult<Vec<u8>> {
+        let token = checked_token(token)?;
+        match self {
+            Blobs::Local(dir) => {
+                let path = dir.join("staged").join(token);
+                let bytes = tokio::fs::read(&path)
+                    .await
+                    .map_err(|_| AppError::NotFound("upload"))?;
+                let _ = tokio::fs::remove_file(&path).await;
+                Ok(bytes)
+            }
+            Blobs::S3 { store, prefix, .. } => {
+                let key = Self::staged_key(prefix, token);
+                let failed = |e: object_store::Error| match e {
+                    object_store::Error::NotFound { .. } => AppError::NotFound("upload"),
+                    e => AppError::Internal(anyhow::anyhow!("{e}")),
+                };
+                let bytes = store
+                    .get(&key)
+                    .await
+                    .map_err(failed)?
+                    .bytes()
+                    .await
+                    .map_err(failed)?;
+                let _ = store.delete(&key).await;
+                Ok(bytes.to_vec())
+            }
+        }
     }
 
     /// Proves at start that blobs can be written and read back, so a wrong
@@ -274,6 +345,14 @@ mod tests {
             Err(AppError::NotFound(_))
         ));
         b.check().await.unwrap();
+        let token = "0123456789abcdef0123456789abcdef";
+        b.stage(token, b"name,kind\n").await.unwrap();
+        assert_eq!(b.take_staged(token).await.unwrap(), b"name,kind\n");
+        assert!(
+            matches!(b.take_staged(token).await, Err(AppError::NotFound(_))),
+            "taken once"
+        );
+        assert!(b.stage("../../etc/x", b"x").await.is_err());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

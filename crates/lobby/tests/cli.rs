@@ -321,12 +321,22 @@ async fn ready(http: &reqwest::Client, base: &str) -> bool {
     false
 }
 
+/// The value of the first `name="…" value="…"` field in a page.
+fn field_value(page: &str, name: &str) -> String {
+    page.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_else(|| panic!("no {name} field in {page}"))
+        .to_string()
+}
+
 /// Scaled out: two `lobby serve` processes with their own data dirs, one
 /// PostgreSQL database and one S3-compatible bucket. A photo taken through
-/// one is served by the other; nothing lands in either data dir. A server
+/// one is served by the other; a tenant import previewed on one is
+/// confirmed on the other; nothing lands in either data dir. A server
 /// whose keys the bucket refuses does not start, and says why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_servers_share_photos_through_s3() {
+async fn two_servers_share_files_through_s3() {
     let dir = tempfile::tempdir().unwrap();
     let Some((url, pg)) = fresh_database(Backend::Postgres, dir.path()).await else {
         return;
@@ -374,8 +384,84 @@ async fn two_servers_share_photos_through_s3() {
         .unwrap();
     assert_eq!(back.status(), 200);
     assert_eq!(back.bytes().await.unwrap().to_vec(), photo);
+
+    // The supervisor previews a tenant list on one server, confirms on the other.
+    let sup = lobby_testkit::sign_in(&http, &bases[0], "cs_supervisor").await;
+    let units: serde_json::Value = http
+        .get(format!(
+            "{}/api/v1/units?site_id=1&status=vacant&limit=1",
+            bases[0]
+        ))
+        .bearer_auth(&sup)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let unit = units["items"][0]["number"].as_str().unwrap().to_string();
+    let web = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let r = web
+        .post(format!("{}/login", bases[0]))
+        .form(&[
+            ("username", "cs_supervisor"),
+            ("password", "lobby-demo"),
+            ("next", "/tenants/import"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let page = r.text().await.unwrap();
+    let csrf = field_value(&page, "_csrf");
+    let list = format!(
+        "租户名称,类型,单元,办公电话,负责人,夜间紧急联系人,夜间紧急电话\n两台服务器科技,公司,{unit},021-5555 0000,钱七,孙八,13900002222\n"
+    );
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(list.into_bytes()).file_name("tenants.csv"),
+        );
+    let preview = web
+        .post(format!("{}/tenants/import", bases[0]))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = field_value(&preview, "token");
+    let done = web
+        .post(format!("{}/tenants/import/confirm", bases[1]))
+        .form(&[("_csrf", csrf.as_str()), ("token", token.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(done.contains("id=\"import-done\""), "{done}");
+    let found: serde_json::Value = http
+        .get(format!(
+            "{}/api/v1/tenants?site_id=1&q=两台服务器",
+            bases[1]
+        ))
+        .bearer_auth(&sup)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
+
     let objects = s3.objects("lobby-files/ea");
-    // The photo, its thumbnail and each server's start-up probe (one object).
+    // The photo, its thumbnail and each server's start-up probe (one
+    // object); the staged import was taken away by its confirmation.
     assert_eq!(objects.len(), 3, "{objects:?}");
     assert!(objects.iter().all(|o| o.len() == 67 && o[..2] == o[3..5]));
     for d in &dirs {

@@ -422,19 +422,6 @@ async fn import_page(State(s): State<AppState>, jar: CookieJar, WebActor(a): Web
     }
 }
 
-fn upload_path(s: &AppState, token: &str) -> Option<std::path::PathBuf> {
-    token
-        .chars()
-        .all(|c| c.is_ascii_hexdigit())
-        .then(|| {
-            s.app
-                .data_dir
-                .join("imports")
-                .join(format!("{token}.upload"))
-        })
-        .filter(|_| token.len() == 32)
-}
-
 async fn import_upload(
     State(s): State<AppState>,
     jar: CookieJar,
@@ -476,17 +463,10 @@ async fn import_upload(
             } else {
                 String::new()
             };
+            // Kept in the blob store: the confirmation may reach another server.
             if preview.ok {
-                let Some(path) = upload_path(&s, &token) else {
-                    return error_page(Some(&c.actor), AppError::invalid("file", "bad token"));
-                };
-                let saved = async {
-                    tokio::fs::create_dir_all(path.parent().unwrap_or(&s.app.data_dir)).await?;
-                    tokio::fs::write(&path, &bytes).await
-                }
-                .await;
-                if let Err(e) = saved {
-                    return error_page(Some(&c.actor), AppError::Internal(e.into()));
+                if let Err(e) = s.app.blobs.stage(&token, &bytes).await {
+                    return error_page(Some(&c.actor), e);
                 }
             }
             render(&page(c, Some(preview), token, None))
@@ -510,27 +490,21 @@ async fn import_confirm(
     jar: CookieJar,
     f: WebForm<ConfirmForm>,
 ) -> Response {
-    let Some(path) = upload_path(&s, &f.form.token) else {
-        return error_page(
-            Some(&f.actor),
-            AppError::invalid("token", "the upload has expired; upload the file again"),
-        );
-    };
-    let bytes = match tokio::fs::read(&path).await {
+    let bytes = match s.app.blobs.take_staged(&f.form.token).await {
         Ok(b) => b,
-        Err(_) => {
+        Err(AppError::NotFound(_)) => {
             return error_page(
                 Some(&f.actor),
                 AppError::invalid("token", "the upload has expired; upload the file again"),
             )
         }
+        Err(e) => return error_page(Some(&f.actor), e),
     };
     let c = match chrome(&s, f.actor, &jar, "tenants", "import.title").await {
         Ok(c) => c,
         Err(r) => return r,
     };
     let result = tenants::import_commit(&s.app, &c.actor, c.site_id(), &bytes).await;
-    let _ = tokio::fs::remove_file(&path).await;
     match result {
         Ok(r) => render(&ImportPage {
             c,
