@@ -110,6 +110,25 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/cleaning/checks",
         "/cleaning/vendors",
     ];
+    // A complaint with its record, a photo and a history, in both languages.
+    let fd = app.token("front_desk").await;
+    let t = app.post(Some(&fd), "/api/v1/tickets", &serde_json::json!({"kind": "complaint", "priority": "high", "title": "电梯异响", "location": "2号梯", "site_id": app.site_id})).await.body;
+    let tid = t["id"].as_i64().unwrap();
+    app.post_bytes(
+        Some(&fd),
+        &format!("/api/v1/tickets/{tid}/photos"),
+        crate::tickets::png(20, 20),
+    )
+    .await;
+    app.put(
+        Some(&fd),
+        &format!("/api/v1/tickets/{tid}/complaint"),
+        &serde_json::json!({"handling": "已报工程部", "result": "已修复"}),
+    )
+    .await;
+    let mut pages: Vec<String> = pages.iter().map(|p| p.to_string()).collect();
+    pages.push(format!("/tickets/{tid}"));
+    pages.push(format!("/tickets/{tid}/print"));
     for role in [
         "front_desk",
         "cs_supervisor",
@@ -131,7 +150,7 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
                 .await
                 .unwrap();
             assert_eq!(r.status(), StatusCode::SEE_OTHER);
-            for p in pages {
+            for p in &pages {
                 let r = c.get(app.url(p)).send().await.unwrap();
                 let status = r.status();
                 let body = r.text().await.unwrap().replace("/attendance.xlsx", "");
@@ -169,6 +188,10 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
                         "vendor_kind.",
                         "frequency.",
                         "quality_kind.",
+                        "complaint.",
+                        "photo_stage.",
+                        "ticket_action.",
+                        "print.",
                     ]
                     .iter()
                     .any(|k| body.contains(k)),
