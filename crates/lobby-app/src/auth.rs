@@ -44,6 +44,20 @@ pub fn hash_password(password: &str) -> AppResult<String> {
         .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing a password: {e}")))
 }
 
+/// Hashes on the blocking pool, one per core at a time (argon2 takes tens
+/// of milliseconds and 19 MiB): never on a runtime thread, never inside a
+/// write transaction.
+pub async fn hash_off_runtime(password: &str) -> AppResult<String> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let p = password.to_string();
+    tokio::task::spawn_blocking(move || hash_password(&p))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+}
+
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|h| {
@@ -261,16 +275,7 @@ pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str)
             "the current password is wrong",
         ));
     }
-    let hash = {
-        let _permit = HASHING
-            .acquire()
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
-        let new = new.to_string();
-        tokio::task::spawn_blocking(move || hash_password(&new))
-            .await
-            .map_err(|e| AppError::Internal(e.into()))??
-    };
+    let hash = hash_off_runtime(new).await?;
     let mut tx = app.db.begin().await?;
     users::set_password(&mut tx, actor.user_id, &hash, now).await?;
     users::revoke_sessions_of(&mut tx, actor.user_id, actor.session_id, now).await?;

@@ -6,7 +6,7 @@ use lobby_domain::roles::Role;
 use lobby_store::users::{self as store, NewUser, RoleRow, UserRow};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{check_new_password, hash_password};
+use crate::auth::{check_new_password, hash_off_runtime};
 use crate::error::dup_as;
 use crate::page::{self, Page};
 use crate::{audit, time, Actor, App, AppError, AppResult};
@@ -160,7 +160,7 @@ pub async fn create(app: &App, actor: &Actor, input: &UserInput) -> AppResult<Us
         .unwrap_or(&username)
         .to_string();
     let locale = parse_locale(input.locale.as_deref())?;
-    let hash = hash_password(password)?;
+    let hash = hash_off_runtime(password).await?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
     let id = store::insert(
@@ -260,6 +260,14 @@ pub async fn list(
 pub async fn update(app: &App, actor: &Actor, id: i64, input: &UserInput) -> AppResult<UserView> {
     check_grants(actor, &input.roles)?;
     let locale = parse_locale(input.locale.as_deref())?;
+    // A new password is checked and hashed before the transaction opens.
+    let new_hash = match input.password.as_deref().filter(|p| !p.is_empty()) {
+        Some(p) => {
+            check_new_password("password", p)?;
+            Some(hash_off_runtime(p).await?)
+        }
+        None => None,
+    };
     let now = app.now();
     let mut tx = app.db.begin().await?;
     let old = store::by_id(&mut tx, id)
@@ -293,9 +301,8 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: &UserInput) -> App
     store::set_roles(&mut tx, id, &rows(&input.roles)).await?;
     let mut changed =
         serde_json::json!({"display_name": display_name, "active": active, "roles": input.roles});
-    if let Some(p) = input.password.as_deref().filter(|p| !p.is_empty()) {
-        check_new_password("password", p)?;
-        store::set_password(&mut tx, id, &hash_password(p)?, now).await?;
+    if let Some(hash) = &new_hash {
+        store::set_password(&mut tx, id, hash, now).await?;
         store::revoke_sessions_of(&mut tx, id, None, now).await?;
         changed["password_reset"] = true.into();
     }
