@@ -209,6 +209,51 @@ impl Blobs {
         }
     }
 
+    /// Removes staged files older than `max_age_micros` at `now` (an import
+    /// previewed and never confirmed: a tenant list with phone numbers should
+    /// not linger). Returns how many it removed.
+    pub async fn sweep_staged(&self, now: i64, max_age_micros: i64) -> AppResult<usize> {
+        let cutoff = now - max_age_micros;
+        let mut removed = 0;
+        match self {
+            Blobs::Local(dir) => {
+                let Ok(mut entries) = tokio::fs::read_dir(dir.join("staged")).await else {
+                    return Ok(0);
+                };
+                while let Some(e) = entries.next_entry().await.map_err(io)? {
+                    let modified = e
+                        .metadata()
+                        .await
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map(|d| d.as_micros() as i64);
+                    if modified.is_some_and(|m| m < cutoff)
+                        && tokio::fs::remove_file(e.path()).await.is_ok()
+                    {
+                        removed += 1;
+                    }
+                }
+            }
+            Blobs::S3 { store, prefix, .. } => {
+                use futures_util::TryStreamExt;
+                let under = Self::staged_key(prefix, "");
+                let old: Vec<_> = store
+                    .list(Some(&under))
+                    .try_filter(|m| std::future::ready(m.last_modified.timestamp_micros() < cutoff))
+                    .try_collect()
+                    .await
+                    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+                for m in old {
+                    if store.delete(&m.location).await.is_ok() {
+                        removed += 1;
+                    }
+                }
+            }
+        }
+        Ok(removed)
+    }
+
     /// Proves at start that blobs can be written and read back, so a wrong
     /// bucket, key or endpoint stops `lobby serve` instead of the first
     /// photo of the day.
@@ -353,6 +398,14 @@ mod tests {
             "taken once"
         );
         assert!(b.stage("../../etc/x", b"x").await.is_err());
+        // An abandoned one goes after a day, not before.
+        b.stage(token, b"x").await.unwrap();
+        use lobby_domain::clock::Clock;
+        let now = lobby_domain::clock::SystemClock.now().as_microsecond();
+        assert_eq!(b.sweep_staged(now, 86_400_000_000).await.unwrap(), 0);
+        let tomorrow = now + 86_400_000_000 + 60_000_000;
+        assert_eq!(b.sweep_staged(tomorrow, 86_400_000_000).await.unwrap(), 1);
+        assert!(b.take_staged(token).await.is_err());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

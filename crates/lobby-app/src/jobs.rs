@@ -1,4 +1,5 @@
-//! Background jobs: the SLA sweep. One process at a time runs them (the
+//! Background jobs: the SLA sweep, missed patrols, overdue notices, and
+//! the removal of abandoned uploads. One process at a time runs them (the
 //! leader, `Db::try_lead`); each breach is also claimed by a conditional
 //! update, so even two sweeps at once escalate a ticket exactly once.
 
@@ -85,11 +86,16 @@ pub async fn sla_sweep(app: &App) -> AppResult<usize> {
     Ok(handled)
 }
 
+/// How long a previewed, unconfirmed upload is kept: a day.
+pub const STAGED_MAX_AGE: i64 = 86_400_000_000;
+
 /// Runs the jobs every `every` while this process leads; tries to lead on
 /// each tick until it does. Never returns.
 pub async fn run(app: App, every: Duration) {
     let mut leader = None;
     let mut tick = tokio::time::interval(every);
+    // Staged uploads are swept hourly (listing a bucket on every tick is waste).
+    let mut last_staged_sweep: Option<tokio::time::Instant> = None;
     loop {
         tick.tick().await;
         if leader.is_none() {
@@ -126,6 +132,14 @@ pub async fn run(app: App, every: Duration) {
             Ok(0) => {}
             Ok(n) => tracing::info!(overdue = n, "overdue-notice sweep"),
             Err(e) => tracing::error!(error = ?e, "overdue-notice sweep failed"),
+        }
+        if last_staged_sweep.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
+            last_staged_sweep = Some(tokio::time::Instant::now());
+            match app.blobs.sweep_staged(app.now(), STAGED_MAX_AGE).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "abandoned uploads removed"),
+                Err(e) => tracing::error!(error = ?e, "staged-upload sweep failed"),
+            }
         }
     }
 }

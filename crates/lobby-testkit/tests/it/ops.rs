@@ -169,3 +169,37 @@ mod generate_small_portfolio {
         }
     }
 }
+
+/// The blob store on an S3-compatible service (s3s-fs, signed requests):
+/// blobs by content, staged uploads taken once, abandoned ones swept after
+/// a day while photos stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blobs_in_an_s3_bucket() {
+    use lobby_domain::clock::Clock;
+    let s3 = lobby_testkit::s3::s3_server(&["files"]).await;
+    let b = s3.blobs("s3://files/site-1");
+    b.check().await.unwrap();
+    let photo = lobby_testkit::png(10, 10);
+    let name = b.put(&photo).await.unwrap();
+    assert_eq!(b.get(&name).await.unwrap(), photo);
+    assert!(matches!(
+        b.get(&"f".repeat(64)).await,
+        Err(lobby_app::AppError::NotFound(_))
+    ));
+    let (t1, t2) = ("a".repeat(32), "b".repeat(32));
+    b.stage(&t1, b"list one").await.unwrap();
+    b.stage(&t2, b"list two").await.unwrap();
+    assert_eq!(b.take_staged(&t1).await.unwrap(), b"list one");
+    assert!(b.take_staged(&t1).await.is_err(), "taken once");
+    let now = lobby_domain::clock::SystemClock.now().as_microsecond();
+    let day = lobby_app::jobs::STAGED_MAX_AGE;
+    assert_eq!(b.sweep_staged(now, day).await.unwrap(), 0, "not yet");
+    assert_eq!(
+        b.sweep_staged(now + day + 60_000_000, day).await.unwrap(),
+        1
+    );
+    assert!(b.take_staged(&t2).await.is_err(), "swept");
+    assert_eq!(b.get(&name).await.unwrap(), photo, "photos are not swept");
+    let objects = s3.objects("files/site-1");
+    assert_eq!(objects.len(), 2, "the photo and the probe: {objects:?}");
+}
