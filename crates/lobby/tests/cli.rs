@@ -254,6 +254,16 @@ fn serve_stops_gracefully_on_sigterm() {
     assert!(status.success(), "exits 0 after SIGTERM: {status:?}");
 }
 
+/// A fresh PostgreSQL database with the demo loaded by `lobby demo`: the
+/// data dir, the URL and what drops the database.
+async fn demo_on_postgres() -> Option<(tempfile::TempDir, String, Option<(String, String)>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = fresh_database(Backend::Postgres, dir.path()).await?;
+    let o = lobby(dir.path(), &url, &["demo"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    Some((dir, url, pg))
+}
+
 /// `lobby serve` on a free port with the jobs every second and `env` added.
 fn serve(
     data_dir: &std::path::Path,
@@ -337,12 +347,9 @@ fn field_value(page: &str, name: &str) -> String {
 /// whose keys the bucket refuses does not start, and says why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_share_files_through_s3() {
-    let dir = tempfile::tempdir().unwrap();
-    let Some((url, pg)) = fresh_database(Backend::Postgres, dir.path()).await else {
+    let Some((_dir, url, pg)) = demo_on_postgres().await else {
         return;
     };
-    let o = lobby(dir.path(), &url, &["demo"], None);
-    assert!(o.status.success(), "{}", text(&o));
     let s3 = lobby_testkit::s3::s3_server(&["lobby-files"]).await;
     let mut env = s3.env();
     env.push(("LOBBY_BLOB_STORE", "s3://lobby-files/ea".into()));
@@ -492,12 +499,9 @@ async fn two_servers_share_files_through_s3() {
 /// conditional besides).
 #[tokio::test]
 async fn two_servers_escalate_a_breach_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let Some((url, pg)) = fresh_database(Backend::Postgres, dir.path()).await else {
+    let Some((dir, url, pg)) = demo_on_postgres().await else {
         return;
     };
-    let o = lobby(dir.path(), &url, &["demo"], None);
-    assert!(o.status.success(), "{}", text(&o));
     let http = reqwest::Client::new();
     let mut servers = Vec::new();
     let mut ports = Vec::new();
