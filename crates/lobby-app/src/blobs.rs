@@ -52,6 +52,20 @@ fn checked(name: &str) -> AppResult<&str> {
     }
 }
 
+/// An object's bytes; NotFound(`what`) when there is none.
+async fn s3_read(
+    store: &dyn ObjectStore,
+    key: &object_store::path::Path,
+    what: &'static str,
+) -> AppResult<Vec<u8>> {
+    let failed = |e: object_store::Error| match e {
+        object_store::Error::NotFound { .. } => AppError::NotFound(what),
+        e => AppError::Internal(anyhow::anyhow!("{e}")),
+    };
+    let got = store.get(key).await.map_err(failed)?;
+    Ok(got.bytes().await.map_err(failed)?.to_vec())
+}
+
 fn checked_token(token: &str) -> AppResult<&str> {
     if token.len() == 32 && token.chars().all(|c| c.is_ascii_hexdigit()) {
         Ok(token)
@@ -137,22 +151,17 @@ impl Blobs {
         }
     }
 
+    /// `rest` under the bucket's prefix (object_store drops empty parts).
+    fn under(prefix: &str, rest: &str) -> object_store::path::Path {
+        object_store::path::Path::from(format!("{prefix}/{rest}"))
+    }
+
     fn key(prefix: &str, name: &str) -> object_store::path::Path {
-        let key = if prefix.is_empty() {
-            format!("{}/{name}", &name[..2])
-        } else {
-            format!("{prefix}/{}/{name}", &name[..2])
-        };
-        object_store::path::Path::from(key)
+        Self::under(prefix, &format!("{}/{name}", &name[..2]))
     }
 
     fn staged_key(prefix: &str, token: &str) -> object_store::path::Path {
-        let key = if prefix.is_empty() {
-            format!("staged/{token}")
-        } else {
-            format!("{prefix}/staged/{token}")
-        };
-        object_store::path::Path::from(key)
+        Self::under(prefix, &format!("staged/{token}"))
     }
 
     /// Keeps a file between two requests that any server may answer (an
@@ -192,19 +201,9 @@ impl Blobs {
             }
             Blobs::S3 { store, prefix, .. } => {
                 let key = Self::staged_key(prefix, token);
-                let failed = |e: object_store::Error| match e {
-                    object_store::Error::NotFound { .. } => AppError::NotFound("upload"),
-                    e => AppError::Internal(anyhow::anyhow!("{e}")),
-                };
-                let bytes = store
-                    .get(&key)
-                    .await
-                    .map_err(failed)?
-                    .bytes()
-                    .await
-                    .map_err(failed)?;
+                let bytes = s3_read(store.as_ref(), &key, "upload").await?;
                 let _ = store.delete(&key).await;
-                Ok(bytes.to_vec())
+                Ok(bytes)
             }
         }
     }
@@ -325,12 +324,7 @@ impl Blobs {
                 .await
                 .map_err(|_| AppError::NotFound("file")),
             Blobs::S3 { store, prefix, .. } => {
-                let failed = |e: object_store::Error| match e {
-                    object_store::Error::NotFound { .. } => AppError::NotFound("file"),
-                    e => AppError::Internal(anyhow::anyhow!("{e}")),
-                };
-                let got = store.get(&Self::key(prefix, name)).await.map_err(failed)?;
-                Ok(got.bytes().await.map_err(failed)?.to_vec())
+                s3_read(store.as_ref(), &Self::key(prefix, name), "file").await
             }
         }
     }
@@ -369,6 +363,11 @@ mod tests {
         assert_eq!(
             Blobs::key(&prefix, &"ab".repeat(32)).to_string(),
             format!("lobby/photos/ab/{}", "ab".repeat(32))
+        );
+        assert_eq!(
+            Blobs::key("", &"ab".repeat(32)).to_string(),
+            format!("ab/{}", "ab".repeat(32)),
+            "no prefix, no leading slash"
         );
     }
 

@@ -9,9 +9,9 @@
 use lobby_domain::error::optional_text;
 use lobby_domain::policy::Action as Can;
 use lobby_domain::roles::Role;
-use lobby_domain::tickets::Kind;
+use lobby_domain::tickets::{Kind, State};
 use lobby_store::tenants::TenantRow;
-use lobby_store::tickets::{self as store, ComplaintFields, ComplaintRow, NewEvent};
+use lobby_store::tickets::{self as store, ComplaintFields, ComplaintRow};
 use lobby_store::Tx;
 use serde::{Deserialize, Serialize};
 
@@ -199,10 +199,7 @@ async fn complaint_ticket(
     id: i64,
     expected_version: Option<i64>,
 ) -> AppResult<store::TicketRow> {
-    let t = store::get(tx, id)
-        .await?
-        .filter(|t| actor.can(Can::TicketsRead, t.site_id))
-        .ok_or(AppError::NotFound("ticket"))?;
+    let t = crate::tickets::load(tx, actor, id).await?;
     actor.authorize(Can::TicketsVerify, t.site_id)?;
     if t.kind != Kind::Complaint.as_str() {
         return Err(AppError::invalid(
@@ -230,19 +227,17 @@ async fn event(
     if !store::touch(tx, t.id, t.version, now).await? {
         return Err(AppError::VersionConflict);
     }
-    store::insert_event(
+    let state: State = t.state.parse()?;
+    crate::tickets::record_event(
         tx,
-        &NewEvent {
-            ticket_id: t.id,
-            at: now,
-            actor_id: actor.audit_id(),
-            actor_name: &actor.username,
-            action,
-            from_state: Some(&t.state),
-            to_state: &t.state,
-            note,
-            detail: &detail.to_string(),
-        },
+        actor,
+        now,
+        t.id,
+        action,
+        Some(state),
+        state,
+        note,
+        detail,
     )
     .await?;
     audit::record(
@@ -358,10 +353,7 @@ pub async fn report(
 /// The record of complaint `id` (404 when it has none).
 pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<ComplaintView> {
     let mut c = app.db.read().await?;
-    let t = store::get(&mut c, id)
-        .await?
-        .filter(|t| actor.can(Can::TicketsRead, t.site_id))
-        .ok_or(AppError::NotFound("ticket"))?;
+    let t = crate::tickets::load(&mut c, actor, id).await?;
     let r = store::complaint(&mut c, t.id)
         .await?
         .ok_or(AppError::NotFound("complaint record"))?;

@@ -173,7 +173,9 @@ pub struct NewTicketInput {
     pub complaint: Option<crate::complaints::ComplaintInput>,
 }
 
-async fn load(c: &mut Conn, actor: &Actor, id: i64) -> AppResult<TicketRow> {
+/// The ticket `id` if the actor may read it (NotFound otherwise, so its
+/// existence does not leak).
+pub(crate) async fn load(c: &mut Conn, actor: &Actor, id: i64) -> AppResult<TicketRow> {
     let t = store::get(c, id)
         .await?
         .ok_or(AppError::NotFound("ticket"))?;
@@ -187,16 +189,20 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<TicketView> {
     let mut c = app.db.read().await?;
     let t = load(&mut c, actor, id).await?;
     let events = store::events(&mut c, id).await?;
-    let complaint = store::complaint(&mut c, id)
-        .await?
-        .map(crate::complaints::view);
+    let complaint = if t.kind == Kind::Complaint.as_str() {
+        store::complaint(&mut c, id)
+            .await?
+            .map(crate::complaints::view)
+    } else {
+        None
+    };
     Ok(TicketView {
         complaint,
         ..view(t, app.now(), Some(events))
     })
 }
 
-async fn record_event(
+pub(crate) async fn record_event(
     tx: &mut Tx,
     actor: &Actor,
     now: i64,
