@@ -1,8 +1,13 @@
 //! Signing in and out. Passwords are argon2id hashes; browser sessions and
 //! API tokens are random 256-bit tokens of which only the sha256 is stored,
-//! so a copy of the database does not let anyone in. Five failed sign-ins
-//! for one username within 15 minutes lock that username for the rest of
-//! the window (`rate_limited`).
+//! so a copy of the database does not let anyone in.
+//!
+//! Failed sign-ins are throttled in 15-minute windows, each attempt counted
+//! before its password is checked, in one statement (so 200 parallel
+//! guesses get 5 checks, not 124): 5 for one username from one client
+//! address, 20 from one address across usernames, and a ceiling of 100 for
+//! one username from everywhere. A stranger at one address can thus lock
+//! `admin` out only for themselves.
 
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -16,7 +21,12 @@ use sha2::{Digest, Sha256};
 
 use crate::{audit, Actor, App, AppError, AppResult};
 
+/// Failed sign-ins allowed per window for one username from one address.
 pub const MAX_FAILURES: i64 = 5;
+/// … from one address, whatever the usernames.
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+/// … for one username, from all addresses together.
+pub const MAX_FAILURES_PER_USERNAME: i64 = 100;
 pub const FAILURE_WINDOW_MICROS: i64 = 15 * 60 * 1_000_000;
 const WEB_SESSION_MICROS: i64 = 12 * 3600 * 1_000_000;
 const API_TOKEN_MICROS: i64 = 30 * 24 * 3600 * 1_000_000;
@@ -28,7 +38,7 @@ pub enum SessionKind {
 }
 
 impl SessionKind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             SessionKind::Web => "web",
             SessionKind::Api => "api",
@@ -119,30 +129,48 @@ pub struct SignedIn {
     pub actor: Actor,
 }
 
+/// Signs in `username` from the client at `address` (the peer's IP).
 pub async fn login(
     app: &App,
     username: &str,
     password: &str,
     kind: SessionKind,
+    address: &str,
 ) -> AppResult<SignedIn> {
     let username = username.trim();
     if username.is_empty() {
         return Err(AppError::invalid("username", "username is required"));
     }
-    let now = app.now();
-    // Read, then check the password outside any transaction: argon2 takes
-    // tens of milliseconds and must not hold the write lock (SQLite) or a
-    // runtime thread meanwhile.
-    let (failures, user) = {
-        let mut c = app.db.read().await?;
-        (
-            users::failures_since(&mut c, username, now - FAILURE_WINDOW_MICROS).await?,
-            users::by_username(&mut c, username).await?,
-        )
-    };
-    if failures >= MAX_FAILURES {
-        return Err(AppError::RateLimited);
+    if username.len() > 64 || password.len() > 1024 {
+        return Err(AppError::Unauthenticated);
     }
+    let now = app.now();
+    let name = username.to_lowercase();
+    let keys = [
+        (format!("login:user:{name}|addr:{address}"), MAX_FAILURES),
+        (format!("login:addr:{address}"), MAX_FAILURES_PER_ADDRESS),
+        (format!("login:user:{name}"), MAX_FAILURES_PER_USERNAME),
+    ];
+    // Count the attempt first, each counter in one statement; only an
+    // attempt within every limit has its password checked.
+    {
+        let mut tx = app.db.begin().await?;
+        let mut over = false;
+        for (key, max) in &keys {
+            over |= users::throttle_hit(&mut tx, key, now, FAILURE_WINDOW_MICROS).await? > *max;
+        }
+        tx.commit().await?;
+        if over {
+            return Err(AppError::RateLimited);
+        }
+    }
+    // Check the password outside any transaction: argon2 takes tens of
+    // milliseconds and must not hold the write lock (SQLite) or a runtime
+    // thread meanwhile.
+    let user = {
+        let mut c = app.db.read().await?;
+        users::by_username(&mut c, username).await?
+    };
     let ok = match &user {
         Some(u) => u.active != 0 && check_password(password, &u.password_hash).await,
         None => {
@@ -152,13 +180,15 @@ pub async fn login(
             false
         }
     };
-    let mut tx = app.db.begin().await?;
     let Some(user) = user.filter(|_| ok) else {
-        users::record_failure(&mut tx, username, now).await?;
-        tx.commit().await?;
         return Err(AppError::Unauthenticated);
     };
-    users::clear_failures(&mut tx, username).await?;
+    let mut tx = app.db.begin().await?;
+    // A success is not a failure: this username × address starts afresh,
+    // and the attempt is taken back from the wider counters.
+    users::throttle_clear(&mut tx, &keys[0].0).await?;
+    users::throttle_refund(&mut tx, &keys[1].0).await?;
+    users::throttle_refund(&mut tx, &keys[2].0).await?;
     let token = random_token();
     let csrf = random_token();
     let expires = now
@@ -204,10 +234,14 @@ fn dummy_hash() -> &'static str {
 }
 
 /// The actor behind a token (cookie or bearer), if it is live.
-pub async fn resolve(app: &App, token: &str) -> AppResult<Actor> {
+/// A token is good only where it was given: a browser session's cookie is
+/// not an API token, nor an API token a session cookie (a leaked token of
+/// one kind does not open the other door, whose CSRF and expiry differ).
+pub async fn resolve(app: &App, token: &str, kind: SessionKind) -> AppResult<Actor> {
     let mut c = app.db.read().await?;
     let s = users::live_session(&mut c, &token_hash(token), app.now())
         .await?
+        .filter(|s| s.kind == kind.as_str())
         .ok_or(AppError::Unauthenticated)?;
     let mut actor = load_actor(&mut c, s.user_id)
         .await?

@@ -636,19 +636,30 @@ pub async fn mark_done(
     id: i64,
     photo: Option<&[u8]>,
 ) -> AppResult<TaskView> {
+    // Who may mark it is checked before the photo is looked at or stored.
+    let may_mark =
+        |t: Option<lobby_store::cleaning::TaskRow>| -> AppResult<lobby_store::cleaning::TaskRow> {
+            let t = t
+                .filter(|t| sees(actor, t.site_id, t.vendor_id))
+                .ok_or(AppError::NotFound("task"))?;
+            if !(actor.can(Can::VendorWork, t.site_id)
+                || actor.can(Can::CleaningInspect, t.site_id))
+            {
+                return Err(AppError::Forbidden);
+            }
+            Ok(t)
+        };
+    {
+        let mut c = app.db.read().await?;
+        may_mark(store::task(&mut c, id).await?)?;
+    }
     let blob = match photo.filter(|p| !p.is_empty()) {
         Some(p) => Some(crate::tickets::store_photo(app, p).await?.blob),
         None => None,
     };
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let t = store::task(&mut tx, id)
-        .await?
-        .filter(|t| sees(actor, t.site_id, t.vendor_id))
-        .ok_or(AppError::NotFound("task"))?;
-    if !(actor.can(Can::VendorWork, t.site_id) || actor.can(Can::CleaningInspect, t.site_id)) {
-        return Err(AppError::Forbidden);
-    }
+    let t = may_mark(store::task(&mut tx, id).await?)?;
     if !store::mark_done(&mut tx, id, now, &actor.display_name, blob.as_deref()).await? {
         return Err(AppError::InvalidTransition(format!(
             "task {id} is already done"

@@ -15,6 +15,42 @@ use crate::{audit, Actor, App, AppError, AppResult};
 
 pub const DEMO_PASSWORD: &str = "lobby-demo";
 const DAY: i64 = 86_400_000_000;
+/// The demo site's time zone (CONTRACT.md).
+const DEMO_TZ: &str = "Asia/Shanghai";
+
+/// The demo's calendar: instants of local (Shanghai) times some days before
+/// `now`, built by the date library's arithmetic — a day back is a calendar
+/// day, a time of day is hours and minutes after that day's start — so no
+/// combination of day, hour and minute (07:52 + 21 min, 23:50 + 1 h) can
+/// make an invalid time, whatever the instant the demo is loaded at.
+struct DemoDays {
+    today: jiff::civil::Date,
+    tz: jiff::tz::TimeZone,
+    now: i64,
+}
+
+impl DemoDays {
+    fn new(now: i64) -> Self {
+        let tz = jiff::tz::TimeZone::get(DEMO_TZ).unwrap_or(jiff::tz::TimeZone::UTC);
+        Self {
+            today: crate::time::ts(now).to_zoned(tz.clone()).date(),
+            tz,
+            now,
+        }
+    }
+
+    /// `h` hours and `m` minutes after the start of the local day `days_ago`
+    /// days before today (negative: days ahead). Out of the calendar's range
+    /// only, which the demo never reaches, it falls back to now.
+    fn at(&self, days_ago: i64, h: i64, m: i64) -> i64 {
+        self.today
+            .checked_sub(jiff::Span::new().days(days_ago))
+            .and_then(|d| d.to_zoned(self.tz.clone()))
+            .and_then(|start| start.checked_add(jiff::Span::new().hours(h).minutes(m)))
+            .map(|z| z.timestamp().as_microsecond())
+            .unwrap_or(self.now)
+    }
+}
 
 const COMPANIES: [&str; 40] = [
     "上海华信咨询有限公司",
@@ -104,13 +140,38 @@ pub async fn is_empty(app: &App) -> AppResult<bool> {
 /// Loads the demo into an empty database. Returns the site id.
 /// Loads the demo with three weeks of work-order history (what `lobby demo`
 /// and `serve --demo` show).
+///
+/// The site and its people go in as one transaction; the history is
+/// replayed through the use cases, each its own. If any step fails, the
+/// database is emptied again (accounts too: the demo only loads where
+/// there are no sites yet) and the error says so, so a rerun starts afresh
+/// instead of meeting half a demo.
 pub async fn load(app: &App) -> AppResult<i64> {
     let site = load_base(app).await?;
-    load_ticket_history(app, site).await?;
-    load_desk_history(app, site).await?;
-    load_patrol_history(app, site).await?;
-    load_cleaning_history(app, site).await?;
-    Ok(site)
+    let history = async {
+        load_ticket_history(app, site).await?;
+        load_desk_history(app, site).await?;
+        load_patrol_history(app, site).await?;
+        load_cleaning_history(app, site).await
+    };
+    match history.await {
+        Ok(()) => Ok(site),
+        Err(e) => {
+            let cause = match &e {
+                AppError::Internal(c) => format!("{c:#}"),
+                other => other.to_string(),
+            };
+            tracing::error!(error = %cause, "the demo failed part-way; emptying the database");
+            app.db.erase_all().await.map_err(|erase| {
+                AppError::Internal(anyhow::anyhow!(
+                    "the demo failed part-way ({cause}) and the database could not be emptied ({erase}); start from a new database"
+                ))
+            })?;
+            Err(AppError::Internal(anyhow::anyhow!(
+                "the demo failed part-way ({cause}); the database was emptied again, so running it again starts afresh"
+            )))
+        }
+    }
 }
 
 /// The site, its people and its roster, without history (fast; tests build
@@ -130,7 +191,7 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
         &mut tx,
         "EA公寓",
         "EA",
-        "Asia/Shanghai",
+        DEMO_TZ,
         Some("上海市静安区南京西路1688号"),
         now - 400 * DAY,
     )
@@ -386,8 +447,8 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
     ];
     for (i, tid) in tenant_ids.iter().enumerate().take(18) {
         let (fb, fu) = feedback[i % feedback.len()];
-        let day = crate::time::local_date(now - ((i as i64 * 3) % 40 + 1) * DAY, "Asia/Shanghai")
-            .to_string();
+        let day =
+            crate::time::local_date(now - ((i as i64 * 3) % 40 + 1) * DAY, DEMO_TZ).to_string();
         tenant_store::insert_visit(
             &mut tx,
             &NewVisit {
@@ -547,15 +608,16 @@ pub async fn load_ticket_history(app: &App, site: i64) -> AppResult<()> {
     .collect();
     drop(c);
     let worker = |dept: &str| if dept == "engineering" { &eng } else { &field };
+    let days = DemoDays::new(real_now);
     let mut k = 0usize;
     for days_ago in (0..21i64).rev() {
         let per_day = 3 + (days_ago * 7 % 4) as usize;
         for j in 0..per_day {
             k += 1;
             let (kind, priority, dept, title) = CALLS[(k * 7 + j) % CALLS.len()];
-            // Office hours in Shanghai: 09:00 local = 01:00Z, spread over the day.
-            let minute = 60 + j as i64 * (480 / per_day as i64) + (k as i64 * 13) % 40;
-            let at = real_now - days_ago * DAY - (real_now % DAY) + minute * 60_000_000;
+            // Office hours in Shanghai from 09:00 local, spread over the day.
+            let minute = j as i64 * (480 / per_day as i64) + (k as i64 * 13) % 40;
+            let at = days.at(days_ago, 9, minute);
             if at > real_now - 30 * 60_000_000 {
                 continue;
             }
@@ -824,16 +886,9 @@ async fn load_desk_history(app: &App, site: i64) -> AppResult<()> {
     };
     let unit = |k: usize| units.get(k % units.len().max(1)).map(|u| u.0);
     // The instant of a local (Shanghai) time `days_ago` days back.
-    let today = crate::time::local_date(real_now, "Asia/Shanghai");
-    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap_or(jiff::tz::TimeZone::UTC);
-    let at = |days_ago: i64, h: i8, m: i8| -> i64 {
-        today
-            .checked_sub(jiff::Span::new().days(days_ago))
-            .ok()
-            .and_then(|d| d.at(h, m, 0, 0).to_zoned(tz.clone()).ok())
-            .map(|z| z.timestamp().as_microsecond())
-            .unwrap_or(real_now)
-    };
+    let days = DemoDays::new(real_now);
+    let today = days.today;
+    let at = |days_ago: i64, h: i64, m: i64| days.at(days_ago, h, m);
     let set = |t: i64| {
         clock.set(crate::time::ts(t));
         t <= real_now
@@ -885,7 +940,7 @@ async fn load_desk_history(app: &App, site: i64) -> AppResult<()> {
         let wd = day.weekday().to_monday_one_offset();
         // Clock-ins: mostly on time, now and then late, one absence.
         for (i, (who, h, m, workdays)) in [
-            (&sup, 8i8, 22i8, 5),
+            (&sup, 8i64, 22i64, 5),
             (&desk, 8, 20, 6),
             (&field, 7, 52, 5),
             (&eng, 8, 25, 5),
@@ -948,7 +1003,7 @@ async fn load_desk_history(app: &App, site: i64) -> AppResult<()> {
             .await?;
         }
         // The log book through the day.
-        for (j, (h, m)) in [(9i8, 40i8), (11, 15), (14, 20), (16, 50), (19, 30)]
+        for (j, (h, m)) in [(9i64, 40i64), (11, 15), (14, 20), (16, 50), (19, 30)]
             .into_iter()
             .enumerate()
         {
@@ -1005,7 +1060,7 @@ async fn load_desk_history(app: &App, site: i64) -> AppResult<()> {
         // Visitors.
         for j in 0..3usize {
             let (name, idp, purpose) = VISITORS[(k + j) % VISITORS.len()];
-            let h = 10 + 2 * j as i8;
+            let h = 10 + 2 * j as i64;
             if !set(at(days_ago, h, 10)) {
                 continue;
             }
@@ -1031,7 +1086,7 @@ async fn load_desk_history(app: &App, site: i64) -> AppResult<()> {
         }
         // Parcels: most collected within two days, a few left waiting.
         for j in 0..4usize {
-            if !set(at(days_ago, 10 + j as i8 * 2, 30)) {
+            if !set(at(days_ago, 10 + j as i64 * 2, 30)) {
                 continue;
             }
             let p = receive_parcel(
@@ -1065,7 +1120,7 @@ async fn load_desk_history(app: &App, site: i64) -> AppResult<()> {
         }
         // Inquiries at the counter.
         for j in 0..2usize {
-            if !set(at(days_ago, 13 + j as i8, 45)) {
+            if !set(at(days_ago, 13 + j as i64, 45)) {
                 continue;
             }
             let (q, a) = INQUIRIES[(k + j) % INQUIRIES.len()];
@@ -1262,16 +1317,8 @@ async fn load_patrol_history(app: &App, site: i64) -> AppResult<()> {
     let sup = demo_actor(app, "cs_supervisor").await?;
     let field = demo_actor(app, "field_assistant").await?;
     let security = demo_actor(app, "security").await?;
-    let today = crate::time::local_date(real_now, "Asia/Shanghai");
-    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap_or(jiff::tz::TimeZone::UTC);
-    let at = |days_ago: i64, h: i8, m: i8| -> i64 {
-        today
-            .checked_sub(jiff::Span::new().days(days_ago))
-            .ok()
-            .and_then(|d| d.at(h, m, 0, 0).to_zoned(tz.clone()).ok())
-            .map(|z| z.timestamp().as_microsecond())
-            .unwrap_or(real_now)
-    };
+    let days = DemoDays::new(real_now);
+    let at = |days_ago: i64, h: i64, m: i64| days.at(days_ago, h, m);
     clock.set(crate::time::ts(at(15, 8, 0)));
     let mut routes = Vec::new();
     for (name, dept, points) in [
@@ -1317,12 +1364,14 @@ async fn load_patrol_history(app: &App, site: i64) -> AppResult<()> {
                 .await?;
             }
         }
-        routes.push(route(&past, &sup, r.id).await?);
+        // The labels the supervisor printed: the QR secrets walkers scan.
+        let printed = labels(&past, &sup, r.id).await?;
+        routes.push((route(&past, &sup, r.id).await?, printed));
     }
     let mut k = 0usize;
     for days_ago in (0..14i64).rev() {
         // (route, walker, start hour:minute, minutes per checkpoint)
-        let slots: [(usize, &Actor, i8, i8); 4] = [
+        let slots: [(usize, &Actor, i64, i64); 4] = [
             (0, &field, 9, 20),
             (1, &security, 12, 10),
             (0, &field, 14, 40),
@@ -1340,7 +1389,7 @@ async fn load_patrol_history(app: &App, site: i64) -> AppResult<()> {
                 continue;
             }
             clock.set(crate::time::ts(start));
-            let route = &routes[ri];
+            let (route, printed) = &routes[ri];
             let round = start_round(&past, who, &StartInput { route_id: route.id }, None).await?;
             let partial = k.is_multiple_of(9);
             for (j, cp) in route.checkpoints.iter().enumerate() {
@@ -1374,7 +1423,14 @@ async fn load_patrol_history(app: &App, site: i64) -> AppResult<()> {
                         results,
                         note: None,
                         // Most checkpoints are scanned; now and then the code was not.
-                        scan_token: (!(k + j).is_multiple_of(7)).then(|| cp.token.clone()),
+                        scan_token: (!(k + j).is_multiple_of(7))
+                            .then(|| {
+                                printed
+                                    .iter()
+                                    .find(|l| l.checkpoint_id == cp.id)
+                                    .map(|l| l.token.clone())
+                            })
+                            .flatten(),
                         scanned_at: None,
                     },
                     &[],
@@ -1407,16 +1463,9 @@ async fn load_cleaning_history(app: &App, site: i64) -> AppResult<()> {
     let sup = demo_actor(app, "cs_supervisor").await?;
     let field = demo_actor(app, "field_assistant").await?;
     let vendor_user = demo_actor(app, "vendor").await?;
-    let today = crate::time::local_date(real_now, "Asia/Shanghai");
-    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap_or(jiff::tz::TimeZone::UTC);
-    let at = |days_ago: i64, h: i8, m: i8| -> i64 {
-        today
-            .checked_sub(jiff::Span::new().days(days_ago))
-            .ok()
-            .and_then(|d| d.at(h, m, 0, 0).to_zoned(tz.clone()).ok())
-            .map(|z| z.timestamp().as_microsecond())
-            .unwrap_or(real_now)
-    };
+    let days = DemoDays::new(real_now);
+    let today = days.today;
+    let at = |days_ago: i64, h: i64, m: i64| days.at(days_ago, h, m);
     const DAYS: i64 = 40;
     clock.set(crate::time::ts(at(DAYS, 8, 0)));
     let vendors = vendors(&past, &sup, site).await?;
@@ -1582,7 +1631,7 @@ async fn load_cleaning_history(app: &App, site: i64) -> AppResult<()> {
         let tasks = tasks(&past, &sup, site, None, day, day).await?;
         for (j, t) in tasks.iter().enumerate() {
             k += 1;
-            let done_at = at(days_ago, 9 + (j % 8) as i8, 15);
+            let done_at = at(days_ago, 9 + (j % 8) as i64, 15);
             // Almost everything is done; the cleaning vendor's own are marked by it.
             if done_at > real_now || k.is_multiple_of(23) || t.vendor_id != cleaning {
                 if t.vendor_id != cleaning && done_at <= real_now && !k.is_multiple_of(23) {
@@ -1595,7 +1644,7 @@ async fn load_cleaning_history(app: &App, site: i64) -> AppResult<()> {
             mark_done(&past, &vendor_user, t.id, None).await?;
         }
         // The field assistant's inspections: now and then a failure and a notice.
-        for (n, (area, h)) in [("1F 大堂", 10i8), ("公共卫生间", 15)]
+        for (n, (area, h)) in [("1F 大堂", 10i64), ("公共卫生间", 15)]
             .into_iter()
             .enumerate()
         {

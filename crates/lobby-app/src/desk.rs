@@ -1202,8 +1202,19 @@ pub async fn receive_parcel(
     Ok(parcel_view(p, now, true))
 }
 
+/// Wrong pickup codes allowed per parcel in `PICKUP_WINDOW_MICROS`.
+pub const MAX_WRONG_CODES_PER_PARCEL: i64 = 5;
+/// … per desk user, over all parcels.
+pub const MAX_WRONG_CODES_PER_USER: i64 = 20;
+pub const PICKUP_WINDOW_MICROS: i64 = 60 * 60 * 1_000_000;
+
 /// Hands a parcel over against its code: a wrong code is refused and
-/// changes nothing; a code works once.
+/// changes nothing but the count of wrong codes; a code works once.
+///
+/// A six-digit code can be guessed, so every try is counted first (per
+/// parcel and per desk user, in the statement that checks the limit), a
+/// wrong code is audited, the supervisor is told when either limit is
+/// reached, and beyond it every try is refused with 429 for the hour.
 pub async fn pick_up(
     app: &App,
     actor: &Actor,
@@ -1229,6 +1240,21 @@ pub async fn pick_up(
             "parcel {id} was already collected"
         )));
     }
+    let keys = [
+        (format!("pickup:parcel:{id}"), MAX_WRONG_CODES_PER_PARCEL),
+        (
+            format!("pickup:user:{}", actor.user_id),
+            MAX_WRONG_CODES_PER_USER,
+        ),
+    ];
+    let mut counts = [0i64; 2];
+    for (n, (key, _)) in counts.iter_mut().zip(&keys) {
+        *n = lobby_store::users::throttle_hit(&mut tx, key, now, PICKUP_WINDOW_MICROS).await?;
+    }
+    if counts.iter().zip(&keys).any(|(n, (_, max))| n > max) {
+        tx.commit().await?;
+        return Err(AppError::RateLimited);
+    }
     // Compare without early exit, so timing does not tell how much matched.
     let matches = code.len() == p.code.len()
         && code
@@ -1237,7 +1263,39 @@ pub async fn pick_up(
             .fold(0u8, |acc, (a, b)| acc | (a ^ b))
             == 0;
     if !matches {
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            Some(p.site_id),
+            "pickup_code_wrong",
+            "parcel",
+            Some(id),
+            serde_json::json!({"wrong_for_parcel": counts[0], "wrong_by_user": counts[1]}),
+        )
+        .await?;
+        if counts.iter().zip(&keys).any(|(n, (_, max))| n == max) {
+            crate::notify::to_role(
+                &mut tx,
+                now,
+                p.site_id,
+                lobby_domain::roles::Role::CsSupervisor,
+                "pickup_code_guessing",
+                &format!("取件码多次输错 · parcel {id}: wrong pickup codes"),
+                &format!(
+                    "{} 对包裹 {id} 输错取件码 {} 次（本小时共 {} 次），已暂停取件验证一小时。",
+                    actor.display_name, counts[0], counts[1]
+                ),
+                Some(&format!("/parcels")),
+            )
+            .await?;
+        }
+        tx.commit().await?;
         return Err(AppError::invalid("code", "the pickup code does not match"));
+    }
+    // The right code: this try was not a wrong one.
+    for (key, _) in &keys {
+        lobby_store::users::throttle_refund(&mut tx, key).await?;
     }
     if !store::pick_up(&mut tx, id, now, &collected_by, &actor.display_name).await? {
         return Err(AppError::InvalidTransition(format!(
@@ -1316,16 +1374,23 @@ pub async fn add_parcel_photo(
     id: i64,
     bytes: &[u8],
 ) -> AppResult<ParcelView> {
+    // Permission first: nothing of a refused upload is decoded or stored.
+    let may_photo =
+        |p: Option<lobby_store::desk::ParcelRow>| -> AppResult<lobby_store::desk::ParcelRow> {
+            let p = p
+                .filter(|p| actor.can(Can::DeskRead, p.site_id))
+                .ok_or(AppError::NotFound("parcel"))?;
+            actor.authorize(Can::DeskWrite, p.site_id)?;
+            Ok(p)
+        };
+    {
+        let mut c = app.db.read().await?;
+        may_photo(store::parcel(&mut c, id).await?)?;
+    }
     let blob = crate::tickets::store_photo(app, bytes).await?.blob;
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let p = store::parcel(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("parcel"))?;
-    if !actor.can(Can::DeskRead, p.site_id) {
-        return Err(AppError::NotFound("parcel"));
-    }
-    actor.authorize(Can::DeskWrite, p.site_id)?;
+    let p = may_photo(store::parcel(&mut tx, id).await?)?;
     store::set_parcel_photo(&mut tx, id, &blob).await?;
     audit::record(
         &mut tx,

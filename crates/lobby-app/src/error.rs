@@ -23,7 +23,7 @@ pub enum AppError {
     Duplicate { field: String, message: String },
     #[error("the upload is too large")]
     PayloadTooLarge,
-    #[error("too many failed sign-ins; wait a few minutes")]
+    #[error("too many failed attempts; wait a few minutes")]
     RateLimited,
     /// A file whose rows are not all good: nothing was imported.
     #[error("{} rows of the file have problems; nothing was imported", .0.len())]

@@ -13,6 +13,7 @@ pub mod complaints;
 pub mod demo;
 pub mod desk;
 mod error;
+pub mod export;
 pub mod generate;
 pub mod idempotency;
 pub mod jobs;

@@ -43,11 +43,23 @@ pub struct CheckpointView {
     pub name: String,
     pub location: String,
     pub archived: bool,
+    pub items: Vec<ItemView>,
+}
+
+/// A checkpoint's printed label: the secret its QR code carries. Only those
+/// who manage routes (admin, project manager, supervisor) get it, to print
+/// it; every other reader of a route sees no token, since the token is
+/// what proves a walker stood at the checkpoint.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CheckpointLabel {
+    pub checkpoint_id: i64,
+    pub name: String,
+    pub location: String,
+    pub archived: bool,
     /// The path its QR code opens (`/patrol/c/{token}`); opening it proves presence.
     pub qr_path: String,
     /// The secret in the QR code (send it back as `scan_token`).
     pub token: String,
-    pub items: Vec<ItemView>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -82,8 +94,6 @@ fn checkpoint_view(cp: &CheckpointRow, items: &[ItemRow]) -> CheckpointView {
         name: cp.name.clone(),
         location: cp.location.clone(),
         archived: cp.archived != 0,
-        qr_path: format!("/patrol/c/{}", cp.token),
-        token: cp.token.clone(),
         items: items
             .iter()
             .filter(|i| i.checkpoint_id == cp.id)
@@ -140,6 +150,29 @@ async fn load_route(c: &mut Conn, actor: &Actor, id: i64) -> AppResult<RouteView
 pub async fn route(app: &App, actor: &Actor, id: i64) -> AppResult<RouteView> {
     let mut c = app.db.read().await?;
     load_route(&mut c, actor, id).await
+}
+
+/// The labels of a route's checkpoints, with their QR secrets, in walking
+/// order: for printing, by those who manage routes.
+pub async fn labels(app: &App, actor: &Actor, route_id: i64) -> AppResult<Vec<CheckpointLabel>> {
+    let mut c = app.db.read().await?;
+    let r = store::route(&mut c, route_id)
+        .await?
+        .filter(|r| actor.can(Can::PatrolsRead, r.site_id))
+        .ok_or(AppError::NotFound("route"))?;
+    actor.authorize(Can::PatrolsManage, r.site_id)?;
+    Ok(store::checkpoints(&mut c, &[r.id])
+        .await?
+        .into_iter()
+        .map(|cp| CheckpointLabel {
+            checkpoint_id: cp.id,
+            qr_path: format!("/patrol/c/{}", cp.token),
+            name: cp.name,
+            location: cp.location,
+            archived: cp.archived != 0,
+            token: cp.token,
+        })
+        .collect())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -668,7 +701,13 @@ pub async fn record_checkpoint(
         return Err(AppError::invalid("file", "at most 6 photos a checkpoint"));
     }
     // Blobs are content-addressed: storing before the transaction is safe
-    // to repeat and leaves nothing that matters if it fails.
+    // to repeat and leaves nothing that matters if it fails. Who may walk
+    // the round is checked before any photo is looked at.
+    if !photos.is_empty() {
+        let mut c = app.db.read().await?;
+        let r = load_round_row(&mut c, actor, round_id).await?;
+        actor.authorize(Can::PatrolsWalk, r.site_id)?;
+    }
     let mut stored = Vec::new();
     for p in photos {
         stored.push((crate::tickets::store_photo(app, p).await?, p.len()));
@@ -1489,6 +1528,11 @@ pub async fn add_result_photo(
     checkpoint_id: i64,
     bytes: &[u8],
 ) -> AppResult<RoundView> {
+    {
+        let mut c = app.db.read().await?;
+        let r = load_round_row(&mut c, actor, round_id).await?;
+        actor.authorize(Can::PatrolsWalk, r.site_id)?;
+    }
     let p = crate::tickets::store_photo(app, bytes).await?;
     let now = app.now();
     let mut tx = app.db.begin().await?;

@@ -735,7 +735,7 @@ pub async fn export(
         .collect();
     let header: Vec<&str> = cols.iter().map(|(_, zh)| *zh).collect();
     let bytes = match format {
-        ExportFormat::Csv => write_csv(&header, &table)?,
+        ExportFormat::Csv => crate::export::write_csv(&header, &table)?,
         ExportFormat::Xlsx => write_xlsx(&header, &table)?,
     };
     audit::record_alone(
@@ -749,21 +749,6 @@ pub async fn export(
     )
     .await?;
     Ok(bytes)
-}
-
-fn write_csv(header: &[&str], rows: &[Vec<String>]) -> AppResult<Vec<u8>> {
-    // A UTF-8 byte-order mark, so Excel on a Chinese Windows opens it right.
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        let e = |e: csv::Error| AppError::Internal(e.into());
-        w.write_record(header).map_err(e)?;
-        for r in rows {
-            w.write_record(r).map_err(e)?;
-        }
-        w.flush().map_err(|e| AppError::Internal(e.into()))?;
-    }
-    Ok(out)
 }
 
 fn write_xlsx(header: &[&str], rows: &[Vec<String>]) -> AppResult<Vec<u8>> {
@@ -786,21 +771,24 @@ fn write_xlsx(header: &[&str], rows: &[Vec<String>]) -> AppResult<Vec<u8>> {
     wb.save_to_buffer().map_err(xl)
 }
 
+/// The most a roster file may hold. Checked before anything is read into
+/// memory, whatever the file itself claims (a 1.6 KB XLSX may declare a
+/// used range of 17 billion cells, a ZIP entry may inflate a thousandfold).
+pub const MAX_IMPORT_ROWS: usize = 5_000;
+pub const MAX_IMPORT_COLUMNS: usize = 64;
+/// The most the XLSX's parts may unpack to, together.
+pub const MAX_XLSX_UNPACKED: u64 = 32 * 1024 * 1024;
+const MAX_XLSX_PARTS: usize = 200;
+
+fn too_big(what: String) -> AppError {
+    AppError::invalid("file", what)
+}
+
 /// Reads an uploaded roster: XLSX (first sheet) or CSV in UTF-8 or GBK.
+/// At most `MAX_IMPORT_ROWS` rows of `MAX_IMPORT_COLUMNS` columns.
 pub fn read_table(bytes: &[u8]) -> AppResult<Vec<Vec<String>>> {
     if bytes.starts_with(b"PK") {
-        use calamine::{Reader, Xlsx};
-        let bad = |e: String| AppError::invalid("file", format!("cannot read the XLSX file: {e}"));
-        let mut wb: Xlsx<_> =
-            Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
-        let range = wb
-            .worksheet_range_at(0)
-            .ok_or_else(|| bad("it has no sheet".into()))?
-            .map_err(|e| bad(e.to_string()))?;
-        return Ok(range
-            .rows()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
-            .collect());
+        return read_xlsx(bytes);
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(s) => s.trim_start_matches('\u{feff}').to_string(),
@@ -821,8 +809,97 @@ pub fn read_table(bytes: &[u8]) -> AppResult<Vec<Vec<String>>> {
         .from_reader(text.as_bytes());
     let mut out = Vec::new();
     for (i, rec) in r.records().enumerate() {
+        if i >= MAX_IMPORT_ROWS {
+            return Err(too_big(format!(
+                "the file has more than {MAX_IMPORT_ROWS} rows; split it"
+            )));
+        }
         let rec = rec.map_err(|e| AppError::invalid("file", format!("row {}: {e}", i + 1)))?;
+        if rec.len() > MAX_IMPORT_COLUMNS {
+            return Err(too_big(format!(
+                "row {} has more than {MAX_IMPORT_COLUMNS} columns",
+                i + 1
+            )));
+        }
         out.push(rec.iter().map(str::to_string).collect());
+    }
+    Ok(out)
+}
+
+/// The first sheet of an XLSX, cell by cell. The ZIP's directory is read
+/// first: too many parts, or parts that together unpack to more than
+/// `MAX_XLSX_UNPACKED`, refuse the file before any part is inflated. The
+/// sheet's own claim of its used range is not trusted: cells are read one
+/// at a time and the file is refused at the first cell beyond the limits.
+fn read_xlsx(bytes: &[u8]) -> AppResult<Vec<Vec<String>>> {
+    use calamine::{Reader, Xlsx};
+    let bad = |e: String| AppError::invalid("file", format!("cannot read the XLSX file: {e}"));
+    {
+        let mut zip =
+            zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
+        if zip.len() > MAX_XLSX_PARTS {
+            return Err(too_big(format!(
+                "the XLSX file has {} parts (at most {MAX_XLSX_PARTS})",
+                zip.len()
+            )));
+        }
+        // Each part is inflated into nothing, counting, whatever its header
+        // says its size is: a header that lies cannot make this read more
+        // than the limit, in memory or in time.
+        let mut unpacked: u64 = 0;
+        for i in 0..zip.len() {
+            let part = zip.by_index(i).map_err(|e| bad(e.to_string()))?;
+            let left = MAX_XLSX_UNPACKED - unpacked;
+            let n = std::io::copy(
+                &mut std::io::Read::take(part, left + 1),
+                &mut std::io::sink(),
+            )
+            .map_err(|e| bad(e.to_string()))?;
+            unpacked += n;
+            if unpacked > MAX_XLSX_UNPACKED {
+                return Err(too_big(format!(
+                    "the XLSX file unpacks to more than {} MiB; save it as CSV or split it",
+                    MAX_XLSX_UNPACKED / (1024 * 1024)
+                )));
+            }
+        }
+    }
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
+    let first = wb
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| bad("it has no sheet".into()))?;
+    let mut cells = wb
+        .worksheet_cells_reader(&first)
+        .map_err(|e| bad(e.to_string()))?;
+    let mut out: Vec<Vec<String>> = Vec::new();
+    while let Some(cell) = cells.next_cell().map_err(|e| bad(e.to_string()))? {
+        let (row, col) = cell.get_position();
+        let (row, col) = (row as usize, col as usize);
+        if row >= MAX_IMPORT_ROWS {
+            return Err(too_big(format!(
+                "the sheet has more than {MAX_IMPORT_ROWS} rows; split it"
+            )));
+        }
+        if col >= MAX_IMPORT_COLUMNS {
+            return Err(too_big(format!(
+                "row {} has more than {MAX_IMPORT_COLUMNS} columns",
+                row + 1
+            )));
+        }
+        let text = calamine::Data::from(cell.get_value().clone()).to_string();
+        if text.is_empty() {
+            continue;
+        }
+        if out.len() <= row {
+            out.resize_with(row + 1, Vec::new);
+        }
+        let r = &mut out[row];
+        if r.len() <= col {
+            r.resize(col + 1, String::new());
+        }
+        r[col] = text;
     }
     Ok(out)
 }
@@ -939,6 +1016,15 @@ fn preview_of(resolved: &[Resolved], problems: Vec<ImportProblem>) -> ImportPrev
     }
 }
 
+/// `read_table` on the blocking pool: inflating and parsing a file is CPU
+/// work that must not hold up a runtime thread.
+async fn read_table_off_runtime(bytes: &[u8]) -> AppResult<Vec<Vec<String>>> {
+    let bytes = bytes.to_vec();
+    tokio::task::spawn_blocking(move || read_table(&bytes))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+}
+
 /// Checks a file without importing anything.
 pub async fn import_preview(
     app: &App,
@@ -947,7 +1033,7 @@ pub async fn import_preview(
     bytes: &[u8],
 ) -> AppResult<ImportPreview> {
     actor.authorize(Action::TenantsImport, site_id)?;
-    let table = read_table(bytes)?;
+    let table = read_table_off_runtime(bytes).await?;
     let mut c = app.db.read().await?;
     crate::sites::site_row(&mut c, site_id).await?;
     let (resolved, problems) = resolve_rows(&mut c, site_id, &table).await?;
@@ -956,6 +1042,12 @@ pub async fn import_preview(
 
 /// Imports a file whole, in one transaction, or nothing: any bad row refuses
 /// the file with every bad row named.
+///
+/// The file is read and every row checked against the roster on a read
+/// connection first, so a bad file never takes the write lock and a good
+/// one holds it only for the writes. What may change in between is checked
+/// again inside the transaction: an updated tenant's version, that no
+/// tenant of a new row's name has appeared, and each unit's occupant.
 pub async fn import_commit(
     app: &App,
     actor: &Actor,
@@ -963,16 +1055,28 @@ pub async fn import_commit(
     bytes: &[u8],
 ) -> AppResult<ImportResult> {
     actor.authorize(Action::TenantsImport, site_id)?;
-    let table = read_table(bytes)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    crate::sites::site_row(&mut tx, site_id).await?;
-    let (resolved, problems) = resolve_rows(&mut tx, site_id, &table).await?;
-    if !problems.is_empty() {
-        return Err(AppError::InvalidRows(problems));
-    }
+    let table = read_table_off_runtime(bytes).await?;
+    let resolved = {
+        let mut c = app.db.read().await?;
+        crate::sites::site_row(&mut c, site_id).await?;
+        let (resolved, problems) = resolve_rows(&mut c, site_id, &table).await?;
+        if !problems.is_empty() {
+            return Err(AppError::InvalidRows(problems));
+        }
+        resolved
+    };
     if resolved.is_empty() {
         return Err(AppError::invalid("file", "the file has no tenant rows"));
+    }
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    for r in resolved.iter().filter(|r| r.existing.is_none()) {
+        if store::by_name(&mut tx, site_id, &r.row.tenant.name)
+            .await?
+            .is_some()
+        {
+            return Err(AppError::VersionConflict);
+        }
     }
     let (mut created, mut updated) = (0, 0);
     for r in &resolved {
@@ -982,7 +1086,7 @@ pub async fn import_commit(
             Some(old) => {
                 let mut t = t.clone();
                 t.note = old.note.clone();
-                store::update(
+                let same_version = store::update(
                     &mut tx,
                     old.id,
                     old.version,
@@ -990,6 +1094,10 @@ pub async fn import_commit(
                     now,
                 )
                 .await?;
+                if !same_version {
+                    // Changed since the file was checked: nothing is imported.
+                    return Err(AppError::VersionConflict);
+                }
                 updated += 1;
                 old.id
             }

@@ -834,6 +834,12 @@ fn photo_view(p: &lobby_store::tickets::PhotoRow) -> PhotoView {
     }
 }
 
+/// The most pixels a photo may have (a 40-megapixel phone camera's).
+pub const MAX_PHOTO_PIXELS: u64 = 40_000_000;
+
+/// Photos decoded at once, server-wide: each may take up to ~160 MB.
+static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// A checked photo in the blob store, with its thumbnail.
 pub(crate) struct StoredPhoto {
     pub size_bytes: i64,
@@ -866,20 +872,48 @@ pub(crate) async fn store_photo(app: &App, bytes: &[u8]) -> AppResult<StoredPhot
             ))
         }
     };
-    // Decoding proves it is a picture; it runs off the async threads.
+    // The header's dimensions first, without decoding: a few hundred bytes
+    // of PNG may claim 20000×20000 pixels (400 MB once decoded).
+    let (w, h) = image::ImageReader::with_format(std::io::Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(|e| AppError::invalid("file", format!("the photo cannot be read: {e}")))?;
+    if u64::from(w) * u64::from(h) > MAX_PHOTO_PIXELS {
+        return Err(AppError::invalid(
+            "file",
+            format!(
+                "the photo has {w}×{h} pixels; at most {} megapixels",
+                MAX_PHOTO_PIXELS / 1_000_000
+            ),
+        ));
+    }
+    // Decoding proves it is a picture; it runs off the async threads, a
+    // few at a time, and the decoder may allocate no more than a picture of
+    // the allowed size needs.
+    let _permit = DECODING
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
     let owned = bytes.to_vec();
-    let (w, h, thumb) = tokio::task::spawn_blocking(move || -> AppResult<(u32, u32, Vec<u8>)> {
-        let img = image::load_from_memory_with_format(&owned, format)
+    let thumb = tokio::task::spawn_blocking(move || -> AppResult<Vec<u8>> {
+        let mut reader = image::ImageReader::with_format(std::io::Cursor::new(&owned), format);
+        let mut limits = image::Limits::default();
+        limits.max_image_width = Some(w);
+        limits.max_image_height = Some(h);
+        limits.max_alloc = Some(MAX_PHOTO_PIXELS * 4 + 64 * 1024 * 1024);
+        reader.limits(limits);
+        let img = reader
+            .decode()
             .map_err(|e| AppError::invalid("file", format!("the photo cannot be read: {e}")))?;
         let small = img.thumbnail(320, 320).to_rgb8();
         let mut out = std::io::Cursor::new(Vec::new());
         small
             .write_to(&mut out, image::ImageFormat::Jpeg)
             .map_err(|e| AppError::Internal(e.into()))?;
-        Ok((img.width(), img.height(), out.into_inner()))
+        Ok(out.into_inner())
     })
     .await
     .map_err(|e| AppError::Internal(e.into()))??;
+    drop(_permit);
     let blob = app.blobs.put(bytes).await?;
     let thumb_blob = app.blobs.put(&thumb).await?;
     Ok(StoredPhoto {
@@ -919,7 +953,8 @@ pub async fn add_photo(
     {
         let mut c = app.db.read().await?;
         let t = load(&mut c, actor, id).await?;
-        actor.authorize(Can::TicketsRead, t.site_id)?;
+        // Adding to the record is work on it: read-only roles may not.
+        actor.authorize(Can::TicketsWork, t.site_id)?;
         if t.state.parse::<State>().is_ok_and(State::is_terminal) {
             return Err(AppError::InvalidTransition(format!(
                 "a ticket that is {} takes no more photos",
@@ -1007,7 +1042,13 @@ pub async fn act_with_photos(
 ) -> AppResult<TicketView> {
     let action: Action = parse(&input.action)?;
     // The checks and the blob writes come first: a file in the blob store
-    // that no row names is harmless, a row without its file is not.
+    // that no row names is harmless, a row without its file is not. Who may
+    // take the action is checked before any photo is looked at.
+    {
+        let mut c = app.db.read().await?;
+        let t = load(&mut c, actor, id).await?;
+        actor.authorize(permission(action), t.site_id)?;
+    }
     let mut stored = Vec::with_capacity(photos.len());
     for bytes in photos {
         stored.push(store_photo(app, bytes).await?);

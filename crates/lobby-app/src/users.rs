@@ -81,10 +81,7 @@ fn check_grants(actor: &Actor, roles: &[RoleGrant]) -> AppResult<()> {
     for g in roles {
         match g.site_id {
             Some(site) => actor.authorize(Action::UsersManage, site)?,
-            None if actor
-                .roles
-                .iter()
-                .any(|(s, r)| s.is_none() && *r == Role::Admin) => {}
+            None if is_global_admin(actor) => {}
             None => return Err(AppError::Forbidden),
         }
         if g.site_id.is_none() && g.role != Role::Admin {
@@ -103,6 +100,140 @@ fn any_manage(actor: &Actor) -> AppResult<()> {
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+fn is_global_admin(actor: &Actor) -> bool {
+    actor
+        .roles
+        .iter()
+        .any(|(s, r)| s.is_none() && *r == Role::Admin)
+}
+
+/// The sites whose users the actor manages; `None`: every site (a global
+/// admin).
+fn managed_sites(actor: &Actor) -> Option<Vec<i64>> {
+    if is_global_admin(actor) {
+        return None;
+    }
+    let mut v: Vec<i64> = actor
+        .roles
+        .iter()
+        .filter_map(|(s, _)| *s)
+        .filter(|s| actor.can(Action::UsersManage, *s))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    Some(v)
+}
+
+/// May the actor see and change a user holding `roles` (the target's roles
+/// as they stand)? Only when every one of them is at a site the actor
+/// manages users at; a user with an every-site role, or with no role at
+/// all, only a global admin.
+fn manages(actor: &Actor, roles: &[RoleRow]) -> bool {
+    match managed_sites(actor) {
+        None => true,
+        Some(sites) => {
+            !roles.is_empty()
+                && roles
+                    .iter()
+                    .all(|r| r.site_id.is_some_and(|s| sites.contains(&s)))
+        }
+    }
+}
+
+/// The target user and its roles, if the actor may manage them (or, with
+/// `self_ok`, it is the actor); a user the actor may not manage is not
+/// found (its existence is not told).
+async fn managed_target(
+    c: &mut lobby_store::Conn,
+    actor: &Actor,
+    id: i64,
+    self_ok: bool,
+) -> AppResult<(UserRow, Vec<RoleRow>)> {
+    let u = store::by_id(c, id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    let roles = store::roles(c, id).await?;
+    if !(self_ok && id == actor.user_id) && !manages(actor, &roles) {
+        return Err(AppError::NotFound("user"));
+    }
+    Ok((u, roles))
+}
+
+/// A tenant or vendor account is tied only to a tenant or vendor of a site
+/// the actor manages users at.
+async fn check_ties(c: &mut lobby_store::Conn, actor: &Actor, input: &UserInput) -> AppResult<()> {
+    if let Some(t) = input.tenant_id {
+        let site = lobby_store::tenants::get(c, t).await?.map(|t| t.site_id);
+        match site {
+            Some(s) if actor.can(Action::UsersManage, s) => {}
+            _ => {
+                return Err(AppError::invalid(
+                    "tenant_id",
+                    "no such tenant at your sites",
+                ))
+            }
+        }
+    }
+    if let Some(v) = input.vendor_id {
+        let site = lobby_store::cleaning::vendor(c, v)
+            .await?
+            .map(|v| v.site_id);
+        match site {
+            Some(s) if actor.can(Action::UsersManage, s) => {}
+            _ => {
+                return Err(AppError::invalid(
+                    "vendor_id",
+                    "no such vendor at your sites",
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The sites a change to a user touches (its roles before and after): the
+/// change is audited at each, so it shows on that site's audit page; a
+/// change that touches only every-site roles is audited without a site.
+fn touched_sites(before: &[RoleRow], after: &[RoleGrant]) -> Vec<Option<i64>> {
+    let mut v: Vec<i64> = before
+        .iter()
+        .filter_map(|r| r.site_id)
+        .chain(after.iter().filter_map(|g| g.site_id))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    if v.is_empty() {
+        vec![None]
+    } else {
+        v.into_iter().map(Some).collect()
+    }
+}
+
+async fn audit_user(
+    tx: &mut lobby_store::Tx,
+    now: i64,
+    actor: &Actor,
+    sites: &[Option<i64>],
+    action: &str,
+    id: i64,
+    detail: &serde_json::Value,
+) -> AppResult<()> {
+    for site in sites {
+        audit::record(
+            tx,
+            now,
+            actor,
+            *site,
+            action,
+            "user",
+            Some(id),
+            detail.clone(),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 fn rows(roles: &[RoleGrant]) -> Vec<RoleRow> {
@@ -160,6 +291,10 @@ pub async fn create(app: &App, actor: &Actor, input: &UserInput) -> AppResult<Us
         .unwrap_or(&username)
         .to_string();
     let locale = parse_locale(input.locale.as_deref())?;
+    {
+        let mut c = app.db.read().await?;
+        check_ties(&mut c, actor, input).await?;
+    }
     let hash = hash_off_runtime(password).await?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
@@ -178,15 +313,14 @@ pub async fn create(app: &App, actor: &Actor, input: &UserInput) -> AppResult<Us
     .await
     .map_err(dup_as("username", "this username is taken"))?;
     store::set_roles(&mut tx, id, &rows(&input.roles)).await?;
-    audit::record(
+    audit_user(
         &mut tx,
         now,
         actor,
-        input.roles.iter().find_map(|g| g.site_id),
+        &touched_sites(&[], &input.roles),
         "create",
-        "user",
-        Some(id),
-        serde_json::json!({"username": username, "roles": input.roles}),
+        id,
+        &serde_json::json!({"username": username, "roles": input.roles}),
     )
     .await?;
     let u = store::by_id(&mut tx, id)
@@ -202,9 +336,7 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<UserView> {
         any_manage(actor)?;
     }
     let mut c = app.db.read().await?;
-    let u = store::by_id(&mut c, id)
-        .await?
-        .ok_or(AppError::NotFound("user"))?;
+    let (u, _) = managed_target(&mut c, actor, id, true).await?;
     view(&mut c, u).await
 }
 
@@ -220,9 +352,11 @@ pub async fn list(
     let limit = page::limit(limit)?;
     let after = page::decode(cursor)?.map(|(_, id)| id).unwrap_or(0);
     let mut c = app.db.read().await?;
+    let scope = managed_sites(actor);
     let rows = store::list(
         &mut c,
         site_id,
+        scope.as_deref(),
         q.filter(|q| !q.trim().is_empty()),
         after,
         limit + 1,
@@ -268,11 +402,16 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: &UserInput) -> App
         }
         None => None,
     };
+    {
+        let mut c = app.db.read().await?;
+        managed_target(&mut c, actor, id, false).await?;
+        check_ties(&mut c, actor, input).await?;
+    }
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let old = store::by_id(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("user"))?;
+    // Checked again inside the transaction: the target's roles as they
+    // stand when the change is written.
+    let (old, old_roles) = managed_target(&mut tx, actor, id, false).await?;
     let display_name = input
         .display_name
         .as_deref()
@@ -309,15 +448,14 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: &UserInput) -> App
     if !active {
         store::revoke_sessions_of(&mut tx, id, None, now).await?;
     }
-    audit::record(
+    audit_user(
         &mut tx,
         now,
         actor,
-        None,
+        &touched_sites(&old_roles, &input.roles),
         "update",
-        "user",
-        Some(id),
-        changed,
+        id,
+        &changed,
     )
     .await?;
     let u = store::by_id(&mut tx, id)

@@ -165,6 +165,68 @@ impl Db {
         Ok(())
     }
 
+    /// Empties every table (the schema and its migrations stay), in one
+    /// transaction. Only for undoing a demo load that failed part-way: the
+    /// demo loads into a database without sites, and a half-loaded demo
+    /// must not stay behind. The audit log's append-only guard is lifted
+    /// for the length of this transaction only (SQLite: the trigger is
+    /// dropped and re-created from its own stored text; PostgreSQL:
+    /// TRUNCATE, which row triggers do not see).
+    pub async fn erase_all(&self) -> Result<()> {
+        let mut tx = self.begin().await?;
+        match self.dialect {
+            Dialect::Sqlite => {
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' \
+                     AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
+                )
+                .fetch_all(&mut *tx)
+                .await?;
+                let guard: Option<String> = sqlx::query_scalar(
+                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_log_no_delete'",
+                )
+                .fetch_optional(&mut *tx)
+                .await?;
+                tx.execute("PRAGMA defer_foreign_keys = ON").await?;
+                if guard.is_some() {
+                    tx.execute("DROP TRIGGER audit_log_no_delete").await?;
+                }
+                for t in &tables {
+                    tx.execute(format!("DELETE FROM \"{t}\"").as_str()).await?;
+                }
+                let has_sequence: Option<String> = sqlx::query_scalar(
+                    "SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'",
+                )
+                .fetch_optional(&mut *tx)
+                .await?;
+                if has_sequence.is_some() {
+                    tx.execute("DELETE FROM sqlite_sequence").await?;
+                }
+                if let Some(sql) = guard {
+                    tx.execute(sql.as_str()).await?;
+                }
+            }
+            Dialect::Postgres => {
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() \
+                     AND tablename <> '_sqlx_migrations'",
+                )
+                .fetch_all(&mut *tx)
+                .await?;
+                if !tables.is_empty() {
+                    let list = tables
+                        .iter()
+                        .map(|t| format!("\"{t}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    tx.execute(format!("TRUNCATE {list} RESTART IDENTITY CASCADE").as_str())
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await
+    }
+
     /// Tries to become the one process that runs background jobs. On
     /// PostgreSQL that is a session advisory lock held by a connection kept
     /// for as long as the returned guard lives (a crashed leader's lock goes

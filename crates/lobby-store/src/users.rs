@@ -76,20 +76,44 @@ pub async fn count(c: &mut Conn) -> Result<i64> {
 
 /// Users in id order after `after`, optionally only those holding a role at
 /// `site_id`, optionally matching `q` in username or display name.
+/// Users by id. `scope`: only users who hold at least one role and every
+/// role at one of these sites (a site admin's view); `None`: everyone.
 pub async fn list(
     c: &mut Conn,
     site_id: Option<i64>,
+    scope: Option<&[i64]>,
     q: Option<&str>,
     after: i64,
     limit: i64,
 ) -> Result<Vec<UserRow>> {
     let like = q.map(|q| format!("%{}%", q.to_lowercase()));
+    // The scope's ids are integers from the actor's roles, written into
+    // the statement (a list of binds would differ per engine).
+    let scoped = match scope {
+        None => String::new(),
+        Some(sites) => {
+            let list = if sites.is_empty() {
+                "NULL".to_string()
+            } else {
+                sites
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            format!(
+                "AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id) \
+                 AND NOT EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id \
+                     AND (r.site_id IS NULL OR r.site_id NOT IN ({list}))) "
+            )
+        }
+    };
     Ok(sqlx::query_as(&format!(
         "SELECT {USER_COLS} FROM users u WHERE id > $1 \
          AND ($2 IS NULL OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id \
               AND (r.site_id = $2 OR r.site_id IS NULL))) \
          AND ($3 IS NULL OR LOWER(username) LIKE $3 OR LOWER(display_name) LIKE $3) \
-         ORDER BY id LIMIT $4"
+         {scoped}ORDER BY id LIMIT $4"
     ))
     .bind(after)
     .bind(site_id)
@@ -266,33 +290,54 @@ pub async fn revoke_sessions_of(
     Ok(())
 }
 
-// ---- failed sign-ins ----
+// ---- throttles (sign-in, pickup codes) ----
 
-pub async fn record_failure(c: &mut Conn, username: &str, now: i64) -> Result<()> {
-    sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
-        .bind(username)
-        .bind(now)
-        .execute(c)
-        .await?;
-    Ok(())
-}
-
-pub async fn failures_since(c: &mut Conn, username: &str, since: i64) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
-            .bind(username)
-            .bind(since)
-            .fetch_one(c)
-            .await?,
+/// Counts one attempt under `key` and returns the count in the current
+/// window (a window older than `window` starts again at 1). One statement,
+/// so parallel attempts each see their own count.
+pub async fn throttle_hit(c: &mut Conn, key: &str, now: i64, window: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO throttle (key, window_start, n) VALUES ($1, $2, 1) \
+         ON CONFLICT (key) DO UPDATE SET \
+           n = CASE WHEN throttle.window_start <= $2 - $3 THEN 1 ELSE throttle.n + 1 END, \
+           window_start = CASE WHEN throttle.window_start <= $2 - $3 THEN $2 ELSE throttle.window_start END \
+         RETURNING n",
     )
+    .bind(key)
+    .bind(now)
+    .bind(window)
+    .fetch_one(c)
+    .await?)
 }
 
-pub async fn clear_failures(c: &mut Conn, username: &str) -> Result<()> {
-    sqlx::query("DELETE FROM login_failures WHERE username = $1")
-        .bind(username)
+/// Takes one attempt back (a sign-in that succeeded is not a failure).
+pub async fn throttle_refund(c: &mut Conn, key: &str) -> Result<()> {
+    sqlx::query("UPDATE throttle SET n = n - 1 WHERE key = $1 AND n > 0")
+        .bind(key)
         .execute(c)
         .await?;
     Ok(())
+}
+
+/// Forgets a key (a correct password clears its username × address).
+pub async fn throttle_clear(c: &mut Conn, key: &str) -> Result<()> {
+    sqlx::query("DELETE FROM throttle WHERE key = $1")
+        .bind(key)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// The count under `key` in its current window, without counting.
+pub async fn throttle_count(c: &mut Conn, key: &str, now: i64, window: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE(MAX(n), 0) FROM throttle WHERE key = $1 AND window_start > $2 - $3",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(window)
+    .fetch_one(c)
+    .await?)
 }
 
 #[derive(Debug, Clone, FromRow)]

@@ -35,7 +35,27 @@ impl FromRequestParts<AppState> for ApiActor {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(ApiError(AppError::Unauthenticated))?;
-        Ok(ApiActor(auth::resolve(&state.app, token).await?))
+        Ok(ApiActor(
+            auth::resolve(&state.app, token, auth::SessionKind::Api).await?,
+        ))
+    }
+}
+
+/// The client's address (the TCP peer's IP), which throttles count by;
+/// "unknown" where the server was not started by `lobby_web::serve`.
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+                .unwrap_or_else(|| "unknown".into()),
+        ))
     }
 }
 
@@ -74,7 +94,7 @@ impl FromRequestParts<AppState> for WebActor {
         let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) else {
             return Err(ToLogin(next).into_response());
         };
-        match auth::resolve(&state.app, &token).await {
+        match auth::resolve(&state.app, &token, auth::SessionKind::Web).await {
             Ok(a) => Ok(WebActor(a)),
             Err(AppError::Unauthenticated) => Err(ToLogin(next).into_response()),
             Err(e) => Err(crate::ui::error_page(None, e)),

@@ -32,3 +32,14 @@ document.addEventListener("change", function (e) {
     if (f) f.hidden = e.target.value !== "complaint";
   }
 });
+// No inline handlers (the Content-Security-Policy forbids them): a button
+// with data-print prints the page; a select with data-autosubmit sends its
+// form when changed.
+document.addEventListener("click", function (e) {
+  var b = e.target && e.target.closest ? e.target.closest("[data-print]") : null;
+  if (b) { e.preventDefault(); window.print(); }
+});
+document.addEventListener("change", function (e) {
+  var s = e.target;
+  if (s && s.hasAttribute && s.hasAttribute("data-autosubmit") && s.form) { s.form.submit(); }
+});

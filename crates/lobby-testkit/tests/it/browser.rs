@@ -499,7 +499,13 @@ async fn a_patrol_round_on_a_phone(b: &Client, app: &TestApp) -> Step {
         .await;
     let cp = r.body["checkpoints"][0].clone();
     let cp_id = cp["id"].as_i64().ok_or("no checkpoint")?;
-    let token = cp["token"].as_str().ok_or("no token")?.to_string();
+    let labels = app
+        .get(Some(&sup), &format!("/api/v1/patrol-routes/{route}/labels"))
+        .await;
+    let token = labels.body[0]["token"]
+        .as_str()
+        .ok_or("no token")?
+        .to_string();
     let mut item = 0;
     for (cat, text) in [("engineering", "照明灯具完好"), ("clean", "地面清洁")] {
         let r = app

@@ -7,6 +7,7 @@ mod auth;
 mod browser;
 mod cleaning;
 mod concurrency;
+mod demo;
 mod desk;
 mod directory;
 mod matrix;

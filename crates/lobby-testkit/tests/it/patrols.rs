@@ -37,7 +37,17 @@ async fn a_route(app: &TestApp, sup: &str, windows: &str) -> (Value, Value) {
         .get(Some(sup), &format!("/api/v1/patrol-routes/{id}"))
         .await
         .body;
-    let cp = route["checkpoints"][0].clone();
+    let mut cp = route["checkpoints"][0].clone();
+    assert!(
+        cp.get("token").is_none(),
+        "a route read carries no QR secret"
+    );
+    // The secret comes from the printed labels only (the supervisor's).
+    let labels = app
+        .get(Some(sup), &format!("/api/v1/patrol-routes/{id}/labels"))
+        .await;
+    assert_eq!(labels.status, StatusCode::OK, "{:?}", labels.body);
+    cp["token"] = labels.body[0]["token"].clone();
     (route, cp)
 }
 

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::error::ErrorBody;
-use crate::extract::{ApiActor, ApiJson};
+use crate::extract::{ApiActor, ApiJson, ClientAddr};
 use crate::{ApiError, AppState};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -79,9 +79,17 @@ fn user_of(a: &lobby_app::Actor) -> LoginUser {
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 429, description = "too many failed sign-ins for this username", body = ErrorBody)))]
 async fn login(
     State(s): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
-    let signed = auth::login(&s.app, &req.username, &req.password, SessionKind::Api).await?;
+    let signed = auth::login(
+        &s.app,
+        &req.username,
+        &req.password,
+        SessionKind::Api,
+        &addr,
+    )
+    .await?;
     Ok(Json(LoginResponse {
         token: signed.token,
         user: user_of(&signed.actor),

@@ -17,6 +17,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(route_list, route_create))
         .routes(routes!(route_get, route_update))
+        .routes(routes!(route_labels))
         .routes(routes!(checkpoint_add))
         .routes(routes!(checkpoint_update))
         .routes(routes!(item_add))
@@ -71,6 +72,17 @@ async fn route_get(
     Path(id): Path<i64>,
 ) -> Result<Json<RouteView>, ApiError> {
     Ok(Json(patrols::route(&s.app, &a, id).await?))
+}
+
+/// The checkpoints' printed labels with their QR secrets (admin, project
+/// manager, supervisor): the only place the secrets are given out.
+#[utoipa::path(get, path = "/patrol-routes/{id}/labels", tag = "patrols", params(("id" = i64, Path)), responses((status = 200, body = Vec<patrols::CheckpointLabel>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn route_labels(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<patrols::CheckpointLabel>>, ApiError> {
+    Ok(Json(patrols::labels(&s.app, &a, id).await?))
 }
 
 #[utoipa::path(put, path = "/patrol-routes/{id}", tag = "patrols", params(("id" = i64, Path)), request_body = RouteInput, responses((status = 200, body = RouteView), (status = 422, body = ErrorBody)))]

@@ -15,7 +15,7 @@ use lobby_app::AppError;
 use serde::Deserialize;
 
 use super::{chrome, error_page, render, render_form, Chrome, FormError, SITE_COOKIE};
-use crate::extract::{WebActor, WebForm, SESSION_COOKIE};
+use crate::extract::{ClientAddr, WebActor, WebForm, SESSION_COOKIE};
 use crate::i18n::Tr;
 use crate::AppState;
 
@@ -40,6 +40,31 @@ struct LoginPage {
     next: String,
     username: String,
     error: Option<&'static str>,
+    csrf: String,
+}
+
+/// The sign-in form's CSRF token rides in this cookie and in the form
+/// (double submit): another site cannot read the cookie, so it cannot
+/// sign a victim's browser in to an account of its choosing.
+const LOGIN_CSRF_COOKIE: &str = "lobby_login_csrf";
+
+/// The sign-in page with a fresh CSRF token in the form and its cookie.
+fn login_form(
+    s: &AppState,
+    jar: CookieJar,
+    status: StatusCode,
+    page: impl FnOnce(String) -> LoginPage,
+) -> Response {
+    let token = auth::random_token();
+    let c = Cookie::build((LOGIN_CSRF_COOKIE, token.clone()))
+        .path("/login")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(s.secure_cookies)
+        .build();
+    let mut r = render(&page(token));
+    *r.status_mut() = status;
+    (jar.add(c), r).into_response()
 }
 
 #[derive(Deserialize)]
@@ -63,21 +88,33 @@ fn back_to(back: Option<&str>, headers: &axum::http::HeaderMap) -> String {
     safe_next(path)
 }
 
-fn safe_next(n: Option<&str>) -> String {
+/// A place of this site to go back to: a path of safe characters only
+/// (letters, digits and `/-_.~?=&%+,#:@!*'();`), never `//host` nor
+/// `/\\host`; anything else is home. A tab, a newline or a backslash, which
+/// browsers may read as part of a scheme-relative URL or a header, never
+/// passes.
+pub(crate) fn safe_next(n: Option<&str>) -> String {
     match n {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") => {
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && p.len() <= 2048
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"/-_.~?=&%+,#:@!*'();".contains(&b)) =>
+        {
             p.to_string()
         }
         _ => "/".into(),
     }
 }
 
-async fn login_page(Query(q): Query<NextQ>) -> Response {
-    render(&LoginPage {
+async fn login_page(State(s): State<AppState>, jar: CookieJar, Query(q): Query<NextQ>) -> Response {
+    login_form(&s, jar, StatusCode::OK, |csrf| LoginPage {
         tr: Tr::new(q.lang.as_deref().unwrap_or("zh-CN")),
         next: safe_next(q.next.as_deref()),
         username: String::new(),
         error: None,
+        csrf,
     })
 }
 
@@ -87,6 +124,8 @@ struct LoginForm {
     password: String,
     next: Option<String>,
     lang: Option<String>,
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
 }
 
 fn cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
@@ -98,31 +137,46 @@ fn cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static
         .build()
 }
 
-async fn login(State(s): State<AppState>, jar: CookieJar, Form(f): Form<LoginForm>) -> Response {
+async fn login(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    ClientAddr(addr): ClientAddr,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let tr = Tr::new(f.lang.as_deref().unwrap_or("zh-CN"));
-    match auth::login(&s.app, &f.username, &f.password, SessionKind::Web).await {
-        Ok(signed) => {
-            let jar = jar.add(cookie(&s, SESSION_COOKIE, signed.token));
-            (jar, Redirect::to(&safe_next(f.next.as_deref()))).into_response()
+    let next = safe_next(f.next.as_deref());
+    let expected = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string());
+    let csrf_ok = match (expected, f.csrf.as_deref()) {
+        (Some(e), Some(given)) if !e.is_empty() => {
+            use subtle::ConstantTimeEq;
+            bool::from(e.as_bytes().ct_eq(given.as_bytes()))
         }
-        Err(e) => {
-            let (status, key) = match e {
-                AppError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "login.rate_limited"),
-                AppError::Unauthenticated | AppError::Invalid { .. } => {
-                    (StatusCode::UNAUTHORIZED, "login.failed")
-                }
-                other => return error_page(None, other),
-            };
-            let mut r = render(&LoginPage {
-                tr,
-                next: safe_next(f.next.as_deref()),
-                username: f.username,
-                error: Some(key),
-            });
-            *r.status_mut() = status;
-            r
+        _ => false,
+    };
+    let (status, key) = if !csrf_ok {
+        (StatusCode::FORBIDDEN, "login.expired")
+    } else {
+        match auth::login(&s.app, &f.username, &f.password, SessionKind::Web, &addr).await {
+            Ok(signed) => {
+                let jar = jar
+                    .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/login"))
+                    .add(cookie(&s, SESSION_COOKIE, signed.token));
+                return (jar, Redirect::to(&next)).into_response();
+            }
+            Err(AppError::RateLimited) => (StatusCode::TOO_MANY_REQUESTS, "login.rate_limited"),
+            Err(AppError::Unauthenticated | AppError::Invalid { .. }) => {
+                (StatusCode::UNAUTHORIZED, "login.failed")
+            }
+            Err(other) => return error_page(None, other),
         }
-    }
+    };
+    login_form(&s, jar, status, |csrf| LoginPage {
+        tr,
+        next,
+        username: f.username,
+        error: Some(key),
+        csrf,
+    })
 }
 
 #[derive(Deserialize)]

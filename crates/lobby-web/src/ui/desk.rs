@@ -214,8 +214,8 @@ struct LogForm {
 }
 
 fn back_to(b: &str, default: &str) -> String {
-    // Only our own pages.
-    if b.starts_with('/') && !b.starts_with("//") {
+    // Only our own pages, by the sign-in form's rule.
+    if super::account::safe_next(Some(b)) == b {
         b.to_string()
     } else {
         default.to_string()

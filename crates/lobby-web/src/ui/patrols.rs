@@ -380,13 +380,15 @@ async fn labels(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let r = match patrols::route(&s.app, &c.actor, id).await {
-        Ok(r) => r,
+    let (r, cps) = match tokio::try_join!(
+        patrols::route(&s.app, &c.actor, id),
+        patrols::labels(&s.app, &c.actor, id)
+    ) {
+        Ok(v) => v,
         Err(e) => return error_page(Some(&c.actor), e),
     };
     let base = base_url(&headers, s.secure_cookies);
-    let labels = r
-        .checkpoints
+    let labels = cps
         .iter()
         .filter(|cp| !cp.archived)
         .map(|cp| {

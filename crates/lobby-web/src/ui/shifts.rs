@@ -294,7 +294,7 @@ async fn clock(s: AppState, jar: CookieJar, f: WebForm<BackForm>, out: bool) -> 
     } else {
         shifts::clock_in(&s.app, &f.actor, site).await
     };
-    let back = if f.form.back.starts_with('/') && !f.form.back.starts_with("//") {
+    let back = if super::account::safe_next(Some(&f.form.back)) == f.form.back {
         f.form.back.clone()
     } else {
         "/attendance".into()
