@@ -152,12 +152,17 @@ pub async fn login(
         (format!("login:user:{name}"), MAX_FAILURES_PER_USERNAME),
     ];
     // Count the attempt first, each counter in one statement; only an
-    // attempt within every limit has its password checked.
+    // attempt within every limit has its password checked. The narrowest
+    // counter goes first and an attempt it refuses is not counted in the
+    // wider ones, so one address adds at most 5 to a username's ceiling.
     {
         let mut tx = app.db.begin().await?;
         let mut over = false;
         for (key, max) in &keys {
-            over |= users::throttle_hit(&mut tx, key, now, FAILURE_WINDOW_MICROS).await? > *max;
+            if users::throttle_hit(&mut tx, key, now, FAILURE_WINDOW_MICROS).await? > *max {
+                over = true;
+                break;
+            }
         }
         tx.commit().await?;
         if over {

@@ -147,9 +147,7 @@ fn vendor_fields(i: &VendorInput) -> AppResult<VendorFields> {
     let date = |field: &str, v: Option<&str>| -> AppResult<Option<String>> {
         match v.map(str::trim).filter(|v| !v.is_empty()) {
             None => Ok(None),
-            Some(d) => d.parse::<Date>().map(|d| Some(d.to_string())).map_err(|_| {
-                AppError::invalid(field, format!("{field} must be a date like 2026-01-01"))
-            }),
+            Some(d) => crate::time::parse_date(field, d).map(|d| Some(d.to_string())),
         }
     };
     let start = date("contract_start", i.contract_start.as_deref())?;
@@ -377,9 +375,7 @@ async fn plan_values(
         .map(str::trim)
         .filter(|d| !d.is_empty())
     {
-        Some(d) => d.parse::<Date>().map_err(|_| {
-            AppError::invalid("valid_from", "valid_from must be a date like 2026-12-01")
-        })?,
+        Some(d) => crate::time::parse_date("valid_from", d)?,
         None => today,
     };
     if from < today {
@@ -1218,15 +1214,7 @@ pub async fn issue_notice(app: &App, actor: &Actor, input: &NoticeInput) -> AppR
         input.deadline_at.as_deref().filter(|d| !d.is_empty()),
         input.deadline_hours,
     ) {
-        (Some(d), _) => d
-            .parse::<jiff::Timestamp>()
-            .map_err(|_| {
-                AppError::invalid(
-                    "deadline_at",
-                    "deadline_at must be a time like 2026-11-27T10:00:00Z",
-                )
-            })?
-            .as_microsecond(),
+        (Some(d), _) => crate::time::parse_instant("deadline_at", d)?.as_microsecond(),
         (None, Some(h)) if (1..=720).contains(&h) => now + h * 3_600_000_000,
         (None, Some(_)) => {
             return Err(AppError::invalid(
@@ -1656,10 +1644,7 @@ pub struct EvaluationView {
 }
 
 fn month_span(month: &str) -> AppResult<(Date, Date)> {
-    let first: Date = format!("{}-01", month.trim())
-        .parse()
-        .map_err(|_| AppError::invalid("month", "month must look like 2026-11"))?;
-    Ok((first, first.last_of_month()))
+    crate::time::parse_month("month", month)
 }
 
 async fn figures(

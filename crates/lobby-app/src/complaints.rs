@@ -74,14 +74,16 @@ fn parse_when(field: &str, s: &str, tz: &str, now: i64) -> AppResult<i64> {
         )
     };
     let at = match s.parse::<jiff::Timestamp>() {
-        Ok(t) => t.as_microsecond(),
-        Err(_) => s
-            .parse::<jiff::civil::DateTime>()
-            .map_err(|_| bad())?
-            .in_tz(tz)
-            .map_err(|_| bad())?
-            .timestamp()
-            .as_microsecond(),
+        Ok(_) => crate::time::parse_instant(field, s)?.as_microsecond(),
+        Err(_) => {
+            let local = s.parse::<jiff::civil::DateTime>().map_err(|_| bad())?;
+            crate::time::parse_date(field, &local.date().to_string())?;
+            local
+                .in_tz(tz)
+                .map_err(|_| bad())?
+                .timestamp()
+                .as_microsecond()
+        }
     };
     // A minute of grace for a clock that runs ahead of the server's.
     if at > now + 60_000_000 {

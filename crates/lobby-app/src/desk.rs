@@ -182,9 +182,10 @@ pub async fn write_log(
         None => LogCategory::Other,
     };
     let now = app.now();
+    let fp = crate::idempotency::fingerprint(input);
     let mut tx = app.db.begin().await?;
     if let Some(id) =
-        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "desk_log").await?
+        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "desk_log", &fp).await?
     {
         drop(tx);
         return log_entry(app, actor, id).await;
@@ -215,7 +216,7 @@ pub async fn write_log(
     )
     .await?;
     if let Some(key) = idempotency_key {
-        lobby_store::idempotency::remember(&mut tx, actor.user_id, key, "desk_log", id, now)
+        lobby_store::idempotency::remember(&mut tx, actor.user_id, key, "desk_log", id, now, &fp)
             .await?;
     }
     audit::record(
@@ -255,9 +256,7 @@ pub async fn log(app: &App, actor: &Actor, q: &LogQuery) -> AppResult<Page<LogEn
     let mut c = app.db.read().await?;
     let (since, until) = match q.date.as_deref().filter(|d| !d.is_empty()) {
         Some(d) => {
-            let day: jiff::civil::Date = d
-                .parse()
-                .map_err(|_| AppError::invalid("date", "date must look like 2026-11-26"))?;
+            let day = crate::time::parse_date("date", d)?;
             let site = crate::sites::site_row(&mut c, site_id).await?;
             let (a, b) = day_span(day, &site.timezone);
             (Some(a), Some(b))
@@ -882,9 +881,10 @@ pub async fn register_visitor(
         ));
     }
     let now = app.now();
+    let fp = crate::idempotency::fingerprint(input);
     let mut tx = app.db.begin().await?;
     if let Some(id) =
-        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "visitor").await?
+        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "visitor", &fp).await?
     {
         drop(tx);
         return visitor(app, actor, id).await;
@@ -919,7 +919,8 @@ pub async fn register_visitor(
     )
     .await?;
     if let Some(key) = idempotency_key {
-        lobby_store::idempotency::remember(&mut tx, actor.user_id, key, "visitor", id, now).await?;
+        lobby_store::idempotency::remember(&mut tx, actor.user_id, key, "visitor", id, now, &fp)
+            .await?;
     }
     audit::record(
         &mut tx,
@@ -1112,9 +1113,10 @@ pub async fn receive_parcel(
     let tracking = optional_text("tracking_no", input.tracking_no.as_deref(), 60)?;
     let addressee = optional_text("addressee", input.addressee.as_deref(), 60)?;
     let now = app.now();
+    let fp = crate::idempotency::fingerprint(input);
     let mut tx = app.db.begin().await?;
     if let Some(id) =
-        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "parcel").await?
+        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "parcel", &fp).await?
     {
         drop(tx);
         let mut c = app.db.read().await?;
@@ -1181,7 +1183,8 @@ pub async fn receive_parcel(
         }
     }
     if let Some(key) = idempotency_key {
-        lobby_store::idempotency::remember(&mut tx, actor.user_id, key, "parcel", id, now).await?;
+        lobby_store::idempotency::remember(&mut tx, actor.user_id, key, "parcel", id, now, &fp)
+            .await?;
     }
     audit::record(
         &mut tx,
@@ -1286,7 +1289,7 @@ pub async fn pick_up(
                     "{} 对包裹 {id} 输错取件码 {} 次（本小时共 {} 次），已暂停取件验证一小时。",
                     actor.display_name, counts[0], counts[1]
                 ),
-                Some(&format!("/parcels")),
+                Some("/parcels"),
             )
             .await?;
         }
@@ -1749,9 +1752,10 @@ pub async fn open_incident(
     let description =
         optional_text("description", Some(&input.description), 2000)?.unwrap_or_default();
     let now = app.now();
+    let fp = crate::idempotency::fingerprint(input);
     let mut tx = app.db.begin().await?;
     if let Some(id) =
-        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "incident").await?
+        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "incident", &fp).await?
     {
         drop(tx);
         return incident(app, actor, id).await;
@@ -1806,7 +1810,7 @@ pub async fn open_incident(
         .await?;
     }
     if let Some(key) = idempotency_key {
-        lobby_store::idempotency::remember(&mut tx, actor.user_id, key, "incident", id, now)
+        lobby_store::idempotency::remember(&mut tx, actor.user_id, key, "incident", id, now, &fp)
             .await?;
     }
     audit::record(
@@ -2234,9 +2238,7 @@ pub async fn inquiries(app: &App, actor: &Actor, q: &InquiryQuery) -> AppResult<
     let mut c = app.db.read().await?;
     let since = match q.since.as_deref().filter(|s| !s.is_empty()) {
         Some(d) => {
-            let day: jiff::civil::Date = d
-                .parse()
-                .map_err(|_| AppError::invalid("since", "since must look like 2026-11-01"))?;
+            let day = crate::time::parse_date("since", d)?;
             let site = crate::sites::site_row(&mut c, site_id).await?;
             day_span(day, &site.timezone).0
         }

@@ -595,9 +595,10 @@ pub async fn start_round(
     idempotency_key: Option<&str>,
 ) -> AppResult<RoundView> {
     let now = app.now();
+    let fp = crate::idempotency::fingerprint(input);
     let mut tx = app.db.begin().await?;
     if let Some(id) =
-        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "patrol_round").await?
+        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "patrol_round", &fp).await?
     {
         drop(tx);
         return round(app, actor, id).await;
@@ -647,8 +648,16 @@ pub async fn start_round(
     )
     .await?;
     if let Some(key) = idempotency_key {
-        lobby_store::idempotency::remember(&mut tx, actor.user_id, key, "patrol_round", id, now)
-            .await?;
+        lobby_store::idempotency::remember(
+            &mut tx,
+            actor.user_id,
+            key,
+            "patrol_round",
+            id,
+            now,
+            &fp,
+        )
+        .await?;
     }
     audit::record(
         &mut tx,
@@ -714,7 +723,8 @@ pub async fn record_checkpoint(
     }
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    if crate::idempotency::replayed(&mut tx, actor, idempotency_key, "patrol_result")
+    let fp = crate::idempotency::fingerprint(&(round_id, checkpoint_id, input));
+    if crate::idempotency::replayed(&mut tx, actor, idempotency_key, "patrol_result", &fp)
         .await?
         .is_some()
     {
@@ -835,6 +845,7 @@ pub async fn record_checkpoint(
             "patrol_result",
             result_id,
             now,
+            &fp,
         )
         .await?;
     }
@@ -1022,9 +1033,7 @@ pub async fn rounds(app: &App, actor: &Actor, q: &RoundQuery) -> AppResult<Page<
     let mut c = app.db.read().await?;
     let (from, to) = match q.date.as_deref().filter(|d| !d.is_empty()) {
         Some(d) => {
-            let day: Date = d
-                .parse()
-                .map_err(|_| AppError::invalid("date", "date must look like 2026-11-26"))?;
+            let day: Date = crate::time::parse_date("date", d)?;
             let site = crate::sites::site_row(&mut c, site_id).await?;
             crate::desk::day_span(day, &site.timezone)
         }

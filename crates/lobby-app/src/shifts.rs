@@ -308,12 +308,7 @@ pub async fn set_roster(app: &App, actor: &Actor, input: &RosterInput) -> AppRes
     let shifts = store::shifts(&mut tx, site_id).await?;
     let people = people(&mut tx, site_id).await?;
     for (i, e) in input.entries.iter().enumerate() {
-        let day: Date = e.day.trim().parse().map_err(|_| {
-            AppError::invalid(
-                &format!("entries[{i}].day"),
-                "day must look like 2026-11-26",
-            )
-        })?;
+        let day: Date = crate::time::parse_date(&format!("entries[{i}].day"), &e.day)?;
         if !people.iter().any(|p| p.id == e.user_id) {
             return Err(AppError::invalid(
                 &format!("entries[{i}].user_id"),
@@ -539,9 +534,7 @@ pub async fn sheet(
     department: Option<&str>,
 ) -> AppResult<AttendanceSheet> {
     actor.authorize(Can::AttendanceRead, site_id)?;
-    let first: Date = format!("{}-01", month.trim())
-        .parse()
-        .map_err(|_| AppError::invalid("month", "month must look like 2026-11"))?;
+    let (first, _) = crate::time::parse_month("month", month)?;
     let department: Option<Department> = match department.filter(|d| !d.is_empty()) {
         Some(d) => Some(d.parse()?),
         None => None,

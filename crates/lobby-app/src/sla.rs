@@ -160,11 +160,7 @@ pub async fn holidays(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<H
 
 pub async fn add_holiday(app: &App, actor: &Actor, site_id: i64, h: &Holiday) -> AppResult<()> {
     actor.authorize(Can::SlaManage, site_id)?;
-    let day: Date = h
-        .day
-        .trim()
-        .parse()
-        .map_err(|_| AppError::invalid("day", "day must be a date like 2026-10-01"))?;
+    let day: Date = crate::time::parse_date("day", &h.day)?;
     let name = optional_text("name", h.name.as_deref(), 40)?;
     let now = app.now();
     let mut tx = app.db.begin().await?;

@@ -334,9 +334,10 @@ pub async fn create(
 ) -> AppResult<TenantView> {
     let t = input.parse()?;
     let now = app.now();
+    let fp = crate::idempotency::fingerprint(input);
     let mut tx = app.db.begin().await?;
     if let Some(id) =
-        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "tenant").await?
+        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "tenant", &fp).await?
     {
         drop(tx);
         return get(app, actor, id).await;
@@ -353,7 +354,7 @@ pub async fn create(
         ))?;
     set_units(&mut tx, site_id, id, &input.unit_ids, now).await?;
     if let Some(key) = idempotency_key {
-        idempotency::remember(&mut tx, actor.user_id, key, "tenant", id, now).await?;
+        idempotency::remember(&mut tx, actor.user_id, key, "tenant", id, now, &fp).await?;
     }
     audit::record(
         &mut tx,
@@ -613,9 +614,7 @@ pub async fn add_visit(
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        Some(s) => s.parse::<jiff::civil::Date>().map_err(|_| {
-            AppError::invalid("visited_on", "visited_on must be a date like 2026-11-26")
-        })?,
+        Some(s) => crate::time::parse_date("visited_on", s)?,
         None => today,
     };
     if day > today {

@@ -237,16 +237,17 @@ pub async fn create(
     idempotency_key: Option<&str>,
 ) -> AppResult<TicketView> {
     let now = app.now();
+    let fp = crate::idempotency::fingerprint(input);
     let mut tx = app.db.begin().await?;
     if let Some(id) =
-        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "ticket").await?
+        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "ticket", &fp).await?
     {
         drop(tx);
         return get(app, actor, id).await;
     }
     let id = create_in(&mut tx, now, actor, input).await?;
     if let Some(key) = idempotency_key {
-        idempotency::remember(&mut tx, actor.user_id, key, "ticket", id, now).await?;
+        idempotency::remember(&mut tx, actor.user_id, key, "ticket", id, now, &fp).await?;
     }
     tx.commit().await?;
     get(app, actor, id).await
@@ -542,13 +543,25 @@ async fn act_checked(
                     .ok_or_else(|| AppError::invalid("department", "say which department"))?,
             };
             if let Some(a) = input.assignee_id {
-                let ok = lobby_store::users::by_id(tx, a)
+                // Only a person of this site who works for that department.
+                let active = lobby_store::users::by_id(tx, a)
                     .await?
                     .is_some_and(|u| u.active != 0);
-                if !ok {
+                let roles = lobby_store::users::roles(tx, a).await?;
+                let works_there = roles.iter().any(|r| {
+                    r.site_id == Some(t.site_id)
+                        && r.role.parse::<Role>().is_ok_and(|role| {
+                            dept.staff_roles().contains(&role)
+                                && lobby_domain::policy::allows(role, Can::TicketsWork)
+                        })
+                });
+                if !(active && works_there) {
                     return Err(AppError::invalid(
                         "assignee_id",
-                        format!("no active user {a}"),
+                        format!(
+                            "user {a} is not an active member of {} at this site",
+                            dept.as_str()
+                        ),
                     ));
                 }
             }

@@ -31,8 +31,84 @@ pub fn local_date(micros: i64, tz: &str) -> jiff::civil::Date {
     ts(micros).to_zoned(zone).date()
 }
 
+/// The years a date typed into lobby may fall in: a lease, a holiday or a
+/// deadline in year 1 or 9999 is a typing error, and would make date
+/// arithmetic overflow further on.
+pub const SANE_YEARS: std::ops::RangeInclusive<i16> = 1900..=2200;
+
+fn sane(field: &str, year: i16) -> crate::AppResult<()> {
+    if SANE_YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(crate::AppError::invalid(
+            field,
+            format!(
+                "{field} must fall between the years {} and {}",
+                SANE_YEARS.start(),
+                SANE_YEARS.end()
+            ),
+        ))
+    }
+}
+
+/// A date typed as `2026-11-26`, in the sane years.
+pub fn parse_date(field: &str, s: &str) -> crate::AppResult<jiff::civil::Date> {
+    let d: jiff::civil::Date = s.trim().parse().map_err(|_| {
+        crate::AppError::invalid(field, format!("{field} must be a date like 2026-11-26"))
+    })?;
+    sane(field, d.year())?;
+    Ok(d)
+}
+
+/// A month typed as `2026-11`: its first and last day.
+pub fn parse_month(
+    field: &str,
+    s: &str,
+) -> crate::AppResult<(jiff::civil::Date, jiff::civil::Date)> {
+    let first: jiff::civil::Date = format!("{}-01", s.trim()).parse().map_err(|_| {
+        crate::AppError::invalid(field, format!("{field} must be a month like 2026-11"))
+    })?;
+    sane(field, first.year())?;
+    Ok((first, first.last_of_month()))
+}
+
+/// An instant typed as RFC 3339 (`2026-11-27T02:00:00Z`), in the sane
+/// years.
+pub fn parse_instant(field: &str, s: &str) -> crate::AppResult<Timestamp> {
+    let t: Timestamp = s.trim().parse().map_err(|_| {
+        crate::AppError::invalid(
+            field,
+            format!("{field} must be a time like 2026-11-27T10:00:00Z"),
+        )
+    })?;
+    sane(field, t.to_zoned(TimeZone::UTC).year())?;
+    Ok(t)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dates_outside_the_sane_years_are_refused() {
+        use super::*;
+        assert!(parse_date("day", "2026-11-26").is_ok());
+        for bad in [
+            "0001-01-01",
+            "1899-12-31",
+            "2201-01-01",
+            "9999-12-31",
+            "2026-13-01",
+            "x",
+        ] {
+            let e = parse_date("day", bad).unwrap_err();
+            assert_eq!(e.field(), Some("day"), "{bad}");
+        }
+        assert!(parse_month("month", "2026-11").is_ok());
+        assert!(parse_month("month", "9999-12").is_err());
+        assert!(parse_instant("at", "2026-11-27T10:00:00Z").is_ok());
+        assert!(parse_instant("at", "9999-12-31T00:00:00Z").is_err());
+        assert!(parse_instant("at", "1000-01-01T00:00:00Z").is_err());
+    }
+
     use super::*;
 
     #[test]

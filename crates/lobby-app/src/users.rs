@@ -155,15 +155,24 @@ async fn managed_target(
         .await?
         .ok_or(AppError::NotFound("user"))?;
     let roles = store::roles(c, id).await?;
-    if !(self_ok && id == actor.user_id) && !manages(actor, &roles) {
+    let own = self_ok && id == actor.user_id;
+    if !(own || manages(actor, &roles)) {
         return Err(AppError::NotFound("user"));
     }
     Ok((u, roles))
 }
 
 /// A tenant or vendor account is tied only to a tenant or vendor of a site
-/// the actor manages users at.
+/// the actor manages users at; every role is at a site that exists.
 async fn check_ties(c: &mut lobby_store::Conn, actor: &Actor, input: &UserInput) -> AppResult<()> {
+    for site in input.roles.iter().filter_map(|g| g.site_id) {
+        if lobby_store::sites::site(c, site).await?.is_none() {
+            return Err(AppError::invalid(
+                "site_id",
+                format!("there is no site {site}; give an existing site's id (see /sites)"),
+            ));
+        }
+    }
     if let Some(t) = input.tenant_id {
         let site = lobby_store::tenants::get(c, t).await?.map(|t| t.site_id);
         match site {

@@ -145,6 +145,27 @@ pub fn next_state(
 }
 
 /// The department a kind of work goes to when the desk does not say.
+impl Department {
+    /// The roles whose people work this department's orders: the only
+    /// people a dispatch to it may name. Cleaning and greening are
+    /// outsourced; customer service's field assistants follow them up.
+    pub fn staff_roles(self) -> &'static [crate::roles::Role] {
+        use crate::roles::Role;
+        match self {
+            Department::Engineering => &[Role::Engineering],
+            Department::Security => &[Role::Security],
+            Department::CustomerService => {
+                &[Role::CsSupervisor, Role::FrontDesk, Role::FieldAssistant]
+            }
+            Department::Cleaning | Department::Greening => {
+                &[Role::FieldAssistant, Role::CsSupervisor]
+            }
+            Department::Leasing => &[Role::Leasing],
+            Department::Finance => &[Role::Finance],
+        }
+    }
+}
+
 pub fn default_department(kind: Kind) -> Department {
     match kind {
         Kind::Repair => Department::Engineering,

@@ -71,9 +71,38 @@ impl Db {
             )));
         };
         let opts = AnyConnectOptions::from_str(url)
-            .map_err(|e| StoreError::Config(format!("bad database URL: {e}")))?
+            .map_err(|e| {
+                StoreError::Config(format!(
+                    "bad database URL ({e}); set --database-url or LOBBY_DATABASE_URL"
+                ))
+            })?
             .log_statements(tracing::log::LevelFilter::Debug)
             .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
+        // One connection first, alone: a wrong host, port, password or
+        // database is reported at once with its cause, not as the pool's
+        // "timed out" after its wait.
+        let place = where_of(url);
+        match tokio::time::timeout(
+            Duration::from_secs(10),
+            sqlx::AnyConnection::connect_with(&opts),
+        )
+        .await
+        {
+            Err(_) => {
+                return Err(StoreError::Config(format!(
+                    "cannot connect to {place}: no answer within 10 s; check --database-url or LOBBY_DATABASE_URL"
+                )))
+            }
+            Ok(Err(e)) => {
+                return Err(StoreError::Config(format!(
+                    "cannot connect to {place}: {}; check --database-url or LOBBY_DATABASE_URL",
+                    cause_of(&e)
+                )))
+            }
+            Ok(Ok(c)) => {
+                let _ = c.close().await;
+            }
+        }
         let mut pool = AnyPoolOptions::new()
             .max_connections(match dialect {
                 Dialect::Sqlite => 8,
@@ -246,6 +275,38 @@ impl Db {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Where a database URL points, for messages (never its password):
+/// `127.0.0.1:5432` or the SQLite file.
+fn where_of(url: &str) -> String {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    if url.starts_with("sqlite:") {
+        return rest.split('?').next().unwrap_or(rest).to_string();
+    }
+    let host = rest.split(['/', '?']).next().unwrap_or(rest);
+    let host = host.rsplit_once('@').map(|(_, h)| h).unwrap_or(host);
+    if host.contains(':') || host.is_empty() {
+        host.to_string()
+    } else {
+        format!("{host}:5432")
+    }
+}
+
+/// The cause of a failed connection in a few words: "connection refused",
+/// the server's own message, …
+fn cause_of(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Io(io) => match io.kind() {
+            std::io::ErrorKind::ConnectionRefused => "connection refused".into(),
+            std::io::ErrorKind::TimedOut => "the connection timed out".into(),
+            std::io::ErrorKind::NotFound => "no such file or host".into(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+            _ => io.to_string(),
+        },
+        sqlx::Error::Database(d) => d.message().to_string(),
+        other => other.to_string(),
     }
 }
 

@@ -5,10 +5,15 @@
 use crate::{Conn, Result};
 
 /// The entity a key already created, if any, with its scope (e.g.
-/// `tenant`); a key reused for another scope is the caller's error.
-pub async fn lookup(c: &mut Conn, user_id: i64, key: &str) -> Result<Option<(String, i64)>> {
+/// `tenant`) and the fingerprint of the request that made it; a key reused
+/// for another scope or request is the caller's error.
+pub async fn lookup(
+    c: &mut Conn,
+    user_id: i64,
+    key: &str,
+) -> Result<Option<(String, i64, Option<String>)>> {
     Ok(sqlx::query_as(
-        "SELECT scope, entity_id FROM idempotency_keys WHERE user_id = $1 AND key = $2",
+        "SELECT scope, entity_id, fingerprint FROM idempotency_keys WHERE user_id = $1 AND key = $2",
     )
     .bind(user_id)
     .bind(key)
@@ -23,15 +28,17 @@ pub async fn remember(
     scope: &str,
     entity_id: i64,
     now: i64,
+    fingerprint: &str,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, key, scope, entity_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO idempotency_keys (user_id, key, scope, entity_id, created_at, fingerprint) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(user_id)
     .bind(key)
     .bind(scope)
     .bind(entity_id)
     .bind(now)
+    .bind(fingerprint)
     .execute(c)
     .await?;
     Ok(())

@@ -316,6 +316,94 @@ pub fn png(w: u32, h: u32) -> Vec<u8> {
     out.into_inner()
 }
 
+/// A small XLSX made by hand, as an attacker would: its one sheet claims
+/// the used range `dimension` and holds `cells` (`("A1", "text")`), and
+/// `extra` adds a part of that many zero bytes (it deflates a
+/// thousandfold: a ZIP bomb). A few KB whatever it claims.
+pub fn crafted_xlsx(dimension: &str, cells: &[(&str, &str)], extra: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut rows: Vec<(u32, String)> = Vec::new();
+    for (r, v) in cells {
+        let row: u32 = r
+            .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+            .parse()
+            .expect("cell reference");
+        let cell = format!("<c r=\"{r}\" t=\"inlineStr\"><is><t>{v}</t></is></c>");
+        match rows.iter_mut().find(|(n, _)| *n == row) {
+            Some((_, s)) => s.push_str(&cell),
+            None => rows.push((row, cell)),
+        }
+    }
+    let sheet_data: String = rows
+        .iter()
+        .map(|(n, c)| format!("<row r=\"{n}\">{c}</row>"))
+        .collect();
+    let parts: Vec<(&str, String)> = vec![
+        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.into()),
+        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.into()),
+        ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#.into()),
+        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.into()),
+        ("xl/worksheets/sheet1.xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="{dimension}"/><sheetData>{sheet_data}</sheetData></worksheet>"#)),
+    ];
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, body) in parts {
+            z.start_file(name, opts).unwrap();
+            z.write_all(body.as_bytes()).unwrap();
+        }
+        if extra > 0 {
+            z.start_file("xl/padding.bin", opts.large_file(extra > u32::MAX as usize))
+                .unwrap();
+            let zeros = vec![0u8; 1 << 20];
+            let mut left = extra;
+            while left > 0 {
+                let n = left.min(zeros.len());
+                z.write_all(&zeros[..n]).unwrap();
+                left -= n;
+            }
+        }
+        z.finish().unwrap();
+    }
+    out.into_inner()
+}
+
+/// Peak resident memory of process `pid` in MiB (Linux `VmHWM`).
+pub fn peak_rss_mib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map(|kb| kb / 1024)
+        .unwrap_or(0)
+}
+
+/// A grayscale PNG whose header claims `w`×`h` pixels, of rows that
+/// compress to almost nothing: a few hundred KB that decode to w×h bytes.
+pub fn png_bomb(w: u32, h: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::High);
+        let mut writer = enc.write_header().unwrap();
+        let mut stream = writer.stream_writer().unwrap();
+        let row = vec![0u8; w as usize];
+        for _ in 0..h {
+            std::io::Write::write_all(&mut stream, &row).unwrap();
+        }
+        stream.finish().unwrap();
+    }
+    out
+}
+
 /// Signs in at a lobby served by another process (`base` = `http://host:port`)
 /// with the demo password; returns the API token.
 pub async fn sign_in(http: &reqwest::Client, base: &str, username: &str) -> String {
@@ -333,6 +421,24 @@ pub async fn sign_in(http: &reqwest::Client, base: &str, username: &str) -> Stri
     login["token"]
         .as_str()
         .unwrap_or_else(|| panic!("no token for {username}: {login}"))
+        .to_string()
+}
+
+/// Opens the sign-in page at `base` with `http` (which must keep cookies)
+/// and returns the form's CSRF token, to post the sign-in form with.
+pub async fn login_csrf(http: &reqwest::Client, base: &str) -> String {
+    let page = http
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("sign-in page")
+        .text()
+        .await
+        .expect("sign-in page text");
+    page.split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_else(|| panic!("no _csrf on the sign-in page: {page}"))
         .to_string()
 }
 

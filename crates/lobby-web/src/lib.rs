@@ -35,7 +35,8 @@ pub fn router(state: AppState) -> Router {
         .nest(
             "/api/v1",
             api.merge(api::openapi_route(openapi))
-                .fallback(api::not_found),
+                .fallback(api::not_found)
+                .layer(axum::middleware::from_fn(api::json_errors)),
         )
         .merge(ops::router())
         .layer(axum::middleware::from_fn(ops::security_headers))

@@ -91,6 +91,30 @@ async fn commands(backend: Backend) {
         "{}",
         text(&o)
     );
+    // A site that is not there: one line that says so, not a raw
+    // foreign-key error.
+    let o = lobby(
+        d,
+        &url,
+        &[
+            "user",
+            "add",
+            "--username",
+            "li.na3",
+            "--role",
+            "front_desk",
+            "--site",
+            "99",
+        ],
+        Some("a-good-password\n"),
+    );
+    assert!(
+        !o.status.success()
+            && text(&o).contains("there is no site 99")
+            && text(&o).trim().lines().count() == 1,
+        "{}",
+        text(&o)
+    );
     let o = lobby(
         d,
         &url,
@@ -172,7 +196,7 @@ fn bad_settings_end_with_one_clear_line() {
         (
             "postgres://nobody@127.0.0.1:1/none",
             "migrate",
-            "cannot open the database",
+            "cannot connect to 127.0.0.1:1: connection refused",
         ),
     ];
     for (url, cmd, want) in cases {
@@ -411,12 +435,14 @@ async fn two_servers_share_files_through_s3() {
         .cookie_store(true)
         .build()
         .unwrap();
+    let login_csrf = lobby_testkit::login_csrf(&web, &bases[0]).await;
     let r = web
         .post(format!("{}/login", bases[0]))
         .form(&[
             ("username", "cs_supervisor"),
             ("password", "lobby-demo"),
             ("next", "/tenants/import"),
+            ("_csrf", login_csrf.as_str()),
         ])
         .send()
         .await

@@ -11,3 +11,9 @@ CREATE TABLE throttle (
     n BIGINT NOT NULL
 );
 DROP TABLE login_failures;
+
+-- What a create with an Idempotency-Key asked for (a hash of its input):
+-- the same key sent with a different request is refused (409 duplicate)
+-- instead of answering with the first one's record. NULL for keys kept
+-- before this column.
+ALTER TABLE idempotency_keys ADD COLUMN fingerprint TEXT;

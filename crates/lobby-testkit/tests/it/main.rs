@@ -13,6 +13,7 @@ mod directory;
 mod matrix;
 mod ops;
 mod patrols;
+mod security;
 mod tenants;
 mod tickets;
 mod ui;

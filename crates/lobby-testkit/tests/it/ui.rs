@@ -10,12 +10,14 @@ pub async fn web_login(app: &TestApp, username: &str) -> (reqwest::Client, Strin
     } else {
         "lobby-demo"
     };
+    let login_csrf = lobby_testkit::login_csrf(&c, &app.base).await;
     let r = c
         .post(app.url("/login"))
         .form(&[
             ("username", username),
             ("password", password),
             ("next", "/"),
+            ("_csrf", login_csrf.as_str()),
         ])
         .send()
         .await
@@ -23,10 +25,11 @@ pub async fn web_login(app: &TestApp, username: &str) -> (reqwest::Client, Strin
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign-in redirects");
     let cookie = r
         .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("lobby_session="))
+        .expect("the session cookie")
         .to_string();
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
@@ -291,9 +294,22 @@ async fn signed_out_pages_go_to_login(app: TestApp) {
     let r = c.get(app.url("/tenants")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/login?next=%2Ftenants");
+    // Without the sign-in form's token (a cross-site login): refused.
     let r = c
         .post(app.url("/login"))
-        .form(&[("username", "front_desk"), ("password", "nope")])
+        .form(&[("username", "front_desk"), ("password", "lobby-demo")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let login_csrf = lobby_testkit::login_csrf(&c, &app.base).await;
+    let r = c
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "front_desk"),
+            ("password", "nope"),
+            ("_csrf", login_csrf.as_str()),
+        ])
         .send()
         .await
         .unwrap();

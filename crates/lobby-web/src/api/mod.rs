@@ -86,6 +86,67 @@ pub async fn not_found() -> impl IntoResponse {
     ApiError(AppError::NotFound("route"))
 }
 
+/// Every API answer is JSON. axum's own rejections — a path id that is not
+/// a number, a method the route does not have, a body of the wrong type —
+/// come as plain text; here they are rewritten into the contract's error
+/// shape: a path segment that cannot be an id is `404 not_found` (there is
+/// no such record), other malformed requests `422 invalid_input`.
+pub async fn json_errors(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{header, StatusCode};
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let text = axum::body::to_bytes(body, 16 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let (status, code, field) = match status {
+        StatusCode::BAD_REQUEST if text.starts_with("Invalid URL") => {
+            (StatusCode::NOT_FOUND, "not_found", Some("path"))
+        }
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            Some("body"),
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (status, "method_not_allowed", None),
+        StatusCode::PAYLOAD_TOO_LARGE => (status, "payload_too_large", None),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (status, "unsupported_media_type", Some("body")),
+        s if s.is_server_error() => (s, "internal", None),
+        s => (s, "invalid_input", None),
+    };
+    let message = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_string()
+    } else {
+        text
+    };
+    let mut error = serde_json::json!({"code": code, "message": message});
+    if let Some(f) = field {
+        error["field"] = f.into();
+    }
+    parts.status = status;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    axum::response::Response::from_parts(
+        parts,
+        axum::body::Body::from(serde_json::json!({"error": error}).to_string()),
+    )
+}
+
 /// `Idempotency-Key` of a create, if sent (at most 200 characters).
 pub(crate) fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>, ApiError> {
     match headers.get("idempotency-key") {
