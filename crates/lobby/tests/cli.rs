@@ -587,3 +587,111 @@ async fn two_servers_escalate_a_breach_once() {
     }
     drop_database(pg).await;
 }
+
+/// A real `lobby serve` is sent a 17-billion-cell XLSX, a ZIP bomb and a
+/// 400-megapixel PNG by users allowed to upload them: each is refused with
+/// 422 naming the file, and the server's peak memory stays under 300 MB.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bombs_are_refused_within_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _) = fresh_database(Backend::Sqlite, dir.path()).await.unwrap();
+    let o = lobby(dir.path(), &url, &["migrate"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let (mut child, port) = serve(
+        dir.path(),
+        &url,
+        &[("LOBBY_ADMIN_PASSWORD", "admin-password".into())],
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    assert!(ready(&http, &base).await, "serve did not start");
+    let login: serde_json::Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": "admin", "password": "admin-password"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let admin = login["token"].as_str().unwrap().to_string();
+    let post = |path: &str, token: &str, body: serde_json::Value| {
+        http.post(format!("{base}{path}"))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let site: serde_json::Value = post(
+        "/api/v1/sites",
+        &admin,
+        serde_json::json!({"name": "炸弹测试楼", "code": "BOMB"}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let site = site["id"].as_i64().unwrap();
+    let r = post(
+        "/api/v1/users",
+        &admin,
+        serde_json::json!({"username": "desk", "password": "lobby-demo", "roles": [{"site_id": site, "role": "front_desk"}]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    let desk = lobby_testkit::sign_in(&http, &base, "desk").await;
+    let baseline = lobby_testkit::peak_rss_mib(child.id());
+
+    let import = format!("{base}/api/v1/tenants/import?site_id={site}");
+    for file in [
+        lobby_testkit::crafted_xlsx(
+            "A1:XFD1048576",
+            &[("A1", "租户名称"), ("XFD1048576", "x")],
+            0,
+        ),
+        lobby_testkit::crafted_xlsx("A1:A1", &[("A1", "租户名称")], 256 << 20),
+    ] {
+        let r = http
+            .post(&import)
+            .bearer_auth(&admin)
+            .body(file)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["error"]["field"], "file", "{body}");
+    }
+    let parcel: serde_json::Value = post(
+        "/api/v1/parcels",
+        &desk,
+        serde_json::json!({"site_id": site, "carrier": "EMS", "addressee": "李先生"}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let id = parcel["id"].as_i64().unwrap();
+    for _ in 0..3 {
+        let r = http
+            .post(format!("{base}/api/v1/parcels/{id}/photo"))
+            .bearer_auth(&desk)
+            .body(lobby_testkit::png_bomb(20_000, 20_000))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let peak = lobby_testkit::peak_rss_mib(child.id());
+    eprintln!("bombs: the server peaked at {peak} MiB (after start: {baseline} MiB)");
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    assert!(
+        peak < 300,
+        "the server's peak RSS was {peak} MiB (from {baseline} MiB at start)"
+    );
+}

@@ -574,6 +574,27 @@ async fn dispatch_names_only_the_departments_people(app: TestApp) {
     .await;
     let desk = user_id(&app, &root, "front_desk").await;
     let eng = user_id(&app, &root, "engineering").await;
+    // The same Idempotency-Key with another request is a conflict, never
+    // the first request's record.
+    let body = json!({"site_id": app.site_id, "kind": "repair", "priority": "normal", "title": "门锁坏了", "location": "3F"});
+    let first = app
+        .post_with(Some(&fd), "/api/v1/tickets", &body, ("Idempotency-Key", "k-1"))
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{:?}", first.body);
+    let again = app
+        .post_with(Some(&fd), "/api/v1/tickets", &body, ("Idempotency-Key", "k-1"))
+        .await;
+    assert_eq!(again.body["id"], first.body["id"], "a replay returns the first");
+    let other = json!({"site_id": app.site_id, "kind": "complaint", "priority": "high", "title": "噪音", "location": "5F"});
+    let r = app
+        .post_with(Some(&fd), "/api/v1/tickets", &other, ("Idempotency-Key", "k-1"))
+        .await;
+    assert_eq!(
+        (r.status, r.code(), r.field()),
+        (StatusCode::CONFLICT, "duplicate", "Idempotency-Key"),
+        "{:?}",
+        r.body
+    );
     let path = format!("/api/v1/tickets/{id}/actions");
     for wrong in [far, desk, 999_999] {
         let r = app
