@@ -578,16 +578,34 @@ async fn dispatch_names_only_the_departments_people(app: TestApp) {
     // the first request's record.
     let body = json!({"site_id": app.site_id, "kind": "repair", "priority": "normal", "title": "门锁坏了", "location": "3F"});
     let first = app
-        .post_with(Some(&fd), "/api/v1/tickets", &body, ("Idempotency-Key", "k-1"))
+        .post_with(
+            Some(&fd),
+            "/api/v1/tickets",
+            &body,
+            ("Idempotency-Key", "k-1"),
+        )
         .await;
     assert_eq!(first.status, StatusCode::CREATED, "{:?}", first.body);
     let again = app
-        .post_with(Some(&fd), "/api/v1/tickets", &body, ("Idempotency-Key", "k-1"))
+        .post_with(
+            Some(&fd),
+            "/api/v1/tickets",
+            &body,
+            ("Idempotency-Key", "k-1"),
+        )
         .await;
-    assert_eq!(again.body["id"], first.body["id"], "a replay returns the first");
+    assert_eq!(
+        again.body["id"], first.body["id"],
+        "a replay returns the first"
+    );
     let other = json!({"site_id": app.site_id, "kind": "complaint", "priority": "high", "title": "噪音", "location": "5F"});
     let r = app
-        .post_with(Some(&fd), "/api/v1/tickets", &other, ("Idempotency-Key", "k-1"))
+        .post_with(
+            Some(&fd),
+            "/api/v1/tickets",
+            &other,
+            ("Idempotency-Key", "k-1"),
+        )
         .await;
     assert_eq!(
         (r.status, r.code(), r.field()),
