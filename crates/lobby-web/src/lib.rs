@@ -28,7 +28,8 @@ pub struct AppState {
 
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
-    let (api, openapi) = api::router().split_for_parts();
+    let (api, mut openapi) = api::router().split_for_parts();
+    api::document_errors(&mut openapi);
     let openapi = Arc::new(openapi);
     Router::new()
         .merge(ui::router())

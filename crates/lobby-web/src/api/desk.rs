@@ -124,20 +124,21 @@ async fn log_ack(
     Ok(Json(desk::ack(&s.app, &a, id).await?))
 }
 
+/// How many records an action touched.
 #[derive(serde::Serialize, utoipa::ToSchema)]
-struct Count {
+struct Affected {
     count: usize,
 }
 
 /// Acknowledge everything you have not yet.
-#[utoipa::path(post, path = "/desk-log/ack-all", tag = "desk", params(SiteParam), responses((status = 200, body = Count)))]
+#[utoipa::path(post, path = "/desk-log/ack-all", tag = "desk", params(SiteParam), responses((status = 200, body = Affected)))]
 async fn log_ack_all(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(p): ApiQuery<SiteParam>,
-) -> Result<Json<Count>, ApiError> {
+) -> Result<Json<Affected>, ApiError> {
     let site = site(&a, &p)?;
-    Ok(Json(Count {
+    Ok(Json(Affected {
         count: desk::ack_all(&s.app, &a, site).await?,
     }))
 }
@@ -558,13 +559,13 @@ async fn roster_get(
 }
 
 /// Set roster cells (all or nothing); `shift_id: null` is a day off.
-#[utoipa::path(put, path = "/roster", tag = "users", request_body = RosterInput, responses((status = 200, body = Count), (status = 422, body = ErrorBody)))]
+#[utoipa::path(put, path = "/roster", tag = "users", request_body = RosterInput, responses((status = 200, body = Affected), (status = 422, body = ErrorBody)))]
 async fn roster_put(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiJson(i): ApiJson<RosterInput>,
-) -> Result<Json<Count>, ApiError> {
-    Ok(Json(Count {
+) -> Result<Json<Affected>, ApiError> {
+    Ok(Json(Affected {
         count: shifts::set_roster(&s.app, &a, &i).await?,
     }))
 }

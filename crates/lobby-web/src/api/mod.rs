@@ -72,7 +72,62 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The generated document, served at `/api/v1/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    router().split_for_parts().1
+    let mut doc = router().split_for_parts().1;
+    document_errors(&mut doc);
+    doc
+}
+
+/// The error answers every operation may give, in the contract's shape:
+/// whoever calls may be signed out (401), not allowed (403), name a record
+/// that is not there or not theirs (404), race another writer (409), send
+/// a bad field (422) or be throttled (429); a body may be too large (413).
+/// Added to each operation that does not describe them itself, so the
+/// document lists every status the server answers (schemathesis checks it).
+pub fn document_errors(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let error = |what: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(what)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    let common = [
+        ("401", "unauthenticated: no valid token"),
+        ("403", "forbidden: the role may not do this at this site"),
+        (
+            "404",
+            "not_found: no such record, or not one the caller may see",
+        ),
+        ("409", "invalid_transition, version_conflict or duplicate"),
+        ("422", "invalid_input: the field named is wrong"),
+        ("429", "rate_limited: too many failed attempts"),
+    ];
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            (&mut item.get, false),
+            (&mut item.put, true),
+            (&mut item.post, true),
+            (&mut item.delete, false),
+        ];
+        for (op, has_body) in ops {
+            let Some(op) = op.as_mut() else { continue };
+            let r = &mut op.responses.responses;
+            for (code, what) in common {
+                r.entry(code.to_string()).or_insert_with(|| error(what));
+            }
+            if has_body {
+                r.entry("413".to_string())
+                    .or_insert_with(|| error("payload_too_large: the body is too large"));
+            }
+        }
+    }
 }
 
 pub fn openapi_route(doc: Arc<utoipa::openapi::OpenApi>) -> Router<AppState> {
