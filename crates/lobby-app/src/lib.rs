@@ -14,6 +14,8 @@ pub mod demo;
 pub mod desk;
 mod error;
 pub mod export;
+#[cfg(test)]
+mod fuzz;
 pub mod generate;
 pub mod idempotency;
 pub mod jobs;

@@ -275,6 +275,45 @@ pub async fn create_and_dispatch(
     get(app, actor, id).await
 }
 
+/// The fields of a new work order that need no database: its kind,
+/// priority, channel, department and texts, each parsed once and checked
+/// (a bad one is refused by name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTicketFields {
+    pub kind: Kind,
+    pub priority: Priority,
+    pub channel: Channel,
+    pub department: Department,
+    pub title: String,
+    pub description: String,
+    pub location: Option<String>,
+}
+
+impl NewTicketFields {
+    pub fn parse(input: &NewTicketInput) -> AppResult<Self> {
+        let kind: Kind = parse(&input.kind)?;
+        Ok(NewTicketFields {
+            kind,
+            priority: parse(&input.priority)?,
+            channel: parse(
+                input
+                    .channel
+                    .as_deref()
+                    .filter(|c| !c.is_empty())
+                    .unwrap_or("phone"),
+            )?,
+            department: match input.department.as_deref().filter(|d| !d.is_empty()) {
+                Some(d) => parse(d)?,
+                None => default_department(kind),
+            },
+            title: required_text("title", &input.title, 120)?,
+            description: optional_text("description", Some(&input.description), 4000)?
+                .unwrap_or_default(),
+            location: optional_text("location", input.location.as_deref(), 120)?,
+        })
+    }
+}
+
 /// Opens a work order inside the caller's transaction (a log entry, a lift
 /// fault or a patrol finding that becomes one): checks, numbers, deadlines,
 /// the first event and the audit entry. Returns its id.
@@ -284,23 +323,15 @@ pub(crate) async fn create_in(
     actor: &Actor,
     input: &NewTicketInput,
 ) -> AppResult<i64> {
-    let kind: Kind = parse(&input.kind)?;
-    let priority: Priority = parse(&input.priority)?;
-    let channel: Channel = parse(
-        input
-            .channel
-            .as_deref()
-            .filter(|c| !c.is_empty())
-            .unwrap_or("phone"),
-    )?;
-    let department: Department = match input.department.as_deref().filter(|d| !d.is_empty()) {
-        Some(d) => parse(d)?,
-        None => default_department(kind),
-    };
-    let title = required_text("title", &input.title, 120)?;
-    let description =
-        optional_text("description", Some(&input.description), 4000)?.unwrap_or_default();
-    let location = optional_text("location", input.location.as_deref(), 120)?;
+    let NewTicketFields {
+        kind,
+        priority,
+        channel,
+        department,
+        title,
+        description,
+        location,
+    } = NewTicketFields::parse(input)?;
     // Where: the unit, else the tenant, else the site given or the actor's only one.
     let unit = match input.unit_id {
         Some(u) => Some(
@@ -863,9 +894,11 @@ pub(crate) struct StoredPhoto {
     pub height: u32,
 }
 
-/// Checks a photo (JPEG, PNG or WebP, at most 10 MiB, decodable), makes a
-/// 320-pixel thumbnail and puts both in the blob store.
-pub(crate) async fn store_photo(app: &App, bytes: &[u8]) -> AppResult<StoredPhoto> {
+/// What a photo's first bytes say, before anything is decoded: its format
+/// (JPEG, PNG or WebP), content type and size in pixels. Refuses an empty
+/// or too large file, another format, and a header claiming more than
+/// `MAX_PHOTO_PIXELS` (a few hundred bytes of PNG may claim 400 MB).
+pub fn check_photo(bytes: &[u8]) -> AppResult<(image::ImageFormat, &'static str, u32, u32)> {
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(AppError::PayloadTooLarge);
     }
@@ -885,8 +918,6 @@ pub(crate) async fn store_photo(app: &App, bytes: &[u8]) -> AppResult<StoredPhot
             ))
         }
     };
-    // The header's dimensions first, without decoding: a few hundred bytes
-    // of PNG may claim 20000×20000 pixels (400 MB once decoded).
     let (w, h) = image::ImageReader::with_format(std::io::Cursor::new(bytes), format)
         .into_dimensions()
         .map_err(|e| AppError::invalid("file", format!("the photo cannot be read: {e}")))?;
@@ -899,6 +930,13 @@ pub(crate) async fn store_photo(app: &App, bytes: &[u8]) -> AppResult<StoredPhot
             ),
         ));
     }
+    Ok((format, content_type, w, h))
+}
+
+/// Checks a photo (`check_photo`, then decodable), makes a 320-pixel
+/// thumbnail and puts both in the blob store.
+pub(crate) async fn store_photo(app: &App, bytes: &[u8]) -> AppResult<StoredPhoto> {
+    let (format, content_type, w, h) = check_photo(bytes)?;
     // Decoding proves it is a picture; it runs off the async threads, a
     // few at a time, and the decoder may allocate no more than a picture of
     // the allowed size needs.

@@ -327,3 +327,43 @@ async fn notifications_read(State(s): State<AppState>, f: WebForm<Empty>) -> Res
         Err(e) => error_page(Some(&f.actor), e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+    use proptest::prelude::*;
+
+    #[test]
+    fn the_reported_redirects_go_home() {
+        for bad in [
+            "/\t/evil",
+            "//evil",
+            "/\\evil",
+            "/\r\n",
+            "https://x",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(
+            safe_next(Some("/tickets?state=open#t1")),
+            "/tickets?state=open#t1"
+        );
+    }
+
+    proptest! {
+        /// Whatever `next` is, the answer is home or a path of this site
+        /// that a browser cannot read as another host.
+        #[test]
+        fn next_is_home_or_a_safe_path(next in ".{0,64}|/[\\/\t\r\n%a-z:.@]{0,32}") {
+            let out = safe_next(Some(&next));
+            if out != "/" {
+                prop_assert_eq!(&out, &next);
+                prop_assert!(out.starts_with('/') && !out.starts_with("//"));
+                prop_assert!(!out.contains('\\'));
+                prop_assert!(out.bytes().all(|b| b.is_ascii_graphic()));
+            }
+        }
+    }
+}
