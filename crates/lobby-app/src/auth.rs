@@ -2,12 +2,16 @@
 //! API tokens are random 256-bit tokens of which only the sha256 is stored,
 //! so a copy of the database does not let anyone in.
 //!
-//! Failed sign-ins are throttled in 15-minute windows, each attempt counted
-//! before its password is checked, in one statement (so 200 parallel
-//! guesses get 5 checks, not 124): 5 for one username from one client
-//! address, 20 from one address across usernames, and a ceiling of 100 for
-//! one username from everywhere. A stranger at one address can thus lock
-//! `admin` out only for themselves.
+//! Failed sign-ins are throttled in 15-minute windows: 5 for one username
+//! from one client address, 20 from one address across usernames, and a
+//! ceiling of 100 for one username from everywhere. A stranger at one
+//! address can thus lock `admin` out only for themselves.
+//!
+//! For one username × address, each attempt is counted before its password
+//! is checked, in one statement (so 200 parallel guesses get 5 checks, not
+//! 124), and in this process such attempts take turns — a person whose
+//! script signs in eight times at once waits a moment instead of being
+//! refused. The wider counters count checked failures.
 
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -151,18 +155,16 @@ pub async fn login(
         (format!("login:addr:{address}"), MAX_FAILURES_PER_ADDRESS),
         (format!("login:user:{name}"), MAX_FAILURES_PER_USERNAME),
     ];
-    // Count the attempt first, each counter in one statement; only an
-    // attempt within every limit has its password checked. The narrowest
-    // counter goes first and an attempt it refuses is not counted in the
-    // wider ones, so one address adds at most 5 to a username's ceiling.
+    let _turn = one_at_a_time(&keys[0].0).await;
+    // Count the attempt for this username × address first, in one
+    // statement; only an attempt within every limit has its password
+    // checked. An attempt refused here is not a failure of the wider ones.
     {
         let mut tx = app.db.begin().await?;
-        let mut over = false;
-        for (key, max) in &keys {
-            if users::throttle_hit(&mut tx, key, now, FAILURE_WINDOW_MICROS).await? > *max {
-                over = true;
-                break;
-            }
+        let mut over =
+            users::throttle_hit(&mut tx, &keys[0].0, now, FAILURE_WINDOW_MICROS).await? > keys[0].1;
+        for (key, max) in &keys[1..] {
+            over |= users::throttle_count(&mut tx, key, now, FAILURE_WINDOW_MICROS).await? >= *max;
         }
         tx.commit().await?;
         if over {
@@ -186,14 +188,16 @@ pub async fn login(
         }
     };
     let Some(user) = user.filter(|_| ok) else {
+        let mut tx = app.db.begin().await?;
+        for (key, _) in &keys[1..] {
+            users::throttle_hit(&mut tx, key, now, FAILURE_WINDOW_MICROS).await?;
+        }
+        tx.commit().await?;
         return Err(AppError::Unauthenticated);
     };
     let mut tx = app.db.begin().await?;
-    // A success is not a failure: this username × address starts afresh,
-    // and the attempt is taken back from the wider counters.
+    // A success is not a failure: this username × address starts afresh.
     users::throttle_clear(&mut tx, &keys[0].0).await?;
-    users::throttle_refund(&mut tx, &keys[1].0).await?;
-    users::throttle_refund(&mut tx, &keys[2].0).await?;
     let token = random_token();
     let csrf = random_token();
     let expires = now
@@ -229,6 +233,23 @@ pub async fn login(
     .await?;
     tx.commit().await?;
     Ok(SignedIn { token, actor })
+}
+
+/// Waits for this process's other sign-ins under `key` (one username × one
+/// address) to finish; they go one at a time while the guard lives.
+async fn one_at_a_time(key: &str) -> tokio::sync::OwnedMutexGuard<()> {
+    type Turns = std::collections::HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>;
+    static TURNS: std::sync::OnceLock<std::sync::Mutex<Turns>> = std::sync::OnceLock::new();
+    let turn = {
+        let mut map = TURNS
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        // Forget keys nobody holds or waits for.
+        map.retain(|_, m| std::sync::Arc::strong_count(m) > 1);
+        map.entry(key.to_string()).or_default().clone()
+    };
+    turn.lock_owned().await
 }
 
 /// An argon2id hash of a random password, made once, checked against when

@@ -164,6 +164,9 @@ struct World {
     base: String,
     http: reqwest::Client,
     tokens: BTreeMap<&'static str, String>,
+    /// The front desk's browser session (pages take a session cookie, not
+    /// an API token).
+    desk_session: String,
     site: i64,
     units: Vec<i64>,
     tickets: Vec<i64>,
@@ -193,6 +196,43 @@ fn loopback_only(url: &str) -> Result<()> {
     }
 }
 
+/// Signs in through the sign-in form (its CSRF token rides in a cookie and
+/// the form) and returns the session cookie's value.
+async fn web_sign_in(http: &reqwest::Client, base: &str, user: &str, pw: &str) -> Result<String> {
+    let cookie_value = |r: &reqwest::Response, name: &str| {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix(&format!("{name}=")))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_string)
+    };
+    let page = http.get(format!("{base}/login")).send().await?;
+    let csrf_cookie =
+        cookie_value(&page, "lobby_login_csrf").ok_or_else(|| anyhow!("no sign-in cookie"))?;
+    let body = page.text().await?;
+    let csrf = body
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .ok_or_else(|| anyhow!("no CSRF token on the sign-in page"))?
+        .to_string();
+    let r = http
+        .post(format!("{base}/login"))
+        .header("cookie", format!("lobby_login_csrf={csrf_cookie}"))
+        .form(&[
+            ("username", user),
+            ("password", pw),
+            ("next", "/"),
+            ("_csrf", csrf.as_str()),
+        ])
+        .send()
+        .await?;
+    cookie_value(&r, "lobby_session")
+        .ok_or_else(|| anyhow!("the sign-in form did not sign {user} in ({})", r.status()))
+}
+
 async fn sign_in(http: &reqwest::Client, base: &str, user: &str, pw: &str) -> Result<Value> {
     let r = http
         .post(format!("{base}/api/v1/auth/login"))
@@ -220,9 +260,12 @@ async fn get_json(http: &reqwest::Client, url: String, token: &str) -> Result<Va
 async fn setup(a: &RunArgs) -> Result<World> {
     loopback_only(&a.url)?;
     let base = a.url.trim_end_matches('/').to_string();
+    // Redirects are not followed: a page that sends the client to the
+    // sign-in page is an error, not a fast 200.
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(a.clients * 2)
         .timeout(Duration::from_secs(30))
+        .redirect(reqwest::redirect::Policy::none())
         .build()?;
     let mut tokens = BTreeMap::new();
     let mut site = None;
@@ -240,6 +283,13 @@ async fn setup(a: &RunArgs) -> Result<World> {
     }
     let site = site.ok_or_else(|| anyhow!("the front desk account holds no site"))?;
     let desk = tokens.get("front_desk").cloned().unwrap_or_default();
+    let desk_session = web_sign_in(
+        &http,
+        &base,
+        &format!("{}front_desk", a.prefix),
+        &a.password,
+    )
+    .await?;
     let units: Vec<i64> = get_json(
         &http,
         format!("{base}/api/v1/units?site_id={site}&limit=200"),
@@ -283,6 +333,7 @@ async fn setup(a: &RunArgs) -> Result<World> {
         base,
         http,
         tokens,
+        desk_session,
         site,
         units,
         tickets,
@@ -378,7 +429,7 @@ impl Client {
                 } else {
                     w.http
                         .get(format!("{}/tickets?site_id={}{f}", w.base, w.site))
-                        .header("cookie", format!("lobby_session={}", w.token("front_desk")))
+                        .header("cookie", format!("lobby_session={}", w.desk_session))
                 };
                 (op, expect(r, 200).await)
             }
@@ -398,7 +449,7 @@ impl Client {
                 } else {
                     w.http
                         .get(format!("{}/tickets/{id}", w.base))
-                        .header("cookie", format!("lobby_session={}", w.token("front_desk")))
+                        .header("cookie", format!("lobby_session={}", w.desk_session))
                 };
                 (op, expect(r, 200).await)
             }
