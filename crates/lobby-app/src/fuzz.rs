@@ -130,3 +130,22 @@ fn png_header(w: u32, h: u32) -> Vec<u8> {
     png.extend(crc32(b"IDAT").to_be_bytes());
     png
 }
+
+/// A sheet read cell by cell is what its used range was: a roster that
+/// starts at B3 (a title row and a margin) reads as one starting at A1.
+#[test]
+fn an_xlsx_reads_from_its_first_used_cell() {
+    let sheet = |row: u32, col: u16| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (i, line) in [["租户名称", "类型"], ["华信", "公司"]].iter().enumerate() {
+            for (j, v) in line.iter().enumerate() {
+                ws.write_string(row + i as u32, col + j as u16, *v).unwrap();
+            }
+        }
+        wb.save_to_buffer().unwrap()
+    };
+    let want = vec![vec!["租户名称", "类型"], vec!["华信", "公司"]];
+    assert_eq!(read_table(&sheet(0, 0)).unwrap(), want);
+    assert_eq!(read_table(&sheet(2, 1)).unwrap(), want);
+}

@@ -900,6 +900,19 @@ fn read_xlsx(bytes: &[u8]) -> AppResult<Vec<Vec<String>>> {
         }
         r[col] = text;
     }
+    // Like the sheet's used range: from its first row and column that hold
+    // anything (a title row above the header, or a margin column, is kept
+    // out of the way as before).
+    let first_row = out.iter().position(|r| !r.is_empty()).unwrap_or(out.len());
+    out.drain(..first_row);
+    let first_col = out
+        .iter()
+        .filter_map(|r| r.iter().position(|c| !c.is_empty()))
+        .min()
+        .unwrap_or(0);
+    for r in &mut out {
+        r.drain(..first_col.min(r.len()));
+    }
     Ok(out)
 }
 
