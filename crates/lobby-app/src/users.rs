@@ -403,7 +403,14 @@ pub async fn list(
 pub async fn update(app: &App, actor: &Actor, id: i64, input: &UserInput) -> AppResult<UserView> {
     check_grants(actor, &input.roles)?;
     let locale = parse_locale(input.locale.as_deref())?;
-    // A new password is checked and hashed before the transaction opens.
+    // Who the target is decides first; only then is a new password hashed
+    // (argon2's work is not spent on a refused change), before the
+    // transaction opens.
+    {
+        let mut c = app.db.read().await?;
+        managed_target(&mut c, actor, id, false).await?;
+        check_ties(&mut c, actor, input).await?;
+    }
     let new_hash = match input.password.as_deref().filter(|p| !p.is_empty()) {
         Some(p) => {
             check_new_password("password", p)?;
@@ -411,11 +418,6 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: &UserInput) -> App
         }
         None => None,
     };
-    {
-        let mut c = app.db.read().await?;
-        managed_target(&mut c, actor, id, false).await?;
-        check_ties(&mut c, actor, input).await?;
-    }
     let now = app.now();
     let mut tx = app.db.begin().await?;
     // Checked again inside the transaction: the target's roles as they
