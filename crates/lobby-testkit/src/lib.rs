@@ -407,11 +407,19 @@ pub fn png_bomb(w: u32, h: u32) -> Vec<u8> {
 /// Signs in at a lobby served by another process (`base` = `http://host:port`)
 /// with the demo password; returns the API token.
 pub async fn sign_in(http: &reqwest::Client, base: &str, username: &str) -> String {
+    sign_in_with(http, base, username, lobby_app::demo::DEMO_PASSWORD).await
+}
+
+/// `sign_in` with another password (the `admin` account's, say).
+pub async fn sign_in_with(
+    http: &reqwest::Client,
+    base: &str,
+    username: &str,
+    password: &str,
+) -> String {
     let login: Value = http
         .post(format!("{base}/api/v1/auth/login"))
-        .json(
-            &serde_json::json!({"username": username, "password": lobby_app::demo::DEMO_PASSWORD}),
-        )
+        .json(&serde_json::json!({"username": username, "password": password}))
         .send()
         .await
         .expect("sign-in request")

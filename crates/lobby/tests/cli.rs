@@ -605,16 +605,7 @@ async fn bombs_are_refused_within_bounded_memory() {
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
     assert!(ready(&http, &base).await, "serve did not start");
-    let login: serde_json::Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&serde_json::json!({"username": "admin", "password": "admin-password"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let admin = login["token"].as_str().unwrap().to_string();
+    let admin = lobby_testkit::sign_in_with(&http, &base, "admin", "admin-password").await;
     let post = |path: &str, token: &str, body: serde_json::Value| {
         http.post(format!("{base}{path}"))
             .bearer_auth(token)

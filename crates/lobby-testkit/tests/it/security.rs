@@ -406,19 +406,26 @@ async fn qr_secrets_are_only_on_printed_labels(app: TestApp) {
 }
 both!(qr_secrets_are_only_on_printed_labels);
 
-async fn pickup_codes_cannot_be_guessed(app: TestApp) {
-    let fd = app.token("front_desk").await;
-    let sup = app.token("cs_supervisor").await;
+/// The desk receives a parcel; its id and pickup code.
+async fn a_parcel(app: &TestApp, desk: &str) -> (i64, String) {
     let r = app
         .post(
-            Some(&fd),
+            Some(desk),
             "/api/v1/parcels",
             &json!({"carrier": "顺丰", "site_id": app.site_id, "addressee": "王先生"}),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    let id = r.body["id"].as_i64().unwrap();
-    let code = r.body["pickup_code"].as_str().unwrap().to_string();
+    (
+        r.body["id"].as_i64().unwrap(),
+        r.body["pickup_code"].as_str().unwrap().to_string(),
+    )
+}
+
+async fn pickup_codes_cannot_be_guessed(app: TestApp) {
+    let fd = app.token("front_desk").await;
+    let sup = app.token("cs_supervisor").await;
+    let (id, code) = a_parcel(&app, &fd).await;
     let path = format!("/api/v1/parcels/{id}/pickup");
     let mut wrong = 0u32;
     for guess in 0..40u32 {
@@ -653,14 +660,7 @@ both!(dispatch_names_only_the_departments_people);
 async fn photo_bombs_are_refused_before_they_are_decoded(app: TestApp) {
     let fd = app.token("front_desk").await;
     let tenant = app.token("tenant").await;
-    let r = app
-        .post(
-            Some(&fd),
-            "/api/v1/parcels",
-            &json!({"carrier": "EMS", "site_id": app.site_id, "addressee": "李先生"}),
-        )
-        .await;
-    let id = r.body["id"].as_i64().unwrap();
+    let (id, _) = a_parcel(&app, &fd).await;
     let bomb = lobby_testkit::png_bomb(20_000, 20_000);
     assert!(bomb.len() < 1 << 20, "{} bytes", bomb.len());
     let blobs = |dir: &std::path::Path| {
