@@ -48,19 +48,14 @@ pub async fn record_alone(
     entity_id: Option<i64>,
     detail: serde_json::Value,
 ) -> AppResult<()> {
-    let mut tx = app.db.begin().await?;
-    record(
-        &mut tx,
-        app.now(),
-        actor,
-        site_id,
-        action,
-        entity,
-        entity_id,
-        detail,
-    )
+    let detail = &detail;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            w.audit(site_id, action, entity, entity_id, detail.clone())
+                .await
+        })
+    })
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

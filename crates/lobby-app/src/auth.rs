@@ -148,7 +148,6 @@ pub async fn login(
     if username.len() > 64 || password.len() > 1024 {
         return Err(AppError::Unauthenticated);
     }
-    let now = app.now();
     let name = username.to_lowercase();
     let keys = [
         (format!("login:user:{name}|addr:{address}"), MAX_FAILURES),
@@ -160,13 +159,22 @@ pub async fn login(
     // statement; only an attempt within every limit has its password
     // checked. An attempt refused here is not a failure of the wider ones.
     {
-        let mut tx = app.db.begin().await?;
-        let mut over =
-            users::throttle_hit(&mut tx, &keys[0].0, now, FAILURE_WINDOW_MICROS).await? > keys[0].1;
-        for (key, max) in &keys[1..] {
-            over |= users::throttle_count(&mut tx, key, now, FAILURE_WINDOW_MICROS).await? >= *max;
-        }
-        tx.commit().await?;
+        let keys = &keys;
+        let over = app
+            .write_as_system(|w| {
+                Box::pin(async move {
+                    let now = w.now();
+                    let mut over = users::throttle_hit(w, &keys[0].0, now, FAILURE_WINDOW_MICROS)
+                        .await?
+                        > keys[0].1;
+                    for (key, max) in &keys[1..] {
+                        over |= users::throttle_count(w, key, now, FAILURE_WINDOW_MICROS).await?
+                            >= *max;
+                    }
+                    Ok(over)
+                })
+            })
+            .await?;
         if over {
             return Err(AppError::RateLimited);
         }
@@ -188,50 +196,63 @@ pub async fn login(
         }
     };
     let Some(user) = user.filter(|_| ok) else {
-        let mut tx = app.db.begin().await?;
-        for (key, _) in &keys[1..] {
-            users::throttle_hit(&mut tx, key, now, FAILURE_WINDOW_MICROS).await?;
-        }
-        tx.commit().await?;
+        let keys = &keys;
+        app.write_as_system(|w| {
+            Box::pin(async move {
+                let now = w.now();
+                for (key, _) in &keys[1..] {
+                    users::throttle_hit(w, key, now, FAILURE_WINDOW_MICROS).await?;
+                }
+                Ok(())
+            })
+        })
+        .await?;
         return Err(AppError::Unauthenticated);
     };
-    let mut tx = app.db.begin().await?;
-    // A success is not a failure: this username × address starts afresh.
-    users::throttle_clear(&mut tx, &keys[0].0).await?;
-    let token = random_token();
-    let csrf = random_token();
-    let expires = now
-        + match kind {
-            SessionKind::Web => WEB_SESSION_MICROS,
-            SessionKind::Api => API_TOKEN_MICROS,
-        };
-    let session_id = users::insert_session(
-        &mut tx,
-        &token_hash(&token),
-        user.id,
-        kind.as_str(),
-        &csrf,
-        now,
-        expires,
-    )
-    .await?;
-    let mut actor = load_actor(&mut tx, user.id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    actor.session_id = Some(session_id);
-    actor.csrf_token = csrf;
-    audit::record(
-        &mut tx,
-        now,
-        &actor,
-        None,
-        "sign_in",
-        "session",
-        Some(session_id),
-        serde_json::json!({"kind": kind.as_str()}),
-    )
-    .await?;
-    tx.commit().await?;
+    let keys = &keys;
+    let (token, actor) = app
+        .write_as_system(|w| {
+            Box::pin(async move {
+                let now = w.now();
+                // A success is not a failure: this username × address starts afresh.
+                users::throttle_clear(w, &keys[0].0).await?;
+                let token = random_token();
+                let csrf = random_token();
+                let expires = now
+                    + match kind {
+                        SessionKind::Web => WEB_SESSION_MICROS,
+                        SessionKind::Api => API_TOKEN_MICROS,
+                    };
+                let session_id = users::insert_session(
+                    w,
+                    &token_hash(&token),
+                    user.id,
+                    kind.as_str(),
+                    &csrf,
+                    now,
+                    expires,
+                )
+                .await?;
+                let mut actor = load_actor(w, user.id)
+                    .await?
+                    .ok_or(AppError::Unauthenticated)?;
+                actor.session_id = Some(session_id);
+                actor.csrf_token = csrf;
+                audit::record(
+                    w,
+                    now,
+                    &actor,
+                    None,
+                    "sign_in",
+                    "session",
+                    Some(session_id),
+                    serde_json::json!({"kind": kind.as_str()}),
+                )
+                .await?;
+                Ok((token, actor))
+            })
+        })
+        .await?;
     Ok(SignedIn { token, actor })
 }
 
@@ -303,28 +324,28 @@ pub async fn logout(app: &App, actor: &Actor) -> AppResult<()> {
     let Some(sid) = actor.session_id else {
         return Ok(());
     };
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    users::revoke_session(&mut tx, sid, now).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        None,
-        "sign_out",
-        "session",
-        Some(sid),
-        serde_json::json!({}),
-    )
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            users::revoke_session(w, sid, now).await?;
+            w.audit(
+                None,
+                "sign_out",
+                "session",
+                Some(sid),
+                serde_json::json!({}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
 /// Changes the actor's own password; every other session of theirs ends.
 pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str) -> AppResult<()> {
     check_new_password("new_password", new)?;
-    let now = app.now();
     // The argon2 work happens before the write transaction (see `login`).
     let user = users::by_id(&mut *app.db.read().await?, actor.user_id)
         .await?
@@ -336,74 +357,79 @@ pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str)
         ));
     }
     let hash = hash_off_runtime(new).await?;
-    let mut tx = app.db.begin().await?;
-    users::set_password(&mut tx, actor.user_id, &hash, now).await?;
-    users::revoke_sessions_of(&mut tx, actor.user_id, actor.session_id, now).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        None,
-        "change_password",
-        "user",
-        Some(actor.user_id),
-        serde_json::json!({}),
-    )
+    let hash = &hash;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            users::set_password(w, actor.user_id, hash, now).await?;
+            users::revoke_sessions_of(w, actor.user_id, actor.session_id, now).await?;
+            w.audit(
+                None,
+                "change_password",
+                "user",
+                Some(actor.user_id),
+                serde_json::json!({}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
 /// On an empty database, creates `admin` with `password` (or a random one,
 /// returned so the caller can print it once).
 pub async fn ensure_admin(app: &App, password: Option<&str>) -> AppResult<Option<String>> {
-    let mut tx = app.db.begin().await?;
-    if users::count(&mut tx).await? > 0 {
-        return Ok(None);
-    }
-    let (password, generated) = match password.filter(|p| !p.is_empty()) {
-        Some(p) => {
-            check_new_password("LOBBY_ADMIN_PASSWORD", p)?;
-            (p.to_string(), false)
-        }
-        None => (random_token()[..20].to_string(), true),
-    };
-    let now = app.now();
-    let id = users::insert(
-        &mut tx,
-        &NewUser {
-            username: "admin",
-            display_name: "系统管理员",
-            password_hash: &hash_password(&password)?,
-            locale: "zh-CN",
-            tenant_id: None,
-            vendor_id: None,
-            now,
-        },
-    )
-    .await?;
-    users::set_roles(
-        &mut tx,
-        id,
-        &[RoleRow {
-            site_id: None,
-            role: Role::Admin.as_str().into(),
-        }],
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        now,
-        &Actor::system(),
-        None,
-        "create",
-        "user",
-        Some(id),
-        serde_json::json!({"username": "admin"}),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(generated.then_some(password))
+    let made = app
+        .write_as_system(|w| {
+            Box::pin(async move {
+                let now = w.now();
+                if users::count(w).await? > 0 {
+                    return Ok(None);
+                }
+                let (password, generated) = match password.filter(|p| !p.is_empty()) {
+                    Some(p) => {
+                        check_new_password("LOBBY_ADMIN_PASSWORD", p)?;
+                        (p.to_string(), false)
+                    }
+                    None => (random_token()[..20].to_string(), true),
+                };
+                let id = users::insert(
+                    w,
+                    &NewUser {
+                        username: "admin",
+                        display_name: "系统管理员",
+                        password_hash: &hash_password(&password)?,
+                        locale: "zh-CN",
+                        tenant_id: None,
+                        vendor_id: None,
+                        now,
+                    },
+                )
+                .await?;
+                users::set_roles(
+                    w,
+                    id,
+                    &[RoleRow {
+                        site_id: None,
+                        role: Role::Admin.as_str().into(),
+                    }],
+                )
+                .await?;
+                w.audit(
+                    None,
+                    "create",
+                    "user",
+                    Some(id),
+                    serde_json::json!({"username": "admin"}),
+                )
+                .await?;
+                Ok(Some((password, generated)))
+            })
+        })
+        .await?;
+    Ok(made.and_then(|(password, generated)| generated.then_some(password)))
 }
 
 #[cfg(test)]

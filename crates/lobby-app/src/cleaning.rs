@@ -178,40 +178,43 @@ pub async fn create_vendor(app: &App, actor: &Actor, input: &VendorInput) -> App
     let site_id = crate::desk::site_of(actor, input.site_id)?;
     actor.authorize(Can::CleaningManage, site_id)?;
     let f = vendor_fields(input)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    crate::sites::site_row(&mut tx, site_id).await?;
-    let token = hex::encode(rand::thread_rng().gen::<[u8; 16]>());
-    let id = store::insert_vendor(
-        &mut tx,
-        site_id,
-        &store::VendorValues {
-            name: &f.name,
-            kind: f.kind.as_str(),
-            contact_person: f.contact.as_deref(),
-            phone: f.phone.as_deref(),
-            contract_start: f.start.as_deref(),
-            contract_end: f.end.as_deref(),
-            scope: f.scope.as_deref(),
-            headcount: input.headcount,
-            archived: input.archived,
-        },
-        &token,
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "create",
-        "vendor",
-        Some(id),
-        serde_json::json!({"name": f.name, "kind": f.kind}),
-    )
-    .await?;
-    tx.commit().await?;
+    let f = &f;
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                crate::sites::site_row(w, site_id).await?;
+                let token = hex::encode(rand::thread_rng().gen::<[u8; 16]>());
+                let id = store::insert_vendor(
+                    w,
+                    site_id,
+                    &store::VendorValues {
+                        name: &f.name,
+                        kind: f.kind.as_str(),
+                        contact_person: f.contact.as_deref(),
+                        phone: f.phone.as_deref(),
+                        contract_start: f.start.as_deref(),
+                        contract_end: f.end.as_deref(),
+                        scope: f.scope.as_deref(),
+                        headcount: input.headcount,
+                        archived: input.archived,
+                    },
+                    &token,
+                    now,
+                )
+                .await?;
+                w.audit(
+                    Some(site_id),
+                    "create",
+                    "vendor",
+                    Some(id),
+                    serde_json::json!({"name": f.name, "kind": f.kind}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
     vendor(app, actor, id).await
 }
 
@@ -223,43 +226,45 @@ pub async fn update_vendor(
 ) -> AppResult<VendorView> {
     let f = vendor_fields(input)?;
     let fresh_token = hex::encode(rand::thread_rng().gen::<[u8; 16]>());
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let v = store::vendor(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("vendor"))?;
-    actor.authorize(Can::CleaningManage, v.site_id)?;
-    store::update_vendor(
-        &mut tx,
-        id,
-        &store::VendorValues {
-            name: &f.name,
-            kind: f.kind.as_str(),
-            contact_person: f.contact.as_deref(),
-            phone: f.phone.as_deref(),
-            contract_start: f.start.as_deref(),
-            contract_end: f.end.as_deref(),
-            scope: f.scope.as_deref(),
-            headcount: input.headcount,
-            archived: input.archived,
-        },
-    )
+    let fresh_token = &fresh_token;
+    let f = &f;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let v = store::vendor(w, id)
+                .await?
+                .ok_or(AppError::NotFound("vendor"))?;
+            actor.authorize(Can::CleaningManage, v.site_id)?;
+            store::update_vendor(
+                w,
+                id,
+                &store::VendorValues {
+                    name: &f.name,
+                    kind: f.kind.as_str(),
+                    contact_person: f.contact.as_deref(),
+                    phone: f.phone.as_deref(),
+                    contract_start: f.start.as_deref(),
+                    contract_end: f.end.as_deref(),
+                    scope: f.scope.as_deref(),
+                    headcount: input.headcount,
+                    archived: input.archived,
+                },
+            )
+            .await?;
+            if v.feed_token.is_none() {
+                store::set_feed_token(w, id, fresh_token).await?;
+            }
+            w.audit(
+                Some(v.site_id),
+                "update",
+                "vendor",
+                Some(id),
+                serde_json::json!({"headcount": input.headcount, "archived": input.archived}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    if v.feed_token.is_none() {
-        store::set_feed_token(&mut tx, id, &fresh_token).await?;
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(v.site_id),
-        "update",
-        "vendor",
-        Some(id),
-        serde_json::json!({"headcount": input.headcount, "archived": input.archived}),
-    )
-    .await?;
-    tx.commit().await?;
     vendor(app, actor, id).await
 }
 
@@ -399,38 +404,40 @@ async fn plan_values(
 pub async fn create_plan(app: &App, actor: &Actor, input: &PlanInput) -> AppResult<PlanView> {
     let site_id = crate::desk::site_of(actor, input.site_id)?;
     actor.authorize(Can::CleaningManage, site_id)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let (area, task, rule, from) = plan_values(&mut tx, app, site_id, input).await?;
-    let id = store::insert_plan(
-        &mut tx,
-        &store::PlanValues {
-            site_id,
-            vendor_id: input.vendor_id,
-            area: &area,
-            task: &task,
-            frequency: rule.frequency.as_str(),
-            times_per_day: rule.times_per_day,
-            weekdays: &rule.weekdays_text(),
-            day_of_month: i64::from(rule.day_of_month),
-            valid_from: &from.to_string(),
-            replaces_id: None,
-        },
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "create",
-        "cleaning_plan",
-        Some(id),
-        serde_json::json!({"area": area, "task": task, "frequency": rule.frequency}),
-    )
-    .await?;
-    tx.commit().await?;
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let (area, task, rule, from) = plan_values(w, app, site_id, input).await?;
+                let id = store::insert_plan(
+                    w,
+                    &store::PlanValues {
+                        site_id,
+                        vendor_id: input.vendor_id,
+                        area: &area,
+                        task: &task,
+                        frequency: rule.frequency.as_str(),
+                        times_per_day: rule.times_per_day,
+                        weekdays: &rule.weekdays_text(),
+                        day_of_month: i64::from(rule.day_of_month),
+                        valid_from: &from.to_string(),
+                        replaces_id: None,
+                    },
+                    now,
+                )
+                .await?;
+                w.audit(
+                    Some(site_id),
+                    "create",
+                    "cleaning_plan",
+                    Some(id),
+                    serde_json::json!({"area": area, "task": task, "frequency": rule.frequency}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
     let mut c = app.db.read().await?;
     Ok(plan_view(
         store::plan(&mut c, id)
@@ -448,54 +455,56 @@ pub async fn change_plan(
     id: i64,
     input: &PlanInput,
 ) -> AppResult<PlanView> {
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let old = store::plan(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("plan"))?;
-    actor.authorize(Can::CleaningManage, old.site_id)?;
-    if old.valid_until.is_some() {
-        return Err(AppError::InvalidTransition(
-            "this plan version has ended; change the current one".into(),
-        ));
-    }
-    let input = PlanInput {
-        vendor_id: old.vendor_id,
-        ..input.clone()
-    };
-    let (area, task, rule, from) = plan_values(&mut tx, app, old.site_id, &input).await?;
-    let last = from.yesterday().map_err(|e| AppError::Internal(e.into()))?;
-    store::end_plan(&mut tx, id, &last.to_string()).await?;
-    store::drop_future_tasks(&mut tx, id, &from.to_string()).await?;
-    let new_id = store::insert_plan(
-        &mut tx,
-        &store::PlanValues {
-            site_id: old.site_id,
-            vendor_id: old.vendor_id,
-            area: &area,
-            task: &task,
-            frequency: rule.frequency.as_str(),
-            times_per_day: rule.times_per_day,
-            weekdays: &rule.weekdays_text(),
-            day_of_month: i64::from(rule.day_of_month),
-            valid_from: &from.to_string(),
-            replaces_id: Some(id),
-        },
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(old.site_id),
-        "update",
-        "cleaning_plan",
-        Some(new_id),
-        serde_json::json!({"replaces": id, "from": from.to_string()}),
-    )
-    .await?;
-    tx.commit().await?;
+    let new_id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let old = store::plan(w, id)
+                    .await?
+                    .ok_or(AppError::NotFound("plan"))?;
+                actor.authorize(Can::CleaningManage, old.site_id)?;
+                if old.valid_until.is_some() {
+                    return Err(AppError::InvalidTransition(
+                        "this plan version has ended; change the current one".into(),
+                    ));
+                }
+                let input = PlanInput {
+                    vendor_id: old.vendor_id,
+                    ..input.clone()
+                };
+                let (area, task, rule, from) = plan_values(w, app, old.site_id, &input).await?;
+                let last = from.yesterday().map_err(|e| AppError::Internal(e.into()))?;
+                store::end_plan(w, id, &last.to_string()).await?;
+                store::drop_future_tasks(w, id, &from.to_string()).await?;
+                let new_id = store::insert_plan(
+                    w,
+                    &store::PlanValues {
+                        site_id: old.site_id,
+                        vendor_id: old.vendor_id,
+                        area: &area,
+                        task: &task,
+                        frequency: rule.frequency.as_str(),
+                        times_per_day: rule.times_per_day,
+                        weekdays: &rule.weekdays_text(),
+                        day_of_month: i64::from(rule.day_of_month),
+                        valid_from: &from.to_string(),
+                        replaces_id: Some(id),
+                    },
+                    now,
+                )
+                .await?;
+                w.audit(
+                    Some(old.site_id),
+                    "update",
+                    "cleaning_plan",
+                    Some(new_id),
+                    serde_json::json!({"replaces": id, "from": from.to_string()}),
+                )
+                .await?;
+                Ok(new_id)
+            })
+        })
+        .await?;
     let mut c = app.db.read().await?;
     Ok(plan_view(
         store::plan(&mut c, new_id)
@@ -506,43 +515,43 @@ pub async fn change_plan(
 
 /// Ends a plan after today: no more tasks from tomorrow.
 pub async fn end_plan(app: &App, actor: &Actor, id: i64) -> AppResult<PlanView> {
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let old = store::plan(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("plan"))?;
-    actor.authorize(Can::CleaningManage, old.site_id)?;
-    if old.valid_until.is_some() {
-        return Err(AppError::InvalidTransition(
-            "this plan has already ended".into(),
-        ));
-    }
-    let tz = site_tz(&mut tx, old.site_id).await?;
-    let today = today(app, &tz);
-    let last = if old.valid_from.parse::<Date>().is_ok_and(|f| f > today) {
-        old.valid_from
-            .parse::<Date>()
-            .ok()
-            .and_then(|f| f.yesterday().ok())
-            .unwrap_or(today)
-    } else {
-        today
-    };
-    store::end_plan(&mut tx, id, &last.to_string()).await?;
-    let tomorrow = last.tomorrow().map_err(|e| AppError::Internal(e.into()))?;
-    store::drop_future_tasks(&mut tx, id, &tomorrow.to_string()).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(old.site_id),
-        "end",
-        "cleaning_plan",
-        Some(id),
-        serde_json::json!({"last_day": last.to_string()}),
-    )
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let old = store::plan(w, id)
+                .await?
+                .ok_or(AppError::NotFound("plan"))?;
+            actor.authorize(Can::CleaningManage, old.site_id)?;
+            if old.valid_until.is_some() {
+                return Err(AppError::InvalidTransition(
+                    "this plan has already ended".into(),
+                ));
+            }
+            let tz = site_tz(w, old.site_id).await?;
+            let today = today(app, &tz);
+            let last = if old.valid_from.parse::<Date>().is_ok_and(|f| f > today) {
+                old.valid_from
+                    .parse::<Date>()
+                    .ok()
+                    .and_then(|f| f.yesterday().ok())
+                    .unwrap_or(today)
+            } else {
+                today
+            };
+            store::end_plan(w, id, &last.to_string()).await?;
+            let tomorrow = last.tomorrow().map_err(|e| AppError::Internal(e.into()))?;
+            store::drop_future_tasks(w, id, &tomorrow.to_string()).await?;
+            w.audit(
+                Some(old.site_id),
+                "end",
+                "cleaning_plan",
+                Some(id),
+                serde_json::json!({"last_day": last.to_string()}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     let mut c = app.db.read().await?;
     Ok(plan_view(
         store::plan(&mut c, id)
@@ -612,9 +621,13 @@ pub async fn tasks(
             "give at most 62 days, ending after they start",
         ));
     }
-    let mut tx = app.db.begin().await?;
-    ensure_tasks(&mut tx, site_id, from, to).await?;
-    tx.commit().await?;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            ensure_tasks(w, site_id, from, to).await?;
+            Ok(())
+        })
+    })
+    .await?;
     let mut c = app.db.read().await?;
     Ok(
         store::tasks(&mut c, site_id, only, &from.to_string(), &to.to_string())
@@ -653,26 +666,28 @@ pub async fn mark_done(
         Some(p) => Some(crate::tickets::store_photo(app, p).await?.blob),
         None => None,
     };
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let t = may_mark(store::task(&mut tx, id).await?)?;
-    if !store::mark_done(&mut tx, id, now, &actor.display_name, blob.as_deref()).await? {
-        return Err(AppError::InvalidTransition(format!(
-            "task {id} is already done"
-        )));
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(t.site_id),
-        "done",
-        "cleaning_task",
-        Some(id),
-        serde_json::json!({"photo": blob.is_some()}),
-    )
+    let blob = &blob;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let t = may_mark(store::task(w, id).await?)?;
+            if !store::mark_done(w, id, now, &actor.display_name, blob.as_deref()).await? {
+                return Err(AppError::InvalidTransition(format!(
+                    "task {id} is already done"
+                )));
+            }
+            w.audit(
+                Some(t.site_id),
+                "done",
+                "cleaning_task",
+                Some(id),
+                serde_json::json!({"photo": blob.is_some()}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     let mut c = app.db.read().await?;
     Ok(task_view(
         store::task(&mut c, id)
@@ -708,32 +723,33 @@ pub async fn report_headcount(
     if !(0..=500).contains(&input.headcount) {
         return Err(AppError::invalid("headcount", "headcount must be 0–500"));
     }
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let tz = site_tz(&mut tx, site_id).await?;
-    let day = today(app, &tz).to_string();
-    store::set_headcount(
-        &mut tx,
-        site_id,
-        vendor_id,
-        &day,
-        input.headcount,
-        now,
-        &actor.display_name,
-    )
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let tz = site_tz(w, site_id).await?;
+            let day = today(app, &tz).to_string();
+            store::set_headcount(
+                w,
+                site_id,
+                vendor_id,
+                &day,
+                input.headcount,
+                now,
+                &actor.display_name,
+            )
+            .await?;
+            w.audit(
+                Some(site_id),
+                "headcount",
+                "vendor",
+                Some(vendor_id),
+                serde_json::json!({"day": day, "headcount": input.headcount}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "headcount",
-        "vendor",
-        Some(vendor_id),
-        serde_json::json!({"day": day, "headcount": input.headcount}),
-    )
-    .await?;
-    tx.commit().await?;
     day_overview(app, actor, site_id, None).await
 }
 
@@ -818,9 +834,13 @@ pub async fn feed(app: &App, token: &str) -> AppResult<(String, Vec<TaskView>)> 
     let to = from
         .checked_add(jiff::Span::new().days(60))
         .map_err(|e| AppError::Internal(e.into()))?;
-    let mut tx = app.db.begin().await?;
-    ensure_tasks(&mut tx, v.site_id, from, to).await?;
-    tx.commit().await?;
+    app.write_as_system(|w| {
+        Box::pin(async move {
+            ensure_tasks(w, v.site_id, from, to).await?;
+            Ok(())
+        })
+    })
+    .await?;
     let mut c = app.db.read().await?;
     let tasks = store::tasks(
         &mut c,
@@ -934,104 +954,110 @@ pub async fn inspect(
     for p in photos {
         stored.push(crate::tickets::store_photo(app, p).await?);
     }
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let (vendor_id, area, task_id) = match input.task_id {
-        Some(t) => {
-            let t = store::task(&mut tx, t)
-                .await?
-                .filter(|t| t.site_id == site_id)
-                .ok_or_else(|| AppError::invalid("task_id", "no such task at this site"))?;
-            (t.vendor_id, t.area, Some(t.id))
-        }
-        None => {
-            let v = input
-                .vendor_id
-                .ok_or_else(|| AppError::invalid("vendor_id", "say which vendor"))?;
-            let area = required_text("area", input.area.as_deref().unwrap_or(""), 60)?;
-            (v, area, None)
-        }
-    };
-    match store::vendor(&mut tx, vendor_id).await? {
-        Some(v) if v.site_id == site_id => {}
-        _ => {
-            return Err(AppError::invalid(
-                "vendor_id",
-                format!("no vendor {vendor_id} at this site"),
-            ))
-        }
-    }
-    let id = store::insert_inspection(
-        &mut tx,
-        &store::NewInspection {
-            site_id,
-            vendor_id,
-            task_id,
-            area: &area,
-            passed: input.passed,
-            score,
-            note: note.as_deref(),
-            at: now,
-            by_name: &actor.display_name,
-        },
-    )
-    .await?;
-    for p in &stored {
-        store::insert_photo(
-            &mut tx,
-            "inspection",
-            id,
-            &p.blob,
-            &p.thumb_blob,
-            p.content_type,
-        )
+    let stored = &stored;
+    let note = &note;
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let (vendor_id, area, task_id) = match input.task_id {
+                    Some(t) => {
+                        let t = store::task(w, t)
+                            .await?
+                            .filter(|t| t.site_id == site_id)
+                            .ok_or_else(|| {
+                                AppError::invalid("task_id", "no such task at this site")
+                            })?;
+                        (t.vendor_id, t.area, Some(t.id))
+                    }
+                    None => {
+                        let v = input
+                            .vendor_id
+                            .ok_or_else(|| AppError::invalid("vendor_id", "say which vendor"))?;
+                        let area = required_text("area", input.area.as_deref().unwrap_or(""), 60)?;
+                        (v, area, None)
+                    }
+                };
+                match store::vendor(w, vendor_id).await? {
+                    Some(v) if v.site_id == site_id => {}
+                    _ => {
+                        return Err(AppError::invalid(
+                            "vendor_id",
+                            format!("no vendor {vendor_id} at this site"),
+                        ))
+                    }
+                }
+                let id = store::insert_inspection(
+                    w,
+                    &store::NewInspection {
+                        site_id,
+                        vendor_id,
+                        task_id,
+                        area: &area,
+                        passed: input.passed,
+                        score,
+                        note: note.as_deref(),
+                        at: now,
+                        by_name: &actor.display_name,
+                    },
+                )
+                .await?;
+                for p in stored.iter() {
+                    store::insert_photo(
+                        w,
+                        "inspection",
+                        id,
+                        &p.blob,
+                        &p.thumb_blob,
+                        p.content_type,
+                    )
+                    .await?;
+                }
+                w.audit(
+                    Some(site_id),
+                    "create",
+                    "inspection",
+                    Some(id),
+                    serde_json::json!({"passed": input.passed, "score": score}),
+                )
+                .await?;
+                if !input.passed && input.issue_notice {
+                    let hours = input.deadline_hours.unwrap_or(24);
+                    if !(1..=24 * 30).contains(&hours) {
+                        return Err(AppError::invalid(
+                            "deadline_hours",
+                            "deadline_hours must be 1–720",
+                        ));
+                    }
+                    let notice = issue_in(
+                        w,
+                        now,
+                        actor,
+                        site_id,
+                        vendor_id,
+                        Some(id),
+                        None,
+                        note.as_deref().unwrap_or(""),
+                        &area,
+                        now + hours * 3_600_000_000,
+                    )
+                    .await?;
+                    for p in stored.iter() {
+                        store::insert_photo(
+                            w,
+                            "notice",
+                            notice,
+                            &p.blob,
+                            &p.thumb_blob,
+                            p.content_type,
+                        )
+                        .await?;
+                    }
+                }
+                Ok(id)
+            })
+        })
         .await?;
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "create",
-        "inspection",
-        Some(id),
-        serde_json::json!({"passed": input.passed, "score": score}),
-    )
-    .await?;
-    if !input.passed && input.issue_notice {
-        let hours = input.deadline_hours.unwrap_or(24);
-        if !(1..=24 * 30).contains(&hours) {
-            return Err(AppError::invalid(
-                "deadline_hours",
-                "deadline_hours must be 1–720",
-            ));
-        }
-        let notice = issue_in(
-            &mut tx,
-            now,
-            actor,
-            site_id,
-            vendor_id,
-            Some(id),
-            None,
-            note.as_deref().unwrap_or(""),
-            &area,
-            now + hours * 3_600_000_000,
-        )
-        .await?;
-        for p in &stored {
-            store::insert_photo(
-                &mut tx,
-                "notice",
-                notice,
-                &p.blob,
-                &p.thumb_blob,
-                p.content_type,
-            )
-            .await?;
-        }
-    }
-    tx.commit().await?;
     inspection(app, actor, id).await
 }
 
@@ -1224,52 +1250,58 @@ pub async fn issue_notice(app: &App, actor: &Actor, input: &NoticeInput) -> AppR
         }
         (None, None) => now + 24 * 3_600_000_000,
     };
-    let mut tx = app.db.begin().await?;
-    match store::vendor(&mut tx, input.vendor_id).await? {
-        Some(v) if v.site_id == site_id => {}
-        _ => {
-            return Err(AppError::invalid(
-                "vendor_id",
-                format!("no vendor {} at this site", input.vendor_id),
-            ))
-        }
-    }
-    if let Some(t) = input.ticket_id {
-        match lobby_store::tickets::get(&mut tx, t).await? {
-            Some(k) if k.site_id == site_id => {}
-            _ => {
-                return Err(AppError::invalid(
-                    "ticket_id",
-                    format!("no work order {t} at this site"),
-                ))
-            }
-        }
-    }
-    if let Some(i) = input.inspection_id {
-        match store::inspection(&mut tx, i).await? {
-            Some(x) if x.site_id == site_id && x.vendor_id == input.vendor_id => {}
-            _ => {
-                return Err(AppError::invalid(
-                    "inspection_id",
-                    format!("no inspection {i} of this vendor"),
-                ))
-            }
-        }
-    }
-    let id = issue_in(
-        &mut tx,
-        now,
-        actor,
-        site_id,
-        input.vendor_id,
-        input.inspection_id,
-        input.ticket_id,
-        &input.problem,
-        &input.location,
-        deadline,
-    )
-    .await?;
-    tx.commit().await?;
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                match store::vendor(w, input.vendor_id).await? {
+                    Some(v) if v.site_id == site_id => {}
+                    _ => {
+                        return Err(AppError::invalid(
+                            "vendor_id",
+                            format!("no vendor {} at this site", input.vendor_id),
+                        ))
+                    }
+                }
+                if let Some(t) = input.ticket_id {
+                    match lobby_store::tickets::get(w, t).await? {
+                        Some(k) if k.site_id == site_id => {}
+                        _ => {
+                            return Err(AppError::invalid(
+                                "ticket_id",
+                                format!("no work order {t} at this site"),
+                            ))
+                        }
+                    }
+                }
+                if let Some(i) = input.inspection_id {
+                    match store::inspection(w, i).await? {
+                        Some(x) if x.site_id == site_id && x.vendor_id == input.vendor_id => {}
+                        _ => {
+                            return Err(AppError::invalid(
+                                "inspection_id",
+                                format!("no inspection {i} of this vendor"),
+                            ))
+                        }
+                    }
+                }
+                let id = issue_in(
+                    w,
+                    now,
+                    actor,
+                    site_id,
+                    input.vendor_id,
+                    input.inspection_id,
+                    input.ticket_id,
+                    &input.problem,
+                    &input.location,
+                    deadline,
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
     notice(app, actor, id).await
 }
 
@@ -1341,87 +1373,89 @@ pub async fn act_notice(
             "say what was done, or why it is not accepted",
         ));
     }
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let n = store::notice(&mut tx, id)
-        .await?
-        .filter(|n| sees(actor, n.site_id, n.vendor_id))
-        .ok_or(AppError::NotFound("notice"))?;
-    let need = match action {
-        NoticeAction::Acknowledge | NoticeAction::ReportFix => Can::VendorWork,
-        NoticeAction::Close | NoticeAction::SendBack => Can::CleaningInspect,
-    };
-    actor.authorize(need, n.site_id)?;
-    if input.expected_version.is_some_and(|v| v != n.version) {
-        return Err(AppError::VersionConflict);
-    }
-    let from: NoticeState = n.state.parse()?;
-    let to = notice_next(from, action).map_err(AppError::InvalidTransition)?;
-    let stamp = match action {
-        NoticeAction::Acknowledge => Some("acknowledged_at"),
-        NoticeAction::ReportFix => Some("fixed_at"),
-        NoticeAction::Close => Some("closed_at"),
-        NoticeAction::SendBack => None,
-    };
-    if !store::move_notice(&mut tx, id, n.version, to.as_str(), stamp, now).await? {
-        return Err(AppError::VersionConflict);
-    }
-    store::insert_notice_event(
-        &mut tx,
-        id,
-        now,
-        &actor.display_name,
-        action.as_str(),
-        note.as_deref(),
-    )
-    .await?;
-    let link = format!("/cleaning/notices/{id}");
-    let title = format!("{} {}: {}", n.number, action.as_str(), n.location);
-    match action {
-        NoticeAction::ReportFix => {
-            notify::to_role(
-                &mut tx,
+    let note = &note;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let n = store::notice(w, id)
+                .await?
+                .filter(|n| sees(actor, n.site_id, n.vendor_id))
+                .ok_or(AppError::NotFound("notice"))?;
+            let need = match action {
+                NoticeAction::Acknowledge | NoticeAction::ReportFix => Can::VendorWork,
+                NoticeAction::Close | NoticeAction::SendBack => Can::CleaningInspect,
+            };
+            actor.authorize(need, n.site_id)?;
+            if input.expected_version.is_some_and(|v| v != n.version) {
+                return Err(AppError::VersionConflict);
+            }
+            let from: NoticeState = n.state.parse()?;
+            let to = notice_next(from, action).map_err(AppError::InvalidTransition)?;
+            let stamp = match action {
+                NoticeAction::Acknowledge => Some("acknowledged_at"),
+                NoticeAction::ReportFix => Some("fixed_at"),
+                NoticeAction::Close => Some("closed_at"),
+                NoticeAction::SendBack => None,
+            };
+            if !store::move_notice(w, id, n.version, to.as_str(), stamp, now).await? {
+                return Err(AppError::VersionConflict);
+            }
+            store::insert_notice_event(
+                w,
+                id,
                 now,
-                n.site_id,
-                Role::FieldAssistant,
-                "notice",
-                &title,
-                note.as_deref().unwrap_or(""),
-                Some(&link),
+                &actor.display_name,
+                action.as_str(),
+                note.as_deref(),
             )
             .await?;
-        }
-        NoticeAction::SendBack | NoticeAction::Close => {
-            for user_id in lobby_store::users::of_vendor(&mut tx, n.vendor_id).await? {
-                lobby_store::notify::insert(
-                    &mut tx,
-                    &lobby_store::notify::NewNotification {
-                        site_id: Some(n.site_id),
-                        user_id,
-                        kind: "notice",
-                        title: &title,
-                        body: note.as_deref().unwrap_or(""),
-                        link: Some(&link),
+            let link = format!("/cleaning/notices/{id}");
+            let title = format!("{} {}: {}", n.number, action.as_str(), n.location);
+            match action {
+                NoticeAction::ReportFix => {
+                    notify::to_role(
+                        w,
                         now,
-                    },
-                )
-                .await?;
+                        n.site_id,
+                        Role::FieldAssistant,
+                        "notice",
+                        &title,
+                        note.as_deref().unwrap_or(""),
+                        Some(&link),
+                    )
+                    .await?;
+                }
+                NoticeAction::SendBack | NoticeAction::Close => {
+                    for user_id in lobby_store::users::of_vendor(w, n.vendor_id).await? {
+                        lobby_store::notify::insert(
+                            w,
+                            &lobby_store::notify::NewNotification {
+                                site_id: Some(n.site_id),
+                                user_id,
+                                kind: "notice",
+                                title: &title,
+                                body: note.as_deref().unwrap_or(""),
+                                link: Some(&link),
+                                now,
+                            },
+                        )
+                        .await?;
+                    }
+                }
+                NoticeAction::Acknowledge => {}
             }
-        }
-        NoticeAction::Acknowledge => {}
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(n.site_id),
-        "update",
-        "rectification_notice",
-        Some(id),
-        serde_json::json!({"action": action, "from": from, "to": to}),
-    )
+            w.audit(
+                Some(n.site_id),
+                "update",
+                "rectification_notice",
+                Some(id),
+                serde_json::json!({"action": action, "from": from, "to": to}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     notice(app, actor, id).await
 }
 
@@ -1438,51 +1472,55 @@ pub async fn overdue_sweep(app: &App) -> AppResult<usize> {
         if r.state == "fixed" {
             continue;
         }
-        let mut tx = app.db.begin().await?;
-        if !store::flag_overdue(&mut tx, r.id, now).await? {
-            continue;
-        }
-        let title = format!("整改逾期 Notice overdue {}: {}", r.number, r.vendor_name);
-        let link = format!("/cleaning/notices/{}", r.id);
-        notify::to_role(
-            &mut tx,
-            now,
-            r.site_id,
-            Role::CsSupervisor,
-            "notice_overdue",
-            &title,
-            &r.problem,
-            Some(&link),
-        )
-        .await?;
-        for user_id in lobby_store::users::of_vendor(&mut tx, r.vendor_id).await? {
-            lobby_store::notify::insert(
-                &mut tx,
-                &lobby_store::notify::NewNotification {
-                    site_id: Some(r.site_id),
-                    user_id,
-                    kind: "notice_overdue",
-                    title: &title,
-                    body: &r.problem,
-                    link: Some(&link),
-                    now,
-                },
-            )
+        let r = &r;
+        let done = app
+            .write_as_system(|w| {
+                Box::pin(async move {
+                    let now = w.now();
+                    if !store::flag_overdue(w, r.id, now).await? {
+                        return Ok(false);
+                    }
+                    let title = format!("整改逾期 Notice overdue {}: {}", r.number, r.vendor_name);
+                    let link = format!("/cleaning/notices/{}", r.id);
+                    notify::to_role(
+                        w,
+                        now,
+                        r.site_id,
+                        Role::CsSupervisor,
+                        "notice_overdue",
+                        &title,
+                        &r.problem,
+                        Some(&link),
+                    )
+                    .await?;
+                    for user_id in lobby_store::users::of_vendor(w, r.vendor_id).await? {
+                        lobby_store::notify::insert(
+                            w,
+                            &lobby_store::notify::NewNotification {
+                                site_id: Some(r.site_id),
+                                user_id,
+                                kind: "notice_overdue",
+                                title: &title,
+                                body: &r.problem,
+                                link: Some(&link),
+                                now,
+                            },
+                        )
+                        .await?;
+                    }
+                    w.audit(
+                        Some(r.site_id),
+                        "overdue",
+                        "rectification_notice",
+                        Some(r.id),
+                        serde_json::json!({}),
+                    )
+                    .await?;
+                    Ok(true)
+                })
+            })
             .await?;
-        }
-        audit::record(
-            &mut tx,
-            now,
-            &Actor::system(),
-            Some(r.site_id),
-            "overdue",
-            "rectification_notice",
-            Some(r.id),
-            serde_json::json!({}),
-        )
-        .await?;
-        tx.commit().await?;
-        n += 1;
+        n += usize::from(done);
     }
     Ok(n)
 }
@@ -1573,31 +1611,32 @@ pub async fn set_criteria(
             "weights are positive and add up to 100",
         ));
     }
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let old = store::criteria(&mut tx, site_id).await?;
-    for o in &old {
-        if !list.iter().any(|c| c.code == o.code) {
-            store::upsert_criterion(&mut tx, site_id, &o.code, &o.name, o.weight, true).await?;
-        }
-    }
-    for (i, c) in list.iter().enumerate() {
-        let code = lobby_domain::error::code_text(&format!("criteria[{i}].code"), &c.code, 30)?;
-        let name = required_text(&format!("criteria[{i}].name"), &c.name, 30)?;
-        store::upsert_criterion(&mut tx, site_id, &code, &name, c.weight, false).await?;
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "update",
-        "eval_criteria",
-        None,
-        serde_json::to_value(list).unwrap_or_default(),
-    )
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let old = store::criteria(w, site_id).await?;
+            for o in &old {
+                if !list.iter().any(|c| c.code == o.code) {
+                    store::upsert_criterion(w, site_id, &o.code, &o.name, o.weight, true).await?;
+                }
+            }
+            for (i, c) in list.iter().enumerate() {
+                let code =
+                    lobby_domain::error::code_text(&format!("criteria[{i}].code"), &c.code, 30)?;
+                let name = required_text(&format!("criteria[{i}].name"), &c.name, 30)?;
+                store::upsert_criterion(w, site_id, &code, &name, c.weight, false).await?;
+            }
+            w.audit(
+                Some(site_id),
+                "update",
+                "eval_criteria",
+                None,
+                serde_json::to_value(list).unwrap_or_default(),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     criteria(app, actor, site_id).await
 }
 
@@ -1730,19 +1769,24 @@ pub async fn evaluation(
     vendor_id: i64,
     month: &str,
 ) -> AppResult<EvaluationView> {
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let v = store::vendor(&mut tx, vendor_id)
-        .await?
-        .filter(|v| sees(actor, v.site_id, v.id))
-        .ok_or(AppError::NotFound("vendor"))?;
-    let figs = figures(&mut tx, v.site_id, vendor_id, month, now).await?;
-    let crit = criteria_in(&mut tx, v.site_id).await?;
-    let saved = store::evaluations(&mut tx, v.site_id, Some(vendor_id))
-        .await?
-        .into_iter()
-        .find(|e| e.month == month.trim());
-    tx.commit().await?;
+    let (v, figs, crit, saved) = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let v = store::vendor(w, vendor_id)
+                    .await?
+                    .filter(|v| sees(actor, v.site_id, v.id))
+                    .ok_or(AppError::NotFound("vendor"))?;
+                let figs = figures(w, v.site_id, vendor_id, month, now).await?;
+                let crit = criteria_in(w, v.site_id).await?;
+                let saved = store::evaluations(w, v.site_id, Some(vendor_id))
+                    .await?
+                    .into_iter()
+                    .find(|e| e.month == month.trim());
+                Ok((v, figs, crit, saved))
+            })
+        })
+        .await?;
     let mf = month_figures(&figs);
     match saved {
         Some(e) => {
@@ -1850,7 +1894,8 @@ pub async fn save_evaluation(
     }
     let scores: Vec<ScoreView> = draft
         .scores
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|s| ScoreView {
             score: input.scores.get(&s.code).copied().unwrap_or(s.score),
             ..s
@@ -1862,45 +1907,41 @@ pub async fn save_evaluation(
             .map(|s| (s.score, s.weight))
             .collect::<Vec<_>>(),
     );
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let id = store::upsert_evaluation(
-        &mut tx,
-        site_id,
-        vendor_id,
-        &draft.month,
-        total,
-        &serde_json::to_string(&draft.figures).unwrap_or_default(),
-        note.as_deref(),
-        &actor.display_name,
-        now,
-    )
+    let scores = &scores;
+    let note = &note;
+    let draft = &draft;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let id = store::upsert_evaluation(
+                w,
+                site_id,
+                vendor_id,
+                &draft.month,
+                total,
+                &serde_json::to_string(&draft.figures).unwrap_or_default(),
+                note.as_deref(),
+                &actor.display_name,
+                now,
+            )
+            .await?;
+            store::delete_evaluation_scores(w, id).await?;
+            for s in scores.iter() {
+                store::insert_score(w, id, &s.code, &s.name, s.weight, s.prefilled, s.score)
+                    .await?;
+            }
+            w.audit(
+                Some(site_id),
+                "evaluate",
+                "vendor",
+                Some(vendor_id),
+                serde_json::json!({"month": draft.month, "total": total}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    store::delete_evaluation_scores(&mut tx, id).await?;
-    for s in &scores {
-        store::insert_score(
-            &mut tx,
-            id,
-            &s.code,
-            &s.name,
-            s.weight,
-            s.prefilled,
-            s.score,
-        )
-        .await?;
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "evaluate",
-        "vendor",
-        Some(vendor_id),
-        serde_json::json!({"month": draft.month, "total": total}),
-    )
-    .await?;
-    tx.commit().await?;
     evaluation(app, actor, vendor_id, &draft.month).await
 }
 
@@ -2017,47 +2058,52 @@ pub async fn record_quality(
     if !input.passed && note.is_none() {
         return Err(AppError::invalid("note", "say what is wrong"));
     }
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    if let Some(v) = input.vendor_id {
-        match store::vendor(&mut tx, v).await? {
-            Some(x) if x.site_id == site_id => {}
-            _ => {
-                return Err(AppError::invalid(
-                    "vendor_id",
-                    format!("no vendor {v} at this site"),
-                ))
-            }
-        }
-    }
-    let id = store::insert_quality(
-        &mut tx,
-        &store::NewQuality {
-            site_id,
-            vendor_id: input.vendor_id,
-            kind: &input.kind,
-            subject: &subject,
-            supplier: supplier.as_deref(),
-            passed: input.passed,
-            replaced: input.replaced,
-            note: note.as_deref(),
-            at: now,
-            by_name: &actor.display_name,
-        },
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "create",
-        "quality_check",
-        Some(id),
-        serde_json::json!({"kind": input.kind, "passed": input.passed}),
-    )
-    .await?;
-    tx.commit().await?;
+    let supplier = &supplier;
+    let subject = &subject;
+    let note = &note;
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                if let Some(v) = input.vendor_id {
+                    match store::vendor(w, v).await? {
+                        Some(x) if x.site_id == site_id => {}
+                        _ => {
+                            return Err(AppError::invalid(
+                                "vendor_id",
+                                format!("no vendor {v} at this site"),
+                            ))
+                        }
+                    }
+                }
+                let id = store::insert_quality(
+                    w,
+                    &store::NewQuality {
+                        site_id,
+                        vendor_id: input.vendor_id,
+                        kind: &input.kind,
+                        subject,
+                        supplier: supplier.as_deref(),
+                        passed: input.passed,
+                        replaced: input.replaced,
+                        note: note.as_deref(),
+                        at: now,
+                        by_name: &actor.display_name,
+                    },
+                )
+                .await?;
+                w.audit(
+                    Some(site_id),
+                    "create",
+                    "quality_check",
+                    Some(id),
+                    serde_json::json!({"kind": input.kind, "passed": input.passed}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
     quality_checks(app, actor, site_id, None)
         .await?
         .into_iter()

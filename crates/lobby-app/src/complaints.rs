@@ -264,34 +264,38 @@ pub async fn update(
     id: i64,
     input: &ComplaintInput,
 ) -> AppResult<ComplaintView> {
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let t = complaint_ticket(&mut tx, actor, id, input.expected_version).await?;
-    let old = store::complaint(&mut tx, id).await?;
-    if old.as_ref().is_some_and(|o| o.reported_to_pm_at.is_some())
-        && (input.result.is_some() || input.handling.is_some())
-    {
-        return Err(AppError::InvalidTransition(
-            "the result was reported to the project manager; add a comment to the work order instead"
-                .into(),
-        ));
-    }
-    let tz = crate::sites::site_row(&mut tx, t.site_id).await?.timezone;
-    let c = check(input, old.as_ref(), &tz, now)?;
-    store::put_complaint(&mut tx, id, &c.fields(), now).await?;
-    let changed: Vec<&str> = [
-        ("complainant", input.complainant.is_some()),
-        ("complainant_phone", input.complainant_phone.is_some()),
-        ("received_at", input.received_at.is_some()),
-        ("handling", input.handling.is_some()),
-        ("result", input.result.is_some()),
-    ]
-    .into_iter()
-    .filter_map(|(f, given)| given.then_some(f))
-    .collect();
-    let detail = serde_json::json!({"fields": changed, "handling": c.handling, "result": c.result});
-    event(&mut tx, actor, now, &t, "complaint_record", None, &detail).await?;
-    tx.commit().await?;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let t = complaint_ticket(w, actor, id, input.expected_version).await?;
+            let old = store::complaint(w, id).await?;
+            if old.as_ref().is_some_and(|o| o.reported_to_pm_at.is_some())
+                && (input.result.is_some() || input.handling.is_some())
+            {
+                return Err(AppError::InvalidTransition(
+                    "the result was reported to the project manager; add a comment to the work order instead"
+                        .into(),
+                ));
+            }
+            let tz = crate::sites::site_row(w, t.site_id).await?.timezone;
+            let c = check(input, old.as_ref(), &tz, now)?;
+            store::put_complaint(w, id, &c.fields(), now).await?;
+            let changed: Vec<&str> = [
+                ("complainant", input.complainant.is_some()),
+                ("complainant_phone", input.complainant_phone.is_some()),
+                ("received_at", input.received_at.is_some()),
+                ("handling", input.handling.is_some()),
+                ("result", input.result.is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(f, given)| given.then_some(f))
+            .collect();
+            let detail = serde_json::json!({"fields": changed, "handling": c.handling, "result": c.result});
+            event(w, actor, now, &t, "complaint_record", None, &detail).await?;
+            Ok(())
+        })
+    })
+    .await?;
     get(app, actor, id).await
 }
 
@@ -303,52 +307,56 @@ pub async fn report(
     id: i64,
     expected_version: Option<i64>,
 ) -> AppResult<ComplaintView> {
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let t = complaint_ticket(&mut tx, actor, id, expected_version).await?;
-    let rec = store::complaint(&mut tx, id).await?;
-    let Some(result) = rec.as_ref().and_then(|r| r.result.clone()) else {
-        return Err(AppError::invalid(
-            "result",
-            "write the result (处理结果) before reporting it",
-        ));
-    };
-    if !store::report_complaint(&mut tx, id, actor.audit_id(), now).await? {
-        return Err(AppError::InvalidTransition(
-            "the result was reported to the project manager already".into(),
-        ));
-    }
-    let detail = serde_json::json!({"result": result});
-    // The result is the entry's note: the management log shows it.
-    event(
-        &mut tx,
-        actor,
-        now,
-        &t,
-        "complaint_reported",
-        Some(&result),
-        &detail,
-    )
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let t = complaint_ticket(w, actor, id, expected_version).await?;
+            let rec = store::complaint(w, id).await?;
+            let Some(result) = rec.as_ref().and_then(|r| r.result.clone()) else {
+                return Err(AppError::invalid(
+                    "result",
+                    "write the result (处理结果) before reporting it",
+                ));
+            };
+            if !store::report_complaint(w, id, actor.audit_id(), now).await? {
+                return Err(AppError::InvalidTransition(
+                    "the result was reported to the project manager already".into(),
+                ));
+            }
+            let detail = serde_json::json!({"result": result});
+            // The result is the entry's note: the management log shows it.
+            event(
+                w,
+                actor,
+                now,
+                &t,
+                "complaint_reported",
+                Some(&result),
+                &detail,
+            )
+            .await?;
+            let who = rec
+                .and_then(|r| r.complainant)
+                .map(|c| format!(" · {c}"))
+                .unwrap_or_default();
+            notify::to_role(
+                w,
+                now,
+                t.site_id,
+                Role::ProjectManager,
+                "complaint_result",
+                &format!(
+                    "投诉处理结果 / Complaint result {}: {}{who}",
+                    t.number, t.title
+                ),
+                &result,
+                Some(&format!("/tickets/{id}")),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    let who = rec
-        .and_then(|r| r.complainant)
-        .map(|c| format!(" · {c}"))
-        .unwrap_or_default();
-    notify::to_role(
-        &mut tx,
-        now,
-        t.site_id,
-        Role::ProjectManager,
-        "complaint_result",
-        &format!(
-            "投诉处理结果 / Complaint result {}: {}{who}",
-            t.number, t.title
-        ),
-        &result,
-        Some(&format!("/tickets/{id}")),
-    )
-    .await?;
-    tx.commit().await?;
     get(app, actor, id).await
 }
 

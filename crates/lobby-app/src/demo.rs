@@ -183,329 +183,329 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
             "the database already has sites; the demo loads only into an empty one",
         ));
     }
-    let now = app.now();
-    let sys = Actor::system();
     let hash = hash_password(DEMO_PASSWORD)?;
-    let mut tx = app.db.begin().await?;
-    let site = site_store::insert_site(
-        &mut tx,
-        "EA公寓",
-        "EA",
-        DEMO_TZ,
-        Some("上海市静安区南京西路1688号"),
-        now - 400 * DAY,
-    )
-    .await?;
-    crate::desk::seed_site(&mut tx, site).await?;
-
-    // The building: B1 garage, 1F lobby, 2F–16F six units a floor.
-    let building = site_store::insert_building(&mut tx, site, "主楼", now - 400 * DAY).await?;
-    let b1 = site_store::insert_floor(&mut tx, site, building, "B1", -1, now).await?;
-    let f1 = site_store::insert_floor(&mut tx, site, building, "1F", 1, now).await?;
-    let mut unit_ids = Vec::new();
-    for level in 2..=16i64 {
-        let floor =
-            site_store::insert_floor(&mut tx, site, building, &format!("{level}F"), level, now)
-                .await?;
-        for n in 1..=6i64 {
-            let number = format!("{level}{n:02}");
-            let area = [86.5, 64.2, 120.0, 98.3, 64.2, 152.8][(n - 1) as usize];
-            let id = site_store::insert_unit(
-                &mut tx,
-                site,
-                &UnitValues {
-                    floor_id: floor,
-                    number: &number,
-                    area_m2: area,
-                    status: "vacant",
-                    vacant_since: Some(now - ((level * 7 + n * 3) % 90 + 3) * DAY),
-                    note: None,
-                    archived: false,
-                },
+    let hash = &hash;
+    let site = app.write_as_system(|w| {
+        Box::pin(async move {
+            let now = w.now();
+            let site = site_store::insert_site(
+                w,
+                "EA公寓",
+                "EA",
+                DEMO_TZ,
+                Some("上海市静安区南京西路1688号"),
                 now - 400 * DAY,
             )
             .await?;
-            unit_ids.push(id);
-        }
-    }
-    for (name, kind, floor) in [
-        ("大堂", "lobby", Some(f1)),
-        ("1号电梯", "lift", None),
-        ("2号电梯", "lift", None),
-        ("货梯", "lift", None),
-        ("消防楼梯", "stairs", None),
-        ("B1停车场", "garage", Some(b1)),
-        ("屋顶花园", "roof", None),
-        ("公共卫生间", "washroom", Some(f1)),
-        ("标准层走廊", "corridor", None),
-        ("入口绿化带", "garden", Some(f1)),
-    ] {
-        site_store::insert_public_area(&mut tx, site, Some(building), floor, name, kind, now)
-            .await?;
-    }
-    let cleaning = site_store::insert_vendor(
-        &mut tx,
-        site,
-        "洁美物业清洁服务有限公司",
-        "cleaning",
-        Some("钱经理"),
-        Some("021-5432 8866"),
-        now,
-    )
-    .await?;
-    site_store::insert_vendor(
-        &mut tx,
-        site,
-        "绿源园林绿化有限公司",
-        "greening",
-        Some("孙主管"),
-        Some("021-6677 1200"),
-        now,
-    )
-    .await?;
-    site_store::insert_vendor(
-        &mut tx,
-        site,
-        "安康虫控消杀有限公司",
-        "pest_control",
-        Some("李工"),
-        Some("400-820-1234"),
-        now,
-    )
-    .await?;
-    site_store::insert_vendor(
-        &mut tx,
-        site,
-        "四季绿植租摆中心",
-        "plant_rental",
-        Some("周小姐"),
-        Some("138 1765 2299"),
-        now,
-    )
-    .await?;
+            crate::desk::seed_site(w, site).await?;
 
-    // Tenants: 40 companies and 16 people over ~75% of the units.
-    let mut tenant_ids = Vec::new();
-    let names: Vec<(&str, &str)> = COMPANIES
-        .iter()
-        .map(|n| (*n, "company"))
-        .chain(PEOPLE.iter().map(|n| (*n, "person")))
-        .collect();
-    let mut next_unit = 0usize;
-    for (i, (name, kind)) in names.iter().enumerate() {
-        let contact = format!("{}{}", SURNAMES[i % 12], GIVEN[(i * 5) % 12]);
-        let night = format!("{}{}", SURNAMES[(i + 5) % 12], GIVEN[(i * 7 + 3) % 12]);
-        let day_phone = if *kind == "company" {
-            format!("021-6{:03}-{:04}", 100 + i * 7, 1000 + i * 37)
-        } else {
-            format!("139{:08}", 16_000_000 + i * 7919)
-        };
-        let night_phone = format!("138{:08}", 20_000_000 + i * 104_729);
-        let has_night = i % 9 != 4;
-        let t = TenantValues {
-            name,
-            name_initials: &pinyin_initials(name),
-            kind,
-            day_phone: Some(&day_phone),
-            contact_person: Some(if *kind == "person" { name } else { &contact }),
-            emergency_contact_name: has_night.then_some(night.as_str()),
-            emergency_contact_phone: has_night.then_some(night_phone.as_str()),
-            email: None,
-            note: (i == 3).then_some("大客户，年度续约在12月"),
-            archived: false,
-        };
-        let since = now - (30 + (i as i64 * 11) % 700) * DAY;
-        let id = tenant_store::insert(&mut tx, site, &t, since).await?;
-        let take = if *kind == "company" && i % 6 == 0 {
-            2
-        } else {
-            1
-        };
-        for _ in 0..take {
-            if next_unit >= unit_ids.len() {
-                break;
+            // The building: B1 garage, 1F lobby, 2F–16F six units a floor.
+            let building = site_store::insert_building(w, site, "主楼", now - 400 * DAY).await?;
+            let b1 = site_store::insert_floor(w, site, building, "B1", -1, now).await?;
+            let f1 = site_store::insert_floor(w, site, building, "1F", 1, now).await?;
+            let mut unit_ids = Vec::new();
+            for level in 2..=16i64 {
+                let floor =
+                    site_store::insert_floor(w, site, building, &format!("{level}F"), level, now)
+                        .await?;
+                for n in 1..=6i64 {
+                    let number = format!("{level}{n:02}");
+                    let area = [86.5, 64.2, 120.0, 98.3, 64.2, 152.8][(n - 1) as usize];
+                    let id = site_store::insert_unit(
+                        w,
+                        site,
+                        &UnitValues {
+                            floor_id: floor,
+                            number: &number,
+                            area_m2: area,
+                            status: "vacant",
+                            vacant_since: Some(now - ((level * 7 + n * 3) % 90 + 3) * DAY),
+                            note: None,
+                            archived: false,
+                        },
+                        now - 400 * DAY,
+                    )
+                    .await?;
+                    unit_ids.push(id);
+                }
             }
-            // Leave every fourth unit vacant for the vacant-unit report.
-            if next_unit % 4 == 3 {
-                next_unit += 1;
+            for (name, kind, floor) in [
+                ("大堂", "lobby", Some(f1)),
+                ("1号电梯", "lift", None),
+                ("2号电梯", "lift", None),
+                ("货梯", "lift", None),
+                ("消防楼梯", "stairs", None),
+                ("B1停车场", "garage", Some(b1)),
+                ("屋顶花园", "roof", None),
+                ("公共卫生间", "washroom", Some(f1)),
+                ("标准层走廊", "corridor", None),
+                ("入口绿化带", "garden", Some(f1)),
+            ] {
+                site_store::insert_public_area(w, site, Some(building), floor, name, kind, now)
+                    .await?;
             }
-            let Some(uid) = unit_ids.get(next_unit).copied() else {
-                break;
-            };
-            next_unit += 1;
-            tenant_store::start_occupancy(&mut tx, id, uid, since).await?;
-            set_status(&mut tx, uid, "occupied").await?;
-        }
-        tenant_ids.push(id);
-    }
-    // Two units under renovation.
-    for uid in unit_ids.iter().rev().take(2) {
-        if tenant_store::occupant_of(&mut tx, *uid).await?.is_none() {
-            set_status(&mut tx, *uid, "renovating").await?;
-        }
-    }
-
-    // Accounts.
-    let mut staff_ids = Vec::new();
-    for (role, display) in STAFF {
-        let id = users::insert(
-            &mut tx,
-            &NewUser {
-                username: role.as_str(),
-                display_name: display,
-                password_hash: &hash,
-                locale: "zh-CN",
-                tenant_id: None,
-                vendor_id: None,
+            let cleaning = site_store::insert_vendor(
+                w,
+                site,
+                "洁美物业清洁服务有限公司",
+                "cleaning",
+                Some("钱经理"),
+                Some("021-5432 8866"),
                 now,
-            },
-        )
-        .await?;
-        users::set_roles(
-            &mut tx,
-            id,
-            &[RoleRow {
-                site_id: Some(site),
-                role: role.as_str().into(),
-            }],
-        )
-        .await?;
-        staff_ids.push((role, id));
-    }
-    let vendor_user = users::insert(
-        &mut tx,
-        &NewUser {
-            username: "vendor",
-            display_name: "洁美清洁·钱经理",
-            password_hash: &hash,
-            locale: "zh-CN",
-            tenant_id: None,
-            vendor_id: Some(cleaning),
-            now,
-        },
-    )
-    .await?;
-    users::set_roles(
-        &mut tx,
-        vendor_user,
-        &[RoleRow {
-            site_id: Some(site),
-            role: "vendor".into(),
-        }],
-    )
-    .await?;
-    let tenant_user = users::insert(
-        &mut tx,
-        &NewUser {
-            username: "tenant",
-            display_name: "华信咨询·王经理",
-            password_hash: &hash,
-            locale: "zh-CN",
-            tenant_id: tenant_ids.first().copied(),
-            vendor_id: None,
-            now,
-        },
-    )
-    .await?;
-    users::set_roles(
-        &mut tx,
-        tenant_user,
-        &[RoleRow {
-            site_id: Some(site),
-            role: "tenant".into(),
-        }],
-    )
-    .await?;
+            )
+            .await?;
+            site_store::insert_vendor(
+                w,
+                site,
+                "绿源园林绿化有限公司",
+                "greening",
+                Some("孙主管"),
+                Some("021-6677 1200"),
+                now,
+            )
+            .await?;
+            site_store::insert_vendor(
+                w,
+                site,
+                "安康虫控消杀有限公司",
+                "pest_control",
+                Some("李工"),
+                Some("400-820-1234"),
+                now,
+            )
+            .await?;
+            site_store::insert_vendor(
+                w,
+                site,
+                "四季绿植租摆中心",
+                "plant_rental",
+                Some("周小姐"),
+                Some("138 1765 2299"),
+                now,
+            )
+            .await?;
 
-    // Visits (定期拜访) by the supervisor and the field assistant.
-    let sup = staff_ids
-        .iter()
-        .find(|(r, _)| *r == Role::CsSupervisor)
-        .map(|(_, id)| *id)
-        .unwrap_or(0);
-    let field = staff_ids
-        .iter()
-        .find(|(r, _)| *r == Role::FieldAssistant)
-        .map(|(_, id)| *id)
-        .unwrap_or(0);
-    let feedback = [
-        (
-            "空调噪音偏大，希望工程部检查",
-            Some("已转工程部，约周四上门"),
-        ),
-        (
-            "对保洁服务满意，走廊地毯有污渍",
-            Some("通知保洁加做地毯清洗"),
-        ),
-        ("询问春节期间加班空调申请流程", None),
-        (
-            "快递经常放前台太久，希望短信提醒",
-            Some("前台改为到件即短信通知"),
-        ),
-        ("停车位紧张，希望增加访客车位", Some("报项目经理评估")),
-        ("无意见，感谢物业", None),
-    ];
-    for (i, tid) in tenant_ids.iter().enumerate().take(18) {
-        let (fb, fu) = feedback[i % feedback.len()];
-        let day =
-            crate::time::local_date(now - ((i as i64 * 3) % 40 + 1) * DAY, DEMO_TZ).to_string();
-        tenant_store::insert_visit(
-            &mut tx,
-            &NewVisit {
-                site_id: site,
-                tenant_id: *tid,
-                visited_on: &day,
-                visitor_id: if i % 2 == 0 { sup } else { field },
-                met_with: Some(SURNAMES[i % 12]),
-                feedback: fb,
-                follow_up: fu,
-                now: now - ((i as i64 * 3) % 40) * DAY,
-            },
-        )
-        .await?;
-    }
-    // Last night the desk broke the glass once; the supervisor was told.
-    let desk = staff_ids
-        .iter()
-        .find(|(r, _)| *r == Role::FrontDesk)
-        .map(|(_, id)| *id);
-    if let (Some(desk), Some(tid)) = (desk, tenant_ids.get(7)) {
-        let night = now - DAY / 3;
-        let mut desk_actor = Actor::system();
-        desk_actor.user_id = desk;
-        desk_actor.username = Role::FrontDesk.as_str().into();
-        let reason = "1502 门口漏水，租户不在，需联系";
-        audit::record(&mut tx, night, &desk_actor, Some(site), "break_glass", "tenant", Some(*tid), serde_json::json!({"reason": reason, "fields": ["emergency_contact_name", "emergency_contact_phone"]})).await?;
-        let link = format!("/tenants/{tid}");
-        let title = format!(
-            "紧急联系人查看 / Emergency contact revealed: {}",
-            names[7].0
-        );
-        let body = format!("前台·李晓梅 (front_desk) : {reason}");
-        crate::notify::to_role(
-            &mut tx,
-            night,
-            site,
-            Role::CsSupervisor,
-            "break_glass",
-            &title,
-            &body,
-            Some(&link),
-        )
-        .await?;
-    }
-    audit::record(
-        &mut tx,
-        now,
-        &sys,
-        Some(site),
-        "demo_load",
-        "site",
-        Some(site),
-        serde_json::json!({"tenants": tenant_ids.len(), "units": unit_ids.len()}),
-    )
+            // Tenants: 40 companies and 16 people over ~75% of the units.
+            let mut tenant_ids = Vec::new();
+            let names: Vec<(&str, &str)> = COMPANIES
+                .iter()
+                .map(|n| (*n, "company"))
+                .chain(PEOPLE.iter().map(|n| (*n, "person")))
+                .collect();
+            let mut next_unit = 0usize;
+            for (i, (name, kind)) in names.iter().enumerate() {
+                let contact = format!("{}{}", SURNAMES[i % 12], GIVEN[(i * 5) % 12]);
+                let night = format!("{}{}", SURNAMES[(i + 5) % 12], GIVEN[(i * 7 + 3) % 12]);
+                let day_phone = if *kind == "company" {
+                    format!("021-6{:03}-{:04}", 100 + i * 7, 1000 + i * 37)
+                } else {
+                    format!("139{:08}", 16_000_000 + i * 7919)
+                };
+                let night_phone = format!("138{:08}", 20_000_000 + i * 104_729);
+                let has_night = i % 9 != 4;
+                let t = TenantValues {
+                    name,
+                    name_initials: &pinyin_initials(name),
+                    kind,
+                    day_phone: Some(&day_phone),
+                    contact_person: Some(if *kind == "person" { name } else { &contact }),
+                    emergency_contact_name: has_night.then_some(night.as_str()),
+                    emergency_contact_phone: has_night.then_some(night_phone.as_str()),
+                    email: None,
+                    note: (i == 3).then_some("大客户，年度续约在12月"),
+                    archived: false,
+                };
+                let since = now - (30 + (i as i64 * 11) % 700) * DAY;
+                let id = tenant_store::insert(w, site, &t, since).await?;
+                let take = if *kind == "company" && i % 6 == 0 {
+                    2
+                } else {
+                    1
+                };
+                for _ in 0..take {
+                    if next_unit >= unit_ids.len() {
+                        break;
+                    }
+                    // Leave every fourth unit vacant for the vacant-unit report.
+                    if next_unit % 4 == 3 {
+                        next_unit += 1;
+                    }
+                    let Some(uid) = unit_ids.get(next_unit).copied() else {
+                        break;
+                    };
+                    next_unit += 1;
+                    tenant_store::start_occupancy(w, id, uid, since).await?;
+                    set_status(w, uid, "occupied").await?;
+                }
+                tenant_ids.push(id);
+            }
+            // Two units under renovation.
+            for uid in unit_ids.iter().rev().take(2) {
+                if tenant_store::occupant_of(w, *uid).await?.is_none() {
+                    set_status(w, *uid, "renovating").await?;
+                }
+            }
+
+            // Accounts.
+            let mut staff_ids = Vec::new();
+            for (role, display) in STAFF {
+                let id = users::insert(
+                    w,
+                    &NewUser {
+                        username: role.as_str(),
+                        display_name: display,
+                        password_hash: hash,
+                        locale: "zh-CN",
+                        tenant_id: None,
+                        vendor_id: None,
+                        now,
+                    },
+                )
+                .await?;
+                users::set_roles(
+                    w,
+                    id,
+                    &[RoleRow {
+                        site_id: Some(site),
+                        role: role.as_str().into(),
+                    }],
+                )
+                .await?;
+                staff_ids.push((role, id));
+            }
+            let vendor_user = users::insert(
+                w,
+                &NewUser {
+                    username: "vendor",
+                    display_name: "洁美清洁·钱经理",
+                    password_hash: hash,
+                    locale: "zh-CN",
+                    tenant_id: None,
+                    vendor_id: Some(cleaning),
+                    now,
+                },
+            )
+            .await?;
+            users::set_roles(
+                w,
+                vendor_user,
+                &[RoleRow {
+                    site_id: Some(site),
+                    role: "vendor".into(),
+                }],
+            )
+            .await?;
+            let tenant_user = users::insert(
+                w,
+                &NewUser {
+                    username: "tenant",
+                    display_name: "华信咨询·王经理",
+                    password_hash: hash,
+                    locale: "zh-CN",
+                    tenant_id: tenant_ids.first().copied(),
+                    vendor_id: None,
+                    now,
+                },
+            )
+            .await?;
+            users::set_roles(
+                w,
+                tenant_user,
+                &[RoleRow {
+                    site_id: Some(site),
+                    role: "tenant".into(),
+                }],
+            )
+            .await?;
+
+            // Visits (定期拜访) by the supervisor and the field assistant.
+            let sup = staff_ids
+                .iter()
+                .find(|(r, _)| *r == Role::CsSupervisor)
+                .map(|(_, id)| *id)
+                .unwrap_or(0);
+            let field = staff_ids
+                .iter()
+                .find(|(r, _)| *r == Role::FieldAssistant)
+                .map(|(_, id)| *id)
+                .unwrap_or(0);
+            let feedback = [
+                (
+                    "空调噪音偏大，希望工程部检查",
+                    Some("已转工程部，约周四上门"),
+                ),
+                (
+                    "对保洁服务满意，走廊地毯有污渍",
+                    Some("通知保洁加做地毯清洗"),
+                ),
+                ("询问春节期间加班空调申请流程", None),
+                (
+                    "快递经常放前台太久，希望短信提醒",
+                    Some("前台改为到件即短信通知"),
+                ),
+                ("停车位紧张，希望增加访客车位", Some("报项目经理评估")),
+                ("无意见，感谢物业", None),
+            ];
+            for (i, tid) in tenant_ids.iter().enumerate().take(18) {
+                let (fb, fu) = feedback[i % feedback.len()];
+                let day =
+                    crate::time::local_date(now - ((i as i64 * 3) % 40 + 1) * DAY, DEMO_TZ).to_string();
+                tenant_store::insert_visit(
+                    w,
+                    &NewVisit {
+                        site_id: site,
+                        tenant_id: *tid,
+                        visited_on: &day,
+                        visitor_id: if i % 2 == 0 { sup } else { field },
+                        met_with: Some(SURNAMES[i % 12]),
+                        feedback: fb,
+                        follow_up: fu,
+                        now: now - ((i as i64 * 3) % 40) * DAY,
+                    },
+                )
+                .await?;
+            }
+            // Last night the desk broke the glass once; the supervisor was told.
+            let desk = staff_ids
+                .iter()
+                .find(|(r, _)| *r == Role::FrontDesk)
+                .map(|(_, id)| *id);
+            if let (Some(desk), Some(tid)) = (desk, tenant_ids.get(7)) {
+                let night = now - DAY / 3;
+                let mut desk_actor = Actor::system();
+                desk_actor.user_id = desk;
+                desk_actor.username = Role::FrontDesk.as_str().into();
+                let reason = "1502 门口漏水，租户不在，需联系";
+                audit::record(w, night, &desk_actor, Some(site), "break_glass", "tenant", Some(*tid), serde_json::json!({"reason": reason, "fields": ["emergency_contact_name", "emergency_contact_phone"]})).await?;
+                let link = format!("/tenants/{tid}");
+                let title = format!(
+                    "紧急联系人查看 / Emergency contact revealed: {}",
+                    names[7].0
+                );
+                let body = format!("前台·李晓梅 (front_desk) : {reason}");
+                crate::notify::to_role(
+                    w,
+                    night,
+                    site,
+                    Role::CsSupervisor,
+                    "break_glass",
+                    &title,
+                    &body,
+                    Some(&link),
+                )
+                .await?;
+            }
+            w.audit(Some(site),
+                "demo_load",
+                "site",
+                Some(site),
+                serde_json::json!({"tenants": tenant_ids.len(), "units": unit_ids.len()}),
+            )
+            .await?;
+            Ok(site)
+        })
+    })
     .await?;
-    tx.commit().await?;
     Ok(site)
 }
 

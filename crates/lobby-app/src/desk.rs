@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::page::{self, Page};
 use crate::tickets::{NewTicketInput, TicketView};
-use crate::{audit, notify, time, Actor, App, AppError, AppResult};
+use crate::{notify, time, Actor, App, AppError, AppResult};
 
 /// The site a request is about: the one given, else the actor's only one.
 pub fn site_of(actor: &Actor, site_id: Option<i64>) -> AppResult<i64> {
@@ -181,56 +181,47 @@ pub async fn write_log(
         Some(c) => c.parse()?,
         None => LogCategory::Other,
     };
-    let now = app.now();
-    let fp = crate::idempotency::fingerprint(input);
-    let mut tx = app.db.begin().await?;
-    if let Some(id) =
-        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "desk_log", &fp).await?
-    {
-        drop(tx);
-        return log_entry(app, actor, id).await;
-    }
-    if let Some(old) = input.corrects_id {
-        match store::log_entry(&mut tx, old, actor.user_id).await? {
-            Some(r) if r.site_id == site_id => {}
-            _ => {
-                return Err(AppError::invalid(
-                    "corrects_id",
-                    format!("no log entry {old} at this site"),
-                ))
+    let once = crate::Once::new(idempotency_key, "desk_log", input);
+    let text = &text;
+    let id = app.create(actor, &once, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            if let Some(old) = input.corrects_id {
+                match store::log_entry(w, old, actor.user_id).await? {
+                    Some(r) if r.site_id == site_id => {}
+                    _ => {
+                        return Err(AppError::invalid(
+                            "corrects_id",
+                            format!("no log entry {old} at this site"),
+                        ))
+                    }
+                }
             }
-        }
-    }
-    let id = store::insert_log(
-        &mut tx,
-        &store::NewLog {
-            site_id,
-            at: now,
-            author_id: actor.audit_id(),
-            author_name: &actor.display_name,
-            category: category.as_str(),
-            text: &text,
-            needs_follow_up: input.needs_follow_up,
-            corrects_id: input.corrects_id,
-        },
-    )
-    .await?;
-    if let Some(key) = idempotency_key {
-        lobby_store::idempotency::remember(&mut tx, actor.user_id, key, "desk_log", id, now, &fp)
+            let id = store::insert_log(
+                w,
+                &store::NewLog {
+                    site_id,
+                    at: now,
+                    author_id: actor.audit_id(),
+                    author_name: &actor.display_name,
+                    category: category.as_str(),
+                    text,
+                    needs_follow_up: input.needs_follow_up,
+                    corrects_id: input.corrects_id,
+                },
+            )
             .await?;
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "create",
-        "desk_log",
-        Some(id),
-        serde_json::json!({"category": category, "needs_follow_up": input.needs_follow_up, "corrects_id": input.corrects_id}),
-    )
+            w.audit(Some(site_id),
+                "create",
+                "desk_log",
+                Some(id),
+                serde_json::json!({"category": category, "needs_follow_up": input.needs_follow_up, "corrects_id": input.corrects_id}),
+            )
+            .await?;
+            Ok(id)
+        })
+    })
     .await?;
-    tx.commit().await?;
     log_entry(app, actor, id).await
 }
 
@@ -301,64 +292,66 @@ pub(crate) fn day_span(day: jiff::civil::Date, tz: &str) -> (i64, i64) {
 
 /// The supervisor's acknowledgement; acknowledging twice is harmless.
 pub async fn ack(app: &App, actor: &Actor, id: i64) -> AppResult<LogEntryView> {
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let e = load_log(&mut tx, actor, id).await?;
-    actor.authorize(Can::DeskAck, e.site_id)?;
-    if store::ack(&mut tx, id, actor.user_id, &actor.display_name, now).await? {
-        audit::record(
-            &mut tx,
-            now,
-            actor,
-            Some(e.site_id),
-            "ack",
-            "desk_log",
-            Some(id),
-            serde_json::json!({}),
-        )
-        .await?;
-    }
-    tx.commit().await?;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let e = load_log(w, actor, id).await?;
+            actor.authorize(Can::DeskAck, e.site_id)?;
+            if store::ack(w, id, actor.user_id, &actor.display_name, now).await? {
+                w.audit(
+                    Some(e.site_id),
+                    "ack",
+                    "desk_log",
+                    Some(id),
+                    serde_json::json!({}),
+                )
+                .await?;
+            }
+            Ok(())
+        })
+    })
+    .await?;
     log_entry(app, actor, id).await
 }
 
 /// Acknowledges every entry the actor has not yet: "read them all".
 pub async fn ack_all(app: &App, actor: &Actor, site_id: i64) -> AppResult<usize> {
     actor.authorize(Can::DeskAck, site_id)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let rows = store::log(
-        &mut tx,
-        &LogFilter {
-            site_id,
-            viewer: actor.user_id,
-            unacknowledged: true,
-            open_follow_up: false,
-            category: None,
-            since: None,
-            until: None,
-        },
-        i64::MAX,
-        1000,
-    )
-    .await?;
-    for r in &rows {
-        store::ack(&mut tx, r.id, actor.user_id, &actor.display_name, now).await?;
-    }
-    if !rows.is_empty() {
-        audit::record(
-            &mut tx,
-            now,
-            actor,
-            Some(site_id),
-            "ack_all",
-            "desk_log",
-            None,
-            serde_json::json!({"entries": rows.iter().map(|r| r.id).collect::<Vec<_>>()}),
-        )
+    let rows = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let rows = store::log(
+                    w,
+                    &LogFilter {
+                        site_id,
+                        viewer: actor.user_id,
+                        unacknowledged: true,
+                        open_follow_up: false,
+                        category: None,
+                        since: None,
+                        until: None,
+                    },
+                    i64::MAX,
+                    1000,
+                )
+                .await?;
+                for r in &rows {
+                    store::ack(w, r.id, actor.user_id, &actor.display_name, now).await?;
+                }
+                if !rows.is_empty() {
+                    w.audit(Some(site_id),
+                    "ack_all",
+                    "desk_log",
+                    None,
+                    serde_json::json!({"entries": rows.iter().map(|r| r.id).collect::<Vec<_>>()}),
+                )
+                .await?;
+                }
+                Ok(rows)
+            })
+        })
         .await?;
-    }
-    tx.commit().await?;
     Ok(rows.len())
 }
 
@@ -396,71 +389,73 @@ pub async fn to_ticket(
     id: i64,
     input: &FollowUpTicketInput,
 ) -> AppResult<TicketView> {
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let e = load_log(&mut tx, actor, id).await?;
-    actor.authorize(Can::DeskWrite, e.site_id)?;
-    if e.follow_up != FollowUp::Open {
-        return Err(AppError::InvalidTransition(format!(
-            "log entry {id} has no open follow-up (it is {})",
-            e.follow_up
-        )));
-    }
-    let (kind, priority, dept) = ticket_defaults(e.category);
-    let first_line: String = e
-        .text
-        .lines()
-        .next()
-        .unwrap_or("")
-        .chars()
-        .take(60)
-        .collect();
-    let nonempty = |s: &Option<String>| {
-        s.as_deref()
-            .filter(|v| !v.trim().is_empty())
-            .map(str::to_string)
-    };
-    let t = NewTicketInput {
-        site_id: Some(e.site_id),
-        kind: nonempty(&input.kind).unwrap_or_else(|| kind.into()),
-        priority: nonempty(&input.priority).unwrap_or_else(|| priority.into()),
-        title: nonempty(&input.title).unwrap_or(first_line),
-        description: format!("{}\n\n— 前台日志 #{id}, {}", e.text, e.author),
-        unit_id: input.unit_id,
-        location: nonempty(&input.location)
-            .or_else(|| input.unit_id.is_none().then(|| format!("前台日志 #{id}"))),
-        tenant_id: None,
-        channel: Some("walk_in".into()),
-        department: nonempty(&input.department).or_else(|| Some(dept.as_str().into())),
-        complaint: None,
-    };
-    let ticket_id = crate::tickets::create_in(&mut tx, now, actor, &t).await?;
-    if !store::settle_follow_up(
-        &mut tx,
-        id,
-        "ticketed",
-        Some(ticket_id),
-        None,
-        &actor.display_name,
-        now,
-    )
-    .await?
-    {
-        return Err(AppError::VersionConflict);
-    }
-    store::ack(&mut tx, id, actor.user_id, &actor.display_name, now).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(e.site_id),
-        "to_ticket",
-        "desk_log",
-        Some(id),
-        serde_json::json!({"ticket_id": ticket_id}),
-    )
-    .await?;
-    tx.commit().await?;
+    let ticket_id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let e = load_log(w, actor, id).await?;
+                actor.authorize(Can::DeskWrite, e.site_id)?;
+                if e.follow_up != FollowUp::Open {
+                    return Err(AppError::InvalidTransition(format!(
+                        "log entry {id} has no open follow-up (it is {})",
+                        e.follow_up
+                    )));
+                }
+                let (kind, priority, dept) = ticket_defaults(e.category);
+                let first_line: String = e
+                    .text
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take(60)
+                    .collect();
+                let nonempty = |s: &Option<String>| {
+                    s.as_deref()
+                        .filter(|v| !v.trim().is_empty())
+                        .map(str::to_string)
+                };
+                let t = NewTicketInput {
+                    site_id: Some(e.site_id),
+                    kind: nonempty(&input.kind).unwrap_or_else(|| kind.into()),
+                    priority: nonempty(&input.priority).unwrap_or_else(|| priority.into()),
+                    title: nonempty(&input.title).unwrap_or(first_line),
+                    description: format!("{}\n\n— 前台日志 #{id}, {}", e.text, e.author),
+                    unit_id: input.unit_id,
+                    location: nonempty(&input.location)
+                        .or_else(|| input.unit_id.is_none().then(|| format!("前台日志 #{id}"))),
+                    tenant_id: None,
+                    channel: Some("walk_in".into()),
+                    department: nonempty(&input.department).or_else(|| Some(dept.as_str().into())),
+                    complaint: None,
+                };
+                let ticket_id = crate::tickets::create_in(w, now, actor, &t).await?;
+                if !store::settle_follow_up(
+                    w,
+                    id,
+                    "ticketed",
+                    Some(ticket_id),
+                    None,
+                    &actor.display_name,
+                    now,
+                )
+                .await?
+                {
+                    return Err(AppError::VersionConflict);
+                }
+                store::ack(w, id, actor.user_id, &actor.display_name, now).await?;
+                w.audit(
+                    Some(e.site_id),
+                    "to_ticket",
+                    "desk_log",
+                    Some(id),
+                    serde_json::json!({"ticket_id": ticket_id}),
+                )
+                .await?;
+                Ok(ticket_id)
+            })
+        })
+        .await?;
     crate::tickets::get(app, actor, ticket_id).await
 }
 
@@ -477,41 +472,35 @@ pub async fn close_follow_up(
     input: &CloseInput,
 ) -> AppResult<LogEntryView> {
     let note = required_text("note", &input.note, 1000)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let e = load_log(&mut tx, actor, id).await?;
-    actor.authorize(Can::DeskWrite, e.site_id)?;
-    if e.follow_up != FollowUp::Open {
-        return Err(AppError::InvalidTransition(format!(
-            "log entry {id} has no open follow-up (it is {})",
-            e.follow_up
-        )));
-    }
-    store::settle_follow_up(
-        &mut tx,
-        id,
-        "closed",
-        None,
-        Some(&note),
-        &actor.display_name,
-        now,
-    )
+    let note = &note;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let e = load_log(w, actor, id).await?;
+            actor.authorize(Can::DeskWrite, e.site_id)?;
+            if e.follow_up != FollowUp::Open {
+                return Err(AppError::InvalidTransition(format!(
+                    "log entry {id} has no open follow-up (it is {})",
+                    e.follow_up
+                )));
+            }
+            store::settle_follow_up(w, id, "closed", None, Some(note), &actor.display_name, now)
+                .await?;
+            if actor.can(Can::DeskAck, e.site_id) {
+                store::ack(w, id, actor.user_id, &actor.display_name, now).await?;
+            }
+            w.audit(
+                Some(e.site_id),
+                "close_follow_up",
+                "desk_log",
+                Some(id),
+                serde_json::json!({"note": note}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    if actor.can(Can::DeskAck, e.site_id) {
-        store::ack(&mut tx, id, actor.user_id, &actor.display_name, now).await?;
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(e.site_id),
-        "close_follow_up",
-        "desk_log",
-        Some(id),
-        serde_json::json!({"note": note}),
-    )
-    .await?;
-    tx.commit().await?;
     log_entry(app, actor, id).await
 }
 
@@ -677,32 +666,36 @@ pub async fn end_shift(app: &App, actor: &Actor, input: &EndShiftInput) -> AppRe
     let site_id = site_of(actor, input.site_id)?;
     actor.authorize(Can::DeskWrite, site_id)?;
     let note = optional_text("note", input.note.as_deref(), 2000)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let summary = summarise(&mut tx, site_id, actor.user_id).await?;
-    let json = serde_json::to_string(&summary).map_err(|e| AppError::Internal(e.into()))?;
-    let id = store::insert_handover(
-        &mut tx,
-        site_id,
-        (actor.user_id, &actor.display_name),
-        now,
-        &json,
-        note.as_deref(),
-    )
-    .await?;
-    lobby_store::users::set_last_shift(&mut tx, actor.user_id, now).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "create",
-        "handover",
-        Some(id),
-        serde_json::json!({}),
-    )
-    .await?;
-    tx.commit().await?;
+    let note = &note;
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let summary = summarise(w, site_id, actor.user_id).await?;
+                let json =
+                    serde_json::to_string(&summary).map_err(|e| AppError::Internal(e.into()))?;
+                let id = store::insert_handover(
+                    w,
+                    site_id,
+                    (actor.user_id, &actor.display_name),
+                    now,
+                    &json,
+                    note.as_deref(),
+                )
+                .await?;
+                lobby_store::users::set_last_shift(w, actor.user_id, now).await?;
+                w.audit(
+                    Some(site_id),
+                    "create",
+                    "handover",
+                    Some(id),
+                    serde_json::json!({}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
     let mut c = app.db.read().await?;
     Ok(handover_view(
         store::handover(&mut c, id)
@@ -728,37 +721,38 @@ pub async fn handovers(
 
 /// The next person on duty confirms they took the handover over.
 pub async fn confirm_handover(app: &App, actor: &Actor, id: i64) -> AppResult<HandoverView> {
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let h = store::handover(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("handover"))?;
-    if !actor.can(Can::DeskRead, h.site_id) {
-        return Err(AppError::NotFound("handover"));
-    }
-    actor.authorize(Can::DeskWrite, h.site_id)?;
-    if h.from_user_id == actor.user_id {
-        return Err(AppError::InvalidTransition(
-            "the next person on duty confirms a handover, not the one who wrote it".into(),
-        ));
-    }
-    if !store::confirm_handover(&mut tx, id, (actor.user_id, &actor.display_name), now).await? {
-        return Err(AppError::InvalidTransition(format!(
-            "handover {id} was already confirmed"
-        )));
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(h.site_id),
-        "confirm",
-        "handover",
-        Some(id),
-        serde_json::json!({}),
-    )
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let h = store::handover(w, id)
+                .await?
+                .ok_or(AppError::NotFound("handover"))?;
+            if !actor.can(Can::DeskRead, h.site_id) {
+                return Err(AppError::NotFound("handover"));
+            }
+            actor.authorize(Can::DeskWrite, h.site_id)?;
+            if h.from_user_id == actor.user_id {
+                return Err(AppError::InvalidTransition(
+                    "the next person on duty confirms a handover, not the one who wrote it".into(),
+                ));
+            }
+            if !store::confirm_handover(w, id, (actor.user_id, &actor.display_name), now).await? {
+                return Err(AppError::InvalidTransition(format!(
+                    "handover {id} was already confirmed"
+                )));
+            }
+            w.audit(
+                Some(h.site_id),
+                "confirm",
+                "handover",
+                Some(id),
+                serde_json::json!({}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     let mut c = app.db.read().await?;
     Ok(handover_view(
         store::handover(&mut c, id)
@@ -880,85 +874,82 @@ pub async fn register_visitor(
             "expected_mins must be between 1 and 1440",
         ));
     }
-    let now = app.now();
-    let fp = crate::idempotency::fingerprint(input);
-    let mut tx = app.db.begin().await?;
-    if let Some(id) =
-        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "visitor", &fp).await?
-    {
-        drop(tx);
-        return visitor(app, actor, id).await;
-    }
-    let unit = unit_at(&mut tx, site_id, input.unit_id).await?;
-    let tenant = tenant_at(
-        &mut tx,
-        site_id,
-        input.tenant_id.or(unit.as_ref().and_then(|u| u.tenant_id)),
-    )
-    .await?;
-    if unit.is_none() && tenant.is_none() && host.is_none() {
-        return Err(AppError::invalid(
-            "host",
-            "say whom they visit: a unit, a tenant or a person",
-        ));
-    }
-    let id = store::insert_visitor(
-        &mut tx,
-        &store::NewVisitor {
-            site_id,
-            name: &name,
-            id_or_phone: &id_or_phone,
-            host: host.as_deref(),
-            unit_id: unit.as_ref().map(|u| u.id),
-            tenant_id: tenant.as_ref().map(|t| t.id),
-            purpose: &purpose,
-            expected_mins: input.expected_mins,
-            in_at: now,
-            registered_by: &actor.display_name,
-        },
-    )
-    .await?;
-    if let Some(key) = idempotency_key {
-        lobby_store::idempotency::remember(&mut tx, actor.user_id, key, "visitor", id, now, &fp)
-            .await?;
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "create",
-        "visitor",
-        Some(id),
-        serde_json::json!({"unit_id": input.unit_id}),
-    )
-    .await?;
-    tx.commit().await?;
+    let once = crate::Once::new(idempotency_key, "visitor", input);
+    let purpose = &purpose;
+    let name = &name;
+    let id_or_phone = &id_or_phone;
+    let host = &host;
+    let id = app
+        .create(actor, &once, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let unit = unit_at(w, site_id, input.unit_id).await?;
+                let tenant = tenant_at(
+                    w,
+                    site_id,
+                    input.tenant_id.or(unit.as_ref().and_then(|u| u.tenant_id)),
+                )
+                .await?;
+                if unit.is_none() && tenant.is_none() && host.is_none() {
+                    return Err(AppError::invalid(
+                        "host",
+                        "say whom they visit: a unit, a tenant or a person",
+                    ));
+                }
+                let id = store::insert_visitor(
+                    w,
+                    &store::NewVisitor {
+                        site_id,
+                        name,
+                        id_or_phone,
+                        host: host.as_deref(),
+                        unit_id: unit.as_ref().map(|u| u.id),
+                        tenant_id: tenant.as_ref().map(|t| t.id),
+                        purpose,
+                        expected_mins: input.expected_mins,
+                        in_at: now,
+                        registered_by: &actor.display_name,
+                    },
+                )
+                .await?;
+                w.audit(
+                    Some(site_id),
+                    "create",
+                    "visitor",
+                    Some(id),
+                    serde_json::json!({"unit_id": input.unit_id}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
     visitor(app, actor, id).await
 }
 
 pub async fn sign_out_visitor(app: &App, actor: &Actor, id: i64) -> AppResult<VisitorView> {
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let v = load_visitor(&mut tx, actor, id, now).await?;
-    actor.authorize(Can::DeskWrite, v.site_id)?;
-    if !store::sign_out_visitor(&mut tx, id, now, &actor.display_name).await? {
-        return Err(AppError::InvalidTransition(format!(
-            "visitor {id} has already signed out"
-        )));
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(v.site_id),
-        "sign_out",
-        "visitor",
-        Some(id),
-        serde_json::json!({}),
-    )
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let v = load_visitor(w, actor, id, now).await?;
+            actor.authorize(Can::DeskWrite, v.site_id)?;
+            if !store::sign_out_visitor(w, id, now, &actor.display_name).await? {
+                return Err(AppError::InvalidTransition(format!(
+                    "visitor {id} has already signed out"
+                )));
+            }
+            w.audit(
+                Some(v.site_id),
+                "sign_out",
+                "visitor",
+                Some(id),
+                serde_json::json!({}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     visitor(app, actor, id).await
 }
 
@@ -1113,91 +1104,82 @@ pub async fn receive_parcel(
     let tracking = optional_text("tracking_no", input.tracking_no.as_deref(), 60)?;
     let addressee = optional_text("addressee", input.addressee.as_deref(), 60)?;
     let now = app.now();
-    let fp = crate::idempotency::fingerprint(input);
-    let mut tx = app.db.begin().await?;
-    if let Some(id) =
-        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "parcel", &fp).await?
-    {
-        drop(tx);
-        let mut c = app.db.read().await?;
-        let p = store::parcel(&mut c, id)
-            .await?
-            .ok_or(AppError::NotFound("parcel"))?;
-        return Ok(parcel_view(p, now, true));
-    }
-    let unit = unit_at(&mut tx, site_id, input.unit_id).await?;
-    let tenant = tenant_at(
-        &mut tx,
-        site_id,
-        input.tenant_id.or(unit.as_ref().and_then(|u| u.tenant_id)),
-    )
-    .await?;
-    if unit.is_none() && tenant.is_none() && addressee.is_none() {
-        return Err(AppError::invalid(
-            "addressee",
-            "say whom it is for: a unit, a tenant or a name",
-        ));
-    }
-    let code = pickup_code(rand::thread_rng().gen());
-    let id = store::insert_parcel(
-        &mut tx,
-        &store::NewParcel {
-            site_id,
-            carrier: &carrier,
-            tracking_no: tracking.as_deref(),
-            addressee: addressee.as_deref(),
-            tenant_id: tenant.as_ref().map(|t| t.id),
-            unit_id: unit.as_ref().map(|u| u.id),
-            registered_mail: input.registered_mail,
-            code: &code,
-            received_at: now,
-            received_by: &actor.display_name,
-        },
-    )
-    .await?;
-    // The addressee's portal accounts hear of it with the code.
-    if let Some(t) = &tenant {
-        let title = if input.registered_mail {
-            "挂号信待领取 Registered mail to collect"
-        } else {
-            "快递待领取 Parcel to collect"
-        };
-        let body = format!(
-            "{carrier} {} · 取件码 pickup code {code}",
-            tracking.as_deref().unwrap_or("")
-        );
-        for user_id in lobby_store::users::of_tenant(&mut tx, t.id).await? {
-            lobby_store::notify::insert(
-                &mut tx,
-                &lobby_store::notify::NewNotification {
-                    site_id: Some(site_id),
-                    user_id,
-                    kind: "parcel",
-                    title,
-                    body: &body,
-                    link: Some("/parcels"),
-                    now,
-                },
+    let once = crate::Once::new(idempotency_key, "parcel", input);
+    let tracking = &tracking;
+    let carrier = &carrier;
+    let addressee = &addressee;
+    let id = app
+        .create(actor, &once, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let unit = unit_at(w, site_id, input.unit_id).await?;
+                let tenant = tenant_at(
+                    w,
+                    site_id,
+                    input.tenant_id.or(unit.as_ref().and_then(|u| u.tenant_id)),
+                )
+                .await?;
+                if unit.is_none() && tenant.is_none() && addressee.is_none() {
+                    return Err(AppError::invalid(
+                        "addressee",
+                        "say whom it is for: a unit, a tenant or a name",
+                    ));
+                }
+                let code = pickup_code(rand::thread_rng().gen());
+                let id = store::insert_parcel(
+                    w,
+                    &store::NewParcel {
+                        site_id,
+                        carrier,
+                        tracking_no: tracking.as_deref(),
+                        addressee: addressee.as_deref(),
+                        tenant_id: tenant.as_ref().map(|t| t.id),
+                        unit_id: unit.as_ref().map(|u| u.id),
+                        registered_mail: input.registered_mail,
+                        code: &code,
+                        received_at: now,
+                        received_by: &actor.display_name,
+                    },
+                )
+                .await?;
+                // The addressee's portal accounts hear of it with the code.
+                if let Some(t) = &tenant {
+                    let title = if input.registered_mail {
+                        "挂号信待领取 Registered mail to collect"
+                    } else {
+                        "快递待领取 Parcel to collect"
+                    };
+                    let body = format!(
+                        "{carrier} {} · 取件码 pickup code {code}",
+                        tracking.as_deref().unwrap_or("")
+                    );
+                    for user_id in lobby_store::users::of_tenant(w, t.id).await? {
+                        lobby_store::notify::insert(
+                            w,
+                            &lobby_store::notify::NewNotification {
+                                site_id: Some(site_id),
+                                user_id,
+                                kind: "parcel",
+                                title,
+                                body: &body,
+                                link: Some("/parcels"),
+                                now,
+                            },
+                        )
+                        .await?;
+                    }
+                }
+                w.audit(Some(site_id),
+                "create",
+                "parcel",
+                Some(id),
+                serde_json::json!({"carrier": carrier, "tenant_id": tenant.as_ref().map(|t| t.id)}),
             )
             .await?;
-        }
-    }
-    if let Some(key) = idempotency_key {
-        lobby_store::idempotency::remember(&mut tx, actor.user_id, key, "parcel", id, now, &fp)
-            .await?;
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "create",
-        "parcel",
-        Some(id),
-        serde_json::json!({"carrier": carrier, "tenant_id": tenant.as_ref().map(|t| t.id)}),
-    )
-    .await?;
-    tx.commit().await?;
+                Ok(id)
+            })
+        })
+        .await?;
     let mut c = app.db.read().await?;
     let p = store::parcel(&mut c, id)
         .await?
@@ -1229,94 +1211,94 @@ pub async fn pick_up(
     if code.is_empty() {
         return Err(AppError::invalid("code", "the pickup code is required"));
     }
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let p = store::parcel(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("parcel"))?;
-    if !actor.can(Can::DeskRead, p.site_id) {
-        return Err(AppError::NotFound("parcel"));
-    }
-    actor.authorize(Can::DeskWrite, p.site_id)?;
-    if p.picked_up_at.is_some() {
-        return Err(AppError::InvalidTransition(format!(
-            "parcel {id} was already collected"
-        )));
-    }
-    let keys = [
-        (format!("pickup:parcel:{id}"), MAX_WRONG_CODES_PER_PARCEL),
-        (
-            format!("pickup:user:{}", actor.user_id),
-            MAX_WRONG_CODES_PER_USER,
-        ),
-    ];
-    let mut counts = [0i64; 2];
-    for (n, (key, _)) in counts.iter_mut().zip(&keys) {
-        *n = lobby_store::users::throttle_hit(&mut tx, key, now, PICKUP_WINDOW_MICROS).await?;
-    }
-    if counts.iter().zip(&keys).any(|(n, (_, max))| n > max) {
-        tx.commit().await?;
-        return Err(AppError::RateLimited);
-    }
-    // Compare without early exit, so timing does not tell how much matched.
-    let matches = code.len() == p.code.len()
-        && code
-            .bytes()
-            .zip(p.code.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if !matches {
-        audit::record(
-            &mut tx,
-            now,
-            actor,
-            Some(p.site_id),
-            "pickup_code_wrong",
-            "parcel",
-            Some(id),
-            serde_json::json!({"wrong_for_parcel": counts[0], "wrong_by_user": counts[1]}),
-        )
-        .await?;
-        if counts.iter().zip(&keys).any(|(n, (_, max))| n == max) {
-            crate::notify::to_role(
-                &mut tx,
-                now,
-                p.site_id,
-                lobby_domain::roles::Role::CsSupervisor,
-                "pickup_code_guessing",
-                &format!("取件码多次输错 · parcel {id}: wrong pickup codes"),
-                &format!(
-                    "{} 对包裹 {id} 输错取件码 {} 次（本小时共 {} 次），已暂停取件验证一小时。",
-                    actor.display_name, counts[0], counts[1]
+    let collected_by = &collected_by;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let p = store::parcel(w, id)
+                .await?
+                .ok_or(AppError::NotFound("parcel"))?;
+            if !actor.can(Can::DeskRead, p.site_id) {
+                return Err(AppError::NotFound("parcel"));
+            }
+            actor.authorize(Can::DeskWrite, p.site_id)?;
+            if p.picked_up_at.is_some() {
+                return Err(AppError::InvalidTransition(format!(
+                    "parcel {id} was already collected"
+                )));
+            }
+            let keys = [
+                (format!("pickup:parcel:{id}"), MAX_WRONG_CODES_PER_PARCEL),
+                (
+                    format!("pickup:user:{}", actor.user_id),
+                    MAX_WRONG_CODES_PER_USER,
                 ),
-                Some("/parcels"),
+            ];
+            let mut counts = [0i64; 2];
+            for (n, (key, _)) in counts.iter_mut().zip(&keys) {
+                *n = lobby_store::users::throttle_hit(w, key, now, PICKUP_WINDOW_MICROS).await?;
+            }
+            // Refused tries are kept: the transaction commits and the
+            // refusal is returned after it.
+            if counts.iter().zip(&keys).any(|(n, (_, max))| n > max) {
+                return Ok(Err(AppError::RateLimited));
+            }
+            // Compare without early exit, so timing does not tell how much matched.
+            let matches = code.len() == p.code.len()
+                && code
+                    .bytes()
+                    .zip(p.code.bytes())
+                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                    == 0;
+            if !matches {
+                w.audit(Some(p.site_id),
+                    "pickup_code_wrong",
+                    "parcel",
+                    Some(id),
+                    serde_json::json!({"wrong_for_parcel": counts[0], "wrong_by_user": counts[1]}),
+                )
+                .await?;
+                if counts.iter().zip(&keys).any(|(n, (_, max))| n == max) {
+                    crate::notify::to_role(
+                        w,
+                        now,
+                        p.site_id,
+                        lobby_domain::roles::Role::CsSupervisor,
+                        "pickup_code_guessing",
+                        &format!("取件码多次输错 · parcel {id}: wrong pickup codes"),
+                        &format!(
+                            "{} 对包裹 {id} 输错取件码 {} 次（本小时共 {} 次），已暂停取件验证一小时。",
+                            actor.display_name, counts[0], counts[1]
+                        ),
+                        Some("/parcels"),
+                    )
+                    .await?;
+                }
+                return Ok(Err(AppError::invalid(
+                    "code",
+                    "the pickup code does not match",
+                )));
+            }
+            // The right code: this try was not a wrong one.
+            for (key, _) in &keys {
+                lobby_store::users::throttle_refund(w, key).await?;
+            }
+            if !store::pick_up(w, id, now, collected_by, &actor.display_name).await? {
+                return Err(AppError::InvalidTransition(format!(
+                    "parcel {id} was already collected"
+                )));
+            }
+            w.audit(Some(p.site_id),
+                "pick_up",
+                "parcel",
+                Some(id),
+                serde_json::json!({"collected_by": collected_by}),
             )
             .await?;
-        }
-        tx.commit().await?;
-        return Err(AppError::invalid("code", "the pickup code does not match"));
-    }
-    // The right code: this try was not a wrong one.
-    for (key, _) in &keys {
-        lobby_store::users::throttle_refund(&mut tx, key).await?;
-    }
-    if !store::pick_up(&mut tx, id, now, &collected_by, &actor.display_name).await? {
-        return Err(AppError::InvalidTransition(format!(
-            "parcel {id} was already collected"
-        )));
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(p.site_id),
-        "pick_up",
-        "parcel",
-        Some(id),
-        serde_json::json!({"collected_by": collected_by}),
-    )
-    .await?;
-    tx.commit().await?;
+            Ok(Ok(()))
+        })
+    })
+    .await??;
     parcel(app, actor, id).await
 }
 
@@ -1391,22 +1373,23 @@ pub async fn add_parcel_photo(
         may_photo(store::parcel(&mut c, id).await?)?;
     }
     let blob = crate::tickets::store_photo(app, bytes).await?.blob;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let p = may_photo(store::parcel(&mut tx, id).await?)?;
-    store::set_parcel_photo(&mut tx, id, &blob).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(p.site_id),
-        "photo",
-        "parcel",
-        Some(id),
-        serde_json::json!({"blob": blob}),
-    )
+    let blob = &blob;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let p = may_photo(store::parcel(w, id).await?)?;
+            store::set_parcel_photo(w, id, blob).await?;
+            w.audit(
+                Some(p.site_id),
+                "photo",
+                "parcel",
+                Some(id),
+                serde_json::json!({"blob": blob}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     parcel(app, actor, id).await
 }
 
@@ -1554,27 +1537,32 @@ pub async fn create_incident_type(
     actor.authorize(Can::IncidentTypesManage, site_id)?;
     let code = lobby_domain::error::code_text("code", input.code.as_deref().unwrap_or(""), 40)?;
     let (name, depts, steps) = type_values(input)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    crate::sites::site_row(&mut tx, site_id).await?;
-    let id = store::insert_incident_type(&mut tx, site_id, &code, &name, &depts, &steps)
-        .await
-        .map_err(crate::error::dup_as(
-            "code",
-            "this site already has a type with this code",
-        ))?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "create",
-        "incident_type",
-        Some(id),
-        serde_json::json!({"code": code}),
-    )
-    .await?;
-    tx.commit().await?;
+    let steps = &steps;
+    let name = &name;
+    let depts = &depts;
+    let code = &code;
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                crate::sites::site_row(w, site_id).await?;
+                let id = store::insert_incident_type(w, site_id, code, name, depts, steps)
+                    .await
+                    .map_err(crate::error::dup_as(
+                        "code",
+                        "this site already has a type with this code",
+                    ))?;
+                w.audit(
+                    Some(site_id),
+                    "create",
+                    "incident_type",
+                    Some(id),
+                    serde_json::json!({"code": code}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
     let mut c = app.db.read().await?;
     Ok(type_view(
         store::incident_type(&mut c, id)
@@ -1590,25 +1578,28 @@ pub async fn update_incident_type(
     input: &IncidentTypeInput,
 ) -> AppResult<IncidentTypeView> {
     let (name, depts, steps) = type_values(input)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let t = store::incident_type(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("incident type"))?;
-    actor.authorize(Can::IncidentTypesManage, t.site_id)?;
-    store::update_incident_type(&mut tx, id, &name, &depts, &steps, input.archived).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(t.site_id),
-        "update",
-        "incident_type",
-        Some(id),
-        serde_json::json!({"archived": input.archived}),
-    )
+    let steps = &steps;
+    let name = &name;
+    let depts = &depts;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let t = store::incident_type(w, id)
+                .await?
+                .ok_or(AppError::NotFound("incident type"))?;
+            actor.authorize(Can::IncidentTypesManage, t.site_id)?;
+            store::update_incident_type(w, id, name, depts, steps, input.archived).await?;
+            w.audit(
+                Some(t.site_id),
+                "update",
+                "incident_type",
+                Some(id),
+                serde_json::json!({"archived": input.archived}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     let mut c = app.db.read().await?;
     Ok(type_view(
         store::incident_type(&mut c, id)
@@ -1751,80 +1742,69 @@ pub async fn open_incident(
     let location = required_text("location", &input.location, 120)?;
     let description =
         optional_text("description", Some(&input.description), 2000)?.unwrap_or_default();
-    let now = app.now();
-    let fp = crate::idempotency::fingerprint(input);
-    let mut tx = app.db.begin().await?;
-    if let Some(id) =
-        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "incident", &fp).await?
-    {
-        drop(tx);
-        return incident(app, actor, id).await;
-    }
-    let types = store::incident_types(&mut tx, site_id).await?;
-    let t = match (
-        input.type_id,
-        input.type_code.as_deref().filter(|c| !c.is_empty()),
-    ) {
-        (Some(id), _) => types.into_iter().find(|t| t.id == id),
-        (None, Some(code)) => types.into_iter().find(|t| t.code == code.trim()),
-        (None, None) => return Err(AppError::invalid("type_id", "say which kind of emergency")),
-    }
-    .filter(|t| t.archived == 0)
-    .ok_or_else(|| AppError::invalid("type_id", "no such emergency type at this site"))?;
-    let view = type_view(t.clone());
-    let id = store::insert_incident(
-        &mut tx,
-        site_id,
-        t.id,
-        &location,
-        &description,
-        now,
-        &actor.display_name,
-    )
-    .await?;
-    for (i, step) in view.checklist.iter().enumerate() {
-        store::insert_step(&mut tx, id, i as i64 + 1, step).await?;
-    }
-    let link = format!("/incidents/{id}");
-    let title = format!("紧急事件 Emergency: {}", view.name);
-    let body = format!("{location} · {description}");
-    let mut roles: Vec<Role> = vec![Role::CsSupervisor, Role::ProjectManager];
-    for d in &view.departments {
-        for r in roles_for(*d) {
-            if !roles.contains(r) {
-                roles.push(*r);
-            }
-        }
-    }
-    for r in roles {
-        notify::to_role(
-            &mut tx,
-            now,
-            site_id,
-            r,
-            "incident",
-            &title,
-            &body,
-            Some(&link),
-        )
+    let once = crate::Once::new(idempotency_key, "incident", input);
+    let location = &location;
+    let description = &description;
+    let id = app
+        .create(actor, &once, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let types = store::incident_types(w, site_id).await?;
+                let t = match (
+                    input.type_id,
+                    input.type_code.as_deref().filter(|c| !c.is_empty()),
+                ) {
+                    (Some(id), _) => types.into_iter().find(|t| t.id == id),
+                    (None, Some(code)) => types.into_iter().find(|t| t.code == code.trim()),
+                    (None, None) => {
+                        return Err(AppError::invalid("type_id", "say which kind of emergency"))
+                    }
+                }
+                .filter(|t| t.archived == 0)
+                .ok_or_else(|| {
+                    AppError::invalid("type_id", "no such emergency type at this site")
+                })?;
+                let view = type_view(t.clone());
+                let id = store::insert_incident(
+                    w,
+                    site_id,
+                    t.id,
+                    location,
+                    description,
+                    now,
+                    &actor.display_name,
+                )
+                .await?;
+                for (i, step) in view.checklist.iter().enumerate() {
+                    store::insert_step(w, id, i as i64 + 1, step).await?;
+                }
+                let link = format!("/incidents/{id}");
+                let title = format!("紧急事件 Emergency: {}", view.name);
+                let body = format!("{location} · {description}");
+                let mut roles: Vec<Role> = vec![Role::CsSupervisor, Role::ProjectManager];
+                for d in &view.departments {
+                    for r in roles_for(*d) {
+                        if !roles.contains(r) {
+                            roles.push(*r);
+                        }
+                    }
+                }
+                for r in roles {
+                    notify::to_role(w, now, site_id, r, "incident", &title, &body, Some(&link))
+                        .await?;
+                }
+                w.audit(
+                    Some(site_id),
+                    "create",
+                    "incident",
+                    Some(id),
+                    serde_json::json!({"type": view.code, "location": location}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
         .await?;
-    }
-    if let Some(key) = idempotency_key {
-        lobby_store::idempotency::remember(&mut tx, actor.user_id, key, "incident", id, now, &fp)
-            .await?;
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "create",
-        "incident",
-        Some(id),
-        serde_json::json!({"type": view.code, "location": location}),
-    )
-    .await?;
-    tx.commit().await?;
     incident(app, actor, id).await
 }
 
@@ -1836,34 +1816,35 @@ pub async fn tick_step(
     id: i64,
     position: i64,
 ) -> AppResult<IncidentView> {
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let i = load_incident(&mut tx, actor, id).await?;
-    if i.closed_at.is_some() {
-        return Err(AppError::InvalidTransition(format!(
-            "incident {id} is closed"
-        )));
-    }
-    if !i.steps.iter().any(|s| s.position == position) {
-        return Err(AppError::invalid(
-            "position",
-            format!("incident {id} has no step {position}"),
-        ));
-    }
-    if store::tick_step(&mut tx, id, position, now, &actor.display_name).await? {
-        audit::record(
-            &mut tx,
-            now,
-            actor,
-            Some(i.site_id),
-            "tick",
-            "incident",
-            Some(id),
-            serde_json::json!({"step": position}),
-        )
-        .await?;
-    }
-    tx.commit().await?;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let i = load_incident(w, actor, id).await?;
+            if i.closed_at.is_some() {
+                return Err(AppError::InvalidTransition(format!(
+                    "incident {id} is closed"
+                )));
+            }
+            if !i.steps.iter().any(|s| s.position == position) {
+                return Err(AppError::invalid(
+                    "position",
+                    format!("incident {id} has no step {position}"),
+                ));
+            }
+            if store::tick_step(w, id, position, now, &actor.display_name).await? {
+                w.audit(
+                    Some(i.site_id),
+                    "tick",
+                    "incident",
+                    Some(id),
+                    serde_json::json!({"step": position}),
+                )
+                .await?;
+            }
+            Ok(())
+        })
+    })
+    .await?;
     incident(app, actor, id).await
 }
 
@@ -1879,27 +1860,29 @@ pub async fn add_incident_note(
     input: &TextInput,
 ) -> AppResult<IncidentView> {
     let text = required_text("text", &input.text, 2000)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let i = load_incident(&mut tx, actor, id).await?;
-    if i.closed_at.is_some() {
-        return Err(AppError::InvalidTransition(format!(
-            "incident {id} is closed"
-        )));
-    }
-    store::insert_note(&mut tx, id, now, &actor.display_name, &text).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(i.site_id),
-        "note",
-        "incident",
-        Some(id),
-        serde_json::json!({}),
-    )
+    let text = &text;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let i = load_incident(w, actor, id).await?;
+            if i.closed_at.is_some() {
+                return Err(AppError::InvalidTransition(format!(
+                    "incident {id} is closed"
+                )));
+            }
+            store::insert_note(w, id, now, &actor.display_name, text).await?;
+            w.audit(
+                Some(i.site_id),
+                "note",
+                "incident",
+                Some(id),
+                serde_json::json!({}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     incident(app, actor, id).await
 }
 
@@ -1916,29 +1899,31 @@ pub async fn close_incident(
     input: &CloseIncidentInput,
 ) -> AppResult<IncidentView> {
     let summary = required_text("summary", &input.summary, 4000)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let i = load_incident(&mut tx, actor, id).await?;
-    if !actor.can(Can::DeskWrite, i.site_id) {
-        return Err(AppError::Forbidden);
-    }
-    if !store::close_incident(&mut tx, id, now, &actor.display_name, &summary).await? {
-        return Err(AppError::InvalidTransition(format!(
-            "incident {id} is already closed"
-        )));
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(i.site_id),
-        "close",
-        "incident",
-        Some(id),
-        serde_json::json!({}),
-    )
+    let summary = &summary;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let i = load_incident(w, actor, id).await?;
+            if !actor.can(Can::DeskWrite, i.site_id) {
+                return Err(AppError::Forbidden);
+            }
+            if !store::close_incident(w, id, now, &actor.display_name, summary).await? {
+                return Err(AppError::InvalidTransition(format!(
+                    "incident {id} is already closed"
+                )));
+            }
+            w.audit(
+                Some(i.site_id),
+                "close",
+                "incident",
+                Some(id),
+                serde_json::json!({}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     incident(app, actor, id).await
 }
 
@@ -2037,64 +2022,68 @@ pub async fn record_check(app: &App, actor: &Actor, input: &NewCheckInput) -> Ap
     if !input.ok && note.is_none() {
         return Err(AppError::invalid("note", "say what is wrong"));
     }
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let ticket_id = if input.ok {
-        None
-    } else {
-        let what = note.clone().unwrap_or_default();
-        let t = match kind {
-            CheckKind::Lift => NewTicketInput {
-                site_id: Some(site_id),
-                kind: "repair".into(),
-                priority: "urgent".into(),
-                title: format!("电梯故障 {subject}").chars().take(120).collect(),
-                description: what,
-                location: Some(subject.clone()),
-                channel: Some("walk_in".into()),
-                department: Some("engineering".into()),
-                ..Default::default()
-            },
-            CheckKind::Lobby | CheckKind::PublicArea => NewTicketInput {
-                site_id: Some(site_id),
-                kind: "request".into(),
-                priority: "normal".into(),
-                title: format!("卫生 {subject}").chars().take(120).collect(),
-                description: what,
-                location: Some(subject.clone()),
-                channel: Some("walk_in".into()),
-                department: Some("cleaning".into()),
-                ..Default::default()
-            },
-        };
-        Some(crate::tickets::create_in(&mut tx, now, actor, &t).await?)
-    };
-    let id = store::insert_check(
-        &mut tx,
-        &store::NewCheck {
-            site_id,
-            kind: kind.as_str(),
-            subject: &subject,
-            ok: input.ok,
-            note: note.as_deref(),
-            ticket_id,
-            at: now,
-            by_name: &actor.display_name,
-        },
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "create",
-        "facility_check",
-        Some(id),
-        serde_json::json!({"kind": kind, "ok": input.ok, "ticket_id": ticket_id}),
-    )
-    .await?;
-    tx.commit().await?;
+    let subject = &subject;
+    let note = &note;
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let ticket_id = if input.ok {
+                    None
+                } else {
+                    let what = note.clone().unwrap_or_default();
+                    let t = match kind {
+                        CheckKind::Lift => NewTicketInput {
+                            site_id: Some(site_id),
+                            kind: "repair".into(),
+                            priority: "urgent".into(),
+                            title: format!("电梯故障 {subject}").chars().take(120).collect(),
+                            description: what,
+                            location: Some(subject.clone()),
+                            channel: Some("walk_in".into()),
+                            department: Some("engineering".into()),
+                            ..Default::default()
+                        },
+                        CheckKind::Lobby | CheckKind::PublicArea => NewTicketInput {
+                            site_id: Some(site_id),
+                            kind: "request".into(),
+                            priority: "normal".into(),
+                            title: format!("卫生 {subject}").chars().take(120).collect(),
+                            description: what,
+                            location: Some(subject.clone()),
+                            channel: Some("walk_in".into()),
+                            department: Some("cleaning".into()),
+                            ..Default::default()
+                        },
+                    };
+                    Some(crate::tickets::create_in(w, now, actor, &t).await?)
+                };
+                let id = store::insert_check(
+                    w,
+                    &store::NewCheck {
+                        site_id,
+                        kind: kind.as_str(),
+                        subject,
+                        ok: input.ok,
+                        note: note.as_deref(),
+                        ticket_id,
+                        at: now,
+                        by_name: &actor.display_name,
+                    },
+                )
+                .await?;
+                w.audit(
+                    Some(site_id),
+                    "create",
+                    "facility_check",
+                    Some(id),
+                    serde_json::json!({"kind": kind, "ok": input.ok, "ticket_id": ticket_id}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
     let mut c = app.db.read().await?;
     Ok(check_view(
         store::check(&mut c, id)
@@ -2187,41 +2176,46 @@ pub async fn log_inquiry(
     let asker = required_text("asker", &input.asker, 60)?;
     let question = required_text("question", &input.question, 500)?;
     let answer = required_text("answer", &input.answer, 1000)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let unit = unit_at(&mut tx, site_id, input.unit_id).await?;
-    let tenant = tenant_at(
-        &mut tx,
-        site_id,
-        input.tenant_id.or(unit.as_ref().and_then(|u| u.tenant_id)),
-    )
-    .await?;
-    let id = store::insert_inquiry(
-        &mut tx,
-        &store::NewInquiry {
-            site_id,
-            at: now,
-            by_name: &actor.display_name,
-            asker: &asker,
-            tenant_id: tenant.as_ref().map(|t| t.id),
-            unit_id: unit.as_ref().map(|u| u.id),
-            question: &question,
-            answer: &answer,
-        },
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "create",
-        "inquiry",
-        Some(id),
-        serde_json::json!({}),
-    )
-    .await?;
-    tx.commit().await?;
+    let question = &question;
+    let asker = &asker;
+    let answer = &answer;
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let unit = unit_at(w, site_id, input.unit_id).await?;
+                let tenant = tenant_at(
+                    w,
+                    site_id,
+                    input.tenant_id.or(unit.as_ref().and_then(|u| u.tenant_id)),
+                )
+                .await?;
+                let id = store::insert_inquiry(
+                    w,
+                    &store::NewInquiry {
+                        site_id,
+                        at: now,
+                        by_name: &actor.display_name,
+                        asker,
+                        tenant_id: tenant.as_ref().map(|t| t.id),
+                        unit_id: unit.as_ref().map(|u| u.id),
+                        question,
+                        answer,
+                    },
+                )
+                .await?;
+                w.audit(
+                    Some(site_id),
+                    "create",
+                    "inquiry",
+                    Some(id),
+                    serde_json::json!({}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
     let mut c = app.db.read().await?;
     Ok(inquiry_view(
         store::inquiry(&mut c, id)

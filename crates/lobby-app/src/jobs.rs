@@ -8,7 +8,7 @@ use std::time::Duration;
 use lobby_domain::roles::Role;
 use lobby_store::tickets as store;
 
-use crate::{audit, notify, Actor, App, AppResult};
+use crate::{notify, App, AppResult};
 
 /// Marks every ticket past a deadline as breached, escalates it to the
 /// project manager (flag, event, notification) and audits it. Returns how
@@ -19,69 +19,65 @@ pub async fn sla_sweep(app: &App) -> AppResult<usize> {
         let mut c = app.db.read().await?;
         store::breach_candidates(&mut c, now, 500).await?
     };
-    let sys = Actor::system();
     let mut handled = 0;
     for id in ids {
-        let mut tx = app.db.begin().await?;
-        if !store::mark_breached(&mut tx, id, now).await? {
-            continue; // another sweep got it first
-        }
-        let Some(t) = store::get(&mut tx, id).await? else {
-            continue;
-        };
-        let which = if t.state == "open" && t.response_due_at < now {
-            "response"
-        } else {
-            "resolution"
-        };
-        let detail = serde_json::json!({"breach": which});
-        store::insert_event(
-            &mut tx,
-            &store::NewEvent {
-                ticket_id: id,
-                at: now,
-                actor_id: None,
-                actor_name: "system",
-                action: "sla_breach",
-                from_state: Some(&t.state),
-                to_state: &t.state,
-                note: None,
-                detail: &detail.to_string(),
-            },
-        )
-        .await?;
-        let title = format!("超时升级 / SLA breach {}: {}", t.number, t.title);
-        let body = format!(
-            "{which} deadline passed · {}",
-            t.unit_number
-                .clone()
-                .or(t.location.clone())
-                .unwrap_or_default()
-        );
-        notify::to_role(
-            &mut tx,
-            now,
-            t.site_id,
-            Role::ProjectManager,
-            "sla_breach",
-            &title,
-            &body,
-            Some(&format!("/tickets/{id}")),
-        )
-        .await?;
-        audit::record(
-            &mut tx,
-            now,
-            &sys,
-            Some(t.site_id),
-            "sla_breach",
-            "ticket",
-            Some(id),
-            detail,
-        )
-        .await?;
-        tx.commit().await?;
-        handled += 1;
+        let done = app
+            .write_as_system(|w| {
+                Box::pin(async move {
+                    let now = w.now();
+                    if !store::mark_breached(w, id, now).await? {
+                        return Ok(false); // another sweep got it first
+                    }
+                    let Some(t) = store::get(w, id).await? else {
+                        return Ok(false);
+                    };
+                    let which = if t.state == "open" && t.response_due_at < now {
+                        "response"
+                    } else {
+                        "resolution"
+                    };
+                    let detail = serde_json::json!({"breach": which});
+                    store::insert_event(
+                        w,
+                        &store::NewEvent {
+                            ticket_id: id,
+                            at: now,
+                            actor_id: None,
+                            actor_name: "system",
+                            action: "sla_breach",
+                            from_state: Some(&t.state),
+                            to_state: &t.state,
+                            note: None,
+                            detail: &detail.to_string(),
+                        },
+                    )
+                    .await?;
+                    let title = format!("超时升级 / SLA breach {}: {}", t.number, t.title);
+                    let body = format!(
+                        "{which} deadline passed · {}",
+                        t.unit_number
+                            .clone()
+                            .or(t.location.clone())
+                            .unwrap_or_default()
+                    );
+                    notify::to_role(
+                        w,
+                        now,
+                        t.site_id,
+                        Role::ProjectManager,
+                        "sla_breach",
+                        &title,
+                        &body,
+                        Some(&format!("/tickets/{id}")),
+                    )
+                    .await?;
+                    w.audit(Some(t.site_id), "sla_breach", "ticket", Some(id), detail)
+                        .await?;
+                    Ok(true)
+                })
+            })
+            .await?;
+        handled += usize::from(done);
     }
     Ok(handled)
 }

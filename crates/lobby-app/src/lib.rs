@@ -30,6 +30,7 @@ pub mod tenants;
 pub mod tickets;
 pub mod time;
 pub mod users;
+pub mod work;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -39,6 +40,7 @@ use lobby_store::Db;
 
 pub use actor::Actor;
 pub use error::{AppError, AppResult};
+pub use work::{Once, Work};
 
 /// Everything a use case needs: the database, the clock, the data dir and
 /// the blob store (by default the data dir's `blobs/` folder).

@@ -73,8 +73,13 @@ pub async fn list(app: &App, actor: &Actor, limit: i64) -> AppResult<Vec<Notific
 }
 
 pub async fn mark_all_read(app: &App, actor: &Actor) -> AppResult<u64> {
-    let mut tx = app.db.begin().await?;
-    let n = store::mark_all_read(&mut tx, actor.user_id, app.now()).await?;
-    tx.commit().await?;
+    let n = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let n = store::mark_all_read(w, actor.user_id, app.now()).await?;
+                Ok(n)
+            })
+        })
+        .await?;
     Ok(n)
 }

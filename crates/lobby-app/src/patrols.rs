@@ -209,22 +209,26 @@ pub async fn create_route(app: &App, actor: &Actor, input: &RouteInput) -> AppRe
     let site_id = crate::desk::site_of(actor, input.site_id)?;
     actor.authorize(Can::PatrolsManage, site_id)?;
     let (name, dept, windows) = route_values(input)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    crate::sites::site_row(&mut tx, site_id).await?;
-    let id = store::insert_route(&mut tx, site_id, &name, dept.as_str(), &windows, now).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "create",
-        "patrol_route",
-        Some(id),
-        serde_json::json!({"name": name, "department": dept, "windows": windows}),
-    )
-    .await?;
-    tx.commit().await?;
+    let windows = &windows;
+    let name = &name;
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                crate::sites::site_row(w, site_id).await?;
+                let id = store::insert_route(w, site_id, name, dept.as_str(), windows, now).await?;
+                w.audit(
+                    Some(site_id),
+                    "create",
+                    "patrol_route",
+                    Some(id),
+                    serde_json::json!({"name": name, "department": dept, "windows": windows}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
     route(app, actor, id).await
 }
 
@@ -235,13 +239,18 @@ pub async fn update_route(
     input: &RouteInput,
 ) -> AppResult<RouteView> {
     let (name, dept, windows) = route_values(input)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let r = load_route(&mut tx, actor, id).await?;
-    actor.authorize(Can::PatrolsManage, r.site_id)?;
-    store::update_route(&mut tx, id, &name, dept.as_str(), &windows, input.archived).await?;
-    audit::record(&mut tx, now, actor, Some(r.site_id), "update", "patrol_route", Some(id), serde_json::json!({"name": name, "department": dept, "windows": windows, "archived": input.archived})).await?;
-    tx.commit().await?;
+    let windows = &windows;
+    let name = &name;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let r = load_route(w, actor, id).await?;
+            actor.authorize(Can::PatrolsManage, r.site_id)?;
+            store::update_route(w, id, name, dept.as_str(), windows, input.archived).await?;
+            w.audit(Some(r.site_id), "update", "patrol_route", Some(id), serde_json::json!({"name": name, "department": dept, "windows": windows, "archived": input.archived})).await?;
+            Ok(())
+        })
+    })
+    .await?;
     route(app, actor, id).await
 }
 
@@ -264,24 +273,26 @@ pub async fn add_checkpoint(
 ) -> AppResult<RouteView> {
     let name = required_text("name", &input.name, 60)?;
     let location = required_text("location", &input.location, 120)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let r = load_route(&mut tx, actor, route_id).await?;
-    actor.authorize(Can::PatrolsManage, r.site_id)?;
-    let token = hex::encode(rand::thread_rng().gen::<[u8; 16]>());
-    let id = store::insert_checkpoint(&mut tx, route_id, &name, &location, &token).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(r.site_id),
-        "create",
-        "patrol_checkpoint",
-        Some(id),
-        serde_json::json!({"route_id": route_id, "name": name}),
-    )
+    let name = &name;
+    let location = &location;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let r = load_route(w, actor, route_id).await?;
+            actor.authorize(Can::PatrolsManage, r.site_id)?;
+            let token = hex::encode(rand::thread_rng().gen::<[u8; 16]>());
+            let id = store::insert_checkpoint(w, route_id, name, location, &token).await?;
+            w.audit(
+                Some(r.site_id),
+                "create",
+                "patrol_checkpoint",
+                Some(id),
+                serde_json::json!({"route_id": route_id, "name": name}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     route(app, actor, route_id).await
 }
 
@@ -293,33 +304,35 @@ pub async fn update_checkpoint(
 ) -> AppResult<RouteView> {
     let name = required_text("name", &input.name, 60)?;
     let location = required_text("location", &input.location, 120)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let cp = store::checkpoint(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("checkpoint"))?;
-    let r = load_route(&mut tx, actor, cp.route_id).await?;
-    actor.authorize(Can::PatrolsManage, r.site_id)?;
-    let position = input.position.unwrap_or(cp.position);
-    if !(1..=500).contains(&position) {
-        return Err(AppError::invalid(
-            "position",
-            "position must be between 1 and 500",
-        ));
-    }
-    store::update_checkpoint(&mut tx, id, position, &name, &location, input.archived).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(r.site_id),
-        "update",
-        "patrol_checkpoint",
-        Some(id),
-        serde_json::json!({"name": name, "position": position, "archived": input.archived}),
-    )
-    .await?;
-    tx.commit().await?;
+    let name = &name;
+    let location = &location;
+    let cp = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let cp = store::checkpoint(w, id)
+                    .await?
+                    .ok_or(AppError::NotFound("checkpoint"))?;
+                let r = load_route(w, actor, cp.route_id).await?;
+                actor.authorize(Can::PatrolsManage, r.site_id)?;
+                let position = input.position.unwrap_or(cp.position);
+                if !(1..=500).contains(&position) {
+                    return Err(AppError::invalid(
+                        "position",
+                        "position must be between 1 and 500",
+                    ));
+                }
+                store::update_checkpoint(w, id, position, name, location, input.archived).await?;
+                w.audit(Some(r.site_id),
+                "update",
+                "patrol_checkpoint",
+                Some(id),
+                serde_json::json!({"name": name, "position": position, "archived": input.archived}),
+            )
+            .await?;
+                Ok(cp)
+            })
+        })
+        .await?;
     route(app, actor, cp.route_id).await
 }
 
@@ -341,26 +354,29 @@ pub async fn add_item(
 ) -> AppResult<RouteView> {
     let category: Category = input.category.parse()?;
     let instruction = required_text("instruction", &input.instruction, 200)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let cp = store::checkpoint(&mut tx, checkpoint_id)
-        .await?
-        .ok_or(AppError::NotFound("checkpoint"))?;
-    let r = load_route(&mut tx, actor, cp.route_id).await?;
-    actor.authorize(Can::PatrolsManage, r.site_id)?;
-    let id = store::insert_item(&mut tx, checkpoint_id, category.as_str(), &instruction).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(r.site_id),
-        "create",
-        "patrol_item",
-        Some(id),
-        serde_json::json!({"checkpoint_id": checkpoint_id, "category": category}),
-    )
-    .await?;
-    tx.commit().await?;
+    let instruction = &instruction;
+    let cp = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let cp = store::checkpoint(w, checkpoint_id)
+                    .await?
+                    .ok_or(AppError::NotFound("checkpoint"))?;
+                let r = load_route(w, actor, cp.route_id).await?;
+                actor.authorize(Can::PatrolsManage, r.site_id)?;
+                let id =
+                    store::insert_item(w, checkpoint_id, category.as_str(), instruction).await?;
+                w.audit(
+                    Some(r.site_id),
+                    "create",
+                    "patrol_item",
+                    Some(id),
+                    serde_json::json!({"checkpoint_id": checkpoint_id, "category": category}),
+                )
+                .await?;
+                Ok(cp)
+            })
+        })
+        .await?;
     route(app, actor, cp.route_id).await
 }
 
@@ -372,29 +388,31 @@ pub async fn update_item(
 ) -> AppResult<RouteView> {
     let category: Category = input.category.parse()?;
     let instruction = required_text("instruction", &input.instruction, 200)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let it = store::item(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("item"))?;
-    let cp = store::checkpoint(&mut tx, it.checkpoint_id)
-        .await?
-        .ok_or(AppError::NotFound("checkpoint"))?;
-    let r = load_route(&mut tx, actor, cp.route_id).await?;
-    actor.authorize(Can::PatrolsManage, r.site_id)?;
-    store::update_item(&mut tx, id, category.as_str(), &instruction, input.archived).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(r.site_id),
-        "update",
-        "patrol_item",
-        Some(id),
-        serde_json::json!({"archived": input.archived}),
-    )
-    .await?;
-    tx.commit().await?;
+    let instruction = &instruction;
+    let cp = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let it = store::item(w, id)
+                    .await?
+                    .ok_or(AppError::NotFound("item"))?;
+                let cp = store::checkpoint(w, it.checkpoint_id)
+                    .await?
+                    .ok_or(AppError::NotFound("checkpoint"))?;
+                let r = load_route(w, actor, cp.route_id).await?;
+                actor.authorize(Can::PatrolsManage, r.site_id)?;
+                store::update_item(w, id, category.as_str(), instruction, input.archived).await?;
+                w.audit(
+                    Some(r.site_id),
+                    "update",
+                    "patrol_item",
+                    Some(id),
+                    serde_json::json!({"archived": input.archived}),
+                )
+                .await?;
+                Ok(cp)
+            })
+        })
+        .await?;
     route(app, actor, cp.route_id).await
 }
 
@@ -594,83 +612,67 @@ pub async fn start_round(
     input: &StartInput,
     idempotency_key: Option<&str>,
 ) -> AppResult<RoundView> {
-    let now = app.now();
-    let fp = crate::idempotency::fingerprint(input);
-    let mut tx = app.db.begin().await?;
-    if let Some(id) =
-        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "patrol_round", &fp).await?
-    {
-        drop(tx);
-        return round(app, actor, id).await;
-    }
-    let r = store::route(&mut tx, input.route_id)
-        .await?
-        .filter(|r| actor.can(Can::PatrolsRead, r.site_id))
-        .ok_or_else(|| AppError::invalid("route_id", format!("no route {}", input.route_id)))?;
-    actor.authorize(Can::PatrolsWalk, r.site_id)?;
-    if r.archived != 0 {
-        return Err(AppError::invalid("route_id", "this route is archived"));
-    }
-    let open = store::rounds(
-        &mut tx,
-        &store::RoundFilter {
-            site_id: r.site_id,
-            route_id: Some(r.id),
-            walker_id: Some(actor.user_id),
-            open: Some(true),
-            from: now - 86_400_000_000,
-            to: now + 1,
-        },
-        i64::MAX,
-        1,
-    )
-    .await?;
-    if let Some(existing) = open.first() {
-        let id = existing.id;
-        drop(tx);
-        return round(app, actor, id).await;
-    }
-    let cps = store::checkpoints(&mut tx, &[r.id]).await?;
-    let total = cps.iter().filter(|c| c.archived == 0).count() as i64;
-    if total == 0 {
-        return Err(AppError::invalid(
-            "route_id",
-            "this route has no checkpoints yet",
-        ));
-    }
-    let id = store::insert_round(
-        &mut tx,
-        r.site_id,
-        r.id,
-        (actor.audit_id(), &actor.display_name),
-        now,
-        total,
-    )
-    .await?;
-    if let Some(key) = idempotency_key {
-        lobby_store::idempotency::remember(
-            &mut tx,
-            actor.user_id,
-            key,
-            "patrol_round",
-            id,
-            now,
-            &fp,
-        )
+    let once = crate::Once::new(idempotency_key, "patrol_round", input);
+    let id = app
+        .create(actor, &once, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let r = store::route(w, input.route_id)
+                    .await?
+                    .filter(|r| actor.can(Can::PatrolsRead, r.site_id))
+                    .ok_or_else(|| {
+                        AppError::invalid("route_id", format!("no route {}", input.route_id))
+                    })?;
+                actor.authorize(Can::PatrolsWalk, r.site_id)?;
+                if r.archived != 0 {
+                    return Err(AppError::invalid("route_id", "this route is archived"));
+                }
+                let open = store::rounds(
+                    w,
+                    &store::RoundFilter {
+                        site_id: r.site_id,
+                        route_id: Some(r.id),
+                        walker_id: Some(actor.user_id),
+                        open: Some(true),
+                        from: now - 86_400_000_000,
+                        to: now + 1,
+                    },
+                    i64::MAX,
+                    1,
+                )
+                .await?;
+                if let Some(existing) = open.first() {
+                    return Ok(existing.id);
+                }
+                let cps = store::checkpoints(w, &[r.id]).await?;
+                let total = cps.iter().filter(|c| c.archived == 0).count() as i64;
+                if total == 0 {
+                    return Err(AppError::invalid(
+                        "route_id",
+                        "this route has no checkpoints yet",
+                    ));
+                }
+                let id = store::insert_round(
+                    w,
+                    r.site_id,
+                    r.id,
+                    (actor.audit_id(), &actor.display_name),
+                    now,
+                    total,
+                )
+                .await?;
+                w.audit(
+                    Some(r.site_id),
+                    "create",
+                    "patrol_round",
+                    Some(id),
+                    serde_json::json!({"route_id": r.id}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
         .await?;
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(r.site_id),
-        "create",
-        "patrol_round",
-        Some(id),
-        serde_json::json!({"route_id": r.id}),
-    )
-    .await?;
-    tx.commit().await?;
     round(app, actor, id).await
 }
 
@@ -721,137 +723,129 @@ pub async fn record_checkpoint(
     for p in photos {
         stored.push((crate::tickets::store_photo(app, p).await?, p.len()));
     }
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let fp = crate::idempotency::fingerprint(&(round_id, checkpoint_id, input));
-    if crate::idempotency::replayed(&mut tx, actor, idempotency_key, "patrol_result", &fp)
-        .await?
-        .is_some()
-    {
-        drop(tx);
-        return round(app, actor, round_id).await;
-    }
-    let r = load_round_row(&mut tx, actor, round_id).await?;
-    actor.authorize(Can::PatrolsWalk, r.site_id)?;
-    if r.finished_at.is_some() {
-        return Err(AppError::InvalidTransition(format!(
-            "round {round_id} is finished"
-        )));
-    }
-    let cp = store::checkpoint(&mut tx, checkpoint_id)
-        .await?
-        .filter(|c| c.route_id == r.route_id && c.archived == 0)
-        .ok_or(AppError::NotFound("checkpoint"))?;
-    let items: Vec<ItemRow> = store::items(&mut tx, &[cp.id])
-        .await?
-        .into_iter()
-        .filter(|i| i.archived == 0)
-        .collect();
-    for (i, res) in input.results.iter().enumerate() {
-        if !items.iter().any(|it| it.id == res.item_id) {
-            return Err(AppError::invalid(
-                &format!("results[{i}].item_id"),
-                format!("item {} is not checked at this checkpoint", res.item_id),
-            ));
-        }
-        if input.results[..i].iter().any(|x| x.item_id == res.item_id) {
-            return Err(AppError::invalid(
-                &format!("results[{i}].item_id"),
-                "an item is given twice",
-            ));
-        }
-        if !res.ok && res.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-            return Err(AppError::invalid(
-                &format!("results[{i}].note"),
-                "say what is wrong",
-            ));
-        }
-    }
-    if let Some(missing) = items
-        .iter()
-        .find(|it| !input.results.iter().any(|x| x.item_id == it.id))
-    {
-        return Err(AppError::invalid(
-            "results",
-            format!(
-                "item {} ({}) has no result",
-                missing.id, missing.instruction
-            ),
-        ));
-    }
-    let scanned_at = match input
-        .scan_token
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        None => None,
-        Some(t) if t == cp.token => {
-            let at = input
-                .scanned_at
+    let once = crate::Once::new(
+        idempotency_key,
+        "patrol_result",
+        &(round_id, checkpoint_id, input),
+    );
+    let stored = &stored;
+    let note = &note;
+    app.create(actor, &once, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let r = load_round_row(w, actor, round_id).await?;
+            actor.authorize(Can::PatrolsWalk, r.site_id)?;
+            if r.finished_at.is_some() {
+                return Err(AppError::InvalidTransition(format!(
+                    "round {round_id} is finished"
+                )));
+            }
+            let cp = store::checkpoint(w, checkpoint_id)
+                .await?
+                .filter(|c| c.route_id == r.route_id && c.archived == 0)
+                .ok_or(AppError::NotFound("checkpoint"))?;
+            let items: Vec<ItemRow> = store::items(w, &[cp.id])
+                .await?
+                .into_iter()
+                .filter(|i| i.archived == 0)
+                .collect();
+            for (i, res) in input.results.iter().enumerate() {
+                if !items.iter().any(|it| it.id == res.item_id) {
+                    return Err(AppError::invalid(
+                        &format!("results[{i}].item_id"),
+                        format!("item {} is not checked at this checkpoint", res.item_id),
+                    ));
+                }
+                if input.results[..i].iter().any(|x| x.item_id == res.item_id) {
+                    return Err(AppError::invalid(
+                        &format!("results[{i}].item_id"),
+                        "an item is given twice",
+                    ));
+                }
+                if !res.ok && res.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+                    return Err(AppError::invalid(
+                        &format!("results[{i}].note"),
+                        "say what is wrong",
+                    ));
+                }
+            }
+            if let Some(missing) = items
+                .iter()
+                .find(|it| !input.results.iter().any(|x| x.item_id == it.id))
+            {
+                return Err(AppError::invalid(
+                    "results",
+                    format!(
+                        "item {} ({}) has no result",
+                        missing.id, missing.instruction
+                    ),
+                ));
+            }
+            let scanned_at = match input
+                .scan_token
                 .as_deref()
-                .and_then(|s| s.parse::<jiff::Timestamp>().ok())
-                .map(|t| t.as_microsecond())
-                .unwrap_or(now);
-            // A scan counts only within the round.
-            Some(at.clamp(r.started_at, now))
-        }
-        Some(_) => {
-            return Err(AppError::invalid(
-                "scan_token",
-                "this is not the code of this checkpoint",
-            ))
-        }
-    };
-    let result_id = store::insert_result(
-        &mut tx,
-        round_id,
-        cp.id,
-        scanned_at,
-        now,
-        &actor.display_name,
-        note.as_deref(),
-    )
-    .await
-    .map_err(crate::error::dup_as(
-        "checkpoint_id",
-        "this checkpoint is already recorded in this round",
-    ))?;
-    for res in &input.results {
-        let n = optional_text("note", res.note.as_deref(), 500)?;
-        store::insert_item_result(&mut tx, result_id, res.item_id, res.ok, n.as_deref()).await?;
-    }
-    for (p, size) in &stored {
-        store::insert_photo(
-            &mut tx,
-            &store::NewPhoto {
-                result_id,
-                blob: &p.blob,
-                thumb_blob: &p.thumb_blob,
-                content_type: p.content_type,
-                size_bytes: *size as i64,
-                width: i64::from(p.width),
-                height: i64::from(p.height),
-            },
-        )
-        .await?;
-    }
-    store::bump_done(&mut tx, round_id).await?;
-    if let Some(key) = idempotency_key {
-        lobby_store::idempotency::remember(
-            &mut tx,
-            actor.user_id,
-            key,
-            "patrol_result",
-            result_id,
-            now,
-            &fp,
-        )
-        .await?;
-    }
-    let failed = input.results.iter().filter(|x| !x.ok).count();
-    audit::record(&mut tx, now, actor, Some(r.site_id), "record", "patrol_round", Some(round_id), serde_json::json!({"checkpoint_id": cp.id, "failed": failed, "scanned": scanned_at.is_some(), "photos": stored.len()})).await?;
-    tx.commit().await?;
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+            {
+                None => None,
+                Some(t) if t == cp.token => {
+                    let at = input
+                        .scanned_at
+                        .as_deref()
+                        .and_then(|s| s.parse::<jiff::Timestamp>().ok())
+                        .map(|t| t.as_microsecond())
+                        .unwrap_or(now);
+                    // A scan counts only within the round.
+                    Some(at.clamp(r.started_at, now))
+                }
+                Some(_) => {
+                    return Err(AppError::invalid(
+                        "scan_token",
+                        "this is not the code of this checkpoint",
+                    ))
+                }
+            };
+            let result_id = store::insert_result(
+                w,
+                round_id,
+                cp.id,
+                scanned_at,
+                now,
+                &actor.display_name,
+                note.as_deref(),
+            )
+            .await
+            .map_err(crate::error::dup_as(
+                "checkpoint_id",
+                "this checkpoint is already recorded in this round",
+            ))?;
+            for res in &input.results {
+                let n = optional_text("note", res.note.as_deref(), 500)?;
+                store::insert_item_result(w, result_id, res.item_id, res.ok, n.as_deref()).await?;
+            }
+            for (p, size) in stored.iter() {
+                store::insert_photo(
+                    w,
+                    &store::NewPhoto {
+                        result_id,
+                        blob: &p.blob,
+                        thumb_blob: &p.thumb_blob,
+                        content_type: p.content_type,
+                        size_bytes: *size as i64,
+                        width: i64::from(p.width),
+                        height: i64::from(p.height),
+                    },
+                )
+                .await?;
+            }
+            store::bump_done(w, round_id).await?;
+            let failed = input.results.iter().filter(|x| !x.ok).count();
+            w.audit(Some(r.site_id), "record", "patrol_round", Some(round_id), serde_json::json!({"checkpoint_id": cp.id, "failed": failed, "scanned": scanned_at.is_some(), "photos": stored.len()})).await?;
+            let id = result_id;
+            Ok(id)
+        })
+    })
+    .await?;
     round(app, actor, round_id).await
 }
 
@@ -860,33 +854,34 @@ pub async fn record_checkpoint(
 /// photos, linked to the round) — or, when the same item already has an
 /// open one, is added to that one's history.
 pub async fn finish_round(app: &App, actor: &Actor, id: i64) -> AppResult<RoundView> {
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let r = load_round_row(&mut tx, actor, id).await?;
-    actor.authorize(Can::PatrolsWalk, r.site_id)?;
-    if r.finished_at.is_some() {
-        return Err(AppError::InvalidTransition(format!(
-            "round {id} is already finished"
-        )));
-    }
-    let findings = file_findings(&mut tx, now, actor, &r).await?;
-    let results = store::results(&mut tx, id).await?;
-    let cps = store::checkpoints(&mut tx, &[r.route_id]).await?;
-    let total = cps.iter().filter(|c| c.archived == 0).count() as i64;
-    let done = results.len() as i64;
-    store::finish_round(&mut tx, id, now, done, total.max(done), findings).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(r.site_id),
-        "finish",
-        "patrol_round",
-        Some(id),
-        serde_json::json!({"done": done, "total": total, "findings": findings}),
-    )
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let r = load_round_row(w, actor, id).await?;
+            actor.authorize(Can::PatrolsWalk, r.site_id)?;
+            if r.finished_at.is_some() {
+                return Err(AppError::InvalidTransition(format!(
+                    "round {id} is already finished"
+                )));
+            }
+            let findings = file_findings(w, now, actor, &r).await?;
+            let results = store::results(w, id).await?;
+            let cps = store::checkpoints(w, &[r.route_id]).await?;
+            let total = cps.iter().filter(|c| c.archived == 0).count() as i64;
+            let done = results.len() as i64;
+            store::finish_round(w, id, now, done, total.max(done), findings).await?;
+            w.audit(
+                Some(r.site_id),
+                "finish",
+                "patrol_round",
+                Some(id),
+                serde_json::json!({"done": done, "total": total, "findings": findings}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     round(app, actor, id).await
 }
 
@@ -1226,91 +1221,100 @@ pub async fn plan(app: &App, actor: &Actor, site_id: i64, day: Option<Date>) -> 
 /// without a finished round gets, once, a desk-log entry and a notice to
 /// the supervisor. Returns how many it found.
 pub async fn missed_sweep(app: &App) -> AppResult<usize> {
-    let now = app.now();
     let routes = {
         let mut c = app.db.read().await?;
         store::active_routes(&mut c).await?
     };
     let mut found = 0;
     for r in routes {
-        let mut tx = app.db.begin().await?;
-        let site = crate::sites::site_row(&mut tx, r.site_id).await?;
-        let tz = TimeZone::get(&site.timezone).unwrap_or(TimeZone::UTC);
-        let today = time::local_date(now, &site.timezone);
-        let rounds = store::rounds(
-            &mut tx,
-            &store::RoundFilter {
-                site_id: r.site_id,
-                route_id: Some(r.id),
-                walker_id: None,
-                open: None,
-                from: now - 3 * 86_400_000_000,
-                to: now + 1,
-            },
-            i64::MAX,
-            200,
-        )
-        .await?;
-        let spans: Vec<RoundSpan> = rounds
-            .iter()
-            .map(|x| RoundSpan {
-                started_at: time::ts(x.started_at),
-                finished_at: x.finished_at.map(time::ts),
+        let r = &r;
+        found += app
+            .write_as_system(|w| {
+                Box::pin(async move {
+                    let now = w.now();
+                    let mut found = 0;
+                    let site = crate::sites::site_row(w, r.site_id).await?;
+                    let tz = TimeZone::get(&site.timezone).unwrap_or(TimeZone::UTC);
+                    let today = time::local_date(now, &site.timezone);
+                    let rounds = store::rounds(
+                        w,
+                        &store::RoundFilter {
+                            site_id: r.site_id,
+                            route_id: Some(r.id),
+                            walker_id: None,
+                            open: None,
+                            from: now - 3 * 86_400_000_000,
+                            to: now + 1,
+                        },
+                        i64::MAX,
+                        200,
+                    )
+                    .await?;
+                    let spans: Vec<RoundSpan> = rounds
+                        .iter()
+                        .map(|x| RoundSpan {
+                            started_at: time::ts(x.started_at),
+                            finished_at: x.finished_at.map(time::ts),
+                        })
+                        .collect();
+                    for day in [today.yesterday().unwrap_or(today), today] {
+                        for win in windows_of(r) {
+                            let (a, b) = win.on(day, &tz);
+                            let end = b.as_microsecond();
+                            if end > now || end <= r.created_at || covered(a, b, &spans) {
+                                continue;
+                            }
+                            let label = win.label();
+                            if !store::insert_missed(w, r.id, &day.to_string(), &label, now).await?
+                            {
+                                continue;
+                            }
+                            found += 1;
+                            let text = format!("漏巡 Missed patrol: {} {} {}", r.name, day, label);
+                            let log_id = lobby_store::desk::insert_log(
+                                w,
+                                &lobby_store::desk::NewLog {
+                                    site_id: r.site_id,
+                                    at: now,
+                                    author_id: None,
+                                    author_name: "lobby",
+                                    category: "security",
+                                    text: &text,
+                                    needs_follow_up: true,
+                                    corrects_id: None,
+                                },
+                            )
+                            .await?;
+                            store::set_missed_log(w, r.id, &day.to_string(), &label, log_id)
+                                .await?;
+                            notify::to_role(
+                                w,
+                                now,
+                                r.site_id,
+                                Role::CsSupervisor,
+                                "patrol_missed",
+                                &text,
+                                &r.name,
+                                Some("/patrols"),
+                            )
+                            .await?;
+                            audit::record(
+                                w,
+                                now,
+                                &Actor::system(),
+                                Some(r.site_id),
+                                "missed",
+                                "patrol_route",
+                                Some(r.id),
+                                serde_json::json!({"day": day.to_string(), "window": label}),
+                            )
+                            .await?;
+                        }
+                    }
+                    Ok(found)
+                })
             })
-            .collect();
-        for day in [today.yesterday().unwrap_or(today), today] {
-            for w in windows_of(&r) {
-                let (a, b) = w.on(day, &tz);
-                let end = b.as_microsecond();
-                if end > now || end <= r.created_at || covered(a, b, &spans) {
-                    continue;
-                }
-                let label = w.label();
-                if !store::insert_missed(&mut tx, r.id, &day.to_string(), &label, now).await? {
-                    continue;
-                }
-                found += 1;
-                let text = format!("漏巡 Missed patrol: {} {} {}", r.name, day, label);
-                let log_id = lobby_store::desk::insert_log(
-                    &mut tx,
-                    &lobby_store::desk::NewLog {
-                        site_id: r.site_id,
-                        at: now,
-                        author_id: None,
-                        author_name: "lobby",
-                        category: "security",
-                        text: &text,
-                        needs_follow_up: true,
-                        corrects_id: None,
-                    },
-                )
-                .await?;
-                store::set_missed_log(&mut tx, r.id, &day.to_string(), &label, log_id).await?;
-                notify::to_role(
-                    &mut tx,
-                    now,
-                    r.site_id,
-                    Role::CsSupervisor,
-                    "patrol_missed",
-                    &text,
-                    &r.name,
-                    Some("/patrols"),
-                )
-                .await?;
-                audit::record(
-                    &mut tx,
-                    now,
-                    &Actor::system(),
-                    Some(r.site_id),
-                    "missed",
-                    "patrol_route",
-                    Some(r.id),
-                    serde_json::json!({"day": day.to_string(), "window": label}),
-                )
-                .await?;
-            }
-        }
-        tx.commit().await?;
+            .await?;
     }
     Ok(found)
 }
@@ -1543,46 +1547,47 @@ pub async fn add_result_photo(
         actor.authorize(Can::PatrolsWalk, r.site_id)?;
     }
     let p = crate::tickets::store_photo(app, bytes).await?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let r = load_round_row(&mut tx, actor, round_id).await?;
-    actor.authorize(Can::PatrolsWalk, r.site_id)?;
-    if r.finished_at.is_some() {
-        return Err(AppError::InvalidTransition(format!(
-            "round {round_id} is finished"
-        )));
-    }
-    let res = store::results(&mut tx, round_id)
-        .await?
-        .into_iter()
-        .find(|x| x.checkpoint_id == checkpoint_id)
-        .ok_or_else(|| {
-            AppError::InvalidTransition("record the checkpoint before adding photos".into())
-        })?;
-    store::insert_photo(
-        &mut tx,
-        &store::NewPhoto {
-            result_id: res.id,
-            blob: &p.blob,
-            thumb_blob: &p.thumb_blob,
-            content_type: p.content_type,
-            size_bytes: bytes.len() as i64,
-            width: i64::from(p.width),
-            height: i64::from(p.height),
-        },
-    )
+    let p = &p;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let r = load_round_row(w, actor, round_id).await?;
+            actor.authorize(Can::PatrolsWalk, r.site_id)?;
+            if r.finished_at.is_some() {
+                return Err(AppError::InvalidTransition(format!(
+                    "round {round_id} is finished"
+                )));
+            }
+            let res = store::results(w, round_id)
+                .await?
+                .into_iter()
+                .find(|x| x.checkpoint_id == checkpoint_id)
+                .ok_or_else(|| {
+                    AppError::InvalidTransition("record the checkpoint before adding photos".into())
+                })?;
+            store::insert_photo(
+                w,
+                &store::NewPhoto {
+                    result_id: res.id,
+                    blob: &p.blob,
+                    thumb_blob: &p.thumb_blob,
+                    content_type: p.content_type,
+                    size_bytes: bytes.len() as i64,
+                    width: i64::from(p.width),
+                    height: i64::from(p.height),
+                },
+            )
+            .await?;
+            w.audit(
+                Some(r.site_id),
+                "photo",
+                "patrol_round",
+                Some(round_id),
+                serde_json::json!({"checkpoint_id": checkpoint_id, "blob": p.blob}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(r.site_id),
-        "photo",
-        "patrol_round",
-        Some(round_id),
-        serde_json::json!({"checkpoint_id": checkpoint_id, "blob": p.blob}),
-    )
-    .await?;
-    tx.commit().await?;
     round(app, actor, round_id).await
 }

@@ -13,7 +13,7 @@ use lobby_store::shifts::{self as store, ShiftRow};
 use lobby_store::Conn;
 use serde::{Deserialize, Serialize};
 
-use crate::{audit, time, Actor, App, AppError, AppResult};
+use crate::{time, Actor, App, AppError, AppResult};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ShiftView {
@@ -100,27 +100,32 @@ pub async fn create_shift(app: &App, actor: &Actor, input: &ShiftInput) -> AppRe
     actor.authorize(Can::ShiftsManage, site_id)?;
     let code = lobby_domain::error::code_text("code", input.code.as_deref().unwrap_or(""), 30)?;
     let (name, starts, ends) = shift_values(input)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    crate::sites::site_row(&mut tx, site_id).await?;
-    let id = store::insert_shift(&mut tx, site_id, &code, &name, &starts, &ends)
-        .await
-        .map_err(crate::error::dup_as(
-            "code",
-            "this site already has a shift with this code",
-        ))?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "create",
-        "shift",
-        Some(id),
-        serde_json::json!({"code": code, "starts": starts, "ends": ends}),
-    )
-    .await?;
-    tx.commit().await?;
+    let starts = &starts;
+    let name = &name;
+    let ends = &ends;
+    let code = &code;
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                crate::sites::site_row(w, site_id).await?;
+                let id = store::insert_shift(w, site_id, code, name, starts, ends)
+                    .await
+                    .map_err(crate::error::dup_as(
+                        "code",
+                        "this site already has a shift with this code",
+                    ))?;
+                w.audit(
+                    Some(site_id),
+                    "create",
+                    "shift",
+                    Some(id),
+                    serde_json::json!({"code": code, "starts": starts, "ends": ends}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
     let mut c = app.db.read().await?;
     let row = store::shift(&mut c, id)
         .await?
@@ -137,25 +142,28 @@ pub async fn update_shift(
     input: &ShiftInput,
 ) -> AppResult<ShiftView> {
     let (name, starts, ends) = shift_values(input)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let s = store::shift(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("shift"))?;
-    actor.authorize(Can::ShiftsManage, s.site_id)?;
-    store::update_shift(&mut tx, id, &name, &starts, &ends, input.archived).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(s.site_id),
-        "update",
-        "shift",
-        Some(id),
-        serde_json::json!({"starts": starts, "ends": ends, "archived": input.archived}),
-    )
+    let starts = &starts;
+    let name = &name;
+    let ends = &ends;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let s = store::shift(w, id)
+                .await?
+                .ok_or(AppError::NotFound("shift"))?;
+            actor.authorize(Can::ShiftsManage, s.site_id)?;
+            store::update_shift(w, id, name, starts, ends, input.archived).await?;
+            w.audit(
+                Some(s.site_id),
+                "update",
+                "shift",
+                Some(id),
+                serde_json::json!({"starts": starts, "ends": ends, "archived": input.archived}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     let mut c = app.db.read().await?;
     let row = store::shift(&mut c, id)
         .await?
@@ -303,40 +311,40 @@ pub async fn set_roster(app: &App, actor: &Actor, input: &RosterInput) -> AppRes
     if input.entries.len() > 2000 {
         return Err(AppError::invalid("entries", "at most 2000 entries at once"));
     }
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let shifts = store::shifts(&mut tx, site_id).await?;
-    let people = people(&mut tx, site_id).await?;
-    for (i, e) in input.entries.iter().enumerate() {
-        let day: Date = crate::time::parse_date(&format!("entries[{i}].day"), &e.day)?;
-        if !people.iter().any(|p| p.id == e.user_id) {
-            return Err(AppError::invalid(
-                &format!("entries[{i}].user_id"),
-                format!("user {} works no shifts at this site", e.user_id),
-            ));
-        }
-        if let Some(s) = e.shift_id {
-            if !shifts.iter().any(|x| x.id == s && x.archived == 0) {
-                return Err(AppError::invalid(
-                    &format!("entries[{i}].shift_id"),
-                    format!("no shift {s} at this site"),
-                ));
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let shifts = store::shifts(w, site_id).await?;
+            let people = people(w, site_id).await?;
+            for (i, e) in input.entries.iter().enumerate() {
+                let day: Date = crate::time::parse_date(&format!("entries[{i}].day"), &e.day)?;
+                if !people.iter().any(|p| p.id == e.user_id) {
+                    return Err(AppError::invalid(
+                        &format!("entries[{i}].user_id"),
+                        format!("user {} works no shifts at this site", e.user_id),
+                    ));
+                }
+                if let Some(s) = e.shift_id {
+                    if !shifts.iter().any(|x| x.id == s && x.archived == 0) {
+                        return Err(AppError::invalid(
+                            &format!("entries[{i}].shift_id"),
+                            format!("no shift {s} at this site"),
+                        ));
+                    }
+                }
+                store::set_roster(w, site_id, e.user_id, &day.to_string(), e.shift_id).await?;
             }
-        }
-        store::set_roster(&mut tx, site_id, e.user_id, &day.to_string(), e.shift_id).await?;
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "update",
-        "roster",
-        None,
-        serde_json::json!({"entries": input.entries.len()}),
-    )
+            w.audit(
+                Some(site_id),
+                "update",
+                "roster",
+                None,
+                serde_json::json!({"entries": input.entries.len()}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     Ok(input.entries.len())
 }
 
@@ -398,54 +406,58 @@ pub async fn my_day(app: &App, actor: &Actor, site_id: i64) -> AppResult<ClockVi
 /// Clocks in (the first clock-in of the day counts; again is refused).
 pub async fn clock_in(app: &App, actor: &Actor, site_id: i64) -> AppResult<ClockView> {
     actor.authorize(Can::ClockInOut, site_id)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let (tzname, _) = site_tz(&mut tx, site_id).await?;
-    let day = time::local_date(now, &tzname).to_string();
-    if !store::clock_in(&mut tx, site_id, actor.user_id, &day, now).await? {
-        return Err(AppError::InvalidTransition(
-            "you have already clocked in today".into(),
-        ));
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "clock_in",
-        "attendance",
-        None,
-        serde_json::json!({"day": day}),
-    )
-    .await?;
-    let v = my_day_in(&mut tx, actor, site_id, now).await?;
-    tx.commit().await?;
+    let v = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let (tzname, _) = site_tz(w, site_id).await?;
+                let day = time::local_date(now, &tzname).to_string();
+                if !store::clock_in(w, site_id, actor.user_id, &day, now).await? {
+                    return Err(AppError::InvalidTransition(
+                        "you have already clocked in today".into(),
+                    ));
+                }
+                w.audit(
+                    Some(site_id),
+                    "clock_in",
+                    "attendance",
+                    None,
+                    serde_json::json!({"day": day}),
+                )
+                .await?;
+                let v = my_day_in(w, actor, site_id, now).await?;
+                Ok(v)
+            })
+        })
+        .await?;
     Ok(v)
 }
 
 /// Clocks out (the last clock-out of the day counts).
 pub async fn clock_out(app: &App, actor: &Actor, site_id: i64) -> AppResult<ClockView> {
     actor.authorize(Can::ClockInOut, site_id)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let (tzname, _) = site_tz(&mut tx, site_id).await?;
-    let day = time::local_date(now, &tzname).to_string();
-    if !store::clock_out(&mut tx, site_id, actor.user_id, &day, now).await? {
-        return Err(AppError::InvalidTransition("clock in first".into()));
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "clock_out",
-        "attendance",
-        None,
-        serde_json::json!({"day": day}),
-    )
-    .await?;
-    let v = my_day_in(&mut tx, actor, site_id, now).await?;
-    tx.commit().await?;
+    let v = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let (tzname, _) = site_tz(w, site_id).await?;
+                let day = time::local_date(now, &tzname).to_string();
+                if !store::clock_out(w, site_id, actor.user_id, &day, now).await? {
+                    return Err(AppError::InvalidTransition("clock in first".into()));
+                }
+                w.audit(
+                    Some(site_id),
+                    "clock_out",
+                    "attendance",
+                    None,
+                    serde_json::json!({"day": day}),
+                )
+                .await?;
+                let v = my_day_in(w, actor, site_id, now).await?;
+                Ok(v)
+            })
+        })
+        .await?;
     Ok(v)
 }
 

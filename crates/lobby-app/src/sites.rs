@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::dup_as;
 use crate::page::{self, Page};
-use crate::{audit, time, Actor, App, AppError, AppResult};
+use crate::{time, Actor, App, AppError, AppResult};
 
 // ---- sites ----
 
@@ -93,33 +93,30 @@ pub async fn create_site(app: &App, actor: &Actor, input: &SiteInputDto) -> AppR
         input.timezone.as_deref(),
         input.address.as_deref(),
     )?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let id = store::insert_site(
-        &mut tx,
-        &v.name,
-        &v.code,
-        &v.timezone,
-        v.address.as_deref(),
-        now,
-    )
-    .await
-    .map_err(dup_as("code", "another site has this code"))?;
-    // The manual's shifts and emergency types, editable from here on.
-    crate::desk::seed_site(&mut tx, id).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(id),
-        "create",
-        "site",
-        Some(id),
-        serde_json::json!({"name": v.name, "code": v.code}),
-    )
-    .await?;
-    let row = site_row(&mut tx, id).await?;
-    tx.commit().await?;
+    let v = &v;
+    let row = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let id =
+                    store::insert_site(w, &v.name, &v.code, &v.timezone, v.address.as_deref(), now)
+                        .await
+                        .map_err(dup_as("code", "another site has this code"))?;
+                // The manual's shifts and emergency types, editable from here on.
+                crate::desk::seed_site(w, id).await?;
+                w.audit(
+                    Some(id),
+                    "create",
+                    "site",
+                    Some(id),
+                    serde_json::json!({"name": v.name, "code": v.code}),
+                )
+                .await?;
+                let row = site_row(w, id).await?;
+                Ok(row)
+            })
+        })
+        .await?;
     Ok(row.into())
 }
 
@@ -136,35 +133,36 @@ pub async fn update_site(
         input.timezone.as_deref(),
         input.address.as_deref(),
     )?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let old = site_row(&mut tx, id).await?;
-    let archived = input.archived.unwrap_or(old.archived != 0);
-    store::update_site(
-        &mut tx,
-        id,
-        &v.name,
-        &v.code,
-        &v.timezone,
-        v.address.as_deref(),
-        archived,
-        now,
-    )
-    .await
-    .map_err(dup_as("code", "another site has this code"))?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(id),
-        "update",
-        "site",
-        Some(id),
-        serde_json::json!({"name": v.name, "code": v.code, "timezone": v.timezone, "archived": archived}),
-    )
+    let v = &v;
+    let row = app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let old = site_row(w, id).await?;
+            let archived = input.archived.unwrap_or(old.archived != 0);
+            store::update_site(
+                w,
+                id,
+                &v.name,
+                &v.code,
+                &v.timezone,
+                v.address.as_deref(),
+                archived,
+                now,
+            )
+            .await
+            .map_err(dup_as("code", "another site has this code"))?;
+            w.audit(Some(id),
+                "update",
+                "site",
+                Some(id),
+                serde_json::json!({"name": v.name, "code": v.code, "timezone": v.timezone, "archived": archived}),
+            )
+            .await?;
+            let row = site_row(w, id).await?;
+            Ok(row)
+        })
+    })
     .await?;
-    let row = site_row(&mut tx, id).await?;
-    tx.commit().await?;
     Ok(row.into())
 }
 
@@ -233,27 +231,30 @@ pub async fn buildings(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<
 pub async fn create_building(app: &App, actor: &Actor, input: &BuildingInput) -> AppResult<i64> {
     actor.authorize(Action::SitesManage, input.site_id)?;
     let name = required_text("name", &input.name, 50)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    site_row(&mut tx, input.site_id).await?;
-    let id = store::insert_building(&mut tx, input.site_id, &name, now)
-        .await
-        .map_err(dup_as(
-            "name",
-            "this site already has a building of that name",
-        ))?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(input.site_id),
-        "create",
-        "building",
-        Some(id),
-        serde_json::json!({"name": name}),
-    )
-    .await?;
-    tx.commit().await?;
+    let name = &name;
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                site_row(w, input.site_id).await?;
+                let id = store::insert_building(w, input.site_id, name, now)
+                    .await
+                    .map_err(dup_as(
+                        "name",
+                        "this site already has a building of that name",
+                    ))?;
+                w.audit(
+                    Some(input.site_id),
+                    "create",
+                    "building",
+                    Some(id),
+                    serde_json::json!({"name": name}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
     Ok(id)
 }
 
@@ -264,31 +265,32 @@ pub async fn update_building(
     input: &BuildingInput,
 ) -> AppResult<()> {
     let name = required_text("name", &input.name, 50)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let b = store::building(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("building"))?;
-    actor.authorize(Action::SitesManage, b.site_id)?;
-    let archived = input.archived.unwrap_or(b.archived != 0);
-    store::rename_building(&mut tx, id, &name, archived)
-        .await
-        .map_err(dup_as(
-            "name",
-            "this site already has a building of that name",
-        ))?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(b.site_id),
-        "update",
-        "building",
-        Some(id),
-        serde_json::json!({"name": name, "archived": archived}),
-    )
+    let name = &name;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let b = store::building(w, id)
+                .await?
+                .ok_or(AppError::NotFound("building"))?;
+            actor.authorize(Action::SitesManage, b.site_id)?;
+            let archived = input.archived.unwrap_or(b.archived != 0);
+            store::rename_building(w, id, name, archived)
+                .await
+                .map_err(dup_as(
+                    "name",
+                    "this site already has a building of that name",
+                ))?;
+            w.audit(
+                Some(b.site_id),
+                "update",
+                "building",
+                Some(id),
+                serde_json::json!({"name": name, "archived": archived}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -300,30 +302,33 @@ pub async fn create_floor(app: &App, actor: &Actor, input: &FloorInput) -> AppRe
             "level must be between -20 and 300",
         ));
     }
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let b = store::building(&mut tx, input.building_id)
-        .await?
-        .ok_or_else(|| AppError::invalid("building_id", "no such building"))?;
-    actor.authorize(Action::SitesManage, b.site_id)?;
-    let id = store::insert_floor(&mut tx, b.site_id, b.id, &label, input.level, now)
-        .await
-        .map_err(dup_as(
-            "label",
-            "this building already has a floor with that label",
-        ))?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(b.site_id),
-        "create",
-        "floor",
-        Some(id),
-        serde_json::json!({"label": label, "building_id": b.id}),
-    )
-    .await?;
-    tx.commit().await?;
+    let label = &label;
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let b = store::building(w, input.building_id)
+                    .await?
+                    .ok_or_else(|| AppError::invalid("building_id", "no such building"))?;
+                actor.authorize(Action::SitesManage, b.site_id)?;
+                let id = store::insert_floor(w, b.site_id, b.id, label, input.level, now)
+                    .await
+                    .map_err(dup_as(
+                        "label",
+                        "this building already has a floor with that label",
+                    ))?;
+                w.audit(
+                    Some(b.site_id),
+                    "create",
+                    "floor",
+                    Some(id),
+                    serde_json::json!({"label": label, "building_id": b.id}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
     Ok(id)
 }
 
@@ -474,46 +479,49 @@ fn parse_unit(input: &UnitInput) -> AppResult<ParsedUnit> {
 
 pub async fn create_unit(app: &App, actor: &Actor, input: &UnitInput) -> AppResult<UnitView> {
     let p = parse_unit(input)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let floor = store::floor(&mut tx, input.floor_id)
-        .await?
-        .ok_or_else(|| AppError::invalid("floor_id", "no such floor"))?;
-    actor.authorize(Action::UnitsManage, floor.site_id)?;
-    let id = store::insert_unit(
-        &mut tx,
-        floor.site_id,
-        &UnitValues {
-            floor_id: floor.id,
-            number: &p.number,
-            area_m2: p.area,
-            status: p.status.as_str(),
-            vacant_since: (p.status == UnitStatus::Vacant).then_some(now),
-            note: p.note.as_deref(),
-            archived: input.archived.unwrap_or(false),
-        },
-        now,
-    )
-    .await
-    .map_err(dup_as(
-        "number",
-        "this site already has a unit with that number",
-    ))?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(floor.site_id),
-        "create",
-        "unit",
-        Some(id),
-        serde_json::json!({"number": p.number, "area_m2": p.area, "status": p.status}),
-    )
-    .await?;
-    let u = store::unit(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("unit"))?;
-    tx.commit().await?;
+    let p = &p;
+    let u = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let floor = store::floor(w, input.floor_id)
+                    .await?
+                    .ok_or_else(|| AppError::invalid("floor_id", "no such floor"))?;
+                actor.authorize(Action::UnitsManage, floor.site_id)?;
+                let id = store::insert_unit(
+                    w,
+                    floor.site_id,
+                    &UnitValues {
+                        floor_id: floor.id,
+                        number: &p.number,
+                        area_m2: p.area,
+                        status: p.status.as_str(),
+                        vacant_since: (p.status == UnitStatus::Vacant).then_some(now),
+                        note: p.note.as_deref(),
+                        archived: input.archived.unwrap_or(false),
+                    },
+                    now,
+                )
+                .await
+                .map_err(dup_as(
+                    "number",
+                    "this site already has a unit with that number",
+                ))?;
+                w.audit(
+                    Some(floor.site_id),
+                    "create",
+                    "unit",
+                    Some(id),
+                    serde_json::json!({"number": p.number, "area_m2": p.area, "status": p.status}),
+                )
+                .await?;
+                let u = store::unit(w, id)
+                    .await?
+                    .ok_or(AppError::NotFound("unit"))?;
+                Ok(u)
+            })
+        })
+        .await?;
     Ok(u.into())
 }
 
@@ -524,63 +532,64 @@ pub async fn update_unit(
     input: &UnitInput,
 ) -> AppResult<UnitView> {
     let p = parse_unit(input)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let old = store::unit(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("unit"))?;
-    actor.authorize(Action::UnitsManage, old.site_id)?;
-    let floor = store::floor(&mut tx, input.floor_id)
-        .await?
-        .filter(|f| f.site_id == old.site_id)
-        .ok_or_else(|| AppError::invalid("floor_id", "no such floor at this site"))?;
-    let version = input.expected_version.unwrap_or(old.version);
-    let vacant_since = match (
-        old.status == UnitStatus::Vacant.as_str(),
-        p.status == UnitStatus::Vacant,
-    ) {
-        (true, true) => old.vacant_since,
-        (false, true) => Some(now),
-        (_, false) => None,
-    };
-    let updated = store::update_unit(
-        &mut tx,
-        id,
-        version,
-        &UnitValues {
-            floor_id: floor.id,
-            number: &p.number,
-            area_m2: p.area,
-            status: p.status.as_str(),
-            vacant_since,
-            note: p.note.as_deref(),
-            archived: input.archived.unwrap_or(old.archived != 0),
-        },
-        now,
-    )
-    .await
-    .map_err(dup_as(
-        "number",
-        "this site already has a unit with that number",
-    ))?;
-    if !updated {
-        return Err(AppError::VersionConflict);
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(old.site_id),
-        "update",
-        "unit",
-        Some(id),
-        serde_json::json!({"number": p.number, "area_m2": p.area, "status": p.status, "was": old.status}),
-    )
+    let p = &p;
+    let u = app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let old = store::unit(w, id)
+                .await?
+                .ok_or(AppError::NotFound("unit"))?;
+            actor.authorize(Action::UnitsManage, old.site_id)?;
+            let floor = store::floor(w, input.floor_id)
+                .await?
+                .filter(|f| f.site_id == old.site_id)
+                .ok_or_else(|| AppError::invalid("floor_id", "no such floor at this site"))?;
+            let version = input.expected_version.unwrap_or(old.version);
+            let vacant_since = match (
+                old.status == UnitStatus::Vacant.as_str(),
+                p.status == UnitStatus::Vacant,
+            ) {
+                (true, true) => old.vacant_since,
+                (false, true) => Some(now),
+                (_, false) => None,
+            };
+            let updated = store::update_unit(
+                w,
+                id,
+                version,
+                &UnitValues {
+                    floor_id: floor.id,
+                    number: &p.number,
+                    area_m2: p.area,
+                    status: p.status.as_str(),
+                    vacant_since,
+                    note: p.note.as_deref(),
+                    archived: input.archived.unwrap_or(old.archived != 0),
+                },
+                now,
+            )
+            .await
+            .map_err(dup_as(
+                "number",
+                "this site already has a unit with that number",
+            ))?;
+            if !updated {
+                return Err(AppError::VersionConflict);
+            }
+            w.audit(Some(old.site_id),
+                "update",
+                "unit",
+                Some(id),
+                serde_json::json!({"number": p.number, "area_m2": p.area, "status": p.status, "was": old.status}),
+            )
+            .await?;
+            let u = store::unit(w, id)
+                .await?
+                .ok_or(AppError::NotFound("unit"))?;
+            Ok(u)
+        })
+    })
     .await?;
-    let u = store::unit(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("unit"))?;
-    tx.commit().await?;
     Ok(u.into())
 }
 
@@ -703,39 +712,41 @@ pub async fn create_public_area(
     input: &PublicAreaInput,
 ) -> AppResult<PublicAreaView> {
     actor.authorize(Action::SitesManage, input.site_id)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    site_row(&mut tx, input.site_id).await?;
-    let (name, kind) = check_area(&mut tx, input).await?;
-    let id = store::insert_public_area(
-        &mut tx,
-        input.site_id,
-        input.building_id,
-        input.floor_id,
-        &name,
-        &kind,
-        now,
-    )
-    .await
-    .map_err(dup_as(
-        "name",
-        "this site already has a public area of that name",
-    ))?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(input.site_id),
-        "create",
-        "public_area",
-        Some(id),
-        serde_json::json!({"name": name, "kind": kind}),
-    )
-    .await?;
-    let a = store::public_area(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("public area"))?;
-    tx.commit().await?;
+    let a = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                site_row(w, input.site_id).await?;
+                let (name, kind) = check_area(w, input).await?;
+                let id = store::insert_public_area(
+                    w,
+                    input.site_id,
+                    input.building_id,
+                    input.floor_id,
+                    &name,
+                    &kind,
+                    now,
+                )
+                .await
+                .map_err(dup_as(
+                    "name",
+                    "this site already has a public area of that name",
+                ))?;
+                w.audit(
+                    Some(input.site_id),
+                    "create",
+                    "public_area",
+                    Some(id),
+                    serde_json::json!({"name": name, "kind": kind}),
+                )
+                .await?;
+                let a = store::public_area(w, id)
+                    .await?
+                    .ok_or(AppError::NotFound("public area"))?;
+                Ok(a)
+            })
+        })
+        .await?;
     Ok(a.into())
 }
 
@@ -745,49 +756,50 @@ pub async fn update_public_area(
     id: i64,
     input: &PublicAreaInput,
 ) -> AppResult<PublicAreaView> {
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let old = store::public_area(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("public area"))?;
-    actor.authorize(Action::SitesManage, old.site_id)?;
-    if input.site_id != old.site_id {
-        return Err(AppError::invalid(
-            "site_id",
-            "a public area cannot move to another site",
-        ));
-    }
-    let (name, kind) = check_area(&mut tx, input).await?;
-    let archived = input.archived.unwrap_or(old.archived != 0);
-    store::update_public_area(
-        &mut tx,
-        id,
-        input.building_id,
-        input.floor_id,
-        &name,
-        &kind,
-        archived,
-    )
-    .await
-    .map_err(dup_as(
-        "name",
-        "this site already has a public area of that name",
-    ))?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(old.site_id),
-        "update",
-        "public_area",
-        Some(id),
-        serde_json::json!({"name": name, "kind": kind, "archived": archived}),
-    )
-    .await?;
-    let a = store::public_area(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("public area"))?;
-    tx.commit().await?;
+    let a = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let old = store::public_area(w, id)
+                    .await?
+                    .ok_or(AppError::NotFound("public area"))?;
+                actor.authorize(Action::SitesManage, old.site_id)?;
+                if input.site_id != old.site_id {
+                    return Err(AppError::invalid(
+                        "site_id",
+                        "a public area cannot move to another site",
+                    ));
+                }
+                let (name, kind) = check_area(w, input).await?;
+                let archived = input.archived.unwrap_or(old.archived != 0);
+                store::update_public_area(
+                    w,
+                    id,
+                    input.building_id,
+                    input.floor_id,
+                    &name,
+                    &kind,
+                    archived,
+                )
+                .await
+                .map_err(dup_as(
+                    "name",
+                    "this site already has a public area of that name",
+                ))?;
+                w.audit(
+                    Some(old.site_id),
+                    "update",
+                    "public_area",
+                    Some(id),
+                    serde_json::json!({"name": name, "kind": kind, "archived": archived}),
+                )
+                .await?;
+                let a = store::public_area(w, id)
+                    .await?
+                    .ok_or(AppError::NotFound("public area"))?;
+                Ok(a)
+            })
+        })
+        .await?;
     Ok(a.into())
 }
 

@@ -10,7 +10,7 @@ use lobby_store::sla::{self as store, PolicyRow};
 use lobby_store::Conn;
 use serde::{Deserialize, Serialize};
 
-use crate::{audit, Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult};
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LevelView {
@@ -107,31 +107,32 @@ pub async fn set_level(
         return_visit_days: v.return_visit_days,
     };
     level.check()?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    crate::sites::site_row(&mut tx, site_id).await?;
-    let row = PolicyRow {
-        kind: v.kind.as_str().into(),
-        priority: v.priority.as_str().into(),
-        respond_mins: level.respond_mins,
-        onsite_mins: level.onsite_mins,
-        resolve_mins: level.resolve_mins,
-        resolve_working_days: level.resolve_working_days,
-        return_visit_days: level.return_visit_days,
-    };
-    store::upsert_policy(&mut tx, site_id, &row, now).await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "update",
-        "sla_policy",
-        None,
-        serde_json::to_value(v).unwrap_or_default(),
-    )
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            crate::sites::site_row(w, site_id).await?;
+            let row = PolicyRow {
+                kind: v.kind.as_str().into(),
+                priority: v.priority.as_str().into(),
+                respond_mins: level.respond_mins,
+                onsite_mins: level.onsite_mins,
+                resolve_mins: level.resolve_mins,
+                resolve_working_days: level.resolve_working_days,
+                return_visit_days: level.return_visit_days,
+            };
+            store::upsert_policy(w, site_id, &row, now).await?;
+            w.audit(
+                Some(site_id),
+                "update",
+                "sla_policy",
+                None,
+                serde_json::to_value(v).unwrap_or_default(),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     Ok(LevelView {
         is_default: false,
         ..v.clone()
@@ -162,45 +163,46 @@ pub async fn add_holiday(app: &App, actor: &Actor, site_id: i64, h: &Holiday) ->
     actor.authorize(Can::SlaManage, site_id)?;
     let day: Date = crate::time::parse_date("day", &h.day)?;
     let name = optional_text("name", h.name.as_deref(), 40)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    crate::sites::site_row(&mut tx, site_id).await?;
-    store::add_holiday(&mut tx, site_id, &day.to_string(), name.as_deref())
-        .await
-        .map_err(crate::error::dup_as("day", "this day is already a holiday"))?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "create",
-        "holiday",
-        None,
-        serde_json::json!({"day": day.to_string(), "name": name}),
-    )
+    let name = &name;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            crate::sites::site_row(w, site_id).await?;
+            store::add_holiday(w, site_id, &day.to_string(), name.as_deref())
+                .await
+                .map_err(crate::error::dup_as("day", "this day is already a holiday"))?;
+            w.audit(
+                Some(site_id),
+                "create",
+                "holiday",
+                None,
+                serde_json::json!({"day": day.to_string(), "name": name}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
 pub async fn remove_holiday(app: &App, actor: &Actor, site_id: i64, day: &str) -> AppResult<()> {
     actor.authorize(Can::SlaManage, site_id)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    if !store::remove_holiday(&mut tx, site_id, day.trim()).await? {
-        return Err(AppError::NotFound("holiday"));
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "delete",
-        "holiday",
-        None,
-        serde_json::json!({"day": day.trim()}),
-    )
+    app.write(actor, |w| {
+        Box::pin(async move {
+            if !store::remove_holiday(w, site_id, day.trim()).await? {
+                return Err(AppError::NotFound("holiday"));
+            }
+            w.audit(
+                Some(site_id),
+                "delete",
+                "holiday",
+                None,
+                serde_json::json!({"day": day.trim()}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     Ok(())
 }

@@ -15,7 +15,7 @@ use lobby_domain::tenants::{
 };
 use lobby_store::sites as site_store;
 use lobby_store::tenants::{self as store, NewVisit, TenantRow, TenantValues};
-use lobby_store::{idempotency, Conn, Tx};
+use lobby_store::{Conn, Tx};
 use serde::{Deserialize, Serialize};
 
 use crate::error::dup_as;
@@ -333,41 +333,35 @@ pub async fn create(
     idempotency_key: Option<&str>,
 ) -> AppResult<TenantView> {
     let t = input.parse()?;
-    let now = app.now();
-    let fp = crate::idempotency::fingerprint(input);
-    let mut tx = app.db.begin().await?;
-    if let Some(id) =
-        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "tenant", &fp).await?
-    {
-        drop(tx);
-        return get(app, actor, id).await;
-    }
-    let site_id = resolve_site(&mut tx, actor, input).await?;
-    actor.authorize(Action::TenantsManage, site_id)?;
-    crate::sites::site_row(&mut tx, site_id).await?;
-    let initials = pinyin_initials(&t.name);
-    let id = store::insert(&mut tx, site_id, &values(&t, &initials, false), now)
-        .await
-        .map_err(dup_as(
-            "name",
-            "a tenant of this name is already on the roster",
-        ))?;
-    set_units(&mut tx, site_id, id, &input.unit_ids, now).await?;
-    if let Some(key) = idempotency_key {
-        idempotency::remember(&mut tx, actor.user_id, key, "tenant", id, now, &fp).await?;
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "create",
-        "tenant",
-        Some(id),
-        audit_detail(&t, &input.unit_ids),
-    )
-    .await?;
-    tx.commit().await?;
+    let once = crate::Once::new(idempotency_key, "tenant", input);
+    let t = &t;
+    let id = app
+        .create(actor, &once, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let site_id = resolve_site(w, actor, input).await?;
+                actor.authorize(Action::TenantsManage, site_id)?;
+                crate::sites::site_row(w, site_id).await?;
+                let initials = pinyin_initials(&t.name);
+                let id = store::insert(w, site_id, &values(t, &initials, false), now)
+                    .await
+                    .map_err(dup_as(
+                        "name",
+                        "a tenant of this name is already on the roster",
+                    ))?;
+                set_units(w, site_id, id, &input.unit_ids, now).await?;
+                w.audit(
+                    Some(site_id),
+                    "create",
+                    "tenant",
+                    Some(id),
+                    audit_detail(t, &input.unit_ids),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
     get_after_write(app, actor, id).await
 }
 
@@ -390,56 +384,53 @@ pub async fn update(
     id: i64,
     input: &TenantInputDto,
 ) -> AppResult<TenantView> {
-    let mut t = input.parse()?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let old = store::get(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("tenant"))?;
-    actor.authorize(Action::TenantsManage, old.site_id)?;
-    // Someone who may not read the confidential contact cannot see it in the
-    // form either: leaving it out keeps the one on file.
-    if !actor.can(Action::TenantContactsRead, old.site_id) {
-        t.emergency_contact_name = old.emergency_contact_name.clone();
-        t.emergency_contact_phone = old.emergency_contact_phone.clone();
-    }
-    let initials = pinyin_initials(&t.name);
-    let archived = input.archived.unwrap_or(old.archived != 0);
-    let ok = store::update(
-        &mut tx,
-        id,
-        input.expected_version.unwrap_or(old.version),
-        &values(&t, &initials, archived),
-        now,
-    )
-    .await
-    .map_err(dup_as(
-        "name",
-        "a tenant of this name is already on the roster",
-    ))?;
-    if !ok {
-        return Err(AppError::VersionConflict);
-    }
-    let unit_ids = if archived {
-        Vec::new()
-    } else {
-        input.unit_ids.clone()
-    };
-    set_units(&mut tx, old.site_id, id, &unit_ids, now).await?;
-    let mut detail = audit_detail(&t, &unit_ids);
-    detail["archived"] = archived.into();
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(old.site_id),
-        "update",
-        "tenant",
-        Some(id),
-        detail,
-    )
+    let parsed = input.parse()?;
+    let parsed = &parsed;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let mut t = parsed.clone();
+            let old = store::get(w, id)
+                .await?
+                .ok_or(AppError::NotFound("tenant"))?;
+            actor.authorize(Action::TenantsManage, old.site_id)?;
+            // Someone who may not read the confidential contact cannot see it in the
+            // form either: leaving it out keeps the one on file.
+            if !actor.can(Action::TenantContactsRead, old.site_id) {
+                t.emergency_contact_name = old.emergency_contact_name.clone();
+                t.emergency_contact_phone = old.emergency_contact_phone.clone();
+            }
+            let initials = pinyin_initials(&t.name);
+            let archived = input.archived.unwrap_or(old.archived != 0);
+            let ok = store::update(
+                w,
+                id,
+                input.expected_version.unwrap_or(old.version),
+                &values(&t, &initials, archived),
+                now,
+            )
+            .await
+            .map_err(dup_as(
+                "name",
+                "a tenant of this name is already on the roster",
+            ))?;
+            if !ok {
+                return Err(AppError::VersionConflict);
+            }
+            let unit_ids = if archived {
+                Vec::new()
+            } else {
+                input.unit_ids.clone()
+            };
+            set_units(w, old.site_id, id, &unit_ids, now).await?;
+            let mut detail = audit_detail(&t, &unit_ids);
+            detail["archived"] = archived.into();
+            w.audit(Some(old.site_id), "update", "tenant", Some(id), detail)
+                .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     get_after_write(app, actor, id).await
 }
 
@@ -474,36 +465,36 @@ pub async fn break_glass(
             "the reason has at most 500 characters",
         ));
     }
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let t = store::get(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("tenant"))?;
-    actor.authorize(Action::TenantContactsBreakGlass, t.site_id)?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(t.site_id),
-        "break_glass",
-        "tenant",
-        Some(id),
-        serde_json::json!({"reason": reason, "fields": ["emergency_contact_name", "emergency_contact_phone"]}),
-    )
+    let t = app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let t = store::get(w, id)
+                .await?
+                .ok_or(AppError::NotFound("tenant"))?;
+            actor.authorize(Action::TenantContactsBreakGlass, t.site_id)?;
+            w.audit(Some(t.site_id),
+                "break_glass",
+                "tenant",
+                Some(id),
+                serde_json::json!({"reason": reason, "fields": ["emergency_contact_name", "emergency_contact_phone"]}),
+            )
+            .await?;
+            let link = format!("/tenants/{id}");
+            notify::to_role(
+                w,
+                now,
+                t.site_id,
+                Role::CsSupervisor,
+                "break_glass",
+                &format!("紧急联系人查看 / Emergency contact revealed: {}", t.name),
+                &format!("{} ({}) : {}", actor.display_name, actor.username, reason),
+                Some(&link),
+            )
+            .await?;
+            Ok(t)
+        })
+    })
     .await?;
-    let link = format!("/tenants/{id}");
-    notify::to_role(
-        &mut tx,
-        now,
-        t.site_id,
-        Role::CsSupervisor,
-        "break_glass",
-        &format!("紧急联系人查看 / Emergency contact revealed: {}", t.name),
-        &format!("{} ({}) : {}", actor.display_name, actor.username, reason),
-        Some(&link),
-    )
-    .await?;
-    tx.commit().await?;
     Ok(EmergencyContact {
         tenant_id: t.id,
         tenant_name: t.name,
@@ -600,55 +591,60 @@ pub async fn add_visit(
     let feedback = required_text("feedback", &input.feedback, 2000)?;
     let met_with = optional_text("met_with", input.met_with.as_deref(), 50)?;
     let follow_up = optional_text("follow_up", input.follow_up.as_deref(), 1000)?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let t = store::get(&mut tx, tenant_id)
-        .await?
-        .ok_or(AppError::NotFound("tenant"))?;
-    actor.authorize(Action::TenantVisitsWrite, t.site_id)?;
-    let site = crate::sites::site_row(&mut tx, t.site_id).await?;
-    let today = time::local_date(now, &site.timezone);
-    let day = match input
-        .visited_on
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(s) => crate::time::parse_date("visited_on", s)?,
-        None => today,
-    };
-    if day > today {
-        return Err(AppError::invalid(
-            "visited_on",
-            "a visit cannot be in the future",
-        ));
-    }
-    let id = store::insert_visit(
-        &mut tx,
-        &NewVisit {
-            site_id: t.site_id,
-            tenant_id,
-            visited_on: &day.to_string(),
-            visitor_id: actor.user_id,
-            met_with: met_with.as_deref(),
-            feedback: &feedback,
-            follow_up: follow_up.as_deref(),
-            now,
-        },
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(t.site_id),
-        "create",
-        "tenant_visit",
-        Some(id),
-        serde_json::json!({"tenant_id": tenant_id, "visited_on": day.to_string()}),
-    )
-    .await?;
-    tx.commit().await?;
+    let met_with = &met_with;
+    let follow_up = &follow_up;
+    let feedback = &feedback;
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let t = store::get(w, tenant_id)
+                    .await?
+                    .ok_or(AppError::NotFound("tenant"))?;
+                actor.authorize(Action::TenantVisitsWrite, t.site_id)?;
+                let site = crate::sites::site_row(w, t.site_id).await?;
+                let today = time::local_date(now, &site.timezone);
+                let day = match input
+                    .visited_on
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                {
+                    Some(s) => crate::time::parse_date("visited_on", s)?,
+                    None => today,
+                };
+                if day > today {
+                    return Err(AppError::invalid(
+                        "visited_on",
+                        "a visit cannot be in the future",
+                    ));
+                }
+                let id = store::insert_visit(
+                    w,
+                    &NewVisit {
+                        site_id: t.site_id,
+                        tenant_id,
+                        visited_on: &day.to_string(),
+                        visitor_id: actor.user_id,
+                        met_with: met_with.as_deref(),
+                        feedback,
+                        follow_up: follow_up.as_deref(),
+                        now,
+                    },
+                )
+                .await?;
+                w.audit(
+                    Some(t.site_id),
+                    "create",
+                    "tenant_visit",
+                    Some(id),
+                    serde_json::json!({"tenant_id": tenant_id, "visited_on": day.to_string()}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
     Ok(id)
 }
 
@@ -1080,66 +1076,71 @@ pub async fn import_commit(
     if resolved.is_empty() {
         return Err(AppError::invalid("file", "the file has no tenant rows"));
     }
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    for r in resolved.iter().filter(|r| r.existing.is_none()) {
-        if store::by_name(&mut tx, site_id, &r.row.tenant.name)
-            .await?
-            .is_some()
-        {
-            return Err(AppError::VersionConflict);
-        }
-    }
-    let (mut created, mut updated) = (0, 0);
-    for r in &resolved {
-        let t = &r.row.tenant;
-        let initials = pinyin_initials(&t.name);
-        let id = match &r.existing {
-            Some(old) => {
-                let mut t = t.clone();
-                t.note = old.note.clone();
-                let same_version = store::update(
-                    &mut tx,
-                    old.id,
-                    old.version,
-                    &values(&t, &initials, false),
-                    now,
+    let resolved = &resolved;
+    let (created, updated) = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                for r in resolved.iter().filter(|r| r.existing.is_none()) {
+                    if store::by_name(w, site_id, &r.row.tenant.name)
+                        .await?
+                        .is_some()
+                    {
+                        return Err(AppError::VersionConflict);
+                    }
+                }
+                let (mut created, mut updated) = (0, 0);
+                for r in resolved.iter() {
+                    let t = &r.row.tenant;
+                    let initials = pinyin_initials(&t.name);
+                    let id = match &r.existing {
+                        Some(old) => {
+                            let mut t = t.clone();
+                            t.note = old.note.clone();
+                            let same_version = store::update(
+                                w,
+                                old.id,
+                                old.version,
+                                &values(&t, &initials, false),
+                                now,
+                            )
+                            .await?;
+                            if !same_version {
+                                // Changed since the file was checked: nothing is imported.
+                                return Err(AppError::VersionConflict);
+                            }
+                            updated += 1;
+                            old.id
+                        }
+                        None => {
+                            created += 1;
+                            store::insert(w, site_id, &values(t, &initials, false), now).await?
+                        }
+                    };
+                    set_units(w, site_id, id, &r.unit_ids, now)
+                        .await
+                        .map_err(|e| match e {
+                            AppError::Invalid { message, .. } => {
+                                AppError::InvalidRows(vec![ImportProblem {
+                                    row: r.row.row,
+                                    field: "units".into(),
+                                    message,
+                                }])
+                            }
+                            other => other,
+                        })?;
+                }
+                w.audit(
+                    Some(site_id),
+                    "import",
+                    "tenant",
+                    None,
+                    serde_json::json!({"created": created, "updated": updated}),
                 )
                 .await?;
-                if !same_version {
-                    // Changed since the file was checked: nothing is imported.
-                    return Err(AppError::VersionConflict);
-                }
-                updated += 1;
-                old.id
-            }
-            None => {
-                created += 1;
-                store::insert(&mut tx, site_id, &values(t, &initials, false), now).await?
-            }
-        };
-        set_units(&mut tx, site_id, id, &r.unit_ids, now)
-            .await
-            .map_err(|e| match e {
-                AppError::Invalid { message, .. } => AppError::InvalidRows(vec![ImportProblem {
-                    row: r.row.row,
-                    field: "units".into(),
-                    message,
-                }]),
-                other => other,
-            })?;
-    }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        Some(site_id),
-        "import",
-        "tenant",
-        None,
-        serde_json::json!({"created": created, "updated": updated}),
-    )
-    .await?;
-    tx.commit().await?;
+                Ok((created, updated))
+            })
+        })
+        .await?;
     Ok(ImportResult { created, updated })
 }

@@ -14,11 +14,11 @@ use lobby_domain::tickets::{
 use lobby_store::tickets::{
     self as store, Change, EventRow, Filter, NewEvent, NewTicket, TicketRow,
 };
-use lobby_store::{idempotency, Conn, Tx};
+use lobby_store::{Conn, Tx};
 use serde::{Deserialize, Serialize};
 
 use crate::page::{self, Page};
-use crate::{audit, notify, time, Actor, App, AppError, AppResult};
+use crate::{audit, notify, time, Actor, App, AppError, AppResult, Once};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EventView {
@@ -236,20 +236,15 @@ pub async fn create(
     input: &NewTicketInput,
     idempotency_key: Option<&str>,
 ) -> AppResult<TicketView> {
-    let now = app.now();
-    let fp = crate::idempotency::fingerprint(input);
-    let mut tx = app.db.begin().await?;
-    if let Some(id) =
-        crate::idempotency::replayed(&mut tx, actor, idempotency_key, "ticket", &fp).await?
-    {
-        drop(tx);
-        return get(app, actor, id).await;
-    }
-    let id = create_in(&mut tx, now, actor, input).await?;
-    if let Some(key) = idempotency_key {
-        idempotency::remember(&mut tx, actor.user_id, key, "ticket", id, now, &fp).await?;
-    }
-    tx.commit().await?;
+    let once = Once::new(idempotency_key, "ticket", input);
+    let id = app
+        .create(actor, &once, |w| {
+            Box::pin(async move {
+                let (now, actor) = (w.now(), w.actor());
+                create_in(w, now, actor, input).await
+            })
+        })
+        .await?;
     get(app, actor, id).await
 }
 
@@ -261,17 +256,22 @@ pub async fn create_and_dispatch(
     input: &NewTicketInput,
     dispatch: bool,
 ) -> AppResult<TicketView> {
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let id = create_in(&mut tx, now, actor, input).await?;
-    if dispatch {
-        let d = ActionInput {
-            action: Action::Dispatch.as_str().into(),
-            ..Default::default()
-        };
-        act_in(&mut tx, now, actor, id, &d).await?;
-    }
-    tx.commit().await?;
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let id = create_in(w, now, actor, input).await?;
+                if dispatch {
+                    let d = ActionInput {
+                        action: Action::Dispatch.as_str().into(),
+                        ..Default::default()
+                    };
+                    act_in(w, now, actor, id, &d).await?;
+                }
+                Ok(id)
+            })
+        })
+        .await?;
     get(app, actor, id).await
 }
 
@@ -491,10 +491,14 @@ fn role_of(d: Department) -> Option<Role> {
 }
 
 pub async fn act(app: &App, actor: &Actor, id: i64, input: &ActionInput) -> AppResult<TicketView> {
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    act_in(&mut tx, now, actor, id, input).await?;
-    tx.commit().await?;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            act_in(w, now, actor, id, input).await?;
+            Ok(())
+        })
+    })
+    .await?;
     get(app, actor, id).await
 }
 
@@ -1014,26 +1018,31 @@ pub async fn add_photo(
         }
     }
     let p = store_photo(app, bytes).await?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let t = load(&mut tx, actor, id).await?;
-    let state: State = parse(&t.state)?;
-    let stage = stage.unwrap_or(PhotoStage::of_state(state));
-    let detail = serde_json::json!({"stage": stage, "bytes": bytes.len(), "width": p.width, "height": p.height});
-    let event_id = record_event(
-        &mut tx,
-        actor,
-        now,
-        id,
-        "photo",
-        Some(state),
-        state,
-        None,
-        &detail,
-    )
+    let p = &p;
+    let photo_id = app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let t = load(w, actor, id).await?;
+            let state: State = parse(&t.state)?;
+            let stage = stage.unwrap_or(PhotoStage::of_state(state));
+            let detail = serde_json::json!({"stage": stage, "bytes": bytes.len(), "width": p.width, "height": p.height});
+            let event_id = record_event(
+                w,
+                actor,
+                now,
+                id,
+                "photo",
+                Some(state),
+                state,
+                None,
+                &detail,
+            )
+            .await?;
+            let photo_id = insert_photo_in(w, actor, now, &t, p, stage, event_id).await?;
+            Ok(photo_id)
+        })
+    })
     .await?;
-    let photo_id = insert_photo_in(&mut tx, actor, now, &t, &p, stage, event_id).await?;
-    tx.commit().await?;
     let mut c = app.db.read().await?;
     let p = store::photo(&mut c, photo_id)
         .await?
@@ -1104,23 +1113,28 @@ pub async fn act_with_photos(
     for bytes in photos {
         stored.push(store_photo(app, bytes).await?);
     }
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let event_id = act_checked(&mut tx, now, actor, id, input, true).await?;
-    let t = load(&mut tx, actor, id).await?;
-    for p in &stored {
-        insert_photo_in(
-            &mut tx,
-            actor,
-            now,
-            &t,
-            p,
-            PhotoStage::of_action(action),
-            event_id,
-        )
-        .await?;
-    }
-    tx.commit().await?;
+    let stored = &stored;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let event_id = act_checked(w, now, actor, id, input, true).await?;
+            let t = load(w, actor, id).await?;
+            for p in stored.iter() {
+                insert_photo_in(
+                    w,
+                    actor,
+                    now,
+                    &t,
+                    p,
+                    PhotoStage::of_action(action),
+                    event_id,
+                )
+                .await?;
+            }
+            Ok(())
+        })
+    })
+    .await?;
     get(app, actor, id).await
 }
 

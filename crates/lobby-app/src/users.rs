@@ -305,38 +305,47 @@ pub async fn create(app: &App, actor: &Actor, input: &UserInput) -> AppResult<Us
         check_ties(&mut c, actor, input).await?;
     }
     let hash = hash_off_runtime(password).await?;
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let id = store::insert(
-        &mut tx,
-        &NewUser {
-            username: &username,
-            display_name: &display_name,
-            password_hash: &hash,
-            locale: &locale,
-            tenant_id: input.tenant_id,
-            vendor_id: input.vendor_id,
-            now,
-        },
-    )
-    .await
-    .map_err(dup_as("username", "this username is taken"))?;
-    store::set_roles(&mut tx, id, &rows(&input.roles)).await?;
-    audit_user(
-        &mut tx,
-        now,
-        actor,
-        &touched_sites(&[], &input.roles),
-        "create",
-        id,
-        &serde_json::json!({"username": username, "roles": input.roles}),
-    )
-    .await?;
-    let u = store::by_id(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("user"))?;
-    let v = view(&mut tx, u).await?;
-    tx.commit().await?;
+    let username = &username;
+    let locale = &locale;
+    let hash = &hash;
+    let display_name = &display_name;
+    let v = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let id = store::insert(
+                    w,
+                    &NewUser {
+                        username,
+                        display_name,
+                        password_hash: hash,
+                        locale,
+                        tenant_id: input.tenant_id,
+                        vendor_id: input.vendor_id,
+                        now,
+                    },
+                )
+                .await
+                .map_err(dup_as("username", "this username is taken"))?;
+                store::set_roles(w, id, &rows(&input.roles)).await?;
+                audit_user(
+                    w,
+                    now,
+                    actor,
+                    &touched_sites(&[], &input.roles),
+                    "create",
+                    id,
+                    &serde_json::json!({"username": username, "roles": input.roles}),
+                )
+                .await?;
+                let u = store::by_id(w, id)
+                    .await?
+                    .ok_or(AppError::NotFound("user"))?;
+                let v = view(w, u).await?;
+                Ok(v)
+            })
+        })
+        .await?;
     Ok(v)
 }
 
@@ -418,70 +427,81 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: &UserInput) -> App
         }
         None => None,
     };
-    let now = app.now();
-    let mut tx = app.db.begin().await?;
-    // Checked again inside the transaction: the target's roles as they
-    // stand when the change is written.
-    let (old, old_roles) = managed_target(&mut tx, actor, id, false).await?;
-    let display_name = input
-        .display_name
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .unwrap_or(&old.display_name)
-        .to_string();
-    let active = input.active.unwrap_or(old.active != 0);
-    if id == actor.user_id && !active {
-        return Err(AppError::invalid(
-            "active",
-            "you cannot deactivate yourself",
-        ));
-    }
-    store::update_profile(
-        &mut tx,
-        id,
-        &display_name,
-        &locale,
-        active,
-        input.tenant_id,
-        input.vendor_id,
-        now,
-    )
+    let new_hash = &new_hash;
+    let locale = &locale;
+    let v = app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            // Checked again inside the transaction: the target's roles as they
+            // stand when the change is written.
+            let (old, old_roles) = managed_target(w, actor, id, false).await?;
+            let display_name = input
+                .display_name
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .unwrap_or(&old.display_name)
+                .to_string();
+            let active = input.active.unwrap_or(old.active != 0);
+            if id == actor.user_id && !active {
+                return Err(AppError::invalid(
+                    "active",
+                    "you cannot deactivate yourself",
+                ));
+            }
+            store::update_profile(
+                w,
+                id,
+                &display_name,
+                locale,
+                active,
+                input.tenant_id,
+                input.vendor_id,
+                now,
+            )
+            .await?;
+            store::set_roles(w, id, &rows(&input.roles)).await?;
+            let mut changed =
+                serde_json::json!({"display_name": display_name, "active": active, "roles": input.roles});
+            if let Some(hash) = &new_hash {
+                store::set_password(w, id, hash, now).await?;
+                store::revoke_sessions_of(w, id, None, now).await?;
+                changed["password_reset"] = true.into();
+            }
+            if !active {
+                store::revoke_sessions_of(w, id, None, now).await?;
+            }
+            audit_user(
+                w,
+                now,
+                actor,
+                &touched_sites(&old_roles, &input.roles),
+                "update",
+                id,
+                &changed,
+            )
+            .await?;
+            let u = store::by_id(w, id)
+                .await?
+                .ok_or(AppError::NotFound("user"))?;
+            let v = view(w, u).await?;
+            Ok(v)
+        })
+    })
     .await?;
-    store::set_roles(&mut tx, id, &rows(&input.roles)).await?;
-    let mut changed =
-        serde_json::json!({"display_name": display_name, "active": active, "roles": input.roles});
-    if let Some(hash) = &new_hash {
-        store::set_password(&mut tx, id, hash, now).await?;
-        store::revoke_sessions_of(&mut tx, id, None, now).await?;
-        changed["password_reset"] = true.into();
-    }
-    if !active {
-        store::revoke_sessions_of(&mut tx, id, None, now).await?;
-    }
-    audit_user(
-        &mut tx,
-        now,
-        actor,
-        &touched_sites(&old_roles, &input.roles),
-        "update",
-        id,
-        &changed,
-    )
-    .await?;
-    let u = store::by_id(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("user"))?;
-    let v = view(&mut tx, u).await?;
-    tx.commit().await?;
     Ok(v)
 }
 
 /// The language switch: a user's own choice, kept for their next visit.
 pub async fn set_own_locale(app: &App, actor: &Actor, locale: &str) -> AppResult<()> {
     let locale = parse_locale(Some(locale))?;
-    let mut tx = app.db.begin().await?;
-    store::set_locale(&mut tx, actor.user_id, &locale, app.now()).await?;
-    tx.commit().await?;
+    let locale = &locale;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            store::set_locale(w, actor.user_id, locale, app.now()).await?;
+            Ok(())
+        })
+    })
+    .await?;
     Ok(())
 }

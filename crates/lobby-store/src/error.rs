@@ -23,3 +23,19 @@ impl From<sqlx::Error> for StoreError {
         StoreError::Sqlx(e)
     }
 }
+
+impl StoreError {
+    /// Did the database abort the transaction for a conflict with another
+    /// one, so that running it again from the start may succeed?
+    /// PostgreSQL: serialization_failure, deadlock_detected; SQLite: BUSY,
+    /// BUSY_SNAPSHOT, LOCKED.
+    pub fn is_write_conflict(&self) -> bool {
+        let StoreError::Sqlx(sqlx::Error::Database(d)) = self else {
+            return false;
+        };
+        matches!(
+            d.code().as_deref(),
+            Some("40001" | "40P01" | "5" | "517" | "6")
+        )
+    }
+}
