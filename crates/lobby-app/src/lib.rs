@@ -10,13 +10,11 @@ pub mod auth;
 pub mod blobs;
 pub mod cleaning;
 pub mod complaints;
-pub mod demo;
 pub mod desk;
 mod error;
 pub mod export;
 #[cfg(test)]
 mod fuzz;
-pub mod generate;
 pub mod idempotency;
 pub mod jobs;
 pub mod notify;

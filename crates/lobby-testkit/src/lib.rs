@@ -118,7 +118,7 @@ pub async fn spawn_app_full(
         .await
         .expect("admin");
     let site_id = if demo {
-        lobby_app::demo::load_base(&app).await.expect("demo")
+        lobby_demo::demo::load_base(&app).await.expect("demo")
     } else {
         0
     };
@@ -211,7 +211,7 @@ impl TestApp {
         let password = if username == "admin" {
             "admin-password"
         } else {
-            lobby_app::demo::DEMO_PASSWORD
+            lobby_demo::demo::DEMO_PASSWORD
         };
         let r = self
             .post(
@@ -407,7 +407,7 @@ pub fn png_bomb(w: u32, h: u32) -> Vec<u8> {
 /// Signs in at a lobby served by another process (`base` = `http://host:port`)
 /// with the demo password; returns the API token.
 pub async fn sign_in(http: &reqwest::Client, base: &str, username: &str) -> String {
-    sign_in_with(http, base, username, lobby_app::demo::DEMO_PASSWORD).await
+    sign_in_with(http, base, username, lobby_demo::demo::DEMO_PASSWORD).await
 }
 
 /// `sign_in` with another password (the `admin` account's, say).

@@ -10,7 +10,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use lobby_app::{auth, demo, App};
+use lobby_app::{auth, App};
+use lobby_demo::demo;
 use lobby_domain::clock::SystemClock;
 
 use crate::config::Settings;
@@ -173,7 +174,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         } => {
             let app = open(&s).await?;
             admin(&app).await?;
-            let scale = lobby_app::generate::Scale {
+            let scale = lobby_demo::generate::Scale {
                 sites,
                 units_per_site: units,
                 years,
@@ -182,7 +183,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 password: demo::DEMO_PASSWORD.into(),
             };
             let said = |line: String| println!("lobby: {line}");
-            let g = lobby_app::generate::portfolio(&app, &scale, &said)
+            let g = lobby_demo::generate::portfolio(&app, &scale, &said)
                 .await
                 .map_err(app_err)?;
             println!(

@@ -58,7 +58,7 @@ async fn loads_at_every_instant(backend: Backend) {
         let Some((app, _url, pg)) = app_at(backend, at, dir.path()).await else {
             return;
         };
-        let site = lobby_app::demo::load(&app)
+        let site = lobby_demo::demo::load(&app)
             .await
             .unwrap_or_else(|e| panic!("{backend:?}: the demo at {at} failed: {e:?}"));
         assert!(site > 0);
@@ -135,7 +135,7 @@ async fn a_failed_load_leaves_nothing(backend: Backend) {
             .await
         }
     }
-    let err = lobby_app::demo::load(&app).await.expect_err("sabotaged");
+    let err = lobby_demo::demo::load(&app).await.expect_err("sabotaged");
     let msg = format!("{err}");
     let internal = match &err {
         lobby_app::AppError::Internal(c) => format!("{c:#}"),
@@ -170,7 +170,7 @@ async fn a_failed_load_leaves_nothing(backend: Backend) {
     lobby_app::auth::ensure_admin(&app, Some("admin-password"))
         .await
         .unwrap();
-    let site = lobby_app::demo::load(&app).await.expect("a rerun loads");
+    let site = lobby_demo::demo::load(&app).await.expect("a rerun loads");
     assert!(site > 0);
     assert!(lobby_app::audit::verify(&app).await.unwrap().is_ok());
     app.db.close().await;

@@ -70,7 +70,7 @@ async fn duplicate_numbers(app: &TestApp) -> i64 {
 /// staff sign in and see their site's queue, every ticket's version equals
 /// its history length, and the audit chain verifies.
 async fn generate_small_portfolio(app: TestApp) {
-    let scale = lobby_app::generate::Scale {
+    let scale = lobby_demo::generate::Scale {
         sites: 2,
         units_per_site: 30,
         years: 1,
@@ -78,7 +78,7 @@ async fn generate_small_portfolio(app: TestApp) {
         seed: 7,
         password: "gen-password".into(),
     };
-    let g = lobby_app::generate::portfolio(&app.app, &scale, &|_| {})
+    let g = lobby_demo::generate::portfolio(&app.app, &scale, &|_| {})
         .await
         .unwrap();
     assert_eq!((g.sites, g.units, g.tickets), (2, 60, 3_000));
@@ -146,7 +146,7 @@ async fn generate_small_portfolio(app: TestApp) {
     );
     assert!(lobby_app::audit::verify(&app.app).await.unwrap().is_ok());
     // A second run refuses: the database is no longer empty.
-    assert!(lobby_app::generate::portfolio(&app.app, &scale, &|_| {})
+    assert!(lobby_demo::generate::portfolio(&app.app, &scale, &|_| {})
         .await
         .is_err());
 }

@@ -1,0 +1,30 @@
+//! Patrols (巡视): routes of checkpoints with check items and daily
+//! windows; rounds walked on a phone, one checkpoint at a time (each result
+//! sent on its own, safe to retry); findings that become work orders (or
+//! add to the open one for the same problem); missed windows; coverage.
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use lobby_domain::error::{optional_text, required_text};
+use lobby_domain::patrols::{
+    covered, default_windows, format_windows, parse_windows, Category, RoundSpan, Window,
+};
+use lobby_domain::policy::Action as Can;
+use lobby_domain::roles::Role;
+use lobby_domain::tickets::Department;
+use lobby_store::patrols::{self as store, CheckpointRow, ItemRow, RoundRow};
+use lobby_store::{Conn, Tx};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::page::{self, Page};
+use crate::tickets::{ActionInput, NewTicketInput};
+use crate::{audit, notify, time, Actor, App, AppError, AppResult};
+
+mod plan;
+mod rounds;
+mod routes;
+
+pub use plan::*;
+pub use rounds::*;
+pub use routes::*;

@@ -1,0 +1,633 @@
+//! Rounds
+//!
+//! Part of `patrols`; shares its imports.
+
+#[allow(unused_imports)]
+use super::*;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ItemResultView {
+    pub item_id: i64,
+    pub category: Category,
+    pub instruction: String,
+    pub ok: bool,
+    pub note: Option<String>,
+    /// The work order the finding became or was added to (after finish).
+    pub ticket_id: Option<i64>,
+    pub ticket_number: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RoundCheckpointView {
+    pub checkpoint_id: i64,
+    pub position: i64,
+    pub name: String,
+    pub location: String,
+    /// Recorded in this round (null: not yet, or skipped).
+    pub recorded_at: Option<String>,
+    pub recorded_by: Option<String>,
+    /// When its QR code was opened; null with `recorded_at` set: recorded without a scan.
+    pub scanned_at: Option<String>,
+    pub note: Option<String>,
+    pub photos: i64,
+    pub items: Vec<ItemResultView>,
+    /// The check items to record (for a checkpoint not yet recorded).
+    pub to_check: Vec<ItemView>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RoundView {
+    pub id: i64,
+    pub site_id: i64,
+    pub route_id: i64,
+    pub route_name: String,
+    pub department: Department,
+    pub walker: String,
+    pub walker_id: Option<i64>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    /// in_progress | finished | partial (finished with checkpoints left out)
+    pub state: String,
+    pub checkpoints_done: i64,
+    pub checkpoints_total: i64,
+    pub findings: i64,
+    /// Minutes from start to finish.
+    pub minutes: Option<i64>,
+    pub checkpoints: Vec<RoundCheckpointView>,
+}
+
+pub(super) fn round_state(r: &RoundRow) -> &'static str {
+    match r.finished_at {
+        None => "in_progress",
+        Some(_) if r.checkpoints_done < r.checkpoints_total => "partial",
+        Some(_) => "finished",
+    }
+}
+
+pub(super) fn round_summary(r: RoundRow) -> RoundView {
+    RoundView {
+        id: r.id,
+        site_id: r.site_id,
+        route_id: r.route_id,
+        department: r.department.parse().unwrap_or(Department::CustomerService),
+        walker_id: r.walker_id,
+        started_at: time::rfc3339(r.started_at),
+        finished_at: time::rfc3339_opt(r.finished_at),
+        state: round_state(&r).into(),
+        minutes: r.finished_at.map(|f| (f - r.started_at) / 60_000_000),
+        checkpoints_done: r.checkpoints_done,
+        checkpoints_total: r.checkpoints_total,
+        findings: r.findings,
+        route_name: r.route_name,
+        walker: r.walker_name,
+        checkpoints: Vec::new(),
+    }
+}
+
+pub(super) async fn load_round_row(c: &mut Conn, actor: &Actor, id: i64) -> AppResult<RoundRow> {
+    let r = store::round(c, id)
+        .await?
+        .ok_or(AppError::NotFound("round"))?;
+    if !actor.can(Can::PatrolsRead, r.site_id) {
+        return Err(AppError::NotFound("round"));
+    }
+    Ok(r)
+}
+
+pub(super) async fn round_in(c: &mut Conn, actor: &Actor, id: i64) -> AppResult<RoundView> {
+    let r = load_round_row(c, actor, id).await?;
+    let route = store::route(c, r.route_id)
+        .await?
+        .ok_or(AppError::NotFound("route"))?;
+    let cps = store::checkpoints(c, &[route.id]).await?;
+    let cp_ids: Vec<i64> = cps.iter().map(|c| c.id).collect();
+    let items = store::items(c, &cp_ids).await?;
+    let results = store::results(c, id).await?;
+    let item_results = store::item_results(c, id).await?;
+    let photos = store::photos(c, id).await?;
+    let mut v = round_summary(r);
+    v.checkpoints = cps
+        .iter()
+        .filter_map(|cp| {
+            let res = results.iter().find(|x| x.checkpoint_id == cp.id);
+            // An archived checkpoint shows only where it was recorded.
+            if cp.archived != 0 && res.is_none() {
+                return None;
+            }
+            Some(RoundCheckpointView {
+                checkpoint_id: cp.id,
+                position: cp.position,
+                name: cp.name.clone(),
+                location: cp.location.clone(),
+                recorded_at: res.map(|x| time::rfc3339(x.recorded_at)),
+                recorded_by: res.map(|x| x.recorded_by.clone()),
+                scanned_at: res.and_then(|x| x.scanned_at).map(time::rfc3339),
+                note: res.and_then(|x| x.note.clone()),
+                photos: res
+                    .map(|x| photos.iter().filter(|p| p.result_id == x.id).count() as i64)
+                    .unwrap_or(0),
+                items: res
+                    .map(|x| {
+                        item_results
+                            .iter()
+                            .filter(|ir| ir.result_id == x.id)
+                            .map(|ir| {
+                                let it = items.iter().find(|i| i.id == ir.item_id);
+                                ItemResultView {
+                                    item_id: ir.item_id,
+                                    category: it
+                                        .and_then(|i| i.category.parse().ok())
+                                        .unwrap_or(Category::Other),
+                                    instruction: it
+                                        .map(|i| i.instruction.clone())
+                                        .unwrap_or_default(),
+                                    ok: ir.ok != 0,
+                                    note: ir.note.clone(),
+                                    ticket_id: ir.ticket_id,
+                                    ticket_number: ir.ticket_number.clone(),
+                                }
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                to_check: if res.is_none() {
+                    items
+                        .iter()
+                        .filter(|i| i.checkpoint_id == cp.id && i.archived == 0)
+                        .map(item_view)
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+            })
+        })
+        .collect();
+    Ok(v)
+}
+
+pub async fn round(app: &App, actor: &Actor, id: i64) -> AppResult<RoundView> {
+    let mut c = app.db.read().await?;
+    round_in(&mut c, actor, id).await
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct StartInput {
+    pub route_id: i64,
+}
+
+/// Starts a round of a route (one in progress per person and route: a
+/// second start returns the one already being walked).
+pub async fn start_round(
+    app: &App,
+    actor: &Actor,
+    input: &StartInput,
+    idempotency_key: Option<&str>,
+) -> AppResult<RoundView> {
+    let once = crate::Once::new(idempotency_key, "patrol_round", input);
+    let id = app
+        .create(actor, &once, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let r = store::route(w, input.route_id)
+                    .await?
+                    .filter(|r| actor.can(Can::PatrolsRead, r.site_id))
+                    .ok_or_else(|| {
+                        AppError::invalid("route_id", format!("no route {}", input.route_id))
+                    })?;
+                actor.authorize(Can::PatrolsWalk, r.site_id)?;
+                if r.archived != 0 {
+                    return Err(AppError::invalid("route_id", "this route is archived"));
+                }
+                let open = store::rounds(
+                    w,
+                    &store::RoundFilter {
+                        site_id: r.site_id,
+                        route_id: Some(r.id),
+                        walker_id: Some(actor.user_id),
+                        open: Some(true),
+                        from: now - 86_400_000_000,
+                        to: now + 1,
+                    },
+                    i64::MAX,
+                    1,
+                )
+                .await?;
+                if let Some(existing) = open.first() {
+                    return Ok(existing.id);
+                }
+                let cps = store::checkpoints(w, &[r.id]).await?;
+                let total = cps.iter().filter(|c| c.archived == 0).count() as i64;
+                if total == 0 {
+                    return Err(AppError::invalid(
+                        "route_id",
+                        "this route has no checkpoints yet",
+                    ));
+                }
+                let id = store::insert_round(
+                    w,
+                    r.site_id,
+                    r.id,
+                    (actor.audit_id(), &actor.display_name),
+                    now,
+                    total,
+                )
+                .await?;
+                w.audit(
+                    Some(r.site_id),
+                    "create",
+                    "patrol_round",
+                    Some(id),
+                    serde_json::json!({"route_id": r.id}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
+    round(app, actor, id).await
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ItemResultInput {
+    pub item_id: i64,
+    pub ok: bool,
+    /// Required when not ok: what is wrong.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct CheckpointResultInput {
+    /// One per check item of the checkpoint.
+    pub results: Vec<ItemResultInput>,
+    pub note: Option<String>,
+    /// The token from the checkpoint's QR code: proves presence.
+    pub scan_token: Option<String>,
+    /// When the code was scanned (RFC 3339); now when absent.
+    pub scanned_at: Option<String>,
+}
+
+/// Records one checkpoint of a round with its photos. Sent on its own and
+/// safe to retry: with the same `Idempotency-Key` it returns the round as
+/// the first call left it; a checkpoint already recorded is 409 `duplicate`.
+pub async fn record_checkpoint(
+    app: &App,
+    actor: &Actor,
+    round_id: i64,
+    checkpoint_id: i64,
+    input: &CheckpointResultInput,
+    photos: &[Vec<u8>],
+    idempotency_key: Option<&str>,
+) -> AppResult<RoundView> {
+    let note = optional_text("note", input.note.as_deref(), 1000)?;
+    if photos.len() > 6 {
+        return Err(AppError::invalid("file", "at most 6 photos a checkpoint"));
+    }
+    // Blobs are content-addressed: storing before the transaction is safe
+    // to repeat and leaves nothing that matters if it fails. Who may walk
+    // the round is checked before any photo is looked at.
+    if !photos.is_empty() {
+        let mut c = app.db.read().await?;
+        let r = load_round_row(&mut c, actor, round_id).await?;
+        actor.authorize(Can::PatrolsWalk, r.site_id)?;
+    }
+    let mut stored = Vec::new();
+    for p in photos {
+        stored.push((crate::tickets::store_photo(app, p).await?, p.len()));
+    }
+    let once = crate::Once::new(
+        idempotency_key,
+        "patrol_result",
+        &(round_id, checkpoint_id, input),
+    );
+    let stored = &stored;
+    let note = &note;
+    app.create(actor, &once, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let r = load_round_row(w, actor, round_id).await?;
+            actor.authorize(Can::PatrolsWalk, r.site_id)?;
+            if r.finished_at.is_some() {
+                return Err(AppError::InvalidTransition(format!(
+                    "round {round_id} is finished"
+                )));
+            }
+            let cp = store::checkpoint(w, checkpoint_id)
+                .await?
+                .filter(|c| c.route_id == r.route_id && c.archived == 0)
+                .ok_or(AppError::NotFound("checkpoint"))?;
+            let items: Vec<ItemRow> = store::items(w, &[cp.id])
+                .await?
+                .into_iter()
+                .filter(|i| i.archived == 0)
+                .collect();
+            for (i, res) in input.results.iter().enumerate() {
+                if !items.iter().any(|it| it.id == res.item_id) {
+                    return Err(AppError::invalid(
+                        &format!("results[{i}].item_id"),
+                        format!("item {} is not checked at this checkpoint", res.item_id),
+                    ));
+                }
+                if input.results[..i].iter().any(|x| x.item_id == res.item_id) {
+                    return Err(AppError::invalid(
+                        &format!("results[{i}].item_id"),
+                        "an item is given twice",
+                    ));
+                }
+                if !res.ok && res.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+                    return Err(AppError::invalid(
+                        &format!("results[{i}].note"),
+                        "say what is wrong",
+                    ));
+                }
+            }
+            if let Some(missing) = items
+                .iter()
+                .find(|it| !input.results.iter().any(|x| x.item_id == it.id))
+            {
+                return Err(AppError::invalid(
+                    "results",
+                    format!(
+                        "item {} ({}) has no result",
+                        missing.id, missing.instruction
+                    ),
+                ));
+            }
+            let scanned_at = match input
+                .scan_token
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+            {
+                None => None,
+                Some(t) if t == cp.token => {
+                    let at = input
+                        .scanned_at
+                        .as_deref()
+                        .and_then(|s| s.parse::<jiff::Timestamp>().ok())
+                        .map(|t| t.as_microsecond())
+                        .unwrap_or(now);
+                    // A scan counts only within the round.
+                    Some(at.clamp(r.started_at, now))
+                }
+                Some(_) => {
+                    return Err(AppError::invalid(
+                        "scan_token",
+                        "this is not the code of this checkpoint",
+                    ))
+                }
+            };
+            let result_id = store::insert_result(
+                w,
+                round_id,
+                cp.id,
+                scanned_at,
+                now,
+                &actor.display_name,
+                note.as_deref(),
+            )
+            .await
+            .map_err(crate::error::dup_as(
+                "checkpoint_id",
+                "this checkpoint is already recorded in this round",
+            ))?;
+            for res in &input.results {
+                let n = optional_text("note", res.note.as_deref(), 500)?;
+                store::insert_item_result(w, result_id, res.item_id, res.ok, n.as_deref()).await?;
+            }
+            for (p, size) in stored.iter() {
+                store::insert_photo(
+                    w,
+                    &store::NewPhoto {
+                        result_id,
+                        blob: &p.blob,
+                        thumb_blob: &p.thumb_blob,
+                        content_type: p.content_type,
+                        size_bytes: *size as i64,
+                        width: i64::from(p.width),
+                        height: i64::from(p.height),
+                    },
+                )
+                .await?;
+            }
+            store::bump_done(w, round_id).await?;
+            let failed = input.results.iter().filter(|x| !x.ok).count();
+            w.audit(Some(r.site_id), "record", "patrol_round", Some(round_id), serde_json::json!({"checkpoint_id": cp.id, "failed": failed, "scanned": scanned_at.is_some(), "photos": stored.len()})).await?;
+            let id = result_id;
+            Ok(id)
+        })
+    })
+    .await?;
+    round(app, actor, round_id).await
+}
+
+/// Finishes a round: every failed item becomes a work order (channel
+/// `patrol`, the department of its category, the checkpoint's location and
+/// photos, linked to the round) — or, when the same item already has an
+/// open one, is added to that one's history.
+pub async fn finish_round(app: &App, actor: &Actor, id: i64) -> AppResult<RoundView> {
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let r = load_round_row(w, actor, id).await?;
+            actor.authorize(Can::PatrolsWalk, r.site_id)?;
+            if r.finished_at.is_some() {
+                return Err(AppError::InvalidTransition(format!(
+                    "round {id} is already finished"
+                )));
+            }
+            let findings = file_findings(w, now, actor, &r).await?;
+            let results = store::results(w, id).await?;
+            let cps = store::checkpoints(w, &[r.route_id]).await?;
+            let total = cps.iter().filter(|c| c.archived == 0).count() as i64;
+            let done = results.len() as i64;
+            store::finish_round(w, id, now, done, total.max(done), findings).await?;
+            w.audit(
+                Some(r.site_id),
+                "finish",
+                "patrol_round",
+                Some(id),
+                serde_json::json!({"done": done, "total": total, "findings": findings}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await?;
+    round(app, actor, id).await
+}
+
+pub(super) async fn file_findings(
+    tx: &mut Tx,
+    now: i64,
+    actor: &Actor,
+    r: &RoundRow,
+) -> AppResult<i64> {
+    let results = store::results(tx, r.id).await?;
+    let item_results = store::item_results(tx, r.id).await?;
+    let photos = store::photos(tx, r.id).await?;
+    let cps = store::checkpoints(tx, &[r.route_id]).await?;
+    let cp_ids: Vec<i64> = cps.iter().map(|c| c.id).collect();
+    let items = store::items(tx, &cp_ids).await?;
+    let mut n = 0;
+    for ir in item_results
+        .iter()
+        .filter(|ir| ir.ok == 0 && ir.ticket_id.is_none())
+    {
+        n += 1;
+        let Some(res) = results.iter().find(|x| x.id == ir.result_id) else {
+            continue;
+        };
+        let Some(cp) = cps.iter().find(|c| c.id == res.checkpoint_id) else {
+            continue;
+        };
+        let Some(item) = items.iter().find(|i| i.id == ir.item_id) else {
+            continue;
+        };
+        let category: Category = item.category.parse().unwrap_or(Category::Other);
+        let what = ir.note.clone().unwrap_or_default();
+        let ticket_id = match store::open_ticket_for_item(tx, item.id).await? {
+            Some(open) => {
+                crate::tickets::act_in(
+                    tx,
+                    now,
+                    actor,
+                    open,
+                    &ActionInput {
+                        action: "comment".into(),
+                        note: Some(format!(
+                            "巡视再次发现 / Found again on patrol (round #{}): {what}",
+                            r.id
+                        )),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                open
+            }
+            None => {
+                let t = crate::tickets::create_in(
+                    tx,
+                    now,
+                    actor,
+                    &NewTicketInput {
+                        site_id: Some(r.site_id),
+                        kind: if category == Category::Engineering {
+                            "repair"
+                        } else {
+                            "request"
+                        }
+                        .into(),
+                        priority: if category == Category::Safety {
+                            "high"
+                        } else {
+                            "normal"
+                        }
+                        .into(),
+                        title: format!("[巡视] {}：{}", cp.name, item.instruction)
+                            .chars()
+                            .take(120)
+                            .collect(),
+                        description: format!("{what}\n\n— {} · {}", r.route_name, r.walker_name),
+                        unit_id: None,
+                        location: Some(cp.location.clone()),
+                        tenant_id: None,
+                        channel: Some("patrol".into()),
+                        department: Some(category.department().as_str().into()),
+                        complaint: None,
+                    },
+                )
+                .await?;
+                lobby_store::tickets::set_patrol_round(tx, t, r.id).await?;
+                // The walker saw where it belongs: it goes straight to that department.
+                crate::tickets::act_on_behalf(
+                    tx,
+                    now,
+                    actor,
+                    t,
+                    &ActionInput {
+                        action: "dispatch".into(),
+                        department: Some(category.department().as_str().into()),
+                        note: Some(format!("巡视发现 / Patrol finding (round #{})", r.id)),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                for p in photos.iter().filter(|p| p.result_id == res.id) {
+                    lobby_store::tickets::insert_photo(
+                        tx,
+                        &lobby_store::tickets::NewPhoto {
+                            ticket_id: t,
+                            blob: &p.blob,
+                            thumb_blob: &p.thumb_blob,
+                            content_type: &p.content_type,
+                            size_bytes: p.size_bytes,
+                            width: p.width,
+                            height: p.height,
+                            uploaded_by: actor.audit_id(),
+                            now,
+                            // The finding as the walker found it.
+                            stage: lobby_domain::tickets::PhotoStage::Before.as_str(),
+                            event_id: None,
+                        },
+                    )
+                    .await?;
+                }
+                t
+            }
+        };
+        store::set_item_ticket(tx, ir.id, ticket_id).await?;
+    }
+    Ok(n)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct RoundQuery {
+    pub site_id: Option<i64>,
+    pub route_id: Option<i64>,
+    /// true: only rounds still being walked.
+    pub open: Option<bool>,
+    /// Only mine.
+    pub mine: Option<bool>,
+    /// A day in the site's zone, `2026-11-26`.
+    pub date: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+pub async fn rounds(app: &App, actor: &Actor, q: &RoundQuery) -> AppResult<Page<RoundView>> {
+    let site_id = crate::desk::site_of(actor, q.site_id)?;
+    actor.authorize(Can::PatrolsRead, site_id)?;
+    let limit = page::limit(q.limit)?;
+    let before = page::decode(q.cursor.as_deref())?
+        .map(|(_, id)| id)
+        .unwrap_or(i64::MAX);
+    let mut c = app.db.read().await?;
+    let (from, to) = match q.date.as_deref().filter(|d| !d.is_empty()) {
+        Some(d) => {
+            let day: Date = crate::time::parse_date("date", d)?;
+            let site = crate::sites::site_row(&mut c, site_id).await?;
+            crate::desk::day_span(day, &site.timezone)
+        }
+        None => (0, i64::MAX),
+    };
+    let rows = store::rounds(
+        &mut c,
+        &store::RoundFilter {
+            site_id,
+            route_id: q.route_id,
+            walker_id: q.mine.unwrap_or(false).then_some(actor.user_id),
+            open: q.open,
+            from,
+            to,
+        },
+        before,
+        limit + 1,
+    )
+    .await?;
+    Ok(page::finish(
+        rows,
+        limit,
+        |r| (String::new(), r.id),
+        round_summary,
+    ))
+}

@@ -1,0 +1,199 @@
+//! The property directory: sites, buildings, floors, units, public areas,
+//! and the vacant-unit report (空置单元资料) for the project manager.
+
+use lobby_domain::error::required_text;
+use lobby_domain::policy::Action;
+use lobby_domain::sites::{parse_area, SiteInput, UnitNumber, UnitStatus};
+use lobby_store::sites::{self as store, UnitFilter, UnitRow, UnitValues};
+use lobby_store::Conn;
+use serde::{Deserialize, Serialize};
+
+use crate::error::dup_as;
+use crate::page::{self, Page};
+use crate::{time, Actor, App, AppError, AppResult};
+
+// ---- sites ----
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SiteView {
+    pub id: i64,
+    pub name: String,
+    pub code: String,
+    pub timezone: String,
+    pub address: Option<String>,
+    pub archived: bool,
+    pub created_at: String,
+}
+
+impl From<store::SiteRow> for SiteView {
+    fn from(s: store::SiteRow) -> Self {
+        Self {
+            id: s.id,
+            name: s.name,
+            code: s.code,
+            timezone: s.timezone,
+            address: s.address,
+            archived: s.archived != 0,
+            created_at: time::rfc3339(s.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct SiteInputDto {
+    pub name: String,
+    pub code: String,
+    /// IANA zone; Asia/Shanghai when absent.
+    pub timezone: Option<String>,
+    pub address: Option<String>,
+    pub archived: Option<bool>,
+}
+
+/// The sites the actor works at.
+pub async fn sites(app: &App, actor: &Actor) -> AppResult<Vec<SiteView>> {
+    let mut c = app.db.read().await?;
+    let all = store::sites(&mut c).await?;
+    Ok(all
+        .into_iter()
+        .filter(|s| visible(actor, s.id))
+        .map(SiteView::from)
+        .collect())
+}
+
+/// A site's name, zone and address are known to staff and to everyone who
+/// holds a role there (a tenant's portal, a vendor: their frame shows it).
+fn visible(actor: &Actor, id: i64) -> bool {
+    actor.can(Action::SitesRead, id)
+        || actor.can(Action::SitesManage, id)
+        || actor.roles_at(id).next().is_some()
+}
+
+pub async fn site(app: &App, actor: &Actor, id: i64) -> AppResult<SiteView> {
+    if !visible(actor, id) {
+        return Err(AppError::NotFound("site"));
+    }
+    let mut c = app.db.read().await?;
+    Ok(store::site(&mut c, id)
+        .await?
+        .ok_or(AppError::NotFound("site"))?
+        .into())
+}
+
+/// The site row for a use case that already authorised.
+pub(crate) async fn site_row(c: &mut Conn, id: i64) -> AppResult<store::SiteRow> {
+    store::site(c, id).await?.ok_or(AppError::NotFound("site"))
+}
+
+pub async fn create_site(app: &App, actor: &Actor, input: &SiteInputDto) -> AppResult<SiteView> {
+    // A new site has no holders yet: only an every-site admin may make one.
+    actor.authorize(Action::SitesManage, 0)?;
+    let v = SiteInput::parse(
+        &input.name,
+        &input.code,
+        input.timezone.as_deref(),
+        input.address.as_deref(),
+    )?;
+    let v = &v;
+    let row = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let id =
+                    store::insert_site(w, &v.name, &v.code, &v.timezone, v.address.as_deref(), now)
+                        .await
+                        .map_err(dup_as("code", "another site has this code"))?;
+                // The manual's shifts and emergency types, editable from here on.
+                seed_site(w, id).await?;
+                w.audit(
+                    Some(id),
+                    "create",
+                    "site",
+                    Some(id),
+                    serde_json::json!({"name": v.name, "code": v.code}),
+                )
+                .await?;
+                let row = site_row(w, id).await?;
+                Ok(row)
+            })
+        })
+        .await?;
+    Ok(row.into())
+}
+
+pub async fn update_site(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    input: &SiteInputDto,
+) -> AppResult<SiteView> {
+    actor.authorize(Action::SitesManage, id)?;
+    let v = SiteInput::parse(
+        &input.name,
+        &input.code,
+        input.timezone.as_deref(),
+        input.address.as_deref(),
+    )?;
+    let v = &v;
+    let row = app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let old = site_row(w, id).await?;
+            let archived = input.archived.unwrap_or(old.archived != 0);
+            store::update_site(
+                w,
+                id,
+                &v.name,
+                &v.code,
+                &v.timezone,
+                v.address.as_deref(),
+                archived,
+                now,
+            )
+            .await
+            .map_err(dup_as("code", "another site has this code"))?;
+            w.audit(Some(id),
+                "update",
+                "site",
+                Some(id),
+                serde_json::json!({"name": v.name, "code": v.code, "timezone": v.timezone, "archived": archived}),
+            )
+            .await?;
+            let row = site_row(w, id).await?;
+            Ok(row)
+        })
+    })
+    .await?;
+    Ok(row.into())
+}
+
+// ---- buildings and floors ----
+
+/// Puts the manual's emergency types and shifts at a new site.
+pub async fn seed_site(tx: &mut lobby_store::Tx, site_id: i64) -> AppResult<()> {
+    for t in lobby_domain::desk::DEFAULT_INCIDENT_TYPES {
+        let depts: Vec<&str> = t.departments.iter().map(|d| d.as_str()).collect();
+        lobby_store::desk::insert_incident_type(
+            tx,
+            site_id,
+            t.code,
+            t.name,
+            &depts.join(","),
+            &t.checklist.join("\n"),
+        )
+        .await?;
+    }
+    for s in lobby_domain::desk::DEFAULT_SHIFTS {
+        lobby_store::shifts::insert_shift(tx, site_id, s.code, s.name, s.starts, s.ends).await?;
+    }
+    Ok(())
+}
+
+mod areas;
+mod buildings;
+mod units;
+mod vacancy;
+
+pub use areas::*;
+pub use buildings::*;
+pub use units::*;
+pub use vacancy::*;

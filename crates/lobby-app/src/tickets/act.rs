@@ -1,0 +1,281 @@
+//! Part of `tickets`; shares its imports.
+
+#[allow(unused_imports)]
+use super::*;
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ActionInput {
+    /// dispatch | start | resolve | verify | return_visit | reopen | escalate | hold | resume | cancel | comment
+    pub action: String,
+    /// For dispatch: engineering | cleaning | security | customer_service | greening | leasing | finance
+    pub department: Option<String>,
+    /// For dispatch: the user who will do it.
+    pub assignee_id: Option<i64>,
+    pub note: Option<String>,
+    /// For return_visit: 1–5.
+    pub satisfaction: Option<i64>,
+    /// The version you read; 409 `version_conflict` when it moved.
+    pub expected_version: Option<i64>,
+}
+
+pub(super) fn permission(a: Action) -> Can {
+    match a {
+        Action::Dispatch => Can::TicketsDispatch,
+        Action::Start | Action::Resolve | Action::Hold | Action::Resume => Can::TicketsWork,
+        Action::Verify | Action::ReturnVisit | Action::Reopen => Can::TicketsVerify,
+        Action::Escalate => Can::TicketsEscalate,
+        Action::Cancel => Can::TicketsCancel,
+        Action::Comment => Can::TicketsRead,
+    }
+}
+
+/// The role that works a department's tickets (for notifications).
+pub(super) fn role_of(d: Department) -> Option<Role> {
+    match d {
+        Department::Engineering => Some(Role::Engineering),
+        Department::Security => Some(Role::Security),
+        Department::CustomerService | Department::Cleaning | Department::Greening => {
+            Some(Role::FieldAssistant)
+        }
+        Department::Leasing => Some(Role::Leasing),
+        Department::Finance => Some(Role::Finance),
+    }
+}
+
+pub async fn act(app: &App, actor: &Actor, id: i64, input: &ActionInput) -> AppResult<TicketView> {
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            act_in(w, now, actor, id, input).await?;
+            Ok(())
+        })
+    })
+    .await?;
+    get(app, actor, id).await
+}
+
+/// Acts on a work order inside the caller's transaction (a patrol finding
+/// that adds to an open ticket's history).
+pub(crate) async fn act_in(
+    tx: &mut Tx,
+    now: i64,
+    actor: &Actor,
+    id: i64,
+    input: &ActionInput,
+) -> AppResult<()> {
+    act_checked(tx, now, actor, id, input, true).await?;
+    Ok(())
+}
+
+/// An action a use case takes on its own authority (a patrol finding
+/// dispatched to the department of its category by the person who found
+/// it): the state machine and history apply, the role check does not.
+pub(crate) async fn act_on_behalf(
+    tx: &mut Tx,
+    now: i64,
+    actor: &Actor,
+    id: i64,
+    input: &ActionInput,
+) -> AppResult<()> {
+    act_checked(tx, now, actor, id, input, false).await?;
+    Ok(())
+}
+
+pub(super) async fn act_checked(
+    tx: &mut Tx,
+    now: i64,
+    actor: &Actor,
+    id: i64,
+    input: &ActionInput,
+    check_role: bool,
+) -> AppResult<i64> {
+    let action: Action = parse(&input.action)?;
+    let note = optional_text("note", input.note.as_deref(), 2000)?;
+    let t = load(tx, actor, id).await?;
+    if check_role {
+        actor.authorize(permission(action), t.site_id)?;
+    }
+    if input.expected_version.is_some_and(|v| v != t.version) {
+        return Err(AppError::VersionConflict);
+    }
+    let from: State = parse(&t.state)?;
+    let held_from = t.held_from.as_deref().and_then(|s| s.parse().ok());
+    let to = next_state(from, action, held_from)
+        .map_err(|e| AppError::InvalidTransition(e.to_string()))?;
+    let mut ch = Change {
+        state: to.as_str(),
+        held_from: t.held_from.as_deref(),
+        department: t.department.as_deref(),
+        assignee_id: t.assignee_id,
+        escalated: t.escalated != 0,
+        satisfaction: t.satisfaction,
+        dispatched_at: t.dispatched_at,
+        started_at: t.started_at,
+        resolved_at: t.resolved_at,
+        verified_at: t.verified_at,
+        closed_at: t.closed_at,
+        return_visit_due_at: t.return_visit_due_at,
+        now,
+    };
+    let mut detail = serde_json::json!({});
+    let dept_text;
+    match action {
+        Action::Dispatch => {
+            let dept: Department = match input.department.as_deref().filter(|d| !d.is_empty()) {
+                Some(d) => parse(d)?,
+                None => t
+                    .department
+                    .as_deref()
+                    .and_then(|d| d.parse().ok())
+                    .ok_or_else(|| AppError::invalid("department", "say which department"))?,
+            };
+            if let Some(a) = input.assignee_id {
+                // Only a person of this site who works for that department.
+                let active = lobby_store::users::by_id(tx, a)
+                    .await?
+                    .is_some_and(|u| u.active != 0);
+                let roles = lobby_store::users::roles(tx, a).await?;
+                let works_there = roles.iter().any(|r| {
+                    r.site_id == Some(t.site_id)
+                        && r.role.parse::<Role>().is_ok_and(|role| {
+                            dept.staff_roles().contains(&role)
+                                && lobby_domain::policy::allows(role, Can::TicketsWork)
+                        })
+                });
+                if !(active && works_there) {
+                    return Err(AppError::invalid(
+                        "assignee_id",
+                        format!(
+                            "user {a} is not an active member of {} at this site",
+                            dept.as_str()
+                        ),
+                    ));
+                }
+            }
+            dept_text = dept.as_str().to_string();
+            ch.department = Some(&dept_text);
+            ch.assignee_id = input.assignee_id;
+            ch.dispatched_at = Some(t.dispatched_at.unwrap_or(now));
+            detail = serde_json::json!({"department": dept, "assignee_id": input.assignee_id});
+        }
+        Action::Start => ch.started_at = Some(now),
+        Action::Resolve => {
+            if note.is_none() {
+                return Err(AppError::invalid("note", "say what was done"));
+            }
+            ch.resolved_at = Some(now);
+        }
+        Action::Verify => {
+            ch.verified_at = Some(now);
+            let kind: Kind = parse(&t.kind)?;
+            let priority: Priority = parse(&t.priority)?;
+            let level = crate::sla::effective(tx, t.site_id, kind, priority).await?;
+            ch.return_visit_due_at = Some(now + level.return_visit_days * 86_400_000_000);
+        }
+        Action::ReturnVisit => {
+            let s = input
+                .satisfaction
+                .ok_or_else(|| AppError::invalid("satisfaction", "satisfaction 1–5 is required"))?;
+            if !(1..=5).contains(&s) {
+                return Err(AppError::invalid("satisfaction", "satisfaction is 1 to 5"));
+            }
+            ch.satisfaction = Some(s);
+            ch.closed_at = Some(now);
+            detail = serde_json::json!({"satisfaction": s});
+        }
+        Action::Reopen | Action::Hold | Action::Cancel | Action::Escalate => {
+            if note.is_none() {
+                return Err(AppError::invalid("note", "give a reason"));
+            }
+            match action {
+                Action::Reopen => {
+                    ch.resolved_at = None;
+                    ch.verified_at = None;
+                    ch.return_visit_due_at = None;
+                }
+                Action::Hold => ch.held_from = Some(from.as_str()),
+                Action::Escalate => ch.escalated = true,
+                _ => {}
+            }
+        }
+        Action::Resume => ch.held_from = None,
+        Action::Comment => {
+            if note.is_none() {
+                return Err(AppError::invalid("note", "a comment needs text"));
+            }
+        }
+    }
+    if !store::update(tx, id, t.version, &ch).await? {
+        return Err(AppError::VersionConflict);
+    }
+    let event_id = record_event(
+        tx,
+        actor,
+        now,
+        id,
+        action.as_str(),
+        Some(from),
+        to,
+        note.as_deref(),
+        &detail,
+    )
+    .await?;
+    let link = format!("/tickets/{id}");
+    match action {
+        Action::Dispatch => {
+            if let Some(role) = ch.department.and_then(|d| d.parse().ok()).and_then(role_of) {
+                let title = format!("新工单 / New work order {}: {}", t.number, t.title);
+                let body = format!(
+                    "{} · {}",
+                    t.priority,
+                    t.unit_number
+                        .clone()
+                        .or(t.location.clone())
+                        .unwrap_or_default()
+                );
+                notify::to_role(
+                    tx,
+                    now,
+                    t.site_id,
+                    role,
+                    "dispatch",
+                    &title,
+                    &body,
+                    Some(&link),
+                )
+                .await?;
+            }
+        }
+        Action::Escalate => {
+            let title = format!("工单升级 / Escalated {}: {}", t.number, t.title);
+            notify::to_role(
+                tx,
+                now,
+                t.site_id,
+                Role::ProjectManager,
+                "escalation",
+                &title,
+                note.as_deref().unwrap_or(""),
+                Some(&link),
+            )
+            .await?;
+        }
+        _ => {}
+    }
+    let mut audit_detail = detail.clone();
+    audit_detail["action"] = action.as_str().into();
+    audit_detail["from"] = from.as_str().into();
+    audit_detail["to"] = to.as_str().into();
+    audit::record(
+        tx,
+        now,
+        actor,
+        Some(t.site_id),
+        "update",
+        "ticket",
+        Some(id),
+        audit_detail,
+    )
+    .await?;
+    Ok(event_id)
+}

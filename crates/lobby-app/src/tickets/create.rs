@@ -1,0 +1,225 @@
+//! Part of `tickets`; shares its imports.
+
+#[allow(unused_imports)]
+use super::*;
+
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    input: &NewTicketInput,
+    idempotency_key: Option<&str>,
+) -> AppResult<TicketView> {
+    let once = Once::new(idempotency_key, "ticket", input);
+    let id = app
+        .create(actor, &once, |w| {
+            Box::pin(async move {
+                let (now, actor) = (w.now(), w.actor());
+                create_in(w, now, actor, input).await
+            })
+        })
+        .await?;
+    get(app, actor, id).await
+}
+
+/// The desk's one-form intake: opens a work order and, with `dispatch`,
+/// dispatches it to its department in the same transaction.
+pub async fn create_and_dispatch(
+    app: &App,
+    actor: &Actor,
+    input: &NewTicketInput,
+    dispatch: bool,
+) -> AppResult<TicketView> {
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let id = create_in(w, now, actor, input).await?;
+                if dispatch {
+                    let d = ActionInput {
+                        action: Action::Dispatch.as_str().into(),
+                        ..Default::default()
+                    };
+                    act_in(w, now, actor, id, &d).await?;
+                }
+                Ok(id)
+            })
+        })
+        .await?;
+    get(app, actor, id).await
+}
+
+/// The fields of a new work order that need no database: its kind,
+/// priority, channel, department and texts, each parsed once and checked
+/// (a bad one is refused by name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTicketFields {
+    pub kind: Kind,
+    pub priority: Priority,
+    pub channel: Channel,
+    pub department: Department,
+    pub title: String,
+    pub description: String,
+    pub location: Option<String>,
+}
+
+impl NewTicketFields {
+    pub fn parse(input: &NewTicketInput) -> AppResult<Self> {
+        let kind: Kind = parse(&input.kind)?;
+        Ok(NewTicketFields {
+            kind,
+            priority: parse(&input.priority)?,
+            channel: parse(
+                input
+                    .channel
+                    .as_deref()
+                    .filter(|c| !c.is_empty())
+                    .unwrap_or("phone"),
+            )?,
+            department: match input.department.as_deref().filter(|d| !d.is_empty()) {
+                Some(d) => parse(d)?,
+                None => default_department(kind),
+            },
+            title: required_text("title", &input.title, 120)?,
+            description: optional_text("description", Some(&input.description), 4000)?
+                .unwrap_or_default(),
+            location: optional_text("location", input.location.as_deref(), 120)?,
+        })
+    }
+}
+
+/// Opens a work order inside the caller's transaction (a log entry, a lift
+/// fault or a patrol finding that becomes one): checks, numbers, deadlines,
+/// the first event and the audit entry. Returns its id.
+pub(crate) async fn create_in(
+    tx: &mut Tx,
+    now: i64,
+    actor: &Actor,
+    input: &NewTicketInput,
+) -> AppResult<i64> {
+    let NewTicketFields {
+        kind,
+        priority,
+        channel,
+        department,
+        title,
+        description,
+        location,
+    } = NewTicketFields::parse(input)?;
+    // Where: the unit, else the tenant, else the site given or the actor's only one.
+    let unit = match input.unit_id {
+        Some(u) => Some(
+            lobby_store::sites::unit(tx, u)
+                .await?
+                .ok_or_else(|| AppError::invalid("unit_id", format!("no unit {u}")))?,
+        ),
+        None => None,
+    };
+    let tenant = match input.tenant_id.or(unit.as_ref().and_then(|u| u.tenant_id)) {
+        Some(t) => Some(
+            lobby_store::tenants::get(tx, t)
+                .await?
+                .ok_or_else(|| AppError::invalid("tenant_id", format!("no tenant {t}")))?,
+        ),
+        None => None,
+    };
+    let site_id = match (
+        unit.as_ref().map(|u| u.site_id),
+        tenant.as_ref().map(|t| t.site_id),
+        input.site_id,
+    ) {
+        (Some(a), Some(b), _) if a != b => {
+            return Err(AppError::invalid(
+                "tenant_id",
+                "the tenant is at another site than the unit",
+            ))
+        }
+        (Some(s), _, _) | (None, Some(s), _) | (None, None, Some(s)) => s,
+        (None, None, None) => match actor.site_ids() {
+            Some(v) if v.len() == 1 => v[0],
+            _ => {
+                return Err(AppError::invalid(
+                    "site_id",
+                    "say which site (or give unit_id)",
+                ))
+            }
+        },
+    };
+    if input.site_id.is_some_and(|s| s != site_id) {
+        return Err(AppError::invalid(
+            "site_id",
+            "the unit or tenant is at another site",
+        ));
+    }
+    actor.authorize(Can::TicketsCreate, site_id)?;
+    if unit.is_none() && location.is_none() {
+        return Err(AppError::invalid(
+            "location",
+            "say where: a unit or a location",
+        ));
+    }
+    let site = crate::sites::site_row(tx, site_id).await?;
+    let tz = TimeZone::get(&site.timezone).unwrap_or(TimeZone::UTC);
+    let level = crate::sla::effective(tx, site_id, kind, priority).await?;
+    let holidays = crate::sla::holiday_dates(tx, site_id).await?;
+    let d = deadlines(&level, time::ts(now), &tz, &holidays);
+    let day = time::local_date(now, &site.timezone);
+    let n = store::next_number(tx, site_id, &day.to_string()).await?;
+    let number = format!("WO-{}-{n:04}", day.strftime("%Y%m%d"));
+    let id = store::insert(
+        tx,
+        &NewTicket {
+            site_id,
+            number: &number,
+            kind: kind.as_str(),
+            priority: priority.as_str(),
+            channel: channel.as_str(),
+            title: &title,
+            description: &description,
+            unit_id: unit.as_ref().map(|u| u.id),
+            location: location.as_deref(),
+            tenant_id: tenant.as_ref().map(|t| t.id),
+            department: Some(department.as_str()),
+            created_by: actor.audit_id(),
+            now,
+            response_due_at: d.respond_by.as_microsecond(),
+            onsite_due_at: d.onsite_by.as_microsecond(),
+            resolve_due_at: d.resolve_by.as_microsecond(),
+        },
+    )
+    .await?;
+    crate::complaints::create_in(
+        tx,
+        now,
+        id,
+        kind,
+        input.complaint.as_ref(),
+        tenant.as_ref(),
+        &site.timezone,
+    )
+    .await?;
+    let detail = serde_json::json!({"number": number, "kind": kind, "priority": priority, "channel": channel, "department": department});
+    record_event(
+        tx,
+        actor,
+        now,
+        id,
+        "create",
+        None,
+        State::Open,
+        None,
+        &detail,
+    )
+    .await?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        Some(site_id),
+        "create",
+        "ticket",
+        Some(id),
+        detail,
+    )
+    .await?;
+    Ok(id)
+}

@@ -1,0 +1,243 @@
+//! Work orders (工单): from the tenant's call to the return visit. Creating
+//! one numbers it per site and day and sets its service-level deadlines;
+//! every action is checked against the state machine and the ticket's
+//! version, recorded as an event, audited, and told to whoever must act.
+
+use jiff::tz::TimeZone;
+use lobby_domain::error::{optional_text, required_text};
+use lobby_domain::policy::Action as Can;
+use lobby_domain::roles::Role;
+use lobby_domain::tickets::{
+    deadlines, default_department, next_state, Action, Channel, Department, Kind, PhotoStage,
+    Priority, State,
+};
+use lobby_store::tickets::{
+    self as store, Change, EventRow, Filter, NewEvent, NewTicket, TicketRow,
+};
+use lobby_store::{Conn, Tx};
+use serde::{Deserialize, Serialize};
+
+use crate::page::{self, Page};
+use crate::{audit, notify, time, Actor, App, AppError, AppResult, Once};
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EventView {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub note: Option<String>,
+    pub detail: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TicketView {
+    pub id: i64,
+    pub site_id: i64,
+    /// Human number, unique per site: WO-20261126-0007.
+    pub number: String,
+    pub kind: Kind,
+    pub priority: Priority,
+    pub channel: Channel,
+    pub state: State,
+    pub title: String,
+    pub description: String,
+    pub unit_id: Option<i64>,
+    pub unit_number: Option<String>,
+    pub location: Option<String>,
+    pub tenant_id: Option<i64>,
+    pub tenant_name: Option<String>,
+    pub department: Option<Department>,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    /// Escalated to the project manager (a flag, not a state).
+    pub escalated: bool,
+    /// 1–5, from the return visit.
+    pub satisfaction: Option<i64>,
+    pub version: i64,
+    /// The patrol round whose finding this is (channel `patrol`).
+    pub patrol_round_id: Option<i64>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Dispatch (acknowledge) by then.
+    pub response_due_at: String,
+    /// Someone on site (started) by then.
+    pub onsite_due_at: String,
+    pub resolve_due_at: String,
+    /// Past a deadline that still applies.
+    pub overdue: bool,
+    pub dispatched_at: Option<String>,
+    pub started_at: Option<String>,
+    pub resolved_at: Option<String>,
+    pub verified_at: Option<String>,
+    pub closed_at: Option<String>,
+    /// Once verified: the return visit (回访) is due by then.
+    pub return_visit_due_at: Option<String>,
+    /// The history, oldest first (only on a single ticket).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<EventView>>,
+    /// A complaint's record (投诉记录表), on a single ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub complaint: Option<crate::complaints::ComplaintView>,
+}
+
+fn parse<T: std::str::FromStr<Err = lobby_domain::FieldError>>(s: &str) -> AppResult<T> {
+    Ok(s.parse::<T>()?)
+}
+
+fn is_overdue(t: &TicketRow, now: i64) -> bool {
+    (t.state == "open" && t.response_due_at < now)
+        || (matches!(
+            t.state.as_str(),
+            "open" | "dispatched" | "in_progress" | "on_hold"
+        ) && t.resolve_due_at < now)
+}
+
+fn view(t: TicketRow, now: i64, events: Option<Vec<EventRow>>) -> TicketView {
+    TicketView {
+        overdue: is_overdue(&t, now),
+        id: t.id,
+        site_id: t.site_id,
+        number: t.number,
+        kind: t.kind.parse().unwrap_or(Kind::Request),
+        priority: t.priority.parse().unwrap_or(Priority::Normal),
+        channel: t.channel.parse().unwrap_or(Channel::Phone),
+        state: t.state.parse().unwrap_or(State::Open),
+        title: t.title,
+        description: t.description,
+        unit_id: t.unit_id,
+        unit_number: t.unit_number,
+        location: t.location,
+        tenant_id: t.tenant_id,
+        tenant_name: t.tenant_name,
+        department: t.department.and_then(|d| d.parse().ok()),
+        assignee_id: t.assignee_id,
+        assignee_name: t.assignee_name,
+        escalated: t.escalated != 0,
+        satisfaction: t.satisfaction,
+        version: t.version,
+        patrol_round_id: t.patrol_round_id,
+        created_at: time::rfc3339(t.created_at),
+        updated_at: time::rfc3339(t.updated_at),
+        response_due_at: time::rfc3339(t.response_due_at),
+        onsite_due_at: time::rfc3339(t.onsite_due_at),
+        resolve_due_at: time::rfc3339(t.resolve_due_at),
+        dispatched_at: time::rfc3339_opt(t.dispatched_at),
+        started_at: time::rfc3339_opt(t.started_at),
+        resolved_at: time::rfc3339_opt(t.resolved_at),
+        verified_at: time::rfc3339_opt(t.verified_at),
+        closed_at: time::rfc3339_opt(t.closed_at),
+        return_visit_due_at: time::rfc3339_opt(t.return_visit_due_at),
+        events: events.map(|ev| {
+            ev.into_iter()
+                .map(|e| EventView {
+                    id: e.id,
+                    at: time::rfc3339(e.at),
+                    actor: e.actor_name,
+                    action: e.action,
+                    from_state: e.from_state,
+                    to_state: e.to_state,
+                    note: e.note,
+                    detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
+                })
+                .collect()
+        }),
+        complaint: None,
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct NewTicketInput {
+    /// Needed when neither `unit_id` nor `tenant_id` says the site and you work at several.
+    pub site_id: Option<i64>,
+    /// repair | complaint | request | inquiry
+    pub kind: String,
+    /// urgent | high | normal | low
+    pub priority: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub unit_id: Option<i64>,
+    /// A public area or any place: "3F 电梯厅".
+    pub location: Option<String>,
+    /// The tenant who reported it; defaults to the unit's occupant.
+    pub tenant_id: Option<i64>,
+    /// phone | walk_in | portal | patrol | email (phone when absent)
+    pub channel: Option<String>,
+    /// Where it will go (shown before dispatch); by kind when absent.
+    pub department: Option<String>,
+    /// For a complaint: its record (投诉记录表); who complained is taken
+    /// from the tenant when absent.
+    pub complaint: Option<crate::complaints::ComplaintInput>,
+}
+
+/// The ticket `id` if the actor may read it (NotFound otherwise, so its
+/// existence does not leak).
+pub(crate) async fn load(c: &mut Conn, actor: &Actor, id: i64) -> AppResult<TicketRow> {
+    let t = store::get(c, id)
+        .await?
+        .ok_or(AppError::NotFound("ticket"))?;
+    if !actor.can(Can::TicketsRead, t.site_id) {
+        return Err(AppError::NotFound("ticket"));
+    }
+    Ok(t)
+}
+
+pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<TicketView> {
+    let mut c = app.db.read().await?;
+    let t = load(&mut c, actor, id).await?;
+    let events = store::events(&mut c, id).await?;
+    let complaint = if t.kind == Kind::Complaint.as_str() {
+        store::complaint(&mut c, id)
+            .await?
+            .map(crate::complaints::view)
+    } else {
+        None
+    };
+    Ok(TicketView {
+        complaint,
+        ..view(t, app.now(), Some(events))
+    })
+}
+
+pub(crate) async fn record_event(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: i64,
+    ticket_id: i64,
+    action: &str,
+    from: Option<State>,
+    to: State,
+    note: Option<&str>,
+    detail: &serde_json::Value,
+) -> AppResult<i64> {
+    Ok(store::insert_event(
+        tx,
+        &NewEvent {
+            ticket_id,
+            at: now,
+            actor_id: actor.audit_id(),
+            actor_name: &actor.username,
+            action,
+            from_state: from.map(State::as_str),
+            to_state: to.as_str(),
+            note,
+            detail: &detail.to_string(),
+        },
+    )
+    .await?)
+}
+
+mod act;
+mod create;
+mod export;
+mod photos;
+mod query;
+
+pub use act::*;
+pub use create::*;
+pub use export::*;
+pub use photos::*;
+pub use query::*;
