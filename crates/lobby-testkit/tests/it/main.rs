@@ -16,4 +16,8 @@ mod patrols;
 mod security;
 mod tenants;
 mod tickets;
+mod tickets_records;
+mod tickets_sla;
 mod ui;
+mod ui_forms;
+mod ui_tickets;

@@ -1,0 +1,129 @@
+//! The day
+//!
+//! Part of `cleaning`; shares its imports.
+
+#[allow(unused_imports)]
+use super::*;
+
+#[derive(Template)]
+#[template(path = "cleaning/day.html")]
+pub(super) struct DayPage {
+    c: Chrome,
+    d: DayView,
+    notices: Vec<NoticeView>,
+    is_vendor: bool,
+    can_inspect: bool,
+    latest: Vec<EvaluationRowView>,
+    error: Option<FormError>,
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct DayQ {
+    date: Option<String>,
+}
+
+pub(super) async fn day_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<DayQ>,
+) -> Response {
+    day_with(&s, &jar, a, q.date, None).await
+}
+
+pub(super) async fn day_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: Actor,
+    date: Option<String>,
+    error: Option<FormError>,
+) -> Response {
+    let c = match chrome(s, a, jar, "cleaning", "nav.cleaning").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let site = c.site_id();
+    let day = date.as_deref().and_then(|d| d.parse::<Date>().ok());
+    let r = async {
+        let d = cl::day_overview(&s.app, &c.actor, site, day).await?;
+        let notices = cl::notices(&s.app, &c.actor, site, None, true, None, Some(50))
+            .await?
+            .items;
+        let latest = cl::evaluations(&s.app, &c.actor, site, None).await?;
+        Ok::<_, AppError>((d, notices, latest))
+    }
+    .await;
+    let (d, notices, latest) = match r {
+        Ok(v) => v,
+        Err(e) => return error_page(Some(&c.actor), e),
+    };
+    let is_vendor = c.actor.can(Can::VendorWork, site);
+    let can_inspect = c.actor.can(Can::CleaningInspect, site);
+    let refused = error.is_some();
+    render_form(
+        &DayPage {
+            c,
+            d,
+            notices,
+            is_vendor,
+            can_inspect,
+            latest: latest.into_iter().take(4).collect(),
+            error,
+        },
+        refused,
+    )
+}
+
+pub(super) async fn task_done(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> Response {
+    let (_, mut files) = match crate::ui::read_multipart(&a, &mut mp).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let photo = files.pop();
+    match cl::mark_done(&s.app, &a, id, photo.as_deref()).await {
+        Ok(t) => see(&format!("/cleaning?date={}#t{}", t.day, t.id)),
+        Err(e) => refused(&a.clone(), e, |fe| day_with(&s, &jar, a, None, Some(fe))).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct HeadcountForm {
+    headcount: String,
+}
+
+pub(super) async fn headcount(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<HeadcountForm>,
+) -> Response {
+    let site = match chrome(&s, f.actor.clone(), &jar, "cleaning", "nav.cleaning").await {
+        Ok(c) => c.site_id(),
+        Err(r) => return r,
+    };
+    let n = f.form.headcount.trim().parse::<i64>().unwrap_or(-1);
+    match cl::report_headcount(
+        &s.app,
+        &f.actor,
+        &HeadcountInput {
+            site_id: Some(site),
+            vendor_id: None,
+            headcount: n,
+        },
+    )
+    .await
+    {
+        Ok(_) => see("/cleaning"),
+        Err(e) => {
+            refused(&f.actor.clone(), e, |fe| {
+                day_with(&s, &jar, f.actor, None, Some(fe))
+            })
+            .await
+        }
+    }
+}

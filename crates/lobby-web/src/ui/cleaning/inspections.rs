@@ -1,0 +1,107 @@
+//! Inspections
+//!
+//! Part of `cleaning`; shares its imports.
+
+#[allow(unused_imports)]
+use super::*;
+
+#[derive(Template)]
+#[template(path = "cleaning/inspections.html")]
+pub(super) struct InspectionsPage {
+    c: Chrome,
+    vendors: Vec<VendorView>,
+    tasks: Vec<TaskView>,
+    list: Vec<InspectionView>,
+    can_inspect: bool,
+    error: Option<FormError>,
+}
+
+pub(super) async fn inspections_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Response {
+    inspections_with(&s, &jar, a, None).await
+}
+
+pub(super) async fn inspections_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: Actor,
+    error: Option<FormError>,
+) -> Response {
+    let c = match chrome(s, a, jar, "cleaning", "cleaning.inspections").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let site = c.site_id();
+    let d = today(s, &c);
+    let r = async {
+        Ok::<_, AppError>((
+            cl::vendors(&s.app, &c.actor, site).await?,
+            cl::tasks(&s.app, &c.actor, site, None, d, d).await?,
+            cl::inspections(&s.app, &c.actor, site, None, None, Some(50))
+                .await?
+                .items,
+        ))
+    }
+    .await;
+    let (vendors, tasks, list) = match r {
+        Ok(v) => v,
+        Err(e) => return error_page(Some(&c.actor), e),
+    };
+    let can_inspect = c.actor.can(Can::CleaningInspect, site);
+    let refused = error.is_some();
+    render_form(
+        &InspectionsPage {
+            c,
+            vendors: vendors.into_iter().filter(|v| !v.archived).collect(),
+            tasks,
+            list,
+            can_inspect,
+            error,
+        },
+        refused,
+    )
+}
+
+pub(super) async fn inspect(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    mut mp: axum::extract::Multipart,
+) -> Response {
+    let (fields, files) = match crate::ui::read_multipart(&a, &mut mp).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let site = match chrome(&s, a.clone(), &jar, "cleaning", "cleaning.inspections").await {
+        Ok(c) => c.site_id(),
+        Err(r) => return r,
+    };
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let input = InspectionInput {
+        site_id: Some(site),
+        vendor_id: get("vendor_id").parse().ok(),
+        task_id: get("task_id").parse().ok(),
+        area: Some(get("area")),
+        passed: get("result") == "pass",
+        score: get("score").parse().ok(),
+        note: Some(get("note")),
+        issue_notice: !get("issue_notice").is_empty(),
+        deadline_hours: get("deadline_hours").parse().ok(),
+    };
+    match cl::inspect(&s.app, &a, &input, &files).await {
+        Ok(i) => match i.notice_id {
+            Some(n) => see(&format!("/cleaning/notices/{n}")),
+            None => see("/cleaning/inspections"),
+        },
+        Err(e) => refused(&a.clone(), e, |fe| inspections_with(&s, &jar, a, Some(fe))).await,
+    }
+}

@@ -1,0 +1,300 @@
+//! Checks and vendors
+//!
+//! Part of `cleaning`; shares its imports.
+
+#[allow(unused_imports)]
+use super::*;
+
+#[derive(Template)]
+#[template(path = "cleaning/checks.html")]
+pub(super) struct ChecksPage {
+    c: Chrome,
+    list: Vec<QualityView>,
+    vendors: Vec<VendorView>,
+    can_inspect: bool,
+    error: Option<FormError>,
+}
+
+pub(super) async fn checks_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Response {
+    checks_with(&s, &jar, a, None).await
+}
+
+pub(super) async fn checks_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: Actor,
+    error: Option<FormError>,
+) -> Response {
+    let c = match chrome(s, a, jar, "cleaning", "cleaning.checks").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let site = c.site_id();
+    let r = async {
+        Ok::<_, AppError>((
+            cl::quality_checks(&s.app, &c.actor, site, None).await?,
+            cl::vendors(&s.app, &c.actor, site).await?,
+        ))
+    }
+    .await;
+    let (list, vendors) = match r {
+        Ok(v) => v,
+        Err(e) => return error_page(Some(&c.actor), e),
+    };
+    let can_inspect = c.actor.can(Can::CleaningInspect, site);
+    let refused = error.is_some();
+    render_form(
+        &ChecksPage {
+            c,
+            list,
+            vendors,
+            can_inspect,
+            error,
+        },
+        refused,
+    )
+}
+
+#[derive(Deserialize)]
+pub(super) struct CheckForm {
+    kind: String,
+    #[serde(default)]
+    vendor_id: String,
+    subject: String,
+    #[serde(default)]
+    supplier: String,
+    result: String,
+    replaced: Option<String>,
+    #[serde(default)]
+    note: String,
+}
+
+pub(super) async fn check_create(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<CheckForm>,
+) -> Response {
+    let site = match chrome(&s, f.actor.clone(), &jar, "cleaning", "cleaning.checks").await {
+        Ok(c) => c.site_id(),
+        Err(r) => return r,
+    };
+    let v = &f.form;
+    let input = QualityInput {
+        site_id: Some(site),
+        kind: v.kind.clone(),
+        vendor_id: v.vendor_id.trim().parse().ok(),
+        subject: v.subject.clone(),
+        supplier: Some(v.supplier.clone()),
+        passed: v.result == "pass",
+        replaced: v.replaced.is_some(),
+        note: Some(v.note.clone()),
+    };
+    match cl::record_quality(&s.app, &f.actor, &input).await {
+        Ok(_) => see("/cleaning/checks"),
+        Err(e) => {
+            refused(&f.actor.clone(), e, |fe| {
+                checks_with(&s, &jar, f.actor, Some(fe))
+            })
+            .await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "cleaning/vendors.html")]
+pub(super) struct VendorsPage {
+    c: Chrome,
+    vendors: Vec<VendorView>,
+    kinds: Vec<&'static str>,
+    can_manage: bool,
+    error: Option<FormError>,
+}
+
+pub(super) async fn vendors_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Response {
+    vendors_with(&s, &jar, a, None).await
+}
+
+pub(super) async fn vendors_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: Actor,
+    error: Option<FormError>,
+) -> Response {
+    let c = match chrome(s, a, jar, "cleaning", "cleaning.vendors").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let vendors = match cl::vendors(&s.app, &c.actor, c.site_id()).await {
+        Ok(v) => v,
+        Err(e) => return error_page(Some(&c.actor), e),
+    };
+    let can_manage = c.actor.can(Can::CleaningManage, c.site_id());
+    let refused = error.is_some();
+    render_form(
+        &VendorsPage {
+            c,
+            vendors,
+            kinds: kinds(),
+            can_manage,
+            error,
+        },
+        refused,
+    )
+}
+
+#[derive(Deserialize)]
+pub(super) struct VendorForm {
+    name: String,
+    kind: String,
+    #[serde(default)]
+    contact_person: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    contract_start: String,
+    #[serde(default)]
+    contract_end: String,
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    headcount: String,
+    archived: Option<String>,
+}
+
+pub(super) fn vendor_input(site: i64, v: &VendorForm) -> VendorInput {
+    VendorInput {
+        site_id: Some(site),
+        name: v.name.clone(),
+        kind: v.kind.clone(),
+        contact_person: Some(v.contact_person.clone()),
+        phone: Some(v.phone.clone()),
+        contract_start: Some(v.contract_start.clone()),
+        contract_end: Some(v.contract_end.clone()),
+        scope: Some(v.scope.clone()),
+        headcount: v
+            .headcount
+            .trim()
+            .parse()
+            .unwrap_or(if v.headcount.trim().is_empty() { 0 } else { -1 }),
+        archived: v.archived.is_some(),
+    }
+}
+
+pub(super) async fn vendor_create(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<VendorForm>,
+) -> Response {
+    let site = match chrome(&s, f.actor.clone(), &jar, "cleaning", "cleaning.vendors").await {
+        Ok(c) => c.site_id(),
+        Err(r) => return r,
+    };
+    match cl::create_vendor(&s.app, &f.actor, &vendor_input(site, &f.form)).await {
+        Ok(_) => see("/cleaning/vendors"),
+        Err(e) => {
+            refused(&f.actor.clone(), e, |fe| {
+                vendors_with(&s, &jar, f.actor, Some(fe))
+            })
+            .await
+        }
+    }
+}
+
+pub(super) async fn vendor_update(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<VendorForm>,
+) -> Response {
+    match cl::update_vendor(&s.app, &f.actor, id, &vendor_input(0, &f.form)).await {
+        Ok(_) => see("/cleaning/vendors"),
+        Err(e) => {
+            refused(&f.actor.clone(), e, |fe| {
+                vendors_with(&s, &jar, f.actor, Some(fe))
+            })
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct ThumbQ {
+    thumb: Option<String>,
+}
+
+pub(super) async fn photo(
+    State(s): State<AppState>,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+    Query(q): Query<ThumbQ>,
+) -> Response {
+    match cl::photo_bytes(&s.app, &a, id, q.thumb.is_some()).await {
+        Ok((ty, bytes)) => ([(axum::http::header::CONTENT_TYPE, ty)], bytes).into_response(),
+        Err(e) => error_page(Some(&a), e),
+    }
+}
+
+/// The vendor's task calendar as iCalendar (RFC 5545), by its secret.
+pub(super) async fn feed(State(s): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some(token) = file.strip_suffix(".ics") else {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    };
+    let (name, tasks) = match cl::feed(&s.app, token).await {
+        Ok(v) => v,
+        Err(_) => return axum::http::StatusCode::NOT_FOUND.into_response(),
+    };
+    let esc = |t: &str| {
+        t.replace('\\', "\\\\")
+            .replace(';', "\\;")
+            .replace(',', "\\,")
+            .replace('\n', "\\n")
+    };
+    let stamp = lobby_app::time::ts(s.app.now())
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string();
+    let mut out = String::from(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//lobby//cleaning//ZH\r\nCALSCALE:GREGORIAN\r\n",
+    );
+    out.push_str(&format!("X-WR-CALNAME:{}\r\n", esc(&name)));
+    for t in &tasks {
+        let day = t.day.replace('-', "");
+        out.push_str("BEGIN:VEVENT\r\n");
+        out.push_str(&format!("UID:lobby-task-{}@lobby\r\n", t.id));
+        out.push_str(&format!("DTSTAMP:{stamp}\r\n"));
+        out.push_str(&format!("DTSTART;VALUE=DATE:{day}\r\n"));
+        out.push_str(&format!(
+            "SUMMARY:{}\r\n",
+            esc(&format!(
+                "{} {}{}",
+                t.area,
+                t.task,
+                if t.seq > 1 {
+                    format!(" #{}", t.seq)
+                } else {
+                    String::new()
+                }
+            ))
+        ));
+        if t.done_at.is_some() {
+            out.push_str("STATUS:CONFIRMED\r\n");
+        }
+        out.push_str("END:VEVENT\r\n");
+    }
+    out.push_str("END:VCALENDAR\r\n");
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/calendar; charset=utf-8",
+        )],
+        out,
+    )
+        .into_response()
+}

@@ -1,0 +1,102 @@
+//! Handover
+//!
+//! Part of `desk`; shares its imports.
+
+#[allow(unused_imports)]
+use super::*;
+
+#[derive(Template)]
+#[template(path = "desk/handover.html")]
+pub(super) struct HandoverPage {
+    c: Chrome,
+    now: HandoverSummary,
+    handovers: Vec<HandoverView>,
+    can_write: bool,
+    error: Option<FormError>,
+}
+
+pub(super) async fn handover_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Response {
+    handover_with(&s, &jar, a, None).await
+}
+
+pub(super) async fn handover_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: Actor,
+    error: Option<FormError>,
+) -> Response {
+    let c = match chrome(s, a, jar, "handover", "nav.handover").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let site = c.site_id();
+    let (now, handovers) = match (
+        desk::handover_preview(&s.app, &c.actor, site).await,
+        desk::handovers(&s.app, &c.actor, site, false).await,
+    ) {
+        (Ok(n), Ok(h)) => (n, h),
+        (Err(e), _) | (_, Err(e)) => return error_page(Some(&c.actor), e),
+    };
+    let can_write = c.actor.can(Can::DeskWrite, site);
+    let refused = error.is_some();
+    render_form(
+        &HandoverPage {
+            c,
+            now,
+            handovers,
+            can_write,
+            error,
+        },
+        refused,
+    )
+}
+
+#[derive(Deserialize)]
+pub(super) struct EndForm {
+    #[serde(default)]
+    note: String,
+}
+
+pub(super) async fn handover_end(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<EndForm>,
+) -> Response {
+    let site = match chrome(&s, f.actor.clone(), &jar, "handover", "nav.handover").await {
+        Ok(c) => c.site_id(),
+        Err(r) => return r,
+    };
+    let r = desk::end_shift(
+        &s.app,
+        &f.actor,
+        &EndShiftInput {
+            site_id: Some(site),
+            note: Some(f.form.note.clone()),
+        },
+    )
+    .await;
+    match or_refused!(r, f.actor, |fe| handover_with(
+        &s,
+        &jar,
+        f.actor.clone(),
+        Some(fe)
+    )) {
+        Ok(h) => see(&format!("/desk/handover#h{}", h.id)),
+        Err(r) => r,
+    }
+}
+
+pub(super) async fn handover_confirm(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    f: WebForm<BackForm>,
+) -> Response {
+    match desk::confirm_handover(&s.app, &f.actor, id).await {
+        Ok(_) => see(&back_to(&f.form.back, "/desk/handover")),
+        Err(e) => error_page(Some(&f.actor), e),
+    }
+}

@@ -1,0 +1,374 @@
+//! Incidents
+//!
+//! Part of `desk`; shares its imports.
+
+#[allow(unused_imports)]
+use super::*;
+
+#[derive(Deserialize, Default, Clone)]
+pub(super) struct IncidentsQ {
+    cursor: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "desk/incidents.html")]
+pub(super) struct IncidentsPage {
+    c: Chrome,
+    types: Vec<IncidentTypeView>,
+    open: Vec<IncidentView>,
+    past: Page<IncidentView>,
+    error: Option<FormError>,
+    key: String,
+    can_manage: bool,
+}
+
+pub(super) async fn incidents_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<IncidentsQ>,
+) -> Response {
+    incidents_with(&s, &jar, a, q, None).await
+}
+
+pub(super) async fn incidents_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: Actor,
+    q: IncidentsQ,
+    error: Option<FormError>,
+) -> Response {
+    let c = match chrome(s, a, jar, "incidents", "nav.incidents").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let site = c.site_id();
+    let r = async {
+        let types = desk::incident_types(&s.app, &c.actor, site).await?;
+        let open = desk::incidents(
+            &s.app,
+            &c.actor,
+            &IncidentQuery {
+                site_id: Some(site),
+                open: Some(true),
+                limit: Some(50),
+                cursor: None,
+            },
+        )
+        .await?;
+        let past = desk::incidents(
+            &s.app,
+            &c.actor,
+            &IncidentQuery {
+                site_id: Some(site),
+                open: None,
+                limit: Some(30),
+                cursor: q.cursor.clone(),
+            },
+        )
+        .await?;
+        Ok::<_, AppError>((types, open.items, past))
+    }
+    .await;
+    let (types, open, past) = match r {
+        Ok(v) => v,
+        Err(e) => return error_page(Some(&c.actor), e),
+    };
+    let can_manage = c.actor.can(Can::IncidentTypesManage, site);
+    let refused = error.is_some();
+    render_form(
+        &IncidentsPage {
+            c,
+            types: types.into_iter().filter(|t| !t.archived).collect(),
+            open,
+            past,
+            error,
+            key: form_key(),
+            can_manage,
+        },
+        refused,
+    )
+}
+
+#[derive(Deserialize)]
+pub(super) struct OpenForm {
+    type_id: String,
+    location: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    _key: String,
+}
+
+pub(super) async fn incident_open(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<OpenForm>,
+) -> Response {
+    let site = match chrome(&s, f.actor.clone(), &jar, "incidents", "nav.incidents").await {
+        Ok(c) => c.site_id(),
+        Err(r) => return r,
+    };
+    let v = &f.form;
+    let r = desk::open_incident(
+        &s.app,
+        &f.actor,
+        &NewIncidentInput {
+            site_id: Some(site),
+            type_id: v.type_id.trim().parse().ok(),
+            type_code: None,
+            location: v.location.clone(),
+            description: v.description.clone(),
+        },
+        key_of(&v._key),
+    )
+    .await;
+    match or_refused!(r, f.actor, |fe| incidents_with(
+        &s,
+        &jar,
+        f.actor.clone(),
+        IncidentsQ::default(),
+        Some(fe)
+    )) {
+        Ok(i) => see(&format!("/incidents/{}", i.id)),
+        Err(r) => r,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "desk/incident.html")]
+pub(super) struct IncidentPage {
+    c: Chrome,
+    i: IncidentView,
+    can_close: bool,
+    error: Option<FormError>,
+}
+
+pub(super) async fn incident_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+) -> Response {
+    incident_with(&s, &jar, a, id, None).await
+}
+
+pub(super) async fn incident_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: Actor,
+    id: i64,
+    error: Option<FormError>,
+) -> Response {
+    let c = match chrome(s, a, jar, "incidents", "nav.incidents").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let i = match desk::incident(&s.app, &c.actor, id).await {
+        Ok(i) => i,
+        Err(e) => return error_page(Some(&c.actor), e),
+    };
+    let can_close = c.actor.can(Can::DeskWrite, i.site_id);
+    let refused = error.is_some();
+    render_form(
+        &IncidentPage {
+            c,
+            i,
+            can_close,
+            error,
+        },
+        refused,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "desk/incident_print.html")]
+pub(super) struct IncidentPrint {
+    c: Chrome,
+    i: IncidentView,
+}
+
+pub(super) async fn incident_print(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "incidents", "incident.report").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match desk::incident(&s.app, &c.actor, id).await {
+        Ok(i) => render(&IncidentPrint { c, i }),
+        Err(e) => error_page(Some(&c.actor), e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct Empty {}
+
+pub(super) async fn incident_tick(
+    State(s): State<AppState>,
+    Path((id, pos)): Path<(i64, i64)>,
+    f: WebForm<Empty>,
+) -> Response {
+    match desk::tick_step(&s.app, &f.actor, id, pos).await {
+        Ok(_) => see(&format!("/incidents/{id}")),
+        Err(e) => error_page(Some(&f.actor), e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct TextForm {
+    text: String,
+}
+
+pub(super) async fn incident_note(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<TextForm>,
+) -> Response {
+    let r = desk::add_incident_note(
+        &s.app,
+        &f.actor,
+        id,
+        &TextInput {
+            text: f.form.text.clone(),
+        },
+    )
+    .await;
+    match or_refused!(r, f.actor, |fe| incident_with(
+        &s,
+        &jar,
+        f.actor.clone(),
+        id,
+        Some(fe)
+    )) {
+        Ok(_) => see(&format!("/incidents/{id}")),
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct SummaryForm {
+    summary: String,
+}
+
+pub(super) async fn incident_close(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<SummaryForm>,
+) -> Response {
+    let r = desk::close_incident(
+        &s.app,
+        &f.actor,
+        id,
+        &CloseIncidentInput {
+            summary: f.form.summary.clone(),
+        },
+    )
+    .await;
+    match or_refused!(r, f.actor, |fe| incident_with(
+        &s,
+        &jar,
+        f.actor.clone(),
+        id,
+        Some(fe)
+    )) {
+        Ok(_) => see(&format!("/incidents/{id}")),
+        Err(r) => r,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "desk/incident_types.html")]
+pub(super) struct TypesPage {
+    c: Chrome,
+    types: Vec<IncidentTypeView>,
+    departments: Vec<&'static str>,
+    error: Option<FormError>,
+}
+
+pub(super) async fn types_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Response {
+    types_with(&s, &jar, a, None).await
+}
+
+pub(super) async fn types_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: Actor,
+    error: Option<FormError>,
+) -> Response {
+    let c = match chrome(s, a, jar, "incidents", "incident.types").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if !c.actor.can(Can::IncidentTypesManage, c.site_id()) {
+        return error_page(Some(&c.actor), AppError::Forbidden);
+    }
+    let types = match desk::incident_types(&s.app, &c.actor, c.site_id()).await {
+        Ok(t) => t,
+        Err(e) => return error_page(Some(&c.actor), e),
+    };
+    let refused = error.is_some();
+    render_form(
+        &TypesPage {
+            c,
+            types,
+            departments: strs(Department::ALL, Department::as_str),
+            error,
+        },
+        refused,
+    )
+}
+
+/// The form posts `department` once per ticked box.
+pub(super) async fn type_save(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<Vec<(String, String)>>,
+) -> Response {
+    let site = match chrome(&s, f.actor.clone(), &jar, "incidents", "incident.types").await {
+        Ok(c) => c.site_id(),
+        Err(r) => return r,
+    };
+    let get = |k: &str| {
+        f.form
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let input = IncidentTypeInput {
+        site_id: Some(site),
+        code: Some(get("code")),
+        name: get("name"),
+        departments: f
+            .form
+            .iter()
+            .filter(|(n, _)| n == "department")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        checklist: get("checklist").lines().map(str::to_string).collect(),
+        archived: !get("archived").is_empty(),
+    };
+    let r = match get("id").trim().parse::<i64>() {
+        Ok(id) => desk::update_incident_type(&s.app, &f.actor, id, &input).await,
+        Err(_) => desk::create_incident_type(&s.app, &f.actor, &input).await,
+    };
+    match or_refused!(r, f.actor, |fe| types_with(
+        &s,
+        &jar,
+        f.actor.clone(),
+        Some(fe)
+    )) {
+        Ok(t) => see(&format!("/incidents/types#t{}", t.id)),
+        Err(r) => r,
+    }
+}

@@ -1,0 +1,114 @@
+//! Front-desk pages (前台): the log book, the handover, visitors, parcels,
+//! emergencies with their checklists and printable report, lift and lobby
+//! checks, and the inquiry log. Every page is a plain form; creates carry a
+//! hidden idempotency key so a double click or a refresh records once.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use axum_extra::extract::CookieJar;
+use lobby_app::desk::{self, *};
+use lobby_app::page::Page;
+use lobby_app::{Actor, AppError, AppResult};
+use lobby_domain::desk::{CheckKind, LogCategory};
+use lobby_domain::policy::Action as Can;
+use lobby_domain::tickets::{Department, Kind, Priority};
+use serde::Deserialize;
+
+use super::{chrome, error_page, render, render_form, Chrome, FormError};
+use crate::extract::{WebActor, WebForm};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/desk", get(log_page).post(log_write))
+        .route("/desk/{id}/ack", post(log_ack))
+        .route("/desk/ack-all", post(log_ack_all))
+        .route("/desk/{id}/ticket", post(log_ticket))
+        .route("/desk/{id}/close", post(log_close))
+        .route("/desk/handover", get(handover_page).post(handover_end))
+        .route("/desk/handover/{id}/confirm", post(handover_confirm))
+        .route("/visitors", get(visitors_page).post(visitor_create))
+        .route("/visitors/{id}/sign-out", post(visitor_sign_out))
+        .route("/parcels", get(parcels_page).post(parcel_create))
+        .route("/parcels/{id}/pickup", post(parcel_pickup))
+        .route(
+            "/parcels/{id}/photo",
+            get(parcels::parcel_photo).post(parcel_upload).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    lobby_app::tickets::MAX_PHOTO_BYTES + 64 * 1024,
+                ),
+            ),
+        )
+        .route("/incidents", get(incidents_page).post(incident_open))
+        .route("/incidents/types", get(types_page).post(type_save))
+        .route("/incidents/{id}", get(incident_page))
+        .route("/incidents/{id}/print", get(incident_print))
+        .route("/incidents/{id}/steps/{pos}", post(incident_tick))
+        .route("/incidents/{id}/notes", post(incident_note))
+        .route("/incidents/{id}/close", post(incident_close))
+        .route("/facility-checks", get(checks_page).post(check_create))
+        .route("/inquiries", get(inquiries_page).post(inquiry_create))
+}
+
+/// A fresh key for a create form (sent back as `_key`).
+pub fn form_key() -> String {
+    use rand::Rng;
+    format!("form-{:032x}", rand::thread_rng().gen::<u128>())
+}
+
+fn key_of(k: &str) -> Option<&str> {
+    Some(k.trim()).filter(|k| !k.is_empty())
+}
+
+/// A unit typed by its number at the current site.
+async fn unit_id_of(s: &AppState, a: &Actor, site: i64, number: &str) -> AppResult<Option<i64>> {
+    match number.trim() {
+        "" => Ok(None),
+        n => Ok(Some(
+            lobby_app::sites::unit_by_number(&s.app, a, site, n)
+                .await?
+                .ok_or_else(|| AppError::invalid("unit", format!("there is no unit {n}")))?
+                .id,
+        )),
+    }
+}
+
+fn see(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+fn on(v: &Option<String>) -> bool {
+    v.as_deref().is_some_and(|v| !v.is_empty() && v != "false")
+}
+
+/// Shows a refused form on its page again, or the error page.
+macro_rules! or_refused {
+    ($r:expr, $a:expr, |$fe:ident| $again:expr) => {
+        match $r {
+            Ok(v) => Ok(v),
+            Err(e) => match FormError::from_app(&e) {
+                Some($fe) => Err($again.await),
+                None => Err(error_page(Some(&$a), e)),
+            },
+        }
+    };
+}
+
+mod checks;
+mod handover;
+mod incidents;
+mod inquiries;
+mod log;
+mod parcels;
+mod visitors;
+
+use checks::*;
+use handover::*;
+use incidents::*;
+use inquiries::*;
+use log::*;
+use parcels::*;
+use visitors::*;

@@ -1,0 +1,169 @@
+//! Visitors
+//!
+//! Part of `desk`; shares its imports.
+
+#[allow(unused_imports)]
+use super::*;
+
+#[derive(Deserialize, Default, Clone)]
+pub(super) struct VisitorsQ {
+    unit: Option<String>,
+    cursor: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "desk/visitors.html")]
+pub(super) struct VisitorsPage {
+    c: Chrome,
+    inside: Vec<VisitorView>,
+    history: Page<VisitorView>,
+    q: VisitorsQ,
+    can_write: bool,
+    error: Option<FormError>,
+    key: String,
+}
+
+pub(super) async fn visitors_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<VisitorsQ>,
+) -> Response {
+    visitors_with(&s, &jar, a, q, None).await
+}
+
+pub(super) async fn visitors_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: Actor,
+    q: VisitorsQ,
+    error: Option<FormError>,
+) -> Response {
+    let c = match chrome(s, a, jar, "visitors", "nav.visitors").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let site = c.site_id();
+    let r = async {
+        let unit_id = unit_id_of(s, &c.actor, site, q.unit.as_deref().unwrap_or("")).await?;
+        let inside = desk::visitors(
+            &s.app,
+            &c.actor,
+            &VisitorQuery {
+                site_id: Some(site),
+                inside: Some(true),
+                limit: Some(200),
+                ..Default::default()
+            },
+        )
+        .await?;
+        let history = desk::visitors(
+            &s.app,
+            &c.actor,
+            &VisitorQuery {
+                site_id: Some(site),
+                inside: Some(false),
+                unit_id,
+                limit: Some(50),
+                cursor: q.cursor.clone(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok::<_, AppError>((inside.items, history))
+    }
+    .await;
+    let (inside, history) = match r {
+        Ok(v) => v,
+        Err(e) => return error_page(Some(&c.actor), e),
+    };
+    let can_write = c.actor.can(Can::DeskWrite, site);
+    let refused = error.is_some();
+    render_form(
+        &VisitorsPage {
+            c,
+            inside,
+            history,
+            q,
+            can_write,
+            error,
+            key: form_key(),
+        },
+        refused,
+    )
+}
+
+#[derive(Deserialize)]
+pub(super) struct VisitorForm {
+    name: String,
+    id_or_phone: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    host: String,
+    purpose: String,
+    #[serde(default)]
+    expected_mins: String,
+    #[serde(default)]
+    _key: String,
+}
+
+pub(super) async fn visitor_create(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<VisitorForm>,
+) -> Response {
+    let site = match chrome(&s, f.actor.clone(), &jar, "visitors", "nav.visitors").await {
+        Ok(c) => c.site_id(),
+        Err(r) => return r,
+    };
+    let v = &f.form;
+    let r = async {
+        let unit_id = unit_id_of(&s, &f.actor, site, &v.unit).await?;
+        let expected_mins = match v.expected_mins.trim() {
+            "" => None,
+            m => Some(
+                m.parse()
+                    .map_err(|_| AppError::invalid("expected_mins", "minutes as a whole number"))?,
+            ),
+        };
+        desk::register_visitor(
+            &s.app,
+            &f.actor,
+            &NewVisitorInput {
+                site_id: Some(site),
+                name: v.name.clone(),
+                id_or_phone: v.id_or_phone.clone(),
+                host: Some(v.host.clone()),
+                unit_id,
+                tenant_id: None,
+                purpose: v.purpose.clone(),
+                expected_mins,
+            },
+            key_of(&v._key),
+        )
+        .await
+    }
+    .await;
+    match or_refused!(r, f.actor, |fe| visitors_with(
+        &s,
+        &jar,
+        f.actor.clone(),
+        VisitorsQ::default(),
+        Some(fe)
+    )) {
+        Ok(_) => see("/visitors"),
+        Err(r) => r,
+    }
+}
+
+pub(super) async fn visitor_sign_out(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    f: WebForm<BackForm>,
+) -> Response {
+    match desk::sign_out_visitor(&s.app, &f.actor, id).await {
+        Ok(_) => see(&back_to(&f.form.back, "/visitors")),
+        Err(e) => error_page(Some(&f.actor), e),
+    }
+}

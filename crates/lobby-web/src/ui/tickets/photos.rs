@@ -1,0 +1,57 @@
+//! Part of `tickets`; shares its imports.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// The photo upload of the ticket page (multipart: `_csrf`, `stage`, `file`).
+pub(super) async fn upload_photo(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> Response {
+    let (fields, mut files) = match crate::ui::read_multipart(&a, &mut mp).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let file = files.pop().unwrap_or_default();
+    let stage = fields
+        .iter()
+        .find(|(k, _)| k == "stage")
+        .map(|(_, v)| v.as_str());
+    match tickets::add_photo(&s.app, &a, id, &file, stage).await {
+        Ok(_) => Redirect::to(&format!("/tickets/{id}#photos")).into_response(),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => show_with(&s, &jar, a, id, Some(fe)).await,
+            None => error_page(Some(&a), e),
+        },
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct PhotoQ {
+    thumb: Option<String>,
+}
+
+pub(super) async fn photo_file(
+    State(s): State<AppState>,
+    WebActor(a): WebActor,
+    Path((id, photo)): Path<(i64, i64)>,
+    Query(q): Query<PhotoQ>,
+) -> Response {
+    match tickets::photo_bytes(&s.app, &a, id, photo, q.thumb.is_some()).await {
+        Ok((ty, bytes)) => (
+            [
+                (axum::http::header::CONTENT_TYPE, ty),
+                (
+                    axum::http::header::CACHE_CONTROL,
+                    "private, max-age=86400".to_string(),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => error_page(Some(&a), e),
+    }
+}

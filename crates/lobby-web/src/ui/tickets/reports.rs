@@ -1,0 +1,192 @@
+//! Part of `tickets`; shares its imports.
+
+#[allow(unused_imports)]
+use super::*;
+
+#[derive(Template)]
+#[template(path = "tickets/print.html")]
+pub(super) struct PrintPage {
+    c: Chrome,
+    t: TicketView,
+}
+
+/// The paper form: the complaint record (投诉记录表) for a complaint, the
+/// work-order slip (工单) otherwise; A4, black on white, signature lines.
+pub(super) async fn print(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+) -> Response {
+    let t = match tickets::get(&s.app, &a, id).await {
+        Ok(t) => t,
+        Err(e) => return error_page(Some(&a), e),
+    };
+    match chrome(&s, a, &jar, "tickets", "nav.tickets").await {
+        Ok(mut c) => {
+            c.title = if t.kind == Kind::Complaint {
+                c.t("print.complaint_record")
+            } else {
+                c.t("print.work_order")
+            }
+            .to_string();
+            render(&PrintPage { c, t })
+        }
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct SpanQ {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// One bar of a server-drawn SVG chart.
+pub struct Bar {
+    pub x: i64,
+    pub y: i64,
+    pub w: i64,
+    pub h: i64,
+    pub label: String,
+    pub n: i64,
+}
+
+pub(super) const CHART_H: i64 = 120;
+
+pub(super) fn bars(items: &[lobby_app::reports::Count], width: i64) -> Vec<Bar> {
+    let max = items.iter().map(|c| c.n).max().unwrap_or(0).max(1);
+    let w = (width / items.len().max(1) as i64).max(2);
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let h = c.n * CHART_H / max;
+            Bar {
+                x: i as i64 * w,
+                y: CHART_H - h,
+                w: (w - 2).max(1),
+                h,
+                label: c.key.clone(),
+                n: c.n,
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "tickets/summary.html")]
+pub(super) struct SummaryPage {
+    c: Chrome,
+    r: lobby_app::reports::TicketSummary,
+    days: Vec<Bar>,
+    chart_h: i64,
+}
+
+pub(super) async fn load_summary(
+    s: &AppState,
+    c: &Chrome,
+    q: &SpanQ,
+) -> Result<lobby_app::reports::TicketSummary, Response> {
+    let (from, to) = crate::api::summary_span(&s.app, c.tz(), q.from.as_deref(), q.to.as_deref())
+        .map_err(|e| error_page(Some(&c.actor), e.0))?;
+    lobby_app::reports::ticket_summary(&s.app, &c.actor, c.site_id(), from, to)
+        .await
+        .map_err(|e| error_page(Some(&c.actor), e))
+}
+
+pub(super) async fn summary(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<SpanQ>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "summary", "nav.summary").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match load_summary(&s, &c, &q).await {
+        Ok(r) => {
+            let days = bars(&r.per_day, 720);
+            render(&SummaryPage {
+                c,
+                r,
+                days,
+                chart_h: CHART_H,
+            })
+        }
+        Err(resp) => resp,
+    }
+}
+
+pub(super) async fn summary_xlsx(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<SpanQ>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "summary", "nav.summary").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let r = match load_summary(&s, &c, &q).await {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let name = c.site.as_ref().map(|s| s.name.clone()).unwrap_or_default();
+    match lobby_app::reports::ticket_summary_xlsx(&r, &name) {
+        Ok(bytes) => crate::api::xlsx_file(bytes, &format!("tickets-{}-{}.xlsx", r.from, r.to)),
+        Err(e) => error_page(Some(&c.actor), e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct DayQ {
+    day: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "tickets/log.html")]
+pub(super) struct LogPage {
+    c: Chrome,
+    day: String,
+    prev: String,
+    next: String,
+    entries: Vec<lobby_app::reports::LogEntry>,
+}
+
+/// The management log (管理日志簿) of a day.
+pub(super) async fn management_log(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Query(q): Query<DayQ>,
+) -> Response {
+    let c = match chrome(&s, a, &jar, "log", "nav.log").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let today = lobby_app::time::local_date(s.app.now(), c.tz());
+    let day = match q.day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => today,
+        Some(d) => match d.parse::<jiff::civil::Date>() {
+            Ok(d) => d,
+            Err(_) => {
+                return error_page(
+                    Some(&c.actor),
+                    AppError::invalid("day", "day must be a date like 2026-11-26"),
+                )
+            }
+        },
+    };
+    match lobby_app::reports::management_log(&s.app, &c.actor, c.site_id(), day).await {
+        Ok(entries) => render(&LogPage {
+            day: day.to_string(),
+            prev: day.yesterday().map(|d| d.to_string()).unwrap_or_default(),
+            next: day.tomorrow().map(|d| d.to_string()).unwrap_or_default(),
+            c,
+            entries,
+        }),
+        Err(e) => error_page(Some(&c.actor), e),
+    }
+}

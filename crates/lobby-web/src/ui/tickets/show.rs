@@ -1,0 +1,227 @@
+//! Part of `tickets`; shares its imports.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// An action the page offers: its name and which extra fields it needs.
+pub struct Offer {
+    pub action: &'static str,
+    pub needs_note: bool,
+    /// Sent with the photos taken for it (start: as found; resolve: done).
+    pub with_photos: bool,
+}
+
+#[derive(Template)]
+#[template(path = "tickets/show.html")]
+pub(super) struct ShowPage {
+    c: Chrome,
+    t: TicketView,
+    photos: Vec<tickets::PhotoView>,
+    /// The photos by stage (before, during, after), the empty ones left out.
+    galleries: Vec<(&'static str, Vec<tickets::PhotoView>)>,
+    stages: Vec<&'static str>,
+    default_stage: &'static str,
+    /// May fill in the complaint record and report it.
+    can_record: bool,
+    assignees: Vec<tickets::Assignee>,
+    offers: Vec<Offer>,
+    departments: Vec<&'static str>,
+    error: Option<FormError>,
+}
+
+pub(super) fn offers(c: &Chrome, t: &TicketView) -> Vec<Offer> {
+    let held = None;
+    Action::ALL
+        .iter()
+        .filter(|a| next_state(t.state, **a, held).is_ok())
+        .filter(|a| {
+            let can = match a {
+                Action::Dispatch => Can::TicketsDispatch,
+                Action::Start | Action::Resolve | Action::Hold | Action::Resume => Can::TicketsWork,
+                Action::Verify | Action::ReturnVisit | Action::Reopen => Can::TicketsVerify,
+                Action::Escalate => Can::TicketsEscalate,
+                Action::Cancel => Can::TicketsCancel,
+                Action::Comment => Can::TicketsRead,
+            };
+            c.actor.can(can, t.site_id)
+        })
+        .filter(|a| !(matches!(a, Action::Escalate) && t.escalated))
+        .map(|a| Offer {
+            action: a.as_str(),
+            needs_note: matches!(
+                a,
+                Action::Resolve
+                    | Action::Reopen
+                    | Action::Escalate
+                    | Action::Hold
+                    | Action::Cancel
+                    | Action::Comment
+            ),
+            with_photos: matches!(a, Action::Start | Action::Resolve),
+        })
+        .collect()
+}
+
+pub(super) async fn show_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: lobby_app::Actor,
+    id: i64,
+    error: Option<FormError>,
+) -> Response {
+    let t = match tickets::get(&s.app, &a, id).await {
+        Ok(t) => t,
+        Err(e) => return error_page(Some(&a), e),
+    };
+    match chrome(s, a, jar, "tickets", "nav.tickets").await {
+        Ok(mut c) => {
+            c.title = format!("{} {}", t.number, t.title);
+            let offers = offers(&c, &t);
+            let assignees = if offers.iter().any(|o| o.action == "dispatch") {
+                tickets::assignees(&s.app, &c.actor, t.site_id)
+                    .await
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            let photos = tickets::photos(&s.app, &c.actor, t.id)
+                .await
+                .unwrap_or_default();
+            let refused = error.is_some();
+            let galleries = PhotoStage::ALL
+                .iter()
+                .map(|st| {
+                    let group: Vec<_> = photos.iter().filter(|p| p.stage == *st).cloned().collect();
+                    (st.as_str(), group)
+                })
+                .filter(|(_, g)| !g.is_empty())
+                .collect();
+            let can_record = c.actor.can(Can::TicketsVerify, t.site_id);
+            render_form(
+                &ShowPage {
+                    default_stage: PhotoStage::of_state(t.state).as_str(),
+                    stages: strs(PhotoStage::ALL, PhotoStage::as_str),
+                    galleries,
+                    can_record,
+                    c,
+                    t,
+                    photos,
+                    assignees,
+                    offers,
+                    departments: strs(Department::ALL, Department::as_str),
+                    error,
+                },
+                refused,
+            )
+        }
+        Err(r) => r,
+    }
+}
+
+pub(super) async fn show(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+) -> Response {
+    show_with(&s, &jar, a, id, None).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct ActForm {
+    action: String,
+    note: Option<String>,
+    department: Option<String>,
+    assignee_id: Option<String>,
+    satisfaction: Option<String>,
+    version: i64,
+}
+
+pub(super) fn act_input(v: &ActForm) -> Result<ActionInput, FormError> {
+    let satisfaction = match v.satisfaction.as_deref().filter(|x| !x.is_empty()) {
+        Some(x) => Some(x.parse::<i64>().map_err(|_| FormError {
+            field: "satisfaction".into(),
+            message: "1–5".into(),
+        })?),
+        None => None,
+    };
+    Ok(ActionInput {
+        action: v.action.clone(),
+        department: v.department.clone(),
+        assignee_id: v.assignee_id.as_deref().and_then(|a| a.parse().ok()),
+        note: v.note.clone(),
+        satisfaction,
+        expected_version: Some(v.version),
+    })
+}
+
+/// Back to the ticket, or its page again with what was refused.
+pub(super) async fn after_change<T>(
+    s: &AppState,
+    jar: &CookieJar,
+    a: lobby_app::Actor,
+    id: i64,
+    anchor: &str,
+    r: Result<T, AppError>,
+) -> Response {
+    match r {
+        Ok(_) => Redirect::to(&format!("/tickets/{id}{anchor}")).into_response(),
+        Err(e) => {
+            let fe = match &e {
+                AppError::InvalidTransition(m) => Some(FormError {
+                    field: "action".into(),
+                    message: m.clone(),
+                }),
+                other => FormError::from_app(other),
+            };
+            match fe {
+                Some(fe) => show_with(s, jar, a, id, Some(fe)).await,
+                None => error_page(Some(&a), e),
+            }
+        }
+    }
+}
+
+pub(super) async fn act(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<ActForm>,
+) -> Response {
+    let input = match act_input(&f.form) {
+        Ok(i) => i,
+        Err(fe) => return show_with(&s, &jar, f.actor, id, Some(fe)).await,
+    };
+    let r = tickets::act(&s.app, &f.actor, id, &input).await;
+    after_change(&s, &jar, f.actor, id, "", r).await
+}
+
+/// Start or resolve with the photos taken for it (multipart: the action
+/// form's fields and any number of `file`s).
+pub(super) async fn act_with_photos(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+    Path(id): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> Response {
+    let (fields, files) = match crate::ui::read_multipart(&a, &mut mp).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let field = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let form = ActForm {
+        action: field("action").unwrap_or_default(),
+        note: field("note"),
+        department: None,
+        assignee_id: None,
+        satisfaction: None,
+        version: field("version").and_then(|v| v.parse().ok()).unwrap_or(-1),
+    };
+    let input = match act_input(&form) {
+        Ok(i) => i,
+        Err(fe) => return show_with(&s, &jar, a, id, Some(fe)).await,
+    };
+    let r = tickets::act_with_photos(&s.app, &a, id, &input, &files).await;
+    after_change(&s, &jar, a, id, "", r).await
+}
