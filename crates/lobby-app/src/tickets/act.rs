@@ -169,7 +169,7 @@ pub(super) async fn act_checked(
             ch.verified_at = Some(now);
             let kind: Kind = parse(&t.kind)?;
             let priority: Priority = parse(&t.priority)?;
-            let level = crate::sla::effective(tx, t.site_id, kind, priority).await?;
+            let level = crate::tickets::sla::effective(tx, t.site_id, kind, priority).await?;
             ch.return_visit_due_at = Some(now + level.return_visit_days * 86_400_000_000);
         }
         Action::ReturnVisit => {

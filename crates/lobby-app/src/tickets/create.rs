@@ -159,8 +159,8 @@ pub(crate) async fn create_in(
     }
     let site = crate::sites::site_row(tx, site_id).await?;
     let tz = TimeZone::get(&site.timezone).unwrap_or(TimeZone::UTC);
-    let level = crate::sla::effective(tx, site_id, kind, priority).await?;
-    let holidays = crate::sla::holiday_dates(tx, site_id).await?;
+    let level = crate::tickets::sla::effective(tx, site_id, kind, priority).await?;
+    let holidays = crate::tickets::sla::holiday_dates(tx, site_id).await?;
     let d = deadlines(&level, time::ts(now), &tz, &holidays);
     let day = time::local_date(now, &site.timezone);
     let n = store::next_number(tx, site_id, &day.to_string()).await?;
@@ -187,7 +187,7 @@ pub(crate) async fn create_in(
         },
     )
     .await?;
-    crate::complaints::create_in(
+    crate::tickets::complaints::create_in(
         tx,
         now,
         id,

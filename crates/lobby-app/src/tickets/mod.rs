@@ -80,7 +80,7 @@ pub struct TicketView {
     pub events: Option<Vec<EventView>>,
     /// A complaint's record (投诉记录表), on a single ticket.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub complaint: Option<crate::complaints::ComplaintView>,
+    pub complaint: Option<crate::tickets::complaints::ComplaintView>,
 }
 
 fn parse<T: std::str::FromStr<Err = lobby_domain::FieldError>>(s: &str) -> AppResult<T> {
@@ -170,7 +170,7 @@ pub struct NewTicketInput {
     pub department: Option<String>,
     /// For a complaint: its record (投诉记录表); who complained is taken
     /// from the tenant when absent.
-    pub complaint: Option<crate::complaints::ComplaintInput>,
+    pub complaint: Option<crate::tickets::complaints::ComplaintInput>,
 }
 
 /// The ticket `id` if the actor may read it (NotFound otherwise, so its
@@ -192,7 +192,7 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<TicketView> {
     let complaint = if t.kind == Kind::Complaint.as_str() {
         store::complaint(&mut c, id)
             .await?
-            .map(crate::complaints::view)
+            .map(crate::tickets::complaints::view)
     } else {
         None
     };
@@ -231,6 +231,9 @@ pub(crate) async fn record_event(
 }
 
 mod act;
+pub mod complaints;
+pub mod sla;
+
 mod create;
 mod export;
 mod photos;

@@ -195,11 +195,11 @@ pub async fn load_ticket_history(app: &App, site: i64) -> AppResult<()> {
                 // once the tenant was called back.
                 clock.advance(jiff::SignedDuration::from_mins(10));
                 let closed = stage >= 5 && clock.now().as_microsecond() <= real_now;
-                lobby_app::complaints::update(
+                lobby_app::tickets::complaints::update(
                     &past,
                     &sup,
                     t.id,
-                    &lobby_app::complaints::ComplaintInput {
+                    &lobby_app::tickets::complaints::ComplaintInput {
                         handling: Some(format!(
                             "当日致电租户致歉，安排{}上门处理",
                             dept_name(dept)
@@ -210,7 +210,7 @@ pub async fn load_ticket_history(app: &App, site: i64) -> AppResult<()> {
                 )
                 .await?;
                 if closed && k.is_multiple_of(2) {
-                    lobby_app::complaints::report(&past, &sup, t.id, None).await?;
+                    lobby_app::tickets::complaints::report(&past, &sup, t.id, None).await?;
                 }
             }
             if kind == "complaint" && k.is_multiple_of(3) && days_ago < 10 {

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use lobby_app::page::Page;
-use lobby_app::sla::{self, Holiday, LevelView};
+use lobby_app::tickets::sla::{self, Holiday, LevelView};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 

@@ -4,8 +4,8 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use lobby_app::complaints::{self, ComplaintInput, ComplaintView};
 use lobby_app::page::Page;
+use lobby_app::tickets::complaints::{self, ComplaintInput, ComplaintView};
 use lobby_app::tickets::{self, ActionInput, NewTicketInput, TicketQuery, TicketView};
 use utoipa_axum::{router::OpenApiRouter, routes};
 

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use axum_extra::extract::CookieJar;
-use lobby_app::sla::{self, Holiday, LevelView};
+use lobby_app::tickets::sla::{self, Holiday, LevelView};
 use lobby_app::{Actor, AppError};
 use serde::Deserialize;
 
