@@ -46,6 +46,34 @@ impl Clock for FixedClock {
     }
 }
 
+/// The wall clock moved on by an offset that only grows: for tests that
+/// let time pass (a deadline runs out, a day ends) while everything else
+/// (sessions, ordering) keeps the real clock's pace.
+#[derive(Debug, Default)]
+pub struct OffsetClock(AtomicI64);
+
+impl OffsetClock {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Lets `by` pass at once.
+    pub fn advance(&self, by: jiff::SignedDuration) {
+        let micros = i64::try_from(by.as_micros()).unwrap_or(i64::MAX);
+        self.0.fetch_add(micros, Ordering::SeqCst);
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> Timestamp {
+        let now = SystemClock.now();
+        now.checked_add(jiff::SignedDuration::from_micros(
+            self.0.load(Ordering::SeqCst),
+        ))
+        .unwrap_or(now)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +85,15 @@ mod tests {
         assert_eq!(c.now(), t);
         c.advance(jiff::SignedDuration::from_mins(30));
         assert_eq!(c.now().to_string(), "2026-11-26T01:30:00Z");
+    }
+
+    #[test]
+    fn an_offset_clock_lets_time_pass() {
+        let c = OffsetClock::new();
+        let before = SystemClock.now();
+        c.advance(jiff::SignedDuration::from_hours(48));
+        let gone = c.now().duration_since(before);
+        assert!(gone >= jiff::SignedDuration::from_hours(48), "{gone:?}");
+        assert!(gone < jiff::SignedDuration::from_hours(49), "{gone:?}");
     }
 }

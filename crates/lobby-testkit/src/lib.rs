@@ -15,7 +15,7 @@ pub mod s3;
 use std::sync::Arc;
 
 use lobby_app::App;
-use lobby_domain::clock::SystemClock;
+use lobby_domain::clock::OffsetClock;
 use lobby_store::Db;
 use rand::Rng;
 use reqwest::StatusCode;
@@ -36,6 +36,8 @@ pub struct TestApp {
     /// The database URL (to open a second handle, as a second process would).
     pub url: String,
     pub data_dir: std::path::PathBuf,
+    /// The app's clock: `advance` lets time pass for the app and its pages.
+    pub clock: Arc<OffsetClock>,
     _dir: tempfile::TempDir,
     pg: Option<(String, String)>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -109,7 +111,8 @@ pub async fn spawn_app_full(
     let db = Db::connect(&url).await.expect("connect");
     let db_url = url.clone();
     db.migrate().await.expect("migrate");
-    let mut app = App::new(db, Arc::new(SystemClock), dir.path().to_path_buf());
+    let clock = Arc::new(OffsetClock::new());
+    let mut app = App::new(db, clock.clone(), dir.path().to_path_buf());
     if let Some(b) = blobs {
         app = app.with_blobs(b);
     }
@@ -144,6 +147,7 @@ pub async fn spawn_app_full(
         site_id,
         url: db_url,
         data_dir: dir.path().to_path_buf(),
+        clock,
         _dir: dir,
         pg,
         shutdown: Some(tx),
@@ -278,6 +282,15 @@ impl TestApp {
 
     /// Runs one SQL statement on the app's database (for tests that must
     /// reach under the app, e.g. to tamper with the audit log).
+    /// Lets `hours` pass for the app (deadlines run out, days end).
+    pub fn advance(&self, hours: i64) {
+        self.advance_by(jiff::SignedDuration::from_hours(hours));
+    }
+
+    pub fn advance_by(&self, by: jiff::SignedDuration) {
+        self.clock.advance(by);
+    }
+
     pub async fn raw_sql(&self, sql: &str) {
         let mut c = self.app.db.read().await.expect("conn");
         sqlx::query(sql).execute(&mut *c).await.expect("raw sql");

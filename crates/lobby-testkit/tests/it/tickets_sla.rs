@@ -17,21 +17,16 @@ async fn a_breach_escalates_exactly_once(app: TestApp) {
         0,
         "nothing is late yet"
     );
-    app.raw_sql(&format!(
-        "UPDATE tickets SET response_due_at = 1 WHERE id = {id}"
-    ))
-    .await;
+    // An hour passes: the urgent one (10 minutes to respond) is late, the
+    // low one (a day) is not.
+    app.advance(1);
     let before = app.get(Some(&pm), "/api/v1/notifications").await.body["items"]
         .as_array()
         .unwrap()
         .len();
     // Two sweeps at once, as two processes might: one escalation.
     let second = lobby_store::Db::connect(&app.url).await.unwrap();
-    let other = lobby_app::App::new(
-        second,
-        std::sync::Arc::new(lobby_domain::clock::SystemClock),
-        app.data_dir.clone(),
-    );
+    let other = lobby_app::App::new(second, app.clock.clone(), app.data_dir.clone());
     let (a, b) = tokio::join!(
         lobby_app::jobs::sla_sweep(&app.app),
         lobby_app::jobs::sla_sweep(&other)
@@ -221,14 +216,15 @@ async fn the_summary_counts_and_measures(app: TestApp) {
     let s = app.site_id;
     let unit = occupied_unit(&app, &fd).await;
     let mut ids = Vec::new();
-    for (kind, priority) in [
-        ("repair", "urgent"),
-        ("repair", "normal"),
-        ("complaint", "high"),
-    ] {
+    // The summary is asked for from the day they came in to the day after
+    // time passed (the default span, this month, may not hold both).
+    let from = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai");
+    let mut open_one = async |kind: &str, priority: &str| {
         let r = app.post(Some(&fd), "/api/v1/tickets", &json!({"kind": kind, "priority": priority, "title": "汇总测试", "unit_id": unit["id"], "site_id": s})).await;
         ids.push(r.body["id"].as_i64().unwrap());
-    }
+    };
+    open_one("repair", "urgent").await;
+    open_one("repair", "normal").await;
     act(
         &app,
         &fd,
@@ -251,13 +247,16 @@ async fn the_summary_counts_and_measures(app: TestApp) {
         json!({"action": "return_visit", "satisfaction": 4}),
     )
     .await;
-    app.raw_sql(&format!(
-        "UPDATE tickets SET response_due_at = 1, resolve_due_at = 2 WHERE id = {}",
-        ids[1]
-    ))
-    .await;
+    // Four days pass: the normal one, never dispatched, is late to respond
+    // and to resolve. Then a complaint comes in, its deadlines ahead.
+    app.advance(96);
+    let r = app.post(Some(&fd), "/api/v1/tickets", &json!({"kind": "complaint", "priority": "high", "title": "汇总测试", "unit_id": unit["id"], "site_id": s})).await;
+    ids.push(r.body["id"].as_i64().unwrap());
     let r = app
-        .get(Some(&fd), &format!("/api/v1/reports/tickets?site_id={s}"))
+        .get(
+            Some(&fd),
+            &format!("/api/v1/reports/tickets?site_id={s}&from={from}"),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let b = &r.body;
@@ -297,7 +296,9 @@ async fn the_summary_counts_and_measures(app: TestApp) {
     );
     let x = app
         .client()
-        .get(app.url(&format!("/api/v1/reports/tickets?site_id={s}&format=xlsx")))
+        .get(app.url(&format!(
+            "/api/v1/reports/tickets?site_id={s}&from={from}&format=xlsx"
+        )))
         .bearer_auth(&fd)
         .send()
         .await
