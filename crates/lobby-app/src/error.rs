@@ -94,6 +94,17 @@ impl From<StoreError> for AppError {
     }
 }
 
+/// A value read back from the database, decoded into its domain type. One
+/// that does not decode is not replaced by a default: it is an internal
+/// error naming the column and the value.
+pub fn stored<T: std::str::FromStr>(column: &str, value: &str) -> AppResult<T> {
+    value.parse().map_err(|_| {
+        AppError::Internal(anyhow::anyhow!(
+            "the database holds {value:?} in {column}, which is not a known value"
+        ))
+    })
+}
+
 /// Maps a store duplicate to a duplicate on a named field with a message a
 /// person understands.
 pub fn dup_as(field: &'static str, message: &'static str) -> impl Fn(StoreError) -> AppError {

@@ -62,6 +62,21 @@ pub fn finish<R, T>(
     }
 }
 
+/// `finish` for rows whose mapping can fail (a stored value that does not
+/// decode): the first failure is the answer.
+pub fn try_finish<R, T>(
+    rows: Vec<R>,
+    limit: i64,
+    key: impl Fn(&R) -> (String, i64),
+    map: impl FnMut(R) -> crate::AppResult<T>,
+) -> crate::AppResult<Page<T>> {
+    let p = finish(rows, limit, key, map);
+    Ok(Page {
+        items: p.items.into_iter().collect::<crate::AppResult<_>>()?,
+        next_cursor: p.next_cursor,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,6 +31,26 @@ string_enum!(State, "state", {
     Open => "open", Dispatched => "dispatched", InProgress => "in_progress", OnHold => "on_hold",
     Resolved => "resolved", Verified => "verified", Closed => "closed", Cancelled => "cancelled",
 });
+/// A work order's deadlines (microseconds since the epoch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Due {
+    pub response: i64,
+    pub resolve: i64,
+    /// Set once it is verified: the return visit (回访) is owed by then.
+    pub return_visit: Option<i64>,
+}
+
+/// The one definition of "overdue" (the store's `overdue_sql` says the
+/// same in SQL, for the list filter and the counts): not dispatched by its
+/// response deadline, still owed past its resolution deadline, or verified
+/// and the return visit not made by its deadline.
+pub fn is_overdue(state: State, due: Due, now: i64) -> bool {
+    use State::*;
+    (state == Open && due.response < now)
+        || (matches!(state, Open | Dispatched | InProgress | OnHold) && due.resolve < now)
+        || (state == Verified && due.return_visit.is_some_and(|r| r < now))
+}
+
 string_enum!(Action, "action", {
     Dispatch => "dispatch", Start => "start", Resolve => "resolve", Verify => "verify",
     ReturnVisit => "return_visit", Reopen => "reopen", Escalate => "escalate", Hold => "hold",
@@ -314,6 +334,41 @@ pub fn add_working_days(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overdue_is_one_rule_over_the_states() {
+        let due = Due {
+            response: 10,
+            resolve: 20,
+            return_visit: Some(30),
+        };
+        assert!(
+            !is_overdue(State::Open, due, 10),
+            "at the deadline is in time"
+        );
+        assert!(is_overdue(State::Open, due, 11));
+        assert!(
+            !is_overdue(State::Dispatched, due, 15),
+            "dispatched: the response deadline is met"
+        );
+        assert!(is_overdue(State::OnHold, due, 21));
+        assert!(
+            !is_overdue(State::Resolved, due, 25),
+            "resolved: waits for the check"
+        );
+        assert!(!is_overdue(State::Verified, due, 30));
+        assert!(
+            is_overdue(State::Verified, due, 31),
+            "the return visit is late"
+        );
+        let no_visit = Due {
+            return_visit: None,
+            ..due
+        };
+        assert!(!is_overdue(State::Verified, no_visit, 99));
+        assert!(!is_overdue(State::Closed, due, 99));
+        assert!(!is_overdue(State::Cancelled, due, 99));
+    }
 
     const ALL_STATES: [State; 8] = [
         State::Open,

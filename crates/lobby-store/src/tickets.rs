@@ -285,11 +285,7 @@ pub async fn list(c: &mut Conn, f: &Filter<'_>, before: i64, limit: i64) -> Resu
     if let Some(at) = f.overdue_at {
         args.push(Arg::Int(at));
         let m = mark(&mut args);
-        sql.push_str(&format!(
-            " AND ((k.state = 'open' AND k.response_due_at < {m}) \
-             OR (k.state IN ('open', 'dispatched', 'in_progress', 'on_hold') AND k.resolve_due_at < {m}) \
-             OR (k.state = 'verified' AND k.return_visit_due_at < {m}))"
-        ));
+        sql.push_str(&format!(" AND {}", overdue_sql(&m)));
     }
     if let Some(like) = &like {
         args.push(Arg::Text(like));
@@ -327,13 +323,22 @@ pub async fn counts_by_state(c: &mut Conn, site_id: i64) -> Result<Vec<StateCoun
     .await?)
 }
 
+/// `lobby_domain::tickets::is_overdue` in SQL, for the ticket `k` at the
+/// instant bound to `at` (a placeholder such as `$2`).
+fn overdue_sql(at: &str) -> String {
+    format!(
+        "((k.state = 'open' AND k.response_due_at < {at}) \
+         OR (k.state IN ('open', 'dispatched', 'in_progress', 'on_hold') AND k.resolve_due_at < {at}) \
+         OR (k.state = 'verified' AND k.return_visit_due_at < {at}))"
+    )
+}
+
 /// How many tickets of a site are overdue at `now` (see `Filter::overdue_at`).
 pub async fn count_overdue(c: &mut Conn, site_id: i64, now: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM tickets k WHERE k.site_id = $1 AND ((k.state = 'open' AND k.response_due_at < $2) \
-         OR (k.state IN ('open', 'dispatched', 'in_progress', 'on_hold') AND k.resolve_due_at < $2) \
-         OR (k.state = 'verified' AND k.return_visit_due_at < $2))",
-    )
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM tickets k WHERE k.site_id = $1 AND {}",
+        overdue_sql("$2")
+    ))
     .bind(site_id)
     .bind(now)
     .fetch_one(c)

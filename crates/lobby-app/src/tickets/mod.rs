@@ -17,6 +17,7 @@ use lobby_store::tickets::{
 use lobby_store::{Conn, Tx};
 use serde::{Deserialize, Serialize};
 
+use crate::error::stored;
 use crate::page::{self, Page};
 use crate::{audit, notify, time, Actor, App, AppError, AppResult, Once};
 
@@ -87,24 +88,29 @@ fn parse<T: std::str::FromStr<Err = lobby_domain::FieldError>>(s: &str) -> AppRe
     Ok(s.parse::<T>()?)
 }
 
-fn is_overdue(t: &TicketRow, now: i64) -> bool {
-    (t.state == "open" && t.response_due_at < now)
-        || (matches!(
-            t.state.as_str(),
-            "open" | "dispatched" | "in_progress" | "on_hold"
-        ) && t.resolve_due_at < now)
+fn is_overdue(t: &TicketRow, state: State, now: i64) -> bool {
+    lobby_domain::tickets::is_overdue(
+        state,
+        lobby_domain::tickets::Due {
+            response: t.response_due_at,
+            resolve: t.resolve_due_at,
+            return_visit: t.return_visit_due_at,
+        },
+        now,
+    )
 }
 
-fn view(t: TicketRow, now: i64, events: Option<Vec<EventRow>>) -> TicketView {
-    TicketView {
-        overdue: is_overdue(&t, now),
+fn view(t: TicketRow, now: i64, events: Option<Vec<EventRow>>) -> AppResult<TicketView> {
+    let state: State = stored("tickets.state", &t.state)?;
+    Ok(TicketView {
+        overdue: is_overdue(&t, state, now),
         id: t.id,
         site_id: t.site_id,
+        kind: stored("tickets.kind", &t.kind)?,
+        priority: stored("tickets.priority", &t.priority)?,
+        channel: stored("tickets.channel", &t.channel)?,
         number: t.number,
-        kind: t.kind.parse().unwrap_or(Kind::Request),
-        priority: t.priority.parse().unwrap_or(Priority::Normal),
-        channel: t.channel.parse().unwrap_or(Channel::Phone),
-        state: t.state.parse().unwrap_or(State::Open),
+        state,
         title: t.title,
         description: t.description,
         unit_id: t.unit_id,
@@ -112,7 +118,11 @@ fn view(t: TicketRow, now: i64, events: Option<Vec<EventRow>>) -> TicketView {
         location: t.location,
         tenant_id: t.tenant_id,
         tenant_name: t.tenant_name,
-        department: t.department.and_then(|d| d.parse().ok()),
+        department: t
+            .department
+            .as_deref()
+            .map(|d| stored("tickets.department", d))
+            .transpose()?,
         assignee_id: t.assignee_id,
         assignee_name: t.assignee_name,
         escalated: t.escalated != 0,
@@ -145,7 +155,7 @@ fn view(t: TicketRow, now: i64, events: Option<Vec<EventRow>>) -> TicketView {
                 .collect()
         }),
         complaint: None,
-    }
+    })
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -198,7 +208,7 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<TicketView> {
     };
     Ok(TicketView {
         complaint,
-        ..view(t, app.now(), Some(events))
+        ..view(t, app.now(), Some(events))?
     })
 }
 

@@ -74,12 +74,12 @@ pub async fn list(app: &App, actor: &Actor, q: &TicketQuery) -> AppResult<Page<T
     };
     let mut c = app.db.read().await?;
     let rows = store::list(&mut c, &filter, before, limit + 1).await?;
-    Ok(page::finish(
+    page::try_finish(
         rows,
         limit,
         |t| (String::new(), t.id),
         |t| view(t, now, None),
-    ))
+    )
 }
 
 /// Tickets by state at a site, in the order of the state machine, and how

@@ -503,6 +503,9 @@ async fn a_late_return_visit_is_overdue(app: TestApp) {
         ),
         "a return visit not made in time is overdue"
     );
+    // …and says so itself: the filter and the flag are one definition.
+    let one = app.get(Some(&fd), &format!("/api/v1/tickets/{id}")).await;
+    assert_eq!(one.body["overdue"], true, "{:?}", one.body);
     act(
         &app,
         &fd,
