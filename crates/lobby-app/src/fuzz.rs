@@ -7,8 +7,9 @@
 
 use proptest::prelude::*;
 
+use crate::photos::{check_photo, MAX_PHOTO_PIXELS};
 use crate::tenants::{read_table, MAX_IMPORT_COLUMNS, MAX_IMPORT_ROWS};
-use crate::tickets::{check_photo, NewTicketFields, NewTicketInput, MAX_PHOTO_PIXELS};
+use crate::tickets::{NewTicketFields, NewTicketInput};
 
 /// Bytes that start like the files people upload (ZIP, PNG, JPEG, WebP,
 /// CSV with a BOM) followed by anything.

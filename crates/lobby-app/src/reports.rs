@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use lobby_domain::policy::Action as Can;
 use lobby_store::tickets as store;
 use serde::Serialize;
@@ -48,11 +47,7 @@ pub struct TicketSummary {
     pub incidents: i64,
 }
 
-fn day_start(d: Date, tz: &TimeZone) -> AppResult<i64> {
-    d.to_zoned(tz.clone())
-        .map(|z| z.timestamp().as_microsecond())
-        .map_err(|e| AppError::invalid("from", e.to_string()))
-}
+use crate::scope::day_start;
 
 fn counts(m: BTreeMap<String, i64>) -> Vec<Count> {
     let mut v: Vec<Count> = m.into_iter().map(|(key, n)| Count { key, n }).collect();
@@ -88,7 +83,7 @@ pub async fn ticket_summary(
     }
     let mut c = app.db.read().await?;
     let site = crate::sites::site_row(&mut c, site_id).await?;
-    let tz = TimeZone::get(&site.timezone).unwrap_or(TimeZone::UTC);
+    let tz = crate::time::zone(&site.timezone)?;
     let start = day_start(from, &tz)?;
     let end = day_start(
         to.tomorrow()
@@ -123,7 +118,7 @@ pub async fn ticket_summary(
             .or_insert(0) += 1;
         *by_state.entry(r.state.clone()).or_insert(0) += 1;
         *per_day
-            .entry(time::local_date(r.created_at, &site.timezone).to_string())
+            .entry(time::local_date(r.created_at, &site.timezone)?.to_string())
             .or_insert(0) += 1;
         if let Some(u) = &r.unit_number {
             *units.entry(u.clone()).or_insert(0) += 1;
@@ -284,7 +279,7 @@ pub async fn management_log(
     actor.authorize(Can::ReportsRead, site_id)?;
     let mut c = app.db.read().await?;
     let site = crate::sites::site_row(&mut c, site_id).await?;
-    let tz = TimeZone::get(&site.timezone).unwrap_or(TimeZone::UTC);
+    let tz = crate::time::zone(&site.timezone)?;
     let from = day_start(day, &tz)?;
     let to = day_start(
         day.tomorrow()

@@ -96,7 +96,7 @@ fn shift_values(i: &ShiftInput) -> AppResult<(String, String, String)> {
 }
 
 pub async fn create_shift(app: &App, actor: &Actor, input: &ShiftInput) -> AppResult<ShiftView> {
-    let site_id = crate::desk::site_of(actor, input.site_id)?;
+    let site_id = crate::scope::site_of(actor, input.site_id)?;
     actor.authorize(Can::ShiftsManage, site_id)?;
     let code = lobby_domain::error::code_text("code", input.code.as_deref().unwrap_or(""), 30)?;
     let (name, starts, ends) = shift_values(input)?;
@@ -306,7 +306,7 @@ pub struct RosterInput {
 
 /// Sets many cells of the roster in one transaction: all or nothing.
 pub async fn set_roster(app: &App, actor: &Actor, input: &RosterInput) -> AppResult<usize> {
-    let site_id = crate::desk::site_of(actor, input.site_id)?;
+    let site_id = crate::scope::site_of(actor, input.site_id)?;
     actor.authorize(Can::ShiftsManage, site_id)?;
     if input.entries.len() > 2000 {
         return Err(AppError::invalid("entries", "at most 2000 entries at once"));
@@ -363,13 +363,13 @@ pub struct ClockView {
 
 async fn site_tz(c: &mut Conn, site_id: i64) -> AppResult<(String, TimeZone)> {
     let site = crate::sites::site_row(c, site_id).await?;
-    let tz = TimeZone::get(&site.timezone).unwrap_or(TimeZone::UTC);
+    let tz = crate::time::zone(&site.timezone)?;
     Ok((site.timezone, tz))
 }
 
 async fn my_day_in(c: &mut Conn, actor: &Actor, site_id: i64, now: i64) -> AppResult<ClockView> {
     let (tzname, tz) = site_tz(c, site_id).await?;
-    let day = time::local_date(now, &tzname);
+    let day = time::local_date(now, &tzname)?;
     let ds = day.to_string();
     let shift = match store::rostered(c, site_id, actor.user_id, &ds).await? {
         Some(id) => store::shift(c, id).await?,
@@ -411,7 +411,7 @@ pub async fn clock_in(app: &App, actor: &Actor, site_id: i64) -> AppResult<Clock
             Box::pin(async move {
                 let now = w.now();
                 let (tzname, _) = site_tz(w, site_id).await?;
-                let day = time::local_date(now, &tzname).to_string();
+                let day = time::local_date(now, &tzname)?.to_string();
                 if !store::clock_in(w, site_id, actor.user_id, &day, now).await? {
                     return Err(AppError::InvalidTransition(
                         "you have already clocked in today".into(),
@@ -441,7 +441,7 @@ pub async fn clock_out(app: &App, actor: &Actor, site_id: i64) -> AppResult<Cloc
             Box::pin(async move {
                 let now = w.now();
                 let (tzname, _) = site_tz(w, site_id).await?;
-                let day = time::local_date(now, &tzname).to_string();
+                let day = time::local_date(now, &tzname)?.to_string();
                 if !store::clock_out(w, site_id, actor.user_id, &day, now).await? {
                     return Err(AppError::InvalidTransition("clock in first".into()));
                 }
@@ -467,7 +467,7 @@ pub async fn today(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Cloc
     let now = app.now();
     let mut c = app.db.read().await?;
     let (tzname, tz) = site_tz(&mut c, site_id).await?;
-    let day = time::local_date(now, &tzname);
+    let day = time::local_date(now, &tzname)?;
     let ds = day.to_string();
     let shifts = store::shifts(&mut c, site_id).await?;
     let roster = store::roster(&mut c, site_id, &ds, &ds).await?;

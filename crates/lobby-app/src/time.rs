@@ -17,18 +17,27 @@ pub fn rfc3339_opt(micros: Option<i64>) -> Option<String> {
 }
 
 /// `2026-11-26 14:05` in the given zone (SCREENS.md).
-pub fn local(micros: i64, tz: &str) -> String {
-    let zone = TimeZone::get(tz).unwrap_or(TimeZone::UTC);
-    ts(micros)
-        .to_zoned(zone)
+pub fn local(micros: i64, tz: &str) -> crate::AppResult<String> {
+    Ok(ts(micros)
+        .to_zoned(zone(tz)?)
         .strftime("%Y-%m-%d %H:%M")
-        .to_string()
+        .to_string())
 }
 
 /// The calendar date in the given zone.
-pub fn local_date(micros: i64, tz: &str) -> jiff::civil::Date {
-    let zone = TimeZone::get(tz).unwrap_or(TimeZone::UTC);
-    ts(micros).to_zoned(zone).date()
+pub fn local_date(micros: i64, tz: &str) -> crate::AppResult<jiff::civil::Date> {
+    Ok(ts(micros).to_zoned(zone(tz)?).date())
+}
+
+/// A site's time zone by its stored name. A site's zone is checked when it
+/// is written; one the time-zone database no longer knows is an internal
+/// error naming it, never a silent UTC.
+pub fn zone(name: &str) -> crate::AppResult<TimeZone> {
+    TimeZone::get(name).map_err(|e| {
+        crate::AppError::Internal(anyhow::anyhow!(
+            "the site's time zone {name:?} is not in the time-zone database: {e}"
+        ))
+    })
 }
 
 /// The years a date typed into lobby may fall in: a lease, a holiday or a
@@ -116,10 +125,21 @@ mod tests {
         let t: Timestamp = "2026-11-26T06:05:00Z".parse().unwrap();
         let m = t.as_microsecond();
         assert_eq!(rfc3339(m), "2026-11-26T06:05:00Z");
-        assert_eq!(local(m, "Asia/Shanghai"), "2026-11-26 14:05");
+        assert_eq!(local(m, "Asia/Shanghai").unwrap(), "2026-11-26 14:05");
+        let later = t.checked_add(jiff::SignedDuration::from_hours(10)).unwrap();
         assert_eq!(
-            local_date(t.as_microsecond() + 10 * 3_600_000_000, "Asia/Shanghai").to_string(),
+            local_date(later.as_microsecond(), "Asia/Shanghai")
+                .unwrap()
+                .to_string(),
             "2026-11-27"
         );
+    }
+
+    #[test]
+    fn an_unknown_zone_is_an_error_not_utc() {
+        assert!(matches!(
+            local_date(0, "Mars/Olympus_Mons"),
+            Err(crate::AppError::Internal(_))
+        ));
     }
 }

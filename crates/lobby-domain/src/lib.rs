@@ -13,6 +13,7 @@ pub mod clock;
 pub mod desk;
 pub mod error;
 pub mod patrols;
+pub mod photos;
 pub mod policy;
 pub mod roles;
 pub mod sites;

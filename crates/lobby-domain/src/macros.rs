@@ -34,5 +34,45 @@ macro_rules! string_enum {
                 }
             }
         }
+
+        text_codec!($name);
+    };
+}
+
+/// Stores a domain enum in a TEXT column through sqlx's `Any` driver: it is
+/// written as its `as_str()` and a row decodes straight into the enum. A
+/// value the enum does not know fails the decode (an internal error naming
+/// the column), never a default.
+macro_rules! text_codec {
+    ($name:ident) => {
+        #[cfg(feature = "sqlx")]
+        impl ::sqlx::Type<::sqlx::Any> for $name {
+            fn type_info() -> ::sqlx::any::AnyTypeInfo {
+                <str as ::sqlx::Type<::sqlx::Any>>::type_info()
+            }
+            fn compatible(ty: &::sqlx::any::AnyTypeInfo) -> bool {
+                <str as ::sqlx::Type<::sqlx::Any>>::compatible(ty)
+            }
+        }
+
+        #[cfg(feature = "sqlx")]
+        impl<'r> ::sqlx::Decode<'r, ::sqlx::Any> for $name {
+            fn decode(
+                value: ::sqlx::any::AnyValueRef<'r>,
+            ) -> Result<Self, ::sqlx::error::BoxDynError> {
+                let text = <String as ::sqlx::Decode<'r, ::sqlx::Any>>::decode(value)?;
+                Ok(text.parse::<$name>()?)
+            }
+        }
+
+        #[cfg(feature = "sqlx")]
+        impl<'q> ::sqlx::Encode<'q, ::sqlx::Any> for $name {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <::sqlx::Any as ::sqlx::Database>::ArgumentBuffer<'q>,
+            ) -> Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+                <&'q str as ::sqlx::Encode<'q, ::sqlx::Any>>::encode(self.as_str(), buf)
+            }
+        }
     };
 }

@@ -40,6 +40,11 @@ pub enum Action {
     TicketsVerify,
     TicketsEscalate,
     TicketsCancel,
+    /// Answer the desk phone: the new-call form and the big lookup on the
+    /// home page (前台接听).
+    CallsAnswer,
+    /// Decide escalated work orders (their list on the home page).
+    EscalationsReview,
     /// Edit the service levels and holidays of a site.
     SlaManage,
     /// The work-order summary (汇总) and its export.
@@ -88,7 +93,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 43] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -109,6 +114,8 @@ impl Action {
         Action::TicketsVerify,
         Action::TicketsEscalate,
         Action::TicketsCancel,
+        Action::CallsAnswer,
+        Action::EscalationsReview,
         Action::SlaManage,
         Action::ReportsRead,
         Action::DeskRead,
@@ -169,6 +176,8 @@ pub fn allows(role: Role, action: Action) -> bool {
             ProjectManager | CsSupervisor | FrontDesk | FieldAssistant
         ),
         TicketsCancel => matches!(role, ProjectManager | CsSupervisor | FrontDesk),
+        CallsAnswer => matches!(role, CsSupervisor | FrontDesk),
+        EscalationsReview => matches!(role, ProjectManager | CsSupervisor),
         SlaManage => matches!(role, Admin | ProjectManager),
         ReportsRead => matches!(role, Admin | ProjectManager | CsSupervisor | FrontDesk),
         DeskRead | DeskWrite => matches!(

@@ -256,3 +256,5 @@ mod properties {
         }
     }
 }
+
+text_codec!(UnitStatus);

@@ -367,3 +367,5 @@ mod tests {
         assert!(parse_roster(&[t(&["foo"])]).is_err());
     }
 }
+
+text_codec!(TenantKind);

@@ -13,6 +13,7 @@ mod error;
 pub mod idempotency;
 pub mod notify;
 pub mod patrols;
+pub mod photos;
 pub mod shifts;
 pub mod sites;
 pub mod sla;

@@ -10,7 +10,7 @@ pub struct RouteRow {
     pub id: i64,
     pub site_id: i64,
     pub name: String,
-    pub department: String,
+    pub department: lobby_domain::tickets::Department,
     pub windows: String,
     pub archived: i64,
     pub created_at: i64,
@@ -170,7 +170,7 @@ pub struct ItemRow {
     pub id: i64,
     pub checkpoint_id: i64,
     pub position: i64,
-    pub category: String,
+    pub category: lobby_domain::patrols::Category,
     pub instruction: String,
     pub archived: i64,
 }
@@ -245,7 +245,7 @@ pub struct RoundRow {
     pub site_id: i64,
     pub route_id: i64,
     pub route_name: String,
-    pub department: String,
+    pub department: lobby_domain::tickets::Department,
     pub walker_id: Option<i64>,
     pub walker_name: String,
     pub started_at: i64,
@@ -461,54 +461,6 @@ pub async fn open_ticket_for_item(c: &mut Conn, item_id: i64) -> Result<Option<i
     .await?)
 }
 
-#[derive(Debug, Clone, FromRow)]
-pub struct PhotoRow {
-    pub id: i64,
-    pub result_id: i64,
-    pub blob: String,
-    pub thumb_blob: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub width: i64,
-    pub height: i64,
-}
-
-pub struct NewPhoto<'a> {
-    pub result_id: i64,
-    pub blob: &'a str,
-    pub thumb_blob: &'a str,
-    pub content_type: &'a str,
-    pub size_bytes: i64,
-    pub width: i64,
-    pub height: i64,
-}
-
-pub async fn insert_photo(c: &mut Conn, p: &NewPhoto<'_>) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO patrol_photos (result_id, blob, thumb_blob, content_type, size_bytes, width, height) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(p.result_id)
-    .bind(p.blob)
-    .bind(p.thumb_blob)
-    .bind(p.content_type)
-    .bind(p.size_bytes)
-    .bind(p.width)
-    .bind(p.height)
-    .fetch_one(c)
-    .await?)
-}
-
-pub async fn photos(c: &mut Conn, round_id: i64) -> Result<Vec<PhotoRow>> {
-    Ok(sqlx::query_as(
-        "SELECT p.id, p.result_id, p.blob, p.thumb_blob, p.content_type, p.size_bytes, p.width, p.height \
-         FROM patrol_photos p JOIN patrol_results r ON r.id = p.result_id WHERE r.round_id = $1 ORDER BY p.id",
-    )
-    .bind(round_id)
-    .fetch_all(c)
-    .await?)
-}
-
 /// Records a missed window once; false when it was already recorded.
 pub async fn insert_missed(
     c: &mut Conn,
@@ -575,7 +527,7 @@ pub async fn missed(
 #[derive(Debug, Clone, FromRow)]
 pub struct FindingRow {
     pub checkpoint_name: String,
-    pub category: String,
+    pub category: lobby_domain::patrols::Category,
     pub n: i64,
 }
 

@@ -194,7 +194,7 @@ pub struct UnitRow {
     pub number: String,
     pub sort_key: String,
     pub area_m2: f64,
-    pub status: String,
+    pub status: lobby_domain::sites::UnitStatus,
     pub vacant_since: Option<i64>,
     pub note: Option<String>,
     pub archived: i64,

@@ -10,7 +10,7 @@ pub struct TenantRow {
     pub site_id: i64,
     pub name: String,
     pub name_initials: String,
-    pub kind: String,
+    pub kind: lobby_domain::tenants::TenantKind,
     pub day_phone: Option<String>,
     pub contact_person: Option<String>,
     pub emergency_contact_name: Option<String>,

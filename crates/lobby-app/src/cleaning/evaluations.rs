@@ -144,9 +144,9 @@ pub(super) async fn figures(
 ) -> AppResult<Figures> {
     let (first, last) = month_span(month)?;
     let tz = site_tz(c, site_id).await?;
-    let start = crate::desk::day_span(first, &tz).0;
-    let end = crate::desk::day_span(last, &tz).1;
-    ensure_tasks(c, site_id, first, last.min(time::local_date(now, &tz))).await?;
+    let start = crate::scope::day_span(first, &tz)?.0;
+    let end = crate::scope::day_span(last, &tz)?.1;
+    ensure_tasks(c, site_id, first, last.min(time::local_date(now, &tz)?)).await?;
     let tasks = store::tasks(
         c,
         site_id,
@@ -155,7 +155,7 @@ pub(super) async fn figures(
         &last.to_string(),
     )
     .await?;
-    let today = time::local_date(now, &tz).to_string();
+    let today = time::local_date(now, &tz)?.to_string();
     let planned: Vec<&store::TaskRow> = tasks.iter().filter(|t| t.day <= today).collect();
     let ins = store::inspections(c, site_id, Some(vendor_id), start, end, i64::MAX, 10_000).await?;
     let v = store::vendor(c, vendor_id)
@@ -186,7 +186,7 @@ pub(super) async fn figures(
                     || n.fixed_at.is_some_and(|f| f <= n.deadline_at)
             })
             .count() as i64,
-        complaints: if v.kind == "cleaning" {
+        complaints: if v.kind == VendorKind::Cleaning {
             store::cleaning_complaints(c, site_id, start, end).await?
         } else {
             0

@@ -68,7 +68,7 @@ pub(super) async fn load_inspection(
         .await?
         .filter(|i| sees(actor, i.site_id, i.vendor_id))
         .ok_or(AppError::NotFound("inspection"))?;
-    let photos = store::photos(c, "inspection", id)
+    let photos = lobby_store::photos::of(c, Owner::Inspection, id)
         .await?
         .into_iter()
         .map(|p| p.id)
@@ -89,7 +89,7 @@ pub async fn inspect(
     input: &InspectionInput,
     photos: &[Vec<u8>],
 ) -> AppResult<InspectionView> {
-    let site_id = crate::desk::site_of(actor, input.site_id)?;
+    let site_id = crate::scope::site_of(actor, input.site_id)?;
     actor.authorize(Can::CleaningInspect, site_id)?;
     let note = optional_text("note", input.note.as_deref(), 1000)?;
     if !input.passed && note.is_none() {
@@ -101,7 +101,7 @@ pub async fn inspect(
     }
     let mut stored = Vec::new();
     for p in photos {
-        stored.push(crate::tickets::store_photo(app, p).await?);
+        stored.push(crate::photos::store_photo(app, p).await?);
     }
     let stored = &stored;
     let note = &note;
@@ -152,15 +152,8 @@ pub async fn inspect(
                 )
                 .await?;
                 for p in stored.iter() {
-                    store::insert_photo(
-                        w,
-                        "inspection",
-                        id,
-                        &p.blob,
-                        &p.thumb_blob,
-                        p.content_type,
-                    )
-                    .await?;
+                    crate::photos::insert(w, actor, now, (Owner::Inspection, id), p, None, None)
+                        .await?;
                 }
                 w.audit(
                     Some(site_id),
@@ -192,13 +185,14 @@ pub async fn inspect(
                     )
                     .await?;
                     for p in stored.iter() {
-                        store::insert_photo(
+                        crate::photos::insert(
                             w,
-                            "notice",
-                            notice,
-                            &p.blob,
-                            &p.thumb_blob,
-                            p.content_type,
+                            actor,
+                            now,
+                            (Owner::Notice, notice),
+                            p,
+                            None,
+                            None,
                         )
                         .await?;
                     }

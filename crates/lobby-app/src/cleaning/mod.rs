@@ -10,6 +10,7 @@ use lobby_domain::cleaning::{
     PlanVersion, Recurrence, VendorKind, DEFAULT_CRITERIA,
 };
 use lobby_domain::error::{optional_text, required_text};
+use lobby_domain::photos::Owner;
 use lobby_domain::policy::Action as Can;
 use lobby_domain::roles::Role;
 use lobby_store::cleaning::{self as store, NoticeRow, PlanRow, VendorRow};
@@ -46,7 +47,7 @@ fn scope(actor: &Actor, site_id: i64, wanted: Option<i64>) -> AppResult<Option<i
     }
 }
 
-fn today(app: &App, tz: &str) -> Date {
+fn today(app: &App, tz: &str) -> AppResult<Date> {
     time::local_date(app.now(), tz)
 }
 

@@ -45,7 +45,7 @@ pub(super) fn notice_view(
     events: Vec<store::NoticeEventRow>,
     photos: Vec<i64>,
 ) -> NoticeView {
-    let state: NoticeState = n.state.parse().unwrap_or(NoticeState::Issued);
+    let state: NoticeState = n.state;
     NoticeView {
         id: n.id,
         site_id: n.site_id,
@@ -156,7 +156,7 @@ pub struct NoticeInput {
 /// Serves a rectification notice on a vendor (after a failed inspection or
 /// a tenant's cleaning complaint).
 pub async fn issue_notice(app: &App, actor: &Actor, input: &NoticeInput) -> AppResult<NoticeView> {
-    let site_id = crate::desk::site_of(actor, input.site_id)?;
+    let site_id = crate::scope::site_of(actor, input.site_id)?;
     actor.authorize(Can::CleaningInspect, site_id)?;
     let now = app.now();
     let deadline = match (
@@ -239,7 +239,7 @@ pub(super) async fn load_notice(
         .filter(|n| sees(actor, n.site_id, n.vendor_id))
         .ok_or(AppError::NotFound("notice"))?;
     let events = store::notice_events(c, id).await?;
-    let photos = store::photos(c, "notice", id)
+    let photos = lobby_store::photos::of(c, Owner::Notice, id)
         .await?
         .into_iter()
         .map(|p| p.id)
@@ -317,7 +317,7 @@ pub async fn act_notice(
             if input.expected_version.is_some_and(|v| v != n.version) {
                 return Err(AppError::VersionConflict);
             }
-            let from: NoticeState = n.state.parse()?;
+            let from: NoticeState = n.state;
             let to = notice_next(from, action).map_err(AppError::InvalidTransition)?;
             let stamp = match action {
                 NoticeAction::Acknowledge => Some("acknowledged_at"),
@@ -397,7 +397,7 @@ pub async fn overdue_sweep(app: &App) -> AppResult<usize> {
     };
     let mut n = 0;
     for r in rows {
-        if r.state == "fixed" {
+        if r.state == NoticeState::Fixed {
             continue;
         }
         let r = &r;
@@ -461,21 +461,20 @@ pub async fn photo_bytes(
     thumb: bool,
 ) -> AppResult<(String, Vec<u8>)> {
     let mut c = app.db.read().await?;
-    let p = store::photo(&mut c, id)
+    let p = lobby_store::photos::get(&mut c, id)
         .await?
         .ok_or(AppError::NotFound("photo"))?;
-    match p.owner.as_str() {
-        "inspection" => {
+    // Only cleaning's own photos are served here, each to whoever may
+    // see its inspection or notice.
+    match p.owner {
+        Owner::Inspection => {
             load_inspection(&mut c, actor, p.owner_id).await?;
         }
-        _ => {
+        Owner::Notice => {
             load_notice(&mut c, actor, p.owner_id, 0).await?;
         }
+        Owner::Ticket | Owner::PatrolResult => return Err(AppError::NotFound("photo")),
     }
     drop(c);
-    if thumb {
-        Ok(("image/jpeg".into(), app.blobs.get(&p.thumb_blob).await?))
-    } else {
-        Ok((p.content_type, app.blobs.get(&p.blob).await?))
-    }
+    crate::photos::bytes(app, p, thumb).await
 }

@@ -106,7 +106,7 @@ pub(super) async fn plan_values(
         i.day_of_month,
     )?;
     let tz = site_tz(c, site_id).await?;
-    let today = today(app, &tz);
+    let today = today(app, &tz)?;
     let from = match i
         .valid_from
         .as_deref()
@@ -135,7 +135,7 @@ pub(super) async fn plan_values(
 }
 
 pub async fn create_plan(app: &App, actor: &Actor, input: &PlanInput) -> AppResult<PlanView> {
-    let site_id = crate::desk::site_of(actor, input.site_id)?;
+    let site_id = crate::scope::site_of(actor, input.site_id)?;
     actor.authorize(Can::CleaningManage, site_id)?;
     let id = app
         .write(actor, |w| {
@@ -260,7 +260,7 @@ pub async fn end_plan(app: &App, actor: &Actor, id: i64) -> AppResult<PlanView> 
                 ));
             }
             let tz = site_tz(w, old.site_id).await?;
-            let today = today(app, &tz);
+            let today = today(app, &tz)?;
             let last = if old.valid_from.parse::<Date>().is_ok_and(|f| f > today) {
                 old.valid_from
                     .parse::<Date>()

@@ -42,7 +42,7 @@ pub async fn record_quality(
     actor: &Actor,
     input: &QualityInput,
 ) -> AppResult<QualityView> {
-    let site_id = crate::desk::site_of(actor, input.site_id)?;
+    let site_id = crate::scope::site_of(actor, input.site_id)?;
     actor.authorize(Can::CleaningInspect, site_id)?;
     if !matches!(input.kind.as_str(), "consumable" | "plant") {
         return Err(AppError::invalid(

@@ -113,7 +113,7 @@ pub async fn mark_done(
         may_mark(store::task(&mut c, id).await?)?;
     }
     let blob = match photo.filter(|p| !p.is_empty()) {
-        Some(p) => Some(crate::tickets::store_photo(app, p).await?.blob),
+        Some(p) => Some(crate::photos::store_photo(app, p).await?.blob),
         None => None,
     };
     let blob = &blob;
@@ -161,7 +161,7 @@ pub async fn report_headcount(
     actor: &Actor,
     input: &HeadcountInput,
 ) -> AppResult<DayView> {
-    let site_id = crate::desk::site_of(actor, input.site_id)?;
+    let site_id = crate::scope::site_of(actor, input.site_id)?;
     actor.authorize(Can::VendorWork, site_id)?;
     let vendor_id = input
         .vendor_id
@@ -177,7 +177,7 @@ pub async fn report_headcount(
         Box::pin(async move {
             let now = w.now();
             let tz = site_tz(w, site_id).await?;
-            let day = today(app, &tz).to_string();
+            let day = today(app, &tz)?.to_string();
             store::set_headcount(
                 w,
                 site_id,
@@ -237,7 +237,10 @@ pub async fn day_overview(
         let mut c = app.db.read().await?;
         site_tz(&mut c, site_id).await?
     };
-    let day = day.unwrap_or_else(|| today(app, &tz));
+    let day = match day {
+        Some(d) => d,
+        None => today(app, &tz)?,
+    };
     let tasks = tasks(app, actor, site_id, only, day, day).await?;
     let mut c = app.db.read().await?;
     let vendors = store::vendors(&mut c, site_id).await?;
@@ -260,7 +263,7 @@ pub async fn day_overview(
                     .map(|h| h.headcount),
                 headcount_agreed: v.headcount,
                 open_notices: notices.iter().filter(|n| n.vendor_id == v.id).count() as i64,
-                kind: v.kind.parse().unwrap_or(VendorKind::Cleaning),
+                kind: v.kind,
                 vendor_id: v.id,
                 vendor_name: v.name,
             })
@@ -280,7 +283,7 @@ pub async fn feed(app: &App, token: &str) -> AppResult<(String, Vec<TaskView>)> 
         let tz = site_tz(&mut c, v.site_id).await?;
         (v, tz)
     };
-    let from = today(app, &tz);
+    let from = today(app, &tz)?;
     let to = from
         .checked_add(jiff::Span::new().days(60))
         .map_err(|e| AppError::Internal(e.into()))?;

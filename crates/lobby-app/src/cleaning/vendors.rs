@@ -29,7 +29,7 @@ pub(super) fn vendor_view(v: VendorRow) -> VendorView {
     VendorView {
         id: v.id,
         site_id: v.site_id,
-        kind: v.kind.parse().unwrap_or(VendorKind::Cleaning),
+        kind: v.kind,
         name: v.name,
         contact_person: v.contact_person,
         phone: v.phone,
@@ -122,7 +122,7 @@ pub(super) fn vendor_fields(i: &VendorInput) -> AppResult<VendorFields> {
 }
 
 pub async fn create_vendor(app: &App, actor: &Actor, input: &VendorInput) -> AppResult<VendorView> {
-    let site_id = crate::desk::site_of(actor, input.site_id)?;
+    let site_id = crate::scope::site_of(actor, input.site_id)?;
     actor.authorize(Can::CleaningManage, site_id)?;
     let f = vendor_fields(input)?;
     let f = &f;

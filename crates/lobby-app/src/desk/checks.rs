@@ -26,7 +26,7 @@ pub(super) fn check_view(r: store::CheckRow) -> CheckView {
     CheckView {
         id: r.id,
         site_id: r.site_id,
-        kind: r.kind.parse().unwrap_or(CheckKind::Lobby),
+        kind: r.kind,
         subject: r.subject,
         ok: r.ok != 0,
         note: r.note,

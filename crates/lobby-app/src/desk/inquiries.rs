@@ -124,7 +124,7 @@ pub async fn inquiries(app: &App, actor: &Actor, q: &InquiryQuery) -> AppResult<
         Some(d) => {
             let day = crate::time::parse_date("since", d)?;
             let site = crate::sites::site_row(&mut c, site_id).await?;
-            day_span(day, &site.timezone).0
+            day_span(day, &site.timezone)?.0
         }
         None => 0,
     };

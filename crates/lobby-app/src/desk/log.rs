@@ -42,10 +42,10 @@ pub(super) fn log_view(r: LogRow, acks: &[lobby_store::desk::AckRow]) -> LogEntr
         site_id: r.site_id,
         at: time::rfc3339(r.at),
         author: r.author_name,
-        category: r.category.parse().unwrap_or(LogCategory::Other),
+        category: r.category,
         text: r.text,
         needs_follow_up: r.needs_follow_up != 0,
-        follow_up: r.follow_up.parse().unwrap_or(FollowUp::None),
+        follow_up: r.follow_up,
         ticket_id: r.ticket_id,
         ticket_number: r.ticket_number,
         corrects_id: r.corrects_id,
@@ -189,7 +189,7 @@ pub async fn log(app: &App, actor: &Actor, q: &LogQuery) -> AppResult<Page<LogEn
         Some(d) => {
             let day = crate::time::parse_date("date", d)?;
             let site = crate::sites::site_row(&mut c, site_id).await?;
-            let (a, b) = day_span(day, &site.timezone);
+            let (a, b) = day_span(day, &site.timezone)?;
             (Some(a), Some(b))
         }
         None => (None, None),
@@ -217,17 +217,6 @@ pub async fn log(app: &App, actor: &Actor, q: &LogQuery) -> AppResult<Page<LogEn
         |r| (String::new(), r.id),
         |r| log_view(r, &acks),
     ))
-}
-
-/// The start and end (exclusive) of a local day, in microseconds.
-pub(crate) fn day_span(day: jiff::civil::Date, tz: &str) -> (i64, i64) {
-    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
-    let at = |d: jiff::civil::Date| {
-        d.to_zoned(zone.clone())
-            .map(|z| z.timestamp().as_microsecond())
-            .unwrap_or(0)
-    };
-    (at(day), at(day.tomorrow().unwrap_or(day)))
 }
 
 /// The supervisor's acknowledgement; acknowledging twice is harmless.

@@ -16,16 +16,7 @@ use crate::page::{self, Page};
 use crate::tickets::{NewTicketInput, TicketView};
 use crate::{notify, time, Actor, App, AppError, AppResult};
 
-/// The site a request is about: the one given, else the actor's only one.
-pub fn site_of(actor: &Actor, site_id: Option<i64>) -> AppResult<i64> {
-    match site_id {
-        Some(s) => Ok(s),
-        None => match actor.site_ids() {
-            Some(v) if v.len() == 1 => Ok(v[0]),
-            _ => Err(AppError::invalid("site_id", "say which site")),
-        },
-    }
-}
+use crate::scope::{day_span, site_of};
 
 async fn unit_at(
     c: &mut Conn,

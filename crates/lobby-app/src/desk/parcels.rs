@@ -393,7 +393,7 @@ pub async fn add_parcel_photo(
         let mut c = app.db.read().await?;
         may_photo(store::parcel(&mut c, id).await?)?;
     }
-    let blob = crate::tickets::store_photo(app, bytes).await?.blob;
+    let blob = crate::photos::store_photo(app, bytes).await?.blob;
     let blob = &blob;
     app.write(actor, |w| {
         Box::pin(async move {
@@ -423,6 +423,6 @@ pub async fn parcel_photo(app: &App, actor: &Actor, id: i64) -> AppResult<(Vec<u
     parcel_access(actor, &p).ok_or(AppError::NotFound("parcel"))?;
     let blob = p.photo.ok_or(AppError::NotFound("photo"))?;
     let bytes = app.blobs.get(&blob).await?;
-    let ty = crate::tickets::sniff_type(&bytes);
+    let ty = crate::photos::sniff_type(&bytes);
     Ok((bytes, ty))
 }

@@ -4,11 +4,11 @@
 //! add to the open one for the same problem); missed windows; coverage.
 
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use lobby_domain::error::{optional_text, required_text};
 use lobby_domain::patrols::{
     covered, default_windows, format_windows, parse_windows, Category, RoundSpan, Window,
 };
+use lobby_domain::photos::Owner;
 use lobby_domain::policy::Action as Can;
 use lobby_domain::roles::Role;
 use lobby_domain::tickets::Department;

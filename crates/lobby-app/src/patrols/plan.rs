@@ -29,8 +29,16 @@ pub struct DayPlan {
     pub warnings: Vec<String>,
 }
 
-pub(super) fn windows_of(r: &store::RouteRow) -> Vec<Window> {
-    parse_windows(&r.windows).unwrap_or_default()
+/// A route's stored windows; ones that no longer parse are an internal
+/// error naming them, not an empty plan.
+pub(super) fn windows_of(r: &store::RouteRow) -> AppResult<Vec<Window>> {
+    parse_windows(&r.windows).map_err(|e| {
+        AppError::Internal(anyhow::anyhow!(
+            "route {} holds windows {:?} that do not parse: {e}",
+            r.id,
+            r.windows
+        ))
+    })
 }
 
 pub(super) fn slot_status(
@@ -70,9 +78,12 @@ pub async fn plan(app: &App, actor: &Actor, site_id: i64, day: Option<Date>) -> 
     let now = app.now();
     let mut c = app.db.read().await?;
     let site = crate::sites::site_row(&mut c, site_id).await?;
-    let tz = TimeZone::get(&site.timezone).unwrap_or(TimeZone::UTC);
-    let day = day.unwrap_or_else(|| time::local_date(now, &site.timezone));
-    let (from, to) = crate::desk::day_span(day, &site.timezone);
+    let tz = crate::time::zone(&site.timezone)?;
+    let day = match day {
+        Some(d) => d,
+        None => time::local_date(now, &site.timezone)?,
+    };
+    let (from, to) = crate::scope::day_span(day, &site.timezone)?;
     let routes: Vec<store::RouteRow> = store::routes(&mut c, site_id)
         .await?
         .into_iter()
@@ -100,14 +111,14 @@ pub async fn plan(app: &App, actor: &Actor, site_id: i64, day: Option<Date>) -> 
             .filter(|x| x.route_id == r.id)
             .cloned()
             .collect();
-        for w in windows_of(r) {
+        for w in windows_of(r)? {
             let (a, b) = w.on(day, &tz);
             let (a, b) = (a.as_microsecond(), b.as_microsecond());
             let (status, round) = slot_status(a, b, now, &mine);
             slots.push(Slot {
                 route_id: r.id,
                 route_name: r.name.clone(),
-                department: r.department.parse().unwrap_or(Department::CustomerService),
+                department: r.department,
                 window: w.label(),
                 starts_at: time::rfc3339(a),
                 ends_at: time::rfc3339(b),
@@ -139,8 +150,8 @@ pub async fn plan(app: &App, actor: &Actor, site_id: i64, day: Option<Date>) -> 
             if !shared {
                 continue;
             }
-            for wa in windows_of(a) {
-                for wb in windows_of(b) {
+            for wa in windows_of(a)? {
+                for wb in windows_of(b)? {
                     if wa.overlaps(&wb) {
                         warnings.push(format!(
                             "{} {} ↔ {} {}",
@@ -179,8 +190,8 @@ pub async fn missed_sweep(app: &App) -> AppResult<usize> {
                     let now = w.now();
                     let mut found = 0;
                     let site = crate::sites::site_row(w, r.site_id).await?;
-                    let tz = TimeZone::get(&site.timezone).unwrap_or(TimeZone::UTC);
-                    let today = time::local_date(now, &site.timezone);
+                    let tz = crate::time::zone(&site.timezone)?;
+                    let today = time::local_date(now, &site.timezone)?;
                     let rounds = store::rounds(
                         w,
                         &store::RoundFilter {
@@ -203,7 +214,7 @@ pub async fn missed_sweep(app: &App) -> AppResult<usize> {
                         })
                         .collect();
                     for day in [today.yesterday().unwrap_or(today), today] {
-                        for win in windows_of(r) {
+                        for win in windows_of(r)? {
                             let (a, b) = win.on(day, &tz);
                             let end = b.as_microsecond();
                             if end > now || end <= r.created_at || covered(a, b, &spans) {
@@ -322,9 +333,9 @@ pub async fn coverage(
     let now = app.now();
     let mut c = app.db.read().await?;
     let site = crate::sites::site_row(&mut c, site_id).await?;
-    let tz = TimeZone::get(&site.timezone).unwrap_or(TimeZone::UTC);
-    let start = crate::desk::day_span(from, &site.timezone).0;
-    let end = crate::desk::day_span(to, &site.timezone).1;
+    let tz = crate::time::zone(&site.timezone)?;
+    let start = crate::scope::day_span(from, &site.timezone)?.0;
+    let end = crate::scope::day_span(to, &site.timezone)?.1;
     let routes = store::routes(&mut c, site_id).await?;
     let rounds = store::rounds(
         &mut c,
@@ -350,7 +361,7 @@ pub async fn coverage(
         let mut cov = RouteCoverage {
             route_id: r.id,
             route_name: r.name.clone(),
-            department: r.department.parse().unwrap_or(Department::CustomerService),
+            department: r.department,
             scheduled: 0,
             done: 0,
             partial: 0,
@@ -358,7 +369,7 @@ pub async fn coverage(
         };
         let mut day = from;
         while day <= to {
-            for w in windows_of(r) {
+            for w in windows_of(r)? {
                 let (a, b) = w.on(day, &tz);
                 let (a, b) = (a.as_microsecond(), b.as_microsecond());
                 if b > now || b <= r.created_at {
@@ -416,7 +427,7 @@ pub async fn coverage(
         .into_iter()
         .map(|f| AreaFindings {
             checkpoint: f.checkpoint_name,
-            category: f.category.parse().unwrap_or(Category::Other),
+            category: f.category,
             n: f.n,
         })
         .collect();
@@ -441,7 +452,7 @@ pub async fn day_record(
     actor.authorize(Can::PatrolsRead, site_id)?;
     let mut c = app.db.read().await?;
     let site = crate::sites::site_row(&mut c, site_id).await?;
-    let (from, to) = crate::desk::day_span(day, &site.timezone);
+    let (from, to) = crate::scope::day_span(day, &site.timezone)?;
     let rows = store::rounds(
         &mut c,
         &store::RoundFilter {
@@ -491,7 +502,7 @@ pub async fn add_result_photo(
         let r = load_round_row(&mut c, actor, round_id).await?;
         actor.authorize(Can::PatrolsWalk, r.site_id)?;
     }
-    let p = crate::tickets::store_photo(app, bytes).await?;
+    let p = crate::photos::store_photo(app, bytes).await?;
     let p = &p;
     app.write(actor, |w| {
         Box::pin(async move {
@@ -509,19 +520,9 @@ pub async fn add_result_photo(
                 .ok_or_else(|| {
                     AppError::InvalidTransition("record the checkpoint before adding photos".into())
                 })?;
-            store::insert_photo(
-                w,
-                &store::NewPhoto {
-                    result_id: res.id,
-                    blob: &p.blob,
-                    thumb_blob: &p.thumb_blob,
-                    content_type: p.content_type,
-                    size_bytes: bytes.len() as i64,
-                    width: i64::from(p.width),
-                    height: i64::from(p.height),
-                },
-            )
-            .await?;
+            let now = w.now();
+            crate::photos::insert(w, actor, now, (Owner::PatrolResult, res.id), p, None, None)
+                .await?;
             w.audit(
                 Some(r.site_id),
                 "photo",

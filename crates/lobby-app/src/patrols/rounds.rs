@@ -69,7 +69,7 @@ pub(super) fn round_summary(r: RoundRow) -> RoundView {
         id: r.id,
         site_id: r.site_id,
         route_id: r.route_id,
-        department: r.department.parse().unwrap_or(Department::CustomerService),
+        department: r.department,
         walker_id: r.walker_id,
         started_at: time::rfc3339(r.started_at),
         finished_at: time::rfc3339_opt(r.finished_at),
@@ -104,7 +104,7 @@ pub(super) async fn round_in(c: &mut Conn, actor: &Actor, id: i64) -> AppResult<
     let items = store::items(c, &cp_ids).await?;
     let results = store::results(c, id).await?;
     let item_results = store::item_results(c, id).await?;
-    let photos = store::photos(c, id).await?;
+    let photos = lobby_store::photos::of_round(c, id).await?;
     let mut v = round_summary(r);
     v.checkpoints = cps
         .iter()
@@ -124,28 +124,24 @@ pub(super) async fn round_in(c: &mut Conn, actor: &Actor, id: i64) -> AppResult<
                 scanned_at: res.and_then(|x| x.scanned_at).map(time::rfc3339),
                 note: res.and_then(|x| x.note.clone()),
                 photos: res
-                    .map(|x| photos.iter().filter(|p| p.result_id == x.id).count() as i64)
+                    .map(|x| photos.iter().filter(|p| p.owner_id == x.id).count() as i64)
                     .unwrap_or(0),
                 items: res
                     .map(|x| {
                         item_results
                             .iter()
                             .filter(|ir| ir.result_id == x.id)
-                            .map(|ir| {
-                                let it = items.iter().find(|i| i.id == ir.item_id);
-                                ItemResultView {
+                            .filter_map(|ir| {
+                                let it = items.iter().find(|i| i.id == ir.item_id)?;
+                                Some(ItemResultView {
                                     item_id: ir.item_id,
-                                    category: it
-                                        .and_then(|i| i.category.parse().ok())
-                                        .unwrap_or(Category::Other),
-                                    instruction: it
-                                        .map(|i| i.instruction.clone())
-                                        .unwrap_or_default(),
+                                    category: it.category,
+                                    instruction: it.instruction.clone(),
                                     ok: ir.ok != 0,
                                     note: ir.note.clone(),
                                     ticket_id: ir.ticket_id,
                                     ticket_number: ir.ticket_number.clone(),
-                                }
+                                })
                             })
                             .collect()
                     })
@@ -292,7 +288,7 @@ pub async fn record_checkpoint(
     }
     let mut stored = Vec::new();
     for p in photos {
-        stored.push((crate::tickets::store_photo(app, p).await?, p.len()));
+        stored.push(crate::photos::store_photo(app, p).await?);
     }
     let once = crate::Once::new(
         idempotency_key,
@@ -360,12 +356,19 @@ pub async fn record_checkpoint(
             {
                 None => None,
                 Some(t) if t == cp.token => {
-                    let at = input
-                        .scanned_at
-                        .as_deref()
-                        .and_then(|s| s.parse::<jiff::Timestamp>().ok())
-                        .map(|t| t.as_microsecond())
-                        .unwrap_or(now);
+                    // Scanned offline and sent later: the phone says when.
+                    let at = match input.scanned_at.as_deref().map(str::trim) {
+                        None | Some("") => now,
+                        Some(s) => s
+                            .parse::<jiff::Timestamp>()
+                            .map_err(|_| {
+                                AppError::invalid(
+                                    "scanned_at",
+                                    "scanned_at must be a time like 2026-11-30T08:15:00Z",
+                                )
+                            })?
+                            .as_microsecond(),
+                    };
                     // A scan counts only within the round.
                     Some(at.clamp(r.started_at, now))
                 }
@@ -394,18 +397,15 @@ pub async fn record_checkpoint(
                 let n = optional_text("note", res.note.as_deref(), 500)?;
                 store::insert_item_result(w, result_id, res.item_id, res.ok, n.as_deref()).await?;
             }
-            for (p, size) in stored.iter() {
-                store::insert_photo(
+            for p in stored.iter() {
+                crate::photos::insert(
                     w,
-                    &store::NewPhoto {
-                        result_id,
-                        blob: &p.blob,
-                        thumb_blob: &p.thumb_blob,
-                        content_type: p.content_type,
-                        size_bytes: *size as i64,
-                        width: i64::from(p.width),
-                        height: i64::from(p.height),
-                    },
+                    actor,
+                    now,
+                    (Owner::PatrolResult, result_id),
+                    p,
+                    None,
+                    None,
                 )
                 .await?;
             }
@@ -464,7 +464,7 @@ pub(super) async fn file_findings(
 ) -> AppResult<i64> {
     let results = store::results(tx, r.id).await?;
     let item_results = store::item_results(tx, r.id).await?;
-    let photos = store::photos(tx, r.id).await?;
+    let photos = lobby_store::photos::of_round(tx, r.id).await?;
     let cps = store::checkpoints(tx, &[r.route_id]).await?;
     let cp_ids: Vec<i64> = cps.iter().map(|c| c.id).collect();
     let items = store::items(tx, &cp_ids).await?;
@@ -483,7 +483,7 @@ pub(super) async fn file_findings(
         let Some(item) = items.iter().find(|i| i.id == ir.item_id) else {
             continue;
         };
-        let category: Category = item.category.parse().unwrap_or(Category::Other);
+        let category: Category = item.category;
         let what = ir.note.clone().unwrap_or_default();
         let ticket_id = match store::open_ticket_for_item(tx, item.id).await? {
             Some(open) => {
@@ -552,11 +552,12 @@ pub(super) async fn file_findings(
                     },
                 )
                 .await?;
-                for p in photos.iter().filter(|p| p.result_id == res.id) {
-                    lobby_store::tickets::insert_photo(
+                for p in photos.iter().filter(|p| p.owner_id == res.id) {
+                    lobby_store::photos::insert(
                         tx,
-                        &lobby_store::tickets::NewPhoto {
-                            ticket_id: t,
+                        &lobby_store::photos::NewPhoto {
+                            owner: Owner::Ticket,
+                            owner_id: t,
                             blob: &p.blob,
                             thumb_blob: &p.thumb_blob,
                             content_type: &p.content_type,
@@ -566,7 +567,7 @@ pub(super) async fn file_findings(
                             uploaded_by: actor.audit_id(),
                             now,
                             // The finding as the walker found it.
-                            stage: lobby_domain::tickets::PhotoStage::Before.as_str(),
+                            stage: Some(lobby_domain::tickets::PhotoStage::Before),
                             event_id: None,
                         },
                     )
@@ -595,7 +596,7 @@ pub struct RoundQuery {
 }
 
 pub async fn rounds(app: &App, actor: &Actor, q: &RoundQuery) -> AppResult<Page<RoundView>> {
-    let site_id = crate::desk::site_of(actor, q.site_id)?;
+    let site_id = crate::scope::site_of(actor, q.site_id)?;
     actor.authorize(Can::PatrolsRead, site_id)?;
     let limit = page::limit(q.limit)?;
     let before = page::decode(q.cursor.as_deref())?
@@ -606,7 +607,7 @@ pub async fn rounds(app: &App, actor: &Actor, q: &RoundQuery) -> AppResult<Page<
         Some(d) => {
             let day: Date = crate::time::parse_date("date", d)?;
             let site = crate::sites::site_row(&mut c, site_id).await?;
-            crate::desk::day_span(day, &site.timezone)
+            crate::scope::day_span(day, &site.timezone)?
         }
         None => (0, i64::MAX),
     };

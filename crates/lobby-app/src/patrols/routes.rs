@@ -60,7 +60,7 @@ pub(super) fn item_view(i: &ItemRow) -> ItemView {
     ItemView {
         id: i.id,
         position: i.position,
-        category: i.category.parse().unwrap_or(Category::Other),
+        category: i.category,
         instruction: i.instruction.clone(),
         archived: i.archived != 0,
     }
@@ -90,24 +90,25 @@ pub(super) async fn route_views(
     let cps = store::checkpoints(c, &ids).await?;
     let cp_ids: Vec<i64> = cps.iter().map(|c| c.id).collect();
     let items = store::items(c, &cp_ids).await?;
-    Ok(routes
+    routes
         .into_iter()
-        .map(|r| RouteView {
-            id: r.id,
-            site_id: r.site_id,
-            name: r.name,
-            department: r.department.parse().unwrap_or(Department::CustomerService),
-            windows: parse_windows(&r.windows)
-                .map(|w| format_windows(&w))
-                .unwrap_or(r.windows),
-            archived: r.archived != 0,
-            checkpoints: cps
-                .iter()
-                .filter(|c| c.route_id == r.id)
-                .map(|c| checkpoint_view(c, &items))
-                .collect(),
+        .map(|r| -> AppResult<RouteView> {
+            let windows = format_windows(&super::plan::windows_of(&r)?);
+            Ok(RouteView {
+                id: r.id,
+                site_id: r.site_id,
+                name: r.name,
+                department: r.department,
+                windows,
+                archived: r.archived != 0,
+                checkpoints: cps
+                    .iter()
+                    .filter(|c| c.route_id == r.id)
+                    .map(|c| checkpoint_view(c, &items))
+                    .collect(),
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub async fn routes(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<RouteView>> {
@@ -189,7 +190,7 @@ pub(super) fn route_values(i: &RouteInput) -> AppResult<(String, Department, Str
 }
 
 pub async fn create_route(app: &App, actor: &Actor, input: &RouteInput) -> AppResult<RouteView> {
-    let site_id = crate::desk::site_of(actor, input.site_id)?;
+    let site_id = crate::scope::site_of(actor, input.site_id)?;
     actor.authorize(Can::PatrolsManage, site_id)?;
     let (name, dept, windows) = route_values(input)?;
     let windows = &windows;

@@ -35,7 +35,7 @@ impl From<UnitRow> for UnitView {
             floor: u.floor_label,
             number: u.number,
             area_m2: u.area_m2,
-            status: u.status.parse().unwrap_or(UnitStatus::Vacant),
+            status: u.status,
             vacant_since: time::rfc3339_opt(u.vacant_since),
             note: u.note,
             archived: u.archived != 0,
@@ -215,7 +215,7 @@ pub async fn update_unit(
                 .ok_or_else(|| AppError::invalid("floor_id", "no such floor at this site"))?;
             let version = input.expected_version.unwrap_or(old.version);
             let vacant_since = match (
-                old.status == UnitStatus::Vacant.as_str(),
+                old.status == UnitStatus::Vacant,
                 p.status == UnitStatus::Vacant,
             ) {
                 (true, true) => old.vacant_since,
@@ -270,7 +270,7 @@ pub(crate) async fn set_unit_status(
     status: UnitStatus,
     now: i64,
 ) -> AppResult<()> {
-    if unit.status == status.as_str() {
+    if unit.status == status {
         return Ok(());
     }
     let updated = store::update_unit(

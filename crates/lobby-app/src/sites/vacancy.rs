@@ -29,7 +29,7 @@ pub async fn vacant_report(app: &App, actor: &Actor, site_id: i64) -> AppResult<
     actor.authorize(Action::VacantReport, site_id)?;
     let mut c = app.db.read().await?;
     let site = site_row(&mut c, site_id).await?;
-    let today = time::local_date(app.now(), &site.timezone);
+    let today = time::local_date(app.now(), &site.timezone)?;
     let mut rows = Vec::new();
     let mut after: Option<(String, i64)> = None;
     loop {
@@ -51,9 +51,10 @@ pub async fn vacant_report(app: &App, actor: &Actor, site_id: i64) -> AppResult<
         after = Some((last.sort_key.clone(), last.id));
         let n = chunk.len();
         for u in chunk {
-            let days = u
-                .vacant_since
-                .map(|v| (today - time::local_date(v, &site.timezone)).get_days() as i64);
+            let days = match u.vacant_since {
+                Some(v) => Some((today - time::local_date(v, &site.timezone)?).get_days() as i64),
+                None => None,
+            };
             rows.push(VacantRow {
                 unit: u.into(),
                 days_vacant: days,

@@ -60,7 +60,7 @@ pub async fn export(
             cols.iter()
                 .map(|(k, _)| match *k {
                     "name" => t.name.clone(),
-                    "kind" => if t.kind == "person" {
+                    "kind" => if t.kind == TenantKind::Person {
                         "个人"
                     } else {
                         "公司"

@@ -64,7 +64,7 @@ fn view(t: TenantRow, units: Vec<UnitRef>, confidential: bool) -> TenantView {
         id: t.id,
         site_id: t.site_id,
         name: t.name,
-        kind: t.kind.parse().unwrap_or(TenantKind::Company),
+        kind: t.kind,
         units,
         day_phone: t.day_phone,
         contact_person: t.contact_person,

@@ -101,7 +101,7 @@ pub async fn add_visit(
                     .ok_or(AppError::NotFound("tenant"))?;
                 actor.authorize(Action::TenantVisitsWrite, t.site_id)?;
                 let site = crate::sites::site_row(w, t.site_id).await?;
-                let today = time::local_date(now, &site.timezone);
+                let today = time::local_date(now, &site.timezone)?;
                 let day = match input
                     .visited_on
                     .as_deref()

@@ -22,7 +22,8 @@ pub async fn create(
 }
 
 /// The desk's one-form intake: opens a work order and, with `dispatch`,
-/// dispatches it to its department in the same transaction.
+/// dispatches it to its department in the same transaction (when the actor
+/// may dispatch; otherwise the order waits for a dispatcher).
 pub async fn create_and_dispatch(
     app: &App,
     actor: &Actor,
@@ -34,7 +35,15 @@ pub async fn create_and_dispatch(
             Box::pin(async move {
                 let now = w.now();
                 let id = create_in(w, now, actor, input).await?;
-                if dispatch {
+                // Whoever may only take the call leaves the order for a
+                // dispatcher: the request to dispatch is dropped, not refused.
+                let may_dispatch = match dispatch {
+                    false => false,
+                    true => store::get(w, id)
+                        .await?
+                        .is_some_and(|t| actor.can(Can::TicketsDispatch, t.site_id)),
+                };
+                if may_dispatch {
                     let d = ActionInput {
                         action: Action::Dispatch.as_str().into(),
                         ..Default::default()
@@ -158,11 +167,11 @@ pub(crate) async fn create_in(
         ));
     }
     let site = crate::sites::site_row(tx, site_id).await?;
-    let tz = TimeZone::get(&site.timezone).unwrap_or(TimeZone::UTC);
+    let tz = crate::time::zone(&site.timezone)?;
     let level = crate::tickets::sla::effective(tx, site_id, kind, priority).await?;
     let holidays = crate::tickets::sla::holiday_dates(tx, site_id).await?;
     let d = deadlines(&level, time::ts(now), &tz, &holidays);
-    let day = time::local_date(now, &site.timezone);
+    let day = time::local_date(now, &site.timezone)?;
     let n = store::next_number(tx, site_id, &day.to_string()).await?;
     let number = format!("WO-{}-{n:04}", day.strftime("%Y%m%d"));
     let id = store::insert(

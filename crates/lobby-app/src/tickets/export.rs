@@ -25,10 +25,16 @@ pub async fn export_xlsx(app: &App, actor: &Actor, q: &TicketQuery) -> AppResult
         Some(s) => crate::sites::site(app, actor, s).await?.timezone,
         None => "Asia/Shanghai".into(),
     };
-    let local = |v: &str| {
-        v.parse::<jiff::Timestamp>()
-            .map(|t| time::local(t.as_microsecond(), &tz))
-            .unwrap_or_default()
+    let zone = time::zone(&tz)?;
+    let local = |v: &str| -> AppResult<String> {
+        let t: jiff::Timestamp = v.parse().map_err(|e| {
+            AppError::Internal(anyhow::anyhow!(
+                "a work order's time {v:?} does not parse: {e}"
+            ))
+        })?;
+        Ok(t.to_zoned(zone.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string())
     };
     let xl = |e: rust_xlsxwriter::XlsxError| AppError::Internal(e.into());
     let mut wb = Workbook::new();
@@ -72,10 +78,14 @@ pub async fn export_xlsx(app: &App, actor: &Actor, q: &TicketQuery) -> AppResult
                 .map(|d| d.as_str().to_string())
                 .unwrap_or_default(),
             t.state.as_str().into(),
-            local(&t.created_at),
-            local(&t.response_due_at),
-            local(&t.resolve_due_at),
-            t.resolved_at.as_deref().map(local).unwrap_or_default(),
+            local(&t.created_at)?,
+            local(&t.response_due_at)?,
+            local(&t.resolve_due_at)?,
+            t.resolved_at
+                .as_deref()
+                .map(local)
+                .transpose()?
+                .unwrap_or_default(),
             t.satisfaction.map(|s| s.to_string()).unwrap_or_default(),
             if t.overdue {
                 "是".into()

@@ -3,7 +3,6 @@
 //! every action is checked against the state machine and the ticket's
 //! version, recorded as an event, audited, and told to whoever must act.
 
-use jiff::tz::TimeZone;
 use lobby_domain::error::{optional_text, required_text};
 use lobby_domain::policy::Action as Can;
 use lobby_domain::roles::Role;
@@ -76,6 +75,10 @@ pub struct TicketView {
     pub closed_at: Option<String>,
     /// Once verified: the return visit (回访) is due by then.
     pub return_visit_due_at: Option<String>,
+    /// What the caller may do to it now: the actions its state allows and
+    /// the caller's permissions grant at its site (the pages offer exactly
+    /// these).
+    pub allowed: Vec<Action>,
     /// The history, oldest first (only on a single ticket).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<EventView>>,
@@ -100,9 +103,27 @@ fn is_overdue(t: &TicketRow, state: State, now: i64) -> bool {
     )
 }
 
-fn view(t: TicketRow, now: i64, events: Option<Vec<EventRow>>) -> AppResult<TicketView> {
+/// The actions `actor` may take on a work order in `state` at `site_id`
+/// (`escalated` once it has been escalated: it is not escalated twice).
+pub fn allowed(actor: &Actor, site_id: i64, state: State, escalated: bool) -> Vec<Action> {
+    Action::ALL
+        .iter()
+        .copied()
+        .filter(|a| next_state(state, *a, None).is_ok())
+        .filter(|a| actor.can(act::permission(*a), site_id))
+        .filter(|a| !(*a == Action::Escalate && escalated))
+        .collect()
+}
+
+fn view(
+    actor: &Actor,
+    t: TicketRow,
+    now: i64,
+    events: Option<Vec<EventRow>>,
+) -> AppResult<TicketView> {
     let state: State = stored("tickets.state", &t.state)?;
     Ok(TicketView {
+        allowed: allowed(actor, t.site_id, state, t.escalated != 0),
         overdue: is_overdue(&t, state, now),
         id: t.id,
         site_id: t.site_id,
@@ -208,7 +229,7 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<TicketView> {
     };
     Ok(TicketView {
         complaint,
-        ..view(t, app.now(), Some(events))?
+        ..view(actor, t, app.now(), Some(events))?
     })
 }
 

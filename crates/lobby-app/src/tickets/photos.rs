@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use lobby_domain::photos::Owner;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PhotoView {
@@ -19,126 +20,32 @@ pub struct PhotoView {
     pub event_id: Option<i64>,
 }
 
-pub(super) fn photo_view(p: &lobby_store::tickets::PhotoRow) -> PhotoView {
-    PhotoView {
+pub(super) fn photo_view(p: &lobby_store::photos::PhotoRow) -> AppResult<PhotoView> {
+    Ok(PhotoView {
         id: p.id,
-        ticket_id: p.ticket_id,
+        ticket_id: p.owner_id,
         content_type: p.content_type.clone(),
         size_bytes: p.size_bytes,
         width: p.width,
         height: p.height,
         uploaded_at: time::rfc3339(p.uploaded_at),
-        stage: p.stage.parse().unwrap_or(PhotoStage::During),
+        stage: p.stage.ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("work-order photo {} has no stage", p.id))
+        })?,
         event_id: p.event_id,
-    }
-}
-
-/// The most pixels a photo may have (a 40-megapixel phone camera's).
-pub const MAX_PHOTO_PIXELS: u64 = 40_000_000;
-
-/// Photos decoded at once, server-wide: each may take up to ~160 MB.
-pub(super) static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
-
-/// A checked photo in the blob store, with its thumbnail.
-pub(crate) struct StoredPhoto {
-    pub size_bytes: i64,
-    pub blob: String,
-    pub thumb_blob: String,
-    pub content_type: &'static str,
-    pub width: u32,
-    pub height: u32,
-}
-
-/// What a photo's first bytes say, before anything is decoded: its format
-/// (JPEG, PNG or WebP), content type and size in pixels. Refuses an empty
-/// or too large file, another format, and a header claiming more than
-/// `MAX_PHOTO_PIXELS` (a few hundred bytes of PNG may claim 400 MB).
-pub fn check_photo(bytes: &[u8]) -> AppResult<(image::ImageFormat, &'static str, u32, u32)> {
-    if bytes.len() > MAX_PHOTO_BYTES {
-        return Err(AppError::PayloadTooLarge);
-    }
-    if bytes.is_empty() {
-        return Err(AppError::invalid("file", "the photo is empty"));
-    }
-    let format = image::guess_format(bytes)
-        .map_err(|_| AppError::invalid("file", "a photo must be JPEG, PNG or WebP"))?;
-    let content_type = match format {
-        image::ImageFormat::Jpeg => "image/jpeg",
-        image::ImageFormat::Png => "image/png",
-        image::ImageFormat::WebP => "image/webp",
-        _ => {
-            return Err(AppError::invalid(
-                "file",
-                "a photo must be JPEG, PNG or WebP",
-            ))
-        }
-    };
-    let (w, h) = image::ImageReader::with_format(std::io::Cursor::new(bytes), format)
-        .into_dimensions()
-        .map_err(|e| AppError::invalid("file", format!("the photo cannot be read: {e}")))?;
-    if u64::from(w) * u64::from(h) > MAX_PHOTO_PIXELS {
-        return Err(AppError::invalid(
-            "file",
-            format!(
-                "the photo has {w}×{h} pixels; at most {} megapixels",
-                MAX_PHOTO_PIXELS / 1_000_000
-            ),
-        ));
-    }
-    Ok((format, content_type, w, h))
-}
-
-/// Checks a photo (`check_photo`, then decodable), makes a 320-pixel
-/// thumbnail and puts both in the blob store.
-pub(crate) async fn store_photo(app: &App, bytes: &[u8]) -> AppResult<StoredPhoto> {
-    let (format, content_type, w, h) = check_photo(bytes)?;
-    // Decoding proves it is a picture; it runs off the async threads, a
-    // few at a time, and the decoder may allocate no more than a picture of
-    // the allowed size needs.
-    let _permit = DECODING
-        .acquire()
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
-    let owned = bytes.to_vec();
-    let thumb = tokio::task::spawn_blocking(move || -> AppResult<Vec<u8>> {
-        let mut reader = image::ImageReader::with_format(std::io::Cursor::new(&owned), format);
-        let mut limits = image::Limits::default();
-        limits.max_image_width = Some(w);
-        limits.max_image_height = Some(h);
-        limits.max_alloc = Some(MAX_PHOTO_PIXELS * 4 + 64 * 1024 * 1024);
-        reader.limits(limits);
-        let img = reader
-            .decode()
-            .map_err(|e| AppError::invalid("file", format!("the photo cannot be read: {e}")))?;
-        let small = img.thumbnail(320, 320).to_rgb8();
-        let mut out = std::io::Cursor::new(Vec::new());
-        small
-            .write_to(&mut out, image::ImageFormat::Jpeg)
-            .map_err(|e| AppError::Internal(e.into()))?;
-        Ok(out.into_inner())
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))??;
-    drop(_permit);
-    let blob = app.blobs.put(bytes).await?;
-    let thumb_blob = app.blobs.put(&thumb).await?;
-    Ok(StoredPhoto {
-        size_bytes: bytes.len() as i64,
-        blob,
-        thumb_blob,
-        content_type,
-        width: w,
-        height: h,
     })
 }
 
-/// The content type of stored photo bytes.
-pub(crate) fn sniff_type(bytes: &[u8]) -> &'static str {
-    match image::guess_format(bytes) {
-        Ok(image::ImageFormat::Png) => "image/png",
-        Ok(image::ImageFormat::WebP) => "image/webp",
-        _ => "image/jpeg",
-    }
+/// A work order's photo, and only a work order's.
+async fn ticket_photo(
+    c: &mut Conn,
+    ticket_id: i64,
+    photo_id: i64,
+) -> AppResult<lobby_store::photos::PhotoRow> {
+    lobby_store::photos::get(c, photo_id)
+        .await?
+        .filter(|p| p.owner == Owner::Ticket && p.owner_id == ticket_id)
+        .ok_or(AppError::NotFound("photo"))
 }
 
 /// Adds a photo (JPEG, PNG or WebP, at most 10 MiB) to a ticket that is still
@@ -168,7 +75,7 @@ pub async fn add_photo(
             )));
         }
     }
-    let p = store_photo(app, bytes).await?;
+    let p = crate::photos::store_photo(app, bytes).await?;
     let p = &p;
     let photo_id = app.write(actor, |w| {
         Box::pin(async move {
@@ -195,10 +102,7 @@ pub async fn add_photo(
     })
     .await?;
     let mut c = app.db.read().await?;
-    let p = store::photo(&mut c, photo_id)
-        .await?
-        .ok_or(AppError::NotFound("photo"))?;
-    Ok(photo_view(&p))
+    photo_view(&ticket_photo(&mut c, id, photo_id).await?)
 }
 
 pub(super) async fn insert_photo_in(
@@ -206,25 +110,18 @@ pub(super) async fn insert_photo_in(
     actor: &Actor,
     now: i64,
     t: &TicketRow,
-    p: &StoredPhoto,
+    p: &crate::photos::StoredPhoto,
     stage: PhotoStage,
     event_id: i64,
 ) -> AppResult<i64> {
-    let photo_id = store::insert_photo(
+    let photo_id = crate::photos::insert(
         tx,
-        &store::NewPhoto {
-            ticket_id: t.id,
-            blob: &p.blob,
-            thumb_blob: &p.thumb_blob,
-            content_type: p.content_type,
-            size_bytes: p.size_bytes,
-            width: i64::from(p.width),
-            height: i64::from(p.height),
-            uploaded_by: actor.audit_id(),
-            now,
-            stage: stage.as_str(),
-            event_id: Some(event_id),
-        },
+        actor,
+        now,
+        (Owner::Ticket, t.id),
+        p,
+        Some(stage),
+        Some(event_id),
     )
     .await?;
     audit::record(
@@ -262,7 +159,7 @@ pub async fn act_with_photos(
     }
     let mut stored = Vec::with_capacity(photos.len());
     for bytes in photos {
-        stored.push(store_photo(app, bytes).await?);
+        stored.push(crate::photos::store_photo(app, bytes).await?);
     }
     let stored = &stored;
     app.write(actor, |w| {
@@ -292,11 +189,11 @@ pub async fn act_with_photos(
 pub async fn photos(app: &App, actor: &Actor, id: i64) -> AppResult<Vec<PhotoView>> {
     let mut c = app.db.read().await?;
     load(&mut c, actor, id).await?;
-    Ok(store::photos(&mut c, id)
+    lobby_store::photos::of(&mut c, Owner::Ticket, id)
         .await?
         .iter()
         .map(photo_view)
-        .collect())
+        .collect()
 }
 
 /// A photo's bytes (or its thumbnail's) with the content type.
@@ -309,14 +206,7 @@ pub async fn photo_bytes(
 ) -> AppResult<(String, Vec<u8>)> {
     let mut c = app.db.read().await?;
     load(&mut c, actor, ticket_id).await?;
-    let p = store::photo(&mut c, photo_id)
-        .await?
-        .filter(|p| p.ticket_id == ticket_id)
-        .ok_or(AppError::NotFound("photo"))?;
+    let p = ticket_photo(&mut c, ticket_id, photo_id).await?;
     drop(c);
-    if thumb {
-        Ok(("image/jpeg".into(), app.blobs.get(&p.thumb_blob).await?))
-    } else {
-        Ok((p.content_type, app.blobs.get(&p.blob).await?))
-    }
+    crate::photos::bytes(app, p, thumb).await
 }

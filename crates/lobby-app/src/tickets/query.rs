@@ -78,7 +78,7 @@ pub async fn list(app: &App, actor: &Actor, q: &TicketQuery) -> AppResult<Page<T
         rows,
         limit,
         |t| (String::new(), t.id),
-        |t| view(t, now, None),
+        |t| view(actor, t, now, None),
     )
 }
 
@@ -123,6 +123,3 @@ pub async fn assignees(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<
         })
         .collect())
 }
-
-/// Largest photo accepted, in bytes.
-pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;

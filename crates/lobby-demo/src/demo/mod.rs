@@ -449,7 +449,7 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
             for (i, tid) in tenant_ids.iter().enumerate().take(18) {
                 let (fb, fu) = feedback[i % feedback.len()];
                 let day =
-                    lobby_app::time::local_date(now - ((i as i64 * 3) % 40 + 1) * DAY, DEMO_TZ).to_string();
+                    lobby_app::time::local_date(now - ((i as i64 * 3) % 40 + 1) * DAY, DEMO_TZ)?.to_string();
                 tenant_store::insert_visit(
                     w,
                     &NewVisit {

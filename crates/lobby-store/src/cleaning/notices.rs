@@ -15,7 +15,7 @@ pub struct NoticeRow {
     pub problem: String,
     pub location: String,
     pub deadline_at: i64,
-    pub state: String,
+    pub state: lobby_domain::cleaning::NoticeState,
     pub issued_at: i64,
     pub issued_by: String,
     pub acknowledged_at: Option<i64>,

@@ -8,7 +8,7 @@ pub struct VendorRow {
     pub id: i64,
     pub site_id: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: lobby_domain::cleaning::VendorKind,
     pub contact_person: Option<String>,
     pub phone: Option<String>,
     pub archived: i64,

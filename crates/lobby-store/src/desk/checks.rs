@@ -9,7 +9,7 @@ use super::*;
 pub struct CheckRow {
     pub id: i64,
     pub site_id: i64,
-    pub kind: String,
+    pub kind: lobby_domain::desk::CheckKind,
     pub subject: String,
     pub ok: i64,
     pub note: Option<String>,

@@ -161,6 +161,40 @@ async fn the_log_book_is_read_and_followed_up(app: TestApp) {
 }
 both!(the_log_book_is_read_and_followed_up);
 
+/// A value the code does not know, read back from the database, is an
+/// internal error, never quietly shown as a default ("other").
+async fn an_unknown_stored_value_fails_loudly(app: TestApp) {
+    let fd = app.token("front_desk").await;
+    let r = app
+        .post(
+            Some(&fd),
+            "/api/v1/desk-log",
+            &json!({"text": "B1 水泵房异响", "category": "facility"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    app.raw_sql(&format!(
+        "UPDATE desk_log SET category = 'plumbing' WHERE id = {id}"
+    ))
+    .await;
+    let r = app.get(Some(&fd), "/api/v1/desk-log").await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        "{:?}",
+        r.body
+    );
+    app.raw_sql(&format!(
+        "UPDATE desk_log SET category = 'facility' WHERE id = {id}"
+    ))
+    .await;
+    let r = app.get(Some(&fd), "/api/v1/desk-log").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["items"][0]["category"], "facility");
+}
+both!(an_unknown_stored_value_fails_loudly);
+
 async fn first_occupied_unit(app: &TestApp, t: &str) -> Value {
     app.get(
         Some(t),

@@ -106,6 +106,10 @@ async fn a_round_files_its_findings_once(app: TestApp) {
             json!({"results": [{"item_id": clean, "ok": true}, {"item_id": safety, "ok": true}], "scan_token": "nope"}),
             "scan_token",
         ),
+        (
+            json!({"results": [{"item_id": clean, "ok": true}, {"item_id": safety, "ok": true}], "scan_token": cp["token"], "scanned_at": "yesterday"}),
+            "scanned_at",
+        ),
     ] {
         let r = app.post(Some(&fa), &path, &body).await;
         assert_eq!(

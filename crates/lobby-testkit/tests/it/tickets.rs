@@ -524,3 +524,64 @@ async fn a_late_return_visit_is_overdue(app: TestApp) {
 }
 both!(a_late_return_visit_is_overdue);
 both!(overdue_is_computed_from_the_deadlines);
+
+/// A work order says what its reader may do with it now; the pages offer
+/// exactly that and the actions refuse the rest.
+async fn a_ticket_says_what_its_reader_may_do(app: TestApp) {
+    let fd = app.token("front_desk").await;
+    let eng = app.token("engineering").await;
+    let s = app.site_id;
+    let id = app.post(Some(&fd), "/api/v1/tickets", &json!({"kind": "repair", "priority": "normal", "title": "电梯按钮失灵", "location": "2号梯", "site_id": s})).await.body["id"].as_i64().unwrap();
+    let allowed = |v: &Value| -> Vec<String> {
+        v["allowed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap().to_string())
+            .collect()
+    };
+    let path = format!("/api/v1/tickets/{id}");
+    let desk = app.get(Some(&fd), &path).await.body;
+    assert_eq!(
+        allowed(&desk),
+        ["dispatch", "escalate", "hold", "cancel", "comment"]
+    );
+    let field = app.get(Some(&eng), &path).await.body;
+    assert_eq!(allowed(&field), ["hold", "comment"]);
+    let r = act(
+        &app,
+        &eng,
+        id,
+        json!({"action": "dispatch", "department": "engineering"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "not offered, and refused");
+    let r = act(
+        &app,
+        &fd,
+        id,
+        json!({"action": "dispatch", "department": "engineering"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(
+        allowed(&app.get(Some(&eng), &path).await.body),
+        ["start", "resolve", "hold", "comment"]
+    );
+    let list = app
+        .get(Some(&eng), &format!("/api/v1/tickets?site_id={s}"))
+        .await
+        .body;
+    let row = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id)
+        .unwrap();
+    assert_eq!(
+        allowed(row),
+        ["start", "resolve", "hold", "comment"],
+        "lists say it too"
+    );
+}
+both!(a_ticket_says_what_its_reader_may_do);

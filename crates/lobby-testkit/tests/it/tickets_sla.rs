@@ -218,7 +218,7 @@ async fn the_summary_counts_and_measures(app: TestApp) {
     let mut ids = Vec::new();
     // The summary is asked for from the day they came in to the day after
     // time passed (the default span, this month, may not hold both).
-    let from = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai");
+    let from = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai").unwrap();
     let mut open_one = async |kind: &str, priority: &str| {
         let r = app.post(Some(&fd), "/api/v1/tickets", &json!({"kind": kind, "priority": priority, "title": "汇总测试", "unit_id": unit["id"], "site_id": s})).await;
         ids.push(r.body["id"].as_i64().unwrap());

@@ -311,6 +311,27 @@ async fn a_photo_is_uploaded_from_the_ticket_page(app: TestApp) {
             .status(),
         StatusCode::FORBIDDEN
     );
+    // Every photo shares one table: the cleaning pages never serve a work
+    // order's photo, even to someone who may see both.
+    let pid = app
+        .get(Some(&t), &format!("/api/v1/tickets/{id}/photos"))
+        .await
+        .body["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let (sup, _) = web_login(&app, "cs_supervisor").await;
+    let ok = sup
+        .get(app.url(&format!("/tickets/{id}/photos/{pid}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    let r = sup
+        .get(app.url(&format!("/cleaning/photos/{pid}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 both!(a_photo_is_uploaded_from_the_ticket_page);
 

@@ -50,7 +50,7 @@ pub struct VendorParam {
 }
 
 fn site(a: &lobby_app::Actor, s: Option<i64>) -> Result<i64, ApiError> {
-    Ok(lobby_app::desk::site_of(a, s)?)
+    Ok(lobby_app::scope::site_of(a, s)?)
 }
 
 fn date(field: &str, v: Option<&str>) -> Result<Option<jiff::civil::Date>, ApiError> {
@@ -179,7 +179,7 @@ async fn task_list(
 ) -> Result<Json<Page<TaskView>>, ApiError> {
     let site_id = site(&a, q.site_id)?;
     let tz = lobby_app::sites::site(&s.app, &a, site_id).await?.timezone;
-    let today = lobby_app::time::local_date(s.app.now(), &tz);
+    let today = lobby_app::time::local_date(s.app.now(), &tz)?;
     let from = date("from", q.from.as_deref())?.unwrap_or(today);
     let to = date("to", q.to.as_deref())?.unwrap_or(from);
     Ok(Json(Page {

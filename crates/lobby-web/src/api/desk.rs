@@ -38,7 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             OpenApiRouter::new()
                 .routes(routes!(parcel_photo, parcel_add_photo))
                 .layer(axum::extract::DefaultBodyLimit::max(
-                    lobby_app::tickets::MAX_PHOTO_BYTES + 64 * 1024,
+                    lobby_app::photos::MAX_PHOTO_BYTES + 64 * 1024,
                 )),
         )
         .routes(routes!(type_list, type_create))
@@ -67,7 +67,7 @@ pub struct SiteParam {
 }
 
 fn site(a: &lobby_app::Actor, p: &SiteParam) -> Result<i64, ApiError> {
-    Ok(desk::site_of(a, p.site_id)?)
+    Ok(lobby_app::scope::site_of(a, p.site_id)?)
 }
 
 fn created<T: serde::Serialize>(v: T) -> (StatusCode, Json<T>) {
@@ -184,7 +184,7 @@ async fn handover_list(
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<HandoverQuery>,
 ) -> Result<Json<Page<HandoverView>>, ApiError> {
-    let site = desk::site_of(&a, q.site_id)?;
+    let site = lobby_app::scope::site_of(&a, q.site_id)?;
     Ok(Json(Page {
         items: desk::handovers(&s.app, &a, site, q.pending.unwrap_or(false)).await?,
         next_cursor: None,
@@ -544,7 +544,7 @@ async fn roster_get(
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<WeekQuery>,
 ) -> Result<Json<RosterWeek>, ApiError> {
-    let site_id = desk::site_of(&a, q.site_id)?;
+    let site_id = lobby_app::scope::site_of(&a, q.site_id)?;
     let site = lobby_app::sites::site(&s.app, &a, site_id).await?;
     let day = match q.week.as_deref().filter(|w| !w.is_empty()) {
         Some(w) => w.parse().map_err(|_| {
@@ -553,7 +553,7 @@ async fn roster_get(
                 "week must be a day like 2026-11-26",
             ))
         })?,
-        None => lobby_app::time::local_date(s.app.now(), &site.timezone),
+        None => lobby_app::time::local_date(s.app.now(), &site.timezone)?,
     };
     Ok(Json(shifts::roster_week(&s.app, &a, site_id, day).await?))
 }
@@ -635,11 +635,11 @@ async fn attendance_sheet(
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<SheetQuery>,
 ) -> Result<Response, ApiError> {
-    let site_id = desk::site_of(&a, q.site_id)?;
+    let site_id = lobby_app::scope::site_of(&a, q.site_id)?;
     let site = lobby_app::sites::site(&s.app, &a, site_id).await?;
     let month = match q.month.as_deref().filter(|m| !m.is_empty()) {
         Some(m) => m.to_string(),
-        None => lobby_app::time::local_date(s.app.now(), &site.timezone)
+        None => lobby_app::time::local_date(s.app.now(), &site.timezone)?
             .strftime("%Y-%m")
             .to_string(),
     };

@@ -4,8 +4,8 @@
 mod auth;
 mod cleaning;
 mod desk;
-mod directory;
 mod patrols;
+mod sites;
 mod sla;
 mod tenants;
 mod tickets;
@@ -60,7 +60,7 @@ impl Modify for Bearer {
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
-        .merge(directory::router())
+        .merge(sites::router())
         .merge(tenants::router())
         .merge(tickets::router())
         .merge(sla::router())
@@ -223,7 +223,7 @@ pub(crate) fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<
 }
 
 pub(crate) fn xlsx_file(bytes: Vec<u8>, name: &str) -> axum::response::Response {
-    directory::xlsx_response(bytes, name)
+    sites::xlsx_response(bytes, name)
 }
 
 pub(crate) fn summary_span(

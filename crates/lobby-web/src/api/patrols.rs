@@ -26,7 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(round_get))
         .routes(routes!(round_record))
         .merge(OpenApiRouter::new().routes(routes!(round_photo)).layer(
-            axum::extract::DefaultBodyLimit::max(lobby_app::tickets::MAX_PHOTO_BYTES + 64 * 1024),
+            axum::extract::DefaultBodyLimit::max(lobby_app::photos::MAX_PHOTO_BYTES + 64 * 1024),
         ))
         .routes(routes!(round_finish))
         .routes(routes!(day_plan))
@@ -45,7 +45,7 @@ async fn route_list(
     ApiActor(a): ApiActor,
     ApiQuery(p): ApiQuery<SiteParam>,
 ) -> Result<Json<Page<RouteView>>, ApiError> {
-    let site = lobby_app::desk::site_of(&a, p.site_id)?;
+    let site = lobby_app::scope::site_of(&a, p.site_id)?;
     Ok(Json(Page {
         items: patrols::routes(&s.app, &a, site).await?,
         next_cursor: None,
@@ -242,7 +242,7 @@ async fn day_plan(
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<PlanQuery>,
 ) -> Result<Json<DayPlan>, ApiError> {
-    let site = lobby_app::desk::site_of(&a, q.site_id)?;
+    let site = lobby_app::scope::site_of(&a, q.site_id)?;
     let day = match q.date.as_deref().filter(|d| !d.is_empty()) {
         Some(d) => Some(d.parse().map_err(|_| {
             ApiError(lobby_app::AppError::invalid(
@@ -272,7 +272,7 @@ async fn report(
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Json<Coverage>, ApiError> {
-    let site_id = lobby_app::desk::site_of(&a, q.site_id)?;
+    let site_id = lobby_app::scope::site_of(&a, q.site_id)?;
     let site = lobby_app::sites::site(&s.app, &a, site_id).await?;
     let (from, to) =
         super::summary_span(&s.app, &site.timezone, q.from.as_deref(), q.to.as_deref())?;

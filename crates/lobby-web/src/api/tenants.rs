@@ -15,7 +15,7 @@ use lobby_app::AppError;
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::directory::{file_response, xlsx_response, Created};
+use super::sites::{file_response, xlsx_response, Created};
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson, ApiQuery};
 use crate::{ApiError, AppState};

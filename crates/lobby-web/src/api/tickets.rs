@@ -25,7 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             OpenApiRouter::new()
                 .routes(routes!(list_photos, add_photo))
                 .layer(axum::extract::DefaultBodyLimit::max(
-                    tickets::MAX_PHOTO_BYTES + 64 * 1024,
+                    lobby_app::photos::MAX_PHOTO_BYTES + 64 * 1024,
                 )),
         )
         .routes(routes!(photo_file))
@@ -123,7 +123,7 @@ pub(crate) fn span(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<(jiff::civil::Date, jiff::civil::Date), ApiError> {
-    let today = lobby_app::time::local_date(app.now(), tz);
+    let today = lobby_app::time::local_date(app.now(), tz)?;
     let parse = |field: &str, v: Option<&str>, default: jiff::civil::Date| match v
         .map(str::trim)
         .filter(|v| !v.is_empty())

@@ -93,7 +93,7 @@ async fn desk_home(s: &AppState, c: &Chrome) -> Result<DeskHome, lobby_app::AppE
         .items;
     }
     if a.can(Action::DeskRead, site) {
-        let today = lobby_app::time::local_date(s.app.now(), c.tz()).to_string();
+        let today = c.today(&s.app).to_string();
         if a.can(Action::DeskWrite, site) && !a.can(Action::DeskAck, site) {
             d.today_log = desk::log(
                 &s.app,
@@ -212,9 +212,7 @@ async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) 
         (Vec::new(), 0)
     };
     // The project manager's first concern: escalations waiting for a decision.
-    let escalations = if c.actor.has_role(lobby_domain::roles::Role::ProjectManager)
-        || c.actor.has_role(lobby_domain::roles::Role::CsSupervisor)
-    {
+    let escalations = if c.actor.can(Action::EscalationsReview, site) {
         let q = lobby_app::tickets::TicketQuery {
             site_id: Some(site),
             escalated: Some(true),

@@ -6,10 +6,10 @@
 mod account;
 mod cleaning;
 mod desk;
-mod directory;
 mod home;
 mod patrols;
 mod shifts;
+mod sites;
 mod sla;
 mod tenants;
 mod tickets;
@@ -30,12 +30,15 @@ use crate::AppState;
 
 pub const SITE_COOKIE: &str = "lobby_site";
 
+/// The zone of a page that is about no site (an account without one).
+const DEFAULT_ZONE: &str = "Asia/Shanghai";
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/static/{file}", get(static_file))
         .merge(account::router())
         .merge(home::router())
-        .merge(directory::router())
+        .merge(sites::router())
         .merge(tenants::router())
         .merge(tickets::router())
         .merge(users::router())
@@ -61,6 +64,8 @@ pub struct Chrome {
     pub unread: i64,
     pub nav: Vec<NavItem>,
     pub title: String,
+    /// The site's time zone, read once (pages show local times).
+    pub zone: jiff::tz::TimeZone,
 }
 
 impl Chrome {
@@ -83,15 +88,25 @@ impl Chrome {
     pub fn tz(&self) -> &str {
         self.site
             .as_ref()
-            .map(|s| s.timezone.as_str())
-            .unwrap_or("Asia/Shanghai")
+            .map_or(DEFAULT_ZONE, |s| s.timezone.as_str())
+    }
+
+    /// Today at the site, by the app's clock.
+    pub fn today(&self, app: &lobby_app::App) -> jiff::civil::Date {
+        lobby_app::time::ts(app.now())
+            .to_zoned(self.zone.clone())
+            .date()
     }
 
     /// An RFC 3339 time shown in the site's zone: `2026-11-26 14:05`.
     pub fn local(&self, rfc3339: &str) -> String {
         rfc3339
             .parse::<jiff::Timestamp>()
-            .map(|t| lobby_app::time::local(t.as_microsecond(), self.tz()))
+            .map(|t| {
+                t.to_zoned(self.zone.clone())
+                    .strftime("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
             .unwrap_or_else(|_| rfc3339.to_string())
     }
 
@@ -100,13 +115,11 @@ impl Chrome {
     pub fn local_input(&self, rfc3339: &str) -> String {
         rfc3339
             .parse::<jiff::Timestamp>()
-            .ok()
-            .and_then(|t| {
-                jiff::tz::TimeZone::get(self.tz())
-                    .ok()
-                    .map(|z| t.to_zoned(z))
+            .map(|t| {
+                t.to_zoned(self.zone.clone())
+                    .strftime("%Y-%m-%dT%H:%M")
+                    .to_string()
             })
-            .map(|z| z.strftime("%Y-%m-%dT%H:%M").to_string())
             .unwrap_or_default()
     }
 
@@ -139,6 +152,7 @@ impl Chrome {
             "desk_write" => Action::DeskWrite,
             "desk_ack" => Action::DeskAck,
             "clock" => Action::ClockInOut,
+            "calls_answer" => Action::CallsAnswer,
             _ => return false,
         };
         self.actor.can(a, self.site_id())
@@ -177,6 +191,8 @@ pub async fn chrome(
         .or(sites.first())
         .cloned();
     let site_id = site.as_ref().map(|s| s.id).unwrap_or(0);
+    let zone = lobby_app::time::zone(site.as_ref().map_or(DEFAULT_ZONE, |s| &s.timezone))
+        .map_err(|e| error_page(Some(&actor), e))?;
     let unread = lobby_app::notify::unread(&s.app, &actor).await.unwrap_or(0);
     let mut nav = vec![NavItem {
         key: "nav.home",
@@ -259,6 +275,7 @@ pub async fn chrome(
         site,
         unread,
         nav,
+        zone,
     })
 }
 
@@ -359,6 +376,14 @@ impl FormError {
             _ => None,
         }
     }
+
+    /// A refusal shown on the form: the field it names, else the whole form.
+    pub fn refusal(e: &AppError) -> Self {
+        Self::from_app(e).unwrap_or_else(|| FormError {
+            field: "form".into(),
+            message: e.to_string(),
+        })
+    }
 }
 
 /// `""` for None, for template inputs.
@@ -408,4 +433,20 @@ pub async fn read_upload(
 ) -> Result<Vec<u8>, Response> {
     let (_, mut files) = read_multipart(a, mp).await?;
     Ok(files.pop().unwrap_or_default())
+}
+
+/// A whole number typed into a form field. One that is not a number is
+/// refused naming the field; it never becomes a default.
+pub fn number<T: std::str::FromStr>(field: &str, v: &str) -> Result<T, AppError> {
+    v.trim()
+        .parse()
+        .map_err(|_| AppError::invalid(field, format!("{field} must be a whole number")))
+}
+
+/// Like [`number`], for a field that may be left empty.
+pub fn number_opt<T: std::str::FromStr>(field: &str, v: &str) -> Result<Option<T>, AppError> {
+    match v.trim() {
+        "" => Ok(None),
+        t => number(field, t).map(Some),
+    }
 }

@@ -37,7 +37,7 @@ pub fn router() -> Router<AppState> {
             "/patrols/rounds/{id}/checkpoints/{cp}",
             get(checkpoint_page).post(checkpoint_record).layer(
                 axum::extract::DefaultBodyLimit::max(
-                    6 * lobby_app::tickets::MAX_PHOTO_BYTES + 64 * 1024,
+                    6 * lobby_app::photos::MAX_PHOTO_BYTES + 64 * 1024,
                 ),
             ),
         )
@@ -733,7 +733,7 @@ async fn report_page(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let today = lobby_app::time::local_date(s.app.now(), c.tz());
+    let today = c.today(&s.app);
     let parse = |v: Option<&str>, d: Date| {
         v.filter(|x| !x.is_empty())
             .and_then(|x| x.parse::<Date>().ok())
@@ -769,7 +769,7 @@ async fn record_page(
         .date
         .as_deref()
         .and_then(|d| d.parse::<Date>().ok())
-        .unwrap_or_else(|| lobby_app::time::local_date(s.app.now(), c.tz()));
+        .unwrap_or_else(|| c.today(&s.app));
     match patrols::day_record(&s.app, &c.actor, c.site_id(), day).await {
         Ok(rounds) => render(&RecordPage {
             c,

@@ -55,7 +55,7 @@ async fn roster_page(
 }
 
 fn today(s: &AppState, c: &Chrome) -> Date {
-    lobby_app::time::local_date(s.app.now(), c.tz())
+    c.today(&s.app)
 }
 
 async fn roster_with(
@@ -118,10 +118,15 @@ async fn roster_save(
                 else {
                     continue;
                 };
+                let (user_id, shift_id) =
+                    match (super::number("cell", u), super::number_opt("cell", sh)) {
+                        (Ok(u), Ok(sh)) => (u, sh),
+                        (Err(e), _) | (_, Err(e)) => return super::error_page(Some(&f.actor), e),
+                    };
                 entries.push(RosterEntry {
-                    user_id: u.parse().unwrap_or(0),
+                    user_id,
                     day: d.to_string(),
-                    shift_id: sh.parse().ok(),
+                    shift_id,
                 });
             }
             _ => {}

@@ -125,7 +125,7 @@ async fn show_with(
     };
     match chrome(s, a, jar, "tenants", "nav.tenants").await {
         Ok(mut c) => {
-            let today = lobby_app::time::local_date(s.app.now(), c.tz()).to_string();
+            let today = c.today(&s.app).to_string();
             c.title = t.name.clone();
             let refused = error.is_some();
             render_form(

@@ -106,18 +106,22 @@ pub(super) async fn headcount(
         Ok(c) => c.site_id(),
         Err(r) => return r,
     };
-    let n = f.form.headcount.trim().parse::<i64>().unwrap_or(-1);
-    match cl::report_headcount(
-        &s.app,
-        &f.actor,
-        &HeadcountInput {
-            site_id: Some(site),
-            vendor_id: None,
-            headcount: n,
-        },
-    )
-    .await
-    {
+    let r = match super::super::number::<i64>("headcount", &f.form.headcount) {
+        Ok(n) => {
+            cl::report_headcount(
+                &s.app,
+                &f.actor,
+                &HeadcountInput {
+                    site_id: Some(site),
+                    vendor_id: None,
+                    headcount: n,
+                },
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    match r {
         Ok(_) => see("/cleaning"),
         Err(e) => {
             refused(&f.actor.clone(), e, |fe| {

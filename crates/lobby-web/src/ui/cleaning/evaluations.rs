@@ -169,9 +169,15 @@ pub(super) async fn evaluation_save(
 ) -> Response {
     let mut scores = std::collections::BTreeMap::new();
     let mut note = String::new();
+    let mut bad = None;
     for (k, v) in &f.form {
         if let Some(code) = k.strip_prefix("score_") {
-            scores.insert(code.to_string(), v.trim().parse().unwrap_or(-1));
+            match super::super::number(k, v) {
+                Ok(n) => {
+                    scores.insert(code.to_string(), n);
+                }
+                Err(e) => bad = bad.or(Some(e)),
+            }
         } else if k == "note" {
             note = v.clone();
         }
@@ -181,7 +187,11 @@ pub(super) async fn evaluation_save(
         scores,
         note: Some(note),
     };
-    match cl::save_evaluation(&s.app, &f.actor, vendor, &input).await {
+    let r = match bad {
+        Some(e) => Err(e),
+        None => cl::save_evaluation(&s.app, &f.actor, vendor, &input).await,
+    };
+    match r {
         Ok(_) => see(&format!("/cleaning/evaluations?month={month}")),
         Err(e) => {
             refused(&f.actor.clone(), e, |fe| {

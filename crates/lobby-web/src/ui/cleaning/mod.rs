@@ -22,7 +22,7 @@ use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     let photos =
-        axum::extract::DefaultBodyLimit::max(6 * lobby_app::tickets::MAX_PHOTO_BYTES + 64 * 1024);
+        axum::extract::DefaultBodyLimit::max(6 * lobby_app::photos::MAX_PHOTO_BYTES + 64 * 1024);
     Router::new()
         .route("/cleaning", get(day_page))
         .route("/cleaning/tasks/{id}/done", post(task_done).layer(photos))
@@ -61,7 +61,7 @@ fn see(to: &str) -> Response {
 }
 
 fn today(s: &AppState, c: &Chrome) -> Date {
-    lobby_app::time::local_date(s.app.now(), c.tz())
+    c.today(&s.app)
 }
 
 fn kinds() -> Vec<&'static str> {

@@ -119,13 +119,13 @@ pub(super) async fn notice_issue(
             &f.actor,
             &NoticeInput {
                 site_id: Some(site),
-                vendor_id: v.vendor_id.trim().parse().unwrap_or(0),
+                vendor_id: super::super::number("vendor_id", &v.vendor_id)?,
                 inspection_id: None,
                 ticket_id,
                 problem: v.problem.clone(),
                 location: v.location.clone(),
                 deadline_at: None,
-                deadline_hours: Some(v.deadline_hours.trim().parse().unwrap_or(24)),
+                deadline_hours: super::super::number_opt("deadline_hours", &v.deadline_hours)?,
             },
         )
         .await

@@ -76,7 +76,7 @@ pub(super) struct PlanForm {
     valid_from: String,
 }
 
-pub(super) fn plan_input(site: i64, f: &[(String, String)]) -> PlanInput {
+pub(super) fn plan_input(site: i64, f: &[(String, String)]) -> Result<PlanInput, AppError> {
     let get = |k: &str| {
         f.iter()
             .find(|(n, _)| n == k)
@@ -97,17 +97,17 @@ pub(super) fn plan_input(site: i64, f: &[(String, String)]) -> PlanInput {
         day_of_month: get("day_of_month"),
         valid_from: get("valid_from"),
     };
-    PlanInput {
+    Ok(PlanInput {
         site_id: Some(site),
-        vendor_id: form.vendor_id.trim().parse().unwrap_or(0),
+        vendor_id: super::super::number("vendor_id", &form.vendor_id)?,
         area: form.area,
         task: form.task,
         frequency: form.frequency,
-        times_per_day: form.times_per_day.trim().parse().ok(),
+        times_per_day: super::super::number_opt("times_per_day", &form.times_per_day)?,
         weekdays: Some(form.weekdays.join(",")),
-        day_of_month: form.day_of_month.trim().parse().ok(),
+        day_of_month: super::super::number_opt("day_of_month", &form.day_of_month)?,
         valid_from: Some(form.valid_from),
-    }
+    })
 }
 
 pub(super) async fn plan_create(
@@ -119,7 +119,11 @@ pub(super) async fn plan_create(
         Ok(c) => c.site_id(),
         Err(r) => return r,
     };
-    match cl::create_plan(&s.app, &f.actor, &plan_input(site, &f.form)).await {
+    let r = match plan_input(site, &f.form) {
+        Ok(input) => cl::create_plan(&s.app, &f.actor, &input).await,
+        Err(e) => Err(e),
+    };
+    match r {
         Ok(_) => see("/cleaning/plans"),
         Err(e) => {
             refused(&f.actor.clone(), e, |fe| {
@@ -140,7 +144,11 @@ pub(super) async fn plan_change(
         Ok(c) => c.site_id(),
         Err(r) => return r,
     };
-    match cl::change_plan(&s.app, &f.actor, id, &plan_input(site, &f.form)).await {
+    let r = match plan_input(site, &f.form) {
+        Ok(input) => cl::change_plan(&s.app, &f.actor, id, &input).await,
+        Err(e) => Err(e),
+    };
+    match r {
         Ok(_) => see("/cleaning/plans"),
         Err(e) => {
             refused(&f.actor.clone(), e, |fe| {

@@ -38,7 +38,7 @@ pub fn router() -> Router<AppState> {
             "/parcels/{id}/photo",
             get(parcels::parcel_photo).post(parcel_upload).layer(
                 axum::extract::DefaultBodyLimit::max(
-                    lobby_app::tickets::MAX_PHOTO_BYTES + 64 * 1024,
+                    lobby_app::photos::MAX_PHOTO_BYTES + 64 * 1024,
                 ),
             ),
         )

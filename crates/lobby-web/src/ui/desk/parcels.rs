@@ -47,12 +47,8 @@ pub(super) async fn parcels_with(
         Err(r) => return r,
     };
     let site = c.site_id();
-    let days = q
-        .days
-        .as_deref()
-        .filter(|d| !d.is_empty())
-        .map(|d| d.parse::<i64>().unwrap_or(-1));
     let r = async {
+        let days = crate::ui::number_opt::<i64>("days", q.days.as_deref().unwrap_or_default())?;
         let waiting = desk::parcels(
             &s.app,
             &c.actor,

@@ -102,7 +102,7 @@ pub(super) async fn create(
                     .id,
             ),
         };
-        let dispatch = v.dispatch.is_some() && f.actor.can(Can::TicketsDispatch, c.site_id());
+        let dispatch = v.dispatch.is_some();
         let t = tickets::create_and_dispatch(
             &s.app,
             &f.actor,

@@ -14,7 +14,7 @@ use lobby_app::tickets::{self, ActionInput, NewTicketInput, TicketQuery, TicketV
 use lobby_app::AppError;
 use lobby_domain::policy::Action as Can;
 use lobby_domain::tickets::{
-    next_state, Action, Channel, Department, Kind, PhotoStage, Priority, State as TState,
+    Action, Channel, Department, Kind, PhotoStage, Priority, State as TState,
 };
 use serde::Deserialize;
 
@@ -32,7 +32,7 @@ pub fn router() -> Router<AppState> {
         .route(
             "/tickets/{id}/work",
             post(act_with_photos).layer(axum::extract::DefaultBodyLimit::max(
-                4 * tickets::MAX_PHOTO_BYTES + 64 * 1024,
+                4 * lobby_app::photos::MAX_PHOTO_BYTES + 64 * 1024,
             )),
         )
         .route("/tickets/{id}/complaint", post(complaint_record))
@@ -41,7 +41,7 @@ pub fn router() -> Router<AppState> {
         .route(
             "/tickets/{id}/photos",
             post(upload_photo).layer(axum::extract::DefaultBodyLimit::max(
-                tickets::MAX_PHOTO_BYTES + 64 * 1024,
+                lobby_app::photos::MAX_PHOTO_BYTES + 64 * 1024,
             )),
         )
         .route("/tickets/{id}/photos/{photo}", get(photo_file))

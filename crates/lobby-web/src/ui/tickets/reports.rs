@@ -166,7 +166,7 @@ pub(super) async fn management_log(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let today = lobby_app::time::local_date(s.app.now(), c.tz());
+    let today = c.today(&s.app);
     let day = match q.day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => today,
         Some(d) => match d.parse::<jiff::civil::Date>() {

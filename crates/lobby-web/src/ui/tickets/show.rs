@@ -29,23 +29,10 @@ pub(super) struct ShowPage {
     error: Option<FormError>,
 }
 
-pub(super) fn offers(c: &Chrome, t: &TicketView) -> Vec<Offer> {
-    let held = None;
-    Action::ALL
+/// The buttons of a work order: what the app says the viewer may do.
+pub(super) fn offers(t: &TicketView) -> Vec<Offer> {
+    t.allowed
         .iter()
-        .filter(|a| next_state(t.state, **a, held).is_ok())
-        .filter(|a| {
-            let can = match a {
-                Action::Dispatch => Can::TicketsDispatch,
-                Action::Start | Action::Resolve | Action::Hold | Action::Resume => Can::TicketsWork,
-                Action::Verify | Action::ReturnVisit | Action::Reopen => Can::TicketsVerify,
-                Action::Escalate => Can::TicketsEscalate,
-                Action::Cancel => Can::TicketsCancel,
-                Action::Comment => Can::TicketsRead,
-            };
-            c.actor.can(can, t.site_id)
-        })
-        .filter(|a| !(matches!(a, Action::Escalate) && t.escalated))
         .map(|a| Offer {
             action: a.as_str(),
             needs_note: matches!(
@@ -76,7 +63,7 @@ pub(super) async fn show_with(
     match chrome(s, a, jar, "tickets", "nav.tickets").await {
         Ok(mut c) => {
             c.title = format!("{} {}", t.number, t.title);
-            let offers = offers(&c, &t);
+            let offers = offers(&t);
             let assignees = if offers.iter().any(|o| o.action == "dispatch") {
                 tickets::assignees(&s.app, &c.actor, t.site_id)
                     .await
@@ -134,7 +121,7 @@ pub(super) struct ActForm {
     department: Option<String>,
     assignee_id: Option<String>,
     satisfaction: Option<String>,
-    version: i64,
+    version: String,
 }
 
 pub(super) fn act_input(v: &ActForm) -> Result<ActionInput, FormError> {
@@ -145,13 +132,18 @@ pub(super) fn act_input(v: &ActForm) -> Result<ActionInput, FormError> {
         })?),
         None => None,
     };
+    let refused = |e: AppError| FormError::refusal(&e);
     Ok(ActionInput {
         action: v.action.clone(),
         department: v.department.clone(),
-        assignee_id: v.assignee_id.as_deref().and_then(|a| a.parse().ok()),
+        assignee_id: super::super::number_opt(
+            "assignee_id",
+            v.assignee_id.as_deref().unwrap_or_default(),
+        )
+        .map_err(refused)?,
         note: v.note.clone(),
         satisfaction,
-        expected_version: Some(v.version),
+        expected_version: Some(super::super::number("version", &v.version).map_err(refused)?),
     })
 }
 
@@ -216,7 +208,7 @@ pub(super) async fn act_with_photos(
         department: None,
         assignee_id: None,
         satisfaction: None,
-        version: field("version").and_then(|v| v.parse().ok()).unwrap_or(-1),
+        version: field("version").unwrap_or_default(),
     };
     let input = match act_input(&form) {
         Ok(i) => i,

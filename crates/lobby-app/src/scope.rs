@@ -1,0 +1,36 @@
+//! Where and when a request is about: its site and the span of a local day.
+//! Shared by every feature; knows no feature.
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+use crate::{time, Actor, AppError, AppResult};
+
+/// The site a request is about: the one given, else the actor's only one.
+pub fn site_of(actor: &Actor, site_id: Option<i64>) -> AppResult<i64> {
+    match site_id {
+        Some(s) => Ok(s),
+        None => match actor.site_ids() {
+            Some(v) if v.len() == 1 => Ok(v[0]),
+            _ => Err(AppError::invalid("site_id", "say which site")),
+        },
+    }
+}
+
+/// The instant a local day starts, in microseconds (a day that begins in a
+/// daylight-saving gap starts at the first instant that exists).
+pub fn day_start(day: Date, tz: &TimeZone) -> AppResult<i64> {
+    day.to_zoned(tz.clone())
+        .map(|z| z.timestamp().as_microsecond())
+        .map_err(|e| AppError::invalid("day", e.to_string()))
+}
+
+/// The start and end (exclusive) of a local day at a site whose zone is
+/// named `tz`, in microseconds.
+pub fn day_span(day: Date, tz: &str) -> AppResult<(i64, i64)> {
+    let zone = time::zone(tz)?;
+    let next = day
+        .tomorrow()
+        .map_err(|e| AppError::invalid("day", e.to_string()))?;
+    Ok((day_start(day, &zone)?, day_start(next, &zone)?))
+}

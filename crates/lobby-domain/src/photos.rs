@@ -1,0 +1,13 @@
+//! Photos: whose they are. Every photo (a work order's, a patrol
+//! checkpoint's, an inspection's, a rectification notice's) is one kind of
+//! record, told apart by its owner.
+
+string_enum!(
+    /// What a photo belongs to.
+    Owner, "owner", {
+        Ticket => "ticket",
+        PatrolResult => "patrol_result",
+        Inspection => "inspection",
+        Notice => "notice",
+    }
+);
