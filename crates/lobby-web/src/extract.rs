@@ -95,7 +95,10 @@ impl FromRequestParts<AppState> for WebActor {
             return Err(ToLogin(next).into_response());
         };
         match auth::resolve(&state.app, &token, auth::SessionKind::Web).await {
-            Ok(a) => Ok(WebActor(a)),
+            Ok(a) => {
+                crate::ui::Viewer::note(&parts.extensions, &a.locale);
+                Ok(WebActor(a))
+            }
             Err(AppError::Unauthenticated) => Err(ToLogin(next).into_response()),
             Err(e) => Err(crate::ui::error_page(None, e)),
         }

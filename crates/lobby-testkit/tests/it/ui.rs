@@ -208,6 +208,18 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
                     };
                     assert!(body.contains(want), "{role} {lang}: page not in {lang}");
                 }
+                // An error page speaks the reader's language too.
+                if status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN {
+                    let want = if lang == "en" {
+                        "Something went wrong"
+                    } else {
+                        "出错了"
+                    };
+                    assert!(
+                        body.contains(want),
+                        "{role} {lang} {p}: error page not in {lang}"
+                    );
+                }
             }
         }
     }

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use super::{chrome, error_page, render, render_form, Chrome, FormError, SITE_COOKIE};
 use crate::extract::{ClientAddr, WebActor, WebForm, SESSION_COOKIE};
 use crate::i18n::Tr;
+use crate::ui::PageError;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -238,15 +239,13 @@ async fn password_page(
     State(s): State<AppState>,
     jar: CookieJar,
     WebActor(a): WebActor,
-) -> Response {
-    match chrome(&s, a, &jar, "account", "account.password").await {
-        Ok(c) => render(&PasswordPage {
-            c,
-            error: None,
-            done: false,
-        }),
-        Err(r) => r,
-    }
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "account", "account.password").await?;
+    Ok(render(&PasswordPage {
+        c,
+        error: None,
+        done: false,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -260,7 +259,7 @@ async fn change_password(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<PasswordForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let result = if f.form.new_password != f.form.confirm_password {
         Err(AppError::invalid(
             "confirm_password",
@@ -275,11 +274,8 @@ async fn change_password(
         )
         .await
     };
-    let c = match chrome(&s, f.actor, &jar, "account", "account.password").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match result {
+    let c = chrome(&s, f.actor, &jar, "account", "account.password").await?;
+    Ok(match result {
         Ok(()) => render(&PasswordPage {
             c,
             error: None,
@@ -296,7 +292,7 @@ async fn change_password(
             ),
             None => error_page(Some(&c.actor), e),
         },
-    }
+    })
 }
 
 #[derive(Template)]
@@ -310,15 +306,10 @@ async fn notifications(
     State(s): State<AppState>,
     jar: CookieJar,
     WebActor(a): WebActor,
-) -> Response {
-    let items = match lobby_app::notify::list(&s.app, &a, 100).await {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&a), e),
-    };
-    match chrome(&s, a, &jar, "notifications", "nav.notifications").await {
-        Ok(c) => render(&NotificationsPage { c, items }),
-        Err(r) => r,
-    }
+) -> Result<Response, PageError> {
+    let items = lobby_app::notify::list(&s.app, &a, 100).await?;
+    let c = chrome(&s, a, &jar, "notifications", "nav.notifications").await?;
+    Ok(render(&NotificationsPage { c, items }))
 }
 
 async fn notifications_read(State(s): State<AppState>, f: WebForm<Empty>) -> Response {

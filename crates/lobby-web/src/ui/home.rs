@@ -14,8 +14,9 @@ use lobby_domain::policy::Action;
 use lobby_domain::roles::Role;
 use serde::Deserialize;
 
-use super::{chrome, error_page, render, Chrome};
+use super::{chrome, render, Chrome};
 use crate::extract::WebActor;
+use crate::ui::PageError;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -183,17 +184,18 @@ async fn desk_home(s: &AppState, c: &Chrome) -> Result<DeskHome, lobby_app::AppE
     Ok(d)
 }
 
-async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
-    let c = match chrome(&s, a, &jar, "home", "nav.home").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn home(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "home", "nav.home").await?;
     let site = c.site_id();
     let (mut vacant, mut occupied, mut renovating, mut tenants) = (0, 0, 0, 0);
     if c.actor.can(Action::UnitsRead, site) {
         match lobby_app::sites::vacant_report_counts(&s.app, site).await {
             Ok((v, o, r, t)) => (vacant, occupied, renovating, tenants) = (v, o, r, t),
-            Err(e) => return error_page(Some(&c.actor), e),
+            Err(e) => return Err(e.into()),
         }
     }
     let notifications = lobby_app::notify::list(&s.app, &c.actor, 8)
@@ -204,10 +206,7 @@ async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) 
         None => None,
     };
     let (ticket_counts, overdue) = if c.actor.can(Action::TicketsRead, site) {
-        match lobby_app::tickets::counts(&s.app, &c.actor, site).await {
-            Ok(v) => v,
-            Err(e) => return error_page(Some(&c.actor), e),
-        }
+        lobby_app::tickets::counts(&s.app, &c.actor, site).await?
     } else {
         (Vec::new(), 0)
     };
@@ -234,10 +233,7 @@ async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) 
     } else {
         Vec::new()
     };
-    let desk = match desk_home(&s, &c).await {
-        Ok(d) => d,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+    let desk = desk_home(&s, &c).await?;
     let me = if c.actor.can(Action::ClockInOut, site) {
         lobby_app::shifts::my_day(&s.app, &c.actor, site).await.ok()
     } else {
@@ -281,7 +277,7 @@ async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) 
         .unwrap_or(Role::Tenant)
         .as_str()
         .to_string();
-    render(&HomePage {
+    Ok(render(&HomePage {
         c,
         role,
         vacant,
@@ -320,7 +316,7 @@ async fn home(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) 
         patrol_plan,
         my_rounds,
         can_walk,
-    })
+    }))
 }
 
 #[derive(Deserialize)]
@@ -343,11 +339,8 @@ async fn search(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<SearchQ>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "search", "search.title").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "search", "search.title").await?;
     let text = q.q.unwrap_or_default().trim().to_string();
     let site = c.site_id();
     let (mut units, mut tenants) = (Vec::new(), Vec::new());
@@ -365,7 +358,7 @@ async fn search(
             };
             match lobby_app::sites::units(&s.app, &c.actor, &uq).await {
                 Ok(p) => units = p.items,
-                Err(e) => return error_page(Some(&c.actor), e),
+                Err(e) => return Err(e.into()),
             }
         }
         if c.actor.can(Action::TenantsRead, site) {
@@ -377,22 +370,22 @@ async fn search(
             };
             match lobby_app::tenants::list(&s.app, &c.actor, &tq).await {
                 Ok(p) => tenants = p.items,
-                Err(e) => return error_page(Some(&c.actor), e),
+                Err(e) => return Err(e.into()),
             }
         }
         // A unit number typed whole goes straight to its page.
         if units.len() == 1 && units[0].number.eq_ignore_ascii_case(&text) {
-            return axum::response::IntoResponse::into_response(axum::response::Redirect::to(
-                &format!("/units/{}", units[0].id),
+            return Ok(axum::response::IntoResponse::into_response(
+                axum::response::Redirect::to(&format!("/units/{}", units[0].id)),
             ));
         }
     }
-    render(&SearchPage {
+    Ok(render(&SearchPage {
         c,
         q: text,
         units,
         tenants,
-    })
+    }))
 }
 
 #[derive(Deserialize)]
@@ -417,14 +410,11 @@ async fn audit(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<AuditQ>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "audit", "nav.audit").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "audit", "nav.audit").await?;
     let entity = q.entity.filter(|e| !e.is_empty());
     let action = q.action.filter(|e| !e.is_empty());
-    let entries = match lobby_app::audit::list(
+    let entries = lobby_app::audit::list(
         &s.app,
         &c.actor,
         c.site_id(),
@@ -434,19 +424,15 @@ async fn audit(
         q.before,
         100,
     )
-    .await
-    {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+    .await?;
     let next = (entries.len() == 100)
         .then(|| entries.last().map(|e| e.id))
         .flatten();
-    render(&AuditPage {
+    Ok(render(&AuditPage {
         c,
         entries,
         entity: entity.unwrap_or_default(),
         action: action.unwrap_or_default(),
         next,
-    })
+    }))
 }

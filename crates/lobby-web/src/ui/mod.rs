@@ -6,6 +6,7 @@
 mod account;
 mod cleaning;
 mod desk;
+mod failure;
 mod home;
 mod patrols;
 mod shifts;
@@ -27,6 +28,7 @@ use lobby_domain::policy::Action;
 
 use crate::i18n::Tr;
 use crate::AppState;
+pub use failure::{PageError, Viewer};
 
 pub const SITE_COOKIE: &str = "lobby_site";
 
@@ -47,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(patrols::router())
         .merge(cleaning::router())
         .merge(shifts::router())
+        .layer(axum::middleware::from_fn(failure::pages))
 }
 
 pub struct NavItem {
@@ -179,11 +182,9 @@ pub async fn chrome(
     jar: &CookieJar,
     active: &'static str,
     title_key: &'static str,
-) -> Result<Chrome, Response> {
+) -> Result<Chrome, PageError> {
     let tr = Tr::new(&actor.locale);
-    let sites = lobby_app::sites::sites(&s.app, &actor)
-        .await
-        .map_err(|e| error_page(Some(&actor), e))?;
+    let sites = lobby_app::sites::sites(&s.app, &actor).await?;
     let wanted: Option<i64> = jar.get(SITE_COOKIE).and_then(|c| c.value().parse().ok());
     let site = wanted
         .and_then(|w| sites.iter().find(|s| s.id == w))
@@ -191,8 +192,7 @@ pub async fn chrome(
         .or(sites.first())
         .cloned();
     let site_id = site.as_ref().map(|s| s.id).unwrap_or(0);
-    let zone = lobby_app::time::zone(site.as_ref().map_or(DEFAULT_ZONE, |s| &s.timezone))
-        .map_err(|e| error_page(Some(&actor), e))?;
+    let zone = lobby_app::time::zone(site.as_ref().map_or(DEFAULT_ZONE, |s| &s.timezone))?;
     let unread = lobby_app::notify::unread(&s.app, &actor).await.unwrap_or(0);
     let mut nav = vec![NavItem {
         key: "nav.home",
@@ -315,13 +315,18 @@ struct ErrorPage {
 /// message in the person's language. Internal errors are logged (with the
 /// request id of the span) and shown without their cause.
 pub fn error_page(actor: Option<&Actor>, e: AppError) -> Response {
+    error_page_in(actor.map(|a| a.locale.as_str()), e)
+}
+
+/// [`error_page`] in the language `locale` (Chinese when nobody is known).
+pub fn error_page_in(locale: Option<&str>, e: AppError) -> Response {
     if matches!(e, AppError::Unauthenticated) {
         return axum::response::Redirect::to("/login").into_response();
     }
     if let AppError::Internal(cause) = &e {
         tracing::error!(error = ?cause, "internal error");
     }
-    let tr = Tr::new(actor.map(|a| a.locale.as_str()).unwrap_or("zh-CN"));
+    let tr = Tr::new(locale.unwrap_or("zh-CN"));
     let status = crate::error::status_of(&e);
     let page = ErrorPage {
         tr,

@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use super::{chrome, error_page, render, render_form, Chrome, FormError};
 use crate::extract::{WebActor, WebForm};
+use crate::ui::PageError;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -80,7 +81,7 @@ async fn plan_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<DayQ>,
-) -> Response {
+) -> Result<Response, PageError> {
     plan_with(&s, &jar, a, q.date, None).await
 }
 
@@ -90,11 +91,8 @@ async fn plan_with(
     a: Actor,
     date: Option<String>,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "patrols", "nav.patrols").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "patrols", "nav.patrols").await?;
     let site = c.site_id();
     let day = date.as_deref().and_then(|d| d.parse::<Date>().ok());
     let r = async {
@@ -116,14 +114,11 @@ async fn plan_with(
         Ok::<_, AppError>((plan, mine, routes))
     }
     .await;
-    let (plan, mine, routes) = match r {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+    let (plan, mine, routes) = r?;
     let can_walk = c.actor.can(Can::PatrolsWalk, site);
     let can_manage = c.actor.can(Can::PatrolsManage, site);
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &PlanPage {
             c,
             plan,
@@ -135,7 +130,7 @@ async fn plan_with(
             error,
         },
         refused,
-    )
+    ))
 }
 
 // ---------------------------------------------------------------- routes
@@ -164,18 +159,21 @@ async fn route_create(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<RouteForm>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "patrols", "nav.patrols").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
-    match patrols::create_route(&s.app, &f.actor, &route_input(site, &f.form)).await {
-        Ok(r) => see(&format!("/patrols/routes/{}", r.id)),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => plan_with(&s, &jar, f.actor, None, Some(fe)).await,
-            None => error_page(Some(&f.actor), e),
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "patrols", "nav.patrols")
+        .await?
+        .site_id();
+    Ok(
+        match patrols::create_route(&s.app, &f.actor, &route_input(site, &f.form)).await {
+            Ok(r) => see(&format!("/patrols/routes/{}", r.id)),
+            Err(e) => match FormError::from_app(&e) {
+                Some(fe) => plan_with(&s, &jar, f.actor, None, Some(fe))
+                    .await
+                    .into_response(),
+                None => error_page(Some(&f.actor), e),
+            },
         },
-    }
+    )
 }
 
 #[derive(Template)]
@@ -194,7 +192,7 @@ async fn route_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Path(id): Path<i64>,
-) -> Response {
+) -> Result<Response, PageError> {
     route_with(&s, &jar, a, id, None).await
 }
 
@@ -204,18 +202,12 @@ async fn route_with(
     a: Actor,
     id: i64,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "patrols", "patrol.route").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let r = match patrols::route(&s.app, &c.actor, id).await {
-        Ok(r) => r,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "patrols", "patrol.route").await?;
+    let r = patrols::route(&s.app, &c.actor, id).await?;
     let can_manage = c.actor.can(Can::PatrolsManage, r.site_id);
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &RoutePage {
             c,
             r,
@@ -225,7 +217,7 @@ async fn route_with(
             error,
         },
         refused,
-    )
+    ))
 }
 
 /// After a route edit: back to the route page, or the form with its error.
@@ -239,7 +231,9 @@ async fn after_route(
     match r {
         Ok(v) => see(&format!("/patrols/routes/{}", v.id)),
         Err(e) => match FormError::from_app(&e) {
-            Some(fe) => route_with(s, jar, a, route_id, Some(fe)).await,
+            Some(fe) => route_with(s, jar, a, route_id, Some(fe))
+                .await
+                .into_response(),
             None => error_page(Some(&a), e),
         },
     }
@@ -375,18 +369,12 @@ async fn labels(
     headers: HeaderMap,
     WebActor(a): WebActor,
     Path(id): Path<i64>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "patrols", "patrol.labels").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let (r, cps) = match tokio::try_join!(
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "patrols", "patrol.labels").await?;
+    let (r, cps) = tokio::try_join!(
         patrols::route(&s.app, &c.actor, id),
         patrols::labels(&s.app, &c.actor, id)
-    ) {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+    )?;
     let base = base_url(&headers, s.secure_cookies);
     let labels = cps
         .iter()
@@ -401,7 +389,7 @@ async fn labels(
             }
         })
         .collect();
-    render(&LabelsPage { c, r, labels })
+    Ok(render(&LabelsPage { c, r, labels }))
 }
 
 // ---------------------------------------------------------------- rounds
@@ -417,36 +405,44 @@ struct StartForm {
     at: String,
 }
 
-async fn round_start(State(s): State<AppState>, jar: CookieJar, f: WebForm<StartForm>) -> Response {
+async fn round_start(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<StartForm>,
+) -> Result<Response, PageError> {
     let v = &f.form;
-    match patrols::start_round(
-        &s.app,
-        &f.actor,
-        &StartInput {
-            route_id: v.route_id,
-        },
-        None,
-    )
-    .await
-    {
-        Ok(r) => {
-            // From a QR scan: straight to that checkpoint, the scan kept.
-            match v.checkpoint.trim().parse::<i64>() {
-                Ok(cp) => see(&format!(
-                    "/patrols/rounds/{}/checkpoints/{cp}?scan={}&at={}",
-                    r.id, v.scan, v.at
-                )),
-                Err(_) => match next_checkpoint(&r, None) {
-                    Some(cp) => see(&format!("/patrols/rounds/{}/checkpoints/{cp}", r.id)),
-                    None => see(&format!("/patrols/rounds/{}", r.id)),
-                },
+    Ok(
+        match patrols::start_round(
+            &s.app,
+            &f.actor,
+            &StartInput {
+                route_id: v.route_id,
+            },
+            None,
+        )
+        .await
+        {
+            Ok(r) => {
+                // From a QR scan: straight to that checkpoint, the scan kept.
+                match v.checkpoint.trim().parse::<i64>() {
+                    Ok(cp) => see(&format!(
+                        "/patrols/rounds/{}/checkpoints/{cp}?scan={}&at={}",
+                        r.id, v.scan, v.at
+                    )),
+                    Err(_) => match next_checkpoint(&r, None) {
+                        Some(cp) => see(&format!("/patrols/rounds/{}/checkpoints/{cp}", r.id)),
+                        None => see(&format!("/patrols/rounds/{}", r.id)),
+                    },
+                }
             }
-        }
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => plan_with(&s, &jar, f.actor, None, Some(fe)).await,
-            None => error_page(Some(&f.actor), e),
+            Err(e) => match FormError::from_app(&e) {
+                Some(fe) => plan_with(&s, &jar, f.actor, None, Some(fe))
+                    .await
+                    .into_response(),
+                None => error_page(Some(&f.actor), e),
+            },
         },
-    }
+    )
 }
 
 #[derive(Template)]
@@ -463,12 +459,9 @@ async fn round_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Path(id): Path<i64>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "patrols", "patrol.round").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match patrols::round(&s.app, &c.actor, id).await {
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "patrols", "patrol.round").await?;
+    Ok(match patrols::round(&s.app, &c.actor, id).await {
         Ok(r) => {
             let next = next_checkpoint(&r, None);
             let can_walk = c.actor.can(Can::PatrolsWalk, r.site_id) && r.finished_at.is_none();
@@ -480,7 +473,7 @@ async fn round_page(
             })
         }
         Err(e) => error_page(Some(&c.actor), e),
-    }
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -507,7 +500,7 @@ async fn checkpoint_page(
     WebActor(a): WebActor,
     Path((id, cp)): Path<(i64, i64)>,
     Query(q): Query<ScanQ>,
-) -> Response {
+) -> Result<Response, PageError> {
     checkpoint_with(
         &s,
         &jar,
@@ -531,28 +524,22 @@ async fn checkpoint_with(
     scan: String,
     at: String,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "patrols", "patrol.checkpoint").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let r = match patrols::round(&s.app, &c.actor, id).await {
-        Ok(r) => r,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "patrols", "patrol.checkpoint").await?;
+    let r = patrols::round(&s.app, &c.actor, id).await?;
     let Some(point) = r
         .checkpoints
         .iter()
         .find(|x| x.checkpoint_id == cp)
         .cloned()
     else {
-        return error_page(Some(&c.actor), AppError::NotFound("checkpoint"));
+        return Ok(error_page(Some(&c.actor), AppError::NotFound("checkpoint")));
     };
     if point.recorded_at.is_some() || r.finished_at.is_some() {
-        return see(&format!("/patrols/rounds/{id}"));
+        return Ok(see(&format!("/patrols/rounds/{id}")));
     }
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &CheckpointPage {
             c,
             r,
@@ -563,7 +550,7 @@ async fn checkpoint_with(
             error,
         },
         refused,
-    )
+    ))
 }
 
 /// One checkpoint's results (items as `ok_{id}` = 1 / 0 with `note_{id}`),
@@ -620,9 +607,9 @@ async fn checkpoint_record(
             None => see(&format!("/patrols/rounds/{id}#finish")),
         },
         Err(e) => match FormError::from_app(&e) {
-            Some(fe) => {
-                checkpoint_with(&s, &jar, a, id, cp, get("scan"), get("at"), Some(fe)).await
-            }
+            Some(fe) => checkpoint_with(&s, &jar, a, id, cp, get("scan"), get("at"), Some(fe))
+                .await
+                .into_response(),
             None => error_page(Some(&a), e),
         },
     }
@@ -661,12 +648,9 @@ async fn qr_landing(
     jar: CookieJar,
     WebActor(a): WebActor,
     Path(token): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let at = lobby_app::time::rfc3339(s.app.now());
-    let (route, cp) = match patrols::checkpoint_by_token(&s.app, &a, &token).await {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&a), e),
-    };
+    let (route, cp) = patrols::checkpoint_by_token(&s.app, &a, &token).await?;
     let open = patrols::rounds(
         &s.app,
         &a,
@@ -681,15 +665,12 @@ async fn qr_landing(
     )
     .await;
     if let Ok(Some(r)) = open.map(|p| p.items.into_iter().next()) {
-        return see(&format!(
+        return Ok(see(&format!(
             "/patrols/rounds/{}/checkpoints/{cp}?scan={token}&at={at}",
             r.id
-        ));
+        )));
     }
-    let c = match chrome(&s, a, &jar, "patrols", "patrol.scan").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let c = chrome(&s, a, &jar, "patrols", "patrol.scan").await?;
     let can_walk = c.actor.can(Can::PatrolsWalk, route.site_id);
     let cp_name = route
         .checkpoints
@@ -697,7 +678,7 @@ async fn qr_landing(
         .find(|x| x.id == cp)
         .map(|x| x.name.clone())
         .unwrap_or_default();
-    render(&ScanPage {
+    Ok(render(&ScanPage {
         c,
         r: route,
         cp,
@@ -705,7 +686,7 @@ async fn qr_landing(
         token,
         at,
         can_walk,
-    })
+    }))
 }
 
 // ---------------------------------------------------------------- reports
@@ -728,11 +709,8 @@ async fn report_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<SpanQ>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "patrols", "patrol.report").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "patrols", "patrol.report").await?;
     let today = c.today(&s.app);
     let parse = |v: Option<&str>, d: Date| {
         v.filter(|x| !x.is_empty())
@@ -741,10 +719,12 @@ async fn report_page(
     };
     let from = parse(q.from.as_deref(), today.first_of_month());
     let to = parse(q.to.as_deref(), today);
-    match patrols::coverage(&s.app, &c.actor, c.site_id(), from, to).await {
-        Ok(cov) => render(&ReportPage { c, cov }),
-        Err(e) => error_page(Some(&c.actor), e),
-    }
+    Ok(
+        match patrols::coverage(&s.app, &c.actor, c.site_id(), from, to).await {
+            Ok(cov) => render(&ReportPage { c, cov }),
+            Err(e) => error_page(Some(&c.actor), e),
+        },
+    )
 }
 
 #[derive(Template)]
@@ -760,22 +740,21 @@ async fn record_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<DayQ>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "patrols", "patrol.record").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "patrols", "patrol.record").await?;
     let day = q
         .date
         .as_deref()
         .and_then(|d| d.parse::<Date>().ok())
         .unwrap_or_else(|| c.today(&s.app));
-    match patrols::day_record(&s.app, &c.actor, c.site_id(), day).await {
-        Ok(rounds) => render(&RecordPage {
-            c,
-            day: day.to_string(),
-            rounds,
-        }),
-        Err(e) => error_page(Some(&c.actor), e),
-    }
+    Ok(
+        match patrols::day_record(&s.app, &c.actor, c.site_id(), day).await {
+            Ok(rounds) => render(&RecordPage {
+                c,
+                day: day.to_string(),
+                rounds,
+            }),
+            Err(e) => error_page(Some(&c.actor), e),
+        },
+    )
 }

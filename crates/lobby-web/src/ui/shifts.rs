@@ -18,6 +18,7 @@ use serde::Deserialize;
 
 use super::{chrome, error_page, render_form, Chrome, FormError};
 use crate::extract::{WebActor, WebForm};
+use crate::ui::PageError;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -50,7 +51,7 @@ async fn roster_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<WeekQ>,
-) -> Response {
+) -> Result<Response, PageError> {
     roster_with(&s, &jar, a, q.week, None).await
 }
 
@@ -64,19 +65,13 @@ async fn roster_with(
     a: Actor,
     week: Option<String>,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "roster", "nav.roster").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "roster", "nav.roster").await?;
     let day = week
         .as_deref()
         .and_then(|w| w.parse::<Date>().ok())
         .unwrap_or_else(|| today(s, &c));
-    let w = match shifts::roster_week(&s.app, &c.actor, c.site_id(), day).await {
-        Ok(w) => w,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+    let w = shifts::roster_week(&s.app, &c.actor, c.site_id(), day).await?;
     let monday = monday_of(day);
     let step = |n: i64| {
         monday
@@ -85,7 +80,7 @@ async fn roster_with(
             .unwrap_or_default()
     };
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &RosterPage {
             c,
             w,
@@ -94,7 +89,7 @@ async fn roster_with(
             error,
         },
         refused,
-    )
+    ))
 }
 
 /// The grid posts `cell` = `user_id:day:shift_id` (shift empty for a day off).
@@ -102,11 +97,10 @@ async fn roster_save(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<Vec<(String, String)>>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "roster", "nav.roster").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "roster", "nav.roster")
+        .await?
+        .site_id();
     let mut entries = Vec::new();
     let mut week = None;
     for (k, v) in &f.form {
@@ -121,7 +115,7 @@ async fn roster_save(
                 let (user_id, shift_id) =
                     match (super::number("cell", u), super::number_opt("cell", sh)) {
                         (Ok(u), Ok(sh)) => (u, sh),
-                        (Err(e), _) | (_, Err(e)) => return super::error_page(Some(&f.actor), e),
+                        (Err(e), _) | (_, Err(e)) => return Err(e.into()),
                     };
                 entries.push(RosterEntry {
                     user_id,
@@ -141,15 +135,17 @@ async fn roster_save(
         },
     )
     .await;
-    match r {
+    Ok(match r {
         Ok(_) => {
             Redirect::to(&format!("/roster?week={}", week.unwrap_or_default())).into_response()
         }
         Err(e) => match FormError::from_app(&e) {
-            Some(fe) => roster_with(&s, &jar, f.actor, week, Some(fe)).await,
+            Some(fe) => roster_with(&s, &jar, f.actor, week, Some(fe))
+                .await
+                .into_response(),
             None => error_page(Some(&f.actor), e),
         },
-    }
+    })
 }
 
 #[derive(Deserialize)]
@@ -164,11 +160,14 @@ struct ShiftForm {
     archived: Option<String>,
 }
 
-async fn shift_save(State(s): State<AppState>, jar: CookieJar, f: WebForm<ShiftForm>) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "roster", "nav.roster").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+async fn shift_save(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<ShiftForm>,
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "roster", "nav.roster")
+        .await?
+        .site_id();
     let v = &f.form;
     let input = ShiftInput {
         site_id: Some(site),
@@ -182,13 +181,15 @@ async fn shift_save(State(s): State<AppState>, jar: CookieJar, f: WebForm<ShiftF
         Ok(id) => shifts::update_shift(&s.app, &f.actor, id, &input).await,
         Err(_) => shifts::create_shift(&s.app, &f.actor, &input).await,
     };
-    match r {
+    Ok(match r {
         Ok(_) => Redirect::to("/roster#shifts").into_response(),
         Err(e) => match FormError::from_app(&e) {
-            Some(fe) => roster_with(&s, &jar, f.actor, None, Some(fe)).await,
+            Some(fe) => roster_with(&s, &jar, f.actor, None, Some(fe))
+                .await
+                .into_response(),
             None => error_page(Some(&f.actor), e),
         },
-    }
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -214,11 +215,8 @@ async fn attendance_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<MonthQ>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "attendance", "nav.attendance").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "attendance", "nav.attendance").await?;
     let site = c.site_id();
     let month = q
         .month
@@ -228,7 +226,7 @@ async fn attendance_page(
     let me = if c.actor.can(Can::ClockInOut, site) {
         match shifts::my_day(&s.app, &c.actor, site).await {
             Ok(v) => Some(v),
-            Err(e) => return error_page(Some(&c.actor), e),
+            Err(e) => return Err(e.into()),
         }
     } else {
         None
@@ -238,12 +236,12 @@ async fn attendance_page(
         let sh = shifts::sheet(&s.app, &c.actor, site, &month, Some(&department)).await;
         match (t, sh) {
             (Ok(t), Ok(sh)) => (t, Some(sh)),
-            (Err(e), _) | (_, Err(e)) => return error_page(Some(&c.actor), e),
+            (Err(e), _) | (_, Err(e)) => return Err(e.into()),
         }
     } else {
         (Vec::new(), None)
     };
-    super::render(&AttendancePage {
+    Ok(super::render(&AttendancePage {
         c,
         me,
         today,
@@ -251,7 +249,7 @@ async fn attendance_page(
         month,
         department,
         departments: Department::ALL.iter().map(|d| d.as_str()).collect(),
-    })
+    }))
 }
 
 async fn attendance_xlsx(
@@ -259,28 +257,27 @@ async fn attendance_xlsx(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<MonthQ>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "attendance", "nav.attendance").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "attendance", "nav.attendance").await?;
     let month = q
         .month
         .filter(|m| !m.is_empty())
         .unwrap_or_else(|| today(&s, &c).strftime("%Y-%m").to_string());
-    match shifts::sheet(
-        &s.app,
-        &c.actor,
-        c.site_id(),
-        &month,
-        q.department.as_deref(),
+    Ok(
+        match shifts::sheet(
+            &s.app,
+            &c.actor,
+            c.site_id(),
+            &month,
+            q.department.as_deref(),
+        )
+        .await
+        .and_then(|sh| shifts::sheet_xlsx(&sh))
+        {
+            Ok(bytes) => crate::api::xlsx_file(bytes, &format!("attendance-{month}.xlsx")),
+            Err(e) => error_page(Some(&c.actor), e),
+        },
     )
-    .await
-    .and_then(|sh| shifts::sheet_xlsx(&sh))
-    {
-        Ok(bytes) => crate::api::xlsx_file(bytes, &format!("attendance-{month}.xlsx")),
-        Err(e) => error_page(Some(&c.actor), e),
-    }
 }
 
 #[derive(Deserialize, Default)]
@@ -289,11 +286,15 @@ struct BackForm {
     back: String,
 }
 
-async fn clock(s: AppState, jar: CookieJar, f: WebForm<BackForm>, out: bool) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "attendance", "nav.attendance").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+async fn clock(
+    s: AppState,
+    jar: CookieJar,
+    f: WebForm<BackForm>,
+    out: bool,
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "attendance", "nav.attendance")
+        .await?
+        .site_id();
     let r = if out {
         shifts::clock_out(&s.app, &f.actor, site).await
     } else {
@@ -304,16 +305,24 @@ async fn clock(s: AppState, jar: CookieJar, f: WebForm<BackForm>, out: bool) -> 
     } else {
         "/attendance".into()
     };
-    match r {
+    Ok(match r {
         Ok(_) => Redirect::to(&back).into_response(),
         Err(e) => error_page(Some(&f.actor), e),
-    }
+    })
 }
 
-async fn clock_in(State(s): State<AppState>, jar: CookieJar, f: WebForm<BackForm>) -> Response {
+async fn clock_in(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<BackForm>,
+) -> Result<Response, PageError> {
     clock(s, jar, f, false).await
 }
 
-async fn clock_out(State(s): State<AppState>, jar: CookieJar, f: WebForm<BackForm>) -> Response {
+async fn clock_out(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<BackForm>,
+) -> Result<Response, PageError> {
     clock(s, jar, f, true).await
 }

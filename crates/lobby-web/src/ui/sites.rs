@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use super::{chrome, error_page, render, render_form, Chrome, FormError};
 use crate::extract::{WebActor, WebForm};
+use crate::ui::PageError;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -63,11 +64,8 @@ async fn units(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<UnitsQ>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "units", "nav.units").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "units", "nav.units").await?;
     let uq = UnitQuery {
         site_id: c.site_id(),
         status: q.status.clone().filter(|s| !s.is_empty()),
@@ -77,7 +75,7 @@ async fn units(
         limit: Some(100),
         ..Default::default()
     };
-    match sites::units(&s.app, &c.actor, &uq).await {
+    Ok(match sites::units(&s.app, &c.actor, &uq).await {
         Ok(page) => render(&UnitsPage {
             c,
             page,
@@ -86,7 +84,7 @@ async fn units(
             statuses: STATUSES,
         }),
         Err(e) => error_page(Some(&c.actor), e),
-    }
+    })
 }
 
 #[derive(Template)]
@@ -103,11 +101,8 @@ async fn unit(
     jar: CookieJar,
     WebActor(a): WebActor,
     Path(id): Path<i64>,
-) -> Response {
-    let u = match sites::unit(&s.app, &a, id).await {
-        Ok(u) => u,
-        Err(e) => return error_page(Some(&a), e),
-    };
+) -> Result<Response, PageError> {
+    let u = sites::unit(&s.app, &a, id).await?;
     let tenant = match u.tenant_id {
         Some(t) => lobby_app::tenants::get_day_view(&s.app, &a, t).await.ok(),
         None => None,
@@ -123,18 +118,14 @@ async fn unit(
     )
     .await
     .unwrap_or_default();
-    match chrome(&s, a, &jar, "units", "nav.units").await {
-        Ok(mut c) => {
-            c.title = format!("{} {}", c.t("unit.title"), u.number);
-            render(&UnitPageT {
-                c,
-                u,
-                tenant,
-                history,
-            })
-        }
-        Err(r) => r,
-    }
+    let mut c = chrome(&s, a, &jar, "units", "nav.units").await?;
+    c.title = format!("{} {}", c.t("unit.title"), u.number);
+    Ok(render(&UnitPageT {
+        c,
+        u,
+        tenant,
+        history,
+    }))
 }
 
 #[derive(Template)]
@@ -195,23 +186,23 @@ async fn unit_form(
     )
 }
 
-async fn new_unit(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
-    match chrome(&s, a, &jar, "units", "unit.new").await {
-        Ok(c) => {
-            unit_form(
-                &s,
-                c,
-                None,
-                UnitFields {
-                    status: "vacant".into(),
-                    ..Default::default()
-                },
-                None,
-            )
-            .await
-        }
-        Err(r) => r,
-    }
+async fn new_unit(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "units", "unit.new").await?;
+    Ok(unit_form(
+        &s,
+        c,
+        None,
+        UnitFields {
+            status: "vacant".into(),
+            ..Default::default()
+        },
+        None,
+    )
+    .await)
 }
 
 async fn edit_unit(
@@ -219,11 +210,8 @@ async fn edit_unit(
     jar: CookieJar,
     WebActor(a): WebActor,
     Path(id): Path<i64>,
-) -> Response {
-    let u = match sites::unit(&s.app, &a, id).await {
-        Ok(u) => u,
-        Err(e) => return error_page(Some(&a), e),
-    };
+) -> Result<Response, PageError> {
+    let u = sites::unit(&s.app, &a, id).await?;
     let f = UnitFields {
         floor_id: u.floor_id.to_string(),
         number: u.number,
@@ -233,10 +221,8 @@ async fn edit_unit(
         archived: u.archived.then(|| "on".into()),
         version: u.version.to_string(),
     };
-    match chrome(&s, a, &jar, "units", "unit.edit").await {
-        Ok(c) => unit_form(&s, c, Some(id), f, None).await,
-        Err(r) => r,
-    }
+    let c = chrome(&s, a, &jar, "units", "unit.edit").await?;
+    Ok(unit_form(&s, c, Some(id), f, None).await)
 }
 
 fn parse_unit_fields(f: &UnitFields) -> Result<UnitInput, AppError> {
@@ -263,7 +249,7 @@ async fn save_unit(
     jar: CookieJar,
     f: WebForm<UnitFields>,
     id: Option<i64>,
-) -> Response {
+) -> Result<Response, PageError> {
     let result = match parse_unit_fields(&f.form) {
         Ok(input) => match id {
             None => sites::create_unit(&s.app, &f.actor, &input).await,
@@ -271,7 +257,7 @@ async fn save_unit(
         },
         Err(e) => Err(e),
     };
-    match result {
+    Ok(match result {
         Ok(u) => Redirect::to(&format!("/units/{}", u.id)).into_response(),
         Err(e) => match FormError::from_app(&e) {
             Some(fe) => match chrome(
@@ -288,18 +274,18 @@ async fn save_unit(
             .await
             {
                 Ok(c) => unit_form(&s, c, id, f.form, Some(fe)).await,
-                Err(r) => r,
+                Err(r) => return Err(r),
             },
             None => error_page(Some(&f.actor), e),
         },
-    }
+    })
 }
 
 async fn create_unit(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<UnitFields>,
-) -> Response {
+) -> Result<Response, PageError> {
     save_unit(s, jar, f, None).await
 }
 
@@ -308,7 +294,7 @@ async fn update_unit(
     jar: CookieJar,
     Path(id): Path<i64>,
     f: WebForm<UnitFields>,
-) -> Response {
+) -> Result<Response, PageError> {
     save_unit(s, jar, f, Some(id)).await
 }
 
@@ -321,11 +307,13 @@ struct SitesPage {
     error: Option<FormError>,
 }
 
-async fn sites_page(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
-    match chrome(&s, a, &jar, "sites", "nav.sites").await {
-        Ok(c) => render(&SitesPage { c, error: None }),
-        Err(r) => r,
-    }
+async fn sites_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "sites", "nav.sites").await?;
+    Ok(render(&SitesPage { c, error: None }))
 }
 
 #[derive(Deserialize)]
@@ -353,17 +341,19 @@ async fn create_site(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<SiteFields>,
-) -> Response {
-    match sites::create_site(&s.app, &f.actor, &f.form.input()).await {
-        Ok(site) => Redirect::to(&format!("/sites/{}", site.id)).into_response(),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => match chrome(&s, f.actor, &jar, "sites", "nav.sites").await {
-                Ok(c) => render_form(&SitesPage { c, error: Some(fe) }, true),
-                Err(r) => r,
+) -> Result<Response, PageError> {
+    Ok(
+        match sites::create_site(&s.app, &f.actor, &f.form.input()).await {
+            Ok(site) => Redirect::to(&format!("/sites/{}", site.id)).into_response(),
+            Err(e) => match FormError::from_app(&e) {
+                Some(fe) => match chrome(&s, f.actor, &jar, "sites", "nav.sites").await {
+                    Ok(c) => render_form(&SitesPage { c, error: Some(fe) }, true),
+                    Err(r) => return Err(r),
+                },
+                None => error_page(Some(&f.actor), e),
             },
-            None => error_page(Some(&f.actor), e),
         },
-    }
+    )
 }
 
 #[derive(Template)]
@@ -383,33 +373,26 @@ async fn site_page_with(
     a: lobby_app::Actor,
     id: i64,
     error: Option<FormError>,
-) -> Response {
-    let site = match sites::site(&s.app, &a, id).await {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&a), e),
-    };
+) -> Result<Response, PageError> {
+    let site = sites::site(&s.app, &a, id).await?;
     let buildings = sites::buildings(&s.app, &a, id).await.unwrap_or_default();
     let areas = sites::public_areas(&s.app, &a, id)
         .await
         .unwrap_or_default();
-    match chrome(s, a, jar, "sites", "nav.sites").await {
-        Ok(mut c) => {
-            c.title = site.name.clone();
-            let refused = error.is_some();
-            render_form(
-                &SitePage {
-                    c,
-                    site,
-                    buildings,
-                    areas,
-                    kinds: AREA_KINDS,
-                    error,
-                },
-                refused,
-            )
-        }
-        Err(r) => r,
-    }
+    let mut c = chrome(s, a, jar, "sites", "nav.sites").await?;
+    c.title = site.name.clone();
+    let refused = error.is_some();
+    Ok(render_form(
+        &SitePage {
+            c,
+            site,
+            buildings,
+            areas,
+            kinds: AREA_KINDS,
+            error,
+        },
+        refused,
+    ))
 }
 
 async fn site_page(
@@ -417,7 +400,7 @@ async fn site_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Path(id): Path<i64>,
-) -> Response {
+) -> Result<Response, PageError> {
     site_page_with(&s, &jar, a, id, None).await
 }
 
@@ -433,7 +416,9 @@ async fn after(
     match r {
         Ok(()) => Redirect::to(&format!("/sites/{site_id}")).into_response(),
         Err(e) => match FormError::from_app(&e) {
-            Some(fe) => site_page_with(s, jar, a, site_id, Some(fe)).await,
+            Some(fe) => site_page_with(s, jar, a, site_id, Some(fe))
+                .await
+                .into_response(),
             None => error_page(Some(&a), e),
         },
     }
@@ -600,28 +585,31 @@ struct VacantPage {
     r: VacantReport,
 }
 
-async fn vacant(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
-    let c = match chrome(&s, a, &jar, "vacant", "nav.vacant").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match sites::vacant_report(&s.app, &c.actor, c.site_id()).await {
-        Ok(r) => render(&VacantPage { c, r }),
-        Err(e) => error_page(Some(&c.actor), e),
-    }
+async fn vacant(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "vacant", "nav.vacant").await?;
+    Ok(
+        match sites::vacant_report(&s.app, &c.actor, c.site_id()).await {
+            Ok(r) => render(&VacantPage { c, r }),
+            Err(e) => error_page(Some(&c.actor), e),
+        },
+    )
 }
 
-async fn vacant_xlsx(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
-    let c = match chrome(&s, a, &jar, "vacant", "nav.vacant").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let r = match sites::vacant_report(&s.app, &c.actor, c.site_id())
+async fn vacant_xlsx(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "vacant", "nav.vacant").await?;
+    let r = sites::vacant_report(&s.app, &c.actor, c.site_id())
         .await
-        .and_then(|r| Ok((sites::vacant_report_xlsx(&r)?, r.as_of)))
-    {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
-    crate::api::xlsx_file(r.0, &format!("vacant-units-{}.xlsx", r.1))
+        .and_then(|r| Ok((sites::vacant_report_xlsx(&r)?, r.as_of)))?;
+    Ok(crate::api::xlsx_file(
+        r.0,
+        &format!("vacant-units-{}.xlsx", r.1),
+    ))
 }

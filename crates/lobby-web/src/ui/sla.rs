@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::{chrome, error_page, render_form, Chrome, FormError};
 use crate::extract::{WebActor, WebForm};
+use crate::ui::PageError;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -32,22 +33,24 @@ struct SlaPage {
     error: Option<FormError>,
 }
 
-async fn page_with(s: &AppState, jar: &CookieJar, a: Actor, error: Option<FormError>) -> Response {
-    let c = match chrome(s, a, jar, "sla", "nav.sla").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn page_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: Actor,
+    error: Option<FormError>,
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "sla", "nav.sla").await?;
     let site = c.site_id();
     let (levels, holidays) = match (
         sla::levels(&s.app, &c.actor, site).await,
         sla::holidays(&s.app, &c.actor, site).await,
     ) {
         (Ok(l), Ok(h)) => (l, h),
-        (Err(e), _) | (_, Err(e)) => return error_page(Some(&c.actor), e),
+        (Err(e), _) | (_, Err(e)) => return Err(e.into()),
     };
     let can_edit = c.actor.can(lobby_domain::policy::Action::SlaManage, site);
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &SlaPage {
             c,
             levels,
@@ -56,10 +59,14 @@ async fn page_with(s: &AppState, jar: &CookieJar, a: Actor, error: Option<FormEr
             error,
         },
         refused,
-    )
+    ))
 }
 
-async fn page(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
+async fn page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Result<Response, PageError> {
     page_with(&s, &jar, a, None).await
 }
 
@@ -67,7 +74,7 @@ async fn after(s: &AppState, jar: &CookieJar, a: Actor, r: Result<(), AppError>)
     match r {
         Ok(()) => Redirect::to("/sla").into_response(),
         Err(e) => match FormError::from_app(&e) {
-            Some(fe) => page_with(s, jar, a, Some(fe)).await,
+            Some(fe) => page_with(s, jar, a, Some(fe)).await.into_response(),
             None => error_page(Some(&a), e),
         },
     }
@@ -90,11 +97,14 @@ fn num(field: &str, v: &str) -> Result<i64, AppError> {
         .map_err(|_| AppError::invalid(field, format!("{field} must be a whole number")))
 }
 
-async fn set(State(s): State<AppState>, jar: CookieJar, f: WebForm<LevelForm>) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "sla", "nav.sla").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+async fn set(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<LevelForm>,
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "sla", "nav.sla")
+        .await?
+        .site_id();
     let v = &f.form;
     let r = async {
         let level = LevelView {
@@ -115,7 +125,7 @@ async fn set(State(s): State<AppState>, jar: CookieJar, f: WebForm<LevelForm>) -
             .map(|_| ())
     }
     .await;
-    after(&s, &jar, f.actor, r).await
+    Ok(after(&s, &jar, f.actor, r).await)
 }
 
 #[derive(Deserialize)]
@@ -128,17 +138,16 @@ async fn add_holiday(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<HolidayForm>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "sla", "nav.sla").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "sla", "nav.sla")
+        .await?
+        .site_id();
     let h = Holiday {
         day: f.form.day.clone(),
         name: Some(f.form.name.clone()),
     };
     let r = sla::add_holiday(&s.app, &f.actor, site, &h).await;
-    after(&s, &jar, f.actor, r).await
+    Ok(after(&s, &jar, f.actor, r).await)
 }
 
 #[derive(Deserialize)]
@@ -149,11 +158,10 @@ async fn remove_holiday(
     jar: CookieJar,
     Path(day): Path<String>,
     f: WebForm<Empty>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "sla", "nav.sla").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "sla", "nav.sla")
+        .await?
+        .site_id();
     let r = sla::remove_holiday(&s.app, &f.actor, site, &day).await;
-    after(&s, &jar, f.actor, r).await
+    Ok(after(&s, &jar, f.actor, r).await)
 }

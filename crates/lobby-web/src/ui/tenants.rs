@@ -21,6 +21,7 @@ use serde::Deserialize;
 
 use super::{chrome, error_page, render, render_form, Chrome, FormError};
 use crate::extract::{check_csrf, WebActor, WebForm};
+use crate::ui::PageError;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -57,11 +58,8 @@ async fn list(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<ListQ>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "tenants", "nav.tenants").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "tenants", "nav.tenants").await?;
     let tq = TenantQuery {
         site_id: c.site_id(),
         q: q.q.clone(),
@@ -69,14 +67,14 @@ async fn list(
         limit: Some(100),
         include_archived: None,
     };
-    match tenants::list(&s.app, &c.actor, &tq).await {
+    Ok(match tenants::list(&s.app, &c.actor, &tq).await {
         Ok(page) => render(&ListPage {
             c,
             page,
             q: q.q.unwrap_or_default(),
         }),
         Err(e) => error_page(Some(&c.actor), e),
-    }
+    })
 }
 
 #[derive(Template)]
@@ -98,11 +96,8 @@ async fn show_with(
     id: i64,
     revealed: Option<EmergencyContact>,
     error: Option<FormError>,
-) -> Response {
-    let t = match tenants::get(&s.app, &a, id).await {
-        Ok(t) => t,
-        Err(e) => return error_page(Some(&a), e),
-    };
+) -> Result<Response, PageError> {
+    let t = tenants::get(&s.app, &a, id).await?;
     let visits = if a.can(lobby_domain::policy::Action::TenantVisitsRead, t.site_id) {
         tenants::visits(&s.app, &a, id).await.unwrap_or_default()
     } else {
@@ -123,26 +118,22 @@ async fn show_with(
     } else {
         Vec::new()
     };
-    match chrome(s, a, jar, "tenants", "nav.tenants").await {
-        Ok(mut c) => {
-            let today = c.today(&s.app).to_string();
-            c.title = t.name.clone();
-            let refused = error.is_some();
-            render_form(
-                &ShowPage {
-                    c,
-                    t,
-                    visits,
-                    history,
-                    revealed,
-                    error,
-                    today,
-                },
-                refused,
-            )
-        }
-        Err(r) => r,
-    }
+    let mut c = chrome(s, a, jar, "tenants", "nav.tenants").await?;
+    let today = c.today(&s.app).to_string();
+    c.title = t.name.clone();
+    let refused = error.is_some();
+    Ok(render_form(
+        &ShowPage {
+            c,
+            t,
+            visits,
+            history,
+            revealed,
+            error,
+            today,
+        },
+        refused,
+    ))
 }
 
 async fn show(
@@ -150,7 +141,7 @@ async fn show(
     jar: CookieJar,
     WebActor(a): WebActor,
     Path(id): Path<i64>,
-) -> Response {
+) -> Result<Response, PageError> {
     show_with(&s, &jar, a, id, None, None).await
 }
 
@@ -166,9 +157,13 @@ async fn break_glass(
     f: WebForm<ReasonForm>,
 ) -> Response {
     match tenants::break_glass(&s.app, &f.actor, id, &f.form.reason).await {
-        Ok(contact) => show_with(&s, &jar, f.actor, id, Some(contact), None).await,
+        Ok(contact) => show_with(&s, &jar, f.actor, id, Some(contact), None)
+            .await
+            .into_response(),
         Err(e) => match FormError::from_app(&e) {
-            Some(fe) => show_with(&s, &jar, f.actor, id, None, Some(fe)).await,
+            Some(fe) => show_with(&s, &jar, f.actor, id, None, Some(fe))
+                .await
+                .into_response(),
             None => error_page(Some(&f.actor), e),
         },
     }
@@ -197,7 +192,9 @@ async fn add_visit(
     match tenants::add_visit(&s.app, &f.actor, id, &input).await {
         Ok(_) => Redirect::to(&format!("/tenants/{id}#visits")).into_response(),
         Err(e) => match FormError::from_app(&e) {
-            Some(fe) => show_with(&s, &jar, f.actor, id, None, Some(fe)).await,
+            Some(fe) => show_with(&s, &jar, f.actor, id, None, Some(fe))
+                .await
+                .into_response(),
             None => error_page(Some(&f.actor), e),
         },
     }
@@ -234,19 +231,21 @@ fn form_page(c: Chrome, id: Option<i64>, f: TenantFields, error: Option<FormErro
     render_form(&FormPage { c, id, f, error }, refused)
 }
 
-async fn new_form(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
-    match chrome(&s, a, &jar, "tenants", "tenant.new").await {
-        Ok(c) => form_page(
-            c,
-            None,
-            TenantFields {
-                kind: "company".into(),
-                ..Default::default()
-            },
-            None,
-        ),
-        Err(r) => r,
-    }
+async fn new_form(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "tenants", "tenant.new").await?;
+    Ok(form_page(
+        c,
+        None,
+        TenantFields {
+            kind: "company".into(),
+            ..Default::default()
+        },
+        None,
+    ))
 }
 
 async fn edit_form(
@@ -254,11 +253,8 @@ async fn edit_form(
     jar: CookieJar,
     WebActor(a): WebActor,
     Path(id): Path<i64>,
-) -> Response {
-    let t = match tenants::get(&s.app, &a, id).await {
-        Ok(t) => t,
-        Err(e) => return error_page(Some(&a), e),
-    };
+) -> Result<Response, PageError> {
+    let t = tenants::get(&s.app, &a, id).await?;
     let f = TenantFields {
         name: t.name,
         kind: t.kind.as_str().into(),
@@ -277,10 +273,8 @@ async fn edit_form(
         archived: t.archived.then(|| "on".into()),
         version: t.version.to_string(),
     };
-    match chrome(&s, a, &jar, "tenants", "tenant.edit").await {
-        Ok(c) => form_page(c, Some(id), f, None),
-        Err(r) => r,
-    }
+    let c = chrome(&s, a, &jar, "tenants", "tenant.edit").await?;
+    Ok(form_page(c, Some(id), f, None))
 }
 
 /// Unit numbers as typed (`1201, 1202`) to ids at the current site.
@@ -300,7 +294,12 @@ async fn unit_ids(s: &AppState, a: &Actor, site_id: i64, text: &str) -> Result<V
     Ok(ids)
 }
 
-async fn save(s: AppState, jar: CookieJar, f: WebForm<TenantFields>, id: Option<i64>) -> Response {
+async fn save(
+    s: AppState,
+    jar: CookieJar,
+    f: WebForm<TenantFields>,
+    id: Option<i64>,
+) -> Result<Response, PageError> {
     let c = match chrome(
         &s,
         f.actor.clone(),
@@ -315,7 +314,7 @@ async fn save(s: AppState, jar: CookieJar, f: WebForm<TenantFields>, id: Option<
     .await
     {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return Err(r),
     };
     let v = &f.form;
     let result = async {
@@ -339,16 +338,20 @@ async fn save(s: AppState, jar: CookieJar, f: WebForm<TenantFields>, id: Option<
         }
     }
     .await;
-    match result {
+    Ok(match result {
         Ok(t) => Redirect::to(&format!("/tenants/{}", t.id)).into_response(),
         Err(e) => match FormError::from_app(&e) {
             Some(fe) => form_page(c, id, f.form, Some(fe)),
             None => error_page(Some(&f.actor), e),
         },
-    }
+    })
 }
 
-async fn create(State(s): State<AppState>, jar: CookieJar, f: WebForm<TenantFields>) -> Response {
+async fn create(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<TenantFields>,
+) -> Result<Response, PageError> {
     save(s, jar, f, None).await
 }
 
@@ -357,41 +360,53 @@ async fn update(
     jar: CookieJar,
     Path(id): Path<i64>,
     f: WebForm<TenantFields>,
-) -> Response {
+) -> Result<Response, PageError> {
     save(s, jar, f, Some(id)).await
 }
 
 // ---- export ----
 
-async fn export(s: AppState, jar: CookieJar, a: Actor, format: ExportFormat) -> Response {
-    let c = match chrome(&s, a, &jar, "tenants", "nav.tenants").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match tenants::export(&s.app, &c.actor, c.site_id(), format).await {
-        Ok(bytes) => match format {
-            ExportFormat::Xlsx => crate::api::xlsx_file(bytes, "tenants.xlsx"),
-            ExportFormat::Csv => (
-                [
-                    (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                    (
-                        axum::http::header::CONTENT_DISPOSITION,
-                        "attachment; filename=\"tenants.csv\"",
-                    ),
-                ],
-                bytes,
-            )
-                .into_response(),
+async fn export(
+    s: AppState,
+    jar: CookieJar,
+    a: Actor,
+    format: ExportFormat,
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "tenants", "nav.tenants").await?;
+    Ok(
+        match tenants::export(&s.app, &c.actor, c.site_id(), format).await {
+            Ok(bytes) => match format {
+                ExportFormat::Xlsx => crate::api::xlsx_file(bytes, "tenants.xlsx"),
+                ExportFormat::Csv => (
+                    [
+                        (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                        (
+                            axum::http::header::CONTENT_DISPOSITION,
+                            "attachment; filename=\"tenants.csv\"",
+                        ),
+                    ],
+                    bytes,
+                )
+                    .into_response(),
+            },
+            Err(e) => error_page(Some(&c.actor), e),
         },
-        Err(e) => error_page(Some(&c.actor), e),
-    }
+    )
 }
 
-async fn export_xlsx(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
+async fn export_xlsx(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Result<Response, PageError> {
     export(s, jar, a, ExportFormat::Xlsx).await
 }
 
-async fn export_csv(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
+async fn export_csv(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Result<Response, PageError> {
     export(s, jar, a, ExportFormat::Csv).await
 }
 
@@ -408,18 +423,20 @@ struct ImportPage {
     error: Option<String>,
 }
 
-async fn import_page(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
-    match chrome(&s, a, &jar, "tenants", "import.title").await {
-        Ok(c) => render(&ImportPage {
-            c,
-            preview: None,
-            token: String::new(),
-            done: None,
-            problems: Vec::new(),
-            error: None,
-        }),
-        Err(r) => r,
-    }
+async fn import_page(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "tenants", "import.title").await?;
+    Ok(render(&ImportPage {
+        c,
+        preview: None,
+        token: String::new(),
+        done: None,
+        problems: Vec::new(),
+        error: None,
+    }))
 }
 
 async fn import_upload(
@@ -427,7 +444,7 @@ async fn import_upload(
     jar: CookieJar,
     WebActor(a): WebActor,
     mut mp: Multipart,
-) -> Response {
+) -> Result<Response, PageError> {
     let mut csrf = None;
     let mut file: Option<Vec<u8>> = None;
     while let Ok(Some(field)) = mp.next_field().await {
@@ -438,12 +455,9 @@ async fn import_upload(
         }
     }
     if let Err(r) = check_csrf(&a, csrf.as_deref()) {
-        return r.into_response();
+        return Ok(r.into_response());
     }
-    let c = match chrome(&s, a, &jar, "tenants", "import.title").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let c = chrome(&s, a, &jar, "tenants", "import.title").await?;
     let page = |c, preview, token: String, error: Option<String>| ImportPage {
         c,
         preview,
@@ -454,30 +468,32 @@ async fn import_upload(
     };
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         let msg = c.t("import.choose_file").to_string();
-        return render(&page(c, None, String::new(), Some(msg)));
+        return Ok(render(&page(c, None, String::new(), Some(msg))));
     };
-    match tenants::import_preview(&s.app, &c.actor, c.site_id(), &bytes).await {
-        Ok(preview) => {
-            let token = if preview.ok {
-                lobby_app::auth::random_token()[..32].to_string()
-            } else {
-                String::new()
-            };
-            // Kept in the blob store: the confirmation may reach another server.
-            if preview.ok {
-                if let Err(e) = s.app.blobs.stage(&token, &bytes).await {
-                    return error_page(Some(&c.actor), e);
+    Ok(
+        match tenants::import_preview(&s.app, &c.actor, c.site_id(), &bytes).await {
+            Ok(preview) => {
+                let token = if preview.ok {
+                    lobby_app::auth::random_token()[..32].to_string()
+                } else {
+                    String::new()
+                };
+                // Kept in the blob store: the confirmation may reach another server.
+                if preview.ok {
+                    if let Err(e) = s.app.blobs.stage(&token, &bytes).await {
+                        return Err(e.into());
+                    }
                 }
+                render(&page(c, Some(preview), token, None))
             }
-            render(&page(c, Some(preview), token, None))
-        }
-        Err(AppError::Invalid { message, .. }) => {
-            let mut r = render(&page(c, None, String::new(), Some(message)));
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            r
-        }
-        Err(e) => error_page(Some(&c.actor), e),
-    }
+            Err(AppError::Invalid { message, .. }) => {
+                let mut r = render(&page(c, None, String::new(), Some(message)));
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                r
+            }
+            Err(e) => error_page(Some(&c.actor), e),
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -489,23 +505,20 @@ async fn import_confirm(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<ConfirmForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let bytes = match s.app.blobs.take_staged(&f.form.token).await {
         Ok(b) => b,
         Err(AppError::NotFound(_)) => {
-            return error_page(
+            return Ok(error_page(
                 Some(&f.actor),
                 AppError::invalid("token", "the upload has expired; upload the file again"),
-            )
+            ))
         }
-        Err(e) => return error_page(Some(&f.actor), e),
+        Err(e) => return Err(e.into()),
     };
-    let c = match chrome(&s, f.actor, &jar, "tenants", "import.title").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let c = chrome(&s, f.actor, &jar, "tenants", "import.title").await?;
     let result = tenants::import_commit(&s.app, &c.actor, c.site_id(), &bytes).await;
-    match result {
+    Ok(match result {
         Ok(r) => render(&ImportPage {
             c,
             preview: None,
@@ -526,5 +539,5 @@ async fn import_confirm(
             true,
         ),
         Err(e) => error_page(Some(&c.actor), e),
-    }
+    })
 }

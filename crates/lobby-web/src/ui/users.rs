@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::{chrome, error_page, render, render_form, Chrome, FormError};
 use crate::extract::{WebActor, WebForm};
+use crate::ui::PageError;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -43,28 +44,27 @@ async fn list(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<ListQ>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "users", "nav.users").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match users::list(
-        &s.app,
-        &c.actor,
-        None,
-        q.q.as_deref(),
-        q.cursor.as_deref(),
-        Some(100),
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "users", "nav.users").await?;
+    Ok(
+        match users::list(
+            &s.app,
+            &c.actor,
+            None,
+            q.q.as_deref(),
+            q.cursor.as_deref(),
+            Some(100),
+        )
+        .await
+        {
+            Ok(page) => render(&ListPage {
+                c,
+                page,
+                q: q.q.unwrap_or_default(),
+            }),
+            Err(e) => error_page(Some(&c.actor), e),
+        },
     )
-    .await
-    {
-        Ok(page) => render(&ListPage {
-            c,
-            page,
-            q: q.q.unwrap_or_default(),
-        }),
-        Err(e) => error_page(Some(&c.actor), e),
-    }
 }
 
 /// The form's fields. Roles come as repeated `role` values; each is a role
@@ -167,21 +167,23 @@ fn form_page(
     )
 }
 
-async fn new_form(State(s): State<AppState>, jar: CookieJar, WebActor(a): WebActor) -> Response {
-    match chrome(&s, a, &jar, "users", "user.new").await {
-        Ok(c) => form_page(
-            c,
-            None,
-            UserFields {
-                active: true,
-                locale: "zh-CN".into(),
-                ..Default::default()
-            },
-            Vec::new(),
-            None,
-        ),
-        Err(r) => r,
-    }
+async fn new_form(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    WebActor(a): WebActor,
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "users", "user.new").await?;
+    Ok(form_page(
+        c,
+        None,
+        UserFields {
+            active: true,
+            locale: "zh-CN".into(),
+            ..Default::default()
+        },
+        Vec::new(),
+        None,
+    ))
 }
 
 async fn edit_form(
@@ -189,15 +191,9 @@ async fn edit_form(
     jar: CookieJar,
     WebActor(a): WebActor,
     Path(id): Path<i64>,
-) -> Response {
-    let u = match users::get(&s.app, &a, id).await {
-        Ok(u) => u,
-        Err(e) => return error_page(Some(&a), e),
-    };
-    let c = match chrome(&s, a, &jar, "users", "user.edit").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let u = users::get(&s.app, &a, id).await?;
+    let c = chrome(&s, a, &jar, "users", "user.edit").await?;
     let site = c.site_id();
     let mut f = UserFields {
         username: u.username,
@@ -223,7 +219,7 @@ async fn edit_form(
             )),
         }
     }
-    form_page(c, Some(id), f, others, None)
+    Ok(form_page(c, Some(id), f, others, None))
 }
 
 async fn save(
@@ -232,7 +228,7 @@ async fn save(
     actor: lobby_app::Actor,
     pairs: Vec<(String, String)>,
     id: Option<i64>,
-) -> Response {
+) -> Result<Response, PageError> {
     let c = match chrome(
         &s,
         actor,
@@ -247,7 +243,7 @@ async fn save(
     .await
     {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return Err(r),
     };
     let f = UserFields::from_pairs(&pairs);
     let result = async {
@@ -268,20 +264,20 @@ async fn save(
         }
     }
     .await;
-    match result {
+    Ok(match result {
         Ok(_) => Redirect::to("/users").into_response(),
         Err(e) => match FormError::from_app(&e) {
             Some(fe) => form_page(c, id, f, Vec::new(), Some(fe)),
             None => error_page(Some(&c.actor), e),
         },
-    }
+    })
 }
 
 async fn create(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<Vec<(String, String)>>,
-) -> Response {
+) -> Result<Response, PageError> {
     save(s, jar, f.actor, f.form, None).await
 }
 
@@ -290,6 +286,6 @@ async fn update(
     jar: CookieJar,
     Path(id): Path<i64>,
     f: WebForm<Vec<(String, String)>>,
-) -> Response {
+) -> Result<Response, PageError> {
     save(s, jar, f.actor, f.form, Some(id)).await
 }

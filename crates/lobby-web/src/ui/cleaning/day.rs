@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::PageError;
 
 #[derive(Template)]
 #[template(path = "cleaning/day.html")]
@@ -27,7 +28,7 @@ pub(super) async fn day_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<DayQ>,
-) -> Response {
+) -> Result<Response, PageError> {
     day_with(&s, &jar, a, q.date, None).await
 }
 
@@ -37,11 +38,8 @@ pub(super) async fn day_with(
     a: Actor,
     date: Option<String>,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "cleaning", "nav.cleaning").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "cleaning", "nav.cleaning").await?;
     let site = c.site_id();
     let day = date.as_deref().and_then(|d| d.parse::<Date>().ok());
     let r = async {
@@ -53,14 +51,11 @@ pub(super) async fn day_with(
         Ok::<_, AppError>((d, notices, latest))
     }
     .await;
-    let (d, notices, latest) = match r {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+    let (d, notices, latest) = r?;
     let is_vendor = c.actor.can(Can::VendorWork, site);
     let can_inspect = c.actor.can(Can::CleaningInspect, site);
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &DayPage {
             c,
             d,
@@ -71,7 +66,7 @@ pub(super) async fn day_with(
             error,
         },
         refused,
-    )
+    ))
 }
 
 pub(super) async fn task_done(
@@ -80,16 +75,20 @@ pub(super) async fn task_done(
     WebActor(a): WebActor,
     Path(id): Path<i64>,
     mut mp: axum::extract::Multipart,
-) -> Response {
+) -> Result<Response, PageError> {
     let (_, mut files) = match crate::ui::read_multipart(&a, &mut mp).await {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return Ok(r),
     };
     let photo = files.pop();
-    match cl::mark_done(&s.app, &a, id, photo.as_deref()).await {
-        Ok(t) => see(&format!("/cleaning?date={}#t{}", t.day, t.id)),
-        Err(e) => refused(&a.clone(), e, |fe| day_with(&s, &jar, a, None, Some(fe))).await,
-    }
+    Ok(
+        match cl::mark_done(&s.app, &a, id, photo.as_deref()).await {
+            Ok(t) => see(&format!("/cleaning?date={}#t{}", t.day, t.id)),
+            Err(e) => refused(e, |fe| day_with(&s, &jar, a, None, Some(fe)))
+                .await
+                .into_response(),
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -101,11 +100,10 @@ pub(super) async fn headcount(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<HeadcountForm>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "cleaning", "nav.cleaning").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "cleaning", "nav.cleaning")
+        .await?
+        .site_id();
     let r = match super::super::number::<i64>("headcount", &f.form.headcount) {
         Ok(n) => {
             cl::report_headcount(
@@ -121,13 +119,10 @@ pub(super) async fn headcount(
         }
         Err(e) => Err(e),
     };
-    match r {
+    Ok(match r {
         Ok(_) => see("/cleaning"),
-        Err(e) => {
-            refused(&f.actor.clone(), e, |fe| {
-                day_with(&s, &jar, f.actor, None, Some(fe))
-            })
+        Err(e) => refused(e, |fe| day_with(&s, &jar, f.actor, None, Some(fe)))
             .await
-        }
-    }
+            .into_response(),
+    })
 }

@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::PageError;
 
 pub struct Trend {
     pub vendor: String,
@@ -34,11 +35,8 @@ pub(super) async fn evaluations_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<MonthQ>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "cleaning", "cleaning.evaluations").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "cleaning", "cleaning.evaluations").await?;
     let site = c.site_id();
     let month = q
         .month
@@ -51,10 +49,7 @@ pub(super) async fn evaluations_page(
         ))
     }
     .await;
-    let (vendors, rows) = match r {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+    let (vendors, rows) = r?;
     let trends = vendors
         .iter()
         .map(|v| {
@@ -88,30 +83,29 @@ pub(super) async fn evaluations_page(
         })
         .collect();
     let can_evaluate = c.actor.can(Can::CleaningEvaluate, site);
-    render(&EvaluationsPage {
+    Ok(render(&EvaluationsPage {
         c,
         month,
         trends,
         can_evaluate,
-    })
+    }))
 }
 
 pub(super) async fn evaluations_xlsx(
     State(s): State<AppState>,
     jar: CookieJar,
     WebActor(a): WebActor,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "cleaning", "cleaning.evaluations").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match cl::evaluations(&s.app, &c.actor, c.site_id(), None)
-        .await
-        .and_then(|r| cl::evaluations_xlsx(&r))
-    {
-        Ok(bytes) => crate::api::xlsx_file(bytes, "evaluations.xlsx"),
-        Err(e) => error_page(Some(&c.actor), e),
-    }
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "cleaning", "cleaning.evaluations").await?;
+    Ok(
+        match cl::evaluations(&s.app, &c.actor, c.site_id(), None)
+            .await
+            .and_then(|r| cl::evaluations_xlsx(&r))
+        {
+            Ok(bytes) => crate::api::xlsx_file(bytes, "evaluations.xlsx"),
+            Err(e) => error_page(Some(&c.actor), e),
+        },
+    )
 }
 
 #[derive(Template)]
@@ -128,7 +122,7 @@ pub(super) async fn evaluation_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Path((vendor, month)): Path<(i64, String)>,
-) -> Response {
+) -> Result<Response, PageError> {
     evaluation_with(&s, &jar, a, vendor, month, None).await
 }
 
@@ -139,18 +133,12 @@ pub(super) async fn evaluation_with(
     vendor: i64,
     month: String,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "cleaning", "cleaning.evaluation").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let e = match cl::evaluation(&s.app, &c.actor, vendor, &month).await {
-        Ok(e) => e,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "cleaning", "cleaning.evaluation").await?;
+    let e = cl::evaluation(&s.app, &c.actor, vendor, &month).await?;
     let can_evaluate = c.actor.can(Can::CleaningEvaluate, c.site_id());
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &EvaluationPage {
             c,
             e,
@@ -158,7 +146,7 @@ pub(super) async fn evaluation_with(
             error,
         },
         refused,
-    )
+    ))
 }
 
 pub(super) async fn evaluation_save(
@@ -166,7 +154,7 @@ pub(super) async fn evaluation_save(
     jar: CookieJar,
     Path((vendor, month)): Path<(i64, String)>,
     f: WebForm<Vec<(String, String)>>,
-) -> Response {
+) -> Result<Response, PageError> {
     let mut scores = std::collections::BTreeMap::new();
     let mut note = String::new();
     let mut bad = None;
@@ -191,13 +179,12 @@ pub(super) async fn evaluation_save(
         Some(e) => Err(e),
         None => cl::save_evaluation(&s.app, &f.actor, vendor, &input).await,
     };
-    match r {
+    Ok(match r {
         Ok(_) => see(&format!("/cleaning/evaluations?month={month}")),
-        Err(e) => {
-            refused(&f.actor.clone(), e, |fe| {
-                evaluation_with(&s, &jar, f.actor, vendor, month, Some(fe))
-            })
-            .await
-        }
-    }
+        Err(e) => refused(e, |fe| {
+            evaluation_with(&s, &jar, f.actor, vendor, month, Some(fe))
+        })
+        .await
+        .into_response(),
+    })
 }

@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::PageError;
 
 #[derive(Template)]
 #[template(path = "cleaning/inspections.html")]
@@ -20,7 +21,7 @@ pub(super) async fn inspections_page(
     State(s): State<AppState>,
     jar: CookieJar,
     WebActor(a): WebActor,
-) -> Response {
+) -> Result<Response, PageError> {
     inspections_with(&s, &jar, a, None).await
 }
 
@@ -29,11 +30,8 @@ pub(super) async fn inspections_with(
     jar: &CookieJar,
     a: Actor,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "cleaning", "cleaning.inspections").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "cleaning", "cleaning.inspections").await?;
     let site = c.site_id();
     let d = today(s, &c);
     let r = async {
@@ -46,13 +44,10 @@ pub(super) async fn inspections_with(
         ))
     }
     .await;
-    let (vendors, tasks, list) = match r {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+    let (vendors, tasks, list) = r?;
     let can_inspect = c.actor.can(Can::CleaningInspect, site);
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &InspectionsPage {
             c,
             vendors: vendors.into_iter().filter(|v| !v.archived).collect(),
@@ -62,7 +57,7 @@ pub(super) async fn inspections_with(
             error,
         },
         refused,
-    )
+    ))
 }
 
 pub(super) async fn inspect(
@@ -70,15 +65,14 @@ pub(super) async fn inspect(
     jar: CookieJar,
     WebActor(a): WebActor,
     mut mp: axum::extract::Multipart,
-) -> Response {
+) -> Result<Response, PageError> {
     let (fields, files) = match crate::ui::read_multipart(&a, &mut mp).await {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return Ok(r),
     };
-    let site = match chrome(&s, a.clone(), &jar, "cleaning", "cleaning.inspections").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+    let site = chrome(&s, a.clone(), &jar, "cleaning", "cleaning.inspections")
+        .await?
+        .site_id();
     let get = |k: &str| {
         fields
             .iter()
@@ -97,11 +91,13 @@ pub(super) async fn inspect(
         issue_notice: !get("issue_notice").is_empty(),
         deadline_hours: get("deadline_hours").parse().ok(),
     };
-    match cl::inspect(&s.app, &a, &input, &files).await {
+    Ok(match cl::inspect(&s.app, &a, &input, &files).await {
         Ok(i) => match i.notice_id {
             Some(n) => see(&format!("/cleaning/notices/{n}")),
             None => see("/cleaning/inspections"),
         },
-        Err(e) => refused(&a.clone(), e, |fe| inspections_with(&s, &jar, a, Some(fe))).await,
-    }
+        Err(e) => refused(e, |fe| inspections_with(&s, &jar, a, Some(fe)))
+            .await
+            .into_response(),
+    })
 }

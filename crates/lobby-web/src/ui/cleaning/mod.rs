@@ -3,6 +3,7 @@
 //! the printable form, evaluations with a trend, quality checks, vendors'
 //! contracts and their calendar feed. A vendor's account sees its own part.
 
+use crate::ui::PageError;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -69,14 +70,14 @@ fn kinds() -> Vec<&'static str> {
 }
 
 /// The page again with the form's error, or the error page.
-async fn refused<F, Fut>(a: &Actor, e: AppError, again: F) -> Response
+async fn refused<F, Fut>(e: AppError, again: F) -> Result<Response, PageError>
 where
     F: FnOnce(FormError) -> Fut,
-    Fut: std::future::Future<Output = Response>,
+    Fut: std::future::Future<Output = Result<Response, PageError>>,
 {
     match FormError::from_app(&e) {
         Some(fe) => again(fe).await,
-        None => error_page(Some(a), e),
+        None => Err(e.into()),
     }
 }
 

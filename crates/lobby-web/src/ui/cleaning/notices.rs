@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::PageError;
 
 #[derive(Template)]
 #[template(path = "cleaning/notices.html")]
@@ -26,7 +27,7 @@ pub(super) async fn notices_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<NoticesQ>,
-) -> Response {
+) -> Result<Response, PageError> {
     notices_with(&s, &jar, a, q.all.is_some(), None).await
 }
 
@@ -36,11 +37,8 @@ pub(super) async fn notices_with(
     a: Actor,
     all: bool,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "cleaning", "cleaning.notices").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "cleaning", "cleaning.notices").await?;
     let site = c.site_id();
     let r = async {
         Ok::<_, AppError>((
@@ -51,13 +49,10 @@ pub(super) async fn notices_with(
         ))
     }
     .await;
-    let (list, vendors) = match r {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+    let (list, vendors) = r?;
     let can_inspect = c.actor.can(Can::CleaningInspect, site);
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &NoticesPage {
             c,
             list,
@@ -67,7 +62,7 @@ pub(super) async fn notices_with(
             error,
         },
         refused,
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -85,11 +80,10 @@ pub(super) async fn notice_issue(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<IssueForm>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "cleaning", "cleaning.notices").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "cleaning", "cleaning.notices")
+        .await?
+        .site_id();
     let v = &f.form;
     let r = async {
         // A work order by its number (a tenant's cleaning complaint).
@@ -131,15 +125,12 @@ pub(super) async fn notice_issue(
         .await
     }
     .await;
-    match r {
+    Ok(match r {
         Ok(n) => see(&format!("/cleaning/notices/{}", n.id)),
-        Err(e) => {
-            refused(&f.actor.clone(), e, |fe| {
-                notices_with(&s, &jar, f.actor, false, Some(fe))
-            })
+        Err(e) => refused(e, |fe| notices_with(&s, &jar, f.actor, false, Some(fe)))
             .await
-        }
-    }
+            .into_response(),
+    })
 }
 
 #[derive(Template)]
@@ -157,7 +148,7 @@ pub(super) async fn notice_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Path(id): Path<i64>,
-) -> Response {
+) -> Result<Response, PageError> {
     notice_with(&s, &jar, a, id, None).await
 }
 
@@ -167,19 +158,13 @@ pub(super) async fn notice_with(
     a: Actor,
     id: i64,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "cleaning", "cleaning.notice").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let n = match cl::notice(&s.app, &c.actor, id).await {
-        Ok(n) => n,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "cleaning", "cleaning.notice").await?;
+    let n = cl::notice(&s.app, &c.actor, id).await?;
     let is_vendor = c.actor.can(Can::VendorWork, n.site_id);
     let can_inspect = c.actor.can(Can::CleaningInspect, n.site_id);
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &NoticePage {
             c,
             n,
@@ -188,7 +173,7 @@ pub(super) async fn notice_with(
             error,
         },
         refused,
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -214,12 +199,9 @@ pub(super) async fn notice_act(
     };
     match cl::act_notice(&s.app, &f.actor, id, &input).await {
         Ok(_) => see(&format!("/cleaning/notices/{id}")),
-        Err(e) => {
-            refused(&f.actor.clone(), e, |fe| {
-                notice_with(&s, &jar, f.actor, id, Some(fe))
-            })
+        Err(e) => refused(e, |fe| notice_with(&s, &jar, f.actor, id, Some(fe)))
             .await
-        }
+            .into_response(),
     }
 }
 
@@ -235,13 +217,10 @@ pub(super) async fn notice_print(
     jar: CookieJar,
     WebActor(a): WebActor,
     Path(id): Path<i64>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "cleaning", "cleaning.notice_form").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match cl::notice(&s.app, &c.actor, id).await {
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "cleaning", "cleaning.notice_form").await?;
+    Ok(match cl::notice(&s.app, &c.actor, id).await {
         Ok(n) => render(&NoticePrint { c, n }),
         Err(e) => error_page(Some(&c.actor), e),
-    }
+    })
 }

@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::PageError;
 
 #[derive(Template)]
 #[template(path = "cleaning/plans.html")]
@@ -19,7 +20,7 @@ pub(super) async fn plans_page(
     State(s): State<AppState>,
     jar: CookieJar,
     WebActor(a): WebActor,
-) -> Response {
+) -> Result<Response, PageError> {
     plans_with(&s, &jar, a, None).await
 }
 
@@ -28,11 +29,8 @@ pub(super) async fn plans_with(
     jar: &CookieJar,
     a: Actor,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "cleaning", "cleaning.plans").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "cleaning", "cleaning.plans").await?;
     let site = c.site_id();
     let r = async {
         Ok::<_, AppError>((
@@ -41,13 +39,10 @@ pub(super) async fn plans_with(
         ))
     }
     .await;
-    let (plans, vendors) = match r {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+    let (plans, vendors) = r?;
     let can_manage = c.actor.can(Can::CleaningManage, site);
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &PlansPage {
             c,
             plans,
@@ -56,7 +51,7 @@ pub(super) async fn plans_with(
             error,
         },
         refused,
-    )
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -114,24 +109,20 @@ pub(super) async fn plan_create(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<Vec<(String, String)>>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "cleaning", "cleaning.plans").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "cleaning", "cleaning.plans")
+        .await?
+        .site_id();
     let r = match plan_input(site, &f.form) {
         Ok(input) => cl::create_plan(&s.app, &f.actor, &input).await,
         Err(e) => Err(e),
     };
-    match r {
+    Ok(match r {
         Ok(_) => see("/cleaning/plans"),
-        Err(e) => {
-            refused(&f.actor.clone(), e, |fe| {
-                plans_with(&s, &jar, f.actor, Some(fe))
-            })
+        Err(e) => refused(e, |fe| plans_with(&s, &jar, f.actor, Some(fe)))
             .await
-        }
-    }
+            .into_response(),
+    })
 }
 
 pub(super) async fn plan_change(
@@ -139,24 +130,20 @@ pub(super) async fn plan_change(
     jar: CookieJar,
     Path(id): Path<i64>,
     f: WebForm<Vec<(String, String)>>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "cleaning", "cleaning.plans").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "cleaning", "cleaning.plans")
+        .await?
+        .site_id();
     let r = match plan_input(site, &f.form) {
         Ok(input) => cl::change_plan(&s.app, &f.actor, id, &input).await,
         Err(e) => Err(e),
     };
-    match r {
+    Ok(match r {
         Ok(_) => see("/cleaning/plans"),
-        Err(e) => {
-            refused(&f.actor.clone(), e, |fe| {
-                plans_with(&s, &jar, f.actor, Some(fe))
-            })
+        Err(e) => refused(e, |fe| plans_with(&s, &jar, f.actor, Some(fe)))
             .await
-        }
-    }
+            .into_response(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -208,11 +195,8 @@ pub(super) async fn calendar_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<WeekQ>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "cleaning", "cleaning.calendar").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "cleaning", "cleaning.calendar").await?;
     let any = q
         .week
         .as_deref()
@@ -230,10 +214,7 @@ pub(super) async fn calendar_page(
         .filter_map(|i| monday.checked_add(jiff::Span::new().days(i)).ok())
         .collect();
     let last = days.last().copied().unwrap_or(monday);
-    let tasks = match cl::tasks(&s.app, &c.actor, c.site_id(), None, monday, last).await {
-        Ok(t) => t,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+    let tasks = cl::tasks(&s.app, &c.actor, c.site_id(), None, monday, last).await?;
     let mut rows: Vec<CalRow> = Vec::new();
     for t in &tasks {
         let i = days
@@ -266,7 +247,7 @@ pub(super) async fn calendar_page(
             .unwrap_or_default()
     };
     let this_month = today(&s, &c).strftime("%Y-%m").to_string();
-    render(&CalendarPage {
+    Ok(render(&CalendarPage {
         c,
         weekdays: days
             .iter()
@@ -278,5 +259,5 @@ pub(super) async fn calendar_page(
         rows,
         prev: step(-7),
         next: step(7),
-    })
+    }))
 }

@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::PageError;
 
 #[derive(Template)]
 #[template(path = "cleaning/checks.html")]
@@ -19,7 +20,7 @@ pub(super) async fn checks_page(
     State(s): State<AppState>,
     jar: CookieJar,
     WebActor(a): WebActor,
-) -> Response {
+) -> Result<Response, PageError> {
     checks_with(&s, &jar, a, None).await
 }
 
@@ -28,11 +29,8 @@ pub(super) async fn checks_with(
     jar: &CookieJar,
     a: Actor,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "cleaning", "cleaning.checks").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "cleaning", "cleaning.checks").await?;
     let site = c.site_id();
     let r = async {
         Ok::<_, AppError>((
@@ -41,13 +39,10 @@ pub(super) async fn checks_with(
         ))
     }
     .await;
-    let (list, vendors) = match r {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+    let (list, vendors) = r?;
     let can_inspect = c.actor.can(Can::CleaningInspect, site);
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &ChecksPage {
             c,
             list,
@@ -56,7 +51,7 @@ pub(super) async fn checks_with(
             error,
         },
         refused,
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -77,11 +72,10 @@ pub(super) async fn check_create(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<CheckForm>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "cleaning", "cleaning.checks").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "cleaning", "cleaning.checks")
+        .await?
+        .site_id();
     let v = &f.form;
     let input = QualityInput {
         site_id: Some(site),
@@ -93,15 +87,12 @@ pub(super) async fn check_create(
         replaced: v.replaced.is_some(),
         note: Some(v.note.clone()),
     };
-    match cl::record_quality(&s.app, &f.actor, &input).await {
+    Ok(match cl::record_quality(&s.app, &f.actor, &input).await {
         Ok(_) => see("/cleaning/checks"),
-        Err(e) => {
-            refused(&f.actor.clone(), e, |fe| {
-                checks_with(&s, &jar, f.actor, Some(fe))
-            })
+        Err(e) => refused(e, |fe| checks_with(&s, &jar, f.actor, Some(fe)))
             .await
-        }
-    }
+            .into_response(),
+    })
 }
 
 #[derive(Template)]
@@ -118,7 +109,7 @@ pub(super) async fn vendors_page(
     State(s): State<AppState>,
     jar: CookieJar,
     WebActor(a): WebActor,
-) -> Response {
+) -> Result<Response, PageError> {
     vendors_with(&s, &jar, a, None).await
 }
 
@@ -127,18 +118,12 @@ pub(super) async fn vendors_with(
     jar: &CookieJar,
     a: Actor,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "cleaning", "cleaning.vendors").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let vendors = match cl::vendors(&s.app, &c.actor, c.site_id()).await {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "cleaning", "cleaning.vendors").await?;
+    let vendors = cl::vendors(&s.app, &c.actor, c.site_id()).await?;
     let can_manage = c.actor.can(Can::CleaningManage, c.site_id());
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &VendorsPage {
             c,
             vendors,
@@ -147,7 +132,7 @@ pub(super) async fn vendors_with(
             error,
         },
         refused,
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -192,20 +177,18 @@ pub(super) async fn vendor_create(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<VendorForm>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "cleaning", "cleaning.vendors").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
-    match cl::create_vendor(&s.app, &f.actor, &vendor_input(site, &f.form)).await {
-        Ok(_) => see("/cleaning/vendors"),
-        Err(e) => {
-            refused(&f.actor.clone(), e, |fe| {
-                vendors_with(&s, &jar, f.actor, Some(fe))
-            })
-            .await
-        }
-    }
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "cleaning", "cleaning.vendors")
+        .await?
+        .site_id();
+    Ok(
+        match cl::create_vendor(&s.app, &f.actor, &vendor_input(site, &f.form)).await {
+            Ok(_) => see("/cleaning/vendors"),
+            Err(e) => refused(e, |fe| vendors_with(&s, &jar, f.actor, Some(fe)))
+                .await
+                .into_response(),
+        },
+    )
 }
 
 pub(super) async fn vendor_update(
@@ -216,12 +199,9 @@ pub(super) async fn vendor_update(
 ) -> Response {
     match cl::update_vendor(&s.app, &f.actor, id, &vendor_input(0, &f.form)).await {
         Ok(_) => see("/cleaning/vendors"),
-        Err(e) => {
-            refused(&f.actor.clone(), e, |fe| {
-                vendors_with(&s, &jar, f.actor, Some(fe))
-            })
+        Err(e) => refused(e, |fe| vendors_with(&s, &jar, f.actor, Some(fe)))
             .await
-        }
+            .into_response(),
     }
 }
 

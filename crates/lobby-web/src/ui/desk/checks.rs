@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::PageError;
 
 #[derive(Deserialize, Default, Clone)]
 pub(super) struct ChecksQ {
@@ -27,7 +28,7 @@ pub(super) async fn checks_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<ChecksQ>,
-) -> Response {
+) -> Result<Response, PageError> {
     checks_with(&s, &jar, a, q, None).await
 }
 
@@ -37,11 +38,8 @@ pub(super) async fn checks_with(
     a: Actor,
     q: ChecksQ,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "checks", "nav.checks").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "checks", "nav.checks").await?;
     let site = c.site_id();
     let page = match desk::checks(
         &s.app,
@@ -56,11 +54,11 @@ pub(super) async fn checks_with(
     .await
     {
         Ok(p) => p,
-        Err(e) => return error_page(Some(&c.actor), e),
+        Err(e) => return Err(e.into()),
     };
     let can_write = c.actor.can(Can::DeskWrite, site);
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &ChecksPage {
             c,
             page,
@@ -70,7 +68,7 @@ pub(super) async fn checks_with(
             error,
         },
         refused,
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -86,11 +84,10 @@ pub(super) async fn check_create(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<CheckForm>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "checks", "nav.checks").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "checks", "nav.checks")
+        .await?
+        .site_id();
     let v = &f.form;
     let r = desk::record_check(
         &s.app,
@@ -104,14 +101,16 @@ pub(super) async fn check_create(
         },
     )
     .await;
-    match or_refused!(r, f.actor, |fe| checks_with(
-        &s,
-        &jar,
-        f.actor.clone(),
-        ChecksQ::default(),
-        Some(fe)
-    )) {
-        Ok(_) => see("/facility-checks"),
-        Err(r) => r,
-    }
+    Ok(
+        match or_refused!(r, f.actor, |fe| checks_with(
+            &s,
+            &jar,
+            f.actor.clone(),
+            ChecksQ::default(),
+            Some(fe)
+        )) {
+            Ok(_) => see("/facility-checks"),
+            Err(r) => r,
+        },
+    )
 }

@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::PageError;
 
 #[derive(Template)]
 #[template(path = "desk/handover.html")]
@@ -19,7 +20,7 @@ pub(super) async fn handover_page(
     State(s): State<AppState>,
     jar: CookieJar,
     WebActor(a): WebActor,
-) -> Response {
+) -> Result<Response, PageError> {
     handover_with(&s, &jar, a, None).await
 }
 
@@ -28,22 +29,19 @@ pub(super) async fn handover_with(
     jar: &CookieJar,
     a: Actor,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "handover", "nav.handover").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "handover", "nav.handover").await?;
     let site = c.site_id();
     let (now, handovers) = match (
         desk::handover_preview(&s.app, &c.actor, site).await,
         desk::handovers(&s.app, &c.actor, site, false).await,
     ) {
         (Ok(n), Ok(h)) => (n, h),
-        (Err(e), _) | (_, Err(e)) => return error_page(Some(&c.actor), e),
+        (Err(e), _) | (_, Err(e)) => return Err(e.into()),
     };
     let can_write = c.actor.can(Can::DeskWrite, site);
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &HandoverPage {
             c,
             now,
@@ -52,7 +50,7 @@ pub(super) async fn handover_with(
             error,
         },
         refused,
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -65,11 +63,10 @@ pub(super) async fn handover_end(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<EndForm>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "handover", "nav.handover").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "handover", "nav.handover")
+        .await?
+        .site_id();
     let r = desk::end_shift(
         &s.app,
         &f.actor,
@@ -79,15 +76,17 @@ pub(super) async fn handover_end(
         },
     )
     .await;
-    match or_refused!(r, f.actor, |fe| handover_with(
-        &s,
-        &jar,
-        f.actor.clone(),
-        Some(fe)
-    )) {
-        Ok(h) => see(&format!("/desk/handover#h{}", h.id)),
-        Err(r) => r,
-    }
+    Ok(
+        match or_refused!(r, f.actor, |fe| handover_with(
+            &s,
+            &jar,
+            f.actor.clone(),
+            Some(fe)
+        )) {
+            Ok(h) => see(&format!("/desk/handover#h{}", h.id)),
+            Err(r) => r,
+        },
+    )
 }
 
 pub(super) async fn handover_confirm(

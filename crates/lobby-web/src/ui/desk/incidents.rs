@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::PageError;
 
 #[derive(Deserialize, Default, Clone)]
 pub(super) struct IncidentsQ {
@@ -27,7 +28,7 @@ pub(super) async fn incidents_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<IncidentsQ>,
-) -> Response {
+) -> Result<Response, PageError> {
     incidents_with(&s, &jar, a, q, None).await
 }
 
@@ -37,11 +38,8 @@ pub(super) async fn incidents_with(
     a: Actor,
     q: IncidentsQ,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "incidents", "nav.incidents").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "incidents", "nav.incidents").await?;
     let site = c.site_id();
     let r = async {
         let types = desk::incident_types(&s.app, &c.actor, site).await?;
@@ -70,13 +68,10 @@ pub(super) async fn incidents_with(
         Ok::<_, AppError>((types, open.items, past))
     }
     .await;
-    let (types, open, past) = match r {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+    let (types, open, past) = r?;
     let can_manage = c.actor.can(Can::IncidentTypesManage, site);
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &IncidentsPage {
             c,
             types: types.into_iter().filter(|t| !t.archived).collect(),
@@ -87,7 +82,7 @@ pub(super) async fn incidents_with(
             can_manage,
         },
         refused,
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -104,11 +99,10 @@ pub(super) async fn incident_open(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<OpenForm>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "incidents", "nav.incidents").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "incidents", "nav.incidents")
+        .await?
+        .site_id();
     let v = &f.form;
     let r = desk::open_incident(
         &s.app,
@@ -123,16 +117,18 @@ pub(super) async fn incident_open(
         key_of(&v._key),
     )
     .await;
-    match or_refused!(r, f.actor, |fe| incidents_with(
-        &s,
-        &jar,
-        f.actor.clone(),
-        IncidentsQ::default(),
-        Some(fe)
-    )) {
-        Ok(i) => see(&format!("/incidents/{}", i.id)),
-        Err(r) => r,
-    }
+    Ok(
+        match or_refused!(r, f.actor, |fe| incidents_with(
+            &s,
+            &jar,
+            f.actor.clone(),
+            IncidentsQ::default(),
+            Some(fe)
+        )) {
+            Ok(i) => see(&format!("/incidents/{}", i.id)),
+            Err(r) => r,
+        },
+    )
 }
 
 #[derive(Template)]
@@ -149,7 +145,7 @@ pub(super) async fn incident_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Path(id): Path<i64>,
-) -> Response {
+) -> Result<Response, PageError> {
     incident_with(&s, &jar, a, id, None).await
 }
 
@@ -159,18 +155,12 @@ pub(super) async fn incident_with(
     a: Actor,
     id: i64,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "incidents", "nav.incidents").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let i = match desk::incident(&s.app, &c.actor, id).await {
-        Ok(i) => i,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "incidents", "nav.incidents").await?;
+    let i = desk::incident(&s.app, &c.actor, id).await?;
     let can_close = c.actor.can(Can::DeskWrite, i.site_id);
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &IncidentPage {
             c,
             i,
@@ -178,7 +168,7 @@ pub(super) async fn incident_with(
             error,
         },
         refused,
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -193,15 +183,12 @@ pub(super) async fn incident_print(
     jar: CookieJar,
     WebActor(a): WebActor,
     Path(id): Path<i64>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "incidents", "incident.report").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match desk::incident(&s.app, &c.actor, id).await {
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "incidents", "incident.report").await?;
+    Ok(match desk::incident(&s.app, &c.actor, id).await {
         Ok(i) => render(&IncidentPrint { c, i }),
         Err(e) => error_page(Some(&c.actor), e),
-    }
+    })
 }
 
 #[derive(Deserialize)]
@@ -295,7 +282,7 @@ pub(super) async fn types_page(
     State(s): State<AppState>,
     jar: CookieJar,
     WebActor(a): WebActor,
-) -> Response {
+) -> Result<Response, PageError> {
     types_with(&s, &jar, a, None).await
 }
 
@@ -304,20 +291,14 @@ pub(super) async fn types_with(
     jar: &CookieJar,
     a: Actor,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "incidents", "incident.types").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "incidents", "incident.types").await?;
     if !c.actor.can(Can::IncidentTypesManage, c.site_id()) {
-        return error_page(Some(&c.actor), AppError::Forbidden);
+        return Ok(error_page(Some(&c.actor), AppError::Forbidden));
     }
-    let types = match desk::incident_types(&s.app, &c.actor, c.site_id()).await {
-        Ok(t) => t,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+    let types = desk::incident_types(&s.app, &c.actor, c.site_id()).await?;
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &TypesPage {
             c,
             types,
@@ -325,7 +306,7 @@ pub(super) async fn types_with(
             error,
         },
         refused,
-    )
+    ))
 }
 
 /// The form posts `department` once per ticked box.
@@ -333,11 +314,10 @@ pub(super) async fn type_save(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<Vec<(String, String)>>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "incidents", "incident.types").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "incidents", "incident.types")
+        .await?
+        .site_id();
     let get = |k: &str| {
         f.form
             .iter()
@@ -362,13 +342,15 @@ pub(super) async fn type_save(
         Ok(id) => desk::update_incident_type(&s.app, &f.actor, id, &input).await,
         Err(_) => desk::create_incident_type(&s.app, &f.actor, &input).await,
     };
-    match or_refused!(r, f.actor, |fe| types_with(
-        &s,
-        &jar,
-        f.actor.clone(),
-        Some(fe)
-    )) {
-        Ok(t) => see(&format!("/incidents/types#t{}", t.id)),
-        Err(r) => r,
-    }
+    Ok(
+        match or_refused!(r, f.actor, |fe| types_with(
+            &s,
+            &jar,
+            f.actor.clone(),
+            Some(fe)
+        )) {
+            Ok(t) => see(&format!("/incidents/types#t{}", t.id)),
+            Err(r) => r,
+        },
+    )
 }

@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::PageError;
 
 #[derive(Deserialize, Default, Clone)]
 pub(super) struct InquiriesQ {
@@ -26,7 +27,7 @@ pub(super) async fn inquiries_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<InquiriesQ>,
-) -> Response {
+) -> Result<Response, PageError> {
     inquiries_with(&s, &jar, a, q, None).await
 }
 
@@ -36,11 +37,8 @@ pub(super) async fn inquiries_with(
     a: Actor,
     q: InquiriesQ,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "inquiries", "nav.inquiries").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "inquiries", "nav.inquiries").await?;
     let site = c.site_id();
     let page = match desk::inquiries(
         &s.app,
@@ -55,11 +53,11 @@ pub(super) async fn inquiries_with(
     .await
     {
         Ok(p) => p,
-        Err(e) => return error_page(Some(&c.actor), e),
+        Err(e) => return Err(e.into()),
     };
     let can_write = c.actor.can(Can::DeskWrite, site);
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &InquiriesPage {
             c,
             page,
@@ -68,7 +66,7 @@ pub(super) async fn inquiries_with(
             error,
         },
         refused,
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -84,11 +82,10 @@ pub(super) async fn inquiry_create(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<InquiryForm>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "inquiries", "nav.inquiries").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "inquiries", "nav.inquiries")
+        .await?
+        .site_id();
     let v = &f.form;
     let r = async {
         let unit_id = unit_id_of(&s, &f.actor, site, &v.unit).await?;
@@ -107,14 +104,16 @@ pub(super) async fn inquiry_create(
         .await
     }
     .await;
-    match or_refused!(r, f.actor, |fe| inquiries_with(
-        &s,
-        &jar,
-        f.actor.clone(),
-        InquiriesQ::default(),
-        Some(fe)
-    )) {
-        Ok(_) => see("/inquiries#new"),
-        Err(r) => r,
-    }
+    Ok(
+        match or_refused!(r, f.actor, |fe| inquiries_with(
+            &s,
+            &jar,
+            f.actor.clone(),
+            InquiriesQ::default(),
+            Some(fe)
+        )) {
+            Ok(_) => see("/inquiries#new"),
+            Err(r) => r,
+        },
+    )
 }

@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::PageError;
 
 #[derive(Deserialize, Default, Clone)]
 pub(super) struct LogQ {
@@ -49,7 +50,7 @@ pub(super) async fn log_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<LogPageQ>,
-) -> Response {
+) -> Result<Response, PageError> {
     log_with(&s, &jar, a, q.q, q.correct, None).await
 }
 
@@ -60,11 +61,8 @@ pub(super) async fn log_with(
     q: LogQ,
     correcting: Option<i64>,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "desk", "nav.desk").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "desk", "nav.desk").await?;
     let site = c.site_id();
     let query = LogQuery {
         site_id: Some(site),
@@ -75,14 +73,11 @@ pub(super) async fn log_with(
         limit: Some(50),
         cursor: q.cursor.clone(),
     };
-    let page = match desk::log(&s.app, &c.actor, &query).await {
-        Ok(p) => p,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+    let page = desk::log(&s.app, &c.actor, &query).await?;
     let can_write = c.actor.can(Can::DeskWrite, site);
     let can_ack = c.actor.can(Can::DeskAck, site);
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &LogPage {
             c,
             page,
@@ -99,7 +94,7 @@ pub(super) async fn log_with(
             back: "/desk",
         },
         refused,
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -130,11 +125,10 @@ pub(super) async fn log_write(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<LogForm>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "desk", "nav.desk").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "desk", "nav.desk")
+        .await?
+        .site_id();
     let v = &f.form;
     let input = NewLogInput {
         site_id: Some(site),
@@ -144,17 +138,19 @@ pub(super) async fn log_write(
         corrects_id: v.corrects_id.trim().parse().ok(),
     };
     let r = desk::write_log(&s.app, &f.actor, &input, key_of(&v._key)).await;
-    match or_refused!(r, f.actor, |fe| log_with(
-        &s,
-        &jar,
-        f.actor.clone(),
-        LogQ::default(),
-        input.corrects_id,
-        Some(fe)
-    )) {
-        Ok(e) => see(&format!("{}#e{}", back_to(&v.back, "/desk"), e.id)),
-        Err(r) => r,
-    }
+    Ok(
+        match or_refused!(r, f.actor, |fe| log_with(
+            &s,
+            &jar,
+            f.actor.clone(),
+            LogQ::default(),
+            input.corrects_id,
+            Some(fe)
+        )) {
+            Ok(e) => see(&format!("{}#e{}", back_to(&v.back, "/desk"), e.id)),
+            Err(r) => r,
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -178,15 +174,14 @@ pub(super) async fn log_ack_all(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<BackForm>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "desk", "nav.desk").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
-    match desk::ack_all(&s.app, &f.actor, site).await {
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "desk", "nav.desk")
+        .await?
+        .site_id();
+    Ok(match desk::ack_all(&s.app, &f.actor, site).await {
         Ok(_) => see(&back_to(&f.form.back, "/desk")),
         Err(e) => error_page(Some(&f.actor), e),
-    }
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -208,11 +203,10 @@ pub(super) async fn log_ticket(
     jar: CookieJar,
     Path(id): Path<i64>,
     f: WebForm<ToTicketForm>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "desk", "nav.desk").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "desk", "nav.desk")
+        .await?
+        .site_id();
     let v = &f.form;
     let r = async {
         let unit_id = unit_id_of(&s, &f.actor, site, &v.unit).await?;
@@ -233,17 +227,19 @@ pub(super) async fn log_ticket(
         .await
     }
     .await;
-    match or_refused!(r, f.actor, |fe| log_with(
-        &s,
-        &jar,
-        f.actor.clone(),
-        LogQ::default(),
-        None,
-        Some(fe)
-    )) {
-        Ok(t) => see(&format!("/tickets/{}", t.id)),
-        Err(r) => r,
-    }
+    Ok(
+        match or_refused!(r, f.actor, |fe| log_with(
+            &s,
+            &jar,
+            f.actor.clone(),
+            LogQ::default(),
+            None,
+            Some(fe)
+        )) {
+            Ok(t) => see(&format!("/tickets/{}", t.id)),
+            Err(r) => r,
+        },
+    )
 }
 
 #[derive(Deserialize)]

@@ -90,8 +90,8 @@ macro_rules! or_refused {
         match $r {
             Ok(v) => Ok(v),
             Err(e) => match FormError::from_app(&e) {
-                Some($fe) => Err($again.await),
-                None => Err(error_page(Some(&$a), e)),
+                Some($fe) => Err($again.await.into_response()),
+                None => Err(PageError(e).into_response()),
             },
         }
     };

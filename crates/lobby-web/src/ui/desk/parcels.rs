@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::PageError;
 
 #[derive(Deserialize, Default, Clone)]
 pub(super) struct ParcelsQ {
@@ -30,7 +31,7 @@ pub(super) async fn parcels_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<ParcelsQ>,
-) -> Response {
+) -> Result<Response, PageError> {
     parcels_with(&s, &jar, a, q, None, None).await
 }
 
@@ -41,11 +42,8 @@ pub(super) async fn parcels_with(
     q: ParcelsQ,
     error: Option<FormError>,
     received: Option<ParcelView>,
-) -> Response {
-    let c = match chrome(s, a, jar, "parcels", "nav.parcels").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "parcels", "nav.parcels").await?;
     let site = c.site_id();
     let r = async {
         let days = crate::ui::number_opt::<i64>("days", q.days.as_deref().unwrap_or_default())?;
@@ -75,13 +73,10 @@ pub(super) async fn parcels_with(
         Ok::<_, AppError>((waiting, collected.items))
     }
     .await;
-    let (waiting, collected) = match r {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+    let (waiting, collected) = r?;
     let can_write = c.actor.can(Can::DeskWrite, site);
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &ParcelsPage {
             c,
             waiting,
@@ -93,7 +88,7 @@ pub(super) async fn parcels_with(
             key: form_key(),
         },
         refused,
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -117,11 +112,10 @@ pub(super) async fn parcel_create(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<ParcelForm>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "parcels", "nav.parcels").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "parcels", "nav.parcels")
+        .await?
+        .site_id();
     let v = &f.form;
     let r = async {
         let unit_id = unit_id_of(&s, &f.actor, site, &v.unit).await?;
@@ -142,16 +136,16 @@ pub(super) async fn parcel_create(
         .await
     }
     .await;
-    match or_refused!(r, f.actor, |fe| parcels_with(
-        &s,
-        &jar,
-        f.actor.clone(),
-        ParcelsQ::default(),
-        Some(fe),
-        None
-    )) {
-        Ok(p) => {
-            parcels_with(
+    Ok(
+        match or_refused!(r, f.actor, |fe| parcels_with(
+            &s,
+            &jar,
+            f.actor.clone(),
+            ParcelsQ::default(),
+            Some(fe),
+            None
+        )) {
+            Ok(p) => parcels_with(
                 &s,
                 &jar,
                 f.actor.clone(),
@@ -160,9 +154,10 @@ pub(super) async fn parcel_create(
                 Some(p),
             )
             .await
-        }
-        Err(r) => r,
-    }
+            .into_response(),
+            Err(r) => r,
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -217,7 +212,9 @@ pub(super) async fn parcel_upload(
     match desk::add_parcel_photo(&s.app, &a, id, &file).await {
         Ok(_) => see(&format!("/parcels#p{id}")),
         Err(e) => match FormError::from_app(&e) {
-            Some(fe) => parcels_with(&s, &jar, a, ParcelsQ::default(), Some(fe), None).await,
+            Some(fe) => parcels_with(&s, &jar, a, ParcelsQ::default(), Some(fe), None)
+                .await
+                .into_response(),
             None => error_page(Some(&a), e),
         },
     }

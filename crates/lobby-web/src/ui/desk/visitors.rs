@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::PageError;
 
 #[derive(Deserialize, Default, Clone)]
 pub(super) struct VisitorsQ {
@@ -28,7 +29,7 @@ pub(super) async fn visitors_page(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<VisitorsQ>,
-) -> Response {
+) -> Result<Response, PageError> {
     visitors_with(&s, &jar, a, q, None).await
 }
 
@@ -38,11 +39,8 @@ pub(super) async fn visitors_with(
     a: Actor,
     q: VisitorsQ,
     error: Option<FormError>,
-) -> Response {
-    let c = match chrome(s, a, jar, "visitors", "nav.visitors").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(s, a, jar, "visitors", "nav.visitors").await?;
     let site = c.site_id();
     let r = async {
         let unit_id = unit_id_of(s, &c.actor, site, q.unit.as_deref().unwrap_or("")).await?;
@@ -73,13 +71,10 @@ pub(super) async fn visitors_with(
         Ok::<_, AppError>((inside.items, history))
     }
     .await;
-    let (inside, history) = match r {
-        Ok(v) => v,
-        Err(e) => return error_page(Some(&c.actor), e),
-    };
+    let (inside, history) = r?;
     let can_write = c.actor.can(Can::DeskWrite, site);
     let refused = error.is_some();
-    render_form(
+    Ok(render_form(
         &VisitorsPage {
             c,
             inside,
@@ -90,7 +85,7 @@ pub(super) async fn visitors_with(
             key: form_key(),
         },
         refused,
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -112,11 +107,10 @@ pub(super) async fn visitor_create(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<VisitorForm>,
-) -> Response {
-    let site = match chrome(&s, f.actor.clone(), &jar, "visitors", "nav.visitors").await {
-        Ok(c) => c.site_id(),
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "visitors", "nav.visitors")
+        .await?
+        .site_id();
     let v = &f.form;
     let r = async {
         let unit_id = unit_id_of(&s, &f.actor, site, &v.unit).await?;
@@ -145,16 +139,18 @@ pub(super) async fn visitor_create(
         .await
     }
     .await;
-    match or_refused!(r, f.actor, |fe| visitors_with(
-        &s,
-        &jar,
-        f.actor.clone(),
-        VisitorsQ::default(),
-        Some(fe)
-    )) {
-        Ok(_) => see("/visitors"),
-        Err(r) => r,
-    }
+    Ok(
+        match or_refused!(r, f.actor, |fe| visitors_with(
+            &s,
+            &jar,
+            f.actor.clone(),
+            VisitorsQ::default(),
+            Some(fe)
+        )) {
+            Ok(_) => see("/visitors"),
+            Err(r) => r,
+        },
+    )
 }
 
 pub(super) async fn visitor_sign_out(

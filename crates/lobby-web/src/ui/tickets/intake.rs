@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::PageError;
 
 /// The intake form's fields (also posted by the desk's home page).
 #[derive(Deserialize, Default, Clone)]
@@ -63,22 +64,20 @@ pub(super) async fn new_form(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<NewQ>,
-) -> Response {
-    match chrome(&s, a, &jar, "tickets", "ticket.new").await {
-        Ok(c) => new_page(
-            c,
-            IntakeFields {
-                unit: q.unit.unwrap_or_default(),
-                kind: q.kind.unwrap_or_else(|| "repair".into()),
-                priority: "normal".into(),
-                channel: "phone".into(),
-                dispatch: Some("on".into()),
-                ..Default::default()
-            },
-            None,
-        ),
-        Err(r) => r,
-    }
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "tickets", "ticket.new").await?;
+    Ok(new_page(
+        c,
+        IntakeFields {
+            unit: q.unit.unwrap_or_default(),
+            kind: q.kind.unwrap_or_else(|| "repair".into()),
+            priority: "normal".into(),
+            channel: "phone".into(),
+            dispatch: Some("on".into()),
+            ..Default::default()
+        },
+        None,
+    ))
 }
 
 /// Creates the ticket and, when asked, dispatches it in the same transaction.
@@ -86,11 +85,8 @@ pub(super) async fn create(
     State(s): State<AppState>,
     jar: CookieJar,
     f: WebForm<IntakeFields>,
-) -> Response {
-    let c = match chrome(&s, f.actor.clone(), &jar, "tickets", "ticket.new").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(&s, f.actor.clone(), &jar, "tickets", "ticket.new").await?;
     let v = &f.form;
     let result = async {
         let unit_id = match v.unit.trim() {
@@ -131,11 +127,11 @@ pub(super) async fn create(
         Ok::<_, AppError>(t.id)
     }
     .await;
-    match result {
+    Ok(match result {
         Ok(id) => Redirect::to(&format!("/tickets/{id}")).into_response(),
         Err(e) => match FormError::from_app(&e) {
             Some(fe) => new_page(c, f.form, Some(fe)),
             None => error_page(Some(&c.actor), e),
         },
-    }
+    })
 }

@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::PageError;
 
 #[derive(Deserialize, Default)]
 pub(super) struct ListQ {
@@ -60,15 +61,14 @@ pub(super) async fn export(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<ListQ>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "tickets", "nav.tickets").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match tickets::export_xlsx(&s.app, &c.actor, &query_of(&c, &q)).await {
-        Ok(bytes) => crate::api::xlsx_file(bytes, "work-orders.xlsx"),
-        Err(e) => error_page(Some(&c.actor), e),
-    }
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "tickets", "nav.tickets").await?;
+    Ok(
+        match tickets::export_xlsx(&s.app, &c.actor, &query_of(&c, &q)).await {
+            Ok(bytes) => crate::api::xlsx_file(bytes, "work-orders.xlsx"),
+            Err(e) => error_page(Some(&c.actor), e),
+        },
+    )
 }
 
 pub(super) async fn list(
@@ -76,11 +76,8 @@ pub(super) async fn list(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<ListQ>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "tickets", "nav.tickets").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "tickets", "nav.tickets").await?;
     let tq = query_of(&c, &q);
     let query = serde_urlencoded::to_string([
         ("state", q.state.clone().unwrap_or_default()),
@@ -92,7 +89,7 @@ pub(super) async fn list(
         ("q", q.q.clone().unwrap_or_default()),
     ])
     .unwrap_or_default();
-    match tickets::list(&s.app, &c.actor, &tq).await {
+    Ok(match tickets::list(&s.app, &c.actor, &tq).await {
         Ok(page) => render(&ListPage {
             c,
             page,
@@ -108,5 +105,5 @@ pub(super) async fn list(
             query,
         }),
         Err(e) => error_page(Some(&c.actor), e),
-    }
+    })
 }

@@ -23,7 +23,7 @@ pub(super) async fn upload_photo(
     match tickets::add_photo(&s.app, &a, id, &file, stage).await {
         Ok(_) => Redirect::to(&format!("/tickets/{id}#photos")).into_response(),
         Err(e) => match FormError::from_app(&e) {
-            Some(fe) => show_with(&s, &jar, a, id, Some(fe)).await,
+            Some(fe) => show_with(&s, &jar, a, id, Some(fe)).await.into_response(),
             None => error_page(Some(&a), e),
         },
     }

@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::PageError;
 
 #[derive(Template)]
 #[template(path = "tickets/print.html")]
@@ -17,23 +18,16 @@ pub(super) async fn print(
     jar: CookieJar,
     WebActor(a): WebActor,
     Path(id): Path<i64>,
-) -> Response {
-    let t = match tickets::get(&s.app, &a, id).await {
-        Ok(t) => t,
-        Err(e) => return error_page(Some(&a), e),
-    };
-    match chrome(&s, a, &jar, "tickets", "nav.tickets").await {
-        Ok(mut c) => {
-            c.title = if t.kind == Kind::Complaint {
-                c.t("print.complaint_record")
-            } else {
-                c.t("print.work_order")
-            }
-            .to_string();
-            render(&PrintPage { c, t })
-        }
-        Err(r) => r,
+) -> Result<Response, PageError> {
+    let t = tickets::get(&s.app, &a, id).await?;
+    let mut c = chrome(&s, a, &jar, "tickets", "nav.tickets").await?;
+    c.title = if t.kind == Kind::Complaint {
+        c.t("print.complaint_record")
+    } else {
+        c.t("print.work_order")
     }
+    .to_string();
+    Ok(render(&PrintPage { c, t }))
 }
 
 #[derive(Deserialize, Default)]
@@ -100,12 +94,9 @@ pub(super) async fn summary(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<SpanQ>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "summary", "nav.summary").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match load_summary(&s, &c, &q).await {
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "summary", "nav.summary").await?;
+    Ok(match load_summary(&s, &c, &q).await {
         Ok(r) => {
             let days = bars(&r.per_day, 720);
             render(&SummaryPage {
@@ -116,7 +107,7 @@ pub(super) async fn summary(
             })
         }
         Err(resp) => resp,
-    }
+    })
 }
 
 pub(super) async fn summary_xlsx(
@@ -124,20 +115,17 @@ pub(super) async fn summary_xlsx(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<SpanQ>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "summary", "nav.summary").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "summary", "nav.summary").await?;
     let r = match load_summary(&s, &c, &q).await {
         Ok(r) => r,
-        Err(resp) => return resp,
+        Err(resp) => return Ok(resp),
     };
     let name = c.site.as_ref().map(|s| s.name.clone()).unwrap_or_default();
-    match lobby_app::reports::ticket_summary_xlsx(&r, &name) {
+    Ok(match lobby_app::reports::ticket_summary_xlsx(&r, &name) {
         Ok(bytes) => crate::api::xlsx_file(bytes, &format!("tickets-{}-{}.xlsx", r.from, r.to)),
         Err(e) => error_page(Some(&c.actor), e),
-    }
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -161,32 +149,31 @@ pub(super) async fn management_log(
     jar: CookieJar,
     WebActor(a): WebActor,
     Query(q): Query<DayQ>,
-) -> Response {
-    let c = match chrome(&s, a, &jar, "log", "nav.log").await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let c = chrome(&s, a, &jar, "log", "nav.log").await?;
     let today = c.today(&s.app);
     let day = match q.day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => today,
         Some(d) => match d.parse::<jiff::civil::Date>() {
             Ok(d) => d,
             Err(_) => {
-                return error_page(
+                return Ok(error_page(
                     Some(&c.actor),
                     AppError::invalid("day", "day must be a date like 2026-11-26"),
-                )
+                ))
             }
         },
     };
-    match lobby_app::reports::management_log(&s.app, &c.actor, c.site_id(), day).await {
-        Ok(entries) => render(&LogPage {
-            day: day.to_string(),
-            prev: day.yesterday().map(|d| d.to_string()).unwrap_or_default(),
-            next: day.tomorrow().map(|d| d.to_string()).unwrap_or_default(),
-            c,
-            entries,
-        }),
-        Err(e) => error_page(Some(&c.actor), e),
-    }
+    Ok(
+        match lobby_app::reports::management_log(&s.app, &c.actor, c.site_id(), day).await {
+            Ok(entries) => render(&LogPage {
+                day: day.to_string(),
+                prev: day.yesterday().map(|d| d.to_string()).unwrap_or_default(),
+                next: day.tomorrow().map(|d| d.to_string()).unwrap_or_default(),
+                c,
+                entries,
+            }),
+            Err(e) => error_page(Some(&c.actor), e),
+        },
+    )
 }

@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::PageError;
 
 /// An action the page offers: its name and which extra fields it needs.
 pub struct Offer {
@@ -55,54 +56,47 @@ pub(super) async fn show_with(
     a: lobby_app::Actor,
     id: i64,
     error: Option<FormError>,
-) -> Response {
-    let t = match tickets::get(&s.app, &a, id).await {
-        Ok(t) => t,
-        Err(e) => return error_page(Some(&a), e),
+) -> Result<Response, PageError> {
+    let t = tickets::get(&s.app, &a, id).await?;
+    let mut c = chrome(s, a, jar, "tickets", "nav.tickets").await?;
+    c.title = format!("{} {}", t.number, t.title);
+    let offers = offers(&t);
+    let assignees = if offers.iter().any(|o| o.action == "dispatch") {
+        tickets::assignees(&s.app, &c.actor, t.site_id)
+            .await
+            .unwrap_or_default()
+    } else {
+        Vec::new()
     };
-    match chrome(s, a, jar, "tickets", "nav.tickets").await {
-        Ok(mut c) => {
-            c.title = format!("{} {}", t.number, t.title);
-            let offers = offers(&t);
-            let assignees = if offers.iter().any(|o| o.action == "dispatch") {
-                tickets::assignees(&s.app, &c.actor, t.site_id)
-                    .await
-                    .unwrap_or_default()
-            } else {
-                Vec::new()
-            };
-            let photos = tickets::photos(&s.app, &c.actor, t.id)
-                .await
-                .unwrap_or_default();
-            let refused = error.is_some();
-            let galleries = PhotoStage::ALL
-                .iter()
-                .map(|st| {
-                    let group: Vec<_> = photos.iter().filter(|p| p.stage == *st).cloned().collect();
-                    (st.as_str(), group)
-                })
-                .filter(|(_, g)| !g.is_empty())
-                .collect();
-            let can_record = c.actor.can(Can::TicketsVerify, t.site_id);
-            render_form(
-                &ShowPage {
-                    default_stage: PhotoStage::of_state(t.state).as_str(),
-                    stages: strs(PhotoStage::ALL, PhotoStage::as_str),
-                    galleries,
-                    can_record,
-                    c,
-                    t,
-                    photos,
-                    assignees,
-                    offers,
-                    departments: strs(Department::ALL, Department::as_str),
-                    error,
-                },
-                refused,
-            )
-        }
-        Err(r) => r,
-    }
+    let photos = tickets::photos(&s.app, &c.actor, t.id)
+        .await
+        .unwrap_or_default();
+    let refused = error.is_some();
+    let galleries = PhotoStage::ALL
+        .iter()
+        .map(|st| {
+            let group: Vec<_> = photos.iter().filter(|p| p.stage == *st).cloned().collect();
+            (st.as_str(), group)
+        })
+        .filter(|(_, g)| !g.is_empty())
+        .collect();
+    let can_record = c.actor.can(Can::TicketsVerify, t.site_id);
+    Ok(render_form(
+        &ShowPage {
+            default_stage: PhotoStage::of_state(t.state).as_str(),
+            stages: strs(PhotoStage::ALL, PhotoStage::as_str),
+            galleries,
+            can_record,
+            c,
+            t,
+            photos,
+            assignees,
+            offers,
+            departments: strs(Department::ALL, Department::as_str),
+            error,
+        },
+        refused,
+    ))
 }
 
 pub(super) async fn show(
@@ -110,7 +104,7 @@ pub(super) async fn show(
     jar: CookieJar,
     WebActor(a): WebActor,
     Path(id): Path<i64>,
-) -> Response {
+) -> Result<Response, PageError> {
     show_with(&s, &jar, a, id, None).await
 }
 
@@ -167,7 +161,7 @@ pub(super) async fn after_change<T>(
                 other => FormError::from_app(other),
             };
             match fe {
-                Some(fe) => show_with(s, jar, a, id, Some(fe)).await,
+                Some(fe) => show_with(s, jar, a, id, Some(fe)).await.into_response(),
                 None => error_page(Some(&a), e),
             }
         }
@@ -182,7 +176,11 @@ pub(super) async fn act(
 ) -> Response {
     let input = match act_input(&f.form) {
         Ok(i) => i,
-        Err(fe) => return show_with(&s, &jar, f.actor, id, Some(fe)).await,
+        Err(fe) => {
+            return show_with(&s, &jar, f.actor, id, Some(fe))
+                .await
+                .into_response()
+        }
     };
     let r = tickets::act(&s.app, &f.actor, id, &input).await;
     after_change(&s, &jar, f.actor, id, "", r).await
@@ -212,7 +210,7 @@ pub(super) async fn act_with_photos(
     };
     let input = match act_input(&form) {
         Ok(i) => i,
-        Err(fe) => return show_with(&s, &jar, a, id, Some(fe)).await,
+        Err(fe) => return show_with(&s, &jar, a, id, Some(fe)).await.into_response(),
     };
     let r = tickets::act_with_photos(&s.app, &a, id, &input, &files).await;
     after_change(&s, &jar, a, id, "", r).await

@@ -1,0 +1,62 @@
+//! `PageError`: what a page handler returns when it cannot draw its page.
+//! Handlers return `Result<Response, PageError>` and use `?` on the app's
+//! results; the error page is drawn once, by the `pages` middleware, in the
+//! language of whoever is signed in (the extractors note it as they resolve
+//! the session), or the browser goes to the sign-in page.
+
+use std::sync::{Arc, OnceLock};
+
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use lobby_app::AppError;
+
+/// A page that could not be drawn.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError(e)
+    }
+}
+
+/// The failure, carried from the handler to the `pages` middleware.
+#[derive(Clone)]
+struct Failed(Arc<AppError>);
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let mut r = crate::error::status_of(&self.0).into_response();
+        r.extensions_mut().insert(Failed(Arc::new(self.0)));
+        r
+    }
+}
+
+/// The language of the person a request is for, once the session is known.
+#[derive(Clone, Default)]
+pub struct Viewer(Arc<OnceLock<String>>);
+
+impl Viewer {
+    /// Notes the signed-in person's language on the request (extractors).
+    pub fn note(extensions: &axum::http::Extensions, locale: &str) {
+        if let Some(v) = extensions.get::<Viewer>() {
+            let _ = v.0.set(locale.to_string());
+        }
+    }
+}
+
+/// Draws the error page of a handler that returned a `PageError`.
+pub async fn pages(mut req: Request, next: Next) -> Response {
+    let viewer = Viewer::default();
+    req.extensions_mut().insert(viewer.clone());
+    let mut r = next.run(req).await;
+    match r.extensions_mut().remove::<Failed>() {
+        Some(Failed(e)) => {
+            let e =
+                Arc::try_unwrap(e).unwrap_or_else(|e| AppError::Internal(anyhow::anyhow!("{e}")));
+            super::error_page_in(viewer.0.get().map(String::as_str), e)
+        }
+        None => r,
+    }
+}
