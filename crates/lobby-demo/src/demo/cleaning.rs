@@ -16,7 +16,7 @@ pub(super) async fn load_cleaning_history(app: &App, site: i64) -> AppResult<()>
     let sup = demo_actor(app, "cs_supervisor").await?;
     let field = demo_actor(app, "field_assistant").await?;
     let vendor_user = demo_actor(app, "vendor").await?;
-    let days = DemoDays::new(real_now);
+    let days = DemoDays::new(real_now)?;
     let today = days.today;
     let at = |days_ago: i64, h: i64, m: i64| days.at(days_ago, h, m);
     const DAYS: i64 = 40;

@@ -86,7 +86,7 @@ pub(super) async fn load_desk_history(app: &App, site: i64) -> AppResult<()> {
     };
     let unit = |k: usize| units.get(k % units.len().max(1)).map(|u| u.0);
     // The instant of a local (Shanghai) time `days_ago` days back.
-    let days = DemoDays::new(real_now);
+    let days = DemoDays::new(real_now)?;
     let today = days.today;
     let at = |days_ago: i64, h: i64, m: i64| days.at(days_ago, h, m);
     let set = |t: i64| {

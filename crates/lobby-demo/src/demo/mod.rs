@@ -14,7 +14,6 @@ use lobby_app::auth::hash_password;
 use lobby_app::{audit, Actor, App, AppError, AppResult};
 
 pub const DEMO_PASSWORD: &str = "lobby-demo";
-const DAY: i64 = 86_400_000_000;
 /// The demo site's time zone (CONTRACT.md).
 const DEMO_TZ: &str = "Asia/Shanghai";
 
@@ -30,13 +29,22 @@ struct DemoDays {
 }
 
 impl DemoDays {
-    fn new(now: i64) -> Self {
-        let tz = jiff::tz::TimeZone::get(DEMO_TZ).unwrap_or(jiff::tz::TimeZone::UTC);
-        Self {
+    fn new(now: i64) -> AppResult<Self> {
+        let tz = lobby_app::time::zone(DEMO_TZ)?;
+        Ok(Self {
             today: lobby_app::time::ts(now).to_zoned(tz.clone()).date(),
             tz,
             now,
-        }
+        })
+    }
+
+    /// The same local time `days` calendar days before now.
+    fn ago(&self, days: i64) -> i64 {
+        lobby_app::time::ts(self.now)
+            .to_zoned(self.tz.clone())
+            .checked_sub(jiff::Span::new().days(days))
+            .map(|z| z.timestamp().as_microsecond())
+            .unwrap_or(self.now)
     }
 
     /// `h` hours and `m` minutes after the start of the local day `days_ago`
@@ -188,19 +196,20 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
     let site = app.write_as_system(|w| {
         Box::pin(async move {
             let now = w.now();
+            let days = DemoDays::new(now)?;
             let site = site_store::insert_site(
                 w,
                 "EA公寓",
                 "EA",
                 DEMO_TZ,
                 Some("上海市静安区南京西路1688号"),
-                now - 400 * DAY,
+                days.ago(400),
             )
             .await?;
             lobby_app::sites::seed_site(w, site).await?;
 
             // The building: B1 garage, 1F lobby, 2F–16F six units a floor.
-            let building = site_store::insert_building(w, site, "主楼", now - 400 * DAY).await?;
+            let building = site_store::insert_building(w, site, "主楼", days.ago(400)).await?;
             let b1 = site_store::insert_floor(w, site, building, "B1", -1, now).await?;
             let f1 = site_store::insert_floor(w, site, building, "1F", 1, now).await?;
             let mut unit_ids = Vec::new();
@@ -219,11 +228,11 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
                             number: &number,
                             area_m2: area,
                             status: "vacant",
-                            vacant_since: Some(now - ((level * 7 + n * 3) % 90 + 3) * DAY),
+                            vacant_since: Some(days.ago((level * 7 + n * 3) % 90 + 3)),
                             note: None,
                             archived: false,
                         },
-                        now - 400 * DAY,
+                        days.ago(400),
                     )
                     .await?;
                     unit_ids.push(id);
@@ -315,7 +324,7 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
                     note: (i == 3).then_some("大客户，年度续约在12月"),
                     archived: false,
                 };
-                let since = now - (30 + (i as i64 * 11) % 700) * DAY;
+                let since = days.ago(30 + (i as i64 * 11) % 700);
                 let id = tenant_store::insert(w, site, &t, since).await?;
                 let take = if *kind == "company" && i % 6 == 0 {
                     2
@@ -449,7 +458,7 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
             for (i, tid) in tenant_ids.iter().enumerate().take(18) {
                 let (fb, fu) = feedback[i % feedback.len()];
                 let day =
-                    lobby_app::time::local_date(now - ((i as i64 * 3) % 40 + 1) * DAY, DEMO_TZ)?.to_string();
+                    lobby_app::time::local_date(days.ago((i as i64 * 3) % 40 + 1), DEMO_TZ)?.to_string();
                 tenant_store::insert_visit(
                     w,
                     &NewVisit {
@@ -460,7 +469,7 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
                         met_with: Some(SURNAMES[i % 12]),
                         feedback: fb,
                         follow_up: fu,
-                        now: now - ((i as i64 * 3) % 40) * DAY,
+                        now: days.ago((i as i64 * 3) % 40),
                     },
                 )
                 .await?;
@@ -471,7 +480,10 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
                 .find(|(r, _)| *r == Role::FrontDesk)
                 .map(|(_, id)| *id);
             if let (Some(desk), Some(tid)) = (desk, tenant_ids.get(7)) {
-                let night = now - DAY / 3;
+                let night = lobby_app::time::ts(now)
+                    .checked_sub(jiff::SignedDuration::from_hours(8))
+                    .map_err(|e| AppError::Internal(e.into()))?
+                    .as_microsecond();
                 let mut desk_actor = Actor::system();
                 desk_actor.user_id = desk;
                 desk_actor.username = Role::FrontDesk.as_str().into();

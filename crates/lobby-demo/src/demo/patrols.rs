@@ -93,7 +93,7 @@ pub(super) async fn load_patrol_history(app: &App, site: i64) -> AppResult<()> {
     let sup = demo_actor(app, "cs_supervisor").await?;
     let field = demo_actor(app, "field_assistant").await?;
     let security = demo_actor(app, "security").await?;
-    let days = DemoDays::new(real_now);
+    let days = DemoDays::new(real_now)?;
     let at = |days_ago: i64, h: i64, m: i64| days.at(days_ago, h, m);
     clock.set(lobby_app::time::ts(at(15, 8, 0)));
     let mut routes = Vec::new();

@@ -75,7 +75,7 @@ pub async fn load_ticket_history(app: &App, site: i64) -> AppResult<()> {
     .collect();
     drop(c);
     let worker = |dept: &str| if dept == "engineering" { &eng } else { &field };
-    let days = DemoDays::new(real_now);
+    let days = DemoDays::new(real_now)?;
     let mut k = 0usize;
     for days_ago in (0..21i64).rev() {
         let per_day = 3 + (days_ago * 7 % 4) as usize;

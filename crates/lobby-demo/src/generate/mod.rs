@@ -37,6 +37,16 @@ const HOUR: i64 = 60 * MIN;
 const DAY: i64 = 24 * HOUR;
 const TZ: &str = "Asia/Shanghai";
 
+/// `days` calendar days before `now`, at the same local time (the date
+/// library's arithmetic, not 24-hour steps).
+fn days_before(now: i64, days: i64) -> AppResult<i64> {
+    Ok(Timestamp::from_microsecond(now)
+        .and_then(|t| t.to_zoned(TimeZone::get(TZ)?).checked_sub(days.days()))
+        .map_err(|e| AppError::Internal(e.into()))?
+        .timestamp()
+        .as_microsecond())
+}
+
 /// How much to generate.
 #[derive(Debug, Clone)]
 pub struct Scale {

@@ -48,7 +48,7 @@ pub(super) async fn make_site(
     now: i64,
     rng: &mut StdRng,
 ) -> AppResult<Site> {
-    let created = now - (i64::from(scale.years) * 365 + 30) * DAY;
+    let created = days_before(now, i64::from(scale.years) * 365 + 30)?;
     let mut tx = app.db.begin().await?;
     let code = format!("G{no:03}");
     let site_id = site_store::insert_site(
@@ -95,7 +95,10 @@ pub(super) async fn make_site(
                 number: &number,
                 area_m2: [64.2, 86.5, 98.3, 120.0, 152.8][u % 5],
                 status: if let_out { "occupied" } else { "vacant" },
-                vacant_since: (!let_out).then_some(now - rng.gen_range(3..200) * DAY),
+                vacant_since: match let_out {
+                    true => None,
+                    false => Some(days_before(now, rng.gen_range(3..200))?),
+                },
                 note: None,
                 archived: false,
             },
@@ -108,7 +111,10 @@ pub(super) async fn make_site(
                 COMPANY_WORDS[u % COMPANY_WORDS.len()]
             );
             let phone = format!("021-6{:03}-{:04}", no, u);
-            let since = now - rng.gen_range(30..(i64::from(scale.years) * 365).max(31)) * DAY;
+            let since = days_before(
+                now,
+                rng.gen_range(30..(i64::from(scale.years) * 365).max(31)),
+            )?;
             let id = tenant_store::insert(
                 &mut tx,
                 site_id,
