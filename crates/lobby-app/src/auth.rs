@@ -305,7 +305,7 @@ pub async fn load_actor(c: &mut Conn, user_id: i64) -> AppResult<Option<Actor>> 
     let roles = users::roles(c, user_id)
         .await?
         .into_iter()
-        .filter_map(|r| r.role.parse::<Role>().ok().map(|role| (r.site_id, role)))
+        .map(|r| (r.site_id, r.role))
         .collect();
     Ok(Some(Actor {
         user_id: u.id,
@@ -413,7 +413,7 @@ pub async fn ensure_admin(app: &App, password: Option<&str>) -> AppResult<Option
                     id,
                     &[RoleRow {
                         site_id: None,
-                        role: Role::Admin.as_str().into(),
+                        role: Role::Admin,
                     }],
                 )
                 .await?;

@@ -44,8 +44,20 @@ fn shift_view(s: &ShiftRow) -> ShiftView {
     }
 }
 
-fn times(s: &ShiftRow) -> Option<ShiftTimes> {
-    ShiftTimes::parse(&s.starts, &s.ends).ok()
+/// A shift's stored times; ones that no longer parse are an internal error
+/// naming the shift, never "no shift".
+fn parse_times(s: &ShiftRow) -> AppResult<ShiftTimes> {
+    ShiftTimes::parse(&s.starts, &s.ends)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("shift {} holds bad times: {e}", s.id)))
+}
+
+fn times(shift: Option<&ShiftRow>) -> AppResult<Option<ShiftTimes>> {
+    shift.map(parse_times).transpose()
+}
+
+/// Every shift's times, read once, by shift id.
+fn all_times(shifts: &[ShiftRow]) -> AppResult<Vec<(i64, ShiftTimes)>> {
+    shifts.iter().map(|s| Ok((s.id, parse_times(s)?))).collect()
 }
 
 fn can_see_shifts(actor: &Actor, site_id: i64) -> AppResult<()> {
@@ -197,9 +209,7 @@ async fn people(c: &mut Conn, site_id: i64) -> AppResult<Vec<Person>> {
     let rows = lobby_store::users::staff_at(c, site_id).await?;
     let mut out: Vec<(i64, String, Vec<Role>)> = Vec::new();
     for r in rows {
-        let Ok(role) = r.role.parse::<Role>() else {
-            continue;
-        };
+        let role = r.role;
         if !lobby_domain::policy::allows(role, Can::ClockInOut) {
             continue;
         }
@@ -383,7 +393,7 @@ async fn my_day_in(c: &mut Conn, actor: &Actor, site_id: i64, now: i64) -> AppRe
         department: department_of(&roles),
         day: ds,
         mark: mark(
-            shift.as_ref().and_then(times).as_ref(),
+            times(shift.as_ref())?.as_ref(),
             day,
             &tz,
             att.as_ref().map(|a| time::ts(a.clock_in_at)),
@@ -473,6 +483,10 @@ pub async fn today(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Cloc
     let roster = store::roster(&mut c, site_id, &ds, &ds).await?;
     let att = store::attendance(&mut c, site_id, &ds, &ds).await?;
     let people = people(&mut c, site_id).await?;
+    let timed = all_times(&shifts)?;
+    let times_of = |s: Option<&ShiftRow>| {
+        s.and_then(|s| timed.iter().find(|(id, _)| *id == s.id).map(|(_, t)| t))
+    };
     Ok(people
         .into_iter()
         .filter_map(|p| {
@@ -490,7 +504,7 @@ pub async fn today(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Cloc
                 department: p.department,
                 day: ds.clone(),
                 mark: mark(
-                    shift.and_then(times).as_ref(),
+                    times_of(shift),
                     day,
                     &tz,
                     a.map(|a| time::ts(a.clock_in_at)),
@@ -562,6 +576,10 @@ pub async fn sheet(
     let roster = store::roster(&mut c, site_id, &first.to_string(), &last.to_string()).await?;
     let att = store::attendance(&mut c, site_id, &first.to_string(), &last.to_string()).await?;
     let people = people(&mut c, site_id).await?;
+    let timed = all_times(&shifts)?;
+    let times_of = |s: Option<&ShiftRow>| {
+        s.and_then(|s| timed.iter().find(|(id, _)| *id == s.id).map(|(_, t)| t))
+    };
     let rows = people
         .into_iter()
         .filter(|p| department.is_none_or(|d| d == p.department))
@@ -576,7 +594,7 @@ pub async fn sheet(
                         .and_then(|r| shifts.iter().find(|s| s.id == r.shift_id));
                     let a = att.iter().find(|a| a.user_id == p.id && a.day == ds);
                     mark(
-                        shift.and_then(times).as_ref(),
+                        times_of(shift),
                         *d,
                         &tz,
                         a.map(|a| time::ts(a.clock_in_at)),

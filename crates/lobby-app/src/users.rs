@@ -250,7 +250,7 @@ fn rows(roles: &[RoleGrant]) -> Vec<RoleRow> {
     for g in roles {
         let r = RoleRow {
             site_id: g.site_id,
-            role: g.role.as_str().into(),
+            role: g.role,
         };
         if !out.contains(&r) {
             out.push(r);
@@ -277,11 +277,9 @@ async fn view(c: &mut lobby_store::Conn, u: UserRow) -> AppResult<UserView> {
     let roles = store::roles(c, u.id)
         .await?
         .into_iter()
-        .filter_map(|r| {
-            r.role.parse().ok().map(|role| RoleGrant {
-                site_id: r.site_id,
-                role,
-            })
+        .map(|r| RoleGrant {
+            site_id: r.site_id,
+            role: r.role,
         })
         .collect();
     Ok(view_with(u, roles))
@@ -390,11 +388,9 @@ pub async fn list(
             let roles = all_roles
                 .iter()
                 .filter(|r| r.user_id == u.id)
-                .filter_map(|r| {
-                    r.role.parse().ok().map(|role| RoleGrant {
-                        site_id: r.site_id,
-                        role,
-                    })
+                .map(|r| RoleGrant {
+                    site_id: r.site_id,
+                    role: r.role,
                 })
                 .collect();
             view_with(u, roles)

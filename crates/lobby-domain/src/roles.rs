@@ -113,3 +113,5 @@ mod tests {
         assert_eq!("boss".parse::<Role>().unwrap_err().field, "role");
     }
 }
+
+text_codec!(Role);

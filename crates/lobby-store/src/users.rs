@@ -172,7 +172,7 @@ pub async fn set_password(c: &mut Conn, id: i64, hash: &str, now: i64) -> Result
 #[derive(Debug, Clone, FromRow, PartialEq, Eq)]
 pub struct RoleRow {
     pub site_id: Option<i64>,
-    pub role: String,
+    pub role: lobby_domain::roles::Role,
 }
 
 pub async fn roles(c: &mut Conn, user_id: i64) -> Result<Vec<RoleRow>> {
@@ -195,7 +195,7 @@ pub async fn set_roles(c: &mut Conn, user_id: i64, roles: &[RoleRow]) -> Result<
         sqlx::query("INSERT INTO user_roles (user_id, site_id, role) VALUES ($1, $2, $3)")
             .bind(user_id)
             .bind(r.site_id)
-            .bind(&r.role)
+            .bind(r.role)
             .execute(&mut *c)
             .await?;
     }
@@ -344,7 +344,7 @@ pub async fn throttle_count(c: &mut Conn, key: &str, now: i64, window: i64) -> R
 pub struct StaffRow {
     pub id: i64,
     pub display_name: String,
-    pub role: String,
+    pub role: lobby_domain::roles::Role,
 }
 
 /// Active people holding a role at a site (one row per role held).
@@ -362,7 +362,7 @@ pub async fn staff_at(c: &mut Conn, site_id: i64) -> Result<Vec<StaffRow>> {
 pub struct UserRoleRow {
     pub user_id: i64,
     pub site_id: Option<i64>,
-    pub role: String,
+    pub role: lobby_domain::roles::Role,
 }
 
 /// The roles of several users in one query (lists).

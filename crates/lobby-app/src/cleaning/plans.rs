@@ -42,18 +42,34 @@ pub(super) fn plan_view(p: PlanRow) -> PlanView {
     }
 }
 
-pub(super) fn version_of(p: &PlanRow) -> Option<PlanVersion> {
-    Some(PlanVersion {
+/// A stored plan as the rule that lays out its tasks; one that no longer
+/// parses is an internal error naming it, never a plan without tasks.
+pub(super) fn version_of(p: &PlanRow) -> AppResult<PlanVersion> {
+    let bad = |what: &str, e: String| {
+        AppError::Internal(anyhow::anyhow!(
+            "cleaning plan {} holds a bad {what}: {e}",
+            p.id
+        ))
+    };
+    Ok(PlanVersion {
         plan_id: p.id,
-        valid_from: p.valid_from.parse().ok()?,
-        valid_until: p.valid_until.as_deref().and_then(|d| d.parse().ok()),
+        valid_from: p
+            .valid_from
+            .parse()
+            .map_err(|e: jiff::Error| bad("valid_from", e.to_string()))?,
+        valid_until: p
+            .valid_until
+            .as_deref()
+            .map(|d| d.parse::<Date>())
+            .transpose()
+            .map_err(|e| bad("valid_until", e.to_string()))?,
         rule: Recurrence::parse(
             &p.frequency,
             Some(p.times_per_day),
             Some(&p.weekdays),
             Some(p.day_of_month),
         )
-        .ok()?,
+        .map_err(|e| bad("rule", e.to_string()))?,
     })
 }
 

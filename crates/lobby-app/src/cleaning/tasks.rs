@@ -45,7 +45,7 @@ pub(super) async fn ensure_tasks(
     to: Date,
 ) -> AppResult<()> {
     let plans = store::plans(c, site_id, None).await?;
-    let versions: Vec<PlanVersion> = plans.iter().filter_map(version_of).collect();
+    let versions: Vec<PlanVersion> = plans.iter().map(version_of).collect::<AppResult<_>>()?;
     for due in instances(&versions, from, to) {
         if let Some(p) = plans.iter().find(|p| p.id == due.plan_id) {
             store::ensure_task(c, p, &due.day.to_string(), due.seq).await?;

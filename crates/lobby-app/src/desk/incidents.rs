@@ -22,16 +22,21 @@ impl IncidentTypeView {
     }
 }
 
-pub(super) fn type_view(t: store::IncidentTypeRow) -> IncidentTypeView {
-    IncidentTypeView {
+/// The departments an emergency type calls, as stored ("engineering,security").
+fn departments(column: &str, stored: &str) -> AppResult<Vec<Department>> {
+    stored
+        .split(',')
+        .filter(|d| !d.is_empty())
+        .map(|d| crate::error::stored(column, d))
+        .collect()
+}
+
+pub(super) fn type_view(t: store::IncidentTypeRow) -> AppResult<IncidentTypeView> {
+    Ok(IncidentTypeView {
         id: t.id,
         code: t.code,
         name: t.name,
-        departments: t
-            .departments
-            .split(',')
-            .filter_map(|d| d.parse().ok())
-            .collect(),
+        departments: departments("incident_types.departments", &t.departments)?,
         checklist: t
             .checklist
             .lines()
@@ -39,7 +44,7 @@ pub(super) fn type_view(t: store::IncidentTypeRow) -> IncidentTypeView {
             .filter(|l| !l.trim().is_empty())
             .collect(),
         archived: t.archived != 0,
-    }
+    })
 }
 
 pub async fn incident_types(
@@ -49,11 +54,11 @@ pub async fn incident_types(
 ) -> AppResult<Vec<IncidentTypeView>> {
     actor.authorize(Can::IncidentsRespond, site_id)?;
     let mut c = app.db.read().await?;
-    Ok(store::incident_types(&mut c, site_id)
+    store::incident_types(&mut c, site_id)
         .await?
         .into_iter()
         .map(type_view)
-        .collect())
+        .collect()
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -139,11 +144,11 @@ pub async fn create_incident_type(
         })
         .await?;
     let mut c = app.db.read().await?;
-    Ok(type_view(
+    type_view(
         store::incident_type(&mut c, id)
             .await?
             .ok_or(AppError::NotFound("incident type"))?,
-    ))
+    )
 }
 
 pub async fn update_incident_type(
@@ -176,11 +181,11 @@ pub async fn update_incident_type(
     })
     .await?;
     let mut c = app.db.read().await?;
-    Ok(type_view(
+    type_view(
         store::incident_type(&mut c, id)
             .await?
             .ok_or(AppError::NotFound("incident type"))?,
-    ))
+    )
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -228,25 +233,21 @@ pub(super) async fn load_incident(c: &mut Conn, actor: &Actor, id: i64) -> AppRe
     }
     let steps = store::steps(c, id).await?;
     let notes = store::notes(c, id).await?;
-    Ok(incident_view(i, steps, notes))
+    incident_view(i, steps, notes)
 }
 
 pub(super) fn incident_view(
     i: store::IncidentRow,
     steps: Vec<store::StepRow>,
     notes: Vec<store::NoteRow>,
-) -> IncidentView {
-    IncidentView {
+) -> AppResult<IncidentView> {
+    Ok(IncidentView {
         id: i.id,
         site_id: i.site_id,
         type_id: i.type_id,
         type_code: i.type_code,
         type_name: i.type_name,
-        departments: i
-            .departments
-            .split(',')
-            .filter_map(|d| d.parse().ok())
-            .collect(),
+        departments: departments("incidents.departments", &i.departments)?,
         location: i.location,
         description: i.description,
         opened_at: time::rfc3339(i.opened_at),
@@ -271,7 +272,7 @@ pub(super) fn incident_view(
                 text: n.text,
             })
             .collect(),
-    }
+    })
 }
 
 pub async fn incident(app: &App, actor: &Actor, id: i64) -> AppResult<IncidentView> {
@@ -339,7 +340,7 @@ pub async fn open_incident(
                 .ok_or_else(|| {
                     AppError::invalid("type_id", "no such emergency type at this site")
                 })?;
-                let view = type_view(t.clone());
+                let view = type_view(t.clone())?;
                 let id = store::insert_incident(
                     w,
                     site_id,
@@ -523,10 +524,10 @@ pub async fn incidents(
     let mut c = app.db.read().await?;
     let rows =
         store::incidents(&mut c, site_id, q.open.unwrap_or(false), before, limit + 1).await?;
-    Ok(page::finish(
+    page::try_finish(
         rows,
         limit,
         |r| (String::new(), r.id),
         |r| incident_view(r, Vec::new(), Vec::new()),
-    ))
+    )
 }

@@ -99,7 +99,11 @@ pub(super) async fn act_checked(
         return Err(AppError::VersionConflict);
     }
     let from: State = parse(&t.state)?;
-    let held_from = t.held_from.as_deref().and_then(|s| s.parse().ok());
+    let held_from: Option<State> = t
+        .held_from
+        .as_deref()
+        .map(|s| stored("tickets.held_from", s))
+        .transpose()?;
     let to = next_state(from, action, held_from)
         .map_err(|e| AppError::InvalidTransition(e.to_string()))?;
     let mut ch = Change {
@@ -123,11 +127,10 @@ pub(super) async fn act_checked(
         Action::Dispatch => {
             let dept: Department = match input.department.as_deref().filter(|d| !d.is_empty()) {
                 Some(d) => parse(d)?,
-                None => t
-                    .department
-                    .as_deref()
-                    .and_then(|d| d.parse().ok())
-                    .ok_or_else(|| AppError::invalid("department", "say which department"))?,
+                None => match t.department.as_deref() {
+                    Some(d) => stored("tickets.department", d)?,
+                    None => return Err(AppError::invalid("department", "say which department")),
+                },
             };
             if let Some(a) = input.assignee_id {
                 // Only a person of this site who works for that department.
@@ -137,10 +140,8 @@ pub(super) async fn act_checked(
                 let roles = lobby_store::users::roles(tx, a).await?;
                 let works_there = roles.iter().any(|r| {
                     r.site_id == Some(t.site_id)
-                        && r.role.parse::<Role>().is_ok_and(|role| {
-                            dept.staff_roles().contains(&role)
-                                && lobby_domain::policy::allows(role, Can::TicketsWork)
-                        })
+                        && dept.staff_roles().contains(&r.role)
+                        && lobby_domain::policy::allows(r.role, Can::TicketsWork)
                 });
                 if !(active && works_there) {
                     return Err(AppError::invalid(
@@ -223,7 +224,11 @@ pub(super) async fn act_checked(
     let link = format!("/tickets/{id}");
     match action {
         Action::Dispatch => {
-            if let Some(role) = ch.department.and_then(|d| d.parse().ok()).and_then(role_of) {
+            let department: Option<Department> = ch
+                .department
+                .map(|d| stored("tickets.department", d))
+                .transpose()?;
+            if let Some(role) = department.and_then(role_of) {
                 let title = format!("新工单 / New work order {}: {}", t.number, t.title);
                 let body = format!(
                     "{} · {}",

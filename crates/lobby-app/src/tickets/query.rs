@@ -114,7 +114,10 @@ pub async fn assignees(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<
     Ok(lobby_store::users::staff_at(&mut c, site_id)
         .await?
         .into_iter()
-        .filter_map(|r| r.role.parse::<Role>().ok().map(|role| (r, role)))
+        .map(|r| {
+            let role = r.role;
+            (r, role)
+        })
         .filter(|(_, role)| lobby_domain::policy::allows(*role, Can::TicketsWork))
         .map(|(r, role)| Assignee {
             id: r.id,

@@ -57,11 +57,11 @@ pub(crate) async fn effective(
 }
 
 pub(crate) async fn holiday_dates(c: &mut Conn, site_id: i64) -> AppResult<Vec<Date>> {
-    Ok(store::holidays(c, site_id)
+    store::holidays(c, site_id)
         .await?
         .iter()
-        .filter_map(|h| h.day.parse().ok())
-        .collect())
+        .map(|h| crate::error::stored("holidays.day", &h.day))
+        .collect()
 }
 
 /// Every kind × priority of a site with the level in force.

@@ -376,7 +376,7 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
                     id,
                     &[RoleRow {
                         site_id: Some(site),
-                        role: role.as_str().into(),
+                        role,
                     }],
                 )
                 .await?;
@@ -400,7 +400,7 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
                 vendor_user,
                 &[RoleRow {
                     site_id: Some(site),
-                    role: "vendor".into(),
+                    role: Role::Vendor,
                 }],
             )
             .await?;
@@ -422,7 +422,7 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
                 tenant_user,
                 &[RoleRow {
                     site_id: Some(site),
-                    role: "tenant".into(),
+                    role: Role::Tenant,
                 }],
             )
             .await?;

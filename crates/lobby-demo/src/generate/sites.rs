@@ -161,7 +161,7 @@ pub(super) async fn make_site(
             id,
             &[RoleRow {
                 site_id: Some(site_id),
-                role: role.as_str().into(),
+                role,
             }],
         )
         .await?;

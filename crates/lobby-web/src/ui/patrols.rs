@@ -94,7 +94,10 @@ async fn plan_with(
 ) -> Result<Response, PageError> {
     let c = chrome(s, a, jar, "patrols", "nav.patrols").await?;
     let site = c.site_id();
-    let day = date.as_deref().and_then(|d| d.parse::<Date>().ok());
+    let day = match date.as_deref().filter(|d| !d.is_empty()) {
+        Some(d) => Some(lobby_app::time::parse_date("date", d)?),
+        None => None,
+    };
     let r = async {
         let plan = patrols::plan(&s.app, &c.actor, site, day).await?;
         let mine = patrols::rounds(
@@ -260,13 +263,13 @@ struct CheckpointForm {
     route_id: i64,
 }
 
-fn checkpoint_input(f: &CheckpointForm) -> CheckpointInput {
-    CheckpointInput {
+fn checkpoint_input(f: &CheckpointForm) -> Result<CheckpointInput, AppError> {
+    Ok(CheckpointInput {
         name: f.name.clone(),
         location: f.location.clone(),
-        position: f.position.trim().parse().ok(),
+        position: super::number_opt("position", &f.position)?,
         archived: f.archived.is_some(),
-    }
+    })
 }
 
 async fn checkpoint_add(
@@ -275,7 +278,10 @@ async fn checkpoint_add(
     Path(id): Path<i64>,
     f: WebForm<CheckpointForm>,
 ) -> Response {
-    let r = patrols::add_checkpoint(&s.app, &f.actor, id, &checkpoint_input(&f.form)).await;
+    let r = match checkpoint_input(&f.form) {
+        Ok(input) => patrols::add_checkpoint(&s.app, &f.actor, id, &input).await,
+        Err(e) => Err(e),
+    };
     after_route(&s, &jar, f.actor, id, r).await
 }
 
@@ -285,7 +291,10 @@ async fn checkpoint_update(
     Path(id): Path<i64>,
     f: WebForm<CheckpointForm>,
 ) -> Response {
-    let r = patrols::update_checkpoint(&s.app, &f.actor, id, &checkpoint_input(&f.form)).await;
+    let r = match checkpoint_input(&f.form) {
+        Ok(input) => patrols::update_checkpoint(&s.app, &f.actor, id, &input).await,
+        Err(e) => Err(e),
+    };
     after_route(&s, &jar, f.actor, f.form.route_id, r).await
 }
 
@@ -575,7 +584,11 @@ async fn checkpoint_record(
     };
     let mut results = Vec::new();
     for (k, v) in &fields {
-        if let Some(item) = k.strip_prefix("ok_").and_then(|i| i.parse::<i64>().ok()) {
+        if let Some(item) = k.strip_prefix("ok_") {
+            let item: i64 = match super::number(k, item) {
+                Ok(i) => i,
+                Err(e) => return error_page(Some(&a), e),
+            };
             let note = get(&format!("note_{item}"));
             results.push(ItemResultInput {
                 item_id: item,
@@ -712,13 +725,12 @@ async fn report_page(
 ) -> Result<Response, PageError> {
     let c = chrome(&s, a, &jar, "patrols", "patrol.report").await?;
     let today = c.today(&s.app);
-    let parse = |v: Option<&str>, d: Date| {
-        v.filter(|x| !x.is_empty())
-            .and_then(|x| x.parse::<Date>().ok())
-            .unwrap_or(d)
+    let parse = |field: &str, v: Option<&str>, d: Date| match v.filter(|x| !x.is_empty()) {
+        Some(x) => lobby_app::time::parse_date(field, x),
+        None => Ok(d),
     };
-    let from = parse(q.from.as_deref(), today.first_of_month());
-    let to = parse(q.to.as_deref(), today);
+    let from = parse("from", q.from.as_deref(), today.first_of_month())?;
+    let to = parse("to", q.to.as_deref(), today)?;
     Ok(
         match patrols::coverage(&s.app, &c.actor, c.site_id(), from, to).await {
             Ok(cov) => render(&ReportPage { c, cov }),
@@ -742,11 +754,10 @@ async fn record_page(
     Query(q): Query<DayQ>,
 ) -> Result<Response, PageError> {
     let c = chrome(&s, a, &jar, "patrols", "patrol.record").await?;
-    let day = q
-        .date
-        .as_deref()
-        .and_then(|d| d.parse::<Date>().ok())
-        .unwrap_or_else(|| c.today(&s.app));
+    let day = match q.date.as_deref().filter(|d| !d.is_empty()) {
+        Some(d) => lobby_app::time::parse_date("date", d)?,
+        None => c.today(&s.app),
+    };
     Ok(
         match patrols::day_record(&s.app, &c.actor, c.site_id(), day).await {
             Ok(rounds) => render(&RecordPage {

@@ -67,10 +67,10 @@ async fn roster_with(
     error: Option<FormError>,
 ) -> Result<Response, PageError> {
     let c = chrome(s, a, jar, "roster", "nav.roster").await?;
-    let day = week
-        .as_deref()
-        .and_then(|w| w.parse::<Date>().ok())
-        .unwrap_or_else(|| today(s, &c));
+    let day = match week.as_deref().filter(|w| !w.is_empty()) {
+        Some(w) => lobby_app::time::parse_date("week", w)?,
+        None => today(s, &c),
+    };
     let w = shifts::roster_week(&s.app, &c.actor, c.site_id(), day).await?;
     let monday = monday_of(day);
     let step = |n: i64| {

@@ -69,7 +69,10 @@ async fn units(
     let uq = UnitQuery {
         site_id: c.site_id(),
         status: q.status.clone().filter(|s| !s.is_empty()),
-        building_id: q.building_id.as_deref().and_then(|b| b.parse().ok()),
+        building_id: super::number_opt(
+            "building_id",
+            q.building_id.as_deref().unwrap_or_default(),
+        )?,
         q: q.q.clone(),
         cursor: q.cursor.clone(),
         limit: Some(100),
@@ -240,7 +243,7 @@ fn parse_unit_fields(f: &UnitFields) -> Result<UnitInput, AppError> {
         status: Some(f.status.parse::<UnitStatus>()?),
         note: Some(f.note.clone()),
         archived: Some(f.archived.is_some()),
-        expected_version: f.version.parse().ok(),
+        expected_version: super::number_opt("version", &f.version)?,
     })
 }
 
@@ -528,9 +531,16 @@ async fn create_area(
     Path(id): Path<i64>,
     f: WebForm<AreaFields>,
 ) -> Response {
+    let building_id = match super::number_opt(
+        "building_id",
+        f.form.building_id.as_deref().unwrap_or_default(),
+    ) {
+        Ok(b) => b,
+        Err(e) => return error_page(Some(&f.actor), e),
+    };
     let input = PublicAreaInput {
         site_id: id,
-        building_id: f.form.building_id.as_deref().and_then(|b| b.parse().ok()),
+        building_id,
         floor_id: None,
         name: f.form.name.clone(),
         kind: f.form.kind.clone(),

@@ -330,7 +330,7 @@ async fn save(
             email: Some(v.email.clone()),
             note: Some(v.note.clone()),
             archived: Some(v.archived.is_some()),
-            expected_version: v.version.parse().ok(),
+            expected_version: super::number_opt("version", &v.version)?,
         };
         match id {
             None => tenants::create(&s.app, &f.actor, &input, None).await,

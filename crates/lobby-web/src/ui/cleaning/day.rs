@@ -41,7 +41,10 @@ pub(super) async fn day_with(
 ) -> Result<Response, PageError> {
     let c = chrome(s, a, jar, "cleaning", "nav.cleaning").await?;
     let site = c.site_id();
-    let day = date.as_deref().and_then(|d| d.parse::<Date>().ok());
+    let day = match date.as_deref().filter(|d| !d.is_empty()) {
+        Some(d) => Some(lobby_app::time::parse_date("date", d)?),
+        None => None,
+    };
     let r = async {
         let d = cl::day_overview(&s.app, &c.actor, site, day).await?;
         let notices = cl::notices(&s.app, &c.actor, site, None, true, None, Some(50))

@@ -80,18 +80,25 @@ pub(super) async fn inspect(
             .map(|(_, v)| v.trim().to_string())
             .unwrap_or_default()
     };
-    let input = InspectionInput {
-        site_id: Some(site),
-        vendor_id: get("vendor_id").parse().ok(),
-        task_id: get("task_id").parse().ok(),
-        area: Some(get("area")),
-        passed: get("result") == "pass",
-        score: get("score").parse().ok(),
-        note: Some(get("note")),
-        issue_notice: !get("issue_notice").is_empty(),
-        deadline_hours: get("deadline_hours").parse().ok(),
+    let num = |k: &str| super::super::number_opt(k, &get(k));
+    let input = (|| -> Result<InspectionInput, AppError> {
+        Ok(InspectionInput {
+            site_id: Some(site),
+            vendor_id: num("vendor_id")?,
+            task_id: num("task_id")?,
+            area: Some(get("area")),
+            passed: get("result") == "pass",
+            score: num("score")?,
+            note: Some(get("note")),
+            issue_notice: !get("issue_notice").is_empty(),
+            deadline_hours: num("deadline_hours")?,
+        })
+    })();
+    let r = match input {
+        Ok(input) => cl::inspect(&s.app, &a, &input, &files).await,
+        Err(e) => Err(e),
     };
-    Ok(match cl::inspect(&s.app, &a, &input, &files).await {
+    Ok(match r {
         Ok(i) => match i.notice_id {
             Some(n) => see(&format!("/cleaning/notices/{n}")),
             None => see("/cleaning/inspections"),

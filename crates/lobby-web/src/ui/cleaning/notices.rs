@@ -192,12 +192,18 @@ pub(super) async fn notice_act(
     f: WebForm<ActForm>,
 ) -> Response {
     let v = &f.form;
-    let input = NoticeActionInput {
-        action: v.action.clone(),
-        note: Some(v.note.clone()),
-        expected_version: v.version.trim().parse().ok(),
+    let r = match super::super::number_opt("version", &v.version) {
+        Ok(expected_version) => {
+            let input = NoticeActionInput {
+                action: v.action.clone(),
+                note: Some(v.note.clone()),
+                expected_version,
+            };
+            cl::act_notice(&s.app, &f.actor, id, &input).await
+        }
+        Err(e) => Err(e),
     };
-    match cl::act_notice(&s.app, &f.actor, id, &input).await {
+    match r {
         Ok(_) => see(&format!("/cleaning/notices/{id}")),
         Err(e) => refused(e, |fe| notice_with(&s, &jar, f.actor, id, Some(fe)))
             .await

@@ -197,15 +197,17 @@ pub(super) async fn calendar_page(
     Query(q): Query<WeekQ>,
 ) -> Result<Response, PageError> {
     let c = chrome(&s, a, &jar, "cleaning", "cleaning.calendar").await?;
-    let any = q
-        .week
-        .as_deref()
-        .and_then(|w| w.parse::<Date>().ok())
-        .unwrap_or_else(|| today(&s, &c));
-    let first_of = q
-        .month
-        .as_deref()
-        .and_then(|m| format!("{}-01", m.trim()).parse::<Date>().ok());
+    let any = match q.week.as_deref().filter(|w| !w.is_empty()) {
+        Some(w) => lobby_app::time::parse_date("week", w)?,
+        None => today(&s, &c),
+    };
+    let first_of = match q.month.as_deref().filter(|m| !m.is_empty()) {
+        Some(m) => Some(lobby_app::time::parse_date(
+            "month",
+            &format!("{}-01", m.trim()),
+        )?),
+        None => None,
+    };
     let (monday, n) = match first_of {
         Some(f) => (f, i64::from(f.days_in_month())),
         None => (lobby_app::shifts::monday_of(any), 7),

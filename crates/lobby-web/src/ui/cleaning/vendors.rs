@@ -77,10 +77,16 @@ pub(super) async fn check_create(
         .await?
         .site_id();
     let v = &f.form;
+    let vendor_id = match super::super::number_opt("vendor_id", &v.vendor_id) {
+        Ok(id) => id,
+        Err(e) => {
+            return refused(e, |fe| checks_with(&s, &jar, f.actor, Some(fe))).await;
+        }
+    };
     let input = QualityInput {
         site_id: Some(site),
         kind: v.kind.clone(),
-        vendor_id: v.vendor_id.trim().parse().ok(),
+        vendor_id,
         subject: v.subject.clone(),
         supplier: Some(v.supplier.clone()),
         passed: v.result == "pass",

@@ -104,19 +104,24 @@ pub(super) async fn incident_open(
         .await?
         .site_id();
     let v = &f.form;
-    let r = desk::open_incident(
-        &s.app,
-        &f.actor,
-        &NewIncidentInput {
-            site_id: Some(site),
-            type_id: v.type_id.trim().parse().ok(),
-            type_code: None,
-            location: v.location.clone(),
-            description: v.description.clone(),
-        },
-        key_of(&v._key),
-    )
-    .await;
+    let r = match crate::ui::number_opt("type_id", &v.type_id) {
+        Ok(type_id) => {
+            desk::open_incident(
+                &s.app,
+                &f.actor,
+                &NewIncidentInput {
+                    site_id: Some(site),
+                    type_id,
+                    type_code: None,
+                    location: v.location.clone(),
+                    description: v.description.clone(),
+                },
+                key_of(&v._key),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
     Ok(
         match or_refused!(r, f.actor, |fe| incidents_with(
             &s,

@@ -130,21 +130,29 @@ pub(super) async fn log_write(
         .await?
         .site_id();
     let v = &f.form;
-    let input = NewLogInput {
-        site_id: Some(site),
-        text: v.text.clone(),
-        category: Some(v.category.clone()),
-        needs_follow_up: on(&v.needs_follow_up),
-        corrects_id: v.corrects_id.trim().parse().ok(),
+    let parsed = crate::ui::number_opt::<i64>("corrects_id", &v.corrects_id);
+    let corrects = parsed.as_ref().ok().copied().flatten();
+    let r = match parsed {
+        Ok(corrects_id) => {
+            let input = NewLogInput {
+                site_id: Some(site),
+                text: v.text.clone(),
+                category: Some(v.category.clone()),
+                needs_follow_up: on(&v.needs_follow_up),
+                corrects_id,
+            };
+            desk::write_log(&s.app, &f.actor, &input, key_of(&v._key)).await
+        }
+        Err(e) => Err(e),
     };
-    let r = desk::write_log(&s.app, &f.actor, &input, key_of(&v._key)).await;
     Ok(
         match or_refused!(r, f.actor, |fe| log_with(
             &s,
             &jar,
             f.actor.clone(),
             LogQ::default(),
-            input.corrects_id,
+            // A number that was refused is named in the error, not kept.
+            corrects,
             Some(fe)
         )) {
             Ok(e) => see(&format!("{}#e{}", back_to(&v.back, "/desk"), e.id)),
