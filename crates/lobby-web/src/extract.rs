@@ -85,6 +85,10 @@ impl FromRequestParts<AppState> for WebActor {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // Resolved once a request, whichever extractor asks first.
+        if let Some(a) = parts.extensions.get::<Actor>() {
+            return Ok(WebActor(a.clone()));
+        }
         let jar = CookieJar::from_headers(&parts.headers);
         let next = parts
             .uri
@@ -97,6 +101,7 @@ impl FromRequestParts<AppState> for WebActor {
         match auth::resolve(&state.app, &token, auth::SessionKind::Web).await {
             Ok(a) => {
                 crate::ui::Viewer::note(&parts.extensions, &a.locale);
+                parts.extensions.insert(a.clone());
                 Ok(WebActor(a))
             }
             Err(AppError::Unauthenticated) => Err(ToLogin(next).into_response()),

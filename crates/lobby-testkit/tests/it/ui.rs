@@ -226,6 +226,35 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
 }
 both!(pages_render_for_every_role_in_both_languages);
 
+/// A page's frame highlights its own module in the menu and carries its
+/// title, whether the handler built the frame or took it as an argument.
+async fn the_menu_marks_the_page_it_is_on(app: TestApp) {
+    let (c, _) = web_login(&app, "cs_supervisor").await;
+    for (path, href) in [
+        ("/tickets", "/tickets"),
+        ("/tenants/new", "/tenants"),
+        ("/reports/tickets", "/reports/tickets"),
+        ("/desk", "/desk"),
+    ] {
+        let page = c
+            .get(app.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let marked: Vec<&str> = page
+            .split("<a href=\"")
+            .skip(1)
+            .filter(|a| a.contains("aria-current=\"page\""))
+            .map(|a| a.split('"').next().unwrap())
+            .collect();
+        assert_eq!(marked, [href], "{path}");
+    }
+}
+both!(the_menu_marks_the_page_it_is_on);
+
 async fn forms_need_the_csrf_token(app: TestApp) {
     let (c, csrf) = web_login(&app, "cs_supervisor").await;
     let form = [

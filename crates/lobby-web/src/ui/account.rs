@@ -235,12 +235,8 @@ struct PasswordPage {
     done: bool,
 }
 
-async fn password_page(
-    State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
-) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "account", "account.password").await?;
+async fn password_page(c: Chrome) -> Result<Response, PageError> {
+    let c = c.at("account", "account.password");
     Ok(render(&PasswordPage {
         c,
         error: None,

@@ -336,11 +336,10 @@ struct SearchPage {
 /// One box for a unit number, a tenant name (汉字 or pinyin initials).
 async fn search(
     State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
+    c: Chrome,
     Query(q): Query<SearchQ>,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "search", "search.title").await?;
+    let c = c.at("search", "search.title");
     let text = q.q.unwrap_or_default().trim().to_string();
     let site = c.site_id();
     let (mut units, mut tenants) = (Vec::new(), Vec::new());
@@ -407,11 +406,10 @@ struct AuditPage {
 
 async fn audit(
     State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
+    c: Chrome,
     Query(q): Query<AuditQ>,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "audit", "nav.audit").await?;
+    let c = c.at("audit", "nav.audit");
     let entity = q.entity.filter(|e| !e.is_empty());
     let action = q.action.filter(|e| !e.is_empty());
     let entries = lobby_app::audit::list(

@@ -55,6 +55,8 @@ pub fn router() -> Router<AppState> {
 pub struct NavItem {
     pub key: &'static str,
     pub href: &'static str,
+    /// The module it opens (a page of that module highlights it).
+    pub module: &'static str,
     pub active: bool,
 }
 
@@ -161,6 +163,16 @@ impl Chrome {
         self.actor.can(a, self.site_id())
     }
 
+    /// The page this frame is for: its module (highlighted in the menu) and
+    /// the key of its title. For a frame taken as an extractor.
+    pub fn at(mut self, module: &'static str, title_key: &'static str) -> Self {
+        for n in &mut self.nav {
+            n.active = n.module == module;
+        }
+        self.title = self.tr.t(title_key).to_string();
+        self
+    }
+
     pub fn role_names(&self) -> String {
         let mut v: Vec<String> = Vec::new();
         for (s, r) in &self.actor.roles {
@@ -172,6 +184,25 @@ impl Chrome {
             }
         }
         v.join(" · ")
+    }
+}
+
+/// The frame of a page of the signed-in person, taken by a handler as an
+/// argument (`c: Chrome`, then `c.at(module, title)`); without a session
+/// the browser goes to the sign-in page.
+impl axum::extract::FromRequestParts<AppState> for Chrome {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let crate::extract::WebActor(actor) =
+            crate::extract::WebActor::from_request_parts(parts, state).await?;
+        let jar = CookieJar::from_headers(&parts.headers);
+        chrome(state, actor, &jar, "", "")
+            .await
+            .map_err(IntoResponse::into_response)
     }
 }
 
@@ -197,6 +228,7 @@ pub async fn chrome(
     let mut nav = vec![NavItem {
         key: "nav.home",
         href: "/",
+        module: "home",
         active: active == "home",
     }];
     let items: [(Action, &'static str, &'static str, &'static str); 22] = [
@@ -263,6 +295,7 @@ pub async fn chrome(
             nav.push(NavItem {
                 key,
                 href,
+                module,
                 active: active == module,
             });
         }

@@ -374,12 +374,11 @@ fn qr_svg(data: &str) -> String {
 
 async fn labels(
     State(s): State<AppState>,
-    jar: CookieJar,
     headers: HeaderMap,
-    WebActor(a): WebActor,
+    c: Chrome,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "patrols", "patrol.labels").await?;
+    let c = c.at("patrols", "patrol.labels");
     let (r, cps) = tokio::try_join!(
         patrols::route(&s.app, &c.actor, id),
         patrols::labels(&s.app, &c.actor, id)
@@ -465,11 +464,10 @@ struct RoundPage {
 
 async fn round_page(
     State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
+    c: Chrome,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "patrols", "patrol.round").await?;
+    let c = c.at("patrols", "patrol.round");
     Ok(match patrols::round(&s.app, &c.actor, id).await {
         Ok(r) => {
             let next = next_checkpoint(&r, None);
@@ -719,11 +717,10 @@ struct ReportPage {
 
 async fn report_page(
     State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
+    c: Chrome,
     Query(q): Query<SpanQ>,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "patrols", "patrol.report").await?;
+    let c = c.at("patrols", "patrol.report");
     let today = c.today(&s.app);
     let parse = |field: &str, v: Option<&str>, d: Date| match v.filter(|x| !x.is_empty()) {
         Some(x) => lobby_app::time::parse_date(field, x),
@@ -749,11 +746,10 @@ struct RecordPage {
 
 async fn record_page(
     State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
+    c: Chrome,
     Query(q): Query<DayQ>,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "patrols", "patrol.record").await?;
+    let c = c.at("patrols", "patrol.record");
     let day = match q.date.as_deref().filter(|d| !d.is_empty()) {
         Some(d) => lobby_app::time::parse_date("date", d)?,
         None => c.today(&s.app),

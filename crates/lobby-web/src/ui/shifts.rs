@@ -212,11 +212,10 @@ struct AttendancePage {
 
 async fn attendance_page(
     State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
+    c: Chrome,
     Query(q): Query<MonthQ>,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "attendance", "nav.attendance").await?;
+    let c = c.at("attendance", "nav.attendance");
     let site = c.site_id();
     let month = q
         .month
@@ -254,11 +253,10 @@ async fn attendance_page(
 
 async fn attendance_xlsx(
     State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
+    c: Chrome,
     Query(q): Query<MonthQ>,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "attendance", "nav.attendance").await?;
+    let c = c.at("attendance", "nav.attendance");
     let month = q
         .month
         .filter(|m| !m.is_empty())

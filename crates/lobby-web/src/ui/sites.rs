@@ -61,11 +61,10 @@ struct UnitsPage {
 
 async fn units(
     State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
+    c: Chrome,
     Query(q): Query<UnitsQ>,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "units", "nav.units").await?;
+    let c = c.at("units", "nav.units");
     let uq = UnitQuery {
         site_id: c.site_id(),
         status: q.status.clone().filter(|s| !s.is_empty()),
@@ -189,12 +188,8 @@ async fn unit_form(
     )
 }
 
-async fn new_unit(
-    State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
-) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "units", "unit.new").await?;
+async fn new_unit(State(s): State<AppState>, c: Chrome) -> Result<Response, PageError> {
+    let c = c.at("units", "unit.new");
     Ok(unit_form(
         &s,
         c,
@@ -310,12 +305,8 @@ struct SitesPage {
     error: Option<FormError>,
 }
 
-async fn sites_page(
-    State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
-) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "sites", "nav.sites").await?;
+async fn sites_page(c: Chrome) -> Result<Response, PageError> {
+    let c = c.at("sites", "nav.sites");
     Ok(render(&SitesPage { c, error: None }))
 }
 
@@ -595,12 +586,8 @@ struct VacantPage {
     r: VacantReport,
 }
 
-async fn vacant(
-    State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
-) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "vacant", "nav.vacant").await?;
+async fn vacant(State(s): State<AppState>, c: Chrome) -> Result<Response, PageError> {
+    let c = c.at("vacant", "nav.vacant");
     Ok(
         match sites::vacant_report(&s.app, &c.actor, c.site_id()).await {
             Ok(r) => render(&VacantPage { c, r }),
@@ -609,12 +596,8 @@ async fn vacant(
     )
 }
 
-async fn vacant_xlsx(
-    State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
-) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "vacant", "nav.vacant").await?;
+async fn vacant_xlsx(State(s): State<AppState>, c: Chrome) -> Result<Response, PageError> {
+    let c = c.at("vacant", "nav.vacant");
     let r = sites::vacant_report(&s.app, &c.actor, c.site_id())
         .await
         .and_then(|r| Ok((sites::vacant_report_xlsx(&r)?, r.as_of)))?;

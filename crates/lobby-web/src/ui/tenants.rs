@@ -55,11 +55,10 @@ struct ListPage {
 
 async fn list(
     State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
+    c: Chrome,
     Query(q): Query<ListQ>,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "tenants", "nav.tenants").await?;
+    let c = c.at("tenants", "nav.tenants");
     let tq = TenantQuery {
         site_id: c.site_id(),
         q: q.q.clone(),
@@ -231,12 +230,8 @@ fn form_page(c: Chrome, id: Option<i64>, f: TenantFields, error: Option<FormErro
     render_form(&FormPage { c, id, f, error }, refused)
 }
 
-async fn new_form(
-    State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
-) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "tenants", "tenant.new").await?;
+async fn new_form(c: Chrome) -> Result<Response, PageError> {
+    let c = c.at("tenants", "tenant.new");
     Ok(form_page(
         c,
         None,
@@ -423,12 +418,8 @@ struct ImportPage {
     error: Option<String>,
 }
 
-async fn import_page(
-    State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
-) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "tenants", "import.title").await?;
+async fn import_page(c: Chrome) -> Result<Response, PageError> {
+    let c = c.at("tenants", "import.title");
     Ok(render(&ImportPage {
         c,
         preview: None,

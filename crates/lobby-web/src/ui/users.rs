@@ -41,11 +41,10 @@ struct ListPage {
 
 async fn list(
     State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
+    c: Chrome,
     Query(q): Query<ListQ>,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "users", "nav.users").await?;
+    let c = c.at("users", "nav.users");
     Ok(
         match users::list(
             &s.app,
@@ -167,12 +166,8 @@ fn form_page(
     )
 }
 
-async fn new_form(
-    State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
-) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "users", "user.new").await?;
+async fn new_form(c: Chrome) -> Result<Response, PageError> {
+    let c = c.at("users", "user.new");
     Ok(form_page(
         c,
         None,

@@ -93,10 +93,9 @@ pub(super) async fn evaluations_page(
 
 pub(super) async fn evaluations_xlsx(
     State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
+    c: Chrome,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "cleaning", "cleaning.evaluations").await?;
+    let c = c.at("cleaning", "cleaning.evaluations");
     Ok(
         match cl::evaluations(&s.app, &c.actor, c.site_id(), None)
             .await

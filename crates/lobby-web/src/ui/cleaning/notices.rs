@@ -220,11 +220,10 @@ pub(super) struct NoticePrint {
 
 pub(super) async fn notice_print(
     State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
+    c: Chrome,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "cleaning", "cleaning.notice_form").await?;
+    let c = c.at("cleaning", "cleaning.notice_form");
     Ok(match cl::notice(&s.app, &c.actor, id).await {
         Ok(n) => render(&NoticePrint { c, n }),
         Err(e) => error_page(Some(&c.actor), e),

@@ -192,11 +192,10 @@ pub(super) struct WeekQ {
 
 pub(super) async fn calendar_page(
     State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
+    c: Chrome,
     Query(q): Query<WeekQ>,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "cleaning", "cleaning.calendar").await?;
+    let c = c.at("cleaning", "cleaning.calendar");
     let any = match q.week.as_deref().filter(|w| !w.is_empty()) {
         Some(w) => lobby_app::time::parse_date("week", w)?,
         None => today(&s, &c),

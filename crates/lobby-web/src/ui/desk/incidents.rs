@@ -185,11 +185,10 @@ pub(super) struct IncidentPrint {
 
 pub(super) async fn incident_print(
     State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
+    c: Chrome,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "incidents", "incident.report").await?;
+    let c = c.at("incidents", "incident.report");
     Ok(match desk::incident(&s.app, &c.actor, id).await {
         Ok(i) => render(&IncidentPrint { c, i }),
         Err(e) => error_page(Some(&c.actor), e),

@@ -59,13 +59,8 @@ pub(super) struct NewQ {
     kind: Option<String>,
 }
 
-pub(super) async fn new_form(
-    State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
-    Query(q): Query<NewQ>,
-) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "tickets", "ticket.new").await?;
+pub(super) async fn new_form(c: Chrome, Query(q): Query<NewQ>) -> Result<Response, PageError> {
+    let c = c.at("tickets", "ticket.new");
     Ok(new_page(
         c,
         IntakeFields {

@@ -58,11 +58,10 @@ pub(super) fn query_of(c: &Chrome, q: &ListQ) -> TicketQuery {
 /// The list as XLSX, with the same filters.
 pub(super) async fn export(
     State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
+    c: Chrome,
     Query(q): Query<ListQ>,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "tickets", "nav.tickets").await?;
+    let c = c.at("tickets", "nav.tickets");
     Ok(
         match tickets::export_xlsx(&s.app, &c.actor, &query_of(&c, &q)).await {
             Ok(bytes) => crate::api::xlsx_file(bytes, "work-orders.xlsx"),
@@ -73,11 +72,10 @@ pub(super) async fn export(
 
 pub(super) async fn list(
     State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
+    c: Chrome,
     Query(q): Query<ListQ>,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "tickets", "nav.tickets").await?;
+    let c = c.at("tickets", "nav.tickets");
     let tq = query_of(&c, &q);
     let query = serde_urlencoded::to_string([
         ("state", q.state.clone().unwrap_or_default()),

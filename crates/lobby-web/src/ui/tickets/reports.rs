@@ -91,11 +91,10 @@ pub(super) async fn load_summary(
 
 pub(super) async fn summary(
     State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
+    c: Chrome,
     Query(q): Query<SpanQ>,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "summary", "nav.summary").await?;
+    let c = c.at("summary", "nav.summary");
     Ok(match load_summary(&s, &c, &q).await {
         Ok(r) => {
             let days = bars(&r.per_day, 720);
@@ -112,11 +111,10 @@ pub(super) async fn summary(
 
 pub(super) async fn summary_xlsx(
     State(s): State<AppState>,
-    jar: CookieJar,
-    WebActor(a): WebActor,
+    c: Chrome,
     Query(q): Query<SpanQ>,
 ) -> Result<Response, PageError> {
-    let c = chrome(&s, a, &jar, "summary", "nav.summary").await?;
+    let c = c.at("summary", "nav.summary");
     let r = match load_summary(&s, &c, &q).await {
         Ok(r) => r,
         Err(resp) => return Ok(resp),
