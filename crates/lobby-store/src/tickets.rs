@@ -290,8 +290,13 @@ pub async fn list(c: &mut Conn, f: &Filter<'_>, before: i64, limit: i64) -> Resu
     if let Some(like) = &like {
         args.push(Arg::Text(like));
         let m = mark(&mut args);
+        // The caller says a unit number or a tenant's name (or its pinyin
+        // initials) as often as words of the title.
         sql.push_str(&format!(
-            " AND (LOWER(k.title) LIKE {m} OR LOWER(k.number) LIKE {m} OR LOWER(k.description) LIKE {m})"
+            " AND (LOWER(k.title) LIKE {m} OR LOWER(k.number) LIKE {m} OR LOWER(k.description) LIKE {m} \
+             OR k.unit_id IN (SELECT un.id FROM units un WHERE un.site_id = $1 AND LOWER(un.number) LIKE {m}) \
+             OR k.tenant_id IN (SELECT tn.id FROM tenants tn WHERE tn.site_id = $1 \
+             AND (LOWER(tn.name) LIKE {m} OR LOWER(tn.name_initials) LIKE {m})))"
         ));
     }
     args.push(Arg::Int(limit));

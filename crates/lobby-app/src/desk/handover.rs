@@ -87,6 +87,7 @@ pub(super) async fn summarise(
             tenant_id: None,
             waiting: Some(true),
             received_before: None,
+            unit_id: None,
         },
         i64::MAX,
         200,

@@ -78,6 +78,8 @@ pub struct ParcelQuery {
     pub waiting: Option<bool>,
     /// Not collected for at least this many days.
     pub uncollected_days: Option<i64>,
+    /// Only those for this unit.
+    pub unit_id: Option<i64>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -359,6 +361,7 @@ pub async fn parcels(app: &App, actor: &Actor, q: &ParcelQuery) -> AppResult<Pag
             tenant_id: tenant_only,
             waiting,
             received_before,
+            unit_id: q.unit_id,
         },
         before,
         limit + 1,

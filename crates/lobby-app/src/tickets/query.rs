@@ -16,7 +16,8 @@ pub struct TicketQuery {
     pub assignee_id: Option<i64>,
     pub escalated: Option<bool>,
     pub overdue: Option<bool>,
-    /// Text in the number, title or description.
+    /// Text in the number, title or description, the unit number, or the
+    /// tenant's name or pinyin initials.
     pub q: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,

@@ -77,6 +77,8 @@ pub struct ParcelFilter {
     pub waiting: Option<bool>,
     /// Only parcels received before this instant (uncollected for N days).
     pub received_before: Option<i64>,
+    /// Only those for this unit.
+    pub unit_id: Option<i64>,
 }
 
 pub async fn parcels(
@@ -92,7 +94,8 @@ pub async fn parcels(
         None => {}
     }
     sql.push_str(
-        " AND ($3 = 0 OR p.tenant_id = $3) AND p.received_at < $4 ORDER BY p.id DESC LIMIT $5",
+        " AND ($3 = 0 OR p.tenant_id = $3) AND p.received_at < $4 AND ($6 = 0 OR p.unit_id = $6) \
+         ORDER BY p.id DESC LIMIT $5",
     );
     Ok(sqlx::query_as(&sql)
         .bind(f.site_id)
@@ -100,6 +103,7 @@ pub async fn parcels(
         .bind(f.tenant_id.unwrap_or(0))
         .bind(f.received_before.unwrap_or(i64::MAX))
         .bind(limit)
+        .bind(f.unit_id.unwrap_or(0))
         .fetch_all(c)
         .await?)
 }

@@ -290,6 +290,10 @@ async fn a_complaint_goes_round(b: &Client, app: &TestApp) -> Step {
     state_is(b, "已派工").await?;
     shows(b, "#complainant", "王先生 · 13800001203").await?;
     let url = b.current_url().await.map_err(err("url"))?;
+    // The caller rings again: the unit number typed in the top search
+    // opens the unit's page with this work order on it.
+    type_in(b, "#global-search", "1203\u{E007}").await?;
+    shows(b, "#unit-tickets", "空调整夜噪音，租户投诉").await?;
     sign_out(b).await?;
 
     b.set_window_size(390, 844)

@@ -21,3 +21,4 @@ mod tickets_sla;
 mod ui;
 mod ui_forms;
 mod ui_tickets;
+mod ui_units;

@@ -372,10 +372,22 @@ async fn search(
                 Err(e) => return Err(e.into()),
             }
         }
-        // A unit number typed whole goes straight to its page.
-        if units.len() == 1 && units[0].number.eq_ignore_ascii_case(&text) {
+        // A unit number typed whole goes straight to its page; so does a
+        // tenant's name (or initials) that finds one tenant of one unit.
+        let exact = units
+            .iter()
+            .find(|u| u.number.eq_ignore_ascii_case(&text))
+            .map(|u| u.id);
+        let only_unit = match (&units[..], &tenants[..]) {
+            _ if exact.is_some() => exact,
+            ([], [t]) if t.units.len() == 1 && c.actor.can(Action::UnitsRead, site) => {
+                Some(t.units[0].id)
+            }
+            _ => None,
+        };
+        if let Some(id) = only_unit {
             return Ok(axum::response::IntoResponse::into_response(
-                axum::response::Redirect::to(&format!("/units/{}", units[0].id)),
+                axum::response::Redirect::to(&format!("/units/{id}")),
             ));
         }
     }

@@ -153,6 +153,7 @@ impl Chrome {
             "visits_write" => Action::TenantVisitsWrite,
             "vacant_report" => Action::VacantReport,
             "tickets_create" => Action::TicketsCreate,
+            "tickets_read" => Action::TicketsRead,
             "tickets_dispatch" => Action::TicketsDispatch,
             "desk_write" => Action::DeskWrite,
             "desk_ack" => Action::DeskAck,

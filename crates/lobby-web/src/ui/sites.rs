@@ -95,6 +95,12 @@ struct UnitPageT {
     c: Chrome,
     u: UnitView,
     tenant: Option<lobby_app::tenants::TenantView>,
+    /// The unit's work orders, newest first, and whether there are more.
+    tickets: Vec<lobby_app::tickets::TicketView>,
+    more_tickets: bool,
+    parcels: Vec<lobby_app::desk::ParcelView>,
+    visitors: Vec<lobby_app::desk::VisitorView>,
+    visits: Vec<lobby_app::tenants::VisitView>,
     history: Vec<AuditView>,
 }
 
@@ -120,12 +126,77 @@ async fn unit(
     )
     .await
     .unwrap_or_default();
+    // The unit at a glance (a tenant calls: "what about my repair?"):
+    // what the reader may see of its work orders, parcels, visitors inside
+    // and the tenant's visit records.
+    use lobby_domain::policy::Action as Can;
+    let site = u.site_id;
+    let (tickets, more_tickets) = if a.can(Can::TicketsRead, site) {
+        let p = lobby_app::tickets::list(
+            &s.app,
+            &a,
+            &lobby_app::tickets::TicketQuery {
+                site_id: Some(site),
+                unit_id: Some(id),
+                limit: Some(10),
+                ..Default::default()
+            },
+        )
+        .await?;
+        (p.items, p.next_cursor.is_some())
+    } else {
+        (Vec::new(), false)
+    };
+    let (parcels, visitors) = if a.can(Can::DeskRead, site) {
+        let parcels = lobby_app::desk::parcels(
+            &s.app,
+            &a,
+            &lobby_app::desk::ParcelQuery {
+                site_id: Some(site),
+                waiting: Some(true),
+                unit_id: Some(id),
+                limit: Some(20),
+                ..Default::default()
+            },
+        )
+        .await?
+        .items;
+        let visitors = lobby_app::desk::visitors(
+            &s.app,
+            &a,
+            &lobby_app::desk::VisitorQuery {
+                site_id: Some(site),
+                inside: Some(true),
+                unit_id: Some(id),
+                limit: Some(20),
+                ..Default::default()
+            },
+        )
+        .await?
+        .items;
+        (parcels, visitors)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let visits = match u.tenant_id {
+        Some(t) if a.can(Can::TenantVisitsRead, site) => {
+            let mut v = lobby_app::tenants::visits(&s.app, &a, t).await?;
+            v.truncate(5);
+            v
+        }
+        _ => Vec::new(),
+    };
     let mut c = chrome(&s, a, &jar, "units", "nav.units").await?;
     c.title = format!("{} {}", c.t("unit.title"), u.number);
     Ok(render(&UnitPageT {
         c,
         u,
         tenant,
+        tickets,
+        more_tickets,
+        parcels,
+        visitors,
+        visits,
         history,
     }))
 }

@@ -56,6 +56,7 @@ pub(super) async fn parcels_with(
                 uncollected_days: days,
                 limit: Some(100),
                 cursor: q.cursor.clone(),
+                ..Default::default()
             },
         )
         .await?;

@@ -1,0 +1,155 @@
+//! The unit at a glance: a caller asks "what about my repair?"; the desk
+//! types the unit (or the tenant) and sees everything of that unit on one
+//! page.
+
+#[allow(unused_imports)]
+use super::ui::*;
+use lobby_testkit::{both, TestApp};
+use reqwest::StatusCode;
+use serde_json::json;
+
+async fn a_unit_page_shows_its_work_orders_parcels_and_visitors(app: TestApp) {
+    let fd = app.token("front_desk").await;
+    let unit = super::tickets::occupied_unit(&app, &fd).await;
+    let (uid, number) = (
+        unit["id"].as_i64().unwrap(),
+        unit["number"].as_str().unwrap().to_string(),
+    );
+    let tenant = unit["tenant_name"].as_str().unwrap().to_string();
+    let t = app
+        .post(Some(&fd), "/api/v1/tickets", &json!({"kind": "repair", "priority": "normal", "title": "卫生间水龙头滴水", "unit_id": uid}))
+        .await;
+    assert_eq!(t.status, StatusCode::CREATED, "{:?}", t.body);
+    let ticket_no = t.body["number"].as_str().unwrap().to_string();
+    let other = app
+        .post(Some(&fd), "/api/v1/tickets", &json!({"kind": "repair", "priority": "normal", "title": "大堂灯不亮", "location": "大堂", "site_id": app.site_id}))
+        .await;
+    let other_no = other.body["number"].as_str().unwrap().to_string();
+    let p = app
+        .post(
+            Some(&fd),
+            "/api/v1/parcels",
+            &json!({"carrier": "京东", "unit_id": uid}),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::CREATED, "{:?}", p.body);
+    let v = app
+        .post(Some(&fd), "/api/v1/visitors", &json!({"name": "王五", "id_or_phone": "13900139000", "unit_id": uid, "purpose": "面试"}))
+        .await;
+    assert_eq!(v.status, StatusCode::CREATED, "{:?}", v.body);
+
+    let (c, _) = web_login(&app, "front_desk").await;
+    // The unit number typed in the top search lands on the unit's page.
+    let r = c
+        .get(app.url(&format!("/search?q={number}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), format!("/units/{uid}"), "{number}");
+    let page = c
+        .get(app.url(&format!("/units/{uid}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&ticket_no), "its open work order");
+    assert!(!page.contains(&other_no), "not another place's");
+    assert!(page.contains("京东"), "its parcel waiting");
+    assert!(page.contains("王五"), "its visitor inside");
+    assert!(
+        page.contains(&format!("/tickets/new?unit={number}")),
+        "a new work order for this unit"
+    );
+    // The intake opens with the unit filled in.
+    let intake = c
+        .get(app.url(&format!("/tickets/new?unit={number}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(intake.contains(&format!("value=\"{number}\"")));
+
+    // The tenant's name finds the same page when it names one tenant of one unit.
+    let r = c
+        .get(app.url("/search"))
+        .query(&[("q", tenant.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let found = app
+        .get(
+            Some(&fd),
+            &format!(
+                "/api/v1/tenants?site_id={}&q={}",
+                app.site_id,
+                urlencoding(&tenant)
+            ),
+        )
+        .await;
+    let one_unit = found.body["items"].as_array().unwrap().len() == 1
+        && found.body["items"][0]["units"].as_array().unwrap().len() == 1;
+    if one_unit {
+        assert_eq!(location(&r), format!("/units/{uid}"));
+    } else {
+        assert_eq!(r.status(), StatusCode::OK, "a list to choose from");
+    }
+
+    // The work-order list honours the unit, and its search the unit number
+    // and the tenant's name.
+    for path in [
+        format!("/tickets?unit_id={uid}"),
+        format!("/tickets?q={number}"),
+        format!("/tickets?q={}", urlencoding(&tenant)),
+    ] {
+        let list = c
+            .get(app.url(&path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(list.contains(&ticket_no), "{path}");
+        assert!(!list.contains(&other_no), "{path}");
+    }
+    let api = app
+        .get(
+            Some(&fd),
+            &format!("/api/v1/tickets?q={}", urlencoding(&tenant)),
+        )
+        .await;
+    assert!(
+        api.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["number"] == ticket_no.as_str()),
+        "the API's search is the same"
+    );
+    // A filter that is not a number is refused by name, not ignored.
+    let r = c.get(app.url("/tickets?unit_id=abc")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+both!(a_unit_page_shows_its_work_orders_parcels_and_visitors);
+
+fn urlencoding(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Where a redirect points, or "" when the answer is not one.
+fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
