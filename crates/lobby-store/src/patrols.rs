@@ -409,30 +409,40 @@ pub struct ItemResultRow {
     pub note: Option<String>,
     pub ticket_id: Option<i64>,
     pub ticket_number: Option<String>,
+    /// Where the walker sent the finding (None: the category's department).
+    pub department: Option<lobby_domain::tickets::Department>,
+    /// 1: the same problem as the item's open work order.
+    pub same_problem: i64,
 }
 
-pub async fn insert_item_result(
-    c: &mut Conn,
-    result_id: i64,
-    item_id: i64,
-    ok: bool,
-    note: Option<&str>,
-) -> Result<i64> {
+pub struct NewItemResult<'a> {
+    pub result_id: i64,
+    pub item_id: i64,
+    pub ok: bool,
+    pub note: Option<&'a str>,
+    pub department: Option<lobby_domain::tickets::Department>,
+    pub same_problem: bool,
+}
+
+pub async fn insert_item_result(c: &mut Conn, r: &NewItemResult<'_>) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO patrol_item_results (result_id, item_id, ok, note) VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO patrol_item_results (result_id, item_id, ok, note, department, same_problem) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
-    .bind(result_id)
-    .bind(item_id)
-    .bind(i64::from(ok))
-    .bind(note)
+    .bind(r.result_id)
+    .bind(r.item_id)
+    .bind(i64::from(r.ok))
+    .bind(r.note)
+    .bind(r.department)
+    .bind(i64::from(r.same_problem))
     .fetch_one(c)
     .await?)
 }
 
 pub async fn item_results(c: &mut Conn, round_id: i64) -> Result<Vec<ItemResultRow>> {
     Ok(sqlx::query_as(
-        "SELECT i.id, i.result_id, i.item_id, i.ok, i.note, i.ticket_id, k.number AS ticket_number \
-         FROM patrol_item_results i JOIN patrol_results r ON r.id = i.result_id LEFT JOIN tickets k ON k.id = i.ticket_id \
+        "SELECT i.id, i.result_id, i.item_id, i.ok, i.note, i.ticket_id, k.number AS ticket_number, \
+         i.department, i.same_problem FROM patrol_item_results i JOIN patrol_results r ON r.id = i.result_id LEFT JOIN tickets k ON k.id = i.ticket_id \
          WHERE r.round_id = $1 ORDER BY i.id",
     )
     .bind(round_id)
@@ -451,14 +461,37 @@ pub async fn set_item_ticket(c: &mut Conn, id: i64, ticket_id: i64) -> Result<()
 
 /// A work order still open for the same item (the same problem at the
 /// same checkpoint), if any.
-pub async fn open_ticket_for_item(c: &mut Conn, item_id: i64) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT MAX(k.id) FROM patrol_item_results i JOIN tickets k ON k.id = i.ticket_id \
-         WHERE i.item_id = $1 AND k.state IN ('open', 'dispatched', 'in_progress', 'on_hold')",
-    )
-    .bind(item_id)
-    .fetch_one(c)
-    .await?)
+/// The newest work order still open for a check item's findings.
+#[derive(Debug, Clone, FromRow)]
+pub struct OpenForItem {
+    pub item_id: i64,
+    pub id: i64,
+    pub number: String,
+    pub created_at: i64,
+    pub assignee_id: Option<i64>,
+}
+
+pub async fn open_tickets_for_items(c: &mut Conn, item_ids: &[i64]) -> Result<Vec<OpenForItem>> {
+    if item_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=item_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT i.item_id, k.id, k.number, k.created_at, k.assignee_id \
+         FROM patrol_item_results i JOIN tickets k ON k.id = i.ticket_id \
+         WHERE i.item_id IN ({}) AND k.state IN ('open', 'dispatched', 'in_progress', 'on_hold') \
+         ORDER BY k.id DESC",
+        marks.join(", ")
+    );
+    let mut q = sqlx::query_as(&sql);
+    for id in item_ids {
+        q = q.bind(*id);
+    }
+    let mut rows: Vec<OpenForItem> = q.fetch_all(c).await?;
+    // The newest per item.
+    let mut seen = std::collections::HashSet::new();
+    rows.retain(|r| seen.insert(r.item_id));
+    Ok(rows)
 }
 
 /// Records a missed window once; false when it was already recorded.

@@ -469,7 +469,7 @@ pub async fn day_record(
     .await?;
     let mut out = Vec::new();
     for r in rows.into_iter().rev() {
-        out.push(round_in(&mut c, actor, r.id).await?);
+        out.push(round_in(&mut c, actor, r.id, app.now()).await?);
     }
     Ok(out)
 }

@@ -33,6 +33,19 @@ pub struct RoundCheckpointView {
     pub items: Vec<ItemResultView>,
     /// The check items to record (for a checkpoint not yet recorded).
     pub to_check: Vec<ItemView>,
+    /// Work orders still open from earlier findings at these items: a new
+    /// finding is its own work order unless the walker says it is the same
+    /// problem.
+    pub open_findings: Vec<OpenFinding>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OpenFinding {
+    pub item_id: i64,
+    pub ticket_id: i64,
+    pub ticket_number: String,
+    /// Offered as "the same problem" by default: the order is younger than a day.
+    pub same_by_default: bool,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -94,7 +107,12 @@ pub(super) async fn load_round_row(c: &mut Conn, actor: &Actor, id: i64) -> AppR
     Ok(r)
 }
 
-pub(super) async fn round_in(c: &mut Conn, actor: &Actor, id: i64) -> AppResult<RoundView> {
+pub(super) async fn round_in(
+    c: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    now: i64,
+) -> AppResult<RoundView> {
     let r = load_round_row(c, actor, id).await?;
     let route = store::route(c, r.route_id)
         .await?
@@ -105,6 +123,26 @@ pub(super) async fn round_in(c: &mut Conn, actor: &Actor, id: i64) -> AppResult<
     let results = store::results(c, id).await?;
     let item_results = store::item_results(c, id).await?;
     let photos = lobby_store::photos::of_round(c, id).await?;
+    let recorded: Vec<i64> = results.iter().map(|x| x.checkpoint_id).collect();
+    let to_check_ids: Vec<i64> = items
+        .iter()
+        .filter(|i| i.archived == 0 && !recorded.contains(&i.checkpoint_id))
+        .map(|i| i.id)
+        .collect();
+    let day_ago = time::ts(now)
+        .checked_sub(jiff::SignedDuration::from_hours(24))
+        .map_err(|e| AppError::Internal(e.into()))?
+        .as_microsecond();
+    let open: Vec<OpenFinding> = store::open_tickets_for_items(c, &to_check_ids)
+        .await?
+        .into_iter()
+        .map(|o| OpenFinding {
+            item_id: o.item_id,
+            ticket_id: o.id,
+            ticket_number: o.number,
+            same_by_default: o.created_at > day_ago,
+        })
+        .collect();
     let mut v = round_summary(r);
     v.checkpoints = cps
         .iter()
@@ -155,6 +193,15 @@ pub(super) async fn round_in(c: &mut Conn, actor: &Actor, id: i64) -> AppResult<
                 } else {
                     Vec::new()
                 },
+                open_findings: open
+                    .iter()
+                    .filter(|o| {
+                        items
+                            .iter()
+                            .any(|i| i.id == o.item_id && i.checkpoint_id == cp.id)
+                    })
+                    .cloned()
+                    .collect(),
             })
         })
         .collect();
@@ -163,7 +210,7 @@ pub(super) async fn round_in(c: &mut Conn, actor: &Actor, id: i64) -> AppResult<
 
 pub async fn round(app: &App, actor: &Actor, id: i64) -> AppResult<RoundView> {
     let mut c = app.db.read().await?;
-    round_in(&mut c, actor, id).await
+    round_in(&mut c, actor, id, app.now()).await
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -191,6 +238,14 @@ pub async fn start_round(
                         AppError::invalid("route_id", format!("no route {}", input.route_id))
                     })?;
                 actor.authorize(Can::PatrolsWalk, r.site_id)?;
+                // A route belongs to its department: its own staff walk it
+                // (and whoever manages patrols, the supervisor).
+                let staff = r.department.staff_roles();
+                if !actor.roles_at(r.site_id).any(|role| staff.contains(&role))
+                    && !actor.can(Can::PatrolsManage, r.site_id)
+                {
+                    return Err(AppError::Forbidden);
+                }
                 if r.archived != 0 {
                     return Err(AppError::invalid("route_id", "this route is archived"));
                 }
@@ -247,8 +302,14 @@ pub async fn start_round(
 pub struct ItemResultInput {
     pub item_id: i64,
     pub ok: bool,
-    /// Required when not ok: what is wrong.
+    /// Required when not ok: what is wrong (the work order's title).
     pub note: Option<String>,
+    /// Not ok: the department it goes to (default: the item's category's).
+    pub department: Option<String>,
+    /// Not ok: the same problem as the item's open work order (added to it)
+    /// rather than a new one.
+    #[serde(default)]
+    pub same_problem: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -393,9 +454,30 @@ pub async fn record_checkpoint(
                 "checkpoint_id",
                 "this checkpoint is already recorded in this round",
             ))?;
-            for res in &input.results {
+            for (i, res) in input.results.iter().enumerate() {
                 let n = optional_text("note", res.note.as_deref(), 500)?;
-                store::insert_item_result(w, result_id, res.item_id, res.ok, n.as_deref()).await?;
+                let department: Option<Department> =
+                    match res.department.as_deref().map(str::trim) {
+                        None | Some("") => None,
+                        Some(d) => Some(d.parse().map_err(|_| {
+                            AppError::invalid(
+                                &format!("results[{i}].department"),
+                                "not a department",
+                            )
+                        })?),
+                    };
+                store::insert_item_result(
+                    w,
+                    &store::NewItemResult {
+                        result_id,
+                        item_id: res.item_id,
+                        ok: res.ok,
+                        note: n.as_deref(),
+                        department: department.filter(|_| !res.ok),
+                        same_problem: res.same_problem && !res.ok,
+                    },
+                )
+                .await?;
             }
             for p in stored.iter() {
                 crate::photos::insert(
@@ -456,6 +538,19 @@ pub async fn finish_round(app: &App, actor: &Actor, id: i64) -> AppResult<RoundV
     round(app, actor, id).await
 }
 
+/// A finding's work-order title: the walker's note (its first line), or
+/// "<checkpoint>：<item> 不合格" when they wrote nothing.
+pub(super) fn finding_title(note: &str, checkpoint: &str, item: &str) -> String {
+    let first = note.lines().map(str::trim).find(|l| !l.is_empty());
+    match first {
+        Some(l) => l.chars().take(120).collect(),
+        None => format!("{checkpoint}：{item} 不合格")
+            .chars()
+            .take(120)
+            .collect(),
+    }
+}
+
 pub(super) async fn file_findings(
     tx: &mut Tx,
     now: i64,
@@ -468,6 +563,12 @@ pub(super) async fn file_findings(
     let cps = store::checkpoints(tx, &[r.route_id]).await?;
     let cp_ids: Vec<i64> = cps.iter().map(|c| c.id).collect();
     let items = store::items(tx, &cp_ids).await?;
+    let failed: Vec<i64> = item_results
+        .iter()
+        .filter(|ir| ir.ok == 0 && ir.ticket_id.is_none())
+        .map(|ir| ir.item_id)
+        .collect();
+    let open = store::open_tickets_for_items(tx, &failed).await?;
     let mut n = 0;
     for ir in item_results
         .iter()
@@ -485,24 +586,43 @@ pub(super) async fn file_findings(
         };
         let category: Category = item.category;
         let what = ir.note.clone().unwrap_or_default();
-        let ticket_id = match store::open_ticket_for_item(tx, item.id).await? {
-            Some(open) => {
+        let department = ir.department.unwrap_or_else(|| category.department());
+        // The same problem as the item's open order (the walker said so):
+        // added to it, and whoever has it is told. Otherwise its own order.
+        let same = open
+            .iter()
+            .find(|o| o.item_id == item.id)
+            .filter(|_| ir.same_problem != 0);
+        let ticket_id = match same {
+            Some(o) => {
                 crate::tickets::act_in(
                     tx,
                     now,
                     actor,
-                    open,
+                    o.id,
                     &ActionInput {
                         action: "comment".into(),
-                        note: Some(format!(
-                            "巡视再次发现 / Found again on patrol (round #{}): {what}",
-                            r.id
-                        )),
+                        note: Some(format!("巡视再次发现（第 {} 轮）：{what}", r.id)),
                         ..Default::default()
                     },
                 )
                 .await?;
-                open
+                if let Some(to) = o.assignee_id {
+                    lobby_store::notify::insert(
+                        tx,
+                        &lobby_store::notify::NewNotification {
+                            site_id: Some(r.site_id),
+                            user_id: to,
+                            kind: "patrol_found_again",
+                            title: &format!("巡视再次发现：{}", o.number),
+                            body: &what,
+                            link: Some(&format!("/tickets/{}", o.id)),
+                            now,
+                        },
+                    )
+                    .await?;
+                }
+                o.id
             }
             None => {
                 let t = crate::tickets::create_in(
@@ -523,16 +643,14 @@ pub(super) async fn file_findings(
                             "normal"
                         }
                         .into(),
-                        title: format!("[巡视] {}：{}", cp.name, item.instruction)
-                            .chars()
-                            .take(120)
-                            .collect(),
+                        // What the walker found, in their words.
+                        title: finding_title(&what, &cp.name, &item.instruction),
                         description: format!("{what}\n\n— {} · {}", r.route_name, r.walker_name),
                         unit_id: None,
                         location: Some(cp.location.clone()),
                         tenant_id: None,
                         channel: Some("patrol".into()),
-                        department: Some(category.department().as_str().into()),
+                        department: Some(department.as_str().into()),
                         complaint: None,
                     },
                 )
@@ -546,7 +664,7 @@ pub(super) async fn file_findings(
                     t,
                     &ActionInput {
                         action: "dispatch".into(),
-                        department: Some(category.department().as_str().into()),
+                        department: Some(department.as_str().into()),
                         note: Some(format!("巡视发现 / Patrol finding (round #{})", r.id)),
                         ..Default::default()
                     },

@@ -187,6 +187,7 @@ pub(super) async fn load_patrol_history(app: &App, site: i64) -> AppResult<()> {
                             ok: !bad,
                             note: bad
                                 .then(|| PATROL_FAULTS[(k + j) % PATROL_FAULTS.len()].to_string()),
+                            ..Default::default()
                         }
                     })
                     .collect();

@@ -71,6 +71,16 @@ async fn a_round_files_its_findings_once(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A route belongs to its department: security walks its own, not this one.
+    let sec = app.token("security").await;
+    let r = app
+        .post(
+            Some(&sec),
+            "/api/v1/patrol-rounds",
+            &json!({"route_id": route["id"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
     let r = app
         .post(
             Some(&sup),
@@ -164,6 +174,10 @@ async fn a_round_files_its_findings_once(app: TestApp) {
         "straight to the department"
     );
     assert_eq!(found[0]["location"], "1F 大堂");
+    assert_eq!(
+        found[0]["title"], "电梯厅地面有积水",
+        "titled with what the walker found"
+    );
     assert_eq!(found[0]["patrol_round_id"], round);
     let ticket = found[0]["id"].as_i64().unwrap();
     let r = app
@@ -175,7 +189,8 @@ async fn a_round_files_its_findings_once(app: TestApp) {
         .await;
     assert_eq!(r.code(), "invalid_transition");
 
-    // Next round, the same problem: added to the open ticket, not a new one.
+    // Next round, the walker says it is the same problem (offered by
+    // default: the order is younger than a day): added to the open ticket.
     let r = app
         .post(
             Some(&fa),
@@ -184,12 +199,23 @@ async fn a_round_files_its_findings_once(app: TestApp) {
         )
         .await;
     let round2 = r.body["id"].as_i64().unwrap();
+    let offered = &r.body["checkpoints"][0]["open_findings"][0];
+    assert_eq!(
+        (
+            offered["item_id"].as_i64(),
+            offered["ticket_id"].as_i64(),
+            offered["same_by_default"].as_bool()
+        ),
+        (Some(clean), Some(ticket), Some(true)),
+        "{:?}",
+        r.body["checkpoints"][0]
+    );
     let r = app
         .post(
             Some(&fa),
             &format!("/api/v1/patrol-rounds/{round2}/checkpoints/{cp_id}"),
             &json!({"results": [
-                {"item_id": clean, "ok": false, "note": "积水仍在"},
+                {"item_id": clean, "ok": false, "note": "积水仍在", "same_problem": true},
                 {"item_id": safety, "ok": true}
             ]}),
         )
@@ -229,6 +255,75 @@ async fn a_round_files_its_findings_once(app: TestApp) {
     assert_eq!(rep.status, StatusCode::OK, "{:?}", rep.body);
     assert_eq!(rep.body["people"][0]["rounds"], 2);
     assert_eq!(rep.body["findings"][0]["n"], 2);
+
+    // The next day, a different problem at the same item: its own work
+    // order (the old one is no longer offered as the same by default), sent
+    // where the walker says.
+    app.advance(25);
+    let r = app
+        .post(
+            Some(&fa),
+            "/api/v1/patrol-rounds",
+            &json!({"route_id": route["id"]}),
+        )
+        .await;
+    let round3 = r.body["id"].as_i64().unwrap();
+    assert_eq!(
+        r.body["checkpoints"][0]["open_findings"][0]["same_by_default"],
+        false
+    );
+    let r = app
+        .post(
+            Some(&fa),
+            &format!("/api/v1/patrol-rounds/{round3}/checkpoints/{cp_id}"),
+            &json!({"results": [
+                {"item_id": clean, "ok": false, "note": "垃圾桶满溢\n已拍照", "department": "security"},
+                {"item_id": safety, "ok": true}
+            ]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = app
+        .post(
+            Some(&fa),
+            &format!("/api/v1/patrol-rounds/{round3}/finish"),
+            &json!({}),
+        )
+        .await;
+    let new_ticket = r.body["checkpoints"][0]["items"][0]["ticket_id"].clone();
+    assert_ne!(new_ticket, ticket, "a ticket of its own");
+    let t = app
+        .get(Some(&sup), &format!("/api/v1/tickets/{new_ticket}"))
+        .await;
+    assert_eq!(
+        (t.body["title"].as_str(), t.body["department"].as_str()),
+        (Some("垃圾桶满溢"), Some("security"))
+    );
+    let all = app.get(Some(&sup), "/api/v1/tickets?channel=patrol").await;
+    assert_eq!(all.body["items"].as_array().unwrap().len(), 2);
+    // A department that is not one is refused by name.
+    let r = app
+        .post(
+            Some(&fa),
+            "/api/v1/patrol-rounds",
+            &json!({"route_id": route["id"]}),
+        )
+        .await;
+    let round4 = r.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            Some(&fa),
+            &format!("/api/v1/patrol-rounds/{round4}/checkpoints/{cp_id}"),
+            &json!({"results": [
+                {"item_id": clean, "ok": false, "note": "x", "department": "plumbing"},
+                {"item_id": safety, "ok": true}
+            ]}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "results[0].department")
+    );
 }
 both!(a_round_files_its_findings_once);
 

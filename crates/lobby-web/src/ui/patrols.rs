@@ -499,6 +499,7 @@ struct CheckpointPage {
     at: String,
     key: String,
     error: Option<FormError>,
+    departments: Vec<&'static str>,
 }
 
 async fn checkpoint_page(
@@ -555,6 +556,10 @@ async fn checkpoint_with(
             at,
             key: super::desk::form_key(),
             error,
+            departments: lobby_domain::tickets::Department::ALL
+                .iter()
+                .map(|d| d.as_str())
+                .collect(),
         },
         refused,
     ))
@@ -592,6 +597,8 @@ async fn checkpoint_record(
                 item_id: item,
                 ok: v == "1",
                 note: Some(note).filter(|n| !n.trim().is_empty()),
+                department: Some(get(&format!("dept_{item}"))).filter(|d| !d.is_empty()),
+                same_problem: get(&format!("same_{item}")) == "1",
             });
         }
     }
