@@ -189,8 +189,20 @@ async fn a_round_files_its_findings_once(app: TestApp) {
         .await;
     assert_eq!(r.code(), "invalid_transition");
 
+    // The supervisor gives the order to a person (the field assistant).
+    let me = app.get(Some(&fa), "/api/v1/auth/me").await;
+    let fa_id = me.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            Some(&sup),
+            &format!("/api/v1/tickets/{ticket}/actions"),
+            &json!({"action": "dispatch", "department": "cleaning", "assignee_id": fa_id}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     // Next round, the walker says it is the same problem (offered by
-    // default: the order is younger than a day): added to the open ticket.
+    // default: the order is younger than a day): added to the open ticket,
+    // and whoever has it is told.
     let r = app
         .post(
             Some(&fa),
@@ -246,6 +258,16 @@ async fn a_round_files_its_findings_once(app: TestApp) {
             .any(|e| e["note"].as_str().unwrap_or("").contains("积水仍在")),
         "{:?}",
         t.body["events"]
+    );
+    let bell = app.get(Some(&fa), "/api/v1/notifications").await;
+    assert!(
+        bell.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "patrol_found_again" && n["body"] == "积水仍在"),
+        "{:?}",
+        bell.body
     );
     // The plan and the report see the rounds.
     let plan = app.get(Some(&sup), "/api/v1/patrol-plan").await;
