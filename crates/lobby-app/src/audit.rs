@@ -89,7 +89,9 @@ pub async fn verify(app: &App) -> AppResult<Result<Verified, ChainBreak>> {
 pub struct AuditView {
     pub id: i64,
     pub at: String,
+    /// Who (display name); `actor_id` null: the system.
     pub actor: String,
+    pub actor_id: Option<i64>,
     pub site_id: Option<i64>,
     pub action: String,
     pub entity: String,
@@ -134,12 +136,22 @@ pub async fn history(
         limit,
     )
     .await?;
+    // People by their display name; the entry keeps the login it was
+    // written with (it is part of the chain's hash).
+    let mut ids: Vec<i64> = rows.iter().filter_map(|r| r.actor_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names = lobby_store::users::display_names(&mut c, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| AuditView {
             id: r.id,
             at: time::rfc3339(r.at),
-            actor: r.actor_name,
+            actor: r
+                .actor_id
+                .and_then(|id| names.iter().find(|(i, _)| *i == id))
+                .map_or(r.actor_name, |(_, n)| n.clone()),
+            actor_id: r.actor_id,
             site_id: r.site_id,
             action: r.action,
             entity: r.entity,

@@ -261,7 +261,9 @@ pub struct LogEntry {
     pub title: String,
     pub kind: String,
     pub at: String,
+    /// Who (display name); `actor_id` null: the system.
     pub actor: String,
+    pub actor_id: Option<i64>,
     pub action: String,
     pub to_state: String,
     pub note: Option<String>,
@@ -301,6 +303,7 @@ pub async fn management_log(
             kind: r.kind,
             at: time::rfc3339(r.at),
             actor: r.actor_name,
+            actor_id: r.actor_id,
             action: r.action,
             to_state: r.to_state,
             note: r.note,

@@ -210,8 +210,10 @@ pub async fn insert_event(c: &mut Conn, e: &NewEvent<'_>) -> Result<i64> {
 
 pub async fn events(c: &mut Conn, ticket_id: i64) -> Result<Vec<EventRow>> {
     Ok(sqlx::query_as(
-        "SELECT id, ticket_id, at, actor_id, actor_name, action, from_state, to_state, note, detail \
-         FROM ticket_events WHERE ticket_id = $1 ORDER BY id",
+        // People by their display name (as it is now), not their login.
+        "SELECT e.id, e.ticket_id, e.at, e.actor_id, COALESCE(p.display_name, e.actor_name) AS actor_name, \
+         e.action, e.from_state, e.to_state, e.note, e.detail \
+         FROM ticket_events e LEFT JOIN users p ON p.id = e.actor_id WHERE e.ticket_id = $1 ORDER BY e.id",
     )
     .bind(ticket_id)
     .fetch_all(c)
@@ -434,6 +436,7 @@ pub struct LogRow {
     pub title: String,
     pub kind: String,
     pub at: i64,
+    pub actor_id: Option<i64>,
     pub actor_name: String,
     pub action: String,
     pub to_state: String,
@@ -445,8 +448,10 @@ pub struct LogRow {
 /// escalations and breaches, and what happened to complaints.
 pub async fn management_log(c: &mut Conn, site_id: i64, from: i64, to: i64) -> Result<Vec<LogRow>> {
     Ok(sqlx::query_as(
-        "SELECT k.id AS ticket_id, k.number, k.title, k.kind, e.at, e.actor_name, e.action, e.to_state, e.note, \
+        "SELECT k.id AS ticket_id, k.number, k.title, k.kind, e.at, e.actor_id, \
+         COALESCE(p.display_name, e.actor_name) AS actor_name, e.action, e.to_state, e.note, \
          k.satisfaction FROM ticket_events e JOIN tickets k ON k.id = e.ticket_id \
+         LEFT JOIN users p ON p.id = e.actor_id \
          WHERE k.site_id = $1 AND e.at >= $2 AND e.at < $3 AND (e.action IN ('escalate', 'sla_breach', 'complaint_reported') \
          OR (k.kind = 'complaint' AND e.action IN ('create', 'resolve', 'return_visit', 'cancel', 'reopen'))) \
          ORDER BY e.at, e.id",

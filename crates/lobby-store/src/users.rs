@@ -382,6 +382,23 @@ pub async fn roles_of(c: &mut Conn, user_ids: &[i64]) -> Result<Vec<UserRoleRow>
     Ok(q.fetch_all(c).await?)
 }
 
+/// The display names of several users (a history shows people, not logins).
+pub async fn display_names(c: &mut Conn, user_ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=user_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT id, display_name FROM users WHERE id IN ({})",
+        marks.join(", ")
+    );
+    let mut q = sqlx::query_as(&sql);
+    for id in user_ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(c).await?)
+}
+
 /// The active portal accounts of a tenant (parcel notices).
 pub async fn of_tenant(c: &mut Conn, tenant_id: i64) -> Result<Vec<i64>> {
     Ok(

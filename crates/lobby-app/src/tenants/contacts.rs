@@ -54,7 +54,7 @@ pub async fn break_glass(
                 Role::CsSupervisor,
                 "break_glass",
                 &format!("紧急联系人查看 / Emergency contact revealed: {}", t.name),
-                &format!("{} ({}) : {}", actor.display_name, actor.username, reason),
+                &format!("{}：{}", actor.display_name, reason),
                 Some(&link),
             )
             .await?;

@@ -24,7 +24,9 @@ use crate::{audit, notify, time, Actor, App, AppError, AppResult, Once};
 pub struct EventView {
     pub id: i64,
     pub at: String,
+    /// Who (display name); `actor_id` null: the system.
     pub actor: String,
+    pub actor_id: Option<i64>,
     pub action: String,
     pub from_state: Option<String>,
     pub to_state: String,
@@ -167,6 +169,7 @@ fn view(
                     id: e.id,
                     at: time::rfc3339(e.at),
                     actor: e.actor_name,
+                    actor_id: e.actor_id,
                     action: e.action,
                     from_state: e.from_state,
                     to_state: e.to_state,

@@ -494,7 +494,7 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
                     "紧急联系人查看 / Emergency contact revealed: {}",
                     names[7].0
                 );
-                let body = format!("前台·李晓梅 (front_desk) : {reason}");
+                let body = format!("前台·李晓梅：{reason}");
                 lobby_app::notify::to_role(
                     w,
                     night,

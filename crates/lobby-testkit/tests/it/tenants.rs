@@ -327,7 +327,10 @@ async fn the_desk_breaks_the_glass(app: TestApp) {
         .unwrap()
         .contains("漏水"));
     let e = audit_actions(&app, "break_glass").await;
-    assert_eq!(e[0]["actor"], "front_desk");
+    assert_eq!(
+        e[0]["actor"], "前台·李晓梅",
+        "people by their display name, not their login"
+    );
     assert_eq!(e[0]["detail"]["reason"], "1201 漏水，租户不在，需联系");
     let r = app
         .post(

@@ -136,6 +136,41 @@ async fn a_unit_page_shows_its_work_orders_parcels_and_visitors(app: TestApp) {
 }
 both!(a_unit_page_shows_its_work_orders_parcels_and_visitors);
 
+/// People are named by their display name everywhere a person is shown —
+/// the timeline, the printed slip, the management log — never by login;
+/// what lobby did by itself is 系统.
+async fn people_not_logins(app: TestApp) {
+    let fd = app.token("front_desk").await;
+    let t = app
+        .post(Some(&fd), "/api/v1/tickets", &json!({"kind": "repair", "priority": "high", "title": "3F 走廊灯闪烁", "location": "3F", "site_id": app.site_id}))
+        .await;
+    let id = t.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            Some(&fd),
+            &format!("/api/v1/tickets/{id}/actions"),
+            &json!({"action": "comment", "note": "已致电租户致歉"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let api = app.get(Some(&fd), &format!("/api/v1/tickets/{id}")).await;
+    assert_eq!(api.body["events"][0]["actor"], "前台·李晓梅");
+    let (c, _) = web_login(&app, "cs_supervisor").await;
+    for path in [format!("/tickets/{id}"), format!("/tickets/{id}/print")] {
+        let page = c
+            .get(app.url(&path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("前台·李晓梅"), "{path}");
+        assert!(!page.contains("front_desk"), "{path}: a login shown");
+    }
+}
+both!(people_not_logins);
+
 fn urlencoding(s: &str) -> String {
     s.bytes()
         .map(|b| match b {

@@ -164,6 +164,15 @@ impl Chrome {
         self.actor.can(a, self.site_id())
     }
 
+    /// A person in a history: their display name, or "the system" (系统)
+    /// for what lobby did by itself.
+    pub fn who(&self, id: &Option<i64>, name: &str) -> String {
+        match id {
+            Some(_) => name.to_string(),
+            None => self.t("common.system").to_string(),
+        }
+    }
+
     /// The page this frame is for: its module (highlighted in the menu) and
     /// the key of its title. For a frame taken as an extractor.
     pub fn at(mut self, module: &'static str, title_key: &'static str) -> Self {
