@@ -40,13 +40,16 @@ pub struct TicketRow {
     pub return_visit_due_at: Option<i64>,
     pub version: i64,
     pub patrol_round_id: Option<i64>,
+    pub reporter_name: Option<String>,
+    pub reporter_phone: Option<String>,
 }
 
 const SELECT: &str = "SELECT k.id, k.site_id, k.number, k.kind, k.priority, k.channel, k.state, k.held_from, \
      k.title, k.description, k.unit_id, u.number AS unit_number, k.location, k.tenant_id, t.name AS tenant_name, \
      k.department, k.assignee_id, a.display_name AS assignee_name, k.escalated, k.satisfaction, k.created_by, \
      k.created_at, k.updated_at, k.response_due_at, k.onsite_due_at, k.resolve_due_at, k.dispatched_at, \
-     k.started_at, k.resolved_at, k.verified_at, k.closed_at, k.return_visit_due_at, k.version, k.patrol_round_id \
+     k.started_at, k.resolved_at, k.verified_at, k.closed_at, k.return_visit_due_at, k.version, k.patrol_round_id, \
+     k.reporter_name, k.reporter_phone \
      FROM tickets k LEFT JOIN units u ON u.id = k.unit_id LEFT JOIN tenants t ON t.id = k.tenant_id \
      LEFT JOIN users a ON a.id = k.assignee_id";
 
@@ -81,13 +84,16 @@ pub struct NewTicket<'a> {
     pub response_due_at: i64,
     pub onsite_due_at: i64,
     pub resolve_due_at: i64,
+    pub reporter_name: Option<&'a str>,
+    pub reporter_phone: Option<&'a str>,
 }
 
 pub async fn insert(c: &mut Conn, t: &NewTicket<'_>) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO tickets (site_id, number, kind, priority, channel, state, title, description, unit_id, \
          location, tenant_id, department, created_by, created_at, updated_at, response_due_at, onsite_due_at, \
-         resolve_due_at) VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16) \
+         resolve_due_at, reporter_name, reporter_phone) \
+         VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16, $17, $18) \
          RETURNING id",
     )
     .bind(t.site_id)
@@ -106,6 +112,8 @@ pub async fn insert(c: &mut Conn, t: &NewTicket<'_>) -> Result<i64> {
     .bind(t.response_due_at)
     .bind(t.onsite_due_at)
     .bind(t.resolve_due_at)
+    .bind(t.reporter_name)
+    .bind(t.reporter_phone)
     .fetch_one(c)
     .await?)
 }

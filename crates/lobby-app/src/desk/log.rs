@@ -357,6 +357,8 @@ pub async fn to_ticket(
                     channel: Some("walk_in".into()),
                     department: nonempty(&input.department).or_else(|| Some(dept.as_str().into())),
                     complaint: None,
+                    reporter_name: None,
+                    reporter_phone: None,
                 };
                 let ticket_id = crate::tickets::create_in(w, now, actor, &t).await?;
                 if !store::settle_follow_up(

@@ -652,6 +652,8 @@ pub(super) async fn file_findings(
                         channel: Some("patrol".into()),
                         department: Some(department.as_str().into()),
                         complaint: None,
+                        reporter_name: Some(r.walker_name.clone()),
+                        reporter_phone: None,
                     },
                 )
                 .await?;

@@ -23,15 +23,18 @@ pub async fn create(
 
 /// The desk's one-form intake: opens a work order and, with `dispatch`,
 /// dispatches it to its department in the same transaction (when the actor
-/// may dispatch; otherwise the order waits for a dispatcher).
+/// may dispatch; otherwise the order waits for a dispatcher). The form's
+/// key makes a double click or a resent form one work order.
 pub async fn create_and_dispatch(
     app: &App,
     actor: &Actor,
     input: &NewTicketInput,
     dispatch: bool,
+    idempotency_key: Option<&str>,
 ) -> AppResult<TicketView> {
+    let once = Once::new(idempotency_key, "ticket_intake", &(input, dispatch));
     let id = app
-        .write(actor, |w| {
+        .create(actor, &once, |w| {
             Box::pin(async move {
                 let now = w.now();
                 let id = create_in(w, now, actor, input).await?;
@@ -69,6 +72,8 @@ pub struct NewTicketFields {
     pub title: String,
     pub description: String,
     pub location: Option<String>,
+    pub reporter_name: Option<String>,
+    pub reporter_phone: Option<String>,
 }
 
 impl NewTicketFields {
@@ -92,6 +97,8 @@ impl NewTicketFields {
             description: optional_text("description", Some(&input.description), 4000)?
                 .unwrap_or_default(),
             location: optional_text("location", input.location.as_deref(), 120)?,
+            reporter_name: optional_text("reporter_name", input.reporter_name.as_deref(), 60)?,
+            reporter_phone: optional_text("reporter_phone", input.reporter_phone.as_deref(), 40)?,
         })
     }
 }
@@ -113,6 +120,8 @@ pub(crate) async fn create_in(
         title,
         description,
         location,
+        reporter_name,
+        reporter_phone,
     } = NewTicketFields::parse(input)?;
     // Where: the unit, else the tenant, else the site given or the actor's only one.
     let unit = match input.unit_id {
@@ -166,6 +175,11 @@ pub(crate) async fn create_in(
             "say where: a unit or a location",
         ));
     }
+    // The caller, by default the tenant's day contact (the desk may change it).
+    let reporter_name =
+        reporter_name.or_else(|| tenant.as_ref().and_then(|t| t.contact_person.clone()));
+    let reporter_phone =
+        reporter_phone.or_else(|| tenant.as_ref().and_then(|t| t.day_phone.clone()));
     let site = crate::sites::site_row(tx, site_id).await?;
     let tz = crate::time::zone(&site.timezone)?;
     let level = crate::tickets::sla::effective(tx, site_id, kind, priority).await?;
@@ -193,6 +207,8 @@ pub(crate) async fn create_in(
             response_due_at: d.respond_by.as_microsecond(),
             onsite_due_at: d.onsite_by.as_microsecond(),
             resolve_due_at: d.resolve_by.as_microsecond(),
+            reporter_name: reporter_name.as_deref(),
+            reporter_phone: reporter_phone.as_deref(),
         },
     )
     .await?;

@@ -61,6 +61,9 @@ pub struct TicketView {
     pub version: i64,
     /// The patrol round whose finding this is (channel `patrol`).
     pub patrol_round_id: Option<i64>,
+    /// Who reported it (报告人) and their phone.
+    pub reporter_name: Option<String>,
+    pub reporter_phone: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     /// Dispatch (acknowledge) by then.
@@ -152,6 +155,8 @@ fn view(
         satisfaction: t.satisfaction,
         version: t.version,
         patrol_round_id: t.patrol_round_id,
+        reporter_name: t.reporter_name.clone(),
+        reporter_phone: t.reporter_phone.clone(),
         created_at: time::rfc3339(t.created_at),
         updated_at: time::rfc3339(t.updated_at),
         response_due_at: time::rfc3339(t.response_due_at),
@@ -205,6 +210,13 @@ pub struct NewTicketInput {
     /// For a complaint: its record (投诉记录表); who complained is taken
     /// from the tenant when absent.
     pub complaint: Option<crate::tickets::complaints::ComplaintInput>,
+    /// Who reported it (报告人): the caller's name; by default the unit's
+    /// tenant's contact person.
+    #[serde(default)]
+    pub reporter_name: Option<String>,
+    /// The caller's phone; by default the tenant's day phone.
+    #[serde(default)]
+    pub reporter_phone: Option<String>,
 }
 
 /// The ticket `id` if the actor may read it (NotFound otherwise, so its

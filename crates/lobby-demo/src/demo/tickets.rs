@@ -112,6 +112,8 @@ pub async fn load_ticket_history(app: &App, site: i64) -> AppResult<()> {
                         .into(),
                     ),
                     department: Some(dept.into()),
+                    reporter_name: None,
+                    reporter_phone: None,
                     complaint: None,
                 },
                 None,

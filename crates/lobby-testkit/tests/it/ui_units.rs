@@ -188,3 +188,131 @@ fn location(r: &reqwest::Response) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// A call about a public place goes as fast as one about a unit: the home
+/// box takes the place's name where the unit goes, and the caller's phone;
+/// the slip prints the caller; the same form sent twice is one work order.
+async fn a_public_area_call_from_the_home_box(app: TestApp) {
+    let admin = app.token("admin").await;
+    let r = app
+        .post(
+            Some(&admin),
+            "/api/v1/public-areas",
+            &json!({"site_id": app.site_id, "name": "大堂", "kind": "lobby"}),
+        )
+        .await;
+    // (The site may have it already.)
+    assert!(
+        r.status.is_success() || r.code() == "duplicate",
+        "{:?}",
+        r.body
+    );
+    let (c, csrf) = web_login(&app, "front_desk").await;
+    let home = c
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        home.contains("<option value=\"大堂\">"),
+        "the place is offered"
+    );
+    let key = home
+        .split("name=\"_key\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("_key", key.as_str()),
+        ("channel", "phone"),
+        ("location", ""),
+        ("department", ""),
+        ("description", ""),
+        ("unit", "大堂"),
+        ("kind", "repair"),
+        ("priority", "normal"),
+        ("title", "大堂灯不亮"),
+        ("reporter_name", "张先生"),
+        ("reporter_phone", "13700001111"),
+        ("dispatch", "on"),
+    ];
+    let first = c
+        .post(app.url("/tickets"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let again = c
+        .post(app.url("/tickets"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&again), location(&first), "one work order");
+    let id: i64 = location(&first)
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let fd = app.token("front_desk").await;
+    let t = app.get(Some(&fd), &format!("/api/v1/tickets/{id}")).await;
+    assert_eq!(
+        (
+            t.body["location"].as_str(),
+            t.body["reporter_name"].as_str(),
+            t.body["reporter_phone"].as_str(),
+            t.body["state"].as_str()
+        ),
+        (
+            Some("大堂"),
+            Some("张先生"),
+            Some("13700001111"),
+            Some("dispatched")
+        )
+    );
+    let slip = c
+        .get(app.url(&format!("/tickets/{id}/print")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        slip.contains("张先生 · 13700001111"),
+        "the slip prints the caller"
+    );
+    // A place that is neither a unit nor a public area is refused by name.
+    let mut bad = form.to_vec();
+    bad[1] = ("_key", "another-key");
+    bad[6] = ("unit", "火星");
+    let r = c.post(app.url("/tickets")).form(&bad).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // By the API, a unit's call names its tenant's day contact by default.
+    let unit = super::tickets::occupied_unit(&app, &fd).await;
+    let t = app
+        .post(Some(&fd), "/api/v1/tickets", &json!({"kind": "repair", "priority": "normal", "title": "门锁坏了", "unit_id": unit["id"]}))
+        .await;
+    let tenant = app
+        .get(Some(&fd), &format!("/api/v1/tenants/{}", unit["tenant_id"]))
+        .await;
+    assert!(
+        tenant.body["contact_person"].is_string(),
+        "{:?}",
+        tenant.body
+    );
+    assert_eq!(
+        (&t.body["reporter_name"], &t.body["reporter_phone"]),
+        (&tenant.body["contact_person"], &tenant.body["day_phone"]),
+        "{:?}",
+        t.body
+    );
+}
+both!(a_public_area_call_from_the_home_box);

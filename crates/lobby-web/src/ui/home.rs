@@ -31,6 +31,9 @@ pub fn router() -> Router<AppState> {
 struct HomePage {
     c: Chrome,
     role: String,
+    /// The new-call box: the site's public areas and the form's key.
+    places: Vec<String>,
+    call_key: String,
     vacant: i64,
     occupied: i64,
     renovating: i64,
@@ -277,7 +280,14 @@ async fn home(
         .unwrap_or(Role::Tenant)
         .as_str()
         .to_string();
+    let places = if c.actor.can(Action::CallsAnswer, site) {
+        super::tickets::places(&s, &c).await
+    } else {
+        Vec::new()
+    };
     Ok(render(&HomePage {
+        places,
+        call_key: super::desk::form_key(),
         c,
         role,
         vacant,

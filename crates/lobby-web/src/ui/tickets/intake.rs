@@ -23,6 +23,14 @@ pub struct IntakeFields {
     pub complainant_phone: String,
     #[serde(default)]
     pub received_at: String,
+    /// The caller (报告人); empty: the unit's tenant's day contact.
+    #[serde(default)]
+    pub reporter_name: String,
+    #[serde(default)]
+    pub reporter_phone: String,
+    /// The form's key: a double click or a resent form makes one order.
+    #[serde(default, rename = "_key")]
+    pub key: String,
 }
 
 #[derive(Template)]
@@ -34,15 +42,40 @@ pub(super) struct NewPage {
     priorities: Vec<&'static str>,
     departments: Vec<&'static str>,
     channels: Vec<&'static str>,
+    /// The site's public areas, offered where a call can come from.
+    places: Vec<String>,
     error: Option<FormError>,
 }
 
-pub(super) fn new_page(c: Chrome, f: IntakeFields, error: Option<FormError>) -> Response {
+/// The names of the site's public areas (lobby, lifts, corridors …).
+pub(crate) async fn places(s: &AppState, c: &Chrome) -> Vec<String> {
+    lobby_app::sites::public_areas(&s.app, &c.actor, c.site_id())
+        .await
+        .map(|v| {
+            v.into_iter()
+                .filter(|a| !a.archived)
+                .map(|a| a.name)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub(super) async fn new_page(
+    s: &AppState,
+    c: Chrome,
+    mut f: IntakeFields,
+    error: Option<FormError>,
+) -> Response {
     let refused = error.is_some();
+    if f.key.is_empty() {
+        f.key = crate::ui::desk::form_key();
+    }
+    let places = places(s, &c).await;
     render_form(
         &NewPage {
             c,
             f,
+            places,
             kinds: strs(Kind::ALL, Kind::as_str),
             priorities: strs(Priority::ALL, Priority::as_str),
             departments: strs(Department::ALL, Department::as_str),
@@ -59,20 +92,47 @@ pub(super) struct NewQ {
     kind: Option<String>,
 }
 
-pub(super) async fn new_form(c: Chrome, Query(q): Query<NewQ>) -> Result<Response, PageError> {
+pub(super) async fn new_form(
+    State(s): State<AppState>,
+    c: Chrome,
+    Query(q): Query<NewQ>,
+) -> Result<Response, PageError> {
     let c = c.at("tickets", "ticket.new");
+    let unit = q.unit.unwrap_or_default();
+    // Opened from a unit's page: the caller is most likely its tenant's
+    // day contact (the desk may change it).
+    let (reporter_name, reporter_phone) = match unit.trim() {
+        "" => (String::new(), String::new()),
+        n => {
+            let u = lobby_app::sites::unit_by_number(&s.app, &c.actor, c.site_id(), n).await?;
+            match u.and_then(|u| u.tenant_id) {
+                Some(t) if c.actor.can(Can::TenantsRead, c.site_id()) => {
+                    let t = lobby_app::tenants::get_day_view(&s.app, &c.actor, t).await?;
+                    (
+                        t.contact_person.unwrap_or_default(),
+                        t.day_phone.unwrap_or_default(),
+                    )
+                }
+                _ => (String::new(), String::new()),
+            }
+        }
+    };
     Ok(new_page(
+        &s,
         c,
         IntakeFields {
-            unit: q.unit.unwrap_or_default(),
+            unit,
             kind: q.kind.unwrap_or_else(|| "repair".into()),
             priority: "normal".into(),
             channel: "phone".into(),
             dispatch: Some("on".into()),
+            reporter_name,
+            reporter_phone,
             ..Default::default()
         },
         None,
-    ))
+    )
+    .await)
 }
 
 /// Creates the ticket and, when asked, dispatches it in the same transaction.
@@ -84,15 +144,36 @@ pub(super) async fn create(
     let c = chrome(&s, f.actor.clone(), &jar, "tickets", "ticket.new").await?;
     let v = &f.form;
     let result = async {
-        let unit_id = match v.unit.trim() {
-            "" => None,
-            n => Some(
-                lobby_app::sites::unit_by_number(&s.app, &f.actor, c.site_id(), n)
-                    .await?
-                    .ok_or_else(|| AppError::invalid("unit", format!("there is no unit {n}")))?
-                    .id,
-            ),
+        // "Where" is a unit number or one of the site's public areas (a
+        // call about the lobby goes as fast as one about a unit).
+        let (unit_id, place) = match v.unit.trim() {
+            "" => (None, None),
+            n => match places(&s, &c).await.into_iter().find(|p| p == n) {
+                Some(p) => (None, Some(p)),
+                None => {
+                    let unit = match lobby_domain::sites::UnitNumber::parse("unit", n) {
+                        Ok(_) => {
+                            lobby_app::sites::unit_by_number(&s.app, &f.actor, c.site_id(), n)
+                                .await?
+                        }
+                        Err(_) => None,
+                    };
+                    match unit {
+                        Some(u) => (Some(u.id), None),
+                        None => {
+                            return Err(AppError::invalid(
+                                "unit",
+                                format!("there is no unit or public area called {n}"),
+                            ))
+                        }
+                    }
+                }
+            },
         };
+        let location = Some(v.location.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .or(place);
+        let text = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
         let dispatch = v.dispatch.is_some();
         let t = tickets::create_and_dispatch(
             &s.app,
@@ -104,7 +185,7 @@ pub(super) async fn create(
                 title: v.title.clone(),
                 description: v.description.clone(),
                 unit_id,
-                location: Some(v.location.clone()),
+                location,
                 tenant_id: None,
                 channel: Some(v.channel.clone()),
                 department: Some(v.department.clone()),
@@ -115,8 +196,11 @@ pub(super) async fn create(
                     received_at: Some(v.received_at.clone()),
                     ..Default::default()
                 }),
+                reporter_name: text(&v.reporter_name),
+                reporter_phone: text(&v.reporter_phone),
             },
             dispatch,
+            text(&v.key).as_deref(),
         )
         .await?;
         Ok::<_, AppError>(t.id)
@@ -125,7 +209,7 @@ pub(super) async fn create(
     Ok(match result {
         Ok(id) => Redirect::to(&format!("/tickets/{id}")).into_response(),
         Err(e) => match FormError::from_app(&e) {
-            Some(fe) => new_page(c, f.form, Some(fe)),
+            Some(fe) => new_page(&s, c, f.form, Some(fe)).await,
             None => error_page(Some(&c.actor), e),
         },
     })
