@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::middleware::from_fn(api::json_errors)),
         )
         .merge(ops::router())
+        .fallback(ui::not_found)
         .layer(axum::middleware::from_fn(ops::security_headers))
         .layer(axum::middleware::from_fn(ops::track))
         .layer(ops::request_id_layers())

@@ -519,3 +519,24 @@ async fn admin_edits_the_directory_in_the_ui(app: TestApp) {
     assert!(page.contains("北楼A") && page.contains("主大堂"));
 }
 both!(admin_edits_the_directory_in_the_ui);
+
+/// An address lobby does not have gets lobby's own 404 page with the way
+/// home (the API keeps its JSON answer); the Chinese page shows no English.
+async fn an_unknown_address_gets_the_apps_404(app: TestApp) {
+    let (c, _) = web_login(&app, "front_desk").await;
+    let r = c.get(app.url("/no/such/page")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("出错了") && page.contains("href=\"/\""),
+        "{page}"
+    );
+    assert!(
+        !page.contains("not found"),
+        "no English message in the Chinese page"
+    );
+    let api = app.get(None, "/api/v1/no/such/thing").await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.code(), "not_found");
+}
+both!(an_unknown_address_gets_the_apps_404);

@@ -354,6 +354,13 @@ struct ErrorPage {
     message: String,
 }
 
+/// An address lobby does not have: its own 404 page, in the reader's
+/// language when they are signed in, with the way home.
+pub async fn not_found(actor: Result<crate::extract::WebActor, Response>) -> Response {
+    let actor = actor.ok().map(|a| a.0);
+    error_page(actor.as_ref(), AppError::NotFound("page"))
+}
+
 /// A page for an error: sign-in for `unauthenticated`, otherwise the
 /// message in the person's language. Internal errors are logged (with the
 /// request id of the span) and shown without their cause.
