@@ -52,14 +52,14 @@ pub async fn sla_sweep(app: &App) -> AppResult<usize> {
                         },
                     )
                     .await?;
-                    let title = format!("超时升级 / SLA breach {}: {}", t.number, t.title);
-                    let body = format!(
-                        "{which} deadline passed · {}",
-                        t.unit_number
-                            .clone()
-                            .or(t.location.clone())
-                            .unwrap_or_default()
-                    );
+                    // What happened is the kind (shown in the reader's
+                    // language); title and body are the record's own words.
+                    let title = format!("{}: {}", t.number, t.title);
+                    let body = t
+                        .unit_number
+                        .clone()
+                        .or(t.location.clone())
+                        .unwrap_or_default();
                     notify::to_role(
                         w,
                         now,

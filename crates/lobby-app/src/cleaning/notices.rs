@@ -118,14 +118,14 @@ pub(super) async fn issue_in(
     )
     .await?;
     store::insert_notice_event(tx, id, now, &actor.display_name, "issue", Some(&problem)).await?;
-    let title = format!("清洁整改通知书 Rectification notice {number}");
+    let title = number.clone();
     for user_id in lobby_store::users::of_vendor(tx, vendor_id).await? {
         lobby_store::notify::insert(
             tx,
             &lobby_store::notify::NewNotification {
                 site_id: Some(site_id),
                 user_id,
-                kind: "notice",
+                kind: "notice_issued",
                 title: &title,
                 body: &format!("{location}: {problem}"),
                 link: Some(&format!("/cleaning/notices/{id}")),
@@ -338,7 +338,10 @@ pub async fn act_notice(
             )
             .await?;
             let link = format!("/cleaning/notices/{id}");
-            let title = format!("{} {}: {}", n.number, action.as_str(), n.location);
+            let title = format!("{}: {}", n.number, n.location);
+            // The kind says what happened to the notice (report_fix,
+            // send_back, close), in the reader's language when shown.
+            let kind = format!("notice_{}", action.as_str());
             match action {
                 NoticeAction::ReportFix => {
                     notify::to_role(
@@ -346,7 +349,7 @@ pub async fn act_notice(
                         now,
                         n.site_id,
                         Role::FieldAssistant,
-                        "notice",
+                        &kind,
                         &title,
                         note.as_deref().unwrap_or(""),
                         Some(&link),
@@ -360,7 +363,7 @@ pub async fn act_notice(
                             &lobby_store::notify::NewNotification {
                                 site_id: Some(n.site_id),
                                 user_id,
-                                kind: "notice",
+                                kind: &kind,
                                 title: &title,
                                 body: note.as_deref().unwrap_or(""),
                                 link: Some(&link),
@@ -408,7 +411,7 @@ pub async fn overdue_sweep(app: &App) -> AppResult<usize> {
                     if !store::flag_overdue(w, r.id, now).await? {
                         return Ok(false);
                     }
-                    let title = format!("整改逾期 Notice overdue {}: {}", r.number, r.vendor_name);
+                    let title = format!("{}: {}", r.number, r.vendor_name);
                     let link = format!("/cleaning/notices/{}", r.id);
                     notify::to_role(
                         w,

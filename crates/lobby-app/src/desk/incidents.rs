@@ -355,7 +355,7 @@ pub async fn open_incident(
                     store::insert_step(w, id, i as i64 + 1, step).await?;
                 }
                 let link = format!("/incidents/{id}");
-                let title = format!("紧急事件 Emergency: {}", view.name);
+                let title = view.name.clone();
                 let body = format!("{location} · {description}");
                 let mut roles: Vec<Role> = vec![Role::CsSupervisor, Role::ProjectManager];
                 for d in &view.departments {

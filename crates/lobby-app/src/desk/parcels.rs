@@ -167,23 +167,22 @@ pub async fn receive_parcel(
                 .await?;
                 // The addressee's portal accounts hear of it with the code.
                 if let Some(t) = &tenant {
-                    let title = if input.registered_mail {
-                        "挂号信待领取 Registered mail to collect"
+                    // The kind says what it is; the code is the body.
+                    let kind = if input.registered_mail {
+                        "registered_mail"
                     } else {
-                        "快递待领取 Parcel to collect"
+                        "parcel"
                     };
-                    let body = format!(
-                        "{carrier} {} · 取件码 pickup code {code}",
-                        tracking.as_deref().unwrap_or("")
-                    );
+                    let title = format!("{carrier} {}", tracking.as_deref().unwrap_or(""));
+                    let body = format!("🔑 {code}");
                     for user_id in lobby_store::users::of_tenant(w, t.id).await? {
                         lobby_store::notify::insert(
                             w,
                             &lobby_store::notify::NewNotification {
                                 site_id: Some(site_id),
                                 user_id,
-                                kind: "parcel",
-                                title,
+                                kind,
+                                title: title.trim(),
                                 body: &body,
                                 link: Some("/parcels"),
                                 now,
@@ -274,7 +273,8 @@ pub async fn pick_up(
                     .fold(0u8, |acc, (a, b)| acc | (a ^ b))
                     == 0;
             if !matches {
-                w.audit(Some(p.site_id),
+                w.audit(
+                    Some(p.site_id),
                     "pickup_code_wrong",
                     "parcel",
                     Some(id),
@@ -288,11 +288,8 @@ pub async fn pick_up(
                         p.site_id,
                         lobby_domain::roles::Role::CsSupervisor,
                         "pickup_code_guessing",
-                        &format!("取件码多次输错 · parcel {id}: wrong pickup codes"),
-                        &format!(
-                            "{} 对包裹 {id} 输错取件码 {} 次（本小时共 {} 次），已暂停取件验证一小时。",
-                            actor.display_name, counts[0], counts[1]
-                        ),
+                        &format!("#{id} · {}", actor.display_name),
+                        &format!("{} / {}", counts[0], counts[1]),
                         Some("/parcels"),
                     )
                     .await?;
@@ -311,7 +308,8 @@ pub async fn pick_up(
                     "parcel {id} was already collected"
                 )));
             }
-            w.audit(Some(p.site_id),
+            w.audit(
+                Some(p.site_id),
                 "pick_up",
                 "parcel",
                 Some(id),

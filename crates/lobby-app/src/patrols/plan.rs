@@ -226,7 +226,7 @@ pub async fn missed_sweep(app: &App) -> AppResult<usize> {
                                 continue;
                             }
                             found += 1;
-                            let text = format!("漏巡 Missed patrol: {} {} {}", r.name, day, label);
+                            let text = format!("漏巡：{} {} {}", r.name, day, label);
                             let log_id = lobby_store::desk::insert_log(
                                 w,
                                 &lobby_store::desk::NewLog {
@@ -249,8 +249,8 @@ pub async fn missed_sweep(app: &App) -> AppResult<usize> {
                                 r.site_id,
                                 Role::CsSupervisor,
                                 "patrol_missed",
-                                &text,
-                                &r.name,
+                                &format!("{} {} {}", r.name, day, label),
+                                "",
                                 Some("/patrols"),
                             )
                             .await?;

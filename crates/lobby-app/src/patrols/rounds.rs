@@ -614,7 +614,7 @@ pub(super) async fn file_findings(
                             site_id: Some(r.site_id),
                             user_id: to,
                             kind: "patrol_found_again",
-                            title: &format!("巡视再次发现：{}", o.number),
+                            title: &o.number,
                             body: &what,
                             link: Some(&format!("/tickets/{}", o.id)),
                             now,
@@ -667,7 +667,7 @@ pub(super) async fn file_findings(
                     &ActionInput {
                         action: "dispatch".into(),
                         department: Some(department.as_str().into()),
-                        note: Some(format!("巡视发现 / Patrol finding (round #{})", r.id)),
+                        note: Some(format!("巡视发现（第 {} 轮）", r.id)),
                         ..Default::default()
                     },
                 )

@@ -53,7 +53,7 @@ pub async fn break_glass(
                 t.site_id,
                 Role::CsSupervisor,
                 "break_glass",
-                &format!("紧急联系人查看 / Emergency contact revealed: {}", t.name),
+                &t.name,
                 &format!("{}：{}", actor.display_name, reason),
                 Some(&link),
             )

@@ -229,15 +229,12 @@ pub(super) async fn act_checked(
                 .map(|d| stored("tickets.department", d))
                 .transpose()?;
             if let Some(role) = department.and_then(role_of) {
-                let title = format!("新工单 / New work order {}: {}", t.number, t.title);
-                let body = format!(
-                    "{} · {}",
-                    t.priority,
-                    t.unit_number
-                        .clone()
-                        .or(t.location.clone())
-                        .unwrap_or_default()
-                );
+                let title = format!("{}: {}", t.number, t.title);
+                let body = t
+                    .unit_number
+                    .clone()
+                    .or(t.location.clone())
+                    .unwrap_or_default();
                 notify::to_role(
                     tx,
                     now,
@@ -252,7 +249,7 @@ pub(super) async fn act_checked(
             }
         }
         Action::Escalate => {
-            let title = format!("工单升级 / Escalated {}: {}", t.number, t.title);
+            let title = format!("{}: {}", t.number, t.title);
             notify::to_role(
                 tx,
                 now,

@@ -345,10 +345,7 @@ pub async fn report(
                 t.site_id,
                 Role::ProjectManager,
                 "complaint_result",
-                &format!(
-                    "投诉处理结果 / Complaint result {}: {}{who}",
-                    t.number, t.title
-                ),
+                &format!("{}: {}{who}", t.number, t.title),
                 &result,
                 Some(&format!("/tickets/{id}")),
             )

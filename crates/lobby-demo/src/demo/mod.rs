@@ -490,10 +490,7 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
                 let reason = "1502 门口漏水，租户不在，需联系";
                 audit::record(w, night, &desk_actor, Some(site), "break_glass", "tenant", Some(*tid), serde_json::json!({"reason": reason, "fields": ["emergency_contact_name", "emergency_contact_phone"]})).await?;
                 let link = format!("/tenants/{tid}");
-                let title = format!(
-                    "紧急联系人查看 / Emergency contact revealed: {}",
-                    names[7].0
-                );
+                let title = names[7].0.to_string();
                 let body = format!("前台·李晓梅：{reason}");
                 lobby_app::notify::to_role(
                     w,

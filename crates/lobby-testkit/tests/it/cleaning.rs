@@ -56,7 +56,7 @@ async fn a_failed_inspection_goes_round_to_closed(app: TestApp) {
         .as_array()
         .unwrap()
         .iter()
-        .any(|x| x["kind"] == "notice"));
+        .any(|x| x["kind"] == "notice_issued"));
 
     let act = |t: String, action: &'static str, note: Option<&'static str>| {
         let app = &app;

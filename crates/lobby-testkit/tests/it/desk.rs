@@ -272,7 +272,8 @@ async fn a_parcel_code_works_once(app: TestApp) {
             .as_array()
             .unwrap()
             .iter()
-            .any(|n| n["kind"] == "parcel" && n["body"].as_str().unwrap().contains(&code)),
+            // Registered mail (挂号信) says so; the pickup code is the body.
+            .any(|n| n["kind"] == "registered_mail" && n["body"].as_str().unwrap().contains(&code)),
         "{:?}",
         bell.body
     );

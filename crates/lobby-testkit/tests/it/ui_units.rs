@@ -316,3 +316,50 @@ async fn a_public_area_call_from_the_home_box(app: TestApp) {
     );
 }
 both!(a_public_area_call_from_the_home_box);
+
+/// A notification is written once and shown in its reader's language: what
+/// happened comes from its kind when the page is drawn, the subject (the
+/// work order's number and title) as written.
+async fn notifications_speak_the_readers_language(app: TestApp) {
+    let fd = app.token("front_desk").await;
+    let t = app
+        .post(Some(&fd), "/api/v1/tickets", &json!({"kind": "repair", "priority": "normal", "title": "配电房异味", "location": "B1", "site_id": app.site_id}))
+        .await;
+    let id = t.body["id"].as_i64().unwrap();
+    let number = t.body["number"].as_str().unwrap().to_string();
+    let r = app
+        .post(
+            Some(&fd),
+            &format!("/api/v1/tickets/{id}/actions"),
+            &json!({"action": "dispatch", "department": "engineering"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let (c, csrf) = web_login(&app, "engineering").await;
+    for (lang, want, not) in [
+        ("zh-CN", "新工单：", "New work order"),
+        ("en", "New work order: ", "新工单"),
+    ] {
+        let r = c
+            .post(app.url("/lang"))
+            .form(&[("_csrf", csrf.as_str()), ("locale", lang), ("back", "/")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let page = c
+            .get(app.url("/notifications"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains(&format!("{want}{number}: 配电房异味")),
+            "{lang}: {page}"
+        );
+        assert!(!page.contains(not), "{lang}: one language at a time");
+    }
+}
+both!(notifications_speak_the_readers_language);

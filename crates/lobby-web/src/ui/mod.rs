@@ -164,6 +164,19 @@ impl Chrome {
         self.actor.can(a, self.site_id())
     }
 
+    /// A notification's headline in the reader's language (what happened,
+    /// by its kind), then its subject as written (a number, a name).
+    pub fn notice(&self, kind: &str, title: &str) -> String {
+        let key = format!("notify.{kind}");
+        let head = self.tr.e("notify", kind);
+        match (head == key, title.is_empty()) {
+            (true, _) => title.to_string(),
+            (false, true) => head,
+            (false, false) if self.tr.is_en() => format!("{head}: {title}"),
+            (false, false) => format!("{head}：{title}"),
+        }
+    }
+
     /// A person in a history: their display name, or "the system" (系统)
     /// for what lobby did by itself.
     pub fn who(&self, id: &Option<i64>, name: &str) -> String {
