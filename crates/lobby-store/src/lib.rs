@@ -25,3 +25,29 @@ pub use db::{Conn, Db, Dialect, Leader, ReadConn, Tx};
 pub use error::StoreError;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A `LIKE` pattern that finds `text` anywhere: its own `%`, `_` and `\`
+/// are matched as themselves (the SQL says `ESCAPE '\'`), so "100%" finds
+/// "100%", not everything that starts with 100.
+pub(crate) fn contains_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
+#[cfg(test)]
+mod like_tests {
+    #[test]
+    fn wildcards_typed_by_people_match_themselves() {
+        assert_eq!(super::contains_pattern("100%"), "%100\\%%");
+        assert_eq!(super::contains_pattern("a_b\\c"), "%a\\_b\\\\c%");
+        assert_eq!(super::contains_pattern("大堂"), "%大堂%");
+    }
+}

@@ -229,12 +229,12 @@ pub async fn units(
     after: Option<(&str, i64)>,
     limit: i64,
 ) -> Result<Vec<UnitRow>> {
-    let like = f.q.map(|q| format!("%{}%", q.to_uppercase()));
+    let like = f.q.map(|q| crate::contains_pattern(&q.to_uppercase()));
     let (after_number, after_id) = after.map(|(n, i)| (Some(n), i)).unwrap_or((None, 0));
     Ok(sqlx::query_as(&format!(
         "{UNIT_SELECT} WHERE u.site_id = $1 AND ($2 IS NULL OR u.status = $2) \
          AND ($3 IS NULL OR f.building_id = $3) AND ($4 IS NULL OR u.floor_id = $4) \
-         AND ($5 IS NULL OR u.number LIKE $5) AND ($6 = 1 OR u.archived = 0) \
+         AND ($5 IS NULL OR u.number LIKE $5 ESCAPE '\\') AND ($6 = 1 OR u.archived = 0) \
          AND ($7 IS NULL OR u.sort_key > $7 OR (u.sort_key = $7 AND u.id > $8)) \
          ORDER BY u.sort_key, u.id LIMIT $9"
     ))

@@ -122,14 +122,14 @@ pub async fn list(
     after: Option<(&str, i64)>,
     limit: i64,
 ) -> Result<Vec<TenantRow>> {
-    let like = q.map(|q| format!("%{}%", q.trim().to_lowercase()));
-    let unit_like = q.map(|q| format!("%{}%", q.trim().to_uppercase()));
+    let like = q.map(|q| crate::contains_pattern(&q.trim().to_lowercase()));
+    let unit_like = q.map(|q| crate::contains_pattern(&q.trim().to_uppercase()));
     let (after_name, after_id) = after.map(|(n, i)| (Some(n), i)).unwrap_or((None, 0));
     Ok(sqlx::query_as(&format!(
         "SELECT {COLS} FROM tenants t WHERE site_id = $1 AND ($2 = 1 OR archived = 0) \
-         AND ($3 IS NULL OR LOWER(name) LIKE $3 OR name_initials LIKE $3 OR EXISTS ( \
+         AND ($3 IS NULL OR LOWER(name) LIKE $3 ESCAPE '\\' OR name_initials LIKE $3 ESCAPE '\\' OR EXISTS ( \
              SELECT 1 FROM occupancies o JOIN units u ON u.id = o.unit_id \
-             WHERE o.tenant_id = t.id AND o.until IS NULL AND u.number LIKE $4)) \
+             WHERE o.tenant_id = t.id AND o.until IS NULL AND u.number LIKE $4 ESCAPE '\\')) \
          AND ($5 IS NULL OR name_initials > $5 OR (name_initials = $5 AND id > $6)) \
          ORDER BY name_initials, id LIMIT $7"
     ))

@@ -255,7 +255,8 @@ pub async fn list(c: &mut Conn, f: &Filter<'_>, before: i64, limit: i64) -> Resu
         Text(&'a str),
         Int(i64),
     }
-    let like = f.q.map(|q| format!("%{}%", q.trim().to_lowercase()));
+    let like =
+        f.q.map(|q| crate::contains_pattern(&q.trim().to_lowercase()));
     let mut args: Vec<Arg> = vec![Arg::Int(f.site_id), Arg::Int(before)];
     // The page's ids are chosen first, the joins run on those rows only: a
     // plan made for a state with few rows (stale statistics) then cannot
@@ -303,10 +304,10 @@ pub async fn list(c: &mut Conn, f: &Filter<'_>, before: i64, limit: i64) -> Resu
         // The caller says a unit number or a tenant's name (or its pinyin
         // initials) as often as words of the title.
         sql.push_str(&format!(
-            " AND (LOWER(k.title) LIKE {m} OR LOWER(k.number) LIKE {m} OR LOWER(k.description) LIKE {m} \
-             OR k.unit_id IN (SELECT un.id FROM units un WHERE un.site_id = $1 AND LOWER(un.number) LIKE {m}) \
+            " AND (LOWER(k.title) LIKE {m} ESCAPE '\\' OR LOWER(k.number) LIKE {m} ESCAPE '\\' OR LOWER(k.description) LIKE {m} ESCAPE '\\' \
+             OR k.unit_id IN (SELECT un.id FROM units un WHERE un.site_id = $1 AND LOWER(un.number) LIKE {m} ESCAPE '\\') \
              OR k.tenant_id IN (SELECT tn.id FROM tenants tn WHERE tn.site_id = $1 \
-             AND (LOWER(tn.name) LIKE {m} OR LOWER(tn.name_initials) LIKE {m})))"
+             AND (LOWER(tn.name) LIKE {m} ESCAPE '\\' OR LOWER(tn.name_initials) LIKE {m} ESCAPE '\\')))"
         ));
     }
     args.push(Arg::Int(limit));

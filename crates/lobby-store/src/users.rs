@@ -86,7 +86,7 @@ pub async fn list(
     after: i64,
     limit: i64,
 ) -> Result<Vec<UserRow>> {
-    let like = q.map(|q| format!("%{}%", q.to_lowercase()));
+    let like = q.map(|q| crate::contains_pattern(&q.to_lowercase()));
     // The scope's ids are integers from the actor's roles, written into
     // the statement (a list of binds would differ per engine).
     let scoped = match scope {
@@ -112,7 +112,7 @@ pub async fn list(
         "SELECT {USER_COLS} FROM users u WHERE id > $1 \
          AND ($2 IS NULL OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id \
               AND (r.site_id = $2 OR r.site_id IS NULL))) \
-         AND ($3 IS NULL OR LOWER(username) LIKE $3 OR LOWER(display_name) LIKE $3) \
+         AND ($3 IS NULL OR LOWER(username) LIKE $3 ESCAPE '\\' OR LOWER(display_name) LIKE $3 ESCAPE '\\') \
          {scoped}ORDER BY id LIMIT $4"
     ))
     .bind(after)

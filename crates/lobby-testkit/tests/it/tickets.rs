@@ -585,3 +585,33 @@ async fn a_ticket_says_what_its_reader_may_do(app: TestApp) {
     );
 }
 both!(a_ticket_says_what_its_reader_may_do);
+
+/// What a person types into a search is matched as typed: `%` and `_` are
+/// characters, not wildcards.
+async fn a_search_matches_wildcards_as_typed(app: TestApp) {
+    let fd = app.token("front_desk").await;
+    let s = app.site_id;
+    for title in ["空调温度100%异常", "空调温度1000异常", "门禁_卡失效"] {
+        let r = app
+            .post(Some(&fd), "/api/v1/tickets", &json!({"kind": "repair", "priority": "normal", "title": title, "location": "5F", "site_id": s}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    }
+    let titles = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let r = app
+        .get(Some(&fd), &format!("/api/v1/tickets?site_id={s}&q=100%25"))
+        .await;
+    assert_eq!(titles(&r.body), ["空调温度100%异常"]);
+    let r = app
+        .get(Some(&fd), &format!("/api/v1/tickets?site_id={s}&q=_"))
+        .await;
+    assert_eq!(titles(&r.body), ["门禁_卡失效"]);
+}
+both!(a_search_matches_wildcards_as_typed);
