@@ -3,6 +3,17 @@ use reqwest::StatusCode;
 
 /// Signs in through the form; returns a client holding the session cookie
 /// and the page's CSRF token.
+/// A page's text, as the signed-in client `c` sees it.
+pub async fn page_text(c: &reqwest::Client, app: &TestApp, path: &str) -> String {
+    c.get(app.url(path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 pub async fn web_login(app: &TestApp, username: &str) -> (reqwest::Client, String) {
     let c = app.client();
     let password = if username == "admin" {

@@ -46,14 +46,7 @@ async fn a_unit_page_shows_its_work_orders_parcels_and_visitors(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(location(&r), format!("/units/{uid}"), "{number}");
-    let page = c
-        .get(app.url(&format!("/units/{uid}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&c, &app, &format!("/units/{uid}")).await;
     assert!(page.contains(&ticket_no), "its open work order");
     assert!(!page.contains(&other_no), "not another place's");
     assert!(page.contains("京东"), "its parcel waiting");
@@ -63,14 +56,7 @@ async fn a_unit_page_shows_its_work_orders_parcels_and_visitors(app: TestApp) {
         "a new work order for this unit"
     );
     // The intake opens with the unit filled in.
-    let intake = c
-        .get(app.url(&format!("/tickets/new?unit={number}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let intake = page_text(&c, &app, &format!("/tickets/new?unit={number}")).await;
     assert!(intake.contains(&format!("value=\"{number}\"")));
 
     // The tenant's name finds the same page when it names one tenant of one unit.
@@ -105,14 +91,7 @@ async fn a_unit_page_shows_its_work_orders_parcels_and_visitors(app: TestApp) {
         format!("/tickets?q={number}"),
         format!("/tickets?q={}", urlencoding(&tenant)),
     ] {
-        let list = c
-            .get(app.url(&path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let list = page_text(&c, &app, &path).await;
         assert!(list.contains(&ticket_no), "{path}");
         assert!(!list.contains(&other_no), "{path}");
     }
@@ -157,14 +136,7 @@ async fn people_not_logins(app: TestApp) {
     assert_eq!(api.body["events"][0]["actor"], "前台·李晓梅");
     let (c, _) = web_login(&app, "cs_supervisor").await;
     for path in [format!("/tickets/{id}"), format!("/tickets/{id}/print")] {
-        let page = c
-            .get(app.url(&path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = page_text(&c, &app, &path).await;
         assert!(page.contains("前台·李晓梅"), "{path}");
         assert!(!page.contains("front_desk"), "{path}: a login shown");
     }
@@ -208,14 +180,7 @@ async fn a_public_area_call_from_the_home_box(app: TestApp) {
         r.body
     );
     let (c, csrf) = web_login(&app, "front_desk").await;
-    let home = c
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = page_text(&c, &app, "/").await;
     assert!(
         home.contains("<option value=\"大堂\">"),
         "the place is offered"
@@ -277,14 +242,7 @@ async fn a_public_area_call_from_the_home_box(app: TestApp) {
             Some("dispatched")
         )
     );
-    let slip = c
-        .get(app.url(&format!("/tickets/{id}/print")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let slip = page_text(&c, &app, &format!("/tickets/{id}/print")).await;
     assert!(
         slip.contains("张先生 · 13700001111"),
         "the slip prints the caller"
@@ -347,14 +305,7 @@ async fn notifications_speak_the_readers_language(app: TestApp) {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let page = c
-            .get(app.url("/notifications"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = page_text(&c, &app, "/notifications").await;
         assert!(
             page.contains(&format!("{want}{number}: 配电房异味")),
             "{lang}: {page}"
