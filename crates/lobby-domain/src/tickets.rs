@@ -279,18 +279,31 @@ pub struct Deadlines {
     pub resolve_by: Timestamp,
 }
 
-pub fn deadlines(
-    level: &ServiceLevel,
-    at: Timestamp,
-    tz: &TimeZone,
-    holidays: &[jiff::civil::Date],
-) -> Deadlines {
+/// A site's calendar beyond the weekend: holidays (days off) and make-up
+/// working days (调休, a Saturday or Sunday that is worked).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DaysOff {
+    pub holidays: Vec<jiff::civil::Date>,
+    pub workdays: Vec<jiff::civil::Date>,
+}
+
+impl DaysOff {
+    /// Whether `d` is not a working day: a holiday, or a Saturday or
+    /// Sunday that is not a make-up working day.
+    pub fn is_off(&self, d: jiff::civil::Date) -> bool {
+        self.holidays.contains(&d)
+            || (matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)
+                && !self.workdays.contains(&d))
+    }
+}
+
+pub fn deadlines(level: &ServiceLevel, at: Timestamp, tz: &TimeZone, off: &DaysOff) -> Deadlines {
     let plus = |mins: i64| {
         at.checked_add(SignedDuration::from_mins(mins))
             .unwrap_or(at)
     };
     let resolve_by = match level.resolve_working_days {
-        Some(days) => add_working_days(at, days, tz, holidays),
+        Some(days) => add_working_days(at, days, tz, off),
         None => plus(level.resolve_mins),
     };
     Deadlines {
@@ -301,17 +314,11 @@ pub fn deadlines(
 }
 
 /// `at` plus `days` working days in the zone `tz`: the same time of day on
-/// the `days`-th following day that is not a Saturday, Sunday or holiday.
-/// A start on a day off counts from the next working day's start.
-pub fn add_working_days(
-    at: Timestamp,
-    days: i64,
-    tz: &TimeZone,
-    holidays: &[jiff::civil::Date],
-) -> Timestamp {
-    let is_off = |d: jiff::civil::Date| {
-        matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday) || holidays.contains(&d)
-    };
+/// the `days`-th following working day (not a Saturday, Sunday or holiday,
+/// unless it is a make-up working day). A start on a day off counts from
+/// the next working day's start.
+pub fn add_working_days(at: Timestamp, days: i64, tz: &TimeZone, off: &DaysOff) -> Timestamp {
+    let is_off = |d: jiff::civil::Date| off.is_off(d);
     let local = at.to_zoned(tz.clone());
     let mut date = local.date();
     let mut time = local.time();
@@ -513,27 +520,54 @@ mod tests {
         // Friday 2026-11-27 16:00 in Shanghai = 08:00Z.
         let fri: Timestamp = "2026-11-27T08:00:00Z".parse().unwrap();
         assert_eq!(
-            add_working_days(fri, 2, &tz, &[]).to_string(),
+            add_working_days(fri, 2, &tz, &DaysOff::default()).to_string(),
             "2026-12-01T08:00:00Z",
             "Fri + 2 working days = Tue"
         );
         let holiday = jiff::civil::date(2026, 11, 30);
         assert_eq!(
-            add_working_days(fri, 2, &tz, &[holiday]).to_string(),
+            add_working_days(
+                fri,
+                2,
+                &tz,
+                &DaysOff {
+                    holidays: vec![holiday],
+                    ..Default::default()
+                }
+            )
+            .to_string(),
             "2026-12-02T08:00:00Z"
         );
         // Saturday counts from Monday's start: Sat + 2 = Tue 00:00 local.
         let sat: Timestamp = "2026-11-28T03:00:00Z".parse().unwrap();
         assert_eq!(
-            add_working_days(sat, 2, &tz, &[]).to_string(),
+            add_working_days(sat, 2, &tz, &DaysOff::default()).to_string(),
             "2026-11-30T16:00:00Z"
         );
         // Late Thursday UTC is already Friday in Shanghai: +1 = Monday 04:00 local.
         let thu_utc: Timestamp = "2026-11-26T20:00:00Z".parse().unwrap();
         assert_eq!(
-            add_working_days(thu_utc, 1, &tz, &[]).to_string(),
+            add_working_days(thu_utc, 1, &tz, &DaysOff::default()).to_string(),
             "2026-11-29T20:00:00Z"
         );
+    }
+
+    #[test]
+    fn a_make_up_working_day_counts() {
+        let tz = TimeZone::get("Asia/Shanghai").unwrap();
+        // Friday 16:00 local; Saturday 2026-11-28 is worked (调休).
+        let fri: Timestamp = "2026-11-27T08:00:00Z".parse().unwrap();
+        let off = DaysOff {
+            holidays: Vec::new(),
+            workdays: vec![jiff::civil::date(2026, 11, 28)],
+        };
+        assert_eq!(
+            add_working_days(fri, 2, &tz, &off).to_string(),
+            "2026-11-30T08:00:00Z",
+            "Fri + 2 working days = Sat (worked) + Mon"
+        );
+        assert!(!off.is_off(jiff::civil::date(2026, 11, 28)));
+        assert!(off.is_off(jiff::civil::date(2026, 11, 29)));
     }
 
     #[test]
@@ -544,7 +578,7 @@ mod tests {
             &default_service_level(Kind::Complaint, Priority::High),
             at,
             &tz,
-            &[],
+            &DaysOff::default(),
         );
         assert_eq!(d.respond_by.to_string(), "2026-11-27T08:30:00Z");
         assert_eq!(d.resolve_by.to_string(), "2026-12-01T08:00:00Z");

@@ -11,7 +11,9 @@ use jiff::Timestamp;
 use lobby_domain::cleaning::{instances, PlanVersion, Recurrence};
 use lobby_domain::desk::{mark, Attendance, ShiftTimes};
 use lobby_domain::patrols::parse_windows;
-use lobby_domain::tickets::{add_working_days, deadlines, default_service_level, Kind, Priority};
+use lobby_domain::tickets::{
+    add_working_days, deadlines, default_service_level, DaysOff, Kind, Priority,
+};
 
 fn berlin() -> TimeZone {
     TimeZone::get("Europe/Berlin").unwrap()
@@ -134,7 +136,7 @@ fn service_level_deadlines_across_the_switch() {
         &default_service_level(Kind::Repair, Priority::Urgent),
         at,
         &tz,
-        &[],
+        &DaysOff::default(),
     );
     assert_eq!(d.respond_by.duration_since(at).as_mins(), 10);
     assert_eq!(
@@ -145,14 +147,19 @@ fn service_level_deadlines_across_the_switch() {
     // A complaint at 10:00 on Friday 26 March: two working days is Tuesday
     // 10:00 — in summer time, so one hour less in UTC.
     let friday = ts("2027-03-26T09:00:00Z");
-    let due = add_working_days(friday, 2, &tz, &[]);
+    let due = add_working_days(friday, 2, &tz, &DaysOff::default());
     assert_eq!(due, ts("2027-03-30T08:00:00Z"));
     assert_eq!(due.to_zoned(tz.clone()).time(), time(10, 0, 0, 0));
     // And back in October: Friday 29th 10:00 CEST → Tuesday 2 Nov 10:00 CET.
-    let due = add_working_days(ts("2027-10-29T08:00:00Z"), 2, &tz, &[]);
+    let due = add_working_days(ts("2027-10-29T08:00:00Z"), 2, &tz, &DaysOff::default());
     assert_eq!(due, ts("2027-11-02T09:00:00Z"));
     let complaint = default_service_level(Kind::Complaint, Priority::Normal);
-    let d = deadlines(&complaint, ts("2027-10-29T08:00:00Z"), &tz, &[]);
+    let d = deadlines(
+        &complaint,
+        ts("2027-10-29T08:00:00Z"),
+        &tz,
+        &DaysOff::default(),
+    );
     assert_eq!(d.resolve_by.to_zoned(tz).time(), time(10, 0, 0, 0));
 }
 

@@ -67,22 +67,31 @@ pub async fn upsert_policy(c: &mut Conn, site_id: i64, p: &PolicyRow, now: i64) 
 pub struct HolidayRow {
     pub day: String,
     pub name: Option<String>,
+    /// 1: a make-up working day (调休) rather than a day off.
+    pub working: i64,
 }
 
 pub async fn holidays(c: &mut Conn, site_id: i64) -> Result<Vec<HolidayRow>> {
-    Ok(
-        sqlx::query_as("SELECT day, name FROM site_holidays WHERE site_id = $1 ORDER BY day")
-            .bind(site_id)
-            .fetch_all(c)
-            .await?,
+    Ok(sqlx::query_as(
+        "SELECT day, name, working FROM site_holidays WHERE site_id = $1 ORDER BY day",
     )
+    .bind(site_id)
+    .fetch_all(c)
+    .await?)
 }
 
-pub async fn add_holiday(c: &mut Conn, site_id: i64, day: &str, name: Option<&str>) -> Result<()> {
-    sqlx::query("INSERT INTO site_holidays (site_id, day, name) VALUES ($1, $2, $3)")
+pub async fn add_holiday(
+    c: &mut Conn,
+    site_id: i64,
+    day: &str,
+    name: Option<&str>,
+    working: bool,
+) -> Result<()> {
+    sqlx::query("INSERT INTO site_holidays (site_id, day, name, working) VALUES ($1, $2, $3, $4)")
         .bind(site_id)
         .bind(day)
         .bind(name)
+        .bind(i64::from(working))
         .execute(c)
         .await?;
     Ok(())

@@ -56,6 +56,19 @@ impl Tr {
         cat.get(&key).cloned().unwrap_or(key)
     }
 
+    /// The values under `prefix` the catalogue names (`audit_action.` →
+    /// `create`, `update` …), sorted: the choices of a filter.
+    pub fn values_of(&self, prefix: &str) -> Vec<&'static str> {
+        let (zh, _) = catalogues();
+        let p = format!("{prefix}.");
+        let mut v: Vec<&'static str> = zh
+            .keys()
+            .filter_map(|k| k.strip_prefix(p.as_str()))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
     pub fn is_en(&self) -> bool {
         self.locale == EN
     }

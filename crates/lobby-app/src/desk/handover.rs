@@ -10,6 +10,10 @@ pub struct HandoverItem {
     pub id: i64,
     pub label: String,
     pub detail: String,
+    /// A work order's state then (`dispatched` …); pages name it in the
+    /// reader's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
 }
 
 /// What the next person on duty takes over, as it stood at the handover.
@@ -113,6 +117,7 @@ pub(super) async fn summarise(
                 id: r.id,
                 label: format!("#{}", r.id),
                 detail: r.text,
+                state: None,
             })
             .collect(),
         open_tickets: tickets
@@ -120,7 +125,8 @@ pub(super) async fn summarise(
             .map(|(id, number, title, state)| HandoverItem {
                 id,
                 label: number,
-                detail: format!("{title} ({state})"),
+                detail: title,
+                state: Some(state),
             })
             .collect(),
         parcels_waiting: parcels
@@ -135,6 +141,7 @@ pub(super) async fn summarise(
                 detail: format!("{} {}", p.carrier, p.tracking_no.unwrap_or_default())
                     .trim()
                     .to_string(),
+                state: None,
             })
             .collect(),
         visitors_inside: visitors
@@ -143,6 +150,7 @@ pub(super) async fn summarise(
                 id: v.id,
                 label: v.name,
                 detail: v.unit_number.or(v.host).unwrap_or(v.purpose),
+                state: None,
             })
             .collect(),
         open_incidents: incidents
@@ -151,6 +159,7 @@ pub(super) async fn summarise(
                 id: i.id,
                 label: i.type_name,
                 detail: i.location,
+                state: None,
             })
             .collect(),
     })

@@ -183,8 +183,8 @@ pub(crate) async fn create_in(
     let site = crate::sites::site_row(tx, site_id).await?;
     let tz = crate::time::zone(&site.timezone)?;
     let level = crate::tickets::sla::effective(tx, site_id, kind, priority).await?;
-    let holidays = crate::tickets::sla::holiday_dates(tx, site_id).await?;
-    let d = deadlines(&level, time::ts(now), &tz, &holidays);
+    let off = crate::tickets::sla::days_off(tx, site_id).await?;
+    let d = deadlines(&level, time::ts(now), &tz, &off);
     let day = time::local_date(now, &site.timezone)?;
     let n = store::next_number(tx, site_id, &day.to_string()).await?;
     let number = format!("WO-{}-{n:04}", day.strftime("%Y%m%d"));

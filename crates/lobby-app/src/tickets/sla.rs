@@ -5,7 +5,7 @@
 use jiff::civil::Date;
 use lobby_domain::error::optional_text;
 use lobby_domain::policy::Action as Can;
-use lobby_domain::tickets::{default_service_level, Kind, Priority, ServiceLevel};
+use lobby_domain::tickets::{default_service_level, DaysOff, Kind, Priority, ServiceLevel};
 use lobby_store::sla::{self as store, PolicyRow};
 use lobby_store::Conn;
 use serde::{Deserialize, Serialize};
@@ -56,12 +56,18 @@ pub(crate) async fn effective(
     Ok(level_of(row.as_ref(), kind, priority).0)
 }
 
-pub(crate) async fn holiday_dates(c: &mut Conn, site_id: i64) -> AppResult<Vec<Date>> {
-    store::holidays(c, site_id)
-        .await?
-        .iter()
-        .map(|h| crate::error::stored("holidays.day", &h.day))
-        .collect()
+/// The site's holidays and make-up working days, for working-day deadlines.
+pub(crate) async fn days_off(c: &mut Conn, site_id: i64) -> AppResult<DaysOff> {
+    let mut off = DaysOff::default();
+    for h in store::holidays(c, site_id).await? {
+        let d: Date = crate::error::stored("holidays.day", &h.day)?;
+        if h.working == 1 {
+            off.workdays.push(d);
+        } else {
+            off.holidays.push(d);
+        }
+    }
+    Ok(off)
 }
 
 /// Every kind × priority of a site with the level in force.
@@ -144,6 +150,11 @@ pub struct Holiday {
     /// `2026-10-01`
     pub day: String,
     pub name: Option<String>,
+    /// `true`: a make-up working day (调休), a Saturday or Sunday that is
+    /// worked and counts toward working-day deadlines; `false` (the
+    /// default): a day off.
+    #[serde(default)]
+    pub working: bool,
 }
 
 pub async fn holidays(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Holiday>> {
@@ -155,6 +166,7 @@ pub async fn holidays(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<H
         .map(|h| Holiday {
             day: h.day,
             name: h.name,
+            working: h.working == 1,
         })
         .collect())
 }
@@ -164,10 +176,22 @@ pub async fn add_holiday(app: &App, actor: &Actor, site_id: i64, h: &Holiday) ->
     let day: Date = crate::time::parse_date("day", &h.day)?;
     let name = optional_text("name", h.name.as_deref(), 40)?;
     let name = &name;
+    let working = h.working;
+    if working
+        && !matches!(
+            day.weekday(),
+            jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+        )
+    {
+        return Err(AppError::invalid(
+            "working",
+            "a make-up working day is a Saturday or Sunday",
+        ));
+    }
     app.write(actor, |w| {
         Box::pin(async move {
             crate::sites::site_row(w, site_id).await?;
-            store::add_holiday(w, site_id, &day.to_string(), name.as_deref())
+            store::add_holiday(w, site_id, &day.to_string(), name.as_deref(), working)
                 .await
                 .map_err(crate::error::dup_as("day", "this day is already a holiday"))?;
             w.audit(
@@ -175,7 +199,7 @@ pub async fn add_holiday(app: &App, actor: &Actor, site_id: i64, h: &Holiday) ->
                 "create",
                 "holiday",
                 None,
-                serde_json::json!({"day": day.to_string(), "name": name}),
+                serde_json::json!({"day": day.to_string(), "name": name, "working": working}),
             )
             .await?;
             Ok(())

@@ -156,13 +156,7 @@ pub async fn is_empty(app: &App) -> AppResult<bool> {
 /// instead of meeting half a demo.
 pub async fn load(app: &App) -> AppResult<i64> {
     let site = load_base(app).await?;
-    let history = async {
-        load_ticket_history(app, site).await?;
-        load_desk_history(app, site).await?;
-        load_patrol_history(app, site).await?;
-        load_cleaning_history(app, site).await
-    };
-    match history.await {
+    match load_history(app, site).await {
         Ok(()) => Ok(site),
         Err(e) => {
             let cause = match &e {
@@ -180,6 +174,15 @@ pub async fn load(app: &App) -> AppResult<i64> {
             )))
         }
     }
+}
+
+/// The demo's weeks of work on a site [`load_base`] made: work orders,
+/// the desk, patrols and cleaning (tests that read every page use it).
+pub async fn load_history(app: &App, site: i64) -> AppResult<()> {
+    load_ticket_history(app, site).await?;
+    load_desk_history(app, site).await?;
+    load_patrol_history(app, site).await?;
+    load_cleaning_history(app, site).await
 }
 
 /// The site, its people and its roster, without history (fast; tests build

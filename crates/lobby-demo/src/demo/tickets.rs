@@ -76,6 +76,27 @@ pub async fn load_ticket_history(app: &App, site: i64) -> AppResult<()> {
     drop(c);
     let worker = |dept: &str| if dept == "engineering" { &eng } else { &field };
     let days = DemoDays::new(real_now)?;
+    // The site's calendar: next New Year's Day off, and the weekend day
+    // before it worked in exchange (调休), so working-day deadlines show both.
+    let pm = load("project_manager").await?;
+    let internal = |e: jiff::Error| AppError::Internal(e.into());
+    let new_year = jiff::civil::Date::new(days.today.year() + 1, 1, 1).map_err(internal)?;
+    let mut make_up = new_year.yesterday().map_err(internal)?;
+    while !matches!(
+        make_up.weekday(),
+        jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+    ) {
+        make_up = make_up.yesterday().map_err(internal)?;
+    }
+    for (day, name, working) in [(new_year, "元旦", false), (make_up, "元旦调休上班", true)]
+    {
+        let h = lobby_app::tickets::sla::Holiday {
+            day: day.to_string(),
+            name: Some(name.into()),
+            working,
+        };
+        lobby_app::tickets::sla::add_holiday(app, &pm, site, &h).await?;
+    }
     let mut k = 0usize;
     for days_ago in (0..21i64).rev() {
         let per_day = 3 + (days_ago * 7 % 4) as usize;

@@ -160,7 +160,7 @@ pub(super) fn ticket(
         &level,
         Timestamp::from_microsecond(at).map_err(|e| AppError::Internal(e.into()))?,
         tz,
-        &[],
+        &lobby_domain::tickets::DaysOff::default(),
     );
     let (respond_by, onsite_by, resolve_by) = (
         due.respond_by.as_microsecond(),

@@ -625,3 +625,126 @@ async fn browser_cleaning_notice(app: TestApp) {
     .await;
 }
 both!(browser_cleaning_notice);
+
+/// The pages `user` opens from the menu (and home), as the menu lists them.
+async fn menu_pages(b: &Client) -> Result<Vec<String>, String> {
+    let v = b
+        .execute(
+            "return [...document.querySelectorAll('nav.side a')].map(a => a.getAttribute('href'))",
+            vec![],
+        )
+        .await
+        .map_err(err("menu links"))?;
+    let hrefs: Vec<String> = serde_json::from_value(v).map_err(err("menu links"))?;
+    Ok(hrefs)
+}
+
+/// How wide the open page is against the window, and (when too wide) the
+/// elements that stick out, for the failure message.
+async fn too_wide(b: &Client) -> Result<Option<String>, String> {
+    let v = b
+        .execute(
+            "const w = window.innerWidth; const d = document.documentElement.scrollWidth;
+             if (d <= w) return null;
+             const out = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1 && ![...e.children].some(k => k.getBoundingClientRect().right > w + 1))
+               .slice(0, 4).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '') + ' ' + Math.round(e.getBoundingClientRect().right));
+             return d + ' > ' + w + ': ' + out.join(', ');",
+            vec![],
+        )
+        .await
+        .map_err(err("measure"))?;
+    Ok(v.as_str().map(str::to_string))
+}
+
+/// On a 390-px phone, no page that the desk, a field assistant, an
+/// engineer or a vendor opens from the menu is wider than the window.
+async fn every_menu_page_fits_a_phone(b: &Client, app: &TestApp) -> Step {
+    b.set_window_size(390, 844)
+        .await
+        .map_err(err("phone size"))?;
+    let mut wide = Vec::new();
+    for user in ["front_desk", "field_assistant", "engineering", "vendor"] {
+        sign_in(b, app, user).await?;
+        let mut pages = vec!["/".to_string()];
+        pages.extend(menu_pages(b).await?);
+        // A record a field person opens from those lists, too.
+        pages.push("/tickets/1".into());
+        for page in pages {
+            b.goto(&app.url(&page)).await.map_err(err("open page"))?;
+            if let Some(w) = too_wide(b).await? {
+                wide.push(format!("{user} {page}: {w}"));
+            }
+        }
+        sign_out(b).await?;
+    }
+    if wide.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("wider than a 390-px phone:\n{}", wide.join("\n")))
+    }
+}
+
+async fn browser_phone_width(app: TestApp) {
+    run_in_browser(&app, "phone-width", |app, b| async move {
+        every_menu_page_fits_a_phone(&b, app).await
+    })
+    .await;
+}
+both!(browser_phone_width);
+
+/// Types `keys` where the cursor is (the focused field), as a person at the
+/// keyboard does.
+async fn keys(b: &Client, keys: &str) -> Step {
+    b.active_element()
+        .await
+        .map_err(err("the focused field"))?
+        .send_keys(keys)
+        .await
+        .map_err(err("type"))
+}
+
+/// The desk takes a call about a public area from the home box: the place,
+/// what is wrong and the caller's phone, with fewer than 10 keystrokes
+/// besides that text (Tabs and Enter); the slip prints the caller.
+async fn a_public_area_call_from_home(b: &Client, app: &TestApp) -> Step {
+    const TAB: &str = "\u{E004}";
+    const ENTER: &str = "\u{E007}";
+    sign_in(b, app, "front_desk").await?;
+    b.goto(&app.url("/")).await.map_err(err("home"))?;
+    // The place box has the focus when home opens.
+    keys(b, "大堂").await?;
+    let mut strokes = 0;
+    for _ in 0..3 {
+        keys(b, TAB).await?;
+        strokes += 1;
+    }
+    keys(b, "大堂灯不亮").await?;
+    for _ in 0..2 {
+        keys(b, TAB).await?;
+        strokes += 1;
+    }
+    keys(b, "13800000001").await?;
+    keys(b, ENTER).await?;
+    strokes += 1;
+    if strokes >= 10 {
+        return Err(format!("{strokes} keystrokes besides the text"));
+    }
+    shows(b, "h1", "大堂灯不亮").await?;
+    let url = b.current_url().await.map_err(err("url"))?;
+    if !url.path().starts_with("/tickets/") {
+        return Err(format!("the call went to {url}, not its work order"));
+    }
+    b.goto(&format!("{}/print", url.as_str().trim_end_matches('/')))
+        .await
+        .map_err(err("slip"))?;
+    shows(b, "#reporter", "13800000001").await?;
+    Ok(())
+}
+
+async fn browser_public_area_call(app: TestApp) {
+    run_in_browser(&app, "public-area-call", |app, b| async move {
+        a_public_area_call_from_home(&b, app).await
+    })
+    .await;
+}
+both!(browser_public_area_call);

@@ -20,5 +20,6 @@ mod tickets_records;
 mod tickets_sla;
 mod ui;
 mod ui_forms;
+mod ui_language;
 mod ui_tickets;
 mod ui_units;

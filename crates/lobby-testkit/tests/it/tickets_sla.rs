@@ -207,6 +207,57 @@ async fn service_levels_are_data(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    // A make-up working day (调休) is a Saturday or Sunday that counts.
+    let monday = created.to_zoned(tz.clone()).date();
+    let mut sat = monday.tomorrow().unwrap();
+    while sat.weekday() != jiff::civil::Weekday::Saturday {
+        sat = sat.tomorrow().unwrap();
+    }
+    let r = app
+        .post(
+            Some(&pm),
+            &format!("/api/v1/holidays?site_id={s}"),
+            &json!({"day": days[0].to_string(), "name": "不是周末", "working": true}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "working")
+    );
+    let r = app
+        .post(
+            Some(&pm),
+            &format!("/api/v1/holidays?site_id={s}"),
+            &json!({"day": sat.to_string(), "name": "调休", "working": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let listed = app
+        .get(Some(&pm), &format!("/api/v1/holidays?site_id={s}"))
+        .await;
+    assert!(
+        listed.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["day"] == sat.to_string().as_str() && h["working"] == true),
+        "{:?}",
+        listed.body
+    );
+    let worked = app.post(Some(&fd), "/api/v1/tickets", &json!({"kind": "complaint", "priority": "normal", "title": "c", "location": "x", "site_id": s})).await.body;
+    let mut want = monday;
+    let mut left = 2;
+    while left > 0 {
+        want = want.tomorrow().unwrap();
+        let weekend = matches!(
+            want.weekday(),
+            jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+        );
+        if !weekend || want == sat {
+            left -= 1;
+        }
+    }
+    assert_eq!(due(&worked), want, "the make-up Saturday counts");
 }
 both!(service_levels_are_data);
 

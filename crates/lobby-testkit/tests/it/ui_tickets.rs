@@ -63,25 +63,30 @@ async fn the_manager_sets_a_service_level_on_the_page(app: TestApp) {
         ("_csrf", csrf.as_str()),
         ("kind", "complaint"),
         ("priority", "high"),
-        ("respond_mins", "15"),
-        ("onsite_mins", "60"),
-        ("resolve_mins", "0"),
-        ("resolve_working_days", "1"),
+        ("respond", "15"),
+        ("respond_unit", "min"),
+        ("onsite", "1"),
+        ("onsite_unit", "h"),
+        ("resolve", "1"),
+        ("resolve_unit", "wd"),
         ("return_visit_days", "2"),
     ];
     let r = c.post(app.url("/sla")).form(&form).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let mut bad = form;
-    bad[3] = ("respond_mins", "soon");
-    assert_eq!(
-        c.post(app.url("/sla"))
-            .form(&bad)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::UNPROCESSABLE_ENTITY
-    );
+    bad[3] = ("respond", "soon");
+    let r = c.post(app.url("/sla")).form(&bad).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Refused in the reader's language: the field's name and the kind of
+    // mistake, not the API's English.
+    let page = r.text().await.unwrap();
+    let alert = page
+        .split("role=\"alert\">")
+        .nth(1)
+        .and_then(|a| a.split("</p>").next())
+        .unwrap_or_default();
+    assert!(alert.contains("须填整数"), "{alert}");
+    assert!(!alert.contains("must be"), "{alert}");
     let t = app.token("project_manager").await;
     let levels = app
         .get(
@@ -99,10 +104,11 @@ async fn the_manager_sets_a_service_level_on_the_page(app: TestApp) {
     assert_eq!(
         (
             l["respond_mins"].as_i64(),
+            l["onsite_mins"].as_i64(),
             l["resolve_working_days"].as_i64(),
             l["is_default"].as_bool()
         ),
-        (Some(15), Some(1), Some(false))
+        (Some(15), Some(60), Some(1), Some(false))
     );
     let (fd, fd_csrf) = web_login(&app, "front_desk").await;
     let mut f = form;

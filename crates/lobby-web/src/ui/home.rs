@@ -59,6 +59,103 @@ struct HomePage {
     patrol_plan: Option<lobby_app::patrols::DayPlan>,
     my_rounds: Vec<lobby_app::patrols::RoundView>,
     can_walk: bool,
+    work: WorkHome,
+}
+
+/// What a field person (engineering, security, a field assistant) sees
+/// first on their home: their own work, not the desk's.
+#[derive(Default)]
+struct WorkHome {
+    /// Shown at all (the reader works orders and does not answer calls).
+    shown: bool,
+    /// Open work orders assigned to the reader.
+    mine: Vec<lobby_app::tickets::TicketView>,
+    /// Their departments' open work nobody has taken yet.
+    unassigned: Vec<lobby_app::tickets::TicketView>,
+    /// Finished work orders waiting for a field assistant's verification.
+    to_verify: Vec<lobby_app::tickets::TicketView>,
+    /// Rectification notices the vendor reports fixed: re-inspect.
+    notices_fixed: Vec<lobby_app::cleaning::NoticeView>,
+    /// Today's cleaning tasks not yet done (what to inspect).
+    tasks_open: Vec<lobby_app::cleaning::TaskView>,
+}
+
+async fn work_home(s: &AppState, c: &Chrome) -> Result<WorkHome, lobby_app::AppError> {
+    use lobby_app::tickets::{list, TicketQuery};
+    let a = &c.actor;
+    let site = c.site_id();
+    let mut w = WorkHome::default();
+    if !a.can(Action::TicketsWork, site)
+        || a.can(Action::CallsAnswer, site)
+        || a.can(Action::EscalationsReview, site)
+    {
+        return Ok(w);
+    }
+    w.shown = true;
+    let open = "dispatched,in_progress,on_hold";
+    w.mine = list(
+        &s.app,
+        a,
+        &TicketQuery {
+            site_id: Some(site),
+            state: Some(open.into()),
+            assignee_id: Some(a.user_id),
+            limit: Some(30),
+            ..Default::default()
+        },
+    )
+    .await?
+    .items;
+    let roles: Vec<Role> = a.roles_at(site).collect();
+    for d in lobby_domain::tickets::Department::ALL {
+        if !d.staff_roles().iter().any(|r| roles.contains(r)) {
+            continue;
+        }
+        let items = list(
+            &s.app,
+            a,
+            &TicketQuery {
+                site_id: Some(site),
+                state: Some("open,dispatched".into()),
+                department: Some(d.as_str().into()),
+                limit: Some(30),
+                ..Default::default()
+            },
+        )
+        .await?
+        .items;
+        w.unassigned
+            .extend(items.into_iter().filter(|t| t.assignee_id.is_none()));
+    }
+    if a.can(Action::TicketsVerify, site) {
+        w.to_verify = list(
+            &s.app,
+            a,
+            &TicketQuery {
+                site_id: Some(site),
+                state: Some("resolved".into()),
+                limit: Some(20),
+                ..Default::default()
+            },
+        )
+        .await?
+        .items;
+    }
+    if a.can(Action::CleaningInspect, site) {
+        w.notices_fixed = lobby_app::cleaning::notices(&s.app, a, site, None, true, None, Some(50))
+            .await?
+            .items
+            .into_iter()
+            .filter(|n| n.state == lobby_domain::cleaning::NoticeState::Fixed)
+            .collect();
+        w.tasks_open = lobby_app::cleaning::day_overview(&s.app, a, site, None)
+            .await?
+            .tasks
+            .into_iter()
+            .filter(|t| t.done_at.is_none())
+            .collect();
+    }
+    Ok(w)
 }
 
 /// What the desk and the supervisor see of the front desk on their home.
@@ -237,6 +334,7 @@ async fn home(
         Vec::new()
     };
     let desk = desk_home(&s, &c).await?;
+    let work = work_home(&s, &c).await?;
     let me = if c.actor.can(Action::ClockInOut, site) {
         lobby_app::shifts::my_day(&s.app, &c.actor, site).await.ok()
     } else {
@@ -326,6 +424,7 @@ async fn home(
         patrol_plan,
         my_rounds,
         can_walk,
+        work,
     }))
 }
 
@@ -421,6 +520,9 @@ struct AuditQ {
 struct AuditPage {
     c: Chrome,
     entries: Vec<AuditView>,
+    /// The filters' choices, named in the reader's language.
+    actions: Vec<&'static str>,
+    entities: Vec<&'static str>,
     entity: String,
     action: String,
     next: Option<i64>,
@@ -449,6 +551,8 @@ async fn audit(
         .then(|| entries.last().map(|e| e.id))
         .flatten();
     Ok(render(&AuditPage {
+        actions: c.tr.values_of("audit_action"),
+        entities: c.tr.values_of("audit_entity"),
         c,
         entries,
         entity: entity.unwrap_or_default(),

@@ -155,6 +155,8 @@ impl Chrome {
             "tickets_create" => Action::TicketsCreate,
             "tickets_read" => Action::TicketsRead,
             "tickets_dispatch" => Action::TicketsDispatch,
+            "desk_read" => Action::DeskRead,
+            "incidents_respond" => Action::IncidentsRespond,
             "desk_write" => Action::DeskWrite,
             "desk_ack" => Action::DeskAck,
             "clock" => Action::ClockInOut,
@@ -177,6 +179,18 @@ impl Chrome {
         }
     }
 
+    /// An audit entry's action in words: an audit action, else a work
+    /// order's or a notice's step.
+    pub fn audit_action(&self, code: &str) -> String {
+        for prefix in ["audit_action", "ticket_action", "notice_action"] {
+            let v = self.tr.e(prefix, code);
+            if v != format!("{prefix}.{code}") {
+                return v;
+            }
+        }
+        code.to_string()
+    }
+
     /// A person in a history: their display name, or "the system" (系统)
     /// for what lobby did by itself.
     pub fn who(&self, id: &Option<i64>, name: &str) -> String {
@@ -194,6 +208,41 @@ impl Chrome {
         }
         self.title = self.tr.t(title_key).to_string();
         self
+    }
+
+    /// A refused form in the reader's language: the field's name and, in
+    /// English, the API's message; in Chinese, what kind of mistake it is.
+    pub fn refused(&self, e: &FormError) -> String {
+        self.refused_as(&e.field, &e.code, &e.message)
+    }
+
+    /// [`Chrome::refused`] from its parts (an import's row problems).
+    pub fn refused_as(&self, field: &str, code: &str, message: &str) -> String {
+        let name = self.tr.e("field", field);
+        let name = if name == format!("field.{field}") {
+            String::new()
+        } else {
+            name
+        };
+        let say = if self.tr.is_en() {
+            message.to_string()
+        } else {
+            let key = reason_key(code, message);
+            let v = self.tr.e(
+                key.split('.').next().unwrap_or(""),
+                key.split_once('.').map_or("", |k| k.1),
+            );
+            if v == key {
+                self.t("error.invalid_input").to_string()
+            } else {
+                v
+            }
+        };
+        match (name.is_empty(), self.tr.is_en()) {
+            (true, _) => say,
+            (false, true) => format!("{name}: {say}"),
+            (false, false) => format!("{name}：{say}"),
+        }
     }
 
     pub fn role_names(&self) -> String {
@@ -421,10 +470,13 @@ async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> 
         .into_response()
 }
 
-/// A form field's error, shown beside it.
+/// A form field's error, shown beside it: the field it names, the error's
+/// code and the API's (English) message. A page shows it through
+/// [`Chrome::refused`], in the reader's language.
 #[derive(Default, Debug, Clone)]
 pub struct FormError {
     pub field: String,
+    pub code: String,
     pub message: String,
 }
 
@@ -434,11 +486,13 @@ impl FormError {
             AppError::Invalid { field, message } | AppError::Duplicate { field, message } => {
                 Some(FormError {
                     field: field.clone(),
+                    code: e.code().to_string(),
                     message: message.clone(),
                 })
             }
             AppError::VersionConflict => Some(FormError {
                 field: "form".into(),
+                code: e.code().to_string(),
                 message: e.to_string(),
             }),
             _ => None,
@@ -449,9 +503,41 @@ impl FormError {
     pub fn refusal(e: &AppError) -> Self {
         Self::from_app(e).unwrap_or_else(|| FormError {
             field: "form".into(),
+            code: e.code().to_string(),
             message: e.to_string(),
         })
     }
+}
+
+/// What kind of refusal an English message is, as a catalogue key
+/// (`refuse.required` …): the Chinese page says that, by the field's name,
+/// instead of printing the API's English.
+pub fn reason_key(code: &str, message: &str) -> String {
+    let m = message.to_ascii_lowercase();
+    let has = |w: &[&str]| w.iter().any(|w| m.contains(w));
+    let kind = match code {
+        "duplicate" => "duplicate",
+        "version_conflict" => "version",
+        "invalid_input"
+            if has(&[
+                "required", "say ", "give ", "choose ", "needs ", "is empty", "empty",
+            ]) =>
+        {
+            "required"
+        }
+        "invalid_input" if has(&["whole number", "a number", "minutes as"]) => "number",
+        "invalid_input" if has(&["date", "time like", "a time", "rfc 3339"]) => "date",
+        "invalid_input" if has(&["at most", "too long", "longer", "too many", "spans"]) => {
+            "too_long"
+        }
+        "invalid_input" if has(&["no such", "unknown", "not one", "not a "]) => "unknown",
+        "invalid_input" if has(&["must be", " is 1", "–", " to "]) => "range",
+        "invalid_input" if has(&["archived", "expired", "closed", "already"]) => "state",
+        "invalid_input" if has(&["jpeg", "png", "photo", "image", "file"]) => "file",
+        "invalid_input" => "invalid",
+        _ => return format!("error.{code}"),
+    };
+    format!("refuse.{kind}")
 }
 
 /// `""` for None, for template inputs.
@@ -516,5 +602,29 @@ pub fn number_opt<T: std::str::FromStr>(field: &str, v: &str) -> Result<Option<T
     match v.trim() {
         "" => Ok(None),
         t => number(field, t).map(Some),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reason_key;
+
+    #[test]
+    fn an_english_refusal_becomes_a_kind_of_mistake() {
+        let k = |m| reason_key("invalid_input", m);
+        assert_eq!(k("username is required"), "refuse.required");
+        assert_eq!(k("say which vendor"), "refuse.required");
+        assert_eq!(k("headcount must be a whole number"), "refuse.number");
+        assert_eq!(k("day must be a date like 2026-11-26"), "refuse.date");
+        assert_eq!(k("at most 6 photos a checkpoint"), "refuse.too_long");
+        assert_eq!(k("no such floor at this site"), "refuse.unknown");
+        assert_eq!(k("score must be 0–100"), "refuse.range");
+        assert_eq!(k("this route is archived"), "refuse.state");
+        assert_eq!(k("something else"), "refuse.invalid");
+        assert_eq!(reason_key("duplicate", "x"), "refuse.duplicate");
+        assert_eq!(
+            reason_key("invalid_transition", "x"),
+            "error.invalid_transition"
+        );
     }
 }

@@ -27,10 +27,58 @@ pub fn router() -> Router<AppState> {
 #[template(path = "sla.html")]
 struct SlaPage {
     c: Chrome,
-    levels: Vec<LevelView>,
+    levels: Vec<SlaRow>,
     holidays: Vec<Holiday>,
     can_edit: bool,
     error: Option<FormError>,
+}
+
+/// A service level as a person edits it: each time as an amount and a
+/// unit (minutes, hours, days; for the resolve time also working days).
+struct SlaRow {
+    l: LevelView,
+    respond: (i64, &'static str),
+    onsite: (i64, &'static str),
+    resolve: (i64, &'static str),
+}
+
+/// Minutes in the largest unit that holds them whole: 1440 → (1, "d").
+fn in_units(mins: i64) -> (i64, &'static str) {
+    match mins {
+        m if m > 0 && m % (24 * 60) == 0 => (m / (24 * 60), "d"),
+        m if m > 0 && m % 60 == 0 => (m / 60, "h"),
+        m => (m, "min"),
+    }
+}
+
+/// An amount typed in `unit` as minutes; `field` names it when refused.
+fn to_mins(field: &str, amount: &str, unit: &str) -> Result<i64, AppError> {
+    let n: i64 = super::number(field, amount)?;
+    let per = match unit {
+        "min" => 1,
+        "h" => 60,
+        "d" => 24 * 60,
+        _ => {
+            return Err(AppError::invalid(
+                field,
+                format!("{field}: unknown unit {unit:?}"),
+            ))
+        }
+    };
+    n.checked_mul(per)
+        .ok_or_else(|| AppError::invalid(field, format!("{field} is too large")))
+}
+
+fn row(l: LevelView) -> SlaRow {
+    SlaRow {
+        respond: in_units(l.respond_mins),
+        onsite: in_units(l.onsite_mins),
+        resolve: match l.resolve_working_days {
+            Some(d) => (d, "wd"),
+            None => in_units(l.resolve_mins),
+        },
+        l,
+    }
 }
 
 async fn page_with(
@@ -53,7 +101,7 @@ async fn page_with(
     Ok(render_form(
         &SlaPage {
             c,
-            levels,
+            levels: levels.into_iter().map(row).collect(),
             holidays,
             can_edit,
             error,
@@ -84,17 +132,14 @@ async fn after(s: &AppState, jar: &CookieJar, a: Actor, r: Result<(), AppError>)
 struct LevelForm {
     kind: String,
     priority: String,
-    respond_mins: String,
-    onsite_mins: String,
-    resolve_mins: String,
-    resolve_working_days: String,
+    respond: String,
+    respond_unit: String,
+    onsite: String,
+    onsite_unit: String,
+    resolve: String,
+    /// min | h | d | wd (working days: weekends and holidays skipped).
+    resolve_unit: String,
     return_visit_days: String,
-}
-
-fn num(field: &str, v: &str) -> Result<i64, AppError> {
-    v.trim()
-        .parse()
-        .map_err(|_| AppError::invalid(field, format!("{field} must be a whole number")))
 }
 
 async fn set(
@@ -110,14 +155,17 @@ async fn set(
         let level = LevelView {
             kind: v.kind.parse()?,
             priority: v.priority.parse()?,
-            respond_mins: num("respond_mins", &v.respond_mins)?,
-            onsite_mins: num("onsite_mins", &v.onsite_mins)?,
-            resolve_mins: num("resolve_mins", &v.resolve_mins)?,
-            resolve_working_days: match v.resolve_working_days.trim() {
-                "" => None,
-                d => Some(num("resolve_working_days", d)?),
+            respond_mins: to_mins("respond_mins", &v.respond, &v.respond_unit)?,
+            onsite_mins: to_mins("onsite_mins", &v.onsite, &v.onsite_unit)?,
+            resolve_mins: match v.resolve_unit.as_str() {
+                "wd" => 0,
+                u => to_mins("resolve_mins", &v.resolve, u)?,
             },
-            return_visit_days: num("return_visit_days", &v.return_visit_days)?,
+            resolve_working_days: match v.resolve_unit.as_str() {
+                "wd" => Some(super::number("resolve_working_days", &v.resolve)?),
+                _ => None,
+            },
+            return_visit_days: super::number("return_visit_days", &v.return_visit_days)?,
             is_default: false,
         };
         sla::set_level(&s.app, &f.actor, site, &level)
@@ -132,6 +180,9 @@ async fn set(
 struct HolidayForm {
     day: String,
     name: String,
+    /// "on" when the day is a make-up working day (调休).
+    #[serde(default)]
+    working: Option<String>,
 }
 
 async fn add_holiday(
@@ -145,6 +196,7 @@ async fn add_holiday(
     let h = Holiday {
         day: f.form.day.clone(),
         name: Some(f.form.name.clone()),
+        working: f.form.working.is_some(),
     };
     let r = sla::add_holiday(&s.app, &f.actor, site, &h).await;
     Ok(after(&s, &jar, f.actor, r).await)
@@ -164,4 +216,21 @@ async fn remove_holiday(
         .site_id();
     let r = sla::remove_holiday(&s.app, &f.actor, site, &day).await;
     Ok(after(&s, &jar, f.actor, r).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{in_units, to_mins};
+
+    #[test]
+    fn times_read_in_the_largest_whole_unit() {
+        assert_eq!(in_units(30), (30, "min"));
+        assert_eq!(in_units(240), (4, "h"));
+        assert_eq!(in_units(7 * 24 * 60), (7, "d"));
+        assert_eq!(in_units(0), (0, "min"));
+        assert_eq!(to_mins("x", "2", "d").unwrap(), 2880);
+        assert_eq!(to_mins("x", "3", "h").unwrap(), 180);
+        assert!(to_mins("x", "soon", "h").is_err());
+        assert!(to_mins("x", "1", "weeks").is_err());
+    }
 }

@@ -166,6 +166,18 @@ pub struct CalRow {
     pub task: String,
     /// Per day: (planned, done).
     pub cells: Vec<(i64, i64)>,
+    /// Per day, what the cell shows.
+    pub marks: Vec<CalCell>,
+}
+
+/// A calendar cell: how the day's tasks stand (done | missed | today |
+/// future, "" when nothing was planned), what it says, and whether it is
+/// today's column.
+#[derive(Default, Clone)]
+pub struct CalCell {
+    pub how: &'static str,
+    pub text: String,
+    pub today: bool,
 }
 
 #[derive(Template)]
@@ -181,6 +193,8 @@ pub(super) struct CalendarPage {
     rows: Vec<CalRow>,
     prev: String,
     next: String,
+    /// Per day: whether it is today (its column is marked).
+    is_today: Vec<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -233,6 +247,7 @@ pub(super) async fn calendar_page(
                     area: t.area.clone(),
                     task: t.task.clone(),
                     cells: vec![(0, 0); days.len()],
+                    marks: Vec::new(),
                 });
                 let last = rows.len() - 1;
                 &mut rows[last]
@@ -241,13 +256,42 @@ pub(super) async fn calendar_page(
         row.cells[i].0 += 1;
         row.cells[i].1 += i64::from(t.done_at.is_some());
     }
+    // A past day's task not done is missed; today's is still due; a
+    // future day's is only planned.
+    let now = today(&s, &c);
+    for r in &mut rows {
+        r.marks = r
+            .cells
+            .iter()
+            .zip(&days)
+            .map(|(&(planned, done), day)| {
+                let (how, text) = match (planned, done >= planned, day.cmp(&now)) {
+                    (0, _, _) => ("", String::new()),
+                    (_, true, _) => ("done", "✓".to_string()),
+                    (_, false, std::cmp::Ordering::Less) => {
+                        ("missed", format!("✗ {done}/{planned}"))
+                    }
+                    (_, false, std::cmp::Ordering::Equal) => ("today", format!("{done}/{planned}")),
+                    (_, false, std::cmp::Ordering::Greater) if planned > 1 => {
+                        ("future", format!("○{planned}"))
+                    }
+                    (_, false, std::cmp::Ordering::Greater) => ("future", "○".to_string()),
+                };
+                CalCell {
+                    how,
+                    text,
+                    today: *day == now,
+                }
+            })
+            .collect();
+    }
     let step = |n: i64| {
         monday
             .checked_add(jiff::Span::new().days(n))
             .map(|d| d.to_string())
             .unwrap_or_default()
     };
-    let this_month = today(&s, &c).strftime("%Y-%m").to_string();
+    let this_month = now.strftime("%Y-%m").to_string();
     Ok(render(&CalendarPage {
         c,
         weekdays: days
@@ -260,5 +304,6 @@ pub(super) async fn calendar_page(
         rows,
         prev: step(-7),
         next: step(7),
+        is_today: days.iter().map(|d| *d == now).collect(),
     }))
 }

@@ -190,6 +190,7 @@ pub(super) async fn parcel_pickup(
         ParcelsQ::default(),
         Some(FormError {
             field: format!("p{id}.{}", fe.field),
+            code: fe.code,
             message: fe.message
         }),
         None

@@ -122,7 +122,8 @@ pub(super) fn act_input(v: &ActForm) -> Result<ActionInput, FormError> {
     let satisfaction = match v.satisfaction.as_deref().filter(|x| !x.is_empty()) {
         Some(x) => Some(x.parse::<i64>().map_err(|_| FormError {
             field: "satisfaction".into(),
-            message: "1–5".into(),
+            code: "invalid_input".into(),
+            message: "satisfaction must be 1–5".into(),
         })?),
         None => None,
     };
@@ -156,6 +157,7 @@ pub(super) async fn after_change<T>(
             let fe = match &e {
                 AppError::InvalidTransition(m) => Some(FormError {
                     field: "action".into(),
+                    code: e.code().to_string(),
                     message: m.clone(),
                 }),
                 other => FormError::from_app(other),

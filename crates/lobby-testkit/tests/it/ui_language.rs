@@ -1,0 +1,305 @@
+//! One language at a time: every page each role reaches from its menu (and
+//! the records those pages link to), read in zh-CN, holds no Latin words
+//! but the few that are names or codes (WO-…, lobby, SLA, Excel …), and
+//! never a login name where a person is meant; and a link shown to a
+//! person leads to a page they may open.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use lobby_testkit::{both, TestApp};
+
+use crate::ui::web_login;
+
+/// Latin words a Chinese page may show: names of things, units, codes.
+const ALLOWED: &[&str] = &[
+    "lobby", // the product's name
+    "English", "WO", "ZG", "SLA", "QR", "PDF", "Excel", "xlsx", "CSV", "csv", "ID", "IC", "WiFi",
+    "kWh", "km", "kg", "mm", "cm", "PM", "AM", "Ctrl", "Enter", "Esc", "Alt", "OK", "APP", "App",
+    "VIP", "SF", "EMS", "JD", "UTC", "GMT", "Asia", "Shanghai", "B1", "F1", "F2", "PIN", "IT",
+    "XLSX", "Tab", "EA", // the demo site's name (EA公寓)
+    "hw", // the search box's example of pinyin initials (华为 → hw)
+];
+
+/// Links not to follow: they sign out, download files or change things.
+fn skip(href: &str) -> bool {
+    const NOT: &[&str] = &[
+        "/logout",
+        "/static/",
+        "/api/",
+        "/export",
+        ".xlsx",
+        ".csv",
+        ".pdf",
+        "/photos/",
+        "/file",
+        "/print",
+        "/qr",
+        "/download",
+        "/metrics",
+        "/healthz",
+        "/readyz",
+    ];
+    !href.starts_with('/') || href.starts_with("//") || NOT.iter().any(|n| href.contains(n))
+}
+
+/// The shape of an address (`/tickets/12` → `/tickets/#`), so a crawl reads
+/// a couple of each kind rather than every record.
+fn shape(href: &str) -> String {
+    let path = href.split('?').next().unwrap_or(href);
+    let mut out = String::new();
+    let mut digits = false;
+    for ch in path.chars() {
+        if ch.is_ascii_digit() {
+            if !digits {
+                out.push('#');
+            }
+            digits = true;
+        } else {
+            digits = false;
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// The text a person reads on a page: element text, placeholders, titles
+/// and labels, without scripts, styles and markup.
+pub fn visible_text(html: &str) -> String {
+    let mut s = html.to_string();
+    // Identifiers shown as such (a login on the user list, a type's code
+    // on its settings page) are set in <code>; they are not words.
+    for tag in ["script", "style", "code"] {
+        while let Some(a) = s.find(&format!("<{tag}")) {
+            let end = s[a..]
+                .find(&format!("</{tag}>"))
+                .map_or(s.len(), |e| a + e + tag.len() + 3);
+            s.replace_range(a..end, " ");
+        }
+    }
+    let mut out = String::new();
+    let mut rest = s.as_str();
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        out.push(' ');
+        let Some(gt) = rest[lt..].find('>') else {
+            break;
+        };
+        let tag = &rest[lt..lt + gt];
+        for attr in ["placeholder=\"", "title=\"", "aria-label=\"", "alt=\""] {
+            if let Some(i) = tag.find(attr) {
+                let v = &tag[i + attr.len()..];
+                out.push_str(v.split('"').next().unwrap_or(""));
+                out.push(' ');
+            }
+        }
+        // A button's or submit's value is read too.
+        if tag.contains("type=\"submit\"") || tag.contains("type=\"button\"") {
+            if let Some(i) = tag.find("value=\"") {
+                out.push_str(tag[i + 7..].split('"').next().unwrap_or(""));
+                out.push(' ');
+            }
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    out.push_str(rest);
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+}
+
+/// The Latin words of `text` (two letters or more) not allowed.
+pub fn latin_words(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut word = String::new();
+    let flush = |w: &mut String, found: &mut Vec<String>| {
+        if w.chars().filter(char::is_ascii_alphabetic).count() >= 2
+            && !ALLOWED.contains(&w.as_str())
+            // A record number (WO-2026…), a code or a unit (B1-0203).
+            && !w.chars().any(|c| c.is_ascii_digit())
+        {
+            found.push(w.clone());
+        }
+        w.clear();
+    };
+    for ch in text.chars() {
+        if ch.is_ascii_alphanumeric() || ch == '_' {
+            word.push(ch);
+        } else {
+            flush(&mut word, &mut found);
+        }
+    }
+    flush(&mut word, &mut found);
+    found
+}
+
+/// The links of a page, in order.
+fn links(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(|h| h.replace("&amp;", "&"))
+        .collect()
+}
+
+/// Reads every page `user` reaches from home, two clicks deep, at most
+/// two records of each kind; returns (page, Latin words) for each page that
+/// shows any.
+async fn crawl(app: &TestApp, user: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let (c, _) = web_login(app, user).await;
+    let mut seen_shapes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut queue: VecDeque<(String, u8)> = VecDeque::from([("/".to_string(), 0)]);
+    let mut bad = BTreeMap::new();
+    let logins = [
+        "front_desk",
+        "field_assistant",
+        "cs_supervisor",
+        "engineering",
+        "project_manager",
+    ];
+    while let Some((path, depth)) = queue.pop_front() {
+        if !seen.insert(path.clone()) || seen.len() > 120 {
+            continue;
+        }
+        let r = c.get(app.url(&path)).send().await.unwrap();
+        let status = r.status();
+        let html = r.text().await.unwrap();
+        let text = visible_text(&html);
+        let mut words: BTreeSet<String> = latin_words(&text).into_iter().collect();
+        // A link shown to this person leads to a page they may open.
+        if status == reqwest::StatusCode::FORBIDDEN && depth > 0 {
+            words.insert(format!("forbidden-link:{status}"));
+        } else if status.is_server_error() {
+            words.insert(format!("status:{status}"));
+        }
+        for l in logins {
+            if text.contains(l) {
+                words.insert(format!("login:{l}"));
+            }
+        }
+        if !words.is_empty() {
+            bad.insert(path.clone(), words);
+        }
+        if depth >= 2 {
+            continue;
+        }
+        for href in links(&html) {
+            if skip(&href) || seen.contains(&href) {
+                continue;
+            }
+            let n = seen_shapes.entry(shape(&href)).or_default();
+            *n += 1;
+            if *n <= 2 {
+                queue.push_back((href, depth + 1));
+            }
+        }
+    }
+    bad
+}
+
+async fn zh_pages_hold_no_latin_words(app: TestApp) {
+    // The demo's weeks of work, so lists, records and notifications hold
+    // what a department's pages hold.
+    lobby_demo::demo::load_history(&app.app, app.site_id)
+        .await
+        .unwrap();
+    let mut report = String::new();
+    for user in [
+        "admin",
+        "project_manager",
+        "cs_supervisor",
+        "front_desk",
+        "field_assistant",
+        "engineering",
+        "security",
+        "finance",
+        "leasing",
+        "vendor",
+        "tenant",
+    ] {
+        for (page, words) in crawl(&app, user).await {
+            let words: Vec<_> = words.into_iter().collect();
+            report.push_str(&format!("{user} {page}: {}\n", words.join(" ")));
+        }
+    }
+    assert!(report.is_empty(), "Latin words on zh-CN pages:\n{report}");
+}
+both!(zh_pages_hold_no_latin_words);
+
+#[test]
+fn the_scan_finds_what_it_should() {
+    let t = visible_text(
+        "<p>漏巡 Missed patrol</p><script>var x = 'ok';</script><input placeholder=\"单元 unit\"><p>WO-20261130-0001 B1-0203 lobby</p>",
+    );
+    assert_eq!(latin_words(&t), vec!["Missed", "patrol", "unit"]);
+    assert_eq!(latin_words("report_fix"), vec!["report_fix"]);
+    assert_eq!(shape("/tickets/12?x=1"), "/tickets/#");
+}
+
+/// Each role's home shows its own work first: the engineer their work
+/// orders and their department's untaken ones; the field assistant also
+/// what waits for verification; neither the desk's parcels or log line.
+async fn a_field_home_shows_its_own_work(app: TestApp) {
+    let fd = app.token("front_desk").await;
+    let admin = app.token("admin").await;
+    let users = app.get(Some(&admin), "/api/v1/users?q=engineering").await;
+    let eng_id = users.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "engineering")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let s = app.site_id;
+    let mine = app.post(Some(&fd), "/api/v1/tickets", &serde_json::json!({"kind": "repair", "priority": "normal", "title": "水管漏水给工程", "location": "3F 茶水间", "site_id": s})).await.body;
+    let r = app
+        .post(
+            Some(&fd),
+            &format!("/api/v1/tickets/{}/actions", mine["id"]),
+            &serde_json::json!({"action": "dispatch", "department": "engineering", "assignee_id": eng_id}),
+        )
+        .await;
+    assert!(r.status.is_success(), "{:?}", r.body);
+    let free = app.post(Some(&fd), "/api/v1/tickets", &serde_json::json!({"kind": "repair", "priority": "normal", "title": "无人接的灯管", "location": "B1 车库", "site_id": s})).await.body;
+    app.post(
+        Some(&fd),
+        &format!("/api/v1/tickets/{}/actions", free["id"]),
+        &serde_json::json!({"action": "dispatch", "department": "engineering"}),
+    )
+    .await;
+
+    let (c, _) = web_login(&app, "engineering").await;
+    let home = crate::ui::page_text(&c, &app, "/").await;
+    let my_work = home.split("id=\"my-work\"").nth(1).unwrap_or_default();
+    let my_work = my_work.split("</section>").next().unwrap_or_default();
+    assert!(my_work.contains("水管漏水给工程"), "{my_work}");
+    assert!(!my_work.contains("无人接的灯管"));
+    let dept = home
+        .split("id=\"department-work\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        dept.contains("无人接的灯管"),
+        "the department's untaken work"
+    );
+    assert!(!home.contains("id=\"parcels-waiting\"") && !home.contains("id=\"new-call\""));
+
+    let (c, _) = web_login(&app, "field_assistant").await;
+    let home = crate::ui::page_text(&c, &app, "/").await;
+    assert!(home.contains("id=\"my-work\""));
+    for desk in ["parcels-waiting", "new-entry", "shift-log", "new-call"] {
+        assert!(
+            !home.contains(&format!("id=\"{desk}\"")),
+            "{desk} on the field assistant's home"
+        );
+    }
+    // The desk's home stays the desk's.
+    let (c, _) = web_login(&app, "front_desk").await;
+    let home = crate::ui::page_text(&c, &app, "/").await;
+    assert!(home.contains("id=\"new-call\"") && !home.contains("id=\"my-work\""));
+}
+both!(a_field_home_shows_its_own_work);
