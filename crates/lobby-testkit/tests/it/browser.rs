@@ -628,15 +628,19 @@ both!(browser_cleaning_notice);
 
 /// The pages `user` opens from the menu (and home), as the menu lists them.
 async fn menu_pages(b: &Client) -> Result<Vec<String>, String> {
+    links_of(b, "nav.side a").await
+}
+
+/// The addresses of the links `css` finds on the open page.
+async fn links_of(b: &Client, css: &str) -> Result<Vec<String>, String> {
     let v = b
         .execute(
-            "return [...document.querySelectorAll('nav.side a')].map(a => a.getAttribute('href'))",
-            vec![],
+            "return [...document.querySelectorAll(arguments[0])].map(a => a.getAttribute('href'))",
+            vec![serde_json::json!(css)],
         )
         .await
-        .map_err(err("menu links"))?;
-    let hrefs: Vec<String> = serde_json::from_value(v).map_err(err("menu links"))?;
-    Ok(hrefs)
+        .map_err(err("links"))?;
+    serde_json::from_value(v).map_err(err("links"))
 }
 
 /// How wide the open page is against the window, and (when too wide) the
@@ -669,12 +673,19 @@ async fn every_menu_page_fits_a_phone(b: &Client, app: &TestApp) -> Step {
         pages.extend(menu_pages(b).await?);
         // A record a field person opens from those lists, too.
         pages.push("/tickets/1".into());
-        for page in pages {
+        // And the tabs those pages show (the cleaning calendar, notices …).
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(page) = pages.pop() {
+            if !seen.insert(page.clone()) {
+                continue;
+            }
             b.goto(&app.url(&page)).await.map_err(err("open page"))?;
             if let Some(w) = too_wide(b).await? {
                 wide.push(format!("{user} {page}: {w}"));
             }
+            pages.extend(links_of(b, "nav.tabs a").await?);
         }
+        b.goto(&app.url("/")).await.map_err(err("home"))?;
         sign_out(b).await?;
     }
     if wide.is_empty() {
@@ -685,6 +696,10 @@ async fn every_menu_page_fits_a_phone(b: &Client, app: &TestApp) -> Step {
 }
 
 async fn browser_phone_width(app: TestApp) {
+    // The demo's weeks of work: lists as full as a department's.
+    lobby_demo::demo::load_history(&app.app, app.site_id)
+        .await
+        .unwrap();
     run_in_browser(&app, "phone-width", |app, b| async move {
         every_menu_page_fits_a_phone(&b, app).await
     })
