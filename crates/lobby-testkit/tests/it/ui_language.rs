@@ -303,3 +303,75 @@ async fn a_field_home_shows_its_own_work(app: TestApp) {
     assert!(home.contains("id=\"new-call\"") && !home.contains("id=\"my-work\""));
 }
 both!(a_field_home_shows_its_own_work);
+
+/// Notifications written before they were rendered in the reader's language
+/// (bilingual titles, English bodies) read in one language after the
+/// upgrade's migration (0013).
+async fn old_notifications_read_in_one_language(app: TestApp) {
+    let admin = app.token("admin").await;
+    let users = app.get(Some(&admin), "/api/v1/users?q=front_desk").await;
+    let fd_id = users.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "front_desk")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let now = app.app.now();
+    for (kind, title, body) in [
+        (
+            "dispatch",
+            "新工单 / New work order WO-20261101-0001: 空调不制冷",
+            "normal · 1203",
+        ),
+        (
+            "sla_breach",
+            "超时升级 / SLA breach WO-20261101-0002: 漏水",
+            "response deadline passed · 大堂",
+        ),
+        (
+            "parcel",
+            "快递待领取 Parcel to collect",
+            "顺丰 SF123 · 取件码 pickup code 482913",
+        ),
+    ] {
+        app.raw_sql(&format!(
+            "INSERT INTO notifications (site_id, user_id, kind, title, body, created_at) \
+             VALUES ({}, {fd_id}, '{kind}', '{title}', '{body}', {now})",
+            app.site_id
+        ))
+        .await;
+    }
+    let sql = match app.backend {
+        lobby_testkit::Backend::Sqlite => {
+            include_str!("../../../lobby-store/migrations/sqlite/0013_neutral_notifications.sql")
+        }
+        lobby_testkit::Backend::Postgres => {
+            include_str!("../../../lobby-store/migrations/postgres/0013_neutral_notifications.sql")
+        }
+    };
+    for statement in sql.split(";\n") {
+        let code: String = statement
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        if !code.trim().is_empty() {
+            app.raw_sql(&code).await;
+        }
+    }
+    let (c, _) = web_login(&app, "front_desk").await;
+    let page = visible_text(&crate::ui::page_text(&c, &app, "/notifications").await);
+    for want in [
+        "新工单：WO-20261101-0001: 空调不制冷",
+        "大堂",
+        "顺丰 SF123",
+        "🔑 482913",
+    ] {
+        assert!(page.contains(want), "{want} not in {page}");
+    }
+    let latin = latin_words(&page);
+    assert!(latin.is_empty(), "{latin:?}");
+}
+both!(old_notifications_read_in_one_language);
