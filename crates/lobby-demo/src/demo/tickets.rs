@@ -182,10 +182,16 @@ pub async fn load_ticket_history(app: &App, site: i64) -> AppResult<()> {
                 if clock.now().as_microsecond() > real_now {
                     break;
                 }
+                // Every other engineering order is dispatched to the
+                // engineer by name (their home's "my work orders").
+                let assignee_id =
+                    (*action == "dispatch" && dept == "engineering" && k.is_multiple_of(2))
+                        .then_some(eng.user_id);
                 let input = ActionInput {
                     action: (*action).into(),
                     note: note.map(str::to_string),
                     satisfaction: *sat,
+                    assignee_id,
                     ..Default::default()
                 };
                 // Every fourth repair: the site as found with the start,
