@@ -12,6 +12,7 @@ pub mod cleaning;
 pub mod desk;
 mod error;
 pub mod export;
+pub mod fees;
 #[cfg(test)]
 mod fuzz;
 pub mod idempotency;

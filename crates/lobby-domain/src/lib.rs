@@ -12,6 +12,7 @@ pub mod cleaning;
 pub mod clock;
 pub mod desk;
 pub mod error;
+pub mod fees;
 pub mod patrols;
 pub mod photos;
 pub mod policy;

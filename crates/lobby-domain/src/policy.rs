@@ -80,6 +80,15 @@ pub enum Action {
     VendorWork,
     /// Monthly vendor evaluations.
     CleaningEvaluate,
+    // fees (费用/催缴)
+    /// Statements, payments and arrears (a tenant: its own only).
+    FeesRead,
+    /// Fee items, generating and issuing statements, payments (综合部).
+    FeesManage,
+    /// Meters and their readings.
+    MetersRead,
+    /// Add meters and record readings (the monthly round, 抄表).
+    MetersRecord,
     // users
     UsersManage,
     /// Shift definitions and the weekly roster (班次).
@@ -93,7 +102,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 47] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -132,6 +141,10 @@ impl Action {
         Action::CleaningInspect,
         Action::VendorWork,
         Action::CleaningEvaluate,
+        Action::FeesRead,
+        Action::FeesManage,
+        Action::MetersRead,
+        Action::MetersRecord,
         Action::UsersManage,
         Action::ShiftsManage,
         Action::AttendanceRead,
@@ -205,6 +218,16 @@ pub fn allows(role: Role, action: Action) -> bool {
         CleaningInspect => matches!(role, CsSupervisor | FieldAssistant),
         VendorWork => matches!(role, Vendor),
         CleaningEvaluate => matches!(role, ProjectManager | CsSupervisor),
+        FeesRead => matches!(
+            role,
+            ProjectManager | CsSupervisor | FrontDesk | Finance | Tenant
+        ),
+        FeesManage => matches!(role, Finance),
+        MetersRead => matches!(
+            role,
+            ProjectManager | CsSupervisor | FieldAssistant | Engineering | Finance
+        ),
+        MetersRecord => matches!(role, CsSupervisor | FieldAssistant | Engineering | Finance),
         UsersManage => matches!(role, Admin),
         ShiftsManage => matches!(role, Admin | ProjectManager | CsSupervisor),
         AttendanceRead => matches!(role, Admin | ProjectManager | CsSupervisor),

@@ -9,6 +9,7 @@ pub mod bulk;
 pub mod cleaning;
 mod db;
 pub mod desk;
+pub mod fees;
 mod error;
 pub mod idempotency;
 pub mod notify;

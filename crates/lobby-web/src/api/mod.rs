@@ -4,6 +4,7 @@
 mod auth;
 mod cleaning;
 mod desk;
+mod fees;
 mod patrols;
 mod sites;
 mod sla;
@@ -38,6 +39,7 @@ use crate::{ApiError, AppState};
         (name = "desk", description = "The front desk (前台): log book, handovers, visitors, parcels, emergencies, lift and lobby checks, inquiries"),
         (name = "patrols", description = "Patrols (巡视): routes, checkpoints with QR codes, rounds, findings, coverage"),
         (name = "cleaning", description = "Cleaning, greening and pest control (保洁/绿化/虫控): vendors, plans, tasks, inspections, rectification notices, evaluations"),
+        (name = "fees", description = "Fees and arrears (费用/催缴): fee items and rates, charges, meters and readings (抄表), monthly statements (账单), payments (收款), arrears (欠费). Money is integer 分 (`*_fen`), readings decimal strings"),
         (name = "users", description = "Staff accounts, shifts, roster and attendance (人员/班次/出勤)"),
         (name = "audit", description = "The audit log and notifications"),
     )
@@ -68,6 +70,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(desk::router())
         .merge(patrols::router())
         .merge(cleaning::router())
+        .merge(fees::router())
 }
 
 /// The generated document, served at `/api/v1/openapi.json`.

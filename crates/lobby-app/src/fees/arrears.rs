@@ -1,0 +1,96 @@
+//! Arrears (欠费): per tenant, what is past due on issued statements, how old
+//! (0–30, 31–60, 61–90, over 90 days) and since when.
+
+use lobby_domain::fees::Ageing;
+use lobby_store::fees as store;
+use serde::Serialize;
+
+use crate::{Actor, App, AppResult};
+
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct AgeingView {
+    pub d0_30: i64,
+    pub d31_60: i64,
+    pub d61_90: i64,
+    pub d90_plus: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ArrearsView {
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    /// What is past due, in 分: the sum of the ageing buckets.
+    pub balance_fen: i64,
+    /// The oldest unpaid due date (`2026-09-15`).
+    pub oldest_due_date: String,
+    /// Days since then.
+    pub days_overdue: i64,
+    pub statements: i64,
+    pub ageing: AgeingView,
+}
+
+/// The site's tenants with money past due, the largest debt first (a
+/// tenant account: its own line only).
+pub async fn arrears(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<ArrearsView>> {
+    let only = super::read_scope(actor, site_id)?;
+    let today = super::site_today(app, site_id).await?.0;
+    let rows = {
+        let mut c = app.db.read().await?;
+        store::issued_statements(&mut c, site_id).await?
+    };
+    let mut out: Vec<(ArrearsView, Ageing)> = Vec::new();
+    for r in rows {
+        if only.is_some_and(|t| t != r.tenant_id) {
+            continue;
+        }
+        let balance = r.total_fen - r.paid_fen;
+        let due: jiff::civil::Date = crate::error::stored("statements.due_date", &r.due_date)?;
+        if balance <= 0 || due >= today {
+            continue;
+        }
+        let i = match out.iter().position(|(v, _)| v.tenant_id == r.tenant_id) {
+            Some(i) => i,
+            None => {
+                out.push((
+                    ArrearsView {
+                        tenant_id: r.tenant_id,
+                        tenant_name: r.tenant_name.clone(),
+                        balance_fen: 0,
+                        oldest_due_date: r.due_date.clone(),
+                        days_overdue: 0,
+                        statements: 0,
+                        ageing: AgeingView::default(),
+                    },
+                    Ageing::default(),
+                ));
+                out.len() - 1
+            }
+        };
+        let (v, a) = &mut out[i];
+        a.add(balance, due, today);
+        v.statements += 1;
+        if r.due_date < v.oldest_due_date {
+            v.oldest_due_date = r.due_date.clone();
+        }
+    }
+    let mut list: Vec<ArrearsView> = out
+        .into_iter()
+        .map(|(mut v, a)| {
+            v.balance_fen = a.total();
+            v.ageing = AgeingView {
+                d0_30: a.d0_30,
+                d31_60: a.d31_60,
+                d61_90: a.d61_90,
+                d90_plus: a.d90_plus,
+            };
+            v.days_overdue = v
+                .oldest_due_date
+                .parse::<jiff::civil::Date>()
+                .map(|d| i64::from((today - d).get_days()))
+                .unwrap_or(0);
+            v
+        })
+        .collect();
+    list.sort_by(|a, b| b.balance_fen.cmp(&a.balance_fen).then(a.tenant_name.cmp(&b.tenant_name)));
+    Ok(list)
+}

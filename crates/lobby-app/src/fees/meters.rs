@@ -1,0 +1,245 @@
+//! Meters per unit and the monthly reading round (抄表): a reading lower than
+//! the last is refused unless the meter was replaced; one far above the
+//! unit's usual use is kept but flagged for a second look.
+
+use lobby_domain::error::required_text;
+use lobby_domain::fees::{check_reading, format_reading, parse_reading, MeterKind};
+use lobby_domain::policy::Action as Can;
+use lobby_store::fees::{self as store, NewReading};
+use serde::{Deserialize, Serialize};
+
+use crate::{time, Actor, App, AppError, AppResult};
+
+/// A consumption above this many times the meter's average is flagged.
+pub const JUMP_FACTOR: i64 = 3;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MeterView {
+    pub id: i64,
+    pub site_id: i64,
+    pub unit_id: i64,
+    pub unit_number: String,
+    pub kind: MeterKind,
+    pub serial: String,
+    pub multiplier: i64,
+    /// The last reading, a decimal string (`"12345.6"`).
+    pub last_reading: Option<String>,
+    pub last_read_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct MeterInput {
+    pub unit_id: i64,
+    pub kind: String,
+    pub serial: String,
+    /// A current transformer's ratio; default 1.
+    pub multiplier: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReadingView {
+    pub id: i64,
+    pub meter_id: i64,
+    /// A decimal string (`"12345.6"`).
+    pub reading: String,
+    pub read_at: String,
+    pub meter_replaced: bool,
+    /// Far above the meter's usual use: look again before billing.
+    pub flagged: bool,
+    pub read_by: String,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ReadingInput {
+    pub meter_id: i64,
+    /// A decimal string (`"12345.6"`, at most 3 decimals); never a float.
+    pub reading: String,
+    /// RFC 3339; default now.
+    pub read_at: Option<String>,
+    /// The meter was changed since the last reading: a lower reading is
+    /// the new meter's.
+    #[serde(default)]
+    pub meter_replaced: bool,
+}
+
+fn meter_view(m: store::MeterRow) -> AppResult<MeterView> {
+    Ok(MeterView {
+        id: m.id,
+        site_id: m.site_id,
+        unit_id: m.unit_id,
+        unit_number: m.unit_number,
+        kind: crate::error::stored("meters.kind", &m.kind)?,
+        serial: m.serial,
+        multiplier: m.multiplier,
+        last_reading: m.last_reading_milli.map(format_reading),
+        last_read_at: time::rfc3339_opt(m.last_read_at),
+    })
+}
+
+fn reading_view(r: store::ReadingRow) -> ReadingView {
+    ReadingView {
+        id: r.id,
+        meter_id: r.meter_id,
+        reading: format_reading(r.reading_milli),
+        read_at: time::rfc3339(r.read_at),
+        meter_replaced: r.replaced == 1,
+        flagged: r.flagged == 1,
+        read_by: r.read_by_name,
+    }
+}
+
+pub async fn meters(
+    app: &App,
+    actor: &Actor,
+    site_id: i64,
+    unit_id: Option<i64>,
+) -> AppResult<Vec<MeterView>> {
+    actor.authorize(Can::MetersRead, site_id)?;
+    let mut c = app.db.read().await?;
+    store::meters(&mut c, site_id, unit_id)
+        .await?
+        .into_iter()
+        .map(meter_view)
+        .collect()
+}
+
+pub async fn create_meter(app: &App, actor: &Actor, input: &MeterInput) -> AppResult<MeterView> {
+    let unit = {
+        let mut c = app.db.read().await?;
+        lobby_store::sites::unit(&mut c, input.unit_id)
+            .await?
+            .ok_or(AppError::NotFound("unit"))?
+    };
+    if !actor.can(Can::MetersRead, unit.site_id) {
+        return Err(AppError::NotFound("unit"));
+    }
+    actor.authorize(Can::MetersRecord, unit.site_id)?;
+    let kind: MeterKind = input.kind.parse()?;
+    let serial = required_text("serial", &input.serial, 40)?;
+    let multiplier = input.multiplier.unwrap_or(1);
+    if !(1..=10_000).contains(&multiplier) {
+        return Err(AppError::invalid("multiplier", "multiplier must be 1 to 10000"));
+    }
+    let site_id = unit.site_id;
+    let serial = &serial;
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let id = store::insert_meter(w, site_id, input.unit_id, kind.as_str(), serial, multiplier, now)
+                    .await
+                    .map_err(crate::error::dup_as("serial", "the site has a meter with this serial"))?;
+                w.audit(
+                    Some(site_id),
+                    "create",
+                    "meter",
+                    Some(id),
+                    serde_json::json!({"unit_id": input.unit_id, "kind": kind.as_str(), "serial": serial}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
+    let mut c = app.db.read().await?;
+    meter_view(
+        store::meter(&mut c, id)
+            .await?
+            .ok_or(AppError::NotFound("meter"))?,
+    )
+}
+
+pub async fn readings(app: &App, actor: &Actor, meter_id: i64) -> AppResult<Vec<ReadingView>> {
+    let mut c = app.db.read().await?;
+    let m = store::meter(&mut c, meter_id)
+        .await?
+        .filter(|m| actor.can(Can::MetersRead, m.site_id))
+        .ok_or(AppError::NotFound("meter"))?;
+    Ok(store::readings(&mut c, m.id, 24)
+        .await?
+        .into_iter()
+        .map(reading_view)
+        .collect())
+}
+
+/// Records a reading: refused (422 `reading`, nothing stored) when lower
+/// than the last without `meter_replaced`; flagged when the use since the
+/// last reading is over [`JUMP_FACTOR`] times the meter's average.
+pub async fn record_reading(app: &App, actor: &Actor, input: &ReadingInput) -> AppResult<ReadingView> {
+    let meter = {
+        let mut c = app.db.read().await?;
+        store::meter(&mut c, input.meter_id)
+            .await?
+            .ok_or(AppError::NotFound("meter"))?
+    };
+    if !actor.can(Can::MetersRead, meter.site_id) {
+        return Err(AppError::NotFound("meter"));
+    }
+    actor.authorize(Can::MetersRecord, meter.site_id)?;
+    let reading = parse_reading("reading", &input.reading)?;
+    let read_at = match input.read_at.as_deref().filter(|r| !r.trim().is_empty()) {
+        Some(r) => time::parse_instant("read_at", r)?.as_microsecond(),
+        None => app.now(),
+    };
+    if read_at > app.now() {
+        return Err(AppError::invalid("read_at", "read_at is in the future"));
+    }
+    let replaced = input.meter_replaced;
+    let site_id = meter.site_id;
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                // The last readings, read in the transaction: two people at
+                // the same meter cannot both pass the check on stale data.
+                let last = store::readings(w, meter.id, 13).await?;
+                let newest = last.first().map(|r| r.reading_milli);
+                if last.first().is_some_and(|r| r.read_at > read_at) {
+                    return Err(AppError::invalid(
+                        "read_at",
+                        "read_at is before the meter's last reading",
+                    ));
+                }
+                let uses: Vec<i64> = last
+                    .windows(2)
+                    .filter(|p| p[0].replaced == 0)
+                    .map(|p| p[0].reading_milli - p[1].reading_milli)
+                    .collect();
+                let average = (!uses.is_empty()).then(|| uses.iter().sum::<i64>() / uses.len() as i64);
+                let flagged = check_reading(newest, reading, replaced, average, JUMP_FACTOR)?;
+                let now = w.now();
+                let actor = w.actor();
+                let id = store::insert_reading(
+                    w,
+                    &NewReading {
+                        meter_id: meter.id,
+                        site_id,
+                        reading_milli: reading,
+                        read_at,
+                        replaced,
+                        flagged,
+                        read_by: Some(actor.user_id),
+                        read_by_name: &actor.display_name,
+                    },
+                    now,
+                )
+                .await?;
+                w.audit(
+                    Some(site_id),
+                    "record",
+                    "meter_reading",
+                    Some(id),
+                    serde_json::json!({"meter_id": meter.id, "reading": format_reading(reading), "replaced": replaced, "flagged": flagged}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
+    let mut c = app.db.read().await?;
+    store::readings(&mut c, meter.id, 1)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .map(reading_view)
+        .ok_or(AppError::NotFound("reading"))
+}

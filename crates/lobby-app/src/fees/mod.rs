@@ -1,0 +1,47 @@
+//! Fees and arrears (费用/催缴): fee items with dated rates, meters and the
+//! monthly reading round (抄表), monthly statements (账单), payments (收款)
+//! and arrears (欠费). Money is integer 分 end to end; the amounts are the
+//! domain's (`lobby_domain::fees`), one rounding per line.
+
+mod arrears;
+mod items;
+mod meters;
+mod payments;
+mod statements;
+
+pub use arrears::*;
+pub use items::*;
+pub use meters::*;
+pub use payments::*;
+pub use statements::*;
+
+use lobby_domain::policy::Action as Can;
+
+use crate::{Actor, AppError, AppResult};
+
+/// Whose money `actor` may read at `site_id`: everyone's (`None`), or only
+/// their own tenant's (a tenant account).
+pub(crate) fn read_scope(actor: &Actor, site_id: i64) -> AppResult<Option<i64>> {
+    actor.authorize(Can::FeesRead, site_id)?;
+    let staff = actor
+        .roles_at(site_id)
+        .any(|r| r.is_staff() && lobby_domain::policy::allows(r, Can::FeesRead));
+    match (staff, actor.tenant_id) {
+        (true, _) => Ok(None),
+        (false, Some(t)) => Ok(Some(t)),
+        (false, None) => Err(AppError::Forbidden),
+    }
+}
+
+/// Today at the site and its zone, by the app's clock.
+pub(crate) async fn site_today(
+    app: &crate::App,
+    site_id: i64,
+) -> AppResult<(jiff::civil::Date, jiff::tz::TimeZone)> {
+    let site = {
+        let mut c = app.db.read().await?;
+        crate::sites::site_row(&mut c, site_id).await?
+    };
+    let tz = crate::time::zone(&site.timezone)?;
+    Ok((crate::time::ts(app.now()).to_zoned(tz.clone()).date(), tz))
+}

@@ -1,0 +1,293 @@
+//! Payments (收款): against a statement or a tenant's account; a part pays
+//! part, an overpayment stays as credit and pays the next statement when it
+//! is issued; receipts numbered per site and year; a reversal says why.
+
+use lobby_domain::error::{optional_text, required_text};
+use lobby_domain::fees::PaymentMethod;
+use lobby_domain::policy::Action as Can;
+use lobby_store::fees::{self as store, NewPayment};
+use serde::{Deserialize, Serialize};
+
+use crate::work::Work;
+use crate::{time, Actor, App, AppError, AppResult};
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PaymentView {
+    pub id: i64,
+    pub site_id: i64,
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    pub statement_id: Option<i64>,
+    /// `SK-2026-00012`
+    pub receipt_no: String,
+    pub amount_fen: i64,
+    /// What it paid of statements.
+    pub allocated_fen: i64,
+    /// What is left of it as the tenant's credit.
+    pub credit_fen: i64,
+    pub method: PaymentMethod,
+    pub paid_at: String,
+    pub note: Option<String>,
+    pub reversed_at: Option<String>,
+    pub reversal_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct PaymentInput {
+    /// The statement paid; or give `tenant_id` to pay the tenant's account
+    /// (oldest statements first, the rest as credit).
+    pub statement_id: Option<i64>,
+    pub tenant_id: Option<i64>,
+    pub amount_fen: i64,
+    /// transfer | cash | wechat | alipay | card | other
+    pub method: String,
+    /// RFC 3339; default now.
+    pub paid_at: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ReversalInput {
+    pub reason: String,
+}
+
+pub(crate) fn payment_view(p: store::PaymentRow) -> AppResult<PaymentView> {
+    Ok(PaymentView {
+        id: p.id,
+        site_id: p.site_id,
+        tenant_id: p.tenant_id,
+        tenant_name: p.tenant_name,
+        statement_id: p.statement_id,
+        receipt_no: p.receipt_no,
+        amount_fen: p.amount_fen,
+        allocated_fen: p.allocated_fen,
+        credit_fen: if p.reversed_at.is_some() {
+            0
+        } else {
+            p.amount_fen - p.allocated_fen
+        },
+        method: crate::error::stored("payments.method", &p.method)?,
+        paid_at: time::rfc3339(p.paid_at),
+        note: p.note,
+        reversed_at: time::rfc3339_opt(p.reversed_at),
+        reversal_reason: p.reversal_reason,
+    })
+}
+
+/// Pays `statement_id` (total `total_fen`) from the tenant's credit, oldest
+/// payment first; returns what was applied. Marks it paid when nothing is
+/// left.
+pub(crate) async fn apply_credit(
+    w: &mut Work<'_>,
+    tenant_id: i64,
+    statement_id: i64,
+    total_fen: i64,
+) -> AppResult<i64> {
+    let mut left = total_fen;
+    let mut applied = 0;
+    for p in store::credits(w, tenant_id).await? {
+        if left <= 0 {
+            break;
+        }
+        let take = (p.amount_fen - p.allocated_fen).min(left);
+        store::allocate(w, p.id, statement_id, take).await?;
+        left -= take;
+        applied += take;
+    }
+    if left <= 0 {
+        store::set_state(w, statement_id, "issued", "paid", None).await?;
+    }
+    Ok(applied)
+}
+
+pub async fn payments(
+    app: &App,
+    actor: &Actor,
+    site_id: i64,
+    tenant_id: Option<i64>,
+    statement_id: Option<i64>,
+) -> AppResult<Vec<PaymentView>> {
+    let only = super::read_scope(actor, site_id)?;
+    if only.is_some() && tenant_id.is_some() && tenant_id != only {
+        return Err(AppError::Forbidden);
+    }
+    let mut c = app.db.read().await?;
+    store::payments(&mut c, site_id, only.or(tenant_id), statement_id, 200)
+        .await?
+        .into_iter()
+        .map(payment_view)
+        .collect()
+}
+
+/// Records a payment: against an issued statement (what is beyond its
+/// balance stays as credit) or a tenant's account.
+pub async fn record_payment(app: &App, actor: &Actor, input: &PaymentInput) -> AppResult<PaymentView> {
+    let (site_id, tenant_id, statement) = {
+        let mut c = app.db.read().await?;
+        match (input.statement_id, input.tenant_id) {
+            (Some(id), _) => {
+                let s = store::statement(&mut c, id)
+                    .await?
+                    .ok_or(AppError::NotFound("statement"))?;
+                if input.tenant_id.is_some_and(|t| t != s.tenant_id) {
+                    return Err(AppError::invalid("tenant_id", "the statement is another tenant's"));
+                }
+                (s.site_id, s.tenant_id, Some(s))
+            }
+            (None, Some(t)) => {
+                let t = lobby_store::tenants::get(&mut c, t)
+                    .await?
+                    .ok_or(AppError::NotFound("tenant"))?;
+                (t.site_id, t.id, None)
+            }
+            (None, None) => {
+                return Err(AppError::invalid(
+                    "statement_id",
+                    "say which statement_id (or tenant_id) is paid",
+                ))
+            }
+        }
+    };
+    if !actor.can(Can::FeesRead, site_id) {
+        return Err(AppError::NotFound("statement"));
+    }
+    actor.authorize(Can::FeesManage, site_id)?;
+    if !(1..=100_000_000_000).contains(&input.amount_fen) {
+        return Err(AppError::invalid("amount_fen", "amount_fen must be 1 to 100000000000 分"));
+    }
+    let method: PaymentMethod = input.method.parse()?;
+    let paid_at = match input.paid_at.as_deref().filter(|p| !p.trim().is_empty()) {
+        Some(p) => time::parse_instant("paid_at", p)?.as_microsecond(),
+        None => app.now(),
+    };
+    if paid_at > app.now() {
+        return Err(AppError::invalid("paid_at", "paid_at is in the future"));
+    }
+    if let Some(s) = &statement {
+        if s.state != "issued" {
+            return Err(AppError::invalid(
+                "statement_id",
+                match s.state.as_str() {
+                    "draft" => "the statement is a draft: issue it first",
+                    "paid" => "the statement is paid: record the payment to the tenant's account",
+                    _ => "the statement is void",
+                },
+            ));
+        }
+    }
+    let note = optional_text("note", input.note.as_deref(), 200)?;
+    let (note, statement) = (&note, &statement);
+    let year = super::site_today(app, site_id).await?.0.year();
+    let id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let prefix = format!("SK-{year}-");
+                let n = store::count_receipts(w, site_id, &prefix).await? + 1;
+                let receipt = format!("{prefix}{n:05}");
+                let now = w.now();
+                let by = w.actor().audit_id();
+                let id = store::insert_payment(
+                    w,
+                    &NewPayment {
+                        site_id,
+                        tenant_id,
+                        statement_id: statement.as_ref().map(|s| s.id),
+                        amount_fen: input.amount_fen,
+                        method: method.as_str(),
+                        paid_at,
+                        receipt_no: &receipt,
+                        note: note.as_deref(),
+                        recorded_by: by,
+                    },
+                    now,
+                )
+                .await
+                .map_err(crate::error::dup_as("receipt_no", "another payment took this receipt number; try again"))?;
+                // What it pays: the statement named, else the tenant's
+                // oldest open statements; the rest is credit.
+                let targets = match statement {
+                    Some(s) => vec![s.clone()],
+                    None => store::open_statements(w, tenant_id).await?,
+                };
+                let mut left = input.amount_fen;
+                for s in targets {
+                    if left <= 0 {
+                        break;
+                    }
+                    let balance = s.total_fen - s.paid_fen;
+                    if balance <= 0 {
+                        continue;
+                    }
+                    let take = balance.min(left);
+                    store::allocate(w, id, s.id, take).await?;
+                    left -= take;
+                    if take == balance {
+                        store::set_state(w, s.id, "issued", "paid", None).await?;
+                    }
+                }
+                w.audit(
+                    Some(site_id),
+                    "create",
+                    "payment",
+                    Some(id),
+                    serde_json::json!({"receipt_no": receipt, "tenant_id": tenant_id, "amount_fen": input.amount_fen, "credit_fen": left}),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await?;
+    let mut c = app.db.read().await?;
+    payment_view(
+        store::payment(&mut c, id)
+            .await?
+            .ok_or(AppError::NotFound("payment"))?,
+    )
+}
+
+/// Reverses a payment (a bounced transfer, a mistake), with the reason; the
+/// statements it paid are open again.
+pub async fn reverse_payment(app: &App, actor: &Actor, id: i64, input: &ReversalInput) -> AppResult<PaymentView> {
+    let p = {
+        let mut c = app.db.read().await?;
+        store::payment(&mut c, id)
+            .await?
+            .ok_or(AppError::NotFound("payment"))?
+    };
+    if !actor.can(Can::FeesRead, p.site_id) {
+        return Err(AppError::NotFound("payment"));
+    }
+    actor.authorize(Can::FeesManage, p.site_id)?;
+    let reason = required_text("reason", &input.reason, 200)?;
+    if p.reversed_at.is_some() {
+        return Err(AppError::InvalidTransition("the payment is already reversed".into()));
+    }
+    let reason = &reason;
+    let site_id = p.site_id;
+    let p = &p;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let paid = store::reverse_payment(w, id, now, reason).await?;
+            for s in paid {
+                store::set_state(w, s, "paid", "issued", None).await?;
+            }
+            w.audit(
+                Some(site_id),
+                "reverse",
+                "payment",
+                Some(id),
+                serde_json::json!({"receipt_no": p.receipt_no, "amount_fen": p.amount_fen, "reason": reason}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await?;
+    let mut c = app.db.read().await?;
+    payment_view(
+        store::payment(&mut c, id)
+            .await?
+            .ok_or(AppError::NotFound("payment"))?,
+    )
+}

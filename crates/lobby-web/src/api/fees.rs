@@ -1,0 +1,263 @@
+//! Fees and arrears (费用/催缴): fee items and rates, charges, meters and
+//! readings, monthly statements, payments and arrears. Money is integer 分
+//! (`*_fen`); readings are decimal strings.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use lobby_app::fees::{
+    self, ArrearsView, ChargeInput, FeeItemInput, FeeItemView, GenerateInput, MeterInput,
+    MeterView, PaymentInput, PaymentView, RateInput, ReadingInput, ReadingView, ReversalInput,
+    StatementQuery, StatementView,
+};
+use lobby_app::page::Page;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::ErrorBody;
+use crate::extract::{ApiActor, ApiJson, ApiQuery};
+use crate::{ApiError, AppState};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_fee_items, create_fee_item))
+        .routes(routes!(set_rate))
+        .routes(routes!(add_charge))
+        .routes(routes!(list_meters, create_meter))
+        .routes(routes!(list_readings))
+        .routes(routes!(record_reading))
+        .routes(routes!(generate))
+        .routes(routes!(list_statements))
+        .routes(routes!(get_statement))
+        .routes(routes!(issue))
+        .routes(routes!(void))
+        .routes(routes!(list_payments, record_payment))
+        .routes(routes!(reverse_payment))
+        .routes(routes!(arrears))
+}
+
+fn page<T>(items: Vec<T>) -> Json<Page<T>> {
+    Json(Page {
+        items,
+        next_cursor: None,
+    })
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct SiteQuery {
+    pub site_id: i64,
+}
+
+/// The site's fee items with the rate in force and their dated rates.
+#[utoipa::path(get, path = "/fee-items", tag = "fees", params(SiteQuery), responses((status = 200, body = Page<FeeItemView>)))]
+async fn list_fee_items(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<SiteQuery>,
+) -> Result<Json<Page<FeeItemView>>, ApiError> {
+    Ok(page(fees::fee_items(&s.app, &a, q.site_id).await?))
+}
+
+/// A fee item (finance): `basis` area | meter | fixed | one_off, `rate_fen`
+/// per m² per month, per meter unit, or flat; a meter item names its
+/// `meter_kind` and may have a second tier (`tier_limit`, `above_fen`).
+#[utoipa::path(post, path = "/fee-items", tag = "fees", request_body = FeeItemInput, responses((status = 201, body = FeeItemView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_fee_item(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(v): ApiJson<FeeItemInput>,
+) -> Result<(StatusCode, Json<FeeItemView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(fees::create_fee_item(&s.app, &a, &v).await?),
+    ))
+}
+
+/// A new rate from a day on; statements already made keep theirs.
+#[utoipa::path(post, path = "/fee-items/{id}/rates", tag = "fees", params(("id" = i64, Path)), request_body = RateInput, responses((status = 201, body = FeeItemView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_rate(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(v): ApiJson<RateInput>,
+) -> Result<(StatusCode, Json<FeeItemView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(fees::set_rate(&s.app, &a, id, &v).await?),
+    ))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+/// Puts a fixed item (every month) or a one-off item (the next statement)
+/// on a tenant's account.
+#[utoipa::path(post, path = "/fee-charges", tag = "fees", request_body = ChargeInput, responses((status = 201, body = Created), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_charge(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(v): ApiJson<ChargeInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = fees::add_charge(&s.app, &a, &v).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct MeterQuery {
+    pub site_id: i64,
+    pub unit_id: Option<i64>,
+}
+
+/// The site's meters (one unit's) with their last reading.
+#[utoipa::path(get, path = "/meters", tag = "fees", params(MeterQuery), responses((status = 200, body = Page<MeterView>)))]
+async fn list_meters(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<MeterQuery>,
+) -> Result<Json<Page<MeterView>>, ApiError> {
+    Ok(page(
+        fees::meters(&s.app, &a, q.site_id, q.unit_id).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/meters", tag = "fees", request_body = MeterInput, responses((status = 201, body = MeterView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_meter(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(v): ApiJson<MeterInput>,
+) -> Result<(StatusCode, Json<MeterView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(fees::create_meter(&s.app, &a, &v).await?),
+    ))
+}
+
+/// A meter's last 24 readings, newest first.
+#[utoipa::path(get, path = "/meters/{id}/readings", tag = "fees", params(("id" = i64, Path)), responses((status = 200, body = Page<ReadingView>), (status = 404, body = ErrorBody)))]
+async fn list_readings(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<Page<ReadingView>>, ApiError> {
+    Ok(page(fees::readings(&s.app, &a, id).await?))
+}
+
+/// A reading: lower than the last is 422 `reading` (nothing stored) unless
+/// `meter_replaced`; far above the meter's usual use it is `flagged`.
+#[utoipa::path(post, path = "/meter-readings", tag = "fees", request_body = ReadingInput, responses((status = 201, body = ReadingView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn record_reading(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(v): ApiJson<ReadingInput>,
+) -> Result<(StatusCode, Json<ReadingView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(fees::record_reading(&s.app, &a, &v).await?),
+    ))
+}
+
+/// Generates the month's statements (one per tenant, drafts); again for the
+/// same month it makes nothing new. Answers all of the month's statements.
+#[utoipa::path(post, path = "/statements/generate", tag = "fees", request_body = GenerateInput, responses((status = 200, body = Page<StatementView>), (status = 422, body = ErrorBody)))]
+async fn generate(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(v): ApiJson<GenerateInput>,
+) -> Result<Json<Page<StatementView>>, ApiError> {
+    Ok(page(fees::generate(&s.app, &a, &v).await?))
+}
+
+/// Statements with their lines, newest first (a tenant account: its own).
+#[utoipa::path(get, path = "/statements", tag = "fees", params(StatementQuery), responses((status = 200, body = Page<StatementView>)))]
+async fn list_statements(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<StatementQuery>,
+) -> Result<Json<Page<StatementView>>, ApiError> {
+    Ok(Json(fees::statements(&s.app, &a, &q).await?))
+}
+
+#[utoipa::path(get, path = "/statements/{id}", tag = "fees", params(("id" = i64, Path)), responses((status = 200, body = StatementView), (status = 404, body = ErrorBody)))]
+async fn get_statement(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<StatementView>, ApiError> {
+    Ok(Json(fees::statement(&s.app, &a, id).await?))
+}
+
+/// Issues a draft (finance); the tenant's credit pays what it can of it.
+#[utoipa::path(post, path = "/statements/{id}/issue", tag = "fees", params(("id" = i64, Path)), responses((status = 200, body = StatementView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn issue(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<StatementView>, ApiError> {
+    Ok(Json(fees::issue(&s.app, &a, id).await?))
+}
+
+/// Voids a statement nothing was paid of.
+#[utoipa::path(post, path = "/statements/{id}/void", tag = "fees", params(("id" = i64, Path)), responses((status = 200, body = StatementView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn void(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<StatementView>, ApiError> {
+    Ok(Json(fees::void(&s.app, &a, id).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct PaymentQuery {
+    pub site_id: i64,
+    pub tenant_id: Option<i64>,
+    pub statement_id: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/payments", tag = "fees", params(PaymentQuery), responses((status = 200, body = Page<PaymentView>)))]
+async fn list_payments(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<PaymentQuery>,
+) -> Result<Json<Page<PaymentView>>, ApiError> {
+    Ok(page(
+        fees::payments(&s.app, &a, q.site_id, q.tenant_id, q.statement_id).await?,
+    ))
+}
+
+/// A payment against an issued statement (beyond its balance: credit) or a
+/// tenant's account (oldest statements first).
+#[utoipa::path(post, path = "/payments", tag = "fees", request_body = PaymentInput, responses((status = 201, body = PaymentView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn record_payment(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(v): ApiJson<PaymentInput>,
+) -> Result<(StatusCode, Json<PaymentView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(fees::record_payment(&s.app, &a, &v).await?),
+    ))
+}
+
+/// Reverses a payment with the reason (audited); what it paid is open again.
+#[utoipa::path(post, path = "/payments/{id}/reverse", tag = "fees", params(("id" = i64, Path)), request_body = ReversalInput, responses((status = 200, body = PaymentView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn reverse_payment(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(v): ApiJson<ReversalInput>,
+) -> Result<Json<PaymentView>, ApiError> {
+    Ok(Json(fees::reverse_payment(&s.app, &a, id, &v).await?))
+}
+
+/// Per tenant: what is past due, since when, in ageing buckets (0–30,
+/// 31–60, 61–90, over 90 days); the largest debt first.
+#[utoipa::path(get, path = "/arrears", tag = "fees", params(SiteQuery), responses((status = 200, body = Page<ArrearsView>)))]
+async fn arrears(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<SiteQuery>,
+) -> Result<Json<Page<ArrearsView>>, ApiError> {
+    Ok(page(fees::arrears(&s.app, &a, q.site_id).await?))
+}
