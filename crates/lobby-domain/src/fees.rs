@@ -133,7 +133,9 @@ pub fn parse_yuan(field: &str, v: &str) -> Result<i64, FieldError> {
         1 => frac.parse::<i64>().map_err(|_| bad())? * 10,
         _ => frac.parse().map_err(|_| bad())?,
     };
-    w.checked_mul(100).and_then(|m| m.checked_add(f)).ok_or_else(bad)
+    w.checked_mul(100)
+        .and_then(|m| m.checked_add(f))
+        .ok_or_else(bad)
 }
 
 /// `numerator / denominator` rounded half-up (away from zero at .5), for a
@@ -362,7 +364,10 @@ mod tests {
         a.add(300, date(2026, 9, 20), today);
         a.add(400, date(2026, 5, 1), today);
         a.add(999, date(2026, 12, 5), today); // not yet due
-        assert_eq!((a.d0_30, a.d31_60, a.d61_90, a.d90_plus), (100, 200, 300, 400));
+        assert_eq!(
+            (a.d0_30, a.d31_60, a.d61_90, a.d90_plus),
+            (100, 200, 300, 400)
+        );
         assert_eq!(a.total(), 1000);
     }
 

@@ -385,11 +385,7 @@ pub async fn lines(c: &mut Conn, ids: &[i64]) -> Result<Vec<LineRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     Ok(sqlx::query_as(&format!(
         "SELECT statement_id, position, fee_item_id, unit_id, label, quantity, rate_fen, amount_fen \
          FROM statement_lines WHERE statement_id IN ({list}) ORDER BY statement_id, position"
@@ -415,7 +411,7 @@ pub struct StatementRow {
 }
 
 const STATEMENT_COLS: &str = "s.id, s.site_id, s.tenant_id, t.name AS tenant_name, s.month, s.number, s.state, \
-     s.total_fen, COALESCE((SELECT SUM(a.amount_fen) FROM payment_allocations a WHERE a.statement_id = s.id), 0) AS paid_fen, \
+     s.total_fen, CAST(COALESCE((SELECT SUM(a.amount_fen) FROM payment_allocations a WHERE a.statement_id = s.id), 0) AS BIGINT) AS paid_fen, \
      s.due_date, s.issued_at, s.version";
 
 #[derive(Debug, Default)]
@@ -577,7 +573,7 @@ pub struct PaymentRow {
 }
 
 const PAYMENT_COLS: &str = "p.id, p.site_id, p.tenant_id, t.name AS tenant_name, p.statement_id, p.amount_fen, \
-     COALESCE((SELECT SUM(a.amount_fen) FROM payment_allocations a WHERE a.payment_id = p.id), 0) AS allocated_fen, \
+     CAST(COALESCE((SELECT SUM(a.amount_fen) FROM payment_allocations a WHERE a.payment_id = p.id), 0) AS BIGINT) AS allocated_fen, \
      p.method, p.paid_at, p.receipt_no, p.note, p.reversed_at, p.reversal_reason";
 
 /// Payments of a site (a tenant's, a statement's), newest first.

@@ -91,6 +91,10 @@ pub async fn arrears(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Ar
             v
         })
         .collect();
-    list.sort_by(|a, b| b.balance_fen.cmp(&a.balance_fen).then(a.tenant_name.cmp(&b.tenant_name)));
+    list.sort_by(|a, b| {
+        b.balance_fen
+            .cmp(&a.balance_fen)
+            .then(a.tenant_name.cmp(&b.tenant_name))
+    });
     Ok(list)
 }

@@ -60,10 +60,10 @@ pub struct RateInput {
 
 /// The rate of `item` in force on `day`, from its dated rates (oldest first).
 pub(crate) fn rate_on(rates: &[FeeRateRow], item: i64, day: Date) -> Option<(Rate, String)> {
+    let day = day.to_string();
     rates
         .iter()
-        .filter(|r| r.fee_item_id == item && r.effective_from <= day.to_string())
-        .next_back()
+        .rfind(|r| r.fee_item_id == item && r.effective_from <= day)
         .map(|r| {
             (
                 Rate {
@@ -78,7 +78,10 @@ pub(crate) fn rate_on(rates: &[FeeRateRow], item: i64, day: Date) -> Option<(Rat
 
 fn check_rate(rate_fen: i64, tier_limit: Option<i64>, above_fen: Option<i64>) -> AppResult<()> {
     if !(0..=100_000_000).contains(&rate_fen) {
-        return Err(AppError::invalid("rate_fen", "rate_fen must be 0 to 100000000 分"));
+        return Err(AppError::invalid(
+            "rate_fen",
+            "rate_fen must be 0 to 100000000 分",
+        ));
     }
     match (tier_limit, above_fen) {
         (None, None) => Ok(()),
@@ -149,7 +152,11 @@ pub async fn fee_items(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<
         .collect()
 }
 
-pub async fn create_fee_item(app: &App, actor: &Actor, input: &FeeItemInput) -> AppResult<FeeItemView> {
+pub async fn create_fee_item(
+    app: &App,
+    actor: &Actor,
+    input: &FeeItemInput,
+) -> AppResult<FeeItemView> {
     let site_id = input.site_id;
     actor.authorize(Can::FeesManage, site_id)?;
     let name = required_text("name", &input.name, 40)?;
@@ -157,7 +164,10 @@ pub async fn create_fee_item(app: &App, actor: &Actor, input: &FeeItemInput) -> 
     let meter_kind: Option<MeterKind> = match (basis, input.meter_kind.as_deref()) {
         (FeeBasis::Meter, Some(k)) => Some(k.parse()?),
         (FeeBasis::Meter, None) => {
-            return Err(AppError::invalid("meter_kind", "a meter fee says which meter_kind"))
+            return Err(AppError::invalid(
+                "meter_kind",
+                "a meter fee says which meter_kind",
+            ))
         }
         (_, Some(k)) if !k.trim().is_empty() => {
             return Err(AppError::invalid(
@@ -168,10 +178,17 @@ pub async fn create_fee_item(app: &App, actor: &Actor, input: &FeeItemInput) -> 
         _ => None,
     };
     if basis != FeeBasis::Meter && input.tier_limit.is_some() {
-        return Err(AppError::invalid("tier_limit", "only a meter fee has tiers"));
+        return Err(AppError::invalid(
+            "tier_limit",
+            "only a meter fee has tiers",
+        ));
     }
     check_rate(input.rate_fen, input.tier_limit, input.above_fen)?;
-    let from = match input.effective_from.as_deref().filter(|f| !f.trim().is_empty()) {
+    let from = match input
+        .effective_from
+        .as_deref()
+        .filter(|f| !f.trim().is_empty())
+    {
         Some(f) => crate::time::parse_date("effective_from", f)?,
         None => super::site_today(app, site_id).await?.0.first_of_month(),
     };
@@ -224,7 +241,12 @@ pub async fn create_fee_item(app: &App, actor: &Actor, input: &FeeItemInput) -> 
 
 /// A new rate for a fee item from a day on; statements already made keep
 /// the rate they were made with.
-pub async fn set_rate(app: &App, actor: &Actor, item_id: i64, input: &RateInput) -> AppResult<FeeItemView> {
+pub async fn set_rate(
+    app: &App,
+    actor: &Actor,
+    item_id: i64,
+    input: &RateInput,
+) -> AppResult<FeeItemView> {
     let item = {
         let mut c = app.db.read().await?;
         store::fee_item(&mut c, item_id)
@@ -236,7 +258,10 @@ pub async fn set_rate(app: &App, actor: &Actor, item_id: i64, input: &RateInput)
     }
     actor.authorize(Can::FeesManage, item.site_id)?;
     if item.basis != FeeBasis::Meter.as_str() && input.tier_limit.is_some() {
-        return Err(AppError::invalid("tier_limit", "only a meter fee has tiers"));
+        return Err(AppError::invalid(
+            "tier_limit",
+            "only a meter fee has tiers",
+        ));
     }
     check_rate(input.rate_fen, input.tier_limit, input.above_fen)?;
     let from = crate::time::parse_date("effective_from", &input.effective_from)?;
@@ -307,7 +332,10 @@ pub async fn add_charge(app: &App, actor: &Actor, input: &ChargeInput) -> AppRes
     }
     actor.authorize(Can::FeesManage, tenant_site)?;
     if item.site_id != tenant_site {
-        return Err(AppError::invalid("fee_item_id", "no such fee item at this site"));
+        return Err(AppError::invalid(
+            "fee_item_id",
+            "no such fee item at this site",
+        ));
     }
     if !matches!(item.basis.as_str(), "fixed" | "one_off") {
         return Err(AppError::invalid(

@@ -118,7 +118,10 @@ pub async fn create_meter(app: &App, actor: &Actor, input: &MeterInput) -> AppRe
     let serial = required_text("serial", &input.serial, 40)?;
     let multiplier = input.multiplier.unwrap_or(1);
     if !(1..=10_000).contains(&multiplier) {
-        return Err(AppError::invalid("multiplier", "multiplier must be 1 to 10000"));
+        return Err(AppError::invalid(
+            "multiplier",
+            "multiplier must be 1 to 10000",
+        ));
     }
     let site_id = unit.site_id;
     let serial = &serial;
@@ -165,7 +168,11 @@ pub async fn readings(app: &App, actor: &Actor, meter_id: i64) -> AppResult<Vec<
 /// Records a reading: refused (422 `reading`, nothing stored) when lower
 /// than the last without `meter_replaced`; flagged when the use since the
 /// last reading is over [`JUMP_FACTOR`] times the meter's average.
-pub async fn record_reading(app: &App, actor: &Actor, input: &ReadingInput) -> AppResult<ReadingView> {
+pub async fn record_reading(
+    app: &App,
+    actor: &Actor,
+    input: &ReadingInput,
+) -> AppResult<ReadingView> {
     let meter = {
         let mut c = app.db.read().await?;
         store::meter(&mut c, input.meter_id)

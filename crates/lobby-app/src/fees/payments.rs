@@ -121,7 +121,11 @@ pub async fn payments(
 
 /// Records a payment: against an issued statement (what is beyond its
 /// balance stays as credit) or a tenant's account.
-pub async fn record_payment(app: &App, actor: &Actor, input: &PaymentInput) -> AppResult<PaymentView> {
+pub async fn record_payment(
+    app: &App,
+    actor: &Actor,
+    input: &PaymentInput,
+) -> AppResult<PaymentView> {
     let (site_id, tenant_id, statement) = {
         let mut c = app.db.read().await?;
         match (input.statement_id, input.tenant_id) {
@@ -130,7 +134,10 @@ pub async fn record_payment(app: &App, actor: &Actor, input: &PaymentInput) -> A
                     .await?
                     .ok_or(AppError::NotFound("statement"))?;
                 if input.tenant_id.is_some_and(|t| t != s.tenant_id) {
-                    return Err(AppError::invalid("tenant_id", "the statement is another tenant's"));
+                    return Err(AppError::invalid(
+                        "tenant_id",
+                        "the statement is another tenant's",
+                    ));
                 }
                 (s.site_id, s.tenant_id, Some(s))
             }
@@ -153,7 +160,10 @@ pub async fn record_payment(app: &App, actor: &Actor, input: &PaymentInput) -> A
     }
     actor.authorize(Can::FeesManage, site_id)?;
     if !(1..=100_000_000_000).contains(&input.amount_fen) {
-        return Err(AppError::invalid("amount_fen", "amount_fen must be 1 to 100000000000 分"));
+        return Err(AppError::invalid(
+            "amount_fen",
+            "amount_fen must be 1 to 100000000000 分",
+        ));
     }
     let method: PaymentMethod = input.method.parse()?;
     let paid_at = match input.paid_at.as_deref().filter(|p| !p.trim().is_empty()) {
@@ -247,7 +257,12 @@ pub async fn record_payment(app: &App, actor: &Actor, input: &PaymentInput) -> A
 
 /// Reverses a payment (a bounced transfer, a mistake), with the reason; the
 /// statements it paid are open again.
-pub async fn reverse_payment(app: &App, actor: &Actor, id: i64, input: &ReversalInput) -> AppResult<PaymentView> {
+pub async fn reverse_payment(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    input: &ReversalInput,
+) -> AppResult<PaymentView> {
     let p = {
         let mut c = app.db.read().await?;
         store::payment(&mut c, id)
@@ -260,7 +275,9 @@ pub async fn reverse_payment(app: &App, actor: &Actor, id: i64, input: &Reversal
     actor.authorize(Can::FeesManage, p.site_id)?;
     let reason = required_text("reason", &input.reason, 200)?;
     if p.reversed_at.is_some() {
-        return Err(AppError::InvalidTransition("the payment is already reversed".into()));
+        return Err(AppError::InvalidTransition(
+            "the payment is already reversed".into(),
+        ));
     }
     let reason = &reason;
     let site_id = p.site_id;

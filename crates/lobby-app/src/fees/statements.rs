@@ -80,7 +80,11 @@ pub fn due_date(first: Date) -> Date {
         .unwrap_or(first)
 }
 
-pub(crate) fn statement_view(r: StatementRow, lines: &[LineRow], today: Date) -> AppResult<StatementView> {
+pub(crate) fn statement_view(
+    r: StatementRow,
+    lines: &[LineRow],
+    today: Date,
+) -> AppResult<StatementView> {
     let state: StatementState = crate::error::stored("statements.state", &r.state)?;
     let due: Date = crate::error::stored("statements.due_date", &r.due_date)?;
     let balance = r.total_fen - r.paid_fen;
@@ -114,14 +118,23 @@ pub(crate) fn statement_view(r: StatementRow, lines: &[LineRow], today: Date) ->
     })
 }
 
-pub async fn statements(app: &App, actor: &Actor, q: &StatementQuery) -> AppResult<Page<StatementView>> {
+pub async fn statements(
+    app: &App,
+    actor: &Actor,
+    q: &StatementQuery,
+) -> AppResult<Page<StatementView>> {
     let only = super::read_scope(actor, q.site_id)?;
     let limit = page::limit(q.limit)?;
     let before = page::decode(q.cursor.as_deref())?
         .map(|(_, id)| id)
         .unwrap_or(i64::MAX);
     let month = match q.month.as_deref().filter(|m| !m.trim().is_empty()) {
-        Some(m) => Some(time::parse_month("month", m)?.0.strftime("%Y-%m").to_string()),
+        Some(m) => Some(
+            time::parse_month("month", m)?
+                .0
+                .strftime("%Y-%m")
+                .to_string(),
+        ),
         None => None,
     };
     let state = match q.state.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -185,7 +198,11 @@ struct Draft {
 /// Generates the month's statements of a site: one per tenant that held a
 /// unit in the month (or carries a charge) and has none for it yet. Running
 /// it again makes nothing new and changes no statement.
-pub async fn generate(app: &App, actor: &Actor, input: &GenerateInput) -> AppResult<Vec<StatementView>> {
+pub async fn generate(
+    app: &App,
+    actor: &Actor,
+    input: &GenerateInput,
+) -> AppResult<Vec<StatementView>> {
     let site_id = input.site_id;
     actor.authorize(Can::FeesManage, site_id)?;
     let (first, last) = time::parse_month("month", &input.month)?;
@@ -252,10 +269,13 @@ pub async fn generate(app: &App, actor: &Actor, input: &GenerateInput) -> AppRes
                             let lo = start.max(h.since);
                             let hi = h.until.map_or(end, |u| u.min(end));
                             for m in meters.iter().filter(|m| {
-                                m.unit_id == h.unit_id && Some(m.kind.as_str()) == item.meter_kind.as_deref()
+                                m.unit_id == h.unit_id
+                                    && Some(m.kind.as_str()) == item.meter_kind.as_deref()
                             }) {
-                                let mine: Vec<_> =
-                                    readings.iter().filter(|r| r.meter_id == m.id && r.read_at < hi).collect();
+                                let mine: Vec<_> = readings
+                                    .iter()
+                                    .filter(|r| r.meter_id == m.id && r.read_at < hi)
+                                    .collect();
                                 let base = mine.iter().rposition(|r| r.read_at < lo);
                                 let within: Vec<_> = match base {
                                     Some(b) => mine[b..].to_vec(),
@@ -266,21 +286,38 @@ pub async fn generate(app: &App, actor: &Actor, input: &GenerateInput) -> AppRes
                                 }
                                 let used: i64 = within
                                     .windows(2)
-                                    .map(|p| consumption(p[0].reading_milli, p[1].reading_milli, m.multiplier, p[1].replaced == 1))
+                                    .map(|p| {
+                                        consumption(
+                                            p[0].reading_milli,
+                                            p[1].reading_milli,
+                                            m.multiplier,
+                                            p[1].replaced == 1,
+                                        )
+                                    })
                                     .sum();
-                                let (a, b) = (within[0].reading_milli, within[within.len() - 1].reading_milli);
+                                let (a, b) = (
+                                    within[0].reading_milli,
+                                    within[within.len() - 1].reading_milli,
+                                );
                                 d.lines.push(LineRow {
                                     statement_id: 0,
                                     position: 0,
                                     fee_item_id: Some(item.id),
                                     unit_id: Some(h.unit_id),
-                                    label: format!("{} {} ({})", item.name, h.unit_number, m.serial),
+                                    label: format!(
+                                        "{} {} ({})",
+                                        item.name, h.unit_number, m.serial
+                                    ),
                                     quantity: format!(
                                         "{} → {} = {}{}",
                                         format_reading(a),
                                         format_reading(b),
                                         format_reading(used),
-                                        if m.multiplier > 1 { format!(" (×{})", m.multiplier) } else { String::new() }
+                                        if m.multiplier > 1 {
+                                            format!(" (×{})", m.multiplier)
+                                        } else {
+                                            String::new()
+                                        }
                                     ),
                                     rate_fen: rate.rate_fen,
                                     amount_fen: meter_amount(used, &rate),
@@ -349,7 +386,10 @@ pub async fn generate(app: &App, actor: &Actor, input: &GenerateInput) -> AppRes
                     now,
                 )
                 .await
-                .map_err(crate::error::dup_as("month", "this month is being generated by someone else; try again"))?;
+                .map_err(crate::error::dup_as(
+                    "month",
+                    "this month is being generated by someone else; try again",
+                ))?;
                 for (i, mut l) in d.lines.into_iter().enumerate() {
                     l.statement_id = id;
                     l.position = i as i64;
@@ -454,13 +494,21 @@ pub async fn void(app: &App, actor: &Actor, id: i64) -> AppResult<StatementView>
     app.write(actor, |w| {
         Box::pin(async move {
             let from = r.state.as_str();
-            if !matches!(from, "draft" | "issued") || !store::set_state(w, id, from, "void", None).await? {
+            if !matches!(from, "draft" | "issued")
+                || !store::set_state(w, id, from, "void", None).await?
+            {
                 return Err(AppError::InvalidTransition(
                     "only a draft or issued statement is voided".into(),
                 ));
             }
-            w.audit(Some(site_id), "void", "statement", Some(id), serde_json::json!({"number": r.number}))
-                .await?;
+            w.audit(
+                Some(site_id),
+                "void",
+                "statement",
+                Some(id),
+                serde_json::json!({"number": r.number}),
+            )
+            .await?;
             Ok(())
         })
     })

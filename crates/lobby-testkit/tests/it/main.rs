@@ -10,6 +10,7 @@ mod concurrency;
 mod demo;
 mod desk;
 mod directory;
+mod fees;
 mod matrix;
 mod ops;
 mod patrols;

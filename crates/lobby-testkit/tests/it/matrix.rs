@@ -144,6 +144,11 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/reports/tickets", "", Action::ReportsRead, &[]),
         ("/tenants", "", Action::TenantsRead, &[]),
         ("/tenants/export", "", Action::TenantsExport, &[]),
+        ("/fee-items", "", Action::FeesRead, &[]),
+        ("/meters", "", Action::MetersRead, &[]),
+        ("/statements", "", Action::FeesRead, &[]),
+        ("/payments", "", Action::FeesRead, &[]),
+        ("/arrears", "", Action::FeesRead, &[]),
     ];
     let mut tokens = Vec::new();
     for r in Role::ALL {

@@ -117,9 +117,7 @@ async fn list_meters(
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<MeterQuery>,
 ) -> Result<Json<Page<MeterView>>, ApiError> {
-    Ok(page(
-        fees::meters(&s.app, &a, q.site_id, q.unit_id).await?,
-    ))
+    Ok(page(fees::meters(&s.app, &a, q.site_id, q.unit_id).await?))
 }
 
 #[utoipa::path(post, path = "/meters", tag = "fees", request_body = MeterInput, responses((status = 201, body = MeterView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]

@@ -1,0 +1,385 @@
+//! Fees and arrears (issue 16): a month generated twice gives the same
+//! statements; half a payment leaves half; an overpayment pays the next
+//! month; a reading below the last is refused and stores nothing; the
+//! ageing buckets add up to the balance; a tenant sees only its own.
+
+use lobby_testkit::{both, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// The local (Shanghai) month after the app's today, and its first day.
+fn next_month(app: &TestApp) -> (String, jiff::civil::Date) {
+    let today = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai").unwrap();
+    let first = today
+        .first_of_month()
+        .checked_add(jiff::Span::new().months(1))
+        .unwrap();
+    (first.strftime("%Y-%m").to_string(), first)
+}
+
+/// An instant `days` after the start of local `day`, plus `hours`.
+fn at(day: jiff::civil::Date, hours: i64) -> String {
+    day.to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
+        .unwrap()
+        .checked_add(jiff::Span::new().hours(hours))
+        .unwrap()
+        .timestamp()
+        .to_string()
+}
+
+/// Two tenants that hold units, with a unit and its area in 1/100 m².
+async fn tenants_with_units(app: &TestApp, token: &str) -> Vec<(i64, i64, i64)> {
+    let list = app
+        .get(
+            Some(token),
+            &format!("/api/v1/tenants?site_id={}&limit=50", app.site_id),
+        )
+        .await;
+    let mut out = Vec::new();
+    for t in list.body["items"].as_array().unwrap() {
+        if let Some(u) = t["units"].as_array().and_then(|u| u.first()) {
+            let unit = app
+                .get(Some(token), &format!("/api/v1/units/{}", u["id"]))
+                .await;
+            let area = (unit.body["area_m2"].as_f64().unwrap() * 100.0).round() as i64;
+            out.push((t["id"].as_i64().unwrap(), u["id"].as_i64().unwrap(), area));
+        }
+        if out.len() == 2 {
+            break;
+        }
+    }
+    assert_eq!(out.len(), 2, "the demo has tenants in units");
+    out
+}
+
+fn statement_of(list: &Value, tenant: i64) -> Value {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["tenant_id"] == tenant)
+        .cloned()
+        .unwrap_or_else(|| panic!("no statement for tenant {tenant}: {list:?}"))
+}
+
+async fn a_month_is_billed_paid_and_aged(app: TestApp) {
+    let mut fin = app.token("finance").await;
+    let mut fa = app.token("field_assistant").await;
+    let mut fd = app.token("front_desk").await;
+    let s = app.site_id;
+    let (month, first) = next_month(&app);
+    let tenants = tenants_with_units(&app, &fin).await;
+    let (a_tenant, a_unit, a_area) = tenants[0];
+    let (b_tenant, _, b_area) = tenants[1];
+
+    // Fee items: management fee on the area, tiered electricity.
+    let r = app
+        .post(Some(&fin), "/api/v1/fee-items", &json!({"site_id": s, "name": "物业管理费", "basis": "area", "rate_fen": 850, "effective_from": first.to_string()}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let r = app
+        .post(Some(&fin), "/api/v1/fee-items", &json!({"site_id": s, "name": "电费", "basis": "meter", "meter_kind": "electricity", "rate_fen": 100, "tier_limit": 200, "above_fen": 150, "effective_from": first.to_string()}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let r = app
+        .post(
+            Some(&fd),
+            "/api/v1/fee-items",
+            &json!({"site_id": s, "name": "车位", "basis": "fixed", "rate_fen": 30000}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "the desk sets no fees");
+
+    // A meter on A's unit, read at the start and the end of the month.
+    let m = app
+        .post(
+            Some(&fa),
+            "/api/v1/meters",
+            &json!({"unit_id": a_unit, "kind": "electricity", "serial": "E-0001"}),
+        )
+        .await;
+    assert_eq!(m.status, StatusCode::CREATED, "{:?}", m.body);
+    let meter = m.body["id"].as_i64().unwrap();
+    // The readings are taken in the month; the clock moves past it.
+    app.advance(24 * 50);
+    // (Sessions end when the clock moves weeks on: sign in again.)
+    fa = app.token("field_assistant").await;
+    fin = app.token("finance").await;
+    fd = app.token("front_desk").await;
+    let read = |reading: &str, when: String, replaced: bool| json!({"meter_id": meter, "reading": reading, "read_at": when, "meter_replaced": replaced});
+    let r = app
+        .post(
+            Some(&fa),
+            "/api/v1/meter-readings",
+            &read("1000", at(first, 1), false),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let last_day = first.last_of_month();
+    let r = app
+        .post(
+            Some(&fa),
+            "/api/v1/meter-readings",
+            &read("1250.5", at(last_day, 12), false),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["reading"].as_str()),
+        (StatusCode::CREATED, Some("1250.5"))
+    );
+    // Lower than the last: refused by name, nothing stored.
+    let r = app
+        .post(
+            Some(&fa),
+            "/api/v1/meter-readings",
+            &read("1200", at(last_day, 13), false),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "reading")
+    );
+    let r = app
+        .post(
+            Some(&fa),
+            "/api/v1/meter-readings",
+            &read("12.34567", at(last_day, 13), false),
+        )
+        .await;
+    assert_eq!(
+        r.field(),
+        "reading",
+        "at most three decimals, never a float"
+    );
+    let readings = app
+        .get(Some(&fa), &format!("/api/v1/meters/{meter}/readings"))
+        .await;
+    assert_eq!(readings.body["items"].as_array().unwrap().len(), 2);
+
+    // Generate twice: the same statements.
+    let gen = json!({"site_id": s, "month": month});
+    let one = app
+        .post(Some(&fin), "/api/v1/statements/generate", &gen)
+        .await;
+    assert_eq!(one.status, StatusCode::OK, "{:?}", one.body);
+    let two = app
+        .post(Some(&fin), "/api/v1/statements/generate", &gen)
+        .await;
+    let ids = |v: &Value| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["id"].as_i64().unwrap(),
+                    s["number"].as_str().unwrap().to_string(),
+                    s["total_fen"].as_i64().unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert!(!ids(&one.body).is_empty());
+    assert_eq!(ids(&one.body), ids(&two.body), "a month generated twice");
+    let a = statement_of(&one.body, a_tenant);
+    let dim = i64::from(first.days_in_month());
+    let area_fee = lobby_domain::fees::area_amount(a_area, 850, dim, dim);
+    let lines = a["lines"].as_array().unwrap();
+    assert!(
+        lines.iter().any(|l| l["amount_fen"] == area_fee),
+        "{lines:?}"
+    );
+    // 250.5 kWh: 200 × 1.00 + 50.5 × 1.50 = 275.75 元.
+    assert!(lines.iter().any(|l| l["amount_fen"] == 27_575), "{lines:?}");
+    assert_eq!(a["total_fen"], area_fee + 27_575);
+    assert_eq!(a["state"], "draft");
+
+    // Issue; pay half, then the rest and 100 元 more.
+    let a_id = a["id"].as_i64().unwrap();
+    let total = a["total_fen"].as_i64().unwrap();
+    let r = app
+        .post(
+            Some(&fin),
+            &format!("/api/v1/statements/{a_id}/issue"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["state"].as_str()),
+        (StatusCode::OK, Some("issued"))
+    );
+    let half = total / 2;
+    let r = app
+        .post(
+            Some(&fin),
+            "/api/v1/payments",
+            &json!({"statement_id": a_id, "amount_fen": half, "method": "transfer"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert!(r.body["receipt_no"].as_str().unwrap().starts_with("SK-"));
+    let after = app
+        .get(Some(&fin), &format!("/api/v1/statements/{a_id}"))
+        .await;
+    assert_eq!(
+        (
+            after.body["paid_fen"].as_i64(),
+            after.body["balance_fen"].as_i64(),
+            after.body["state"].as_str()
+        ),
+        (Some(half), Some(total - half), Some("issued"))
+    );
+    let r = app
+        .post(
+            Some(&fin),
+            "/api/v1/payments",
+            &json!({"statement_id": a_id, "amount_fen": total - half + 10_000, "method": "wechat"}),
+        )
+        .await;
+    assert_eq!(r.body["credit_fen"], 10_000, "{:?}", r.body);
+    let after = app
+        .get(Some(&fin), &format!("/api/v1/statements/{a_id}"))
+        .await;
+    assert_eq!(
+        (
+            after.body["state"].as_str(),
+            after.body["balance_fen"].as_i64()
+        ),
+        (Some("paid"), Some(0))
+    );
+    let r = app
+        .post(
+            Some(&fd),
+            "/api/v1/payments",
+            &json!({"statement_id": a_id, "amount_fen": 1, "method": "cash"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // B's statement is issued and not paid; past its due date it is arrears.
+    let b = statement_of(&one.body, b_tenant);
+    let b_id = b["id"].as_i64().unwrap();
+    app.post(
+        Some(&fin),
+        &format!("/api/v1/statements/{b_id}/issue"),
+        &json!({}),
+    )
+    .await;
+    let b_total = b["total_fen"].as_i64().unwrap();
+    assert_eq!(
+        b_total,
+        lobby_domain::fees::area_amount(b_area, 850, dim, dim)
+    );
+    app.advance(24 * 40);
+    fd = app.token("front_desk").await;
+    fin = app.token("finance").await;
+    let arrears = app
+        .get(Some(&fd), &format!("/api/v1/arrears?site_id={s}"))
+        .await;
+    assert_eq!(
+        arrears.status,
+        StatusCode::OK,
+        "the desk sees who is in arrears"
+    );
+    let line = arrears.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["tenant_id"] == b_tenant)
+        .cloned()
+        .expect("B is in arrears");
+    let g = &line["ageing"];
+    let sum = g["d0_30"].as_i64().unwrap()
+        + g["d31_60"].as_i64().unwrap()
+        + g["d61_90"].as_i64().unwrap()
+        + g["d90_plus"].as_i64().unwrap();
+    assert_eq!(sum, line["balance_fen"].as_i64().unwrap());
+    assert_eq!(sum, b_total);
+    assert!(
+        !arrears.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["tenant_id"] == a_tenant),
+        "A paid"
+    );
+
+    // The next month: A's credit pays 100 元 of it when it is issued.
+    let (_, second) = {
+        let f = first.checked_add(jiff::Span::new().months(1)).unwrap();
+        (f.strftime("%Y-%m").to_string(), f)
+    };
+    let next = app
+        .post(
+            Some(&fin),
+            "/api/v1/statements/generate",
+            &json!({"site_id": s, "month": second.strftime("%Y-%m").to_string()}),
+        )
+        .await;
+    let a2 = statement_of(&next.body, a_tenant);
+    let r = app
+        .post(
+            Some(&fin),
+            &format!("/api/v1/statements/{}/issue", a2["id"]),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        r.body["paid_fen"], 10_000,
+        "the overpayment pays the next month: {:?}",
+        r.body
+    );
+
+    // A tenant account reads its own statements only.
+    let tenant = app.token("tenant").await;
+    let mine = app
+        .get(Some(&tenant), &format!("/api/v1/statements?site_id={s}"))
+        .await;
+    assert_eq!(mine.status, StatusCode::OK);
+    let me = app.get(Some(&tenant), "/api/v1/auth/me").await.body["tenant_id"].clone();
+    assert!(mine.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|st| st["tenant_id"] == me));
+    for id in [a_id, b_id] {
+        let r = app
+            .get(Some(&tenant), &format!("/api/v1/statements/{id}"))
+            .await;
+        let theirs = if me == a_tenant {
+            id == a_id
+        } else {
+            me == b_tenant && id == b_id
+        };
+        if !theirs {
+            assert_eq!(
+                r.status,
+                StatusCode::NOT_FOUND,
+                "another tenant's statement"
+            );
+        }
+    }
+}
+both!(a_month_is_billed_paid_and_aged);
+
+/// Money never passes through a float in the fee code.
+#[test]
+fn the_fee_code_holds_no_float() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = vec![
+        root.join("crates/lobby-domain/src/fees.rs"),
+        root.join("crates/lobby-store/src/fees.rs"),
+        root.join("crates/lobby-web/src/api/fees.rs"),
+    ];
+    for dir in ["crates/lobby-app/src/fees", "crates/lobby-web/src/ui/fees"] {
+        if let Ok(rd) = std::fs::read_dir(root.join(dir)) {
+            files.extend(rd.flatten().map(|e| e.path()));
+        }
+    }
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for bad in ["f32", "f64", "as_f64", "DOUBLE", "REAL"] {
+            assert!(!text.contains(bad), "{} holds {bad}", f.display());
+        }
+    }
+}
