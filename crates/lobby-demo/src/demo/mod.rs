@@ -182,7 +182,8 @@ pub async fn load_history(app: &App, site: i64) -> AppResult<()> {
     load_ticket_history(app, site).await?;
     load_desk_history(app, site).await?;
     load_patrol_history(app, site).await?;
-    load_cleaning_history(app, site).await
+    load_cleaning_history(app, site).await?;
+    load_fee_history(app, site).await
 }
 
 /// The site, its people and its roster, without history (fast; tests build
@@ -556,10 +557,12 @@ type Step<'a> = (
 
 mod cleaning;
 mod desk;
+mod fees;
 mod patrols;
 mod tickets;
 
 use cleaning::*;
 use desk::*;
+use fees::*;
 use patrols::*;
 pub use tickets::*;

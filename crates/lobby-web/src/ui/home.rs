@@ -60,6 +60,9 @@ struct HomePage {
     my_rounds: Vec<lobby_app::patrols::RoundView>,
     can_walk: bool,
     work: WorkHome,
+    /// Who owes what and for how long (the supervisor's and the project
+    /// manager's watchlist, 留意欠费动向).
+    arrears: Vec<lobby_app::fees::ArrearsView>,
 }
 
 /// What a field person (engineering, security, a field assistant) sees
@@ -335,6 +338,14 @@ async fn home(
     };
     let desk = desk_home(&s, &c).await?;
     let work = work_home(&s, &c).await?;
+    let arrears =
+        if c.actor.can(Action::EscalationsReview, site) && c.actor.can(Action::FeesRead, site) {
+            let mut a = lobby_app::fees::arrears(&s.app, &c.actor, site).await?;
+            a.truncate(8);
+            a
+        } else {
+            Vec::new()
+        };
     let me = if c.actor.can(Action::ClockInOut, site) {
         lobby_app::shifts::my_day(&s.app, &c.actor, site).await.ok()
     } else {
@@ -425,6 +436,7 @@ async fn home(
         my_rounds,
         can_walk,
         work,
+        arrears,
     }))
 }
 

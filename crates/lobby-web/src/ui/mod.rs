@@ -7,6 +7,7 @@ mod account;
 mod cleaning;
 mod desk;
 mod failure;
+mod fees;
 mod home;
 mod patrols;
 mod shifts;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .merge(patrols::router())
         .merge(cleaning::router())
         .merge(shifts::router())
+        .merge(fees::router())
         .layer(axum::middleware::from_fn(failure::pages))
 }
 
@@ -161,6 +163,15 @@ impl Chrome {
             "desk_ack" => Action::DeskAck,
             "clock" => Action::ClockInOut,
             "calls_answer" => Action::CallsAnswer,
+            "tenants_read" => Action::TenantsRead,
+            // Everyone's money, not a tenant's own.
+            "fees_read_staff" => {
+                let site = self.site_id();
+                return self
+                    .actor
+                    .roles_at(site)
+                    .any(|r| r.is_staff() && lobby_domain::policy::allows(r, Action::FeesRead));
+            }
             _ => return false,
         };
         self.actor.can(a, self.site_id())
@@ -189,6 +200,11 @@ impl Chrome {
             }
         }
         code.to_string()
+    }
+
+    /// 分 as yuan (`1234.56`).
+    pub fn money<T: std::borrow::Borrow<i64>>(&self, fen: T) -> String {
+        lobby_domain::fees::yuan(*fen.borrow())
     }
 
     /// A person in a history: their display name, or "the system" (系统)
@@ -303,7 +319,7 @@ pub async fn chrome(
         module: "home",
         active: active == "home",
     }];
-    let items: [(Action, &'static str, &'static str, &'static str); 22] = [
+    let items: [(Action, &'static str, &'static str, &'static str); 25] = [
         (Action::TicketsRead, "nav.tickets", "/tickets", "tickets"),
         (Action::PatrolsRead, "nav.patrols", "/patrols", "patrols"),
         (
@@ -337,6 +353,9 @@ pub async fn chrome(
             "attendance",
         ),
         (Action::ShiftsManage, "nav.roster", "/roster", "roster"),
+        (Action::FeesRead, "nav.fees", "/fees", "fees"),
+        (Action::FeesRead, "nav.arrears", "/arrears", "arrears"),
+        (Action::MetersRead, "nav.meters", "/meters", "meters"),
         (Action::UnitsRead, "nav.units", "/units", "units"),
         (Action::TenantsRead, "nav.tenants", "/tenants", "tenants"),
         (

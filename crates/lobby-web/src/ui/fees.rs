@@ -1,0 +1,499 @@
+//! Fees and arrears on screen (费用/欠费/抄表): the month's statements with
+//! generate and issue (finance), a statement with its lines, payments and
+//! the payment form, its A4 print, the arrears with their ageing, the
+//! reading round on a phone, and the fee items.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use lobby_app::fees::{
+    self, ArrearsView, FeeItemInput, FeeItemView, MeterView, PaymentInput, PaymentView,
+    ReadingInput, StatementQuery, StatementView,
+};
+use lobby_app::AppError;
+use lobby_domain::fees::{parse_yuan, FeeBasis, MeterKind, PaymentMethod};
+use lobby_domain::policy::Action as Can;
+use serde::Deserialize;
+
+use super::{render, render_form, Chrome, FormError, PageError};
+use crate::extract::WebForm;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/fees", get(statements_page))
+        .route("/fees/generate", post(generate))
+        .route("/fees/issue-drafts", post(issue_drafts))
+        .route("/fees/statements/{id}", get(statement_page))
+        .route("/fees/statements/{id}/issue", post(issue))
+        .route("/fees/statements/{id}/void", post(void))
+        .route("/fees/statements/{id}/payments", post(pay))
+        .route("/fees/statements/{id}/print", get(print))
+        .route("/fees/items", get(items_page).post(add_item))
+        .route("/arrears", get(arrears_page))
+        .route("/meters", get(meters_page))
+        .route("/meters/readings", post(read_meter))
+}
+
+fn see(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// The month a page shows: the one asked for, else this month at the site.
+fn month_of(c: &Chrome, s: &AppState, asked: Option<&str>) -> Result<String, AppError> {
+    match asked.map(str::trim).filter(|m| !m.is_empty()) {
+        Some(m) => Ok(lobby_app::time::parse_month("month", m)?
+            .0
+            .strftime("%Y-%m")
+            .to_string()),
+        None => Ok(c.today(&s.app).strftime("%Y-%m").to_string()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "fees/statements.html")]
+struct StatementsPage {
+    c: Chrome,
+    month: String,
+    state: String,
+    items: Vec<StatementView>,
+    next: Option<String>,
+    total_fen: i64,
+    paid_fen: i64,
+    drafts: usize,
+    can_manage: bool,
+    error: Option<FormError>,
+}
+
+#[derive(Deserialize, Default)]
+struct MonthQ {
+    month: Option<String>,
+    state: Option<String>,
+    cursor: Option<String>,
+}
+
+async fn statements_with(
+    s: &AppState,
+    c: Chrome,
+    q: MonthQ,
+    error: Option<FormError>,
+) -> Result<Response, PageError> {
+    let c = c.at("fees", "nav.fees");
+    let month = month_of(&c, s, q.month.as_deref())?;
+    let state = q.state.unwrap_or_default();
+    let page = fees::statements(
+        &s.app,
+        &c.actor,
+        &StatementQuery {
+            site_id: c.site_id(),
+            month: Some(month.clone()),
+            state: Some(state.clone()).filter(|x| !x.is_empty()),
+            limit: Some(200),
+            cursor: q.cursor,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let can_manage = c.actor.can(Can::FeesManage, c.site_id());
+    let refused = error.is_some();
+    Ok(render_form(
+        &StatementsPage {
+            total_fen: page.items.iter().map(|x| x.total_fen).sum(),
+            paid_fen: page.items.iter().map(|x| x.paid_fen).sum(),
+            drafts: page
+                .items
+                .iter()
+                .filter(|x| x.state.as_str() == "draft")
+                .count(),
+            c,
+            month,
+            state,
+            next: page.next_cursor,
+            items: page.items,
+            can_manage,
+            error,
+        },
+        refused,
+    ))
+}
+
+async fn statements_page(
+    State(s): State<AppState>,
+    c: Chrome,
+    Query(q): Query<MonthQ>,
+) -> Result<Response, PageError> {
+    statements_with(&s, c, q, None).await
+}
+
+#[derive(Deserialize)]
+struct MonthForm {
+    month: String,
+}
+
+async fn generate(
+    State(s): State<AppState>,
+    c: Chrome,
+    f: WebForm<MonthForm>,
+) -> Result<Response, PageError> {
+    let input = lobby_app::fees::GenerateInput {
+        site_id: c.site_id(),
+        month: f.form.month.clone(),
+    };
+    match fees::generate(&s.app, &f.actor, &input).await {
+        Ok(_) => Ok(see(&format!("/fees?month={}", f.form.month.trim()))),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => statements_with(&s, c, MonthQ::default(), Some(fe)).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// Issues every draft of the month (finance's "send the month out").
+async fn issue_drafts(
+    State(s): State<AppState>,
+    c: Chrome,
+    f: WebForm<MonthForm>,
+) -> Result<Response, PageError> {
+    let month = month_of(&c, &s, Some(&f.form.month))?;
+    let drafts = fees::statements(
+        &s.app,
+        &f.actor,
+        &StatementQuery {
+            site_id: c.site_id(),
+            month: Some(month.clone()),
+            state: Some("draft".into()),
+            limit: Some(200),
+            ..Default::default()
+        },
+    )
+    .await?;
+    for d in drafts.items {
+        fees::issue(&s.app, &f.actor, d.id).await?;
+    }
+    Ok(see(&format!("/fees?month={month}")))
+}
+
+#[derive(Template)]
+#[template(path = "fees/statement.html")]
+struct StatementPage {
+    c: Chrome,
+    s: StatementView,
+    payments: Vec<PaymentView>,
+    methods: Vec<&'static str>,
+    can_manage: bool,
+    error: Option<FormError>,
+}
+
+async fn statement_with(
+    s: &AppState,
+    c: Chrome,
+    id: i64,
+    error: Option<FormError>,
+) -> Result<Response, PageError> {
+    let mut c = c.at("fees", "fees.statement");
+    let st = fees::statement(&s.app, &c.actor, id).await?;
+    c.title = format!("{} {}", st.number, st.tenant_name);
+    let payments = fees::payments(&s.app, &c.actor, st.site_id, None, Some(id)).await?;
+    let can_manage = c.actor.can(Can::FeesManage, st.site_id);
+    let refused = error.is_some();
+    Ok(render_form(
+        &StatementPage {
+            c,
+            s: st,
+            payments,
+            methods: PaymentMethod::ALL.iter().map(|m| m.as_str()).collect(),
+            can_manage,
+            error,
+        },
+        refused,
+    ))
+}
+
+async fn statement_page(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    statement_with(&s, c, id, None).await
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn issue(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path(id): Path<i64>,
+    f: WebForm<Empty>,
+) -> Result<Response, PageError> {
+    match fees::issue(&s.app, &f.actor, id).await {
+        Ok(_) => Ok(see(&format!("/fees/statements/{id}"))),
+        Err(e) => statement_with(&s, c, id, Some(FormError::refusal(&e))).await,
+    }
+}
+
+async fn void(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path(id): Path<i64>,
+    f: WebForm<Empty>,
+) -> Result<Response, PageError> {
+    match fees::void(&s.app, &f.actor, id).await {
+        Ok(_) => Ok(see(&format!("/fees/statements/{id}"))),
+        Err(e) => statement_with(&s, c, id, Some(FormError::refusal(&e))).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct PayForm {
+    /// Yuan, as a person types it (`1234.50`).
+    amount: String,
+    method: String,
+    note: Option<String>,
+}
+
+async fn pay(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path(id): Path<i64>,
+    f: WebForm<PayForm>,
+) -> Result<Response, PageError> {
+    let r = async {
+        let amount_fen = parse_yuan("amount_fen", &f.form.amount)?;
+        fees::record_payment(
+            &s.app,
+            &f.actor,
+            &PaymentInput {
+                statement_id: Some(id),
+                tenant_id: None,
+                amount_fen,
+                method: f.form.method.clone(),
+                paid_at: None,
+                note: f.form.note.clone().filter(|n| !n.trim().is_empty()),
+            },
+        )
+        .await
+    }
+    .await;
+    match r {
+        Ok(_) => Ok(see(&format!("/fees/statements/{id}#payments"))),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => statement_with(&s, c, id, Some(fe)).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "fees/print.html")]
+struct PrintPage {
+    c: Chrome,
+    s: StatementView,
+}
+
+async fn print(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let c = c.at("fees", "fees.statement_print");
+    let st = fees::statement(&s.app, &c.actor, id).await?;
+    Ok(render(&PrintPage { c, s: st }))
+}
+
+#[derive(Template)]
+#[template(path = "fees/arrears.html")]
+struct ArrearsPage {
+    c: Chrome,
+    items: Vec<ArrearsView>,
+    total_fen: i64,
+}
+
+async fn arrears_page(State(s): State<AppState>, c: Chrome) -> Result<Response, PageError> {
+    let c = c.at("arrears", "nav.arrears");
+    let items = fees::arrears(&s.app, &c.actor, c.site_id()).await?;
+    Ok(render(&ArrearsPage {
+        total_fen: items.iter().map(|a| a.balance_fen).sum(),
+        c,
+        items,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "fees/meters.html")]
+struct MetersPage {
+    c: Chrome,
+    meters: Vec<MeterView>,
+    can_record: bool,
+    /// The meter whose reading was refused, and why.
+    refused: Option<(i64, FormError)>,
+    q: String,
+}
+
+#[derive(Deserialize, Default)]
+struct MetersQ {
+    q: Option<String>,
+}
+
+async fn meters_with(
+    s: &AppState,
+    c: Chrome,
+    q: Option<String>,
+    refused: Option<(i64, FormError)>,
+) -> Result<Response, PageError> {
+    let c = c.at("meters", "nav.meters");
+    let q = q.unwrap_or_default();
+    let meters = fees::meters(&s.app, &c.actor, c.site_id(), None)
+        .await?
+        .into_iter()
+        .filter(|m| {
+            q.trim().is_empty() || m.unit_number.contains(q.trim()) || m.serial.contains(q.trim())
+        })
+        .collect();
+    let can_record = c.actor.can(Can::MetersRecord, c.site_id());
+    let is_refused = refused.is_some();
+    Ok(render_form(
+        &MetersPage {
+            c,
+            meters,
+            can_record,
+            refused,
+            q,
+        },
+        is_refused,
+    ))
+}
+
+async fn meters_page(
+    State(s): State<AppState>,
+    c: Chrome,
+    Query(q): Query<MetersQ>,
+) -> Result<Response, PageError> {
+    meters_with(&s, c, q.q, None).await
+}
+
+#[derive(Deserialize)]
+struct ReadForm {
+    meter_id: String,
+    reading: String,
+    #[serde(default)]
+    meter_replaced: Option<String>,
+    #[serde(default)]
+    q: Option<String>,
+}
+
+async fn read_meter(
+    State(s): State<AppState>,
+    c: Chrome,
+    f: WebForm<ReadForm>,
+) -> Result<Response, PageError> {
+    let meter_id: i64 = super::number("meter_id", &f.form.meter_id)?;
+    let r = fees::record_reading(
+        &s.app,
+        &f.actor,
+        &ReadingInput {
+            meter_id,
+            reading: f.form.reading.clone(),
+            read_at: None,
+            meter_replaced: f.form.meter_replaced.is_some(),
+        },
+    )
+    .await;
+    let q = f.form.q.clone().unwrap_or_default();
+    match r {
+        Ok(_) => Ok(see(&format!("/meters?q={}#m{meter_id}", urlencode(&q)))),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => meters_with(&s, c, Some(q), Some((meter_id, fe))).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
+fn urlencode(v: &str) -> String {
+    form_urlencoded::byte_serialize(v.as_bytes()).collect()
+}
+
+#[derive(Template)]
+#[template(path = "fees/items.html")]
+struct ItemsPage {
+    c: Chrome,
+    items: Vec<FeeItemView>,
+    bases: Vec<&'static str>,
+    kinds: Vec<&'static str>,
+    can_manage: bool,
+    error: Option<FormError>,
+}
+
+async fn items_with(
+    s: &AppState,
+    c: Chrome,
+    error: Option<FormError>,
+) -> Result<Response, PageError> {
+    let c = c.at("fees", "fees.items");
+    let items = fees::fee_items(&s.app, &c.actor, c.site_id()).await?;
+    let can_manage = c.actor.can(Can::FeesManage, c.site_id());
+    let refused = error.is_some();
+    Ok(render_form(
+        &ItemsPage {
+            c,
+            items,
+            bases: FeeBasis::ALL.iter().map(|b| b.as_str()).collect(),
+            kinds: MeterKind::ALL.iter().map(|k| k.as_str()).collect(),
+            can_manage,
+            error,
+        },
+        refused,
+    ))
+}
+
+async fn items_page(State(s): State<AppState>, c: Chrome) -> Result<Response, PageError> {
+    items_with(&s, c, None).await
+}
+
+#[derive(Deserialize)]
+struct ItemForm {
+    name: String,
+    basis: String,
+    /// Yuan.
+    rate: String,
+    meter_kind: Option<String>,
+    tier_limit: Option<String>,
+    /// Yuan, above the tier.
+    above: Option<String>,
+}
+
+async fn add_item(
+    State(s): State<AppState>,
+    c: Chrome,
+    f: WebForm<ItemForm>,
+) -> Result<Response, PageError> {
+    let v = &f.form;
+    let r = async {
+        let blank = |x: &Option<String>| x.clone().filter(|t| !t.trim().is_empty());
+        let input = FeeItemInput {
+            site_id: c.site_id(),
+            name: v.name.clone(),
+            basis: v.basis.clone(),
+            rate_fen: parse_yuan("rate_fen", &v.rate)?,
+            meter_kind: blank(&v.meter_kind).filter(|_| v.basis == "meter"),
+            tier_limit: blank(&v.tier_limit)
+                .map(|t| super::number("tier_limit", &t))
+                .transpose()?,
+            above_fen: blank(&v.above)
+                .map(|a| parse_yuan("above_fen", &a))
+                .transpose()?,
+            effective_from: None,
+        };
+        fees::create_fee_item(&s.app, &f.actor, &input).await
+    }
+    .await;
+    match r {
+        Ok(_) => Ok(see("/fees/items")),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => items_with(&s, c, Some(fe)).await,
+            None => Err(e.into()),
+        },
+    }
+}
