@@ -763,3 +763,45 @@ async fn browser_public_area_call(app: TestApp) {
     .await;
 }
 both!(browser_public_area_call);
+
+/// Finance generates and issues the month, records half a payment; the
+/// supervisor's home shows who is in arrears.
+async fn finance_bills_a_month(b: &Client, app: &TestApp) -> Step {
+    sign_in(b, app, "finance").await?;
+    b.goto(&app.url("/fees")).await.map_err(err("fees"))?;
+    click(b, "#generate").await?;
+    shows(b, "#statements", "ZD-").await?;
+    click(b, "#issue-drafts").await?;
+    shows(b, "#statements", "已发出").await?;
+    click(b, "#statements tbody tr a").await?;
+    shows(b, "#statement-state", "已发出").await?;
+    let total = text_of(b, "#total").await?;
+    let fen = lobby_domain::fees::parse_yuan("total", &total).map_err(err("total"))?;
+    let half = lobby_domain::fees::yuan(fen / 2);
+    let amount = b
+        .find(Locator::Css("#pay-amount"))
+        .await
+        .map_err(err("amount box"))?;
+    amount.clear().await.map_err(err("clear"))?;
+    amount.send_keys(&half).await.map_err(err("type"))?;
+    click(b, "#pay-save").await?;
+    shows(b, "#paid", &half).await?;
+    shows(b, "#balance", &lobby_domain::fees::yuan(fen - fen / 2)).await?;
+    shows(b, "#payments + table", "SK-").await?;
+    sign_out(b).await?;
+
+    sign_in(b, app, "cs_supervisor").await?;
+    shows(b, "#arrears-watchlist", "天").await?;
+    Ok(())
+}
+
+async fn browser_fees(app: TestApp) {
+    lobby_demo::demo::load_history(&app.app, app.site_id)
+        .await
+        .unwrap();
+    run_in_browser(&app, "fees", |app, b| async move {
+        finance_bills_a_month(&b, app).await
+    })
+    .await;
+}
+both!(browser_fees);

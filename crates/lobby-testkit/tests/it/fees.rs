@@ -383,3 +383,175 @@ fn the_fee_code_holds_no_float() {
         }
     }
 }
+
+/// A new rate applies from its day on, never to a statement already made;
+/// fixed and one-off charges land on the statement (a one-off once); a
+/// reversed payment opens the statement again.
+async fn rates_charges_and_reversals(app: TestApp) {
+    let fin = app.token("finance").await;
+    let s = app.site_id;
+    let (month, first) = next_month(&app);
+    let tenants = tenants_with_units(&app, &fin).await;
+    let (tenant, _, area) = tenants[0];
+    let item = app
+        .post(Some(&fin), "/api/v1/fee-items", &json!({"site_id": s, "name": "物业管理费", "basis": "area", "rate_fen": 800, "effective_from": first.to_string()}))
+        .await;
+    let item_id = item.body["id"].as_i64().unwrap();
+    let parking = app
+        .post(Some(&fin), "/api/v1/fee-items", &json!({"site_id": s, "name": "车位", "basis": "fixed", "rate_fen": 30000, "effective_from": first.to_string()}))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let key = app
+        .post(Some(&fin), "/api/v1/fee-items", &json!({"site_id": s, "name": "配钥匙", "basis": "one_off", "rate_fen": 2000, "effective_from": first.to_string()}))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    for (item, q) in [(parking, 2), (key, 1)] {
+        let r = app
+            .post(
+                Some(&fin),
+                "/api/v1/fee-charges",
+                &json!({"tenant_id": tenant, "fee_item_id": item, "quantity": q}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    }
+    let r = app
+        .post(
+            Some(&fin),
+            "/api/v1/fee-charges",
+            &json!({"tenant_id": tenant, "fee_item_id": item_id}),
+        )
+        .await;
+    assert_eq!(
+        r.field(),
+        "fee_item_id",
+        "an area fee is not charged by hand"
+    );
+    // From the second month on the rate is 9.00.
+    let second = first.checked_add(jiff::Span::new().months(1)).unwrap();
+    let r = app
+        .post(
+            Some(&fin),
+            &format!("/api/v1/fee-items/{item_id}/rates"),
+            &json!({"rate_fen": 900, "effective_from": second.to_string()}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let dim = |d: jiff::civil::Date| i64::from(d.days_in_month());
+    let one = app
+        .post(
+            Some(&fin),
+            "/api/v1/statements/generate",
+            &json!({"site_id": s, "month": month}),
+        )
+        .await;
+    let st = statement_of(&one.body, tenant);
+    let amounts: Vec<i64> = st["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["amount_fen"].as_i64().unwrap())
+        .collect();
+    let area_fee = lobby_domain::fees::area_amount(area, 800, dim(first), dim(first));
+    assert!(amounts.contains(&area_fee), "{amounts:?}");
+    assert!(amounts.contains(&60_000), "two parking spaces: {amounts:?}");
+    assert!(amounts.contains(&2_000), "the key: {amounts:?}");
+    let two = app
+        .post(
+            Some(&fin),
+            "/api/v1/statements/generate",
+            &json!({"site_id": s, "month": second.strftime("%Y-%m").to_string()}),
+        )
+        .await;
+    let st2 = statement_of(&two.body, tenant);
+    let amounts2: Vec<i64> = st2["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["amount_fen"].as_i64().unwrap())
+        .collect();
+    assert!(amounts2.contains(&lobby_domain::fees::area_amount(
+        area,
+        900,
+        dim(second),
+        dim(second)
+    )));
+    assert!(amounts2.contains(&60_000), "parking again");
+    assert!(!amounts2.contains(&2_000), "the key once: {amounts2:?}");
+    // The first statement kept its rate.
+    let again = app
+        .get(Some(&fin), &format!("/api/v1/statements/{}", st["id"]))
+        .await;
+    assert_eq!(again.body["total_fen"], st["total_fen"]);
+
+    // Pay in full, then reverse: open again, and the reversal is audited.
+    let id = st["id"].as_i64().unwrap();
+    app.post(
+        Some(&fin),
+        &format!("/api/v1/statements/{id}/issue"),
+        &json!({}),
+    )
+    .await;
+    let p = app
+        .post(
+            Some(&fin),
+            "/api/v1/payments",
+            &json!({"tenant_id": tenant, "amount_fen": st["total_fen"], "method": "cash"}),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::CREATED, "{:?}", p.body);
+    let paid = app
+        .get(Some(&fin), &format!("/api/v1/statements/{id}"))
+        .await;
+    assert_eq!(
+        paid.body["state"], "paid",
+        "a payment to the account pays the oldest"
+    );
+    let r = app
+        .post(
+            Some(&fin),
+            &format!("/api/v1/payments/{}/reverse", p.body["id"]),
+            &json!({"reason": ""}),
+        )
+        .await;
+    assert_eq!(r.field(), "reason");
+    let r = app
+        .post(
+            Some(&fin),
+            &format!("/api/v1/payments/{}/reverse", p.body["id"]),
+            &json!({"reason": "支票退票"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let open = app
+        .get(Some(&fin), &format!("/api/v1/statements/{id}"))
+        .await;
+    assert_eq!(
+        (
+            open.body["state"].as_str(),
+            open.body["balance_fen"].clone()
+        ),
+        (Some("issued"), st["total_fen"].clone())
+    );
+    let pm = app.token("project_manager").await;
+    let audit = app
+        .get(
+            Some(&pm),
+            &format!("/api/v1/audit?site_id={s}&entity=payment"),
+        )
+        .await;
+    assert!(
+        audit.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "reverse"),
+        "{:?}",
+        audit.body
+    );
+}
+both!(rates_charges_and_reversals);
