@@ -129,6 +129,11 @@ pub async fn run(app: App, every: Duration) {
             Ok(n) => tracing::info!(overdue = n, "overdue-notice sweep"),
             Err(e) => tracing::error!(error = ?e, "overdue-notice sweep failed"),
         }
+        match crate::fees::dunning_sweep(&app).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sent = n, "dunning sweep"),
+            Err(e) => tracing::error!(error = ?e, "dunning sweep failed"),
+        }
         if last_staged_sweep.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
             last_staged_sweep = Some(tokio::time::Instant::now());
             match app.blobs.sweep_staged(app.now(), STAGED_MAX_AGE).await {

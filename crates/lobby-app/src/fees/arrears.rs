@@ -27,16 +27,32 @@ pub struct ArrearsView {
     pub days_overdue: i64,
     pub statements: i64,
     pub ageing: AgeingView,
+    /// The last dunning notice sent for it: its step and day.
+    pub last_dunning: Option<String>,
+    pub last_dunning_at: Option<String>,
 }
 
 /// The site's tenants with money past due, the largest debt first (a
 /// tenant account: its own line only).
 pub async fn arrears(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<ArrearsView>> {
     let only = super::read_scope(actor, site_id)?;
+    arrears_of(app, site_id, only).await
+}
+
+/// The arrears of a site (one tenant's when `only`), for a reader already
+/// let in or the dunning sweep.
+pub(crate) async fn arrears_of(
+    app: &App,
+    site_id: i64,
+    only: Option<i64>,
+) -> AppResult<Vec<ArrearsView>> {
     let today = super::site_today(app, site_id).await?.0;
-    let rows = {
+    let (rows, sent) = {
         let mut c = app.db.read().await?;
-        store::issued_statements(&mut c, site_id).await?
+        (
+            store::issued_statements(&mut c, site_id).await?,
+            store::dunning_notices(&mut c, site_id, only, 10_000).await?,
+        )
     };
     let mut out: Vec<(ArrearsView, Ageing)> = Vec::new();
     for r in rows {
@@ -60,6 +76,8 @@ pub async fn arrears(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Ar
                         days_overdue: 0,
                         statements: 0,
                         ageing: AgeingView::default(),
+                        last_dunning: None,
+                        last_dunning_at: None,
                     },
                     Ageing::default(),
                 ));
@@ -91,6 +109,13 @@ pub async fn arrears(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Ar
             v
         })
         .collect();
+    for v in &mut list {
+        // Newest first: the first of the tenant's is the last sent.
+        if let Some(d) = sent.iter().find(|d| d.tenant_id == v.tenant_id) {
+            v.last_dunning = Some(d.step_name.clone());
+            v.last_dunning_at = Some(crate::time::rfc3339(d.created_at));
+        }
+    }
     list.sort_by(|a, b| {
         b.balance_fen
             .cmp(&a.balance_fen)

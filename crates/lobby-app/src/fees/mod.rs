@@ -4,12 +4,14 @@
 //! domain's (`lobby_domain::fees`), one rounding per line.
 
 mod arrears;
+mod dunning;
 mod items;
 mod meters;
 mod payments;
 mod statements;
 
 pub use arrears::*;
+pub use dunning::*;
 pub use items::*;
 pub use meters::*;
 pub use payments::*;

@@ -239,6 +239,8 @@ pub(super) async fn load_fee_history(app: &App, site: i64) -> AppResult<()> {
         }
         month = billing;
     }
+    // The reminders the sweep sends for the debts as they stand today.
+    fees::dunning_sweep(app).await?;
     Ok(())
 }
 

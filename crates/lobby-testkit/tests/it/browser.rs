@@ -788,6 +788,25 @@ async fn finance_bills_a_month(b: &Client, app: &TestApp) -> Step {
     shows(b, "#paid", &half).await?;
     shows(b, "#balance", &lobby_domain::fees::yuan(fen - fen / 2)).await?;
     shows(b, "#payments + table", "SK-").await?;
+    // A reminder to a tenant in arrears prints on one A4 page (297 mm is
+    // 1123 px at 96 dpi).
+    b.goto(&app.url("/arrears")).await.map_err(err("arrears"))?;
+    click(b, "#arrears button.dun").await?;
+    shows(b, "#dunning-title", "通知").await?;
+    let h = b
+        .execute(
+            "return document.body.scrollHeight - (document.querySelector('.noprint')?.offsetHeight || 0)",
+            vec![],
+        )
+        .await
+        .map_err(err("height"))?;
+    let h = h.as_f64().unwrap_or(f64::MAX);
+    if h > 1123.0 {
+        return Err(format!(
+            "the reminder is {h} px tall: more than one A4 page"
+        ));
+    }
+    b.goto(&app.url("/")).await.map_err(err("home"))?;
     sign_out(b).await?;
 
     sign_in(b, app, "cs_supervisor").await?;

@@ -304,6 +304,52 @@ async fn a_month_is_billed_paid_and_aged(app: TestApp) {
         "A paid"
     );
 
+    // Dunning: the sweep sends B the step its debt reached, once; finance
+    // may send one by hand; the notice prints.
+    let sent = lobby_app::fees::dunning_sweep(&app.app).await.unwrap();
+    assert!(sent >= 1, "B's debt reached the first step");
+    assert_eq!(
+        lobby_app::fees::dunning_sweep(&app.app).await.unwrap(),
+        0,
+        "once per step"
+    );
+    let notices = app
+        .get(
+            Some(&fin),
+            &format!("/api/v1/dunning-notices?site_id={s}&tenant_id={b_tenant}"),
+        )
+        .await;
+    let first_notice = notices.body["items"][0].clone();
+    assert_eq!(first_notice["balance_fen"], b_total, "{:?}", notices.body);
+    assert_eq!(first_notice["sent_by_system"], true);
+    let r = app
+        .post(
+            Some(&fin),
+            "/api/v1/dunning-notices",
+            &json!({"tenant_id": b_tenant}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let r = app
+        .post(
+            Some(&fin),
+            "/api/v1/dunning-notices",
+            &json!({"tenant_id": a_tenant}),
+        )
+        .await;
+    assert_eq!(r.field(), "tenant_id", "A owes nothing past due");
+    let arrears = app
+        .get(Some(&fin), &format!("/api/v1/arrears?site_id={s}"))
+        .await;
+    let b_line = arrears.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["tenant_id"] == b_tenant)
+        .cloned()
+        .unwrap();
+    assert!(b_line["last_dunning"].is_string(), "{b_line:?}");
+
     // The next month: A's credit pays 100 元 of it when it is issued.
     let (_, second) = {
         let f = first.checked_add(jiff::Span::new().months(1)).unwrap();

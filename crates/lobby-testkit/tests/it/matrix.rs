@@ -149,6 +149,8 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/statements", "", Action::FeesRead, &[]),
         ("/payments", "", Action::FeesRead, &[]),
         ("/arrears", "", Action::FeesRead, &[]),
+        ("/dunning-notices", "", Action::FeesRead, &[]),
+        ("/dunning-steps", "", Action::FeesRead, &[]),
     ];
     let mut tokens = Vec::new();
     for r in Role::ALL {

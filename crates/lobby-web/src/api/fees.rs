@@ -6,9 +6,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use lobby_app::fees::{
-    self, ArrearsView, ChargeInput, FeeItemInput, FeeItemView, GenerateInput, MeterInput,
-    MeterView, PaymentInput, PaymentView, RateInput, ReadingInput, ReadingView, ReversalInput,
-    StatementQuery, StatementView,
+    self, ArrearsView, ChargeInput, DunInput, DunningView, FeeItemInput, FeeItemView,
+    GenerateInput, MeterInput, MeterView, PaymentInput, PaymentView, RateInput, ReadingInput,
+    ReadingView, ReversalInput, StatementQuery, StatementView, StepView,
 };
 use lobby_app::page::Page;
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_payments, record_payment))
         .routes(routes!(reverse_payment))
         .routes(routes!(arrears))
+        .routes(routes!(list_dunning, dun))
+        .routes(routes!(get_dunning))
+        .routes(routes!(get_steps, set_steps))
 }
 
 fn page<T>(items: Vec<T>) -> Json<Page<T>> {
@@ -258,4 +261,66 @@ async fn arrears(
     ApiQuery(q): ApiQuery<SiteQuery>,
 ) -> Result<Json<Page<ArrearsView>>, ApiError> {
     Ok(page(fees::arrears(&s.app, &a, q.site_id).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct DunningQuery {
+    pub site_id: i64,
+    pub tenant_id: Option<i64>,
+}
+
+/// Dunning notices sent (催缴通知书), newest first.
+#[utoipa::path(get, path = "/dunning-notices", tag = "fees", params(DunningQuery), responses((status = 200, body = Page<DunningView>)))]
+async fn list_dunning(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<DunningQuery>,
+) -> Result<Json<Page<DunningView>>, ApiError> {
+    Ok(page(
+        fees::dunning_notices(&s.app, &a, q.site_id, q.tenant_id).await?,
+    ))
+}
+
+/// Sends a tenant in arrears the step its debt has reached (finance); the
+/// tenant's accounts are notified. The background sweep does this by itself
+/// when a debt reaches a step.
+#[utoipa::path(post, path = "/dunning-notices", tag = "fees", request_body = DunInput, responses((status = 201, body = DunningView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn dun(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(v): ApiJson<DunInput>,
+) -> Result<(StatusCode, Json<DunningView>), ApiError> {
+    Ok((StatusCode::CREATED, Json(fees::dun(&s.app, &a, &v).await?)))
+}
+
+#[utoipa::path(get, path = "/dunning-notices/{id}", tag = "fees", params(("id" = i64, Path)), responses((status = 200, body = DunningView), (status = 404, body = ErrorBody)))]
+async fn get_dunning(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<DunningView>, ApiError> {
+    Ok(Json(fees::dunning_notice(&s.app, &a, id).await?))
+}
+
+/// The site's dunning steps (7, 30 and 60 days past due until it sets its own).
+#[utoipa::path(get, path = "/dunning-steps", tag = "fees", params(SiteQuery), responses((status = 200, body = Page<StepView>)))]
+async fn get_steps(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<SiteQuery>,
+) -> Result<Json<Page<StepView>>, ApiError> {
+    Ok(page(fees::dunning_steps(&s.app, &a, q.site_id).await?))
+}
+
+/// Replaces the site's dunning steps (finance): 1 to 10, days rising.
+#[utoipa::path(put, path = "/dunning-steps", tag = "fees", params(SiteQuery), request_body = Vec<StepView>, responses((status = 200, body = Page<StepView>), (status = 422, body = ErrorBody)))]
+async fn set_steps(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<SiteQuery>,
+    ApiJson(v): ApiJson<Vec<StepView>>,
+) -> Result<Json<Page<StepView>>, ApiError> {
+    Ok(page(
+        fees::set_dunning_steps(&s.app, &a, q.site_id, &v).await?,
+    ))
 }

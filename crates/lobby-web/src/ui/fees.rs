@@ -33,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .route("/fees/statements/{id}/print", get(print))
         .route("/fees/items", get(items_page).post(add_item))
         .route("/arrears", get(arrears_page))
+        .route("/arrears/dun", post(dun))
+        .route("/fees/dunning/{id}/print", get(dunning_print))
         .route("/meters", get(meters_page))
         .route("/meters/readings", post(read_meter))
 }
@@ -309,16 +311,90 @@ struct ArrearsPage {
     c: Chrome,
     items: Vec<ArrearsView>,
     total_fen: i64,
+    can_manage: bool,
+    error: Option<FormError>,
+}
+
+async fn arrears_with(
+    s: &AppState,
+    c: Chrome,
+    error: Option<FormError>,
+) -> Result<Response, PageError> {
+    let c = c.at("arrears", "nav.arrears");
+    let items = fees::arrears(&s.app, &c.actor, c.site_id()).await?;
+    let can_manage = c.actor.can(Can::FeesManage, c.site_id());
+    let refused = error.is_some();
+    Ok(render_form(
+        &ArrearsPage {
+            total_fen: items.iter().map(|a| a.balance_fen).sum(),
+            c,
+            items,
+            can_manage,
+            error,
+        },
+        refused,
+    ))
 }
 
 async fn arrears_page(State(s): State<AppState>, c: Chrome) -> Result<Response, PageError> {
-    let c = c.at("arrears", "nav.arrears");
-    let items = fees::arrears(&s.app, &c.actor, c.site_id()).await?;
-    Ok(render(&ArrearsPage {
-        total_fen: items.iter().map(|a| a.balance_fen).sum(),
-        c,
-        items,
-    }))
+    arrears_with(&s, c, None).await
+}
+
+#[derive(Deserialize)]
+struct DunForm {
+    tenant_id: String,
+}
+
+/// Sends a tenant the dunning step its debt reached; opens the notice to print.
+async fn dun(
+    State(s): State<AppState>,
+    c: Chrome,
+    f: WebForm<DunForm>,
+) -> Result<Response, PageError> {
+    let tenant_id: i64 = super::number("tenant_id", &f.form.tenant_id)?;
+    match fees::dun(&s.app, &f.actor, &lobby_app::fees::DunInput { tenant_id }).await {
+        Ok(d) => Ok(see(&format!("/fees/dunning/{}/print", d.id))),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => arrears_with(&s, c, Some(fe)).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "fees/dunning_print.html")]
+struct DunningPrint {
+    c: Chrome,
+    d: lobby_app::fees::DunningView,
+    statements: Vec<StatementView>,
+}
+
+async fn dunning_print(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let mut c = c.at("arrears", "fees.dunning");
+    let d = fees::dunning_notice(&s.app, &c.actor, id).await?;
+    c.title = d.step_name.clone();
+    // The statements still open, as they stand now.
+    let statements = fees::statements(
+        &s.app,
+        &c.actor,
+        &StatementQuery {
+            site_id: d.site_id,
+            tenant_id: Some(d.tenant_id),
+            state: Some("issued".into()),
+            limit: Some(24),
+            ..Default::default()
+        },
+    )
+    .await?
+    .items
+    .into_iter()
+    .filter(|st| st.overdue)
+    .collect();
+    Ok(render(&DunningPrint { c, d, statements }))
 }
 
 #[derive(Template)]

@@ -86,6 +86,11 @@ struct ShowPage {
     revealed: Option<EmergencyContact>,
     error: Option<FormError>,
     today: String,
+    /// The tenant's money for those who read it: open statements and the
+    /// reminders sent (催缴记录).
+    open_statements: Vec<lobby_app::fees::StatementView>,
+    dunning: Vec<lobby_app::fees::DunningView>,
+    reads_fees: bool,
 }
 
 async fn show_with(
@@ -117,6 +122,26 @@ async fn show_with(
     } else {
         Vec::new()
     };
+    let reads_fees = a.can(lobby_domain::policy::Action::FeesRead, t.site_id);
+    let (open_statements, dunning) = if reads_fees {
+        let open = lobby_app::fees::statements(
+            &s.app,
+            &a,
+            &lobby_app::fees::StatementQuery {
+                site_id: t.site_id,
+                tenant_id: Some(id),
+                state: Some("issued".into()),
+                limit: Some(24),
+                ..Default::default()
+            },
+        )
+        .await?
+        .items;
+        let sent = lobby_app::fees::dunning_notices(&s.app, &a, t.site_id, Some(id)).await?;
+        (open, sent)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let mut c = chrome(s, a, jar, "tenants", "nav.tenants").await?;
     let today = c.today(&s.app).to_string();
     c.title = t.name.clone();
@@ -130,6 +155,9 @@ async fn show_with(
             revealed,
             error,
             today,
+            open_statements,
+            dunning,
+            reads_fees,
         },
         refused,
     ))
