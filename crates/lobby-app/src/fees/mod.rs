@@ -8,6 +8,7 @@ mod dunning;
 mod items;
 mod meters;
 mod payments;
+mod report;
 mod statements;
 
 pub use arrears::*;
@@ -15,6 +16,7 @@ pub use dunning::*;
 pub use items::*;
 pub use meters::*;
 pub use payments::*;
+pub use report::*;
 pub use statements::*;
 
 use lobby_domain::policy::Action as Can;

@@ -599,5 +599,58 @@ async fn rates_charges_and_reversals(app: TestApp) {
         "{:?}",
         audit.body
     );
+    // 收缴率: the month billed against collected, as JSON and a workbook.
+    let r = app
+        .get(
+            Some(&fin),
+            &format!("/api/v1/reports/collection?site_id={s}&month={month}"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let billed: i64 = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["billed_fen"].as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        billed,
+        r.body["billed_fen"].as_i64().unwrap(),
+        "the items add up"
+    );
+    let x = app
+        .client()
+        .get(app.url(&format!(
+            "/api/v1/reports/collection?site_id={s}&month={month}&format=xlsx"
+        )))
+        .bearer_auth(&fin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(x.status(), StatusCode::OK);
+    let bytes = x.bytes().await.unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    use calamine::Reader;
+    let sheet = book.worksheet_range("账单").unwrap();
+    let text: String = sheet
+        .rows()
+        .flatten()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains(st["number"].as_str().unwrap()), "{text}");
+    let tenant_token = app.token("tenant").await;
+    let r = app
+        .get(
+            Some(&tenant_token),
+            &format!("/api/v1/reports/collection?site_id={s}&month={month}"),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "a tenant reads its own, not the site's"
+    );
 }
 both!(rates_charges_and_reversals);

@@ -13,10 +13,10 @@ use crate::ui::web_login;
 /// Latin words a Chinese page may show: names of things, units, codes.
 const ALLOWED: &[&str] = &[
     "lobby", // the product's name
-    "English", "WO", "ZG", "SLA", "QR", "PDF", "Excel", "xlsx", "CSV", "csv", "ID", "IC", "WiFi",
-    "kWh", "km", "kg", "mm", "cm", "PM", "AM", "Ctrl", "Enter", "Esc", "Alt", "OK", "APP", "App",
-    "VIP", "SF", "EMS", "JD", "UTC", "GMT", "Asia", "Shanghai", "B1", "F1", "F2", "PIN", "IT",
-    "XLSX", "Tab", "EA", // the demo site's name (EA公寓)
+    "English", "WO", "ZG", "ZD", "CJ", "SK", "SLA", "QR", "PDF", "Excel", "xlsx", "CSV", "csv",
+    "ID", "IC", "WiFi", "kWh", "km", "kg", "mm", "cm", "PM", "AM", "Ctrl", "Enter", "Esc", "Alt",
+    "OK", "APP", "App", "VIP", "SF", "EMS", "JD", "UTC", "GMT", "Asia", "Shanghai", "B1", "F1",
+    "F2", "PIN", "IT", "XLSX", "Tab", "EA", // the demo site's name (EA公寓)
     "hw", // the search box's example of pinyin initials (华为 → hw)
 ];
 

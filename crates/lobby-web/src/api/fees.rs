@@ -37,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_dunning, dun))
         .routes(routes!(get_dunning))
         .routes(routes!(get_steps, set_steps))
+        .routes(routes!(collection))
 }
 
 fn page<T>(items: Vec<T>) -> Json<Page<T>> {
@@ -323,4 +324,41 @@ async fn set_steps(
     Ok(page(
         fees::set_dunning_steps(&s.app, &a, q.site_id, &v).await?,
     ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct CollectionQuery {
+    pub site_id: i64,
+    /// `2026-11`
+    pub month: String,
+    /// json (default) | xlsx (the month's workbook: statements, lines, 收缴率)
+    pub format: Option<String>,
+}
+
+/// The month billed against collected per fee item (收缴率), as JSON or the
+/// month's workbook for 综合部.
+#[utoipa::path(get, path = "/reports/collection", tag = "fees", params(CollectionQuery), responses((status = 200, body = lobby_app::fees::CollectionReport), (status = 422, body = ErrorBody)))]
+async fn collection(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<CollectionQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    match q.format.as_deref() {
+        None | Some("json") => {
+            Ok(Json(fees::collection(&s.app, &a, q.site_id, &q.month).await?).into_response())
+        }
+        Some("xlsx") => {
+            let site = lobby_app::sites::site(&s.app, &a, q.site_id).await?;
+            let bytes = fees::month_xlsx(&s.app, &a, q.site_id, &q.month, &site.name).await?;
+            Ok(super::xlsx_file(
+                bytes,
+                &format!("fees-{}.xlsx", q.month.trim()),
+            ))
+        }
+        Some(_) => Err(ApiError(lobby_app::AppError::invalid(
+            "format",
+            "format must be json or xlsx",
+        ))),
+    }
 }

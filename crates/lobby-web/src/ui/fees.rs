@@ -32,6 +32,9 @@ pub fn router() -> Router<AppState> {
         .route("/fees/statements/{id}/payments", post(pay))
         .route("/fees/statements/{id}/print", get(print))
         .route("/fees/items", get(items_page).post(add_item))
+        .route("/fees/report", get(report_page))
+        .route("/fees.xlsx", get(month_xlsx))
+        .route("/arrears.xlsx", get(arrears_xlsx))
         .route("/arrears", get(arrears_page))
         .route("/arrears/dun", post(dun))
         .route("/fees/dunning/{id}/print", get(dunning_print))
@@ -572,4 +575,58 @@ async fn add_item(
             None => Err(e.into()),
         },
     }
+}
+
+#[derive(Template)]
+#[template(path = "fees/report.html")]
+struct ReportPage {
+    c: Chrome,
+    r: lobby_app::fees::CollectionReport,
+    /// Per item: (billed bar width, collected bar width) out of 300.
+    bars: Vec<(i64, i64)>,
+}
+
+async fn report_page(
+    State(s): State<AppState>,
+    c: Chrome,
+    Query(q): Query<MonthQ>,
+) -> Result<Response, PageError> {
+    let c = c.at("fees", "fees.report");
+    let month = month_of(&c, &s, q.month.as_deref())?;
+    let r = fees::collection(&s.app, &c.actor, c.site_id(), &month).await?;
+    let top = r
+        .items
+        .iter()
+        .map(|i| i.billed_fen)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let bars = r
+        .items
+        .iter()
+        .map(|i| {
+            (
+                lobby_domain::fees::div_half_up(i128::from(i.billed_fen) * 300, i128::from(top)),
+                lobby_domain::fees::div_half_up(i128::from(i.collected_fen) * 300, i128::from(top)),
+            )
+        })
+        .collect();
+    Ok(render(&ReportPage { c, r, bars }))
+}
+
+async fn month_xlsx(
+    State(s): State<AppState>,
+    c: Chrome,
+    Query(q): Query<MonthQ>,
+) -> Result<Response, PageError> {
+    let month = month_of(&c, &s, q.month.as_deref())?;
+    let name = c.site.as_ref().map(|x| x.name.clone()).unwrap_or_default();
+    let bytes = fees::month_xlsx(&s.app, &c.actor, c.site_id(), &month, &name).await?;
+    Ok(crate::api::xlsx_file(bytes, &format!("fees-{month}.xlsx")))
+}
+
+async fn arrears_xlsx(State(s): State<AppState>, c: Chrome) -> Result<Response, PageError> {
+    let name = c.site.as_ref().map(|x| x.name.clone()).unwrap_or_default();
+    let bytes = fees::arrears_xlsx(&s.app, &c.actor, c.site_id(), &name).await?;
+    Ok(crate::api::xlsx_file(bytes, "arrears.xlsx"))
 }

@@ -207,6 +207,14 @@ impl Chrome {
         lobby_domain::fees::yuan(*fen.borrow())
     }
 
+    /// A rate in thousandths as a percentage (`96.5%`), `—` for none.
+    pub fn rate<T: std::borrow::Borrow<Option<i64>>>(&self, permille: T) -> String {
+        match permille.borrow() {
+            Some(p) => format!("{}%", lobby_app::fees::pct(*p)),
+            None => "—".into(),
+        }
+    }
+
     /// A person in a history: their display name, or "the system" (系统)
     /// for what lobby did by itself.
     pub fn who(&self, id: &Option<i64>, name: &str) -> String {
