@@ -85,6 +85,8 @@ pub enum Action {
     FeesRead,
     /// Fee items, generating and issuing statements, payments (综合部).
     FeesManage,
+    /// The site's money as a whole: collection, workbooks, sightings (staff).
+    FeesReport,
     /// Meters and their readings.
     MetersRead,
     /// Add meters and record readings (the monthly round, 抄表).
@@ -102,7 +104,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 47] = [
+    pub const ALL: [Action; 48] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -143,6 +145,7 @@ impl Action {
         Action::CleaningEvaluate,
         Action::FeesRead,
         Action::FeesManage,
+        Action::FeesReport,
         Action::MetersRead,
         Action::MetersRecord,
         Action::UsersManage,
@@ -223,6 +226,7 @@ pub fn allows(role: Role, action: Action) -> bool {
             ProjectManager | CsSupervisor | FrontDesk | Finance | Tenant
         ),
         FeesManage => matches!(role, Finance),
+        FeesReport => matches!(role, ProjectManager | CsSupervisor | FrontDesk | Finance),
         MetersRead => matches!(
             role,
             ProjectManager | CsSupervisor | FieldAssistant | Engineering | Finance

@@ -776,3 +776,67 @@ pub async fn billing_sites(c: &mut Conn) -> Result<Vec<i64>> {
     .fetch_all(c)
     .await?)
 }
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SightingRow {
+    pub id: i64,
+    pub site_id: i64,
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    pub note: String,
+    pub balance_fen: i64,
+    pub seen_by: Option<i64>,
+    pub seen_by_name: String,
+    pub created_at: i64,
+}
+
+/// Sightings at a site between `from` and `to` (micros), or of one tenant;
+/// newest first.
+pub async fn sightings(
+    c: &mut Conn,
+    site_id: i64,
+    tenant_id: Option<i64>,
+    from: i64,
+    to: i64,
+) -> Result<Vec<SightingRow>> {
+    Ok(sqlx::query_as(
+        "SELECT s.id, s.site_id, s.tenant_id, t.name AS tenant_name, s.note, s.balance_fen, s.seen_by, s.seen_by_name, s.created_at \
+         FROM arrears_sightings s JOIN tenants t ON t.id = s.tenant_id \
+         WHERE s.site_id = $1 AND ($2 IS NULL OR s.tenant_id = $2) AND s.created_at >= $3 AND s.created_at < $4 \
+         ORDER BY s.id DESC LIMIT 200",
+    )
+    .bind(site_id)
+    .bind(tenant_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(c)
+    .await?)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_sighting(
+    c: &mut Conn,
+    site_id: i64,
+    tenant_id: i64,
+    note: &str,
+    balance_fen: i64,
+    seen_by: Option<i64>,
+    seen_by_name: &str,
+    log_id: i64,
+    now: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO arrears_sightings (site_id, tenant_id, note, balance_fen, seen_by, seen_by_name, log_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(site_id)
+    .bind(tenant_id)
+    .bind(note)
+    .bind(balance_fen)
+    .bind(seen_by)
+    .bind(seen_by_name)
+    .bind(log_id)
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}

@@ -9,6 +9,7 @@ mod items;
 mod meters;
 mod payments;
 mod report;
+mod sightings;
 mod statements;
 
 pub use arrears::*;
@@ -17,6 +18,7 @@ pub use items::*;
 pub use meters::*;
 pub use payments::*;
 pub use report::*;
+pub use sightings::*;
 pub use statements::*;
 
 use lobby_domain::policy::Action as Can;

@@ -67,9 +67,7 @@ pub async fn collection(
     site_id: i64,
     month: &str,
 ) -> AppResult<CollectionReport> {
-    if super::read_scope(actor, site_id)?.is_some() {
-        return Err(AppError::Forbidden);
-    }
+    actor.authorize(lobby_domain::policy::Action::FeesReport, site_id)?;
     let month = time::parse_month("month", month)?
         .0
         .strftime("%Y-%m")
@@ -242,6 +240,7 @@ pub async fn arrears_xlsx(
     site_name: &str,
 ) -> AppResult<Vec<u8>> {
     use rust_xlsxwriter::{Format, Workbook};
+    actor.authorize(lobby_domain::policy::Action::FeesReport, site_id)?;
     let lines = super::arrears(app, actor, site_id).await?;
     let xl = |e: rust_xlsxwriter::XlsxError| AppError::Internal(e.into());
     let mut wb = Workbook::new();

@@ -350,6 +350,51 @@ async fn a_month_is_billed_paid_and_aged(app: TestApp) {
         .unwrap();
     assert!(b_line["last_dunning"].is_string(), "{b_line:?}");
 
+    // The desk notes B carrying furniture out: the desk log and the day's
+    // management log hold it.
+    let r = app
+        .post(
+            Some(&fd),
+            "/api/v1/arrears-sightings",
+            &json!({"tenant_id": b_tenant, "note": "搬运办公家具出门"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(r.body["balance_fen"], b_total);
+    let log = app
+        .get(Some(&fd), &format!("/api/v1/desk-log?site_id={s}"))
+        .await;
+    assert!(
+        log.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["text"]
+                .as_str()
+                .unwrap_or("")
+                .contains("搬运办公家具出门")),
+        "{:?}",
+        log.body
+    );
+    let (sup, _) = crate::ui::web_login(&app, "cs_supervisor").await;
+    let page = crate::ui::page_text(&sup, &app, "/reports/management-log").await;
+    assert!(
+        page.contains("搬运办公家具出门"),
+        "the management log lists the sighting"
+    );
+    let r = app
+        .post(
+            Some(&fin),
+            "/api/v1/arrears-sightings",
+            &json!({"tenant_id": b_tenant, "note": "x"}),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "finance is not on duty at the desk"
+    );
+
     // The next month: A's credit pays 100 元 of it when it is issued.
     let (_, second) = {
         let f = first.checked_add(jiff::Span::new().months(1)).unwrap();

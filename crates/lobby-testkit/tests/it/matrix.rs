@@ -151,6 +151,13 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/arrears", "", Action::FeesRead, &[]),
         ("/dunning-notices", "", Action::FeesRead, &[]),
         ("/dunning-steps", "", Action::FeesRead, &[]),
+        ("/arrears-sightings", "", Action::FeesReport, &[]),
+        (
+            "/reports/collection",
+            "&month=2026-11",
+            Action::FeesReport,
+            &[],
+        ),
     ];
     let mut tokens = Vec::new();
     for r in Role::ALL {

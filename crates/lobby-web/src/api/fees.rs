@@ -8,7 +8,8 @@ use axum::Json;
 use lobby_app::fees::{
     self, ArrearsView, ChargeInput, DunInput, DunningView, FeeItemInput, FeeItemView,
     GenerateInput, MeterInput, MeterView, PaymentInput, PaymentView, RateInput, ReadingInput,
-    ReadingView, ReversalInput, StatementQuery, StatementView, StepView,
+    ReadingView, ReversalInput, SightingInput, SightingView, StatementQuery, StatementView,
+    StepView,
 };
 use lobby_app::page::Page;
 use serde::{Deserialize, Serialize};
@@ -38,6 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_dunning))
         .routes(routes!(get_steps, set_steps))
         .routes(routes!(collection))
+        .routes(routes!(list_sightings, record_sighting))
 }
 
 fn page<T>(items: Vec<T>) -> Json<Page<T>> {
@@ -361,4 +363,42 @@ async fn collection(
             "format must be json or xlsx",
         ))),
     }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct SightingQuery {
+    pub site_id: i64,
+    pub tenant_id: Option<i64>,
+    /// `2026-11-30`: that day's only (the management log).
+    pub day: Option<String>,
+}
+
+/// Notes of what was seen of tenants in arrears (欠费租户动向), newest first.
+#[utoipa::path(get, path = "/arrears-sightings", tag = "fees", params(SightingQuery), responses((status = 200, body = Page<SightingView>)))]
+async fn list_sightings(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<SightingQuery>,
+) -> Result<Json<Page<SightingView>>, ApiError> {
+    let day = match q.day.as_deref().filter(|d| !d.trim().is_empty()) {
+        Some(d) => Some(lobby_app::time::parse_date("day", d)?),
+        None => None,
+    };
+    Ok(page(
+        fees::sightings(&s.app, &a, q.site_id, q.tenant_id, day).await?,
+    ))
+}
+
+/// Notes a sighting of a tenant in arrears (the person on duty): written to
+/// the desk log for the supervisor and listed in the management log.
+#[utoipa::path(post, path = "/arrears-sightings", tag = "fees", request_body = SightingInput, responses((status = 201, body = SightingView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn record_sighting(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(v): ApiJson<SightingInput>,
+) -> Result<(StatusCode, Json<SightingView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(fees::record_sighting(&s.app, &a, &v).await?),
+    ))
 }

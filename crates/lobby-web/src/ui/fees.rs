@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/arrears.xlsx", get(arrears_xlsx))
         .route("/arrears", get(arrears_page))
         .route("/arrears/dun", post(dun))
+        .route("/arrears/sightings", post(sighting))
         .route("/fees/dunning/{id}/print", get(dunning_print))
         .route("/meters", get(meters_page))
         .route("/meters/readings", post(read_meter))
@@ -629,4 +630,30 @@ async fn arrears_xlsx(State(s): State<AppState>, c: Chrome) -> Result<Response, 
     let name = c.site.as_ref().map(|x| x.name.clone()).unwrap_or_default();
     let bytes = fees::arrears_xlsx(&s.app, &c.actor, c.site_id(), &name).await?;
     Ok(crate::api::xlsx_file(bytes, "arrears.xlsx"))
+}
+
+#[derive(Deserialize)]
+struct SightingForm {
+    tenant_id: String,
+    note: String,
+}
+
+/// Notes what was seen of a tenant in arrears (the desk, a field assistant).
+async fn sighting(
+    State(s): State<AppState>,
+    c: Chrome,
+    f: WebForm<SightingForm>,
+) -> Result<Response, PageError> {
+    let tenant_id: i64 = super::number("tenant_id", &f.form.tenant_id)?;
+    let input = lobby_app::fees::SightingInput {
+        tenant_id,
+        note: f.form.note.clone(),
+    };
+    match fees::record_sighting(&s.app, &f.actor, &input).await {
+        Ok(_) => Ok(see("/arrears")),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => arrears_with(&s, c, Some(fe)).await,
+            None => Err(e.into()),
+        },
+    }
 }

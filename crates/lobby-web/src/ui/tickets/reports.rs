@@ -190,6 +190,8 @@ pub(super) struct LogPage {
     prev: String,
     next: String,
     entries: Vec<lobby_app::reports::LogEntry>,
+    /// The day's arrears sightings (欠费租户动向), for those who read fees.
+    sightings: Vec<lobby_app::fees::SightingView>,
 }
 
 /// The management log (管理日志簿) of a day.
@@ -213,9 +215,18 @@ pub(super) async fn management_log(
             }
         },
     };
+    let sightings = if c
+        .actor
+        .can(lobby_domain::policy::Action::FeesReport, c.site_id())
+    {
+        lobby_app::fees::sightings(&s.app, &c.actor, c.site_id(), None, Some(day)).await?
+    } else {
+        Vec::new()
+    };
     Ok(
         match lobby_app::reports::management_log(&s.app, &c.actor, c.site_id(), day).await {
             Ok(entries) => render(&LogPage {
+                sightings,
                 day: day.to_string(),
                 prev: day.yesterday().map(|d| d.to_string()).unwrap_or_default(),
                 next: day.tomorrow().map(|d| d.to_string()).unwrap_or_default(),
