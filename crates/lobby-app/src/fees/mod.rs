@@ -4,6 +4,7 @@
 //! domain's (`lobby_domain::fees`), one rounding per line.
 
 mod arrears;
+mod bank;
 mod dunning;
 mod items;
 mod meters;
@@ -13,6 +14,7 @@ mod sightings;
 mod statements;
 
 pub use arrears::*;
+pub use bank::*;
 pub use dunning::*;
 pub use items::*;
 pub use meters::*;

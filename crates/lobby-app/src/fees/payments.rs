@@ -191,59 +191,20 @@ pub async fn record_payment(
     let id = app
         .write(actor, |w| {
             Box::pin(async move {
-                let prefix = format!("SK-{year}-");
-                let n = store::count_receipts(w, site_id, &prefix).await? + 1;
-                let receipt = format!("{prefix}{n:05}");
-                let now = w.now();
-                let by = w.actor().audit_id();
-                let id = store::insert_payment(
+                pay_in(
                     w,
-                    &NewPayment {
+                    &Pay {
                         site_id,
                         tenant_id,
-                        statement_id: statement.as_ref().map(|s| s.id),
+                        statement: statement.as_ref(),
                         amount_fen: input.amount_fen,
-                        method: method.as_str(),
+                        method,
                         paid_at,
-                        receipt_no: &receipt,
                         note: note.as_deref(),
-                        recorded_by: by,
+                        year,
                     },
-                    now,
                 )
                 .await
-                .map_err(crate::error::dup_as("receipt_no", "another payment took this receipt number; try again"))?;
-                // What it pays: the statement named, else the tenant's
-                // oldest open statements; the rest is credit.
-                let targets = match statement {
-                    Some(s) => vec![s.clone()],
-                    None => store::open_statements(w, tenant_id).await?,
-                };
-                let mut left = input.amount_fen;
-                for s in targets {
-                    if left <= 0 {
-                        break;
-                    }
-                    let balance = s.total_fen - s.paid_fen;
-                    if balance <= 0 {
-                        continue;
-                    }
-                    let take = balance.min(left);
-                    store::allocate(w, id, s.id, take).await?;
-                    left -= take;
-                    if take == balance {
-                        store::set_state(w, s.id, "issued", "paid", None).await?;
-                    }
-                }
-                w.audit(
-                    Some(site_id),
-                    "create",
-                    "payment",
-                    Some(id),
-                    serde_json::json!({"receipt_no": receipt, "tenant_id": tenant_id, "amount_fen": input.amount_fen, "credit_fen": left}),
-                )
-                .await?;
-                Ok(id)
             })
         })
         .await?;
@@ -253,6 +214,81 @@ pub async fn record_payment(
             .await?
             .ok_or(AppError::NotFound("payment"))?,
     )
+}
+
+/// One payment to record inside a use case's transaction.
+pub(crate) struct Pay<'a> {
+    pub site_id: i64,
+    pub tenant_id: i64,
+    /// The statement paid (issued), else the tenant's account.
+    pub statement: Option<&'a store::StatementRow>,
+    pub amount_fen: i64,
+    pub method: PaymentMethod,
+    pub paid_at: i64,
+    pub note: Option<&'a str>,
+    /// The receipt's year.
+    pub year: i16,
+}
+
+/// Records `p` in `w`: numbers its receipt, pays the statement (or the
+/// tenant's oldest open ones) and keeps the rest as credit.
+pub(crate) async fn pay_in(w: &mut Work<'_>, p: &Pay<'_>) -> AppResult<i64> {
+    let prefix = format!("SK-{}-", p.year);
+    let n = store::count_receipts(w, p.site_id, &prefix).await? + 1;
+    let receipt = format!("{prefix}{n:05}");
+    let now = w.now();
+    let by = w.actor().audit_id();
+    let id = store::insert_payment(
+        w,
+        &NewPayment {
+            site_id: p.site_id,
+            tenant_id: p.tenant_id,
+            statement_id: p.statement.map(|s| s.id),
+            amount_fen: p.amount_fen,
+            method: p.method.as_str(),
+            paid_at: p.paid_at,
+            receipt_no: &receipt,
+            note: p.note,
+            recorded_by: by,
+        },
+        now,
+    )
+    .await
+    .map_err(crate::error::dup_as(
+        "receipt_no",
+        "another payment took this receipt number; try again",
+    ))?;
+    // What it pays: the statement named (as it stands in this
+    // transaction), else the tenant's oldest open statements.
+    let targets = match p.statement {
+        Some(s) => store::statement(w, s.id).await?.into_iter().collect(),
+        None => store::open_statements(w, p.tenant_id).await?,
+    };
+    let mut left = p.amount_fen;
+    for s in targets {
+        if left <= 0 {
+            break;
+        }
+        let balance = s.total_fen - s.paid_fen;
+        if balance <= 0 || s.state != "issued" {
+            continue;
+        }
+        let take = balance.min(left);
+        store::allocate(w, id, s.id, take).await?;
+        left -= take;
+        if take == balance {
+            store::set_state(w, s.id, "issued", "paid", None).await?;
+        }
+    }
+    w.audit(
+        Some(p.site_id),
+        "create",
+        "payment",
+        Some(id),
+        serde_json::json!({"receipt_no": receipt, "tenant_id": p.tenant_id, "amount_fen": p.amount_fen, "credit_fen": left}),
+    )
+    .await?;
+    Ok(id)
 }
 
 /// Reverses a payment (a bounced transfer, a mistake), with the reason; the

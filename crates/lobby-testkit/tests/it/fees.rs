@@ -644,6 +644,84 @@ async fn rates_charges_and_reversals(app: TestApp) {
         "{:?}",
         audit.body
     );
+    // A bank statement: the line naming the statement is matched to it, a
+    // stranger's is not; confirmed, the match is recorded.
+    let number = st["number"].as_str().unwrap();
+    let today = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai").unwrap();
+    let half = st["total_fen"].as_i64().unwrap() / 2;
+    let csv = format!(
+        "交易日期,贷方金额,对方户名,摘要\n{},{},某公司,物业费 {number}\n{},88.00,不认识的人,转账\n{},,某公司,支出\n",
+        today,
+        lobby_domain::fees::yuan(half),
+        today,
+        today
+    );
+    let r = app
+        .client()
+        .post(app.url(&format!("/api/v1/payments/import?site_id={s}")))
+        .bearer_auth(&fin)
+        .body(csv.into_bytes())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let m: Value = r.json().await.unwrap();
+    assert_eq!(
+        (
+            m["matched"].as_i64(),
+            m["unmatched"].as_i64(),
+            m["skipped"].as_i64()
+        ),
+        (Some(1), Some(1), Some(1)),
+        "{m:?}"
+    );
+    assert_eq!(m["lines"][0]["statement_id"], st["id"]);
+    assert_eq!(m["lines"][0]["matched_by"], "number");
+    let fd_token = app.token("front_desk").await;
+    let r = app
+        .client()
+        .post(app.url(&format!("/api/v1/payments/import?site_id={s}")))
+        .bearer_auth(&fd_token)
+        .body("x".as_bytes().to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "permission before the file is read"
+    );
+    let lines = json!([{"statement_id": st["id"], "amount_fen": half, "date": today.to_string(), "note": "bank"}, {"statement_id": 999_999, "amount_fen": 1, "date": today.to_string()}]);
+    let r = app
+        .post(
+            Some(&fin),
+            &format!("/api/v1/payments/import/confirm?site_id={s}"),
+            &lines,
+        )
+        .await;
+    assert_eq!(
+        r.field(),
+        "lines[1].statement_id",
+        "one bad line records none"
+    );
+    let unpaid = app
+        .get(Some(&fin), &format!("/api/v1/statements/{id}"))
+        .await;
+    assert_eq!(unpaid.body["paid_fen"], 0);
+    let lines = json!([{"statement_id": st["id"], "amount_fen": half, "date": today.to_string(), "note": "bank"}]);
+    let r = app
+        .post(
+            Some(&fin),
+            &format!("/api/v1/payments/import/confirm?site_id={s}"),
+            &lines,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let part = app
+        .get(Some(&fin), &format!("/api/v1/statements/{id}"))
+        .await;
+    assert_eq!(part.body["paid_fen"], half);
+
     // 收缴率: the month billed against collected, as JSON and a workbook.
     let r = app
         .get(

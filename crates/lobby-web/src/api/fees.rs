@@ -40,6 +40,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_steps, set_steps))
         .routes(routes!(collection))
         .routes(routes!(list_sightings, record_sighting))
+        .routes(routes!(import_bank))
+        .routes(routes!(confirm_bank))
 }
 
 fn page<T>(items: Vec<T>) -> Json<Page<T>> {
@@ -400,5 +402,37 @@ async fn record_sighting(
     Ok((
         StatusCode::CREATED,
         Json(fees::record_sighting(&s.app, &a, &v).await?),
+    ))
+}
+
+/// Reads a bank statement (CSV or XLSX, at most 2 MiB: a header row with a
+/// date and an amount column, payer and memo if there) and matches its
+/// credit lines to statements — by the statement number in the memo, or the
+/// tenant's name and an exact balance (else the tenant's account). Records
+/// nothing.
+#[utoipa::path(post, path = "/payments/import", tag = "fees", params(SiteQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream"), responses((status = 200, body = lobby_app::fees::BankMatch), (status = 422, body = ErrorBody)))]
+async fn import_bank(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<SiteQuery>,
+    crate::extract::ApiBytes(body): crate::extract::ApiBytes,
+) -> Result<Json<lobby_app::fees::BankMatch>, ApiError> {
+    Ok(Json(
+        fees::match_bank_file(&s.app, &a, q.site_id, &body).await?,
+    ))
+}
+
+/// Records the confirmed bank lines as transfers, in one transaction (one
+/// refused line records none).
+#[utoipa::path(post, path = "/payments/import/confirm", tag = "fees", params(SiteQuery), request_body = Vec<lobby_app::fees::BankPayment>, responses((status = 201, body = Page<PaymentView>), (status = 422, body = ErrorBody)))]
+async fn confirm_bank(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<SiteQuery>,
+    ApiJson(v): ApiJson<Vec<lobby_app::fees::BankPayment>>,
+) -> Result<(StatusCode, Json<Page<PaymentView>>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        page(fees::record_bank_payments(&s.app, &a, q.site_id, &v).await?),
     ))
 }

@@ -33,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .route("/fees/statements/{id}/print", get(print))
         .route("/fees/items", get(items_page).post(add_item))
         .route("/fees/report", get(report_page))
+        .route("/fees/bank", get(bank_page).post(bank_upload))
+        .route("/fees/bank/confirm", post(bank_confirm))
         .route("/fees.xlsx", get(month_xlsx))
         .route("/arrears.xlsx", get(arrears_xlsx))
         .route("/arrears", get(arrears_page))
@@ -653,6 +655,125 @@ async fn sighting(
         Ok(_) => Ok(see("/arrears")),
         Err(e) => match FormError::from_app(&e) {
             Some(fe) => arrears_with(&s, c, Some(fe)).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "fees/bank.html")]
+struct BankPage {
+    c: Chrome,
+    result: Option<lobby_app::fees::BankMatch>,
+    /// The site's issued statements with a balance, to match a line by hand.
+    open: Vec<StatementView>,
+    error: Option<FormError>,
+    done: Option<usize>,
+}
+
+async fn bank_with(
+    s: &AppState,
+    c: Chrome,
+    result: Option<lobby_app::fees::BankMatch>,
+    error: Option<FormError>,
+    done: Option<usize>,
+) -> Result<Response, PageError> {
+    let c = c.at("fees", "fees.bank");
+    c.actor.authorize(Can::FeesManage, c.site_id())?;
+    let open = fees::statements(
+        &s.app,
+        &c.actor,
+        &StatementQuery {
+            site_id: c.site_id(),
+            state: Some("issued".into()),
+            limit: Some(200),
+            ..Default::default()
+        },
+    )
+    .await?
+    .items;
+    let refused = error.is_some();
+    Ok(render_form(
+        &BankPage {
+            c,
+            result,
+            open,
+            error,
+            done,
+        },
+        refused,
+    ))
+}
+
+#[derive(Deserialize, Default)]
+struct BankQ {
+    done: Option<usize>,
+}
+
+async fn bank_page(
+    State(s): State<AppState>,
+    c: Chrome,
+    Query(q): Query<BankQ>,
+) -> Result<Response, PageError> {
+    bank_with(&s, c, None, None, q.done).await
+}
+
+async fn bank_upload(
+    State(s): State<AppState>,
+    c: Chrome,
+    mut mp: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    // Permission before the file is read.
+    c.actor.authorize(Can::FeesManage, c.site_id())?;
+    let bytes = match super::read_upload(&c.actor, &mut mp).await {
+        Ok(b) => b,
+        Err(r) => return Ok(r),
+    };
+    match fees::match_bank_file(&s.app, &c.actor, c.site_id(), &bytes).await {
+        Ok(m) => bank_with(&s, c, Some(m), None, None).await,
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => bank_with(&s, c, None, Some(fe), None).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// The lines confirmed: each `pick` is `s<id>` (a statement), `t<id>` (a
+/// tenant's account) or empty (not recorded), with its line's amount, day
+/// and memo.
+async fn bank_confirm(
+    State(s): State<AppState>,
+    c: Chrome,
+    f: WebForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let vals = |k: &str| -> Vec<String> {
+        f.form
+            .iter()
+            .filter(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let (picks, amounts, dates, notes) =
+        (vals("pick"), vals("amount_fen"), vals("date"), vals("note"));
+    let mut lines = Vec::new();
+    for (i, pick) in picks.iter().enumerate() {
+        let (statement_id, tenant_id) = match pick.split_at_checked(1) {
+            Some(("s", id)) => (Some(super::number("pick", id)?), None),
+            Some(("t", id)) => (None, Some(super::number("pick", id)?)),
+            _ => continue,
+        };
+        lines.push(lobby_app::fees::BankPayment {
+            statement_id,
+            tenant_id,
+            amount_fen: super::number("amount_fen", amounts.get(i).map_or("", String::as_str))?,
+            date: dates.get(i).cloned().unwrap_or_default(),
+            note: notes.get(i).cloned().filter(|n| !n.trim().is_empty()),
+        });
+    }
+    match fees::record_bank_payments(&s.app, &f.actor, c.site_id(), &lines).await {
+        Ok(done) => Ok(see(&format!("/fees/bank?done={}", done.len()))),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => bank_with(&s, c, None, Some(fe), None).await,
             None => Err(e.into()),
         },
     }
