@@ -77,13 +77,13 @@ async fn start_browser() -> Option<Browser> {
     panic!("chromedriver did not answer: {last:?}");
 }
 
-type Step = Result<(), String>;
+pub(crate) type Step = Result<(), String>;
 
-fn err<E: std::fmt::Debug>(what: &str) -> impl FnOnce(E) -> String + '_ {
+pub(crate) fn err<E: std::fmt::Debug>(what: &str) -> impl FnOnce(E) -> String + '_ {
     move |e| format!("{what}: {e:?}")
 }
 
-async fn sign_in(b: &Client, app: &TestApp, user: &str) -> Step {
+pub(crate) async fn sign_in(b: &Client, app: &TestApp, user: &str) -> Step {
     b.goto(&app.url("/login"))
         .await
         .map_err(err("open /login"))?;
@@ -112,7 +112,7 @@ async fn sign_in(b: &Client, app: &TestApp, user: &str) -> Step {
     Ok(())
 }
 
-async fn sign_out(b: &Client) -> Step {
+pub(crate) async fn sign_out(b: &Client) -> Step {
     b.find(Locator::Css(".user-menu summary"))
         .await
         .map_err(err("user menu"))?
@@ -224,7 +224,7 @@ async fn supervisor_adds_a_tenant_the_desk_cannot_see_the_contact(
 }
 
 /// The text of the first element matching `css`.
-async fn text_of(b: &Client, css: &str) -> Result<String, String> {
+pub(crate) async fn text_of(b: &Client, css: &str) -> Result<String, String> {
     b.find(Locator::Css(css))
         .await
         .map_err(err(css))?
@@ -233,7 +233,7 @@ async fn text_of(b: &Client, css: &str) -> Result<String, String> {
         .map_err(err(css))
 }
 
-async fn click(b: &Client, css: &str) -> Step {
+pub(crate) async fn click(b: &Client, css: &str) -> Step {
     b.find(Locator::Css(css))
         .await
         .map_err(err(css))?
@@ -243,7 +243,7 @@ async fn click(b: &Client, css: &str) -> Step {
     Ok(())
 }
 
-async fn type_in(b: &Client, css: &str, text: &str) -> Step {
+pub(crate) async fn type_in(b: &Client, css: &str, text: &str) -> Step {
     b.find(Locator::Css(css))
         .await
         .map_err(err(css))?
@@ -376,7 +376,7 @@ async fn a_complaint_goes_round(b: &Client, app: &TestApp) -> Step {
 }
 
 /// Runs one browser case; on failure saves a screenshot and fails the test.
-async fn run_in_browser<'a, F, Fut>(app: &'a TestApp, name: &str, case: F)
+pub(crate) async fn run_in_browser<'a, F, Fut>(app: &'a TestApp, name: &str, case: F)
 where
     F: FnOnce(&'a TestApp, Client) -> Fut,
     Fut: std::future::Future<Output = Step>,
@@ -417,7 +417,7 @@ async fn browser_work_order(app: TestApp) {
 both!(browser_work_order);
 
 /// Waits (up to 10 s) until the element `css` holds `want`.
-async fn shows(b: &Client, css: &str, want: &str) -> Step {
+pub(crate) async fn shows(b: &Client, css: &str, want: &str) -> Step {
     let mut got = String::new();
     for _ in 0..100 {
         if let Ok(e) = b.find(Locator::Css(css)).await {
@@ -625,202 +625,3 @@ async fn browser_cleaning_notice(app: TestApp) {
     .await;
 }
 both!(browser_cleaning_notice);
-
-/// The pages `user` opens from the menu (and home), as the menu lists them.
-async fn menu_pages(b: &Client) -> Result<Vec<String>, String> {
-    links_of(b, "nav.side a").await
-}
-
-/// The addresses of the links `css` finds on the open page.
-async fn links_of(b: &Client, css: &str) -> Result<Vec<String>, String> {
-    let v = b
-        .execute(
-            "return [...document.querySelectorAll(arguments[0])].map(a => a.getAttribute('href'))",
-            vec![serde_json::json!(css)],
-        )
-        .await
-        .map_err(err("links"))?;
-    serde_json::from_value(v).map_err(err("links"))
-}
-
-/// How wide the open page is against the window, and (when too wide) the
-/// elements that stick out, for the failure message.
-async fn too_wide(b: &Client) -> Result<Option<String>, String> {
-    let v = b
-        .execute(
-            "const w = window.innerWidth; const d = document.documentElement.scrollWidth;
-             if (d <= w) return null;
-             const out = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1 && ![...e.children].some(k => k.getBoundingClientRect().right > w + 1))
-               .slice(0, 4).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '') + ' ' + Math.round(e.getBoundingClientRect().right));
-             return d + ' > ' + w + ': ' + out.join(', ');",
-            vec![],
-        )
-        .await
-        .map_err(err("measure"))?;
-    Ok(v.as_str().map(str::to_string))
-}
-
-/// On a 390-px phone, no page that the desk, a field assistant, an
-/// engineer or a vendor opens from the menu is wider than the window.
-async fn every_menu_page_fits_a_phone(b: &Client, app: &TestApp) -> Step {
-    b.set_window_size(390, 844)
-        .await
-        .map_err(err("phone size"))?;
-    let mut wide = Vec::new();
-    for user in ["front_desk", "field_assistant", "engineering", "vendor"] {
-        sign_in(b, app, user).await?;
-        let mut pages = vec!["/".to_string()];
-        pages.extend(menu_pages(b).await?);
-        // A record a field person opens from those lists, too.
-        pages.push("/tickets/1".into());
-        // And the tabs those pages show (the cleaning calendar, notices …).
-        let mut seen = std::collections::BTreeSet::new();
-        while let Some(page) = pages.pop() {
-            if !seen.insert(page.clone()) {
-                continue;
-            }
-            b.goto(&app.url(&page)).await.map_err(err("open page"))?;
-            if let Some(w) = too_wide(b).await? {
-                wide.push(format!("{user} {page}: {w}"));
-            }
-            pages.extend(links_of(b, "nav.tabs a").await?);
-        }
-        b.goto(&app.url("/")).await.map_err(err("home"))?;
-        sign_out(b).await?;
-    }
-    if wide.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("wider than a 390-px phone:\n{}", wide.join("\n")))
-    }
-}
-
-async fn browser_phone_width(app: TestApp) {
-    // The demo's weeks of work: lists as full as a department's.
-    lobby_demo::demo::load_history(&app.app, app.site_id)
-        .await
-        .unwrap();
-    run_in_browser(&app, "phone-width", |app, b| async move {
-        every_menu_page_fits_a_phone(&b, app).await
-    })
-    .await;
-}
-both!(browser_phone_width);
-
-/// Types `keys` where the cursor is (the focused field), as a person at the
-/// keyboard does.
-async fn keys(b: &Client, keys: &str) -> Step {
-    b.active_element()
-        .await
-        .map_err(err("the focused field"))?
-        .send_keys(keys)
-        .await
-        .map_err(err("type"))
-}
-
-/// The desk takes a call about a public area from the home box: the place,
-/// what is wrong and the caller's phone, with fewer than 10 keystrokes
-/// besides that text (Tabs and Enter); the slip prints the caller.
-async fn a_public_area_call_from_home(b: &Client, app: &TestApp) -> Step {
-    const TAB: &str = "\u{E004}";
-    const ENTER: &str = "\u{E007}";
-    sign_in(b, app, "front_desk").await?;
-    b.goto(&app.url("/")).await.map_err(err("home"))?;
-    // The place box has the focus when home opens.
-    keys(b, "大堂").await?;
-    let mut strokes = 0;
-    for _ in 0..3 {
-        keys(b, TAB).await?;
-        strokes += 1;
-    }
-    keys(b, "大堂灯不亮").await?;
-    for _ in 0..2 {
-        keys(b, TAB).await?;
-        strokes += 1;
-    }
-    keys(b, "13800000001").await?;
-    keys(b, ENTER).await?;
-    strokes += 1;
-    if strokes >= 10 {
-        return Err(format!("{strokes} keystrokes besides the text"));
-    }
-    shows(b, "h1", "大堂灯不亮").await?;
-    let url = b.current_url().await.map_err(err("url"))?;
-    if !url.path().starts_with("/tickets/") {
-        return Err(format!("the call went to {url}, not its work order"));
-    }
-    b.goto(&format!("{}/print", url.as_str().trim_end_matches('/')))
-        .await
-        .map_err(err("slip"))?;
-    shows(b, "#reporter", "13800000001").await?;
-    Ok(())
-}
-
-async fn browser_public_area_call(app: TestApp) {
-    run_in_browser(&app, "public-area-call", |app, b| async move {
-        a_public_area_call_from_home(&b, app).await
-    })
-    .await;
-}
-both!(browser_public_area_call);
-
-/// Finance generates and issues the month, records half a payment; the
-/// supervisor's home shows who is in arrears.
-async fn finance_bills_a_month(b: &Client, app: &TestApp) -> Step {
-    sign_in(b, app, "finance").await?;
-    b.goto(&app.url("/fees")).await.map_err(err("fees"))?;
-    click(b, "#generate").await?;
-    shows(b, "#statements", "ZD-").await?;
-    click(b, "#issue-drafts").await?;
-    shows(b, "#statements", "已发出").await?;
-    click(b, "#statements tbody tr a").await?;
-    shows(b, "#statement-state", "已发出").await?;
-    let total = text_of(b, "#total").await?;
-    let fen = lobby_domain::fees::parse_yuan("total", &total).map_err(err("total"))?;
-    let half = lobby_domain::fees::yuan(fen / 2);
-    let amount = b
-        .find(Locator::Css("#pay-amount"))
-        .await
-        .map_err(err("amount box"))?;
-    amount.clear().await.map_err(err("clear"))?;
-    amount.send_keys(&half).await.map_err(err("type"))?;
-    click(b, "#pay-save").await?;
-    shows(b, "#paid", &half).await?;
-    shows(b, "#balance", &lobby_domain::fees::yuan(fen - fen / 2)).await?;
-    shows(b, "#payments + table", "SK-").await?;
-    // A reminder to a tenant in arrears prints on one A4 page (297 mm is
-    // 1123 px at 96 dpi).
-    b.goto(&app.url("/arrears")).await.map_err(err("arrears"))?;
-    click(b, "#arrears button.dun").await?;
-    shows(b, "#dunning-title", "通知").await?;
-    let h = b
-        .execute(
-            "return document.body.scrollHeight - (document.querySelector('.noprint')?.offsetHeight || 0)",
-            vec![],
-        )
-        .await
-        .map_err(err("height"))?;
-    let h = h.as_f64().unwrap_or(f64::MAX);
-    if h > 1123.0 {
-        return Err(format!(
-            "the reminder is {h} px tall: more than one A4 page"
-        ));
-    }
-    b.goto(&app.url("/")).await.map_err(err("home"))?;
-    sign_out(b).await?;
-
-    sign_in(b, app, "cs_supervisor").await?;
-    shows(b, "#arrears-watchlist", "天").await?;
-    Ok(())
-}
-
-async fn browser_fees(app: TestApp) {
-    lobby_demo::demo::load_history(&app.app, app.site_id)
-        .await
-        .unwrap();
-    run_in_browser(&app, "fees", |app, b| async move {
-        finance_bills_a_month(&b, app).await
-    })
-    .await;
-}
-both!(browser_fees);

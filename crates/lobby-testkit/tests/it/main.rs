@@ -5,6 +5,7 @@
 
 mod auth;
 mod browser;
+mod browser_flows;
 mod cleaning;
 mod concurrency;
 mod demo;

@@ -123,6 +123,14 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/cleaning/evaluations/1/2026-11",
         "/cleaning/checks",
         "/cleaning/vendors",
+        "/fees",
+        "/fees?month=2026-10&state=issued",
+        "/fees/report",
+        "/fees/items",
+        "/fees/bank",
+        "/arrears",
+        "/meters",
+        "/meters?q=1203",
     ];
     // A complaint with its record, a photo and a history, in both languages.
     let fd = app.token("front_desk").await;
