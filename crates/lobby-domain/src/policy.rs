@@ -271,10 +271,11 @@ mod tests {
                 matches!(a, Action::CleaningRead | Action::VendorWork),
                 "vendor and {a:?}"
             );
-            // A tenant sees only their own parcels (the portal).
+            // A tenant sees only their own parcels and their own money
+            // (the use cases scope FeesRead to the tenant's own rows).
             assert_eq!(
                 allows(Role::Tenant, a),
-                a == Action::OwnParcelsRead,
+                matches!(a, Action::OwnParcelsRead | Action::FeesRead),
                 "tenant and {a:?}"
             );
         }
