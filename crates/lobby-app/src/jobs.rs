@@ -129,6 +129,11 @@ pub async fn run(app: App, every: Duration) {
             Ok(n) => tracing::info!(overdue = n, "overdue-notice sweep"),
             Err(e) => tracing::error!(error = ?e, "overdue-notice sweep failed"),
         }
+        match crate::keys::overdue_key_sweep(&app).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(told = n, "overdue-key sweep"),
+            Err(e) => tracing::error!(error = ?e, "overdue-key sweep failed"),
+        }
         match crate::fees::dunning_sweep(&app).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(sent = n, "dunning sweep"),

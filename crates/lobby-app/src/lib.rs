@@ -17,6 +17,7 @@ pub mod fees;
 mod fuzz;
 pub mod idempotency;
 pub mod jobs;
+pub mod keys;
 pub mod notify;
 pub mod page;
 pub mod patrols;

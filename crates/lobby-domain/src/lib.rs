@@ -13,6 +13,7 @@ pub mod clock;
 pub mod desk;
 pub mod error;
 pub mod fees;
+pub mod keys;
 pub mod patrols;
 pub mod photos;
 pub mod policy;

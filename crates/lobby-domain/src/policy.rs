@@ -91,6 +91,11 @@ pub enum Action {
     MetersRead,
     /// Add meters and record readings (the monthly round, 抄表).
     MetersRecord,
+    // keys (钥匙管理)
+    /// The key register and who holds which copy.
+    KeysRead,
+    /// Add keys, issue and take back copies (customer service).
+    KeysManage,
     // users
     UsersManage,
     /// Shift definitions and the weekly roster (班次).
@@ -104,7 +109,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 48] = [
+    pub const ALL: [Action; 50] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -148,6 +153,8 @@ impl Action {
         Action::FeesReport,
         Action::MetersRead,
         Action::MetersRecord,
+        Action::KeysRead,
+        Action::KeysManage,
         Action::UsersManage,
         Action::ShiftsManage,
         Action::AttendanceRead,
@@ -232,6 +239,11 @@ pub fn allows(role: Role, action: Action) -> bool {
             ProjectManager | CsSupervisor | FieldAssistant | Engineering | Finance
         ),
         MetersRecord => matches!(role, CsSupervisor | FieldAssistant | Engineering | Finance),
+        KeysRead => matches!(
+            role,
+            ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Engineering | Security
+        ),
+        KeysManage => matches!(role, CsSupervisor | FrontDesk | FieldAssistant),
         UsersManage => matches!(role, Admin),
         ShiftsManage => matches!(role, Admin | ProjectManager | CsSupervisor),
         AttendanceRead => matches!(role, Admin | ProjectManager | CsSupervisor),

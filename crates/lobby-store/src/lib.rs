@@ -12,6 +12,7 @@ pub mod desk;
 mod error;
 pub mod fees;
 pub mod idempotency;
+pub mod keys;
 pub mod notify;
 pub mod patrols;
 pub mod photos;

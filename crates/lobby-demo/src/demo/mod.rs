@@ -183,7 +183,8 @@ pub async fn load_history(app: &App, site: i64) -> AppResult<()> {
     load_desk_history(app, site).await?;
     load_patrol_history(app, site).await?;
     load_cleaning_history(app, site).await?;
-    load_fee_history(app, site).await
+    load_fee_history(app, site).await?;
+    load_key_history(app, site).await
 }
 
 /// The site, its people and its roster, without history (fast; tests build
@@ -558,11 +559,13 @@ type Step<'a> = (
 mod cleaning;
 mod desk;
 mod fees;
+mod keys;
 mod patrols;
 mod tickets;
 
 use cleaning::*;
 use desk::*;
 use fees::*;
+use keys::*;
 use patrols::*;
 pub use tickets::*;

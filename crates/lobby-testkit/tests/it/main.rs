@@ -12,6 +12,7 @@ mod demo;
 mod desk;
 mod directory;
 mod fees;
+mod keys;
 mod matrix;
 mod ops;
 mod patrols;

@@ -152,6 +152,7 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/dunning-notices", "", Action::FeesRead, &[]),
         ("/dunning-steps", "", Action::FeesRead, &[]),
         ("/arrears-sightings", "", Action::FeesReport, &[]),
+        ("/keys", "", Action::KeysRead, &[]),
         (
             "/reports/collection",
             "&month=2026-11",

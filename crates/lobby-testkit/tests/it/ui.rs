@@ -131,6 +131,9 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/arrears",
         "/meters",
         "/meters?q=1203",
+        "/keys",
+        "/keys?overdue=1",
+        "/keys/1",
     ];
     // A complaint with its record, a photo and a history, in both languages.
     let fd = app.token("front_desk").await;

@@ -5,6 +5,7 @@ mod auth;
 mod cleaning;
 mod desk;
 mod fees;
+mod keys;
 mod patrols;
 mod sites;
 mod sla;
@@ -40,6 +41,7 @@ use crate::{ApiError, AppState};
         (name = "patrols", description = "Patrols (巡视): routes, checkpoints with QR codes, rounds, findings, coverage"),
         (name = "cleaning", description = "Cleaning, greening and pest control (保洁/绿化/虫控): vendors, plans, tasks, inspections, rectification notices, evaluations"),
         (name = "fees", description = "Fees and arrears (费用/催缴): fee items and rates, charges, meters and readings (抄表), monthly statements (账单), payments (收款), arrears (欠费). Money is integer 分 (`*_fen`), readings decimal strings"),
+        (name = "keys", description = "The key register (钥匙管理): keys and their copies, issue and return, overdue copies"),
         (name = "users", description = "Staff accounts, shifts, roster and attendance (人员/班次/出勤)"),
         (name = "audit", description = "The audit log and notifications"),
     )
@@ -71,6 +73,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(patrols::router())
         .merge(cleaning::router())
         .merge(fees::router())
+        .merge(keys::router())
 }
 
 /// The generated document, served at `/api/v1/openapi.json`.

@@ -175,6 +175,8 @@ struct DeskHome {
     incidents: Vec<lobby_app::desk::IncidentView>,
     handovers: Vec<lobby_app::desk::HandoverView>,
     return_visits: Vec<lobby_app::tickets::TicketView>,
+    /// Key copies past their time (钥匙逾期未还).
+    keys_overdue: Vec<lobby_app::keys::LoanView>,
 }
 
 async fn desk_home(s: &AppState, c: &Chrome) -> Result<DeskHome, lobby_app::AppError> {
@@ -269,6 +271,13 @@ async fn desk_home(s: &AppState, c: &Chrome) -> Result<DeskHome, lobby_app::AppE
         )
         .await?
         .items;
+    }
+    if a.can(Action::KeysManage, site) {
+        d.keys_overdue = lobby_app::keys::keys_out(&s.app, a, site)
+            .await?
+            .into_iter()
+            .filter(|l| l.overdue)
+            .collect();
     }
     if a.can(Action::TicketsVerify, site) && a.can(Action::DeskWrite, site) {
         d.return_visits = lobby_app::tickets::list(

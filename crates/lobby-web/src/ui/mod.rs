@@ -9,6 +9,7 @@ mod desk;
 mod failure;
 mod fees;
 mod home;
+mod keys;
 mod patrols;
 mod shifts;
 mod sites;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(cleaning::router())
         .merge(shifts::router())
         .merge(fees::router())
+        .merge(keys::router())
         .layer(axum::middleware::from_fn(failure::pages))
 }
 
@@ -327,7 +329,7 @@ pub async fn chrome(
         module: "home",
         active: active == "home",
     }];
-    let items: [(Action, &'static str, &'static str, &'static str); 25] = [
+    let items: [(Action, &'static str, &'static str, &'static str); 26] = [
         (Action::TicketsRead, "nav.tickets", "/tickets", "tickets"),
         (Action::PatrolsRead, "nav.patrols", "/patrols", "patrols"),
         (
@@ -361,6 +363,7 @@ pub async fn chrome(
             "attendance",
         ),
         (Action::ShiftsManage, "nav.roster", "/roster", "roster"),
+        (Action::KeysRead, "nav.keys", "/keys", "keys"),
         (Action::FeesRead, "nav.fees", "/fees", "fees"),
         (Action::FeesRead, "nav.arrears", "/arrears", "arrears"),
         (Action::MetersRead, "nav.meters", "/meters", "meters"),

@@ -1,0 +1,114 @@
+//! The demo's key cabinet: plant rooms and the roof, a few units' spare
+//! keys, some copies out — one overdue since yesterday.
+
+use std::sync::Arc;
+
+use lobby_app::keys::{self, IssueInput, KeyInput};
+use lobby_app::{App, AppResult};
+use lobby_domain::clock::FixedClock;
+
+use super::{demo_actor, DemoDays};
+
+pub(super) async fn load_key_history(app: &App, site: i64) -> AppResult<()> {
+    let desk = demo_actor(app, "front_desk").await?;
+    let real_now = app.now();
+    let days = DemoDays::new(real_now)?;
+    let clock = Arc::new(FixedClock::new(lobby_app::time::ts(real_now)));
+    let past = app.with_clock(clock.clone());
+    let places = [
+        ("配电房", "B1 配电房", "A-01", 2),
+        ("水泵房", "B1 水泵房", "A-02", 2),
+        ("天台门", "屋面", "A-03", 1),
+        ("消防控制室", "1F 消防控制室", "A-04", 2),
+        ("2号货梯机房", "屋面 电梯机房", "A-05", 1),
+    ];
+    let mut ids = Vec::new();
+    for (label, place, hook, copies) in places {
+        let k = keys::create_key(
+            app,
+            &desk,
+            &KeyInput {
+                site_id: site,
+                label: label.into(),
+                tag_no: Some(hook.replace('A', "K")),
+                unit_id: None,
+                place: Some(place.into()),
+                hook: Some(hook.into()),
+                copies: Some(copies),
+            },
+        )
+        .await?;
+        ids.push(k.id);
+    }
+    let units = lobby_app::sites::units(
+        app,
+        &desk,
+        &lobby_app::sites::UnitQuery {
+            site_id: site,
+            limit: Some(6),
+            ..Default::default()
+        },
+    )
+    .await?
+    .items;
+    for (i, u) in units.iter().enumerate() {
+        let k = keys::create_key(
+            app,
+            &desk,
+            &KeyInput {
+                site_id: site,
+                label: format!("{} 备用钥匙", u.number),
+                tag_no: Some(format!("U-{:02}", i + 1)),
+                unit_id: Some(u.id),
+                place: None,
+                hook: Some(format!("B-{:02}", i + 1)),
+                copies: Some(1),
+            },
+        )
+        .await?;
+        ids.push(k.id);
+    }
+    // Out since yesterday morning, due back yesterday evening: overdue.
+    clock.set(lobby_app::time::ts(days.at(1, 9, 10)));
+    keys::issue_key(
+        &past,
+        &desk,
+        ids[0],
+        &IssueInput {
+            holder: "工程部 王师傅".into(),
+            purpose: "配电柜年检".into(),
+            due_back_at: lobby_app::time::ts(days.at(1, 18, 0)).to_string(),
+            copy: None,
+        },
+    )
+    .await?;
+    // Out this morning, due back tonight.
+    clock.set(lobby_app::time::ts(days.at(0, 8, 40).min(real_now)));
+    keys::issue_key(
+        &past,
+        &desk,
+        ids[2],
+        &IssueInput {
+            holder: "保洁 陈阿姨".into(),
+            purpose: "天台清扫".into(),
+            due_back_at: lobby_app::time::ts(days.at(-1, 0, 0)).to_string(),
+            copy: None,
+        },
+    )
+    .await?;
+    if let Some(unit_key) = ids.get(5) {
+        keys::issue_key(
+            &past,
+            &desk,
+            *unit_key,
+            &IssueInput {
+                holder: "装修公司 李工".into(),
+                purpose: "装修进场量房".into(),
+                due_back_at: lobby_app::time::ts(days.at(-1, 0, 0)).to_string(),
+                copy: None,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}

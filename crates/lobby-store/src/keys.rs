@@ -1,0 +1,193 @@
+//! The key register: keys with their copies and the loans of each copy.
+
+use sqlx::FromRow;
+
+use crate::{Conn, Result};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct KeyRow {
+    pub id: i64,
+    pub site_id: i64,
+    pub label: String,
+    pub tag_no: Option<String>,
+    pub unit_id: Option<i64>,
+    pub unit_number: Option<String>,
+    pub place: Option<String>,
+    pub hook: Option<String>,
+    pub copies: i64,
+    /// Copies out now.
+    pub out: i64,
+    /// Copies out past their due time.
+    pub overdue: i64,
+}
+
+fn key_cols(now: i64) -> String {
+    format!(
+        "k.id, k.site_id, k.label, k.tag_no, k.unit_id, u.number AS unit_number, k.place, k.hook, k.copies, \
+         (SELECT COUNT(*) FROM key_loans l WHERE l.key_id = k.id AND l.returned_at IS NULL) AS out, \
+         (SELECT COUNT(*) FROM key_loans l WHERE l.key_id = k.id AND l.returned_at IS NULL AND l.due_back_at < {now}) AS overdue"
+    )
+}
+
+/// A site's keys by label; only those with a copy overdue when `overdue`.
+pub async fn keys(c: &mut Conn, site_id: i64, now: i64, overdue: bool) -> Result<Vec<KeyRow>> {
+    let rows: Vec<KeyRow> = sqlx::query_as(&format!(
+        "SELECT {} FROM keys k LEFT JOIN units u ON u.id = k.unit_id \
+         WHERE k.site_id = $1 AND k.archived = 0 ORDER BY k.label, k.id LIMIT 2000",
+        key_cols(now)
+    ))
+    .bind(site_id)
+    .fetch_all(c)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|k| !overdue || k.overdue > 0)
+        .collect())
+}
+
+pub async fn key(c: &mut Conn, id: i64, now: i64) -> Result<Option<KeyRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {} FROM keys k LEFT JOIN units u ON u.id = k.unit_id WHERE k.id = $1",
+        key_cols(now)
+    ))
+    .bind(id)
+    .fetch_optional(c)
+    .await?)
+}
+
+pub struct NewKey<'a> {
+    pub site_id: i64,
+    pub label: &'a str,
+    pub tag_no: Option<&'a str>,
+    pub unit_id: Option<i64>,
+    pub place: Option<&'a str>,
+    pub hook: Option<&'a str>,
+    pub copies: i64,
+}
+
+pub async fn insert_key(c: &mut Conn, k: &NewKey<'_>, now: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO keys (site_id, label, tag_no, unit_id, place, hook, copies, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(k.site_id)
+    .bind(k.label)
+    .bind(k.tag_no)
+    .bind(k.unit_id)
+    .bind(k.place)
+    .bind(k.hook)
+    .bind(k.copies)
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct LoanRow {
+    pub id: i64,
+    pub key_id: i64,
+    pub site_id: i64,
+    pub label: String,
+    pub copy_no: i64,
+    pub holder: String,
+    pub purpose: String,
+    pub issued_at: i64,
+    pub due_back_at: i64,
+    pub issued_by_name: String,
+    pub returned_at: Option<i64>,
+    pub returned_to_name: Option<String>,
+}
+
+const LOAN_COLS: &str =
+    "l.id, l.key_id, l.site_id, k.label, l.copy_no, l.holder, l.purpose, l.issued_at, \
+     l.due_back_at, l.issued_by_name, l.returned_at, l.returned_to_name";
+
+/// A key's loans, newest first (its history).
+pub async fn loans(c: &mut Conn, key_id: i64, limit: i64) -> Result<Vec<LoanRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {LOAN_COLS} FROM key_loans l JOIN keys k ON k.id = l.key_id \
+         WHERE l.key_id = $1 ORDER BY l.id DESC LIMIT $2"
+    ))
+    .bind(key_id)
+    .bind(limit)
+    .fetch_all(c)
+    .await?)
+}
+
+/// The copies out at a site, the earliest due first.
+pub async fn open_loans(c: &mut Conn, site_id: i64) -> Result<Vec<LoanRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {LOAN_COLS} FROM key_loans l JOIN keys k ON k.id = l.key_id \
+         WHERE l.site_id = $1 AND l.returned_at IS NULL ORDER BY l.due_back_at, l.id"
+    ))
+    .bind(site_id)
+    .fetch_all(c)
+    .await?)
+}
+
+pub struct NewLoan<'a> {
+    pub key_id: i64,
+    pub site_id: i64,
+    pub copy_no: i64,
+    pub holder: &'a str,
+    pub purpose: &'a str,
+    pub issued_at: i64,
+    pub due_back_at: i64,
+    pub issued_by_name: &'a str,
+}
+
+/// Lends a copy; the unique index refuses a copy already out
+/// (`StoreError::Duplicate`).
+pub async fn insert_loan(c: &mut Conn, l: &NewLoan<'_>) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO key_loans (key_id, site_id, copy_no, holder, purpose, issued_at, due_back_at, issued_by_name) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(l.key_id)
+    .bind(l.site_id)
+    .bind(l.copy_no)
+    .bind(l.holder)
+    .bind(l.purpose)
+    .bind(l.issued_at)
+    .bind(l.due_back_at)
+    .bind(l.issued_by_name)
+    .fetch_one(c)
+    .await?)
+}
+
+/// Takes a loan back; false when it was back already.
+pub async fn return_loan(c: &mut Conn, loan_id: i64, at: i64, by: &str) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE key_loans SET returned_at = $2, returned_to_name = $3 WHERE id = $1 AND returned_at IS NULL",
+    )
+    .bind(loan_id)
+    .bind(at)
+    .bind(by)
+    .execute(c)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Loans past due not yet told to the desk, everywhere.
+pub async fn overdue_unnotified(c: &mut Conn, now: i64) -> Result<Vec<LoanRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {LOAN_COLS} FROM key_loans l JOIN keys k ON k.id = l.key_id \
+         WHERE l.returned_at IS NULL AND l.due_back_at < $1 AND l.overdue_notified = 0 ORDER BY l.id LIMIT 500"
+    ))
+    .bind(now)
+    .fetch_all(c)
+    .await?)
+}
+
+/// Marks a loan as told; false when another process told it first.
+pub async fn mark_overdue_notified(c: &mut Conn, loan_id: i64) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE key_loans SET overdue_notified = 1 WHERE id = $1 AND overdue_notified = 0",
+    )
+    .bind(loan_id)
+    .execute(c)
+    .await?
+    .rows_affected()
+        == 1)
+}

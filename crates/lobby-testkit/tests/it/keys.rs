@@ -1,0 +1,120 @@
+//! The key register (issue 17, item 5): a copy is never out twice; a copy
+//! comes back; an overdue copy is listed and told to the desk once.
+
+use lobby_testkit::{both, TestApp};
+use reqwest::StatusCode;
+use serde_json::json;
+
+fn in_hours(app: &TestApp, h: i64) -> String {
+    lobby_app::time::ts(app.app.now())
+        .checked_add(jiff::SignedDuration::from_hours(h))
+        .unwrap()
+        .to_string()
+}
+
+async fn a_copy_is_out_to_one_holder(app: TestApp) {
+    let fd = app.token("front_desk").await;
+    let s = app.site_id;
+    let r = app
+        .post(
+            Some(&fd),
+            "/api/v1/keys",
+            &json!({"site_id": s, "label": "配电房", "place": "B1 配电房", "hook": "A-03"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            Some(&fd),
+            "/api/v1/keys",
+            &json!({"site_id": s, "label": "配电房"}),
+        )
+        .await;
+    assert!(
+        r.status.is_client_error(),
+        "no place and a duplicate label: {:?}",
+        r.body
+    );
+    let issue = json!({"holder": "工程部 张师傅", "purpose": "配电柜检修", "due_back_at": in_hours(&app, 1)});
+    let r = app
+        .post(Some(&fd), &format!("/api/v1/keys/{id}/issue"), &issue)
+        .await;
+    assert_eq!(
+        (r.status, r.body["copy_no"].as_i64()),
+        (StatusCode::CREATED, Some(1)),
+        "{:?}",
+        r.body
+    );
+    let r = app
+        .post(Some(&fd), &format!("/api/v1/keys/{id}/issue"), &issue)
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "the only copy is out: {:?}",
+        r.body
+    );
+    let r = app
+        .post(
+            Some(&fd),
+            &format!("/api/v1/keys/{id}/issue"),
+            &json!({"holder": "x", "purpose": "y", "due_back_at": in_hours(&app, -1)}),
+        )
+        .await;
+    assert_eq!(r.field(), "due_back_at");
+    let eng = app.token("engineering").await;
+    let r = app
+        .post(Some(&eng), &format!("/api/v1/keys/{id}/return"), &json!({}))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "engineering reads the register, the desk keeps it"
+    );
+
+    // Past its time: listed as overdue and told to the desk once.
+    app.advance(2);
+    let fd = app.token("front_desk").await;
+    let overdue = app
+        .get(Some(&fd), &format!("/api/v1/keys?site_id={s}&overdue=true"))
+        .await;
+    assert!(
+        overdue.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k["id"] == id),
+        "{:?}",
+        overdue.body
+    );
+    assert_eq!(
+        lobby_app::keys::overdue_key_sweep(&app.app).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        lobby_app::keys::overdue_key_sweep(&app.app).await.unwrap(),
+        0,
+        "once"
+    );
+    let (c, _) = crate::ui::web_login(&app, "front_desk").await;
+    let home = crate::ui::page_text(&c, &app, "/").await;
+    assert!(
+        home.contains("id=\"keys-overdue\"") && home.contains("配电房"),
+        "on the desk's home"
+    );
+
+    let r = app
+        .post(Some(&fd), &format!("/api/v1/keys/{id}/return"), &json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert!(r.body["returned_at"].is_string());
+    let r = app
+        .post(Some(&fd), &format!("/api/v1/keys/{id}/return"), &json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "nothing is out");
+    let k = app.get(Some(&fd), &format!("/api/v1/keys/{id}")).await;
+    assert_eq!(k.body["history"].as_array().unwrap().len(), 1);
+    assert_eq!(k.body["key"]["out"], 0);
+}
+both!(a_copy_is_out_to_one_holder);

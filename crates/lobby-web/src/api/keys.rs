@@ -1,0 +1,91 @@
+//! `/keys`: the key register (钥匙管理) — keys with their copies, issue and
+//! return of a copy, the overdue ones.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use lobby_app::keys::{self, IssueInput, KeyInput, KeyQuery, KeyView, LoanView, ReturnInput};
+use lobby_app::page::Page;
+use serde::Serialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::ErrorBody;
+use crate::extract::{ApiActor, ApiJson, ApiQuery};
+use crate::{ApiError, AppState};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_key))
+        .routes(routes!(issue))
+        .routes(routes!(give_back))
+}
+
+/// The site's keys with how many copies are out and overdue (`overdue=true`:
+/// only keys with a copy past its time).
+#[utoipa::path(get, path = "/keys", tag = "keys", params(KeyQuery), responses((status = 200, body = Page<KeyView>)))]
+async fn list(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<KeyQuery>,
+) -> Result<Json<Page<KeyView>>, ApiError> {
+    Ok(Json(Page {
+        items: keys::keys(&s.app, &a, &q).await?,
+        next_cursor: None,
+    }))
+}
+
+/// A key for a unit (`unit_id`) or a place (`place`), with `copies`.
+#[utoipa::path(post, path = "/keys", tag = "keys", request_body = KeyInput, responses((status = 201, body = KeyView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(v): ApiJson<KeyInput>,
+) -> Result<(StatusCode, Json<KeyView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(keys::create_key(&s.app, &a, &v).await?),
+    ))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct KeyWithHistory {
+    pub key: KeyView,
+    /// Every loan, newest first.
+    pub history: Vec<LoanView>,
+}
+
+#[utoipa::path(get, path = "/keys/{id}", tag = "keys", params(("id" = i64, Path)), responses((status = 200, body = KeyWithHistory), (status = 404, body = ErrorBody)))]
+async fn get_key(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<KeyWithHistory>, ApiError> {
+    let (key, history) = keys::key(&s.app, &a, id).await?;
+    Ok(Json(KeyWithHistory { key, history }))
+}
+
+/// Issues a copy to a holder (409 when that copy, or every copy, is out).
+#[utoipa::path(post, path = "/keys/{id}/issue", tag = "keys", params(("id" = i64, Path)), request_body = IssueInput, responses((status = 201, body = LoanView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn issue(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(v): ApiJson<IssueInput>,
+) -> Result<(StatusCode, Json<LoanView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(keys::issue_key(&s.app, &a, id, &v).await?),
+    ))
+}
+
+/// Takes a copy back (`copy`, or the only one out).
+#[utoipa::path(post, path = "/keys/{id}/return", tag = "keys", params(("id" = i64, Path)), request_body = ReturnInput, responses((status = 200, body = LoanView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn give_back(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(v): ApiJson<ReturnInput>,
+) -> Result<Json<LoanView>, ApiError> {
+    Ok(Json(keys::return_key(&s.app, &a, id, &v).await?))
+}
