@@ -225,14 +225,9 @@ pub async fn create_key(app: &App, actor: &Actor, input: &KeyInput) -> AppResult
     Ok(key(app, actor, id).await?.0)
 }
 
-/// Issues a copy: refused (409) when that copy, or every copy, is out.
-pub async fn issue_key(
-    app: &App,
-    actor: &Actor,
-    id: i64,
-    input: &IssueInput,
-) -> AppResult<LoanView> {
-    let now = app.now();
+/// The key `id` for a change by `actor`: 404 when they may not see it, 403
+/// when they may not keep the register.
+async fn key_to_manage(app: &App, actor: &Actor, id: i64, now: i64) -> AppResult<store::KeyRow> {
     let k = {
         let mut c = app.db.read().await?;
         store::key(&mut c, id, now)
@@ -241,6 +236,29 @@ pub async fn issue_key(
             .ok_or(AppError::NotFound("key"))?
     };
     actor.authorize(Can::KeysManage, k.site_id)?;
+    Ok(k)
+}
+
+/// One loan of key `id`, as it stands now.
+async fn loan_of(app: &App, id: i64, loan: i64, now: i64) -> AppResult<LoanView> {
+    let mut c = app.db.read().await?;
+    store::loans(&mut c, id, 1000)
+        .await?
+        .into_iter()
+        .find(|l| l.id == loan)
+        .map(|l| loan_view(l, now))
+        .ok_or(AppError::NotFound("loan"))
+}
+
+/// Issues a copy: refused (409) when that copy, or every copy, is out.
+pub async fn issue_key(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    input: &IssueInput,
+) -> AppResult<LoanView> {
+    let now = app.now();
+    let k = key_to_manage(app, actor, id, now).await?;
     let holder = required_text("holder", &input.holder, 60)?;
     let purpose = required_text("purpose", &input.purpose, 200)?;
     let due = time::parse_instant("due_back_at", &input.due_back_at)?.as_microsecond();
@@ -300,13 +318,7 @@ pub async fn issue_key(
             })
         })
         .await?;
-    let mut c = app.db.read().await?;
-    store::loans(&mut c, id, 10)
-        .await?
-        .into_iter()
-        .find(|l| l.id == loan)
-        .map(|l| loan_view(l, now))
-        .ok_or(AppError::NotFound("loan"))
+    loan_of(app, id, loan, now).await
 }
 
 /// Takes a copy back: the one named, or the only one out.
@@ -317,14 +329,7 @@ pub async fn return_key(
     input: &ReturnInput,
 ) -> AppResult<LoanView> {
     let now = app.now();
-    let k = {
-        let mut c = app.db.read().await?;
-        store::key(&mut c, id, now)
-            .await?
-            .filter(|k| actor.can(Can::KeysRead, k.site_id))
-            .ok_or(AppError::NotFound("key"))?
-    };
-    actor.authorize(Can::KeysManage, k.site_id)?;
+    let k = key_to_manage(app, actor, id, now).await?;
     let loan = app
         .write(actor, |w| {
             Box::pin(async move {
@@ -364,13 +369,7 @@ pub async fn return_key(
             })
         })
         .await?;
-    let mut c = app.db.read().await?;
-    store::loans(&mut c, id, 50)
-        .await?
-        .into_iter()
-        .find(|l| l.id == loan)
-        .map(|l| loan_view(l, now))
-        .ok_or(AppError::NotFound("loan"))
+    loan_of(app, id, loan, now).await
 }
 
 /// Tells the desk (front desk and supervisor) once about each copy past
