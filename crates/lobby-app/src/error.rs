@@ -21,6 +21,15 @@ pub enum AppError {
     VersionConflict,
     #[error("{message}")]
     Duplicate { field: String, message: String },
+    /// A rule of the business said no (409 with its own code:
+    /// `in_arrears`, `already_used` …). `id` names a record kept for a
+    /// person to act on (a permit held for the project manager).
+    #[error("{message}")]
+    Refused {
+        code: &'static str,
+        message: String,
+        id: Option<i64>,
+    },
     #[error("the upload is too large")]
     PayloadTooLarge,
     #[error("too many failed attempts; wait a few minutes")]
@@ -44,6 +53,7 @@ impl AppError {
             AppError::InvalidTransition(_) => "invalid_transition",
             AppError::VersionConflict => "version_conflict",
             AppError::Duplicate { .. } => "duplicate",
+            AppError::Refused { code, .. } => code,
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::RateLimited => "rate_limited",
             AppError::Internal(_) => "internal",

@@ -21,6 +21,7 @@ pub mod keys;
 pub mod notify;
 pub mod page;
 pub mod patrols;
+pub mod permits;
 pub mod photos;
 pub mod reports;
 pub mod scope;

@@ -15,6 +15,7 @@ pub mod error;
 pub mod fees;
 pub mod keys;
 pub mod patrols;
+pub mod permits;
 pub mod photos;
 pub mod policy;
 pub mod roles;

@@ -96,6 +96,15 @@ pub enum Action {
     KeysRead,
     /// Add keys, issue and take back copies (customer service).
     KeysManage,
+    // release permits (搬家/放行条)
+    /// Moving and goods-release permits (a tenant: its own only).
+    PermitsRead,
+    /// Apply for a permit (the desk, or a tenant for its own units).
+    PermitsApply,
+    /// Let a permit held for arrears through, with a reason.
+    PermitsOverride,
+    /// Check a permit's code at the gate and mark it used.
+    PermitsVerify,
     // users
     UsersManage,
     /// Shift definitions and the weekly roster (班次).
@@ -109,7 +118,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 50] = [
+    pub const ALL: [Action; 54] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -155,6 +164,10 @@ impl Action {
         Action::MetersRecord,
         Action::KeysRead,
         Action::KeysManage,
+        Action::PermitsRead,
+        Action::PermitsApply,
+        Action::PermitsOverride,
+        Action::PermitsVerify,
         Action::UsersManage,
         Action::ShiftsManage,
         Action::AttendanceRead,
@@ -244,6 +257,13 @@ pub fn allows(role: Role, action: Action) -> bool {
             ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Engineering | Security
         ),
         KeysManage => matches!(role, CsSupervisor | FrontDesk | FieldAssistant),
+        PermitsRead => matches!(
+            role,
+            ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Security | Tenant
+        ),
+        PermitsApply => matches!(role, CsSupervisor | FrontDesk | Tenant),
+        PermitsOverride => matches!(role, ProjectManager),
+        PermitsVerify => matches!(role, Security | CsSupervisor | FrontDesk | FieldAssistant),
         UsersManage => matches!(role, Admin),
         ShiftsManage => matches!(role, Admin | ProjectManager | CsSupervisor),
         AttendanceRead => matches!(role, Admin | ProjectManager | CsSupervisor),
@@ -283,11 +303,18 @@ mod tests {
                 matches!(a, Action::CleaningRead | Action::VendorWork),
                 "vendor and {a:?}"
             );
-            // A tenant sees only their own parcels and their own money
-            // (the use cases scope FeesRead to the tenant's own rows).
+            // A tenant sees only their own parcels, money and permits
+            // (the use cases scope FeesRead and the permits to the
+            // tenant's own rows and units).
             assert_eq!(
                 allows(Role::Tenant, a),
-                matches!(a, Action::OwnParcelsRead | Action::FeesRead),
+                matches!(
+                    a,
+                    Action::OwnParcelsRead
+                        | Action::FeesRead
+                        | Action::PermitsRead
+                        | Action::PermitsApply
+                ),
                 "tenant and {a:?}"
             );
         }

@@ -15,6 +15,7 @@ pub mod idempotency;
 pub mod keys;
 pub mod notify;
 pub mod patrols;
+pub mod permits;
 pub mod photos;
 pub mod shifts;
 pub mod sites;

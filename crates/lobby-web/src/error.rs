@@ -24,7 +24,9 @@ pub struct ErrorBody {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// unauthenticated, forbidden, not_found, invalid_input, invalid_transition,
-    /// version_conflict, duplicate, payload_too_large, rate_limited, internal
+    /// version_conflict, duplicate, payload_too_large, rate_limited, internal;
+    /// a business rule's own: in_arrears, already_used, permit_held,
+    /// permit_cancelled, wrong_day
     pub code: String,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -32,6 +34,10 @@ pub struct ErrorDetail {
     /// For a refused import: every bad row of the file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<lobby_domain::tenants::ImportProblem>>,
+    /// For a refusal that kept a record for a person to act on (a permit
+    /// held for arrears): its id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
 }
 
 pub fn status_of(e: &AppError) -> StatusCode {
@@ -40,9 +46,10 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Invalid { .. } | AppError::InvalidRows(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::InvalidTransition(_) | AppError::VersionConflict | AppError::Duplicate { .. } => {
-            StatusCode::CONFLICT
-        }
+        AppError::InvalidTransition(_)
+        | AppError::VersionConflict
+        | AppError::Duplicate { .. }
+        | AppError::Refused { .. } => StatusCode::CONFLICT,
         AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -62,6 +69,10 @@ impl IntoResponse for ApiError {
                 field: e.field().map(str::to_string),
                 rows: match &e {
                     AppError::InvalidRows(r) => Some(r.clone()),
+                    _ => None,
+                },
+                id: match &e {
+                    AppError::Refused { id, .. } => *id,
                     _ => None,
                 },
             },

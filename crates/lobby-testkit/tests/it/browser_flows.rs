@@ -1,5 +1,6 @@
 //! More of the main paths in headless Chromium: every menu page at 390 px,
-//! a public-area call from the desk's home, finance's month.
+//! a public-area call from the desk's home, finance's month, a permit at
+//! the gate.
 
 use fantoccini::{Client, Locator};
 use lobby_testkit::{both, TestApp};
@@ -47,7 +48,13 @@ async fn every_menu_page_fits_a_phone(b: &Client, app: &TestApp) -> Step {
         .await
         .map_err(err("phone size"))?;
     let mut wide = Vec::new();
-    for user in ["front_desk", "field_assistant", "engineering", "vendor"] {
+    for user in [
+        "front_desk",
+        "field_assistant",
+        "engineering",
+        "security",
+        "vendor",
+    ] {
         sign_in(b, app, user).await?;
         let mut pages = vec!["/".to_string()];
         pages.extend(menu_pages(b).await?);
@@ -204,3 +211,45 @@ async fn browser_fees(app: TestApp) {
     .await;
 }
 both!(browser_fees);
+
+/// Security scans a permit's QR code on a phone (the code comes in the
+/// address): valid, and marked used; scanned again: used, not let through.
+async fn security_checks_a_permit_at_the_gate(b: &Client, app: &TestApp) -> Step {
+    let fd = app.token("front_desk").await;
+    let fin = app.token("finance").await;
+    let (tenant, unit, _) = crate::fees::tenants_with_units(app, &fin).await[0];
+    let today =
+        lobby_app::time::local_date(app.app.now(), "Asia/Shanghai").map_err(err("today"))?;
+    let r = app
+        .post(
+            Some(&fd),
+            "/api/v1/release-permits",
+            &serde_json::json!({"tenant_id": tenant, "unit_id": unit, "date": today.to_string(), "items": "旧电脑 5 台", "vehicle": "沪A·12345"}),
+        )
+        .await;
+    let code = r.body["code"].as_str().ok_or("no code")?.to_string();
+    b.set_window_size(390, 844)
+        .await
+        .map_err(err("phone size"))?;
+    sign_in(b, app, "security").await?;
+    for want in ["有效", "已使用"] {
+        b.goto(&app.url(&format!("/gate?code={code}")))
+            .await
+            .map_err(err("gate"))?;
+        click(b, "#gate-verify").await?;
+        shows(b, "#gate-result", want).await?;
+        shows(b, "#gate-result", "旧电脑").await?;
+        if let Some(wide) = too_wide(b).await? {
+            return Err(format!("the gate's page is wider than the phone: {wide}"));
+        }
+    }
+    Ok(())
+}
+
+async fn browser_gate(app: TestApp) {
+    run_in_browser(&app, "gate", |app, b| async move {
+        security_checks_a_permit_at_the_gate(&b, app).await
+    })
+    .await;
+}
+both!(browser_gate);

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 /// The local (Shanghai) month after the app's today, and its first day.
-fn next_month(app: &TestApp) -> (String, jiff::civil::Date) {
+pub(crate) fn next_month(app: &TestApp) -> (String, jiff::civil::Date) {
     let today = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai").unwrap();
     let first = today
         .first_of_month()
@@ -28,7 +28,7 @@ fn at(day: jiff::civil::Date, hours: i64) -> String {
 }
 
 /// Two tenants that hold units, with a unit and its area in 1/100 m².
-async fn tenants_with_units(app: &TestApp, token: &str) -> Vec<(i64, i64, i64)> {
+pub(crate) async fn tenants_with_units(app: &TestApp, token: &str) -> Vec<(i64, i64, i64)> {
     let list = app
         .get(
             Some(token),

@@ -16,6 +16,7 @@ mod keys;
 mod matrix;
 mod ops;
 mod patrols;
+mod permits;
 mod security;
 mod tenants;
 mod tickets;

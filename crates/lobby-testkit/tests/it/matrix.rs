@@ -153,6 +153,7 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/dunning-steps", "", Action::FeesRead, &[]),
         ("/arrears-sightings", "", Action::FeesReport, &[]),
         ("/keys", "", Action::KeysRead, &[]),
+        ("/release-permits", "", Action::PermitsRead, &[]),
         (
             "/reports/collection",
             "&month=2026-11",

@@ -134,6 +134,9 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/keys",
         "/keys?overdue=1",
         "/keys/1",
+        "/permits",
+        "/permits/1",
+        "/gate",
     ];
     // A complaint with its record, a photo and a history, in both languages.
     let fd = app.token("front_desk").await;

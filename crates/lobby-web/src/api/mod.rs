@@ -7,6 +7,7 @@ mod desk;
 mod fees;
 mod keys;
 mod patrols;
+mod permits;
 mod sites;
 mod sla;
 mod tenants;
@@ -42,6 +43,7 @@ use crate::{ApiError, AppState};
         (name = "cleaning", description = "Cleaning, greening and pest control (保洁/绿化/虫控): vendors, plans, tasks, inspections, rectification notices, evaluations"),
         (name = "fees", description = "Fees and arrears (费用/催缴): fee items and rates, charges, meters and readings (抄表), monthly statements (账单), payments (收款), arrears (欠费). Money is integer 分 (`*_fen`), readings decimal strings"),
         (name = "keys", description = "The key register (钥匙管理): keys and their copies, issue and return, overdue copies"),
+        (name = "permits", description = "Moving and goods-release permits (搬家/放行条): held for arrears until the project manager overrides, checked once at the gate"),
         (name = "users", description = "Staff accounts, shifts, roster and attendance (人员/班次/出勤)"),
         (name = "audit", description = "The audit log and notifications"),
     )
@@ -74,6 +76,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(cleaning::router())
         .merge(fees::router())
         .merge(keys::router())
+        .merge(permits::router())
 }
 
 /// The generated document, served at `/api/v1/openapi.json`.

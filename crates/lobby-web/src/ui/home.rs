@@ -63,6 +63,9 @@ struct HomePage {
     /// Who owes what and for how long (the supervisor's and the project
     /// manager's watchlist, 留意欠费动向).
     arrears: Vec<lobby_app::fees::ArrearsView>,
+    /// Coming moves and goods releases of tenants who owe money past due,
+    /// with what each owes now (注意其物品迁出).
+    moves_in_arrears: Vec<lobby_app::permits::ComingMove>,
 }
 
 /// What a field person (engineering, security, a field assistant) sees
@@ -355,6 +358,12 @@ async fn home(
         } else {
             Vec::new()
         };
+    let moves_in_arrears =
+        if c.actor.can(Action::EscalationsReview, site) && c.actor.can(Action::PermitsRead, site) {
+            lobby_app::permits::coming_in_arrears(&s.app, &c.actor, site).await?
+        } else {
+            Vec::new()
+        };
     let me = if c.actor.can(Action::ClockInOut, site) {
         lobby_app::shifts::my_day(&s.app, &c.actor, site).await.ok()
     } else {
@@ -446,6 +455,7 @@ async fn home(
         can_walk,
         work,
         arrears,
+        moves_in_arrears,
     }))
 }
 

@@ -11,6 +11,7 @@ mod fees;
 mod home;
 mod keys;
 mod patrols;
+mod permits;
 mod shifts;
 mod sites;
 mod sla;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(shifts::router())
         .merge(fees::router())
         .merge(keys::router())
+        .merge(permits::router())
         .layer(axum::middleware::from_fn(failure::pages))
 }
 
@@ -329,7 +331,7 @@ pub async fn chrome(
         module: "home",
         active: active == "home",
     }];
-    let items: [(Action, &'static str, &'static str, &'static str); 26] = [
+    let items: [(Action, &'static str, &'static str, &'static str); 28] = [
         (Action::TicketsRead, "nav.tickets", "/tickets", "tickets"),
         (Action::PatrolsRead, "nav.patrols", "/patrols", "patrols"),
         (
@@ -364,6 +366,8 @@ pub async fn chrome(
         ),
         (Action::ShiftsManage, "nav.roster", "/roster", "roster"),
         (Action::KeysRead, "nav.keys", "/keys", "keys"),
+        (Action::PermitsRead, "nav.permits", "/permits", "permits"),
+        (Action::PermitsVerify, "nav.gate", "/gate", "gate"),
         (Action::FeesRead, "nav.fees", "/fees", "fees"),
         (Action::FeesRead, "nav.arrears", "/arrears", "arrears"),
         (Action::MetersRead, "nav.meters", "/meters", "meters"),
@@ -412,6 +416,29 @@ pub async fn chrome(
         nav,
         zone,
     })
+}
+
+/// The base URL a phone reaches this server at (from the request).
+pub(crate) fn base_url(headers: &axum::http::HeaderMap, secure: bool) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if secure { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+/// A QR code of `data` as inline SVG (empty when it does not fit one).
+pub(crate) fn qr_svg(data: &str) -> String {
+    use qrcode::render::svg;
+    match qrcode::QrCode::new(data.as_bytes()) {
+        Ok(code) => code
+            .render::<svg::Color>()
+            .min_dimensions(180, 180)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
 }
 
 pub fn render<T: Template>(t: &T) -> Response {

@@ -350,28 +350,6 @@ struct LabelsPage {
     labels: Vec<Label>,
 }
 
-/// The base URL a phone reaches this server at (from the request).
-fn base_url(headers: &HeaderMap, secure: bool) -> String {
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if secure { "https" } else { "http" };
-    format!("{scheme}://{host}")
-}
-
-fn qr_svg(data: &str) -> String {
-    use qrcode::render::svg;
-    match qrcode::QrCode::new(data.as_bytes()) {
-        Ok(code) => code
-            .render::<svg::Color>()
-            .min_dimensions(180, 180)
-            .quiet_zone(true)
-            .build(),
-        Err(_) => String::new(),
-    }
-}
-
 async fn labels(
     State(s): State<AppState>,
     headers: HeaderMap,
@@ -383,7 +361,7 @@ async fn labels(
         patrols::route(&s.app, &c.actor, id),
         patrols::labels(&s.app, &c.actor, id)
     )?;
-    let base = base_url(&headers, s.secure_cookies);
+    let base = super::base_url(&headers, s.secure_cookies);
     let labels = cps
         .iter()
         .filter(|cp| !cp.archived)
@@ -392,7 +370,7 @@ async fn labels(
             Label {
                 name: cp.name.clone(),
                 location: cp.location.clone(),
-                svg: qr_svg(&url),
+                svg: super::qr_svg(&url),
                 url,
             }
         })
