@@ -187,8 +187,8 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 .await
                 .map_err(app_err)?;
             println!(
-                "lobby: generated {} sites, {} units, {} tenants, {} staff, {} work orders ({} events), {} desk-log entries, {} patrol rounds in {:.1} s; staff sign in as g001_front_desk … with the password '{}'",
-                g.sites, g.units, g.tenants, g.users, g.tickets, g.ticket_events, g.desk_entries, g.patrol_rounds, g.seconds, demo::DEMO_PASSWORD
+                "lobby: generated {} sites, {} units, {} tenants, {} staff, {} work orders ({} events), {} desk-log entries, {} patrol rounds, {} statements, {} payments, {} meter readings in {:.1} s; staff sign in as g001_front_desk … with the password '{}'",
+                g.sites, g.units, g.tenants, g.users, g.tickets, g.ticket_events, g.desk_entries, g.patrol_rounds, g.statements, g.payments, g.meter_readings, g.seconds, demo::DEMO_PASSWORD
             );
         }
         Command::Serve { demo: with_demo } => {

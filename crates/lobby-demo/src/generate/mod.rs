@@ -1,7 +1,8 @@
 //! A portfolio at scale for benchmarks (`lobby generate`): N sites × U
 //! units with tenants, staff and patrol routes, then Y years of history —
 //! work orders with their events, desk-log entries with the supervisor's
-//! acknowledgements, patrol rounds with their checkpoint results — with the
+//! acknowledgements, patrol rounds with their checkpoint results, and the
+//! money: meters read monthly, statements and payments, some arrears — with the
 //! rhythms of a real department (Mondays busiest, weekends quiet, summer
 //! air-conditioning, the Spring Festival lull, mornings and afternoons).
 //!
@@ -71,6 +72,9 @@ pub struct Generated {
     pub ticket_events: u64,
     pub desk_entries: u64,
     pub patrol_rounds: u64,
+    pub statements: u64,
+    pub payments: u64,
+    pub meter_readings: u64,
     pub seconds: f64,
 }
 
@@ -95,9 +99,21 @@ struct Site {
     /// Relative busyness (0.6–1.4).
     weight: f64,
     units: Vec<(i64, String, Option<i64>)>,
+    /// The let units: who holds them since when, and their area.
+    leases: Vec<Lease>,
     areas: Vec<String>,
     staff: Vec<(Role, i64, String)>,
     routes: Vec<Route>,
+}
+
+struct Lease {
+    unit: i64,
+    number: String,
+    tenant: i64,
+    /// Moved in (µs).
+    since: i64,
+    /// The unit's area in 1/100 m².
+    area_centi: i64,
 }
 
 struct Route {
@@ -264,6 +280,11 @@ pub async fn portfolio(
         }
     }
 
+    fees::money(
+        app, &sites, first, today, &tz, now, &mut rng, progress, &mut out,
+    )
+    .await?;
+
     let mut tx = app.db.begin().await?;
     let dialect = tx.dialect();
     for table in [
@@ -284,7 +305,7 @@ pub async fn portfolio(
         "generate",
         "portfolio",
         None,
-        serde_json::json!({"sites": out.sites, "units": out.units, "tickets": out.tickets, "seed": scale.seed}),
+        serde_json::json!({"sites": out.sites, "units": out.units, "tickets": out.tickets, "statements": out.statements, "seed": scale.seed}),
     )
     .await?;
     tx.commit().await?;
@@ -296,6 +317,7 @@ pub async fn portfolio(
 
 mod batch;
 mod days;
+mod fees;
 mod sites;
 mod tickets;
 

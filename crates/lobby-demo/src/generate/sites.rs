@@ -71,6 +71,7 @@ pub(super) async fn make_site(
     // Twenty units a floor, from 2F up; about 85 % let.
     let per_floor = 20usize;
     let mut units = Vec::with_capacity(scale.units_per_site);
+    let mut leases = Vec::new();
     let mut floor = 0;
     for u in 0..scale.units_per_site {
         let level = (u / per_floor) as i64 + 2;
@@ -134,6 +135,13 @@ pub(super) async fn make_site(
             )
             .await?;
             tenant_store::start_occupancy(&mut tx, id, unit, since).await?;
+            leases.push(Lease {
+                unit,
+                number: number.clone(),
+                tenant: id,
+                since,
+                area_centi: [6420, 8650, 9830, 12000, 15280][u % 5],
+            });
             Some(id)
         } else {
             None
@@ -209,6 +217,7 @@ pub(super) async fn make_site(
         id: site_id,
         weight: rng.gen_range(0.6..1.4),
         units,
+        leases,
         areas,
         staff,
         routes,

@@ -144,6 +144,66 @@ async fn generate_small_portfolio(app: TestApp) {
         0,
         "new numbers continue after the generated ones"
     );
+
+    // The money: statements paid, some in arrears; last month's run bills
+    // every tenant from the generated readings; a new receipt continues.
+    assert!(g.statements > 0 && g.payments > 0 && g.meter_readings > g.statements);
+    let fin = app
+        .post(
+            None,
+            "/api/v1/auth/login",
+            &serde_json::json!({"username": "g001_finance", "password": "gen-password"}),
+        )
+        .await;
+    let fin = fin.body["token"].as_str().unwrap().to_string();
+    let arrears = app
+        .get(Some(&fin), &format!("/api/v1/arrears?site_id={site}"))
+        .await;
+    let lines = arrears.body["items"].as_array().unwrap();
+    assert!(!lines.is_empty(), "someone owes: {:?}", arrears.body);
+    for a in lines {
+        let g = &a["ageing"];
+        let sum: i64 = ["d0_30", "d31_60", "d61_90", "d90_plus"]
+            .iter()
+            .map(|k| g[k].as_i64().unwrap())
+            .sum();
+        assert_eq!(sum, a["balance_fen"].as_i64().unwrap());
+    }
+    let today = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai").unwrap();
+    let last = today
+        .first_of_month()
+        .checked_sub(jiff::Span::new().months(1))
+        .unwrap()
+        .strftime("%Y-%m")
+        .to_string();
+    let gen = serde_json::json!({"site_id": site, "month": last});
+    let one = app
+        .post(Some(&fin), "/api/v1/statements/generate", &gen)
+        .await;
+    assert_eq!(one.status, StatusCode::OK, "{:?}", one.body);
+    let made = one.body["items"].as_array().unwrap();
+    assert!(!made.is_empty());
+    let first = app
+        .get(Some(&fin), &format!("/api/v1/statements/{}", made[0]["id"]))
+        .await;
+    assert!(
+        format!("{:?}", first.body["lines"]).contains("电费"),
+        "billed from the generated readings: {:?}",
+        first.body
+    );
+    let two = app
+        .post(Some(&fin), "/api/v1/statements/generate", &gen)
+        .await;
+    assert_eq!(one.body["items"], two.body["items"], "the same month again");
+    let owed = &lines[0];
+    let pay = app
+        .post(
+            Some(&fin),
+            "/api/v1/payments",
+            &serde_json::json!({"tenant_id": owed["tenant_id"], "amount_fen": owed["balance_fen"], "method": "transfer"}),
+        )
+        .await;
+    assert_eq!(pay.status, StatusCode::CREATED, "{:?}", pay.body);
     assert!(lobby_app::audit::verify(&app.app).await.unwrap().is_ok());
     // A second run refuses: the database is no longer empty.
     assert!(lobby_demo::generate::portfolio(&app.app, &scale, &|_| {})
