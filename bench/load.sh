@@ -5,7 +5,8 @@
 #
 # DATA_DIR (and DATABASE_URL for PostgreSQL) must hold a portfolio made by
 # `lobby generate` (the staff g001_* sign in with 'lobby-demo'). Starts
-# `lobby serve` on 127.0.0.1:8111, times its start, runs each operation with 8
+# `lobby serve` on 127.0.0.1:8111, times its start, times finance's month-end
+# run on five sites, runs each operation with 8
 # clients for 10 s (closed loop), then the department mix open loop at
 # 200 requests/s for 30 s, and appends JSON lines to bench/results.jsonl.
 # Build first: cargo build --release -p lobby -p lobby-bench
@@ -28,7 +29,14 @@ trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf http://127.0.0.1:8111/readyz >/dev/null && break; sleep 0.1; done
 echo "== $label: idle RSS $(awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' /proc/$pid/status)"
 
-for op in create action list list-page ticket ticket-page summary login; do
+# Finance's month-end run, once for each of sites 1-5: last month, whose
+# meter readings the generator wrote (run it on a fresh portfolio: a month
+# already generated is not generated again).
+month=${BENCH_MONTH:-$(date -d "$(date +%Y-%m-01) -1 month" +%Y-%m)}
+echo "== $label: billing $month"
+"$load" billing --url http://127.0.0.1:8111 --sites 5 --month "$month" --json "$out" --label "$label"
+
+for op in create action list list-page ticket ticket-page summary login arrears arrears-page; do
   "$load" run --url http://127.0.0.1:8111 --scenario "$op" --clients 8 --duration "$secs" \
     --server-pid $pid --json "$out" --label "$label" | grep -v '^all'
 done

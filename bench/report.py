@@ -6,11 +6,13 @@ import sys
 
 path = sys.argv[1] if len(sys.argv) > 1 else "bench/results.jsonl"
 rows = [json.loads(l) for l in open(path) if l.strip()]
+billing = [r for r in rows if r.get("scenario") == "billing"]
+rows = [r for r in rows if r.get("scenario") != "billing"]
 labels = []
 for r in rows:
     if r["label"] not in labels:
         labels.append(r["label"])
-OPS = ["create", "action", "list", "list_page", "ticket", "ticket_page", "summary", "login"]
+OPS = ["create", "action", "list", "list_page", "ticket", "ticket_page", "summary", "login", "arrears", "arrears_page"]
 
 print("### Throughput, 8 clients, closed loop (requests/s · p50 / p99 ms)\n")
 print("| operation | " + " | ".join(labels) + " |")
@@ -54,3 +56,10 @@ print("| before the first run (after sign-ins) | " + " | ".join(mib(f and f["rss
 mix = [next((r for r in rows if r["label"] == lab and r["rate"] is not None), None) for lab in labels]
 print("| peak during the 200/s mix | " + " | ".join(mib(m and m["rss_peak_kib"]) for m in mix) + " |")
 print("| high-water mark of the whole suite (incl. 8 parallel sign-ins) | " + " | ".join(mib(m and m["rss_hwm_kib"]) for m in mix) + " |")
+
+if billing:
+    print("\n### Month-end run (`lobby-load billing`: one site's month generated, once per site)\n")
+    print("| label | month | sites | statements | median ms | max ms |")
+    print("|---|---|---|---|---|---|")
+    for b in billing:
+        print(f"| {b['label']} | {b['month']} | {b['sites']} | {b['statements']:,} | {b['median_ms']:.0f} | {b['max_ms']:.0f} |")

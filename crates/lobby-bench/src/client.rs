@@ -113,6 +113,20 @@ impl Client {
                 };
                 (op, expect(r, 200).await)
             }
+            Op::Arrears => {
+                let r = w
+                    .http
+                    .get(format!("{}/api/v1/arrears?site_id={}", w.base, w.site))
+                    .bearer_auth(w.token("cs_supervisor"));
+                (op, expect(r, 200).await)
+            }
+            Op::ArrearsPage => {
+                let r = w
+                    .http
+                    .get(format!("{}/arrears?site_id={}", w.base, w.site))
+                    .header("cookie", format!("lobby_session={}", w.desk_session));
+                (op, expect(r, 200).await)
+            }
             Op::Summary => {
                 let r = w
                     .http

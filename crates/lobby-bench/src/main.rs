@@ -49,6 +49,28 @@ enum Cmd {
     Run(RunArgs),
     /// Time `lobby serve` from spawn to ready, and its idle memory.
     Startup(StartupArgs),
+    /// Time finance's month-end run (generate a month's statements) once
+    /// per site, for sites 1..=N.
+    Billing(BillingArgs),
+}
+
+#[derive(clap::Args)]
+struct BillingArgs {
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    url: String,
+    #[arg(long, default_value = "lobby-demo")]
+    password: String,
+    /// Sites 1..=N (their `g00N_finance` runs the month).
+    #[arg(long, default_value_t = 5)]
+    sites: usize,
+    /// The month (`2026-10`): last month, whose readings `lobby generate`
+    /// wrote.
+    #[arg(long)]
+    month: String,
+    #[arg(long)]
+    json: Option<PathBuf>,
+    #[arg(long, default_value = "")]
+    label: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, ValueEnum)]
@@ -70,6 +92,10 @@ enum Op {
     Summary,
     /// POST /api/v1/auth/login (argon2).
     Login,
+    /// GET /api/v1/arrears: who owes what past due, aged (the supervisor).
+    Arrears,
+    /// GET /arrears, the arrears page (HTML, the desk).
+    ArrearsPage,
     /// A department's mix of all of the above.
     Mix,
 }
@@ -85,6 +111,8 @@ impl Op {
             Op::TicketPage => "ticket_page",
             Op::Summary => "summary",
             Op::Login => "login",
+            Op::Arrears => "arrears",
+            Op::ArrearsPage => "arrears_page",
             Op::Mix => "mix",
         }
     }
@@ -154,6 +182,7 @@ async fn main() -> std::process::ExitCode {
     let out = match cli.command {
         Cmd::Run(a) => run(a).await,
         Cmd::Startup(a) => startup(a).await,
+        Cmd::Billing(a) => billing(a).await,
     };
     match out {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -162,6 +191,65 @@ async fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// One month-end run per site, each timed from request to response (the
+/// statements are written and read back in it).
+async fn billing(a: BillingArgs) -> Result<()> {
+    loopback_only(&a.url)?;
+    let http = reqwest::Client::new();
+    let month = a.month;
+    let mut ms = Vec::new();
+    let mut made = 0usize;
+    for no in 1..=a.sites {
+        let r: Value = http
+            .post(format!("{}/api/v1/auth/login", a.url))
+            .json(&json!({"username": format!("g{no:03}_finance"), "password": a.password}))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let token = r["token"]
+            .as_str()
+            .ok_or_else(|| anyhow!("no token: {r}"))?;
+        let site = r["user"]["grants"][0]["site_id"]
+            .as_i64()
+            .ok_or_else(|| anyhow!("no site: {r}"))?;
+        let t = Instant::now();
+        let r = http
+            .post(format!("{}/api/v1/statements/generate", a.url))
+            .bearer_auth(token)
+            .json(&json!({"site_id": site, "month": month}))
+            .send()
+            .await?;
+        let status = r.status();
+        let body: Value = r.json().await?;
+        let took = t.elapsed().as_secs_f64() * 1000.0;
+        if !status.is_success() {
+            bail!("site {site}: {status} {body}");
+        }
+        let n = body["items"].as_array().map_or(0, Vec::len);
+        made += n;
+        println!("lobby-load: billing site {site} {month}: {n} statements in {took:.0} ms");
+        ms.push(took);
+    }
+    ms.sort_by(f64::total_cmp);
+    let median = ms.get(ms.len() / 2).copied().unwrap_or(0.0);
+    let max = ms.last().copied().unwrap_or(0.0);
+    println!(
+        "lobby-load: billing {} sites · median {median:.0} ms · max {max:.0} ms",
+        ms.len()
+    );
+    if let Some(path) = a.json {
+        let line = json!({"label": a.label, "scenario": "billing", "sites": ms.len(), "statements": made, "month": month, "median_ms": median, "max_ms": max, "runs_ms": ms});
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        writeln!(f, "{line}")?;
+    }
+    Ok(())
 }
 
 async fn run(a: RunArgs) -> Result<()> {

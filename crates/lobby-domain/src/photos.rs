@@ -9,5 +9,7 @@ string_enum!(
         PatrolResult => "patrol_result",
         Inspection => "inspection",
         Notice => "notice",
+        /// The dial at a meter reading (抄表).
+        MeterReading => "meter_reading",
     }
 );

@@ -4,6 +4,7 @@
 
 use lobby_domain::error::required_text;
 use lobby_domain::fees::{check_reading, format_reading, parse_reading, MeterKind};
+use lobby_domain::photos::Owner;
 use lobby_domain::policy::Action as Can;
 use lobby_store::fees::{self as store, NewReading};
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,9 @@ pub struct MeterView {
     /// The last reading, a decimal string (`"12345.6"`).
     pub last_reading: Option<String>,
     pub last_read_at: Option<String>,
+    pub last_reading_id: Option<i64>,
+    /// The dial's photo at the last reading.
+    pub last_photo_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -47,6 +51,9 @@ pub struct ReadingView {
     /// Far above the meter's usual use: look again before billing.
     pub flagged: bool,
     pub read_by: String,
+    /// The photo of the dial, if one was taken
+    /// (`GET /meter-readings/{id}/photos/{photo_id}`).
+    pub photo_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -73,6 +80,8 @@ fn meter_view(m: store::MeterRow) -> AppResult<MeterView> {
         multiplier: m.multiplier,
         last_reading: m.last_reading_milli.map(format_reading),
         last_read_at: time::rfc3339_opt(m.last_read_at),
+        last_reading_id: m.last_reading_id,
+        last_photo_id: m.last_photo_id,
     })
 }
 
@@ -85,6 +94,7 @@ fn reading_view(r: store::ReadingRow) -> ReadingView {
         meter_replaced: r.replaced == 1,
         flagged: r.flagged == 1,
         read_by: r.read_by_name,
+        photo_id: r.photo_id,
     }
 }
 
@@ -173,6 +183,17 @@ pub async fn record_reading(
     actor: &Actor,
     input: &ReadingInput,
 ) -> AppResult<ReadingView> {
+    record_reading_with(app, actor, input, None).await
+}
+
+/// Records a reading with the photo of the dial taken at it (the reading
+/// round on a phone), in one transaction: a refused photo keeps nothing.
+pub async fn record_reading_with(
+    app: &App,
+    actor: &Actor,
+    input: &ReadingInput,
+    photo: Option<&[u8]>,
+) -> AppResult<ReadingView> {
     let meter = {
         let mut c = app.db.read().await?;
         store::meter(&mut c, input.meter_id)
@@ -193,6 +214,11 @@ pub async fn record_reading(
     }
     let replaced = input.meter_replaced;
     let site_id = meter.site_id;
+    let stored = match photo {
+        Some(bytes) => Some(crate::photos::store_photo(app, bytes).await?),
+        None => None,
+    };
+    let stored = &stored;
     let id = app
         .write(actor, |w| {
             Box::pin(async move {
@@ -230,6 +256,11 @@ pub async fn record_reading(
                     now,
                 )
                 .await?;
+                if let Some(p) = stored {
+                    let actor = w.actor().clone();
+                    crate::photos::insert(w, &actor, now, (Owner::MeterReading, id), p, None, None)
+                        .await?;
+                }
                 w.audit(
                     Some(site_id),
                     "record",
@@ -243,10 +274,84 @@ pub async fn record_reading(
         })
         .await?;
     let mut c = app.db.read().await?;
-    store::readings(&mut c, meter.id, 1)
+    store::reading(&mut c, id)
         .await?
-        .into_iter()
-        .find(|r| r.id == id)
         .map(reading_view)
         .ok_or(AppError::NotFound("reading"))
+}
+
+/// The reading `id` and its meter, for `actor` (404 when they may not see
+/// its site's meters).
+async fn reading_of(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<(store::ReadingRow, store::MeterRow)> {
+    let mut c = app.db.read().await?;
+    let r = store::reading(&mut c, id)
+        .await?
+        .ok_or(AppError::NotFound("reading"))?;
+    let m = store::meter(&mut c, r.meter_id)
+        .await?
+        .filter(|m| actor.can(Can::MetersRead, m.site_id))
+        .ok_or(AppError::NotFound("reading"))?;
+    Ok((r, m))
+}
+
+/// Adds the photo of the dial to a reading taken before (by whoever
+/// records readings at its site).
+pub async fn add_reading_photo(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    bytes: &[u8],
+) -> AppResult<ReadingView> {
+    let (_, meter) = reading_of(app, actor, id).await?;
+    actor.authorize(Can::MetersRecord, meter.site_id)?;
+    let p = crate::photos::store_photo(app, bytes).await?;
+    let p = &p;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let actor = w.actor().clone();
+            let photo =
+                crate::photos::insert(w, &actor, now, (Owner::MeterReading, id), p, None, None)
+                    .await?;
+            w.audit(
+                Some(meter.site_id),
+                "photo",
+                "meter_reading",
+                Some(id),
+                serde_json::json!({"photo": photo}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await?;
+    let mut c = app.db.read().await?;
+    store::reading(&mut c, id)
+        .await?
+        .map(reading_view)
+        .ok_or(AppError::NotFound("reading"))
+}
+
+/// A reading's dial photo (or its thumbnail) for whoever reads the site's
+/// meters.
+pub async fn reading_photo(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    photo_id: i64,
+    thumb: bool,
+) -> AppResult<(String, Vec<u8>)> {
+    reading_of(app, actor, id).await?;
+    let p = {
+        let mut c = app.db.read().await?;
+        lobby_store::photos::get(&mut c, photo_id)
+            .await?
+            .filter(|p| p.owner == Owner::MeterReading && p.owner_id == id)
+            .ok_or(AppError::NotFound("photo"))?
+    };
+    crate::photos::bytes(app, p, thumb).await
 }

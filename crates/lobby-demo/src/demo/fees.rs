@@ -139,7 +139,13 @@ pub(super) async fn load_fee_history(app: &App, site: i64) -> AppResult<()> {
             };
             level[n] += used;
             let reading = format!("{}.{}", 1000 + level[n], (i + n) % 10);
-            fees::record_reading(
+            // Last month's round photographed the electricity dials.
+            let last_round = month.checked_add(1.month()).map_err(internal)? >= this_month;
+            let dial = match (last_round, *kind) {
+                (true, "electricity") => Some(super::tickets::demo_photo(true, n)?),
+                _ => None,
+            };
+            fees::record_reading_with(
                 &past,
                 &fa,
                 &ReadingInput {
@@ -148,6 +154,7 @@ pub(super) async fn load_fee_history(app: &App, site: i64) -> AppResult<()> {
                     read_at: None,
                     meter_replaced: false,
                 },
+                dial.as_deref(),
             )
             .await?;
         }

@@ -112,7 +112,13 @@ pub struct MeterRow {
     pub multiplier: i64,
     pub last_reading_milli: Option<i64>,
     pub last_read_at: Option<i64>,
+    pub last_reading_id: Option<i64>,
+    /// The dial's photo at the last reading.
+    pub last_photo_id: Option<i64>,
 }
+
+const LAST_READING: &str =
+    "(SELECT r.id FROM meter_readings r WHERE r.meter_id = m.id ORDER BY r.read_at DESC, r.id DESC LIMIT 1)";
 
 const METER_COLS: &str = "m.id, m.site_id, m.unit_id, u.number AS unit_number, m.kind, m.serial, m.multiplier, \
      (SELECT r.reading_milli FROM meter_readings r WHERE r.meter_id = m.id ORDER BY r.read_at DESC, r.id DESC LIMIT 1) AS last_reading_milli, \
@@ -121,7 +127,9 @@ const METER_COLS: &str = "m.id, m.site_id, m.unit_id, u.number AS unit_number, m
 /// A site's meters in unit order (one unit's when `unit_id` is given).
 pub async fn meters(c: &mut Conn, site_id: i64, unit_id: Option<i64>) -> Result<Vec<MeterRow>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {METER_COLS} FROM meters m JOIN units u ON u.id = m.unit_id \
+        "SELECT {METER_COLS}, {LAST_READING} AS last_reading_id, \
+         (SELECT MAX(p.id) FROM photos p WHERE p.owner = 'meter_reading' AND p.owner_id = {LAST_READING}) AS last_photo_id \
+         FROM meters m JOIN units u ON u.id = m.unit_id \
          WHERE m.site_id = $1 AND m.archived = 0 AND ($2 IS NULL OR m.unit_id = $2) \
          ORDER BY u.sort_key, m.kind, m.id"
     ))
@@ -133,7 +141,9 @@ pub async fn meters(c: &mut Conn, site_id: i64, unit_id: Option<i64>) -> Result<
 
 pub async fn meter(c: &mut Conn, id: i64) -> Result<Option<MeterRow>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {METER_COLS} FROM meters m JOIN units u ON u.id = m.unit_id WHERE m.id = $1"
+        "SELECT {METER_COLS}, {LAST_READING} AS last_reading_id, \
+         (SELECT MAX(p.id) FROM photos p WHERE p.owner = 'meter_reading' AND p.owner_id = {LAST_READING}) AS last_photo_id \
+         FROM meters m JOIN units u ON u.id = m.unit_id WHERE m.id = $1"
     ))
     .bind(id)
     .fetch_optional(c)
@@ -172,13 +182,28 @@ pub struct ReadingRow {
     pub replaced: i64,
     pub flagged: i64,
     pub read_by_name: String,
+    /// The dial's photo, if one was taken.
+    pub photo_id: Option<i64>,
+}
+
+/// One reading.
+pub async fn reading(c: &mut Conn, id: i64) -> Result<Option<ReadingRow>> {
+    Ok(sqlx::query_as(
+        "SELECT r.id, r.meter_id, r.reading_milli, r.read_at, r.replaced, r.flagged, r.read_by_name, \
+         (SELECT MAX(p.id) FROM photos p WHERE p.owner = 'meter_reading' AND p.owner_id = r.id) AS photo_id \
+         FROM meter_readings r WHERE r.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(c)
+    .await?)
 }
 
 /// A meter's newest readings first.
 pub async fn readings(c: &mut Conn, meter_id: i64, limit: i64) -> Result<Vec<ReadingRow>> {
     Ok(sqlx::query_as(
-        "SELECT id, meter_id, reading_milli, read_at, replaced, flagged, read_by_name \
-         FROM meter_readings WHERE meter_id = $1 ORDER BY read_at DESC, id DESC LIMIT $2",
+        "SELECT r.id, r.meter_id, r.reading_milli, r.read_at, r.replaced, r.flagged, r.read_by_name, \
+         (SELECT MAX(p.id) FROM photos p WHERE p.owner = 'meter_reading' AND p.owner_id = r.id) AS photo_id \
+         FROM meter_readings r WHERE r.meter_id = $1 ORDER BY r.read_at DESC, r.id DESC LIMIT $2",
     )
     .bind(meter_id)
     .bind(limit)
@@ -190,7 +215,8 @@ pub async fn readings(c: &mut Conn, meter_id: i64, limit: i64) -> Result<Vec<Rea
 /// time: what a month's consumption is computed from.
 pub async fn site_readings(c: &mut Conn, site_id: i64, until: i64) -> Result<Vec<ReadingRow>> {
     Ok(sqlx::query_as(
-        "SELECT id, meter_id, reading_milli, read_at, replaced, flagged, read_by_name \
+        "SELECT id, meter_id, reading_milli, read_at, replaced, flagged, read_by_name, \
+         CAST(NULL AS BIGINT) AS photo_id \
          FROM meter_readings WHERE site_id = $1 AND read_at < $2 ORDER BY meter_id, read_at, id",
     )
     .bind(site_id)

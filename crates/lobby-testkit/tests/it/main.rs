@@ -14,6 +14,7 @@ mod directory;
 mod fees;
 mod keys;
 mod matrix;
+mod meters;
 mod ops;
 mod patrols;
 mod permits;

@@ -42,6 +42,44 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_sightings, record_sighting))
         .routes(routes!(import_bank))
         .routes(routes!(confirm_bank))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(add_reading_photo))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    lobby_app::photos::MAX_PHOTO_BYTES + 64 * 1024,
+                )),
+        )
+        .routes(routes!(reading_photo))
+}
+
+/// Adds the photo of the dial to a reading: the body is the image (JPEG,
+/// PNG or WebP, ≤ 10 MiB).
+#[utoipa::path(post, path = "/meter-readings/{id}/photos", tag = "fees", params(("id" = i64, Path)), request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 201, body = ReadingView), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_reading_photo(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    crate::extract::ApiBytes(body): crate::extract::ApiBytes,
+) -> Result<(StatusCode, Json<ReadingView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(fees::add_reading_photo(&s.app, &a, id, &body).await?),
+    ))
+}
+
+/// A reading's dial photo (`thumb=true`: the 320-pixel JPEG).
+#[utoipa::path(get, path = "/meter-readings/{id}/photos/{photo_id}", tag = "fees", params(("id" = i64, Path), ("photo_id" = i64, Path), super::tickets::PhotoQuery), responses((status = 200, description = "the image"), (status = 404, body = ErrorBody)))]
+async fn reading_photo(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path((id, photo_id)): Path<(i64, i64)>,
+    ApiQuery(q): ApiQuery<super::tickets::PhotoQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let (ty, bytes) =
+        fees::reading_photo(&s.app, &a, id, photo_id, q.thumb.unwrap_or(false)).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, ty)], bytes).into_response())
 }
 
 fn page<T>(items: Vec<T>) -> Json<Page<T>> {

@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use lobby_app::fees::{
-    self, ArrearsView, FeeItemInput, FeeItemView, MeterView, PaymentInput, PaymentView,
-    ReadingInput, StatementQuery, StatementView,
+    self, ArrearsView, FeeItemInput, FeeItemView, PaymentInput, PaymentView, StatementQuery,
+    StatementView,
 };
 use lobby_app::AppError;
 use lobby_domain::fees::{parse_yuan, FeeBasis, MeterKind, PaymentMethod};
@@ -41,8 +41,6 @@ pub fn router() -> Router<AppState> {
         .route("/arrears/dun", post(dun))
         .route("/arrears/sightings", post(sighting))
         .route("/fees/dunning/{id}/print", get(dunning_print))
-        .route("/meters", get(meters_page))
-        .route("/meters/readings", post(read_meter))
 }
 
 fn see(to: &str) -> Response {
@@ -401,100 +399,6 @@ async fn dunning_print(
     .filter(|st| st.overdue)
     .collect();
     Ok(render(&DunningPrint { c, d, statements }))
-}
-
-#[derive(Template)]
-#[template(path = "fees/meters.html")]
-struct MetersPage {
-    c: Chrome,
-    meters: Vec<MeterView>,
-    can_record: bool,
-    /// The meter whose reading was refused, and why.
-    refused: Option<(i64, FormError)>,
-    q: String,
-}
-
-#[derive(Deserialize, Default)]
-struct MetersQ {
-    q: Option<String>,
-}
-
-async fn meters_with(
-    s: &AppState,
-    c: Chrome,
-    q: Option<String>,
-    refused: Option<(i64, FormError)>,
-) -> Result<Response, PageError> {
-    let c = c.at("meters", "nav.meters");
-    let q = q.unwrap_or_default();
-    let meters = fees::meters(&s.app, &c.actor, c.site_id(), None)
-        .await?
-        .into_iter()
-        .filter(|m| {
-            q.trim().is_empty() || m.unit_number.contains(q.trim()) || m.serial.contains(q.trim())
-        })
-        .collect();
-    let can_record = c.actor.can(Can::MetersRecord, c.site_id());
-    let is_refused = refused.is_some();
-    Ok(render_form(
-        &MetersPage {
-            c,
-            meters,
-            can_record,
-            refused,
-            q,
-        },
-        is_refused,
-    ))
-}
-
-async fn meters_page(
-    State(s): State<AppState>,
-    c: Chrome,
-    Query(q): Query<MetersQ>,
-) -> Result<Response, PageError> {
-    meters_with(&s, c, q.q, None).await
-}
-
-#[derive(Deserialize)]
-struct ReadForm {
-    meter_id: String,
-    reading: String,
-    #[serde(default)]
-    meter_replaced: Option<String>,
-    #[serde(default)]
-    q: Option<String>,
-}
-
-async fn read_meter(
-    State(s): State<AppState>,
-    c: Chrome,
-    f: WebForm<ReadForm>,
-) -> Result<Response, PageError> {
-    let meter_id: i64 = super::number("meter_id", &f.form.meter_id)?;
-    let r = fees::record_reading(
-        &s.app,
-        &f.actor,
-        &ReadingInput {
-            meter_id,
-            reading: f.form.reading.clone(),
-            read_at: None,
-            meter_replaced: f.form.meter_replaced.is_some(),
-        },
-    )
-    .await;
-    let q = f.form.q.clone().unwrap_or_default();
-    match r {
-        Ok(_) => Ok(see(&format!("/meters?q={}#m{meter_id}", urlencode(&q)))),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => meters_with(&s, c, Some(q), Some((meter_id, fe))).await,
-            None => Err(e.into()),
-        },
-    }
-}
-
-fn urlencode(v: &str) -> String {
-    form_urlencoded::byte_serialize(v.as_bytes()).collect()
 }
 
 #[derive(Template)]

@@ -10,6 +10,7 @@ mod failure;
 mod fees;
 mod home;
 mod keys;
+mod meters;
 mod patrols;
 mod permits;
 mod shifts;
@@ -54,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .merge(shifts::router())
         .merge(fees::router())
         .merge(keys::router())
+        .merge(meters::router())
         .merge(permits::router())
         .layer(axum::middleware::from_fn(failure::pages))
 }

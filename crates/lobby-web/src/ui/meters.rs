@@ -1,0 +1,151 @@
+//! The monthly reading round on screen (抄表): a site's meters unit by unit
+//! with the last reading (and its dial photo), a reading typed on the phone
+//! with a photo of the dial taken there, refused by name when it cannot be.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use lobby_app::fees::{self, MeterView, ReadingInput};
+use lobby_app::photos::MAX_PHOTO_BYTES;
+use lobby_domain::policy::Action as Can;
+use serde::Deserialize;
+
+use super::{render_form, Chrome, FormError, PageError};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/meters", get(meters_page))
+        .route(
+            "/meters/readings",
+            post(read_meter).layer(axum::extract::DefaultBodyLimit::max(
+                MAX_PHOTO_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/meters/readings/{id}/photos/{photo}", get(reading_photo))
+}
+
+fn see(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "fees/meters.html")]
+struct MetersPage {
+    c: Chrome,
+    meters: Vec<MeterView>,
+    can_record: bool,
+    /// The meter whose reading was refused, and why.
+    refused: Option<(i64, FormError)>,
+    q: String,
+}
+
+#[derive(Deserialize, Default)]
+struct MetersQ {
+    q: Option<String>,
+}
+
+async fn meters_with(
+    s: &AppState,
+    c: Chrome,
+    q: Option<String>,
+    refused: Option<(i64, FormError)>,
+) -> Result<Response, PageError> {
+    let c = c.at("meters", "nav.meters");
+    let q = q.unwrap_or_default();
+    let meters = fees::meters(&s.app, &c.actor, c.site_id(), None)
+        .await?
+        .into_iter()
+        .filter(|m| {
+            q.trim().is_empty() || m.unit_number.contains(q.trim()) || m.serial.contains(q.trim())
+        })
+        .collect();
+    let can_record = c.actor.can(Can::MetersRecord, c.site_id());
+    let is_refused = refused.is_some();
+    Ok(render_form(
+        &MetersPage {
+            c,
+            meters,
+            can_record,
+            refused,
+            q,
+        },
+        is_refused,
+    ))
+}
+
+async fn meters_page(
+    State(s): State<AppState>,
+    c: Chrome,
+    Query(q): Query<MetersQ>,
+) -> Result<Response, PageError> {
+    meters_with(&s, c, q.q, None).await
+}
+
+/// A reading from the round: `meter_id`, `reading`, `meter_replaced`, `q`
+/// (the search to come back to) and the dial's photo as `file`, in one
+/// multipart form.
+async fn read_meter(
+    State(s): State<AppState>,
+    c: Chrome,
+    mut mp: Multipart,
+) -> Result<Response, PageError> {
+    if !c.actor.can(Can::MetersRecord, c.site_id()) {
+        return Err(lobby_app::AppError::Forbidden.into());
+    }
+    let (fields, mut files) = match super::read_multipart(&c.actor, &mut mp).await {
+        Ok(v) => v,
+        Err(r) => return Ok(r),
+    };
+    let field = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let meter_id: i64 = super::number("meter_id", &field("meter_id"))?;
+    let photo = files.pop();
+    let r = fees::record_reading_with(
+        &s.app,
+        &c.actor,
+        &ReadingInput {
+            meter_id,
+            reading: field("reading"),
+            read_at: None,
+            meter_replaced: !field("meter_replaced").is_empty(),
+        },
+        photo.as_deref(),
+    )
+    .await;
+    let q = field("q");
+    match r {
+        Ok(_) => Ok(see(&format!("/meters?q={}#m{meter_id}", urlencode(&q)))),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => meters_with(&s, c, Some(q), Some((meter_id, fe))).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
+fn urlencode(v: &str) -> String {
+    form_urlencoded::byte_serialize(v.as_bytes()).collect()
+}
+
+#[derive(Deserialize, Default)]
+struct PhotoQ {
+    thumb: Option<String>,
+}
+
+async fn reading_photo(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path((id, photo)): Path<(i64, i64)>,
+    Query(q): Query<PhotoQ>,
+) -> Result<Response, PageError> {
+    let thumb = q.thumb.is_some_and(|t| !t.is_empty());
+    let (ty, bytes) = fees::reading_photo(&s.app, &c.actor, id, photo, thumb).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, ty)], bytes).into_response())
+}
