@@ -29,6 +29,38 @@ pub struct KeyView {
     pub overdue: i64,
     /// The copies out now (with the key's page; empty in lists).
     pub loans: Vec<LoanView>,
+    /// Copies lost, newest first (with the key's page; empty in lists).
+    pub losses: Vec<LossView>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LossView {
+    pub id: i64,
+    pub key_id: i64,
+    pub copy_no: i64,
+    /// Who had it, when it was out.
+    pub holder: Option<String>,
+    pub note: String,
+    /// Who pays for the replacement.
+    pub tenant_id: Option<i64>,
+    pub tenant_name: Option<String>,
+    /// The one-off fee charge of the replacement (billed by the next
+    /// statement).
+    pub charge_id: Option<i64>,
+    pub reported_by: String,
+    pub reported_at: String,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct LostInput {
+    /// The copy lost (default: the only one out).
+    pub copy: Option<i64>,
+    /// What happened (up to 200 characters).
+    pub note: String,
+    /// A one-off fee item of the site (配钥匙) to charge the replacement.
+    pub fee_item_id: Option<i64>,
+    /// Who pays (default: the tenant of the key's unit).
+    pub tenant_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -45,6 +77,8 @@ pub struct LoanView {
     pub issued_by: String,
     pub returned_at: Option<String>,
     pub returned_to: Option<String>,
+    /// Closed because the copy was lost.
+    pub lost: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -97,6 +131,22 @@ fn key_view(k: store::KeyRow, loans: Vec<LoanView>) -> KeyView {
         out: k.out,
         overdue: k.overdue,
         loans,
+        losses: Vec::new(),
+    }
+}
+
+fn loss_view(x: store::LossRow) -> LossView {
+    LossView {
+        id: x.id,
+        key_id: x.key_id,
+        copy_no: x.copy_no,
+        holder: x.holder,
+        note: x.note,
+        tenant_id: x.tenant_id,
+        tenant_name: x.tenant_name,
+        charge_id: x.charge_id,
+        reported_by: x.reported_by_name,
+        reported_at: time::rfc3339(x.reported_at),
     }
 }
 
@@ -114,6 +164,7 @@ pub(crate) fn loan_view(l: store::LoanRow, now: i64) -> LoanView {
         issued_by: l.issued_by_name,
         returned_at: time::rfc3339_opt(l.returned_at),
         returned_to: l.returned_to_name,
+        lost: l.lost == 1,
     }
 }
 
@@ -147,7 +198,13 @@ pub async fn key(app: &App, actor: &Actor, id: i64) -> AppResult<(KeyView, Vec<L
         .filter(|l| l.returned_at.is_none())
         .cloned()
         .collect();
-    Ok((key_view(k, out), history))
+    let mut view = key_view(k, out);
+    view.losses = store::losses(&mut c, id)
+        .await?
+        .into_iter()
+        .map(loss_view)
+        .collect();
+    Ok((view, history))
 }
 
 /// Copies out at a site, the earliest due first (the desk's home).
@@ -370,6 +427,131 @@ pub async fn return_key(
         })
         .await?;
     loan_of(app, id, loan, now).await
+}
+
+/// Records a lost copy: its loan (if it was out) closes as lost, and the
+/// replacement is charged to the paying tenant as a one-off fee charge
+/// when a fee item is given. A replacement copy is cut, so the key keeps
+/// its copies.
+pub async fn lose_key(app: &App, actor: &Actor, id: i64, input: &LostInput) -> AppResult<LossView> {
+    let now = app.now();
+    let k = key_to_manage(app, actor, id, now).await?;
+    let note = required_text("note", &input.note, 200)?;
+    // Who pays: the tenant named, else the unit's tenant now.
+    let (tenant, item) = {
+        let mut c = app.db.read().await?;
+        let item = match input.fee_item_id {
+            Some(f) => Some(
+                lobby_store::fees::fee_item(&mut c, f)
+                    .await?
+                    .filter(|i| i.site_id == k.site_id && i.basis == "one_off")
+                    .ok_or_else(|| {
+                        AppError::invalid("fee_item_id", "no such one-off fee item at this site")
+                    })?,
+            ),
+            None => None,
+        };
+        let tenant = match input.tenant_id {
+            Some(t) => Some(
+                lobby_store::tenants::get(&mut c, t)
+                    .await?
+                    .filter(|t| t.site_id == k.site_id)
+                    .ok_or_else(|| AppError::invalid("tenant_id", "no such tenant at this site"))?
+                    .id,
+            ),
+            None => match k.unit_id {
+                Some(u) => lobby_store::sites::unit(&mut c, u)
+                    .await?
+                    .and_then(|u| u.tenant_id),
+                None => None,
+            },
+        };
+        (tenant, item)
+    };
+    if item.is_some() && tenant.is_none() {
+        return Err(AppError::invalid(
+            "tenant_id",
+            "say which tenant pays for the replacement",
+        ));
+    }
+    let (k, note, item) = (&k, &note, &item);
+    let loss = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let out: Vec<_> = store::loans(w, id, 1000)
+                    .await?
+                    .into_iter()
+                    .filter(|l| l.returned_at.is_none())
+                    .collect();
+                let copy = match input.copy {
+                    Some(c) if (1..=k.copies).contains(&c) => c,
+                    Some(_) => {
+                        return Err(AppError::invalid(
+                            "copy",
+                            format!("the key has copies 1 to {}", k.copies),
+                        ))
+                    }
+                    None if out.len() == 1 => out[0].copy_no,
+                    None if k.copies == 1 => 1,
+                    None => {
+                        return Err(AppError::invalid("copy", "say which copy was lost"))
+                    }
+                };
+                let now = w.now();
+                let by = w.actor().display_name.clone();
+                let loan = out.iter().find(|l| l.copy_no == copy);
+                if let Some(l) = loan {
+                    store::lose_loan(w, l.id, now, &by).await?;
+                }
+                let charge_id = match (item, tenant) {
+                    (Some(item), Some(t)) => Some(
+                        lobby_store::fees::insert_charge(
+                            w,
+                            k.site_id,
+                            t,
+                            item.id,
+                            1,
+                            Some(&format!("{} #{copy}", k.label)),
+                            now,
+                        )
+                        .await?,
+                    ),
+                    _ => None,
+                };
+                let loss = store::insert_loss(
+                    w,
+                    &store::NewLoss {
+                        key_id: id,
+                        site_id: k.site_id,
+                        copy_no: copy,
+                        holder: loan.map(|l| l.holder.as_str()),
+                        note,
+                        tenant_id: tenant,
+                        charge_id,
+                        reported_by_name: &by,
+                    },
+                    now,
+                )
+                .await?;
+                w.audit(
+                    Some(k.site_id),
+                    "lost",
+                    "key",
+                    Some(id),
+                    serde_json::json!({"copy": copy, "note": note, "tenant_id": tenant, "charge_id": charge_id}),
+                )
+                .await?;
+                Ok(loss)
+            })
+        })
+        .await?;
+    let mut c = app.db.read().await?;
+    store::losses(&mut c, id)
+        .await?
+        .into_iter()
+        .find(|x| x.id == loss)
+        .map(loss_view)
+        .ok_or(AppError::NotFound("loss"))
 }
 
 /// Tells the desk (front desk and supervisor) once about each copy past

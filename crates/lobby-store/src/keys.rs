@@ -96,11 +96,13 @@ pub struct LoanRow {
     pub issued_by_name: String,
     pub returned_at: Option<i64>,
     pub returned_to_name: Option<String>,
+    /// Closed because the copy was lost.
+    pub lost: i64,
 }
 
 const LOAN_COLS: &str =
     "l.id, l.key_id, l.site_id, k.label, l.copy_no, l.holder, l.purpose, l.issued_at, \
-     l.due_back_at, l.issued_by_name, l.returned_at, l.returned_to_name";
+     l.due_back_at, l.issued_by_name, l.returned_at, l.returned_to_name, l.lost";
 
 /// A key's loans, newest first (its history).
 pub async fn loans(c: &mut Conn, key_id: i64, limit: i64) -> Result<Vec<LoanRow>> {
@@ -190,4 +192,75 @@ pub async fn mark_overdue_notified(c: &mut Conn, loan_id: i64) -> Result<bool> {
     .await?
     .rows_affected()
         == 1)
+}
+
+/// Closes a loan as lost; false when it was closed already.
+pub async fn lose_loan(c: &mut Conn, loan_id: i64, at: i64, by: &str) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE key_loans SET returned_at = $2, returned_to_name = $3, lost = 1 \
+         WHERE id = $1 AND returned_at IS NULL",
+    )
+    .bind(loan_id)
+    .bind(at)
+    .bind(by)
+    .execute(c)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct LossRow {
+    pub id: i64,
+    pub key_id: i64,
+    pub copy_no: i64,
+    pub holder: Option<String>,
+    pub note: String,
+    pub tenant_id: Option<i64>,
+    pub tenant_name: Option<String>,
+    pub charge_id: Option<i64>,
+    pub reported_by_name: String,
+    pub reported_at: i64,
+}
+
+/// A key's losses, newest first.
+pub async fn losses(c: &mut Conn, key_id: i64) -> Result<Vec<LossRow>> {
+    Ok(sqlx::query_as(
+        "SELECT x.id, x.key_id, x.copy_no, x.holder, x.note, x.tenant_id, t.name AS tenant_name, \
+         x.charge_id, x.reported_by_name, x.reported_at \
+         FROM key_losses x LEFT JOIN tenants t ON t.id = x.tenant_id \
+         WHERE x.key_id = $1 ORDER BY x.id DESC LIMIT 200",
+    )
+    .bind(key_id)
+    .fetch_all(c)
+    .await?)
+}
+
+pub struct NewLoss<'a> {
+    pub key_id: i64,
+    pub site_id: i64,
+    pub copy_no: i64,
+    pub holder: Option<&'a str>,
+    pub note: &'a str,
+    pub tenant_id: Option<i64>,
+    pub charge_id: Option<i64>,
+    pub reported_by_name: &'a str,
+}
+
+pub async fn insert_loss(c: &mut Conn, x: &NewLoss<'_>, at: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO key_losses (key_id, site_id, copy_no, holder, note, tenant_id, charge_id, \
+         reported_by_name, reported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(x.key_id)
+    .bind(x.site_id)
+    .bind(x.copy_no)
+    .bind(x.holder)
+    .bind(x.note)
+    .bind(x.tenant_id)
+    .bind(x.charge_id)
+    .bind(x.reported_by_name)
+    .bind(at)
+    .fetch_one(c)
+    .await?)
 }

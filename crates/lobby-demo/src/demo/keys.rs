@@ -110,5 +110,38 @@ pub(super) async fn load_key_history(app: &App, site: i64) -> AppResult<()> {
         )
         .await?;
     }
+    // A tenant lost its spare key last week: recorded, the replacement
+    // charged to it (配钥匙, on its next statement).
+    if let Some(unit_key) = ids.get(7) {
+        clock.set(lobby_app::time::ts(days.at(6, 15, 20)));
+        let supervisor = demo_actor(app, "cs_supervisor").await?;
+        let one_off = lobby_app::fees::fee_items(app, &supervisor, site)
+            .await?
+            .into_iter()
+            .find(|i| i.basis == lobby_domain::fees::FeeBasis::OneOff)
+            .map(|i| i.id);
+        // Charged when the unit has a tenant to pay.
+        let (k, _) = keys::key(app, &desk, *unit_key).await?;
+        let occupied = match k.unit_id {
+            Some(u) => lobby_app::sites::unit(app, &desk, u)
+                .await?
+                .tenant_id
+                .is_some(),
+            None => false,
+        };
+        let one_off = one_off.filter(|_| occupied);
+        keys::lose_key(
+            &past,
+            &desk,
+            *unit_key,
+            &keys::LostInput {
+                copy: Some(1),
+                note: "租户借出后遗失，已补配一把".into(),
+                fee_item_id: one_off,
+                tenant_id: None,
+            },
+        )
+        .await?;
+    }
     Ok(())
 }

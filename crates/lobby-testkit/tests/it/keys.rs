@@ -118,3 +118,102 @@ async fn a_copy_is_out_to_one_holder(app: TestApp) {
     assert_eq!(k.body["key"]["out"], 0);
 }
 both!(a_copy_is_out_to_one_holder);
+
+/// A lost copy (钥匙遗失): its loan closes as lost, the replacement is
+/// charged to the unit's tenant and billed by the next statement; the key
+/// keeps its copies.
+async fn a_lost_copy_is_recorded_and_charged(app: TestApp) {
+    let fd = app.token("front_desk").await;
+    let fin = app.token("finance").await;
+    let s = app.site_id;
+    let (tenant, unit, _) = crate::fees::tenants_with_units(&app, &fin).await[0];
+    let item = app
+        .post(
+            Some(&fin),
+            "/api/v1/fee-items",
+            &json!({"site_id": s, "name": "配钥匙", "basis": "one_off", "rate_fen": 5000}),
+        )
+        .await;
+    assert_eq!(item.status, StatusCode::CREATED, "{:?}", item.body);
+    let item = item.body["id"].as_i64().unwrap();
+    let k = app
+        .post(
+            Some(&fd),
+            "/api/v1/keys",
+            &json!({"site_id": s, "label": "单元门钥匙", "unit_id": unit}),
+        )
+        .await;
+    let id = k.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            Some(&fd),
+            &format!("/api/v1/keys/{id}/issue"),
+            &json!({"holder": "租户 王先生", "purpose": "借用", "due_back_at": in_hours(&app, 2)}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let lost = format!("/api/v1/keys/{id}/lost");
+    let r = app.post(Some(&fd), &lost, &json!({"note": " "})).await;
+    assert_eq!(r.field(), "note", "nothing is kept without a note");
+    let r = app
+        .post(
+            Some(&fd),
+            &lost,
+            &json!({"note": "租户遗失", "fee_item_id": item + 999}),
+        )
+        .await;
+    assert_eq!(r.field(), "fee_item_id");
+    let eng = app.token("engineering").await;
+    let r = app.post(Some(&eng), &lost, &json!({"note": "x"})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .post(
+            Some(&fd),
+            &lost,
+            &json!({"note": "租户外出时遗失", "fee_item_id": item}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(
+        (r.body["holder"].as_str(), r.body["tenant_id"].as_i64()),
+        (Some("租户 王先生"), Some(tenant))
+    );
+    assert!(r.body["charge_id"].is_i64());
+    let k = app.get(Some(&fd), &format!("/api/v1/keys/{id}")).await;
+    assert_eq!(
+        (
+            k.body["key"]["out"].as_i64(),
+            k.body["key"]["copies"].as_i64()
+        ),
+        (Some(0), Some(1)),
+        "the loan is closed; a replacement is cut"
+    );
+    assert_eq!(k.body["history"][0]["lost"], true);
+    assert_eq!(k.body["key"]["losses"].as_array().unwrap().len(), 1);
+    // The copy can go out again.
+    let r = app
+        .post(
+            Some(&fd),
+            &format!("/api/v1/keys/{id}/issue"),
+            &json!({"holder": "保洁", "purpose": "开荒", "due_back_at": in_hours(&app, 2)}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    // The charge goes onto the tenant's next statement.
+    let (month, _) = crate::fees::next_month(&app);
+    app.advance(24 * 50);
+    let fin = app.token("finance").await;
+    let g = app
+        .post(
+            Some(&fin),
+            "/api/v1/statements/generate",
+            &json!({"site_id": s, "month": month}),
+        )
+        .await;
+    assert!(
+        format!("{:?}", g.body).contains("配钥匙"),
+        "billed: {:?}",
+        g.body
+    );
+}
+both!(a_lost_copy_is_recorded_and_charged);

@@ -4,7 +4,9 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use lobby_app::keys::{self, IssueInput, KeyInput, KeyQuery, KeyView, LoanView, ReturnInput};
+use lobby_app::keys::{
+    self, IssueInput, KeyInput, KeyQuery, KeyView, LoanView, LossView, LostInput, ReturnInput,
+};
 use lobby_app::page::Page;
 use serde::Serialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -19,6 +21,23 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_key))
         .routes(routes!(issue))
         .routes(routes!(give_back))
+        .routes(routes!(lost))
+}
+
+/// Records a lost copy (钥匙遗失): its loan closes as lost; with a one-off
+/// `fee_item_id` the replacement is charged to `tenant_id` (default the
+/// unit's tenant) on the next statement.
+#[utoipa::path(post, path = "/keys/{id}/lost", tag = "keys", params(("id" = i64, Path)), request_body = LostInput, responses((status = 201, body = LossView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn lost(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(v): ApiJson<LostInput>,
+) -> Result<(StatusCode, Json<LossView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(keys::lose_key(&s.app, &a, id, &v).await?),
+    ))
 }
 
 /// The site's keys with how many copies are out and overdue (`overdue=true`:

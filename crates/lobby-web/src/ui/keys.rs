@@ -6,7 +6,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use lobby_app::keys::{self, IssueInput, KeyInput, KeyQuery, KeyView, LoanView, ReturnInput};
+use lobby_app::keys::{
+    self, IssueInput, KeyInput, KeyQuery, KeyView, LoanView, LostInput, ReturnInput,
+};
 use lobby_domain::policy::Action as Can;
 use serde::Deserialize;
 
@@ -20,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/keys/{id}", get(show_page))
         .route("/keys/{id}/issue", post(issue))
         .route("/keys/{id}/return", post(give_back))
+        .route("/keys/{id}/lost", post(lost))
 }
 
 fn see(to: &str) -> Response {
@@ -162,6 +165,8 @@ struct ShowPage {
     can_manage: bool,
     /// The default time to bring a copy back: today 18:00 at the site.
     due_default: String,
+    /// The site's one-off fee items, to charge a replacement with.
+    one_offs: Vec<(i64, String)>,
     error: Option<FormError>,
 }
 
@@ -176,6 +181,19 @@ async fn show_with(
     c.title = k.label.clone();
     let can_manage = c.actor.can(Can::KeysManage, k.site_id);
     let due_default = format!("{}T18:00", c.today(&s.app));
+    // Charging a replacement needs the site's fee items (those who read
+    // fees see them; the desk does).
+    let one_offs = if can_manage && c.actor.can(Can::FeesRead, k.site_id) {
+        lobby_app::fees::fee_items(&s.app, &c.actor, k.site_id)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|i| i.basis == lobby_domain::fees::FeeBasis::OneOff)
+            .map(|i| (i.id, i.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let refused = error.is_some();
     Ok(render_form(
         &ShowPage {
@@ -184,6 +202,7 @@ async fn show_with(
             history,
             can_manage,
             due_default,
+            one_offs,
             error,
         },
         refused,
@@ -258,6 +277,41 @@ async fn give_back(
     let r = async {
         let copy = super::number("copy", &f.form.copy)?;
         keys::return_key(&s.app, &f.actor, id, &ReturnInput { copy: Some(copy) }).await
+    }
+    .await;
+    match r {
+        Ok(_) => Ok(see(&format!("/keys/{id}"))),
+        Err(e) => show_with(&s, c, id, Some(FormError::refusal(&e))).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct LostForm {
+    copy: String,
+    note: String,
+    #[serde(default)]
+    fee_item_id: String,
+}
+
+async fn lost(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path(id): Path<i64>,
+    f: WebForm<LostForm>,
+) -> Result<Response, PageError> {
+    let r = async {
+        keys::lose_key(
+            &s.app,
+            &f.actor,
+            id,
+            &LostInput {
+                copy: super::number_opt("copy", &f.form.copy)?,
+                note: f.form.note.clone(),
+                fee_item_id: super::number_opt("fee_item_id", &f.form.fee_item_id)?,
+                tenant_id: None,
+            },
+        )
+        .await
     }
     .await;
     match r {
