@@ -70,6 +70,21 @@ impl Actor {
         }
     }
 
+    /// What of `action` at `site_id` the actor may do: `None` for staff who
+    /// hold it there (everyone's rows), `Some(tenant)` for a tenant
+    /// account (its own rows only); 403 otherwise.
+    pub fn tenant_scope(&self, action: Action, site_id: i64) -> AppResult<Option<i64>> {
+        self.authorize(action, site_id)?;
+        let staff = self
+            .roles_at(site_id)
+            .any(|r| r.is_staff() && allows(r, action));
+        match (staff, self.tenant_id) {
+            (true, _) => Ok(None),
+            (false, Some(t)) => Ok(Some(t)),
+            (false, None) => Err(AppError::Forbidden),
+        }
+    }
+
     /// The sites the actor holds any role at; `None` means all of them.
     pub fn site_ids(&self) -> Option<Vec<i64>> {
         if self.roles.iter().any(|(s, _)| s.is_none()) {

@@ -122,18 +122,9 @@ pub struct VerifyInput {
     pub code: String,
 }
 
-/// The tenant an actor is limited to at a site: `None` for staff who may
-/// `action` there, the actor's own tenant for a tenant account.
+/// The tenant an actor is limited to at a site (see `Actor::tenant_scope`).
 fn own_scope(actor: &Actor, action: Can, site_id: i64) -> AppResult<Option<i64>> {
-    actor.authorize(action, site_id)?;
-    let staff = actor
-        .roles_at(site_id)
-        .any(|r| r.is_staff() && lobby_domain::policy::allows(r, action));
-    match (staff, actor.tenant_id) {
-        (true, _) => Ok(None),
-        (false, Some(t)) => Ok(Some(t)),
-        (false, None) => Err(AppError::Forbidden),
-    }
+    actor.tenant_scope(action, site_id)
 }
 
 /// What the tenant owes past due at the site now, in 分.

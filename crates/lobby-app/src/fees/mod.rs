@@ -25,20 +25,12 @@ pub use statements::*;
 
 use lobby_domain::policy::Action as Can;
 
-use crate::{Actor, AppError, AppResult};
+use crate::{Actor, AppResult};
 
 /// Whose money `actor` may read at `site_id`: everyone's (`None`), or only
 /// their own tenant's (a tenant account).
 pub(crate) fn read_scope(actor: &Actor, site_id: i64) -> AppResult<Option<i64>> {
-    actor.authorize(Can::FeesRead, site_id)?;
-    let staff = actor
-        .roles_at(site_id)
-        .any(|r| r.is_staff() && lobby_domain::policy::allows(r, Can::FeesRead));
-    match (staff, actor.tenant_id) {
-        (true, _) => Ok(None),
-        (false, Some(t)) => Ok(Some(t)),
-        (false, None) => Err(AppError::Forbidden),
-    }
+    actor.tenant_scope(Can::FeesRead, site_id)
 }
 
 /// Today at the site and its zone, by the app's clock.
