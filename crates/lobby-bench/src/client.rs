@@ -31,9 +31,9 @@ pub(crate) struct Client {
 impl Client {
     pub(crate) fn new(world: Arc<World>, seed: u64) -> Result<Self> {
         let mut hist = BTreeMap::new();
-        for (op, _) in MIX {
+        for op in <Op as ValueEnum>::value_variants() {
             // 1 µs to 2 minutes, 3 significant figures.
-            hist.insert(op, Histogram::new_with_bounds(1, 120_000_000, 3)?);
+            hist.insert(*op, Histogram::new_with_bounds(1, 120_000_000, 3)?);
         }
         Ok(Client {
             world,

@@ -112,9 +112,16 @@ pub(super) async fn make_site(
                 COMPANY_WORDS[u % COMPANY_WORDS.len()]
             );
             let phone = format!("021-6{:03}-{:04}", no, u);
+            // Most tenants were in before the generated years began (their
+            // months are all billed); the rest moved in during them.
+            let window = i64::from(scale.years) * 365;
             let since = days_before(
                 now,
-                rng.gen_range(30..(i64::from(scale.years) * 365).max(31)),
+                if rng.gen_bool(0.8) {
+                    window + rng.gen_range(1..30)
+                } else {
+                    rng.gen_range(30..window.max(31))
+                },
             )?;
             let id = tenant_store::insert(
                 &mut tx,

