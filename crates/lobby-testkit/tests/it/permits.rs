@@ -25,7 +25,7 @@ async fn a_tenant_in_arrears_is_held_and_the_gate_lets_through_once(app: TestApp
         .post(Some(&fin), "/api/v1/fee-items", &json!({"site_id": s, "name": "物业管理费", "basis": "area", "rate_fen": 850, "effective_from": first.to_string()}))
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    app.advance(24 * 50);
+    crate::fees::past_next_month(&app);
     let fin = app.token("finance").await;
     let gen = app
         .post(

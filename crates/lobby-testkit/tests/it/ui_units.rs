@@ -93,7 +93,12 @@ async fn a_unit_page_shows_its_work_orders_parcels_and_visitors(app: TestApp) {
     ] {
         let list = page_text(&c, &app, &path).await;
         assert!(list.contains(&ticket_no), "{path}");
-        assert!(!list.contains(&other_no), "{path}");
+        // (The search matches work-order numbers too: on a day whose date
+        // holds the unit's number — WO-20261201-… and unit 201 — the other
+        // order is rightly found by its own number.)
+        if !(path.contains("q=") && other_no.contains(&number)) {
+            assert!(!list.contains(&other_no), "{path}");
+        }
     }
     let api = app
         .get(
