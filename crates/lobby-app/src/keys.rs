@@ -11,6 +11,7 @@ use lobby_store::keys::{self as store, NewKey, NewLoan};
 use lobby_store::StoreError;
 use serde::{Deserialize, Serialize};
 
+use crate::work::Work;
 use crate::{time, Actor, App, AppError, AppResult};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -284,7 +285,12 @@ pub async fn create_key(app: &App, actor: &Actor, input: &KeyInput) -> AppResult
 
 /// The key `id` for a change by `actor`: 404 when they may not see it, 403
 /// when they may not keep the register.
-async fn key_to_manage(app: &App, actor: &Actor, id: i64, now: i64) -> AppResult<store::KeyRow> {
+pub(crate) async fn key_to_manage(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    now: i64,
+) -> AppResult<store::KeyRow> {
     let k = {
         let mut c = app.db.read().await?;
         store::key(&mut c, id, now)
@@ -325,57 +331,91 @@ pub async fn issue_key(
             "due_back_at is not in the future",
         ));
     }
-    let (holder, purpose) = (&holder, &purpose);
+    let (holder, purpose, k) = (&holder, &purpose, &k);
     let loan = app
         .write(actor, |w| {
-            Box::pin(async move {
-                let out: Vec<i64> = store::loans(w, id, 1000)
-                    .await?
-                    .into_iter()
-                    .filter(|l| l.returned_at.is_none())
-                    .map(|l| l.copy_no)
-                    .collect();
-                let copy = copy_to_issue(k.copies, &out, input.copy).map_err(|why| match why {
-                    "no such copy" => {
-                        AppError::invalid("copy", format!("the key has copies 1 to {}", k.copies))
-                    }
-                    other => AppError::InvalidTransition(other.into()),
-                })?;
-                let now = w.now();
-                let by = w.actor().display_name.clone();
-                let loan = store::insert_loan(
-                    w,
-                    &NewLoan {
-                        key_id: id,
-                        site_id: k.site_id,
-                        copy_no: copy,
-                        holder,
-                        purpose,
-                        issued_at: now,
-                        due_back_at: due,
-                        issued_by_name: &by,
-                    },
-                )
-                .await
-                .map_err(|e| match e {
-                    StoreError::Duplicate(_) => {
-                        AppError::InvalidTransition("that copy is out".into())
-                    }
-                    other => other.into(),
-                })?;
-                w.audit(
-                    Some(k.site_id),
-                    "issue",
-                    "key",
-                    Some(id),
-                    serde_json::json!({"copy": copy, "holder": holder, "purpose": purpose}),
-                )
-                .await?;
-                Ok(loan)
-            })
+            Box::pin(async move { Ok(issue_in(w, k, input.copy, holder, purpose, due).await?.0) })
         })
         .await?;
     loan_of(app, id, loan, now).await
+}
+
+/// Issues a copy of `k` inside the caller's transaction (a key desk loan,
+/// or the keys a move-in hands over): the copy named or the lowest that is
+/// in; 409 when it (or every copy) is out. Returns the loan and the copy.
+pub(crate) async fn issue_in(
+    w: &mut Work<'_>,
+    k: &store::KeyRow,
+    copy: Option<i64>,
+    holder: &str,
+    purpose: &str,
+    due: i64,
+) -> AppResult<(i64, i64)> {
+    let out: Vec<i64> = store::loans(w, k.id, 1000)
+        .await?
+        .into_iter()
+        .filter(|l| l.returned_at.is_none())
+        .map(|l| l.copy_no)
+        .collect();
+    let copy = copy_to_issue(k.copies, &out, copy).map_err(|why| match why {
+        "no such copy" => {
+            AppError::invalid("copy", format!("the key has copies 1 to {}", k.copies))
+        }
+        other => AppError::InvalidTransition(other.into()),
+    })?;
+    let now = w.now();
+    let by = w.actor().display_name.clone();
+    let loan = store::insert_loan(
+        w,
+        &NewLoan {
+            key_id: k.id,
+            site_id: k.site_id,
+            copy_no: copy,
+            holder,
+            purpose,
+            issued_at: now,
+            due_back_at: due,
+            issued_by_name: &by,
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Duplicate(_) => AppError::InvalidTransition("that copy is out".into()),
+        other => other.into(),
+    })?;
+    w.audit(
+        Some(k.site_id),
+        "issue",
+        "key",
+        Some(k.id),
+        serde_json::json!({"copy": copy, "holder": holder, "purpose": purpose}),
+    )
+    .await?;
+    Ok((loan, copy))
+}
+
+/// Takes loan `loan` of `k` back inside the caller's transaction; 409 when
+/// it is back already.
+pub(crate) async fn return_in(
+    w: &mut Work<'_>,
+    k: &store::KeyRow,
+    loan: &store::LoanRow,
+) -> AppResult<()> {
+    let now = w.now();
+    let by = w.actor().display_name.clone();
+    if !store::return_loan(w, loan.id, now, &by).await? {
+        return Err(AppError::InvalidTransition(
+            "that copy is back already".into(),
+        ));
+    }
+    w.audit(
+        Some(k.site_id),
+        "return",
+        "key",
+        Some(k.id),
+        serde_json::json!({"copy": loan.copy_no, "holder": loan.holder}),
+    )
+    .await
 }
 
 /// Takes a copy back: the one named, or the only one out.
@@ -386,7 +426,7 @@ pub async fn return_key(
     input: &ReturnInput,
 ) -> AppResult<LoanView> {
     let now = app.now();
-    let k = key_to_manage(app, actor, id, now).await?;
+    let k = &key_to_manage(app, actor, id, now).await?;
     let loan = app
         .write(actor, |w| {
             Box::pin(async move {
@@ -407,21 +447,7 @@ pub async fn return_key(
                     }
                 }
                 .ok_or_else(|| AppError::InvalidTransition("that copy is not out".into()))?;
-                let now = w.now();
-                let by = w.actor().display_name.clone();
-                if !store::return_loan(w, l.id, now, &by).await? {
-                    return Err(AppError::InvalidTransition(
-                        "that copy is back already".into(),
-                    ));
-                }
-                w.audit(
-                    Some(k.site_id),
-                    "return",
-                    "key",
-                    Some(id),
-                    serde_json::json!({"copy": l.copy_no, "holder": l.holder}),
-                )
-                .await?;
+                return_in(w, k, l).await?;
                 Ok(l.id)
             })
         })

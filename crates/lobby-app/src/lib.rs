@@ -18,6 +18,7 @@ mod fuzz;
 pub mod idempotency;
 pub mod jobs;
 pub mod keys;
+pub mod moves;
 pub mod notify;
 pub mod page;
 pub mod patrols;

@@ -40,6 +40,16 @@ pub fn zone(name: &str) -> crate::AppResult<TimeZone> {
     })
 }
 
+/// The first instant of `day` in `tz`, in microseconds (a day that starts
+/// at a DST gap starts at its first valid instant).
+pub fn day_start(day: jiff::civil::Date, tz: &TimeZone) -> crate::AppResult<i64> {
+    Ok(day
+        .to_zoned(tz.clone())
+        .map_err(|e| crate::AppError::Internal(e.into()))?
+        .timestamp()
+        .as_microsecond())
+}
+
 /// The years a date typed into lobby may fall in: a lease, a holiday or a
 /// deadline in year 1 or 9999 is a typing error, and would make date
 /// arithmetic overflow further on.

@@ -14,6 +14,7 @@ pub mod desk;
 pub mod error;
 pub mod fees;
 pub mod keys;
+pub mod moves;
 pub mod patrols;
 pub mod permits;
 pub mod photos;

@@ -11,5 +11,8 @@ string_enum!(
         Notice => "notice",
         /// The dial at a meter reading (抄表).
         MeterReading => "meter_reading",
+        /// A handover checklist item at a move-in or move-out (a defect,
+        /// a damage).
+        MoveItem => "move_item",
     }
 );

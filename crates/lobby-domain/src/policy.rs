@@ -105,6 +105,16 @@ pub enum Action {
     PermitsOverride,
     /// Check a permit's code at the gate and mark it used.
     PermitsVerify,
+    // moves (入驻/退租)
+    /// Move-ins and move-outs, their checklists and handover sheets.
+    MovesRead,
+    /// Announce a move, walk the checklist, hand keys over (customer
+    /// service, engineering, leasing).
+    MovesWork,
+    /// Sign a move off: the unit changes hands (customer service).
+    MovesComplete,
+    /// Edit the site's handover checklist.
+    MovesManage,
     // users
     UsersManage,
     /// Shift definitions and the weekly roster (班次).
@@ -118,7 +128,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 54] = [
+    pub const ALL: [Action; 58] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -168,6 +178,10 @@ impl Action {
         Action::PermitsApply,
         Action::PermitsOverride,
         Action::PermitsVerify,
+        Action::MovesRead,
+        Action::MovesWork,
+        Action::MovesComplete,
+        Action::MovesManage,
         Action::UsersManage,
         Action::ShiftsManage,
         Action::AttendanceRead,
@@ -264,6 +278,25 @@ pub fn allows(role: Role, action: Action) -> bool {
         PermitsApply => matches!(role, CsSupervisor | FrontDesk | Tenant),
         PermitsOverride => matches!(role, ProjectManager),
         PermitsVerify => matches!(role, Security | CsSupervisor | FrontDesk | FieldAssistant),
+        MovesRead => matches!(
+            role,
+            ProjectManager
+                | CsSupervisor
+                | FrontDesk
+                | FieldAssistant
+                | Engineering
+                | Leasing
+                | Finance
+        ),
+        MovesWork => matches!(
+            role,
+            ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Engineering | Leasing
+        ),
+        MovesComplete => matches!(
+            role,
+            ProjectManager | CsSupervisor | FrontDesk | FieldAssistant
+        ),
+        MovesManage => matches!(role, Admin | ProjectManager | CsSupervisor),
         UsersManage => matches!(role, Admin),
         ShiftsManage => matches!(role, Admin | ProjectManager | CsSupervisor),
         AttendanceRead => matches!(role, Admin | ProjectManager | CsSupervisor),

@@ -13,6 +13,7 @@ mod error;
 pub mod fees;
 pub mod idempotency;
 pub mod keys;
+pub mod moves;
 pub mod notify;
 pub mod patrols;
 pub mod permits;

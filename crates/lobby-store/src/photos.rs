@@ -86,6 +86,17 @@ pub async fn of_round(c: &mut Conn, round_id: i64) -> Result<Vec<PhotoRow>> {
     .await?)
 }
 
+/// The photos of a move's checklist items, in one query.
+pub async fn of_move(c: &mut Conn, move_id: i64) -> Result<Vec<PhotoRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLS} FROM photos p JOIN move_items i ON i.id = p.owner_id \
+         WHERE p.owner = 'move_item' AND i.move_id = $1 ORDER BY p.id"
+    ))
+    .bind(move_id)
+    .fetch_all(c)
+    .await?)
+}
+
 pub async fn get(c: &mut Conn, id: i64) -> Result<Option<PhotoRow>> {
     Ok(
         sqlx::query_as(&format!("SELECT {COLS} FROM photos p WHERE p.id = $1"))

@@ -476,7 +476,7 @@ pub async fn photo_bytes(
         Owner::Notice => {
             load_notice(&mut c, actor, p.owner_id, 0).await?;
         }
-        Owner::Ticket | Owner::PatrolResult | Owner::MeterReading => {
+        Owner::Ticket | Owner::PatrolResult | Owner::MeterReading | Owner::MoveItem => {
             return Err(AppError::NotFound("photo"))
         }
     }

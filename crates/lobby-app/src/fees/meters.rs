@@ -9,6 +9,7 @@ use lobby_domain::policy::Action as Can;
 use lobby_store::fees::{self as store, NewReading};
 use serde::{Deserialize, Serialize};
 
+use crate::work::Work;
 use crate::{time, Actor, App, AppError, AppResult};
 
 /// A consumption above this many times the meter's average is flagged.
@@ -213,63 +214,15 @@ pub async fn record_reading_with(
         return Err(AppError::invalid("read_at", "read_at is in the future"));
     }
     let replaced = input.meter_replaced;
-    let site_id = meter.site_id;
     let stored = match photo {
         Some(bytes) => Some(crate::photos::store_photo(app, bytes).await?),
         None => None,
     };
-    let stored = &stored;
+    let (stored, meter) = (&stored, &meter);
     let id = app
         .write(actor, |w| {
             Box::pin(async move {
-                // The last readings, read in the transaction: two people at
-                // the same meter cannot both pass the check on stale data.
-                let last = store::readings(w, meter.id, 13).await?;
-                let newest = last.first().map(|r| r.reading_milli);
-                if last.first().is_some_and(|r| r.read_at > read_at) {
-                    return Err(AppError::invalid(
-                        "read_at",
-                        "read_at is before the meter's last reading",
-                    ));
-                }
-                let uses: Vec<i64> = last
-                    .windows(2)
-                    .filter(|p| p[0].replaced == 0)
-                    .map(|p| p[0].reading_milli - p[1].reading_milli)
-                    .collect();
-                let average = (!uses.is_empty()).then(|| uses.iter().sum::<i64>() / uses.len() as i64);
-                let flagged = check_reading(newest, reading, replaced, average, JUMP_FACTOR)?;
-                let now = w.now();
-                let actor = w.actor();
-                let id = store::insert_reading(
-                    w,
-                    &NewReading {
-                        meter_id: meter.id,
-                        site_id,
-                        reading_milli: reading,
-                        read_at,
-                        replaced,
-                        flagged,
-                        read_by: Some(actor.user_id),
-                        read_by_name: &actor.display_name,
-                    },
-                    now,
-                )
-                .await?;
-                if let Some(p) = stored {
-                    let actor = w.actor().clone();
-                    crate::photos::insert(w, &actor, now, (Owner::MeterReading, id), p, None, None)
-                        .await?;
-                }
-                w.audit(
-                    Some(site_id),
-                    "record",
-                    "meter_reading",
-                    Some(id),
-                    serde_json::json!({"meter_id": meter.id, "reading": format_reading(reading), "replaced": replaced, "flagged": flagged}),
-                )
-                .await?;
-                Ok(id)
+                record_in(w, meter, reading, read_at, replaced, stored.as_ref()).await
             })
         })
         .await?;
@@ -278,6 +231,67 @@ pub async fn record_reading_with(
         .await?
         .map(reading_view)
         .ok_or(AppError::NotFound("reading"))
+}
+
+/// Records a checked reading of `meter` inside the caller's transaction
+/// (the reading round, or a move's base and final readings), with the
+/// dial's photo if one was stored. Returns the reading's id.
+pub(crate) async fn record_in(
+    w: &mut Work<'_>,
+    meter: &store::MeterRow,
+    reading: i64,
+    read_at: i64,
+    replaced: bool,
+    stored: Option<&crate::photos::StoredPhoto>,
+) -> AppResult<i64> {
+    let site_id = meter.site_id;
+    // The last readings, read in the transaction: two people at the same
+    // meter cannot both pass the check on stale data.
+    let last = store::readings(w, meter.id, 13).await?;
+    let newest = last.first().map(|r| r.reading_milli);
+    if last.first().is_some_and(|r| r.read_at > read_at) {
+        return Err(AppError::invalid(
+            "read_at",
+            "read_at is before the meter's last reading",
+        ));
+    }
+    let uses: Vec<i64> = last
+        .windows(2)
+        .filter(|p| p[0].replaced == 0)
+        .map(|p| p[0].reading_milli - p[1].reading_milli)
+        .collect();
+    let average = (!uses.is_empty()).then(|| uses.iter().sum::<i64>() / uses.len() as i64);
+    let flagged = check_reading(newest, reading, replaced, average, JUMP_FACTOR)?;
+    let now = w.now();
+    let actor = w.actor();
+    let id = store::insert_reading(
+        w,
+        &NewReading {
+            meter_id: meter.id,
+            site_id,
+            reading_milli: reading,
+            read_at,
+            replaced,
+            flagged,
+            read_by: Some(actor.user_id),
+            read_by_name: &actor.display_name,
+        },
+        now,
+    )
+    .await?;
+    if let Some(p) = stored {
+        let actor = w.actor().clone();
+        crate::photos::insert(w, &actor, now, (Owner::MeterReading, id), p, None, None).await?;
+    }
+    w.audit(
+        Some(site_id),
+        "record",
+        "meter_reading",
+        Some(id),
+        serde_json::json!({"meter_id": meter.id, "reading": format_reading(reading), "replaced": replaced, "flagged": flagged}),
+    )
+    .await?;
+    Ok(id)
 }
 
 /// The reading `id` and its meter, for `actor` (404 when they may not see

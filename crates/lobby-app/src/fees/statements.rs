@@ -335,18 +335,21 @@ pub async fn generate(
                 let Some(item) = items.iter().find(|i| i.id == ch.fee_item_id) else {
                     continue;
                 };
-                let Some((rate, _)) = super::rate_on(&rates, item.id, first) else {
-                    continue;
-                };
                 let basis: FeeBasis = crate::error::stored("fee_items.basis", &item.basis)?;
+                // A priced charge (a damage) bills its own amount.
+                let rate_fen = match (ch.amount_fen, super::rate_on(&rates, item.id, first)) {
+                    (Some(a), _) => a,
+                    (None, Some((rate, _))) => rate.rate_fen,
+                    (None, None) => continue,
+                };
                 let d = drafts.entry(ch.tenant_id).or_insert_with(|| Draft {
                     tenant_id: ch.tenant_id,
                     lines: Vec::new(),
                     charges: Vec::new(),
                 });
                 let unit_amount = match basis {
-                    FeeBasis::Fixed => fixed_amount(rate.rate_fen, dim, dim),
-                    _ => rate.rate_fen,
+                    FeeBasis::Fixed if ch.amount_fen.is_none() => fixed_amount(rate_fen, dim, dim),
+                    _ => rate_fen,
                 };
                 d.lines.push(LineRow {
                     statement_id: 0,
@@ -358,7 +361,7 @@ pub async fn generate(
                         None => item.name.clone(),
                     },
                     quantity: ch.quantity.to_string(),
-                    rate_fen: rate.rate_fen,
+                    rate_fen,
                     amount_fen: unit_amount.saturating_mul(ch.quantity),
                 });
                 if basis == FeeBasis::OneOff {

@@ -289,13 +289,16 @@ pub struct ChargeRow {
     pub fee_item_id: i64,
     pub quantity: i64,
     pub note: Option<String>,
+    /// A priced charge (a damage at a move-out) bills this, not the
+    /// item's rate.
+    pub amount_fen: Option<i64>,
 }
 
 /// The site's charges still to bill: recurring ones not ended and one-offs
 /// not yet on a statement.
 pub async fn open_charges(c: &mut Conn, site_id: i64) -> Result<Vec<ChargeRow>> {
     Ok(sqlx::query_as(
-        "SELECT id, tenant_id, fee_item_id, quantity, note FROM fee_charges \
+        "SELECT id, tenant_id, fee_item_id, quantity, note, amount_fen FROM fee_charges \
          WHERE site_id = $1 AND ended = 0 AND billed_statement_id IS NULL ORDER BY id",
     )
     .bind(site_id)
@@ -321,6 +324,30 @@ pub async fn insert_charge(
     .bind(fee_item_id)
     .bind(quantity)
     .bind(note)
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}
+
+/// A one-off charge at its own price (a damage found at a move-out).
+pub async fn insert_priced_charge(
+    c: &mut Conn,
+    site_id: i64,
+    tenant_id: i64,
+    fee_item_id: i64,
+    amount_fen: i64,
+    note: &str,
+    now: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO fee_charges (site_id, tenant_id, fee_item_id, quantity, note, amount_fen, created_at) \
+         VALUES ($1, $2, $3, 1, $4, $5, $6) RETURNING id",
+    )
+    .bind(site_id)
+    .bind(tenant_id)
+    .bind(fee_item_id)
+    .bind(note)
+    .bind(amount_fen)
     .bind(now)
     .fetch_one(c)
     .await?)

@@ -15,6 +15,7 @@ mod fees;
 mod keys;
 mod matrix;
 mod meters;
+mod moves;
 mod ops;
 mod patrols;
 mod permits;
