@@ -106,12 +106,12 @@ impl NotReady {
             NotReady::Pending(name) => FieldError::new(
                 "handover",
                 "pending",
-                format!("the checklist item '{name}' is not checked yet"),
+                format!("the checklist item '{name}' needs checking"),
             ),
             NotReady::Unread(serial) => FieldError::new(
                 "meter_readings",
                 "required",
-                format!("meter {serial} has no reading in this move"),
+                format!("meter {serial} needs its reading in this move"),
             ),
         }
     }

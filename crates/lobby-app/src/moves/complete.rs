@@ -162,7 +162,7 @@ async fn check_ready(w: &mut Work<'_>, m: &MoveRow) -> AppResult<()> {
                 return Err(AppError::invalid(
                     "keys",
                     format!(
-                        "{} copy {} is still out with the tenant",
+                        "{} copy {} is still out with the tenant: it needs taking back first",
                         k.label, k.copy_no
                     ),
                 ));

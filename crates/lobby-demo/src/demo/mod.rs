@@ -177,7 +177,7 @@ pub async fn load(app: &App) -> AppResult<i64> {
 }
 
 /// The demo's weeks of work on a site [`load_base`] made: work orders,
-/// the desk, patrols, cleaning, fees, keys and permits (tests that read every page use it).
+/// the desk, patrols, cleaning, fees, keys, permits and moves (tests that read every page use it).
 pub async fn load_history(app: &App, site: i64) -> AppResult<()> {
     load_ticket_history(app, site).await?;
     load_desk_history(app, site).await?;
@@ -185,7 +185,8 @@ pub async fn load_history(app: &App, site: i64) -> AppResult<()> {
     load_cleaning_history(app, site).await?;
     load_fee_history(app, site).await?;
     load_key_history(app, site).await?;
-    load_permit_history(app, site).await
+    load_permit_history(app, site).await?;
+    load_move_history(app, site).await
 }
 
 /// The site, its people and its roster, without history (fast; tests build
@@ -561,6 +562,7 @@ mod cleaning;
 mod desk;
 mod fees;
 mod keys;
+mod moves;
 mod patrols;
 mod permits;
 mod tickets;
@@ -569,6 +571,7 @@ use cleaning::*;
 use desk::*;
 use fees::*;
 use keys::*;
+use moves::*;
 use patrols::*;
 use permits::*;
 pub use tickets::*;

@@ -6,6 +6,7 @@
 mod auth;
 mod browser;
 mod browser_flows;
+mod browser_moves;
 mod cleaning;
 mod concurrency;
 mod demo;

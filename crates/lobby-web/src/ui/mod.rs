@@ -11,6 +11,7 @@ mod fees;
 mod home;
 mod keys;
 mod meters;
+mod moves;
 mod patrols;
 mod permits;
 mod shifts;
@@ -57,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .merge(keys::router())
         .merge(meters::router())
         .merge(permits::router())
+        .merge(moves::router())
         .layer(axum::middleware::from_fn(failure::pages))
 }
 
@@ -333,7 +335,7 @@ pub async fn chrome(
         module: "home",
         active: active == "home",
     }];
-    let items: [(Action, &'static str, &'static str, &'static str); 28] = [
+    let items: [(Action, &'static str, &'static str, &'static str); 29] = [
         (Action::TicketsRead, "nav.tickets", "/tickets", "tickets"),
         (Action::PatrolsRead, "nav.patrols", "/patrols", "patrols"),
         (
@@ -368,6 +370,7 @@ pub async fn chrome(
         ),
         (Action::ShiftsManage, "nav.roster", "/roster", "roster"),
         (Action::KeysRead, "nav.keys", "/keys", "keys"),
+        (Action::MovesRead, "nav.moves", "/moves", "moves"),
         (Action::PermitsRead, "nav.permits", "/permits", "permits"),
         (Action::PermitsVerify, "nav.gate", "/gate", "gate"),
         (Action::FeesRead, "nav.fees", "/fees", "fees"),
