@@ -61,7 +61,7 @@ async fn fit_out(
         &MeterInput {
             unit_id: unit,
             kind: "electricity".into(),
-            serial: format!("DB-{number}"),
+            serial: format!("E{number}"),
             multiplier: None,
         },
     )

@@ -154,6 +154,8 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/arrears-sightings", "", Action::FeesReport, &[]),
         ("/keys", "", Action::KeysRead, &[]),
         ("/release-permits", "", Action::PermitsRead, &[]),
+        ("/moves", "", Action::MovesRead, &[]),
+        ("/handover-checklist", "", Action::MovesRead, &[]),
         (
             "/reports/collection",
             "&month=2026-11",

@@ -137,6 +137,11 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/permits",
         "/permits/1",
         "/gate",
+        "/moves",
+        "/moves/1",
+        "/moves/2",
+        "/moves/3",
+        "/moves/checklist",
     ];
     // A complaint with its record, a photo and a history, in both languages.
     let fd = app.token("front_desk").await;

@@ -110,6 +110,13 @@ pub fn visible_text(html: &str) -> String {
         .replace("&nbsp;", " ")
 }
 
+/// A permit's code, which may happen to hold letters only.
+fn is_permit_code(w: &str) -> bool {
+    w.len() == lobby_domain::permits::CODE_LEN
+        && w.bytes()
+            .all(|b| lobby_domain::permits::CODE_ALPHABET.contains(&b))
+}
+
 /// The Latin words of `text` (two letters or more) not allowed.
 pub fn latin_words(text: &str) -> Vec<String> {
     let mut found = Vec::new();
@@ -119,6 +126,8 @@ pub fn latin_words(text: &str) -> Vec<String> {
             && !ALLOWED.contains(&w.as_str())
             // A record number (WO-2026…), a code or a unit (B1-0203).
             && !w.chars().any(|c| c.is_ascii_digit())
+            // A permit's code (its letters may all happen to be letters).
+            && !is_permit_code(w)
         {
             found.push(w.clone());
         }
