@@ -19,6 +19,7 @@ pub mod patrols;
 pub mod permits;
 pub mod photos;
 pub mod policy;
+pub mod renovations;
 pub mod roles;
 pub mod sites;
 pub mod tenants;

@@ -115,6 +115,19 @@ pub enum Action {
     MovesComplete,
     /// Edit the site's handover checklist.
     MovesManage,
+    // renovations (装修)
+    /// Renovations, their drawings and inspections.
+    RenovationsRead,
+    /// Apply for a renovation on a tenant's behalf and add drawings.
+    RenovationsApply,
+    /// Review an application with conditions (engineering).
+    RenovationsReview,
+    /// Approve or turn down a renovation (the project manager).
+    RenovationsApprove,
+    /// Inspect the works and accept them.
+    RenovationsInspect,
+    /// Settle the deposit: release it or keep part.
+    RenovationsClose,
     // users
     UsersManage,
     /// Shift definitions and the weekly roster (班次).
@@ -128,7 +141,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 58] = [
+    pub const ALL: [Action; 64] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -182,6 +195,12 @@ impl Action {
         Action::MovesWork,
         Action::MovesComplete,
         Action::MovesManage,
+        Action::RenovationsRead,
+        Action::RenovationsApply,
+        Action::RenovationsReview,
+        Action::RenovationsApprove,
+        Action::RenovationsInspect,
+        Action::RenovationsClose,
         Action::UsersManage,
         Action::ShiftsManage,
         Action::AttendanceRead,
@@ -297,6 +316,24 @@ pub fn allows(role: Role, action: Action) -> bool {
             ProjectManager | CsSupervisor | FrontDesk | FieldAssistant
         ),
         MovesManage => matches!(role, Admin | ProjectManager | CsSupervisor),
+        RenovationsRead => matches!(
+            role,
+            ProjectManager
+                | CsSupervisor
+                | FrontDesk
+                | FieldAssistant
+                | Engineering
+                | Security
+                | Leasing
+                | Finance
+        ),
+        RenovationsApply => matches!(role, CsSupervisor | FrontDesk | FieldAssistant),
+        RenovationsReview => matches!(role, Engineering),
+        RenovationsApprove => matches!(role, ProjectManager),
+        RenovationsInspect => {
+            matches!(role, Engineering | CsSupervisor | FieldAssistant | Security)
+        }
+        RenovationsClose => matches!(role, ProjectManager | CsSupervisor | Finance),
         UsersManage => matches!(role, Admin),
         ShiftsManage => matches!(role, Admin | ProjectManager | CsSupervisor),
         AttendanceRead => matches!(role, Admin | ProjectManager | CsSupervisor),

@@ -18,6 +18,7 @@ pub mod notify;
 pub mod patrols;
 pub mod permits;
 pub mod photos;
+pub mod renovations;
 pub mod shifts;
 pub mod sites;
 pub mod sla;

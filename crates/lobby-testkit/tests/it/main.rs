@@ -20,6 +20,7 @@ mod moves;
 mod ops;
 mod patrols;
 mod permits;
+mod renovations;
 mod security;
 mod tenants;
 mod tickets;

@@ -9,6 +9,7 @@ mod keys;
 mod moves;
 mod patrols;
 mod permits;
+mod renovations;
 mod sites;
 mod sla;
 mod tenants;
@@ -45,6 +46,7 @@ use crate::{ApiError, AppState};
         (name = "fees", description = "Fees and arrears (费用/催缴): fee items and rates, charges, meters and readings (抄表), monthly statements (账单), payments (收款), arrears (欠费). Money is integer 分 (`*_fen`), readings decimal strings"),
         (name = "keys", description = "The key register (钥匙管理): keys and their copies, issue and return, overdue copies"),
         (name = "moves", description = "Move-in and move-out (入驻/退租): base and final readings, the handover checklist (a defect becomes a work order, a damage a one-off charge), keys handed over and back, the unit occupied or vacant on completion"),
+        (name = "renovations", description = "Renovation (装修申请): drawings, engineering's review with conditions, the project manager's approval with the deposit, inspections and violations, acceptance, the deposit released or kept in part"),
         (name = "permits", description = "Moving and goods-release permits (搬家/放行条): held for arrears until the project manager overrides, checked once at the gate"),
         (name = "users", description = "Staff accounts, shifts, roster and attendance (人员/班次/出勤)"),
         (name = "audit", description = "The audit log and notifications"),
@@ -80,6 +82,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(keys::router())
         .merge(permits::router())
         .merge(moves::router())
+        .merge(renovations::router())
 }
 
 /// The generated document, served at `/api/v1/openapi.json`.
