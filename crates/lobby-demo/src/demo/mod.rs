@@ -177,7 +177,7 @@ pub async fn load(app: &App) -> AppResult<i64> {
 }
 
 /// The demo's weeks of work on a site [`load_base`] made: work orders,
-/// the desk, patrols, cleaning, fees, keys, permits and moves (tests that read every page use it).
+/// the desk, patrols, cleaning, fees, keys, permits, moves and renovations (tests that read every page use it).
 pub async fn load_history(app: &App, site: i64) -> AppResult<()> {
     load_ticket_history(app, site).await?;
     load_desk_history(app, site).await?;
@@ -186,7 +186,8 @@ pub async fn load_history(app: &App, site: i64) -> AppResult<()> {
     load_fee_history(app, site).await?;
     load_key_history(app, site).await?;
     load_permit_history(app, site).await?;
-    load_move_history(app, site).await
+    load_move_history(app, site).await?;
+    load_renovation_history(app, site).await
 }
 
 /// The site, its people and its roster, without history (fast; tests build
@@ -565,6 +566,7 @@ mod keys;
 mod moves;
 mod patrols;
 mod permits;
+mod renovations;
 mod tickets;
 
 use cleaning::*;
@@ -574,4 +576,5 @@ use keys::*;
 use moves::*;
 use patrols::*;
 use permits::*;
+use renovations::*;
 pub use tickets::*;

@@ -156,6 +156,7 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/release-permits", "", Action::PermitsRead, &[]),
         ("/moves", "", Action::MovesRead, &[]),
         ("/handover-checklist", "", Action::MovesRead, &[]),
+        ("/renovations", "", Action::RenovationsRead, &[]),
         (
             "/reports/collection",
             "&month=2026-11",

@@ -16,8 +16,12 @@ async fn a_renovation_runs_from_application_to_deposit(app: TestApp) {
     let tenant_user = app.token("tenant").await;
     let me = app.get(Some(&tenant_user), "/api/v1/auth/me").await;
     let tenant = me.body["tenant_id"].as_i64().expect("a tenant account");
-    let t = app.get(Some(&fin), &format!("/api/v1/tenants/{tenant}")).await;
-    let unit = t.body["units"][0]["id"].as_i64().expect("the tenant's unit");
+    let t = app
+        .get(Some(&fin), &format!("/api/v1/tenants/{tenant}"))
+        .await;
+    let unit = t.body["units"][0]["id"]
+        .as_i64()
+        .expect("the tenant's unit");
     let today = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai").unwrap();
     let later = today.checked_add(jiff::Span::new().days(45)).unwrap();
     let apply = json!({"tenant_id": tenant, "unit_id": unit, "contractor": "锦华装饰工程有限公司",

@@ -142,6 +142,9 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/moves/2",
         "/moves/3",
         "/moves/checklist",
+        "/renovations",
+        "/renovations/1",
+        "/renovations/2",
     ];
     // A complaint with its record, a photo and a history, in both languages.
     let fd = app.token("front_desk").await;

@@ -10,6 +10,7 @@ mod moves;
 mod patrols;
 mod permits;
 mod renovations;
+pub(crate) use renovations::download;
 mod sites;
 mod sla;
 mod tenants;

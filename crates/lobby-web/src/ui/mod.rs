@@ -14,6 +14,7 @@ mod meters;
 mod moves;
 mod patrols;
 mod permits;
+mod renovations;
 mod shifts;
 mod sites;
 mod sla;
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .merge(meters::router())
         .merge(permits::router())
         .merge(moves::router())
+        .merge(renovations::router())
         .layer(axum::middleware::from_fn(failure::pages))
 }
 
@@ -335,7 +337,7 @@ pub async fn chrome(
         module: "home",
         active: active == "home",
     }];
-    let items: [(Action, &'static str, &'static str, &'static str); 29] = [
+    let items: [(Action, &'static str, &'static str, &'static str); 30] = [
         (Action::TicketsRead, "nav.tickets", "/tickets", "tickets"),
         (Action::PatrolsRead, "nav.patrols", "/patrols", "patrols"),
         (
@@ -371,6 +373,12 @@ pub async fn chrome(
         (Action::ShiftsManage, "nav.roster", "/roster", "roster"),
         (Action::KeysRead, "nav.keys", "/keys", "keys"),
         (Action::MovesRead, "nav.moves", "/moves", "moves"),
+        (
+            Action::RenovationsRead,
+            "nav.renovations",
+            "/renovations",
+            "renovations",
+        ),
         (Action::PermitsRead, "nav.permits", "/permits", "permits"),
         (Action::PermitsVerify, "nav.gate", "/gate", "gate"),
         (Action::FeesRead, "nav.fees", "/fees", "fees"),
