@@ -198,23 +198,15 @@ pub async fn permit(app: &App, actor: &Actor, id: i64) -> AppResult<PermitView> 
 /// in_arrears` naming the balance; the application is kept, held, for the
 /// project manager (its id is in the error) and the project manager is told.
 pub async fn apply(app: &App, actor: &Actor, input: &PermitInput) -> AppResult<PermitView> {
-    // Permission before any lookup: who may not apply anywhere learns
-    // nothing of units or tenants.
-    if !actor.can_anywhere(Can::PermitsApply) {
-        return Err(AppError::Forbidden);
-    }
-    let (tenant, unit) = {
-        let mut c = app.db.read().await?;
-        let unit = lobby_store::sites::unit(&mut c, input.unit_id)
-            .await?
-            .filter(|u| actor.can(Can::PermitsApply, u.site_id))
-            .ok_or_else(|| AppError::invalid("unit_id", "no such unit"))?;
-        let tenant = lobby_store::tenants::get(&mut c, input.tenant_id)
-            .await?
-            .filter(|t| t.site_id == unit.site_id)
-            .ok_or_else(|| AppError::invalid("tenant_id", "no such tenant at the unit's site"))?;
-        (tenant, unit)
-    };
+    let (unit, tenant) = crate::tenants::unit_and_tenant(
+        app,
+        actor,
+        Can::PermitsApply,
+        Can::PermitsApply,
+        input.unit_id,
+        input.tenant_id,
+    )
+    .await?;
     let site_id = unit.site_id;
     let only = own_scope(actor, Can::PermitsApply, site_id)?;
     if only.is_some_and(|t| t != tenant.id) {

@@ -217,28 +217,24 @@ pub async fn renovation(app: &App, actor: &Actor, id: i64) -> AppResult<Renovati
 /// Applies for a renovation of a unit the tenant occupies; one at a time
 /// per unit (409 otherwise).
 pub async fn apply(app: &App, actor: &Actor, input: &RenovationInput) -> AppResult<RenovationView> {
-    if !actor.can_anywhere(Can::RenovationsApply) {
-        return Err(AppError::Forbidden);
-    }
-    let (unit, tenant) = {
+    let (unit, tenant) = crate::tenants::unit_and_tenant(
+        app,
+        actor,
+        Can::RenovationsRead,
+        Can::RenovationsApply,
+        input.unit_id,
+        input.tenant_id,
+    )
+    .await?;
+    {
         let mut c = app.db.read().await?;
-        let unit = lobby_store::sites::unit(&mut c, input.unit_id)
-            .await?
-            .filter(|u| actor.can(Can::RenovationsRead, u.site_id))
-            .ok_or_else(|| AppError::invalid("unit_id", "no such unit"))?;
-        actor.authorize(Can::RenovationsApply, unit.site_id)?;
-        let tenant = lobby_store::tenants::get(&mut c, input.tenant_id)
-            .await?
-            .filter(|t| t.site_id == unit.site_id)
-            .ok_or_else(|| AppError::invalid("tenant_id", "no such tenant at the unit's site"))?;
         if !lobby_store::permits::occupies(&mut c, tenant.id, unit.id).await? {
             return Err(AppError::invalid(
                 "unit_id",
                 "the tenant does not occupy this unit",
             ));
         }
-        (unit, tenant)
-    };
+    }
     let contractor = required_text("contractor", &input.contractor, 100)?;
     let phone = optional_text("contractor_phone", input.contractor_phone.as_deref(), 40)?;
     if !(1..=500).contains(&input.workers) {

@@ -153,22 +153,15 @@ async fn announce(
     kind: MoveKind,
     input: &MoveInput,
 ) -> AppResult<MoveView> {
-    if !actor.can_anywhere(Can::MovesWork) {
-        return Err(AppError::Forbidden);
-    }
-    let (unit, tenant) = {
-        let mut c = app.db.read().await?;
-        let unit = lobby_store::sites::unit(&mut c, input.unit_id)
-            .await?
-            .filter(|u| actor.can(Can::MovesRead, u.site_id))
-            .ok_or_else(|| AppError::invalid("unit_id", "no such unit"))?;
-        actor.authorize(Can::MovesWork, unit.site_id)?;
-        let tenant = lobby_store::tenants::get(&mut c, input.tenant_id)
-            .await?
-            .filter(|t| t.site_id == unit.site_id && t.archived == 0)
-            .ok_or_else(|| AppError::invalid("tenant_id", "no such tenant at the unit's site"))?;
-        (unit, tenant)
-    };
+    let (unit, tenant) = crate::tenants::unit_and_tenant(
+        app,
+        actor,
+        Can::MovesRead,
+        Can::MovesWork,
+        input.unit_id,
+        input.tenant_id,
+    )
+    .await?;
     if input.handover.len() > MAX_ITEMS {
         return Err(AppError::invalid(
             "handover",

@@ -171,6 +171,34 @@ async fn load(c: &mut Conn, actor: &Actor, id: i64) -> AppResult<TenantRow> {
     Ok(t)
 }
 
+/// The unit and tenant an application names (a permit, a move, a
+/// renovation), permission first: 403 when `actor` may `act` nowhere; the
+/// unit is `no such unit` unless they may `see` its site, 403 when they may
+/// see but not `act` there; the tenant must be of the unit's site.
+pub(crate) async fn unit_and_tenant(
+    app: &App,
+    actor: &Actor,
+    see: Action,
+    act: Action,
+    unit_id: i64,
+    tenant_id: i64,
+) -> AppResult<(site_store::UnitRow, TenantRow)> {
+    if !actor.can_anywhere(act) {
+        return Err(AppError::Forbidden);
+    }
+    let mut c = app.db.read().await?;
+    let unit = site_store::unit(&mut c, unit_id)
+        .await?
+        .filter(|u| actor.can(see, u.site_id))
+        .ok_or_else(|| AppError::invalid("unit_id", "no such unit"))?;
+    actor.authorize(act, unit.site_id)?;
+    let tenant = store::get(&mut c, tenant_id)
+        .await?
+        .filter(|t| t.site_id == unit.site_id && t.archived == 0)
+        .ok_or_else(|| AppError::invalid("tenant_id", "no such tenant at the unit's site"))?;
+    Ok((unit, tenant))
+}
+
 pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<TenantView> {
     let mut c = app.db.read().await?;
     let t = load(&mut c, actor, id).await?;

@@ -610,6 +610,50 @@ pub fn reason_key(code: &str, message: &str) -> String {
     format!("refuse.{kind}")
 }
 
+/// A unit in a form's select: its id and `number · tenant` (or its area
+/// when vacant).
+pub struct UnitChoice {
+    pub unit_id: i64,
+    pub label: String,
+}
+
+/// Every unit of the chrome's site in `status` (`occupied`, `vacant`), a
+/// page at a time (a large site has hundreds), for a form's select.
+pub async fn unit_choices(
+    s: &AppState,
+    c: &Chrome,
+    status: &str,
+) -> Result<Vec<UnitChoice>, PageError> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    while out.len() < 5000 {
+        let page = lobby_app::sites::units(
+            &s.app,
+            &c.actor,
+            &lobby_app::sites::UnitQuery {
+                site_id: c.site_id(),
+                status: Some(status.into()),
+                limit: Some(lobby_app::page::MAX_LIMIT),
+                cursor: cursor.take(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        out.extend(page.items.into_iter().map(|u| UnitChoice {
+            unit_id: u.id,
+            label: match u.tenant_name {
+                Some(t) => format!("{} · {t}", u.number),
+                None => format!("{} · {} m²", u.number, u.area_m2),
+            },
+        }));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
 /// `""` for None, for template inputs.
 pub fn or_empty(v: &Option<String>) -> &str {
     v.as_deref().unwrap_or("")

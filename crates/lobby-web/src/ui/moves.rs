@@ -66,42 +66,10 @@ struct ListPage {
     can_work: bool,
     can_manage: bool,
     tenants: Vec<Choice>,
-    vacant: Vec<Choice>,
-    occupied: Vec<Choice>,
+    vacant: Vec<super::UnitChoice>,
+    occupied: Vec<super::UnitChoice>,
     today: String,
     error: Option<FormError>,
-}
-
-/// Every unit of the site in `status`, a page at a time.
-async fn units_in(s: &AppState, c: &Chrome, status: &str) -> Result<Vec<Choice>, PageError> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    while out.len() < 5000 {
-        let page = lobby_app::sites::units(
-            &s.app,
-            &c.actor,
-            &lobby_app::sites::UnitQuery {
-                site_id: c.site_id(),
-                status: Some(status.into()),
-                limit: Some(lobby_app::page::MAX_LIMIT),
-                cursor: cursor.take(),
-                ..Default::default()
-            },
-        )
-        .await?;
-        out.extend(page.items.into_iter().map(|u| Choice {
-            id: u.id,
-            label: match u.tenant_name {
-                Some(t) => format!("{} · {t}", u.number),
-                None => format!("{} · {} m²", u.number, u.area_m2),
-            },
-        }));
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
-    Ok(out)
 }
 
 async fn list_with(
@@ -146,8 +114,8 @@ async fn list_with(
                 None => break,
             }
         }
-        vacant = units_in(s, &c, "vacant").await?;
-        occupied = units_in(s, &c, "occupied").await?;
+        vacant = super::unit_choices(s, &c, "vacant").await?;
+        occupied = super::unit_choices(s, &c, "occupied").await?;
     }
     let can_manage = c.actor.can(Can::MovesManage, site);
     let today = c.today(&s.app).to_string();

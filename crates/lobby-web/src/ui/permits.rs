@@ -32,18 +32,12 @@ fn see(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
-/// An occupied unit and its tenant, for the application form.
-struct Occupied {
-    unit_id: i64,
-    label: String,
-}
-
 #[derive(Template)]
 #[template(path = "permits/list.html")]
 struct ListPage {
     c: Chrome,
     permits: Vec<PermitView>,
-    units: Vec<Occupied>,
+    units: Vec<super::UnitChoice>,
     can_apply: bool,
     today: String,
     from: String,
@@ -76,33 +70,11 @@ async fn list_with(
     )
     .await?;
     let can_apply = c.actor.can(Can::PermitsApply, site) && c.actor.can(Can::UnitsRead, site);
-    let mut units = Vec::new();
-    // Every occupied unit, a page at a time (a large site has hundreds).
-    let mut cursor = None;
-    while can_apply && units.len() < 5000 {
-        let page = lobby_app::sites::units(
-            &s.app,
-            &c.actor,
-            &lobby_app::sites::UnitQuery {
-                site_id: site,
-                status: Some("occupied".into()),
-                limit: Some(lobby_app::page::MAX_LIMIT),
-                cursor: cursor.take(),
-                ..Default::default()
-            },
-        )
-        .await?;
-        units.extend(page.items.into_iter().filter_map(|u| {
-            Some(Occupied {
-                unit_id: u.id,
-                label: format!("{} · {}", u.number, u.tenant_name?),
-            })
-        }));
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
+    let units = if can_apply {
+        super::unit_choices(s, &c, "occupied").await?
+    } else {
+        Vec::new()
+    };
     let refused = error.is_some();
     Ok(render_form(
         &ListPage {

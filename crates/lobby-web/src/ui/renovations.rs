@@ -38,18 +38,12 @@ fn see(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
-/// An occupied unit and its tenant, for the application form.
-struct Occupied {
-    unit_id: i64,
-    label: String,
-}
-
 #[derive(Template)]
 #[template(path = "renovations/list.html")]
 struct ListPage {
     c: Chrome,
     renovations: Vec<RenovationView>,
-    units: Vec<Occupied>,
+    units: Vec<super::UnitChoice>,
     can_apply: bool,
     today: String,
     error: Option<FormError>,
@@ -72,32 +66,11 @@ async fn list_with(
     )
     .await?;
     let can_apply = c.actor.can(Can::RenovationsApply, site) && c.actor.can(Can::UnitsRead, site);
-    let mut units = Vec::new();
-    let mut cursor = None;
-    while can_apply && units.len() < 5000 {
-        let page = lobby_app::sites::units(
-            &s.app,
-            &c.actor,
-            &lobby_app::sites::UnitQuery {
-                site_id: site,
-                status: Some("occupied".into()),
-                limit: Some(lobby_app::page::MAX_LIMIT),
-                cursor: cursor.take(),
-                ..Default::default()
-            },
-        )
-        .await?;
-        units.extend(page.items.into_iter().filter_map(|u| {
-            Some(Occupied {
-                unit_id: u.id,
-                label: format!("{} · {}", u.number, u.tenant_name?),
-            })
-        }));
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
+    let units = if can_apply {
+        super::unit_choices(s, &c, "occupied").await?
+    } else {
+        Vec::new()
+    };
     let today = c.today(&s.app).to_string();
     let refused = error.is_some();
     Ok(render_form(
