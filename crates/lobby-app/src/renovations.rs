@@ -1,7 +1,8 @@
 //! Renovation (装修申请). The desk applies on the tenant's behalf (the
 //! contractor and its workers, the period, the scope) and adds the
 //! drawings; engineering reviews with conditions; the project manager
-//! approves with the deposit taken (the unit is renovating from then) or
+//! approves with the deposit taken (into the fee module's deposits held;
+//! the unit is renovating from then) or
 //! turns it down; inspections during the works record violations, each
 //! told to the tenant's accounts; the acceptance inspection ends the works
 //! (the unit is occupied again); the deposit is then released, or kept in
@@ -448,6 +449,15 @@ pub async fn act(
                 .ok_or(AppError::NotFound("unit"))?;
             match a {
                 RenovationAction::Approve => {
+                    crate::fees::take_deposit_in(
+                        w,
+                        n.site_id,
+                        n.tenant_id,
+                        ("renovation", n.id),
+                        n.deposit_fen,
+                        n.deposit_receipt.as_deref(),
+                    )
+                    .await?;
                     crate::sites::set_unit_status(w, &unit, UnitStatus::Renovating, now).await?;
                     w.notify(
                         n.site_id,
@@ -469,6 +479,14 @@ pub async fn act(
                     crate::sites::set_unit_status(w, &unit, status, now).await?;
                 }
                 RenovationAction::Close => {
+                    crate::fees::settle_deposit_in(
+                        w,
+                        n.site_id,
+                        ("renovation", n.id),
+                        n.kept_fen,
+                        n.kept_reason.as_deref(),
+                    )
+                    .await?;
                     w.notify(
                         n.site_id,
                         Role::Finance,

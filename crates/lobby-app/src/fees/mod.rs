@@ -5,6 +5,7 @@
 
 mod arrears;
 mod bank;
+mod deposits;
 mod dunning;
 mod items;
 mod meters;
@@ -15,6 +16,7 @@ mod statements;
 
 pub use arrears::*;
 pub use bank::*;
+pub use deposits::*;
 pub use dunning::*;
 pub use items::*;
 pub use meters::*;

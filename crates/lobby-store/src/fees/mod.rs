@@ -8,9 +8,11 @@ use sqlx::FromRow;
 
 use crate::{Conn, Result};
 
+mod deposits;
 mod dunning;
 mod statements;
 
+pub use deposits::*;
 pub use dunning::*;
 pub use statements::*;
 

@@ -157,6 +157,7 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/moves", "", Action::MovesRead, &[]),
         ("/handover-checklist", "", Action::MovesRead, &[]),
         ("/renovations", "", Action::RenovationsRead, &[]),
+        ("/deposits", "", Action::FeesRead, &[]),
         (
             "/reports/collection",
             "&month=2026-11",

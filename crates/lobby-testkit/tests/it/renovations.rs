@@ -133,6 +133,30 @@ async fn a_renovation_runs_from_application_to_deposit(app: TestApp) {
     assert_eq!(r.body["deposit_fen"], 500_000);
     let u = app.get(Some(&fd), &format!("/api/v1/units/{unit}")).await;
     assert_eq!(u.body["status"], "renovating");
+    // The deposit is held in the fee module's ledger, the tenant sees its own.
+    let held = |token: String| {
+        let app = &app;
+        async move {
+            let d = app
+                .get(Some(&token), &format!("/api/v1/deposits?site_id={s}"))
+                .await;
+            d.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["source_id"] == id && x["kind"] == "renovation")
+                .cloned()
+                .unwrap_or_default()
+        }
+    };
+    let d = held(fin.clone()).await;
+    assert_eq!(
+        (d["amount_fen"].as_i64(), d["held"].as_bool()),
+        (Some(500_000), Some(true)),
+        "{d}"
+    );
+    assert_eq!(d["receipt_no"], "SK-0091");
+    assert_eq!(held(tenant_user.clone()).await["amount_fen"], 500_000);
 
     // An inspection with a violation; the tenant's people are told.
     let sup = app.token("cs_supervisor").await;
@@ -161,6 +185,16 @@ async fn a_renovation_runs_from_application_to_deposit(app: TestApp) {
     .await;
     assert_eq!(r.body["state"], "closed", "{:?}", r.body);
     assert_eq!(r.body["kept_fen"], 80_000);
+    let d = held(fin.clone()).await;
+    assert_eq!(
+        (
+            d["released_fen"].as_i64(),
+            d["kept_fen"].as_i64(),
+            d["held"].as_bool()
+        ),
+        (Some(420_000), Some(80_000), Some(false)),
+        "{d}"
+    );
     let r = act(sup.clone(), json!({"action": "inspect", "note": "x"})).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     let list = app

@@ -145,6 +145,7 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/renovations",
         "/renovations/1",
         "/renovations/2",
+        "/fees/deposits",
     ];
     // A complaint with its record, a photo and a history, in both languages.
     let fd = app.token("front_desk").await;

@@ -40,6 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_steps, set_steps))
         .routes(routes!(collection))
         .routes(routes!(list_sightings, record_sighting))
+        .routes(routes!(list_deposits))
         .routes(routes!(import_bank))
         .routes(routes!(confirm_bank))
         .merge(
@@ -80,6 +81,17 @@ async fn reading_photo(
     let (ty, bytes) =
         fees::reading_photo(&s.app, &a, id, photo_id, q.thumb.unwrap_or(false)).await?;
     Ok(([(axum::http::header::CONTENT_TYPE, ty)], bytes).into_response())
+}
+
+/// Deposits held (押金) and settled: a renovation's, with finance's receipt
+/// number, released and kept (a tenant account: its own).
+#[utoipa::path(get, path = "/deposits", tag = "fees", params(fees::DepositQuery), responses((status = 200, body = Page<fees::DepositView>), (status = 403, body = ErrorBody)))]
+async fn list_deposits(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<fees::DepositQuery>,
+) -> Result<Json<Page<fees::DepositView>>, ApiError> {
+    Ok(page(fees::deposits(&s.app, &a, &q).await?))
 }
 
 fn page<T>(items: Vec<T>) -> Json<Page<T>> {

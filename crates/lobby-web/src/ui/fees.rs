@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/fees/statements/{id}/print", get(print))
         .route("/fees/items", get(items_page).post(add_item))
         .route("/fees/report", get(report_page))
+        .route("/fees/deposits", get(deposits_page))
         .route("/fees/bank", get(bank_page).post(bank_upload))
         .route("/fees/bank/confirm", post(bank_confirm))
         .route("/fees.xlsx", get(month_xlsx))
@@ -681,4 +682,36 @@ async fn bank_confirm(
             None => Err(e.into()),
         },
     }
+}
+
+#[derive(Template)]
+#[template(path = "fees/deposits.html")]
+struct DepositsPage {
+    c: Chrome,
+    deposits: Vec<fees::DepositView>,
+    held_fen: i64,
+}
+
+/// The deposits the property holds (押金), and those settled.
+async fn deposits_page(State(s): State<AppState>, c: Chrome) -> Result<Response, PageError> {
+    let c = c.at("fees", "fees.deposits");
+    let deposits = fees::deposits(
+        &s.app,
+        &c.actor,
+        &fees::DepositQuery {
+            site_id: c.site_id(),
+            tenant_id: None,
+        },
+    )
+    .await?;
+    let held_fen = deposits
+        .iter()
+        .filter(|d| d.held)
+        .map(|d| d.amount_fen)
+        .sum();
+    Ok(render(&DepositsPage {
+        c,
+        deposits,
+        held_fen,
+    }))
 }
