@@ -167,6 +167,20 @@ pub async fn items(c: &mut Conn, move_id: i64) -> Result<Vec<ItemRow>> {
     .await?)
 }
 
+/// One item of a move's checklist.
+pub async fn item(c: &mut Conn, move_id: i64, id: i64) -> Result<Option<ItemRow>> {
+    Ok(sqlx::query_as(
+        "SELECT i.id, i.move_id, i.position, i.name, i.state, i.note, i.charge_fen, i.ticket_id, \
+         t.number AS ticket_number, i.fee_charge_id, i.checked_by_name, i.checked_at \
+         FROM move_items i LEFT JOIN tickets t ON t.id = i.ticket_id \
+         WHERE i.move_id = $1 AND i.id = $2",
+    )
+    .bind(move_id)
+    .bind(id)
+    .fetch_optional(c)
+    .await?)
+}
+
 /// Adds an item to a move's checklist; the same name twice is
 /// `StoreError::Duplicate`.
 pub async fn insert_item(c: &mut Conn, move_id: i64, position: i64, name: &str) -> Result<i64> {

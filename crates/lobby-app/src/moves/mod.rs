@@ -242,10 +242,8 @@ pub async fn photo(
             .await?
             .filter(|p| p.owner == lobby_domain::photos::Owner::MoveItem)
             .ok_or(AppError::NotFound("photo"))?;
-        store::items(&mut c, id)
+        store::item(&mut c, id, p.owner_id)
             .await?
-            .iter()
-            .find(|i| i.id == p.owner_id)
             .ok_or(AppError::NotFound("photo"))?;
         p
     };

@@ -325,7 +325,7 @@ async fn announce(
                 for (i, (name, f)) in items.iter().enumerate() {
                     let item = store::insert_item(w, id, i as i64, name).await?;
                     if let Some(f) = f {
-                        check_in(w, &m, item, name, f, None).await?;
+                        check_in(w, &m, (item, name, false), f, None).await?;
                     }
                 }
                 for (r, milli) in readings.iter() {
@@ -364,22 +364,17 @@ async fn open_move(app: &App, actor: &Actor, id: i64) -> AppResult<MoveRow> {
 }
 
 /// Records an item's finding in the move's transaction: at a move-in a
-/// defect opens a work order for engineering (once); the photo, if one,
-/// goes with it.
+/// defect opens a work order for engineering (once: not when the item
+/// `had_ticket`); the photo, if one, goes with it.
 async fn check_in(
     w: &mut Work<'_>,
     m: &MoveRow,
-    item_id: i64,
-    name: &str,
+    (item_id, name, had_ticket): (i64, &str, bool),
     f: &Finding,
     photo: Option<&StoredPhoto>,
 ) -> AppResult<()> {
     let now = w.now();
     let actor = w.actor();
-    let had_ticket = store::items(w, m.id)
-        .await?
-        .iter()
-        .any(|i| i.id == item_id && i.ticket_id.is_some());
     let ticket_id = if m.kind == MoveKind::In && f.state == ItemState::Defect && !had_ticket {
         let title = if actor.locale.starts_with("en") {
             format!("Handover defect: {name}")
@@ -590,22 +585,27 @@ pub async fn check_item(
         input.note.as_deref(),
         input.charge.as_deref(),
     )?;
-    let name = {
+    {
         let mut c = app.db.read().await?;
-        store::items(&mut c, id)
+        store::item(&mut c, id, item_id)
             .await?
-            .into_iter()
-            .find(|i| i.id == item_id)
-            .ok_or(AppError::NotFound("item"))?
-            .name
-    };
+            .ok_or(AppError::NotFound("item"))?;
+    }
     let stored = match photo {
         Some(bytes) => Some(crate::photos::store_photo(app, bytes).await?),
         None => None,
     };
-    let (m, f, name, stored) = (&m, &f, &name, &stored);
+    let (m, f, stored) = (&m, &f, &stored);
     app.write(actor, |w| {
-        Box::pin(async move { check_in(w, m, item_id, name, f, stored.as_ref()).await })
+        Box::pin(async move {
+            // Read again in the transaction: two people checking the same
+            // defect open one work order.
+            let item = store::item(w, m.id, item_id)
+                .await?
+                .ok_or(AppError::NotFound("item"))?;
+            let at = (item_id, item.name.as_str(), item.ticket_id.is_some());
+            check_in(w, m, at, f, stored.as_ref()).await
+        })
     })
     .await?;
     super::get(app, actor, id).await
@@ -713,10 +713,8 @@ pub async fn add_item_photo(
     let m = open_move(app, actor, id).await?;
     {
         let mut c = app.db.read().await?;
-        store::items(&mut c, id)
+        store::item(&mut c, id, item_id)
             .await?
-            .iter()
-            .find(|i| i.id == item_id)
             .ok_or(AppError::NotFound("item"))?;
     }
     let stored = crate::photos::store_photo(app, bytes).await?;
