@@ -58,12 +58,12 @@ pub struct RenovationView {
     pub applied_by: String,
     pub created_at: String,
     /// With the renovation's page; empty in lists.
-    pub inspections: Vec<InspectionView>,
+    pub inspections: Vec<RenovationInspectionView>,
     pub files: Vec<FileView>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct InspectionView {
+pub struct RenovationInspectionView {
     pub id: i64,
     /// `routine` or `acceptance`.
     pub kind: String,
@@ -192,7 +192,7 @@ pub async fn renovation(app: &App, actor: &Actor, id: i64) -> AppResult<Renovati
     let mut v = view(r);
     v.inspections = inspections
         .into_iter()
-        .map(|i| InspectionView {
+        .map(|i| RenovationInspectionView {
             id: i.id,
             kind: i.kind,
             note: i.note,

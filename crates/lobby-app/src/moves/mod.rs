@@ -47,7 +47,7 @@ pub struct MoveView {
     pub created_by: String,
     pub created_at: String,
     /// The handover checklist (with the move's page; empty in lists).
-    pub items: Vec<ItemView>,
+    pub items: Vec<MoveItemView>,
     /// The readings taken (with the move's page).
     pub readings: Vec<MoveReadingView>,
     /// The key copies handed over or taken back (with the move's page).
@@ -57,7 +57,7 @@ pub struct MoveView {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ItemView {
+pub struct MoveItemView {
     pub id: i64,
     pub name: String,
     pub state: ItemState,
@@ -182,7 +182,7 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<MoveView> {
         .sum();
     v.items = items
         .into_iter()
-        .map(|i| ItemView {
+        .map(|i| MoveItemView {
             photo_ids: photos
                 .iter()
                 .filter(|p| p.owner_id == i.id)

@@ -89,7 +89,7 @@ pub struct CheckInput {
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-pub struct ItemInput {
+pub struct MoveItemInput {
     pub name: String,
 }
 
@@ -612,7 +612,12 @@ pub async fn check_item(
 }
 
 /// Adds an item to an open move's checklist.
-pub async fn add_item(app: &App, actor: &Actor, id: i64, input: &ItemInput) -> AppResult<MoveView> {
+pub async fn add_item(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    input: &MoveItemInput,
+) -> AppResult<MoveView> {
     let m = open_move(app, actor, id).await?;
     let name = item_name("name", &input.name)?;
     let (m, name) = (&m, &name);

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use lobby_app::moves::{
-    self, CancelInput, CheckInput, ChecklistInput, CompleteInput, ItemInput, MoveInput,
+    self, CancelInput, CheckInput, ChecklistInput, CompleteInput, MoveInput, MoveItemInput,
     MoveKeyInput, MoveQuery, MoveReadingInput, MoveView,
 };
 use lobby_app::page::Page;
@@ -146,12 +146,12 @@ async fn add_reading(
 }
 
 /// Adds an item to an open move's checklist.
-#[utoipa::path(post, path = "/moves/{id}/items", tag = "moves", params(("id" = i64, Path)), request_body = ItemInput, responses((status = 200, body = MoveView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/moves/{id}/items", tag = "moves", params(("id" = i64, Path)), request_body = MoveItemInput, responses((status = 200, body = MoveView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn add_item(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     Path(id): Path<i64>,
-    ApiJson(v): ApiJson<ItemInput>,
+    ApiJson(v): ApiJson<MoveItemInput>,
 ) -> Result<Json<MoveView>, ApiError> {
     Ok(Json(moves::add_item(&s.app, &a, id, &v).await?))
 }

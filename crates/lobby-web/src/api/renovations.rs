@@ -87,7 +87,7 @@ struct FileQ {
 }
 
 /// Adds a drawing: the body is the file (PDF, JPEG or PNG, ≤ 20 MiB).
-#[utoipa::path(post, path = "/renovations/{id}/files", tag = "renovations", params(("id" = i64, Path), FileQ), request_body(content = Vec<u8>, content_type = "application/pdf"), responses((status = 201, body = RenovationView), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/renovations/{id}/files", tag = "renovations", params(("id" = i64, Path), FileQ), request_body(content = Vec<u8>, content_type = "application/octet-stream"), responses((status = 201, body = RenovationView), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn add_file(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,

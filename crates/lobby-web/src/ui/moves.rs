@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use lobby_app::keys::{KeyQuery, KeyView};
 use lobby_app::moves::{
-    self, CancelInput, CheckInput, ChecklistInput, CompleteInput, ItemInput, MoveInput,
+    self, CancelInput, CheckInput, ChecklistInput, CompleteInput, MoveInput, MoveItemInput,
     MoveKeyInput, MoveQuery, MoveReadingInput, MoveView,
 };
 use lobby_app::photos::MAX_PHOTO_BYTES;
@@ -444,7 +444,7 @@ async fn add_item(
         &s.app,
         &f.actor,
         id,
-        &ItemInput {
+        &MoveItemInput {
             name: f.form.name.clone(),
         },
     )
