@@ -24,6 +24,7 @@ pub mod page;
 pub mod patrols;
 pub mod permits;
 pub mod photos;
+pub mod portal;
 pub mod renovations;
 pub mod reports;
 pub mod scope;

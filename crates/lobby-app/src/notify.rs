@@ -39,6 +39,40 @@ pub async fn to_role(
     Ok(ids.len())
 }
 
+/// Notifies every active account of a tenant (its own staff in the
+/// portal); nothing when there is no tenant or it has no account.
+pub async fn to_tenant(
+    c: &mut Conn,
+    now: i64,
+    site_id: i64,
+    tenant_id: Option<i64>,
+    kind: &str,
+    title: &str,
+    body: &str,
+    link: &str,
+) -> AppResult<usize> {
+    let Some(tenant_id) = tenant_id else {
+        return Ok(0);
+    };
+    let ids = users::of_tenant(c, tenant_id).await?;
+    for user_id in &ids {
+        store::insert(
+            c,
+            &NewNotification {
+                site_id: Some(site_id),
+                user_id: *user_id,
+                kind,
+                title,
+                body,
+                link: Some(link),
+                now,
+            },
+        )
+        .await?;
+    }
+    Ok(ids.len())
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NotificationView {
     pub id: i64,

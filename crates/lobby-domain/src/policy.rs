@@ -40,6 +40,12 @@ pub enum Action {
     TicketsVerify,
     TicketsEscalate,
     TicketsCancel,
+    /// A tenant's account: report a problem for one of its own units or a
+    /// public place, and follow its own requests (the portal).
+    TicketsReport,
+    /// A tenant's account: confirm and rate its finished request, or say
+    /// it is not fixed (which reopens it).
+    TicketsRate,
     /// Answer the desk phone: the new-call form and the big lookup on the
     /// home page (前台接听).
     CallsAnswer,
@@ -141,7 +147,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 64] = [
+    pub const ALL: [Action; 66] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -162,6 +168,8 @@ impl Action {
         Action::TicketsVerify,
         Action::TicketsEscalate,
         Action::TicketsCancel,
+        Action::TicketsReport,
+        Action::TicketsRate,
         Action::CallsAnswer,
         Action::EscalationsReview,
         Action::SlaManage,
@@ -245,6 +253,7 @@ pub fn allows(role: Role, action: Action) -> bool {
             ProjectManager | CsSupervisor | FrontDesk | FieldAssistant
         ),
         TicketsCancel => matches!(role, ProjectManager | CsSupervisor | FrontDesk),
+        TicketsReport | TicketsRate => matches!(role, Tenant),
         CallsAnswer => matches!(role, CsSupervisor | FrontDesk),
         EscalationsReview => matches!(role, ProjectManager | CsSupervisor),
         SlaManage => matches!(role, Admin | ProjectManager),
@@ -373,9 +382,9 @@ mod tests {
                 matches!(a, Action::CleaningRead | Action::VendorWork),
                 "vendor and {a:?}"
             );
-            // A tenant sees only their own parcels, money and permits
-            // (the use cases scope FeesRead and the permits to the
-            // tenant's own rows and units).
+            // A tenant sees only their own parcels, money, permits and
+            // requests (the use cases scope FeesRead, the permits and the
+            // work orders to the tenant's own rows and units).
             assert_eq!(
                 allows(Role::Tenant, a),
                 matches!(
@@ -384,6 +393,8 @@ mod tests {
                         | Action::FeesRead
                         | Action::PermitsRead
                         | Action::PermitsApply
+                        | Action::TicketsReport
+                        | Action::TicketsRate
                 ),
                 "tenant and {a:?}"
             );

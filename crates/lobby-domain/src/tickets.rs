@@ -55,6 +55,9 @@ string_enum!(Action, "action", {
     Dispatch => "dispatch", Start => "start", Resolve => "resolve", Verify => "verify",
     ReturnVisit => "return_visit", Reopen => "reopen", Escalate => "escalate", Hold => "hold",
     Resume => "resume", Cancel => "cancel", Comment => "comment",
+    /// The tenant confirms a finished order and rates it (the portal's
+    /// return visit): it closes.
+    Rate => "rate",
 });
 string_enum!(
     /// Which moment of the work a photo shows.
@@ -131,6 +134,7 @@ fn past(a: Action) -> &'static str {
         Action::Resume => "resumed",
         Action::Cancel => "cancelled",
         Action::Comment => "commented on",
+        Action::Rate => "rated",
     }
 }
 
@@ -153,6 +157,7 @@ pub fn next_state(
         (S::Dispatched | S::InProgress, A::Resolve) => S::Resolved,
         (S::Resolved, A::Verify) => S::Verified,
         (S::Verified, A::ReturnVisit) => S::Closed,
+        (S::Resolved | S::Verified, A::Rate) => S::Closed,
         (S::Resolved | S::Verified, A::Reopen) => S::Dispatched,
         (S::Open | S::Dispatched | S::InProgress, A::Hold) => S::OnHold,
         (S::OnHold, A::Resume) => on_hold_from
@@ -451,10 +456,12 @@ mod tests {
             (S::Resolved, A::Reopen, S::Dispatched),
             (S::Resolved, A::Escalate, S::Resolved),
             (S::Resolved, A::Comment, S::Resolved),
+            (S::Resolved, A::Rate, S::Closed),
             (S::Verified, A::ReturnVisit, S::Closed),
             (S::Verified, A::Reopen, S::Dispatched),
             (S::Verified, A::Escalate, S::Verified),
             (S::Verified, A::Comment, S::Verified),
+            (S::Verified, A::Rate, S::Closed),
         ];
         for s in ALL_STATES {
             for a in Action::ALL {

@@ -237,6 +237,8 @@ pub struct Filter<'a> {
     pub channel: Option<&'a str>,
     pub department: Option<&'a str>,
     pub unit_id: Option<i64>,
+    /// One tenant's orders (a tenant's own account sees only these).
+    pub tenant_id: Option<i64>,
     pub assignee_id: Option<i64>,
     pub escalated: Option<bool>,
     /// Overdue at this time: not dispatched by its response deadline, or
@@ -285,6 +287,7 @@ pub async fn list(c: &mut Conn, f: &Filter<'_>, before: i64, limit: i64) -> Resu
     }
     for (col, v) in [
         ("unit_id", f.unit_id),
+        ("tenant_id", f.tenant_id),
         ("assignee_id", f.assignee_id),
         ("escalated", f.escalated.map(i64::from)),
     ] {

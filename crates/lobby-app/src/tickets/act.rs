@@ -5,21 +5,33 @@ use super::*;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ActionInput {
-    /// dispatch | start | resolve | verify | return_visit | reopen | escalate | hold | resume | cancel | comment
+    /// dispatch | start | resolve | verify | return_visit | reopen | escalate | hold | resume | cancel | comment | rate
+    /// (a tenant's account: `rate` once its order is resolved, or `reopen` with a note when it is not fixed)
     pub action: String,
     /// For dispatch: engineering | cleaning | security | customer_service | greening | leasing | finance
     pub department: Option<String>,
     /// For dispatch: the user who will do it.
     pub assignee_id: Option<i64>,
     pub note: Option<String>,
-    /// For return_visit: 1–5.
+    /// For return_visit and rate: 1–5.
     pub satisfaction: Option<i64>,
     /// The version you read; 409 `version_conflict` when it moved.
     pub expected_version: Option<i64>,
 }
 
+/// The permission an action needs of `actor` at `site_id`: a tenant's
+/// account confirms and rates its own finished order or says it is not
+/// fixed (reopen) under the portal's permission; staff under their own.
+pub(super) fn permission_for(actor: &Actor, site_id: i64, a: Action) -> Can {
+    match a {
+        Action::Reopen if is_portal(actor, site_id) => Can::TicketsRate,
+        _ => permission(a),
+    }
+}
+
 pub(super) fn permission(a: Action) -> Can {
     match a {
+        Action::Rate => Can::TicketsRate,
         Action::Dispatch => Can::TicketsDispatch,
         Action::Start | Action::Resolve | Action::Hold | Action::Resume => Can::TicketsWork,
         Action::Verify | Action::ReturnVisit | Action::Reopen => Can::TicketsVerify,
@@ -93,7 +105,7 @@ pub(super) async fn act_checked(
     let note = optional_text("note", input.note.as_deref(), 2000)?;
     let t = load(tx, actor, id).await?;
     if check_role {
-        actor.authorize(permission(action), t.site_id)?;
+        actor.authorize(permission_for(actor, t.site_id, action), t.site_id)?;
     }
     if input.expected_version.is_some_and(|v| v != t.version) {
         return Err(AppError::VersionConflict);
@@ -173,7 +185,7 @@ pub(super) async fn act_checked(
             let level = crate::tickets::sla::effective(tx, t.site_id, kind, priority).await?;
             ch.return_visit_due_at = Some(now + level.return_visit_days * 86_400_000_000);
         }
-        Action::ReturnVisit => {
+        Action::ReturnVisit | Action::Rate => {
             let s = input
                 .satisfaction
                 .ok_or_else(|| AppError::invalid("satisfaction", "satisfaction 1–5 is required"))?;
@@ -247,6 +259,45 @@ pub(super) async fn act_checked(
                 )
                 .await?;
             }
+        }
+        Action::Resolve if t.tenant_id.is_some() => {
+            // Done — waiting for the tenant's confirmation.
+            let title = format!("{}: {}", t.number, t.title);
+            notify::to_tenant(
+                tx,
+                now,
+                t.site_id,
+                t.tenant_id,
+                "resolved",
+                &title,
+                "",
+                &format!("/my/requests/{id}"),
+            )
+            .await?;
+        }
+        Action::Reopen | Action::Rate if is_portal(actor, t.site_id) => {
+            // The tenant's word reaches the supervisor who answers for it.
+            let title = format!("{}: {}", t.number, t.title);
+            let kind = if action == Action::Rate {
+                "rated"
+            } else {
+                "not_fixed"
+            };
+            let body = match (action, input.satisfaction) {
+                (Action::Rate, Some(s)) => format!("{s}/5 {}", note.as_deref().unwrap_or("")),
+                _ => note.clone().unwrap_or_default(),
+            };
+            notify::to_role(
+                tx,
+                now,
+                t.site_id,
+                Role::CsSupervisor,
+                kind,
+                &title,
+                body.trim(),
+                Some(&link),
+            )
+            .await?;
         }
         Action::Escalate => {
             let title = format!("{}: {}", t.number, t.title);

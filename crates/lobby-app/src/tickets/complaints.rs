@@ -361,6 +361,8 @@ pub async fn report(
 pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<ComplaintView> {
     let mut c = app.db.read().await?;
     let t = crate::tickets::load(&mut c, actor, id).await?;
+    // The record holds the department's handling: staff only.
+    actor.authorize(Can::TicketsRead, t.site_id)?;
     let r = store::complaint(&mut c, t.id)
         .await?
         .ok_or(AppError::NotFound("complaint record"))?;

@@ -112,6 +112,15 @@ pub(crate) async fn create_in(
     actor: &Actor,
     input: &NewTicketInput,
 ) -> AppResult<i64> {
+    let portal_input;
+    let input = match actor.tenant_id {
+        Some(own) if !actor.can_anywhere(Can::TicketsCreate) => {
+            portal_input = portal(tx, actor, own, input).await?;
+            &portal_input
+        }
+        _ => input,
+    };
+    let portal = input.channel.as_deref() == Some(Channel::Portal.as_str());
     let NewTicketFields {
         kind,
         priority,
@@ -168,7 +177,13 @@ pub(crate) async fn create_in(
             "the unit or tenant is at another site",
         ));
     }
-    actor.authorize(Can::TicketsCreate, site_id)?;
+    match actor.tenant_id {
+        // Checked by `portal` before anything was read.
+        Some(own) if input.tenant_id == Some(own) && !actor.can_anywhere(Can::TicketsCreate) => {
+            actor.authorize(Can::TicketsReport, site_id)?
+        }
+        _ => actor.authorize(Can::TicketsCreate, site_id)?,
+    }
     if unit.is_none() && location.is_none() {
         return Err(AppError::invalid(
             "location",
@@ -222,6 +237,19 @@ pub(crate) async fn create_in(
         &site.timezone,
     )
     .await?;
+    if portal && actor.tenant_id.is_some() {
+        // A request from the portal waits for the desk to pick it up.
+        let title = format!("{number}: {title}");
+        let body = unit
+            .as_ref()
+            .map(|u| u.number.clone())
+            .or(location.clone())
+            .unwrap_or_default();
+        let link = format!("/tickets/{id}");
+        for role in [Role::FrontDesk, Role::CsSupervisor] {
+            notify::to_role(tx, now, site_id, role, "portal", &title, &body, Some(&link)).await?;
+        }
+    }
     let detail = serde_json::json!({"number": number, "kind": kind, "priority": priority, "channel": channel, "department": department});
     record_event(
         tx,
@@ -247,4 +275,60 @@ pub(crate) async fn create_in(
     )
     .await?;
     Ok(id)
+}
+
+/// A tenant's own request (the portal): permission first, then its own
+/// tenant and unit; the channel is the portal, the department follows the
+/// kind, the reporter is the account's holder. Returns the input the
+/// common path then opens.
+async fn portal(
+    tx: &mut Tx,
+    actor: &Actor,
+    own: i64,
+    input: &NewTicketInput,
+) -> AppResult<NewTicketInput> {
+    let tenant = lobby_store::tenants::get(tx, own)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    actor.authorize(Can::TicketsReport, tenant.site_id)?;
+    if input.site_id.is_some_and(|s| s != tenant.site_id) {
+        return Err(AppError::invalid("site_id", "not your site"));
+    }
+    if input.tenant_id.is_some_and(|t| t != own) {
+        return Err(AppError::invalid(
+            "tenant_id",
+            "you report for your own company only",
+        ));
+    }
+    if let Some(u) = input.unit_id {
+        // One answer for another's unit and none at all: nothing leaks.
+        let mine = lobby_store::sites::unit(tx, u)
+            .await?
+            .is_some_and(|unit| unit.tenant_id == Some(own) && unit.site_id == tenant.site_id);
+        if !mine {
+            return Err(AppError::invalid(
+                "unit_id",
+                "must be one of your own units",
+            ));
+        }
+    }
+    let priority = match input.priority.trim() {
+        "" => Priority::Normal.as_str().to_string(),
+        p => p.to_string(),
+    };
+    let kind: Kind = parse(&input.kind)?;
+    Ok(NewTicketInput {
+        site_id: Some(tenant.site_id),
+        tenant_id: Some(own),
+        channel: Some(Channel::Portal.as_str().into()),
+        department: Some(default_department(kind).as_str().into()),
+        complaint: None,
+        priority,
+        reporter_name: input
+            .reporter_name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .or(Some(actor.display_name.clone())),
+        ..input.clone()
+    })
 }

@@ -115,7 +115,7 @@ pub fn allowed(actor: &Actor, site_id: i64, state: State, escalated: bool) -> Ve
         .iter()
         .copied()
         .filter(|a| next_state(state, *a, None).is_ok())
-        .filter(|a| actor.can(act::permission(*a), site_id))
+        .filter(|a| actor.can(act::permission_for(actor, site_id, *a), site_id))
         .filter(|a| !(*a == Action::Escalate && escalated))
         .collect()
 }
@@ -225,10 +225,72 @@ pub(crate) async fn load(c: &mut Conn, actor: &Actor, id: i64) -> AppResult<Tick
     let t = store::get(c, id)
         .await?
         .ok_or(AppError::NotFound("ticket"))?;
-    if !actor.can(Can::TicketsRead, t.site_id) {
+    if !(actor.can(Can::TicketsRead, t.site_id) || owns(actor, &t)) {
         return Err(AppError::NotFound("ticket"));
     }
     Ok(t)
+}
+
+/// A tenant's account and one of its own tenant's orders (the portal).
+pub(crate) fn owns(actor: &Actor, t: &TicketRow) -> bool {
+    actor.tenant_id.is_some()
+        && actor.tenant_id == t.tenant_id
+        && actor.can(Can::TicketsReport, t.site_id)
+}
+
+/// Is this the portal's reader: a tenant's account, not staff?
+pub(crate) fn is_portal(actor: &Actor, site_id: i64) -> bool {
+    actor.tenant_id.is_some() && !actor.can(Can::TicketsRead, site_id)
+}
+
+/// The milestones a tenant follows, in plain words on its pages.
+const TENANT_EVENTS: [&str; 10] = [
+    "create",
+    "dispatch",
+    "start",
+    "hold",
+    "resume",
+    "resolve",
+    "reopen",
+    "rate",
+    "return_visit",
+    "cancel",
+];
+
+/// What a tenant's account sees of its own request: the milestones of its
+/// history without staff notes or details, its own words and photos, and
+/// nothing of the complaint record, escalation or internal deadlines.
+fn for_tenant(v: TicketView, own_users: &[i64]) -> TicketView {
+    let own = |e: &EventView| e.actor_id.is_some_and(|a| own_users.contains(&a));
+    let events = v.events.map(|ev| {
+        ev.into_iter()
+            .filter(|e| TENANT_EVENTS.contains(&e.action.as_str()) || own(e))
+            .map(|e| EventView {
+                actor: if own(&e) {
+                    e.actor.clone()
+                } else {
+                    String::new()
+                },
+                actor_id: e.actor_id.filter(|a| own_users.contains(a)),
+                note: e.note.clone().filter(|_| own(&e)),
+                detail: match e.action.as_str() {
+                    "dispatch" => serde_json::json!({"department": e.detail.get("department")}),
+                    "rate" | "return_visit" => e.detail.clone(),
+                    _ => serde_json::Value::Null,
+                },
+                ..e
+            })
+            .collect()
+    });
+    TicketView {
+        escalated: false,
+        overdue: false,
+        patrol_round_id: None,
+        assignee_id: None,
+        complaint: None,
+        events,
+        ..v
+    }
 }
 
 pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<TicketView> {
@@ -242,10 +304,16 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<TicketView> {
     } else {
         None
     };
-    Ok(TicketView {
+    let portal = is_portal(actor, t.site_id);
+    let own_users = match (portal, t.tenant_id) {
+        (true, Some(tenant)) => lobby_store::users::of_tenant(&mut c, tenant).await?,
+        _ => Vec::new(),
+    };
+    let v = TicketView {
         complaint,
         ..view(actor, t, app.now(), Some(events))?
-    })
+    };
+    Ok(if portal { for_tenant(v, &own_users) } else { v })
 }
 
 pub(crate) async fn record_event(

@@ -66,8 +66,12 @@ pub async fn add_photo(
     {
         let mut c = app.db.read().await?;
         let t = load(&mut c, actor, id).await?;
-        // Adding to the record is work on it: read-only roles may not.
-        actor.authorize(Can::TicketsWork, t.site_id)?;
+        // Adding to the record is work on it: read-only roles may not; a
+        // tenant's account adds to its own request (the photo of the leak).
+        match owns(actor, &t) {
+            true => actor.authorize(Can::TicketsReport, t.site_id)?,
+            false => actor.authorize(Can::TicketsWork, t.site_id)?,
+        }
         if t.state.parse::<State>().is_ok_and(State::is_terminal) {
             return Err(AppError::InvalidTransition(format!(
                 "a ticket that is {} takes no more photos",
@@ -155,7 +159,7 @@ pub async fn act_with_photos(
     {
         let mut c = app.db.read().await?;
         let t = load(&mut c, actor, id).await?;
-        actor.authorize(permission(action), t.site_id)?;
+        actor.authorize(permission_for(actor, t.site_id, action), t.site_id)?;
     }
     let mut stored = Vec::with_capacity(photos.len());
     for bytes in photos {
@@ -210,3 +214,52 @@ pub async fn photo_bytes(
     drop(c);
     crate::photos::bytes(app, p, thumb).await
 }
+
+/// A new work order with the photos taken for it, in one transaction (the
+/// tenant's phone: the leak as found). Whoever may not open one is refused
+/// before any photo is looked at; the photos show the problem (`before`).
+pub async fn create_with_photos(
+    app: &App,
+    actor: &Actor,
+    input: &NewTicketInput,
+    photos: &[Vec<u8>],
+    idempotency_key: Option<&str>,
+) -> AppResult<TicketView> {
+    if !(actor.can_anywhere(Can::TicketsCreate) || actor.can_anywhere(Can::TicketsReport)) {
+        return Err(AppError::Forbidden);
+    }
+    if photos.len() > MAX_PHOTOS_AT_ONCE {
+        return Err(AppError::invalid(
+            "photos",
+            format!("at most {MAX_PHOTOS_AT_ONCE} photos at once"),
+        ));
+    }
+    let mut stored = Vec::with_capacity(photos.len());
+    for bytes in photos {
+        stored.push(crate::photos::store_photo(app, bytes).await?);
+    }
+    let stored = &stored;
+    let once = Once::new(idempotency_key, "ticket", input);
+    let id = app
+        .create(actor, &once, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let id = create_in(w, now, actor, input).await?;
+                let t = load(w, actor, id).await?;
+                for p in stored.iter() {
+                    let detail = serde_json::json!({"stage": PhotoStage::Before, "width": p.width, "height": p.height});
+                    let event_id = record_event(
+                        w, actor, now, id, "photo", Some(State::Open), State::Open, None, &detail,
+                    )
+                    .await?;
+                    insert_photo_in(w, actor, now, &t, p, PhotoStage::Before, event_id).await?;
+                }
+                Ok(id)
+            })
+        })
+        .await?;
+    get(app, actor, id).await
+}
+
+/// Photos one form may bring (a phone's upload of several shots).
+pub const MAX_PHOTOS_AT_ONCE: usize = 6;

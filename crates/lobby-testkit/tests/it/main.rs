@@ -20,6 +20,7 @@ mod moves;
 mod ops;
 mod patrols;
 mod permits;
+mod portal;
 mod renovations;
 mod security;
 mod tenants;

@@ -9,6 +9,7 @@ mod keys;
 mod moves;
 mod patrols;
 mod permits;
+mod portal;
 mod renovations;
 pub(crate) use renovations::download;
 mod sites;
@@ -49,6 +50,7 @@ use crate::{ApiError, AppState};
         (name = "moves", description = "Move-in and move-out (入驻/退租): base and final readings, the handover checklist (a defect becomes a work order, a damage a one-off charge), keys handed over and back, the unit occupied or vacant on completion"),
         (name = "renovations", description = "Renovation (装修申请): drawings, engineering's review with conditions, the project manager's approval with the deposit, inspections and violations, acceptance, the deposit released or kept in part"),
         (name = "permits", description = "Moving and goods-release permits (搬家/放行条): held for arrears until the project manager overrides, checked once at the gate"),
+        (name = "portal", description = "The tenant's own account (租户服务): report a problem for one of its units or a public place (`POST /tickets`, channel `portal`), follow its own requests without staff notes, confirm and rate a finished one (`rate`) or say it is not fixed (`reopen`)"),
         (name = "users", description = "Staff accounts, shifts, roster and attendance (人员/班次/出勤)"),
         (name = "audit", description = "The audit log and notifications"),
     )
@@ -82,6 +84,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(fees::router())
         .merge(keys::router())
         .merge(permits::router())
+        .merge(portal::router())
         .merge(moves::router())
         .merge(renovations::router())
 }

@@ -31,7 +31,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(photo_file))
 }
 
-/// Work orders, newest first; filters combine.
+/// Work orders, newest first; filters combine. A tenant's account lists its
+/// own tenant's orders only, without staff-only fields.
 #[utoipa::path(get, path = "/tickets", tag = "tickets", params(TicketQuery), responses((status = 200, body = Page<TicketView>), (status = 422, body = ErrorBody)))]
 async fn list(
     State(s): State<AppState>,
@@ -42,6 +43,9 @@ async fn list(
 }
 
 /// Open a work order; it gets its number and service-level deadlines. Honours `Idempotency-Key`.
+/// A tenant's account reports for its own units (`unit_id`) or a public place
+/// (`location`): the channel is `portal`, the department follows the kind,
+/// `priority` may be left empty (normal).
 #[utoipa::path(post, path = "/tickets", tag = "tickets", request_body = NewTicketInput,
     params(("Idempotency-Key" = Option<String>, Header, description = "the same key from the same user returns the first result")),
     responses((status = 201, body = TicketView), (status = 422, body = ErrorBody)))]
@@ -58,7 +62,8 @@ async fn create(
     ))
 }
 
-/// One work order with its `events`.
+/// One work order with its `events`. A tenant's account sees its own
+/// orders' milestones only: no staff notes, no complaint record.
 #[utoipa::path(get, path = "/tickets/{id}", tag = "tickets", params(("id" = i64, Path)), responses((status = 200, body = TicketView), (status = 404, body = ErrorBody)))]
 async fn get_one(
     State(s): State<AppState>,

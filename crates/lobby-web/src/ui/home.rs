@@ -40,6 +40,9 @@ struct HomePage {
     tenants: i64,
     notifications: Vec<NotificationView>,
     own_tenant: Option<TenantView>,
+    /// A tenant's own requests still open (the portal's home).
+    my_requests: Vec<lobby_app::tickets::TicketView>,
+    can_report: bool,
     follow_ups: Vec<lobby_app::tenants::FollowUp>,
     ticket_counts: Vec<(lobby_domain::tickets::State, i64)>,
     overdue: i64,
@@ -320,6 +323,18 @@ async fn home(
         Some(id) => lobby_app::tenants::get(&s.app, &c.actor, id).await.ok(),
         None => None,
     };
+    let can_report = c.actor.can(Action::TicketsReport, site);
+    let my_requests = if can_report && crate::ui::portal::is_tenant(&c.actor) {
+        let q = lobby_app::tickets::TicketQuery {
+            site_id: Some(site),
+            state: Some("open,dispatched,in_progress,on_hold,resolved,verified".into()),
+            limit: Some(20),
+            ..Default::default()
+        };
+        lobby_app::tickets::list(&s.app, &c.actor, &q).await?.items
+    } else {
+        Vec::new()
+    };
     let (ticket_counts, overdue) = if c.actor.can(Action::TicketsRead, site) {
         lobby_app::tickets::counts(&s.app, &c.actor, site).await?
     } else {
@@ -423,6 +438,8 @@ async fn home(
         tenants,
         notifications,
         own_tenant,
+        my_requests,
+        can_report,
         follow_ups,
         ticket_counts,
         overdue,

@@ -14,6 +14,7 @@ mod meters;
 mod moves;
 mod patrols;
 mod permits;
+pub mod portal;
 mod renovations;
 mod shifts;
 mod sites;
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .merge(keys::router())
         .merge(meters::router())
         .merge(permits::router())
+        .merge(portal::router())
         .merge(moves::router())
         .merge(renovations::router())
         .layer(axum::middleware::from_fn(failure::pages))
@@ -337,7 +339,7 @@ pub async fn chrome(
         module: "home",
         active: active == "home",
     }];
-    let items: [(Action, &'static str, &'static str, &'static str); 30] = [
+    let items: [(Action, &'static str, &'static str, &'static str); 31] = [
         (Action::TicketsRead, "nav.tickets", "/tickets", "tickets"),
         (Action::PatrolsRead, "nav.patrols", "/patrols", "patrols"),
         (
@@ -355,6 +357,12 @@ pub async fn chrome(
         ),
         (Action::DeskRead, "nav.visitors", "/visitors", "visitors"),
         (Action::DeskRead, "nav.parcels", "/parcels", "parcels"),
+        (
+            Action::TicketsReport,
+            "nav.my_requests",
+            "/my/requests",
+            "requests",
+        ),
         (Action::OwnParcelsRead, "nav.parcels", "/parcels", "parcels"),
         (
             Action::IncidentsRespond,

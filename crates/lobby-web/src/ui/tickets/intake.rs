@@ -97,6 +97,10 @@ pub(super) async fn new_form(
     c: Chrome,
     Query(q): Query<NewQ>,
 ) -> Result<Response, PageError> {
+    if crate::ui::portal::is_tenant(&c.actor) {
+        // A tenant reports on its own, shorter form.
+        return Ok(Redirect::to("/my/requests/new").into_response());
+    }
     let c = c.at("tickets", "ticket.new");
     let unit = q.unit.unwrap_or_default();
     // Opened from a unit's page: the caller is most likely its tenant's

@@ -105,6 +105,9 @@ pub(super) async fn show(
     WebActor(a): WebActor,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
+    if crate::ui::portal::is_tenant(&a) {
+        return Ok(Redirect::to(&format!("/my/requests/{id}")).into_response());
+    }
     show_with(&s, &jar, a, id, None).await
 }
 

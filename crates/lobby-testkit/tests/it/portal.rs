@@ -1,0 +1,275 @@
+//! The tenant's portal (issue 18, item 1): a tenant's account reports a
+//! problem for its own unit with a photo; the desk sees it with channel
+//! `portal`; once resolved the tenant confirms and rates it (or says it is
+//! not fixed, which reopens it); no staff note and nothing of another
+//! tenant ever reaches a tenant's response.
+
+use lobby_testkit::{both, png, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// The words staff write that a tenant must never read.
+const SECRET: &str = "内部备注：租户难缠 internal only";
+
+fn mentions_secret(v: &Value) -> bool {
+    v.to_string().contains("内部备注") || v.to_string().contains("internal only")
+}
+
+async fn a_tenant_reports_confirms_and_rates(app: TestApp) {
+    let s = app.site_id;
+    let tenant = app.token("tenant").await;
+    let ctx = app.get(Some(&tenant), "/api/v1/portal").await;
+    assert_eq!(ctx.status, StatusCode::OK, "{:?}", ctx.body);
+    let my_unit = ctx.body["units"][0]["unit_id"].as_i64().expect("a unit");
+    assert!(!ctx.body["places"].as_array().unwrap().is_empty());
+    // Staff have no portal.
+    let fd = app.token("front_desk").await;
+    assert_eq!(
+        app.get(Some(&fd), "/api/v1/portal").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Another tenant's unit is refused by name, as is one that does not exist.
+    let fin = app.token("finance").await;
+    let others: Vec<i64> = crate::fees::tenants_with_units(&app, &fin)
+        .await
+        .into_iter()
+        .map(|(_, u, _)| u)
+        .filter(|u| *u != my_unit)
+        .collect();
+    for unit in [others[0], 999_999] {
+        let r = app
+            .post(
+                Some(&tenant),
+                "/api/v1/tickets",
+                &json!({"kind": "repair", "priority": "", "title": "漏水", "unit_id": unit}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+        assert_eq!(r.field(), "unit_id");
+    }
+    // The channel is the portal whatever the tenant says; the department
+    // follows the kind.
+    let r = app
+        .post(
+            Some(&tenant),
+            "/api/v1/tickets",
+            &json!({"kind": "repair", "priority": "", "title": "卫生间天花板漏水", "description": "滴到地面",
+                    "unit_id": my_unit, "channel": "phone", "department": "finance"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    assert_eq!(r.body["channel"], "portal");
+    assert_eq!(r.body["department"], "engineering");
+    assert_eq!(r.body["priority"], "normal");
+    let photo = app
+        .post_bytes(
+            Some(&tenant),
+            &format!("/api/v1/tickets/{id}/photos"),
+            png(64, 48),
+        )
+        .await;
+    assert_eq!(photo.status, StatusCode::CREATED, "{:?}", photo.body);
+    // A public place is fine too.
+    let place = ctx.body["places"][0].as_str().unwrap();
+    let r = app
+        .post(
+            Some(&tenant),
+            "/api/v1/tickets",
+            &json!({"kind": "complaint", "priority": "", "title": "大堂太吵", "location": place}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(r.body["channel"], "portal");
+
+    // The desk's queue shows it with channel portal, and the desk was told.
+    let q = app
+        .get(
+            Some(&fd),
+            &format!("/api/v1/tickets?site_id={s}&channel=portal"),
+        )
+        .await;
+    assert!(q.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["id"] == id));
+    let bell = app.get(Some(&fd), "/api/v1/notifications").await;
+    assert!(
+        bell.body.to_string().contains("卫生间天花板漏水"),
+        "{:?}",
+        bell.body
+    );
+
+    // The work, with notes the tenant must never read.
+    let sup = app.token("cs_supervisor").await;
+    let eng = app.token("engineering").await;
+    for (who, body) in [
+        (&fd, json!({"action": "comment", "note": SECRET})),
+        (
+            &fd,
+            json!({"action": "dispatch", "department": "engineering", "note": SECRET}),
+        ),
+        (&sup, json!({"action": "escalate", "note": SECRET})),
+        (&eng, json!({"action": "start", "note": SECRET})),
+        (&eng, json!({"action": "resolve", "note": SECRET})),
+    ] {
+        let r = app
+            .post(Some(who), &format!("/api/v1/tickets/{id}/actions"), &body)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{body}: {:?}", r.body);
+    }
+    // The tenant follows it in plain milestones, without a staff word.
+    let mine = app
+        .get(Some(&tenant), &format!("/api/v1/tickets/{id}"))
+        .await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert_eq!(mine.body["state"], "resolved");
+    assert!(!mentions_secret(&mine.body), "{}", mine.body);
+    assert_eq!(mine.body["escalated"], false);
+    let actions: Vec<&str> = mine.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["create", "photo", "dispatch", "start", "resolve"]);
+    assert_eq!(mine.body["allowed"], json!(["reopen", "rate"]));
+    let list = app
+        .get(Some(&tenant), &format!("/api/v1/tickets?site_id={s}"))
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(!mentions_secret(&list.body));
+    let all_mine = list.body["items"].as_array().unwrap();
+    assert!(all_mine.len() >= 2);
+    let own_tenant = mine.body["tenant_id"].clone();
+    assert!(all_mine.iter().all(|t| t["tenant_id"] == own_tenant));
+    assert_eq!(
+        app.get(Some(&tenant), &format!("/api/v1/tickets/{id}/complaint"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // The tenant was told it is done.
+    let told = app.get(Some(&tenant), "/api/v1/notifications").await;
+    assert!(
+        told.body.to_string().contains("\"resolved\""),
+        "{:?}",
+        told.body
+    );
+
+    // Not fixed: back to the team, with the tenant's words.
+    let r = app
+        .post(
+            Some(&tenant),
+            &format!("/api/v1/tickets/{id}/actions"),
+            &json!({"action": "reopen", "note": "还在滴水"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["state"], "dispatched");
+    assert!(r.body.to_string().contains("还在滴水"));
+    for body in [
+        json!({"action": "start"}),
+        json!({"action": "resolve", "note": SECRET}),
+    ] {
+        let r = app
+            .post(Some(&eng), &format!("/api/v1/tickets/{id}/actions"), &body)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    }
+    // A tenant cannot do staff's work, nor rate out of range.
+    for body in [
+        json!({"action": "verify"}),
+        json!({"action": "return_visit", "satisfaction": 5}),
+        json!({"action": "comment", "note": "hi"}),
+    ] {
+        let r = app
+            .post(
+                Some(&tenant),
+                &format!("/api/v1/tickets/{id}/actions"),
+                &body,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{body}: {:?}", r.body);
+    }
+    let r = app
+        .post(
+            Some(&tenant),
+            &format!("/api/v1/tickets/{id}/actions"),
+            &json!({"action": "rate", "satisfaction": 9}),
+        )
+        .await;
+    assert_eq!(r.field(), "satisfaction");
+    // Staff rate nothing: the return visit is theirs.
+    let r = app
+        .post(
+            Some(&fd),
+            &format!("/api/v1/tickets/{id}/actions"),
+            &json!({"action": "rate", "satisfaction": 5}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .post(
+            Some(&tenant),
+            &format!("/api/v1/tickets/{id}/actions"),
+            &json!({"action": "rate", "satisfaction": 4, "note": "师傅很快"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["state"], "closed");
+    assert_eq!(r.body["satisfaction"], 4);
+    assert!(!mentions_secret(&r.body));
+    // Rated once: the second is refused.
+    let r = app
+        .post(
+            Some(&tenant),
+            &format!("/api/v1/tickets/{id}/actions"),
+            &json!({"action": "rate", "satisfaction": 5}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    // Staff see the rating and their notes.
+    let staff = app.get(Some(&sup), &format!("/api/v1/tickets/{id}")).await;
+    assert_eq!(staff.body["satisfaction"], 4);
+    assert!(mentions_secret(&staff.body));
+
+    // Someone else's order is not there at all.
+    let other = app
+        .post(Some(&fd), "/api/v1/tickets", &json!({"kind": "repair", "priority": "normal", "title": "别家的事", "unit_id": others[0]}))
+        .await;
+    assert_eq!(other.status, StatusCode::CREATED, "{:?}", other.body);
+    let other = other.body["id"].as_i64().unwrap();
+    for path in [
+        format!("/api/v1/tickets/{other}"),
+        format!("/api/v1/tickets/{other}/photos"),
+    ] {
+        assert_eq!(
+            app.get(Some(&tenant), &path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let r = app
+        .post(
+            Some(&tenant),
+            &format!("/api/v1/tickets/{other}/actions"),
+            &json!({"action": "reopen", "note": "x"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let list = app
+        .get(
+            Some(&tenant),
+            &format!("/api/v1/tickets?site_id={s}&limit=200"),
+        )
+        .await;
+    assert!(!list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["id"] == other));
+}
+both!(a_tenant_reports_confirms_and_rates);
