@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod blobs;
 pub mod cleaning;
+pub mod delivery;
 pub mod desk;
 mod error;
 pub mod export;

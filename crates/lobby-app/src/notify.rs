@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use crate::{time, Actor, App, AppResult};
 
-/// Notifies every active holder of `role` at `site_id`.
+/// Notifies every active holder of `role` at `site_id` (each also by
+/// e-mail when they chose it) and the site's robots listening to `role`.
 pub async fn to_role(
     c: &mut Conn,
     now: i64,
@@ -21,8 +22,9 @@ pub async fn to_role(
     link: Option<&str>,
 ) -> AppResult<usize> {
     let ids = users::with_role_at(c, site_id, role.as_str()).await?;
+    let mut first = None;
     for user_id in &ids {
-        store::insert(
+        let id = store::insert(
             c,
             &NewNotification {
                 site_id: Some(site_id),
@@ -35,7 +37,11 @@ pub async fn to_role(
             },
         )
         .await?;
+        first.get_or_insert(id);
     }
+    // The department's group robots and the site's webhooks, once per
+    // message (not once per person).
+    crate::delivery::to_robots(c, now, site_id, role, kind, title, body, link, first).await?;
     Ok(ids.len())
 }
 

@@ -134,6 +134,10 @@ pub enum Action {
     RenovationsInspect,
     /// Settle the deposit: release it or keep part.
     RenovationsClose,
+    // delivery
+    /// The deliveries page, resending, and the site's group robots and
+    /// webhooks (the system admin).
+    DeliveriesManage,
     // users
     UsersManage,
     /// Shift definitions and the weekly roster (班次).
@@ -147,7 +151,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 66] = [
+    pub const ALL: [Action; 67] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -209,6 +213,7 @@ impl Action {
         Action::RenovationsApprove,
         Action::RenovationsInspect,
         Action::RenovationsClose,
+        Action::DeliveriesManage,
         Action::UsersManage,
         Action::ShiftsManage,
         Action::AttendanceRead,
@@ -343,7 +348,7 @@ pub fn allows(role: Role, action: Action) -> bool {
             matches!(role, Engineering | CsSupervisor | FieldAssistant | Security)
         }
         RenovationsClose => matches!(role, ProjectManager | CsSupervisor | Finance),
-        UsersManage => matches!(role, Admin),
+        UsersManage | DeliveriesManage => matches!(role, Admin),
         ShiftsManage => matches!(role, Admin | ProjectManager | CsSupervisor),
         AttendanceRead => matches!(role, Admin | ProjectManager | CsSupervisor),
         ClockInOut => role.is_staff() && role != Admin,

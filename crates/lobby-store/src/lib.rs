@@ -8,6 +8,7 @@ pub mod audit;
 pub mod bulk;
 pub mod cleaning;
 mod db;
+pub mod delivery;
 pub mod desk;
 mod error;
 pub mod fees;

@@ -1,5 +1,6 @@
-//! The notification outbox. In-app rows are what the bell counts; the
-//! e-mail and webhook channels read the same table (a later module sends).
+//! The notification outbox. In-app rows are what the bell counts; each
+//! also writes the deliveries it owes (`delivery`), which a sender takes
+//! later, outside the request.
 
 use sqlx::FromRow;
 
@@ -28,7 +29,15 @@ pub struct NewNotification<'a> {
     pub now: i64,
 }
 
+/// Writes the notification and, in the same transaction, the e-mail it
+/// owes its reader (`delivery::enqueue_email`).
 pub async fn insert(c: &mut Conn, n: &NewNotification<'_>) -> Result<i64> {
+    let id = insert_in_app(c, n).await?;
+    crate::delivery::enqueue_email(c, id, n.user_id, n.now).await?;
+    Ok(id)
+}
+
+async fn insert_in_app(c: &mut Conn, n: &NewNotification<'_>) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO notifications (site_id, user_id, kind, title, body, link, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",

@@ -11,6 +11,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod s3;
+pub mod sinks;
 
 use std::sync::Arc;
 

@@ -74,6 +74,19 @@ impl Tr {
     }
 }
 
+/// The words of a notification's kind in a language, for the sender
+/// (e-mail subjects, group messages): `notify.<kind>`, or the kind itself.
+pub fn notification_label() -> lobby_app::delivery::Label {
+    std::sync::Arc::new(|locale: &str, kind: &str| {
+        let words = Tr::new(locale).e("notify", kind);
+        if words.starts_with("notify.") {
+            kind.to_string()
+        } else {
+            words
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,6 +48,26 @@ pub struct Settings {
         global = true
     )]
     pub job_interval_secs: u64,
+    /// The SMTP server for e-mail: `smtp://host:25`,
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or
+    /// `smtps://user:pass@host:465`. Without it e-mail deliveries wait.
+    #[arg(long, env = "LOBBY_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The From of e-mail, e.g. `物业客服 <desk@example.com>`.
+    #[arg(long, env = "LOBBY_SMTP_FROM", global = true)]
+    pub smtp_from: Option<String>,
+    /// The address people reach lobby at (`https://lobby.example.com`):
+    /// links in e-mail and group messages are made absolute with it.
+    #[arg(long, env = "LOBBY_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Seconds between rounds of the sender (e-mail, robots, webhooks).
+    #[arg(
+        long,
+        env = "LOBBY_DELIVERY_INTERVAL_SECS",
+        default_value_t = 5,
+        global = true
+    )]
+    pub delivery_interval_secs: u64,
     /// Log format: `text` or `json`.
     #[arg(long, env = "LOBBY_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: String,

@@ -213,6 +213,20 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 app.clone(),
                 std::time::Duration::from_secs(s.job_interval_secs.max(1)),
             ));
+            let sender = lobby_app::delivery::Sender::new(
+                lobby_app::delivery::SenderConfig {
+                    smtp_url: s.smtp_url.clone(),
+                    smtp_from: s.smtp_from.clone(),
+                    public_url: s.public_url.clone(),
+                    ..lobby_app::delivery::SenderConfig::new()
+                },
+                lobby_web::i18n::notification_label(),
+            )?;
+            tokio::spawn(lobby_app::delivery::run(
+                app.clone(),
+                Arc::new(sender),
+                std::time::Duration::from_secs(s.delivery_interval_secs.max(1)),
+            ));
             let state = lobby_web::AppState {
                 app: Arc::new(app.clone()),
                 secure_cookies: s.secure_cookies,

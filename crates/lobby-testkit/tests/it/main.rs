@@ -9,6 +9,7 @@ mod browser_flows;
 mod browser_moves;
 mod cleaning;
 mod concurrency;
+mod delivery;
 mod demo;
 mod desk;
 mod directory;

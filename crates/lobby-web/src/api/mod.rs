@@ -3,6 +3,7 @@
 
 mod auth;
 mod cleaning;
+mod delivery;
 mod desk;
 mod fees;
 mod keys;
@@ -51,6 +52,7 @@ use crate::{ApiError, AppState};
         (name = "renovations", description = "Renovation (装修申请): drawings, engineering's review with conditions, the project manager's approval with the deposit, inspections and violations, acceptance, the deposit released or kept in part"),
         (name = "permits", description = "Moving and goods-release permits (搬家/放行条): held for arrears until the project manager overrides, checked once at the gate"),
         (name = "portal", description = "The tenant's own account (租户服务): report a problem for one of its units or a public place (`POST /tickets`, channel `portal`), follow its own requests without staff notes, confirm and rate a finished one (`rate`) or say it is not fixed (`reopen`)"),
+        (name = "delivery", description = "Delivery beyond the bell (发送): each notification's e-mail (SMTP), WeCom and DingTalk group-robot messages and signed webhooks (`X-Lobby-Signature: sha256=HMAC(secret, timestamp + \".\" + body)`), sent from an outbox with retries and back-off, dead after the last attempt; robots per site and role; each person's e-mail and quiet hours"),
         (name = "users", description = "Staff accounts, shifts, roster and attendance (人员/班次/出勤)"),
         (name = "audit", description = "The audit log and notifications"),
     )
@@ -79,6 +81,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(sla::router())
         .merge(users::router())
         .merge(desk::router())
+        .merge(delivery::router())
         .merge(patrols::router())
         .merge(cleaning::router())
         .merge(fees::router())

@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/notifications", get(notifications))
         .route("/notifications/read", post(notifications_read))
+        .route("/notifications/settings", post(notification_settings))
 }
 
 #[derive(Template)]
@@ -296,6 +297,8 @@ async fn change_password(
 struct NotificationsPage {
     c: Chrome,
     items: Vec<NotificationView>,
+    prefs: lobby_app::delivery::NotifyPrefs,
+    error: Option<FormError>,
 }
 
 async fn notifications(
@@ -303,9 +306,61 @@ async fn notifications(
     jar: CookieJar,
     WebActor(a): WebActor,
 ) -> Result<Response, PageError> {
+    notifications_with(&s, &jar, a, None).await
+}
+
+async fn notifications_with(
+    s: &AppState,
+    jar: &CookieJar,
+    a: lobby_app::Actor,
+    error: Option<FormError>,
+) -> Result<Response, PageError> {
     let items = lobby_app::notify::list(&s.app, &a, 100).await?;
-    let c = chrome(&s, a, &jar, "notifications", "nav.notifications").await?;
-    Ok(render(&NotificationsPage { c, items }))
+    let prefs = lobby_app::delivery::prefs(&s.app, &a).await?;
+    let c = chrome(s, a, jar, "notifications", "nav.notifications").await?;
+    let refused = error.is_some();
+    Ok(super::render_form(
+        &NotificationsPage {
+            c,
+            items,
+            prefs,
+            error,
+        },
+        refused,
+    ))
+}
+
+#[derive(Deserialize)]
+struct PrefsForm {
+    #[serde(default)]
+    email: String,
+    email_on: Option<String>,
+    #[serde(default)]
+    quiet_from: String,
+    #[serde(default)]
+    quiet_to: String,
+}
+
+/// The person's own delivery choices (e-mail, quiet hours).
+async fn notification_settings(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<PrefsForm>,
+) -> Result<Response, PageError> {
+    let v = &f.form;
+    let input = lobby_app::delivery::NotifyPrefs {
+        email: Some(v.email.clone()).filter(|x| !x.trim().is_empty()),
+        email_on: v.email_on.is_some(),
+        quiet_from: Some(v.quiet_from.clone()).filter(|x| !x.is_empty()),
+        quiet_to: Some(v.quiet_to.clone()).filter(|x| !x.is_empty()),
+    };
+    match lobby_app::delivery::put_prefs(&s.app, &f.actor, &input).await {
+        Ok(_) => Ok(Redirect::to("/notifications#prefs").into_response()),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => notifications_with(&s, &jar, f.actor, Some(fe)).await,
+            None => Err(e.into()),
+        },
+    }
 }
 
 async fn notifications_read(State(s): State<AppState>, f: WebForm<Empty>) -> Response {

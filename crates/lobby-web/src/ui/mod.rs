@@ -5,6 +5,7 @@
 
 mod account;
 mod cleaning;
+mod delivery;
 mod desk;
 mod failure;
 mod fees;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(sla::router())
         .merge(desk::router())
+        .merge(delivery::router())
         .merge(patrols::router())
         .merge(cleaning::router())
         .merge(shifts::router())
@@ -339,7 +341,7 @@ pub async fn chrome(
         module: "home",
         active: active == "home",
     }];
-    let items: [(Action, &'static str, &'static str, &'static str); 31] = [
+    let items: [(Action, &'static str, &'static str, &'static str); 32] = [
         (Action::TicketsRead, "nav.tickets", "/tickets", "tickets"),
         (Action::PatrolsRead, "nav.patrols", "/patrols", "patrols"),
         (
@@ -415,6 +417,12 @@ pub async fn chrome(
         (Action::SlaManage, "nav.sla", "/sla", "sla"),
         (Action::SitesManage, "nav.sites", "/sites", "sites"),
         (Action::UsersManage, "nav.users", "/users", "users"),
+        (
+            Action::DeliveriesManage,
+            "nav.deliveries",
+            "/deliveries",
+            "deliveries",
+        ),
         (Action::AuditRead, "nav.audit", "/audit", "audit"),
     ];
     for (action, key, href, module) in items {
