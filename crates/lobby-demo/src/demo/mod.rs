@@ -187,7 +187,8 @@ pub async fn load_history(app: &App, site: i64) -> AppResult<()> {
     load_key_history(app, site).await?;
     load_permit_history(app, site).await?;
     load_move_history(app, site).await?;
-    load_renovation_history(app, site).await
+    load_renovation_history(app, site).await?;
+    load_portal_history(app, site).await
 }
 
 /// The site, its people and its roster, without history (fast; tests build
@@ -566,6 +567,7 @@ mod keys;
 mod moves;
 mod patrols;
 mod permits;
+mod portal;
 mod renovations;
 mod tickets;
 
@@ -576,5 +578,6 @@ use keys::*;
 use moves::*;
 use patrols::*;
 use permits::*;
+use portal::*;
 use renovations::*;
 pub use tickets::*;

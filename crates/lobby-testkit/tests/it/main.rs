@@ -7,6 +7,7 @@ mod auth;
 mod browser;
 mod browser_flows;
 mod browser_moves;
+mod browser_portal;
 mod cleaning;
 mod concurrency;
 mod delivery;

@@ -146,6 +146,11 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/renovations/1",
         "/renovations/2",
         "/fees/deposits",
+        "/my/requests",
+        "/my/requests/new",
+        "/deliveries",
+        "/deliveries?state=dead",
+        "/robots",
     ];
     // A complaint with its record, a photo and a history, in both languages.
     let fd = app.token("front_desk").await;
@@ -177,6 +182,7 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "leasing",
         "vendor",
         "tenant",
+        "admin",
     ] {
         let (c, csrf) = web_login(&app, role).await;
         for lang in ["zh-CN", "en"] {
@@ -229,6 +235,14 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
                         "photo_stage.",
                         "ticket_action.",
                         "print.",
+                        "portal.",
+                        "portal_state.",
+                        "portal_event.",
+                        "delivery.",
+                        "delivery_state.",
+                        "delivery_channel.",
+                        "robot.",
+                        "prefs.",
                     ]
                     .iter()
                     .any(|k| body.contains(k)),

@@ -1,0 +1,173 @@
+//! The demo's tenant portal and delivery: the demo tenant's requests — one
+//! finished and rated five days ago, one done this morning and waiting for
+//! its confirmation, one reported just now — and engineering's WeCom group
+//! robot set up but turned off (its address is an example; turn it on
+//! with a real one).
+
+use std::sync::Arc;
+
+use lobby_app::delivery::{self, RobotInput};
+use lobby_app::tickets::{self, ActionInput, NewTicketInput};
+use lobby_app::{Actor, App, AppResult};
+use lobby_domain::clock::FixedClock;
+
+use super::{demo_actor, DemoDays};
+
+fn act(action: &str, note: Option<&str>, satisfaction: Option<i64>) -> ActionInput {
+    ActionInput {
+        action: action.into(),
+        note: note.map(str::to_string),
+        satisfaction,
+        department: None,
+        assignee_id: None,
+        expected_version: None,
+    }
+}
+
+pub(super) async fn load_portal_history(app: &App, site: i64) -> AppResult<()> {
+    let tenant = demo_actor(app, "tenant").await?;
+    let desk = demo_actor(app, "front_desk").await?;
+    let eng = demo_actor(app, "engineering").await?;
+    let field = demo_actor(app, "field_assistant").await?;
+    let real_now = app.now();
+    let days = DemoDays::new(real_now)?;
+    let clock = Arc::new(FixedClock::new(lobby_app::time::ts(real_now)));
+    let past = app.with_clock(clock.clone());
+    let ctx = lobby_app::portal::context(app, &tenant).await?;
+    let Some(unit) = ctx.units.first().map(|u| u.unit_id) else {
+        return Ok(());
+    };
+    let report = |kind: &str, title: &str, text: &str, place: Option<String>| NewTicketInput {
+        kind: kind.into(),
+        title: title.into(),
+        description: text.into(),
+        unit_id: place.is_none().then_some(unit),
+        location: place,
+        ..Default::default()
+    };
+    let steps = |who: &Actor, list: Vec<(i64, i64, ActionInput)>| {
+        let who = who.clone();
+        let past = &past;
+        let clock = clock.clone();
+        async move {
+            for (at, id, a) in list {
+                clock.set(lobby_app::time::ts(at));
+                tickets::act(past, &who, id, &a).await?;
+            }
+            AppResult::Ok(())
+        }
+    };
+
+    // Five days ago: the air-conditioning, fixed and rated.
+    clock.set(lobby_app::time::ts(days.at(5, 9, 20)));
+    let ac = tickets::create(
+        &past,
+        &tenant,
+        &report(
+            "repair",
+            "空调不制冷",
+            "会议室空调开了一上午还是不制冷",
+            None,
+        ),
+        None,
+    )
+    .await?
+    .id;
+    let dispatch = ActionInput {
+        department: Some("engineering".into()),
+        ..act("dispatch", None, None)
+    };
+    steps(&desk, vec![(days.at(5, 9, 25), ac, dispatch.clone())]).await?;
+    steps(
+        &eng,
+        vec![
+            (days.at(5, 10, 5), ac, act("start", None, None)),
+            (
+                days.at(5, 11, 40),
+                ac,
+                act("resolve", Some("清洗滤网，补充冷媒"), None),
+            ),
+        ],
+    )
+    .await?;
+    steps(
+        &tenant,
+        vec![(
+            days.at(4, 9, 0),
+            ac,
+            act("rate", Some("师傅很专业"), Some(5)),
+        )],
+    )
+    .await?;
+
+    // Yesterday: the access card, done within the hour, waiting for the tenant.
+    clock.set(lobby_app::time::ts(days.at(1, 16, 10)));
+    let card = tickets::create(
+        &past,
+        &tenant,
+        &report("request", "门禁卡失灵", "两张门禁卡刷不开大堂闸机", None),
+        None,
+    )
+    .await?
+    .id;
+    let to_cs = ActionInput {
+        department: Some("customer_service".into()),
+        ..act("dispatch", None, None)
+    };
+    steps(&desk, vec![(days.at(1, 16, 15), card, to_cs)]).await?;
+    // Done within the last hour, whatever the hour of the load.
+    let ago = |m: i64| -> AppResult<i64> {
+        Ok(lobby_app::time::ts(real_now)
+            .checked_sub(jiff::Span::new().minutes(m))
+            .map_err(|e| lobby_app::AppError::Internal(e.into()))?
+            .as_microsecond())
+    };
+    steps(
+        &field,
+        vec![
+            (ago(50)?, card, act("start", None, None)),
+            (
+                ago(30)?,
+                card,
+                act("resolve", Some("重新写卡，已试刷"), None),
+            ),
+        ],
+    )
+    .await?;
+
+    // Today: a complaint about the lobby.
+    if let Some(place) = ctx.places.first().cloned() {
+        clock.set(lobby_app::time::ts(ago(10)?));
+        tickets::create(
+            &past,
+            &tenant,
+            &report(
+                "complaint",
+                "大堂地面湿滑",
+                "大堂门口拖地后没有放警示牌，差点滑倒",
+                Some(place),
+            ),
+            None,
+        )
+        .await?;
+    }
+
+    // Engineering's group robot: set up, turned off until it has a real key.
+    delivery::add_robot(
+        app,
+        &Actor::system(),
+        &RobotInput {
+            site_id: site,
+            name: "工程部企业微信群".into(),
+            kind: "wecom".into(),
+            url: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=REPLACE-ME".into(),
+            secret: None,
+            roles: vec!["engineering".into()],
+            kinds: vec!["dispatch".into(), "sla_breach".into()],
+            locale: Some("zh-CN".into()),
+            active: Some(false),
+        },
+    )
+    .await?;
+    Ok(())
+}
