@@ -5,6 +5,7 @@
 //! lives in a handler.
 
 mod actor;
+pub mod announcements;
 pub mod audit;
 pub mod auth;
 pub mod blobs;

@@ -104,6 +104,30 @@ pub fn parse_instant(field: &str, s: &str) -> crate::AppResult<Timestamp> {
     Ok(t)
 }
 
+/// A time a person typed: RFC 3339, or a local date and time at the site
+/// (`2026-11-27T09:30`, what a `datetime-local` field sends).
+pub fn parse_when(field: &str, s: &str, tz: &str) -> crate::AppResult<i64> {
+    let s = s.trim();
+    let bad = || {
+        crate::AppError::invalid(
+            field,
+            format!("{field} must be a time like 2026-11-27T09:30 or 2026-11-27T01:30:00Z"),
+        )
+    };
+    Ok(match s.parse::<Timestamp>() {
+        Ok(_) => parse_instant(field, s)?.as_microsecond(),
+        Err(_) => {
+            let local = s.parse::<jiff::civil::DateTime>().map_err(|_| bad())?;
+            parse_date(field, &local.date().to_string())?;
+            local
+                .in_tz(tz)
+                .map_err(|_| bad())?
+                .timestamp()
+                .as_microsecond()
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -7,6 +7,7 @@
 #[macro_use]
 mod macros;
 
+pub mod announcements;
 pub mod audit;
 pub mod cleaning;
 pub mod clock;

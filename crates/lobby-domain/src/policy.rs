@@ -68,6 +68,9 @@ pub enum Action {
     IncidentTypesManage,
     /// A tenant's own parcels and pickup codes (the portal).
     OwnParcelsRead,
+    /// A tenant's account registers its visitors ahead (访客预约); the desk
+    /// signs them in.
+    VisitorsExpect,
     // patrols (巡视)
     /// Routes, the day's plan, rounds and the patrol reports.
     PatrolsRead,
@@ -134,6 +137,13 @@ pub enum Action {
     RenovationsInspect,
     /// Settle the deposit: release it or keep part.
     RenovationsClose,
+    // announcements (通知/停水停电)
+    /// Read management's notices and outages (a tenant: those reaching its
+    /// units).
+    AnnouncementsRead,
+    /// Post a notice or a planned outage to a site, building or floor, and
+    /// withdraw it.
+    AnnouncementsPublish,
     // delivery
     /// The deliveries page, resending, and the site's group robots and
     /// webhooks (the system admin).
@@ -151,7 +161,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 67] = [
+    pub const ALL: [Action; 70] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -184,6 +194,7 @@ impl Action {
         Action::IncidentsRespond,
         Action::IncidentTypesManage,
         Action::OwnParcelsRead,
+        Action::VisitorsExpect,
         Action::PatrolsRead,
         Action::PatrolsWalk,
         Action::PatrolsManage,
@@ -213,6 +224,8 @@ impl Action {
         Action::RenovationsApprove,
         Action::RenovationsInspect,
         Action::RenovationsClose,
+        Action::AnnouncementsRead,
+        Action::AnnouncementsPublish,
         Action::DeliveriesManage,
         Action::UsersManage,
         Action::ShiftsManage,
@@ -273,7 +286,7 @@ pub fn allows(role: Role, action: Action) -> bool {
             ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Security | Engineering
         ),
         IncidentTypesManage => matches!(role, Admin | ProjectManager | CsSupervisor),
-        OwnParcelsRead => matches!(role, Tenant),
+        OwnParcelsRead | VisitorsExpect => matches!(role, Tenant),
         PatrolsRead => matches!(
             role,
             ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Security
@@ -349,6 +362,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         }
         RenovationsClose => matches!(role, ProjectManager | CsSupervisor | Finance),
         UsersManage | DeliveriesManage => matches!(role, Admin),
+        AnnouncementsRead => role.is_staff() || matches!(role, Tenant),
+        AnnouncementsPublish => matches!(role, Admin | ProjectManager | CsSupervisor),
         ShiftsManage => matches!(role, Admin | ProjectManager | CsSupervisor),
         AttendanceRead => matches!(role, Admin | ProjectManager | CsSupervisor),
         ClockInOut => role.is_staff() && role != Admin,
@@ -400,6 +415,8 @@ mod tests {
                         | Action::PermitsApply
                         | Action::TicketsReport
                         | Action::TicketsRate
+                        | Action::AnnouncementsRead
+                        | Action::VisitorsExpect
                 ),
                 "tenant and {a:?}"
             );

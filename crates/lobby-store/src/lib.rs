@@ -4,6 +4,7 @@
 //! crate holds no business rule: it stores and reads what the use cases
 //! decided.
 
+pub mod announcements;
 pub mod audit;
 pub mod bulk;
 pub mod cleaning;
@@ -11,6 +12,7 @@ mod db;
 pub mod delivery;
 pub mod desk;
 mod error;
+pub mod expected_visitors;
 pub mod fees;
 pub mod idempotency;
 pub mod keys;

@@ -53,6 +53,7 @@ fn cursor_before(cursor: Option<&str>) -> AppResult<i64> {
 }
 
 mod checks;
+mod expected;
 mod handover;
 mod incidents;
 mod inquiries;
@@ -61,6 +62,7 @@ mod parcels;
 mod visitors;
 
 pub use checks::*;
+pub use expected::*;
 pub use handover::*;
 pub use incidents::*;
 pub use inquiries::*;

@@ -66,25 +66,7 @@ pub(crate) fn view(r: ComplaintRow) -> ComplaintView {
 
 /// A time a person typed: RFC 3339, or a local date and time at the site.
 fn parse_when(field: &str, s: &str, tz: &str, now: i64) -> AppResult<i64> {
-    let s = s.trim();
-    let bad = || {
-        AppError::invalid(
-            field,
-            format!("{field} must be a time like 2026-11-27T09:30 or 2026-11-27T01:30:00Z"),
-        )
-    };
-    let at = match s.parse::<jiff::Timestamp>() {
-        Ok(_) => crate::time::parse_instant(field, s)?.as_microsecond(),
-        Err(_) => {
-            let local = s.parse::<jiff::civil::DateTime>().map_err(|_| bad())?;
-            crate::time::parse_date(field, &local.date().to_string())?;
-            local
-                .in_tz(tz)
-                .map_err(|_| bad())?
-                .timestamp()
-                .as_microsecond()
-        }
-    };
+    let at = crate::time::parse_when(field, s, tz)?;
     // A minute of grace for a clock that runs ahead of the server's.
     if at > now + 60_000_000 {
         return Err(AppError::invalid(

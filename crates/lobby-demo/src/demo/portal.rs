@@ -152,6 +152,93 @@ pub(super) async fn load_portal_history(app: &App, site: i64) -> AppResult<()> {
         .await?;
     }
 
+    // Management's notices: a fire drill, tomorrow's planned power cut
+    // for the whole site, and water off on the demo tenant's floor now.
+    let sup = demo_actor(app, "cs_supervisor").await?;
+    let at = |days_ahead: i64, h: i64| days.at(-days_ahead, h, 0);
+    let notice = |title: &str,
+                  body: &str,
+                  outage: Option<&str>,
+                  from: i64,
+                  to: i64,
+                  floor: Option<i64>,
+                  script: Option<&str>| {
+        lobby_app::announcements::AnnouncementInput {
+            site_id: site,
+            building_id: None,
+            floor_id: floor,
+            title: title.into(),
+            body: body.into(),
+            outage: outage.map(str::to_string),
+            starts_at: outage.map(|_| lobby_app::time::rfc3339(from)),
+            ends_at: outage.map(|_| lobby_app::time::rfc3339(to)),
+            callers_script: script.map(str::to_string),
+        }
+    };
+    clock.set(lobby_app::time::ts(days.at(2, 15, 0)));
+    lobby_app::announcements::publish(
+        &past,
+        &sup,
+        &notice(
+            "消防演习通知",
+            "本周五下午三点全楼消防演习，届时请听从安保人员指挥有序疏散。",
+            None,
+            0,
+            0,
+            None,
+            None,
+        ),
+    )
+    .await?;
+    clock.set(lobby_app::time::ts(ago(120)?));
+    lobby_app::announcements::publish(
+        &past,
+        &sup,
+        &notice(
+            "明日上午全楼停电检修",
+            "配电房年度检修，期间电梯、空调停用。",
+            Some("power"),
+            at(1, 9),
+            at(1, 12),
+            None,
+            Some("配电房年度检修，明日9点至12点，电梯空调同时停用"),
+        ),
+    )
+    .await?;
+    let floor = {
+        let unit = lobby_app::sites::unit(app, &desk, unit).await?;
+        unit.floor_id
+    };
+    lobby_app::announcements::publish(
+        &past,
+        &sup,
+        &notice(
+            "本层临时停水",
+            "更换主阀门。",
+            Some("water"),
+            ago(60)?,
+            ago(-180)?,
+            Some(floor),
+            Some("工程部在更换本层主阀门，约三小时后恢复"),
+        ),
+    )
+    .await?;
+
+    // A visitor the tenant expects in two hours.
+    clock.set(lobby_app::time::ts(ago(15)?));
+    lobby_app::desk::expect_visitor(
+        &past,
+        &tenant,
+        &lobby_app::desk::ExpectedVisitorInput {
+            name: "赵敏".into(),
+            phone: "13912345678".into(),
+            expected_at: lobby_app::time::rfc3339(ago(-120)?),
+            unit_id: None,
+            note: Some("面试".into()),
+        },
+    )
+    .await?;
+
     // Engineering's group robot: set up, turned off until it has a real key.
     delivery::add_robot(
         app,

@@ -273,3 +273,132 @@ async fn a_tenant_reports_confirms_and_rates(app: TestApp) {
         .any(|t| t["id"] == other));
 }
 both!(a_tenant_reports_confirms_and_rates);
+
+/// A tenant registers a visitor ahead; the desk sees them as expected today
+/// and signs them in with one click; once only.
+async fn a_tenant_expects_a_visitor_and_the_desk_signs_in(app: TestApp) {
+    let s = app.site_id;
+    let tenant = app.token("tenant").await;
+    let fd = app.token("front_desk").await;
+    let soon = lobby_app::time::ts(app.app.now())
+        .checked_add(jiff::Span::new().minutes(30))
+        .unwrap()
+        .to_string();
+    for (bad, field) in [
+        (
+            json!({"name": "", "phone": "13900000000", "expected_at": soon}),
+            "name",
+        ),
+        (
+            json!({"name": "李四", "phone": "13900000000", "expected_at": "2020-01-01T10:00"}),
+            "expected_at",
+        ),
+        (
+            json!({"name": "李四", "phone": "13900000000", "expected_at": soon, "unit_id": 999_999}),
+            "unit_id",
+        ),
+    ] {
+        let r = app
+            .post(Some(&tenant), "/api/v1/expected-visitors", &bad)
+            .await;
+        assert_eq!(r.field(), field, "{bad}: {:?}", r.body);
+    }
+    // Staff do not pre-register (the desk signs walk-ins in directly).
+    let r = app
+        .post(
+            Some(&fd),
+            "/api/v1/expected-visitors",
+            &json!({"name": "x", "phone": "1", "expected_at": soon}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .post(
+            Some(&tenant),
+            "/api/v1/expected-visitors",
+            &json!({"name": "李四", "phone": "13900000000", "expected_at": soon, "note": "面试"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    assert_eq!(r.body["state"], "expected");
+    let today = app
+        .get(Some(&fd), &format!("/api/v1/expected-visitors?site_id={s}"))
+        .await;
+    assert!(
+        today.body.as_array().unwrap().iter().any(|e| e["id"] == id),
+        "{:?}",
+        today.body
+    );
+    let (web, _) = crate::ui::web_login(&app, "front_desk").await;
+    let page = web
+        .get(app.url("/visitors"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&format!("arrive-{id}")) && page.contains("李四"));
+    // One click: the visitor is inside, with the tenant.
+    let r = app
+        .post(
+            Some(&fd),
+            &format!("/api/v1/expected-visitors/{id}/arrive"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["name"], "李四");
+    assert!(r.body["out_at"].is_null() && r.body["tenant_id"].is_i64());
+    let again = app
+        .post(
+            Some(&fd),
+            &format!("/api/v1/expected-visitors/{id}/arrive"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let cancel = app
+        .post(
+            Some(&tenant),
+            &format!("/api/v1/expected-visitors/{id}/cancel"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(cancel.status, StatusCode::CONFLICT);
+    let mine = app
+        .get(
+            Some(&tenant),
+            &format!("/api/v1/expected-visitors?site_id={s}"),
+        )
+        .await;
+    assert_eq!(mine.body[0]["state"], "arrived");
+    // The tenant cannot sign its own visitor in.
+    let r = app
+        .post(
+            Some(&tenant),
+            "/api/v1/expected-visitors",
+            &json!({"name": "王五", "phone": "1390000", "expected_at": soon}),
+        )
+        .await;
+    let other = r.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            Some(&tenant),
+            &format!("/api/v1/expected-visitors/{other}/arrive"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .post(
+            Some(&tenant),
+            &format!("/api/v1/expected-visitors/{other}/cancel"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["state"], "cancelled");
+}
+both!(a_tenant_expects_a_visitor_and_the_desk_signs_in);

@@ -151,6 +151,9 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/deliveries",
         "/deliveries?state=dead",
         "/robots",
+        "/announcements",
+        "/announcements?all=1",
+        "/my/visitors",
     ];
     // A complaint with its record, a photo and a history, in both languages.
     let fd = app.token("front_desk").await;
@@ -243,6 +246,9 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
                         "delivery_channel.",
                         "robot.",
                         "prefs.",
+                        "announce.",
+                        "outage.",
+                        "expected_state.",
                     ]
                     .iter()
                     .any(|k| body.contains(k)),

@@ -31,6 +31,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(visitor_list, visitor_create))
         .routes(routes!(visitor_get))
         .routes(routes!(visitor_sign_out))
+        .routes(routes!(expected_list, expected_create))
+        .routes(routes!(expected_arrive))
+        .routes(routes!(expected_cancel))
         .routes(routes!(parcel_list, parcel_create))
         .routes(routes!(parcel_get))
         .routes(routes!(parcel_pickup))
@@ -221,6 +224,56 @@ async fn handover_confirm(
     Path(id): Path<i64>,
 ) -> Result<Json<HandoverView>, ApiError> {
     Ok(Json(desk::confirm_handover(&s.app, &a, id).await?))
+}
+
+// ------------------------------------------------------- expected visitors
+
+/// The day's visitors registered ahead (the desk; `date`, today by
+/// default), or a tenant's own from today on.
+#[utoipa::path(get, path = "/expected-visitors", tag = "desk", params(ExpectedQuery), responses((status = 200, body = Vec<ExpectedVisitorView>), (status = 403, body = ErrorBody)))]
+async fn expected_list(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<ExpectedQuery>,
+) -> Result<Json<Vec<ExpectedVisitorView>>, ApiError> {
+    Ok(Json(desk::expected_visitors(&s.app, &a, &q).await?))
+}
+
+/// A tenant's account registers a visitor ahead (name, phone, expected time).
+#[utoipa::path(post, path = "/expected-visitors", tag = "desk", request_body = ExpectedVisitorInput,
+    responses((status = 201, body = ExpectedVisitorView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn expected_create(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(i): ApiJson<ExpectedVisitorInput>,
+) -> Result<(StatusCode, Json<ExpectedVisitorView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(desk::expect_visitor(&s.app, &a, &i).await?),
+    ))
+}
+
+/// The desk signs the expected visitor in: the visitor record; 409 once
+/// arrived or cancelled.
+#[utoipa::path(post, path = "/expected-visitors/{id}/arrive", tag = "desk", params(("id" = i64, Path)),
+    responses((status = 200, body = VisitorView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn expected_arrive(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<VisitorView>, ApiError> {
+    Ok(Json(desk::arrive_expected(&s.app, &a, id).await?))
+}
+
+/// The tenant (or the desk) cancels an expected visit; 409 once arrived.
+#[utoipa::path(post, path = "/expected-visitors/{id}/cancel", tag = "desk", params(("id" = i64, Path)),
+    responses((status = 200, body = ExpectedVisitorView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn expected_cancel(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<ExpectedVisitorView>, ApiError> {
+    Ok(Json(desk::cancel_expected(&s.app, &a, id).await?))
 }
 
 // ---------------------------------------------------------------- visitors

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1` (CONTRACT.md). Each module has its routes;
 //! the OpenAPI document is generated from the handlers' annotations.
 
+mod announcements;
 mod auth;
 mod cleaning;
 mod delivery;
@@ -52,6 +53,7 @@ use crate::{ApiError, AppState};
         (name = "renovations", description = "Renovation (装修申请): drawings, engineering's review with conditions, the project manager's approval with the deposit, inspections and violations, acceptance, the deposit released or kept in part"),
         (name = "permits", description = "Moving and goods-release permits (搬家/放行条): held for arrears until the project manager overrides, checked once at the gate"),
         (name = "portal", description = "The tenant's own account (租户服务): report a problem for one of its units or a public place (`POST /tickets`, channel `portal`), follow its own requests without staff notes, confirm and rate a finished one (`rate`) or say it is not fixed (`reopen`)"),
+        (name = "announcements", description = "Announcements and outages (通知/停水停电): notices to a site, building or floor; a planned outage with its period and what the desk tells callers; the tenants reached are notified"),
         (name = "delivery", description = "Delivery beyond the bell (发送): each notification's e-mail (SMTP), WeCom and DingTalk group-robot messages and signed webhooks (`X-Lobby-Signature: sha256=HMAC(secret, timestamp + \".\" + body)`), sent from an outbox with retries and back-off, dead after the last attempt; robots per site and role; each person's e-mail and quiet hours"),
         (name = "users", description = "Staff accounts, shifts, roster and attendance (人员/班次/出勤)"),
         (name = "audit", description = "The audit log and notifications"),
@@ -75,6 +77,7 @@ impl Modify for Bearer {
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
+        .merge(announcements::router())
         .merge(sites::router())
         .merge(tenants::router())
         .merge(tickets::router())

@@ -43,6 +43,9 @@ struct HomePage {
     /// A tenant's own requests still open (the portal's home).
     my_requests: Vec<lobby_app::tickets::TicketView>,
     can_report: bool,
+    /// Outages under way (staff) or the notices in force (a tenant).
+    outages: Vec<lobby_app::announcements::AnnouncementView>,
+    notices: Vec<lobby_app::announcements::AnnouncementView>,
     follow_ups: Vec<lobby_app::tenants::FollowUp>,
     ticket_counts: Vec<(lobby_domain::tickets::State, i64)>,
     overdue: i64,
@@ -335,6 +338,22 @@ async fn home(
     } else {
         Vec::new()
     };
+    let (mut outages, mut notices) = (Vec::new(), Vec::new());
+    if c.actor.can(Action::AnnouncementsRead, site) {
+        if c.actor.tenant_id.is_some() {
+            let q = lobby_app::announcements::AnnouncementQuery {
+                site_id: site,
+                current: Some(true),
+                limit: Some(5),
+                cursor: None,
+            };
+            notices = lobby_app::announcements::list(&s.app, &c.actor, &q)
+                .await?
+                .items;
+        } else {
+            outages = lobby_app::announcements::outages_now(&s.app, &c.actor, site).await?;
+        }
+    }
     let (ticket_counts, overdue) = if c.actor.can(Action::TicketsRead, site) {
         lobby_app::tickets::counts(&s.app, &c.actor, site).await?
     } else {
@@ -440,6 +459,8 @@ async fn home(
         own_tenant,
         my_requests,
         can_report,
+        outages,
+        notices,
         follow_ups,
         ticket_counts,
         overdue,

@@ -4,6 +4,7 @@
 //! modules the role may use.
 
 mod account;
+mod announcements;
 mod cleaning;
 mod delivery;
 mod desk;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/static/{file}", get(static_file))
         .merge(account::router())
+        .merge(announcements::router())
         .merge(home::router())
         .merge(sites::router())
         .merge(tenants::router())
@@ -341,7 +343,7 @@ pub async fn chrome(
         module: "home",
         active: active == "home",
     }];
-    let items: [(Action, &'static str, &'static str, &'static str); 32] = [
+    let items: [(Action, &'static str, &'static str, &'static str); 34] = [
         (Action::TicketsRead, "nav.tickets", "/tickets", "tickets"),
         (Action::PatrolsRead, "nav.patrols", "/patrols", "patrols"),
         (
@@ -366,6 +368,18 @@ pub async fn chrome(
             "requests",
         ),
         (Action::OwnParcelsRead, "nav.parcels", "/parcels", "parcels"),
+        (
+            Action::VisitorsExpect,
+            "nav.my_visitors",
+            "/my/visitors",
+            "my_visitors",
+        ),
+        (
+            Action::AnnouncementsRead,
+            "nav.announcements",
+            "/announcements",
+            "announcements",
+        ),
         (
             Action::IncidentsRespond,
             "nav.incidents",

@@ -33,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .route("/my/requests/{id}", get(show_page))
         .route("/my/requests/{id}/rate", post(rate))
         .route("/my/requests/{id}/not-fixed", post(not_fixed))
+        .route("/my/visitors", get(visitors_page).post(expect_visitor))
+        .route("/my/visitors/{id}/cancel", post(cancel_visitor))
 }
 
 /// Is `a` the portal's reader (a tenant's account, not staff)?
@@ -303,4 +305,95 @@ async fn after(
             None => Err(e.into()),
         },
     }
+}
+
+#[derive(Template)]
+#[template(path = "portal/visitors.html")]
+struct VisitorsPage {
+    c: Chrome,
+    ctx: PortalContext,
+    visitors: Vec<lobby_app::desk::ExpectedVisitorView>,
+    error: Option<FormError>,
+}
+
+async fn visitors_with(
+    s: &AppState,
+    c: Chrome,
+    error: Option<FormError>,
+) -> Result<Response, PageError> {
+    let c = c.at("my_visitors", "nav.my_visitors");
+    let ctx = lobby_app::portal::context(&s.app, &c.actor).await?;
+    let visitors = lobby_app::desk::expected_visitors(
+        &s.app,
+        &c.actor,
+        &lobby_app::desk::ExpectedQuery {
+            site_id: Some(ctx.site_id),
+            date: None,
+        },
+    )
+    .await?;
+    let refused = error.is_some();
+    Ok(render_form(
+        &VisitorsPage {
+            c,
+            ctx,
+            visitors,
+            error,
+        },
+        refused,
+    ))
+}
+
+async fn visitors_page(State(s): State<AppState>, c: Chrome) -> Result<Response, PageError> {
+    visitors_with(&s, c, None).await
+}
+
+#[derive(Deserialize)]
+struct ExpectForm {
+    name: String,
+    phone: String,
+    expected_at: String,
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn expect_visitor(
+    State(s): State<AppState>,
+    c: Chrome,
+    f: WebForm<ExpectForm>,
+) -> Result<Response, PageError> {
+    let v = &f.form;
+    let r = async {
+        let input = lobby_app::desk::ExpectedVisitorInput {
+            name: v.name.clone(),
+            phone: v.phone.clone(),
+            expected_at: v.expected_at.clone(),
+            unit_id: super::number_opt("unit_id", &v.unit_id)?,
+            note: Some(v.note.clone()).filter(|n| !n.trim().is_empty()),
+        };
+        lobby_app::desk::expect_visitor(&s.app, &f.actor, &input).await
+    }
+    .await;
+    match r {
+        Ok(_) => Ok(Redirect::to("/my/visitors").into_response()),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => visitors_with(&s, c, Some(fe)).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn cancel_visitor(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    f: WebForm<Empty>,
+) -> Result<Response, PageError> {
+    let _ = &f.form;
+    lobby_app::desk::cancel_expected(&s.app, &f.actor, id).await?;
+    Ok(Redirect::to("/my/visitors").into_response())
 }

@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/desk/handover/{id}/confirm", post(handover_confirm))
         .route("/visitors", get(visitors_page).post(visitor_create))
         .route("/visitors/{id}/sign-out", post(visitor_sign_out))
+        .route("/expected-visitors/{id}/arrive", post(expected_arrive))
         .route("/parcels", get(parcels_page).post(parcel_create))
         .route("/parcels/{id}/pickup", post(parcel_pickup))
         .route(

@@ -17,6 +17,8 @@ pub(super) struct VisitorsQ {
 pub(super) struct VisitorsPage {
     c: Chrome,
     inside: Vec<VisitorView>,
+    /// Today's visitors registered ahead by tenants.
+    expected: Vec<ExpectedVisitorView>,
     history: Page<VisitorView>,
     q: VisitorsQ,
     can_write: bool,
@@ -68,16 +70,26 @@ pub(super) async fn visitors_with(
             },
         )
         .await?;
-        Ok::<_, AppError>((inside.items, history))
+        let expected = desk::expected_visitors(
+            &s.app,
+            &c.actor,
+            &ExpectedQuery {
+                site_id: Some(site),
+                date: None,
+            },
+        )
+        .await?;
+        Ok::<_, AppError>((inside.items, expected, history))
     }
     .await;
-    let (inside, history) = r?;
+    let (inside, expected, history) = r?;
     let can_write = c.actor.can(Can::DeskWrite, site);
     let refused = error.is_some();
     Ok(render_form(
         &VisitorsPage {
             c,
             inside,
+            expected,
             history,
             q,
             can_write,
@@ -161,5 +173,21 @@ pub(super) async fn visitor_sign_out(
     match desk::sign_out_visitor(&s.app, &f.actor, id).await {
         Ok(_) => see(&back_to(&f.form.back, "/visitors")),
         Err(e) => error_page(Some(&f.actor), e),
+    }
+}
+
+/// The desk signs an expected visitor in with one click.
+pub(super) async fn expected_arrive(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+    f: WebForm<Empty>,
+) -> Result<Response, PageError> {
+    match desk::arrive_expected(&s.app, &f.actor, id).await {
+        Ok(_) => Ok(Redirect::to("/visitors").into_response()),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => visitors_with(&s, &jar, f.actor, VisitorsQ::default(), Some(fe)).await,
+            None => Err(e.into()),
+        },
     }
 }
