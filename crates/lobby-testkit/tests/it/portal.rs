@@ -402,3 +402,56 @@ async fn a_tenant_expects_a_visitor_and_the_desk_signs_in(app: TestApp) {
     assert_eq!(r.body["state"], "cancelled");
 }
 both!(a_tenant_expects_a_visitor_and_the_desk_signs_in);
+
+/// A tenant applies for a moving permit on its own page, for its own unit.
+async fn a_tenant_applies_for_a_permit_on_screen(app: TestApp) {
+    let tenant = app.token("tenant").await;
+    let unit = app.get(Some(&tenant), "/api/v1/portal").await.body["units"][0]["unit_id"]
+        .as_i64()
+        .unwrap();
+    let (web, csrf) = crate::ui::web_login(&app, "tenant").await;
+    let page = web
+        .get(app.url("/permits"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("new-permit"), "the form is offered");
+    let today = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai")
+        .unwrap()
+        .to_string();
+    let r = web
+        .post(app.url("/permits"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("unit_id", &unit.to_string()),
+            ("kind", "goods"),
+            ("date", &today),
+            ("window_from", "09:00"),
+            ("window_to", "12:00"),
+            ("items", "纸箱 3 件"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let mine = app
+        .get(
+            Some(&tenant),
+            &format!("/api/v1/release-permits?site_id={}", app.site_id),
+        )
+        .await;
+    assert!(mine.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["unit_id"] == unit && p["items"] == "纸箱 3 件"));
+}
+both!(a_tenant_applies_for_a_permit_on_screen);

@@ -69,12 +69,25 @@ async fn list_with(
         },
     )
     .await?;
-    let can_apply = c.actor.can(Can::PermitsApply, site) && c.actor.can(Can::UnitsRead, site);
-    let units = if can_apply {
+    // The desk chooses among the occupied units; a tenant's account among
+    // its own (the portal).
+    let units = if !c.actor.can(Can::PermitsApply, site) {
+        Vec::new()
+    } else if c.actor.can(Can::UnitsRead, site) {
         super::unit_choices(s, &c, "occupied").await?
+    } else if c.actor.tenant_id.is_some() {
+        let ctx = lobby_app::portal::context(&s.app, &c.actor).await?;
+        ctx.units
+            .into_iter()
+            .map(|u| super::UnitChoice {
+                unit_id: u.unit_id,
+                label: format!("{} · {}", u.number, ctx.tenant_name),
+            })
+            .collect()
     } else {
         Vec::new()
     };
+    let can_apply = !units.is_empty();
     let refused = error.is_some();
     Ok(render_form(
         &ListPage {
@@ -118,11 +131,14 @@ async fn apply(
     let v = &f.form;
     let r = async {
         let unit_id: i64 = super::number("unit_id", &v.unit_id)?;
-        // The unit's tenant now.
-        let unit = lobby_app::sites::unit(&s.app, &f.actor, unit_id).await?;
-        let tenant_id = unit
-            .tenant_id
-            .ok_or_else(|| AppError::invalid("unit_id", "the unit has no tenant"))?;
+        // The unit's tenant now (a tenant's account: itself).
+        let tenant_id = match f.actor.tenant_id {
+            Some(own) => own,
+            None => lobby_app::sites::unit(&s.app, &f.actor, unit_id)
+                .await?
+                .tenant_id
+                .ok_or_else(|| AppError::invalid("unit_id", "the unit has no tenant"))?,
+        };
         permits::apply(
             &s.app,
             &f.actor,
