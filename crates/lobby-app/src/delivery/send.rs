@@ -379,6 +379,13 @@ pub async fn deliver_due(app: &App, s: &Sender) -> AppResult<usize> {
             })
         })
         .await?;
+        let result = match outcome {
+            Ok(()) => "sent",
+            Err(_) if d.attempts >= s.cfg.max_attempts || robot_gone => "dead",
+            Err(_) => "failed",
+        };
+        metrics::counter!("lobby_deliveries_total", "channel" => d.channel.clone(), "outcome" => result)
+            .increment(1);
         match outcome {
             Ok(()) => sent += 1,
             Err(e) => {

@@ -74,7 +74,7 @@ async fn a_dispatch_reaches_the_engineer_and_the_group(app: TestApp) {
     let admin = app.token("admin").await;
     let s = app.site_id;
     robot(&app, &admin, json!({"site_id": s, "name": "工程部群", "kind": "wecom", "url": format!("{base}/wecom/send?key=secret-key"), "roles": ["engineering"]})).await;
-    robot(&app, &admin, json!({"site_id": s, "name": "钉钉值班群", "kind": "dingtalk", "url": format!("{base}/ding/robot/send?access_token=t"), "secret": "SECxyz", "roles": ["engineering"], "kinds": ["dispatch"]})).await;
+    robot(&app, &admin, json!({"site_id": s, "name": "钉钉值班群", "kind": "dingtalk", "url": format!("{base}/ding/robot/send?access_token=t"), "secret": "SEC0123456789xyz", "roles": ["engineering"], "kinds": ["dispatch"]})).await;
     robot(&app, &admin, json!({"site_id": s, "name": "ERP", "kind": "webhook", "url": format!("{base}/hook"), "secret": "hook-key", "roles": ["engineering"], "locale": "en"})).await;
     // Bad settings are refused by name.
     for (bad, field) in [
@@ -89,6 +89,14 @@ async fn a_dispatch_reaches_the_engineer_and_the_group(app: TestApp) {
         (
             json!({"site_id": s, "name": "x", "kind": "wecom", "url": "https://x", "roles": ["boss"]}),
             "roles",
+        ),
+        (
+            json!({"site_id": s, "name": "x", "kind": "webhook", "url": "https://x"}),
+            "secret",
+        ),
+        (
+            json!({"site_id": s, "name": "x", "kind": "dingtalk", "url": "https://x", "secret": "short"}),
+            "secret",
         ),
     ] {
         let r = app.post(Some(&admin), "/api/v1/robots", &bad).await;
@@ -182,7 +190,10 @@ async fn a_dispatch_reaches_the_engineer_and_the_group(app: TestApp) {
     let url = reqwest::Url::parse(&format!("http://x{}", ding[0].uri)).unwrap();
     let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
     let ts: i64 = q["timestamp"].parse().unwrap();
-    assert_eq!(q["sign"], lobby_app::delivery::dingtalk_sign("SECxyz", ts));
+    assert_eq!(
+        q["sign"],
+        lobby_app::delivery::dingtalk_sign("SEC0123456789xyz", ts)
+    );
     assert!(
         (app.app.now() / 1000 - ts).abs() < 60_000,
         "milliseconds of the app's clock"
@@ -214,6 +225,20 @@ async fn a_dispatch_reaches_the_engineer_and_the_group(app: TestApp) {
     assert!(sent.iter().all(|d| d["attempts"] == 1));
     let r = app.get(Some(&fd), "/api/v1/deliveries").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The sender counts what it did, per channel and outcome.
+    let metrics = app
+        .client()
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("lobby_deliveries_total{channel=\"wecom\",outcome=\"sent\"}"),
+        "{metrics}"
+    );
 }
 both!(a_dispatch_reaches_the_engineer_and_the_group);
 
@@ -222,7 +247,7 @@ async fn failures_are_retried_then_dead(app: TestApp) {
     let admin = app.token("admin").await;
     let s = app.site_id;
     robot(&app, &admin, json!({"site_id": s, "name": "flaky", "kind": "wecom", "url": format!("{base}/fail3/x"), "roles": ["engineering"]})).await;
-    robot(&app, &admin, json!({"site_id": s, "name": "broken", "kind": "webhook", "url": format!("{base}/dead/x"), "secret": "k", "roles": ["engineering"]})).await;
+    robot(&app, &admin, json!({"site_id": s, "name": "broken", "kind": "webhook", "url": format!("{base}/dead/x"), "secret": "hook-key-2", "roles": ["engineering"]})).await;
     robot(&app, &admin, json!({"site_id": s, "name": "slow", "kind": "dingtalk", "url": format!("{base}/slow/x"), "roles": ["engineering"]})).await;
     dispatch_one(&app, "电梯异响").await;
     let sender = sender(None, Duration::from_millis(500));
@@ -293,8 +318,8 @@ async fn two_servers_send_each_once(app: TestApp) {
     let (base, http) = HttpSink::start().await;
     let admin = app.token("admin").await;
     let s = app.site_id;
-    robot(&app, &admin, json!({"site_id": s, "name": "g1", "kind": "webhook", "url": format!("{base}/a"), "secret": "k", "roles": ["engineering"]})).await;
-    robot(&app, &admin, json!({"site_id": s, "name": "g2", "kind": "webhook", "url": format!("{base}/b"), "secret": "k", "roles": ["engineering"]})).await;
+    robot(&app, &admin, json!({"site_id": s, "name": "g1", "kind": "webhook", "url": format!("{base}/a"), "secret": "hook-key-2", "roles": ["engineering"]})).await;
+    robot(&app, &admin, json!({"site_id": s, "name": "g2", "kind": "webhook", "url": format!("{base}/b"), "secret": "hook-key-2", "roles": ["engineering"]})).await;
     for i in 0..15 {
         dispatch_one(&app, &format!("第{i}号")).await;
     }
