@@ -181,8 +181,7 @@ async fn login(
     })
 }
 
-#[derive(Deserialize)]
-struct Empty {}
+use crate::ui::Empty;
 
 async fn logout(State(s): State<AppState>, jar: CookieJar, f: WebForm<Empty>) -> Response {
     if let Err(e) = auth::logout(&s.app, &f.actor).await {

@@ -165,8 +165,7 @@ async fn publish(
     }
 }
 
-#[derive(Deserialize)]
-struct Empty {}
+use crate::ui::Empty;
 
 async fn withdraw(
     State(s): State<AppState>,

@@ -68,8 +68,7 @@ async fn list_page(
     ))
 }
 
-#[derive(Deserialize)]
-struct Empty {}
+use crate::ui::Empty;
 
 async fn resend(
     State(s): State<AppState>,

@@ -226,8 +226,7 @@ async fn statement_page(
     statement_with(&s, c, id, None).await
 }
 
-#[derive(Deserialize)]
-struct Empty {}
+use crate::ui::Empty;
 
 async fn issue(
     State(s): State<AppState>,

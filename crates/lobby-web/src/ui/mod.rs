@@ -70,6 +70,10 @@ pub fn router() -> Router<AppState> {
         .layer(axum::middleware::from_fn(failure::pages))
 }
 
+/// A form with nothing but its CSRF token (a button that does one thing).
+#[derive(serde::Deserialize)]
+pub struct Empty {}
+
 pub struct NavItem {
     pub key: &'static str,
     pub href: &'static str,

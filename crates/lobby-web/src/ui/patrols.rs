@@ -611,8 +611,7 @@ async fn checkpoint_record(
     }
 }
 
-#[derive(Deserialize)]
-struct Empty {}
+use crate::ui::Empty;
 
 async fn round_finish(
     State(s): State<AppState>,

@@ -385,8 +385,7 @@ async fn expect_visitor(
     }
 }
 
-#[derive(Deserialize)]
-struct Empty {}
+use crate::ui::Empty;
 
 async fn cancel_visitor(
     State(s): State<AppState>,

@@ -202,8 +202,7 @@ async fn add_holiday(
     Ok(after(&s, &jar, f.actor, r).await)
 }
 
-#[derive(Deserialize)]
-struct Empty {}
+use crate::ui::Empty;
 
 async fn remove_holiday(
     State(s): State<AppState>,

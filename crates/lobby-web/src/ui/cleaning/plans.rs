@@ -146,8 +146,7 @@ pub(super) async fn plan_change(
     })
 }
 
-#[derive(Deserialize)]
-pub(super) struct Empty {}
+pub(super) use crate::ui::Empty;
 
 pub(super) async fn plan_end(
     State(s): State<AppState>,

@@ -195,8 +195,7 @@ pub(super) async fn incident_print(
     })
 }
 
-#[derive(Deserialize)]
-pub(super) struct Empty {}
+pub(super) use crate::ui::Empty;
 
 pub(super) async fn incident_tick(
     State(s): State<AppState>,
