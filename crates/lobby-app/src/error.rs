@@ -115,6 +115,16 @@ pub fn stored<T: std::str::FromStr>(column: &str, value: &str) -> AppResult<T> {
     })
 }
 
+/// A JSON document read back from the database (a digest's figures); one
+/// that does not decode is an internal error naming the column.
+pub fn stored_json<T: serde::de::DeserializeOwned>(column: &str, value: &str) -> AppResult<T> {
+    serde_json::from_str(value).map_err(|e| {
+        AppError::Internal(anyhow::anyhow!(
+            "the database holds JSON in {column} that does not decode: {e}"
+        ))
+    })
+}
+
 /// Maps a store duplicate to a duplicate on a named field with a message a
 /// person understands.
 pub fn dup_as(field: &'static str, message: &'static str) -> impl Fn(StoreError) -> AppError {

@@ -139,6 +139,11 @@ pub async fn run(app: App, every: Duration) {
             Ok(n) => tracing::info!(sent = n, "dunning sweep"),
             Err(e) => tracing::error!(error = ?e, "dunning sweep failed"),
         }
+        match crate::digest::digest_sweep(&app).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sites = n, "daily digests sent"),
+            Err(e) => tracing::error!(error = ?e, "daily digest failed"),
+        }
         if last_staged_sweep.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
             last_staged_sweep = Some(tokio::time::Instant::now());
             match app.blobs.sweep_staged(app.now(), STAGED_MAX_AGE).await {

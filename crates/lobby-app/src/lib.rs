@@ -12,6 +12,7 @@ pub mod blobs;
 pub mod cleaning;
 pub mod delivery;
 pub mod desk;
+pub mod digest;
 mod error;
 pub mod export;
 pub mod fees;

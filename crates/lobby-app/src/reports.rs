@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::{time, Actor, App, AppError, AppResult};
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Count {
     pub key: String,
     pub n: i64,

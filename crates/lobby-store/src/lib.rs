@@ -11,6 +11,7 @@ pub mod cleaning;
 mod db;
 pub mod delivery;
 pub mod desk;
+pub mod digests;
 mod error;
 pub mod expected_visitors;
 pub mod fees;

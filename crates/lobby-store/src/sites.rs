@@ -14,9 +14,12 @@ pub struct SiteRow {
     pub archived: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The hour (0–23, site time) the daily digest goes out.
+    pub digest_hour: i64,
 }
 
-const SITE_COLS: &str = "id, name, code, timezone, address, archived, created_at, updated_at";
+const SITE_COLS: &str =
+    "id, name, code, timezone, address, archived, created_at, updated_at, digest_hour";
 
 pub async fn insert_site(
     c: &mut Conn,
@@ -62,6 +65,15 @@ pub async fn update_site(
     .bind(now)
     .execute(c)
     .await?;
+    Ok(())
+}
+
+pub async fn set_digest_hour(c: &mut Conn, id: i64, hour: i64) -> Result<()> {
+    sqlx::query("UPDATE sites SET digest_hour = $2 WHERE id = $1")
+        .bind(id)
+        .bind(hour)
+        .execute(c)
+        .await?;
     Ok(())
 }
 

@@ -56,6 +56,13 @@ impl Tr {
         cat.get(&key).cloned().unwrap_or(key)
     }
 
+    /// `t` for a key made at run time; the key itself if missing.
+    pub fn e_key(&self, key: &str) -> String {
+        let (zh, en) = catalogues();
+        let cat = if self.locale == EN { en } else { zh };
+        cat.get(key).cloned().unwrap_or_else(|| key.to_string())
+    }
+
     /// The values under `prefix` the catalogue names (`audit_action.` →
     /// `create`, `update` …), sorted: the choices of a filter.
     pub fn values_of(&self, prefix: &str) -> Vec<&'static str> {
@@ -74,17 +81,10 @@ impl Tr {
     }
 }
 
-/// The words of a notification's kind in a language, for the sender
-/// (e-mail subjects, group messages): `notify.<kind>`, or the kind itself.
+/// The catalogues for the sender (e-mail subjects and bodies, group
+/// messages): a key's words in a language, or the key itself.
 pub fn notification_label() -> lobby_app::delivery::Label {
-    std::sync::Arc::new(|locale: &str, kind: &str| {
-        let words = Tr::new(locale).e("notify", kind);
-        if words.starts_with("notify.") {
-            kind.to_string()
-        } else {
-            words
-        }
-    })
+    std::sync::Arc::new(|locale: &str, key: &str| Tr::new(locale).e_key(key))
 }
 
 #[cfg(test)]

@@ -17,8 +17,9 @@ use sha2::Sha256;
 
 use crate::{App, AppResult};
 
-/// A notification kind's words in a language (`("en", "dispatch")` → "New
-/// work order"): given by the web layer, which holds the catalogues.
+/// A catalogue key's words in a language (`("en", "notify.dispatch")` →
+/// "New work order"; the key itself when the catalogue lacks it): given by
+/// the web layer, which holds the catalogues.
 pub type Label = Arc<dyn Fn(&str, &str) -> String + Send + Sync>;
 
 /// Kinds that do not wait for anyone's quiet hours.
@@ -92,13 +93,26 @@ impl Sender {
         })
     }
 
+    /// What a kind of notification is called in a language.
+    fn kind_label(&self, locale: &str, kind: &str) -> String {
+        let key = format!("notify.{kind}");
+        let words = (self.label)(locale, &key);
+        if words == key {
+            kind.to_string()
+        } else {
+            words
+        }
+    }
+
     fn words(&self, d: &DeliveryRow) -> (String, String) {
-        let label = (self.label)(&d.locale, &d.kind);
+        let label = self.kind_label(&d.locale, &d.kind);
         let subject = format!("{label}: {}", d.title);
         let mut text = subject.clone();
-        if !d.body.is_empty() {
+        let t = |key: &str| (self.label)(&d.locale, key);
+        let body = crate::digest::body_text(&d.kind, &d.body, &t);
+        if !body.is_empty() {
             text.push('\n');
-            text.push_str(&d.body);
+            text.push_str(&body);
         }
         if let Some(link) = &d.link {
             text.push('\n');
@@ -164,7 +178,7 @@ impl Sender {
             ("webhook", Some(r)) => {
                 let body = serde_json::json!({
                     "delivery_id": d.id, "notification_id": d.notification_id, "site_id": d.site_id,
-                    "kind": d.kind, "label": (self.label)(&d.locale, &d.kind), "title": d.title,
+                    "kind": d.kind, "label": self.kind_label(&d.locale, &d.kind), "title": d.title,
                     "body": d.body, "link": d.link, "created_at": crate::time::rfc3339(d.created_at),
                 });
                 let ts = (now / 1_000_000).to_string();

@@ -23,6 +23,9 @@ pub struct SiteView {
     pub address: Option<String>,
     pub archived: bool,
     pub created_at: String,
+    /// The hour (0–23, site time) the daily digest goes to the supervisor
+    /// and the project manager.
+    pub digest_hour: i64,
 }
 
 impl From<store::SiteRow> for SiteView {
@@ -35,6 +38,7 @@ impl From<store::SiteRow> for SiteView {
             address: s.address,
             archived: s.archived != 0,
             created_at: time::rfc3339(s.created_at),
+            digest_hour: s.digest_hour,
         }
     }
 }
@@ -47,6 +51,8 @@ pub struct SiteInputDto {
     pub timezone: Option<String>,
     pub address: Option<String>,
     pub archived: Option<bool>,
+    /// 0–23; 8 when absent on create, unchanged on update.
+    pub digest_hour: Option<i64>,
 }
 
 /// The sites the actor works at.
@@ -93,6 +99,10 @@ pub async fn create_site(app: &App, actor: &Actor, input: &SiteInputDto) -> AppR
         input.timezone.as_deref(),
         input.address.as_deref(),
     )?;
+    let hour = input
+        .digest_hour
+        .map(crate::digest::parse_hour)
+        .transpose()?;
     let v = &v;
     let row = app
         .write(actor, |w| {
@@ -102,6 +112,9 @@ pub async fn create_site(app: &App, actor: &Actor, input: &SiteInputDto) -> AppR
                     store::insert_site(w, &v.name, &v.code, &v.timezone, v.address.as_deref(), now)
                         .await
                         .map_err(dup_as("code", "another site has this code"))?;
+                if let Some(h) = hour {
+                    store::set_digest_hour(w, id, h).await?;
+                }
                 // The manual's shifts and emergency types, editable from here on.
                 seed_site(w, id).await?;
                 w.audit(
@@ -133,6 +146,10 @@ pub async fn update_site(
         input.timezone.as_deref(),
         input.address.as_deref(),
     )?;
+    let hour = input
+        .digest_hour
+        .map(crate::digest::parse_hour)
+        .transpose()?;
     let v = &v;
     let row = app.write(actor, |w| {
         Box::pin(async move {
@@ -151,11 +168,13 @@ pub async fn update_site(
             )
             .await
             .map_err(dup_as("code", "another site has this code"))?;
+            let hour = hour.unwrap_or(old.digest_hour);
+            store::set_digest_hour(w, id, hour).await?;
             w.audit(Some(id),
                 "update",
                 "site",
                 Some(id),
-                serde_json::json!({"name": v.name, "code": v.code, "timezone": v.timezone, "archived": archived}),
+                serde_json::json!({"name": v.name, "code": v.code, "timezone": v.timezone, "archived": archived, "digest_hour": hour}),
             )
             .await?;
             let row = site_row(w, id).await?;

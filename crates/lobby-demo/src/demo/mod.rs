@@ -188,7 +188,21 @@ pub async fn load_history(app: &App, site: i64) -> AppResult<()> {
     load_permit_history(app, site).await?;
     load_move_history(app, site).await?;
     load_renovation_history(app, site).await?;
-    load_portal_history(app, site).await
+    load_portal_history(app, site).await?;
+    load_digests(app, site).await
+}
+
+/// The daily digests of the last three days (what the job sent each
+/// morning), so the supervisor's bell and `/digests` have them.
+async fn load_digests(app: &App, site: i64) -> AppResult<()> {
+    let today = lobby_app::time::local_date(app.now(), DEMO_TZ)?;
+    for back in (1..=3).rev() {
+        let day = today
+            .checked_sub(jiff::Span::new().days(back))
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("the demo's days: {e}")))?;
+        lobby_app::digest::make(app, site, day).await?;
+    }
+    Ok(())
 }
 
 /// The site, its people and its roster, without history (fast; tests build

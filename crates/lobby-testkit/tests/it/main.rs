@@ -14,6 +14,7 @@ mod concurrency;
 mod delivery;
 mod demo;
 mod desk;
+mod digest;
 mod directory;
 mod fees;
 mod keys;

@@ -147,6 +147,7 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/deliveries", "", Action::DeliveriesManage, &[]),
         ("/robots", "", Action::DeliveriesManage, &[]),
         ("/reports/tickets", "", Action::ReportsRead, &[]),
+        ("/digests", "", Action::ReportsRead, &[]),
         ("/tenants", "", Action::TenantsRead, &[]),
         ("/tenants/export", "", Action::TenantsExport, &[]),
         ("/fee-items", "", Action::FeesRead, &[]),

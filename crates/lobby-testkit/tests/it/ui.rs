@@ -154,6 +154,8 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/announcements",
         "/announcements?all=1",
         "/my/visitors",
+        "/digests",
+        "/digests/1",
     ];
     // A complaint with its record, a photo and a history, in both languages.
     let fd = app.token("front_desk").await;
@@ -249,6 +251,10 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
                         "announce.",
                         "outage.",
                         "expected_state.",
+                        "digest.",
+                        "channel.",
+                        "ticket_kind.",
+                        "tenant_account.",
                     ]
                     .iter()
                     .any(|k| body.contains(k)),

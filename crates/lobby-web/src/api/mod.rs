@@ -6,6 +6,7 @@ mod auth;
 mod cleaning;
 mod delivery;
 mod desk;
+mod digests;
 mod fees;
 mod keys;
 mod moves;
@@ -55,6 +56,7 @@ use crate::{ApiError, AppState};
         (name = "portal", description = "The tenant's own account (租户服务): report a problem for one of its units or a public place (`POST /tickets`, channel `portal`), follow its own requests without staff notes, confirm and rate a finished one (`rate`) or say it is not fixed (`reopen`)"),
         (name = "announcements", description = "Announcements and outages (通知/停水停电): notices to a site, building or floor; a planned outage with its period and what the desk tells callers; the tenants reached are notified"),
         (name = "delivery", description = "Delivery beyond the bell (发送): each notification's e-mail (SMTP), WeCom and DingTalk group-robot messages and signed webhooks (`X-Lobby-Signature: sha256=HMAC(secret, timestamp + \".\" + body)`), sent from an outbox with retries and back-off, dead after the last attempt; robots per site and role; each person's e-mail and quiet hours"),
+        (name = "digests", description = "The daily digest (每日简报): at each site's digest hour (`digest_hour` on the site, its zone) the supervisor and the project manager are sent yesterday's figures — work orders by channel and kind, complaints, deadlines breached, patrols missed, emergencies, money received, arrears — once per site and day; a notification of kind `digest` carries the figures as JSON in its `body`"),
         (name = "users", description = "Staff accounts, shifts, roster and attendance (人员/班次/出勤)"),
         (name = "audit", description = "The audit log and notifications"),
     )
@@ -85,6 +87,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(desk::router())
         .merge(delivery::router())
+        .merge(digests::router())
         .merge(patrols::router())
         .merge(cleaning::router())
         .merge(fees::router())

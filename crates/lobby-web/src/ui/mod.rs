@@ -8,12 +8,14 @@ mod announcements;
 mod cleaning;
 mod delivery;
 mod desk;
+mod digests;
 mod failure;
 mod fees;
 mod home;
 mod keys;
 mod meters;
 mod moves;
+mod nav;
 mod patrols;
 mod permits;
 pub mod portal;
@@ -49,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .route("/static/{file}", get(static_file))
         .merge(account::router())
         .merge(announcements::router())
+        .merge(digests::router())
         .merge(home::router())
         .merge(sites::router())
         .merge(tenants::router())
@@ -210,6 +213,11 @@ impl Chrome {
         }
     }
 
+    /// A notification's body in this language (a digest's figures in words).
+    pub fn notice_body(&self, kind: &str, body: &str) -> String {
+        lobby_app::digest::body_text(kind, body, &|k| self.tr.e_key(k))
+    }
+
     /// An audit entry's action in words: an audit action, else a work
     /// order's or a notice's step.
     pub fn audit_action(&self, code: &str) -> String {
@@ -347,103 +355,7 @@ pub async fn chrome(
         module: "home",
         active: active == "home",
     }];
-    let items: [(Action, &'static str, &'static str, &'static str); 34] = [
-        (Action::TicketsRead, "nav.tickets", "/tickets", "tickets"),
-        (Action::PatrolsRead, "nav.patrols", "/patrols", "patrols"),
-        (
-            Action::CleaningRead,
-            "nav.cleaning",
-            "/cleaning",
-            "cleaning",
-        ),
-        (Action::DeskRead, "nav.desk", "/desk", "desk"),
-        (
-            Action::DeskRead,
-            "nav.handover",
-            "/desk/handover",
-            "handover",
-        ),
-        (Action::DeskRead, "nav.visitors", "/visitors", "visitors"),
-        (Action::DeskRead, "nav.parcels", "/parcels", "parcels"),
-        (
-            Action::TicketsReport,
-            "nav.my_requests",
-            "/my/requests",
-            "requests",
-        ),
-        (Action::OwnParcelsRead, "nav.parcels", "/parcels", "parcels"),
-        (
-            Action::VisitorsExpect,
-            "nav.my_visitors",
-            "/my/visitors",
-            "my_visitors",
-        ),
-        (
-            Action::AnnouncementsRead,
-            "nav.announcements",
-            "/announcements",
-            "announcements",
-        ),
-        (
-            Action::IncidentsRespond,
-            "nav.incidents",
-            "/incidents",
-            "incidents",
-        ),
-        (Action::DeskRead, "nav.checks", "/facility-checks", "checks"),
-        (Action::DeskRead, "nav.inquiries", "/inquiries", "inquiries"),
-        (
-            Action::ClockInOut,
-            "nav.attendance",
-            "/attendance",
-            "attendance",
-        ),
-        (Action::ShiftsManage, "nav.roster", "/roster", "roster"),
-        (Action::KeysRead, "nav.keys", "/keys", "keys"),
-        (Action::MovesRead, "nav.moves", "/moves", "moves"),
-        (
-            Action::RenovationsRead,
-            "nav.renovations",
-            "/renovations",
-            "renovations",
-        ),
-        (Action::PermitsRead, "nav.permits", "/permits", "permits"),
-        (Action::PermitsVerify, "nav.gate", "/gate", "gate"),
-        (Action::FeesRead, "nav.fees", "/fees", "fees"),
-        (Action::FeesRead, "nav.arrears", "/arrears", "arrears"),
-        (Action::MetersRead, "nav.meters", "/meters", "meters"),
-        (Action::UnitsRead, "nav.units", "/units", "units"),
-        (Action::TenantsRead, "nav.tenants", "/tenants", "tenants"),
-        (
-            Action::VacantReport,
-            "nav.vacant",
-            "/reports/vacant",
-            "vacant",
-        ),
-        (
-            Action::ReportsRead,
-            "nav.summary",
-            "/reports/tickets",
-            "summary",
-        ),
-        (
-            Action::ReportsRead,
-            "nav.log",
-            "/reports/management-log",
-            "log",
-        ),
-        (Action::SlaManage, "nav.sla", "/sla", "sla"),
-        (Action::SitesManage, "nav.sites", "/sites", "sites"),
-        (Action::UsersManage, "nav.users", "/users", "users"),
-        (
-            Action::DeliveriesManage,
-            "nav.deliveries",
-            "/deliveries",
-            "deliveries",
-        ),
-        (Action::AuditRead, "nav.audit", "/audit", "audit"),
-    ];
-    for (action, key, href, module) in items {
+    for &(action, key, href, module) in nav::ITEMS {
         if actor.can(action, site_id) && !nav.iter().any(|n| n.href == href) {
             nav.push(NavItem {
                 key,

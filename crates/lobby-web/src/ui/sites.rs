@@ -388,6 +388,8 @@ struct SiteFields {
     timezone: String,
     address: String,
     archived: Option<String>,
+    #[serde(default)]
+    digest_hour: String,
 }
 
 impl SiteFields {
@@ -398,6 +400,11 @@ impl SiteFields {
             timezone: Some(self.timezone.clone()),
             address: Some(self.address.clone()),
             archived: Some(self.archived.is_some()),
+            // Not a whole hour: an hour out of range, refused by name.
+            digest_hour: match self.digest_hour.trim() {
+                "" => None,
+                h => Some(h.parse().unwrap_or(-1)),
+            },
         }
     }
 }

@@ -1,0 +1,262 @@
+//! The daily digest (每日简报): at a set hour in each site's zone the
+//! supervisor and the project manager are sent yesterday's figures — work
+//! orders by channel and kind, complaints, deadlines breached, patrols
+//! missed, emergencies, money received and the arrears standing. One row
+//! per site and day, taken in the same transaction as the notifications,
+//! makes it exactly once however many servers run the job.
+
+use jiff::civil::Date;
+use lobby_domain::policy::Action as Can;
+use lobby_domain::roles::Role;
+use lobby_store::digests as store;
+use serde::{Deserialize, Serialize};
+
+use crate::reports::Count;
+use crate::scope::day_span;
+use crate::{time, Actor, App, AppError, AppResult};
+
+/// A day's figures at a site.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+pub struct DigestFigures {
+    /// The day (site time) the figures are of.
+    pub day: String,
+    /// Work orders opened that day, and by channel and by kind.
+    pub opened: i64,
+    pub by_channel: Vec<Count>,
+    pub by_kind: Vec<Count>,
+    pub complaints: i64,
+    pub closed: i64,
+    /// Not closed or cancelled at the day's end.
+    pub open_at_end: i64,
+    /// Deadlines breached (escalated to the project manager).
+    pub breaches: i64,
+    pub patrols_missed: i64,
+    pub incidents: i64,
+    pub visitors: i64,
+    pub parcels: i64,
+    /// Payments received that day and their sum in 分.
+    pub payments: i64,
+    pub payments_fen: i64,
+    /// Tenants in arrears when the digest was made, and what they owe in 分.
+    pub arrears_tenants: i64,
+    pub arrears_fen: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DigestView {
+    pub id: i64,
+    pub site_id: i64,
+    pub day: String,
+    pub created_at: String,
+    pub figures: DigestFigures,
+}
+
+fn view(r: store::DigestRow) -> AppResult<DigestView> {
+    Ok(DigestView {
+        id: r.id,
+        site_id: r.site_id,
+        created_at: time::rfc3339(r.created_at),
+        figures: crate::error::stored_json("digests.figures", &r.figures)?,
+        day: r.day,
+    })
+}
+
+fn counts(rows: &[store::OpenedRow], key: impl Fn(&store::OpenedRow) -> &str) -> Vec<Count> {
+    let mut m: std::collections::BTreeMap<String, i64> = Default::default();
+    for r in rows {
+        *m.entry(key(r).to_string()).or_insert(0) += r.n;
+    }
+    let mut v: Vec<Count> = m.into_iter().map(|(key, n)| Count { key, n }).collect();
+    v.sort_by(|a, b| b.n.cmp(&a.n).then(a.key.cmp(&b.key)));
+    v
+}
+
+/// The figures of `day` at a site (for a caller already let in).
+pub async fn figures(app: &App, site_id: i64, day: Date) -> AppResult<DigestFigures> {
+    let day_s = day.to_string();
+    let (opened, counts_, desk, missed) = {
+        let mut c = app.db.read().await?;
+        let site = crate::sites::site_row(&mut c, site_id).await?;
+        let (from, to) = day_span(day, &site.timezone)?;
+        (
+            store::opened(&mut c, site_id, from, to).await?,
+            store::day_counts(&mut c, site_id, from, to).await?,
+            lobby_store::desk::counts_between(&mut c, site_id, from, to).await?,
+            store::patrols_missed(&mut c, site_id, &day_s).await?,
+        )
+    };
+    let arrears = crate::fees::arrears_of(app, site_id, None).await?;
+    Ok(DigestFigures {
+        day: day_s,
+        opened: opened.iter().map(|r| r.n).sum(),
+        by_channel: counts(&opened, |r| &r.channel),
+        complaints: opened
+            .iter()
+            .filter(|r| r.kind == "complaint")
+            .map(|r| r.n)
+            .sum(),
+        by_kind: counts(&opened, |r| &r.kind),
+        closed: counts_.closed,
+        open_at_end: counts_.open_at_end,
+        breaches: counts_.breaches,
+        patrols_missed: missed,
+        incidents: desk.incidents,
+        visitors: desk.visitors,
+        parcels: desk.parcels,
+        payments: counts_.payments,
+        payments_fen: counts_.payments_fen,
+        arrears_tenants: arrears.len() as i64,
+        arrears_fen: arrears.iter().map(|a| a.balance_fen).sum(),
+    })
+}
+
+/// Makes and sends the digest of `day` at a site unless it was made
+/// already; the new digest's id, or `None`.
+pub async fn make(app: &App, site_id: i64, day: Date) -> AppResult<Option<i64>> {
+    let f = figures(app, site_id, day).await?;
+    let json = serde_json::to_string(&f).map_err(|e| AppError::Internal(e.into()))?;
+    let (json, day_s) = (&json, &f.day);
+    app.write_as_system(|w| {
+        Box::pin(async move {
+            let now = w.now();
+            let Some(id) = store::insert(w, site_id, day_s, json, now).await? else {
+                return Ok(None); // another server (or an earlier tick) made it
+            };
+            let site = crate::sites::site_row(w, site_id).await?;
+            let title = format!("{} {day_s}", site.name);
+            let link = format!("/digests/{id}");
+            for role in [Role::CsSupervisor, Role::ProjectManager] {
+                crate::notify::to_role(w, now, site_id, role, "digest", &title, json, Some(&link))
+                    .await?;
+            }
+            Ok(Some(id))
+        })
+    })
+    .await
+}
+
+/// For each site whose digest hour has come today (site time), makes
+/// yesterday's digest once. Returns how many it made.
+pub async fn digest_sweep(app: &App) -> AppResult<usize> {
+    let now = time::ts(app.now());
+    let sites = {
+        let mut c = app.db.read().await?;
+        lobby_store::sites::sites(&mut c).await?
+    };
+    let mut made = 0;
+    for s in sites.into_iter().filter(|s| s.archived == 0) {
+        let local = now.to_zoned(time::zone(&s.timezone)?);
+        if i64::from(local.hour()) < s.digest_hour {
+            continue;
+        }
+        let Ok(day) = local.date().yesterday() else {
+            continue;
+        };
+        let taken = {
+            let mut c = app.db.read().await?;
+            store::exists(&mut c, s.id, &day.to_string()).await?
+        };
+        if !taken && make(app, s.id, day).await?.is_some() {
+            made += 1;
+        }
+    }
+    Ok(made)
+}
+
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    site_id: i64,
+    limit: i64,
+) -> AppResult<Vec<DigestView>> {
+    actor.authorize(Can::ReportsRead, site_id)?;
+    let mut c = app.db.read().await?;
+    store::list(&mut c, site_id, limit.clamp(1, 366))
+        .await?
+        .into_iter()
+        .map(view)
+        .collect()
+}
+
+/// One digest; not found outside the actor's sites.
+pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<DigestView> {
+    let mut c = app.db.read().await?;
+    let r = store::get(&mut c, id)
+        .await?
+        .filter(|r| actor.can(Can::ReportsRead, r.site_id))
+        .ok_or(AppError::NotFound("digest"))?;
+    view(r)
+}
+
+/// The figures in words, one fact a line, in the language `t` translates
+/// to (`digest.*`, `channel.*`, `ticket_kind.*` keys): the e-mail's and the
+/// group message's body, the bell's text.
+pub fn text(f: &DigestFigures, t: &dyn Fn(&str) -> String) -> String {
+    let list = |prefix: &str, v: &[Count]| {
+        v.iter()
+            .map(|c| format!("{} {}", t(&format!("{prefix}.{}", c.key)), c.n))
+            .collect::<Vec<_>>()
+            .join(t("digest.sep").as_str())
+    };
+    let yuan = |fen: i64| lobby_domain::fees::yuan(fen);
+    let mut lines = vec![format!("{} {}", t("digest.opened"), f.opened)];
+    if !f.by_channel.is_empty() {
+        lines.push(format!("  {}", list("channel", &f.by_channel)));
+        lines.push(format!("  {}", list("ticket_kind", &f.by_kind)));
+    }
+    for (k, n) in [
+        ("digest.complaints", f.complaints),
+        ("digest.closed", f.closed),
+        ("digest.open_at_end", f.open_at_end),
+        ("digest.breaches", f.breaches),
+        ("digest.patrols_missed", f.patrols_missed),
+        ("digest.incidents", f.incidents),
+        ("digest.visitors", f.visitors),
+        ("digest.parcels", f.parcels),
+    ] {
+        lines.push(format!("{} {n}", t(k)));
+    }
+    lines.push(format!(
+        "{} {} · ¥{}",
+        t("digest.payments"),
+        f.payments,
+        yuan(f.payments_fen)
+    ));
+    lines.push(format!(
+        "{} {} · ¥{}",
+        t("digest.arrears"),
+        f.arrears_tenants,
+        yuan(f.arrears_fen)
+    ));
+    lines.join("\n")
+}
+
+/// A notification's body in words: a digest's figures rendered by `text`,
+/// anything else as written.
+pub fn body_text(kind: &str, body: &str, t: &dyn Fn(&str) -> String) -> String {
+    if kind == "digest" {
+        if let Ok(f) = serde_json::from_str::<DigestFigures>(body) {
+            return text(&f, t);
+        }
+    }
+    body.to_string()
+}
+
+/// The hour (0–23, site time) a site's digest goes out.
+pub fn parse_hour(v: i64) -> AppResult<i64> {
+    if (0..=23).contains(&v) {
+        Ok(v)
+    } else {
+        Err(AppError::invalid(
+            "digest_hour",
+            "the digest hour is a whole hour from 0 to 23",
+        ))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
+pub struct DigestQuery {
+    pub site_id: i64,
+    /// How many days back (newest first); 30 when absent, at most 366.
+    pub limit: Option<i64>,
+}
