@@ -29,6 +29,8 @@ pub struct UserView {
     pub active: bool,
     pub roles: Vec<RoleGrant>,
     pub tenant_id: Option<i64>,
+    /// A tenant's account that adds and removes its company's accounts.
+    pub tenant_admin: bool,
     pub vendor_id: Option<i64>,
     pub created_at: String,
 }
@@ -44,6 +46,9 @@ pub struct UserInput {
     pub tenant_id: Option<i64>,
     pub vendor_id: Option<i64>,
     pub active: Option<bool>,
+    /// With `tenant_id`: this account adds and removes the company's
+    /// accounts (`/portal/accounts`). Unchanged when absent on update.
+    pub tenant_admin: Option<bool>,
 }
 
 pub fn parse_username(s: &str) -> AppResult<String> {
@@ -60,7 +65,7 @@ pub fn parse_username(s: &str) -> AppResult<String> {
     Ok(v)
 }
 
-fn parse_locale(s: Option<&str>) -> AppResult<String> {
+pub(crate) fn parse_locale(s: Option<&str>) -> AppResult<String> {
     let v = s.unwrap_or("zh-CN");
     if LOCALES.contains(&v) {
         Ok(v.to_string())
@@ -173,6 +178,12 @@ async fn check_ties(c: &mut lobby_store::Conn, actor: &Actor, input: &UserInput)
             ));
         }
     }
+    if input.tenant_admin == Some(true) && input.tenant_id.is_none() {
+        return Err(AppError::invalid(
+            "tenant_admin",
+            "only a tenant's account can be its company's admin",
+        ));
+    }
     if let Some(t) = input.tenant_id {
         let site = lobby_store::tenants::get(c, t).await?.map(|t| t.site_id);
         match site {
@@ -268,6 +279,7 @@ fn view_with(u: UserRow, roles: Vec<RoleGrant>) -> UserView {
         active: u.active != 0,
         roles,
         tenant_id: u.tenant_id,
+        tenant_admin: u.tenant_admin != 0,
         vendor_id: u.vendor_id,
         created_at: time::rfc3339(u.created_at),
     }
@@ -326,6 +338,9 @@ pub async fn create(app: &App, actor: &Actor, input: &UserInput) -> AppResult<Us
                 .await
                 .map_err(dup_as("username", "this username is taken"))?;
                 store::set_roles(w, id, &rows(&input.roles)).await?;
+                if input.tenant_admin == Some(true) {
+                    store::set_tenant_admin(w, id, true, now).await?;
+                }
                 audit_user(
                     w,
                     now,
@@ -457,8 +472,11 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: &UserInput) -> App
             )
             .await?;
             store::set_roles(w, id, &rows(&input.roles)).await?;
+            let tenant_admin = input.tenant_id.is_some()
+                && input.tenant_admin.unwrap_or(old.tenant_admin != 0);
+            store::set_tenant_admin(w, id, tenant_admin, now).await?;
             let mut changed =
-                serde_json::json!({"display_name": display_name, "active": active, "roles": input.roles});
+                serde_json::json!({"display_name": display_name, "active": active, "roles": input.roles, "tenant_admin": tenant_admin});
             if let Some(hash) = &new_hash {
                 store::set_password(w, id, hash, now).await?;
                 store::revoke_sessions_of(w, id, None, now).await?;

@@ -71,6 +71,10 @@ pub enum Action {
     /// A tenant's account registers its visitors ahead (访客预约); the desk
     /// signs them in.
     VisitorsExpect,
+    /// A tenant's accounts: every account of the company sees who has
+    /// one; the company's own admin (`tenant_admin` on the account, set by
+    /// lobby's admin) adds and removes them.
+    TenantAccounts,
     // patrols (巡视)
     /// Routes, the day's plan, rounds and the patrol reports.
     PatrolsRead,
@@ -161,7 +165,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 70] = [
+    pub const ALL: [Action; 71] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -195,6 +199,7 @@ impl Action {
         Action::IncidentTypesManage,
         Action::OwnParcelsRead,
         Action::VisitorsExpect,
+        Action::TenantAccounts,
         Action::PatrolsRead,
         Action::PatrolsWalk,
         Action::PatrolsManage,
@@ -286,7 +291,7 @@ pub fn allows(role: Role, action: Action) -> bool {
             ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Security | Engineering
         ),
         IncidentTypesManage => matches!(role, Admin | ProjectManager | CsSupervisor),
-        OwnParcelsRead | VisitorsExpect => matches!(role, Tenant),
+        OwnParcelsRead | VisitorsExpect | TenantAccounts => matches!(role, Tenant),
         PatrolsRead => matches!(
             role,
             ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Security
@@ -417,6 +422,7 @@ mod tests {
                         | Action::TicketsRate
                         | Action::AnnouncementsRead
                         | Action::VisitorsExpect
+                        | Action::TenantAccounts
                 ),
                 "tenant and {a:?}"
             );

@@ -18,10 +18,12 @@ pub struct UserRow {
     pub last_shift_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// A tenant's account that adds and removes its company's accounts.
+    pub tenant_admin: i64,
 }
 
 const USER_COLS: &str = "id, username, display_name, password_hash, locale, tenant_id, vendor_id, \
-     active, last_shift_at, created_at, updated_at";
+     active, last_shift_at, created_at, updated_at, tenant_admin";
 
 pub struct NewUser<'a> {
     pub username: &'a str,
@@ -407,6 +409,37 @@ pub async fn of_tenant(c: &mut Conn, tenant_id: i64) -> Result<Vec<i64>> {
             .fetch_all(c)
             .await?,
     )
+}
+
+/// Every account of a tenant, active or not, the oldest first (the
+/// tenant's own admin page).
+pub async fn accounts_of_tenant(c: &mut Conn, tenant_id: i64) -> Result<Vec<UserRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {USER_COLS} FROM users WHERE tenant_id = $1 ORDER BY id"
+    ))
+    .bind(tenant_id)
+    .fetch_all(c)
+    .await?)
+}
+
+pub async fn set_tenant_admin(c: &mut Conn, id: i64, on: bool, now: i64) -> Result<()> {
+    sqlx::query("UPDATE users SET tenant_admin = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(i64::from(on))
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_active(c: &mut Conn, id: i64, active: bool, now: i64) -> Result<()> {
+    sqlx::query("UPDATE users SET active = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(i64::from(active))
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
 }
 
 /// When the user last ended a shift (the supervisor's "since last shift").

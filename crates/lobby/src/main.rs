@@ -270,6 +270,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 tenant_id: None,
                 vendor_id: None,
                 active: Some(true),
+                tenant_admin: None,
             };
             let u = lobby_app::users::create(&app, &lobby_app::Actor::system(), &input)
                 .await

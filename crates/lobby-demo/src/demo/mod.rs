@@ -440,15 +440,32 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
                 },
             )
             .await?;
-            users::set_roles(
+            // 王经理 is the company's account admin; 小李 is a colleague's own account.
+            users::set_tenant_admin(w, tenant_user, true, now).await?;
+            let colleague = users::insert(
                 w,
-                tenant_user,
-                &[RoleRow {
-                    site_id: Some(site),
-                    role: Role::Tenant,
-                }],
+                &NewUser {
+                    username: "tenant_staff",
+                    display_name: "华信咨询·李助理",
+                    password_hash: hash,
+                    locale: "zh-CN",
+                    tenant_id: tenant_ids.first().copied(),
+                    vendor_id: None,
+                    now,
+                },
             )
             .await?;
+            for u in [tenant_user, colleague] {
+                users::set_roles(
+                    w,
+                    u,
+                    &[RoleRow {
+                        site_id: Some(site),
+                        role: Role::Tenant,
+                    }],
+                )
+                .await?;
+            }
 
             // Visits (定期拜访) by the supervisor and the field assistant.
             let sup = staff_ids

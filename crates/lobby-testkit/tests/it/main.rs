@@ -27,6 +27,7 @@ mod permits;
 mod portal;
 mod renovations;
 mod security;
+mod tenant_accounts;
 mod tenants;
 mod tickets;
 mod tickets_records;

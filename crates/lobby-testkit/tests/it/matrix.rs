@@ -142,6 +142,7 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/reports/patrols", "", Action::PatrolsRead, &[]),
         ("/tickets", "", Action::TicketsRead, &["tenant"]),
         ("/portal", "", Action::TicketsReport, &[]),
+        ("/portal/accounts", "", Action::TenantAccounts, &[]),
         ("/announcements", "", Action::AnnouncementsRead, &[]),
         ("/expected-visitors", "", Action::DeskRead, &["tenant"]),
         ("/deliveries", "", Action::DeliveriesManage, &[]),

@@ -156,6 +156,7 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/my/visitors",
         "/digests",
         "/digests/1",
+        "/my/accounts",
     ];
     // A complaint with its record, a photo and a history, in both languages.
     let fd = app.token("front_desk").await;

@@ -7,6 +7,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use lobby_app::digest::{self, DigestView};
+use lobby_domain::policy::Action as Can;
 
 use super::{render, Chrome, PageError};
 use crate::AppState;
@@ -23,6 +24,9 @@ struct DigestPage {
     c: Chrome,
     digest: Option<DigestView>,
     days: Vec<DigestView>,
+    /// Links only to the pages this person may open.
+    can_patrols: bool,
+    can_arrears: bool,
 }
 
 async fn page(s: &AppState, c: Chrome, digest: Option<DigestView>) -> Result<Response, PageError> {
@@ -30,7 +34,15 @@ async fn page(s: &AppState, c: Chrome, digest: Option<DigestView>) -> Result<Res
     let site = digest.as_ref().map_or(c.site_id(), |d| d.site_id);
     let days = digest::list(&s.app, &c.actor, site, 60).await?;
     let digest = digest.or_else(|| days.first().cloned());
-    Ok(render(&DigestPage { c, digest, days }))
+    let can_patrols = c.actor.can(Can::PatrolsRead, site);
+    let can_arrears = c.actor.can(Can::FeesRead, site);
+    Ok(render(&DigestPage {
+        c,
+        digest,
+        days,
+        can_patrols,
+        can_arrears,
+    }))
 }
 
 /// The newest digest of the site in view.

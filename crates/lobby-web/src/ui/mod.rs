@@ -19,6 +19,7 @@ mod nav;
 mod patrols;
 mod permits;
 pub mod portal;
+mod portal_accounts;
 mod renovations;
 mod shifts;
 mod sites;
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(announcements::router())
         .merge(digests::router())
+        .merge(portal_accounts::router())
         .merge(home::router())
         .merge(sites::router())
         .merge(tenants::router())

@@ -53,10 +53,7 @@ fn see(to: &str) -> Response {
 }
 
 /// A choice in a select: its value and what it shows.
-struct Choice {
-    id: i64,
-    label: String,
-}
+use super::tenants::Choice;
 
 #[derive(Template)]
 #[template(path = "moves/list.html")]
@@ -91,29 +88,7 @@ async fn list_with(
     let can_work = c.actor.can(Can::MovesWork, site) && c.actor.can(Can::TenantsRead, site);
     let (mut tenants, mut vacant, mut occupied) = (Vec::new(), Vec::new(), Vec::new());
     if can_work {
-        let mut cursor = None;
-        while tenants.len() < 5000 {
-            let page = lobby_app::tenants::list(
-                &s.app,
-                &c.actor,
-                &lobby_app::tenants::TenantQuery {
-                    site_id: site,
-                    q: None,
-                    include_archived: None,
-                    limit: Some(lobby_app::page::MAX_LIMIT),
-                    cursor: cursor.take(),
-                },
-            )
-            .await?;
-            tenants.extend(page.items.into_iter().map(|t| Choice {
-                id: t.id,
-                label: t.name,
-            }));
-            match page.next_cursor {
-                Some(next) => cursor = Some(next),
-                None => break,
-            }
-        }
+        tenants = super::tenants::choices(s, &c).await?;
         vacant = super::unit_choices(s, &c, "vacant").await?;
         occupied = super::unit_choices(s, &c, "occupied").await?;
     }

@@ -36,6 +36,12 @@ pub(crate) const ITEMS: &[(Action, &str, &str, &str)] = &[
         "my_visitors",
     ),
     (
+        Action::TenantAccounts,
+        "nav.my_accounts",
+        "/my/accounts",
+        "my_accounts",
+    ),
+    (
         Action::AnnouncementsRead,
         "nav.announcements",
         "/announcements",

@@ -560,3 +560,39 @@ async fn import_confirm(
         Err(e) => error_page(Some(&c.actor), e),
     })
 }
+
+/// A tenant to pick in a form.
+pub struct Choice {
+    pub id: i64,
+    pub label: String,
+}
+
+/// The site's tenants (up to 5,000) as choices for a form; the actor needs
+/// to read the roster.
+pub(super) async fn choices(s: &AppState, c: &Chrome) -> Result<Vec<Choice>, PageError> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    while out.len() < 5000 {
+        let page = tenants::list(
+            &s.app,
+            &c.actor,
+            &tenants::TenantQuery {
+                site_id: c.site_id(),
+                q: None,
+                include_archived: None,
+                limit: Some(lobby_app::page::MAX_LIMIT),
+                cursor: cursor.take(),
+            },
+        )
+        .await?;
+        out.extend(page.items.into_iter().map(|t| Choice {
+            id: t.id,
+            label: t.name,
+        }));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    Ok(out)
+}

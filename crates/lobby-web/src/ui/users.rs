@@ -10,6 +10,7 @@ use axum_extra::extract::CookieJar;
 use lobby_app::page::Page;
 use lobby_app::users::{self, RoleGrant, UserInput, UserView};
 use lobby_app::AppError;
+use lobby_domain::policy::Action as Can;
 use lobby_domain::roles::Role;
 use serde::Deserialize;
 
@@ -76,6 +77,9 @@ struct UserFields {
     locale: String,
     roles: Vec<String>,
     active: bool,
+    /// The tenant a portal account belongs to ("" none).
+    tenant_id: String,
+    tenant_admin: bool,
 }
 
 impl UserFields {
@@ -98,6 +102,8 @@ impl UserFields {
                 .map(|(_, v)| v.clone())
                 .collect(),
             active: pairs.iter().any(|(n, _)| n == "active"),
+            tenant_id: get("tenant_id"),
+            tenant_admin: pairs.iter().any(|(n, _)| n == "tenant_admin"),
         }
     }
 
@@ -126,9 +132,16 @@ impl UserFields {
             password: Some(self.password.clone()).filter(|p| !p.is_empty()),
             roles: grants,
             locale: Some(self.locale.clone()).filter(|l| !l.is_empty()),
-            tenant_id: None,
+            tenant_id: match self.tenant_id.trim() {
+                "" => None,
+                t => Some(
+                    t.parse()
+                        .map_err(|_| AppError::invalid("tenant_id", "choose a tenant"))?,
+                ),
+            },
             vendor_id: None,
             active: Some(self.active),
+            tenant_admin: Some(self.tenant_admin),
         })
     }
 }
@@ -141,34 +154,43 @@ struct FormPage {
     f: UserFields,
     roles: Vec<&'static str>,
     other_sites: Vec<String>,
+    tenants: Vec<super::tenants::Choice>,
     error: Option<FormError>,
 }
 
-fn form_page(
+async fn form_page(
+    s: &AppState,
     c: Chrome,
     id: Option<i64>,
     f: UserFields,
     other_sites: Vec<String>,
     error: Option<FormError>,
-) -> Response {
+) -> Result<Response, PageError> {
     let refused = error.is_some();
     let roles = Role::ALL.iter().map(|r| r.as_str()).collect();
-    render_form(
+    let tenants = if c.actor.can(Can::TenantsRead, c.site_id()) {
+        super::tenants::choices(s, &c).await?
+    } else {
+        Vec::new()
+    };
+    Ok(render_form(
         &FormPage {
             c,
             id,
             f,
             roles,
             other_sites,
+            tenants,
             error,
         },
         refused,
-    )
+    ))
 }
 
-async fn new_form(c: Chrome) -> Result<Response, PageError> {
+async fn new_form(State(s): State<AppState>, c: Chrome) -> Result<Response, PageError> {
     let c = c.at("users", "user.new");
-    Ok(form_page(
+    form_page(
+        &s,
         c,
         None,
         UserFields {
@@ -178,7 +200,8 @@ async fn new_form(c: Chrome) -> Result<Response, PageError> {
         },
         Vec::new(),
         None,
-    ))
+    )
+    .await
 }
 
 async fn edit_form(
@@ -197,6 +220,8 @@ async fn edit_form(
         locale: u.locale,
         roles: Vec::new(),
         active: u.active,
+        tenant_id: u.tenant_id.map(|t| t.to_string()).unwrap_or_default(),
+        tenant_admin: u.tenant_admin,
     };
     let mut others = Vec::new();
     for g in &u.roles {
@@ -214,7 +239,7 @@ async fn edit_form(
             )),
         }
     }
-    Ok(form_page(c, Some(id), f, others, None))
+    form_page(&s, c, Some(id), f, others, None).await
 }
 
 async fn save(
@@ -251,8 +276,7 @@ async fn save(
                     .into_iter()
                     .filter(|g| g.site_id.is_some() && g.site_id != Some(c.site_id())),
             );
-            let old_ids = (old.tenant_id, old.vendor_id);
-            (input.tenant_id, input.vendor_id) = old_ids;
+            input.vendor_id = old.vendor_id;
             users::update(&s.app, &c.actor, id, &input).await
         } else {
             users::create(&s.app, &c.actor, &input).await
@@ -262,7 +286,7 @@ async fn save(
     Ok(match result {
         Ok(_) => Redirect::to("/users").into_response(),
         Err(e) => match FormError::from_app(&e) {
-            Some(fe) => form_page(c, id, f, Vec::new(), Some(fe)),
+            Some(fe) => return form_page(&s, c, id, f, Vec::new(), Some(fe)).await,
             None => error_page(Some(&c.actor), e),
         },
     })

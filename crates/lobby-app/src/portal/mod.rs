@@ -60,3 +60,5 @@ pub async fn context(app: &App, actor: &Actor) -> AppResult<PortalContext> {
         places,
     })
 }
+
+pub mod accounts;
