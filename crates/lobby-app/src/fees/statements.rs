@@ -153,6 +153,7 @@ pub async fn statements(
             month: month.as_deref(),
             tenant_id: only.or(q.tenant_id),
             state: state.map(StatementState::as_str),
+            issued_only: only.is_some(),
         },
         before,
         limit + 1,
@@ -179,7 +180,8 @@ pub async fn statement(app: &App, actor: &Actor, id: i64) -> AppResult<Statement
         .ok_or(AppError::NotFound("statement"))?;
     match super::read_scope(actor, r.site_id) {
         Ok(None) => {}
-        Ok(Some(t)) if t == r.tenant_id => {}
+        // A tenant's own, once issued: a draft may still change.
+        Ok(Some(t)) if t == r.tenant_id && r.state != "draft" => {}
         _ => return Err(AppError::NotFound("statement")),
     }
     let lines = store::lines(&mut c, &[id]).await?;

@@ -122,6 +122,8 @@ pub struct StatementFilter<'a> {
     pub month: Option<&'a str>,
     pub tenant_id: Option<i64>,
     pub state: Option<&'a str>,
+    /// Leave out drafts (a tenant sees a statement once it is issued).
+    pub issued_only: bool,
 }
 
 /// Statements newest first (by id), `before` an id for paging.
@@ -134,7 +136,8 @@ pub async fn statements(
     Ok(sqlx::query_as(&format!(
         "SELECT {STATEMENT_COLS} FROM statements s JOIN tenants t ON t.id = s.tenant_id \
          WHERE s.site_id = $1 AND ($2 IS NULL OR s.month = $2) AND ($3 IS NULL OR s.tenant_id = $3) \
-         AND ($4 IS NULL OR s.state = $4) AND s.id < $5 ORDER BY s.id DESC LIMIT $6"
+         AND ($4 IS NULL OR s.state = $4) AND s.id < $5 AND ($7 = 0 OR s.state <> 'draft') \
+         ORDER BY s.id DESC LIMIT $6"
     ))
     .bind(f.site_id)
     .bind(f.month)
@@ -142,6 +145,7 @@ pub async fn statements(
     .bind(f.state)
     .bind(before)
     .bind(limit)
+    .bind(i64::from(f.issued_only))
     .fetch_all(c)
     .await?)
 }

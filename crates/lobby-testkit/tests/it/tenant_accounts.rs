@@ -234,3 +234,74 @@ async fn the_accounts_page_works_for_the_company_admin(app: TestApp) {
     assert!(page.contains("华信咨询·赵会计") && !page.contains("id=\"account-form\""));
 }
 both!(the_accounts_page_works_for_the_company_admin);
+
+/// The tenant's money on its phone: what it owes and what is past due, its
+/// issued statements (never a draft, never another tenant's) and payments;
+/// the staff's fee pages send it there.
+async fn the_tenant_reads_its_bills(app: TestApp) {
+    let s = app.site_id;
+    let tenant = app.token("tenant").await;
+    let me = app.get(Some(&tenant), "/api/v1/auth/me").await.body["tenant_id"]
+        .as_i64()
+        .unwrap();
+    let other = me + 1;
+    for (tenant_id, month, number, state, total, due) in [
+        (me, "2026-01", "ZD-T-0001", "issued", 123_456, "2026-02-15"),
+        (me, "2026-02", "ZD-T-0002", "draft", 99_900, "2026-03-15"),
+        (
+            other,
+            "2026-01",
+            "ZD-T-0003",
+            "issued",
+            777_700,
+            "2026-02-15",
+        ),
+    ] {
+        app.raw_sql(&format!(
+            "INSERT INTO statements (site_id, tenant_id, month, number, state, total_fen, due_date, issued_at, created_at) \
+             VALUES ({s}, {tenant_id}, '{month}', '{number}', '{state}', {total}, '{due}', 1, 1)"
+        ))
+        .await;
+    }
+    let r = app
+        .get(Some(&tenant), &format!("/api/v1/statements?site_id={s}"))
+        .await;
+    let numbers: Vec<&str> = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|st| st["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, ["ZD-T-0001"], "its issued statement only");
+    let draft = app
+        .get(
+            Some(&app.token("finance").await),
+            &format!("/api/v1/statements?site_id={s}&state=draft"),
+        )
+        .await;
+    let draft_id = draft.body["items"][0]["id"].as_i64().unwrap();
+    let r = app
+        .get(Some(&tenant), &format!("/api/v1/statements/{draft_id}"))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "a draft may still change");
+
+    let (c, _) = crate::ui::web_login(&app, "tenant").await;
+    let page = crate::ui::page_text(&c, &app, "/my/bills").await;
+    assert!(
+        page.contains("ZD-T-0001")
+            && page.contains("1234.56")
+            && !page.contains("ZD-T-0002")
+            && !page.contains("ZD-T-0003"),
+        "{page}"
+    );
+    assert!(page.contains("class=\"stat alarm\""), "past due: {page}");
+    let home = crate::ui::page_text(&c, &app, "/").await;
+    assert!(home.contains("href=\"/my/bills\"") && !home.contains("href=\"/fees\""));
+    let r = c.get(app.url("/fees")).send().await.unwrap();
+    assert_eq!(
+        r.headers()["location"],
+        "/my/bills",
+        "the staff's fee page sends it to its own"
+    );
+}
+both!(the_tenant_reads_its_bills);

@@ -157,6 +157,7 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/digests",
         "/digests/1",
         "/my/accounts",
+        "/my/bills",
     ];
     // A complaint with its record, a photo and a history, in both languages.
     let fd = app.token("front_desk").await;
@@ -256,6 +257,7 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
                         "channel.",
                         "ticket_kind.",
                         "tenant_account.",
+                        "bills.",
                     ]
                     .iter()
                     .any(|k| body.contains(k)),

@@ -131,6 +131,9 @@ async fn statements_page(
     c: Chrome,
     Query(q): Query<MonthQ>,
 ) -> Result<Response, PageError> {
+    if super::portal::is_tenant(&c.actor) {
+        return Ok(Redirect::to("/my/bills").into_response());
+    }
     statements_with(&s, c, q, None).await
 }
 

@@ -20,6 +20,7 @@ mod patrols;
 mod permits;
 pub mod portal;
 mod portal_accounts;
+mod portal_bills;
 mod renovations;
 mod shifts;
 mod sites;
@@ -54,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .merge(announcements::router())
         .merge(digests::router())
         .merge(portal_accounts::router())
+        .merge(portal_bills::router())
         .merge(home::router())
         .merge(sites::router())
         .merge(tenants::router())
@@ -357,7 +359,11 @@ pub async fn chrome(
         module: "home",
         active: active == "home",
     }];
+    let tenant = portal::is_tenant(&actor);
     for &(action, key, href, module) in nav::ITEMS {
+        if tenant && nav::STAFF_ONLY_FOR_TENANTS.contains(&href) {
+            continue;
+        }
         if actor.can(action, site_id) && !nav.iter().any(|n| n.href == href) {
             nav.push(NavItem {
                 key,

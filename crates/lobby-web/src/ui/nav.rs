@@ -37,6 +37,12 @@ pub(crate) const ITEMS: &[(Action, &str, &str, &str)] = &[
     ),
     (
         Action::TenantAccounts,
+        "nav.my_bills",
+        "/my/bills",
+        "my_bills",
+    ),
+    (
+        Action::TenantAccounts,
         "nav.my_accounts",
         "/my/accounts",
         "my_accounts",
@@ -107,3 +113,7 @@ pub(crate) const ITEMS: &[(Action, &str, &str, &str)] = &[
     ),
     (Action::AuditRead, "nav.audit", "/audit", "audit"),
 ];
+
+/// Staff pages a tenant's account has its own page for (`/my/bills`): not
+/// in its menu, and sent there when opened.
+pub(crate) const STAFF_ONLY_FOR_TENANTS: &[&str] = &["/fees", "/arrears"];

@@ -1,0 +1,58 @@
+//! The tenant's money on its phone (`/my/bills`, 我的账单): what it owes
+//! now and how much of it is past due, its issued statements with their
+//! balance and due day (each opens with its lines and payments), and the
+//! payments it made.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use lobby_app::fees::{self, PaymentView, StatementQuery, StatementView};
+
+use super::{render, Chrome, PageError};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/my/bills", get(page))
+}
+
+#[derive(Template)]
+#[template(path = "portal/bills.html")]
+struct BillsPage {
+    c: Chrome,
+    statements: Vec<StatementView>,
+    payments: Vec<PaymentView>,
+    owed_fen: i64,
+    overdue_fen: i64,
+}
+
+async fn page(State(s): State<AppState>, c: Chrome) -> Result<Response, PageError> {
+    let c = c.at("my_bills", "nav.my_bills");
+    let ctx = lobby_app::portal::context(&s.app, &c.actor).await?;
+    let statements = fees::statements(
+        &s.app,
+        &c.actor,
+        &StatementQuery {
+            site_id: ctx.site_id,
+            limit: Some(24),
+            ..Default::default()
+        },
+    )
+    .await?
+    .items;
+    let mut payments = fees::payments(&s.app, &c.actor, ctx.site_id, None, None).await?;
+    payments.truncate(20);
+    let open = statements
+        .iter()
+        .filter(|st| st.state == lobby_domain::fees::StatementState::Issued);
+    let owed_fen = open.clone().map(|st| st.balance_fen).sum();
+    let overdue_fen = open.filter(|st| st.overdue).map(|st| st.balance_fen).sum();
+    Ok(render(&BillsPage {
+        c,
+        statements,
+        payments,
+        owed_fen,
+        overdue_fen,
+    }))
+}
