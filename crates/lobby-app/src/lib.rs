@@ -33,6 +33,7 @@ pub mod reports;
 pub mod scope;
 pub mod shifts;
 pub mod sites;
+pub mod supplies;
 pub mod tenants;
 pub mod tickets;
 pub mod time;

@@ -75,6 +75,11 @@ pub enum Action {
     /// one; the company's own admin (`tenant_admin` on the account, set by
     /// lobby's admin) adds and removes them.
     TenantAccounts,
+    // supplies (办公用品申购)
+    /// Read the site's requisitions and ask for supplies.
+    SuppliesRequest,
+    /// Approve or reject a requisition (the project manager).
+    SuppliesApprove,
     // patrols (巡视)
     /// Routes, the day's plan, rounds and the patrol reports.
     PatrolsRead,
@@ -165,7 +170,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 71] = [
+    pub const ALL: [Action; 73] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -200,6 +205,8 @@ impl Action {
         Action::OwnParcelsRead,
         Action::VisitorsExpect,
         Action::TenantAccounts,
+        Action::SuppliesRequest,
+        Action::SuppliesApprove,
         Action::PatrolsRead,
         Action::PatrolsWalk,
         Action::PatrolsManage,
@@ -258,6 +265,11 @@ pub fn allows(role: Role, action: Action) -> bool {
         TenantVisitsRead => matches!(role, Admin | ProjectManager | CsSupervisor | FieldAssistant),
         TenantVisitsWrite => matches!(role, ProjectManager | CsSupervisor | FieldAssistant),
         TicketsRead => role.is_staff(),
+        SuppliesRequest => matches!(
+            role,
+            ProjectManager | CsSupervisor | FrontDesk | FieldAssistant
+        ),
+        SuppliesApprove => matches!(role, ProjectManager),
         TicketsCreate => matches!(
             role,
             ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Engineering | Security

@@ -18,7 +18,7 @@ string_enum!(
 string_enum!(Priority, "priority", { Urgent => "urgent", High => "high", Normal => "normal", Low => "low" });
 string_enum!(
     /// How the request reached the department.
-    Channel, "channel", { Phone => "phone", WalkIn => "walk_in", Portal => "portal", Patrol => "patrol", Email => "email" }
+    Channel, "channel", { Phone => "phone", WalkIn => "walk_in", Portal => "portal", Patrol => "patrol", Email => "email", Visit => "visit" }
 );
 string_enum!(
     /// Who does the work.

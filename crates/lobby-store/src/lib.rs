@@ -26,6 +26,7 @@ pub mod renovations;
 pub mod shifts;
 pub mod sites;
 pub mod sla;
+pub mod supplies;
 pub mod tenants;
 pub mod tickets;
 pub mod users;

@@ -16,10 +16,12 @@ pub struct SiteRow {
     pub updated_at: i64,
     /// The hour (0–23, site time) the daily digest goes out.
     pub digest_hour: i64,
+    /// Every tenant is visited at least this often (months).
+    pub visit_every_months: i64,
 }
 
-const SITE_COLS: &str =
-    "id, name, code, timezone, address, archived, created_at, updated_at, digest_hour";
+const SITE_COLS: &str = "id, name, code, timezone, address, archived, created_at, updated_at, \
+     digest_hour, visit_every_months";
 
 pub async fn insert_site(
     c: &mut Conn,
@@ -72,6 +74,15 @@ pub async fn set_digest_hour(c: &mut Conn, id: i64, hour: i64) -> Result<()> {
     sqlx::query("UPDATE sites SET digest_hour = $2 WHERE id = $1")
         .bind(id)
         .bind(hour)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_visit_every(c: &mut Conn, id: i64, months: i64) -> Result<()> {
+    sqlx::query("UPDATE sites SET visit_every_months = $2 WHERE id = $1")
+        .bind(id)
+        .bind(months)
         .execute(c)
         .await?;
     Ok(())

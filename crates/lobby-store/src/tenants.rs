@@ -225,6 +225,8 @@ pub struct VisitRow {
     pub feedback: String,
     pub follow_up: Option<String>,
     pub created_at: i64,
+    pub ticket_id: Option<i64>,
+    pub ticket_number: Option<String>,
 }
 
 pub struct NewVisit<'a> {
@@ -258,7 +260,8 @@ pub async fn insert_visit(c: &mut Conn, v: &NewVisit<'_>) -> Result<i64> {
 pub async fn visits(c: &mut Conn, tenant_id: i64) -> Result<Vec<VisitRow>> {
     Ok(sqlx::query_as(
         "SELECT v.id, v.tenant_id, v.visited_on, v.visitor_id, u.display_name AS visitor_name, v.met_with, \
-         v.feedback, v.follow_up, v.created_at FROM tenant_visits v JOIN users u ON u.id = v.visitor_id \
+         v.feedback, v.follow_up, v.created_at, v.ticket_id, k.number AS ticket_number FROM tenant_visits v \
+         JOIN users u ON u.id = v.visitor_id LEFT JOIN tickets k ON k.id = v.ticket_id \
          WHERE v.tenant_id = $1 ORDER BY v.visited_on DESC, v.id DESC",
     )
     .bind(tenant_id)
@@ -273,6 +276,38 @@ pub struct FollowUpRow {
     pub tenant_name: String,
     pub visited_on: String,
     pub follow_up: String,
+}
+
+/// A tenant occupying a unit now, with the day of its last visit.
+#[derive(Debug, Clone, FromRow)]
+pub struct LastVisitRow {
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    pub last_visit: Option<String>,
+}
+
+/// Every tenant of a site that occupies a unit now, with its last visit
+/// (the due list is made from it).
+pub async fn last_visits(c: &mut Conn, site_id: i64) -> Result<Vec<LastVisitRow>> {
+    Ok(sqlx::query_as(
+        "SELECT t.id AS tenant_id, t.name AS tenant_name, \
+         (SELECT MAX(v.visited_on) FROM tenant_visits v WHERE v.tenant_id = t.id) AS last_visit \
+         FROM tenants t WHERE t.site_id = $1 AND t.archived = 0 \
+         AND EXISTS (SELECT 1 FROM occupancies o WHERE o.tenant_id = t.id AND o.until IS NULL) ORDER BY t.id",
+    )
+    .bind(site_id)
+    .fetch_all(c)
+    .await?)
+}
+
+/// The work order a visit's feedback became.
+pub async fn set_visit_ticket(c: &mut Conn, visit_id: i64, ticket_id: i64) -> Result<()> {
+    sqlx::query("UPDATE tenant_visits SET ticket_id = $2 WHERE id = $1")
+        .bind(visit_id)
+        .bind(ticket_id)
+        .execute(c)
+        .await?;
+    Ok(())
 }
 
 /// The newest visits of a site that left something to follow up.

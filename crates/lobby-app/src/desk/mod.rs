@@ -58,6 +58,7 @@ mod handover;
 mod incidents;
 mod inquiries;
 mod log;
+mod outgoing;
 mod parcels;
 mod visitors;
 
@@ -67,5 +68,6 @@ pub use handover::*;
 pub use incidents::*;
 pub use inquiries::*;
 pub use log::*;
+pub use outgoing::*;
 pub use parcels::*;
 pub use visitors::*;

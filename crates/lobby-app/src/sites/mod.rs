@@ -26,6 +26,8 @@ pub struct SiteView {
     /// The hour (0–23, site time) the daily digest goes to the supervisor
     /// and the project manager.
     pub digest_hour: i64,
+    /// Every tenant is visited at least this often (months, 1–24).
+    pub visit_every_months: i64,
 }
 
 impl From<store::SiteRow> for SiteView {
@@ -39,6 +41,7 @@ impl From<store::SiteRow> for SiteView {
             archived: s.archived != 0,
             created_at: time::rfc3339(s.created_at),
             digest_hour: s.digest_hour,
+            visit_every_months: s.visit_every_months,
         }
     }
 }
@@ -53,6 +56,19 @@ pub struct SiteInputDto {
     pub archived: Option<bool>,
     /// 0–23; 8 when absent on create, unchanged on update.
     pub digest_hour: Option<i64>,
+    /// 1–24; 3 when absent on create, unchanged on update.
+    pub visit_every_months: Option<i64>,
+}
+
+fn parse_visit_every(v: i64) -> AppResult<i64> {
+    if (1..=24).contains(&v) {
+        Ok(v)
+    } else {
+        Err(AppError::invalid(
+            "visit_every_months",
+            "visit every 1 to 24 months",
+        ))
+    }
 }
 
 /// The sites the actor works at.
@@ -103,6 +119,10 @@ pub async fn create_site(app: &App, actor: &Actor, input: &SiteInputDto) -> AppR
         .digest_hour
         .map(crate::digest::parse_hour)
         .transpose()?;
+    let every = input
+        .visit_every_months
+        .map(parse_visit_every)
+        .transpose()?;
     let v = &v;
     let row = app
         .write(actor, |w| {
@@ -114,6 +134,9 @@ pub async fn create_site(app: &App, actor: &Actor, input: &SiteInputDto) -> AppR
                         .map_err(dup_as("code", "another site has this code"))?;
                 if let Some(h) = hour {
                     store::set_digest_hour(w, id, h).await?;
+                }
+                if let Some(m) = every {
+                    store::set_visit_every(w, id, m).await?;
                 }
                 // The manual's shifts and emergency types, editable from here on.
                 seed_site(w, id).await?;
@@ -150,6 +173,10 @@ pub async fn update_site(
         .digest_hour
         .map(crate::digest::parse_hour)
         .transpose()?;
+    let every = input
+        .visit_every_months
+        .map(parse_visit_every)
+        .transpose()?;
     let v = &v;
     let row = app.write(actor, |w| {
         Box::pin(async move {
@@ -170,11 +197,13 @@ pub async fn update_site(
             .map_err(dup_as("code", "another site has this code"))?;
             let hour = hour.unwrap_or(old.digest_hour);
             store::set_digest_hour(w, id, hour).await?;
+            let every = every.unwrap_or(old.visit_every_months);
+            store::set_visit_every(w, id, every).await?;
             w.audit(Some(id),
                 "update",
                 "site",
                 Some(id),
-                serde_json::json!({"name": v.name, "code": v.code, "timezone": v.timezone, "archived": archived, "digest_hour": hour}),
+                serde_json::json!({"name": v.name, "code": v.code, "timezone": v.timezone, "archived": archived, "digest_hour": hour, "visit_every_months": every}),
             )
             .await?;
             let row = site_row(w, id).await?;

@@ -14,6 +14,20 @@ pub struct VisitView {
     pub feedback: String,
     pub follow_up: Option<String>,
     pub created_at: String,
+    /// The work order the feedback became, with its number.
+    pub ticket_id: Option<i64>,
+    pub ticket_number: Option<String>,
+}
+
+/// Turn the visit's feedback into a work order in the same step.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct VisitTicketInput {
+    /// repair | complaint | request
+    pub kind: String,
+    /// The work order's title; the feedback's first words when absent.
+    pub title: Option<String>,
+    /// urgent | high | normal | low; normal when absent.
+    pub priority: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -24,6 +38,8 @@ pub struct VisitInput {
     /// What the tenant said.
     pub feedback: String,
     pub follow_up: Option<String>,
+    /// Makes the feedback a work order (channel `visit`, the tenant's unit).
+    pub ticket: Option<VisitTicketInput>,
 }
 
 pub async fn visits(app: &App, actor: &Actor, tenant_id: i64) -> AppResult<Vec<VisitView>> {
@@ -44,8 +60,103 @@ pub async fn visits(app: &App, actor: &Actor, tenant_id: i64) -> AppResult<Vec<V
             feedback: v.feedback,
             follow_up: v.follow_up,
             created_at: time::rfc3339(v.created_at),
+            ticket_id: v.ticket_id,
+            ticket_number: v.ticket_number,
         })
         .collect())
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct VisitDue {
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    /// Its last visit; null: never visited.
+    pub last_visited_on: Option<String>,
+    /// The day the next visit fell due (null: never visited).
+    pub due_on: Option<String>,
+    /// Days past due (0 for a tenant never visited).
+    pub days_overdue: i64,
+}
+
+/// The tenants of a site due a visit: every tenant occupying a unit whose
+/// last visit is `visit_every_months` (the site's) or more ago, or who was
+/// never visited — those first, then the longest overdue.
+pub async fn visits_due(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<VisitDue>> {
+    actor.authorize(Action::TenantVisitsRead, site_id)?;
+    let mut c = app.db.read().await?;
+    let site = crate::sites::site_row(&mut c, site_id).await?;
+    let today = time::local_date(app.now(), &site.timezone)?;
+    let every = jiff::Span::new().months(site.visit_every_months);
+    let mut out = Vec::new();
+    for r in store::last_visits(&mut c, site_id).await? {
+        let (due_on, days) = match &r.last_visit {
+            None => (None, 0),
+            Some(last) => {
+                let last: jiff::civil::Date =
+                    crate::error::stored("tenant_visits.visited_on", last)?;
+                let due = last
+                    .checked_add(every)
+                    .map_err(|e| AppError::Internal(e.into()))?;
+                if due > today {
+                    continue;
+                }
+                (Some(due.to_string()), i64::from((today - due).get_days()))
+            }
+        };
+        out.push(VisitDue {
+            tenant_id: r.tenant_id,
+            tenant_name: r.tenant_name,
+            last_visited_on: r.last_visit,
+            due_on,
+            days_overdue: days,
+        });
+    }
+    out.sort_by(|a, b| {
+        a.last_visited_on
+            .is_some()
+            .cmp(&b.last_visited_on.is_some())
+            .then(b.days_overdue.cmp(&a.days_overdue))
+            .then(a.tenant_name.cmp(&b.tenant_name))
+    });
+    Ok(out)
+}
+
+/// The work order a visit's feedback becomes.
+fn visit_ticket(
+    t: &VisitTicketInput,
+    site_id: i64,
+    tenant_id: i64,
+    unit_id: Option<i64>,
+    tenant_name: &str,
+    feedback: &str,
+) -> AppResult<crate::tickets::NewTicketInput> {
+    if !["repair", "complaint", "request"].contains(&t.kind.as_str()) {
+        return Err(AppError::invalid(
+            "ticket.kind",
+            "a visit's feedback becomes a repair, a complaint or a request",
+        ));
+    }
+    let title = match t.title.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => s.to_string(),
+        None => feedback.chars().take(40).collect(),
+    };
+    Ok(crate::tickets::NewTicketInput {
+        site_id: Some(site_id),
+        kind: t.kind.clone(),
+        priority: t.priority.clone().unwrap_or_else(|| "normal".into()),
+        title,
+        description: feedback.to_string(),
+        // Where: the tenant's unit (its first, when it holds several), else
+        // the tenant itself.
+        location: unit_id.is_none().then(|| tenant_name.to_string()),
+        unit_id,
+        tenant_id: Some(tenant_id),
+        channel: Some("visit".into()),
+        department: None,
+        complaint: None,
+        reporter_name: None,
+        reporter_phone: None,
+    })
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -131,12 +242,24 @@ pub async fn add_visit(
                     },
                 )
                 .await?;
+                let mut ticket_id = None;
+                if let Some(k) = &input.ticket {
+                    actor.authorize(Action::TicketsCreate, t.site_id)?;
+                    let unit = store::units_of(w, &[tenant_id])
+                        .await?
+                        .first()
+                        .map(|u| u.unit_id);
+                    let ni = visit_ticket(k, t.site_id, tenant_id, unit, &t.name, feedback)?;
+                    let tid = crate::tickets::create_in(w, now, actor, &ni).await?;
+                    store::set_visit_ticket(w, id, tid).await?;
+                    ticket_id = Some(tid);
+                }
                 w.audit(
                     Some(t.site_id),
                     "create",
                     "tenant_visit",
                     Some(id),
-                    serde_json::json!({"tenant_id": tenant_id, "visited_on": day.to_string()}),
+                    serde_json::json!({"tenant_id": tenant_id, "visited_on": day.to_string(), "ticket_id": ticket_id}),
                 )
                 .await?;
                 Ok(id)

@@ -417,6 +417,109 @@ pub(super) async fn load_desk_history(app: &App, site: i64) -> AppResult<()> {
         }
     }
 
+    // Mail sent for tenants and the office (邮件发出) over the last days.
+    let first_tenant = {
+        let mut c = app.db.read().await?;
+        lobby_store::tenants::last_visits(&mut c, site)
+            .await?
+            .first()
+            .map(|t| t.tenant_id)
+    };
+    for (days_ago, tenant_id, recipient, carrier, tracking, registered, fen) in [
+        (
+            6,
+            first_tenant,
+            "北京金诚律师事务所 张律师",
+            "中国邮政",
+            Some("XA204611873CN"),
+            true,
+            2_250,
+        ),
+        (
+            3,
+            None,
+            "区住房和城乡建设委员会",
+            "顺丰速运",
+            Some("SF1409876543210"),
+            false,
+            1_200,
+        ),
+        (
+            1,
+            None,
+            "市消防救援支队 防火科",
+            "EMS",
+            Some("1187623409915"),
+            true,
+            2_050,
+        ),
+    ] {
+        set(days.at(days_ago, 15, 10));
+        send_mail(
+            &past,
+            &desk,
+            &OutgoingMailInput {
+                site_id: site,
+                tenant_id,
+                recipient: recipient.into(),
+                carrier: carrier.into(),
+                tracking_no: tracking.map(Into::into),
+                registered,
+                cost_fen: fen,
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+
+    // Supplies (办公用品申购): one received, one waiting for the project manager.
+    let pm = demo_actor(app, "project_manager").await?;
+    let line = |item: &str, quantity: i64, unit: &str, price_fen: i64| {
+        lobby_app::supplies::RequisitionLineInput {
+            item: item.into(),
+            quantity,
+            unit: unit.into(),
+            price_fen,
+        }
+    };
+    set(days.at(5, 10, 0));
+    let got = lobby_app::supplies::request(
+        &past,
+        &sup,
+        &lobby_app::supplies::RequisitionInput {
+            site_id: site,
+            department: None,
+            category: None,
+            note: Some("本月前台及主管办公用品".into()),
+            lines: vec![
+                line("A4复印纸", 10, "包", 2_500),
+                line("签字笔（黑）", 2, "盒", 1_800),
+                line("访客登记本", 4, "本", 1_200),
+            ],
+        },
+    )
+    .await?;
+    set(days.at(4, 9, 30));
+    lobby_app::supplies::decide(&past, &pm, got.id, "approve", Some("同意"), None).await?;
+    set(days.at(2, 14, 0));
+    lobby_app::supplies::decide(&past, &sup, got.id, "receive", None, Some(32_400)).await?;
+    set(days.at(1, 11, 0));
+    lobby_app::supplies::request(
+        &past,
+        &sup,
+        &lobby_app::supplies::RequisitionInput {
+            site_id: site,
+            department: Some("cleaning".into()),
+            category: Some("cleaning".into()),
+            note: Some("公共区域保洁耗材".into()),
+            lines: vec![
+                line("垃圾袋（大）", 20, "卷", 800),
+                line("洗手液", 12, "瓶", 1_500),
+            ],
+        },
+    )
+    .await?;
+
     Ok(())
 }
 

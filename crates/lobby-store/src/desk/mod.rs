@@ -10,6 +10,7 @@ mod handovers;
 mod incidents;
 mod inquiries;
 mod log;
+mod outgoing;
 mod parcels;
 mod visitors;
 
@@ -18,5 +19,6 @@ pub use handovers::*;
 pub use incidents::*;
 pub use inquiries::*;
 pub use log::*;
+pub use outgoing::*;
 pub use parcels::*;
 pub use visitors::*;

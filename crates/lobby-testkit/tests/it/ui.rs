@@ -158,6 +158,11 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/digests/1",
         "/my/accounts",
         "/my/bills",
+        "/tenants/visits-due",
+        "/outgoing-mail",
+        "/outgoing-mail?month=2026-11",
+        "/supplies",
+        "/supplies?month=2026-11",
     ];
     // A complaint with its record, a photo and a history, in both languages.
     let fd = app.token("front_desk").await;
@@ -258,6 +263,11 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
                         "ticket_kind.",
                         "tenant_account.",
                         "bills.",
+                        "outgoing.",
+                        "supplies.",
+                        "supply_category.",
+                        "requisition_state.",
+                        "visit.",
                     ]
                     .iter()
                     .any(|k| body.contains(k)),

@@ -34,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(expected_list, expected_create))
         .routes(routes!(expected_arrive))
         .routes(routes!(expected_cancel))
+        .routes(routes!(outgoing_list, outgoing_create))
         .routes(routes!(parcel_list, parcel_create))
         .routes(routes!(parcel_get))
         .routes(routes!(parcel_pickup))
@@ -708,4 +709,30 @@ async fn attendance_sheet(
             "format must be json or xlsx",
         ))),
     }
+}
+
+/// A month of outgoing mail (邮件发出) with its count and cost.
+#[utoipa::path(get, path = "/outgoing-mail", tag = "desk", params(OutgoingQuery),
+    responses((status = 200, body = OutgoingMonth), (status = 403, body = ErrorBody)))]
+async fn outgoing_list(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<OutgoingQuery>,
+) -> Result<Json<OutgoingMonth>, ApiError> {
+    Ok(Json(desk::outgoing_mail(&s.app, &a, &q).await?))
+}
+
+/// Record a letter or parcel the desk sent for a tenant or the office:
+/// recipient, carrier, tracking number, registered, postage in 分.
+#[utoipa::path(post, path = "/outgoing-mail", tag = "desk", request_body = OutgoingMailInput,
+    responses((status = 201, body = OutgoingMailView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn outgoing_create(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(i): ApiJson<OutgoingMailInput>,
+) -> Result<(StatusCode, Json<OutgoingMailView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(desk::send_mail(&s.app, &a, &i).await?),
+    ))
 }

@@ -17,6 +17,7 @@ mod renovations;
 pub(crate) use renovations::download;
 mod sites;
 mod sla;
+mod supplies;
 mod tenants;
 mod tickets;
 mod users;
@@ -57,6 +58,7 @@ use crate::{ApiError, AppState};
         (name = "announcements", description = "Announcements and outages (通知/停水停电): notices to a site, building or floor; a planned outage with its period and what the desk tells callers; the tenants reached are notified"),
         (name = "delivery", description = "Delivery beyond the bell (发送): each notification's e-mail (SMTP), WeCom and DingTalk group-robot messages and signed webhooks (`X-Lobby-Signature: sha256=HMAC(secret, timestamp + \".\" + body)`), sent from an outbox with retries and back-off, dead after the last attempt; robots per site and role; each person's e-mail and quiet hours"),
         (name = "digests", description = "The daily digest (每日简报): at each site's digest hour (`digest_hour` on the site, its zone) the supervisor and the project manager are sent yesterday's figures — work orders by channel and kind, complaints, deadlines breached, patrols missed, emergencies, money received, arrears — once per site and day; a notification of kind `digest` carries the figures as JSON in its `body`"),
+        (name = "supplies", description = "Supplies (办公用品申购): a department's requisition of items with quantities and estimated prices (office supplies or cleaning consumables), the project manager's approval or rejection, goods received at their real cost, and the month's cost by department and category. Money is integer 分"),
         (name = "users", description = "Staff accounts, shifts, roster and attendance (人员/班次/出勤)"),
         (name = "audit", description = "The audit log and notifications"),
     )
@@ -88,6 +90,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(desk::router())
         .merge(delivery::router())
         .merge(digests::router())
+        .merge(supplies::router())
         .merge(patrols::router())
         .merge(cleaning::router())
         .merge(fees::router())

@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_tenant, update_tenant))
         .routes(routes!(break_glass))
         .routes(routes!(list_visits, add_visit))
+        .routes(routes!(visits_due))
         .routes(routes!(export))
         .routes(routes!(import))
 }
@@ -181,4 +182,20 @@ async fn import(
     }
     let r = tenants::import_commit(&s.app, &a, q.site_id, &body).await?;
     Ok((StatusCode::CREATED, Json(r)).into_response())
+}
+
+/// The tenants due a visit (定期拜访): those occupying a unit never visited,
+/// then those whose last visit is the site's `visit_every_months` or more
+/// ago, the longest overdue first.
+#[utoipa::path(get, path = "/tenant-visits/due", tag = "tenants", params(super::fees::SiteQuery),
+    responses((status = 200, body = Page<lobby_app::tenants::VisitDue>), (status = 403, body = ErrorBody)))]
+async fn visits_due(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<super::fees::SiteQuery>,
+) -> Result<Json<Page<lobby_app::tenants::VisitDue>>, ApiError> {
+    Ok(Json(Page {
+        items: tenants::visits_due(&s.app, &a, q.site_id).await?,
+        next_cursor: None,
+    }))
 }

@@ -25,6 +25,7 @@ mod renovations;
 mod shifts;
 mod sites;
 mod sla;
+mod supplies;
 mod tenants;
 mod tickets;
 mod users;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(digests::router())
         .merge(portal_accounts::router())
         .merge(portal_bills::router())
+        .merge(supplies::router())
         .merge(home::router())
         .merge(sites::router())
         .merge(tenants::router())

@@ -69,6 +69,12 @@ pub(crate) const ITEMS: &[(Action, &str, &str, &str)] = &[
     ),
     (Action::ShiftsManage, "nav.roster", "/roster", "roster"),
     (Action::KeysRead, "nav.keys", "/keys", "keys"),
+    (
+        Action::SuppliesRequest,
+        "nav.supplies",
+        "/supplies",
+        "supplies",
+    ),
     (Action::MovesRead, "nav.moves", "/moves", "moves"),
     (
         Action::RenovationsRead,
@@ -83,6 +89,12 @@ pub(crate) const ITEMS: &[(Action, &str, &str, &str)] = &[
     (Action::MetersRead, "nav.meters", "/meters", "meters"),
     (Action::UnitsRead, "nav.units", "/units", "units"),
     (Action::TenantsRead, "nav.tenants", "/tenants", "tenants"),
+    (
+        Action::TenantVisitsRead,
+        "nav.visits_due",
+        "/tenants/visits-due",
+        "visits_due",
+    ),
     (
         Action::VacantReport,
         "nav.vacant",

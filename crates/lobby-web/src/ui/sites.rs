@@ -390,6 +390,8 @@ struct SiteFields {
     archived: Option<String>,
     #[serde(default)]
     digest_hour: String,
+    #[serde(default)]
+    visit_every_months: String,
 }
 
 impl SiteFields {
@@ -404,6 +406,10 @@ impl SiteFields {
             digest_hour: match self.digest_hour.trim() {
                 "" => None,
                 h => Some(h.parse().unwrap_or(-1)),
+            },
+            visit_every_months: match self.visit_every_months.trim() {
+                "" => None,
+                m => Some(m.parse().unwrap_or(0)),
             },
         }
     }

@@ -36,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/tenants/{id}/edit", get(edit_form))
         .route("/tenants/{id}/break-glass", post(break_glass))
         .route("/tenants/{id}/visits", post(add_visit))
+        .route("/tenants/visits-due", get(visits_due_page))
         .layer(axum::extract::DefaultBodyLimit::max(12 * 1024 * 1024))
 }
 
@@ -202,6 +203,9 @@ struct VisitForm {
     met_with: String,
     feedback: String,
     follow_up: String,
+    /// "" none, else the kind of work order the feedback becomes.
+    #[serde(default)]
+    ticket_kind: String,
 }
 
 async fn add_visit(
@@ -215,6 +219,13 @@ async fn add_visit(
         met_with: Some(f.form.met_with.clone()),
         feedback: f.form.feedback.clone(),
         follow_up: Some(f.form.follow_up.clone()),
+        ticket: Some(f.form.ticket_kind.trim())
+            .filter(|k| !k.is_empty())
+            .map(|k| lobby_app::tenants::VisitTicketInput {
+                kind: k.to_string(),
+                title: None,
+                priority: None,
+            }),
     };
     match tenants::add_visit(&s.app, &f.actor, id, &input).await {
         Ok(_) => Redirect::to(&format!("/tenants/{id}#visits")).into_response(),
@@ -595,4 +606,20 @@ pub(super) async fn choices(s: &AppState, c: &Chrome) -> Result<Vec<Choice>, Pag
         }
     }
     Ok(out)
+}
+
+#[derive(Template)]
+#[template(path = "tenants/visits_due.html")]
+struct VisitsDuePage {
+    c: Chrome,
+    due: Vec<lobby_app::tenants::VisitDue>,
+    every: i64,
+}
+
+/// Who is due a visit (定期拜访), never-visited first, then the longest overdue.
+async fn visits_due_page(State(s): State<AppState>, c: Chrome) -> Result<Response, PageError> {
+    let c = c.at("visits_due", "nav.visits_due");
+    let due = tenants::visits_due(&s.app, &c.actor, c.site_id()).await?;
+    let every = c.site.as_ref().map_or(3, |s| s.visit_every_months);
+    Ok(super::render(&VisitsDuePage { c, due, every }))
 }

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/visitors/{id}/sign-out", post(visitor_sign_out))
         .route("/expected-visitors/{id}/arrive", post(expected_arrive))
         .route("/parcels", get(parcels_page).post(parcel_create))
+        .route("/outgoing-mail", get(outgoing_page).post(outgoing_create))
         .route("/parcels/{id}/pickup", post(parcel_pickup))
         .route(
             "/parcels/{id}/photo",
@@ -103,6 +104,7 @@ mod handover;
 mod incidents;
 mod inquiries;
 mod log;
+mod outgoing;
 mod parcels;
 mod visitors;
 
@@ -111,5 +113,6 @@ use handover::*;
 use incidents::*;
 use inquiries::*;
 use log::*;
+use outgoing::*;
 use parcels::*;
 use visitors::*;
