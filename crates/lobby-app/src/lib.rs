@@ -37,6 +37,7 @@ pub mod supplies;
 pub mod tenants;
 pub mod tickets;
 pub mod time;
+pub mod training;
 pub mod users;
 pub mod work;
 

@@ -25,6 +25,20 @@ pub fn day_start(day: Date, tz: &TimeZone) -> AppResult<i64> {
         .map_err(|e| AppError::invalid("day", e.to_string()))
 }
 
+/// A month asked for (`2026-11`; the current month at `now` when absent)
+/// at a site whose zone is named `tz`: its first day, and its start and end
+/// (exclusive) in microseconds.
+pub fn month_span(month: Option<&str>, tz: &str, now: i64) -> AppResult<(Date, i64, i64)> {
+    let first = match month.filter(|m| !m.trim().is_empty()) {
+        Some(m) => time::parse_month("month", m)?.0,
+        None => time::local_date(now, tz)?.first_of_month(),
+    };
+    let next = first
+        .checked_add(jiff::Span::new().months(1))
+        .map_err(|e| AppError::invalid("month", e.to_string()))?;
+    Ok((first, day_span(first, tz)?.0, day_span(next, tz)?.0))
+}
+
 /// The start and end (exclusive) of a local day at a site whose zone is
 /// named `tz`, in microseconds.
 pub fn day_span(day: Date, tz: &str) -> AppResult<(i64, i64)> {

@@ -198,14 +198,14 @@ pub fn department_of(roles: &[Role]) -> Department {
 }
 
 #[derive(Debug, Clone)]
-struct Person {
-    id: i64,
-    name: String,
-    department: Department,
+pub(crate) struct Person {
+    pub(crate) id: i64,
+    pub(crate) name: String,
+    pub(crate) department: Department,
 }
 
 /// The staff who can be rostered at a site (everyone who clocks in).
-async fn people(c: &mut Conn, site_id: i64) -> AppResult<Vec<Person>> {
+pub(crate) async fn people(c: &mut Conn, site_id: i64) -> AppResult<Vec<Person>> {
     let rows = lobby_store::users::staff_at(c, site_id).await?;
     let mut out: Vec<(i64, String, Vec<Role>)> = Vec::new();
     for r in rows {

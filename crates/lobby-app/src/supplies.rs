@@ -12,7 +12,6 @@ use lobby_domain::tickets::Department;
 use lobby_store::supplies::{self as store, NewRequisition};
 use serde::{Deserialize, Serialize};
 
-use crate::scope::day_span;
 use crate::{time, Actor, App, AppError, AppResult};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -338,15 +337,8 @@ pub async fn month(app: &App, actor: &Actor, q: &SuppliesQuery) -> AppResult<Sup
     actor.authorize(Can::SuppliesRequest, q.site_id)?;
     let mut c = app.db.read().await?;
     let site = crate::sites::site_row(&mut c, q.site_id).await?;
-    let first = match q.month.as_deref().filter(|m| !m.trim().is_empty()) {
-        Some(m) => time::parse_month("month", m)?.0,
-        None => time::local_date(app.now(), &site.timezone)?.first_of_month(),
-    };
-    let next = first
-        .checked_add(jiff::Span::new().months(1))
-        .map_err(|e| AppError::invalid("month", e.to_string()))?;
-    let from = day_span(first, &site.timezone)?.0;
-    let to = day_span(next, &site.timezone)?.0;
+    let (first, from, to) =
+        crate::scope::month_span(q.month.as_deref(), &site.timezone, app.now())?;
     let rows = store::list(&mut c, q.site_id, from, to).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let lines = store::lines(&mut c, &ids).await?;

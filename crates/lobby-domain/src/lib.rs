@@ -26,5 +26,6 @@ pub mod sites;
 pub mod supplies;
 pub mod tenants;
 pub mod tickets;
+pub mod training;
 
 pub use error::FieldError;

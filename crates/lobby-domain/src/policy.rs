@@ -80,6 +80,11 @@ pub enum Action {
     SuppliesRequest,
     /// Approve or reject a requisition (the project manager).
     SuppliesApprove,
+    // training (培训)
+    /// Read the site's training sessions and everyone's record.
+    TrainingRead,
+    /// Record a session with its results, or a vendor's session checked.
+    TrainingManage,
     // patrols (巡视)
     /// Routes, the day's plan, rounds and the patrol reports.
     PatrolsRead,
@@ -170,7 +175,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 73] = [
+    pub const ALL: [Action; 75] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -207,6 +212,8 @@ impl Action {
         Action::TenantAccounts,
         Action::SuppliesRequest,
         Action::SuppliesApprove,
+        Action::TrainingRead,
+        Action::TrainingManage,
         Action::PatrolsRead,
         Action::PatrolsWalk,
         Action::PatrolsManage,
@@ -270,6 +277,11 @@ pub fn allows(role: Role, action: Action) -> bool {
             ProjectManager | CsSupervisor | FrontDesk | FieldAssistant
         ),
         SuppliesApprove => matches!(role, ProjectManager),
+        TrainingRead => matches!(
+            role,
+            Admin | ProjectManager | CsSupervisor | FrontDesk | FieldAssistant
+        ),
+        TrainingManage => matches!(role, ProjectManager | CsSupervisor | FieldAssistant),
         TicketsCreate => matches!(
             role,
             ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Engineering | Security

@@ -29,6 +29,7 @@ pub mod sla;
 pub mod supplies;
 pub mod tenants;
 pub mod tickets;
+pub mod training;
 pub mod users;
 
 pub use db::{Conn, Db, Dialect, Leader, ReadConn, Tx};

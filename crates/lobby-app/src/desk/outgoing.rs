@@ -156,15 +156,8 @@ pub async fn outgoing_mail(
     actor.authorize(Can::DeskRead, q.site_id)?;
     let mut c = app.db.read().await?;
     let site = crate::sites::site_row(&mut c, q.site_id).await?;
-    let first = match q.month.as_deref().filter(|m| !m.trim().is_empty()) {
-        Some(m) => time::parse_month("month", m)?.0,
-        None => time::local_date(app.now(), &site.timezone)?.first_of_month(),
-    };
-    let next = first
-        .checked_add(jiff::Span::new().months(1))
-        .map_err(|e| AppError::invalid("month", e.to_string()))?;
-    let from = day_span(first, &site.timezone)?.0;
-    let to = day_span(next, &site.timezone)?.0;
+    let (first, from, to) =
+        crate::scope::month_span(q.month.as_deref(), &site.timezone, app.now())?;
     let items = store::outgoing_between(&mut c, q.site_id, from, to, 1000).await?;
     let (count, cost_fen) = store::outgoing_cost(&mut c, q.site_id, from, to).await?;
     Ok(OutgoingMonth {

@@ -520,6 +520,39 @@ pub(super) async fn load_desk_history(app: &App, site: i64) -> AppResult<()> {
     )
     .await?;
 
+    // Training (培训): fire equipment for the desk and the field.
+    let held = days.at(3, 15, 0);
+    set(held);
+    let people = lobby_app::training::staff(&past, &sup, site).await?;
+    let attendees = people
+        .iter()
+        .filter(|p| p.department == lobby_domain::tickets::Department::CustomerService)
+        .enumerate()
+        .map(|(i, p)| lobby_app::training::AttendeeInput {
+            user_id: p.user_id,
+            result: if i == 0 { "absent" } else { "pass" }.into(),
+            score: (i > 0).then_some(85 + i as i64),
+        })
+        .collect::<Vec<_>>();
+    if !attendees.is_empty() {
+        lobby_app::training::record(
+            &past,
+            &sup,
+            &lobby_app::training::TrainingInput {
+                site_id: site,
+                topic: "消防器材使用与疏散引导".into(),
+                trainer: "秩序维护部 刘队长".into(),
+                held_on: lobby_app::time::local_date(held, DEMO_TZ)?.to_string(),
+                hours: "1.5".into(),
+                vendor_id: None,
+                vendor_headcount: None,
+                note: None,
+                attendees,
+            },
+        )
+        .await?;
+    }
+
     Ok(())
 }
 

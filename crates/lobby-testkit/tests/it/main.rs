@@ -35,6 +35,7 @@ mod tenants;
 mod tickets;
 mod tickets_records;
 mod tickets_sla;
+mod training;
 mod ui;
 mod ui_forms;
 mod ui_language;

@@ -131,6 +131,7 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/visitors", "", Action::DeskRead, &[]),
         ("/outgoing-mail", "", Action::DeskRead, &[]),
         ("/requisitions", "", Action::SuppliesRequest, &[]),
+        ("/training-sessions", "", Action::TrainingRead, &[]),
         ("/parcels", "", Action::DeskRead, &["tenant"]),
         ("/incident-types", "", Action::IncidentsRespond, &[]),
         ("/incidents", "", Action::IncidentsRespond, &[]),

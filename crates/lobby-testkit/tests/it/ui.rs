@@ -163,6 +163,9 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/outgoing-mail?month=2026-11",
         "/supplies",
         "/supplies?month=2026-11",
+        "/training",
+        "/training?month=2026-11",
+        "/training/people/2",
     ];
     // A complaint with its record, a photo and a history, in both languages.
     let fd = app.token("front_desk").await;
@@ -265,6 +268,8 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
                         "bills.",
                         "outgoing.",
                         "supplies.",
+                        "training.",
+                        "training_result.",
                         "supply_category.",
                         "requisition_state.",
                         "visit.",

@@ -20,6 +20,7 @@ mod sla;
 mod supplies;
 mod tenants;
 mod tickets;
+mod training;
 mod users;
 
 use std::sync::Arc;
@@ -59,6 +60,7 @@ use crate::{ApiError, AppState};
         (name = "delivery", description = "Delivery beyond the bell (发送): each notification's e-mail (SMTP), WeCom and DingTalk group-robot messages and signed webhooks (`X-Lobby-Signature: sha256=HMAC(secret, timestamp + \".\" + body)`), sent from an outbox with retries and back-off, dead after the last attempt; robots per site and role; each person's e-mail and quiet hours"),
         (name = "digests", description = "The daily digest (每日简报): at each site's digest hour (`digest_hour` on the site, its zone) the supervisor and the project manager are sent yesterday's figures — work orders by channel and kind, complaints, deadlines breached, patrols missed, emergencies, money received, arrears — once per site and day; a notification of kind `digest` carries the figures as JSON in its `body`"),
         (name = "supplies", description = "Supplies (办公用品申购): a department's requisition of items with quantities and estimated prices (office supplies or cleaning consumables), the project manager's approval or rejection, goods received at their real cost, and the month's cost by department and category. Money is integer 分"),
+        (name = "training", description = "Training (培训): sessions (topic, trainer, day, hours in quarter hours) with each person's result (pass, fail, absent) and score; vendors' own sessions checked with their headcount; the month's hours per person; each person's record"),
         (name = "users", description = "Staff accounts, shifts, roster and attendance (人员/班次/出勤)"),
         (name = "audit", description = "The audit log and notifications"),
     )
@@ -91,6 +93,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(delivery::router())
         .merge(digests::router())
         .merge(supplies::router())
+        .merge(training::router())
         .merge(patrols::router())
         .merge(cleaning::router())
         .merge(fees::router())

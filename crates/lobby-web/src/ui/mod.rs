@@ -28,6 +28,7 @@ mod sla;
 mod supplies;
 mod tenants;
 mod tickets;
+pub(crate) mod training;
 mod users;
 
 use askama::Template;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .merge(portal_accounts::router())
         .merge(portal_bills::router())
         .merge(supplies::router())
+        .merge(training::router())
         .merge(home::router())
         .merge(sites::router())
         .merge(tenants::router())

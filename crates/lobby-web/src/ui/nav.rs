@@ -75,6 +75,12 @@ pub(crate) const ITEMS: &[(Action, &str, &str, &str)] = &[
         "/supplies",
         "supplies",
     ),
+    (
+        Action::TrainingRead,
+        "nav.training",
+        "/training",
+        "training",
+    ),
     (Action::MovesRead, "nav.moves", "/moves", "moves"),
     (
         Action::RenovationsRead,
