@@ -11,6 +11,7 @@ pub mod auth;
 pub mod blobs;
 pub mod cleaning;
 pub mod delivery;
+pub mod department_reports;
 pub mod desk;
 pub mod digest;
 mod error;

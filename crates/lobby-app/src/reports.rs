@@ -17,7 +17,7 @@ pub struct Count {
     pub n: i64,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct TicketSummary {
     pub site_id: i64,
     /// First day, inclusive (site time).
@@ -72,6 +72,16 @@ pub async fn ticket_summary(
     to: Date,
 ) -> AppResult<TicketSummary> {
     actor.authorize(Can::ReportsRead, site_id)?;
+    summary_of(app, site_id, from, to).await
+}
+
+/// The summary, for a caller already let in (the department report).
+pub(crate) async fn summary_of(
+    app: &App,
+    site_id: i64,
+    from: Date,
+    to: Date,
+) -> AppResult<TicketSummary> {
     if to < from {
         return Err(AppError::invalid(
             "to",

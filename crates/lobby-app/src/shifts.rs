@@ -560,6 +560,16 @@ pub async fn sheet(
     department: Option<&str>,
 ) -> AppResult<AttendanceSheet> {
     actor.authorize(Can::AttendanceRead, site_id)?;
+    sheet_of(app, site_id, month, department).await
+}
+
+/// The sheet, for a caller already let in (the department report).
+pub(crate) async fn sheet_of(
+    app: &App,
+    site_id: i64,
+    month: &str,
+    department: Option<&str>,
+) -> AppResult<AttendanceSheet> {
     let (first, _) = crate::time::parse_month("month", month)?;
     let department: Option<Department> = match department.filter(|d| !d.is_empty()) {
         Some(d) => Some(d.parse()?),

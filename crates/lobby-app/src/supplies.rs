@@ -335,6 +335,11 @@ pub async fn decide(
 /// received in it, by department and category.
 pub async fn month(app: &App, actor: &Actor, q: &SuppliesQuery) -> AppResult<SuppliesMonth> {
     actor.authorize(Can::SuppliesRequest, q.site_id)?;
+    month_of(app, q).await
+}
+
+/// The month's supplies, for a caller already let in (the department report).
+pub(crate) async fn month_of(app: &App, q: &SuppliesQuery) -> AppResult<SuppliesMonth> {
     let mut c = app.db.read().await?;
     let site = crate::sites::site_row(&mut c, q.site_id).await?;
     let (first, from, to) =

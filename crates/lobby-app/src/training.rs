@@ -270,6 +270,11 @@ fn hours_of(items: &[TrainingView]) -> Vec<PersonHours> {
 /// A month's sessions and the department's hours per person.
 pub async fn month(app: &App, actor: &Actor, q: &TrainingQuery) -> AppResult<TrainingMonth> {
     actor.authorize(Can::TrainingRead, q.site_id)?;
+    month_of(app, q).await
+}
+
+/// The month's training, for a caller already let in (the department report).
+pub(crate) async fn month_of(app: &App, q: &TrainingQuery) -> AppResult<TrainingMonth> {
     let mut c = app.db.read().await?;
     let site = crate::sites::site_row(&mut c, q.site_id).await?;
     let (first, last) = match q.month.as_deref().filter(|m| !m.trim().is_empty()) {

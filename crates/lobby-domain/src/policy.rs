@@ -85,6 +85,13 @@ pub enum Action {
     TrainingRead,
     /// Record a session with its results, or a vendor's session checked.
     TrainingManage,
+    // department (部门管理)
+    /// Read the monthly department reports (部门总结) and their figures.
+    DepartmentReportRead,
+    /// Write the month's summary and next month's plan (the supervisor).
+    DepartmentReportWrite,
+    /// Sign a month's report off, freezing it (the project manager).
+    DepartmentReportSign,
     // patrols (巡视)
     /// Routes, the day's plan, rounds and the patrol reports.
     PatrolsRead,
@@ -175,7 +182,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 75] = [
+    pub const ALL: [Action; 78] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -214,6 +221,9 @@ impl Action {
         Action::SuppliesApprove,
         Action::TrainingRead,
         Action::TrainingManage,
+        Action::DepartmentReportRead,
+        Action::DepartmentReportWrite,
+        Action::DepartmentReportSign,
         Action::PatrolsRead,
         Action::PatrolsWalk,
         Action::PatrolsManage,
@@ -282,6 +292,9 @@ pub fn allows(role: Role, action: Action) -> bool {
             Admin | ProjectManager | CsSupervisor | FrontDesk | FieldAssistant
         ),
         TrainingManage => matches!(role, ProjectManager | CsSupervisor | FieldAssistant),
+        DepartmentReportRead => matches!(role, Admin | ProjectManager | CsSupervisor),
+        DepartmentReportWrite => matches!(role, ProjectManager | CsSupervisor),
+        DepartmentReportSign => matches!(role, ProjectManager),
         TicketsCreate => matches!(
             role,
             ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Engineering | Security

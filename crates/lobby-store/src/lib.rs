@@ -10,6 +10,7 @@ pub mod bulk;
 pub mod cleaning;
 mod db;
 pub mod delivery;
+pub mod department_reports;
 pub mod desk;
 pub mod digests;
 mod error;

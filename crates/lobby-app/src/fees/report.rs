@@ -68,6 +68,15 @@ pub async fn collection(
     month: &str,
 ) -> AppResult<CollectionReport> {
     actor.authorize(lobby_domain::policy::Action::FeesReport, site_id)?;
+    collection_of(app, site_id, month).await
+}
+
+/// The month's collection, for a caller already let in (the department report).
+pub(crate) async fn collection_of(
+    app: &App,
+    site_id: i64,
+    month: &str,
+) -> AppResult<CollectionReport> {
     let month = time::parse_month("month", month)?
         .0
         .strftime("%Y-%m")
@@ -123,7 +132,7 @@ pub async fn collection(
 }
 
 /// An amount as an exact decimal formula with its value, formatted `0.00`.
-fn money_cell(
+pub(crate) fn money_cell(
     ws: &mut rust_xlsxwriter::Worksheet,
     row: u32,
     col: u16,

@@ -324,6 +324,16 @@ pub async fn coverage(
     to: Date,
 ) -> AppResult<Coverage> {
     actor.authorize(Can::PatrolsRead, site_id)?;
+    coverage_of(app, site_id, from, to).await
+}
+
+/// Coverage, for a caller already let in (the department report).
+pub(crate) async fn coverage_of(
+    app: &App,
+    site_id: i64,
+    from: Date,
+    to: Date,
+) -> AppResult<Coverage> {
     if to < from || (to - from).get_days() > 366 {
         return Err(AppError::invalid(
             "to",

@@ -7,6 +7,7 @@ mod account;
 mod announcements;
 mod cleaning;
 mod delivery;
+mod department_reports;
 mod desk;
 mod digests;
 mod failure;
@@ -60,6 +61,7 @@ pub fn router() -> Router<AppState> {
         .merge(portal_bills::router())
         .merge(supplies::router())
         .merge(training::router())
+        .merge(department_reports::router())
         .merge(home::router())
         .merge(sites::router())
         .merge(tenants::router())

@@ -120,6 +120,12 @@ pub(crate) const ITEMS: &[(Action, &str, &str, &str)] = &[
         "log",
     ),
     (Action::ReportsRead, "nav.digests", "/digests", "digests"),
+    (
+        Action::DepartmentReportRead,
+        "nav.department_reports",
+        "/department-reports",
+        "department_reports",
+    ),
     (Action::SlaManage, "nav.sla", "/sla", "sla"),
     (Action::SitesManage, "nav.sites", "/sites", "sites"),
     (Action::UsersManage, "nav.users", "/users", "users"),

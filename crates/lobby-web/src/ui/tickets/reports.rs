@@ -82,7 +82,7 @@ fn nice_top(max: i64) -> i64 {
     }
 }
 
-pub(super) fn chart(items: &[lobby_app::reports::Count], width: i64) -> Chart {
+pub(crate) fn chart(items: &[lobby_app::reports::Count], width: i64) -> Chart {
     let top = nice_top(items.iter().map(|c| c.n).max().unwrap_or(0).max(1));
     let plot = width - CHART_LEFT;
     let w = (plot / items.len().max(1) as i64).max(2);
