@@ -132,7 +132,7 @@ pub async fn cleaning_counts(
         "SELECT \
          (SELECT COUNT(*) FROM inspections WHERE site_id = $1 AND at >= $2 AND at < $3) AS inspections, \
          (SELECT COUNT(*) FROM inspections WHERE site_id = $1 AND at >= $2 AND at < $3 AND passed = 1) AS passed, \
-         (SELECT COALESCE(SUM(score), 0) FROM inspections WHERE site_id = $1 AND at >= $2 AND at < $3) AS score_sum, \
+         (SELECT CAST(COALESCE(SUM(score), 0) AS BIGINT) FROM inspections WHERE site_id = $1 AND at >= $2 AND at < $3) AS score_sum, \
          (SELECT COUNT(*) FROM rectification_notices WHERE site_id = $1 AND issued_at >= $2 AND issued_at < $3) AS notices_issued, \
          (SELECT COUNT(*) FROM rectification_notices WHERE site_id = $1 AND issued_at >= $2 AND issued_at < $3 \
             AND closed_at IS NOT NULL AND closed_at < $3) AS notices_closed, \

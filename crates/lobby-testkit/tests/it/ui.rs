@@ -166,6 +166,9 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/training",
         "/training?month=2026-11",
         "/training/people/2",
+        "/department-reports",
+        "/department-reports/2026-11",
+        "/department-reports/2026-11/print",
     ];
     // A complaint with its record, a photo and a history, in both languages.
     let fd = app.token("front_desk").await;
@@ -273,6 +276,8 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
                         "supply_category.",
                         "requisition_state.",
                         "visit.",
+                        "dept_report.",
+                        "dept_report_state.",
                     ]
                     .iter()
                     .any(|k| body.contains(k)),
