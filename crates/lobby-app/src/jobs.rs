@@ -139,6 +139,11 @@ pub async fn run(app: App, every: Duration) {
             Ok(n) => tracing::info!(sent = n, "dunning sweep"),
             Err(e) => tracing::error!(error = ?e, "dunning sweep failed"),
         }
+        match crate::work_log::liaison_sweep(&app).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(reminded = n, "liaison deadlines reminded"),
+            Err(e) => tracing::error!(error = ?e, "liaison deadline sweep failed"),
+        }
         match crate::digest::digest_sweep(&app).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(sites = n, "daily digests sent"),

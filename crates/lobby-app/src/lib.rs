@@ -41,6 +41,7 @@ pub mod time;
 pub mod training;
 pub mod users;
 pub mod work;
+pub mod work_log;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -27,5 +27,6 @@ pub mod supplies;
 pub mod tenants;
 pub mod tickets;
 pub mod training;
+pub mod worklog;
 
 pub use error::FieldError;

@@ -92,6 +92,11 @@ pub enum Action {
     DepartmentReportWrite,
     /// Sign a month's report off, freezing it (the project manager).
     DepartmentReportSign,
+    /// Read the work log (工作日志) and the government-liaison register.
+    WorkLogRead,
+    /// Write in the work log; register contacts with the authorities and
+    /// their answers.
+    WorkLogWrite,
     // patrols (巡视)
     /// Routes, the day's plan, rounds and the patrol reports.
     PatrolsRead,
@@ -182,7 +187,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 78] = [
+    pub const ALL: [Action; 80] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -224,6 +229,8 @@ impl Action {
         Action::DepartmentReportRead,
         Action::DepartmentReportWrite,
         Action::DepartmentReportSign,
+        Action::WorkLogRead,
+        Action::WorkLogWrite,
         Action::PatrolsRead,
         Action::PatrolsWalk,
         Action::PatrolsManage,
@@ -295,6 +302,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         DepartmentReportRead => matches!(role, Admin | ProjectManager | CsSupervisor),
         DepartmentReportWrite => matches!(role, ProjectManager | CsSupervisor),
         DepartmentReportSign => matches!(role, ProjectManager),
+        WorkLogRead => matches!(role, Admin | ProjectManager | CsSupervisor),
+        WorkLogWrite => matches!(role, ProjectManager | CsSupervisor),
         TicketsCreate => matches!(
             role,
             ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Engineering | Security

@@ -32,6 +32,7 @@ pub mod tenants;
 pub mod tickets;
 pub mod training;
 pub mod users;
+pub mod work_log;
 
 pub use db::{Conn, Db, Dialect, Leader, ReadConn, Tx};
 pub use error::StoreError;

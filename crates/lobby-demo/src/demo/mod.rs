@@ -189,7 +189,9 @@ pub async fn load_history(app: &App, site: i64) -> AppResult<()> {
     load_move_history(app, site).await?;
     load_renovation_history(app, site).await?;
     load_portal_history(app, site).await?;
-    load_digests(app, site).await
+    load_digests(app, site).await?;
+    load_department_report(app, site).await?;
+    load_work_log(app, site).await
 }
 
 /// The daily digests of the last three days (what the job sent each
@@ -592,6 +594,7 @@ type Step<'a> = (
 );
 
 mod cleaning;
+mod department;
 mod desk;
 mod fees;
 mod keys;
@@ -603,6 +606,7 @@ mod renovations;
 mod tickets;
 
 use cleaning::*;
+use department::*;
 use desk::*;
 use fees::*;
 use keys::*;

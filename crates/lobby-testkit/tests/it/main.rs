@@ -43,3 +43,4 @@ mod ui_forms;
 mod ui_language;
 mod ui_tickets;
 mod ui_units;
+mod work_log;

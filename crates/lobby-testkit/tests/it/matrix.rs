@@ -152,6 +152,8 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/robots", "", Action::DeliveriesManage, &[]),
         ("/reports/tickets", "", Action::ReportsRead, &[]),
         ("/digests", "", Action::ReportsRead, &[]),
+        ("/work-log", "", Action::WorkLogRead, &[]),
+        ("/liaison-items", "", Action::WorkLogRead, &[]),
         ("/tenants", "", Action::TenantsRead, &[]),
         ("/tenant-visits/due", "", Action::TenantVisitsRead, &[]),
         ("/tenants/export", "", Action::TenantsExport, &[]),

@@ -169,6 +169,8 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/department-reports",
         "/department-reports/2026-11",
         "/department-reports/2026-11/print",
+        "/liaison",
+        "/reports/management-log?day=2026-11-28",
     ];
     // A complaint with its record, a photo and a history, in both languages.
     let fd = app.token("front_desk").await;
@@ -278,6 +280,10 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
                         "visit.",
                         "dept_report.",
                         "dept_report_state.",
+                        "worklog.",
+                        "worklog_topic.",
+                        "liaison.",
+                        "liaison_kind.",
                     ]
                     .iter()
                     .any(|k| body.contains(k)),

@@ -31,6 +31,7 @@ mod tenants;
 mod tickets;
 pub(crate) mod training;
 mod users;
+mod work_log;
 
 use askama::Template;
 use axum::http::{header, StatusCode};
@@ -62,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .merge(supplies::router())
         .merge(training::router())
         .merge(department_reports::router())
+        .merge(work_log::router())
         .merge(home::router())
         .merge(sites::router())
         .merge(tenants::router())

@@ -120,6 +120,7 @@ pub(crate) const ITEMS: &[(Action, &str, &str, &str)] = &[
         "log",
     ),
     (Action::ReportsRead, "nav.digests", "/digests", "digests"),
+    (Action::WorkLogRead, "nav.liaison", "/liaison", "liaison"),
     (
         Action::DepartmentReportRead,
         "nav.department_reports",

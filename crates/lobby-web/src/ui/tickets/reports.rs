@@ -192,6 +192,9 @@ pub(super) struct LogPage {
     entries: Vec<lobby_app::reports::LogEntry>,
     /// The day's arrears sightings (欠费租户动向), for those who read fees.
     sightings: Vec<lobby_app::fees::SightingView>,
+    /// The day's work log (工作日志), for who reads it; whether one may write.
+    work_log: Option<Vec<lobby_app::work_log::EntryView>>,
+    can_write_log: bool,
 }
 
 /// The management log (管理日志簿) of a day.
@@ -223,10 +226,29 @@ pub(super) async fn management_log(
     } else {
         Vec::new()
     };
+    let site = c.site_id();
+    let work_log = if c.actor.can(lobby_domain::policy::Action::WorkLogRead, site) {
+        let q = lobby_app::work_log::DayQuery {
+            site_id: site,
+            day: Some(day.to_string()),
+        };
+        Some(
+            lobby_app::work_log::entries(&s.app, &c.actor, &q)
+                .await
+                .unwrap_or_default(),
+        )
+    } else {
+        None
+    };
+    let can_write_log = day <= today
+        && c.actor
+            .can(lobby_domain::policy::Action::WorkLogWrite, site);
     Ok(
         match lobby_app::reports::management_log(&s.app, &c.actor, c.site_id(), day).await {
             Ok(entries) => render(&LogPage {
                 sightings,
+                work_log,
+                can_write_log,
                 day: day.to_string(),
                 prev: day.yesterday().map(|d| d.to_string()).unwrap_or_default(),
                 next: day.tomorrow().map(|d| d.to_string()).unwrap_or_default(),
