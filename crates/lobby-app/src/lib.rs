@@ -34,6 +34,7 @@ pub mod reports;
 pub mod scope;
 pub mod shifts;
 pub mod sites;
+pub mod supervision;
 pub mod supplies;
 pub mod tenants;
 pub mod tickets;

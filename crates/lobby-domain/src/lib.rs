@@ -23,6 +23,7 @@ pub mod policy;
 pub mod renovations;
 pub mod roles;
 pub mod sites;
+pub mod supervision;
 pub mod supplies;
 pub mod tenants;
 pub mod tickets;

@@ -97,6 +97,14 @@ pub enum Action {
     /// Write in the work log; register contacts with the authorities and
     /// their answers.
     WorkLogWrite,
+    /// Read the evaluations of the departments and contractors supervised.
+    SupervisionRead,
+    /// Evaluate them, and add whom the site supervises.
+    SupervisionEvaluate,
+    /// Read the proposals (合理化建议) and make one.
+    ProposalsWrite,
+    /// Adopt or decline a proposal and follow it up to done.
+    ProposalsDecide,
     // patrols (巡视)
     /// Routes, the day's plan, rounds and the patrol reports.
     PatrolsRead,
@@ -187,7 +195,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 80] = [
+    pub const ALL: [Action; 84] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -231,6 +239,10 @@ impl Action {
         Action::DepartmentReportSign,
         Action::WorkLogRead,
         Action::WorkLogWrite,
+        Action::SupervisionRead,
+        Action::SupervisionEvaluate,
+        Action::ProposalsWrite,
+        Action::ProposalsDecide,
         Action::PatrolsRead,
         Action::PatrolsWalk,
         Action::PatrolsManage,
@@ -304,6 +316,13 @@ pub fn allows(role: Role, action: Action) -> bool {
         DepartmentReportSign => matches!(role, ProjectManager),
         WorkLogRead => matches!(role, Admin | ProjectManager | CsSupervisor),
         WorkLogWrite => matches!(role, ProjectManager | CsSupervisor),
+        SupervisionRead => matches!(role, Admin | ProjectManager | CsSupervisor),
+        SupervisionEvaluate => matches!(role, ProjectManager | CsSupervisor),
+        ProposalsWrite => matches!(
+            role,
+            ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Engineering | Security
+        ),
+        ProposalsDecide => matches!(role, ProjectManager),
         TicketsCreate => matches!(
             role,
             ProjectManager | CsSupervisor | FrontDesk | FieldAssistant | Engineering | Security

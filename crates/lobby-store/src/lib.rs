@@ -27,6 +27,7 @@ pub mod renovations;
 pub mod shifts;
 pub mod sites;
 pub mod sla;
+pub mod supervision;
 pub mod supplies;
 pub mod tenants;
 pub mod tickets;

@@ -140,6 +140,10 @@ pub struct MonthFigures {
     pub complaints: i64,
     pub patrols: PatrolFigures,
     pub cleaning: CleaningFigures,
+    /// The month's evaluations of the departments and contractors
+    /// supervised (security, engineering, lifts, fire systems…).
+    #[serde(default)]
+    pub supervision: Vec<VendorScore>,
     pub money: MoneyFigures,
     pub units: UnitFigures,
     pub attendance: AttendanceFigures,
@@ -178,7 +182,7 @@ pub async fn gather(app: &App, site_id: i64, first: Date) -> AppResult<MonthFigu
         findings: cov.people.iter().map(|p| p.findings).sum(),
     };
 
-    let (cleaning, visits_made, requisitions) = {
+    let (cleaning, visits_made, requisitions, supervision) = {
         let mut c = app.db.read().await?;
         let site = crate::sites::site_row(&mut c, site_id).await?;
         let (from, to) = (
@@ -205,6 +209,20 @@ pub async fn gather(app: &App, site_id: i64, first: Date) -> AppResult<MonthFigu
         let requisitions =
             lobby_store::department_reports::requisitions_between(&mut c, site_id, from, to)
                 .await?;
+        let supervised = lobby_store::supervision::supervised(&mut c, site_id).await?;
+        let supervision = lobby_store::supervision::evaluations(&mut c, site_id, &month)
+            .await?
+            .into_iter()
+            .filter_map(|e| {
+                supervised
+                    .iter()
+                    .find(|s| s.id == e.supervised_id)
+                    .map(|s| VendorScore {
+                        vendor_name: s.name.clone(),
+                        total: e.total as f64 / 10.0,
+                    })
+            })
+            .collect::<Vec<_>>();
         (
             CleaningFigures {
                 inspections: n.inspections,
@@ -218,6 +236,7 @@ pub async fn gather(app: &App, site_id: i64, first: Date) -> AppResult<MonthFigu
             },
             visits,
             requisitions,
+            supervision,
         )
     };
 
@@ -309,6 +328,7 @@ pub async fn gather(app: &App, site_id: i64, first: Date) -> AppResult<MonthFigu
         complaints,
         patrols,
         cleaning,
+        supervision,
         money,
         units: UnitFigures {
             vacant,

@@ -168,7 +168,13 @@ fn build(r: &DepartmentReport) -> Result<Vec<u8>, XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("外包评分")?;
     heads(ws, 0, &["外包单位", "月度评分"], &bold)?;
-    for (i, v) in f.cleaning.vendor_scores.iter().enumerate() {
+    for (i, v) in f
+        .cleaning
+        .vendor_scores
+        .iter()
+        .chain(f.supervision.iter())
+        .enumerate()
+    {
         ws.write_string(1 + i as u32, 0, &v.vendor_name)?;
         ws.write_number(1 + i as u32, 1, v.total)?;
     }

@@ -129,3 +129,97 @@ pub(super) async fn load_work_log(app: &App, site: i64) -> AppResult<()> {
     }
     Ok(())
 }
+
+/// Whom the site supervises, last month's evaluations, and proposals: one
+/// waiting for the project manager, one adopted and done.
+pub(super) async fn load_supervision(app: &App, site: i64) -> AppResult<()> {
+    use lobby_app::supervision::{
+        self as sv, ProposalInput, ProposalStepInput, SupervisedInput, SupervisionEvaluationInput,
+    };
+    let sup = demo_actor(app, "cs_supervisor").await?;
+    let pm = demo_actor(app, "project_manager").await?;
+    let month = lobby_app::time::local_date(app.now(), DEMO_TZ)?
+        .first_of_month()
+        .checked_sub(jiff::Span::new().months(1))
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("the demo's month: {e}")))?
+        .strftime("%Y-%m")
+        .to_string();
+    for (service, name, contact, base) in [
+        ("security", "秩序维护部", Some("刘队长"), 88),
+        ("engineering", "工程部", Some("张主管"), 84),
+        ("lift", "迅达电梯维保站", Some("维保热线 400-820-0000"), 79),
+        ("fire_system", "安盾消防设施维保公司", Some("陈经理"), 91),
+    ] {
+        let s = sv::add_supervised(
+            app,
+            &sup,
+            &SupervisedInput {
+                site_id: site,
+                service: service.into(),
+                name: name.into(),
+                contact: contact.map(Into::into),
+            },
+        )
+        .await?;
+        let scores = s
+            .criteria
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.code.clone(), base + (i as i64 % 3) * 3 - 3))
+            .collect();
+        sv::evaluate(
+            app,
+            &sup,
+            s.id,
+            &month,
+            &SupervisionEvaluationInput {
+                scores,
+                note: (service == "lift").then(|| "本月2号梯两次困梯，维保响应偏慢。".into()),
+            },
+        )
+        .await?;
+    }
+    let fd = demo_actor(app, "front_desk").await?;
+    sv::propose(
+        app,
+        &fd,
+        &ProposalInput {
+            site_id: site,
+            title: "快递柜移至大堂东侧".into(),
+            body: "午间取件排队挡住大堂通道，建议将快递柜移到东侧空位，并加装照明。".into(),
+        },
+    )
+    .await?;
+    let done = sv::propose(
+        app,
+        &sup,
+        &ProposalInput {
+            site_id: site,
+            title: "雨天在入口加铺防滑垫".into(),
+            body: "雨天大堂地面湿滑，已有租户投诉，建议备防滑垫和警示牌，由保洁在下雨时铺设。"
+                .into(),
+        },
+    )
+    .await?;
+    sv::step(
+        app,
+        &pm,
+        done.id,
+        "adopt",
+        &ProposalStepInput {
+            note: Some("同意，由保洁外包执行。".into()),
+        },
+    )
+    .await?;
+    sv::step(
+        app,
+        &pm,
+        done.id,
+        "done",
+        &ProposalStepInput {
+            note: Some("已购防滑垫6块，写入保洁雨天作业规程。".into()),
+        },
+    )
+    .await?;
+    Ok(())
+}

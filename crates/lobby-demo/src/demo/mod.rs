@@ -191,7 +191,8 @@ pub async fn load_history(app: &App, site: i64) -> AppResult<()> {
     load_portal_history(app, site).await?;
     load_digests(app, site).await?;
     load_department_report(app, site).await?;
-    load_work_log(app, site).await
+    load_work_log(app, site).await?;
+    load_supervision(app, site).await
 }
 
 /// The daily digests of the last three days (what the job sent each

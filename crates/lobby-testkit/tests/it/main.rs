@@ -30,6 +30,7 @@ mod permits;
 mod portal;
 mod renovations;
 mod security;
+mod supervision;
 mod supplies;
 mod tenant_accounts;
 mod tenant_visits;

@@ -154,6 +154,8 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/digests", "", Action::ReportsRead, &[]),
         ("/work-log", "", Action::WorkLogRead, &[]),
         ("/liaison-items", "", Action::WorkLogRead, &[]),
+        ("/supervision", "", Action::SupervisionRead, &[]),
+        ("/proposals", "", Action::ProposalsWrite, &[]),
         ("/tenants", "", Action::TenantsRead, &[]),
         ("/tenant-visits/due", "", Action::TenantVisitsRead, &[]),
         ("/tenants/export", "", Action::TenantsExport, &[]),

@@ -170,6 +170,9 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
         "/department-reports/2026-11",
         "/department-reports/2026-11/print",
         "/liaison",
+        "/supervision",
+        "/supervision?month=2026-11",
+        "/proposals",
         "/reports/management-log?day=2026-11-28",
     ];
     // A complaint with its record, a photo and a history, in both languages.
@@ -284,6 +287,11 @@ async fn pages_render_for_every_role_in_both_languages(app: TestApp) {
                         "worklog_topic.",
                         "liaison.",
                         "liaison_kind.",
+                        "supervision.",
+                        "service.",
+                        "sv_criterion.",
+                        "proposal.",
+                        "proposal_state.",
                     ]
                     .iter()
                     .any(|k| body.contains(k)),

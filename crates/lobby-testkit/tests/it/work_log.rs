@@ -31,7 +31,10 @@ async fn entries_and_the_register(app: TestApp) {
     for (body, field) in [
         (json!({"site_id": s, "text": "  "}), "text"),
         (json!({"site_id": s, "text": "x".repeat(2_001)}), "text"),
-        (json!({"site_id": s, "text": "x", "topic": "gossip"}), "topic"),
+        (
+            json!({"site_id": s, "text": "x", "topic": "gossip"}),
+            "topic",
+        ),
         (json!({"site_id": s, "text": "x", "day": tomorrow}), "day"),
         (json!({"site_id": s, "text": "x", "day": "30/11"}), "day"),
     ] {
@@ -145,7 +148,11 @@ async fn entries_and_the_register(app: TestApp) {
         "response"
     );
     let r = app
-        .post(Some(&sup), &path, &json!({"response": "已整改并报送照片。"}))
+        .post(
+            Some(&sup),
+            &path,
+            &json!({"response": "已整改并报送照片。"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(
@@ -206,6 +213,9 @@ async fn entries_and_the_register(app: TestApp) {
     );
     let (desk, _) = crate::ui::web_login(&app, "front_desk").await;
     let page = crate::ui::page_text(&desk, &app, "/reports/management-log").await;
-    assert!(!page.contains("id=\"work-log\""), "the desk does not read it");
+    assert!(
+        !page.contains("id=\"work-log\""),
+        "the desk does not read it"
+    );
 }
 both!(entries_and_the_register);

@@ -18,6 +18,7 @@ mod renovations;
 pub(crate) use renovations::download;
 mod sites;
 mod sla;
+mod supervision;
 mod supplies;
 mod tenants;
 mod tickets;
@@ -63,7 +64,7 @@ use crate::{ApiError, AppState};
         (name = "digests", description = "The daily digest (每日简报): at each site's digest hour (`digest_hour` on the site, its zone) the supervisor and the project manager are sent yesterday's figures — work orders by channel and kind, complaints, deadlines breached, patrols missed, emergencies, money received, arrears — once per site and day; a notification of kind `digest` carries the figures as JSON in its `body`"),
         (name = "supplies", description = "Supplies (办公用品申购): a department's requisition of items with quantities and estimated prices (office supplies or cleaning consumables), the project manager's approval or rejection, goods received at their real cost, and the month's cost by department and category. Money is integer 分"),
         (name = "training", description = "Training (培训): sessions (topic, trainer, day, hours in quarter hours) with each person's result (pass, fail, absent) and score; vendors' own sessions checked with their headcount; the month's hours per person; each person's record"),
-        (name = "department", description = "Running the department (部门管理): the monthly department report (部门总结) — the month's work orders and service levels, complaints and return visits, patrol coverage, cleaning inspections, rectification notices and vendor scores, the desk's visitors, parcels, inquiries and outgoing mail, money billed and collected and the arrears, units, attendance, training hours, supplies cost and tenant visits — with the supervisor's summary and next month's plan; the project manager signs it off after the month's end, which freezes it (归档). The work log (工作日志): the supervisor's and the project manager's own entries of a day beside the generated management log. The government-liaison register: contacts with the authorities (inspections, notices, meetings, filings), their answers, and deadlines reminded to both three days before and once when passed. Money is integer 分"),
+        (name = "department", description = "Running the department (部门管理): the monthly department report (部门总结) — the month's work orders and service levels, complaints and return visits, patrol coverage, cleaning inspections, rectification notices and vendor scores, the desk's visitors, parcels, inquiries and outgoing mail, money billed and collected and the arrears, units, attendance, training hours, supplies cost and tenant visits — with the supervisor's summary and next month's plan; the project manager signs it off after the month's end, which freezes it (归档). The work log (工作日志): the supervisor's and the project manager's own entries of a day beside the generated management log. The government-liaison register: contacts with the authorities (inspections, notices, meetings, filings), their answers, and deadlines reminded to both three days before and once when passed. Supervising the other departments and contractors (监督评审): security, engineering and every outsourced service (lifts, fire systems, pest control, landscaping) evaluated monthly against their service's criteria; proposals (合理化建议) adopted or declined by the project manager and followed up to done. Money is integer 分"),
         (name = "users", description = "Staff accounts, shifts, roster and attendance (人员/班次/出勤)"),
         (name = "audit", description = "The audit log and notifications"),
     )
@@ -99,6 +100,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(training::router())
         .merge(department_reports::router())
         .merge(work_log::router())
+        .merge(supervision::router())
         .merge(patrols::router())
         .merge(cleaning::router())
         .merge(fees::router())

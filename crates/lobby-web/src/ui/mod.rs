@@ -26,6 +26,7 @@ mod renovations;
 mod shifts;
 mod sites;
 mod sla;
+mod supervision;
 mod supplies;
 mod tenants;
 mod tickets;
@@ -64,6 +65,7 @@ pub fn router() -> Router<AppState> {
         .merge(training::router())
         .merge(department_reports::router())
         .merge(work_log::router())
+        .merge(supervision::router())
         .merge(home::router())
         .merge(sites::router())
         .merge(tenants::router())

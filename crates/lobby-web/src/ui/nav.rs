@@ -122,6 +122,18 @@ pub(crate) const ITEMS: &[(Action, &str, &str, &str)] = &[
     (Action::ReportsRead, "nav.digests", "/digests", "digests"),
     (Action::WorkLogRead, "nav.liaison", "/liaison", "liaison"),
     (
+        Action::SupervisionRead,
+        "nav.supervision",
+        "/supervision",
+        "supervision",
+    ),
+    (
+        Action::ProposalsWrite,
+        "nav.proposals",
+        "/proposals",
+        "proposals",
+    ),
+    (
         Action::DepartmentReportRead,
         "nav.department_reports",
         "/department-reports",
