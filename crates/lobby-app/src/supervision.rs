@@ -19,6 +19,9 @@ use crate::{time, Actor, App, AppError, AppResult};
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ScoreView {
     pub code: String,
+    /// The site's own word for it; none: the catalogue's (`sv_criterion.<code>`).
+    #[serde(default)]
+    pub name: Option<String>,
     /// Percent of the total.
     pub weight: i64,
     /// 0–100.
@@ -64,11 +67,27 @@ pub struct SupervisionQuery {
     pub month: Option<String>,
 }
 
-fn criteria_of(service: Service) -> Vec<ScoreView> {
+/// A service's criteria at a site: its own when it set them, else the
+/// service's defaults.
+fn criteria_of(own: &[store::CriterionRow], service: Service) -> Vec<ScoreView> {
+    let mine: Vec<ScoreView> = own
+        .iter()
+        .filter(|c| c.service == service.as_str())
+        .map(|c| ScoreView {
+            code: c.code.clone(),
+            name: Some(c.name.clone()),
+            weight: c.weight,
+            score: 0,
+        })
+        .collect();
+    if !mine.is_empty() {
+        return mine;
+    }
     domain::criteria(service)
         .iter()
         .map(|(code, weight)| ScoreView {
             code: (*code).into(),
+            name: None,
             weight: *weight,
             score: 0,
         })
@@ -78,6 +97,7 @@ fn criteria_of(service: Service) -> Vec<ScoreView> {
 fn supervised_view(
     r: store::SupervisedRow,
     e: Option<store::EvaluationRow>,
+    own: &[store::CriterionRow],
 ) -> AppResult<SupervisedView> {
     let service: Service = crate::error::stored("supervised.service", &r.service)?;
     Ok(SupervisedView {
@@ -86,7 +106,7 @@ fn supervised_view(
         service,
         name: r.name,
         contact: r.contact,
-        criteria: criteria_of(service),
+        criteria: criteria_of(own, service),
         evaluation: match e {
             None => None,
             Some(e) => Some(SupervisionEvaluationView {
@@ -110,6 +130,7 @@ pub async fn month(app: &App, actor: &Actor, q: &SupervisionQuery) -> AppResult<
     let (first, _, _) = crate::scope::month_span(q.month.as_deref(), &site.timezone, app.now())?;
     let month = first.strftime("%Y-%m").to_string();
     let mut evals = store::evaluations(&mut c, q.site_id, &month).await?;
+    let own = store::criteria(&mut c, q.site_id).await?;
     let items = store::supervised(&mut c, q.site_id)
         .await?
         .into_iter()
@@ -118,7 +139,7 @@ pub async fn month(app: &App, actor: &Actor, q: &SupervisionQuery) -> AppResult<
                 .iter()
                 .position(|e| e.supervised_id == r.id)
                 .map(|i| evals.swap_remove(i));
-            supervised_view(r, e)
+            supervised_view(r, e, &own)
         })
         .collect::<AppResult<Vec<_>>>()?;
     Ok(SupervisionMonth {
@@ -184,7 +205,8 @@ pub async fn add_supervised(
     let r = store::one_supervised(&mut c, id)
         .await?
         .ok_or(AppError::NotFound("supervised"))?;
-    supervised_view(r, None)
+    let own = store::criteria(&mut c, r.site_id).await?;
+    supervised_view(r, None, &own)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -221,11 +243,14 @@ pub async fn evaluate(
     if first > today {
         return Err(AppError::invalid("month", "that month has not begun"));
     }
-    let crit = domain::criteria(service);
+    let crit = {
+        let mut c = app.db.read().await?;
+        criteria_of(&store::criteria(&mut c, r.site_id).await?, service)
+    };
     if let Some(code) = input
         .scores
         .keys()
-        .find(|k| !crit.iter().any(|(c, _)| c == k))
+        .find(|k| !crit.iter().any(|c| &c.code == *k))
     {
         return Err(AppError::invalid(
             &format!("scores.{code}"),
@@ -233,20 +258,16 @@ pub async fn evaluate(
         ));
     }
     let mut scores = Vec::new();
-    for (code, weight) in crit {
-        let field = format!("scores.{code}");
+    for k in crit {
+        let field = format!("scores.{}", k.code);
         let score = *input
             .scores
-            .get(*code)
+            .get(&k.code)
             .ok_or_else(|| AppError::invalid(&field, "give every criterion a score"))?;
         if !(0..=100).contains(&score) {
             return Err(AppError::invalid(&field, "a score is 0–100"));
         }
-        scores.push(ScoreView {
-            code: (*code).into(),
-            weight: *weight,
-            score,
-        });
+        scores.push(ScoreView { score, ..k });
     }
     let note = optional_text("note", input.note.as_deref(), 2000)?;
     let total = weighted_total(
@@ -280,7 +301,100 @@ pub async fn evaluate(
         .await?
         .into_iter()
         .find(|e| e.supervised_id == supervised_id);
-    supervised_view(r, e)
+    let own = store::criteria(&mut c, site_id).await?;
+    supervised_view(r, e, &own)
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ServiceCriteria {
+    pub service: Service,
+    /// The site set its own; false: the service's defaults.
+    pub own: bool,
+    pub criteria: Vec<ScoreView>,
+}
+
+/// Every service's criteria at a site.
+pub async fn criteria(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<ServiceCriteria>> {
+    actor.authorize(Can::SupervisionRead, site_id)?;
+    let mut c = app.db.read().await?;
+    let own = store::criteria(&mut c, site_id).await?;
+    Ok(Service::ALL
+        .iter()
+        .map(|s| ServiceCriteria {
+            service: *s,
+            own: own.iter().any(|c| c.service == s.as_str()),
+            criteria: criteria_of(&own, *s),
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct CriterionInput {
+    /// a–z, 0–9 and _.
+    pub code: String,
+    pub name: String,
+    /// Percent; a service's weights add up to 100.
+    pub weight: i64,
+}
+
+/// The most criteria a service has.
+pub const MAX_CRITERIA: usize = 12;
+
+/// Sets a site's own criteria for a service (an empty list: back to the
+/// service's defaults). Evaluations saved already keep the criteria they
+/// were made with.
+pub async fn set_criteria(
+    app: &App,
+    actor: &Actor,
+    site_id: i64,
+    service: &str,
+    list: &[CriterionInput],
+) -> AppResult<Vec<ServiceCriteria>> {
+    actor.authorize(Can::SupervisionEvaluate, site_id)?;
+    let service: Service = service.parse()?;
+    if list.len() > MAX_CRITERIA {
+        return Err(AppError::invalid(
+            "criteria",
+            format!("at most {MAX_CRITERIA} criteria"),
+        ));
+    }
+    let mut rows: Vec<(String, String, i64)> = Vec::new();
+    for (i, c) in list.iter().enumerate() {
+        let code = lobby_domain::error::code_text(&format!("criteria[{i}].code"), &c.code, 30)?;
+        let name = required_text(&format!("criteria[{i}].name"), &c.name, 30)?;
+        if !(1..=100).contains(&c.weight) {
+            return Err(AppError::invalid(
+                &format!("criteria[{i}].weight"),
+                "a weight is 1–100",
+            ));
+        }
+        if rows.iter().any(|r| r.0 == code) {
+            return Err(AppError::invalid(
+                &format!("criteria[{i}].code"),
+                "each criterion has its own code",
+            ));
+        }
+        rows.push((code, name, c.weight));
+    }
+    if !rows.is_empty() && rows.iter().map(|r| r.2).sum::<i64>() != 100 {
+        return Err(AppError::invalid("weight", "the weights add up to 100"));
+    }
+    let rows = &rows;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            store::set_criteria(w, site_id, service.as_str(), rows).await?;
+            w.audit(
+                Some(site_id),
+                "update",
+                "supervision_criteria",
+                None,
+                serde_json::json!({"service": service.as_str(), "criteria": rows}),
+            )
+            .await
+        })
+    })
+    .await?;
+    criteria(app, actor, site_id).await
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -194,3 +194,48 @@ pub async fn step_proposal(
         .rows_affected()
         == 1)
 }
+
+#[derive(Debug, Clone, FromRow)]
+pub struct CriterionRow {
+    pub service: String,
+    pub code: String,
+    pub name: String,
+    pub weight: i64,
+}
+
+/// A site's own criteria, every service.
+pub async fn criteria(c: &mut Conn, site_id: i64) -> Result<Vec<CriterionRow>> {
+    Ok(sqlx::query_as(
+        "SELECT service, code, name, weight FROM supervision_criteria WHERE site_id = $1 ORDER BY service, id",
+    )
+    .bind(site_id)
+    .fetch_all(c)
+    .await?)
+}
+
+/// Replaces a site's criteria for a service (none: back to the defaults).
+pub async fn set_criteria(
+    c: &mut Conn,
+    site_id: i64,
+    service: &str,
+    list: &[(String, String, i64)],
+) -> Result<()> {
+    sqlx::query("DELETE FROM supervision_criteria WHERE site_id = $1 AND service = $2")
+        .bind(site_id)
+        .bind(service)
+        .execute(&mut *c)
+        .await?;
+    for (code, name, weight) in list {
+        sqlx::query(
+            "INSERT INTO supervision_criteria (site_id, service, code, name, weight) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(site_id)
+        .bind(service)
+        .bind(code)
+        .bind(name)
+        .bind(weight)
+        .execute(&mut *c)
+        .await?;
+    }
+    Ok(())
+}

@@ -11,6 +11,16 @@ CREATE TABLE supervised (
     created_at BIGINT NOT NULL,
     UNIQUE (site_id, name)
 );
+-- A site's own criteria for a service (none: the service's defaults).
+CREATE TABLE supervision_criteria (
+    id INTEGER PRIMARY KEY,
+    site_id BIGINT NOT NULL REFERENCES sites(id),
+    service TEXT NOT NULL,
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    weight BIGINT NOT NULL CHECK (weight > 0),
+    UNIQUE (site_id, service, code)
+);
 CREATE TABLE supervision_evaluations (
     id INTEGER PRIMARY KEY,
     supervised_id BIGINT NOT NULL REFERENCES supervised(id),

@@ -155,6 +155,7 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/work-log", "", Action::WorkLogRead, &[]),
         ("/liaison-items", "", Action::WorkLogRead, &[]),
         ("/supervision", "", Action::SupervisionRead, &[]),
+        ("/supervision-criteria", "", Action::SupervisionRead, &[]),
         ("/proposals", "", Action::ProposalsWrite, &[]),
         ("/tenants", "", Action::TenantsRead, &[]),
         ("/tenant-visits/due", "", Action::TenantVisitsRead, &[]),

@@ -138,6 +138,78 @@ async fn evaluations_of_departments_and_contractors(app: TestApp) {
         r.body["figures"]["supervision"]
     );
 
+    // The site's own criteria for a service: checked, then used by the next
+    // evaluation; the one saved keeps its own.
+    let crit = format!("/api/v1/supervision-criteria/lift?site_id={s}");
+    for (body, field) in [
+        (
+            json!([{"code": "a", "name": "响应", "weight": 50}, {"code": "b", "name": "记录", "weight": 40}]),
+            "weight",
+        ),
+        (
+            json!([{"code": "A B", "name": "响应", "weight": 100}]),
+            "criteria[0].code",
+        ),
+        (
+            json!([{"code": "a", "name": "x", "weight": 50}, {"code": "a", "name": "y", "weight": 50}]),
+            "criteria[1].code",
+        ),
+    ] {
+        let r = app.put(Some(&sup), &crit, &body).await;
+        assert_eq!(r.field(), field, "{body}: {:?}", r.body);
+    }
+    assert_eq!(
+        app.put(Some(&fd), &crit, &json!([])).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app
+        .put(
+            Some(&sup),
+            &crit,
+            &json!([{"code": "trapped", "name": "困梯救援", "weight": 60}, {"code": "plan", "name": "保养计划", "weight": 40}]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let lift_now = r
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["service"] == "lift")
+        .cloned()
+        .unwrap();
+    assert_eq!(lift_now["own"], true);
+    assert_eq!(lift_now["criteria"][0]["name"], "困梯救援");
+    let m = app
+        .get(
+            Some(&pm),
+            &format!("/api/v1/supervision?site_id={s}&month={month}"),
+        )
+        .await;
+    let lift_item = m.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == id)
+        .cloned()
+        .unwrap();
+    assert_eq!(lift_item["criteria"][0]["code"], "trapped");
+    assert_eq!(
+        lift_item["evaluation"]["scores"][0]["code"], "maintenance_plan",
+        "the saved evaluation keeps its criteria"
+    );
+    let r = app
+        .put(
+            Some(&sup),
+            &path,
+            &json!({"scores": {"trapped": 100, "plan": 50}}),
+        )
+        .await;
+    assert_eq!(r.body["evaluation"]["total"], 80.0, "{:?}", r.body);
+    // Back to the defaults.
+    let r = app.put(Some(&sup), &crit, &json!([])).await;
+    assert!(r.body.as_array().unwrap().iter().all(|x| x["own"] == false));
+
     // On screen.
     let (c, csrf) = crate::ui::web_login(&app, "cs_supervisor").await;
     let sec_id = sec.body["id"].as_i64().unwrap();

@@ -5,8 +5,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use lobby_app::supervision::{
-    self, ProposalInput, ProposalStepInput, ProposalView, SiteQuery, SupervisedInput,
-    SupervisedView, SupervisionEvaluationInput, SupervisionMonth, SupervisionQuery,
+    self, CriterionInput, ProposalInput, ProposalStepInput, ProposalView, ServiceCriteria,
+    SiteQuery, SupervisedInput, SupervisedView, SupervisionEvaluationInput, SupervisionMonth,
+    SupervisionQuery,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -21,6 +22,36 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(evaluate))
         .routes(routes!(list_proposals, propose))
         .routes(routes!(step))
+        .routes(routes!(criteria))
+        .routes(routes!(set_criteria))
+}
+
+/// Every service's criteria at the site (its own, else the defaults).
+#[utoipa::path(get, path = "/supervision-criteria", tag = "department", params(SiteQuery),
+    responses((status = 200, body = Vec<ServiceCriteria>), (status = 403, body = ErrorBody)))]
+async fn criteria(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<SiteQuery>,
+) -> Result<Json<Vec<ServiceCriteria>>, ApiError> {
+    Ok(Json(supervision::criteria(&s.app, &a, q.site_id).await?))
+}
+
+/// Set the site's own criteria for a service (weights add up to 100; an
+/// empty list goes back to the defaults). Evaluations saved keep theirs.
+#[utoipa::path(put, path = "/supervision-criteria/{service}", tag = "department",
+    params(("service" = String, Path), SiteQuery), request_body = Vec<CriterionInput>,
+    responses((status = 200, body = Vec<ServiceCriteria>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_criteria(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(service): Path<String>,
+    ApiQuery(q): ApiQuery<SiteQuery>,
+    ApiJson(list): ApiJson<Vec<CriterionInput>>,
+) -> Result<Json<Vec<ServiceCriteria>>, ApiError> {
+    Ok(Json(
+        supervision::set_criteria(&s.app, &a, q.site_id, &service, &list).await?,
+    ))
 }
 
 /// Everyone the site supervises, each with its service's criteria and the

@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use lobby_app::supervision::{
-    self, ProposalInput, ProposalStepInput, ProposalView, SupervisedInput,
-    SupervisionEvaluationInput, SupervisionMonth, SupervisionQuery,
+    self, CriterionInput, ProposalInput, ProposalStepInput, ProposalView, ServiceCriteria,
+    SupervisedInput, SupervisionEvaluationInput, SupervisionMonth, SupervisionQuery,
 };
 use lobby_app::AppError;
 use lobby_domain::policy::Action as Can;
@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/supervision", get(page).post(add))
         .route("/supervision/{id}/{month}", post(evaluate))
+        .route("/supervision-criteria/{service}", post(set_criteria))
         .route("/proposals", get(proposals_page).post(propose))
         .route("/proposals/{id}/{step}", post(step))
 }
@@ -32,6 +33,9 @@ pub fn router() -> Router<AppState> {
 struct SupervisionPage {
     c: Chrome,
     m: SupervisionMonth,
+    criteria: Vec<ServiceCriteria>,
+    /// Blank rows for a service's criteria form.
+    rows: Vec<usize>,
     can_evaluate: bool,
     services: Vec<&'static str>,
     error: Option<FormError>,
@@ -60,11 +64,14 @@ async fn page_with(
     )
     .await?;
     let can_evaluate = c.actor.can(Can::SupervisionEvaluate, site);
+    let criteria = supervision::criteria(&s.app, &c.actor, site).await?;
     let refused = error.is_some();
     Ok(render_form(
         &SupervisionPage {
             c,
             m,
+            criteria,
+            rows: (0..4).collect(),
             can_evaluate,
             services: lobby_domain::supervision::Service::ALL
                 .iter()
@@ -237,6 +244,51 @@ async fn step(
         Ok(_) => Ok(Redirect::to("/proposals").into_response()),
         Err(e) => match FormError::from_app(&e) {
             Some(fe) => proposals_with(&s, c, Some(fe)).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// The form's repeated `code`, `name`, `weight` rows; blank rows skipped.
+async fn set_criteria(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path(service): Path<String>,
+    f: WebForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let r = async {
+        let all = |k: &str| -> Vec<&str> {
+            f.form
+                .iter()
+                .filter(|(n, _)| n == k)
+                .map(|(_, v)| v.as_str())
+                .take(supervision::MAX_CRITERIA + 8)
+                .collect()
+        };
+        let (codes, names, weights) = (all("code"), all("name"), all("weight"));
+        let mut list = Vec::new();
+        for (i, code) in codes.iter().enumerate() {
+            let name = names.get(i).copied().unwrap_or("");
+            if code.trim().is_empty() && name.trim().is_empty() {
+                continue;
+            }
+            let n = list.len();
+            let weight = weights.get(i).map(|w| w.trim()).unwrap_or("");
+            list.push(CriterionInput {
+                code: code.to_string(),
+                name: name.to_string(),
+                weight: weight.parse().map_err(|_| {
+                    AppError::invalid(&format!("criteria[{n}].weight"), "a whole number 1–100")
+                })?,
+            });
+        }
+        supervision::set_criteria(&s.app, &f.actor, c.site_id(), &service, &list).await
+    }
+    .await;
+    match r {
+        Ok(_) => Ok(Redirect::to("/supervision#criteria").into_response()),
+        Err(e) => match FormError::from_app(&e) {
+            Some(fe) => page_with(&s, c, None, Some(fe)).await,
             None => Err(e.into()),
         },
     }
