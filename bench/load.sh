@@ -36,7 +36,15 @@ month=${BENCH_MONTH:-$(date -d "$(date +%Y-%m-01) -1 month" +%Y-%m)}
 echo "== $label: billing $month"
 "$load" billing --url http://127.0.0.1:8111 --sites 5 --month "$month" --json "$out" --label "$label"
 
-for op in create action list list-page ticket ticket-page summary login arrears arrears-page; do
+# What the rates are divided by (issue 20): bare durable single-row commits
+# on the same disk or database, then the empty handler (healthz, below).
+if [ -n "$url" ]; then
+  "$load" baseline --database-url "$url" --duration "$secs" --json "$out" --label "$label"
+else
+  "$load" baseline --dir "$dir" --duration "$secs" --json "$out" --label "$label"
+fi
+
+for op in create action list list-page ticket ticket-page summary login arrears arrears-page healthz; do
   "$load" run --url http://127.0.0.1:8111 --scenario "$op" --clients 8 --duration "$secs" \
     --server-pid $pid --json "$out" --label "$label" | grep -v '^all'
 done

@@ -7,12 +7,13 @@ import sys
 path = sys.argv[1] if len(sys.argv) > 1 else "bench/results.jsonl"
 rows = [json.loads(l) for l in open(path) if l.strip()]
 billing = [r for r in rows if r.get("scenario") == "billing"]
-rows = [r for r in rows if r.get("scenario") != "billing"]
+bare = [r for r in rows if str(r.get("scenario", "")).startswith("bare_commit")]
+rows = [r for r in rows if r.get("scenario") != "billing" and r not in bare]
 labels = []
 for r in rows:
     if r["label"] not in labels:
         labels.append(r["label"])
-OPS = ["create", "action", "list", "list_page", "ticket", "ticket_page", "summary", "login", "arrears", "arrears_page"]
+OPS = ["create", "action", "list", "list_page", "ticket", "ticket_page", "summary", "login", "arrears", "arrears_page", "healthz"]
 
 print("### Throughput, 8 clients, closed loop (requests/s · p50 / p99 ms)\n")
 print("| operation | " + " | ".join(labels) + " |")
@@ -63,3 +64,19 @@ if billing:
     print("|---|---|---|---|---|---|")
     for b in billing:
         print(f"| {b['label']} | {b['month']} | {b['sites']} | {b['statements']:,} | {b['median_ms']:.0f} | {b['max_ms']:.0f} |")
+
+def closed(lab, op):
+    got = [o for r in rows if r["label"] == lab and r["rate"] is None and r["scenario"] == op
+           for o in r["ops"] if o["op"] == op]
+    return got[0]["per_s"] if got else None
+
+if bare:
+    print("\n### Against the machine's limits (issue 20), each ratio from one run\n")
+    print("| label | bare durable commits/s | creates ÷ bare commits (goal ≥ 0.30) | lists ÷ empty handler (goal ≥ 0.10) | queue page ÷ API list (goal ≥ 0.50) |")
+    print("|---|---|---|---|---|")
+    def ratio(a, b):
+        return "{:.3f}".format(a / b) if a and b else "–"
+    for lab in labels:
+        b = next((x["rps"] for x in bare if x["label"] == lab), None)
+        c, l, lp, h = closed(lab, "create"), closed(lab, "list"), closed(lab, "list_page"), closed(lab, "healthz")
+        print(f"| {lab} | {b:,.0f} | {ratio(c, b)} | {ratio(l, h)} | {ratio(lp, l)} |" if b else f"| {lab} | – | – | {ratio(l, h)} | {ratio(lp, l)} |")

@@ -69,6 +69,10 @@ impl Client {
         match op {
             Op::Action if self.flows.is_empty() => (Op::Create, self.create().await),
             Op::Create => (Op::Create, self.create().await),
+            Op::Healthz => (
+                Op::Healthz,
+                expect(w.http.get(format!("{}/healthz", w.base)), 200).await,
+            ),
             Op::Action => (Op::Action, self.act().await),
             Op::List | Op::ListPage => {
                 const FILTERS: [&str; 5] = [

@@ -12,6 +12,10 @@
 //!
 //! `lobby-load startup` times `lobby serve` from spawn to `/readyz` = 200 and
 //! reads its idle RSS.
+//!
+//! `lobby-load baseline` measures what lobby's rates are divided by: bare
+//! durable single-row commits a second on the same disk and database; the
+//! `healthz` scenario of `run` is the empty handler's rate.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader, Write};
@@ -28,6 +32,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
+mod baseline;
 mod client;
 mod world;
 use client::*;
@@ -52,6 +57,9 @@ enum Cmd {
     /// Time finance's month-end run (generate a month's statements) once
     /// per site, for sites 1..=N.
     Billing(BillingArgs),
+    /// The machine's limits beside lobby's: bare durable single-row commits
+    /// per second on SQLite (in `--dir`) and PostgreSQL (`--database-url`).
+    Baseline(baseline::BaselineArgs),
 }
 
 #[derive(clap::Args)]
@@ -98,6 +106,8 @@ enum Op {
     ArrearsPage,
     /// A department's mix of all of the above.
     Mix,
+    /// GET /healthz: the empty handler, the ceiling lists are measured against.
+    Healthz,
 }
 
 impl Op {
@@ -114,6 +124,7 @@ impl Op {
             Op::Arrears => "arrears",
             Op::ArrearsPage => "arrears_page",
             Op::Mix => "mix",
+            Op::Healthz => "healthz",
         }
     }
 }
@@ -183,6 +194,7 @@ async fn main() -> std::process::ExitCode {
         Cmd::Run(a) => run(a).await,
         Cmd::Startup(a) => startup(a).await,
         Cmd::Billing(a) => billing(a).await,
+        Cmd::Baseline(a) => baseline::baseline(a).await,
     };
     match out {
         Ok(()) => std::process::ExitCode::SUCCESS,
