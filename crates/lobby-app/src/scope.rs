@@ -48,3 +48,16 @@ pub fn day_span(day: Date, tz: &str) -> AppResult<(i64, i64)> {
         .map_err(|e| AppError::invalid("day", e.to_string()))?;
     Ok((day_start(day, &zone)?, day_start(next, &zone)?))
 }
+
+/// Today at the site and its zone, by the app's clock.
+pub(crate) async fn site_today(
+    app: &crate::App,
+    site_id: i64,
+) -> AppResult<(jiff::civil::Date, jiff::tz::TimeZone)> {
+    let site = {
+        let mut c = app.db.read().await?;
+        crate::sites::site_row(&mut c, site_id).await?
+    };
+    let tz = crate::time::zone(&site.timezone)?;
+    Ok((crate::time::ts(app.now()).to_zoned(tz.clone()).date(), tz))
+}

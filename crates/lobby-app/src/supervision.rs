@@ -235,11 +235,7 @@ pub async fn evaluate(
     actor.authorize(Can::SupervisionEvaluate, r.site_id)?;
     let service: Service = crate::error::stored("supervised.service", &r.service)?;
     let first = time::parse_month("month", month)?.0;
-    let today = {
-        let mut c = app.db.read().await?;
-        let site = crate::sites::site_row(&mut c, r.site_id).await?;
-        time::local_date(app.now(), &site.timezone)?
-    };
+    let today = crate::scope::site_today(app, r.site_id).await?.0;
     if first > today {
         return Err(AppError::invalid("month", "that month has not begun"));
     }

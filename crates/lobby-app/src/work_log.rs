@@ -59,9 +59,7 @@ pub struct DayQuery {
 }
 
 async fn today_at(app: &App, site_id: i64) -> AppResult<Date> {
-    let mut c = app.db.read().await?;
-    let site = crate::sites::site_row(&mut c, site_id).await?;
-    time::local_date(app.now(), &site.timezone)
+    Ok(crate::scope::site_today(app, site_id).await?.0)
 }
 
 /// A day given by a person: a date, not after `today`.
@@ -116,12 +114,11 @@ pub async fn add_entry(app: &App, actor: &Actor, input: &EntryInput) -> AppResul
         })
         .await?;
     let mut c = app.db.read().await?;
-    store::entries(&mut c, site_id, day)
-        .await?
-        .into_iter()
-        .find(|e| e.id == id)
-        .map(entry_view)
-        .ok_or(AppError::NotFound("work log entry"))?
+    entry_view(
+        store::entry(&mut c, id)
+            .await?
+            .ok_or(AppError::NotFound("work log entry"))?,
+    )
 }
 
 /// A day's work log.

@@ -39,17 +39,26 @@ pub async fn insert_entry(
     .await?)
 }
 
+const ENTRY: &str =
+    "SELECT w.id, w.site_id, w.day, w.topic, w.text, w.author_id, u.display_name AS author, \
+     w.created_at FROM work_log w JOIN users u ON u.id = w.author_id";
+
 /// A day's entries, oldest first.
 pub async fn entries(c: &mut Conn, site_id: i64, day: &str) -> Result<Vec<EntryRow>> {
-    Ok(sqlx::query_as(
-        "SELECT w.id, w.site_id, w.day, w.topic, w.text, w.author_id, u.display_name AS author, w.created_at \
-         FROM work_log w JOIN users u ON u.id = w.author_id \
-         WHERE w.site_id = $1 AND w.day = $2 ORDER BY w.created_at, w.id",
-    )
+    Ok(sqlx::query_as(&format!(
+        "{ENTRY} WHERE w.site_id = $1 AND w.day = $2 ORDER BY w.created_at, w.id"
+    ))
     .bind(site_id)
     .bind(day)
     .fetch_all(c)
     .await?)
+}
+
+pub async fn entry(c: &mut Conn, id: i64) -> Result<Option<EntryRow>> {
+    Ok(sqlx::query_as(&format!("{ENTRY} WHERE w.id = $1"))
+        .bind(id)
+        .fetch_optional(c)
+        .await?)
 }
 
 #[derive(Debug, Clone, FromRow)]

@@ -35,15 +35,4 @@ pub(crate) fn read_scope(actor: &Actor, site_id: i64) -> AppResult<Option<i64>> 
     actor.tenant_scope(Can::FeesRead, site_id)
 }
 
-/// Today at the site and its zone, by the app's clock.
-pub(crate) async fn site_today(
-    app: &crate::App,
-    site_id: i64,
-) -> AppResult<(jiff::civil::Date, jiff::tz::TimeZone)> {
-    let site = {
-        let mut c = app.db.read().await?;
-        crate::sites::site_row(&mut c, site_id).await?
-    };
-    let tz = crate::time::zone(&site.timezone)?;
-    Ok((crate::time::ts(app.now()).to_zoned(tz.clone()).date(), tz))
-}
+pub(crate) use crate::scope::site_today;
