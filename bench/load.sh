@@ -13,8 +13,9 @@
 set -euo pipefail
 label=$1 dir=$2 url=${3:-}
 here=$(cd "$(dirname "$0")/.." && pwd)
-lobby=$here/target/release/lobby
-load=$here/target/release/lobby-load
+# LOBBY_BIN / LOAD_BIN: other builds (an A/B run of two versions).
+lobby=${LOBBY_BIN:-$here/target/release/lobby}
+load=${LOAD_BIN:-$here/target/release/lobby-load}
 out=$here/bench/results.jsonl
 secs=${BENCH_SECS:-10}
 env_db=(LOBBY_DATA_DIR="$dir")

@@ -6,12 +6,25 @@ use lobby_store::audit::{self as store, NewEntry};
 use lobby_store::Tx;
 use serde::Serialize;
 
-use crate::{time, Actor, App, AppError, AppResult};
+use crate::{time, Actor, App, AppError, AppResult, Work};
 
-/// Appends one entry in the caller's transaction: what `actor` did to which
-/// record, with a small JSON detail.
+/// An audit entry waiting for the end of its unit of work.
+pub(crate) struct Pending {
+    at: i64,
+    actor_id: Option<i64>,
+    actor_name: String,
+    site_id: Option<i64>,
+    action: String,
+    entity: String,
+    entity_id: Option<i64>,
+    detail: String,
+}
+
+/// Records one entry in the caller's unit of work: what `actor` did to
+/// which record, with a small JSON detail. It joins the chain when the work
+/// commits (and not at all if it does not); its time is `now`.
 pub async fn record(
-    tx: &mut Tx,
+    w: &mut Work<'_>,
     now: i64,
     actor: &Actor,
     site_id: Option<i64>,
@@ -20,17 +33,32 @@ pub async fn record(
     entity_id: Option<i64>,
     detail: serde_json::Value,
 ) -> AppResult<()> {
+    w.keep_audit(Pending {
+        at: now,
+        actor_id: actor.audit_id(),
+        actor_name: actor.username.clone(),
+        site_id,
+        action: action.to_string(),
+        entity: entity.to_string(),
+        entity_id,
+        detail: detail.to_string(),
+    });
+    Ok(())
+}
+
+/// Appends a kept entry to the chain, in the work's transaction.
+pub(crate) async fn append(tx: &mut Tx, e: Pending) -> AppResult<()> {
     store::append(
         tx,
         &NewEntry {
-            at: now,
-            actor_id: actor.audit_id(),
-            actor_name: &actor.username,
-            site_id,
-            action,
-            entity,
-            entity_id,
-            detail: &detail.to_string(),
+            at: e.at,
+            actor_id: e.actor_id,
+            actor_name: &e.actor_name,
+            site_id: e.site_id,
+            action: &e.action,
+            entity: &e.entity,
+            entity_id: e.entity_id,
+            detail: &e.detail,
         },
     )
     .await?;

@@ -285,8 +285,18 @@ fn dummy_hash() -> &'static str {
 /// not an API token, nor an API token a session cookie (a leaked token of
 /// one kind does not open the other door, whose CSRF and expiry differ).
 pub async fn resolve(app: &App, token: &str, kind: SessionKind) -> AppResult<Actor> {
+    let hash = token_hash(token);
+    let now = app.now();
+    let epoch = app.db.epoch(lobby_store::Topic::Auth);
+    if let Some(epoch) = epoch {
+        match app.sessions.get(&hash, kind.as_str(), epoch, now) {
+            Some(Ok(actor)) => return Ok(actor),
+            Some(Err(())) => return Err(AppError::Unauthenticated),
+            None => {}
+        }
+    }
     let mut c = app.db.read().await?;
-    let s = users::live_session(&mut c, &token_hash(token), app.now())
+    let s = users::live_session(&mut c, &hash, now)
         .await?
         .filter(|s| s.kind == kind.as_str())
         .ok_or(AppError::Unauthenticated)?;
@@ -295,6 +305,10 @@ pub async fn resolve(app: &App, token: &str, kind: SessionKind) -> AppResult<Act
         .ok_or(AppError::Unauthenticated)?;
     actor.session_id = Some(s.id);
     actor.csrf_token = s.csrf_token;
+    if let Some(epoch) = epoch {
+        app.sessions
+            .put(hash, &actor, kind.as_str(), s.expires_at, epoch, now);
+    }
     Ok(actor)
 }
 

@@ -9,6 +9,7 @@ pub mod announcements;
 pub mod audit;
 pub mod auth;
 pub mod blobs;
+pub mod cache;
 pub mod cleaning;
 pub mod delivery;
 pub mod department_reports;
@@ -62,6 +63,10 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub data_dir: PathBuf,
     pub blobs: blobs::Blobs,
+    /// Signed-in actors kept in memory (see `auth::cache`).
+    pub(crate) sessions: Arc<cache::Sessions>,
+    /// Every site's row, kept in memory (see `cache`).
+    pub(crate) site_rows: Arc<cache::Memo<Vec<lobby_store::sites::SiteRow>>>,
 }
 
 impl App {
@@ -71,6 +76,8 @@ impl App {
             clock,
             blobs: blobs::Blobs::local(data_dir.join("blobs")),
             data_dir,
+            sessions: Arc::default(),
+            site_rows: Arc::default(),
         }
     }
 

@@ -232,7 +232,7 @@ fn touched_sites(before: &[RoleRow], after: &[RoleGrant]) -> Vec<Option<i64>> {
 }
 
 async fn audit_user(
-    tx: &mut lobby_store::Tx,
+    tx: &mut crate::Work<'_>,
     now: i64,
     actor: &Actor,
     sites: &[Option<i64>],

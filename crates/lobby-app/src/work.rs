@@ -25,7 +25,7 @@ use std::sync::LazyLock;
 
 use futures_util::future::BoxFuture;
 use lobby_domain::roles::Role;
-use lobby_store::{StoreError, Tx};
+use lobby_store::{StoreError, Tx, WriteTurn};
 
 use crate::{audit, idempotency, notify, Actor, App, AppError, AppResult};
 
@@ -37,6 +37,10 @@ pub struct Work<'a> {
     tx: Tx,
     now: i64,
     actor: &'a Actor,
+    /// Audit entries, appended to the chain just before the commit: on
+    /// PostgreSQL the chain's lock is then held for the end of the
+    /// transaction only, not for all of it.
+    audits: Vec<audit::Pending>,
 }
 
 impl<'a> Work<'a> {
@@ -60,17 +64,12 @@ impl<'a> Work<'a> {
         detail: serde_json::Value,
     ) -> AppResult<()> {
         let (now, actor) = (self.now, self.actor);
-        audit::record(
-            &mut self.tx,
-            now,
-            actor,
-            site_id,
-            action,
-            entity,
-            entity_id,
-            detail,
-        )
-        .await
+        audit::record(self, now, actor, site_id, action, entity, entity_id, detail).await
+    }
+
+    /// Keeps an audit entry for the end of the work (see `audits`).
+    pub(crate) fn keep_audit(&mut self, entry: audit::Pending) {
+        self.audits.push(entry);
     }
 
     /// Puts a notice for every active holder of `role` at `site_id` in the
@@ -159,9 +158,14 @@ impl App {
     ) -> AppResult<T> {
         let mut attempt = 1;
         loop {
-            let mut w = self.begin_work(actor).await?;
-            let result = body(&mut w).await;
-            match w.finish(result).await {
+            let turn = self.db.turn().await;
+            let done = alone(turn.is_some(), async {
+                let mut w = self.begin_work(actor, turn).await?;
+                let result = body(&mut w).await;
+                w.finish(result).await
+            })
+            .await;
+            match done {
                 Err(e) if attempt < ATTEMPTS && is_write_conflict(&e) => attempt += 1,
                 other => return other,
             }
@@ -188,37 +192,67 @@ impl App {
     ) -> AppResult<i64> {
         let mut attempt = 1;
         loop {
-            let mut w = self.begin_work(actor).await?;
-            let result = match w.replayed(once).await {
-                Ok(Some(id)) => Ok(id),
-                Ok(None) => match body(&mut w).await {
-                    Ok(id) => w.remember(once, id).await.map(|()| id),
+            let turn = self.db.turn().await;
+            let done = alone(turn.is_some(), async {
+                let mut w = self.begin_work(actor, turn).await?;
+                let result = match w.replayed(once).await {
+                    Ok(Some(id)) => Ok(id),
+                    Ok(None) => match body(&mut w).await {
+                        Ok(id) => w.remember(once, id).await.map(|()| id),
+                        Err(e) => Err(e),
+                    },
                     Err(e) => Err(e),
-                },
-                Err(e) => Err(e),
-            };
-            match w.finish(result).await {
+                };
+                w.finish(result).await
+            })
+            .await;
+            match done {
                 Err(e) if attempt < ATTEMPTS && is_write_conflict(&e) => attempt += 1,
                 other => return other,
             }
         }
     }
 
-    async fn begin_work<'a>(&self, actor: &'a Actor) -> AppResult<Work<'a>> {
+    async fn begin_work<'a>(
+        &self,
+        actor: &'a Actor,
+        turn: Option<WriteTurn>,
+    ) -> AppResult<Work<'a>> {
         Ok(Work {
-            tx: self.db.begin().await?,
+            tx: self.db.begin_in(turn).await?,
             now: self.now(),
             actor,
+            audits: Vec::new(),
         })
     }
 }
 
 impl Work<'_> {
     /// Commits if the body succeeded; dropping the transaction rolls it back.
-    async fn finish<T>(self, result: AppResult<T>) -> AppResult<T> {
+    /// The audit entries go in last, then the commit.
+    async fn finish<T>(mut self, result: AppResult<T>) -> AppResult<T> {
         let v = result?;
+        for entry in std::mem::take(&mut self.audits) {
+            audit::append(&mut self.tx, entry).await?;
+        }
         self.tx.commit().await?;
         Ok(v)
+    }
+}
+
+/// Runs a unit of work that holds SQLite's one writer's turn on this
+/// thread alone, from `BEGIN` to `COMMIT`: every statement crosses to
+/// SQLite's connection thread and back, and the thread waiting for it here
+/// does nothing else, so the turn is not kept waiting while the runtime's
+/// threads serve other requests (the other writers queue for the turn
+/// meanwhile; the runtime moves this thread's other tasks elsewhere).
+/// PostgreSQL's writers do not take turns: their work runs as any task.
+async fn alone<F: std::future::Future>(turn: bool, work: F) -> F::Output {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    if turn && Handle::current().runtime_flavor() == RuntimeFlavor::MultiThread {
+        tokio::task::block_in_place(|| Handle::current().block_on(work))
+    } else {
+        work.await
     }
 }
 

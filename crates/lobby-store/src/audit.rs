@@ -4,7 +4,7 @@
 use lobby_domain::audit::{entry_hash, EntryFields, StoredEntry, GENESIS};
 use sqlx::FromRow;
 
-use crate::{Dialect, Result, Tx};
+use crate::{Dialect, Result, StoreError, Tx};
 
 pub struct NewEntry<'a> {
     pub at: i64,
@@ -23,15 +23,36 @@ pub struct NewEntry<'a> {
 /// predecessor.
 pub async fn append(tx: &mut Tx, e: &NewEntry<'_>) -> Result<i64> {
     if tx.dialect() == Dialect::Postgres {
+        // Servers append one at a time, each after the last one committed.
         sqlx::query("SELECT pg_advisory_xact_lock(7710001)")
             .execute(&mut **tx)
             .await?;
+        let head = last(tx).await?;
+        return insert(tx, head, e).await;
     }
-    let last: Option<(i64, String)> =
+    // SQLite: the one writer keeps the chain's head from its last commit.
+    // Should another process have appended meanwhile (a command run beside
+    // the server), the id is taken: read the head and append after it.
+    if let Some(head) = tx.audit_head() {
+        match insert(tx, Some(head), e).await {
+            Err(StoreError::Duplicate(_)) => tx.forget_audit_head(),
+            other => return other,
+        }
+    }
+    let head = last(tx).await?;
+    insert(tx, head, e).await
+}
+
+async fn last(tx: &mut Tx) -> Result<Option<(i64, String)>> {
+    Ok(
         sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
             .fetch_optional(&mut **tx)
-            .await?;
-    let (id, prev) = match last {
+            .await?,
+    )
+}
+
+async fn insert(tx: &mut Tx, head: Option<(i64, String)>, e: &NewEntry<'_>) -> Result<i64> {
+    let (id, prev) = match head {
         Some((id, hash)) => (id + 1, hash),
         None => (1, GENESIS.to_string()),
     };
@@ -66,6 +87,9 @@ pub async fn append(tx: &mut Tx, e: &NewEntry<'_>) -> Result<i64> {
     .bind(&hash)
     .execute(&mut **tx)
     .await?;
+    if tx.dialect() == Dialect::Sqlite {
+        tx.set_audit_head(id, &hash);
+    }
     Ok(id)
 }
 

@@ -4,6 +4,7 @@
 
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -33,6 +34,69 @@ pub struct Db {
     /// fails to upgrade (SQLITE_BUSY_SNAPSHOT) under concurrent writes. One
     /// process owns a SQLite file; PostgreSQL does not need it.
     write_lock: Arc<Mutex<()>>,
+    shared: Arc<Shared>,
+}
+
+/// Read-mostly rows that servers keep in memory: a commit that changes
+/// them moves the topic's epoch on, here and on every other server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    /// Who may do what: users (profile, activity), their roles, sessions.
+    Auth = 0,
+    /// The sites (names, zones, archived).
+    Sites = 1,
+}
+
+impl Topic {
+    const ALL: [Topic; 2] = [Topic::Auth, Topic::Sites];
+
+    fn name(self) -> &'static str {
+        match self {
+            Topic::Auth => "auth",
+            Topic::Sites => "sites",
+        }
+    }
+}
+
+/// What every handle and transaction of one database shares.
+#[derive(Default)]
+struct Shared {
+    /// Per topic, counts the commits that changed it, in this process and,
+    /// on PostgreSQL, through `NOTIFY lobby_changed` on every server.
+    epochs: [AtomicU64; 2],
+    /// Are changes by other processes reaching `epochs`? Always on SQLite
+    /// (one process owns the file); on PostgreSQL only while the listener
+    /// is connected.
+    watching: AtomicBool,
+    /// SQLite: the audit chain's last `(id, hash)` as of the last commit,
+    /// `None` when not known (see `audit::append`).
+    audit_head: std::sync::Mutex<Option<(i64, String)>>,
+    /// PostgreSQL: the listener task, stopped with the last handle.
+    listener: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        if let Some(task) = self.listener.get_mut().ok().and_then(Option::take) {
+            task.abort();
+        }
+    }
+}
+
+/// The channel on which PostgreSQL servers tell each other that a topic
+/// changed (the payload names it).
+const CHANNEL: &str = "lobby_changed";
+
+impl Shared {
+    fn bump(&self, topic: Topic) {
+        self.epochs[topic as usize].fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn bump_all(&self) {
+        for t in Topic::ALL {
+            self.bump(t);
+        }
+    }
 }
 
 impl std::fmt::Debug for Db {
@@ -121,11 +185,33 @@ impl Db {
             .connect_with(opts)
             .await
             .map_err(|e| StoreError::Config(format!("cannot open the database: {e}")))?;
+        let shared = Arc::new(Shared::default());
+        match dialect {
+            Dialect::Sqlite => shared.watching.store(true, Ordering::SeqCst),
+            Dialect::Postgres => {
+                let task = tokio::spawn(listen(url.to_string(), Arc::downgrade(&shared)));
+                if let Ok(mut slot) = shared.listener.lock() {
+                    *slot = Some(task);
+                }
+            }
+        }
         Ok(Self {
             pool,
             dialect,
             write_lock: Arc::new(Mutex::new(())),
+            shared,
         })
+    }
+
+    /// Where `topic` stands: a number that changes after every commit that
+    /// changed it (here or on another server), or `None` while changes
+    /// elsewhere might go unseen (the PostgreSQL listener is not
+    /// connected). What is cached under one epoch is good while it stays.
+    pub fn epoch(&self, topic: Topic) -> Option<u64> {
+        self.shared
+            .watching
+            .load(Ordering::SeqCst)
+            .then(|| self.shared.epochs[topic as usize].load(Ordering::SeqCst))
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -152,22 +238,38 @@ impl Db {
 
     /// Starts a write transaction: the unit of one use case.
     pub async fn begin(&self) -> Result<Tx> {
-        let (guard, tx) = match self.dialect {
+        let turn = self.turn().await;
+        self.begin_in(turn).await
+    }
+
+    /// SQLite: waits for the one writer's turn (`None` on PostgreSQL, whose
+    /// writers do not take turns). The turn is held until the transaction
+    /// begun in it ends.
+    pub async fn turn(&self) -> Option<WriteTurn> {
+        match self.dialect {
+            Dialect::Sqlite => Some(WriteTurn(self.write_lock.clone().lock_owned().await)),
+            Dialect::Postgres => None,
+        }
+    }
+
+    /// Starts a write transaction in `turn` (from `turn()`).
+    pub async fn begin_in(&self, turn: Option<WriteTurn>) -> Result<Tx> {
+        let tx = match self.dialect {
             // IMMEDIATE takes the write lock at BEGIN: a transaction never
             // has to upgrade a read snapshot to a write (which SQLite refuses
             // at once, without the busy timeout, when the snapshot is stale),
             // and a lock still held by a connection whose transaction was
             // dropped (a client that went away mid-request) is waited for.
-            Dialect::Sqlite => {
-                let guard = self.write_lock.clone().lock_owned().await;
-                (Some(guard), self.pool.begin_with("BEGIN IMMEDIATE").await?)
-            }
-            Dialect::Postgres => (None, self.pool.begin().await?),
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => self.pool.begin().await?,
         };
         Ok(Tx {
             tx,
             dialect: self.dialect,
-            _guard: guard,
+            _guard: turn.map(|t| t.0),
+            shared: self.shared.clone(),
+            touches: Vec::new(),
+            audit_head: None,
         })
     }
 
@@ -203,6 +305,10 @@ impl Db {
     /// TRUNCATE, which row triggers do not see).
     pub async fn erase_all(&self) -> Result<()> {
         let mut tx = self.begin().await?;
+        tx.forget_audit_head();
+        for t in Topic::ALL {
+            tx.changed(t).await?;
+        }
         match self.dialect {
             Dialect::Sqlite => {
                 let tables: Vec<String> = sqlx::query_scalar(
@@ -338,21 +444,133 @@ impl DerefMut for ReadConn {
     }
 }
 
+/// SQLite's one writer's turn (see `Db::turn`).
+pub struct WriteTurn(OwnedMutexGuard<()>);
+
 /// A write transaction. Dropped without `commit`, it rolls back.
 pub struct Tx {
     tx: sqlx::Transaction<'static, Any>,
     dialect: Dialect,
     _guard: Option<OwnedMutexGuard<()>>,
+    shared: Arc<Shared>,
+    touches: Vec<Topic>,
+    audit_head: Option<(i64, String)>,
 }
 
 impl Tx {
+    /// Commits. Then the epochs of the topics this transaction changed move
+    /// on (other servers hear of it by the `NOTIFY` sent inside the
+    /// transaction, which PostgreSQL delivers at commit), and the audit
+    /// chain's head is what this transaction appended.
     pub async fn commit(self) -> Result<()> {
-        self.tx.commit().await?;
+        let Tx {
+            tx,
+            shared,
+            touches,
+            audit_head,
+            _guard: turn,
+            ..
+        } = self;
+        let done = tx.commit().await;
+        if let Ok(mut head) = shared.audit_head.lock() {
+            match (&done, audit_head) {
+                (Ok(()), Some(new)) => *head = Some(new),
+                (Ok(()), None) => {}
+                // Whether a failed commit reached the disk is not known.
+                (Err(_), _) => *head = None,
+            }
+        }
+        for topic in touches {
+            shared.bump(topic);
+        }
+        drop(turn);
+        done?;
         Ok(())
     }
 
     pub fn dialect(&self) -> Dialect {
         self.dialect
+    }
+
+    /// Marks this transaction as changing `topic`: what servers keep in
+    /// memory of it is dropped when it commits. On PostgreSQL this sends
+    /// `NOTIFY lobby_changed` (once per topic), which reaches every
+    /// server's listener only if and when the transaction commits.
+    pub async fn changed(&mut self, topic: Topic) -> Result<()> {
+        if self.touches.contains(&topic) {
+            return Ok(());
+        }
+        if self.dialect == Dialect::Postgres {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(CHANNEL)
+                .bind(topic.name())
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        self.touches.push(topic);
+        Ok(())
+    }
+
+    /// SQLite: the audit chain's last `(id, hash)` as of the last commit,
+    /// or as this transaction left it; `None` when not known.
+    pub(crate) fn audit_head(&self) -> Option<(i64, String)> {
+        if self.audit_head.is_some() {
+            return self.audit_head.clone();
+        }
+        self.shared.audit_head.lock().ok().and_then(|h| h.clone())
+    }
+
+    /// The audit chain's head after an entry this transaction appended (it
+    /// becomes the shared head when the transaction commits).
+    pub(crate) fn set_audit_head(&mut self, id: i64, hash: &str) {
+        self.audit_head = Some((id, hash.to_string()));
+    }
+
+    /// Forgets the shared audit head (it was found stale).
+    pub(crate) fn forget_audit_head(&mut self) {
+        self.audit_head = None;
+        if let Ok(mut head) = self.shared.audit_head.lock() {
+            *head = None;
+        }
+    }
+}
+
+/// PostgreSQL: listens on `lobby_changed` for as long as the database
+/// handle lives, moving the named topic's epoch on at every notification.
+/// While the connection is down `watching` is off, so nothing cached is
+/// trusted; when it is back, every epoch moves on (what happened meanwhile
+/// was not heard) before `watching` is on again.
+async fn listen(url: String, shared: std::sync::Weak<Shared>) {
+    use sqlx::postgres::PgListener;
+    loop {
+        let connected = async {
+            let mut l = PgListener::connect(&url).await?;
+            l.listen(CHANNEL).await?;
+            Ok::<_, sqlx::Error>(l)
+        }
+        .await;
+        if let (Ok(mut l), Some(s)) = (connected, shared.upgrade()) {
+            s.bump_all();
+            s.watching.store(true, Ordering::SeqCst);
+            drop(s);
+            // `try_recv` gives `None` when the connection was lost.
+            while let Ok(Some(n)) = l.try_recv().await {
+                let Some(s) = shared.upgrade() else { return };
+                match Topic::ALL.iter().find(|t| t.name() == n.payload()) {
+                    Some(&t) => s.bump(t),
+                    None => s.bump_all(),
+                }
+            }
+            let Some(s) = shared.upgrade() else { return };
+            s.watching.store(false, Ordering::SeqCst);
+            s.bump_all();
+            tracing::warn!(
+                "lost the PostgreSQL listener; cached sessions are not used until it is back"
+            );
+        } else if shared.strong_count() == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }
 

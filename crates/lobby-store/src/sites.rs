@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use crate::{Conn, Result};
+use crate::{Conn, Result, Topic, Tx};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct SiteRow {
@@ -24,13 +24,15 @@ const SITE_COLS: &str = "id, name, code, timezone, address, archived, created_at
      digest_hour, visit_every_months";
 
 pub async fn insert_site(
-    c: &mut Conn,
+    tx: &mut Tx,
     name: &str,
     code: &str,
     timezone: &str,
     address: Option<&str>,
     now: i64,
 ) -> Result<i64> {
+    tx.changed(Topic::Sites).await?;
+    let c: &mut Conn = tx;
     Ok(sqlx::query_scalar(
         "INSERT INTO sites (name, code, timezone, address, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -45,7 +47,7 @@ pub async fn insert_site(
 }
 
 pub async fn update_site(
-    c: &mut Conn,
+    tx: &mut Tx,
     id: i64,
     name: &str,
     code: &str,
@@ -54,6 +56,8 @@ pub async fn update_site(
     archived: bool,
     now: i64,
 ) -> Result<()> {
+    tx.changed(Topic::Sites).await?;
+    let c: &mut Conn = tx;
     sqlx::query(
         "UPDATE sites SET name = $2, code = $3, timezone = $4, address = $5, archived = $6, \
          updated_at = $7 WHERE id = $1",
@@ -70,7 +74,9 @@ pub async fn update_site(
     Ok(())
 }
 
-pub async fn set_digest_hour(c: &mut Conn, id: i64, hour: i64) -> Result<()> {
+pub async fn set_digest_hour(tx: &mut Tx, id: i64, hour: i64) -> Result<()> {
+    tx.changed(Topic::Sites).await?;
+    let c: &mut Conn = tx;
     sqlx::query("UPDATE sites SET digest_hour = $2 WHERE id = $1")
         .bind(id)
         .bind(hour)
@@ -79,7 +85,9 @@ pub async fn set_digest_hour(c: &mut Conn, id: i64, hour: i64) -> Result<()> {
     Ok(())
 }
 
-pub async fn set_visit_every(c: &mut Conn, id: i64, months: i64) -> Result<()> {
+pub async fn set_visit_every(tx: &mut Tx, id: i64, months: i64) -> Result<()> {
+    tx.changed(Topic::Sites).await?;
+    let c: &mut Conn = tx;
     sqlx::query("UPDATE sites SET visit_every_months = $2 WHERE id = $1")
         .bind(id)
         .bind(months)

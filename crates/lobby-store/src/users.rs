@@ -3,7 +3,7 @@
 
 use sqlx::FromRow;
 
-use crate::{Conn, Result};
+use crate::{Conn, Result, Topic, Tx};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct UserRow {
@@ -126,7 +126,7 @@ pub async fn list(
 }
 
 pub async fn update_profile(
-    c: &mut Conn,
+    tx: &mut Tx,
     id: i64,
     display_name: &str,
     locale: &str,
@@ -135,6 +135,8 @@ pub async fn update_profile(
     vendor_id: Option<i64>,
     now: i64,
 ) -> Result<()> {
+    tx.changed(Topic::Auth).await?;
+    let c: &mut Conn = tx;
     sqlx::query(
         "UPDATE users SET display_name = $2, locale = $3, active = $4, tenant_id = $5, \
          vendor_id = $6, updated_at = $7 WHERE id = $1",
@@ -151,7 +153,9 @@ pub async fn update_profile(
     Ok(())
 }
 
-pub async fn set_locale(c: &mut Conn, id: i64, locale: &str, now: i64) -> Result<()> {
+pub async fn set_locale(tx: &mut Tx, id: i64, locale: &str, now: i64) -> Result<()> {
+    tx.changed(Topic::Auth).await?;
+    let c: &mut Conn = tx;
     sqlx::query("UPDATE users SET locale = $2, updated_at = $3 WHERE id = $1")
         .bind(id)
         .bind(locale)
@@ -161,7 +165,9 @@ pub async fn set_locale(c: &mut Conn, id: i64, locale: &str, now: i64) -> Result
     Ok(())
 }
 
-pub async fn set_password(c: &mut Conn, id: i64, hash: &str, now: i64) -> Result<()> {
+pub async fn set_password(tx: &mut Tx, id: i64, hash: &str, now: i64) -> Result<()> {
+    tx.changed(Topic::Auth).await?;
+    let c: &mut Conn = tx;
     sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
         .bind(id)
         .bind(hash)
@@ -188,7 +194,9 @@ pub async fn roles(c: &mut Conn, user_id: i64) -> Result<Vec<RoleRow>> {
 
 /// Replaces a user's role assignments (the change itself is audited by the
 /// use case).
-pub async fn set_roles(c: &mut Conn, user_id: i64, roles: &[RoleRow]) -> Result<()> {
+pub async fn set_roles(tx: &mut Tx, user_id: i64, roles: &[RoleRow]) -> Result<()> {
+    tx.changed(Topic::Auth).await?;
+    let c: &mut Conn = tx;
     sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *c)
@@ -264,7 +272,9 @@ pub async fn live_session(c: &mut Conn, token_hash: &str, now: i64) -> Result<Op
     .await?)
 }
 
-pub async fn revoke_session(c: &mut Conn, id: i64, now: i64) -> Result<()> {
+pub async fn revoke_session(tx: &mut Tx, id: i64, now: i64) -> Result<()> {
+    tx.changed(Topic::Auth).await?;
+    let c: &mut Conn = tx;
     sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
         .bind(id)
         .bind(now)
@@ -275,11 +285,13 @@ pub async fn revoke_session(c: &mut Conn, id: i64, now: i64) -> Result<()> {
 
 /// Revokes every session of a user but `keep` (after a password change).
 pub async fn revoke_sessions_of(
-    c: &mut Conn,
+    tx: &mut Tx,
     user_id: i64,
     keep: Option<i64>,
     now: i64,
 ) -> Result<()> {
+    tx.changed(Topic::Auth).await?;
+    let c: &mut Conn = tx;
     sqlx::query(
         "UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND revoked_at IS NULL \
          AND ($2 IS NULL OR id <> $2)",
@@ -422,7 +434,9 @@ pub async fn accounts_of_tenant(c: &mut Conn, tenant_id: i64) -> Result<Vec<User
     .await?)
 }
 
-pub async fn set_tenant_admin(c: &mut Conn, id: i64, on: bool, now: i64) -> Result<()> {
+pub async fn set_tenant_admin(tx: &mut Tx, id: i64, on: bool, now: i64) -> Result<()> {
+    tx.changed(Topic::Auth).await?;
+    let c: &mut Conn = tx;
     sqlx::query("UPDATE users SET tenant_admin = $2, updated_at = $3 WHERE id = $1")
         .bind(id)
         .bind(i64::from(on))
@@ -432,7 +446,9 @@ pub async fn set_tenant_admin(c: &mut Conn, id: i64, on: bool, now: i64) -> Resu
     Ok(())
 }
 
-pub async fn set_active(c: &mut Conn, id: i64, active: bool, now: i64) -> Result<()> {
+pub async fn set_active(tx: &mut Tx, id: i64, active: bool, now: i64) -> Result<()> {
+    tx.changed(Topic::Auth).await?;
+    let c: &mut Conn = tx;
     sqlx::query("UPDATE users SET active = $2, updated_at = $3 WHERE id = $1")
         .bind(id)
         .bind(i64::from(active))

@@ -80,7 +80,7 @@ pub(super) fn notice_view(
 
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn issue_in(
-    tx: &mut lobby_store::Tx,
+    tx: &mut crate::Work<'_>,
     now: i64,
     actor: &Actor,
     site_id: i64,

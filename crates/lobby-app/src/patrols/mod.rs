@@ -13,7 +13,7 @@ use lobby_domain::policy::Action as Can;
 use lobby_domain::roles::Role;
 use lobby_domain::tickets::Department;
 use lobby_store::patrols::{self as store, CheckpointRow, ItemRow, RoundRow};
-use lobby_store::{Conn, Tx};
+use lobby_store::Conn;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 

@@ -552,7 +552,7 @@ pub(super) fn finding_title(note: &str, checkpoint: &str, item: &str) -> String 
 }
 
 pub(super) async fn file_findings(
-    tx: &mut Tx,
+    tx: &mut crate::Work<'_>,
     now: i64,
     actor: &Actor,
     r: &RoundRow,

@@ -73,11 +73,16 @@ fn parse_visit_every(v: i64) -> AppResult<i64> {
 
 /// The sites the actor works at.
 pub async fn sites(app: &App, actor: &Actor) -> AppResult<Vec<SiteView>> {
-    let mut c = app.db.read().await?;
-    let all = store::sites(&mut c).await?;
+    let epoch = app.db.epoch(lobby_store::Topic::Sites);
+    let all = crate::cache::kept(&app.site_rows, epoch, app.now(), async {
+        let mut c = app.db.read().await?;
+        Ok(store::sites(&mut c).await?)
+    })
+    .await?;
     Ok(all
-        .into_iter()
+        .iter()
         .filter(|s| visible(actor, s.id))
+        .cloned()
         .map(SiteView::from)
         .collect())
 }

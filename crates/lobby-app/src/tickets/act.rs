@@ -69,7 +69,7 @@ pub async fn act(app: &App, actor: &Actor, id: i64, input: &ActionInput) -> AppR
 /// Acts on a work order inside the caller's transaction (a patrol finding
 /// that adds to an open ticket's history).
 pub(crate) async fn act_in(
-    tx: &mut Tx,
+    tx: &mut Work<'_>,
     now: i64,
     actor: &Actor,
     id: i64,
@@ -83,7 +83,7 @@ pub(crate) async fn act_in(
 /// dispatched to the department of its category by the person who found
 /// it): the state machine and history apply, the role check does not.
 pub(crate) async fn act_on_behalf(
-    tx: &mut Tx,
+    tx: &mut Work<'_>,
     now: i64,
     actor: &Actor,
     id: i64,
@@ -94,7 +94,7 @@ pub(crate) async fn act_on_behalf(
 }
 
 pub(super) async fn act_checked(
-    tx: &mut Tx,
+    tx: &mut Work<'_>,
     now: i64,
     actor: &Actor,
     id: i64,

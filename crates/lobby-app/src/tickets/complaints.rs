@@ -12,10 +12,10 @@ use lobby_domain::roles::Role;
 use lobby_domain::tickets::{Kind, State};
 use lobby_store::tenants::TenantRow;
 use lobby_store::tickets::{self as store, ComplaintFields, ComplaintRow};
-use lobby_store::Tx;
+
 use serde::{Deserialize, Serialize};
 
-use crate::{audit, notify, time, Actor, App, AppError, AppResult};
+use crate::{audit, notify, time, Actor, App, AppError, AppResult, Work};
 
 /// The complaint record's fields, on create (inside `complaint` of the new
 /// ticket) or on change (`PUT /tickets/{id}/complaint`, where an absent
@@ -148,7 +148,7 @@ fn check(
 /// complaint always gets one (the caller, else the tenant); any other kind
 /// must not carry one.
 pub(crate) async fn create_in(
-    tx: &mut Tx,
+    tx: &mut Work<'_>,
     now: i64,
     ticket_id: i64,
     kind: Kind,
@@ -178,7 +178,7 @@ pub(crate) async fn create_in(
 }
 
 async fn complaint_ticket(
-    tx: &mut Tx,
+    tx: &mut Work<'_>,
     actor: &Actor,
     id: i64,
     expected_version: Option<i64>,
@@ -198,7 +198,7 @@ async fn complaint_ticket(
 }
 
 async fn event(
-    tx: &mut Tx,
+    tx: &mut Work<'_>,
     actor: &Actor,
     now: i64,
     t: &store::TicketRow,

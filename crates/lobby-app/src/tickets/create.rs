@@ -107,7 +107,7 @@ impl NewTicketFields {
 /// fault or a patrol finding that becomes one): checks, numbers, deadlines,
 /// the first event and the audit entry. Returns its id.
 pub(crate) async fn create_in(
-    tx: &mut Tx,
+    tx: &mut Work<'_>,
     now: i64,
     actor: &Actor,
     input: &NewTicketInput,
@@ -282,7 +282,7 @@ pub(crate) async fn create_in(
 /// kind, the reporter is the account's holder. Returns the input the
 /// common path then opens.
 async fn portal(
-    tx: &mut Tx,
+    tx: &mut Work<'_>,
     actor: &Actor,
     own: i64,
     input: &NewTicketInput,

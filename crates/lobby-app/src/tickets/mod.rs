@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::stored;
 use crate::page::{self, Page};
-use crate::{audit, notify, time, Actor, App, AppError, AppResult, Once};
+use crate::{audit, notify, time, Actor, App, AppError, AppResult, Once, Work};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EventView {

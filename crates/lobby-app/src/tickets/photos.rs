@@ -110,7 +110,7 @@ pub async fn add_photo(
 }
 
 pub(super) async fn insert_photo_in(
-    tx: &mut Tx,
+    tx: &mut Work<'_>,
     actor: &Actor,
     now: i64,
     t: &TicketRow,

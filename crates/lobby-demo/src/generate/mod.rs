@@ -31,7 +31,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use lobby_app::auth::hash_password;
-use lobby_app::{audit, Actor, App, AppError, AppResult};
+use lobby_app::{App, AppError, AppResult};
 
 const MIN: i64 = 60_000_000;
 const HOUR: i64 = 60 * MIN;
@@ -285,30 +285,26 @@ pub async fn portfolio(
     )
     .await?;
 
-    let mut tx = app.db.begin().await?;
-    let dialect = tx.dialect();
-    for table in [
-        "tickets",
-        "ticket_events",
-        "desk_log",
-        "patrol_rounds",
-        "patrol_results",
-        "patrol_item_results",
-    ] {
-        bulk::sync_identity(&mut tx, dialect, table).await?;
-    }
-    audit::record(
-        &mut tx,
-        now,
-        &Actor::system(),
-        None,
-        "generate",
-        "portfolio",
-        None,
-        serde_json::json!({"sites": out.sites, "units": out.units, "tickets": out.tickets, "statements": out.statements, "seed": scale.seed}),
-    )
+    let detail = serde_json::json!({"sites": out.sites, "units": out.units, "tickets": out.tickets, "statements": out.statements, "seed": scale.seed});
+    let detail = &detail;
+    app.write_as_system(|w| {
+        Box::pin(async move {
+            let dialect = w.dialect();
+            for table in [
+                "tickets",
+                "ticket_events",
+                "desk_log",
+                "patrol_rounds",
+                "patrol_results",
+                "patrol_item_results",
+            ] {
+                bulk::sync_identity(w, dialect, table).await?;
+            }
+            w.audit(None, "generate", "portfolio", None, detail.clone())
+                .await
+        })
+    })
     .await?;
-    tx.commit().await?;
     let mut c = app.db.read().await?;
     bulk::analyze(&mut c).await?;
     out.seconds = started.elapsed().as_secs_f64();

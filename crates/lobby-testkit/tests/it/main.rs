@@ -19,6 +19,7 @@ mod desk;
 mod digest;
 mod directory;
 mod fees;
+mod kept;
 mod keys;
 mod matrix;
 mod meters;
@@ -30,6 +31,7 @@ mod permits;
 mod portal;
 mod renovations;
 mod security;
+
 mod supervision;
 mod supplies;
 mod tenant_accounts;
