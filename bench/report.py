@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 """Tables for BENCHMARKS.md from bench/results.jsonl (lines written by
-`lobby-load run --json`). Usage: python3 bench/report.py [results.jsonl]"""
+`lobby-load run --json`).
+Usage: python3 bench/report.py [results.jsonl] [LABEL_PREFIX ...]
+(with prefixes: only the runs whose label starts with one of them)."""
 import json
 import sys
 
 path = sys.argv[1] if len(sys.argv) > 1 else "bench/results.jsonl"
 rows = [json.loads(l) for l in open(path) if l.strip()]
+prefixes = sys.argv[2:]
+if prefixes:
+    rows = [r for r in rows if any(str(r.get("label", "")).startswith(p) for p in prefixes)]
 billing = [r for r in rows if r.get("scenario") == "billing"]
 bare = [r for r in rows if str(r.get("scenario", "")).startswith("bare_commit")]
 rows = [r for r in rows if r.get("scenario") != "billing" and r not in bare]
