@@ -159,11 +159,11 @@ impl App {
         let mut attempt = 1;
         loop {
             let turn = self.db.turn().await;
-            let done = alone(turn.is_some(), async {
+            let done = async {
                 let mut w = self.begin_work(actor, turn).await?;
                 let result = body(&mut w).await;
                 w.finish(result).await
-            })
+            }
             .await;
             match done {
                 Err(e) if attempt < ATTEMPTS && is_write_conflict(&e) => attempt += 1,
@@ -193,7 +193,7 @@ impl App {
         let mut attempt = 1;
         loop {
             let turn = self.db.turn().await;
-            let done = alone(turn.is_some(), async {
+            let done = async {
                 let mut w = self.begin_work(actor, turn).await?;
                 let result = match w.replayed(once).await {
                     Ok(Some(id)) => Ok(id),
@@ -204,7 +204,7 @@ impl App {
                     Err(e) => Err(e),
                 };
                 w.finish(result).await
-            })
+            }
             .await;
             match done {
                 Err(e) if attempt < ATTEMPTS && is_write_conflict(&e) => attempt += 1,
@@ -237,22 +237,6 @@ impl Work<'_> {
         }
         self.tx.commit().await?;
         Ok(v)
-    }
-}
-
-/// Runs a unit of work that holds SQLite's one writer's turn on this
-/// thread alone, from `BEGIN` to `COMMIT`: every statement crosses to
-/// SQLite's connection thread and back, and the thread waiting for it here
-/// does nothing else, so the turn is not kept waiting while the runtime's
-/// threads serve other requests (the other writers queue for the turn
-/// meanwhile; the runtime moves this thread's other tasks elsewhere).
-/// PostgreSQL's writers do not take turns: their work runs as any task.
-async fn alone<F: std::future::Future>(turn: bool, work: F) -> F::Output {
-    use tokio::runtime::{Handle, RuntimeFlavor};
-    if turn && Handle::current().runtime_flavor() == RuntimeFlavor::MultiThread {
-        tokio::task::block_in_place(|| Handle::current().block_on(work))
-    } else {
-        work.await
     }
 }
 
