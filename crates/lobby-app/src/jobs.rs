@@ -3,6 +3,7 @@
 //! leader, `Db::try_lead`); each breach is also claimed by a conditional
 //! update, so even two sweeps at once escalate a ticket exactly once.
 
+use std::future::Future;
 use std::time::Duration;
 
 use lobby_domain::roles::Role;
@@ -89,6 +90,7 @@ pub const STAGED_MAX_AGE: i64 = 86_400_000_000;
 /// each tick until it does. Never returns.
 pub async fn run(app: App, every: Duration) {
     let mut leader = None;
+    metrics::gauge!("lobby_jobs_leader").set(0.0);
     let mut tick = tokio::time::interval(every);
     // Staged uploads are swept hourly (listing a bucket on every tick is waste).
     let mut last_staged_sweep: Option<tokio::time::Instant> = None;
@@ -98,6 +100,7 @@ pub async fn run(app: App, every: Duration) {
             match app.db.try_lead().await {
                 Ok(Some(l)) => {
                     tracing::info!("this process runs the background jobs");
+                    metrics::gauge!("lobby_jobs_leader").set(1.0);
                     leader = Some(l);
                 }
                 Ok(None) => continue,
@@ -110,52 +113,58 @@ pub async fn run(app: App, every: Duration) {
         if let Some(l) = leader.as_mut() {
             if !l.alive().await {
                 tracing::warn!("lost the job lock; will ask again");
+                metrics::gauge!("lobby_jobs_leader").set(0.0);
                 leader = None;
                 continue;
             }
         }
-        match sla_sweep(&app).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(escalated = n, "SLA sweep"),
-            Err(e) => tracing::error!(error = ?e, "SLA sweep failed"),
-        }
-        match crate::patrols::missed_sweep(&app).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(missed = n, "missed-patrol sweep"),
-            Err(e) => tracing::error!(error = ?e, "missed-patrol sweep failed"),
-        }
-        match crate::cleaning::overdue_sweep(&app).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(overdue = n, "overdue-notice sweep"),
-            Err(e) => tracing::error!(error = ?e, "overdue-notice sweep failed"),
-        }
-        match crate::keys::overdue_key_sweep(&app).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(told = n, "overdue-key sweep"),
-            Err(e) => tracing::error!(error = ?e, "overdue-key sweep failed"),
-        }
-        match crate::fees::dunning_sweep(&app).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(sent = n, "dunning sweep"),
-            Err(e) => tracing::error!(error = ?e, "dunning sweep failed"),
-        }
-        match crate::work_log::liaison_sweep(&app).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(reminded = n, "liaison deadlines reminded"),
-            Err(e) => tracing::error!(error = ?e, "liaison deadline sweep failed"),
-        }
-        match crate::digest::digest_sweep(&app).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(sites = n, "daily digests sent"),
-            Err(e) => tracing::error!(error = ?e, "daily digest failed"),
-        }
+        sweep(&app, "sla_sweep", sla_sweep(&app)).await;
+        sweep(&app, "missed_patrols", crate::patrols::missed_sweep(&app)).await;
+        sweep(
+            &app,
+            "overdue_notices",
+            crate::cleaning::overdue_sweep(&app),
+        )
+        .await;
+        sweep(&app, "overdue_keys", crate::keys::overdue_key_sweep(&app)).await;
+        sweep(&app, "dunning", crate::fees::dunning_sweep(&app)).await;
+        sweep(
+            &app,
+            "liaison_deadlines",
+            crate::work_log::liaison_sweep(&app),
+        )
+        .await;
+        sweep(&app, "daily_digest", crate::digest::digest_sweep(&app)).await;
         if last_staged_sweep.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
             last_staged_sweep = Some(tokio::time::Instant::now());
-            match app.blobs.sweep_staged(app.now(), STAGED_MAX_AGE).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(removed = n, "abandoned uploads removed"),
-                Err(e) => tracing::error!(error = ?e, "staged-upload sweep failed"),
-            }
+            let staged = app.blobs.sweep_staged(app.now(), STAGED_MAX_AGE);
+            sweep(&app, "staged_uploads", staged).await;
         }
     }
+}
+
+/// Runs one job's round and records it: `lobby_job_runs_total{job,outcome}`,
+/// `lobby_job_items_total{job}` (what it handled), its duration, and the
+/// time of its last success (by the app's clock) — what the alert "SLA sweep
+/// not running" watches.
+async fn sweep(app: &App, job: &'static str, round: impl Future<Output = AppResult<usize>>) {
+    let start = std::time::Instant::now();
+    let outcome = match round.await {
+        Ok(n) => {
+            if n > 0 {
+                tracing::info!(job, handled = n, "background job");
+                metrics::counter!("lobby_job_items_total", "job" => job).increment(n as u64);
+            }
+            metrics::gauge!("lobby_job_last_success_timestamp_seconds", "job" => job)
+                .set(app.now() as f64 / 1e6);
+            "ok"
+        }
+        Err(e) => {
+            tracing::error!(job, error = ?e, "background job failed");
+            "error"
+        }
+    };
+    metrics::counter!("lobby_job_runs_total", "job" => job, "outcome" => outcome).increment(1);
+    metrics::histogram!("lobby_job_duration_seconds", "job" => job)
+        .record(start.elapsed().as_secs_f64());
 }

@@ -25,7 +25,7 @@ use std::sync::LazyLock;
 
 use futures_util::future::BoxFuture;
 use lobby_domain::roles::Role;
-use lobby_store::{StoreError, Tx, WriteTurn};
+use lobby_store::{StoreError, Tx};
 
 use crate::{audit, idempotency, notify, Actor, App, AppError, AppResult};
 
@@ -158,14 +158,12 @@ impl App {
     ) -> AppResult<T> {
         let mut attempt = 1;
         loop {
-            let turn = self.db.turn().await;
             let done = async {
-                let mut w = self.begin_work(actor, turn).await?;
+                let mut w = self.begin_work(actor).await?;
                 let result = body(&mut w).await;
                 w.finish(result).await
-            }
-            .await;
-            match done {
+            };
+            match done.await {
                 Err(e) if attempt < ATTEMPTS && is_write_conflict(&e) => attempt += 1,
                 other => return other,
             }
@@ -192,9 +190,8 @@ impl App {
     ) -> AppResult<i64> {
         let mut attempt = 1;
         loop {
-            let turn = self.db.turn().await;
             let done = async {
-                let mut w = self.begin_work(actor, turn).await?;
+                let mut w = self.begin_work(actor).await?;
                 let result = match w.replayed(once).await {
                     Ok(Some(id)) => Ok(id),
                     Ok(None) => match body(&mut w).await {
@@ -204,22 +201,17 @@ impl App {
                     Err(e) => Err(e),
                 };
                 w.finish(result).await
-            }
-            .await;
-            match done {
+            };
+            match done.await {
                 Err(e) if attempt < ATTEMPTS && is_write_conflict(&e) => attempt += 1,
                 other => return other,
             }
         }
     }
 
-    async fn begin_work<'a>(
-        &self,
-        actor: &'a Actor,
-        turn: Option<WriteTurn>,
-    ) -> AppResult<Work<'a>> {
+    async fn begin_work<'a>(&self, actor: &'a Actor) -> AppResult<Work<'a>> {
         Ok(Work {
-            tx: self.db.begin_in(turn).await?,
+            tx: self.db.begin().await?,
             now: self.now(),
             actor,
             audits: Vec::new(),

@@ -34,6 +34,7 @@ use serde_json::{json, Value};
 
 mod baseline;
 mod client;
+mod failover;
 mod world;
 use client::*;
 use world::*;
@@ -60,6 +61,9 @@ enum Cmd {
     /// The machine's limits beside lobby's: bare durable single-row commits
     /// per second on SQLite (in `--dir`) and PostgreSQL (`--database-url`).
     Baseline(baseline::BaselineArgs),
+    /// The client of `scripts/failover.sh`: creates (idempotent, retried
+    /// with the same key) and reads through the proxy while a node dies.
+    Failover(failover::FailoverArgs),
 }
 
 #[derive(clap::Args)]
@@ -195,6 +199,7 @@ async fn main() -> std::process::ExitCode {
         Cmd::Startup(a) => startup(a).await,
         Cmd::Billing(a) => billing(a).await,
         Cmd::Baseline(a) => baseline::baseline(a).await,
+        Cmd::Failover(a) => failover::failover(a).await,
     };
     match out {
         Ok(()) => std::process::ExitCode::SUCCESS,

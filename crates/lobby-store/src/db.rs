@@ -220,13 +220,30 @@ impl Db {
 
     /// Applies the embedded migrations of this engine.
     pub async fn migrate(&self) -> Result<()> {
-        match self.dialect {
-            Dialect::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
-            Dialect::Postgres => {
-                sqlx::migrate!("migrations/postgres")
-                    .run(&self.pool)
-                    .await?
-            }
+        let mut m = match self.dialect {
+            Dialect::Sqlite => sqlx::migrate!("migrations/sqlite"),
+            Dialect::Postgres => sqlx::migrate!("migrations/postgres"),
+        };
+        // A rolling upgrade runs release N beside N+1 on one database (see
+        // docs/operations.md): once N+1 has migrated, a node of N that
+        // starts again finds migrations it does not know. They only expand
+        // the schema (new tables, nullable or defaulted columns — the rule
+        // `migrations_only_expand` checks), so N runs on it unchanged.
+        m.set_ignore_missing(true);
+        let known = m.iter().map(|x| x.version).max().unwrap_or(0);
+        m.run(&self.pool).await?;
+        let newest: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_one(&self.pool)
+                .await
+                .ok()
+                .flatten();
+        if let Some(v) = newest.filter(|v| *v > known) {
+            tracing::warn!(
+                schema = v,
+                this_build = known,
+                "the database has migrations of a newer release; running beside it (rolling upgrade)"
+            );
         }
         Ok(())
     }
@@ -236,24 +253,14 @@ impl Db {
         Ok(ReadConn(self.pool.acquire().await?))
     }
 
-    /// Starts a write transaction: the unit of one use case.
+    /// Starts a write transaction: the unit of one use case. On SQLite it
+    /// first waits for the one writer's turn, held until the transaction
+    /// ends.
     pub async fn begin(&self) -> Result<Tx> {
-        let turn = self.turn().await;
-        self.begin_in(turn).await
-    }
-
-    /// SQLite: waits for the one writer's turn (`None` on PostgreSQL, whose
-    /// writers do not take turns). The turn is held until the transaction
-    /// begun in it ends.
-    pub async fn turn(&self) -> Option<WriteTurn> {
-        match self.dialect {
-            Dialect::Sqlite => Some(WriteTurn(self.write_lock.clone().lock_owned().await)),
+        let turn = match self.dialect {
+            Dialect::Sqlite => Some(self.write_lock.clone().lock_owned().await),
             Dialect::Postgres => None,
-        }
-    }
-
-    /// Starts a write transaction in `turn` (from `turn()`).
-    pub async fn begin_in(&self, turn: Option<WriteTurn>) -> Result<Tx> {
+        };
         let tx = match self.dialect {
             // IMMEDIATE takes the write lock at BEGIN: a transaction never
             // has to upgrade a read snapshot to a write (which SQLite refuses
@@ -266,7 +273,7 @@ impl Db {
         Ok(Tx {
             tx,
             dialect: self.dialect,
-            _guard: turn.map(|t| t.0),
+            _guard: turn,
             shared: self.shared.clone(),
             touches: Vec::new(),
             audit_head: None,
@@ -443,9 +450,6 @@ impl DerefMut for ReadConn {
         &mut self.0
     }
 }
-
-/// SQLite's one writer's turn (see `Db::turn`).
-pub struct WriteTurn(OwnedMutexGuard<()>);
 
 /// A write transaction. Dropped without `commit`, it rolls back.
 pub struct Tx {

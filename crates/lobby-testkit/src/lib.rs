@@ -134,6 +134,7 @@ pub async fn spawn_app_full(
     let state = lobby_web::AppState {
         app: app.clone(),
         secure_cookies: false,
+        trusted_proxies: Default::default(),
     };
     tokio::spawn(async move {
         let _ = lobby_web::serve(listener, state, async {

@@ -29,35 +29,46 @@ pub async fn s3_server(buckets: &[&str]) -> S3Server {
     for b in buckets {
         std::fs::create_dir_all(root.join(b)).expect("bucket folder");
     }
-    let fs = s3s_fs::FileSystem::new(&root).expect("s3s-fs");
-    let mut b = S3ServiceBuilder::new(fs);
-    b.set_auth(SimpleAuth::from_single(ACCESS_KEY, SECRET_KEY));
-    let service = b.build();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
-        let http = ConnBuilder::new(TokioExecutor::new());
-        loop {
-            let socket = tokio::select! {
-                r = listener.accept() => match r { Ok((s, _)) => s, Err(_) => continue },
-                _ = &mut rx => break,
-            };
-            let conn = http
-                .serve_connection(TokioIo::new(socket), service.clone())
-                .into_owned();
-            tokio::spawn(async move {
-                let _ = conn.await;
-            });
-        }
-    });
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(serve(listener, root.clone(), ACCESS_KEY, SECRET_KEY, rx));
     S3Server {
         endpoint: format!("http://{addr}"),
         root,
         _dir: dir,
         stop: Some(tx),
+    }
+}
+
+/// Serves the S3 protocol over the folder `root` (a bucket is a folder in
+/// it) on `listener`, with requests signed by one key pair, until `stop`
+/// resolves. `lobby-s3` (the cluster script's store) runs the same.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    root: PathBuf,
+    access_key: &str,
+    secret_key: &str,
+    mut stop: tokio::sync::oneshot::Receiver<()>,
+) {
+    let fs = s3s_fs::FileSystem::new(&root).expect("s3s-fs");
+    let mut b = S3ServiceBuilder::new(fs);
+    b.set_auth(SimpleAuth::from_single(access_key, secret_key));
+    let service = b.build();
+    let http = ConnBuilder::new(TokioExecutor::new());
+    loop {
+        let socket = tokio::select! {
+            r = listener.accept() => match r { Ok((s, _)) => s, Err(_) => continue },
+            _ = &mut stop => break,
+        };
+        let conn = http
+            .serve_connection(TokioIo::new(socket), service.clone())
+            .into_owned();
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
     }
 }
 

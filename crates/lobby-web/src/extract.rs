@@ -41,22 +41,69 @@ impl FromRequestParts<AppState> for ApiActor {
     }
 }
 
-/// The client's address (the TCP peer's IP), which throttles count by;
-/// "unknown" where the server was not started by `lobby_web::serve`.
+/// The client's address, which throttles count by: the TCP peer's IP, or —
+/// when the peer is a trusted proxy — the address `X-Forwarded-For` says it
+/// forwarded for (`client_ip`); "unknown" where the server was not started
+/// by `lobby_web::serve`.
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(peer) = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+        else {
+            return Ok(ClientAddr("unknown".into()));
+        };
+        let xff: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
         Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-                .unwrap_or_else(|| "unknown".into()),
+            client_ip(peer, &xff.join(","), &state.trusted_proxies).to_string(),
         ))
     }
+}
+
+/// Who the client is behind trusted proxies. A peer that is not trusted is
+/// the client, whatever it claims. From a trusted peer, `X-Forwarded-For`
+/// is read from the right (each proxy appends the address it heard from):
+/// the first address that is not itself a trusted proxy is the client — a
+/// client cannot choose its address by sending the header itself, since
+/// whatever it wrote sits left of what the proxy appended. Unreadable
+/// entries end the walk at the last address believed.
+pub fn client_ip(
+    peer: std::net::IpAddr,
+    forwarded_for: &str,
+    trusted: &[ipnet::IpNet],
+) -> std::net::IpAddr {
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|n| n.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for entry in forwarded_for
+        .rsplit(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
+        let Ok(ip) = entry.parse::<std::net::IpAddr>() else {
+            break;
+        };
+        client = ip;
+        if !is_trusted(&ip) {
+            break;
+        }
+    }
+    client
 }
 
 /// The signed-in person of a UI page; without a live session the browser is
@@ -258,5 +305,49 @@ pub fn check_csrf(actor: &Actor, token: Option<&str>) -> Result<(), CsrfRefused>
         Ok(())
     } else {
         Err(CsrfRefused)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_ip;
+
+    fn nets(s: &[&str]) -> Vec<ipnet::IpNet> {
+        s.iter().map(|n| n.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn the_client_behind_trusted_proxies() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let proxies = nets(&["127.0.0.1/32", "10.0.0.0/8"]);
+        // No proxies trusted: the peer, whatever the header says.
+        assert_eq!(client_ip(ip("127.0.0.1"), "1.2.3.4", &[]), ip("127.0.0.1"));
+        // An untrusted peer cannot claim another address.
+        assert_eq!(client_ip(ip("8.8.8.8"), "1.2.3.4", &proxies), ip("8.8.8.8"));
+        // One proxy: the address it appended.
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), "1.2.3.4", &proxies),
+            ip("1.2.3.4")
+        );
+        // A client that forged a header: the proxy's appended entry wins.
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), "6.6.6.6, 1.2.3.4", &proxies),
+            ip("1.2.3.4")
+        );
+        // Two proxies in a row, both trusted.
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), "1.2.3.4, 10.1.2.3", &proxies),
+            ip("1.2.3.4")
+        );
+        // Nothing forwarded, or garbage: the last address believed.
+        assert_eq!(client_ip(ip("127.0.0.1"), "", &proxies), ip("127.0.0.1"));
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), "bogus", &proxies),
+            ip("127.0.0.1")
+        );
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), "bogus, 10.9.9.9", &proxies),
+            ip("10.9.9.9")
+        );
     }
 }

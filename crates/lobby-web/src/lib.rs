@@ -7,7 +7,7 @@ pub mod api;
 mod error;
 mod extract;
 pub mod i18n;
-mod ops;
+pub mod ops;
 mod ui;
 
 use std::future::Future;
@@ -24,6 +24,9 @@ pub struct AppState {
     pub app: Arc<App>,
     /// Set the `Secure` attribute on cookies (behind HTTPS).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (see
+    /// `extract::client_ip`); empty: the TCP peer is the client.
+    pub trusted_proxies: Arc<Vec<ipnet::IpNet>>,
 }
 
 /// The whole HTTP surface.

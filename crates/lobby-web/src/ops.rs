@@ -24,9 +24,39 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+}
+
+/// The release and commit this process runs (set once by the binary; tests
+/// see `unknown`).
+static BUILD: OnceLock<(String, String)> = OnceLock::new();
+
+/// Records the release and commit: `/healthz` answers with them and
+/// `/metrics` carries `lobby_build_info{version,commit} 1`.
+pub fn set_build(version: &str, commit: &str) {
+    let _ = BUILD.set((version.to_string(), commit.to_string()));
+}
+
+fn build() -> (&'static str, &'static str) {
+    let b = BUILD.get_or_init(|| (env!("CARGO_PKG_VERSION").into(), "unknown".into()));
+    (&b.0, &b.1)
+}
+
+/// 200 while the process runs: `{"status":"ok","version":…,"commit":…}`,
+/// so an operator (and a rolling upgrade) sees which build each node runs.
+async fn healthz() -> Response {
+    static BODY: OnceLock<String> = OnceLock::new();
+    let body = BODY.get_or_init(|| {
+        let (version, commit) = build();
+        serde_json::json!({"status": "ok", "version": version, "commit": commit}).to_string()
+    });
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body.as_str(),
+    )
+        .into_response()
 }
 
 async fn readyz(State(s): State<AppState>) -> Response {
@@ -54,13 +84,28 @@ fn handle() -> &'static PrometheusHandle {
     })
 }
 
-async fn metrics() -> Response {
+/// Prometheus text. Before rendering, the gauges that are read rather than
+/// counted: the build, whether the database answers now
+/// (`lobby_database_up`), and the space left where the data dir lives
+/// (`lobby_data_dir_available_bytes`, `lobby_data_dir_size_bytes`: the
+/// SQLite file, uploads and backups).
+async fn metrics(State(s): State<AppState>) -> Response {
+    let h = handle();
+    let (version, commit) = build();
+    metrics::gauge!("lobby_build_info", "version" => version, "commit" => commit).set(1.0);
+    let up = s.app.db.ping().await;
+    metrics::gauge!("lobby_database_up").set(if up { 1.0 } else { 0.0 });
+    if let Ok(v) = rustix::fs::statvfs(&s.app.data_dir) {
+        let frag = v.f_frsize as f64;
+        metrics::gauge!("lobby_data_dir_available_bytes").set(v.f_bavail as f64 * frag);
+        metrics::gauge!("lobby_data_dir_size_bytes").set(v.f_blocks as f64 * frag);
+    }
     (
         [(
             axum::http::header::CONTENT_TYPE,
             "text/plain; version=0.0.4",
         )],
-        handle().render(),
+        h.render(),
     )
         .into_response()
 }

@@ -40,6 +40,19 @@ pub struct Settings {
     /// Mark cookies `Secure` (serve behind HTTPS).
     #[arg(long, env = "LOBBY_SECURE_COOKIES", global = true)]
     pub secure_cookies: bool,
+    /// Reverse proxies in front of lobby, as addresses or networks
+    /// (`127.0.0.1,10.0.0.0/8`): from them, the client's address is read
+    /// from `X-Forwarded-For` (sign-in throttles count by it). Empty: the
+    /// TCP peer is the client — behind a proxy without this, every client
+    /// shares the proxy's address and its sign-in limit.
+    #[arg(
+        long,
+        env = "LOBBY_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = proxy_net,
+        global = true
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Seconds between runs of the background jobs (SLA sweep).
     #[arg(
         long,
@@ -71,6 +84,14 @@ pub struct Settings {
     /// Log format: `text` or `json`.
     #[arg(long, env = "LOBBY_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: String,
+}
+
+/// An address (`127.0.0.1`, a network of one) or a network (`10.0.0.0/8`).
+fn proxy_net(s: &str) -> Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("'{s}' is not an IP address or network (10.0.0.0/8)"))
 }
 
 impl Settings {

@@ -24,10 +24,18 @@ use crate::config::Settings;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `0.1.0 (commit 0123456789ab)`: the release and the commit it was built from.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("LOBBY_GIT_COMMIT"),
+    ")"
+);
+
 #[derive(Parser)]
 #[command(
     name = "lobby",
-    version,
+    version = VERSION,
     about = "lobby — the customer-service department of a property (客户服务部)"
 )]
 struct Cli {
@@ -227,9 +235,11 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 Arc::new(sender),
                 std::time::Duration::from_secs(s.delivery_interval_secs.max(1)),
             ));
+            lobby_web::ops::set_build(env!("CARGO_PKG_VERSION"), env!("LOBBY_GIT_COMMIT"));
             let state = lobby_web::AppState {
                 app: Arc::new(app.clone()),
                 secure_cookies: s.secure_cookies,
+                trusted_proxies: Arc::new(s.trusted_proxies.clone()),
             };
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
             println!("lobby: serving http://{addr}/");

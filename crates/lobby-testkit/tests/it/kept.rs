@@ -92,6 +92,7 @@ async fn another_server_hears_of_it(app: TestApp) {
     let state = lobby_web::AppState {
         app: other.clone(),
         secure_cookies: false,
+        trusted_proxies: Default::default(),
     };
     tokio::spawn(lobby_web::serve(listener, state, std::future::pending()));
     eventually("the second server listens", || {

@@ -16,6 +16,10 @@ async fn probes_metrics_and_openapi(app: TestApp) {
         r.headers().contains_key("x-request-id"),
         "every response carries a request id"
     );
+    let health: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["version"], env!("CARGO_PKG_VERSION"));
+    assert!(health["commit"].is_string(), "healthz: {health}");
     let m = c
         .get(app.url("/metrics"))
         .send()
@@ -26,6 +30,14 @@ async fn probes_metrics_and_openapi(app: TestApp) {
         .unwrap();
     assert!(m.contains("lobby_http_requests_total"), "metrics: {m}");
     assert!(m.contains("route=\"/healthz\""), "metrics are per route");
+    for gauge in [
+        "lobby_database_up 1",
+        "lobby_build_info{",
+        "lobby_data_dir_available_bytes ",
+        "lobby_data_dir_size_bytes ",
+    ] {
+        assert!(m.contains(gauge), "{gauge} in metrics: {m}");
+    }
     let doc = app.get(None, "/api/v1/openapi.json").await;
     assert_eq!(doc.status, StatusCode::OK);
     assert!(doc.body["openapi"].as_str().unwrap().starts_with("3."));
