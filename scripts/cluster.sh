@@ -20,16 +20,11 @@
 # (default 1). The first node loads the demo into an empty database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
-state=${LOBBY_CLUSTER_DIR:-/tmp/lobby-cluster}
-db=${LOBBY_CLUSTER_DB:-lobby_cluster}
-pg=${LOBBY_CLUSTER_PG:-postgres://postgres@127.0.0.1:5432}
-port=${LOBBY_CLUSTER_PORT:-18080}
+. scripts/cluster-settings.sh
 stats_port=$((port + 9))
 s3_port=$((port + 10))
 bin=${LOBBY_BIN:-$root/target/release/lobby}
 s3bin=${LOBBY_S3_BIN:-$root/target/release/lobby-s3}
-export PGOPTIONS="--client-min-messages=warning"
 say() { echo "cluster: $*"; }
 
 node_port() { echo $((port + $1)); }

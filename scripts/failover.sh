@@ -17,17 +17,12 @@
 #   scripts/failover.sh [seconds]     (default 45)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
-state=${LOBBY_CLUSTER_DIR:-/tmp/lobby-cluster}
-db=${LOBBY_CLUSTER_DB:-lobby_cluster}
-pg=${LOBBY_CLUSTER_PG:-postgres://postgres@127.0.0.1:5432}
-port=${LOBBY_CLUSTER_PORT:-18080}
+. scripts/cluster-settings.sh
 sink_port=$((port + 11))
 load=${LOAD_BIN:-$root/target/release/lobby-load}
 secs=${1:-45}
 run="fo$(date +%s)"
 n=$(cat "$state/nodes")
-export PGOPTIONS="--client-min-messages=warning"
 q() { psql -Atq "$pg/$db" -c "$1"; }
 say() { echo "failover: $*"; }
 now() { date +%s.%N; }
@@ -57,6 +52,7 @@ http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
 PY
 sink=$!
 trap 'kill $sink 2>/dev/null || true' EXIT
+q "UPDATE robots SET active = 0 WHERE name LIKE 'failover sink %'" >/dev/null
 robot=$(q "INSERT INTO robots (site_id, name, kind, url, roles, kinds, created_at, updated_at)
            VALUES (1, 'failover sink $run', 'webhook', 'http://127.0.0.1:$sink_port/hook', '', 'sla_breach', 0, 0) RETURNING id")
 
@@ -87,6 +83,8 @@ ids=$(IFS=,; echo "${breach_ids[*]}")
 q "UPDATE tickets SET response_due_at = CAST(($start + 3 + 0.5 * (array_position(ARRAY[$ids]::bigint[], id) - 1)) * 1000000 AS BIGINT)
    WHERE id IN ($ids)" >/dev/null
 
+proxy_stats() { curl -fsS "http://127.0.0.1:$((port + 9))/;csv" | awk -F, '$1=="nodes" && $2=="BACKEND" {print $14+0, $15+0, $16+0, $17+0}'; }
+read -r econ0 eresp0 wretr0 wredis0 < <(proxy_stats)
 "$load" failover --url "http://127.0.0.1:$port" --seconds "$secs" --run "$run" \
   --acked "$state/acked.tsv" > "$state/failover.json" &
 loadpid=$!
@@ -96,7 +94,7 @@ killed=$(now)
 scripts/cluster.sh kill "$leader" >/dev/null
 say "killed node $leader at +$(printf %.1f "$(echo "$killed - $start" | bc -l)")s"
 lead_at=""; swept_at=""; new_leader=""
-while [ -z "$swept_at" ] && [ "$(echo "$(now) - $killed < 30" | bc -l)" = 1 ]; do
+while [ -z "$swept_at" ] && [ "$(echo "$(now) - $killed < 120" | bc -l)" = 1 ]; do
   for i in $(seq 1 "$n"); do
     [ "$i" = "$leader" ] && continue
     if [ -z "$lead_at" ] && [ "$(metric "$i" lobby_jobs_leader)" = 1 ]; then
@@ -114,13 +112,23 @@ sleep "$(echo "$start + 2 * $secs / 3 - $(now)" | bc -l | awk '{print ($1 > 0) ?
 scripts/cluster.sh start "$leader" >/dev/null
 say "node $leader started again at +$(printf %.1f "$(echo "$(now) - $start" | bc -l)")s"
 wait "$loadpid"
-sleep 3   # the last deliveries go out
+# The last deadlines are swept and their deliveries go out (up to a job
+# interval and a delivery round later).
+for _ in $(seq 1 120); do
+  [ "$(q "SELECT count(*) FROM tickets WHERE id IN ($ids) AND sla_breached_at IS NOT NULL")" = "${#breach_ids[@]}" ] \
+    && [ "$(q "SELECT count(*) FROM deliveries WHERE robot_id = $robot AND state <> 'sent'")" = 0 ] && break
+  sleep 0.5
+done
+sleep 1
 
 # The checks, in the database.
 acked=$(wc -l < "$state/acked.tsv")
-values=$(awk -F'\t' '{printf "%s(%s,'\''%s'\'')", (NR>1?",":""), $1, $2}' "$state/acked.tsv")
-present=0
-[ "$acked" -gt 0 ] && present=$(q "SELECT count(*) FROM tickets t JOIN (VALUES $values) a(id, key) ON t.id = a.id AND t.title = a.key")
+present=$(psql -Atq -v ON_ERROR_STOP=1 "$pg/$db" <<SQL
+CREATE TEMP TABLE acked (id BIGINT, key TEXT);
+\copy acked FROM '$state/acked.tsv'
+SELECT count(*) FROM tickets t JOIN acked a ON t.id = a.id AND t.title = a.key;
+SQL
+)
 made=$(q "SELECT count(*) FROM tickets WHERE title LIKE '$run-%' AND title NOT LIKE '$run-sla-%'")
 dups=$(q "SELECT count(*) FROM (SELECT title FROM tickets WHERE title LIKE '$run-%' GROUP BY title HAVING count(*) > 1) d")
 esc=$(q "SELECT count(*), coalesce(min(c), 0), coalesce(max(c), 0) FROM (SELECT ticket_id, count(*) c FROM ticket_events
@@ -130,8 +138,11 @@ pms=$(q "SELECT count(*) FROM (SELECT DISTINCT ur.user_id FROM user_roles ur JOI
 notes=$(q "SELECT coalesce(min(c), 0), coalesce(max(c), 0) FROM (SELECT link, count(*) c FROM notifications
            WHERE kind = 'sla_breach' AND link IN ($(printf "'/tickets/%s'," "${breach_ids[@]}" | sed 's/,$//')) GROUP BY link) x")
 deliv=$(q "SELECT count(*), count(*) FILTER (WHERE state = 'sent') FROM deliveries WHERE robot_id = $robot")
-received=$(wc -l < "$state/sink.log" 2>/dev/null || echo 0)
-distinct=$(sort -u "$state/sink.log" 2>/dev/null | wc -l)
+q "SELECT id FROM deliveries WHERE robot_id = $robot" | sort > "$state/deliveries.ids"
+touch "$state/sink.log"
+received=$(sort "$state/sink.log" | join - "$state/deliveries.ids" | wc -l)
+distinct=$(sort -u "$state/sink.log" | join - "$state/deliveries.ids" | wc -l)
+missing=$(sort -u "$state/sink.log" | join -v 2 - "$state/deliveries.ids" | wc -l)
 q "UPDATE robots SET active = 0 WHERE id = $robot" >/dev/null
 
 echo
@@ -139,9 +150,12 @@ say "load: $(cat "$state/failover.json")"
 say "acknowledged creates: $acked; in the database: $present; lost: $((acked - present))"
 say "creates made in the run: $made; duplicated titles: $dups"
 say "SLA work orders: ${#breach_ids[@]}; escalated (count|min events|max events): $esc; notifications per work order (min|max): $notes; project managers: $pms"
-say "webhook deliveries (rows|sent): $deliv; received by the sink: $received, distinct: $distinct, duplicates: $((received - distinct))"
+say "webhook deliveries (rows|sent): $deliv; received by the sink: $received, distinct: $distinct, duplicates: $((received - distinct)), never received: $missing"
+read -r econ eresp wretr wredis < <(proxy_stats)
+say "proxy (HAProxy, during the run): connection errors $((econ - econ0)), response errors $((eresp - eresp0)), retries $((wretr - wretr0)), redispatches $((wredis - wredis0))"
 fail=0
 [ "$present" = "$acked" ] || { say "FAIL: acknowledged creates lost"; fail=1; }
 [ "$dups" = 0 ] || { say "FAIL: duplicate creates"; fail=1; }
 [ "$esc" = "${#breach_ids[@]}|1|1" ] || { say "FAIL: escalations not exactly once each"; fail=1; }
+[ "$missing" = 0 ] || { say "FAIL: deliveries never received"; fail=1; }
 exit $fail

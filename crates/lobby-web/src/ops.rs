@@ -67,6 +67,13 @@ async fn readyz(State(s): State<AppState>) -> Response {
     }
 }
 
+/// Installs the metrics recorder. `serve` calls it before the background
+/// jobs start, so what they record before the first request (the job
+/// leader gauge) is kept.
+pub fn init_metrics() {
+    handle();
+}
+
 fn handle() -> &'static PrometheusHandle {
     static H: OnceLock<PrometheusHandle> = OnceLock::new();
     H.get_or_init(|| {

@@ -217,6 +217,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 demo::load(&app).await.map_err(app_err)?;
                 println!("lobby: loaded the demo site EA公寓; demo accounts use the password '{}' (evaluation only)", demo::DEMO_PASSWORD);
             }
+            lobby_web::ops::init_metrics();
             tokio::spawn(lobby_app::jobs::run(
                 app.clone(),
                 std::time::Duration::from_secs(s.job_interval_secs.max(1)),

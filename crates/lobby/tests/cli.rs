@@ -6,6 +6,9 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+mod common;
+
+use common::{open_repair, ready};
 use lobby_testkit::{drop_database, exec_sql, fresh_database, Backend};
 
 fn lobby(data_dir: &std::path::Path, url: &str, args: &[&str], stdin: Option<&str>) -> Output {
@@ -318,43 +321,6 @@ fn serve(
     (child, port)
 }
 
-/// Opens a repair at the demo site through the API; returns its id.
-async fn open_repair(
-    http: &reqwest::Client,
-    base: &str,
-    token: &str,
-    priority: &str,
-    title: &str,
-) -> i64 {
-    let t: serde_json::Value = http
-        .post(format!("{base}/api/v1/tickets"))
-        .bearer_auth(token)
-        .json(&serde_json::json!({"kind": "repair", "priority": priority, "title": title, "location": "B1", "site_id": 1}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    t["id"].as_i64().unwrap()
-}
-
-/// Waits up to 10 s for `/readyz`; false if it never answered.
-async fn ready(http: &reqwest::Client, base: &str) -> bool {
-    for _ in 0..100 {
-        if http
-            .get(format!("{base}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return true;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    false
-}
-
 /// The value of the first `name="…" value="…"` field in a page.
 fn field_value(page: &str, name: &str) -> String {
     page.split(&format!("name=\"{name}\" value=\""))
@@ -581,6 +547,27 @@ async fn two_servers_escalate_a_breach_once() {
     // Several more ticks of both servers: still once.
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     assert_eq!(events(1).await, 1, "exactly once with two servers");
+    // One of them leads the jobs, and says so in its metrics; the SLA
+    // sweep's last success is there for the alert that watches it.
+    let mut leaders = 0;
+    for i in 0..2 {
+        let m = http
+            .get(format!("{}/metrics", base(i)))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        leaders += usize::from(m.contains("\nlobby_jobs_leader 1"));
+        if m.contains("\nlobby_jobs_leader 1") {
+            assert!(
+                m.contains("lobby_job_last_success_timestamp_seconds{job=\"sla_sweep\"}"),
+                "{m}"
+            );
+        }
+    }
+    assert_eq!(leaders, 1, "exactly one server leads the jobs");
     for mut s in servers {
         let _ = s.kill();
         let _ = s.wait();

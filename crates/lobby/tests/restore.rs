@@ -11,7 +11,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{lobby, serve};
+use common::{lobby, open_repair, serve};
 use lobby_testkit::{drop_database, fresh_database, Backend};
 
 async fn drill(backend: Backend) {
@@ -33,18 +33,8 @@ async fn drill(backend: Backend) {
     let token = lobby_testkit::sign_in(&http, &server.1, "front_desk").await;
     let mut made = Vec::new();
     for i in 0..3 {
-        let t: serde_json::Value = http
-            .post(format!("{}/api/v1/tickets", server.1))
-            .bearer_auth(&token)
-            .json(&serde_json::json!({"kind": "repair", "priority": "normal",
-                "title": format!("备份演练 {i}"), "location": "B1", "site_id": 1}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        made.push(t["id"].as_i64().expect("created"));
+        let title = format!("备份演练 {i}");
+        made.push(open_repair(&http, &server.1, &token, "normal", &title).await);
     }
 
     // The drill, while the server runs.

@@ -49,18 +49,45 @@ pub async fn serve_with(data_dir: &std::path::Path, url: &str, env: &[(&str, &st
         .spawn()
         .unwrap();
     let server = Server(child, format!("http://127.0.0.1:{port}"));
-    let base = server.1.clone();
-    let http = reqwest::Client::new();
-    for _ in 0..200 {
+    if !ready(&reqwest::Client::new(), &server.1).await {
+        panic!("lobby serve did not become ready at {}", server.1);
+    }
+    server
+}
+
+/// Opens a repair at the demo site through the API; returns its id.
+pub async fn open_repair(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    priority: &str,
+    title: &str,
+) -> i64 {
+    let t: serde_json::Value = http
+        .post(format!("{base}/api/v1/tickets"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"kind": "repair", "priority": priority, "title": title, "location": "B1", "site_id": 1}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    t["id"].as_i64().unwrap()
+}
+
+/// Waits up to 10 s for `/readyz`; false if it never answered.
+pub async fn ready(http: &reqwest::Client, base: &str) -> bool {
+    for _ in 0..100 {
         if http
             .get(format!("{base}/readyz"))
             .send()
             .await
             .is_ok_and(|r| r.status().is_success())
         {
-            return server;
+            return true;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    panic!("lobby serve did not become ready at {base}");
+    false
 }
