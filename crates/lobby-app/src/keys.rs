@@ -28,6 +28,8 @@ pub struct KeyView {
     pub copies: i64,
     pub out: i64,
     pub overdue: i64,
+    /// Copies lost and not yet found or replaced: out of service.
+    pub lost: i64,
     /// The copies out now (with the key's page; empty in lists).
     pub loans: Vec<LoanView>,
     /// Copies lost, newest first (with the key's page; empty in lists).
@@ -50,6 +52,11 @@ pub struct LossView {
     pub charge_id: Option<i64>,
     pub reported_by: String,
     pub reported_at: String,
+    /// When the copy was `found` or `replaced` (`settled_how`); until then
+    /// it is out of service.
+    pub settled_at: Option<String>,
+    pub settled_how: Option<String>,
+    pub settled_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -131,6 +138,7 @@ fn key_view(k: store::KeyRow, loans: Vec<LoanView>) -> KeyView {
         copies: k.copies,
         out: k.out,
         overdue: k.overdue,
+        lost: k.lost,
         loans,
         losses: Vec::new(),
     }
@@ -148,6 +156,9 @@ fn loss_view(x: store::LossRow) -> LossView {
         charge_id: x.charge_id,
         reported_by: x.reported_by_name,
         reported_at: time::rfc3339(x.reported_at),
+        settled_at: time::rfc3339_opt(x.settled_at),
+        settled_how: x.settled_how,
+        settled_by: x.settled_by_name,
     }
 }
 
@@ -357,7 +368,14 @@ pub(crate) async fn issue_in(
         .filter(|l| l.returned_at.is_none())
         .map(|l| l.copy_no)
         .collect();
-    let copy = copy_to_issue(k.copies, &out, copy).map_err(|why| match why {
+    let lost = store::lost_copies(w, k.id).await?;
+    if let Some(c) = copy.filter(|c| lost.contains(c)) {
+        return Err(AppError::InvalidTransition(format!(
+            "copy {c} is lost: mark it found or replaced first"
+        )));
+    }
+    let blocked: Vec<i64> = out.iter().chain(lost.iter()).copied().collect();
+    let copy = copy_to_issue(k.copies, &blocked, copy).map_err(|why| match why {
         "no such copy" => {
             AppError::invalid("copy", format!("the key has copies 1 to {}", k.copies))
         }
@@ -456,14 +474,19 @@ pub async fn return_key(
 }
 
 /// Records a lost copy: its loan (if it was out) closes as lost, and the
-/// replacement is charged to the paying tenant as a one-off fee charge
-/// when a fee item is given. A replacement copy is cut, so the key keeps
-/// its copies.
+/// copy is out of service until it is found or a replacement is cut
+/// ([`settle_loss`]). A copy lost already is 409 `invalid_transition` (also
+/// when two report it at once: one open loss per copy). Charging the
+/// replacement (a one-off `fee_item_id`) is finance's (`FeesManage`); it
+/// goes to the unit's tenant, and to anyone else only by finance too.
 pub async fn lose_key(app: &App, actor: &Actor, id: i64, input: &LostInput) -> AppResult<LossView> {
     let now = app.now();
     let k = key_to_manage(app, actor, id, now).await?;
+    if input.fee_item_id.is_some() {
+        actor.authorize(Can::FeesManage, k.site_id)?;
+    }
     let note = required_text("note", &input.note, 200)?;
-    // Who pays: the tenant named, else the unit's tenant now.
+    // Who pays: the unit's tenant now, or the tenant finance names.
     let (tenant, item) = {
         let mut c = app.db.read().await?;
         let item = match input.fee_item_id {
@@ -477,20 +500,25 @@ pub async fn lose_key(app: &App, actor: &Actor, id: i64, input: &LostInput) -> A
             ),
             None => None,
         };
+        let unit_tenant = match k.unit_id {
+            Some(u) => lobby_store::sites::unit(&mut c, u)
+                .await?
+                .and_then(|u| u.tenant_id),
+            None => None,
+        };
         let tenant = match input.tenant_id {
-            Some(t) => Some(
-                lobby_store::tenants::get(&mut c, t)
+            Some(t) => {
+                let t = lobby_store::tenants::get(&mut c, t)
                     .await?
                     .filter(|t| t.site_id == k.site_id)
                     .ok_or_else(|| AppError::invalid("tenant_id", "no such tenant at this site"))?
-                    .id,
-            ),
-            None => match k.unit_id {
-                Some(u) => lobby_store::sites::unit(&mut c, u)
-                    .await?
-                    .and_then(|u| u.tenant_id),
-                None => None,
-            },
+                    .id;
+                if Some(t) != unit_tenant {
+                    actor.authorize(Can::FeesManage, k.site_id)?;
+                }
+                Some(t)
+            }
+            None => unit_tenant,
         };
         (tenant, item)
     };
@@ -509,6 +537,7 @@ pub async fn lose_key(app: &App, actor: &Actor, id: i64, input: &LostInput) -> A
                     .into_iter()
                     .filter(|l| l.returned_at.is_none())
                     .collect();
+                let lost = store::lost_copies(w, id).await?;
                 let copy = match input.copy {
                     Some(c) if (1..=k.copies).contains(&c) => c,
                     Some(_) => {
@@ -523,11 +552,20 @@ pub async fn lose_key(app: &App, actor: &Actor, id: i64, input: &LostInput) -> A
                         return Err(AppError::invalid("copy", "say which copy was lost"))
                     }
                 };
+                if lost.contains(&copy) {
+                    return Err(AppError::InvalidTransition(format!(
+                        "copy {copy} is reported lost already"
+                    )));
+                }
                 let now = w.now();
                 let by = w.actor().display_name.clone();
                 let loan = out.iter().find(|l| l.copy_no == copy);
                 if let Some(l) = loan {
-                    store::lose_loan(w, l.id, now, &by).await?;
+                    if !store::lose_loan(w, l.id, now, &by).await? {
+                        return Err(AppError::InvalidTransition(format!(
+                            "copy {copy} is back already"
+                        )));
+                    }
                 }
                 let charge_id = match (item, tenant) {
                     (Some(item), Some(t)) => Some(
@@ -544,6 +582,8 @@ pub async fn lose_key(app: &App, actor: &Actor, id: i64, input: &LostInput) -> A
                     ),
                     _ => None,
                 };
+                // One open loss per copy (a unique index): of two reports
+                // at once, the second finds it taken.
                 let loss = store::insert_loss(
                     w,
                     &store::NewLoss {
@@ -558,7 +598,13 @@ pub async fn lose_key(app: &App, actor: &Actor, id: i64, input: &LostInput) -> A
                     },
                     now,
                 )
-                .await?;
+                .await
+                .map_err(|e| match e {
+                    StoreError::Duplicate(_) => AppError::InvalidTransition(format!(
+                        "copy {copy} is reported lost already"
+                    )),
+                    other => other.into(),
+                })?;
                 w.audit(
                     Some(k.site_id),
                     "lost",
@@ -571,13 +617,69 @@ pub async fn lose_key(app: &App, actor: &Actor, id: i64, input: &LostInput) -> A
             })
         })
         .await?;
+    loss_of(app, id, loss).await
+}
+
+async fn loss_of(app: &App, key_id: i64, loss: i64) -> AppResult<LossView> {
     let mut c = app.db.read().await?;
-    store::losses(&mut c, id)
+    store::losses(&mut c, key_id)
         .await?
         .into_iter()
         .find(|x| x.id == loss)
         .map(loss_view)
         .ok_or(AppError::NotFound("loss"))
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct SettleInput {
+    /// `found` (the lost copy is back) or `replaced` (a new copy was cut).
+    pub how: String,
+}
+
+/// A lost copy found or replaced: it is in service again. Once: a loss
+/// settled already is 409 `invalid_transition`.
+pub async fn settle_loss(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    loss_id: i64,
+    input: &SettleInput,
+) -> AppResult<LossView> {
+    let now = app.now();
+    let k = key_to_manage(app, actor, id, now).await?;
+    let how = match input.how.trim() {
+        h @ ("found" | "replaced") => h,
+        _ => return Err(AppError::invalid("how", "how must be found or replaced")),
+    };
+    let k = &k;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let Some(x) = store::losses(w, id)
+                .await?
+                .into_iter()
+                .find(|x| x.id == loss_id)
+            else {
+                return Err(AppError::NotFound("loss"));
+            };
+            let now = w.now();
+            let by = w.actor().display_name.clone();
+            if !store::settle_loss(w, loss_id, how, &by, now).await? {
+                return Err(AppError::InvalidTransition(
+                    "this loss is settled already".into(),
+                ));
+            }
+            w.audit(
+                Some(k.site_id),
+                how,
+                "key",
+                Some(id),
+                serde_json::json!({"copy": x.copy_no, "loss_id": loss_id}),
+            )
+            .await
+        })
+    })
+    .await?;
+    loss_of(app, id, loss_id).await
 }
 
 /// Tells the desk (front desk and supervisor) once about each copy past

@@ -25,6 +25,7 @@ pub mod jobs;
 pub mod keys;
 pub mod moves;
 pub mod notify;
+pub mod outbound;
 pub mod page;
 pub mod patrols;
 pub mod permits;
@@ -67,6 +68,9 @@ pub struct App {
     pub(crate) sessions: Arc<cache::Sessions>,
     /// Every site's row, kept in memory (see `cache`).
     pub(crate) site_rows: Arc<cache::Memo<Vec<lobby_store::sites::SiteRow>>>,
+    /// Where robots and webhooks may not point, and the operator's
+    /// exceptions (see `outbound`).
+    pub outbound: Arc<outbound::Outbound>,
 }
 
 impl App {
@@ -78,6 +82,15 @@ impl App {
             data_dir,
             sessions: Arc::default(),
             site_rows: Arc::default(),
+            outbound: Arc::default(),
+        }
+    }
+
+    /// The same app with the operator's allow-list for robots and webhooks.
+    pub fn with_outbound(self, outbound: outbound::Outbound) -> Self {
+        Self {
+            outbound: Arc::new(outbound),
+            ..self
         }
     }
 

@@ -428,19 +428,27 @@ pub async fn verify(app: &App, actor: &Actor, input: &VerifyInput) -> AppResult<
     if !actor.can_anywhere(Can::PermitsVerify) {
         return Err(AppError::Forbidden);
     }
-    let throttle = format!("gate:{}", actor.user_id);
-    let now = app.now();
-    {
-        let mut c = app.db.read().await?;
-        if lobby_store::users::throttle_count(&mut c, &throttle, now, GATE_WINDOW_MICROS).await?
-            >= GATE_MISSES
-        {
-            return Err(AppError::RateLimited);
-        }
-    }
     let code = normalize_code(&input.code);
     if code.is_empty() {
         return Err(AppError::invalid("code", "code is required"));
+    }
+    // Count the try first, in one statement, and look only within the
+    // limit: tries sent at once each get their own count, so no more than
+    // the limit are ever looked up. A code that is found is not a miss and
+    // is taken back.
+    let throttle = format!("gate:{}", actor.user_id);
+    let tries = {
+        let throttle = &throttle;
+        app.write(actor, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                Ok(lobby_store::users::throttle_hit(w, throttle, now, GATE_WINDOW_MICROS).await?)
+            })
+        })
+        .await?
+    };
+    if tries > GATE_MISSES {
+        return Err(AppError::RateLimited);
     }
     let found = {
         let mut c = app.db.read().await?;
@@ -449,17 +457,18 @@ pub async fn verify(app: &App, actor: &Actor, input: &VerifyInput) -> AppResult<
             .filter(|p| actor.can(Can::PermitsVerify, p.site_id))
     };
     let Some(p) = found else {
+        return Err(AppError::NotFound("permit"));
+    };
+    {
         let throttle = &throttle;
         app.write(actor, |w| {
             Box::pin(async move {
-                let now = w.now();
-                lobby_store::users::throttle_hit(w, throttle, now, GATE_WINDOW_MICROS).await?;
+                lobby_store::users::throttle_refund(w, throttle).await?;
                 Ok(())
             })
         })
         .await?;
-        return Err(AppError::NotFound("permit"));
-    };
+    }
     let today = crate::fees::site_today(app, p.site_id).await?.0;
     let date: jiff::civil::Date =
         crate::error::stored("release_permits.permit_date", &p.permit_date)?;

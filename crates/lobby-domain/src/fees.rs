@@ -8,6 +8,7 @@
 
 use jiff::civil::Date;
 
+use crate::money::{product, Fen};
 use crate::FieldError;
 
 string_enum!(
@@ -139,44 +140,34 @@ pub fn parse_yuan(field: &str, v: &str) -> Result<i64, FieldError> {
 }
 
 /// `numerator / denominator` rounded half-up (away from zero at .5), for a
-/// non-zero denominator.
+/// non-zero denominator; for shares and percentages shown to people (an
+/// amount goes through [`Fen::ratio`], which refuses what does not fit).
 pub fn div_half_up(numerator: i128, denominator: i128) -> i64 {
-    let d = denominator.abs();
-    let n = if denominator < 0 {
-        -numerator
-    } else {
-        numerator
-    };
-    let q = if n >= 0 {
-        (n + d / 2) / d
-    } else {
-        -((-n + d / 2) / d)
-    };
-    i64::try_from(q).unwrap_or(if q > 0 { i64::MAX } else { i64::MIN })
+    match Fen::ratio(numerator, denominator) {
+        Some(f) => f.get(),
+        None if (numerator < 0) == (denominator < 0) => i64::MAX,
+        None => i64::MIN,
+    }
 }
 
 /// The management fee of a unit for a month, pro-rated by the days it was
-/// held: `area × rate × days ÷ days in the month`, rounded once.
-/// `area_centi` is hundredths of a m²; `rate_fen` is per m² per month.
-pub fn area_amount(area_centi: i64, rate_fen: i64, days: i64, days_in_month: i64) -> i64 {
+/// held: `area × rate × days ÷ days in the month`, rounded once; `None`
+/// when it cannot be represented. `area_centi` is hundredths of a m²;
+/// `rate_fen` is per m² per month.
+pub fn area_amount(area_centi: i64, rate_fen: i64, days: i64, days_in_month: i64) -> Option<i64> {
     if days_in_month <= 0 {
-        return 0;
+        return Some(0);
     }
-    div_half_up(
-        i128::from(area_centi) * i128::from(rate_fen) * i128::from(days),
-        100 * i128::from(days_in_month),
-    )
+    let exact = product(&[area_centi, rate_fen, days])?;
+    Fen::ratio(exact, 100 * i128::from(days_in_month)).map(Fen::get)
 }
 
 /// A flat monthly amount pro-rated by days held.
-pub fn fixed_amount(rate_fen: i64, days: i64, days_in_month: i64) -> i64 {
+pub fn fixed_amount(rate_fen: i64, days: i64, days_in_month: i64) -> Option<i64> {
     if days_in_month <= 0 {
-        return 0;
+        return Some(0);
     }
-    div_half_up(
-        i128::from(rate_fen) * i128::from(days),
-        i128::from(days_in_month),
-    )
+    Fen::ratio(product(&[rate_fen, days])?, i128::from(days_in_month)).map(Fen::get)
 }
 
 /// A rate with an optional second tier: the first `limit` units at `rate_fen`,
@@ -190,41 +181,93 @@ pub struct Rate {
 }
 
 /// What a consumption of `milli` thousandths of a unit costs at `rate`,
-/// rounded once.
-pub fn meter_amount(milli: i64, rate: &Rate) -> i64 {
+/// rounded once; `None` when it cannot be represented.
+pub fn meter_amount(milli: i64, rate: &Rate) -> Option<i64> {
     let q = i128::from(milli.max(0));
     let exact = match (rate.tier_limit, rate.above_fen) {
         (Some(limit), Some(above)) => {
-            let first = q.min(i128::from(limit.max(0)) * i128::from(MILLI));
-            first * i128::from(rate.rate_fen) + (q - first) * i128::from(above)
+            let first = q.min(i128::from(limit.max(0)).checked_mul(i128::from(MILLI))?);
+            first
+                .checked_mul(i128::from(rate.rate_fen))?
+                .checked_add((q - first).checked_mul(i128::from(above))?)?
         }
-        _ => q * i128::from(rate.rate_fen),
+        _ => q.checked_mul(i128::from(rate.rate_fen))?,
     };
-    div_half_up(exact, i128::from(MILLI))
+    Fen::ratio(exact, i128::from(MILLI)).map(Fen::get)
 }
 
 /// Consumption between two readings times the meter's multiplier (a
 /// current transformer's ratio), in thousandths; a meter replaced since the
-/// last reading counts from zero.
-pub fn consumption(last_milli: i64, now_milli: i64, multiplier: i64, replaced: bool) -> i64 {
+/// last reading counts from zero. `None` when it cannot be represented.
+pub fn consumption(
+    last_milli: i64,
+    now_milli: i64,
+    multiplier: i64,
+    replaced: bool,
+) -> Option<i64> {
     let used = if replaced {
         now_milli
     } else {
-        now_milli - last_milli
+        now_milli.checked_sub(last_milli)?
     };
-    used.max(0).saturating_mul(multiplier.max(1))
+    used.max(0).checked_mul(multiplier.max(1))
+}
+
+/// The use of a meter over consecutive readings (each `(milli, replaced)`,
+/// oldest first) times its multiplier, in thousandths; `None` when it
+/// cannot be represented.
+pub fn used_between(readings: &[(i64, bool)], multiplier: i64) -> Option<i64> {
+    readings.windows(2).try_fold(0_i64, |acc, p| {
+        acc.checked_add(consumption(p[0].0, p[1].0, multiplier, p[1].1)?)
+    })
+}
+
+/// A statement's total: the exact sum of its lines, `None` when it cannot
+/// be represented.
+pub fn statement_total(lines: &[i64]) -> Option<i64> {
+    Fen::sum(lines.iter().copied().map(Fen::new)).map(Fen::get)
+}
+
+/// The most one reading of a meter of `kind` may use (times the meter's
+/// multiplier, in thousandths) before a second person must confirm it: far
+/// above a month of any unit of an apartment or office building.
+pub fn use_bound_milli(kind: MeterKind) -> i64 {
+    let units: i64 = match kind {
+        // kWh
+        MeterKind::Electricity => 500_000,
+        // m³
+        MeterKind::Water => 20_000,
+        MeterKind::Gas => 20_000,
+        // kWh of cooling
+        MeterKind::Cooling => 1_000_000,
+    };
+    units * MILLI
 }
 
 /// How a reading compares with the ones before it: refused when lower than
-/// the last without a replacement; flagged for a second look when the
-/// consumption is more than `factor` times the average of the earlier ones.
+/// the last without a replacement, or when what it uses (times the
+/// meter's multiplier) cannot be represented; flagged for a second person
+/// when that use is more than `factor` times the average of the earlier
+/// ones or above `bound_milli` (the kind's absolute bound).
 pub fn check_reading(
     last_milli: Option<i64>,
     now_milli: i64,
     replaced: bool,
+    multiplier: i64,
     average_use_milli: Option<i64>,
     factor: i64,
+    bound_milli: i64,
 ) -> Result<bool, FieldError> {
+    let too_large = || {
+        FieldError::new(
+            "reading",
+            "invalid",
+            format!(
+                "reading {} uses more than can be billed; check the reading and the meter's multiplier",
+                format_reading(now_milli)
+            ),
+        )
+    };
     match last_milli {
         Some(last) if now_milli < last && !replaced => Err(FieldError::new(
             "reading",
@@ -237,9 +280,14 @@ pub fn check_reading(
         )),
         Some(last) => {
             let used = if replaced { now_milli } else { now_milli - last };
-            Ok(matches!(average_use_milli, Some(avg) if avg > 0 && used > avg.saturating_mul(factor)))
+            let billed = consumption(last, now_milli, multiplier, replaced).ok_or_else(too_large)?;
+            let jump = matches!(average_use_milli, Some(avg) if avg > 0 && i128::from(used) > i128::from(avg) * i128::from(factor));
+            Ok(jump || billed > bound_milli)
         }
-        None => Ok(false),
+        None => {
+            now_milli.checked_mul(multiplier.max(1)).ok_or_else(too_large)?;
+            Ok(false)
+        }
     }
 }
 
@@ -254,22 +302,26 @@ pub struct Ageing {
 }
 
 impl Ageing {
-    /// Adds `fen` owed since `due` as of `today` (only what is past due).
-    pub fn add(&mut self, fen: i64, due: Date, today: Date) {
+    /// Adds `fen` owed since `due` as of `today` (only what is past due);
+    /// `None` (and nothing added) when a bucket would overflow.
+    pub fn add(&mut self, fen: i64, due: Date, today: Date) -> Option<()> {
         if fen <= 0 || due >= today {
-            return;
+            return Some(());
         }
         let days = (today - due).get_days();
-        match days {
-            ..=30 => self.d0_30 += fen,
-            31..=60 => self.d31_60 += fen,
-            61..=90 => self.d61_90 += fen,
-            _ => self.d90_plus += fen,
-        }
+        let bucket = match days {
+            ..=30 => &mut self.d0_30,
+            31..=60 => &mut self.d31_60,
+            61..=90 => &mut self.d61_90,
+            _ => &mut self.d90_plus,
+        };
+        *bucket = bucket.checked_add(fen)?;
+        Some(())
     }
 
-    pub fn total(&self) -> i64 {
-        self.d0_30 + self.d31_60 + self.d61_90 + self.d90_plus
+    /// The sum of the buckets, `None` when it cannot be represented.
+    pub fn total(&self) -> Option<i64> {
+        Fen::sum([self.d0_30, self.d31_60, self.d61_90, self.d90_plus].map(Fen::new)).map(Fen::get)
     }
 }
 
@@ -307,14 +359,14 @@ mod tests {
     #[test]
     fn money_is_fen_rounded_half_up_once_per_line() {
         // 88.88 m² × 8.50 元 = 755.48 元.
-        assert_eq!(area_amount(8888, 850, 30, 30), 75_548);
+        assert_eq!(area_amount(8888, 850, 30, 30), Some(75_548));
         // Half a month (15 of 30 days): 377.74.
-        assert_eq!(area_amount(8888, 850, 15, 30), 37_774);
+        assert_eq!(area_amount(8888, 850, 15, 30), Some(37_774));
         // 0.5 分 rounds up; −0.5 away from zero.
         assert_eq!(div_half_up(5, 10), 1);
         assert_eq!(div_half_up(4, 10), 0);
         assert_eq!(div_half_up(-5, 10), -1);
-        assert_eq!(fixed_amount(30_000, 10, 31), 9_677);
+        assert_eq!(fixed_amount(30_000, 10, 31), Some(9_677));
         assert_eq!(yuan(123_456), "1234.56");
         assert_eq!(yuan(-5), "-0.05");
         assert_eq!(parse_yuan("amount", "1234.5").unwrap(), 123_450);
@@ -329,46 +381,69 @@ mod tests {
             above_fen: Some(150),
         };
         // 250.5 kWh: 200 × 1.00 + 50.5 × 1.50 = 275.75 元.
-        assert_eq!(meter_amount(250_500, &rate), 27_575);
-        assert_eq!(meter_amount(100_000, &rate), 10_000);
+        assert_eq!(meter_amount(250_500, &rate), Some(27_575));
+        assert_eq!(meter_amount(100_000, &rate), Some(10_000));
         let flat = Rate {
             rate_fen: 123,
             tier_limit: None,
             above_fen: None,
         };
-        assert_eq!(meter_amount(1_500, &flat), 185); // 1.5 × 1.23 = 1.845 → 1.85
+        assert_eq!(meter_amount(1_500, &flat), Some(185)); // 1.5 × 1.23 = 1.845 → 1.85
     }
 
     #[test]
     fn a_lower_reading_is_refused_unless_the_meter_was_replaced() {
         assert_eq!(
-            check_reading(Some(5_000), 4_000, false, None, 3)
+            check_reading(Some(5_000), 4_000, false, 1, None, 3, i64::MAX)
                 .unwrap_err()
                 .field,
             "reading"
         );
-        assert!(!check_reading(Some(5_000), 4_000, true, None, 3).unwrap());
+        assert!(!check_reading(Some(5_000), 4_000, true, 1, None, 3, i64::MAX).unwrap());
         // 100 used against an average of 20: flagged at 3×.
-        assert!(check_reading(Some(0), 100_000, false, Some(20_000), 3).unwrap());
-        assert!(!check_reading(Some(0), 50_000, false, Some(20_000), 3).unwrap());
-        assert_eq!(consumption(1_000, 3_500, 80, false), 200_000);
-        assert_eq!(consumption(9_000, 500, 1, true), 500);
+        assert!(check_reading(Some(0), 100_000, false, 1, Some(20_000), 3, i64::MAX).unwrap());
+        assert!(!check_reading(Some(0), 50_000, false, 1, Some(20_000), 3, i64::MAX).unwrap());
+        assert_eq!(consumption(1_000, 3_500, 80, false), Some(200_000));
+        assert_eq!(consumption(9_000, 500, 1, true), Some(500));
+        // Above the kind's bound: a second person looks first.
+        assert!(check_reading(
+            Some(0),
+            600_000_000,
+            false,
+            1,
+            None,
+            3,
+            use_bound_milli(MeterKind::Electricity)
+        )
+        .unwrap());
+        // The probe's recipe: 0 then 999999999999.999 at ×10000 cannot be billed.
+        let top = parse_reading("reading", "999999999999.999").unwrap();
+        assert_eq!(consumption(0, top, 10_000, false), None);
+        assert_eq!(
+            check_reading(Some(0), top, false, 10_000, None, 3, i64::MAX)
+                .unwrap_err()
+                .field,
+            "reading"
+        );
     }
 
     #[test]
     fn ageing_buckets_add_up() {
         let today = date(2026, 11, 30);
         let mut a = Ageing::default();
-        a.add(100, date(2026, 11, 29), today);
-        a.add(200, date(2026, 10, 15), today);
-        a.add(300, date(2026, 9, 20), today);
-        a.add(400, date(2026, 5, 1), today);
-        a.add(999, date(2026, 12, 5), today); // not yet due
+        let _ = a.add(100, date(2026, 11, 29), today);
+        let _ = a.add(200, date(2026, 10, 15), today);
+        let _ = a.add(300, date(2026, 9, 20), today);
+        let _ = a.add(400, date(2026, 5, 1), today);
+        let _ = a.add(999, date(2026, 12, 5), today); // not yet due
         assert_eq!(
             (a.d0_30, a.d31_60, a.d61_90, a.d90_plus),
             (100, 200, 300, 400)
         );
-        assert_eq!(a.total(), 1000);
+        assert_eq!(a.total(), Some(1000));
+        let mut b = Ageing::default();
+        assert!(b.add(i64::MAX, date(2026, 11, 1), today).is_some());
+        assert!(b.add(1, date(2026, 11, 2), today).is_none());
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod desk;
 pub mod error;
 pub mod fees;
 pub mod keys;
+pub mod money;
 pub mod moves;
 pub mod patrols;
 pub mod permits;

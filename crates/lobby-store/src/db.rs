@@ -452,6 +452,24 @@ impl DerefMut for ReadConn {
 }
 
 /// A write transaction. Dropped without `commit`, it rolls back.
+/// A table whose rows a transaction may hold ([`Tx::hold`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Held {
+    Tenants,
+    Keys,
+    Permits,
+}
+
+impl Held {
+    fn name(self) -> &'static str {
+        match self {
+            Held::Tenants => "tenants",
+            Held::Keys => "keys",
+            Held::Permits => "release_permits",
+        }
+    }
+}
+
 pub struct Tx {
     tx: sqlx::Transaction<'static, Any>,
     dialect: Dialect,
@@ -494,6 +512,23 @@ impl Tx {
 
     pub fn dialect(&self) -> Dialect {
         self.dialect
+    }
+
+    /// Holds row `id` of `table` until this transaction ends, so that a
+    /// decision read under it ("no notice of this step yet") is taken by
+    /// one transaction at a time: PostgreSQL locks the row (`FOR UPDATE`);
+    /// on SQLite the one writer holds every row already.
+    pub async fn hold(&mut self, table: Held, id: i64) -> Result<()> {
+        if self.dialect == Dialect::Postgres {
+            sqlx::query(&format!(
+                "SELECT id FROM {} WHERE id = $1 FOR UPDATE",
+                table.name()
+            ))
+            .bind(id)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        }
+        Ok(())
     }
 
     /// Marks this transaction as changing `topic`: what servers keep in

@@ -60,6 +60,18 @@ pub async fn write_text(
     now: i64,
     expected_version: Option<i64>,
 ) -> Result<bool> {
+    // A signed report is frozen (a trigger refuses even the attempt to
+    // insert over it), so look first: signed is a refusal, not an error.
+    let signed: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM department_reports WHERE site_id = $1 AND month = $2 AND signed_at IS NOT NULL",
+    )
+    .bind(site_id)
+    .bind(month)
+    .fetch_optional(&mut *c)
+    .await?;
+    if signed.is_some() {
+        return Ok(false);
+    }
     let n = sqlx::query(
         "INSERT INTO department_reports (site_id, month, summary, plan, written_by, written_at) \
          VALUES ($1, $2, $3, $4, $5, $6) \

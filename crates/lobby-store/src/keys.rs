@@ -19,13 +19,16 @@ pub struct KeyRow {
     pub out: i64,
     /// Copies out past their due time.
     pub overdue: i64,
+    /// Copies lost and not yet found or replaced: out of service.
+    pub lost: i64,
 }
 
 fn key_cols(now: i64) -> String {
     format!(
         "k.id, k.site_id, k.label, k.tag_no, k.unit_id, u.number AS unit_number, k.place, k.hook, k.copies, \
          (SELECT COUNT(*) FROM key_loans l WHERE l.key_id = k.id AND l.returned_at IS NULL) AS out, \
-         (SELECT COUNT(*) FROM key_loans l WHERE l.key_id = k.id AND l.returned_at IS NULL AND l.due_back_at < {now}) AS overdue"
+         (SELECT COUNT(*) FROM key_loans l WHERE l.key_id = k.id AND l.returned_at IS NULL AND l.due_back_at < {now}) AS overdue, \
+         (SELECT COUNT(*) FROM key_losses x WHERE x.key_id = k.id AND x.settled_at IS NULL) AS lost"
     )
 }
 
@@ -221,13 +224,18 @@ pub struct LossRow {
     pub charge_id: Option<i64>,
     pub reported_by_name: String,
     pub reported_at: i64,
+    /// When the copy was found or replaced (`settled_how`): until then it
+    /// is out of service.
+    pub settled_at: Option<i64>,
+    pub settled_how: Option<String>,
+    pub settled_by_name: Option<String>,
 }
 
 /// A key's losses, newest first.
 pub async fn losses(c: &mut Conn, key_id: i64) -> Result<Vec<LossRow>> {
     Ok(sqlx::query_as(
         "SELECT x.id, x.key_id, x.copy_no, x.holder, x.note, x.tenant_id, t.name AS tenant_name, \
-         x.charge_id, x.reported_by_name, x.reported_at \
+         x.charge_id, x.reported_by_name, x.reported_at, x.settled_at, x.settled_how, x.settled_by_name \
          FROM key_losses x LEFT JOIN tenants t ON t.id = x.tenant_id \
          WHERE x.key_id = $1 ORDER BY x.id DESC LIMIT 200",
     )
@@ -263,4 +271,31 @@ pub async fn insert_loss(c: &mut Conn, x: &NewLoss<'_>, at: i64) -> Result<i64> 
     .bind(at)
     .fetch_one(c)
     .await?)
+}
+
+/// The copies of `key_id` lost and not yet found or replaced.
+pub async fn lost_copies(c: &mut Conn, key_id: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT copy_no FROM key_losses WHERE key_id = $1 AND settled_at IS NULL ORDER BY copy_no",
+    )
+    .bind(key_id)
+    .fetch_all(c)
+    .await?)
+}
+
+/// Settles open loss `id` (`found` or `replaced`): the copy is in service
+/// again. False when it is settled already (a conditional update).
+pub async fn settle_loss(c: &mut Conn, id: i64, how: &str, by: &str, at: i64) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE key_losses SET settled_at = $2, settled_how = $3, settled_by_name = $4 \
+         WHERE id = $1 AND settled_at IS NULL",
+    )
+    .bind(id)
+    .bind(at)
+    .bind(how)
+    .bind(by)
+    .execute(c)
+    .await?
+    .rows_affected()
+        == 1)
 }

@@ -35,7 +35,7 @@ pub mod training;
 pub mod users;
 pub mod work_log;
 
-pub use db::{Conn, Db, Dialect, Leader, ReadConn, Topic, Tx};
+pub use db::{Conn, Db, Dialect, Held, Leader, ReadConn, Topic, Tx};
 pub use error::StoreError;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

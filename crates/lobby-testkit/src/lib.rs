@@ -107,13 +107,30 @@ pub async fn spawn_app_full(
     demo: bool,
     blobs: Option<lobby_app::blobs::Blobs>,
 ) -> Option<TestApp> {
+    spawn_app_outbound(
+        backend,
+        demo,
+        blobs,
+        lobby_app::outbound::Outbound::default(),
+    )
+    .await
+}
+
+/// Starts lobby whose robots and webhooks may point at what `outbound`
+/// allows (a receiver on loopback, in the delivery tests).
+pub async fn spawn_app_outbound(
+    backend: Backend,
+    demo: bool,
+    blobs: Option<lobby_app::blobs::Blobs>,
+    outbound: lobby_app::outbound::Outbound,
+) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("temp dir");
     let (url, pg) = fresh_database(backend, dir.path()).await?;
     let db = Db::connect(&url).await.expect("connect");
     let db_url = url.clone();
     db.migrate().await.expect("migrate");
     let clock = Arc::new(OffsetClock::new());
-    let mut app = App::new(db, clock.clone(), dir.path().to_path_buf());
+    let mut app = App::new(db, clock.clone(), dir.path().to_path_buf()).with_outbound(outbound);
     if let Some(b) = blobs {
         app = app.with_blobs(b);
     }
@@ -303,6 +320,32 @@ impl TestApp {
 /// `postgres` test.
 #[macro_export]
 macro_rules! both {
+    // Robots and webhooks may point at loopback (the tests' receivers).
+    ($name:ident, loopback) => {
+        mod $name {
+            fn loopback() -> lobby_app::outbound::Outbound {
+                lobby_app::outbound::Outbound::parse("127.0.0.1").expect("allow-list")
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(app) =
+                    $crate::spawn_app_outbound($crate::Backend::Sqlite, true, None, loopback())
+                        .await
+                {
+                    super::$name(app).await;
+                }
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) =
+                    $crate::spawn_app_outbound($crate::Backend::Postgres, true, None, loopback())
+                        .await
+                {
+                    super::$name(app).await;
+                }
+            }
+        }
+    };
     ($name:ident) => {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -40,7 +40,11 @@ pub fn router(state: AppState) -> Router {
             "/api/v1",
             api.merge(api::openapi_route(openapi))
                 .fallback(api::not_found)
-                .layer(axum::middleware::from_fn(api::json_errors)),
+                .layer(axum::middleware::from_fn(api::json_errors))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    api::idempotent::layer,
+                )),
         )
         .merge(ops::router())
         .fallback(ui::not_found)

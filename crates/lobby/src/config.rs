@@ -73,6 +73,18 @@ pub struct Settings {
     /// links in e-mail and group messages are made absolute with it.
     #[arg(long, env = "LOBBY_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
+    /// Hosts, addresses or networks inside the server's network that
+    /// robots and webhooks may still point at (`relay.corp,10.1.2.0/24`):
+    /// an in-house relay. Without it, loopback, private, link-local and
+    /// metadata addresses are refused when saved and when sent to.
+    #[arg(
+        long,
+        env = "LOBBY_OUTBOUND_ALLOW",
+        default_value = "",
+        value_parser = outbound_list,
+        global = true
+    )]
+    pub outbound_allow: lobby_app::outbound::Outbound,
     /// Seconds between rounds of the sender (e-mail, robots, webhooks).
     #[arg(
         long,
@@ -92,6 +104,10 @@ fn proxy_net(s: &str) -> Result<ipnet::IpNet, String> {
     s.parse::<ipnet::IpNet>()
         .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
         .map_err(|_| format!("'{s}' is not an IP address or network (10.0.0.0/8)"))
+}
+
+fn outbound_list(s: &str) -> Result<lobby_app::outbound::Outbound, String> {
+    lobby_app::outbound::Outbound::parse(s)
 }
 
 impl Settings {

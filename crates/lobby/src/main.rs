@@ -147,7 +147,11 @@ async fn open(settings: &Settings) -> Result<App, String> {
         .await
         .map_err(|e| format!("cannot migrate the database: {e}"))?;
     let blobs = lobby_app::blobs::Blobs::from_setting(&settings.blob_store, &settings.data_dir)?;
-    Ok(App::new(db, Arc::new(SystemClock), settings.data_dir.clone()).with_blobs(blobs))
+    Ok(
+        App::new(db, Arc::new(SystemClock), settings.data_dir.clone())
+            .with_blobs(blobs)
+            .with_outbound(settings.outbound_allow.clone()),
+    )
 }
 
 fn app_err(e: lobby_app::AppError) -> String {

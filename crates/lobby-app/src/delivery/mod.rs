@@ -201,7 +201,8 @@ pub struct RobotView {
     pub name: String,
     /// wecom | dingtalk | webhook
     pub kind: String,
-    /// The address without its query (the key stays hidden).
+    /// The address without its query (the key stays hidden) and without
+    /// any `user:password@`.
     pub url: String,
     /// A secret is set (DingTalk's signing secret, the webhook's HMAC key);
     /// it is never shown.
@@ -226,7 +227,7 @@ fn robot_view(r: RobotRow) -> RobotView {
     RobotView {
         id: r.id,
         site_id: r.site_id,
-        url: r.url.split('?').next().unwrap_or_default().to_string(),
+        url: crate::outbound::shown(r.url.split('?').next().unwrap_or_default()),
         has_secret: r.secret.as_deref().is_some_and(|s| !s.is_empty()),
         roles: list(&r.roles),
         kinds: list(&r.kinds),
@@ -271,7 +272,7 @@ struct RobotChecked {
     active: bool,
 }
 
-fn check_robot(i: &RobotInput) -> AppResult<RobotChecked> {
+fn check_robot(app: &App, i: &RobotInput) -> AppResult<RobotChecked> {
     let name = required_text("name", &i.name, 60)?;
     let kind = ROBOT_KINDS
         .iter()
@@ -284,6 +285,7 @@ fn check_robot(i: &RobotInput) -> AppResult<RobotChecked> {
     {
         return Err(AppError::invalid("url", "must be an http(s) address"));
     }
+    app.outbound.check_url("url", &url)?;
     let secret = optional_text("secret", i.secret.as_deref(), 200)?;
     if secret.as_deref().is_some_and(|s| s.len() < 8) {
         return Err(AppError::invalid("secret", "must be 8 characters or more"));
@@ -335,7 +337,7 @@ pub async fn robots(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Rob
 /// Adds a group robot or webhook to a site.
 pub async fn add_robot(app: &App, actor: &Actor, input: &RobotInput) -> AppResult<RobotView> {
     actor.authorize(Can::DeliveriesManage, input.site_id)?;
-    let r = check_robot(input)?;
+    let r = check_robot(app, input)?;
     if r.kind == "webhook" && r.secret.is_none() {
         // Integrators verify what they receive: an unsigned webhook is not made.
         return Err(AppError::invalid(
@@ -394,7 +396,7 @@ pub async fn update_robot(
     if input.site_id != current.site_id {
         return Err(AppError::invalid("site_id", "a robot stays at its site"));
     }
-    let r = check_robot(input)?;
+    let r = check_robot(app, input)?;
     let r = &r;
     app.write(actor, |w| {
         Box::pin(async move {

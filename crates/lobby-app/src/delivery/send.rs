@@ -56,7 +56,6 @@ impl SenderConfig {
 
 pub struct Sender {
     cfg: SenderConfig,
-    http: reqwest::Client,
     smtp: Option<(AsyncSmtpTransport<Tokio1Executor>, lettre::message::Mailbox)>,
     label: Label,
 }
@@ -64,11 +63,6 @@ pub struct Sender {
 impl Sender {
     /// A sender, or the setting to fix.
     pub fn new(cfg: SenderConfig, label: Label) -> Result<Self, String> {
-        let http = reqwest::Client::builder()
-            .timeout(cfg.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| format!("cannot make the HTTP client: {e}"))?;
         let smtp = match cfg.smtp_url.as_deref().filter(|u| !u.is_empty()) {
             None => None,
             Some(url) => {
@@ -85,12 +79,7 @@ impl Sender {
                 Some((transport, from))
             }
         };
-        Ok(Self {
-            cfg,
-            http,
-            smtp,
-            label,
-        })
+        Ok(Self { cfg, smtp, label })
     }
 
     /// What a kind of notification is called in a language.
@@ -130,6 +119,7 @@ impl Sender {
 
     async fn send_one(
         &self,
+        outbound: &crate::outbound::Outbound,
         now: i64,
         d: &DeliveryRow,
         robot: Option<&RobotRow>,
@@ -160,7 +150,7 @@ impl Sender {
             }
             ("wecom", Some(r)) => {
                 let body = serde_json::json!({"msgtype": "text", "text": {"content": text}});
-                self.post(&r.url, &body, &[]).await
+                self.post(outbound, &r.url, &body, &[]).await
             }
             ("dingtalk", Some(r)) => {
                 let mut url =
@@ -173,7 +163,7 @@ impl Sender {
                         .append_pair("sign", &sign);
                 }
                 let body = serde_json::json!({"msgtype": "text", "text": {"content": text}});
-                self.post(url.as_str(), &body, &[]).await
+                self.post(outbound, url.as_str(), &body, &[]).await
             }
             ("webhook", Some(r)) => {
                 let body = serde_json::json!({
@@ -190,51 +180,80 @@ impl Sender {
                     ("X-Lobby-Timestamp", ts),
                     ("X-Lobby-Signature", format!("sha256={sig}")),
                 ];
-                self.post(&r.url, &body, &headers).await
+                self.post(outbound, &r.url, &body, &headers).await
             }
             (_, None) => Err("its robot is gone or turned off".into()),
             (other, _) => Err(format!("unknown channel {other}")),
         }
     }
 
+    /// Posts `body` to `url`: its host resolved once and checked (see
+    /// `outbound`), the connection made to those addresses only. What a
+    /// receiver answers is never kept beyond its status line (and a robot
+    /// API's numeric error code).
     async fn post(
         &self,
+        outbound: &crate::outbound::Outbound,
         url: &str,
         body: &serde_json::Value,
         headers: &[(&str, String)],
     ) -> Result<(), String> {
-        let mut req = self.http.post(url).json(body);
+        let parsed = reqwest::Url::parse(url).map_err(|_| "bad address".to_string())?;
+        let addrs = outbound.resolve(&parsed).await?;
+        let mut client = reqwest::Client::builder()
+            .timeout(self.cfg.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy();
+        if let Some(host) = parsed.host_str().filter(|_| parsed.domain().is_some()) {
+            client = client.resolve_to_addrs(host, &addrs);
+        }
+        let client = client
+            .build()
+            .map_err(|e| format!("cannot make the HTTP client: {e}"))?;
+        let mut req = client.post(parsed).json(body);
         for (k, v) in headers {
             req = req.header(*k, v);
         }
         let res = req.send().await.map_err(|e| {
             if e.is_timeout() {
                 "timed out".to_string()
+            } else if e.is_connect() {
+                "cannot connect".to_string()
             } else {
-                format!("cannot reach it: {e}")
+                "the request failed".to_string()
             }
         })?;
         let status = res.status();
-        let text = res.text().await.unwrap_or_default();
         if !status.is_success() {
-            return Err(format!(
-                "HTTP {status}: {}",
-                text.chars().take(200).collect::<String>()
-            ));
+            return Err(format!("HTTP {status}"));
         }
-        // WeCom and DingTalk answer 200 with their own error code.
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
+        // WeCom and DingTalk answer 200 with their own error code (read
+        // from at most 64 KiB of the answer).
+        let text = read_capped(res, 64 * 1024).await;
+        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&text) {
             if let Some(code) = v
                 .get("errcode")
                 .and_then(|c| c.as_i64())
                 .filter(|c| *c != 0)
             {
-                let msg = v.get("errmsg").and_then(|m| m.as_str()).unwrap_or("");
-                return Err(format!("errcode {code}: {msg}"));
+                return Err(format!("errcode {code}"));
             }
         }
         Ok(())
     }
+}
+
+/// At most `cap` bytes of an answer's body.
+async fn read_capped(mut res: reqwest::Response, cap: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Ok(Some(chunk)) = res.chunk().await {
+        out.extend_from_slice(&chunk);
+        if out.len() >= cap {
+            out.truncate(cap);
+            break;
+        }
+    }
+    out
 }
 
 /// `Content-Language` of an e-mail: the reader's language.
@@ -375,7 +394,9 @@ pub async fn deliver_due(app: &App, s: &Sender) -> AppResult<usize> {
             })
             .await?;
         let Some((d, robot)) = claimed else { continue };
-        let outcome = s.send_one(app.now(), &d, robot.as_ref()).await;
+        let outcome = s
+            .send_one(&app.outbound, app.now(), &d, robot.as_ref())
+            .await;
         let (d, outcome) = (&d, &outcome);
         let robot_gone = d.robot_id.is_some() && robot.is_none();
         app.write_as_system(|w| {

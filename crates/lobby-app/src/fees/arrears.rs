@@ -41,6 +41,11 @@ pub async fn arrears(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Ar
 
 /// The arrears of a site (one tenant's when `only`), for a reader already
 /// let in or the dunning sweep.
+/// A stored balance that cannot be represented: a broken row, not a debt.
+fn overflow() -> crate::AppError {
+    crate::AppError::Internal(anyhow::anyhow!("an arrears balance overflows"))
+}
+
 pub(crate) async fn arrears_of(
     app: &App,
     site_id: i64,
@@ -59,7 +64,7 @@ pub(crate) async fn arrears_of(
         if only.is_some_and(|t| t != r.tenant_id) {
             continue;
         }
-        let balance = r.total_fen - r.paid_fen;
+        let balance = r.total_fen.checked_sub(r.paid_fen).ok_or_else(overflow)?;
         let due: jiff::civil::Date = crate::error::stored("statements.due_date", &r.due_date)?;
         if balance <= 0 || due >= today {
             continue;
@@ -85,7 +90,7 @@ pub(crate) async fn arrears_of(
             }
         };
         let (v, a) = &mut out[i];
-        a.add(balance, due, today);
+        a.add(balance, due, today).ok_or_else(overflow)?;
         v.statements += 1;
         if r.due_date < v.oldest_due_date {
             v.oldest_due_date = r.due_date.clone();
@@ -94,7 +99,7 @@ pub(crate) async fn arrears_of(
     let mut list: Vec<ArrearsView> = out
         .into_iter()
         .map(|(mut v, a)| {
-            v.balance_fen = a.total();
+            v.balance_fen = a.total().ok_or_else(overflow)?;
             v.ageing = AgeingView {
                 d0_30: a.d0_30,
                 d31_60: a.d31_60,
@@ -106,9 +111,9 @@ pub(crate) async fn arrears_of(
                 .parse::<jiff::civil::Date>()
                 .map(|d| i64::from((today - d).get_days()))
                 .unwrap_or(0);
-            v
+            Ok(v)
         })
-        .collect();
+        .collect::<AppResult<_>>()?;
     for v in &mut list {
         // Newest first: the first of the tenant's is the last sent.
         if let Some(d) = sent.iter().find(|d| d.tenant_id == v.tenant_id) {

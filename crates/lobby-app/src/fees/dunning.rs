@@ -185,7 +185,8 @@ async fn send_notice(
     line: &super::ArrearsView,
     step: &StepView,
 ) -> AppResult<i64> {
-    let (today, _) = super::site_today(app, site_id).await?;
+    let (today, tz) = super::site_today(app, site_id).await?;
+    let day_start = crate::scope::day_start(today, &tz)?;
     let pay_by = today
         .checked_add(jiff::Span::new().days(PAY_WITHIN_DAYS))
         .map_err(|e| AppError::Internal(e.into()))?
@@ -194,6 +195,22 @@ async fn send_notice(
     let pay_by = &pay_by;
     app.write(actor, |w| {
         Box::pin(async move {
+            // Once per step, debt and day: the tenant's row is held while
+            // deciding, so notices sent at once make one.
+            w.hold(lobby_store::Held::Tenants, line.tenant_id).await?;
+            if let Some(number) = store::dunning_sent_since(
+                w,
+                line.tenant_id,
+                &line.oldest_due_date,
+                step.days_overdue,
+                day_start,
+            )
+            .await?
+            {
+                return Err(AppError::InvalidTransition(format!(
+                    "notice {number} of this step was sent to the tenant today"
+                )));
+            }
             let prefix = format!("CJ-{year}-");
             let n = store::count_dunning(w, site_id, &prefix).await? + 1;
             let number = format!("{prefix}{n:05}");
@@ -303,8 +320,12 @@ pub async fn dunning_sweep(app: &App) -> AppResult<usize> {
                     && d.step_days >= step.days_overdue
             });
             if !done {
-                send_notice(app, &system, site_id, &line, step).await?;
-                sent += 1;
+                match send_notice(app, &system, site_id, &line, step).await {
+                    Ok(_) => sent += 1,
+                    // Sent by someone else meanwhile.
+                    Err(AppError::InvalidTransition(_)) => {}
+                    Err(e) => return Err(e),
+                }
             }
         }
     }

@@ -3,7 +3,9 @@
 //! unit's usual use is kept but flagged for a second look.
 
 use lobby_domain::error::required_text;
-use lobby_domain::fees::{check_reading, format_reading, parse_reading, MeterKind};
+use lobby_domain::fees::{
+    check_reading, format_reading, parse_reading, use_bound_milli, MeterKind,
+};
 use lobby_domain::photos::Owner;
 use lobby_domain::policy::Action as Can;
 use lobby_store::fees::{self as store, NewReading};
@@ -30,6 +32,10 @@ pub struct MeterView {
     pub last_reading_id: Option<i64>,
     /// The dial's photo at the last reading.
     pub last_photo_id: Option<i64>,
+    /// A reading far above the meter's usual use that waits for a second
+    /// person (`POST /meter-readings/{id}/confirm`) before it is billed.
+    pub waiting_reading_id: Option<i64>,
+    pub waiting_reading: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -49,8 +55,13 @@ pub struct ReadingView {
     pub reading: String,
     pub read_at: String,
     pub meter_replaced: bool,
-    /// Far above the meter's usual use: look again before billing.
+    /// Far above the meter's usual use (or the kind's absolute bound): it
+    /// is not billed until a second person confirms it
+    /// (`POST /meter-readings/{id}/confirm`).
     pub flagged: bool,
+    /// Who confirmed a flagged reading (display name), if anyone has.
+    pub confirmed_by: Option<String>,
+    pub confirmed_at: Option<String>,
     pub read_by: String,
     /// The photo of the dial, if one was taken
     /// (`GET /meter-readings/{id}/photos/{photo_id}`).
@@ -83,6 +94,8 @@ fn meter_view(m: store::MeterRow) -> AppResult<MeterView> {
         last_read_at: time::rfc3339_opt(m.last_read_at),
         last_reading_id: m.last_reading_id,
         last_photo_id: m.last_photo_id,
+        waiting_reading_id: m.waiting_reading_id,
+        waiting_reading: m.waiting_reading_milli.map(format_reading),
     })
 }
 
@@ -94,6 +107,8 @@ fn reading_view(r: store::ReadingRow) -> ReadingView {
         read_at: time::rfc3339(r.read_at),
         meter_replaced: r.replaced == 1,
         flagged: r.flagged == 1,
+        confirmed_by: r.confirmed_by_name,
+        confirmed_at: time::rfc3339_opt(r.confirmed_at),
         read_by: r.read_by_name,
         photo_id: r.photo_id,
     }
@@ -261,7 +276,16 @@ pub(crate) async fn record_in(
         .map(|p| p[0].reading_milli - p[1].reading_milli)
         .collect();
     let average = (!uses.is_empty()).then(|| uses.iter().sum::<i64>() / uses.len() as i64);
-    let flagged = check_reading(newest, reading, replaced, average, JUMP_FACTOR)?;
+    let kind: MeterKind = crate::error::stored("meters.kind", &meter.kind)?;
+    let flagged = check_reading(
+        newest,
+        reading,
+        replaced,
+        meter.multiplier,
+        average,
+        JUMP_FACTOR,
+        use_bound_milli(kind),
+    )?;
     let now = w.now();
     let actor = w.actor();
     let id = store::insert_reading(
@@ -368,4 +392,48 @@ pub async fn reading_photo(
             .ok_or(AppError::NotFound("photo"))?
     };
     crate::photos::bytes(app, p, thumb).await
+}
+
+/// A second person confirms a flagged reading (far above the meter's usual
+/// use): from then on it is billed. Whoever records readings or manages
+/// fees at the site may, except the person who read it; a reading that is
+/// not flagged, or already confirmed, is 409 `invalid_transition`.
+pub async fn confirm_reading(app: &App, actor: &Actor, id: i64) -> AppResult<ReadingView> {
+    let (r, meter) = reading_of(app, actor, id).await?;
+    if !(actor.can(Can::MetersRecord, meter.site_id) || actor.can(Can::FeesManage, meter.site_id)) {
+        return Err(AppError::Forbidden);
+    }
+    if r.read_by == Some(actor.user_id) {
+        return Err(AppError::InvalidTransition(
+            "a second person confirms a flagged reading, not the one who read it".into(),
+        ));
+    }
+    let site_id = meter.site_id;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let actor = w.actor();
+            let (uid, name) = (actor.user_id, actor.display_name.clone());
+            if !store::confirm_reading(w, id, uid, &name, now).await? {
+                return Err(AppError::InvalidTransition(
+                    "only a flagged reading not yet confirmed is confirmed".into(),
+                ));
+            }
+            w.audit(
+                Some(site_id),
+                "confirm",
+                "meter_reading",
+                Some(id),
+                serde_json::json!({"meter_id": r.meter_id, "reading": format_reading(r.reading_milli)}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await?;
+    let mut c = app.db.read().await?;
+    store::reading(&mut c, id)
+        .await?
+        .map(reading_view)
+        .ok_or(AppError::NotFound("reading"))
 }

@@ -94,7 +94,10 @@ pub(crate) async fn apply_credit(
         left -= take;
         applied += take;
     }
-    if left <= 0 {
+    // Paid only when exactly settled: a positive total covered in full, or
+    // a total of nothing. A negative total is a credit note and stays
+    // issued (what the site owes is not "paid").
+    if total_fen >= 0 && left == 0 {
         store::set_state(w, statement_id, "issued", "paid", None).await?;
     }
     Ok(applied)
@@ -321,7 +324,11 @@ pub async fn reverse_payment(
     app.write(actor, |w| {
         Box::pin(async move {
             let now = w.now();
-            let paid = store::reverse_payment(w, id, now, reason).await?;
+            let Some(paid) = store::reverse_payment(w, id, now, reason).await? else {
+                return Err(AppError::InvalidTransition(
+                    "the payment is already reversed".into(),
+                ));
+            };
             for s in paid {
                 store::set_state(w, s, "paid", "issued", None).await?;
             }

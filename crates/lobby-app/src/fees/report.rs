@@ -3,6 +3,7 @@
 //! workbook as exact decimal formulas (`=1234.56`), never through a float.
 
 use lobby_domain::fees::{div_half_up, yuan};
+use lobby_domain::money::Fen;
 use lobby_store::fees::{self as store, StatementFilter};
 use serde::Serialize;
 
@@ -28,6 +29,18 @@ pub struct CollectionReport {
     pub collected_fen: i64,
     pub rate_permille: Option<i64>,
     pub items: Vec<ItemCollection>,
+}
+
+/// Checked money arithmetic for the report: stored statements are bounded,
+/// so an overflow here is a broken row, an internal error.
+fn sum(items: impl IntoIterator<Item = i64>) -> AppResult<i64> {
+    Fen::sum(items.into_iter().map(Fen::new))
+        .map(Fen::get)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the month's money overflows")))
+}
+
+fn add(a: i64, b: i64) -> AppResult<i64> {
+    sum([a, b])
 }
 
 fn permille(part: i64, whole: i64) -> Option<i64> {
@@ -104,8 +117,8 @@ pub(crate) async fn collection_of(
             };
             match out.iter_mut().find(|i| i.name == name) {
                 Some(i) => {
-                    i.billed_fen += l.amount_fen;
-                    i.collected_fen += share;
+                    i.billed_fen = add(i.billed_fen, l.amount_fen)?;
+                    i.collected_fen = add(i.collected_fen, share)?;
                 }
                 None => out.push(ItemCollection {
                     name,
@@ -119,8 +132,10 @@ pub(crate) async fn collection_of(
     for i in &mut out {
         i.rate_permille = permille(i.collected_fen, i.billed_fen);
     }
-    let billed: i64 = rows.iter().map(|r| r.total_fen).sum();
-    let collected: i64 = rows.iter().map(|r| r.paid_fen.min(r.total_fen)).sum();
+    // Credit notes (negative totals) are not billing, and nothing of them
+    // is "collected".
+    let billed = sum(rows.iter().map(|r| r.total_fen.max(0)))?;
+    let collected = sum(rows.iter().map(|r| r.paid_fen.min(r.total_fen).max(0)))?;
     Ok(CollectionReport {
         month,
         statements: rows.len() as i64,

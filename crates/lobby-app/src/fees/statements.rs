@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use jiff::ToSpan;
 use lobby_domain::fees::{
-    area_amount, consumption, days_held, fixed_amount, format_reading, meter_amount, FeeBasis,
-    StatementState,
+    area_amount, days_held, fixed_amount, format_reading, meter_amount, statement_total,
+    used_between, yuan, FeeBasis, StatementState,
 };
+use lobby_domain::money::{Fen, MAX_LINE_FEN, MAX_TOTAL_FEN};
 use lobby_domain::policy::Action as Can;
 use lobby_store::fees::{self as store, LineRow, NewStatement, StatementFilter, StatementRow};
 use serde::{Deserialize, Serialize};
@@ -44,6 +45,9 @@ pub struct StatementView {
     pub total_fen: i64,
     pub paid_fen: i64,
     pub balance_fen: i64,
+    /// The total is below zero: a credit note (贷项通知单), what the site
+    /// owes the tenant. It is never `paid`; it stays `issued`.
+    pub credit_note: bool,
     /// `2026-12-15`
     pub due_date: String,
     /// Issued, not paid, and past its due date.
@@ -87,8 +91,11 @@ pub(crate) fn statement_view(
 ) -> AppResult<StatementView> {
     let state: StatementState = crate::error::stored("statements.state", &r.state)?;
     let due: Date = crate::error::stored("statements.due_date", &r.due_date)?;
-    let balance = r.total_fen - r.paid_fen;
+    let balance = r.total_fen.checked_sub(r.paid_fen).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("statement {}'s balance overflows", r.id))
+    })?;
     Ok(StatementView {
+        credit_note: r.total_fen < 0,
         lines: lines
             .iter()
             .filter(|l| l.statement_id == r.id)
@@ -249,7 +256,19 @@ pub async fn generate(
                     };
                     match item.basis.as_str() {
                         "area" => {
-                            let amount = area_amount(h.area_centi, rate.rate_fen, days, dim);
+                            let amount = area_amount(h.area_centi, rate.rate_fen, days, dim)
+                                .filter(|a| Fen::new(*a).is_sane_line())
+                                .ok_or_else(|| {
+                                    AppError::invalid(
+                                        "rate_fen",
+                                        format!(
+                                            "{} of unit {} comes to more than a line may ({} yuan); check the unit's area and the rate",
+                                            item.name,
+                                            h.unit_number,
+                                            yuan(MAX_LINE_FEN)
+                                        ),
+                                    )
+                                })?;
                             d.lines.push(LineRow {
                                 statement_id: 0,
                                 position: 0,
@@ -286,17 +305,41 @@ pub async fn generate(
                                 if within.len() < 2 {
                                     continue;
                                 }
-                                let used: i64 = within
-                                    .windows(2)
-                                    .map(|p| {
-                                        consumption(
-                                            p[0].reading_milli,
-                                            p[1].reading_milli,
-                                            m.multiplier,
-                                            p[1].replaced == 1,
-                                        )
-                                    })
-                                    .sum();
+                                // A reading far above the meter's usual
+                                // use waits for a second person's check.
+                                if let Some(r) = within.iter().find(|r| r.flagged == 1 && r.confirmed_by.is_none()) {
+                                    return Err(AppError::invalid(
+                                        "reading",
+                                        format!(
+                                            "reading {} of meter {} (unit {}) is far above its usual use and waits for a second person to confirm it (meter reading {}) before it is billed",
+                                            format_reading(r.reading_milli),
+                                            m.serial,
+                                            h.unit_number,
+                                            r.id
+                                        ),
+                                    ));
+                                }
+                                let pairs: Vec<(i64, bool)> = within
+                                    .iter()
+                                    .map(|r| (r.reading_milli, r.replaced == 1))
+                                    .collect();
+                                let too_much = || {
+                                    AppError::invalid(
+                                        "reading",
+                                        format!(
+                                            "meter {} (unit {}) read {} → {}: the line would be more than a line may ({} yuan); check the readings and the multiplier",
+                                            m.serial,
+                                            h.unit_number,
+                                            format_reading(pairs[0].0),
+                                            format_reading(pairs[pairs.len() - 1].0),
+                                            yuan(MAX_LINE_FEN)
+                                        ),
+                                    )
+                                };
+                                let used = used_between(&pairs, m.multiplier).ok_or_else(too_much)?;
+                                let amount = meter_amount(used, &rate)
+                                    .filter(|a| Fen::new(*a).is_sane_line())
+                                    .ok_or_else(too_much)?;
                                 let (a, b) = (
                                     within[0].reading_milli,
                                     within[within.len() - 1].reading_milli,
@@ -322,7 +365,7 @@ pub async fn generate(
                                         }
                                     ),
                                     rate_fen: rate.rate_fen,
-                                    amount_fen: meter_amount(used, &rate),
+                                    amount_fen: amount,
                                 });
                             }
                         }
@@ -351,8 +394,22 @@ pub async fn generate(
                 });
                 let unit_amount = match basis {
                     FeeBasis::Fixed if ch.amount_fen.is_none() => fixed_amount(rate_fen, dim, dim),
-                    _ => rate_fen,
+                    _ => Some(rate_fen),
                 };
+                let amount = unit_amount
+                    .and_then(|a| Fen::new(a).checked_mul(ch.quantity))
+                    .filter(|a| a.is_sane_line())
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "quantity",
+                            format!(
+                                "the charge {} × {} comes to more than a line may ({} yuan)",
+                                item.name,
+                                ch.quantity,
+                                yuan(MAX_LINE_FEN)
+                            ),
+                        )
+                    })?;
                 d.lines.push(LineRow {
                     statement_id: 0,
                     position: 0,
@@ -364,7 +421,7 @@ pub async fn generate(
                     },
                     quantity: ch.quantity.to_string(),
                     rate_fen,
-                    amount_fen: unit_amount.saturating_mul(ch.quantity),
+                    amount_fen: amount.get(),
                 });
                 if basis == FeeBasis::OneOff {
                     d.charges.push(ch.id);
@@ -377,7 +434,19 @@ pub async fn generate(
             for d in drafts.into_values().filter(|d| !d.lines.is_empty()) {
                 seq += 1;
                 let number = format!("ZD-{}-{seq:04}", first.strftime("%Y%m"));
-                let total: i64 = d.lines.iter().map(|l| l.amount_fen).sum();
+                let amounts: Vec<i64> = d.lines.iter().map(|l| l.amount_fen).collect();
+                let total = statement_total(&amounts)
+                    .filter(|t| t.abs() <= MAX_TOTAL_FEN)
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "month",
+                            format!(
+                                "tenant {}'s statement would come to more than a statement may ({} yuan); check its readings and charges",
+                                d.tenant_id,
+                                yuan(MAX_TOTAL_FEN)
+                            ),
+                        )
+                    })?;
                 let id = store::insert_statement(
                     w,
                     &NewStatement {

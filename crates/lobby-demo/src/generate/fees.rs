@@ -343,7 +343,7 @@ pub(super) async fn money(
                         lease.area_centi % 100
                     ),
                     MGMT_FEN,
-                    area_amount(lease.area_centi, MGMT_FEN, days, dim),
+                    area_amount(lease.area_centi, MGMT_FEN, days, dim).unwrap_or_default(),
                 ),
                 (
                     power,
@@ -360,7 +360,7 @@ pub(super) async fn money(
                         format_reading(used)
                     ),
                     POWER.rate_fen,
-                    meter_amount(used, &POWER),
+                    meter_amount(used, &POWER).unwrap_or_default(),
                 ),
             ];
             let total: i64 = lines.iter().map(|l| l.4).sum();

@@ -117,6 +117,10 @@ pub struct MeterRow {
     pub last_reading_id: Option<i64>,
     /// The dial's photo at the last reading.
     pub last_photo_id: Option<i64>,
+    /// The newest reading flagged and not yet confirmed by a second
+    /// person (it is not billed until then), and its value.
+    pub waiting_reading_id: Option<i64>,
+    pub waiting_reading_milli: Option<i64>,
 }
 
 const LAST_READING: &str =
@@ -124,7 +128,9 @@ const LAST_READING: &str =
 
 const METER_COLS: &str = "m.id, m.site_id, m.unit_id, u.number AS unit_number, m.kind, m.serial, m.multiplier, \
      (SELECT r.reading_milli FROM meter_readings r WHERE r.meter_id = m.id ORDER BY r.read_at DESC, r.id DESC LIMIT 1) AS last_reading_milli, \
-     (SELECT r.read_at FROM meter_readings r WHERE r.meter_id = m.id ORDER BY r.read_at DESC, r.id DESC LIMIT 1) AS last_read_at";
+     (SELECT r.read_at FROM meter_readings r WHERE r.meter_id = m.id ORDER BY r.read_at DESC, r.id DESC LIMIT 1) AS last_read_at, \
+     (SELECT r.id FROM meter_readings r WHERE r.meter_id = m.id AND r.flagged = 1 AND r.confirmed_by IS NULL ORDER BY r.read_at DESC, r.id DESC LIMIT 1) AS waiting_reading_id, \
+     (SELECT r.reading_milli FROM meter_readings r WHERE r.meter_id = m.id AND r.flagged = 1 AND r.confirmed_by IS NULL ORDER BY r.read_at DESC, r.id DESC LIMIT 1) AS waiting_reading_milli";
 
 /// A site's meters in unit order (one unit's when `unit_id` is given).
 pub async fn meters(c: &mut Conn, site_id: i64, unit_id: Option<i64>) -> Result<Vec<MeterRow>> {
@@ -186,12 +192,18 @@ pub struct ReadingRow {
     pub read_by_name: String,
     /// The dial's photo, if one was taken.
     pub photo_id: Option<i64>,
+    pub read_by: Option<i64>,
+    /// A flagged reading's second person, when one has confirmed it.
+    pub confirmed_by: Option<i64>,
+    pub confirmed_by_name: Option<String>,
+    pub confirmed_at: Option<i64>,
 }
 
 /// One reading.
 pub async fn reading(c: &mut Conn, id: i64) -> Result<Option<ReadingRow>> {
     Ok(sqlx::query_as(
         "SELECT r.id, r.meter_id, r.reading_milli, r.read_at, r.replaced, r.flagged, r.read_by_name, \
+         r.read_by, r.confirmed_by, r.confirmed_by_name, r.confirmed_at, \
          (SELECT MAX(p.id) FROM photos p WHERE p.owner = 'meter_reading' AND p.owner_id = r.id) AS photo_id \
          FROM meter_readings r WHERE r.id = $1",
     )
@@ -204,6 +216,7 @@ pub async fn reading(c: &mut Conn, id: i64) -> Result<Option<ReadingRow>> {
 pub async fn readings(c: &mut Conn, meter_id: i64, limit: i64) -> Result<Vec<ReadingRow>> {
     Ok(sqlx::query_as(
         "SELECT r.id, r.meter_id, r.reading_milli, r.read_at, r.replaced, r.flagged, r.read_by_name, \
+         r.read_by, r.confirmed_by, r.confirmed_by_name, r.confirmed_at, \
          (SELECT MAX(p.id) FROM photos p WHERE p.owner = 'meter_reading' AND p.owner_id = r.id) AS photo_id \
          FROM meter_readings r WHERE r.meter_id = $1 ORDER BY r.read_at DESC, r.id DESC LIMIT $2",
     )
@@ -218,6 +231,7 @@ pub async fn readings(c: &mut Conn, meter_id: i64, limit: i64) -> Result<Vec<Rea
 pub async fn site_readings(c: &mut Conn, site_id: i64, until: i64) -> Result<Vec<ReadingRow>> {
     Ok(sqlx::query_as(
         "SELECT id, meter_id, reading_milli, read_at, replaced, flagged, read_by_name, \
+         read_by, confirmed_by, confirmed_by_name, confirmed_at, \
          CAST(NULL AS BIGINT) AS photo_id \
          FROM meter_readings WHERE site_id = $1 AND read_at < $2 ORDER BY meter_id, read_at, id",
     )
@@ -225,6 +239,28 @@ pub async fn site_readings(c: &mut Conn, site_id: i64, until: i64) -> Result<Vec
     .bind(until)
     .fetch_all(c)
     .await?)
+}
+
+/// A second person confirms flagged reading `id`; false when it is not
+/// flagged or already confirmed (a conditional update: two confirm once).
+pub async fn confirm_reading(
+    c: &mut Conn,
+    id: i64,
+    by: i64,
+    by_name: &str,
+    now: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE meter_readings SET confirmed_by = $2, confirmed_by_name = $3, confirmed_at = $4 \
+         WHERE id = $1 AND flagged = 1 AND confirmed_by IS NULL",
+    )
+    .bind(id)
+    .bind(by)
+    .bind(by_name)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub struct NewReading<'a> {

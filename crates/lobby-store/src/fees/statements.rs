@@ -334,7 +334,25 @@ pub async fn credits(c: &mut Conn, tenant_id: i64) -> Result<Vec<PaymentRow>> {
 
 /// Reverses a payment: it pays nothing any more. Returns the statements it
 /// had paid (their state may go back to issued).
-pub async fn reverse_payment(c: &mut Conn, id: i64, at: i64, reason: &str) -> Result<Vec<i64>> {
+pub async fn reverse_payment(
+    c: &mut Conn,
+    id: i64,
+    at: i64,
+    reason: &str,
+) -> Result<Option<Vec<i64>>> {
+    // The transition first, conditionally: of two reversals one takes it,
+    // the other finds it taken and changes nothing.
+    let done = sqlx::query(
+        "UPDATE payments SET reversed_at = $2, reversal_reason = $3 WHERE id = $1 AND reversed_at IS NULL",
+    )
+    .bind(id)
+    .bind(at)
+    .bind(reason)
+    .execute(&mut *c)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(None);
+    }
     let paid: Vec<i64> =
         sqlx::query_scalar("SELECT statement_id FROM payment_allocations WHERE payment_id = $1")
             .bind(id)
@@ -344,11 +362,5 @@ pub async fn reverse_payment(c: &mut Conn, id: i64, at: i64, reason: &str) -> Re
         .bind(id)
         .execute(&mut *c)
         .await?;
-    sqlx::query("UPDATE payments SET reversed_at = $2, reversal_reason = $3 WHERE id = $1")
-        .bind(id)
-        .bind(at)
-        .bind(reason)
-        .execute(&mut *c)
-        .await?;
-    Ok(paid)
+    Ok(Some(paid))
 }

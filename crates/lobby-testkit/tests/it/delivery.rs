@@ -240,7 +240,7 @@ async fn a_dispatch_reaches_the_engineer_and_the_group(app: TestApp) {
         "{metrics}"
     );
 }
-both!(a_dispatch_reaches_the_engineer_and_the_group);
+both!(a_dispatch_reaches_the_engineer_and_the_group, loopback);
 
 async fn failures_are_retried_then_dead(app: TestApp) {
     let (base, http) = HttpSink::start().await;
@@ -310,7 +310,7 @@ async fn failures_are_retried_then_dead(app: TestApp) {
     deliver_due(&app.app, &sender).await.unwrap();
     assert_eq!(http.to("/dead/").len(), 7);
 }
-both!(failures_are_retried_then_dead);
+both!(failures_are_retried_then_dead, loopback);
 
 /// Two servers on one database (two handles, each with its own sender,
 /// running at once) send each delivery once.
@@ -326,7 +326,8 @@ async fn two_servers_send_each_once(app: TestApp) {
     let db = lobby_store::Db::connect(&app.url)
         .await
         .expect("second handle");
-    let other = lobby_app::App::new(db, app.clock.clone(), app.data_dir.clone());
+    let other = lobby_app::App::new(db, app.clock.clone(), app.data_dir.clone())
+        .with_outbound((*app.app.outbound).clone());
     let (one, two) = (
         sender(None, Duration::from_secs(5)),
         sender(None, Duration::from_secs(5)),
@@ -358,4 +359,4 @@ async fn two_servers_send_each_once(app: TestApp) {
     ids.dedup();
     assert_eq!(ids.len(), 30, "no delivery twice");
 }
-both!(two_servers_send_each_once);
+both!(two_servers_send_each_once, loopback);

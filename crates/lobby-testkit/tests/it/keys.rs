@@ -119,9 +119,9 @@ async fn a_copy_is_out_to_one_holder(app: TestApp) {
 }
 both!(a_copy_is_out_to_one_holder);
 
-/// A lost copy (钥匙遗失): its loan closes as lost, the replacement is
-/// charged to the unit's tenant and billed by the next statement; the key
-/// keeps its copies.
+/// A lost copy (钥匙遗失): its loan closes as lost, the copy is out of
+/// service until replaced, the replacement is charged by finance to the
+/// unit's tenant and billed by the next statement.
 async fn a_lost_copy_is_recorded_and_charged(app: TestApp) {
     let fd = app.token("front_desk").await;
     let fin = app.token("finance").await;
@@ -157,7 +157,7 @@ async fn a_lost_copy_is_recorded_and_charged(app: TestApp) {
     assert_eq!(r.field(), "note", "nothing is kept without a note");
     let r = app
         .post(
-            Some(&fd),
+            Some(&fin),
             &lost,
             &json!({"note": "租户遗失", "fee_item_id": item + 999}),
         )
@@ -166,9 +166,29 @@ async fn a_lost_copy_is_recorded_and_charged(app: TestApp) {
     let eng = app.token("engineering").await;
     let r = app.post(Some(&eng), &lost, &json!({"note": "x"})).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Charging the replacement is finance's, not the desk's.
     let r = app
         .post(
             Some(&fd),
+            &lost,
+            &json!({"note": "租户外出时遗失", "fee_item_id": item}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
+    // Naming another tenant than the unit's is finance's too.
+    let others = crate::fees::tenants_with_units(&app, &fin).await;
+    let other = others.iter().find(|t| t.0 != tenant).unwrap().0;
+    let r = app
+        .post(
+            Some(&fd),
+            &lost,
+            &json!({"note": "租户外出时遗失", "tenant_id": other}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
+    let r = app
+        .post(
+            Some(&fin),
             &lost,
             &json!({"note": "租户外出时遗失", "fee_item_id": item}),
         )
@@ -179,26 +199,59 @@ async fn a_lost_copy_is_recorded_and_charged(app: TestApp) {
         (Some("租户 王先生"), Some(tenant))
     );
     assert!(r.body["charge_id"].is_i64());
+    let loss = r.body["id"].as_i64().unwrap();
+    // Reported again (a retry, a second person): refused, nothing charged.
+    let r = app
+        .post(
+            Some(&fin),
+            &lost,
+            &json!({"note": "又报一次", "fee_item_id": item}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
+    assert_eq!(r.code(), "invalid_transition");
     let k = app.get(Some(&fd), &format!("/api/v1/keys/{id}")).await;
     assert_eq!(
         (
             k.body["key"]["out"].as_i64(),
+            k.body["key"]["lost"].as_i64(),
             k.body["key"]["copies"].as_i64()
         ),
-        (Some(0), Some(1)),
-        "the loan is closed; a replacement is cut"
+        (Some(0), Some(1), Some(1)),
+        "the loan is closed; the copy is out of service"
     );
     assert_eq!(k.body["history"][0]["lost"], true);
     assert_eq!(k.body["key"]["losses"].as_array().unwrap().len(), 1);
-    // The copy can go out again.
+    // The lost copy cannot go out until it is found or replaced.
+    let issue = format!("/api/v1/keys/{id}/issue");
     let r = app
         .post(
             Some(&fd),
-            &format!("/api/v1/keys/{id}/issue"),
+            &issue,
             &json!({"holder": "保洁", "purpose": "开荒", "due_back_at": in_hours(&app, 2)}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED);
+    assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
+    let settle = format!("/api/v1/keys/{id}/losses/{loss}/settle");
+    let r = app
+        .post(Some(&fd), &settle, &json!({"how": "stolen"}))
+        .await;
+    assert_eq!(r.field(), "how");
+    let r = app
+        .post(Some(&fd), &settle, &json!({"how": "replaced"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["settled_how"], "replaced");
+    let r = app.post(Some(&fd), &settle, &json!({"how": "found"})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "settled once");
+    let r = app
+        .post(
+            Some(&fd),
+            &issue,
+            &json!({"holder": "保洁", "purpose": "开荒", "due_back_at": in_hours(&app, 2)}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     // The charge goes onto the tenant's next statement.
     let (month, _) = crate::fees::next_month(&app);
     crate::fees::past_next_month(&app);

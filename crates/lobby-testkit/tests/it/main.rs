@@ -41,6 +41,7 @@ mod tickets;
 mod tickets_records;
 mod tickets_sla;
 mod training;
+mod trust;
 mod ui;
 mod ui_forms;
 mod ui_language;

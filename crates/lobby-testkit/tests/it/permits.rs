@@ -20,7 +20,7 @@ async fn a_tenant_in_arrears_is_held_and_the_gate_lets_through_once(app: TestApp
     // B owes a month's management fee past due: billed, issued, forty days
     // unpaid.
     let (month, first) = next_month(&app);
-    let owed = lobby_domain::fees::area_amount(b_area, 850, 1, 1);
+    let owed = lobby_domain::fees::area_amount(b_area, 850, 1, 1).unwrap();
     let r = app
         .post(Some(&fin), "/api/v1/fee-items", &json!({"site_id": s, "name": "物业管理费", "basis": "area", "rate_fen": 850, "effective_from": first.to_string()}))
         .await;

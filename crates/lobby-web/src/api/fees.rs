@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_meters, create_meter))
         .routes(routes!(list_readings))
         .routes(routes!(record_reading))
+        .routes(routes!(confirm_reading))
         .routes(routes!(generate))
         .routes(routes!(list_statements))
         .routes(routes!(get_statement))
@@ -201,7 +202,9 @@ async fn list_readings(
 }
 
 /// A reading: lower than the last is 422 `reading` (nothing stored) unless
-/// `meter_replaced`; far above the meter's usual use it is `flagged`.
+/// `meter_replaced`; one whose use times the multiplier cannot be billed is
+/// 422 `reading`; far above the meter's usual use (×3 its average) or its
+/// kind's bound it is `flagged` and waits for a second person's confirm.
 #[utoipa::path(post, path = "/meter-readings", tag = "fees", request_body = ReadingInput, responses((status = 201, body = ReadingView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn record_reading(
     State(s): State<AppState>,
@@ -212,6 +215,19 @@ async fn record_reading(
         StatusCode::CREATED,
         Json(fees::record_reading(&s.app, &a, &v).await?),
     ))
+}
+
+/// A second person confirms a `flagged` reading (far above the meter's
+/// usual use or its kind's bound): until then it is not billed and the
+/// month's generation names it. Not by the person who read it; a reading
+/// not flagged or already confirmed is 409 `invalid_transition`.
+#[utoipa::path(post, path = "/meter-readings/{id}/confirm", tag = "fees", params(("id" = i64, Path)), responses((status = 200, body = ReadingView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn confirm_reading(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<ReadingView>, ApiError> {
+    Ok(Json(fees::confirm_reading(&s.app, &a, id).await?))
 }
 
 /// Generates the month's statements (one per tenant, drafts); again for the

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use lobby_app::keys::{
     self, IssueInput, KeyInput, KeyQuery, KeyView, LoanView, LossView, LostInput, ReturnInput,
+    SettleInput,
 };
 use lobby_app::page::Page;
 use serde::Serialize;
@@ -22,12 +23,28 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(issue))
         .routes(routes!(give_back))
         .routes(routes!(lost))
+        .routes(routes!(settle))
 }
 
-/// Records a lost copy (钥匙遗失): its loan closes as lost; with a one-off
-/// `fee_item_id` the replacement is charged to `tenant_id` (default the
-/// unit's tenant) on the next statement.
-#[utoipa::path(post, path = "/keys/{id}/lost", tag = "keys", params(("id" = i64, Path)), request_body = LostInput, responses((status = 201, body = LossView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// A lost copy `found` or `replaced` (`how`): in service again. Once: a
+/// loss settled already is 409 `invalid_transition`.
+#[utoipa::path(post, path = "/keys/{id}/losses/{loss_id}/settle", tag = "keys", params(("id" = i64, Path), ("loss_id" = i64, Path)), request_body = SettleInput, responses((status = 200, body = LossView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn settle(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path((id, loss_id)): Path<(i64, i64)>,
+    ApiJson(v): ApiJson<SettleInput>,
+) -> Result<Json<LossView>, ApiError> {
+    Ok(Json(keys::settle_loss(&s.app, &a, id, loss_id, &v).await?))
+}
+
+/// Records a lost copy (钥匙遗失): its loan closes as lost and the copy is
+/// out of service until found or replaced (`/keys/{id}/losses/{loss_id}/settle`);
+/// a copy lost already is 409 `invalid_transition`. With a one-off
+/// `fee_item_id` (finance only: 403 otherwise) the replacement is charged
+/// to the unit's tenant, or to `tenant_id` (another tenant: finance only),
+/// on the next statement.
+#[utoipa::path(post, path = "/keys/{id}/lost", tag = "keys", params(("id" = i64, Path)), request_body = LostInput, responses((status = 201, body = LossView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn lost(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,

@@ -9,6 +9,7 @@ mod department_reports;
 mod desk;
 mod digests;
 mod fees;
+pub(crate) mod idempotent;
 mod keys;
 mod moves;
 mod patrols;
@@ -146,18 +147,21 @@ pub fn document_errors(doc: &mut utoipa::openapi::OpenApi) {
             "404",
             "not_found: no such record, or not one the caller may see",
         ),
-        ("409", "invalid_transition, version_conflict or duplicate"),
+        (
+            "409",
+            "invalid_transition, version_conflict, duplicate, or idempotency_conflict (the Idempotency-Key was used for another request)",
+        ),
         ("422", "invalid_input: the field named is wrong"),
         ("429", "rate_limited: too many failed attempts"),
     ];
     for item in doc.paths.paths.values_mut() {
         let ops = [
-            (&mut item.get, false),
-            (&mut item.put, true),
-            (&mut item.post, true),
-            (&mut item.delete, false),
+            (&mut item.get, false, false),
+            (&mut item.put, true, false),
+            (&mut item.post, true, true),
+            (&mut item.delete, false, false),
         ];
-        for (op, has_body) in ops {
+        for (op, has_body, is_post) in ops {
             let Some(op) = op.as_mut() else { continue };
             let r = &mut op.responses.responses;
             for (code, what) in common {
@@ -167,8 +171,40 @@ pub fn document_errors(doc: &mut utoipa::openapi::OpenApi) {
                 r.entry("413".to_string())
                     .or_insert_with(|| error("payload_too_large: the body is too large"));
             }
+            if is_post {
+                idempotency_param(op);
+            }
         }
     }
+}
+
+/// Every `POST` takes `Idempotency-Key` (the API's idempotency layer):
+/// documented on each that does not say so itself.
+fn idempotency_param(op: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    let params = op.parameters.get_or_insert_with(Vec::new);
+    if params
+        .iter()
+        .any(|p| p.name.eq_ignore_ascii_case("idempotency-key"))
+    {
+        return;
+    }
+    params.push(
+        ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(utoipa::openapi::Required::False)
+            .description(Some(
+                "1–200 characters: the same key and request from the same user answers the first answer again and changes nothing; the same key with another request is 409 idempotency_conflict",
+            ))
+            .schema(Some(
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(200)),
+            ))
+            .build(),
+    );
 }
 
 pub fn openapi_route(doc: Arc<utoipa::openapi::OpenApi>) -> Router<AppState> {

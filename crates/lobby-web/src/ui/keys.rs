@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/keys/{id}/issue", post(issue))
         .route("/keys/{id}/return", post(give_back))
         .route("/keys/{id}/lost", post(lost))
+        .route("/keys/{id}/losses/{loss}/settle", post(settle))
 }
 
 fn see(to: &str) -> Response {
@@ -181,9 +182,9 @@ async fn show_with(
     c.title = k.label.clone();
     let can_manage = c.actor.can(Can::KeysManage, k.site_id);
     let due_default = format!("{}T18:00", c.today(&s.app));
-    // Charging a replacement needs the site's fee items (those who read
-    // fees see them; the desk does).
-    let one_offs = if can_manage && c.actor.can(Can::FeesRead, k.site_id) {
+    // Charging a replacement is finance's: only they are offered the
+    // site's one-off fee items.
+    let one_offs = if can_manage && c.actor.can(Can::FeesManage, k.site_id) {
         lobby_app::fees::fee_items(&s.app, &c.actor, k.site_id)
             .await
             .unwrap_or_default()
@@ -280,6 +281,27 @@ async fn give_back(
     }
     .await;
     match r {
+        Ok(_) => Ok(see(&format!("/keys/{id}"))),
+        Err(e) => show_with(&s, c, id, Some(FormError::refusal(&e))).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct SettleForm {
+    how: String,
+}
+
+/// A lost copy found or replaced.
+async fn settle(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path((id, loss)): Path<(i64, i64)>,
+    f: WebForm<SettleForm>,
+) -> Result<Response, PageError> {
+    let input = keys::SettleInput {
+        how: f.form.how.clone(),
+    };
+    match keys::settle_loss(&s.app, &f.actor, id, loss, &input).await {
         Ok(_) => Ok(see(&format!("/keys/{id}"))),
         Err(e) => show_with(&s, c, id, Some(FormError::refusal(&e))).await,
     }

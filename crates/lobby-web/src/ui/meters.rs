@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
             )),
         )
         .route("/meters/readings/{id}/photos/{photo}", get(reading_photo))
+        .route("/meters/readings/{id}/confirm", post(confirm_reading))
 }
 
 fn see(to: &str) -> Response {
@@ -37,6 +38,8 @@ struct MetersPage {
     c: Chrome,
     meters: Vec<MeterView>,
     can_record: bool,
+    /// May confirm a flagged reading (reads meters or manages fees).
+    can_confirm: bool,
     /// The meter whose reading was refused, and why.
     refused: Option<(i64, FormError)>,
     q: String,
@@ -63,12 +66,14 @@ async fn meters_with(
         })
         .collect();
     let can_record = c.actor.can(Can::MetersRecord, c.site_id());
+    let can_confirm = can_record || c.actor.can(Can::FeesManage, c.site_id());
     let is_refused = refused.is_some();
     Ok(render_form(
         &MetersPage {
             c,
             meters,
             can_record,
+            can_confirm,
             refused,
             q,
         },
@@ -127,6 +132,34 @@ async fn read_meter(
             Some(fe) => meters_with(&s, c, Some(q), Some((meter_id, fe))).await,
             None => Err(e.into()),
         },
+    }
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    meter_id: i64,
+    #[serde(default)]
+    q: String,
+}
+
+/// A second person confirms a flagged reading: from then on it is billed.
+async fn confirm_reading(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path(id): Path<i64>,
+    f: crate::extract::WebForm<ConfirmForm>,
+) -> Result<Response, PageError> {
+    let f = f.form;
+    match fees::confirm_reading(&s.app, &c.actor, id).await {
+        Ok(_) => Ok(see(&format!(
+            "/meters?q={}#m{}",
+            urlencode(&f.q),
+            f.meter_id
+        ))),
+        Err(e @ lobby_app::AppError::InvalidTransition(_)) => {
+            meters_with(&s, c, Some(f.q), Some((f.meter_id, FormError::refusal(&e)))).await
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

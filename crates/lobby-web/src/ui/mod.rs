@@ -552,6 +552,17 @@ pub fn reason_key(code: &str, message: &str) -> String {
     let kind = match code {
         "duplicate" => "duplicate",
         "version_conflict" => "version",
+        "invalid_input" if has(&["waits for a second person"]) => "second_person",
+        "invalid_input" if has(&["inside the server's network"]) => "inside",
+        "invalid_input"
+            if has(&[
+                "more than can be billed",
+                "more than a line",
+                "more than a statement",
+            ]) =>
+        {
+            "too_large"
+        }
         "invalid_input"
             if has(&[
                 "required", "say ", "give ", "choose ", "needs ", "is empty", "empty",

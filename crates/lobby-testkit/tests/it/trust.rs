@@ -1,0 +1,640 @@
+//! Trust every number and every retry (issue 34): money that cannot
+//! overflow, one idempotency for every create (walked over the OpenAPI
+//! document), state changes that happen once however many try at once, and
+//! robots and webhooks that cannot reach inside the server's network.
+
+use lobby_testkit::{both, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// The probe's recipe: engineering at its own site, 8 electricity meters
+/// at ×10000, read 0 then 999999999999.999. Each second reading is refused
+/// by name and nothing is stored; the month then bills nothing absurd.
+async fn an_unbillable_reading_is_refused_by_name(app: TestApp) {
+    let eng = app.token("engineering").await;
+    let fin = app.token("finance").await;
+    let (_, unit, _) = crate::fees::tenants_with_units(&app, &fin).await[0];
+    for i in 0..8 {
+        let m = app
+            .post(
+                Some(&eng),
+                "/api/v1/meters",
+                &json!({"unit_id": unit, "kind": "electricity", "serial": format!("OVF-{i}"), "multiplier": 10000}),
+            )
+            .await;
+        assert_eq!(m.status, StatusCode::CREATED, "{:?}", m.body);
+        let meter = m.body["id"].as_i64().unwrap();
+        let r = app
+            .post(
+                Some(&eng),
+                "/api/v1/meter-readings",
+                &json!({"meter_id": meter, "reading": "0"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        let r = app
+            .post(
+                Some(&eng),
+                "/api/v1/meter-readings",
+                &json!({"meter_id": meter, "reading": "999999999999.999"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.field()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "reading"),
+            "{:?}",
+            r.body
+        );
+        let list = app
+            .get(Some(&eng), &format!("/api/v1/meters/{meter}/readings"))
+            .await;
+        assert_eq!(
+            list.body["items"].as_array().unwrap().len(),
+            1,
+            "nothing stored"
+        );
+    }
+    let month = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai")
+        .unwrap()
+        .strftime("%Y-%m")
+        .to_string();
+    let g = app
+        .post(
+            Some(&fin),
+            "/api/v1/statements/generate",
+            &json!({"site_id": app.site_id, "month": month}),
+        )
+        .await;
+    assert_eq!(g.status, StatusCode::OK, "{:?}", g.body);
+    for s in g.body["items"].as_array().unwrap() {
+        let total = s["total_fen"].as_i64().unwrap();
+        assert!(
+            (0..=lobby_domain::money::MAX_TOTAL_FEN).contains(&total),
+            "{s:?}"
+        );
+    }
+}
+both!(an_unbillable_reading_is_refused_by_name);
+
+/// A reading far above the meter's usual use waits for a second person:
+/// the month is not billed until someone other than the reader confirms it.
+async fn a_jump_waits_for_a_second_person(app: TestApp) {
+    let fa = app.token("field_assistant").await;
+    let fin = app.token("finance").await;
+    let (_, unit, _) = crate::fees::tenants_with_units(&app, &fin).await[0];
+    let today = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai").unwrap();
+    let month = today.strftime("%Y-%m").to_string();
+    let r = app
+        .post(
+            Some(&fin),
+            "/api/v1/fee-items",
+            &json!({"site_id": app.site_id, "name": "冷量费", "basis": "meter", "meter_kind": "cooling", "rate_fen": 90, "effective_from": today.first_of_month().to_string()}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let m = app
+        .post(
+            Some(&fa),
+            "/api/v1/meters",
+            &json!({"unit_id": unit, "kind": "cooling", "serial": "C-JUMP"}),
+        )
+        .await;
+    assert_eq!(m.status, StatusCode::CREATED, "{:?}", m.body);
+    let meter = m.body["id"].as_i64().unwrap();
+    let mut last = Value::Null;
+    for reading in ["100", "110", "120", "500"] {
+        last = app
+            .post(
+                Some(&fa),
+                "/api/v1/meter-readings",
+                &json!({"meter_id": meter, "reading": reading}),
+            )
+            .await
+            .body;
+    }
+    assert_eq!(last["flagged"], true, "{last:?}");
+    let reading = last["id"].as_i64().unwrap();
+    let generate = json!({"site_id": app.site_id, "month": month});
+    let g = app
+        .post(Some(&fin), "/api/v1/statements/generate", &generate)
+        .await;
+    assert_eq!(
+        (g.status, g.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "reading"),
+        "{:?}",
+        g.body
+    );
+    assert!(g.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("C-JUMP"));
+    let confirm = format!("/api/v1/meter-readings/{reading}/confirm");
+    let r = app.post(Some(&fa), &confirm, &json!({})).await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "not by the reader: {:?}",
+        r.body
+    );
+    let r = app.post(Some(&fin), &confirm, &json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert!(r.body["confirmed_by"].is_string());
+    let r = app.post(Some(&fin), &confirm, &json!({})).await;
+    assert_eq!(r.code(), "invalid_transition", "once");
+    let g = app
+        .post(Some(&fin), "/api/v1/statements/generate", &generate)
+        .await;
+    assert_eq!(g.status, StatusCode::OK, "{:?}", g.body);
+    assert!(
+        g.body.to_string().contains("C-JUMP"),
+        "billed after the confirm"
+    );
+}
+both!(a_jump_waits_for_a_second_person);
+
+/// A body for an operation's JSON request: its required fields filled
+/// with plausible values (what the route does with them does not matter
+/// here: the same request must answer the same, another one must not run).
+fn sample(doc: &Value, schema: &Value, app: &TestApp, depth: usize) -> Value {
+    let schema = resolve(doc, schema);
+    if depth > 4 {
+        return Value::Null;
+    }
+    if let Some(first) = schema["oneOf"]
+        .as_array()
+        .or(schema["anyOf"].as_array())
+        .or(schema["allOf"].as_array())
+        .and_then(|a| a.first())
+    {
+        return sample(doc, first, app, depth + 1);
+    }
+    let ty = match &schema["type"] {
+        Value::Array(t) => t
+            .iter()
+            .find(|t| *t != "null")
+            .cloned()
+            .unwrap_or(Value::Null),
+        t => t.clone(),
+    };
+    let today = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai").unwrap();
+    match ty.as_str().unwrap_or("object") {
+        "object" => {
+            let mut out = serde_json::Map::new();
+            let required: Vec<&str> = schema["required"]
+                .as_array()
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            if let Some(props) = schema["properties"].as_object() {
+                for (name, p) in props {
+                    if !required.contains(&name.as_str()) && name != "site_id" {
+                        continue;
+                    }
+                    let v = match name.as_str() {
+                        "site_id" => json!(app.site_id),
+                        n if n.ends_with("_id") => json!(1),
+                        n if n.ends_with("_on")
+                            || n == "date"
+                            || n.ends_with("_date")
+                            || n == "day" =>
+                        {
+                            json!(today.to_string())
+                        }
+                        n if n.ends_with("_at") => json!(lobby_app::time::rfc3339(app.app.now())),
+                        "month" => json!(today.strftime("%Y-%m").to_string()),
+                        _ => sample(doc, p, app, depth + 1),
+                    };
+                    out.insert(name.clone(), v);
+                }
+            }
+            Value::Object(out)
+        }
+        "integer" | "number" => json!(1),
+        "boolean" => json!(false),
+        "array" => json!([]),
+        "string" => match schema["enum"].as_array().and_then(|e| e.first()) {
+            Some(v) => v.clone(),
+            None => json!("测试"),
+        },
+        _ => Value::Null,
+    }
+}
+
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema["$ref"].as_str() {
+        Some(r) => {
+            let name = r.trim_start_matches("#/components/schemas/");
+            &doc["components"]["schemas"][name]
+        }
+        None => schema,
+    }
+}
+
+/// Every `POST` the document says answers 201, sent twice with one key and
+/// once with the key and another body, by a person who may do it: the
+/// second answers exactly the first and says it is a replay; the third is
+/// 409 `idempotency_conflict`. No route may opt out.
+async fn every_create_honours_its_idempotency_key(app: TestApp) {
+    let doc = app.get(None, "/api/v1/openapi.json").await.body;
+    // Each route is walked by the first of these who may use it.
+    let mut people = Vec::new();
+    for who in [
+        "admin",
+        "project_manager",
+        "cs_supervisor",
+        "finance",
+        "front_desk",
+        "engineering",
+        "security",
+        "leasing",
+        "field_assistant",
+        "tenant",
+    ] {
+        people.push(app.token(who).await);
+    }
+    let png = crate::tickets::png(20, 20);
+    let mut walked = 0;
+    let mut created = 0;
+    let mut paths: Vec<(&String, &Value)> = doc["paths"].as_object().unwrap().iter().collect();
+    paths.sort_by_key(|(p, _)| p.as_str());
+    for (path, item) in paths {
+        let Some(op) = item.get("post") else { continue };
+        if op["responses"].get("201").is_none() {
+            continue;
+        }
+        walked += 1;
+        let url = path
+            .split('/')
+            .map(|seg| if seg.starts_with('{') { "1" } else { seg })
+            .collect::<Vec<_>>()
+            .join("/");
+        let url = format!("/api/v1{url}");
+        let content = &op["requestBody"]["content"];
+        let (ct, body, other): (String, Vec<u8>, Vec<u8>) = match content.as_object() {
+            Some(c) if c.contains_key("application/json") => {
+                let b = sample(&doc, &c["application/json"]["schema"], &app, 0);
+                let mut o = b.clone();
+                match o.as_object_mut() {
+                    Some(m) => {
+                        m.insert("note".into(), json!("另一个请求"));
+                        m.insert("idempotency_probe".into(), json!(2));
+                    }
+                    None => o = json!({"idempotency_probe": 2}),
+                }
+                (
+                    "application/json".into(),
+                    serde_json::to_vec(&b).unwrap(),
+                    serde_json::to_vec(&o).unwrap(),
+                )
+            }
+            Some(c) if !c.is_empty() => {
+                let ct = c.keys().next().unwrap().clone();
+                let mut other = png.clone();
+                other.extend_from_slice(b"x");
+                (ct, png.clone(), other)
+            }
+            _ => (
+                "application/json".into(),
+                b"{}".to_vec(),
+                b"{\"idempotency_probe\":2}".to_vec(),
+            ),
+        };
+        let key = format!("walk-{walked}");
+        let send = |who: usize, b: Vec<u8>| {
+            app.client()
+                .post(app.url(&url))
+                .bearer_auth(&people[who])
+                .header("content-type", ct.clone())
+                .header("idempotency-key", key.clone())
+                .body(b)
+                .send()
+        };
+        let mut who = 0;
+        let (s1, b1) = loop {
+            let one = send(who, body.clone()).await.unwrap();
+            let got = (one.status(), one.bytes().await.unwrap());
+            if got.0 != StatusCode::FORBIDDEN || who + 1 == people.len() {
+                break got;
+            }
+            who += 1;
+        };
+        assert!(
+            !s1.is_server_error(),
+            "{url}: {s1} {}",
+            String::from_utf8_lossy(&b1)
+        );
+        if s1 == StatusCode::CREATED {
+            created += 1;
+        } else if std::env::var("LOBBY_WALK_DEBUG").is_ok() {
+            println!("{url}: {s1} {}", String::from_utf8_lossy(&b1));
+        }
+        let two = send(who, body).await.unwrap();
+        assert_eq!(
+            two.status(),
+            s1,
+            "{url}: the retry answers the first answer"
+        );
+        assert_eq!(
+            two.headers()
+                .get("idempotent-replayed")
+                .map(|v| v.to_str().unwrap()),
+            Some("true"),
+            "{url}"
+        );
+        assert_eq!(two.bytes().await.unwrap(), b1, "{url}: the same body");
+        let three = send(who, other).await.unwrap();
+        assert_eq!(three.status(), StatusCode::CONFLICT, "{url}");
+        let v: Value = three.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "idempotency_conflict", "{url}: {v}");
+    }
+    println!("idempotency: walked {walked} POST routes that answer 201 ({created} created on the first try)");
+    assert!(walked >= 60, "{walked}");
+    assert!(created >= 10, "{created}");
+}
+both!(every_create_honours_its_idempotency_key);
+
+/// The routes the probe named, with real bodies: a retried payment, fee
+/// charge and meter reading each make one record, and a twin sent while
+/// the first runs waits for it instead of making a second.
+async fn retried_creates_make_one_record(app: TestApp) {
+    let fin = app.token("finance").await;
+    let (tenant, unit, _) = crate::fees::tenants_with_units(&app, &fin).await[0];
+    let before = app
+        .get(
+            Some(&fin),
+            &format!(
+                "/api/v1/payments?site_id={}&tenant_id={tenant}",
+                app.site_id
+            ),
+        )
+        .await
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    let pay = json!({"tenant_id": tenant, "amount_fen": 12345, "method": "transfer"});
+    let sends = (0..8).map(|_| {
+        app.post_with(
+            Some(&fin),
+            "/api/v1/payments",
+            &pay,
+            ("Idempotency-Key", "pay-once"),
+        )
+    });
+    let answers = futures_util::future::join_all(sends).await;
+    let ids: std::collections::BTreeSet<i64> = answers
+        .iter()
+        .map(|r| {
+            assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+            r.body["id"].as_i64().unwrap()
+        })
+        .collect();
+    assert_eq!(ids.len(), 1, "one payment for eight sends");
+    let after = app
+        .get(
+            Some(&fin),
+            &format!(
+                "/api/v1/payments?site_id={}&tenant_id={tenant}",
+                app.site_id
+            ),
+        )
+        .await
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(after, before + 1);
+    let fa = app.token("field_assistant").await;
+    let m = app
+        .post(
+            Some(&fa),
+            "/api/v1/meters",
+            &json!({"unit_id": unit, "kind": "gas", "serial": "G-ONCE"}),
+        )
+        .await;
+    let meter = m.body["id"].as_i64().unwrap();
+    for _ in 0..3 {
+        let r = app
+            .post_with(
+                Some(&fa),
+                "/api/v1/meter-readings",
+                &json!({"meter_id": meter, "reading": "12.5"}),
+                ("Idempotency-Key", "read-once"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    }
+    let list = app
+        .get(Some(&fa), &format!("/api/v1/meters/{meter}/readings"))
+        .await;
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
+    // Another user's same key is theirs: it makes its own record.
+    let eng = app.token("engineering").await;
+    let r = app
+        .post_with(
+            Some(&eng),
+            "/api/v1/meter-readings",
+            &json!({"meter_id": meter, "reading": "13"}),
+            ("Idempotency-Key", "read-once"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+}
+both!(retried_creates_make_one_record);
+
+/// The statuses of `n` posts of `body(i)` to `path` sent at once.
+async fn at_once(
+    app: &TestApp,
+    n: usize,
+    token: &str,
+    path: &str,
+    body: impl Fn(usize) -> Value,
+) -> Vec<StatusCode> {
+    let bodies: Vec<Value> = (0..n).map(body).collect();
+    futures_util::future::join_all(bodies.iter().map(|b| app.post(Some(token), path, b)))
+        .await
+        .into_iter()
+        .map(|r| r.status)
+        .collect()
+}
+
+fn count(statuses: &[StatusCode], s: StatusCode) -> usize {
+    statuses.iter().filter(|x| **x == s).count()
+}
+
+/// 16 at once: a payment reversed once, a dunning notice sent once, a key
+/// copy reported lost once; 150 wrong gate codes at once get exactly the
+/// limit of 20 looked up.
+async fn transitions_happen_once(app: TestApp) {
+    let fin = app.token("finance").await;
+    let (tenant, unit, _) = crate::fees::tenants_with_units(&app, &fin).await[0];
+    let p = app
+        .post(
+            Some(&fin),
+            "/api/v1/payments",
+            &json!({"tenant_id": tenant, "amount_fen": 5000, "method": "cash"}),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::CREATED, "{:?}", p.body);
+    let pid = p.body["id"].as_i64().unwrap();
+    let reverse = format!("/api/v1/payments/{pid}/reverse");
+    let got = at_once(&app, 16, &fin, &reverse, |_| json!({"reason": "退票"})).await;
+    assert_eq!(count(&got, StatusCode::OK), 1, "{got:?}");
+    assert_eq!(count(&got, StatusCode::CONFLICT), 15, "{got:?}");
+
+    // Dunning: a tenant in arrears (a month billed, issued, forty days
+    // unpaid), 16 notices at once → one.
+    let (month, first) = crate::fees::next_month(&app);
+    let r = app
+        .post(Some(&fin), "/api/v1/fee-items", &json!({"site_id": app.site_id, "name": "物业管理费", "basis": "area", "rate_fen": 850, "effective_from": first.to_string()}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    crate::fees::past_next_month(&app);
+    let fin = app.token("finance").await;
+    let gen = app
+        .post(
+            Some(&fin),
+            "/api/v1/statements/generate",
+            &json!({"site_id": app.site_id, "month": month}),
+        )
+        .await;
+    assert_eq!(gen.status, StatusCode::OK, "{:?}", gen.body);
+    let st = &gen.body["items"][0];
+    let owing = st["tenant_id"].as_i64().unwrap();
+    let r = app
+        .post(
+            Some(&fin),
+            &format!("/api/v1/statements/{}/issue", st["id"]),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    app.advance(24 * 40);
+    let fin = app.token("finance").await;
+    let got = at_once(
+        &app,
+        16,
+        &fin,
+        "/api/v1/dunning-notices",
+        |_| json!({"tenant_id": owing}),
+    )
+    .await;
+    assert_eq!(count(&got, StatusCode::CREATED), 1, "{got:?}");
+    assert_eq!(count(&got, StatusCode::CONFLICT), 15, "{got:?}");
+
+    // A one-copy key lost by 16 at once: one loss.
+    let fd = app.token("front_desk").await;
+    let k = app
+        .post(
+            Some(&fd),
+            "/api/v1/keys",
+            &json!({"site_id": app.site_id, "label": "并发钥匙", "unit_id": unit}),
+        )
+        .await;
+    let key = k.body["id"].as_i64().unwrap();
+    let lost = format!("/api/v1/keys/{key}/lost");
+    let got = at_once(&app, 16, &fd, &lost, |_| json!({"note": "遗失"})).await;
+    assert_eq!(count(&got, StatusCode::CREATED), 1, "{got:?}");
+    assert_eq!(count(&got, StatusCode::CONFLICT), 15, "{got:?}");
+    let k = app.get(Some(&fd), &format!("/api/v1/keys/{key}")).await;
+    assert_eq!(k.body["key"]["losses"].as_array().unwrap().len(), 1);
+
+    // The gate: 150 wrong codes at once; the limit is 20.
+    let sec = app.token("security").await;
+    let got = at_once(
+        &app,
+        150,
+        &sec,
+        "/api/v1/release-permits/verify",
+        |i| json!({"code": format!("WRONG{i:05}")}),
+    )
+    .await;
+    assert_eq!(count(&got, StatusCode::NOT_FOUND), 20, "{got:?}");
+    assert_eq!(count(&got, StatusCode::TOO_MANY_REQUESTS), 130, "{got:?}");
+}
+both!(transitions_happen_once);
+
+/// Robots and webhooks cannot point inside the server's network: refused
+/// when saved, and one stored by hand (an older release, a database edit)
+/// is never connected to — a listener on loopback sees nothing.
+async fn robots_stay_outside(app: TestApp) {
+    let admin = app.token("admin").await;
+    for url in [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://127.0.0.1:5432/",
+        "http://10.0.0.1/",
+        "http://[::1]/",
+        "http://0x7f000001/",
+        "http://2130706433/",
+        "http://metadata.google.internal/computeMetadata/v1/",
+    ] {
+        for kind in ["webhook", "wecom", "dingtalk"] {
+            let r = app
+                .post(
+                    Some(&admin),
+                    "/api/v1/robots",
+                    &json!({"site_id": app.site_id, "name": "内网", "kind": kind, "url": url, "secret": "hook-secret-1"}),
+                )
+                .await;
+            assert_eq!(
+                (r.status, r.field()),
+                (StatusCode::UNPROCESSABLE_ENTITY, "url"),
+                "{kind} {url}: {:?}",
+                r.body
+            );
+        }
+    }
+    // A listener on loopback, and a robot pointed at it under the app.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    app.raw_sql(&format!(
+        "INSERT INTO robots (site_id, name, kind, url, secret, roles, kinds, locale, active, created_at, updated_at) \
+         VALUES ({}, 'inside', 'webhook', 'http://user:pw@127.0.0.1:{port}/hook', 'hook-secret-1', '', '', 'zh-CN', 1, 0, 0)",
+        app.site_id
+    ))
+    .await;
+    let robots = app
+        .get(
+            Some(&admin),
+            &format!("/api/v1/robots?site_id={}", app.site_id),
+        )
+        .await;
+    assert!(
+        !robots.body.to_string().contains("user:pw"),
+        "{:?}",
+        robots.body
+    );
+    let fd = app.token("front_desk").await;
+    let r = app
+        .post(
+            Some(&fd),
+            "/api/v1/tickets",
+            &json!({"site_id": app.site_id, "kind": "repair", "priority": "high", "title": "漏水", "location": "3F"}),
+        )
+        .await;
+    let id = r.body["id"].as_i64().unwrap();
+    app.post(
+        Some(&fd),
+        &format!("/api/v1/tickets/{id}/actions"),
+        &json!({"action": "dispatch", "department": "engineering"}),
+    )
+    .await;
+    let sender = lobby_app::delivery::Sender::new(
+        lobby_app::delivery::SenderConfig::new(),
+        lobby_web::i18n::notification_label(),
+    )
+    .unwrap();
+    lobby_app::delivery::deliver_due(&app.app, &sender)
+        .await
+        .unwrap();
+    assert!(
+        matches!(listener.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+        "nothing connected to the loopback listener"
+    );
+    let d = app
+        .get(Some(&admin), "/api/v1/deliveries?state=failed")
+        .await;
+    let text = d.body.to_string();
+    assert!(text.contains("refused"), "{text}");
+}
+both!(robots_stay_outside);
