@@ -106,7 +106,7 @@ pub async fn figures(app: &App, site_id: i64, day: Date) -> AppResult<DigestFigu
         payments: counts_.payments,
         payments_fen: counts_.payments_fen,
         arrears_tenants: arrears.len() as i64,
-        arrears_fen: arrears.iter().map(|a| a.balance_fen).sum(),
+        arrears_fen: AppError::sum_fen("arrears", arrears.iter().map(|a| a.balance_fen))?,
     })
 }
 
@@ -171,7 +171,7 @@ pub async fn list(
 ) -> AppResult<Vec<DigestView>> {
     actor.authorize(Can::ReportsRead, site_id)?;
     let mut c = app.db.read().await?;
-    store::list(&mut c, site_id, limit.clamp(1, 366))
+    store::list(&mut c, site_id, limit.clamp(1, 10_000))
         .await?
         .into_iter()
         .map(view)
@@ -257,6 +257,4 @@ pub fn parse_hour(v: i64) -> AppResult<i64> {
 #[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
 pub struct DigestQuery {
     pub site_id: i64,
-    /// How many days back (newest first); 30 when absent, at most 366.
-    pub limit: Option<i64>,
 }

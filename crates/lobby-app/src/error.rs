@@ -75,6 +75,17 @@ impl AppError {
         }
     }
 
+    /// A sum of stored money that cannot be represented: stored amounts are
+    /// bounded, so this is a broken row, an internal error naming `what`.
+    pub fn overflow(what: &str) -> Self {
+        AppError::Internal(anyhow::anyhow!("the sum of {what} overflows"))
+    }
+
+    /// The exact sum of amounts in 分 (see [`AppError::overflow`]).
+    pub fn sum_fen(what: &str, items: impl IntoIterator<Item = i64>) -> AppResult<i64> {
+        lobby_domain::money::sum_fen(items).ok_or_else(|| AppError::overflow(what))
+    }
+
     pub fn duplicate(field: &str, message: impl Into<String>) -> Self {
         AppError::Duplicate {
             field: field.to_string(),

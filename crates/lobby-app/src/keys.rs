@@ -57,6 +57,10 @@ pub struct LossView {
     pub settled_at: Option<String>,
     pub settled_how: Option<String>,
     pub settled_by: Option<String>,
+    /// The fee item proposed for the replacement, waiting for finance
+    /// (`POST /key-losses/{id}/charge`) while `charge_id` is empty.
+    pub proposed_fee_item_id: Option<i64>,
+    pub key_label: String,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -159,6 +163,8 @@ fn loss_view(x: store::LossRow) -> LossView {
         settled_at: time::rfc3339_opt(x.settled_at),
         settled_how: x.settled_how,
         settled_by: x.settled_by_name,
+        proposed_fee_item_id: x.proposed_fee_item_id,
+        key_label: x.key_label,
     }
 }
 
@@ -476,15 +482,17 @@ pub async fn return_key(
 /// Records a lost copy: its loan (if it was out) closes as lost, and the
 /// copy is out of service until it is found or a replacement is cut
 /// ([`settle_loss`]). A copy lost already is 409 `invalid_transition` (also
-/// when two report it at once: one open loss per copy). Charging the
-/// replacement (a one-off `fee_item_id`) is finance's (`FeesManage`); it
-/// goes to the unit's tenant, and to anyone else only by finance too.
+/// when two report it at once: one open loss per copy). A one-off
+/// `fee_item_id` proposes the replacement's charge to the unit's tenant;
+/// finance (`FeesManage`) makes it ([`charge_loss`]; at once when the
+/// person recording it is finance). Naming another payer is finance's.
 pub async fn lose_key(app: &App, actor: &Actor, id: i64, input: &LostInput) -> AppResult<LossView> {
     let now = app.now();
     let k = key_to_manage(app, actor, id, now).await?;
-    if input.fee_item_id.is_some() {
-        actor.authorize(Can::FeesManage, k.site_id)?;
-    }
+    // Whoever records the loss may propose the replacement's fee item;
+    // finance makes the charge ([`charge_loss`]), at once when the person
+    // recording it is finance too.
+    let charges_now = actor.can(Can::FeesManage, k.site_id);
     let note = required_text("note", &input.note, 200)?;
     // Who pays: the unit's tenant now, or the tenant finance names.
     let (tenant, item) = {
@@ -568,7 +576,7 @@ pub async fn lose_key(app: &App, actor: &Actor, id: i64, input: &LostInput) -> A
                     }
                 }
                 let charge_id = match (item, tenant) {
-                    (Some(item), Some(t)) => Some(
+                    (Some(item), Some(t)) if charges_now => Some(
                         lobby_store::fees::insert_charge(
                             w,
                             k.site_id,
@@ -594,6 +602,7 @@ pub async fn lose_key(app: &App, actor: &Actor, id: i64, input: &LostInput) -> A
                         note,
                         tenant_id: tenant,
                         charge_id,
+                        proposed_fee_item_id: item.as_ref().map(|i| i.id),
                         reported_by_name: &by,
                     },
                     now,
@@ -613,6 +622,18 @@ pub async fn lose_key(app: &App, actor: &Actor, id: i64, input: &LostInput) -> A
                     serde_json::json!({"copy": copy, "note": note, "tenant_id": tenant, "charge_id": charge_id}),
                 )
                 .await?;
+                if item.is_some() && charge_id.is_none() {
+                    // Finance makes the proposed charge.
+                    w.notify(
+                        k.site_id,
+                        Role::Finance,
+                        "key_loss_charge",
+                        &format!("{} #{copy}", k.label),
+                        note,
+                        Some("/fees/items#key-losses"),
+                    )
+                    .await?;
+                }
                 Ok(loss)
             })
         })
@@ -626,6 +647,107 @@ async fn loss_of(app: &App, key_id: i64, loss: i64) -> AppResult<LossView> {
         .await?
         .into_iter()
         .find(|x| x.id == loss)
+        .map(loss_view)
+        .ok_or(AppError::NotFound("loss"))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ChargeLossInput {
+    /// A one-off fee item of the site; default the one proposed with the loss.
+    pub fee_item_id: Option<i64>,
+    /// Who pays; default the tenant recorded with the loss (the unit's).
+    pub tenant_id: Option<i64>,
+}
+
+/// Losses whose proposed replacement charge finance has not made yet.
+pub async fn losses_to_charge(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<LossView>> {
+    actor.authorize(Can::FeesManage, site_id)?;
+    let mut c = app.db.read().await?;
+    Ok(store::losses_to_charge(&mut c, site_id)
+        .await?
+        .into_iter()
+        .map(loss_view)
+        .collect())
+}
+
+/// Finance charges the replacement of a lost copy (a one-off fee charge,
+/// billed by the next statement): once — a loss charged already is 409
+/// `invalid_transition`.
+pub async fn charge_loss(
+    app: &App,
+    actor: &Actor,
+    loss_id: i64,
+    input: &ChargeLossInput,
+) -> AppResult<LossView> {
+    let (x, item, tenant) = {
+        let mut c = app.db.read().await?;
+        let x = store::loss(&mut c, loss_id)
+            .await?
+            .filter(|x| actor.can(Can::FeesRead, x.site_id))
+            .ok_or(AppError::NotFound("loss"))?;
+        actor.authorize(Can::FeesManage, x.site_id)?;
+        let item_id = input
+            .fee_item_id
+            .or(x.proposed_fee_item_id)
+            .ok_or_else(|| {
+                AppError::invalid("fee_item_id", "say which one-off fee item to charge")
+            })?;
+        let item = lobby_store::fees::fee_item(&mut c, item_id)
+            .await?
+            .filter(|i| i.site_id == x.site_id && i.basis == "one_off")
+            .ok_or_else(|| {
+                AppError::invalid("fee_item_id", "no such one-off fee item at this site")
+            })?;
+        let tenant = match input.tenant_id.or(x.tenant_id) {
+            Some(t) => {
+                lobby_store::tenants::get(&mut c, t)
+                    .await?
+                    .filter(|t| t.site_id == x.site_id)
+                    .ok_or_else(|| AppError::invalid("tenant_id", "no such tenant at this site"))?
+                    .id
+            }
+            None => {
+                return Err(AppError::invalid(
+                    "tenant_id",
+                    "say which tenant pays for the replacement",
+                ))
+            }
+        };
+        (x, item, tenant)
+    };
+    let (x, item) = (&x, &item);
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            let charge = lobby_store::fees::insert_charge(
+                w,
+                x.site_id,
+                tenant,
+                item.id,
+                1,
+                Some(&format!("{} #{}", x.key_label, x.copy_no)),
+                now,
+            )
+            .await?;
+            if !store::set_loss_charge(w, loss_id, charge, tenant).await? {
+                return Err(AppError::InvalidTransition(
+                    "this loss is charged already".into(),
+                ));
+            }
+            w.audit(
+                Some(x.site_id),
+                "charge",
+                "key_loss",
+                Some(loss_id),
+                serde_json::json!({"tenant_id": tenant, "fee_item_id": item.id, "charge_id": charge}),
+            )
+            .await
+        })
+    })
+    .await?;
+    let mut c = app.db.read().await?;
+    store::loss(&mut c, loss_id)
+        .await?
         .map(loss_view)
         .ok_or(AppError::NotFound("loss"))
 }

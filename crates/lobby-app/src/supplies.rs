@@ -360,7 +360,7 @@ pub(crate) async fn month_of(app: &App, q: &SuppliesQuery) -> AppResult<Supplies
         site_id: q.site_id,
         month: first.strftime("%Y-%m").to_string(),
         items: views(rows, &lines)?,
-        total_fen: costs.iter().map(|c| c.cost_fen).sum(),
+        total_fen: AppError::sum_fen("supplies cost", costs.iter().map(|c| c.cost_fen))?,
         costs,
     })
 }

@@ -298,8 +298,8 @@ pub(crate) async fn month_of(app: &App, q: &TrainingQuery) -> AppResult<Training
     })
 }
 
-/// A person's training record at a site (their own, or anyone's for who
-/// reads the site's training).
+/// A person's training record at a site: their own, or anyone's for who
+/// keeps the site's training (the supervisor; not a colleague at the desk).
 pub async fn record_of(
     app: &App,
     actor: &Actor,
@@ -307,7 +307,7 @@ pub async fn record_of(
     user_id: i64,
 ) -> AppResult<TrainingRecord> {
     if user_id != actor.user_id {
-        actor.authorize(Can::TrainingRead, site_id)?;
+        actor.authorize(Can::TrainingManage, site_id)?;
     } else if actor.roles_at(site_id).next().is_none() {
         return Err(AppError::Forbidden);
     }

@@ -67,9 +67,7 @@ fn past_day(field: &str, v: Option<&str>, today: Date) -> AppResult<Date> {
     let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(today);
     };
-    let d: Date = v
-        .parse()
-        .map_err(|_| AppError::invalid(field, format!("{field} must be a date like 2026-11-30")))?;
+    let d = crate::time::parse_date(field, v)?;
     if d > today {
         return Err(AppError::invalid(
             field,
@@ -250,9 +248,7 @@ pub async fn add_liaison(app: &App, actor: &Actor, input: &LiaisonInput) -> AppR
     {
         None => None,
         Some(d) => {
-            let d: Date = d.parse().map_err(|_| {
-                AppError::invalid("deadline_on", "deadline_on must be a date like 2026-12-15")
-            })?;
+            let d = crate::time::parse_date("deadline_on", d)?;
             if d < happened {
                 return Err(AppError::invalid(
                     "deadline_on",

@@ -92,6 +92,11 @@ impl Fen {
     }
 }
 
+/// The exact sum of amounts in 分, `None` when it cannot be represented.
+pub fn sum_fen(items: impl IntoIterator<Item = i64>) -> Option<i64> {
+    Fen::sum(items.into_iter().map(Fen::new)).map(Fen::get)
+}
+
 /// The product of several factors in `i128`, or `None` when it overflows
 /// even there.
 pub fn product(factors: &[i64]) -> Option<i128> {

@@ -229,19 +229,74 @@ pub struct LossRow {
     pub settled_at: Option<i64>,
     pub settled_how: Option<String>,
     pub settled_by_name: Option<String>,
+    /// The one-off fee item the desk proposed for the replacement, until
+    /// finance charges it (`charge_id`).
+    pub proposed_fee_item_id: Option<i64>,
+    pub site_id: i64,
+    pub key_label: String,
 }
 
 /// A key's losses, newest first.
 pub async fn losses(c: &mut Conn, key_id: i64) -> Result<Vec<LossRow>> {
     Ok(sqlx::query_as(
         "SELECT x.id, x.key_id, x.copy_no, x.holder, x.note, x.tenant_id, t.name AS tenant_name, \
-         x.charge_id, x.reported_by_name, x.reported_at, x.settled_at, x.settled_how, x.settled_by_name \
-         FROM key_losses x LEFT JOIN tenants t ON t.id = x.tenant_id \
+         x.charge_id, x.reported_by_name, x.reported_at, x.settled_at, x.settled_how, x.settled_by_name, \
+         x.proposed_fee_item_id, x.site_id, k.label AS key_label \
+         FROM key_losses x JOIN keys k ON k.id = x.key_id LEFT JOIN tenants t ON t.id = x.tenant_id \
          WHERE x.key_id = $1 ORDER BY x.id DESC LIMIT 200",
     )
     .bind(key_id)
     .fetch_all(c)
     .await?)
+}
+
+/// Losses of a site whose proposed replacement charge finance has not
+/// made yet, oldest first.
+pub async fn losses_to_charge(c: &mut Conn, site_id: i64) -> Result<Vec<LossRow>> {
+    Ok(sqlx::query_as(
+        "SELECT x.id, x.key_id, x.copy_no, x.holder, x.note, x.tenant_id, t.name AS tenant_name, \
+         x.charge_id, x.reported_by_name, x.reported_at, x.settled_at, x.settled_how, x.settled_by_name, \
+         x.proposed_fee_item_id, x.site_id, k.label AS key_label \
+         FROM key_losses x JOIN keys k ON k.id = x.key_id LEFT JOIN tenants t ON t.id = x.tenant_id \
+         WHERE x.site_id = $1 AND x.proposed_fee_item_id IS NOT NULL AND x.charge_id IS NULL \
+         ORDER BY x.id LIMIT 500",
+    )
+    .bind(site_id)
+    .fetch_all(c)
+    .await?)
+}
+
+/// One loss by id.
+pub async fn loss(c: &mut Conn, id: i64) -> Result<Option<LossRow>> {
+    Ok(sqlx::query_as(
+        "SELECT x.id, x.key_id, x.copy_no, x.holder, x.note, x.tenant_id, t.name AS tenant_name, \
+         x.charge_id, x.reported_by_name, x.reported_at, x.settled_at, x.settled_how, x.settled_by_name, \
+         x.proposed_fee_item_id, x.site_id, k.label AS key_label \
+         FROM key_losses x JOIN keys k ON k.id = x.key_id LEFT JOIN tenants t ON t.id = x.tenant_id \
+         WHERE x.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(c)
+    .await?)
+}
+
+/// Records the charge of loss `id` once: false when it is charged already.
+pub async fn set_loss_charge(
+    c: &mut Conn,
+    id: i64,
+    charge_id: i64,
+    tenant_id: i64,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE key_losses SET charge_id = $2, tenant_id = $3 WHERE id = $1 AND charge_id IS NULL",
+    )
+    .bind(id)
+    .bind(charge_id)
+    .bind(tenant_id)
+    .execute(c)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
 pub struct NewLoss<'a> {
@@ -252,13 +307,14 @@ pub struct NewLoss<'a> {
     pub note: &'a str,
     pub tenant_id: Option<i64>,
     pub charge_id: Option<i64>,
+    pub proposed_fee_item_id: Option<i64>,
     pub reported_by_name: &'a str,
 }
 
 pub async fn insert_loss(c: &mut Conn, x: &NewLoss<'_>, at: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO key_losses (key_id, site_id, copy_no, holder, note, tenant_id, charge_id, \
-         reported_by_name, reported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+         reported_by_name, reported_at, proposed_fee_item_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(x.key_id)
     .bind(x.site_id)
@@ -269,6 +325,7 @@ pub async fn insert_loss(c: &mut Conn, x: &NewLoss<'_>, at: i64) -> Result<i64> 
     .bind(x.charge_id)
     .bind(x.reported_by_name)
     .bind(at)
+    .bind(x.proposed_fee_item_id)
     .fetch_one(c)
     .await?)
 }

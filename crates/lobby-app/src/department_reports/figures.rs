@@ -257,7 +257,7 @@ pub async fn gather(app: &App, site_id: i64, first: Date) -> AppResult<MonthFigu
             })
             .collect(),
         arrears_tenants: arrears.len() as i64,
-        arrears_fen: arrears.iter().map(|a| a.balance_fen).sum(),
+        arrears_fen: crate::AppError::sum_fen("arrears", arrears.iter().map(|a| a.balance_fen))?,
     };
 
     let (vacant, occupied, renovating, tenants) =

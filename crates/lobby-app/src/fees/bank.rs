@@ -215,7 +215,9 @@ pub async fn record_bank_payments(
                                 "no such issued statement at this site",
                             )
                         })?;
-                    (s.tenant_id, Some(s))
+                    let payer = l.tenant_id.unwrap_or(s.tenant_id);
+                    super::check_payer(&field("tenant_id"), Some(&s), payer)?;
+                    (payer, Some(s))
                 }
                 (None, Some(t)) => {
                     let t = lobby_store::tenants::get(&mut c, t)

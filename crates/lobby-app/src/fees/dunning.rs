@@ -198,7 +198,7 @@ async fn send_notice(
             // Once per step, debt and day: the tenant's row is held while
             // deciding, so notices sent at once make one.
             w.hold(lobby_store::Held::Tenants, line.tenant_id).await?;
-            if let Some(number) = store::dunning_sent_since(
+            if let Some((sent, number)) = store::dunning_sent_since(
                 w,
                 line.tenant_id,
                 &line.oldest_due_date,
@@ -207,9 +207,11 @@ async fn send_notice(
             )
             .await?
             {
-                return Err(AppError::InvalidTransition(format!(
-                    "notice {number} of this step was sent to the tenant today"
-                )));
+                return Err(AppError::Refused {
+                    code: "invalid_transition",
+                    message: format!("notice {number} of this step was sent to the tenant today"),
+                    id: Some(sent),
+                });
             }
             let prefix = format!("CJ-{year}-");
             let n = store::count_dunning(w, site_id, &prefix).await? + 1;
@@ -323,7 +325,10 @@ pub async fn dunning_sweep(app: &App) -> AppResult<usize> {
                 match send_notice(app, &system, site_id, &line, step).await {
                     Ok(_) => sent += 1,
                     // Sent by someone else meanwhile.
-                    Err(AppError::InvalidTransition(_)) => {}
+                    Err(AppError::Refused {
+                        code: "invalid_transition",
+                        ..
+                    }) => {}
                     Err(e) => return Err(e),
                 }
             }

@@ -122,6 +122,37 @@ pub async fn payments(
         .collect()
 }
 
+/// A page of a site's payments, newest first (`limit`, `cursor`): every
+/// payment reachable, however old.
+#[allow(clippy::too_many_arguments)]
+pub async fn payments_page(
+    app: &App,
+    actor: &Actor,
+    site_id: i64,
+    tenant_id: Option<i64>,
+    statement_id: Option<i64>,
+    limit: Option<i64>,
+    cursor: Option<&str>,
+) -> AppResult<crate::page::Page<PaymentView>> {
+    let only = super::read_scope(actor, site_id)?;
+    if only.is_some() && tenant_id.is_some() && tenant_id != only {
+        return Err(AppError::Forbidden);
+    }
+    let limit = crate::page::limit(limit)?;
+    let before = crate::page::decode(cursor)?.map(|(_, id)| id);
+    let mut c = app.db.read().await?;
+    let rows = store::payments_before(
+        &mut c,
+        site_id,
+        only.or(tenant_id),
+        statement_id,
+        before,
+        limit + 1,
+    )
+    .await?;
+    crate::page::try_finish(rows, limit, |p| (String::new(), p.id), payment_view)
+}
+
 /// Records a payment: against an issued statement (what is beyond its
 /// balance stays as credit) or a tenant's account.
 pub async fn record_payment(
@@ -136,13 +167,9 @@ pub async fn record_payment(
                 let s = store::statement(&mut c, id)
                     .await?
                     .ok_or(AppError::NotFound("statement"))?;
-                if input.tenant_id.is_some_and(|t| t != s.tenant_id) {
-                    return Err(AppError::invalid(
-                        "tenant_id",
-                        "the statement is another tenant's",
-                    ));
-                }
-                (s.site_id, s.tenant_id, Some(s))
+                let payer = input.tenant_id.unwrap_or(s.tenant_id);
+                check_payer("tenant_id", Some(&s), payer)?;
+                (s.site_id, payer, Some(s))
             }
             (None, Some(t)) => {
                 let t = lobby_store::tenants::get(&mut c, t)
@@ -219,6 +246,23 @@ pub async fn record_payment(
     )
 }
 
+/// A payment of a statement is the statement's tenant's: paying tenant A's
+/// statement to tenant B's account is refused (the one check of every
+/// way money comes in: the desk's payment, the bank import).
+pub(crate) fn check_payer(
+    field: &str,
+    statement: Option<&store::StatementRow>,
+    tenant_id: i64,
+) -> AppResult<()> {
+    match statement {
+        Some(s) if s.tenant_id != tenant_id => Err(AppError::invalid(
+            field,
+            "the statement is another tenant's",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// One payment to record inside a use case's transaction.
 pub(crate) struct Pay<'a> {
     pub site_id: i64,
@@ -236,6 +280,7 @@ pub(crate) struct Pay<'a> {
 /// Records `p` in `w`: numbers its receipt, pays the statement (or the
 /// tenant's oldest open ones) and keeps the rest as credit.
 pub(crate) async fn pay_in(w: &mut Work<'_>, p: &Pay<'_>) -> AppResult<i64> {
+    check_payer("tenant_id", p.statement, p.tenant_id)?;
     let prefix = format!("SK-{}-", p.year);
     let n = store::count_receipts(w, p.site_id, &prefix).await? + 1;
     let receipt = format!("{prefix}{n:05}");

@@ -71,8 +71,12 @@ pub struct StatementQuery {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct GenerateInput {
     pub site_id: i64,
-    /// `2026-11`
+    /// `2026-11`: this month or an earlier one; next month only with a
+    /// `reason`.
     pub month: String,
+    /// Why next month is billed ahead (a move-out).
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// The day a month's statement is due: the 15th of the month after.
@@ -217,6 +221,23 @@ pub async fn generate(
     let (first, last) = time::parse_month("month", &input.month)?;
     let month = first.strftime("%Y-%m").to_string();
     let (today, tz) = super::site_today(app, site_id).await?;
+    // The current month and those before it; next month only with a
+    // reason (a tenant moving out bills ahead). Nothing later.
+    let this_month = today.first_of_month();
+    let next_month = this_month
+        .checked_add(1.month())
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let reason = input
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if first > next_month || (first == next_month && reason.is_none()) {
+        return Err(AppError::invalid(
+            "month",
+            "statements are made for this month or earlier ones; next month only with a reason (a move-out)",
+        ));
+    }
     let start = crate::scope::day_start(first, &tz)?;
     let next = last
         .checked_add(1.day())
@@ -479,7 +500,7 @@ pub async fn generate(
                 "generate",
                 "statement",
                 None,
-                serde_json::json!({"month": month_ref, "made": made}),
+                serde_json::json!({"month": month_ref, "made": made, "reason": reason}),
             )
             .await?;
             Ok(())

@@ -174,6 +174,7 @@ pub(super) async fn load_fee_history(app: &App, site: i64) -> AppResult<()> {
             &GenerateInput {
                 site_id: site,
                 month: month.strftime("%Y-%m").to_string(),
+                reason: None,
             },
         )
         .await?;

@@ -130,18 +130,35 @@ pub(super) async fn load_key_history(app: &App, site: i64) -> AppResult<()> {
             None => false,
         };
         let one_off = one_off.filter(|_| occupied);
-        keys::lose_key(
+        // The desk records it and proposes the charge; a new copy is cut
+        // the next day; finance charges the replacement.
+        let loss = keys::lose_key(
             &past,
             &desk,
             *unit_key,
             &keys::LostInput {
                 copy: Some(1),
-                note: "租户借出后遗失，已补配一把".into(),
+                note: "租户借出后遗失，需补配一把".into(),
                 fee_item_id: one_off,
                 tenant_id: None,
             },
         )
         .await?;
+        clock.set(lobby_app::time::ts(days.at(5, 10, 0)));
+        keys::settle_loss(
+            &past,
+            &desk,
+            *unit_key,
+            loss.id,
+            &keys::SettleInput {
+                how: "replaced".into(),
+            },
+        )
+        .await?;
+        if one_off.is_some() {
+            let fin = demo_actor(app, "finance").await?;
+            keys::charge_loss(&past, &fin, loss.id, &keys::ChargeLossInput::default()).await?;
+        }
     }
     Ok(())
 }

@@ -46,5 +46,7 @@ END;
 ALTER TABLE key_losses ADD COLUMN settled_at BIGINT;
 ALTER TABLE key_losses ADD COLUMN settled_how TEXT;
 ALTER TABLE key_losses ADD COLUMN settled_by_name TEXT;
+-- The replacement charge the desk proposes; finance makes it (charge_id).
+ALTER TABLE key_losses ADD COLUMN proposed_fee_item_id BIGINT;
 UPDATE key_losses SET settled_at = reported_at, settled_how = 'replaced', settled_by_name = reported_by_name;
 CREATE UNIQUE INDEX key_losses_open ON key_losses (key_id, copy_no) WHERE settled_at IS NULL;

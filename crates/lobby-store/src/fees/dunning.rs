@@ -120,17 +120,17 @@ pub async fn insert_dunning(c: &mut Conn, d: &NewDunning<'_>, now: i64) -> Resul
     .await?)
 }
 
-/// The number of a notice of this step for this debt (its oldest due
-/// date) sent to `tenant_id` since `since`, if any.
+/// The id and number of a notice of this step for this debt (its oldest
+/// due date) sent to `tenant_id` since `since`, if any.
 pub async fn dunning_sent_since(
     c: &mut Conn,
     tenant_id: i64,
     oldest_due_date: &str,
     step_days: i64,
     since: i64,
-) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT number FROM dunning_notices WHERE tenant_id = $1 AND oldest_due_date = $2 \
+) -> Result<Option<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, number FROM dunning_notices WHERE tenant_id = $1 AND oldest_due_date = $2 \
          AND step_days = $3 AND created_at >= $4 ORDER BY id DESC LIMIT 1",
     )
     .bind(tenant_id)

@@ -307,6 +307,31 @@ pub async fn payments(
     .await?)
 }
 
+/// A page of payments, newest first: those with an id below `before`.
+pub async fn payments_before(
+    c: &mut Conn,
+    site_id: i64,
+    tenant_id: Option<i64>,
+    statement_id: Option<i64>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<PaymentRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {PAYMENT_COLS} FROM payments p JOIN tenants t ON t.id = p.tenant_id \
+         WHERE p.site_id = $1 AND ($2 IS NULL OR p.tenant_id = $2) \
+         AND ($3 IS NULL OR p.id IN (SELECT a.payment_id FROM payment_allocations a WHERE a.statement_id = $3) OR p.statement_id = $3) \
+         AND ($4 IS NULL OR p.id < $4) \
+         ORDER BY p.id DESC LIMIT $5"
+    ))
+    .bind(site_id)
+    .bind(tenant_id)
+    .bind(statement_id)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(c)
+    .await?)
+}
+
 pub async fn payment(c: &mut Conn, id: i64) -> Result<Option<PaymentRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {PAYMENT_COLS} FROM payments p JOIN tenants t ON t.id = p.tenant_id WHERE p.id = $1"

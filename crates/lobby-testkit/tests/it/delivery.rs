@@ -79,7 +79,7 @@ async fn a_dispatch_reaches_the_engineer_and_the_group(app: TestApp) {
     // Bad settings are refused by name.
     for (bad, field) in [
         (
-            json!({"site_id": s, "name": "x", "kind": "sms", "url": "https://x"}),
+            json!({"site_id": s, "name": "x", "kind": "sms", "url": "https://hook.example"}),
             "kind",
         ),
         (
@@ -87,15 +87,15 @@ async fn a_dispatch_reaches_the_engineer_and_the_group(app: TestApp) {
             "url",
         ),
         (
-            json!({"site_id": s, "name": "x", "kind": "wecom", "url": "https://x", "roles": ["boss"]}),
+            json!({"site_id": s, "name": "x", "kind": "wecom", "url": "https://hook.example", "roles": ["boss"]}),
             "roles",
         ),
         (
-            json!({"site_id": s, "name": "x", "kind": "webhook", "url": "https://x"}),
+            json!({"site_id": s, "name": "x", "kind": "webhook", "url": "https://hook.example"}),
             "secret",
         ),
         (
-            json!({"site_id": s, "name": "x", "kind": "dingtalk", "url": "https://x", "secret": "short"}),
+            json!({"site_id": s, "name": "x", "kind": "dingtalk", "url": "https://hook.example", "secret": "short"}),
             "secret",
         ),
     ] {

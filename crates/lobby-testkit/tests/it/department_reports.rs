@@ -224,8 +224,7 @@ async fn figures_text_sign_off_and_archive(app: TestApp) {
 
     // Listed by month; the workbook.
     let r = app.get(Some(&pm), &base).await;
-    let row = r
-        .body
+    let row = r.body["items"]
         .as_array()
         .unwrap()
         .iter()

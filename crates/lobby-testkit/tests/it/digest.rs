@@ -125,7 +125,7 @@ async fn the_digest_goes_out_once_at_its_hour(app: TestApp) {
         .get(Some(&sup), &format!("/api/v1/digests?site_id={s}"))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    let d = &r.body[0];
+    let d = &r.body["items"][0];
     assert_eq!(d["day"], today.to_string());
     let f = &d["figures"];
     assert_eq!(

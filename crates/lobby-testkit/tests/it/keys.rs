@@ -157,7 +157,7 @@ async fn a_lost_copy_is_recorded_and_charged(app: TestApp) {
     assert_eq!(r.field(), "note", "nothing is kept without a note");
     let r = app
         .post(
-            Some(&fin),
+            Some(&fd),
             &lost,
             &json!({"note": "租户遗失", "fee_item_id": item + 999}),
         )
@@ -166,16 +166,7 @@ async fn a_lost_copy_is_recorded_and_charged(app: TestApp) {
     let eng = app.token("engineering").await;
     let r = app.post(Some(&eng), &lost, &json!({"note": "x"})).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    // Charging the replacement is finance's, not the desk's.
-    let r = app
-        .post(
-            Some(&fd),
-            &lost,
-            &json!({"note": "租户外出时遗失", "fee_item_id": item}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
-    // Naming another tenant than the unit's is finance's too.
+    // Naming another payer than the unit's tenant is finance's.
     let others = crate::fees::tenants_with_units(&app, &fin).await;
     let other = others.iter().find(|t| t.0 != tenant).unwrap().0;
     let r = app
@@ -186,9 +177,10 @@ async fn a_lost_copy_is_recorded_and_charged(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
+    // The desk records it and proposes the charge; finance is told.
     let r = app
         .post(
-            Some(&fin),
+            Some(&fd),
             &lost,
             &json!({"note": "租户外出时遗失", "fee_item_id": item}),
         )
@@ -198,18 +190,46 @@ async fn a_lost_copy_is_recorded_and_charged(app: TestApp) {
         (r.body["holder"].as_str(), r.body["tenant_id"].as_i64()),
         (Some("租户 王先生"), Some(tenant))
     );
-    assert!(r.body["charge_id"].is_i64());
+    assert!(r.body["charge_id"].is_null(), "charging is finance's");
+    assert_eq!(r.body["proposed_fee_item_id"], item);
     let loss = r.body["id"].as_i64().unwrap();
-    // Reported again (a retry, a second person): refused, nothing charged.
+    let told = app.get(Some(&fin), "/api/v1/notifications").await;
+    assert!(
+        told.body.to_string().contains("key_loss_charge"),
+        "{:?}",
+        told.body
+    );
+    // Reported again (a retry, a second person): refused, nothing made.
     let r = app
-        .post(
-            Some(&fin),
-            &lost,
-            &json!({"note": "又报一次", "fee_item_id": item}),
-        )
+        .post(Some(&fd), &lost, &json!({"note": "又报一次"}))
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
     assert_eq!(r.code(), "invalid_transition");
+    // Finance charges it, once; the desk may not.
+    let to_charge = app
+        .get(
+            Some(&fin),
+            &format!("/api/v1/key-losses/to-charge?site_id={s}"),
+        )
+        .await;
+    assert_eq!(
+        to_charge.body["items"][0]["id"], loss,
+        "{:?}",
+        to_charge.body
+    );
+    let charge = format!("/api/v1/key-losses/{loss}/charge");
+    let r = app.post(Some(&fd), &charge, &json!({})).await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "the desk does not charge: {:?}",
+        r.body
+    );
+    let r = app.post(Some(&fin), &charge, &json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert!(r.body["charge_id"].is_i64());
+    let r = app.post(Some(&fin), &charge, &json!({})).await;
+    assert_eq!(r.code(), "invalid_transition", "charged once");
     let k = app.get(Some(&fd), &format!("/api/v1/keys/{id}")).await;
     assert_eq!(
         (

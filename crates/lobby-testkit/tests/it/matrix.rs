@@ -167,6 +167,7 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/arrears", "", Action::FeesRead, &[]),
         ("/dunning-notices", "", Action::FeesRead, &[]),
         ("/dunning-steps", "", Action::FeesRead, &[]),
+        ("/key-losses/to-charge", "", Action::FeesManage, &[]),
         ("/arrears-sightings", "", Action::FeesReport, &[]),
         ("/keys", "", Action::KeysRead, &[]),
         ("/release-permits", "", Action::PermitsRead, &[]),

@@ -326,7 +326,11 @@ async fn a_tenant_expects_a_visitor_and_the_desk_signs_in(app: TestApp) {
         .get(Some(&fd), &format!("/api/v1/expected-visitors?site_id={s}"))
         .await;
     assert!(
-        today.body.as_array().unwrap().iter().any(|e| e["id"] == id),
+        today.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["id"] == id),
         "{:?}",
         today.body
     );
@@ -373,7 +377,7 @@ async fn a_tenant_expects_a_visitor_and_the_desk_signs_in(app: TestApp) {
             &format!("/api/v1/expected-visitors?site_id={s}"),
         )
         .await;
-    assert_eq!(mine.body[0]["state"], "arrived");
+    assert_eq!(mine.body["items"][0]["state"], "arrived");
     // The tenant cannot sign its own visitor in.
     let r = app
         .post(

@@ -616,7 +616,7 @@ async fn dispatch_names_only_the_departments_people(app: TestApp) {
         .await;
     assert_eq!(
         (r.status, r.code(), r.field()),
-        (StatusCode::CONFLICT, "duplicate", "Idempotency-Key"),
+        (StatusCode::CONFLICT, "idempotency_conflict", ""),
         "{:?}",
         r.body
     );

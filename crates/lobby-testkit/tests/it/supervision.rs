@@ -323,7 +323,7 @@ async fn proposals_adopted_and_followed_up(app: TestApp) {
     let list = app
         .get(Some(&sup), &format!("/api/v1/proposals?site_id={s}"))
         .await;
-    assert_eq!(list.body[0]["id"], id);
+    assert_eq!(list.body["items"][0]["id"], id);
     let (c, _) = crate::ui::web_login(&app, "front_desk").await;
     let page = crate::ui::page_text(&c, &app, "/proposals").await;
     assert!(

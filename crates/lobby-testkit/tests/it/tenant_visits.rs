@@ -10,7 +10,10 @@ async fn due(app: &TestApp, token: &str) -> Vec<Value> {
     let r = app
         .get(
             Some(token),
-            &format!("/api/v1/tenant-visits/due?site_id={}", app.site_id),
+            &format!(
+                "/api/v1/tenant-visits/due?site_id={}&limit=200",
+                app.site_id
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);

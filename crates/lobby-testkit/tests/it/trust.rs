@@ -638,3 +638,475 @@ async fn robots_stay_outside(app: TestApp) {
     assert!(text.contains("refused"), "{text}");
 }
 both!(robots_stay_outside);
+
+/// The value of a query parameter a walk must give (`site_id`, a day).
+fn query_value(name: &str, app: &TestApp) -> Option<String> {
+    let today = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai").unwrap();
+    match name {
+        "site_id" => Some(app.site_id.to_string()),
+        "month" => Some(today.strftime("%Y-%m").to_string()),
+        n if n == "day" || n == "date" || n == "from" || n.ends_with("_on") => {
+            Some(today.to_string())
+        }
+        "to" => Some(today.to_string()),
+        _ => None,
+    }
+}
+
+/// Every GET of the document that answers a list (`{items, next_cursor}`),
+/// walked with `limit=2` to its end by someone who may read it: no row
+/// twice, none skipped (the same rows, in the same order, as with
+/// `limit=200`); and no operation names a parameter twice.
+async fn every_list_walks_to_its_end(app: TestApp) {
+    let doc = app.get(None, "/api/v1/openapi.json").await.body;
+    let mut people = Vec::new();
+    for who in [
+        "cs_supervisor",
+        "project_manager",
+        "finance",
+        "front_desk",
+        "engineering",
+        "security",
+        "admin",
+        "leasing",
+        "field_assistant",
+        "tenant",
+    ] {
+        people.push(app.token(who).await);
+    }
+    let (mut walked, mut rows, mut skipped) = (0, 0, Vec::new());
+    let mut paths: Vec<(&String, &Value)> = doc["paths"].as_object().unwrap().iter().collect();
+    paths.sort_by_key(|(p, _)| p.as_str());
+    for (path, item) in paths {
+        let Some(op) = item.get("get") else { continue };
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        let mut names: Vec<(&str, &str)> = params
+            .iter()
+            .map(|p| (p["name"].as_str().unwrap(), p["in"].as_str().unwrap()))
+            .collect();
+        names.sort();
+        let n = names.len();
+        names.dedup();
+        assert_eq!(names.len(), n, "{path}: a parameter named twice");
+        let schema = resolve(
+            &doc,
+            &op["responses"]["200"]["content"]["application/json"]["schema"],
+        );
+        if schema["properties"].get("next_cursor").is_none() {
+            continue;
+        }
+        assert!(
+            params.iter().any(|p| p["name"] == "limit")
+                && params.iter().any(|p| p["name"] == "cursor"),
+            "{path}: a list documents limit and cursor"
+        );
+        let mut url = path.replace("/sites/{id}/", &format!("/sites/{}/", app.site_id));
+        if url.contains('{') {
+            skipped.push(path.clone());
+            continue;
+        }
+        url = format!("/api/v1{url}");
+        let mut query = Vec::new();
+        for p in params
+            .iter()
+            .filter(|p| p["in"] == "query" && p["required"] == true)
+        {
+            let name = p["name"].as_str().unwrap();
+            match query_value(name, &app) {
+                Some(v) => query.push(format!("{name}={v}")),
+                None => panic!("{path}: no value for the required {name}"),
+            }
+        }
+        if params.iter().any(|p| p["name"] == "site_id")
+            && !query.iter().any(|q| q.starts_with("site_id="))
+        {
+            query.push(format!("site_id={}", app.site_id));
+        }
+        let base = if query.is_empty() {
+            format!("{url}?")
+        } else {
+            format!("{url}?{}&", query.join("&"))
+        };
+        // Someone who may read it.
+        let Some(token) = ({
+            let mut found = None;
+            for t in &people {
+                let r = app.get(Some(t), &format!("{base}limit=200")).await;
+                if r.status == StatusCode::OK {
+                    found = Some(t.clone());
+                    break;
+                }
+            }
+            found
+        }) else {
+            skipped.push(path.clone());
+            continue;
+        };
+        let walk = |limit: usize| {
+            let (app, base, token) = (&app, base.clone(), token.clone());
+            async move {
+                let mut out: Vec<Value> = Vec::new();
+                let mut cursor: Option<String> = None;
+                for _ in 0..10_000 {
+                    let u = match &cursor {
+                        Some(c) => format!("{base}limit={limit}&cursor={c}"),
+                        None => format!("{base}limit={limit}"),
+                    };
+                    let r = app.get(Some(&token), &u).await;
+                    assert_eq!(r.status, StatusCode::OK, "{u}: {:?}", r.body);
+                    let items = r.body["items"].as_array().unwrap();
+                    assert!(
+                        items.len() <= limit,
+                        "{u}: {} items for limit {limit}",
+                        items.len()
+                    );
+                    out.extend(items.iter().cloned());
+                    match r.body["next_cursor"].as_str() {
+                        Some(c) => cursor = Some(c.to_string()),
+                        None => break,
+                    }
+                }
+                out
+            }
+        };
+        let small = walk(2).await;
+        let whole = walk(200).await;
+        let key = |v: &Value| match v.get("id") {
+            Some(id) => id.to_string(),
+            None => v.to_string(),
+        };
+        let small_keys: Vec<String> = small.iter().map(key).collect();
+        let whole_keys: Vec<String> = whole.iter().map(key).collect();
+        assert_eq!(
+            small_keys, whole_keys,
+            "{path}: pages of 2 give the rows of pages of 200"
+        );
+        let mut seen = small_keys.clone();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), small_keys.len(), "{path}: a row twice");
+        walked += 1;
+        rows += small.len();
+    }
+    println!("lists: walked {walked} GET lists ({rows} rows) with limit=2; not walked (need a record's id or no reader): {skipped:?}");
+    assert!(walked >= 40, "{walked}");
+}
+both!(every_list_walks_to_its_end);
+
+/// A date field the document names in a request body or a query.
+fn date_fields(doc: &Value, schema: &Value, out: &mut Vec<String>) {
+    let schema = resolve(doc, schema);
+    if let Some(props) = schema["properties"].as_object() {
+        for (name, p) in props {
+            let p = resolve(doc, p);
+            let fmt = p["format"].as_str().unwrap_or("");
+            let is_date = fmt == "date"
+                || fmt == "date-time"
+                || name.ends_with("_on")
+                || name.ends_with("_at")
+                || name == "date"
+                || name == "day"
+                || name.ends_with("_date")
+                || name == "effective_from"
+                || name == "valid_from"
+                || name == "valid_until";
+            if is_date {
+                out.push(name.clone());
+            }
+        }
+    }
+}
+
+/// Every date field of every `POST`/`PUT` body and `GET` query the document
+/// names, sent with the years 0, 1899, 2201 and 9999: refused with 422
+/// naming the field, or — where the route refuses something else first —
+/// never accepted (no 2xx, no 5xx).
+async fn every_date_is_in_the_sane_years(app: TestApp) {
+    let doc = app.get(None, "/api/v1/openapi.json").await.body;
+    let mut people = Vec::new();
+    for who in [
+        "admin",
+        "project_manager",
+        "cs_supervisor",
+        "finance",
+        "front_desk",
+        "engineering",
+        "security",
+        "leasing",
+        "field_assistant",
+    ] {
+        people.push(app.token(who).await);
+    }
+    let (mut fields, mut named) = (0, 0);
+    let mut paths: Vec<(&String, &Value)> = doc["paths"].as_object().unwrap().iter().collect();
+    paths.sort_by_key(|(p, _)| p.as_str());
+    for (path, item) in paths {
+        let url = format!(
+            "/api/v1{}",
+            path.split('/')
+                .map(|seg| if seg.starts_with('{') { "1" } else { seg })
+                .collect::<Vec<_>>()
+                .join("/")
+        );
+        for method in ["post", "put", "get"] {
+            let Some(op) = item.get(method) else { continue };
+            let mut names = Vec::new();
+            if method == "get" {
+                for p in op["parameters"].as_array().cloned().unwrap_or_default() {
+                    let name = p["name"].as_str().unwrap_or("").to_string();
+                    let wrapper = json!({"properties": {name.clone(): p["schema"].clone()}});
+                    if p["in"] == "query" {
+                        date_fields(&doc, &wrapper, &mut names);
+                    }
+                }
+            } else {
+                let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+                if schema.is_null() {
+                    continue;
+                }
+                date_fields(&doc, schema, &mut names);
+            }
+            for name in names {
+                fields += 1;
+                let mut got_named = false;
+                for year in ["0000", "1899", "2201", "9999"] {
+                    let value = if name.ends_with("_at") {
+                        format!("{year}-06-01T10:00:00Z")
+                    } else {
+                        format!("{year}-06-01")
+                    };
+                    let mut refused_by_name = false;
+                    let mut last = None;
+                    for t in &people {
+                        let r = if method == "get" {
+                            let q = format!("{url}?site_id={}&{name}={value}", app.site_id);
+                            app.get(Some(t), &q).await
+                        } else {
+                            let schema =
+                                &op["requestBody"]["content"]["application/json"]["schema"];
+                            let mut body = sample(&doc, schema, &app, 0);
+                            body[name.as_str()] = json!(value);
+                            // Another field refused first with its choices
+                            // named ("must be one of a, b"): take the first.
+                            let mut r;
+                            let mut rounds = 0;
+                            loop {
+                                r = if method == "post" {
+                                    app.post(Some(t), &url, &body).await
+                                } else {
+                                    app.put(Some(t), &url, &body).await
+                                };
+                                rounds += 1;
+                                let other = r.field().to_string();
+                                let choice = r.body["error"]["message"]
+                                    .as_str()
+                                    .and_then(|m| {
+                                        m.split_once("must be one of ")
+                                            .or_else(|| m.split_once("must be "))
+                                    })
+                                    .and_then(|(_, rest)| rest.split([',', ';', ' ']).next())
+                                    .map(|c| c.trim_matches(['\'', '"', '`']).to_string())
+                                    .filter(|c| {
+                                        !c.is_empty()
+                                            && c.chars()
+                                                .all(|ch| ch.is_ascii_lowercase() || ch == '_')
+                                    });
+                                match choice {
+                                    Some(c)
+                                        if r.status == StatusCode::UNPROCESSABLE_ENTITY
+                                            && other != name
+                                            && !other.is_empty()
+                                            && rounds < 6
+                                            && body.get(&other).is_some() =>
+                                    {
+                                        body[other.as_str()] = json!(c);
+                                    }
+                                    _ => break,
+                                }
+                            }
+                            r
+                        };
+                        assert!(
+                            !r.status.is_server_error(),
+                            "{method} {url} {name}={value}: {:?}",
+                            r.body
+                        );
+                        assert!(
+                            !r.status.is_success(),
+                            "{method} {url} {name}={value} was accepted: {:?}",
+                            r.body
+                        );
+                        if r.status == StatusCode::UNPROCESSABLE_ENTITY && r.field() == name {
+                            refused_by_name = true;
+                            break;
+                        }
+                        let forbidden = r.status == StatusCode::FORBIDDEN;
+                        last = Some((r.status, r.body.clone()));
+                        if !forbidden {
+                            break;
+                        }
+                    }
+                    if refused_by_name {
+                        got_named = true;
+                    } else if let Some((status, body)) = last {
+                        // Another field or the record was refused first:
+                        // it was not accepted (checked above).
+                        let _ = (status, body);
+                    }
+                }
+                if got_named {
+                    named += 1;
+                } else if std::env::var("LOBBY_WALK_DEBUG").is_ok() {
+                    println!("{method} {url} {name}: not refused by name");
+                }
+            }
+        }
+    }
+    println!("dates: {fields} date fields sent years 0, 1899, 2201 and 9999; {named} refused by name (the rest refused for an earlier field or record)");
+    assert!(fields >= 24, "{fields}");
+    assert!(named >= 16, "{named} of {fields}");
+}
+both!(every_date_is_in_the_sane_years);
+
+/// The smaller ones: statements for this month or earlier (next month with
+/// a reason); A's statement is never paid to B's account, by the desk or by
+/// the bank import; a colleague's training record is the supervisor's to
+/// read, not the desk's; a signed department report cannot be deleted or
+/// replaced under the app.
+async fn the_smaller_ones(app: TestApp) {
+    let fin = app.token("finance").await;
+    let s = app.site_id;
+    let today = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai").unwrap();
+    let month = |n: i64| {
+        today
+            .first_of_month()
+            .checked_add(jiff::Span::new().months(n))
+            .unwrap()
+            .strftime("%Y-%m")
+            .to_string()
+    };
+    let r = app
+        .post(Some(&fin), "/api/v1/fee-items", &json!({"site_id": s, "name": "物业管理费", "basis": "area", "rate_fen": 850, "effective_from": today.first_of_month().to_string()}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let generate = "/api/v1/statements/generate";
+    let r = app
+        .post(
+            Some(&fin),
+            generate,
+            &json!({"site_id": s, "month": month(2)}),
+        )
+        .await;
+    assert_eq!(r.field(), "month", "{:?}", r.body);
+    let r = app
+        .post(
+            Some(&fin),
+            generate,
+            &json!({"site_id": s, "month": "2201-01"}),
+        )
+        .await;
+    assert_eq!(r.field(), "month");
+    let r = app
+        .post(
+            Some(&fin),
+            generate,
+            &json!({"site_id": s, "month": month(1)}),
+        )
+        .await;
+    assert_eq!(r.field(), "month", "next month needs a reason");
+    let r = app
+        .post(
+            Some(&fin),
+            generate,
+            &json!({"site_id": s, "month": month(1), "reason": "3楼租户月底退租"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let items = r.body["items"].as_array().unwrap();
+    let (a_st, a_tenant) = (
+        items[0]["id"].as_i64().unwrap(),
+        items[0]["tenant_id"].as_i64().unwrap(),
+    );
+    let b_tenant = items
+        .iter()
+        .map(|i| i["tenant_id"].as_i64().unwrap())
+        .find(|t| *t != a_tenant)
+        .unwrap();
+    let r = app
+        .post(
+            Some(&fin),
+            &format!("/api/v1/statements/{a_st}/issue"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = app
+        .post(Some(&fin), "/api/v1/payments", &json!({"statement_id": a_st, "tenant_id": b_tenant, "amount_fen": 100, "method": "cash"}))
+        .await;
+    assert_eq!(r.field(), "tenant_id", "{:?}", r.body);
+    let r = app
+        .post(
+            Some(&fin),
+            &format!("/api/v1/payments/import/confirm?site_id={s}"),
+            &json!([{"date": today.to_string(), "amount_fen": 100, "statement_id": a_st, "tenant_id": b_tenant}]),
+        )
+        .await;
+    assert_eq!(r.field(), "lines[0].tenant_id", "{:?}", r.body);
+
+    // Training records: one's own, and the supervisor's; not a colleague's.
+    let fd = app.token("front_desk").await;
+    let sup = app.token("cs_supervisor").await;
+    let me = |t: String| {
+        let app = &app;
+        async move {
+            app.get(Some(&t), "/api/v1/auth/me").await.body["id"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let (fd_id, sup_id) = (me(fd.clone()).await, me(sup.clone()).await);
+    let record = |id: i64| format!("/api/v1/training-records/{id}?site_id={s}");
+    assert_eq!(
+        app.get(Some(&fd), &record(fd_id)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(Some(&fd), &record(sup_id)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get(Some(&sup), &record(fd_id)).await.status,
+        StatusCode::OK
+    );
+
+    // A signed department report, under the app: no DELETE, no REPLACE.
+    app.raw_sql(&format!(
+        "INSERT INTO department_reports (site_id, month, summary, plan, figures, signed_at) \
+         VALUES ({s}, '2026-01', 'x', 'y', '{{}}', 1)"
+    ))
+    .await;
+    let mut c = app.app.db.read().await.unwrap();
+    let deleted = sqlx::query(&format!(
+        "DELETE FROM department_reports WHERE site_id = {s} AND month = '2026-01'"
+    ))
+    .execute(&mut *c)
+    .await;
+    assert!(deleted.is_err(), "a signed report cannot be deleted");
+    if app.backend == lobby_testkit::Backend::Sqlite {
+        let replaced = sqlx::query(&format!(
+            "INSERT OR REPLACE INTO department_reports (site_id, month, summary, plan) VALUES ({s}, '2026-01', 'forged', '')"
+        ))
+        .execute(&mut *c)
+        .await;
+        assert!(replaced.is_err(), "a signed report cannot be replaced");
+    } else {
+        let replaced = sqlx::query(&format!(
+            "INSERT INTO department_reports (site_id, month, summary, plan) VALUES ({s}, '2026-01', 'forged', '') \
+             ON CONFLICT (site_id, month) DO UPDATE SET summary = excluded.summary"
+        ))
+        .execute(&mut *c)
+        .await;
+        assert!(replaced.is_err(), "a signed report cannot be replaced");
+    }
+}
+both!(the_smaller_ones);

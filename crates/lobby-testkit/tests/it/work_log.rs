@@ -86,7 +86,7 @@ async fn entries_and_the_register(app: TestApp) {
         .get(Some(&pm), &format!("/api/v1/work-log?site_id={s}"))
         .await;
     assert!(
-        log.body
+        log.body["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -131,7 +131,7 @@ async fn entries_and_the_register(app: TestApp) {
     let list = app
         .get(Some(&sup), &format!("/api/v1/liaison-items?site_id={s}"))
         .await;
-    assert_eq!(list.body[0]["overdue"], true, "{:?}", list.body);
+    assert_eq!(list.body["items"][0]["overdue"], true, "{:?}", list.body);
 
     // The answer closes it; once.
     let path = format!("/api/v1/liaison-items/{id}/response");

@@ -66,17 +66,15 @@ fn date(field: &str, v: Option<&str>) -> Result<Option<jiff::civil::Date>, ApiEr
 }
 
 /// Vendors and their contracts (a vendor's account: its own).
-#[utoipa::path(get, path = "/vendors", tag = "cleaning", params(SiteParam), responses((status = 200, body = Page<VendorView>)))]
+#[utoipa::path(get, path = "/vendors", tag = "cleaning", params(super::PageQ, SiteParam), responses((status = 200, body = Page<VendorView>)))]
 async fn vendor_list(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(p): ApiQuery<SiteParam>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<VendorView>>, ApiError> {
     let site = site(&a, p.site_id)?;
-    Ok(Json(Page {
-        items: cl::vendors(&s.app, &a, site).await?,
-        next_cursor: None,
-    }))
+    super::paged(cl::vendors(&s.app, &a, site).await?, &pq)
 }
 
 #[utoipa::path(post, path = "/vendors", tag = "cleaning", request_body = VendorInput, responses((status = 201, body = VendorView), (status = 422, body = ErrorBody)))]
@@ -111,17 +109,15 @@ async fn vendor_update(
 }
 
 /// Task plans, every version (an ended one has `valid_until`).
-#[utoipa::path(get, path = "/cleaning-plans", tag = "cleaning", params(VendorParam), responses((status = 200, body = Page<PlanView>)))]
+#[utoipa::path(get, path = "/cleaning-plans", tag = "cleaning", params(super::PageQ, VendorParam), responses((status = 200, body = Page<PlanView>)))]
 async fn plan_list(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(p): ApiQuery<VendorParam>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<PlanView>>, ApiError> {
     let site = site(&a, p.site_id)?;
-    Ok(Json(Page {
-        items: cl::plans(&s.app, &a, site, p.vendor_id).await?,
-        next_cursor: None,
-    }))
+    super::paged(cl::plans(&s.app, &a, site, p.vendor_id).await?, &pq)
 }
 
 /// A recurring task: daily (`times_per_day`), weekly (`weekdays` `1,3,5`)
@@ -171,21 +167,22 @@ pub struct TaskQuery {
 }
 
 /// The tasks of a span of days, from the plans.
-#[utoipa::path(get, path = "/cleaning-tasks", tag = "cleaning", params(TaskQuery), responses((status = 200, body = Page<TaskView>), (status = 422, body = ErrorBody)))]
+#[utoipa::path(get, path = "/cleaning-tasks", tag = "cleaning", params(super::PageQ, TaskQuery), responses((status = 200, body = Page<TaskView>), (status = 422, body = ErrorBody)))]
 async fn task_list(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<TaskQuery>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<TaskView>>, ApiError> {
     let site_id = site(&a, q.site_id)?;
     let tz = lobby_app::sites::site(&s.app, &a, site_id).await?.timezone;
     let today = lobby_app::time::local_date(s.app.now(), &tz)?;
     let from = date("from", q.from.as_deref())?.unwrap_or(today);
     let to = date("to", q.to.as_deref())?.unwrap_or(from);
-    Ok(Json(Page {
-        items: cl::tasks(&s.app, &a, site_id, q.vendor_id, from, to).await?,
-        next_cursor: None,
-    }))
+    super::paged(
+        cl::tasks(&s.app, &a, site_id, q.vendor_id, from, to).await?,
+        &pq,
+    )
 }
 
 /// The vendor marks a task done.
@@ -338,17 +335,15 @@ async fn notice_act(
 }
 
 /// The evaluation criteria and weights of a site.
-#[utoipa::path(get, path = "/evaluation-criteria", tag = "cleaning", params(SiteParam), responses((status = 200, body = Page<CriterionView>)))]
+#[utoipa::path(get, path = "/evaluation-criteria", tag = "cleaning", params(super::PageQ, SiteParam), responses((status = 200, body = Page<CriterionView>)))]
 async fn criteria_get(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(p): ApiQuery<SiteParam>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<CriterionView>>, ApiError> {
     let site = site(&a, p.site_id)?;
-    Ok(Json(Page {
-        items: cl::criteria(&s.app, &a, site).await?,
-        next_cursor: None,
-    }))
+    super::paged(cl::criteria(&s.app, &a, site).await?, &pq)
 }
 
 /// Replace the criteria (weights add up to 100).
@@ -397,20 +392,17 @@ pub struct EvalQuery {
 }
 
 /// Saved evaluations, newest month first (the trend per vendor).
-#[utoipa::path(get, path = "/evaluations", tag = "cleaning", params(EvalQuery), responses((status = 200, body = Page<EvaluationRowView>)))]
+#[utoipa::path(get, path = "/evaluations", tag = "cleaning", params(super::PageQ, EvalQuery), responses((status = 200, body = Page<EvaluationRowView>)))]
 async fn evaluation_list(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<EvalQuery>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Response, ApiError> {
     let site = site(&a, q.site_id)?;
     let rows = cl::evaluations(&s.app, &a, site, q.vendor_id).await?;
     match q.format.as_deref() {
-        None | Some("json") => Ok(Json(Page {
-            items: rows,
-            next_cursor: None,
-        })
-        .into_response()),
+        None | Some("json") => Ok(super::paged(rows, &pq)?.into_response()),
         Some("xlsx") => Ok(super::xlsx_file(
             cl::evaluations_xlsx(&rows)?,
             "evaluations.xlsx",
@@ -423,17 +415,18 @@ async fn evaluation_list(
 }
 
 /// Quality checks of consumables and plant displays.
-#[utoipa::path(get, path = "/quality-checks", tag = "cleaning", params(VendorParam), responses((status = 200, body = Page<QualityView>)))]
+#[utoipa::path(get, path = "/quality-checks", tag = "cleaning", params(super::PageQ, VendorParam), responses((status = 200, body = Page<QualityView>)))]
 async fn quality_list(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(p): ApiQuery<VendorParam>,
+    ApiQuery(pq): ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<QualityView>>, ApiError> {
     let site = site(&a, p.site_id)?;
-    Ok(Json(Page {
-        items: cl::quality_checks(&s.app, &a, site, p.vendor_id).await?,
-        next_cursor: None,
-    }))
+    super::paged(
+        cl::quality_checks(&s.app, &a, site, p.vendor_id).await?,
+        &pq,
+    )
 }
 
 #[utoipa::path(post, path = "/quality-checks", tag = "cleaning", request_body = QualityInput, responses((status = 201, body = QualityView), (status = 422, body = ErrorBody)))]

@@ -54,14 +54,15 @@ pub struct RobotQuery {
 
 /// A site's group robots (WeCom, DingTalk) and webhooks; secrets and the
 /// address's key are never shown.
-#[utoipa::path(get, path = "/robots", tag = "delivery", params(RobotQuery),
-    responses((status = 200, body = Vec<RobotView>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/robots", tag = "delivery", params(super::PageQ, RobotQuery),
+    responses((status = 200, body = lobby_app::page::Page<RobotView>), (status = 403, body = ErrorBody)))]
 async fn robots(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<RobotQuery>,
-) -> Result<Json<Vec<RobotView>>, ApiError> {
-    Ok(Json(delivery::robots(&s.app, &a, q.site_id).await?))
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
+) -> Result<Json<lobby_app::page::Page<RobotView>>, ApiError> {
+    super::paged(delivery::robots(&s.app, &a, q.site_id).await?, &pq)
 }
 
 /// Add a group robot or webhook: it gets the notifications to its `roles`

@@ -23,14 +23,15 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The last twelve months with each report's state (`unwritten`, `draft`,
 /// `signed`), and any older report kept.
-#[utoipa::path(get, path = "/sites/{id}/department-reports", tag = "department", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<ReportListItem>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/sites/{id}/department-reports", tag = "department", params(super::PageQ, ("id" = i64, Path)),
+    responses((status = 200, body = lobby_app::page::Page<ReportListItem>), (status = 403, body = ErrorBody)))]
 async fn list(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     Path(id): Path<i64>,
-) -> Result<Json<Vec<ReportListItem>>, ApiError> {
-    Ok(Json(reports::reports(&s.app, &a, id).await?))
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
+) -> Result<Json<lobby_app::page::Page<ReportListItem>>, ApiError> {
+    super::paged(reports::reports(&s.app, &a, id).await?, &pq)
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]

@@ -182,17 +182,18 @@ pub struct HandoverQuery {
 }
 
 /// Shift handovers (交接班), newest first.
-#[utoipa::path(get, path = "/handovers", tag = "desk", params(HandoverQuery), responses((status = 200, body = Page<HandoverView>)))]
+#[utoipa::path(get, path = "/handovers", tag = "desk", params(super::PageQ, HandoverQuery), responses((status = 200, body = Page<HandoverView>)))]
 async fn handover_list(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<HandoverQuery>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<HandoverView>>, ApiError> {
     let site = lobby_app::scope::site_of(&a, q.site_id)?;
-    Ok(Json(Page {
-        items: desk::handovers(&s.app, &a, site, q.pending.unwrap_or(false)).await?,
-        next_cursor: None,
-    }))
+    super::paged(
+        desk::handovers(&s.app, &a, site, q.pending.unwrap_or(false)).await?,
+        &pq,
+    )
 }
 
 /// What a handover made now would hold.
@@ -231,13 +232,14 @@ async fn handover_confirm(
 
 /// The day's visitors registered ahead (the desk; `date`, today by
 /// default), or a tenant's own from today on.
-#[utoipa::path(get, path = "/expected-visitors", tag = "desk", params(ExpectedQuery), responses((status = 200, body = Vec<ExpectedVisitorView>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/expected-visitors", tag = "desk", params(super::PageQ, ExpectedQuery), responses((status = 200, body = lobby_app::page::Page<ExpectedVisitorView>), (status = 403, body = ErrorBody)))]
 async fn expected_list(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<ExpectedQuery>,
-) -> Result<Json<Vec<ExpectedVisitorView>>, ApiError> {
-    Ok(Json(desk::expected_visitors(&s.app, &a, &q).await?))
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
+) -> Result<Json<lobby_app::page::Page<ExpectedVisitorView>>, ApiError> {
+    super::paged(desk::expected_visitors(&s.app, &a, &q).await?, &pq)
 }
 
 /// A tenant's account registers a visitor ahead (name, phone, expected time).
@@ -402,17 +404,15 @@ async fn parcel_add_photo(
 // ---------------------------------------------------------------- incidents
 
 /// Emergency types with their departments and checklists.
-#[utoipa::path(get, path = "/incident-types", tag = "desk", params(SiteParam), responses((status = 200, body = Page<IncidentTypeView>)))]
+#[utoipa::path(get, path = "/incident-types", tag = "desk", params(super::PageQ, SiteParam), responses((status = 200, body = Page<IncidentTypeView>)))]
 async fn type_list(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(p): ApiQuery<SiteParam>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<IncidentTypeView>>, ApiError> {
     let site = site(&a, &p)?;
-    Ok(Json(Page {
-        items: desk::incident_types(&s.app, &a, site).await?,
-        next_cursor: None,
-    }))
+    super::paged(desk::incident_types(&s.app, &a, site).await?, &pq)
 }
 
 #[utoipa::path(post, path = "/incident-types", tag = "desk", request_body = IncidentTypeInput, responses((status = 201, body = IncidentTypeView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -552,17 +552,15 @@ async fn inquiry_create(
 // ---------------------------------------------------------------- shifts and attendance
 
 /// Shift definitions (班次) of a site.
-#[utoipa::path(get, path = "/shifts", tag = "users", params(SiteParam), responses((status = 200, body = Page<ShiftView>)))]
+#[utoipa::path(get, path = "/shifts", tag = "users", params(super::PageQ, SiteParam), responses((status = 200, body = Page<ShiftView>)))]
 async fn shift_list(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(p): ApiQuery<SiteParam>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<ShiftView>>, ApiError> {
     let site = site(&a, &p)?;
-    Ok(Json(Page {
-        items: shifts::shifts(&s.app, &a, site).await?,
-        next_cursor: None,
-    }))
+    super::paged(shifts::shifts(&s.app, &a, site).await?, &pq)
 }
 
 #[utoipa::path(post, path = "/shifts", tag = "users", request_body = ShiftInput, responses((status = 201, body = ShiftView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -658,17 +656,15 @@ async fn me(
 }
 
 /// Who is on shift today and who has clocked in.
-#[utoipa::path(get, path = "/attendance/today", tag = "users", params(SiteParam), responses((status = 200, body = Page<ClockView>)))]
+#[utoipa::path(get, path = "/attendance/today", tag = "users", params(super::PageQ, SiteParam), responses((status = 200, body = Page<ClockView>)))]
 async fn on_shift_today(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(p): ApiQuery<SiteParam>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<ClockView>>, ApiError> {
     let site = site(&a, &p)?;
-    Ok(Json(Page {
-        items: shifts::today(&s.app, &a, site).await?,
-        next_cursor: None,
-    }))
+    super::paged(shifts::today(&s.app, &a, site).await?, &pq)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -17,16 +17,15 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// A site's digests, the newest day first.
-#[utoipa::path(get, path = "/digests", tag = "digests", params(DigestQuery),
-    responses((status = 200, body = Vec<DigestView>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/digests", tag = "digests", params(super::PageQ, DigestQuery),
+    responses((status = 200, body = lobby_app::page::Page<DigestView>), (status = 403, body = ErrorBody)))]
 async fn list(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<DigestQuery>,
-) -> Result<Json<Vec<DigestView>>, ApiError> {
-    Ok(Json(
-        digest::list(&s.app, &a, q.site_id, q.limit.unwrap_or(30)).await?,
-    ))
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
+) -> Result<Json<lobby_app::page::Page<DigestView>>, ApiError> {
+    super::paged(digest::list(&s.app, &a, q.site_id, 5000).await?, &pq)
 }
 
 /// One day's digest: its figures.

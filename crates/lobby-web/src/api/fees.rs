@@ -86,13 +86,14 @@ async fn reading_photo(
 
 /// Deposits held (押金) and settled: a renovation's, with finance's receipt
 /// number, released and kept (a tenant account: its own).
-#[utoipa::path(get, path = "/deposits", tag = "fees", params(fees::DepositQuery), responses((status = 200, body = Page<fees::DepositView>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/deposits", tag = "fees", params(super::PageQ, fees::DepositQuery), responses((status = 200, body = Page<fees::DepositView>), (status = 403, body = ErrorBody)))]
 async fn list_deposits(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<fees::DepositQuery>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<fees::DepositView>>, ApiError> {
-    Ok(page(fees::deposits(&s.app, &a, &q).await?))
+    super::paged(fees::deposits(&s.app, &a, &q).await?, &pq)
 }
 
 fn page<T>(items: Vec<T>) -> Json<Page<T>> {
@@ -108,13 +109,14 @@ pub struct SiteQuery {
 }
 
 /// The site's fee items with the rate in force and their dated rates.
-#[utoipa::path(get, path = "/fee-items", tag = "fees", params(SiteQuery), responses((status = 200, body = Page<FeeItemView>)))]
+#[utoipa::path(get, path = "/fee-items", tag = "fees", params(super::PageQ, SiteQuery), responses((status = 200, body = Page<FeeItemView>)))]
 async fn list_fee_items(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<SiteQuery>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<FeeItemView>>, ApiError> {
-    Ok(page(fees::fee_items(&s.app, &a, q.site_id).await?))
+    super::paged(fees::fee_items(&s.app, &a, q.site_id).await?, &pq)
 }
 
 /// A fee item (finance): `basis` area | meter | fixed | one_off, `rate_fen`
@@ -170,13 +172,14 @@ pub struct MeterQuery {
 }
 
 /// The site's meters (one unit's) with their last reading.
-#[utoipa::path(get, path = "/meters", tag = "fees", params(MeterQuery), responses((status = 200, body = Page<MeterView>)))]
+#[utoipa::path(get, path = "/meters", tag = "fees", params(super::PageQ, MeterQuery), responses((status = 200, body = Page<MeterView>)))]
 async fn list_meters(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<MeterQuery>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<MeterView>>, ApiError> {
-    Ok(page(fees::meters(&s.app, &a, q.site_id, q.unit_id).await?))
+    super::paged(fees::meters(&s.app, &a, q.site_id, q.unit_id).await?, &pq)
 }
 
 #[utoipa::path(post, path = "/meters", tag = "fees", request_body = MeterInput, responses((status = 201, body = MeterView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -192,13 +195,14 @@ async fn create_meter(
 }
 
 /// A meter's last 24 readings, newest first.
-#[utoipa::path(get, path = "/meters/{id}/readings", tag = "fees", params(("id" = i64, Path)), responses((status = 200, body = Page<ReadingView>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/meters/{id}/readings", tag = "fees", params(super::PageQ, ("id" = i64, Path)), responses((status = 200, body = Page<ReadingView>), (status = 404, body = ErrorBody)))]
 async fn list_readings(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     Path(id): Path<i64>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<ReadingView>>, ApiError> {
-    Ok(page(fees::readings(&s.app, &a, id).await?))
+    super::paged(fees::readings(&s.app, &a, id).await?, &pq)
 }
 
 /// A reading: lower than the last is 422 `reading` (nothing stored) unless
@@ -287,14 +291,24 @@ pub struct PaymentQuery {
     pub statement_id: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/payments", tag = "fees", params(PaymentQuery), responses((status = 200, body = Page<PaymentView>)))]
+#[utoipa::path(get, path = "/payments", tag = "fees", params(super::PageQ, PaymentQuery), responses((status = 200, body = Page<PaymentView>)))]
 async fn list_payments(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<PaymentQuery>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<PaymentView>>, ApiError> {
-    Ok(page(
-        fees::payments(&s.app, &a, q.site_id, q.tenant_id, q.statement_id).await?,
+    Ok(Json(
+        fees::payments_page(
+            &s.app,
+            &a,
+            q.site_id,
+            q.tenant_id,
+            q.statement_id,
+            pq.limit,
+            pq.cursor.as_deref(),
+        )
+        .await?,
     ))
 }
 
@@ -325,13 +339,14 @@ async fn reverse_payment(
 
 /// Per tenant: what is past due, since when, in ageing buckets (0–30,
 /// 31–60, 61–90, over 90 days); the largest debt first.
-#[utoipa::path(get, path = "/arrears", tag = "fees", params(SiteQuery), responses((status = 200, body = Page<ArrearsView>)))]
+#[utoipa::path(get, path = "/arrears", tag = "fees", params(super::PageQ, SiteQuery), responses((status = 200, body = Page<ArrearsView>)))]
 async fn arrears(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<SiteQuery>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<ArrearsView>>, ApiError> {
-    Ok(page(fees::arrears(&s.app, &a, q.site_id).await?))
+    super::paged(fees::arrears(&s.app, &a, q.site_id).await?, &pq)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -341,15 +356,17 @@ pub struct DunningQuery {
 }
 
 /// Dunning notices sent (催缴通知书), newest first.
-#[utoipa::path(get, path = "/dunning-notices", tag = "fees", params(DunningQuery), responses((status = 200, body = Page<DunningView>)))]
+#[utoipa::path(get, path = "/dunning-notices", tag = "fees", params(super::PageQ, DunningQuery), responses((status = 200, body = Page<DunningView>)))]
 async fn list_dunning(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<DunningQuery>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<DunningView>>, ApiError> {
-    Ok(page(
+    super::paged(
         fees::dunning_notices(&s.app, &a, q.site_id, q.tenant_id).await?,
-    ))
+        &pq,
+    )
 }
 
 /// Sends a tenant in arrears the step its debt has reached (finance); the
@@ -374,13 +391,14 @@ async fn get_dunning(
 }
 
 /// The site's dunning steps (7, 30 and 60 days past due until it sets its own).
-#[utoipa::path(get, path = "/dunning-steps", tag = "fees", params(SiteQuery), responses((status = 200, body = Page<StepView>)))]
+#[utoipa::path(get, path = "/dunning-steps", tag = "fees", params(super::PageQ, SiteQuery), responses((status = 200, body = Page<StepView>)))]
 async fn get_steps(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<SiteQuery>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<StepView>>, ApiError> {
-    Ok(page(fees::dunning_steps(&s.app, &a, q.site_id).await?))
+    super::paged(fees::dunning_steps(&s.app, &a, q.site_id).await?, &pq)
 }
 
 /// Replaces the site's dunning steps (finance): 1 to 10, days rising.
@@ -442,19 +460,21 @@ pub struct SightingQuery {
 }
 
 /// Notes of what was seen of tenants in arrears (欠费租户动向), newest first.
-#[utoipa::path(get, path = "/arrears-sightings", tag = "fees", params(SightingQuery), responses((status = 200, body = Page<SightingView>)))]
+#[utoipa::path(get, path = "/arrears-sightings", tag = "fees", params(super::PageQ, SightingQuery), responses((status = 200, body = Page<SightingView>)))]
 async fn list_sightings(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<SightingQuery>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<SightingView>>, ApiError> {
     let day = match q.day.as_deref().filter(|d| !d.trim().is_empty()) {
         Some(d) => Some(lobby_app::time::parse_date("day", d)?),
         None => None,
     };
-    Ok(page(
+    super::paged(
         fees::sightings(&s.app, &a, q.site_id, q.tenant_id, day).await?,
-    ))
+        &pq,
+    )
 }
 
 /// Notes a sighting of a tenant in arrears (the person on duty): written to

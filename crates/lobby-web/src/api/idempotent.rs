@@ -20,9 +20,19 @@ use lobby_app::{auth, AppError};
 
 use crate::{ApiError, AppState};
 
-/// The largest body read to fingerprint it: above every route's own limit
-/// (six photos of a work order), which still applies after.
-const MAX_BODY: usize = 6 * lobby_app::photos::MAX_PHOTO_BYTES + 256 * 1024;
+/// The largest body read to fingerprint it, by its type: at least every
+/// route's own limit for that type (six photos of a work order; a tenant
+/// or bank file), which still applies after.
+fn max_body(content_type: Option<&str>) -> usize {
+    let ct = content_type.unwrap_or("").to_ascii_lowercase();
+    if ct.starts_with("application/json") {
+        4 * 1024 * 1024
+    } else if ct.starts_with("multipart/") || ct.starts_with("image/") {
+        6 * lobby_app::photos::MAX_PHOTO_BYTES + 256 * 1024
+    } else {
+        12 * 1024 * 1024 + 64 * 1024
+    }
+}
 
 /// The largest answer kept; a larger one is not replayed (the key is freed).
 const MAX_KEPT: usize = 2 * 1024 * 1024;
@@ -50,7 +60,13 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
         return next.run(req).await;
     };
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+    let cap = max_body(
+        parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let bytes = match axum::body::to_bytes(body, cap).await {
         Ok(b) => b,
         Err(_) => return ApiError(AppError::PayloadTooLarge).into_response(),
     };

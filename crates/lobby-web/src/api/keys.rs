@@ -5,8 +5,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use lobby_app::keys::{
-    self, IssueInput, KeyInput, KeyQuery, KeyView, LoanView, LossView, LostInput, ReturnInput,
-    SettleInput,
+    self, ChargeLossInput, IssueInput, KeyInput, KeyQuery, KeyView, LoanView, LossView, LostInput,
+    ReturnInput, SettleInput,
 };
 use lobby_app::page::Page;
 use serde::Serialize;
@@ -24,6 +24,38 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(give_back))
         .routes(routes!(lost))
         .routes(routes!(settle))
+        .routes(routes!(losses_to_charge))
+        .routes(routes!(charge_loss))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct LossQuery {
+    pub site_id: i64,
+}
+
+/// Lost copies whose replacement the desk proposed to charge and finance
+/// has not charged yet (finance).
+#[utoipa::path(get, path = "/key-losses/to-charge", tag = "keys", params(LossQuery, super::PageQ), responses((status = 200, body = Page<LossView>), (status = 403, body = ErrorBody)))]
+async fn losses_to_charge(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<LossQuery>,
+    ApiQuery(pq): ApiQuery<super::PageQ>,
+) -> Result<Json<Page<LossView>>, ApiError> {
+    super::paged(keys::losses_to_charge(&s.app, &a, q.site_id).await?, &pq)
+}
+
+/// Finance charges a lost copy's replacement (a one-off charge on the
+/// next statement): `fee_item_id` default the proposed one, `tenant_id`
+/// default the loss's tenant. Once: again is 409 `invalid_transition`.
+#[utoipa::path(post, path = "/key-losses/{id}/charge", tag = "keys", params(("id" = i64, Path)), request_body = ChargeLossInput, responses((status = 200, body = LossView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn charge_loss(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(v): ApiJson<ChargeLossInput>,
+) -> Result<Json<LossView>, ApiError> {
+    Ok(Json(keys::charge_loss(&s.app, &a, id, &v).await?))
 }
 
 /// A lost copy `found` or `replaced` (`how`): in service again. Once: a
@@ -59,16 +91,14 @@ async fn lost(
 
 /// The site's keys with how many copies are out and overdue (`overdue=true`:
 /// only keys with a copy past its time).
-#[utoipa::path(get, path = "/keys", tag = "keys", params(KeyQuery), responses((status = 200, body = Page<KeyView>)))]
+#[utoipa::path(get, path = "/keys", tag = "keys", params(super::PageQ, KeyQuery), responses((status = 200, body = Page<KeyView>)))]
 async fn list(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<KeyQuery>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<KeyView>>, ApiError> {
-    Ok(Json(Page {
-        items: keys::keys(&s.app, &a, &q).await?,
-        next_cursor: None,
-    }))
+    super::paged(keys::keys(&s.app, &a, &q).await?, &pq)
 }
 
 /// A key for a unit (`unit_id`) or a place (`place`), with `copies`.

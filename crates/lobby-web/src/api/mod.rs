@@ -299,6 +299,58 @@ pub(crate) fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<
     }
 }
 
+/// `limit` and `cursor` of a list whose use case answers it whole (a site's
+/// keys, its meters): [`paged`] pages it here, in the list's own order.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQ {
+    /// At most 200; default 50.
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the page before.
+    pub cursor: Option<String>,
+}
+
+/// A whole list as one page of `{items, next_cursor}`: `limit` items after
+/// the one the cursor names (found by its `id`, so a row added or removed
+/// before it does not shift the page; by position for items without one).
+pub(crate) fn paged<T: serde::Serialize>(
+    items: Vec<T>,
+    q: &PageQ,
+) -> Result<Json<lobby_app::page::Page<T>>, ApiError> {
+    use lobby_app::page;
+    let limit = usize::try_from(page::limit(q.limit)?).unwrap_or(1);
+    let id_of = |t: &T| {
+        serde_json::to_value(t)
+            .ok()
+            .and_then(|v| v.get("id").and_then(|i| i.as_i64()))
+    };
+    let start = match page::decode(q.cursor.as_deref())? {
+        None => 0,
+        Some((position, id)) => {
+            let position: usize = position.parse().map_err(|_| {
+                AppError::invalid("cursor", "the cursor is not one this server gave out")
+            })?;
+            items
+                .iter()
+                .position(|t| id >= 0 && id_of(t) == Some(id))
+                .unwrap_or(position)
+                + 1
+        }
+    };
+    let total = items.len();
+    let end = start.saturating_add(limit).min(total);
+    let next_cursor = (end < total && end > 0).then(|| {
+        let last = &items[end - 1];
+        page::encode(&(end - 1).to_string(), id_of(last).unwrap_or(-1))
+    });
+    let items = items
+        .into_iter()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect();
+    Ok(Json(page::Page { items, next_cursor }))
+}
+
 pub(crate) fn xlsx_file(bytes: Vec<u8>, name: &str) -> axum::response::Response {
     sites::xlsx_response(bytes, name)
 }

@@ -39,16 +39,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// A site's moves, open ones first, then the newest.
-#[utoipa::path(get, path = "/moves", tag = "moves", params(MoveQuery), responses((status = 200, body = Page<MoveView>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(get, path = "/moves", tag = "moves", params(super::PageQ, MoveQuery), responses((status = 200, body = Page<MoveView>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn list(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<MoveQuery>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<MoveView>>, ApiError> {
-    Ok(Json(Page {
-        items: moves::moves(&s.app, &a, &q).await?,
-        next_cursor: None,
-    }))
+    super::paged(moves::moves(&s.app, &a, &q).await?, &pq)
 }
 
 /// Announces a move-in (入驻): `tenant_id`, `unit_id`, `date`, and with

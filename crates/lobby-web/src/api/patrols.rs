@@ -39,17 +39,15 @@ pub struct SiteParam {
 }
 
 /// Routes with their ordered `checkpoints`, each with its check `items`.
-#[utoipa::path(get, path = "/patrol-routes", tag = "patrols", params(SiteParam), responses((status = 200, body = Page<RouteView>)))]
+#[utoipa::path(get, path = "/patrol-routes", tag = "patrols", params(super::PageQ, SiteParam), responses((status = 200, body = Page<RouteView>)))]
 async fn route_list(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(p): ApiQuery<SiteParam>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<RouteView>>, ApiError> {
     let site = lobby_app::scope::site_of(&a, p.site_id)?;
-    Ok(Json(Page {
-        items: patrols::routes(&s.app, &a, site).await?,
-        next_cursor: None,
-    }))
+    super::paged(patrols::routes(&s.app, &a, site).await?, &pq)
 }
 
 /// A route: name, department and daily windows (the department's default when absent).

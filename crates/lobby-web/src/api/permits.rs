@@ -25,16 +25,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// A site's permits from `from` (default today) on, by day and window (a
 /// tenant: its own).
-#[utoipa::path(get, path = "/release-permits", tag = "permits", params(PermitQuery), responses((status = 200, body = Page<PermitView>), (status = 422, body = ErrorBody)))]
+#[utoipa::path(get, path = "/release-permits", tag = "permits", params(super::PageQ, PermitQuery), responses((status = 200, body = Page<PermitView>), (status = 422, body = ErrorBody)))]
 async fn list(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<PermitQuery>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<PermitView>>, ApiError> {
-    Ok(Json(Page {
-        items: permits::permits(&s.app, &a, &q).await?,
-        next_cursor: None,
-    }))
+    super::paged(permits::permits(&s.app, &a, &q).await?, &pq)
 }
 
 /// Applies for a permit: 201 with its `code`; 409 `in_arrears` when the

@@ -30,16 +30,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// A site's renovations, the newest first.
-#[utoipa::path(get, path = "/renovations", tag = "renovations", params(RenovationQuery), responses((status = 200, body = Page<RenovationView>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/renovations", tag = "renovations", params(super::PageQ, RenovationQuery), responses((status = 200, body = Page<RenovationView>), (status = 403, body = ErrorBody)))]
 async fn list(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<RenovationQuery>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<RenovationView>>, ApiError> {
-    Ok(Json(Page {
-        items: renovations::renovations(&s.app, &a, &q).await?,
-        next_cursor: None,
-    }))
+    super::paged(renovations::renovations(&s.app, &a, &q).await?, &pq)
 }
 
 /// Applies for a renovation (contractor, workers, period, scope) of a unit

@@ -39,15 +39,13 @@ pub struct Created {
 }
 
 /// The sites you work at.
-#[utoipa::path(get, path = "/sites", tag = "sites", responses((status = 200, body = Page<SiteView>)))]
+#[utoipa::path(get, path = "/sites", params(super::PageQ), tag = "sites", responses((status = 200, body = Page<SiteView>)))]
 async fn list_sites(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<SiteView>>, ApiError> {
-    Ok(Json(Page {
-        items: sites::sites(&s.app, &a).await?,
-        next_cursor: None,
-    }))
+    super::paged(sites::sites(&s.app, &a).await?, &pq)
 }
 
 /// Create a site (admin at every site).
@@ -83,16 +81,14 @@ async fn update_site(
 }
 
 /// Buildings of a site, each with its floors.
-#[utoipa::path(get, path = "/sites/{id}/buildings", tag = "sites", params(("id" = i64, Path)), responses((status = 200, body = Page<BuildingView>)))]
+#[utoipa::path(get, path = "/sites/{id}/buildings", tag = "sites", params(super::PageQ, ("id" = i64, Path)), responses((status = 200, body = Page<BuildingView>)))]
 async fn list_buildings(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     Path(id): Path<i64>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<BuildingView>>, ApiError> {
-    Ok(Json(Page {
-        items: sites::buildings(&s.app, &a, id).await?,
-        next_cursor: None,
-    }))
+    super::paged(sites::buildings(&s.app, &a, id).await?, &pq)
 }
 
 #[utoipa::path(post, path = "/buildings", tag = "sites", request_body = BuildingInput, responses((status = 201, body = Created), (status = 409, body = ErrorBody)))]
@@ -176,16 +172,14 @@ async fn update_unit(
     Ok(Json(sites::update_unit(&s.app, &a, id, &i).await?))
 }
 
-#[utoipa::path(get, path = "/sites/{id}/public-areas", tag = "sites", params(("id" = i64, Path)), responses((status = 200, body = Page<PublicAreaView>)))]
+#[utoipa::path(get, path = "/sites/{id}/public-areas", tag = "sites", params(super::PageQ, ("id" = i64, Path)), responses((status = 200, body = Page<PublicAreaView>)))]
 async fn list_public_areas(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     Path(id): Path<i64>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<PublicAreaView>>, ApiError> {
-    Ok(Json(Page {
-        items: sites::public_areas(&s.app, &a, id).await?,
-        next_cursor: None,
-    }))
+    super::paged(sites::public_areas(&s.app, &a, id).await?, &pq)
 }
 
 #[utoipa::path(post, path = "/public-areas", tag = "sites", request_body = PublicAreaInput, responses((status = 201, body = PublicAreaView), (status = 409, body = ErrorBody)))]

@@ -26,16 +26,14 @@ pub struct SiteQuery {
 }
 
 /// Every kind × priority with the level in force (`is_default` when none is stored).
-#[utoipa::path(get, path = "/sla-policies", tag = "tickets", params(SiteQuery), responses((status = 200, body = Page<LevelView>)))]
+#[utoipa::path(get, path = "/sla-policies", tag = "tickets", params(super::PageQ, SiteQuery), responses((status = 200, body = Page<LevelView>)))]
 async fn list_levels(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<SiteQuery>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<LevelView>>, ApiError> {
-    Ok(Json(Page {
-        items: sla::levels(&s.app, &a, q.site_id).await?,
-        next_cursor: None,
-    }))
+    super::paged(sla::levels(&s.app, &a, q.site_id).await?, &pq)
 }
 
 /// Set one kind × priority (admin, project manager); applies to tickets created from now on.
@@ -49,16 +47,14 @@ async fn set_level(
     Ok(Json(sla::set_level(&s.app, &a, q.site_id, &v).await?))
 }
 
-#[utoipa::path(get, path = "/holidays", tag = "tickets", params(SiteQuery), responses((status = 200, body = Page<Holiday>)))]
+#[utoipa::path(get, path = "/holidays", tag = "tickets", params(super::PageQ, SiteQuery), responses((status = 200, body = Page<Holiday>)))]
 async fn list_holidays(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<SiteQuery>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<Holiday>>, ApiError> {
-    Ok(Json(Page {
-        items: sla::holidays(&s.app, &a, q.site_id).await?,
-        next_cursor: None,
-    }))
+    super::paged(sla::holidays(&s.app, &a, q.site_id).await?, &pq)
 }
 
 #[utoipa::path(post, path = "/holidays", tag = "tickets", params(SiteQuery), request_body = Holiday, responses((status = 201), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]

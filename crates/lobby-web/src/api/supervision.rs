@@ -98,14 +98,15 @@ async fn evaluate(
 }
 
 /// The site's proposals (合理化建议), open and adopted first.
-#[utoipa::path(get, path = "/proposals", tag = "department", params(SiteQuery),
-    responses((status = 200, body = Vec<ProposalView>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/proposals", tag = "department", params(super::PageQ, SiteQuery),
+    responses((status = 200, body = lobby_app::page::Page<ProposalView>), (status = 403, body = ErrorBody)))]
 async fn list_proposals(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<SiteQuery>,
-) -> Result<Json<Vec<ProposalView>>, ApiError> {
-    Ok(Json(supervision::proposals(&s.app, &a, q.site_id).await?))
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
+) -> Result<Json<lobby_app::page::Page<ProposalView>>, ApiError> {
+    super::paged(supervision::proposals(&s.app, &a, q.site_id).await?, &pq)
 }
 
 /// Make a proposal; the project manager is told.

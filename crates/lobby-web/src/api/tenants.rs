@@ -97,16 +97,14 @@ async fn break_glass(
 }
 
 /// Visit records (定期拜访) of a tenant, newest first.
-#[utoipa::path(get, path = "/tenants/{id}/visits", tag = "tenants", params(("id" = i64, Path)), responses((status = 200, body = Page<VisitView>)))]
+#[utoipa::path(get, path = "/tenants/{id}/visits", tag = "tenants", params(super::PageQ, ("id" = i64, Path)), responses((status = 200, body = Page<VisitView>)))]
 async fn list_visits(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     Path(id): Path<i64>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<VisitView>>, ApiError> {
-    Ok(Json(Page {
-        items: tenants::visits(&s.app, &a, id).await?,
-        next_cursor: None,
-    }))
+    super::paged(tenants::visits(&s.app, &a, id).await?, &pq)
 }
 
 #[utoipa::path(post, path = "/tenants/{id}/visits", tag = "tenants", params(("id" = i64, Path)), request_body = VisitInput, responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
@@ -187,15 +185,13 @@ async fn import(
 /// The tenants due a visit (定期拜访): those occupying a unit never visited,
 /// then those whose last visit is the site's `visit_every_months` or more
 /// ago, the longest overdue first.
-#[utoipa::path(get, path = "/tenant-visits/due", tag = "tenants", params(super::fees::SiteQuery),
+#[utoipa::path(get, path = "/tenant-visits/due", tag = "tenants", params(super::PageQ, super::fees::SiteQuery),
     responses((status = 200, body = Page<lobby_app::tenants::VisitDue>), (status = 403, body = ErrorBody)))]
 async fn visits_due(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<super::fees::SiteQuery>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<lobby_app::tenants::VisitDue>>, ApiError> {
-    Ok(Json(Page {
-        items: tenants::visits_due(&s.app, &a, q.site_id).await?,
-        next_cursor: None,
-    }))
+    super::paged(tenants::visits_due(&s.app, &a, q.site_id).await?, &pq)
 }

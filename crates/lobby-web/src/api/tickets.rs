@@ -134,12 +134,7 @@ pub(crate) fn span(
         .filter(|v| !v.is_empty())
     {
         None => Ok(default),
-        Some(v) => v.parse::<jiff::civil::Date>().map_err(|_| {
-            ApiError(lobby_app::AppError::invalid(
-                field,
-                format!("{field} must be a date like 2026-11-01"),
-            ))
-        }),
+        Some(v) => lobby_app::time::parse_date(field, v).map_err(ApiError),
     };
     Ok((
         parse("from", from, today.first_of_month())?,
@@ -148,16 +143,14 @@ pub(crate) fn span(
 }
 
 /// The photos of a work order.
-#[utoipa::path(get, path = "/tickets/{id}/photos", tag = "tickets", params(("id" = i64, Path)), responses((status = 200, body = Page<tickets::PhotoView>)))]
+#[utoipa::path(get, path = "/tickets/{id}/photos", tag = "tickets", params(super::PageQ, ("id" = i64, Path)), responses((status = 200, body = Page<tickets::PhotoView>)))]
 async fn list_photos(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     Path(id): Path<i64>,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<tickets::PhotoView>>, ApiError> {
-    Ok(Json(Page {
-        items: tickets::photos(&s.app, &a, id).await?,
-        next_cursor: None,
-    }))
+    super::paged(tickets::photos(&s.app, &a, id).await?, &pq)
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]

@@ -84,15 +84,13 @@ async fn update_user(
 }
 
 /// Your newest notifications (the bell).
-#[utoipa::path(get, path = "/notifications", tag = "audit", responses((status = 200, body = Page<NotificationView>)))]
+#[utoipa::path(get, path = "/notifications", params(super::PageQ), tag = "audit", responses((status = 200, body = Page<NotificationView>)))]
 async fn notifications(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
 ) -> Result<Json<Page<NotificationView>>, ApiError> {
-    Ok(Json(Page {
-        items: lobby_app::notify::list(&s.app, &a, 100).await?,
-        next_cursor: None,
-    }))
+    super::paged(lobby_app::notify::list(&s.app, &a, 100).await?, &pq)
 }
 
 /// Mark all your notifications read.

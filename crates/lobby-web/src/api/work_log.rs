@@ -21,14 +21,15 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// A day's work log (today when `day` is absent).
-#[utoipa::path(get, path = "/work-log", tag = "department", params(DayQuery),
-    responses((status = 200, body = Vec<EntryView>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(get, path = "/work-log", tag = "department", params(super::PageQ, DayQuery),
+    responses((status = 200, body = lobby_app::page::Page<EntryView>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn entries(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<DayQuery>,
-) -> Result<Json<Vec<EntryView>>, ApiError> {
-    Ok(Json(work_log::entries(&s.app, &a, &q).await?))
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
+) -> Result<Json<lobby_app::page::Page<EntryView>>, ApiError> {
+    super::paged(work_log::entries(&s.app, &a, &q).await?, &pq)
 }
 
 /// Write an entry (`topic` `note`|`arrears`|`government`|`decision`, `text`,
@@ -53,14 +54,15 @@ struct SiteQ {
 
 /// The government-liaison register: open items first, nearest deadline
 /// first, with `overdue` and `days_left`.
-#[utoipa::path(get, path = "/liaison-items", tag = "department", params(SiteQ),
-    responses((status = 200, body = Vec<LiaisonView>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/liaison-items", tag = "department", params(super::PageQ, SiteQ),
+    responses((status = 200, body = lobby_app::page::Page<LiaisonView>), (status = 403, body = ErrorBody)))]
 async fn register(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<SiteQ>,
-) -> Result<Json<Vec<LiaisonView>>, ApiError> {
-    Ok(Json(work_log::register(&s.app, &a, q.site_id).await?))
+    crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
+) -> Result<Json<lobby_app::page::Page<LiaisonView>>, ApiError> {
+    super::paged(work_log::register(&s.app, &a, q.site_id).await?, &pq)
 }
 
 /// Register a contact with an authority (an inspection, a notice, a

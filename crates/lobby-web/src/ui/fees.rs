@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/fees/statements/{id}/payments", post(pay))
         .route("/fees/statements/{id}/print", get(print))
         .route("/fees/items", get(items_page).post(add_item))
+        .route("/fees/key-losses/{id}/charge", post(charge_loss))
         .route("/fees/report", get(report_page))
         .route("/fees/deposits", get(deposits_page))
         .route("/fees/bank", get(bank_page).post(bank_upload))
@@ -69,8 +70,12 @@ struct StatementsPage {
     next: Option<String>,
     total_fen: i64,
     paid_fen: i64,
+    balance_fen: i64,
     drafts: usize,
     can_manage: bool,
+    /// Readings far above their meter's usual use that wait for a second
+    /// person: the month is not billed until they are confirmed.
+    waiting: Vec<lobby_app::fees::MeterView>,
     error: Option<FormError>,
 }
 
@@ -104,11 +109,24 @@ async fn statements_with(
     )
     .await?;
     let can_manage = c.actor.can(Can::FeesManage, c.site_id());
+    let waiting = if can_manage && c.actor.can(Can::MetersRead, c.site_id()) {
+        fees::meters(&s.app, &c.actor, c.site_id(), None)
+            .await?
+            .into_iter()
+            .filter(|m| m.waiting_reading_id.is_some())
+            .collect()
+    } else {
+        Vec::new()
+    };
     let refused = error.is_some();
+    let total_fen = AppError::sum_fen("statements", page.items.iter().map(|x| x.total_fen))?;
+    let paid_fen = AppError::sum_fen("payments", page.items.iter().map(|x| x.paid_fen))?;
     Ok(render_form(
         &StatementsPage {
-            total_fen: page.items.iter().map(|x| x.total_fen).sum(),
-            paid_fen: page.items.iter().map(|x| x.paid_fen).sum(),
+            total_fen,
+            paid_fen,
+            balance_fen: AppError::sum_fen("balances", [total_fen, -paid_fen])?,
+            waiting,
             drafts: page
                 .items
                 .iter()
@@ -140,6 +158,8 @@ async fn statements_page(
 #[derive(Deserialize)]
 struct MonthForm {
     month: String,
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 async fn generate(
@@ -150,6 +170,7 @@ async fn generate(
     let input = lobby_app::fees::GenerateInput {
         site_id: c.site_id(),
         month: f.form.month.clone(),
+        reason: f.form.reason.clone(),
     };
     match fees::generate(&s.app, &f.actor, &input).await {
         Ok(_) => Ok(see(&format!("/fees?month={}", f.form.month.trim()))),
@@ -333,7 +354,7 @@ async fn arrears_with(
     let refused = error.is_some();
     Ok(render_form(
         &ArrearsPage {
-            total_fen: items.iter().map(|a| a.balance_fen).sum(),
+            total_fen: AppError::sum_fen("arrears", items.iter().map(|a| a.balance_fen))?,
             c,
             items,
             can_manage,
@@ -361,6 +382,12 @@ async fn dun(
     let tenant_id: i64 = super::number("tenant_id", &f.form.tenant_id)?;
     match fees::dun(&s.app, &f.actor, &lobby_app::fees::DunInput { tenant_id }).await {
         Ok(d) => Ok(see(&format!("/fees/dunning/{}/print", d.id))),
+        // Today's notice of this step was sent already: show it to print.
+        Err(AppError::Refused {
+            code: "invalid_transition",
+            id: Some(id),
+            ..
+        }) => Ok(see(&format!("/fees/dunning/{id}/print"))),
         Err(e) => match FormError::from_app(&e) {
             Some(fe) => arrears_with(&s, c, Some(fe)).await,
             None => Err(e.into()),
@@ -412,6 +439,8 @@ struct ItemsPage {
     bases: Vec<&'static str>,
     kinds: Vec<&'static str>,
     can_manage: bool,
+    /// Lost keys whose replacement the desk proposed to charge.
+    losses: Vec<lobby_app::keys::LossView>,
     error: Option<FormError>,
 }
 
@@ -423,10 +452,16 @@ async fn items_with(
     let c = c.at("fees", "fees.items");
     let items = fees::fee_items(&s.app, &c.actor, c.site_id()).await?;
     let can_manage = c.actor.can(Can::FeesManage, c.site_id());
+    let losses = if can_manage {
+        lobby_app::keys::losses_to_charge(&s.app, &c.actor, c.site_id()).await?
+    } else {
+        Vec::new()
+    };
     let refused = error.is_some();
     Ok(render_form(
         &ItemsPage {
             c,
+            losses,
             items,
             bases: FeeBasis::ALL.iter().map(|b| b.as_str()).collect(),
             kinds: MeterKind::ALL.iter().map(|k| k.as_str()).collect(),
@@ -435,6 +470,38 @@ async fn items_with(
         },
         refused,
     ))
+}
+
+#[derive(Deserialize)]
+struct ChargeLossForm {
+    #[serde(default)]
+    fee_item_id: String,
+}
+
+/// Finance charges a lost key's replacement.
+async fn charge_loss(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path(id): Path<i64>,
+    f: WebForm<ChargeLossForm>,
+) -> Result<Response, PageError> {
+    let r = async {
+        lobby_app::keys::charge_loss(
+            &s.app,
+            &f.actor,
+            id,
+            &lobby_app::keys::ChargeLossInput {
+                fee_item_id: super::number_opt("fee_item_id", &f.form.fee_item_id)?,
+                tenant_id: None,
+            },
+        )
+        .await
+    }
+    .await;
+    match r {
+        Ok(_) => Ok(see("/fees/items#key-losses")),
+        Err(e) => items_with(&s, c, Some(FormError::refusal(&e))).await,
+    }
 }
 
 async fn items_page(State(s): State<AppState>, c: Chrome) -> Result<Response, PageError> {

@@ -46,8 +46,11 @@ async fn page(State(s): State<AppState>, c: Chrome) -> Result<Response, PageErro
     let open = statements
         .iter()
         .filter(|st| st.state == lobby_domain::fees::StatementState::Issued);
-    let owed_fen = open.clone().map(|st| st.balance_fen).sum();
-    let overdue_fen = open.filter(|st| st.overdue).map(|st| st.balance_fen).sum();
+    let owed_fen = lobby_app::AppError::sum_fen("balances", open.clone().map(|st| st.balance_fen))?;
+    let overdue_fen = lobby_app::AppError::sum_fen(
+        "balances",
+        open.filter(|st| st.overdue).map(|st| st.balance_fen),
+    )?;
     Ok(render(&BillsPage {
         c,
         statements,

@@ -208,7 +208,7 @@ pub(super) async fn management_log(
     let today = c.today(&s.app);
     let day = match q.day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => today,
-        Some(d) => match d.parse::<jiff::civil::Date>() {
+        Some(d) => match lobby_app::time::parse_date("day", d) {
             Ok(d) => d,
             Err(_) => {
                 return Ok(error_page(
