@@ -236,15 +236,16 @@ pub struct LossRow {
     pub key_label: String,
 }
 
+const LOSS: &str = "SELECT x.id, x.key_id, x.copy_no, x.holder, x.note, x.tenant_id, t.name AS tenant_name, \
+     x.charge_id, x.reported_by_name, x.reported_at, x.settled_at, x.settled_how, x.settled_by_name, \
+     x.proposed_fee_item_id, x.site_id, k.label AS key_label \
+     FROM key_losses x JOIN keys k ON k.id = x.key_id LEFT JOIN tenants t ON t.id = x.tenant_id";
+
 /// A key's losses, newest first.
 pub async fn losses(c: &mut Conn, key_id: i64) -> Result<Vec<LossRow>> {
-    Ok(sqlx::query_as(
-        "SELECT x.id, x.key_id, x.copy_no, x.holder, x.note, x.tenant_id, t.name AS tenant_name, \
-         x.charge_id, x.reported_by_name, x.reported_at, x.settled_at, x.settled_how, x.settled_by_name, \
-         x.proposed_fee_item_id, x.site_id, k.label AS key_label \
-         FROM key_losses x JOIN keys k ON k.id = x.key_id LEFT JOIN tenants t ON t.id = x.tenant_id \
-         WHERE x.key_id = $1 ORDER BY x.id DESC LIMIT 200",
-    )
+    Ok(sqlx::query_as(&format!(
+        "{LOSS} WHERE x.key_id = $1 ORDER BY x.id DESC LIMIT 200"
+    ))
     .bind(key_id)
     .fetch_all(c)
     .await?)
@@ -253,14 +254,10 @@ pub async fn losses(c: &mut Conn, key_id: i64) -> Result<Vec<LossRow>> {
 /// Losses of a site whose proposed replacement charge finance has not
 /// made yet, oldest first.
 pub async fn losses_to_charge(c: &mut Conn, site_id: i64) -> Result<Vec<LossRow>> {
-    Ok(sqlx::query_as(
-        "SELECT x.id, x.key_id, x.copy_no, x.holder, x.note, x.tenant_id, t.name AS tenant_name, \
-         x.charge_id, x.reported_by_name, x.reported_at, x.settled_at, x.settled_how, x.settled_by_name, \
-         x.proposed_fee_item_id, x.site_id, k.label AS key_label \
-         FROM key_losses x JOIN keys k ON k.id = x.key_id LEFT JOIN tenants t ON t.id = x.tenant_id \
-         WHERE x.site_id = $1 AND x.proposed_fee_item_id IS NOT NULL AND x.charge_id IS NULL \
-         ORDER BY x.id LIMIT 500",
-    )
+    Ok(sqlx::query_as(&format!(
+        "{LOSS} WHERE x.site_id = $1 AND x.proposed_fee_item_id IS NOT NULL AND x.charge_id IS NULL \
+         ORDER BY x.id LIMIT 500"
+    ))
     .bind(site_id)
     .fetch_all(c)
     .await?)
@@ -268,16 +265,10 @@ pub async fn losses_to_charge(c: &mut Conn, site_id: i64) -> Result<Vec<LossRow>
 
 /// One loss by id.
 pub async fn loss(c: &mut Conn, id: i64) -> Result<Option<LossRow>> {
-    Ok(sqlx::query_as(
-        "SELECT x.id, x.key_id, x.copy_no, x.holder, x.note, x.tenant_id, t.name AS tenant_name, \
-         x.charge_id, x.reported_by_name, x.reported_at, x.settled_at, x.settled_how, x.settled_by_name, \
-         x.proposed_fee_item_id, x.site_id, k.label AS key_label \
-         FROM key_losses x JOIN keys k ON k.id = x.key_id LEFT JOIN tenants t ON t.id = x.tenant_id \
-         WHERE x.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(c)
-    .await?)
+    Ok(sqlx::query_as(&format!("{LOSS} WHERE x.id = $1"))
+        .bind(id)
+        .fetch_optional(c)
+        .await?)
 }
 
 /// Records the charge of loss `id` once: false when it is charged already.

@@ -24,21 +24,24 @@ impl FromRequestParts<AppState> for ApiActor {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(ApiError(AppError::Unauthenticated))?;
+        let token = bearer(&parts.headers).ok_or(ApiError(AppError::Unauthenticated))?;
         Ok(ApiActor(
             auth::resolve(&state.app, token, auth::SessionKind::Api).await?,
         ))
     }
+}
+
+/// The token of `Authorization: Bearer TOKEN`, if one is sent.
+pub(crate) fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
 }
 
 /// The client's address, which throttles count by: the TCP peer's IP, or —

@@ -285,7 +285,8 @@ const PAYMENT_COLS: &str = "p.id, p.site_id, p.tenant_id, t.name AS tenant_name,
      CAST(COALESCE((SELECT SUM(a.amount_fen) FROM payment_allocations a WHERE a.payment_id = p.id), 0) AS BIGINT) AS allocated_fen, \
      p.method, p.paid_at, p.receipt_no, p.note, p.reversed_at, p.reversal_reason";
 
-/// Payments of a site (a tenant's, a statement's), newest first.
+/// Payments of a site (a tenant's, a statement's), newest first (at most
+/// `limit`).
 pub async fn payments(
     c: &mut Conn,
     site_id: i64,
@@ -293,18 +294,7 @@ pub async fn payments(
     statement_id: Option<i64>,
     limit: i64,
 ) -> Result<Vec<PaymentRow>> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {PAYMENT_COLS} FROM payments p JOIN tenants t ON t.id = p.tenant_id \
-         WHERE p.site_id = $1 AND ($2 IS NULL OR p.tenant_id = $2) \
-         AND ($3 IS NULL OR p.id IN (SELECT a.payment_id FROM payment_allocations a WHERE a.statement_id = $3) OR p.statement_id = $3) \
-         ORDER BY p.id DESC LIMIT $4"
-    ))
-    .bind(site_id)
-    .bind(tenant_id)
-    .bind(statement_id)
-    .bind(limit)
-    .fetch_all(c)
-    .await?)
+    payments_before(c, site_id, tenant_id, statement_id, None, limit).await
 }
 
 /// A page of payments, newest first: those with an id below `before`.

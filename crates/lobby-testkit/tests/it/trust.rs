@@ -152,6 +152,22 @@ async fn a_jump_waits_for_a_second_person(app: TestApp) {
 }
 both!(a_jump_waits_for_a_second_person);
 
+/// Tokens of these demo accounts, in order.
+async fn people(app: &TestApp, who: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in who {
+        out.push(app.token(w).await);
+    }
+    out
+}
+
+/// The document's paths in order.
+fn sorted_paths(doc: &Value) -> Vec<(&String, &Value)> {
+    let mut paths: Vec<(&String, &Value)> = doc["paths"].as_object().unwrap().iter().collect();
+    paths.sort_by_key(|(p, _)| p.as_str());
+    paths
+}
+
 /// A body for an operation's JSON request: its required fields filled
 /// with plausible values (what the route does with them does not matter
 /// here: the same request must answer the same, another one must not run).
@@ -236,27 +252,26 @@ fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
 async fn every_create_honours_its_idempotency_key(app: TestApp) {
     let doc = app.get(None, "/api/v1/openapi.json").await.body;
     // Each route is walked by the first of these who may use it.
-    let mut people = Vec::new();
-    for who in [
-        "admin",
-        "project_manager",
-        "cs_supervisor",
-        "finance",
-        "front_desk",
-        "engineering",
-        "security",
-        "leasing",
-        "field_assistant",
-        "tenant",
-    ] {
-        people.push(app.token(who).await);
-    }
+    let people = people(
+        &app,
+        &[
+            "admin",
+            "project_manager",
+            "cs_supervisor",
+            "finance",
+            "front_desk",
+            "engineering",
+            "security",
+            "leasing",
+            "field_assistant",
+            "tenant",
+        ],
+    )
+    .await;
     let png = crate::tickets::png(20, 20);
     let mut walked = 0;
     let mut created = 0;
-    let mut paths: Vec<(&String, &Value)> = doc["paths"].as_object().unwrap().iter().collect();
-    paths.sort_by_key(|(p, _)| p.as_str());
-    for (path, item) in paths {
+    for (path, item) in sorted_paths(&doc) {
         let Some(op) = item.get("post") else { continue };
         if op["responses"].get("201").is_none() {
             continue;
@@ -659,25 +674,24 @@ fn query_value(name: &str, app: &TestApp) -> Option<String> {
 /// `limit=200`); and no operation names a parameter twice.
 async fn every_list_walks_to_its_end(app: TestApp) {
     let doc = app.get(None, "/api/v1/openapi.json").await.body;
-    let mut people = Vec::new();
-    for who in [
-        "cs_supervisor",
-        "project_manager",
-        "finance",
-        "front_desk",
-        "engineering",
-        "security",
-        "admin",
-        "leasing",
-        "field_assistant",
-        "tenant",
-    ] {
-        people.push(app.token(who).await);
-    }
+    let people = people(
+        &app,
+        &[
+            "cs_supervisor",
+            "project_manager",
+            "finance",
+            "front_desk",
+            "engineering",
+            "security",
+            "admin",
+            "leasing",
+            "field_assistant",
+            "tenant",
+        ],
+    )
+    .await;
     let (mut walked, mut rows, mut skipped) = (0, 0, Vec::new());
-    let mut paths: Vec<(&String, &Value)> = doc["paths"].as_object().unwrap().iter().collect();
-    paths.sort_by_key(|(p, _)| p.as_str());
-    for (path, item) in paths {
+    for (path, item) in sorted_paths(&doc) {
         let Some(op) = item.get("get") else { continue };
         let params = op["parameters"].as_array().cloned().unwrap_or_default();
         let mut names: Vec<(&str, &str)> = params
@@ -823,24 +837,23 @@ fn date_fields(doc: &Value, schema: &Value, out: &mut Vec<String>) {
 /// never accepted (no 2xx, no 5xx).
 async fn every_date_is_in_the_sane_years(app: TestApp) {
     let doc = app.get(None, "/api/v1/openapi.json").await.body;
-    let mut people = Vec::new();
-    for who in [
-        "admin",
-        "project_manager",
-        "cs_supervisor",
-        "finance",
-        "front_desk",
-        "engineering",
-        "security",
-        "leasing",
-        "field_assistant",
-    ] {
-        people.push(app.token(who).await);
-    }
+    let people = people(
+        &app,
+        &[
+            "admin",
+            "project_manager",
+            "cs_supervisor",
+            "finance",
+            "front_desk",
+            "engineering",
+            "security",
+            "leasing",
+            "field_assistant",
+        ],
+    )
+    .await;
     let (mut fields, mut named) = (0, 0);
-    let mut paths: Vec<(&String, &Value)> = doc["paths"].as_object().unwrap().iter().collect();
-    paths.sort_by_key(|(p, _)| p.as_str());
-    for (path, item) in paths {
+    for (path, item) in sorted_paths(&doc) {
         let url = format!(
             "/api/v1{}",
             path.split('/')

@@ -51,7 +51,7 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
     };
     // Who asks: a key is the caller's own. Without a valid token the route
     // answers 401 itself.
-    let token = bearer(req.headers());
+    let token = crate::extract::bearer(req.headers()).map(str::to_string);
     let actor = match token {
         Some(t) => auth::resolve(&s.app, &t, auth::SessionKind::Api).await.ok(),
         None => None,
@@ -148,19 +148,6 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
             ApiError(AppError::Internal(anyhow::anyhow!("the request failed"))).into_response()
         }
     }
-}
-
-fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
 }
 
 fn replay(kept: Kept) -> Response {
