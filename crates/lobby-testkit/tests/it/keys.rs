@@ -217,6 +217,13 @@ async fn a_lost_copy_is_recorded_and_charged(app: TestApp) {
         "{:?}",
         to_charge.body
     );
+    let (fin_web, _) = crate::ui::web_login(&app, "finance").await;
+    let page = crate::ui::page_text(&fin_web, &app, "/fees/items").await;
+    assert!(
+        page.contains("id=\"key-losses\"")
+            && page.contains(&format!("/fees/key-losses/{loss}/charge")),
+        "finance sees the charge to make: {page}"
+    );
     let charge = format!("/api/v1/key-losses/{loss}/charge");
     let r = app.post(Some(&fd), &charge, &json!({})).await;
     assert_eq!(

@@ -128,6 +128,13 @@ async fn a_jump_waits_for_a_second_person(app: TestApp) {
         .as_str()
         .unwrap()
         .contains("C-JUMP"));
+    // Finance sees which meter waits on the statements page.
+    let (fin_web, _) = crate::ui::web_login(&app, "finance").await;
+    let page = crate::ui::page_text(&fin_web, &app, "/fees").await;
+    assert!(
+        page.contains("id=\"waiting-readings\"") && page.contains("C-JUMP"),
+        "{page}"
+    );
     let confirm = format!("/api/v1/meter-readings/{reading}/confirm");
     let r = app.post(Some(&fa), &confirm, &json!({})).await;
     assert_eq!(
@@ -136,9 +143,39 @@ async fn a_jump_waits_for_a_second_person(app: TestApp) {
         "not by the reader: {:?}",
         r.body
     );
-    let r = app.post(Some(&fin), &confirm, &json!({})).await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    assert!(r.body["confirmed_by"].is_string());
+    // The reading round shows it waiting with the button; a second
+    // person's confirm there clears it.
+    let (eng_web, eng_csrf) = crate::ui::web_login(&app, "engineering").await;
+    let page = crate::ui::page_text(&eng_web, &app, "/meters?q=C-JUMP").await;
+    assert!(
+        page.contains(&format!("/meters/readings/{reading}/confirm")) && page.contains("待复核"),
+        "{page}"
+    );
+    let r = eng_web
+        .post(app.url(&format!("/meters/readings/{reading}/confirm")))
+        .form(&[
+            ("_csrf", eng_csrf.as_str()),
+            ("meter_id", meter.to_string().as_str()),
+            ("q", "C-JUMP"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_success() || r.status().is_redirection(),
+        "{}",
+        r.status()
+    );
+    let page = crate::ui::page_text(&eng_web, &app, "/meters?q=C-JUMP").await;
+    assert!(!page.contains("待复核："), "confirmed: {page}");
+    let r = app
+        .get(Some(&fin), &format!("/api/v1/meters/{meter}/readings"))
+        .await;
+    assert!(
+        r.body["items"][0]["confirmed_by"].is_string(),
+        "{:?}",
+        r.body
+    );
     let r = app.post(Some(&fin), &confirm, &json!({})).await;
     assert_eq!(r.code(), "invalid_transition", "once");
     let g = app
