@@ -47,4 +47,5 @@ mod ui_forms;
 mod ui_language;
 mod ui_tickets;
 mod ui_units;
+mod walks;
 mod work_log;
