@@ -241,11 +241,7 @@ pub async fn record_reading_with(
             })
         })
         .await?;
-    let mut c = app.db.read().await?;
-    store::reading(&mut c, id)
-        .await?
-        .map(reading_view)
-        .ok_or(AppError::NotFound("reading"))
+    reading_by_id(app, id).await
 }
 
 /// Records a checked reading of `meter` inside the caller's transaction
@@ -315,6 +311,23 @@ pub(crate) async fn record_in(
         serde_json::json!({"meter_id": meter.id, "reading": format_reading(reading), "replaced": replaced, "flagged": flagged}),
     )
     .await?;
+    if flagged {
+        // Finance bills the month: it is told the reading waits for a
+        // second person, and where to confirm it.
+        w.notify(
+            site_id,
+            lobby_domain::roles::Role::Finance,
+            "reading_flagged",
+            &format!("{} · {}", meter.unit_number, meter.serial),
+            &format_reading(reading),
+            Some(&format!(
+                "/meters?q={}#m{}",
+                url::form_urlencoded::byte_serialize(meter.serial.as_bytes()).collect::<String>(),
+                meter.id
+            )),
+        )
+        .await?;
+    }
     Ok(id)
 }
 
@@ -367,11 +380,7 @@ pub async fn add_reading_photo(
         })
     })
     .await?;
-    let mut c = app.db.read().await?;
-    store::reading(&mut c, id)
-        .await?
-        .map(reading_view)
-        .ok_or(AppError::NotFound("reading"))
+    reading_by_id(app, id).await
 }
 
 /// A reading's dial photo (or its thumbnail) for whoever reads the site's
@@ -431,6 +440,11 @@ pub async fn confirm_reading(app: &App, actor: &Actor, id: i64) -> AppResult<Rea
         })
     })
     .await?;
+    reading_by_id(app, id).await
+}
+
+/// Reading `id` as it stands now (the answer of a use case that changed it).
+async fn reading_by_id(app: &App, id: i64) -> AppResult<ReadingView> {
     let mut c = app.db.read().await?;
     store::reading(&mut c, id)
         .await?

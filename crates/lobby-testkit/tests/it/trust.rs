@@ -156,7 +156,14 @@ async fn a_jump_waits_for_a_second_person(app: TestApp) {
         .as_str()
         .unwrap()
         .contains("C-JUMP"));
-    // Finance sees which meter waits on the statements page.
+    // Finance is told, and sees which meter waits on the statements page.
+    let told = app.get(Some(&fin), "/api/v1/notifications").await;
+    assert!(
+        told.body.to_string().contains("reading_flagged")
+            && told.body.to_string().contains("C-JUMP"),
+        "{:?}",
+        told.body
+    );
     let (fin_web, _) = crate::ui::web_login(&app, "finance").await;
     let page = crate::ui::page_text(&fin_web, &app, "/fees").await;
     assert!(
