@@ -2,7 +2,7 @@
 # The restore drill: back up a live lobby, restore the backup somewhere
 # else, and prove the copy is whole (`lobby audit verify` walks the audit
 # chain's every entry on the restored copy). Run it monthly against
-# production; CI runs it on both engines (crates/lobby/tests/restore.rs).
+# production; CI runs it on both engines (crates/lobby/tests/process/restore.rs).
 #
 # Reads the same settings as lobby: LOBBY_DATABASE_URL (empty: SQLite in
 # LOBBY_DATA_DIR) and LOBBY_DATA_DIR. LOBBY_BIN names the binary (default:

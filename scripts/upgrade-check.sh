@@ -9,7 +9,7 @@
 # 4. A restarts while B's schema is in place (what a crash mid-upgrade
 #    does) and serves again; then A is replaced by the new build.
 # The automated form of step 4 for schemas the old build does not know is
-# crates/lobby/tests/upgrade.rs (runs in CI).
+# crates/lobby/tests/process/upgrade.rs (runs in CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 old_ref=${1:?usage: upgrade-check.sh OLD_REF [NEW_BIN]}

@@ -5,13 +5,9 @@
 //! orders acknowledged before the backup. Runs `scripts/restore-drill.sh`,
 //! the script an operator runs.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
 use std::process::Command;
 
-use common::{lobby, open_repair, serve};
+use crate::common::{lobby, open_repair, serve};
 use lobby_testkit::{drop_database, fresh_database, Backend};
 
 async fn drill(backend: Backend) {

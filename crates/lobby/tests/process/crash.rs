@@ -3,60 +3,18 @@
 //! intact, numbered once, and the audit chain must verify. On SQLite and
 //! PostgreSQL; `LOBBY_CRASH_KILLS` kills per database (20 by default).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 // The kill moment only needs to vary, not to be reproducible.
 #![allow(clippy::disallowed_methods)]
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::common::{free_port, lobby, ready, spawn};
 use lobby_testkit::{drop_database, fresh_database, Backend};
 
-fn lobby(dir: &std::path::Path, url: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_lobby"))
-        .args(args)
-        .env("LOBBY_DATA_DIR", dir)
-        .env("LOBBY_DATABASE_URL", url)
-        .env("LOBBY_ADMIN_PASSWORD", "admin-password")
-        .env("LOBBY_LOG", "warn")
-        .output()
-        .unwrap()
-}
-
 fn serve(dir: &std::path::Path, url: &str, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_lobby"))
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .env("LOBBY_DATA_DIR", dir)
-        .env("LOBBY_DATABASE_URL", url)
-        .env("LOBBY_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
-async fn ready(http: &reqwest::Client, base: &str) {
-    for _ in 0..200 {
-        if http
-            .get(format!("{base}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not come up");
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    spawn(dir, url, port, &[], &[], Stdio::null())
 }
 
 /// A pseudo-random number of milliseconds in `lo..hi` (no seed to keep).
@@ -96,7 +54,7 @@ async fn kill_and_restart(backend: Backend) {
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
         let mut child = serve(d, &url, port);
-        ready(&http, &base).await;
+        assert!(ready(&http, &base).await, "the server did not come up");
         if token.is_empty() {
             token = lobby_testkit::sign_in(&http, &base, "front_desk").await;
         }
@@ -139,7 +97,7 @@ async fn kill_and_restart(backend: Backend) {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut child = serve(d, &url, port);
-    ready(&http, &base).await;
+    assert!(ready(&http, &base).await, "the server did not come up");
     let acked = acked.lock().unwrap().clone();
     assert!(
         acked.len() > kills,
@@ -208,7 +166,7 @@ async fn a_backup_under_write_load_verifies() {
     let base = format!("http://127.0.0.1:{port}");
     let mut child = serve(d, &url, port);
     let http = reqwest::Client::new();
-    ready(&http, &base).await;
+    assert!(ready(&http, &base).await, "the server did not come up");
     let token = lobby_testkit::sign_in(&http, &base, "front_desk").await;
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut writers = Vec::new();

@@ -1,41 +1,10 @@
 //! The command line of CONTRACT.md, run as a separate process against a
 //! fresh SQLite file and a fresh PostgreSQL database.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+use std::process::{Command, Stdio};
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-mod common;
-
-use common::{open_repair, ready};
+use crate::common::{free_port, open_repair, ready, run, spawn, text};
 use lobby_testkit::{drop_database, exec_sql, fresh_database, Backend};
-
-fn lobby(data_dir: &std::path::Path, url: &str, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_lobby"));
-    c.args(args)
-        .env("LOBBY_DATA_DIR", data_dir)
-        .env("LOBBY_DATABASE_URL", url)
-        .env("LOBBY_ADMIN_PASSWORD", "admin-password")
-        .env("LOBBY_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().expect("run lobby");
-    if let Some(s) = stdin {
-        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 async fn commands(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
@@ -43,22 +12,22 @@ async fn commands(backend: Backend) {
         return;
     };
     let d = dir.path();
-    let o = lobby(d, &url, &["migrate"], None);
+    let o = run(d, &url, &["migrate"], None);
     assert!(o.status.success(), "{}", text(&o));
-    let o = lobby(d, &url, &["audit", "verify"], None);
+    let o = run(d, &url, &["audit", "verify"], None);
     assert!(
         o.status.success(),
         "a fresh database verifies: {}",
         text(&o)
     );
-    let o = lobby(d, &url, &["demo"], None);
+    let o = run(d, &url, &["demo"], None);
     assert!(o.status.success(), "{}", text(&o));
-    let o = lobby(d, &url, &["demo"], None);
+    let o = run(d, &url, &["demo"], None);
     assert!(
         !o.status.success(),
         "the demo loads only into an empty database"
     );
-    let o = lobby(
+    let o = run(
         d,
         &url,
         &[
@@ -74,7 +43,7 @@ async fn commands(backend: Backend) {
         Some("a-good-password\n"),
     );
     assert!(o.status.success(), "{}", text(&o));
-    let o = lobby(
+    let o = run(
         d,
         &url,
         &[
@@ -96,7 +65,7 @@ async fn commands(backend: Backend) {
     );
     // A site that is not there: one line that says so, not a raw
     // foreign-key error.
-    let o = lobby(
+    let o = run(
         d,
         &url,
         &[
@@ -118,7 +87,7 @@ async fn commands(backend: Backend) {
         "{}",
         text(&o)
     );
-    let o = lobby(
+    let o = run(
         d,
         &url,
         &["user", "add", "--username", "x1", "--role", "boss"],
@@ -129,7 +98,7 @@ async fn commands(backend: Backend) {
         "{}",
         text(&o)
     );
-    let o = lobby(d, &url, &["audit", "verify"], None);
+    let o = run(d, &url, &["audit", "verify"], None);
     assert!(
         o.status.success() && text(&o).contains("verifies"),
         "{}",
@@ -151,7 +120,7 @@ async fn commands(backend: Backend) {
         "UPDATE audit_log SET actor_name = 'someone else' WHERE id = 2",
     )
     .await;
-    let o = lobby(d, &url, &["audit", "verify"], None);
+    let o = run(d, &url, &["audit", "verify"], None);
     assert!(!o.status.success(), "{}", text(&o));
     assert!(
         text(&o).contains("entry 2"),
@@ -160,12 +129,12 @@ async fn commands(backend: Backend) {
     );
     // Backup: SQLite copies, PostgreSQL says to use pg_dump.
     let out = d.join("copy.db");
-    let o = lobby(d, &url, &["backup", "--out", out.to_str().unwrap()], None);
+    let o = run(d, &url, &["backup", "--out", out.to_str().unwrap()], None);
     match backend {
         Backend::Sqlite => {
             assert!(o.status.success(), "{}", text(&o));
             let copy = format!("sqlite://{}", out.display());
-            let o = lobby(d, &copy, &["audit", "verify"], None);
+            let o = run(d, &copy, &["audit", "verify"], None);
             assert!(
                 !o.status.success(),
                 "the copy carries the same (broken) chain: {}",
@@ -203,7 +172,7 @@ fn bad_settings_end_with_one_clear_line() {
         ),
     ];
     for (url, cmd, want) in cases {
-        let o = lobby(dir.path(), url, &[cmd], None);
+        let o = run(dir.path(), url, &[cmd], None);
         let err = String::from_utf8_lossy(&o.stderr).to_string();
         assert!(!o.status.success(), "{url}");
         assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
@@ -286,39 +255,21 @@ fn serve_stops_gracefully_on_sigterm() {
 async fn demo_on_postgres() -> Option<(tempfile::TempDir, String, Option<(String, String)>)> {
     let dir = tempfile::tempdir().unwrap();
     let (url, pg) = fresh_database(Backend::Postgres, dir.path()).await?;
-    let o = lobby(dir.path(), &url, &["demo"], None);
+    let o = run(dir.path(), &url, &["demo"], None);
     assert!(o.status.success(), "{}", text(&o));
     Some((dir, url, pg))
 }
 
-/// `lobby serve` on a free port with the jobs every second and `env` added.
+/// `lobby serve` on a free port with the jobs every second and `env` added
+/// (its stderr kept for the test to read).
 fn serve(
     data_dir: &std::path::Path,
     url: &str,
     env: &[(&str, String)],
 ) -> (std::process::Child, u16) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_lobby"))
-        .args([
-            "serve",
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--job-interval-secs",
-            "1",
-        ])
-        .env("LOBBY_DATA_DIR", data_dir)
-        .env("LOBBY_DATABASE_URL", url)
-        .env("LOBBY_LOG", "warn")
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    (child, port)
+    let port = free_port();
+    let args = ["--job-interval-secs", "1"];
+    (spawn(data_dir, url, port, &args, env, Stdio::piped()), port)
 }
 
 /// The value of the first `name="…" value="…"` field in a page.
@@ -582,7 +533,7 @@ async fn two_servers_escalate_a_breach_once() {
 async fn bombs_are_refused_within_bounded_memory() {
     let dir = tempfile::tempdir().unwrap();
     let (url, _) = fresh_database(Backend::Sqlite, dir.path()).await.unwrap();
-    let o = lobby(dir.path(), &url, &["migrate"], None);
+    let o = run(dir.path(), &url, &["migrate"], None);
     assert!(o.status.success(), "{}", text(&o));
     let (mut child, port) = serve(
         dir.path(),

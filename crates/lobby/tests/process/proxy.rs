@@ -3,11 +3,7 @@
 //! not lock out everyone who comes through the same proxy; without it the
 //! header is ignored (anyone could send it) and the proxy's address counts.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
-use common::{lobby, serve_with};
+use crate::common::{lobby, serve_with};
 
 async fn failed_sign_in(http: &reqwest::Client, base: &str, forwarded_for: &str) -> u16 {
     http.post(format!("{base}/api/v1/auth/login"))

@@ -4,11 +4,7 @@
 //! restart. N must start on the newer schema, serve, write and migrate
 //! (a no-op) without refusing the migrations it does not know.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
-use common::{lobby, serve};
+use crate::common::{lobby, serve};
 use lobby_testkit::{drop_database, exec_sql, fresh_database, Backend};
 
 async fn next_release_then_this_one(backend: Backend) {
