@@ -105,7 +105,7 @@ pub async fn publish(
         .write(actor, |w| {
             Box::pin(async move {
                 let now = w.now();
-                let site = crate::sites::site_row(w, input.site_id).await?;
+                let site = crate::scope::site_row(w, input.site_id).await?;
                 let building = match input.building_id {
                     Some(b) => Some(
                         lobby_store::sites::building(w, b)

@@ -11,36 +11,9 @@ use lobby_domain::roles::Role;
 use lobby_store::digests as store;
 use serde::{Deserialize, Serialize};
 
-use crate::reports::Count;
 use crate::scope::day_span;
 use crate::{time, Actor, App, AppError, AppResult};
-
-/// A day's figures at a site.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
-pub struct DigestFigures {
-    /// The day (site time) the figures are of.
-    pub day: String,
-    /// Work orders opened that day, and by channel and by kind.
-    pub opened: i64,
-    pub by_channel: Vec<Count>,
-    pub by_kind: Vec<Count>,
-    pub complaints: i64,
-    pub closed: i64,
-    /// Not closed or cancelled at the day's end.
-    pub open_at_end: i64,
-    /// Deadlines breached (escalated to the project manager).
-    pub breaches: i64,
-    pub patrols_missed: i64,
-    pub incidents: i64,
-    pub visitors: i64,
-    pub parcels: i64,
-    /// Payments received that day and their sum in 分.
-    pub payments: i64,
-    pub payments_fen: i64,
-    /// Tenants in arrears when the digest was made, and what they owe in 分.
-    pub arrears_tenants: i64,
-    pub arrears_fen: i64,
-}
+pub use lobby_domain::digest::{body_text, text, Count, DigestFigures};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DigestView {
@@ -76,7 +49,7 @@ pub async fn figures(app: &App, site_id: i64, day: Date) -> AppResult<DigestFigu
     let day_s = day.to_string();
     let (opened, counts_, desk, missed) = {
         let mut c = app.db.read().await?;
-        let site = crate::sites::site_row(&mut c, site_id).await?;
+        let site = crate::scope::site_row(&mut c, site_id).await?;
         let (from, to) = day_span(day, &site.timezone)?;
         (
             store::opened(&mut c, site_id, from, to).await?,
@@ -122,7 +95,7 @@ pub async fn make(app: &App, site_id: i64, day: Date) -> AppResult<Option<i64>> 
             let Some(id) = store::insert(w, site_id, day_s, json, now).await? else {
                 return Ok(None); // another server (or an earlier tick) made it
             };
-            let site = crate::sites::site_row(w, site_id).await?;
+            let site = crate::scope::site_row(w, site_id).await?;
             let title = format!("{} {day_s}", site.name);
             let link = format!("/digests/{id}");
             for role in [Role::CsSupervisor, Role::ProjectManager] {
@@ -186,72 +159,6 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<DigestView> {
         .filter(|r| actor.can(Can::ReportsRead, r.site_id))
         .ok_or(AppError::NotFound("digest"))?;
     view(r)
-}
-
-/// The figures in words, one fact a line, in the language `t` translates
-/// to (`digest.*`, `channel.*`, `ticket_kind.*` keys): the e-mail's and the
-/// group message's body, the bell's text.
-pub fn text(f: &DigestFigures, t: &dyn Fn(&str) -> String) -> String {
-    let list = |prefix: &str, v: &[Count]| {
-        v.iter()
-            .map(|c| format!("{} {}", t(&format!("{prefix}.{}", c.key)), c.n))
-            .collect::<Vec<_>>()
-            .join(t("digest.sep").as_str())
-    };
-    let yuan = |fen: i64| lobby_domain::fees::yuan(fen);
-    let mut lines = vec![format!("{} {}", t("digest.opened"), f.opened)];
-    if !f.by_channel.is_empty() {
-        lines.push(format!("  {}", list("channel", &f.by_channel)));
-        lines.push(format!("  {}", list("ticket_kind", &f.by_kind)));
-    }
-    for (k, n) in [
-        ("digest.complaints", f.complaints),
-        ("digest.closed", f.closed),
-        ("digest.open_at_end", f.open_at_end),
-        ("digest.breaches", f.breaches),
-        ("digest.patrols_missed", f.patrols_missed),
-        ("digest.incidents", f.incidents),
-        ("digest.visitors", f.visitors),
-        ("digest.parcels", f.parcels),
-    ] {
-        lines.push(format!("{} {n}", t(k)));
-    }
-    lines.push(format!(
-        "{} {} · ¥{}",
-        t("digest.payments"),
-        f.payments,
-        yuan(f.payments_fen)
-    ));
-    lines.push(format!(
-        "{} {} · ¥{}",
-        t("digest.arrears"),
-        f.arrears_tenants,
-        yuan(f.arrears_fen)
-    ));
-    lines.join("\n")
-}
-
-/// A notification's body in words: a digest's figures rendered by `text`,
-/// anything else as written.
-pub fn body_text(kind: &str, body: &str, t: &dyn Fn(&str) -> String) -> String {
-    if kind == "digest" {
-        if let Ok(f) = serde_json::from_str::<DigestFigures>(body) {
-            return text(&f, t);
-        }
-    }
-    body.to_string()
-}
-
-/// The hour (0–23, site time) a site's digest goes out.
-pub fn parse_hour(v: i64) -> AppResult<i64> {
-    if (0..=23).contains(&v) {
-        Ok(v)
-    } else {
-        Err(AppError::invalid(
-            "digest_hour",
-            "the digest hour is a whole hour from 0 to 23",
-        ))
-    }
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]

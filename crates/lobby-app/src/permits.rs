@@ -127,14 +127,6 @@ fn own_scope(actor: &Actor, action: Can, site_id: i64) -> AppResult<Option<i64>>
     actor.tenant_scope(action, site_id)
 }
 
-/// What the tenant owes past due at the site now, in 分.
-async fn owed(app: &App, site_id: i64, tenant_id: i64) -> AppResult<i64> {
-    Ok(crate::fees::arrears_of(app, site_id, Some(tenant_id))
-        .await?
-        .first()
-        .map_or(0, |a| a.balance_fen))
-}
-
 fn hhmm(field: &str, s: Option<&str>, default: &str) -> AppResult<String> {
     let s = s
         .map(str::trim)
@@ -237,28 +229,28 @@ pub async fn apply(app: &App, actor: &Actor, input: &PermitInput) -> AppResult<P
     let items = required_text("items", &input.items, 500)?;
     let vehicle = optional_text("vehicle", input.vehicle.as_deref(), 60)?;
     let lift = optional_text("lift", input.lift.as_deref(), 60)?;
-    {
-        let mut c = app.db.read().await?;
-        if !store::occupies(&mut c, tenant.id, unit.id).await? {
-            return Err(AppError::invalid(
-                "unit_id",
-                "the tenant does not occupy this unit",
-            ));
-        }
-    }
-    let arrears = owed(app, site_id, tenant.id).await?;
-    let state = if arrears > 0 {
-        PermitState::Held
-    } else {
-        PermitState::Valid
-    };
     let kind = input.kind.unwrap_or(PermitKind::Goods);
     let date_s = date.to_string();
     let (items, vehicle, lift, from, to, date_s, tenant) =
         (&items, &vehicle, &lift, &from, &to, &date_s, &tenant);
-    let id = app
+    // Whether the tenant may carry goods out rests on what it owes and
+    // where it is, so both are read in the transaction that writes the
+    // permit (a payment or statement committed meanwhile is seen).
+    let (id, state, arrears) = app
         .write(actor, |w| {
             Box::pin(async move {
+                if !lobby_store::tenants::occupies(w, tenant.id, unit.id).await? {
+                    return Err(AppError::invalid(
+                        "unit_id",
+                        "the tenant does not occupy this unit",
+                    ));
+                }
+                let arrears = crate::fees::owed_in(w, site_id, tenant.id, today).await?;
+                let state = if arrears > 0 {
+                    PermitState::Held
+                } else {
+                    PermitState::Valid
+                };
                 let code = loop {
                     let mut bytes = [0u8; CODE_LEN];
                     rand::thread_rng().fill_bytes(&mut bytes);
@@ -309,7 +301,7 @@ pub async fn apply(app: &App, actor: &Actor, input: &PermitInput) -> AppResult<P
                     )
                     .await?;
                 }
-                Ok(id)
+                Ok((id, state, arrears))
             })
         })
         .await?;

@@ -227,15 +227,6 @@ pub async fn apply(app: &App, actor: &Actor, input: &RenovationInput) -> AppResu
         input.tenant_id,
     )
     .await?;
-    {
-        let mut c = app.db.read().await?;
-        if !lobby_store::permits::occupies(&mut c, tenant.id, unit.id).await? {
-            return Err(AppError::invalid(
-                "unit_id",
-                "the tenant does not occupy this unit",
-            ));
-        }
-    }
     let contractor = required_text("contractor", &input.contractor, 100)?;
     let phone = optional_text("contractor_phone", input.contractor_phone.as_deref(), 40)?;
     if !(1..=500).contains(&input.workers) {
@@ -262,6 +253,13 @@ pub async fn apply(app: &App, actor: &Actor, input: &RenovationInput) -> AppResu
     let id = app
         .write(actor, |w| {
             Box::pin(async move {
+                // Where the tenant is, read where the application is written.
+                if !lobby_store::tenants::occupies(w, tenant.id, unit.id).await? {
+                    return Err(AppError::invalid(
+                        "unit_id",
+                        "the tenant does not occupy this unit",
+                    ));
+                }
                 let by = w.actor().display_name.clone();
                 let now = w.now();
                 let id = store::insert(

@@ -11,11 +11,7 @@ use serde::Serialize;
 
 use crate::{time, Actor, App, AppError, AppResult};
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, utoipa::ToSchema)]
-pub struct Count {
-    pub key: String,
-    pub n: i64,
-}
+pub use lobby_domain::digest::Count;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct TicketSummary {
@@ -92,7 +88,7 @@ pub(crate) async fn summary_of(
         return Err(AppError::invalid("to", "a summary spans at most a year"));
     }
     let mut c = app.db.read().await?;
-    let site = crate::sites::site_row(&mut c, site_id).await?;
+    let site = crate::scope::site_row(&mut c, site_id).await?;
     let tz = crate::time::zone(&site.timezone)?;
     let start = day_start(from, &tz)?;
     let end = day_start(
@@ -290,7 +286,7 @@ pub async fn management_log(
 ) -> AppResult<Vec<LogEntry>> {
     actor.authorize(Can::ReportsRead, site_id)?;
     let mut c = app.db.read().await?;
-    let site = crate::sites::site_row(&mut c, site_id).await?;
+    let site = crate::scope::site_row(&mut c, site_id).await?;
     let tz = crate::time::zone(&site.timezone)?;
     let from = day_start(day, &tz)?;
     let to = day_start(
@@ -319,4 +315,27 @@ pub async fn management_log(
             note: r.note,
         })
         .collect())
+}
+
+/// The span of a summary asked for by its `from` and `to` days (site time,
+/// in the zone named `tz`): from the first of this month and to today where
+/// left out, as of `now`.
+pub fn summary_span(
+    now: i64,
+    tz: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> AppResult<(jiff::civil::Date, jiff::civil::Date)> {
+    let today = time::local_date(now, tz)?;
+    let parse = |field: &str, v: Option<&str>, default: jiff::civil::Date| match v
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        None => Ok(default),
+        Some(v) => time::parse_date(field, v),
+    };
+    Ok((
+        parse("from", from, today.first_of_month())?,
+        parse("to", to, today)?,
+    ))
 }

@@ -56,8 +56,18 @@ pub(crate) async fn site_today(
 ) -> AppResult<(jiff::civil::Date, jiff::tz::TimeZone)> {
     let site = {
         let mut c = app.db.read().await?;
-        crate::sites::site_row(&mut c, site_id).await?
+        site_row(&mut c, site_id).await?
     };
     let tz = crate::time::zone(&site.timezone)?;
     Ok((crate::time::ts(app.now()).to_zoned(tz.clone()).date(), tz))
+}
+
+/// The site row for a use case that already authorised.
+pub(crate) async fn site_row(
+    c: &mut lobby_store::Conn,
+    id: i64,
+) -> AppResult<lobby_store::sites::SiteRow> {
+    lobby_store::sites::site(c, id)
+        .await?
+        .ok_or(AppError::NotFound("site"))
 }

@@ -119,7 +119,7 @@ pub async fn create_shift(app: &App, actor: &Actor, input: &ShiftInput) -> AppRe
     let id = app
         .write(actor, |w| {
             Box::pin(async move {
-                crate::sites::site_row(w, site_id).await?;
+                crate::scope::site_row(w, site_id).await?;
                 let id = store::insert_shift(w, site_id, code, name, starts, ends)
                     .await
                     .map_err(crate::error::dup_as(
@@ -372,7 +372,7 @@ pub struct ClockView {
 }
 
 async fn site_tz(c: &mut Conn, site_id: i64) -> AppResult<(String, TimeZone)> {
-    let site = crate::sites::site_row(c, site_id).await?;
+    let site = crate::scope::site_row(c, site_id).await?;
     let tz = crate::time::zone(&site.timezone)?;
     Ok((site.timezone, tz))
 }

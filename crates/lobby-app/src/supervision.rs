@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::{time, Actor, App, AppError, AppResult};
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ScoreView {
+pub struct SupervisionScoreView {
     pub code: String,
     /// The site's own word for it; none: the catalogue's (`sv_criterion.<code>`).
     #[serde(default)]
@@ -34,7 +34,7 @@ pub struct SupervisionEvaluationView {
     pub month: String,
     /// Weighted total, 0–100 with one decimal.
     pub total: f64,
-    pub scores: Vec<ScoreView>,
+    pub scores: Vec<SupervisionScoreView>,
     pub note: Option<String>,
     pub by: String,
     pub at: String,
@@ -48,7 +48,7 @@ pub struct SupervisedView {
     pub name: String,
     pub contact: Option<String>,
     /// The service's criteria: (code, weight).
-    pub criteria: Vec<ScoreView>,
+    pub criteria: Vec<SupervisionScoreView>,
     /// The month's evaluation, when made.
     pub evaluation: Option<SupervisionEvaluationView>,
 }
@@ -69,11 +69,11 @@ pub struct SupervisionQuery {
 
 /// A service's criteria at a site: its own when it set them, else the
 /// service's defaults.
-fn criteria_of(own: &[store::CriterionRow], service: Service) -> Vec<ScoreView> {
-    let mine: Vec<ScoreView> = own
+fn criteria_of(own: &[store::CriterionRow], service: Service) -> Vec<SupervisionScoreView> {
+    let mine: Vec<SupervisionScoreView> = own
         .iter()
         .filter(|c| c.service == service.as_str())
-        .map(|c| ScoreView {
+        .map(|c| SupervisionScoreView {
             code: c.code.clone(),
             name: Some(c.name.clone()),
             weight: c.weight,
@@ -85,7 +85,7 @@ fn criteria_of(own: &[store::CriterionRow], service: Service) -> Vec<ScoreView> 
     }
     domain::criteria(service)
         .iter()
-        .map(|(code, weight)| ScoreView {
+        .map(|(code, weight)| SupervisionScoreView {
             code: (*code).into(),
             name: None,
             weight: *weight,
@@ -126,7 +126,7 @@ fn supervised_view(
 pub async fn month(app: &App, actor: &Actor, q: &SupervisionQuery) -> AppResult<SupervisionMonth> {
     actor.authorize(Can::SupervisionRead, q.site_id)?;
     let mut c = app.db.read().await?;
-    let site = crate::sites::site_row(&mut c, q.site_id).await?;
+    let site = crate::scope::site_row(&mut c, q.site_id).await?;
     let (first, _, _) = crate::scope::month_span(q.month.as_deref(), &site.timezone, app.now())?;
     let month = first.strftime("%Y-%m").to_string();
     let mut evals = store::evaluations(&mut c, q.site_id, &month).await?;
@@ -217,6 +217,38 @@ pub struct SupervisionEvaluationInput {
     pub note: Option<String>,
 }
 
+/// The scores given against `crit`, each 0–100 and every criterion scored,
+/// and their weighted total.
+fn scored(
+    crit: Vec<SupervisionScoreView>,
+    given: &std::collections::BTreeMap<String, i64>,
+) -> AppResult<(Vec<SupervisionScoreView>, i64)> {
+    if let Some(code) = given.keys().find(|k| !crit.iter().any(|c| &c.code == *k)) {
+        return Err(AppError::invalid(
+            &format!("scores.{code}"),
+            format!("{code} is not a criterion of this service"),
+        ));
+    }
+    let mut scores = Vec::new();
+    for k in crit {
+        let field = format!("scores.{}", k.code);
+        let score = *given
+            .get(&k.code)
+            .ok_or_else(|| AppError::invalid(&field, "give every criterion a score"))?;
+        if !(0..=100).contains(&score) {
+            return Err(AppError::invalid(&field, "a score is 0–100"));
+        }
+        scores.push(SupervisionScoreView { score, ..k });
+    }
+    let total = weighted_total(
+        &scores
+            .iter()
+            .map(|s| (s.score, s.weight))
+            .collect::<Vec<_>>(),
+    );
+    Ok((scores, total))
+}
+
 /// Saves (or revises) the month's evaluation of one supervised.
 pub async fn evaluate(
     app: &App,
@@ -239,44 +271,16 @@ pub async fn evaluate(
     if first > today {
         return Err(AppError::invalid("month", "that month has not begun"));
     }
-    let crit = {
-        let mut c = app.db.read().await?;
-        criteria_of(&store::criteria(&mut c, r.site_id).await?, service)
-    };
-    if let Some(code) = input
-        .scores
-        .keys()
-        .find(|k| !crit.iter().any(|c| &c.code == *k))
-    {
-        return Err(AppError::invalid(
-            &format!("scores.{code}"),
-            format!("{code} is not a criterion of this service"),
-        ));
-    }
-    let mut scores = Vec::new();
-    for k in crit {
-        let field = format!("scores.{}", k.code);
-        let score = *input
-            .scores
-            .get(&k.code)
-            .ok_or_else(|| AppError::invalid(&field, "give every criterion a score"))?;
-        if !(0..=100).contains(&score) {
-            return Err(AppError::invalid(&field, "a score is 0–100"));
-        }
-        scores.push(ScoreView { score, ..k });
-    }
     let note = optional_text("note", input.note.as_deref(), 2000)?;
-    let total = weighted_total(
-        &scores
-            .iter()
-            .map(|s| (s.score, s.weight))
-            .collect::<Vec<_>>(),
-    );
-    let json = serde_json::to_string(&scores).map_err(|e| AppError::Internal(e.into()))?;
     let m = first.strftime("%Y-%m").to_string();
-    let (json, note, m_ref, site_id) = (&json, &note, &m, r.site_id);
+    let (note, m_ref, site_id) = (&note, &m, r.site_id);
     app.write(actor, |w| {
         Box::pin(async move {
+            // Scored against the criteria as they stand in this
+            // transaction (a change to them meanwhile is not mixed in).
+            let crit = criteria_of(&store::criteria(w, site_id).await?, service);
+            let (scores, total) = scored(crit, &input.scores)?;
+            let json = &serde_json::to_string(&scores).map_err(|e| AppError::Internal(e.into()))?;
             let now = w.now();
             let by = actor.audit_id().ok_or(AppError::Forbidden)?;
             let id = store::save_evaluation(w, supervised_id, m_ref, total, json, note.as_deref(), by, now)
@@ -306,7 +310,7 @@ pub struct ServiceCriteria {
     pub service: Service,
     /// The site set its own; false: the service's defaults.
     pub own: bool,
-    pub criteria: Vec<ScoreView>,
+    pub criteria: Vec<SupervisionScoreView>,
 }
 
 /// Every service's criteria at a site.

@@ -341,7 +341,7 @@ pub async fn month(app: &App, actor: &Actor, q: &SuppliesQuery) -> AppResult<Sup
 /// The month's supplies, for a caller already let in (the department report).
 pub(crate) async fn month_of(app: &App, q: &SuppliesQuery) -> AppResult<SuppliesMonth> {
     let mut c = app.db.read().await?;
-    let site = crate::sites::site_row(&mut c, q.site_id).await?;
+    let site = crate::scope::site_row(&mut c, q.site_id).await?;
     let (first, from, to) =
         crate::scope::month_span(q.month.as_deref(), &site.timezone, app.now())?;
     let rows = store::list(&mut c, q.site_id, from, to).await?;

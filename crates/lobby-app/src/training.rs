@@ -187,7 +187,7 @@ pub async fn record(app: &App, actor: &Actor, input: &TrainingInput) -> AppResul
     app.write(actor, |w| {
         Box::pin(async move {
             let now = w.now();
-            let site = crate::sites::site_row(w, input.site_id).await?;
+            let site = crate::scope::site_row(w, input.site_id).await?;
             if held_on > time::local_date(now, &site.timezone)? {
                 return Err(AppError::invalid("held_on", "a session is recorded once held"));
             }
@@ -276,7 +276,7 @@ pub async fn month(app: &App, actor: &Actor, q: &TrainingQuery) -> AppResult<Tra
 /// The month's training, for a caller already let in (the department report).
 pub(crate) async fn month_of(app: &App, q: &TrainingQuery) -> AppResult<TrainingMonth> {
     let mut c = app.db.read().await?;
-    let site = crate::sites::site_row(&mut c, q.site_id).await?;
+    let site = crate::scope::site_row(&mut c, q.site_id).await?;
     let (first, last) = match q.month.as_deref().filter(|m| !m.trim().is_empty()) {
         Some(m) => time::parse_month("month", m)?,
         None => {

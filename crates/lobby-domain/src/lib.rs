@@ -12,6 +12,7 @@ pub mod audit;
 pub mod cleaning;
 pub mod clock;
 pub mod desk;
+pub mod digest;
 pub mod error;
 pub mod fees;
 pub mod keys;

@@ -178,15 +178,3 @@ pub async fn cancel_permit(c: &mut Conn, id: i64) -> Result<bool> {
     .rows_affected()
         == 1)
 }
-
-/// Whether the tenant occupies the unit now.
-pub async fn occupies(c: &mut Conn, tenant_id: i64, unit_id: i64) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM occupancies WHERE tenant_id = $1 AND unit_id = $2 AND until IS NULL",
-    )
-    .bind(tenant_id)
-    .bind(unit_id)
-    .fetch_one(c)
-    .await?;
-    Ok(n > 0)
-}

@@ -181,6 +181,18 @@ pub async fn occupant_of(c: &mut Conn, unit_id: i64) -> Result<Option<i64>> {
     )
 }
 
+/// Whether the tenant occupies the unit now.
+pub async fn occupies(c: &mut Conn, tenant_id: i64, unit_id: i64) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM occupancies WHERE tenant_id = $1 AND unit_id = $2 AND until IS NULL",
+    )
+    .bind(tenant_id)
+    .bind(unit_id)
+    .fetch_one(c)
+    .await?;
+    Ok(n > 0)
+}
+
 pub async fn start_occupancy(c: &mut Conn, tenant_id: i64, unit_id: i64, now: i64) -> Result<()> {
     sqlx::query("INSERT INTO occupancies (tenant_id, unit_id, since) VALUES ($1, $2, $3)")
         .bind(tenant_id)

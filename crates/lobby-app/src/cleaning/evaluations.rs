@@ -104,7 +104,7 @@ pub struct Figures {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ScoreView {
+pub struct EvaluationScoreView {
     pub code: String,
     pub name: String,
     pub weight: i64,
@@ -125,7 +125,7 @@ pub struct EvaluationView {
     /// Weighted total, 0–100 with one decimal.
     pub total: f64,
     pub figures: Figures,
-    pub scores: Vec<ScoreView>,
+    pub scores: Vec<EvaluationScoreView>,
     pub note: Option<String>,
     pub by: Option<String>,
     pub at: Option<String>,
@@ -250,7 +250,7 @@ pub async fn evaluation(
                 figures: figs,
                 scores: scores
                     .into_iter()
-                    .map(|s| ScoreView {
+                    .map(|s| EvaluationScoreView {
                         code: s.code,
                         name: s.name,
                         weight: s.weight,
@@ -264,11 +264,11 @@ pub async fn evaluation(
             })
         }
         None => {
-            let scores: Vec<ScoreView> = crit
+            let scores: Vec<EvaluationScoreView> = crit
                 .into_iter()
                 .map(|c| {
                     let p = prefill(&c.code, &mf);
-                    ScoreView {
+                    EvaluationScoreView {
                         code: c.code,
                         name: c.name,
                         weight: c.weight,
@@ -341,11 +341,11 @@ pub async fn save_evaluation(
             ));
         }
     }
-    let scores: Vec<ScoreView> = draft
+    let scores: Vec<EvaluationScoreView> = draft
         .scores
         .iter()
         .cloned()
-        .map(|s| ScoreView {
+        .map(|s| EvaluationScoreView {
             score: input.scores.get(&s.code).copied().unwrap_or(s.score),
             ..s
         })

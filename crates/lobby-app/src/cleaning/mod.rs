@@ -52,7 +52,7 @@ fn today(app: &App, tz: &str) -> AppResult<Date> {
 }
 
 async fn site_tz(c: &mut Conn, site_id: i64) -> AppResult<String> {
-    Ok(crate::sites::site_row(c, site_id).await?.timezone)
+    Ok(crate::scope::site_row(c, site_id).await?.timezone)
 }
 
 mod evaluations;

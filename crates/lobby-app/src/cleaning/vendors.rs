@@ -130,7 +130,7 @@ pub async fn create_vendor(app: &App, actor: &Actor, input: &VendorInput) -> App
         .write(actor, |w| {
             Box::pin(async move {
                 let now = w.now();
-                crate::sites::site_row(w, site_id).await?;
+                crate::scope::site_row(w, site_id).await?;
                 let token = hex::encode(rand::thread_rng().gen::<[u8; 16]>());
                 let id = store::insert_vendor(
                     w,

@@ -350,7 +350,7 @@ pub async fn add_robot(app: &App, actor: &Actor, input: &RobotInput) -> AppResul
         .write(actor, |w| {
             Box::pin(async move {
                 let now = w.now();
-                crate::sites::site_row(w, input.site_id).await?;
+                crate::scope::site_row(w, input.site_id).await?;
                 let id = store::insert_robot(w, input.site_id, &fields(r), now).await?;
                 audit::record(w, now, actor, Some(input.site_id), "create", "robot", Some(id),
                     serde_json::json!({"name": r.name, "kind": r.kind, "roles": r.roles, "kinds": r.kinds})).await?;

@@ -98,7 +98,7 @@ impl Sender {
         let subject = format!("{label}: {}", d.title);
         let mut text = subject.clone();
         let t = |key: &str| (self.label)(&d.locale, key);
-        let body = crate::digest::body_text(&d.kind, &d.body, &t);
+        let body = lobby_domain::digest::body_text(&d.kind, &d.body, &t);
         if !body.is_empty() {
             text.push('\n');
             text.push_str(&body);
@@ -329,7 +329,7 @@ async fn quiet_until(
         return Ok(None);
     };
     let zone = match d.site_id {
-        Some(s) => crate::sites::site_row(c, s)
+        Some(s) => crate::scope::site_row(c, s)
             .await
             .map(|r| r.timezone)
             .unwrap_or_else(|_| "Asia/Shanghai".into()),

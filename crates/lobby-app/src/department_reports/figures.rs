@@ -184,7 +184,7 @@ pub async fn gather(app: &App, site_id: i64, first: Date) -> AppResult<MonthFigu
 
     let (cleaning, visits_made, requisitions, supervision) = {
         let mut c = app.db.read().await?;
-        let site = crate::sites::site_row(&mut c, site_id).await?;
+        let site = crate::scope::site_row(&mut c, site_id).await?;
         let (from, to) = (
             crate::scope::day_span(first, &site.timezone)?.0,
             crate::scope::day_span(last, &site.timezone)?.1,

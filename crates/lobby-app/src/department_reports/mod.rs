@@ -79,7 +79,7 @@ fn month_of(month: &str, today: Date) -> AppResult<Date> {
 
 async fn site_today(app: &App, site_id: i64) -> AppResult<(String, Date)> {
     let mut c = app.db.read().await?;
-    let site = crate::sites::site_row(&mut c, site_id).await?;
+    let site = crate::scope::site_row(&mut c, site_id).await?;
     Ok((site.name, time::local_date(app.now(), &site.timezone)?))
 }
 

@@ -94,7 +94,7 @@ pub async fn expect_visitor(
                     ),
                     None => units.first().map(|u| u.unit_id),
                 };
-                let site = crate::sites::site_row(w, tenant.site_id).await?;
+                let site = crate::scope::site_row(w, tenant.site_id).await?;
                 let at = time::parse_when("expected_at", &input.expected_at, &site.timezone)?;
                 let latest = time::ts(now)
                     .checked_add(jiff::SignedDuration::from_hours(24 * 30))
@@ -179,7 +179,7 @@ pub async fn expected_visitors(
         }
     };
     let mut c = app.db.read().await?;
-    let site = crate::sites::site_row(&mut c, site_id).await?;
+    let site = crate::scope::site_row(&mut c, site_id).await?;
     let day = match q.date.as_deref().filter(|d| !d.is_empty()) {
         Some(d) => time::parse_date("date", d)?,
         None => time::local_date(app.now(), &site.timezone)?,

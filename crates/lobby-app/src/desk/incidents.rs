@@ -124,7 +124,7 @@ pub async fn create_incident_type(
     let id = app
         .write(actor, |w| {
             Box::pin(async move {
-                crate::sites::site_row(w, site_id).await?;
+                crate::scope::site_row(w, site_id).await?;
                 let id = store::insert_incident_type(w, site_id, code, name, depts, steps)
                     .await
                     .map_err(crate::error::dup_as(
@@ -189,7 +189,7 @@ pub async fn update_incident_type(
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct StepView {
+pub struct IncidentStepView {
     pub position: i64,
     pub text: String,
     pub done_at: Option<String>,
@@ -219,7 +219,7 @@ pub struct IncidentView {
     pub closed_by: Option<String>,
     pub summary: Option<String>,
     /// The response checklist, ticked with time and person.
-    pub steps: Vec<StepView>,
+    pub steps: Vec<IncidentStepView>,
     /// The timeline's free notes.
     pub notes: Vec<NoteView>,
 }
@@ -257,7 +257,7 @@ pub(super) fn incident_view(
         summary: i.summary,
         steps: steps
             .into_iter()
-            .map(|s| StepView {
+            .map(|s| IncidentStepView {
                 position: s.position,
                 text: s.text,
                 done_at: time::rfc3339_opt(s.done_at),

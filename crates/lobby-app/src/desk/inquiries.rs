@@ -123,7 +123,7 @@ pub async fn inquiries(app: &App, actor: &Actor, q: &InquiryQuery) -> AppResult<
     let since = match q.since.as_deref().filter(|s| !s.is_empty()) {
         Some(d) => {
             let day = crate::time::parse_date("since", d)?;
-            let site = crate::sites::site_row(&mut c, site_id).await?;
+            let site = crate::scope::site_row(&mut c, site_id).await?;
             day_span(day, &site.timezone)?.0
         }
         None => 0,

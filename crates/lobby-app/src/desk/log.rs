@@ -188,7 +188,7 @@ pub async fn log(app: &App, actor: &Actor, q: &LogQuery) -> AppResult<Page<LogEn
     let (since, until) = match q.date.as_deref().filter(|d| !d.is_empty()) {
         Some(d) => {
             let day = crate::time::parse_date("date", d)?;
-            let site = crate::sites::site_row(&mut c, site_id).await?;
+            let site = crate::scope::site_row(&mut c, site_id).await?;
             let (a, b) = day_span(day, &site.timezone)?;
             (Some(a), Some(b))
         }

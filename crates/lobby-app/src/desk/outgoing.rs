@@ -103,7 +103,7 @@ pub async fn send_mail(
     app.write(actor, |w| {
         Box::pin(async move {
             let now = w.now();
-            let site = crate::sites::site_row(w, input.site_id).await?;
+            let site = crate::scope::site_row(w, input.site_id).await?;
             tenant_at(w, input.site_id, input.tenant_id).await?;
             let sent_at = match input.sent_at.as_deref().filter(|s| !s.trim().is_empty()) {
                 Some(s) => time::parse_when("sent_at", s, &site.timezone)?,
@@ -160,7 +160,7 @@ pub async fn outgoing_mail(
 /// The month's outgoing mail, for a caller already let in (the department report).
 pub(crate) async fn outgoing_month_of(app: &App, q: &OutgoingQuery) -> AppResult<OutgoingMonth> {
     let mut c = app.db.read().await?;
-    let site = crate::sites::site_row(&mut c, q.site_id).await?;
+    let site = crate::scope::site_row(&mut c, q.site_id).await?;
     let (first, from, to) =
         crate::scope::month_span(q.month.as_deref(), &site.timezone, app.now())?;
     let items = store::outgoing_between(&mut c, q.site_id, from, to, 1000).await?;

@@ -39,13 +39,35 @@ pub async fn arrears(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Ar
     arrears_of(app, site_id, only).await
 }
 
-/// The arrears of a site (one tenant's when `only`), for a reader already
-/// let in or the dunning sweep.
 /// A stored balance that cannot be represented: a broken row, not a debt.
 fn overflow() -> crate::AppError {
     crate::AppError::Internal(anyhow::anyhow!("an arrears balance overflows"))
 }
 
+/// What one tenant owes past due at a site on `today` (site time), in 分,
+/// read in the transaction `w` that decides on it: a payment or a statement
+/// committed before this reads is counted, one that commits after waits for
+/// the tenant's row on PostgreSQL (SQLite runs one writer at a time).
+pub(crate) async fn owed_in(
+    w: &mut crate::Work<'_>,
+    site_id: i64,
+    tenant_id: i64,
+    today: jiff::civil::Date,
+) -> AppResult<i64> {
+    w.hold(lobby_store::Held::Tenants, tenant_id).await?;
+    let rows = store::past_due_of(w, site_id, tenant_id, &today.to_string()).await?;
+    let mut open = Vec::with_capacity(rows.len());
+    for (total, paid) in rows {
+        let balance = total.checked_sub(paid).ok_or_else(overflow)?;
+        if balance > 0 {
+            open.push(balance);
+        }
+    }
+    crate::AppError::sum_fen("a tenant's arrears", open)
+}
+
+/// The arrears of a site (one tenant's when `only`), for a reader already
+/// let in or the dunning sweep.
 pub(crate) async fn arrears_of(
     app: &App,
     site_id: i64,

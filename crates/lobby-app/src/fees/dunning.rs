@@ -19,7 +19,7 @@ pub const DEFAULT_STEPS: [(i64, &str); 3] =
 pub const PAY_WITHIN_DAYS: i64 = 7;
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct StepView {
+pub struct DunningStepView {
     /// Days past due when this step is sent.
     pub days_overdue: i64,
     /// What the notice is called (printed as its title).
@@ -69,18 +69,18 @@ fn view(d: store::DunningRow) -> DunningView {
     }
 }
 
-fn with_defaults(rows: Vec<StepRow>) -> Vec<StepView> {
+fn with_defaults(rows: Vec<StepRow>) -> Vec<DunningStepView> {
     if rows.is_empty() {
         DEFAULT_STEPS
             .iter()
-            .map(|(d, n)| StepView {
+            .map(|(d, n)| DunningStepView {
                 days_overdue: *d,
                 name: (*n).to_string(),
             })
             .collect()
     } else {
         rows.into_iter()
-            .map(|r| StepView {
+            .map(|r| DunningStepView {
                 days_overdue: r.days_overdue,
                 name: r.name,
             })
@@ -88,7 +88,11 @@ fn with_defaults(rows: Vec<StepRow>) -> Vec<StepView> {
     }
 }
 
-pub async fn dunning_steps(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<StepView>> {
+pub async fn dunning_steps(
+    app: &App,
+    actor: &Actor,
+    site_id: i64,
+) -> AppResult<Vec<DunningStepView>> {
     super::read_scope(actor, site_id)?;
     let mut c = app.db.read().await?;
     Ok(with_defaults(store::dunning_steps(&mut c, site_id).await?))
@@ -100,8 +104,8 @@ pub async fn set_dunning_steps(
     app: &App,
     actor: &Actor,
     site_id: i64,
-    steps: &[StepView],
-) -> AppResult<Vec<StepView>> {
+    steps: &[DunningStepView],
+) -> AppResult<Vec<DunningStepView>> {
     actor.authorize(Can::FeesManage, site_id)?;
     if steps.is_empty() || steps.len() > 10 {
         return Err(AppError::invalid("steps", "give 1 to 10 steps"));
@@ -128,7 +132,7 @@ pub async fn set_dunning_steps(
     let rows = &rows;
     app.write(actor, |w| {
         Box::pin(async move {
-            crate::sites::site_row(w, site_id).await?;
+            crate::scope::site_row(w, site_id).await?;
             store::set_dunning_steps(w, site_id, rows).await?;
             w.audit(
                 Some(site_id),
@@ -183,7 +187,7 @@ async fn send_notice(
     actor: &Actor,
     site_id: i64,
     line: &super::ArrearsView,
-    step: &StepView,
+    step: &DunningStepView,
 ) -> AppResult<i64> {
     let (today, tz) = super::site_today(app, site_id).await?;
     let day_start = crate::scope::day_start(today, &tz)?;

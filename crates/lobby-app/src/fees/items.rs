@@ -196,7 +196,7 @@ pub async fn create_fee_item(
     let id = app
         .write(actor, |w| {
             Box::pin(async move {
-                crate::sites::site_row(w, site_id).await?;
+                crate::scope::site_row(w, site_id).await?;
                 let now = w.now();
                 let id = store::insert_fee_item(
                     w,

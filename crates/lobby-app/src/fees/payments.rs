@@ -281,6 +281,8 @@ pub(crate) struct Pay<'a> {
 /// tenant's oldest open ones) and keeps the rest as credit.
 pub(crate) async fn pay_in(w: &mut Work<'_>, p: &Pay<'_>) -> AppResult<i64> {
     check_payer("tenant_id", p.statement, p.tenant_id)?;
+    // One tenant's money at a time (see `owed_in`).
+    w.hold(lobby_store::Held::Tenants, p.tenant_id).await?;
     let prefix = format!("SK-{}-", p.year);
     let n = store::count_receipts(w, p.site_id, &prefix).await? + 1;
     let receipt = format!("{prefix}{n:05}");

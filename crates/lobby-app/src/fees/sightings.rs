@@ -133,7 +133,7 @@ pub async fn sightings(
         Some(d) => {
             let site = {
                 let mut c = app.db.read().await?;
-                crate::sites::site_row(&mut c, site_id).await?
+                crate::scope::site_row(&mut c, site_id).await?
             };
             crate::scope::day_span(d, &site.timezone)?
         }

@@ -544,6 +544,9 @@ pub async fn issue(app: &App, actor: &Actor, id: i64) -> AppResult<StatementView
     app.write(actor, |w| {
         Box::pin(async move {
             let now = w.now();
+            // What the tenant owes changes: one tenant's money at a time
+            // (a permit deciding on the arrears waits, see `owed_in`).
+            w.hold(lobby_store::Held::Tenants, r.tenant_id).await?;
             if !store::set_state(w, id, "draft", "issued", Some(now)).await? {
                 return Err(AppError::InvalidTransition(
                     "only a draft statement is issued".into(),

@@ -77,7 +77,7 @@ pub async fn plan(app: &App, actor: &Actor, site_id: i64, day: Option<Date>) -> 
     actor.authorize(Can::PatrolsRead, site_id)?;
     let now = app.now();
     let mut c = app.db.read().await?;
-    let site = crate::sites::site_row(&mut c, site_id).await?;
+    let site = crate::scope::site_row(&mut c, site_id).await?;
     let tz = crate::time::zone(&site.timezone)?;
     let day = match day {
         Some(d) => d,
@@ -189,7 +189,7 @@ pub async fn missed_sweep(app: &App) -> AppResult<usize> {
                 Box::pin(async move {
                     let now = w.now();
                     let mut found = 0;
-                    let site = crate::sites::site_row(w, r.site_id).await?;
+                    let site = crate::scope::site_row(w, r.site_id).await?;
                     let tz = crate::time::zone(&site.timezone)?;
                     let today = time::local_date(now, &site.timezone)?;
                     let rounds = store::rounds(
@@ -342,7 +342,7 @@ pub(crate) async fn coverage_of(
     }
     let now = app.now();
     let mut c = app.db.read().await?;
-    let site = crate::sites::site_row(&mut c, site_id).await?;
+    let site = crate::scope::site_row(&mut c, site_id).await?;
     let tz = crate::time::zone(&site.timezone)?;
     let start = crate::scope::day_span(from, &site.timezone)?.0;
     let end = crate::scope::day_span(to, &site.timezone)?.1;
@@ -461,7 +461,7 @@ pub async fn day_record(
 ) -> AppResult<Vec<RoundView>> {
     actor.authorize(Can::PatrolsRead, site_id)?;
     let mut c = app.db.read().await?;
-    let site = crate::sites::site_row(&mut c, site_id).await?;
+    let site = crate::scope::site_row(&mut c, site_id).await?;
     let (from, to) = crate::scope::day_span(day, &site.timezone)?;
     let rows = store::rounds(
         &mut c,

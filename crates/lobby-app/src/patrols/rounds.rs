@@ -726,7 +726,7 @@ pub async fn rounds(app: &App, actor: &Actor, q: &RoundQuery) -> AppResult<Page<
     let (from, to) = match q.date.as_deref().filter(|d| !d.is_empty()) {
         Some(d) => {
             let day: Date = crate::time::parse_date("date", d)?;
-            let site = crate::sites::site_row(&mut c, site_id).await?;
+            let site = crate::scope::site_row(&mut c, site_id).await?;
             crate::scope::day_span(day, &site.timezone)?
         }
         None => (0, i64::MAX),

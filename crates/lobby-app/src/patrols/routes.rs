@@ -199,7 +199,7 @@ pub async fn create_route(app: &App, actor: &Actor, input: &RouteInput) -> AppRe
         .write(actor, |w| {
             Box::pin(async move {
                 let now = w.now();
-                crate::sites::site_row(w, site_id).await?;
+                crate::scope::site_row(w, site_id).await?;
                 let id = store::insert_route(w, site_id, name, dept.as_str(), windows, now).await?;
                 w.audit(
                     Some(site_id),

@@ -93,7 +93,7 @@ pub async fn create_public_area(
         .write(actor, |w| {
             Box::pin(async move {
                 let now = w.now();
-                site_row(w, input.site_id).await?;
+                crate::scope::site_row(w, input.site_id).await?;
                 let (name, kind) = check_area(w, input).await?;
                 let id = store::insert_public_area(
                     w,

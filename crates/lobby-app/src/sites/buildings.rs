@@ -71,7 +71,7 @@ pub async fn create_building(app: &App, actor: &Actor, input: &BuildingInput) ->
         .write(actor, |w| {
             Box::pin(async move {
                 let now = w.now();
-                site_row(w, input.site_id).await?;
+                crate::scope::site_row(w, input.site_id).await?;
                 let id = store::insert_building(w, input.site_id, name, now)
                     .await
                     .map_err(dup_as(

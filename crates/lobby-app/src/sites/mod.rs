@@ -106,9 +106,16 @@ pub async fn site(app: &App, actor: &Actor, id: i64) -> AppResult<SiteView> {
         .into())
 }
 
-/// The site row for a use case that already authorised.
-pub(crate) async fn site_row(c: &mut Conn, id: i64) -> AppResult<store::SiteRow> {
-    store::site(c, id).await?.ok_or(AppError::NotFound("site"))
+/// The hour (0–23, site time) a site's digest goes out.
+pub fn parse_digest_hour(v: i64) -> AppResult<i64> {
+    if (0..=23).contains(&v) {
+        Ok(v)
+    } else {
+        Err(AppError::invalid(
+            "digest_hour",
+            "the digest hour is a whole hour from 0 to 23",
+        ))
+    }
 }
 
 pub async fn create_site(app: &App, actor: &Actor, input: &SiteInputDto) -> AppResult<SiteView> {
@@ -120,10 +127,7 @@ pub async fn create_site(app: &App, actor: &Actor, input: &SiteInputDto) -> AppR
         input.timezone.as_deref(),
         input.address.as_deref(),
     )?;
-    let hour = input
-        .digest_hour
-        .map(crate::digest::parse_hour)
-        .transpose()?;
+    let hour = input.digest_hour.map(parse_digest_hour).transpose()?;
     let every = input
         .visit_every_months
         .map(parse_visit_every)
@@ -153,7 +157,7 @@ pub async fn create_site(app: &App, actor: &Actor, input: &SiteInputDto) -> AppR
                     serde_json::json!({"name": v.name, "code": v.code}),
                 )
                 .await?;
-                let row = site_row(w, id).await?;
+                let row = crate::scope::site_row(w, id).await?;
                 Ok(row)
             })
         })
@@ -174,10 +178,7 @@ pub async fn update_site(
         input.timezone.as_deref(),
         input.address.as_deref(),
     )?;
-    let hour = input
-        .digest_hour
-        .map(crate::digest::parse_hour)
-        .transpose()?;
+    let hour = input.digest_hour.map(parse_digest_hour).transpose()?;
     let every = input
         .visit_every_months
         .map(parse_visit_every)
@@ -186,7 +187,7 @@ pub async fn update_site(
     let row = app.write(actor, |w| {
         Box::pin(async move {
             let now = w.now();
-            let old = site_row(w, id).await?;
+            let old = crate::scope::site_row(w, id).await?;
             let archived = input.archived.unwrap_or(old.archived != 0);
             store::update_site(
                 w,
@@ -211,7 +212,7 @@ pub async fn update_site(
                 serde_json::json!({"name": v.name, "code": v.code, "timezone": v.timezone, "archived": archived, "digest_hour": hour, "visit_every_months": every}),
             )
             .await?;
-            let row = site_row(w, id).await?;
+            let row = crate::scope::site_row(w, id).await?;
             Ok(row)
         })
     })

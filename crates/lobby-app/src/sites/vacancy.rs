@@ -28,7 +28,7 @@ pub struct VacantReport {
 pub async fn vacant_report(app: &App, actor: &Actor, site_id: i64) -> AppResult<VacantReport> {
     actor.authorize(Action::VacantReport, site_id)?;
     let mut c = app.db.read().await?;
-    let site = site_row(&mut c, site_id).await?;
+    let site = crate::scope::site_row(&mut c, site_id).await?;
     let today = time::local_date(app.now(), &site.timezone)?;
     let mut rows = Vec::new();
     let mut after: Option<(String, i64)> = None;

@@ -280,7 +280,7 @@ pub async fn import_preview(
     actor.authorize(Action::TenantsImport, site_id)?;
     let table = read_table_off_runtime(bytes).await?;
     let mut c = app.db.read().await?;
-    crate::sites::site_row(&mut c, site_id).await?;
+    crate::scope::site_row(&mut c, site_id).await?;
     let (resolved, problems) = resolve_rows(&mut c, site_id, &table).await?;
     Ok(preview_of(&resolved, problems))
 }
@@ -303,7 +303,7 @@ pub async fn import_commit(
     let table = read_table_off_runtime(bytes).await?;
     let resolved = {
         let mut c = app.db.read().await?;
-        crate::sites::site_row(&mut c, site_id).await?;
+        crate::scope::site_row(&mut c, site_id).await?;
         let (resolved, problems) = resolve_rows(&mut c, site_id, &table).await?;
         if !problems.is_empty() {
             return Err(AppError::InvalidRows(problems));

@@ -89,7 +89,7 @@ pub async fn visits_due(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec
 /// Who is due, for a caller already let in (the department report).
 pub(crate) async fn visits_due_of(app: &App, site_id: i64) -> AppResult<Vec<VisitDue>> {
     let mut c = app.db.read().await?;
-    let site = crate::sites::site_row(&mut c, site_id).await?;
+    let site = crate::scope::site_row(&mut c, site_id).await?;
     let today = time::local_date(app.now(), &site.timezone)?;
     let every = jiff::Span::new().months(site.visit_every_months);
     let mut out = Vec::new();
@@ -216,7 +216,7 @@ pub async fn add_visit(
                     .await?
                     .ok_or(AppError::NotFound("tenant"))?;
                 actor.authorize(Action::TenantVisitsWrite, t.site_id)?;
-                let site = crate::sites::site_row(w, t.site_id).await?;
+                let site = crate::scope::site_row(w, t.site_id).await?;
                 let today = time::local_date(now, &site.timezone)?;
                 let day = match input
                     .visited_on

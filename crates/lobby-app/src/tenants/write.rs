@@ -18,7 +18,7 @@ pub async fn create(
                 let now = w.now();
                 let site_id = resolve_site(w, actor, input).await?;
                 actor.authorize(Action::TenantsManage, site_id)?;
-                crate::sites::site_row(w, site_id).await?;
+                crate::scope::site_row(w, site_id).await?;
                 let initials = pinyin_initials(&t.name);
                 let id = store::insert(w, site_id, &values(t, &initials, false), now)
                     .await

@@ -259,7 +259,7 @@ pub async fn update(
                         .into(),
                 ));
             }
-            let tz = crate::sites::site_row(w, t.site_id).await?.timezone;
+            let tz = crate::scope::site_row(w, t.site_id).await?.timezone;
             let c = check(input, old.as_ref(), &tz, now)?;
             store::put_complaint(w, id, &c.fields(), now).await?;
             let changed: Vec<&str> = [

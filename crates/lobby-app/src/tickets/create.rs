@@ -195,7 +195,7 @@ pub(crate) async fn create_in(
         reporter_name.or_else(|| tenant.as_ref().and_then(|t| t.contact_person.clone()));
     let reporter_phone =
         reporter_phone.or_else(|| tenant.as_ref().and_then(|t| t.day_phone.clone()));
-    let site = crate::sites::site_row(tx, site_id).await?;
+    let site = crate::scope::site_row(tx, site_id).await?;
     let tz = crate::time::zone(&site.timezone)?;
     let level = crate::tickets::sla::effective(tx, site_id, kind, priority).await?;
     let off = crate::tickets::sla::days_off(tx, site_id).await?;

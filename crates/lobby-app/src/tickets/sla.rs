@@ -116,7 +116,7 @@ pub async fn set_level(
     app.write(actor, |w| {
         Box::pin(async move {
             let now = w.now();
-            crate::sites::site_row(w, site_id).await?;
+            crate::scope::site_row(w, site_id).await?;
             let row = PolicyRow {
                 kind: v.kind.as_str().into(),
                 priority: v.priority.as_str().into(),
@@ -190,7 +190,7 @@ pub async fn add_holiday(app: &App, actor: &Actor, site_id: i64, h: &Holiday) ->
     }
     app.write(actor, |w| {
         Box::pin(async move {
-            crate::sites::site_row(w, site_id).await?;
+            crate::scope::site_row(w, site_id).await?;
             store::add_holiday(w, site_id, &day.to_string(), name.as_deref(), working)
                 .await
                 .map_err(crate::error::dup_as("day", "this day is already a holiday"))?;

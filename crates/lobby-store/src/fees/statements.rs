@@ -186,6 +186,28 @@ pub async fn issued_statements(c: &mut Conn, site_id: i64) -> Result<Vec<Stateme
     .await?)
 }
 
+/// One tenant's issued statements at a site due before `today`, as
+/// (total, paid) in 分, for the caller to net and add with checked sums.
+/// Read in the transaction that acts on what the tenant owes.
+pub async fn past_due_of(
+    c: &mut Conn,
+    site_id: i64,
+    tenant_id: i64,
+    today: &str,
+) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT s.total_fen, CAST(COALESCE((SELECT SUM(a.amount_fen) FROM payment_allocations a \
+         WHERE a.statement_id = s.id), 0) AS BIGINT) FROM statements s \
+         WHERE s.site_id = $1 AND s.tenant_id = $2 AND s.state = 'issued' AND s.due_date < $3 \
+         ORDER BY s.id",
+    )
+    .bind(site_id)
+    .bind(tenant_id)
+    .bind(today)
+    .fetch_all(c)
+    .await?)
+}
+
 /// Moves a statement from `from` to `to` (its version guards the change);
 /// false when it was not in `from`.
 pub async fn set_state(
