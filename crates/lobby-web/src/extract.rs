@@ -9,8 +9,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use lobby_app::{auth, Actor, AppError};
 use serde::de::DeserializeOwned;
+use std::sync::{Arc, OnceLock};
 
-use crate::{ApiError, AppState};
+use crate::error::ApiError;
+use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "lobby_session";
 
@@ -150,12 +152,12 @@ impl FromRequestParts<AppState> for WebActor {
         };
         match auth::resolve(&state.app, &token, auth::SessionKind::Web).await {
             Ok(a) => {
-                crate::ui::Viewer::note(&parts.extensions, &a.locale);
+                Viewer::note(&parts.extensions, &a.locale);
                 parts.extensions.insert(a.clone());
                 Ok(WebActor(a))
             }
             Err(AppError::Unauthenticated) => Err(ToLogin(next).into_response()),
-            Err(e) => Err(crate::ui::error_page(None, e)),
+            Err(e) => Err(crate::error_page::error_page(None, e)),
         }
     }
 }
@@ -270,7 +272,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for WebForm<T> {
         let WebActor(actor) = WebActor::from_request_parts(&mut parts, state).await?;
         let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
             .await
-            .map_err(|_| crate::ui::error_page(Some(&actor), AppError::PayloadTooLarge))?;
+            .map_err(|_| crate::error_page::error_page(Some(&actor), AppError::PayloadTooLarge))?;
         let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
         check_csrf(
             &actor,
@@ -281,7 +283,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for WebForm<T> {
         )
         .map_err(IntoResponse::into_response)?;
         let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
-            crate::ui::error_page(Some(&actor), AppError::invalid("form", e.to_string()))
+            crate::error_page::error_page(Some(&actor), AppError::invalid("form", e.to_string()))
         })?;
         Ok(WebForm { actor, form })
     }
@@ -352,5 +354,23 @@ mod tests {
             client_ip(ip("127.0.0.1"), "bogus, 10.9.9.9", &proxies),
             ip("10.9.9.9")
         );
+    }
+}
+
+/// The language of the person a request is for, once the session is known.
+#[derive(Clone, Default)]
+pub struct Viewer(Arc<OnceLock<String>>);
+
+impl Viewer {
+    /// The language noted, if the session was resolved.
+    pub fn locale(&self) -> Option<&str> {
+        self.0.get().map(String::as_str)
+    }
+
+    /// Notes the signed-in person's language on the request (extractors).
+    pub fn note(extensions: &axum::http::Extensions, locale: &str) {
+        if let Some(v) = extensions.get::<Viewer>() {
+            let _ = v.0.set(locale.to_string());
+        }
     }
 }

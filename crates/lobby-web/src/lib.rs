@@ -5,29 +5,23 @@
 
 pub mod api;
 mod error;
+mod error_page;
 mod extract;
+mod files;
 pub mod i18n;
 pub mod ops;
+mod state;
 mod ui;
 
 use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
-use lobby_app::App;
 use tokio::net::TcpListener;
 
 pub use error::ApiError;
 
-#[derive(Clone)]
-pub struct AppState {
-    pub app: Arc<App>,
-    /// Set the `Secure` attribute on cookies (behind HTTPS).
-    pub secure_cookies: bool,
-    /// Reverse proxies whose `X-Forwarded-For` is believed (see
-    /// `extract::client_ip`); empty: the TCP peer is the client.
-    pub trusted_proxies: Arc<Vec<ipnet::IpNet>>,
-}
+pub use state::AppState;
 
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {

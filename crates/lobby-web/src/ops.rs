@@ -18,7 +18,7 @@ use tower_http::request_id::{
 };
 use tracing::Instrument;
 
-use crate::AppState;
+use crate::state::AppState;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

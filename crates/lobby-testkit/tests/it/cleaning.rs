@@ -355,3 +355,63 @@ async fn plans_tasks_headcount_and_the_evaluation(app: TestApp) {
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
 }
 both!(plans_tasks_headcount_and_the_evaluation);
+
+/// The vendor's calendar feed is iCalendar a calendar program reads: text
+/// escaped, long lines folded at 75 octets, CRLF, the stamp from the
+/// injected clock, one all-day event per task; an unknown secret is 404.
+async fn the_vendor_calendar_feed_is_icalendar(app: TestApp) {
+    let fa = app.token("field_assistant").await;
+    let sup = app.token("cs_supervisor").await;
+    let (cleaning, _) = vendor_ids(&app, &fa).await;
+    let area = "B1, 车库; 出口\\北";
+    let task = "清扫".repeat(40);
+    let r = app
+        .post(
+            Some(&fa),
+            "/api/v1/cleaning-plans",
+            &json!({"vendor_id": cleaning, "area": area, "task": task, "frequency": "daily"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let v = app
+        .get(Some(&sup), &format!("/api/v1/vendors/{cleaning}"))
+        .await;
+    let mut body = v.body.clone();
+    body["headcount"] = json!(3);
+    let r = app
+        .put(Some(&sup), &format!("/api/v1/vendors/{cleaning}"), &body)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let path = r.body["feed_path"].as_str().expect("a feed").to_string();
+    let res = app.client().get(app.url(&path)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/calendar"));
+    let text = res.text().await.unwrap();
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\n"), "{text}");
+    assert!(text.ends_with("END:VCALENDAR\r\n"), "{text}");
+    for line in text.split("\r\n") {
+        assert!(line.len() <= 75, "a line longer than 75 octets: {line:?}");
+        assert!(!line.contains('\n'), "a bare LF: {line:?}");
+    }
+    // Unfolded, the summary is the area and the task, escaped.
+    let unfolded = text.replace("\r\n ", "");
+    let summary = format!("SUMMARY:B1\\, 车库\\; 出口\\\\北 {task}");
+    assert!(unfolded.contains(&summary), "{unfolded}");
+    let stamp = lobby_app::time::ts(app.app.now())
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string();
+    assert!(unfolded.contains(&format!("DTSTAMP:{stamp}")), "{unfolded}");
+    assert!(unfolded.contains("DTSTART;VALUE=DATE:"), "{unfolded}");
+    assert!(unfolded.contains("UID:lobby-task-"), "{unfolded}");
+    let wrong = app
+        .client()
+        .get(app.url("/cleaning/feed/not-a-secret.ics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+}
+both!(the_vendor_calendar_feed_is_icalendar);

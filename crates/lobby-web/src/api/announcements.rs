@@ -8,14 +8,17 @@ use lobby_app::announcements::{self, AnnouncementInput, AnnouncementQuery, Annou
 use lobby_app::page::Page;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list, publish))
-        .routes(routes!(withdraw))
+        .routes_once(routes!(list, publish))
+        .routes_once(routes!(withdraw))
 }
 
 /// A site's notices, newest first (`current=true`: still in force). A

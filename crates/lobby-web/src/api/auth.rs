@@ -8,16 +8,19 @@ use lobby_app::users::RoleGrant;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson, ClientAddr};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(login))
-        .routes(routes!(logout))
-        .routes(routes!(me))
-        .routes(routes!(change_password))
+        .routes_once(routes!(login))
+        .routes_once(routes!(logout))
+        .routes_once(routes!(me))
+        .routes_once(routes!(change_password))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -12,30 +12,33 @@ use lobby_app::page::Page;
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(vendor_list, vendor_create))
-        .routes(routes!(vendor_get, vendor_update))
-        .routes(routes!(plan_list, plan_create))
-        .routes(routes!(plan_change))
-        .routes(routes!(plan_end))
-        .routes(routes!(task_list))
-        .routes(routes!(task_done))
-        .routes(routes!(day))
-        .routes(routes!(headcount))
-        .routes(routes!(inspection_list, inspection_create))
-        .routes(routes!(inspection_get))
-        .routes(routes!(notice_list, notice_create))
-        .routes(routes!(notice_get))
-        .routes(routes!(notice_act))
-        .routes(routes!(criteria_get, criteria_put))
-        .routes(routes!(evaluation_get, evaluation_put))
-        .routes(routes!(evaluation_list))
-        .routes(routes!(quality_list, quality_create))
+        .routes_once(routes!(vendor_list, vendor_create))
+        .routes_once(routes!(vendor_get, vendor_update))
+        .routes_once(routes!(plan_list, plan_create))
+        .routes_once(routes!(plan_change))
+        .routes_once(routes!(plan_end))
+        .routes_once(routes!(task_list))
+        .routes_once(routes!(task_done))
+        .routes_once(routes!(day))
+        .routes_once(routes!(headcount))
+        .routes_once(routes!(inspection_list, inspection_create))
+        .routes_once(routes!(inspection_get))
+        .routes_once(routes!(notice_list, notice_create))
+        .routes_once(routes!(notice_get))
+        .routes_once(routes!(notice_act))
+        .routes_once(routes!(criteria_get, criteria_put))
+        .routes_once(routes!(evaluation_get, evaluation_put))
+        .routes_once(routes!(evaluation_list))
+        .routes_once(routes!(quality_list, quality_create))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -403,7 +406,7 @@ async fn evaluation_list(
     let rows = cl::evaluations(&s.app, &a, site, q.vendor_id).await?;
     match q.format.as_deref() {
         None | Some("json") => Ok(super::paged(rows, &pq)?.into_response()),
-        Some("xlsx") => Ok(super::xlsx_file(
+        Some("xlsx") => Ok(crate::files::xlsx_response(
             cl::evaluations_xlsx(&rows)?,
             "evaluations.xlsx",
         )),

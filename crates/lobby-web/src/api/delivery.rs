@@ -9,17 +9,20 @@ use lobby_app::page::Page;
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list))
-        .routes(routes!(resend))
-        .routes(routes!(robots, add_robot))
-        .routes(routes!(update_robot))
-        .routes(routes!(get_prefs, put_prefs))
+        .routes_once(routes!(list))
+        .routes_once(routes!(resend))
+        .routes_once(routes!(robots, add_robot))
+        .routes_once(routes!(update_robot))
+        .routes_once(routes!(get_prefs, put_prefs))
 }
 
 /// Each notification's delivery per channel (`email`|`wecom`|`dingtalk`|

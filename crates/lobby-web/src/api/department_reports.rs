@@ -10,15 +10,18 @@ use lobby_app::department_reports::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list))
-        .routes(routes!(get_report, write))
-        .routes(routes!(sign))
+        .routes_once(routes!(list))
+        .routes_once(routes!(get_report, write))
+        .routes_once(routes!(sign))
 }
 
 /// The last twelve months with each report's state (`unwritten`, `draft`,
@@ -60,7 +63,7 @@ async fn get_report(
     }
     let r = reports::report(&s.app, &a, id, &month).await?;
     Ok(if format == "xlsx" {
-        super::xlsx_file(
+        crate::files::xlsx_response(
             reports::report_xlsx(&r)?,
             &format!("department-report-{}.xlsx", r.month),
         )

@@ -13,55 +13,58 @@ use lobby_app::tickets::TicketView;
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiBytes, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(log_list, log_write))
-        .routes(routes!(log_get))
-        .routes(routes!(log_ack))
-        .routes(routes!(log_ack_all))
-        .routes(routes!(log_ticket))
-        .routes(routes!(log_close))
-        .routes(routes!(handover_list, handover_create))
-        .routes(routes!(handover_preview))
-        .routes(routes!(handover_confirm))
-        .routes(routes!(visitor_list, visitor_create))
-        .routes(routes!(visitor_get))
-        .routes(routes!(visitor_sign_out))
-        .routes(routes!(expected_list, expected_create))
-        .routes(routes!(expected_arrive))
-        .routes(routes!(expected_cancel))
-        .routes(routes!(outgoing_list, outgoing_create))
-        .routes(routes!(parcel_list, parcel_create))
-        .routes(routes!(parcel_get))
-        .routes(routes!(parcel_pickup))
+        .routes_once(routes!(log_list, log_write))
+        .routes_once(routes!(log_get))
+        .routes_once(routes!(log_ack))
+        .routes_once(routes!(log_ack_all))
+        .routes_once(routes!(log_ticket))
+        .routes_once(routes!(log_close))
+        .routes_once(routes!(handover_list, handover_create))
+        .routes_once(routes!(handover_preview))
+        .routes_once(routes!(handover_confirm))
+        .routes_once(routes!(visitor_list, visitor_create))
+        .routes_once(routes!(visitor_get))
+        .routes_once(routes!(visitor_sign_out))
+        .routes_once(routes!(expected_list, expected_create))
+        .routes_once(routes!(expected_arrive))
+        .routes_once(routes!(expected_cancel))
+        .routes_once(routes!(outgoing_list, outgoing_create))
+        .routes_once(routes!(parcel_list, parcel_create))
+        .routes_once(routes!(parcel_get))
+        .routes_once(routes!(parcel_pickup))
         .merge(
             OpenApiRouter::new()
-                .routes(routes!(parcel_photo, parcel_add_photo))
+                .routes_once(routes!(parcel_photo, parcel_add_photo))
                 .layer(axum::extract::DefaultBodyLimit::max(
                     lobby_app::photos::MAX_PHOTO_BYTES + 64 * 1024,
                 )),
         )
-        .routes(routes!(type_list, type_create))
-        .routes(routes!(type_update))
-        .routes(routes!(incident_list, incident_open))
-        .routes(routes!(incident_get))
-        .routes(routes!(incident_tick))
-        .routes(routes!(incident_note))
-        .routes(routes!(incident_close))
-        .routes(routes!(check_list, check_create))
-        .routes(routes!(inquiry_list, inquiry_create))
-        .routes(routes!(shift_list, shift_create))
-        .routes(routes!(shift_update))
-        .routes(routes!(roster_get, roster_put))
-        .routes(routes!(clock_in_route))
-        .routes(routes!(clock_out_route))
-        .routes(routes!(me))
-        .routes(routes!(on_shift_today))
-        .routes(routes!(attendance_sheet))
+        .routes_once(routes!(type_list, type_create))
+        .routes_once(routes!(type_update))
+        .routes_once(routes!(incident_list, incident_open))
+        .routes_once(routes!(incident_get))
+        .routes_once(routes!(incident_tick))
+        .routes_once(routes!(incident_note))
+        .routes_once(routes!(incident_close))
+        .routes_once(routes!(check_list, check_create))
+        .routes_once(routes!(inquiry_list, inquiry_create))
+        .routes_once(routes!(shift_list, shift_create))
+        .routes_once(routes!(shift_update))
+        .routes_once(routes!(roster_get, roster_put))
+        .routes_once(routes!(clock_in_route))
+        .routes_once(routes!(clock_out_route))
+        .routes_once(routes!(me))
+        .routes_once(routes!(on_shift_today))
+        .routes_once(routes!(attendance_sheet))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -696,7 +699,7 @@ async fn attendance_sheet(
     let sheet = shifts::sheet(&s.app, &a, site_id, &month, q.department.as_deref()).await?;
     match q.format.as_deref() {
         None | Some("json") => Ok(Json(sheet).into_response()),
-        Some("xlsx") => Ok(super::xlsx_file(
+        Some("xlsx") => Ok(crate::files::xlsx_response(
             shifts::sheet_xlsx(&sheet)?,
             &format!("attendance-{month}.xlsx"),
         )),

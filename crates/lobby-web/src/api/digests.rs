@@ -6,14 +6,17 @@ use axum::Json;
 use lobby_app::digest::{self, DigestQuery, DigestView};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list))
-        .routes(routes!(get))
+        .routes_once(routes!(list))
+        .routes_once(routes!(get))
 }
 
 /// A site's digests, the newest day first.

@@ -6,52 +6,55 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use lobby_app::fees::{
-    self, ArrearsView, ChargeInput, DunInput, DunningView, FeeItemInput, FeeItemView,
-    GenerateInput, MeterInput, MeterView, PaymentInput, PaymentView, RateInput, ReadingInput,
-    ReadingView, ReversalInput, SightingInput, SightingView, StatementQuery, StatementView,
-    StepView,
+    self, ArrearsView, ChargeInput, DunInput, DunningStepView, DunningView, FeeItemInput,
+    FeeItemView, GenerateInput, MeterInput, MeterView, PaymentInput, PaymentView, RateInput,
+    ReadingInput, ReadingView, ReversalInput, SightingInput, SightingView, StatementQuery,
+    StatementView,
 };
 use lobby_app::page::Page;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_fee_items, create_fee_item))
-        .routes(routes!(set_rate))
-        .routes(routes!(add_charge))
-        .routes(routes!(list_meters, create_meter))
-        .routes(routes!(list_readings))
-        .routes(routes!(record_reading))
-        .routes(routes!(confirm_reading))
-        .routes(routes!(generate))
-        .routes(routes!(list_statements))
-        .routes(routes!(get_statement))
-        .routes(routes!(issue))
-        .routes(routes!(void))
-        .routes(routes!(list_payments, record_payment))
-        .routes(routes!(reverse_payment))
-        .routes(routes!(arrears))
-        .routes(routes!(list_dunning, dun))
-        .routes(routes!(get_dunning))
-        .routes(routes!(get_steps, set_steps))
-        .routes(routes!(collection))
-        .routes(routes!(list_sightings, record_sighting))
-        .routes(routes!(list_deposits))
-        .routes(routes!(import_bank))
-        .routes(routes!(confirm_bank))
+        .routes_once(routes!(list_fee_items, create_fee_item))
+        .routes_once(routes!(set_rate))
+        .routes_once(routes!(add_charge))
+        .routes_once(routes!(list_meters, create_meter))
+        .routes_once(routes!(list_readings))
+        .routes_once(routes!(record_reading))
+        .routes_once(routes!(confirm_reading))
+        .routes_once(routes!(generate))
+        .routes_once(routes!(list_statements))
+        .routes_once(routes!(get_statement))
+        .routes_once(routes!(issue))
+        .routes_once(routes!(void))
+        .routes_once(routes!(list_payments, record_payment))
+        .routes_once(routes!(reverse_payment))
+        .routes_once(routes!(arrears))
+        .routes_once(routes!(list_dunning, dun))
+        .routes_once(routes!(get_dunning))
+        .routes_once(routes!(get_steps, set_steps))
+        .routes_once(routes!(collection))
+        .routes_once(routes!(list_sightings, record_sighting))
+        .routes_once(routes!(list_deposits))
+        .routes_once(routes!(import_bank))
+        .routes_once(routes!(confirm_bank))
         .merge(
             OpenApiRouter::new()
-                .routes(routes!(add_reading_photo))
+                .routes_once(routes!(add_reading_photo))
                 .layer(axum::extract::DefaultBodyLimit::max(
                     lobby_app::photos::MAX_PHOTO_BYTES + 64 * 1024,
                 )),
         )
-        .routes(routes!(reading_photo))
+        .routes_once(routes!(reading_photo))
 }
 
 /// Adds the photo of the dial to a reading: the body is the image (JPEG,
@@ -391,24 +394,24 @@ async fn get_dunning(
 }
 
 /// The site's dunning steps (7, 30 and 60 days past due until it sets its own).
-#[utoipa::path(get, path = "/dunning-steps", tag = "fees", params(super::PageQ, SiteQuery), responses((status = 200, body = Page<StepView>)))]
+#[utoipa::path(get, path = "/dunning-steps", tag = "fees", params(super::PageQ, SiteQuery), responses((status = 200, body = Page<DunningStepView>)))]
 async fn get_steps(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<SiteQuery>,
     crate::extract::ApiQuery(pq): crate::extract::ApiQuery<super::PageQ>,
-) -> Result<Json<Page<StepView>>, ApiError> {
+) -> Result<Json<Page<DunningStepView>>, ApiError> {
     super::paged(fees::dunning_steps(&s.app, &a, q.site_id).await?, &pq)
 }
 
 /// Replaces the site's dunning steps (finance): 1 to 10, days rising.
-#[utoipa::path(put, path = "/dunning-steps", tag = "fees", params(SiteQuery), request_body = Vec<StepView>, responses((status = 200, body = Page<StepView>), (status = 422, body = ErrorBody)))]
+#[utoipa::path(put, path = "/dunning-steps", tag = "fees", params(SiteQuery), request_body = Vec<DunningStepView>, responses((status = 200, body = Page<DunningStepView>), (status = 422, body = ErrorBody)))]
 async fn set_steps(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<SiteQuery>,
-    ApiJson(v): ApiJson<Vec<StepView>>,
-) -> Result<Json<Page<StepView>>, ApiError> {
+    ApiJson(v): ApiJson<Vec<DunningStepView>>,
+) -> Result<Json<Page<DunningStepView>>, ApiError> {
     Ok(page(
         fees::set_dunning_steps(&s.app, &a, q.site_id, &v).await?,
     ))
@@ -439,7 +442,7 @@ async fn collection(
         Some("xlsx") => {
             let site = lobby_app::sites::site(&s.app, &a, q.site_id).await?;
             let bytes = fees::month_xlsx(&s.app, &a, q.site_id, &q.month, &site.name).await?;
-            Ok(super::xlsx_file(
+            Ok(crate::files::xlsx_response(
                 bytes,
                 &format!("fees-{}.xlsx", q.month.trim()),
             ))

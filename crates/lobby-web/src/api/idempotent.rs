@@ -18,7 +18,8 @@ use axum::response::{IntoResponse, Response};
 use lobby_app::idempotency::{self, Claim, Kept};
 use lobby_app::{auth, AppError};
 
-use crate::{ApiError, AppState};
+use crate::error::ApiError;
+use crate::state::AppState;
 
 /// The largest body read to fingerprint it, by its type: at least every
 /// route's own limit for that type (six photos of a work order; a tenant

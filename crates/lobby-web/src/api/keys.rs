@@ -12,20 +12,23 @@ use lobby_app::page::Page;
 use serde::Serialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list, create))
-        .routes(routes!(get_key))
-        .routes(routes!(issue))
-        .routes(routes!(give_back))
-        .routes(routes!(lost))
-        .routes(routes!(settle))
-        .routes(routes!(losses_to_charge))
-        .routes(routes!(charge_loss))
+        .routes_once(routes!(list, create))
+        .routes_once(routes!(get_key))
+        .routes_once(routes!(issue))
+        .routes_once(routes!(give_back))
+        .routes_once(routes!(lost))
+        .routes_once(routes!(settle))
+        .routes_once(routes!(losses_to_charge))
+        .routes_once(routes!(charge_loss))
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]

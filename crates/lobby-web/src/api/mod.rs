@@ -16,7 +16,6 @@ mod patrols;
 mod permits;
 mod portal;
 mod renovations;
-pub(crate) use renovations::download;
 mod sites;
 mod sla;
 mod supervision;
@@ -26,6 +25,9 @@ mod tickets;
 mod training;
 mod users;
 mod work_log;
+
+mod schemas;
+use schemas::Once;
 
 use std::sync::Arc;
 
@@ -37,7 +39,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::{ApiError, AppState};
+use crate::error::ApiError;
+use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -87,29 +90,29 @@ impl Modify for Bearer {
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(auth::router())
-        .merge(announcements::router())
-        .merge(sites::router())
-        .merge(tenants::router())
-        .merge(tickets::router())
-        .merge(sla::router())
-        .merge(users::router())
-        .merge(desk::router())
-        .merge(delivery::router())
-        .merge(digests::router())
-        .merge(supplies::router())
-        .merge(training::router())
-        .merge(department_reports::router())
-        .merge(work_log::router())
-        .merge(supervision::router())
-        .merge(patrols::router())
-        .merge(cleaning::router())
-        .merge(fees::router())
-        .merge(keys::router())
-        .merge(permits::router())
-        .merge(portal::router())
-        .merge(moves::router())
-        .merge(renovations::router())
+        .merge_once(auth::router())
+        .merge_once(announcements::router())
+        .merge_once(sites::router())
+        .merge_once(tenants::router())
+        .merge_once(tickets::router())
+        .merge_once(sla::router())
+        .merge_once(users::router())
+        .merge_once(desk::router())
+        .merge_once(delivery::router())
+        .merge_once(digests::router())
+        .merge_once(supplies::router())
+        .merge_once(training::router())
+        .merge_once(department_reports::router())
+        .merge_once(work_log::router())
+        .merge_once(supervision::router())
+        .merge_once(patrols::router())
+        .merge_once(cleaning::router())
+        .merge_once(fees::router())
+        .merge_once(keys::router())
+        .merge_once(permits::router())
+        .merge_once(portal::router())
+        .merge_once(moves::router())
+        .merge_once(renovations::router())
 }
 
 /// The generated document, served at `/api/v1/openapi.json`.
@@ -349,17 +352,4 @@ pub(crate) fn paged<T: serde::Serialize>(
         .take(end.saturating_sub(start))
         .collect();
     Ok(Json(page::Page { items, next_cursor }))
-}
-
-pub(crate) fn xlsx_file(bytes: Vec<u8>, name: &str) -> axum::response::Response {
-    sites::xlsx_response(bytes, name)
-}
-
-pub(crate) fn summary_span(
-    app: &lobby_app::App,
-    tz: &str,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> Result<(jiff::civil::Date, jiff::civil::Date), crate::ApiError> {
-    tickets::span(app, tz, from, to)
 }

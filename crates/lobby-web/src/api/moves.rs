@@ -14,28 +14,35 @@ use lobby_domain::moves::MoveKind;
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{parse_json, ApiActor, ApiBytes, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list))
-        .routes(routes!(create_move_in))
-        .routes(routes!(create_move_out))
-        .routes(routes!(complete_move_in))
-        .routes(routes!(complete_move_out))
-        .routes(routes!(get_move))
-        .routes(routes!(add_reading))
-        .routes(routes!(add_item))
-        .routes(routes!(check_item))
-        .routes(routes!(move_key))
-        .routes(routes!(cancel))
-        .routes(routes!(get_checklist, set_checklist))
-        .merge(OpenApiRouter::new().routes(routes!(add_item_photo)).layer(
-            axum::extract::DefaultBodyLimit::max(lobby_app::photos::MAX_PHOTO_BYTES + 64 * 1024),
-        ))
-        .routes(routes!(item_photo))
+        .routes_once(routes!(list))
+        .routes_once(routes!(create_move_in))
+        .routes_once(routes!(create_move_out))
+        .routes_once(routes!(complete_move_in))
+        .routes_once(routes!(complete_move_out))
+        .routes_once(routes!(get_move))
+        .routes_once(routes!(add_reading))
+        .routes_once(routes!(add_item))
+        .routes_once(routes!(check_item))
+        .routes_once(routes!(move_key))
+        .routes_once(routes!(cancel))
+        .routes_once(routes!(get_checklist, set_checklist))
+        .merge(
+            OpenApiRouter::new()
+                .routes_once(routes!(add_item_photo))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    lobby_app::photos::MAX_PHOTO_BYTES + 64 * 1024,
+                )),
+        )
+        .routes_once(routes!(item_photo))
 }
 
 /// A site's moves, open ones first, then the newest.

@@ -9,28 +9,35 @@ use lobby_app::patrols::{self, *};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiBytes, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(route_list, route_create))
-        .routes(routes!(route_get, route_update))
-        .routes(routes!(route_labels))
-        .routes(routes!(checkpoint_add))
-        .routes(routes!(checkpoint_update))
-        .routes(routes!(item_add))
-        .routes(routes!(item_update))
-        .routes(routes!(round_list, round_start))
-        .routes(routes!(round_get))
-        .routes(routes!(round_record))
-        .merge(OpenApiRouter::new().routes(routes!(round_photo)).layer(
-            axum::extract::DefaultBodyLimit::max(lobby_app::photos::MAX_PHOTO_BYTES + 64 * 1024),
-        ))
-        .routes(routes!(round_finish))
-        .routes(routes!(day_plan))
-        .routes(routes!(report))
+        .routes_once(routes!(route_list, route_create))
+        .routes_once(routes!(route_get, route_update))
+        .routes_once(routes!(route_labels))
+        .routes_once(routes!(checkpoint_add))
+        .routes_once(routes!(checkpoint_update))
+        .routes_once(routes!(item_add))
+        .routes_once(routes!(item_update))
+        .routes_once(routes!(round_list, round_start))
+        .routes_once(routes!(round_get))
+        .routes_once(routes!(round_record))
+        .merge(
+            OpenApiRouter::new()
+                .routes_once(routes!(round_photo))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    lobby_app::photos::MAX_PHOTO_BYTES + 64 * 1024,
+                )),
+        )
+        .routes_once(routes!(round_finish))
+        .routes_once(routes!(day_plan))
+        .routes_once(routes!(report))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -272,8 +279,12 @@ async fn report(
 ) -> Result<Json<Coverage>, ApiError> {
     let site_id = lobby_app::scope::site_of(&a, q.site_id)?;
     let site = lobby_app::sites::site(&s.app, &a, site_id).await?;
-    let (from, to) =
-        super::summary_span(&s.app, &site.timezone, q.from.as_deref(), q.to.as_deref())?;
+    let (from, to) = lobby_app::reports::summary_span(
+        s.app.now(),
+        &site.timezone,
+        q.from.as_deref(),
+        q.to.as_deref(),
+    )?;
     Ok(Json(
         patrols::coverage(&s.app, &a, site_id, from, to).await?,
     ))

@@ -10,17 +10,20 @@ use lobby_app::permits::{self, OverrideInput, PermitInput, PermitQuery, PermitVi
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list, apply))
-        .routes(routes!(verify))
-        .routes(routes!(get_permit))
-        .routes(routes!(override_hold))
-        .routes(routes!(cancel))
+        .routes_once(routes!(list, apply))
+        .routes_once(routes!(verify))
+        .routes_once(routes!(get_permit))
+        .routes_once(routes!(override_hold))
+        .routes_once(routes!(cancel))
 }
 
 /// A site's permits from `from` (default today) on, by day and window (a

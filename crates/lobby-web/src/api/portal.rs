@@ -11,15 +11,18 @@ use lobby_app::portal::accounts::{
 use lobby_app::portal::{self, PortalContext};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(context))
-        .routes(routes!(list_accounts, add_account))
-        .routes(routes!(change_account))
+        .routes_once(routes!(context))
+        .routes_once(routes!(list_accounts, add_account))
+        .routes_once(routes!(change_account))
 }
 
 /// The tenant account's own company, the units it occupies and the site's

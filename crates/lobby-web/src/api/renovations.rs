@@ -2,8 +2,8 @@
 //! reviewed, approved, inspected, accepted and closed.
 
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use lobby_app::page::Page;
 use lobby_app::renovations::{
@@ -12,21 +12,24 @@ use lobby_app::renovations::{
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiBytes, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list, apply))
-        .routes(routes!(get_renovation))
-        .routes(routes!(act))
-        .merge(OpenApiRouter::new().routes(routes!(add_file)).layer(
+        .routes_once(routes!(list, apply))
+        .routes_once(routes!(get_renovation))
+        .routes_once(routes!(act))
+        .merge(OpenApiRouter::new().routes_once(routes!(add_file)).layer(
             axum::extract::DefaultBodyLimit::max(
                 lobby_domain::renovations::MAX_DRAWING_BYTES + 64 * 1024,
             ),
         ))
-        .routes(routes!(get_file))
+        .routes_once(routes!(get_file))
 }
 
 /// A site's renovations, the newest first.
@@ -107,31 +110,5 @@ async fn get_file(
     Path((id, file_id)): Path<(i64, i64)>,
 ) -> Result<Response, ApiError> {
     let (name, ty, bytes) = renovations::file(&s.app, &a, id, file_id).await?;
-    Ok(download(&name, &ty, file_id, bytes))
-}
-
-/// A stored file as an attachment: its name percent-encoded (RFC 6266), so
-/// no name can break the header.
-pub(crate) fn download(name: &str, content_type: &str, id: i64, bytes: Vec<u8>) -> Response {
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"file-{id}\"; filename*=UTF-8''{encoded}"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    Ok(crate::files::download(&name, &ty, file_id, bytes))
 }

@@ -2,7 +2,7 @@
 //! vacant-unit report: the property directory.
 
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use lobby_app::page::Page;
@@ -13,24 +13,27 @@ use lobby_app::sites::{
 use serde::{Deserialize, Serialize};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_sites, create_site))
-        .routes(routes!(get_site, update_site))
-        .routes(routes!(list_buildings))
-        .routes(routes!(create_building))
-        .routes(routes!(update_building))
-        .routes(routes!(create_floor))
-        .routes(routes!(list_units, create_unit))
-        .routes(routes!(get_unit, update_unit))
-        .routes(routes!(list_public_areas))
-        .routes(routes!(create_public_area))
-        .routes(routes!(update_public_area))
-        .routes(routes!(vacant_report))
+        .routes_once(routes!(list_sites, create_site))
+        .routes_once(routes!(get_site, update_site))
+        .routes_once(routes!(list_buildings))
+        .routes_once(routes!(create_building))
+        .routes_once(routes!(update_building))
+        .routes_once(routes!(create_floor))
+        .routes_once(routes!(list_units, create_unit))
+        .routes_once(routes!(get_unit, update_unit))
+        .routes_once(routes!(list_public_areas))
+        .routes_once(routes!(create_public_area))
+        .routes_once(routes!(update_public_area))
+        .routes_once(routes!(vacant_report))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -221,7 +224,7 @@ async fn vacant_report(
     let r = sites::vacant_report(&s.app, &a, q.site_id).await?;
     match q.format.as_deref() {
         None | Some("json") => Ok(Json(r).into_response()),
-        Some("xlsx") => Ok(xlsx_response(
+        Some("xlsx") => Ok(crate::files::xlsx_response(
             sites::vacant_report_xlsx(&r)?,
             &format!("vacant-units-{}.xlsx", r.as_of),
         )),
@@ -230,30 +233,4 @@ async fn vacant_report(
             "format must be json or xlsx",
         ))),
     }
-}
-
-pub(crate) fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
-    file_response(
-        bytes,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        filename,
-    )
-}
-
-pub(crate) fn file_response(
-    bytes: Vec<u8>,
-    content_type: &'static str,
-    filename: &str,
-) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
 }

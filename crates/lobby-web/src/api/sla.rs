@@ -9,15 +9,18 @@ use lobby_app::tickets::sla::{self, Holiday, LevelView};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_levels, set_level))
-        .routes(routes!(list_holidays, add_holiday))
-        .routes(routes!(remove_holiday))
+        .routes_once(routes!(list_levels, set_level))
+        .routes_once(routes!(list_holidays, add_holiday))
+        .routes_once(routes!(remove_holiday))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

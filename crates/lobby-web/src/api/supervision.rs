@@ -11,19 +11,22 @@ use lobby_app::supervision::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(month))
-        .routes(routes!(add))
-        .routes(routes!(evaluate))
-        .routes(routes!(list_proposals, propose))
-        .routes(routes!(step))
-        .routes(routes!(criteria))
-        .routes(routes!(set_criteria))
+        .routes_once(routes!(month))
+        .routes_once(routes!(add))
+        .routes_once(routes!(evaluate))
+        .routes_once(routes!(list_proposals, propose))
+        .routes_once(routes!(step))
+        .routes_once(routes!(criteria))
+        .routes_once(routes!(set_criteria))
 }
 
 /// Every service's criteria at the site (its own, else the defaults).

@@ -10,16 +10,19 @@ use lobby_app::supplies::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(month, request))
-        .routes(routes!(approve))
-        .routes(routes!(reject))
-        .routes(routes!(receive))
+        .routes_once(routes!(month, request))
+        .routes_once(routes!(approve))
+        .routes_once(routes!(reject))
+        .routes_once(routes!(receive))
 }
 
 /// The month's requisitions (and every one still open), with what was

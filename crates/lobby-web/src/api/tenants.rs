@@ -15,20 +15,24 @@ use lobby_app::AppError;
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::sites::{file_response, xlsx_response, Created};
+use super::schemas::Once;
+
+use super::sites::Created;
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::files::{file_response, xlsx_response};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_tenants, create_tenant))
-        .routes(routes!(get_tenant, update_tenant))
-        .routes(routes!(break_glass))
-        .routes(routes!(list_visits, add_visit))
-        .routes(routes!(visits_due))
-        .routes(routes!(export))
-        .routes(routes!(import))
+        .routes_once(routes!(list_tenants, create_tenant))
+        .routes_once(routes!(get_tenant, update_tenant))
+        .routes_once(routes!(break_glass))
+        .routes_once(routes!(list_visits, add_visit))
+        .routes_once(routes!(visits_due))
+        .routes_once(routes!(export))
+        .routes_once(routes!(import))
 }
 
 /// The roster: search by name (汉字), pinyin initials or unit number.

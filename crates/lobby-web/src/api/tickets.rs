@@ -9,26 +9,29 @@ use lobby_app::tickets::complaints::{self, ComplaintInput, ComplaintView};
 use lobby_app::tickets::{self, ActionInput, NewTicketInput, TicketQuery, TicketView};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list, create))
-        .routes(routes!(get_one))
-        .routes(routes!(act))
-        .routes(routes!(summary))
-        .routes(routes!(get_complaint, put_complaint))
-        .routes(routes!(report_complaint))
+        .routes_once(routes!(list, create))
+        .routes_once(routes!(get_one))
+        .routes_once(routes!(act))
+        .routes_once(routes!(summary))
+        .routes_once(routes!(get_complaint, put_complaint))
+        .routes_once(routes!(report_complaint))
         .merge(
             OpenApiRouter::new()
-                .routes(routes!(list_photos, add_photo))
+                .routes_once(routes!(list_photos, add_photo))
                 .layer(axum::extract::DefaultBodyLimit::max(
                     lobby_app::photos::MAX_PHOTO_BYTES + 64 * 1024,
                 )),
         )
-        .routes(routes!(photo_file))
+        .routes_once(routes!(photo_file))
 }
 
 /// Work orders, newest first; filters combine. A tenant's account lists its
@@ -106,11 +109,16 @@ async fn summary(
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     let site = lobby_app::sites::site(&s.app, &a, q.site_id).await?;
-    let (from, to) = span(&s.app, &site.timezone, q.from.as_deref(), q.to.as_deref())?;
+    let (from, to) = lobby_app::reports::summary_span(
+        s.app.now(),
+        &site.timezone,
+        q.from.as_deref(),
+        q.to.as_deref(),
+    )?;
     let r = lobby_app::reports::ticket_summary(&s.app, &a, q.site_id, from, to).await?;
     match q.format.as_deref() {
         None | Some("json") => Ok(Json(r).into_response()),
-        Some("xlsx") => Ok(super::xlsx_file(
+        Some("xlsx") => Ok(crate::files::xlsx_response(
             lobby_app::reports::ticket_summary_xlsx(&r, &site.name)?,
             &format!("tickets-{}-{}.xlsx", r.from, r.to),
         )),
@@ -119,27 +127,6 @@ async fn summary(
             "format must be json or xlsx",
         ))),
     }
-}
-
-/// The span a summary covers: the given days, else this month to today (site time).
-pub(crate) fn span(
-    app: &lobby_app::App,
-    tz: &str,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> Result<(jiff::civil::Date, jiff::civil::Date), ApiError> {
-    let today = lobby_app::time::local_date(app.now(), tz)?;
-    let parse = |field: &str, v: Option<&str>, default: jiff::civil::Date| match v
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-    {
-        None => Ok(default),
-        Some(v) => lobby_app::time::parse_date(field, v).map_err(ApiError),
-    };
-    Ok((
-        parse("from", from, today.first_of_month())?,
-        parse("to", to, today)?,
-    ))
 }
 
 /// The photos of a work order.

@@ -9,14 +9,17 @@ use lobby_app::training::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(month, record))
-        .routes(routes!(person))
+        .routes_once(routes!(month, record))
+        .routes_once(routes!(person))
 }
 
 /// A month's sessions with the department's hours per person.

@@ -10,17 +10,20 @@ use lobby_app::users::{self, UserInput, UserView};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_users, create_user))
-        .routes(routes!(get_user, update_user))
-        .routes(routes!(notifications))
-        .routes(routes!(notifications_read))
-        .routes(routes!(audit_log))
+        .routes_once(routes!(list_users, create_user))
+        .routes_once(routes!(get_user, update_user))
+        .routes_once(routes!(notifications))
+        .routes_once(routes!(notifications_read))
+        .routes_once(routes!(audit_log))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -9,15 +9,18 @@ use lobby_app::work_log::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::schemas::Once;
+
+use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::{ApiActor, ApiJson, ApiQuery};
-use crate::{ApiError, AppState};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(entries, add_entry))
-        .routes(routes!(register, add_liaison))
-        .routes(routes!(respond))
+        .routes_once(routes!(entries, add_entry))
+        .routes_once(routes!(register, add_liaison))
+        .routes_once(routes!(respond))
 }
 
 /// A day's work log (today when `day` is absent).

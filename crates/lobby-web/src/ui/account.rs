@@ -1,6 +1,7 @@
 //! Signing in and out, the language switch, the site switcher, one's own
 //! password and notifications.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -14,11 +15,11 @@ use lobby_app::notify::NotificationView;
 use lobby_app::AppError;
 use serde::Deserialize;
 
-use super::{chrome, error_page, render, render_form, Chrome, FormError, SITE_COOKIE};
+use super::{chrome, error_page, render, render_form, safe_next, Chrome, FormError, SITE_COOKIE};
 use crate::extract::{ClientAddr, WebActor, WebForm, SESSION_COOKIE};
 use crate::i18n::Tr;
+use crate::state::AppState;
 use crate::ui::PageError;
-use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -88,26 +89,6 @@ fn back_to(back: Option<&str>, headers: &axum::http::HeaderMap) -> String {
         .and_then(|r| r.split_once("://"))
         .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]));
     safe_next(path)
-}
-
-/// A place of this site to go back to: a path of safe characters only
-/// (letters, digits and `/-_.~?=&%+,#:@!*'();`), never `//host` nor
-/// `/\\host`; anything else is home. A tab, a newline or a backslash, which
-/// browsers may read as part of a scheme-relative URL or a header, never
-/// passes.
-pub(crate) fn safe_next(n: Option<&str>) -> String {
-    match n {
-        Some(p)
-            if p.starts_with('/')
-                && !p.starts_with("//")
-                && p.len() <= 2048
-                && p.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"/-_.~?=&%+,#:@!*'();".contains(&b)) =>
-        {
-            p.to_string()
-        }
-        _ => "/".into(),
-    }
 }
 
 async fn login_page(State(s): State<AppState>, jar: CookieJar, Query(q): Query<NextQ>) -> Response {
@@ -271,23 +252,21 @@ async fn change_password(
         .await
     };
     let c = chrome(&s, f.actor, &jar, "account", "account.password").await?;
-    Ok(match result {
-        Ok(()) => render(&PasswordPage {
+    Ok(match result.on_form() {
+        Ok(Ok(())) => render(&PasswordPage {
             c,
             error: None,
             done: true,
         }),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => render_form(
-                &PasswordPage {
-                    c,
-                    error: Some(fe),
-                    done: false,
-                },
-                true,
-            ),
-            None => error_page(Some(&c.actor), e),
-        },
+        Ok(Err(fe)) => render_form(
+            &PasswordPage {
+                c,
+                error: Some(fe),
+                done: false,
+            },
+            true,
+        ),
+        Err(page) => page.into_response(),
     })
 }
 
@@ -353,12 +332,12 @@ async fn notification_settings(
         quiet_from: Some(v.quiet_from.clone()).filter(|x| !x.is_empty()),
         quiet_to: Some(v.quiet_to.clone()).filter(|x| !x.is_empty()),
     };
-    match lobby_app::delivery::put_prefs(&s.app, &f.actor, &input).await {
+    match lobby_app::delivery::put_prefs(&s.app, &f.actor, &input)
+        .await
+        .on_form()?
+    {
         Ok(_) => Ok(Redirect::to("/notifications#prefs").into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => notifications_with(&s, &jar, f.actor, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => notifications_with(&s, &jar, f.actor, Some(fe)).await,
     }
 }
 

@@ -3,6 +3,7 @@
 //! an outage with its period and what the desk tells callers), withdrawing
 //! one; a tenant reads those reaching its units.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,7 +17,7 @@ use serde::Deserialize;
 
 use super::{render_form, Chrome, FormError, PageError};
 use crate::extract::WebForm;
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -156,12 +157,9 @@ async fn publish(
         .await
     }
     .await;
-    match r {
+    match r.on_form()? {
         Ok(a) => Ok(Redirect::to(&format!("/announcements#a{}", a.id)).into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => list_with(&s, c, false, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => list_with(&s, c, false, Some(fe)).await,
     }
 }
 

@@ -2,6 +2,7 @@
 //! error, a dead one sent again with one click; the site's group robots
 //! and webhooks, added and turned off here.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,7 +15,7 @@ use serde::Deserialize;
 
 use super::{render_form, Chrome, FormError, PageError};
 use crate::extract::WebForm;
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -159,12 +160,12 @@ async fn add_robot(
         locale: Some(v.locale.clone()).filter(|x| !x.is_empty()),
         active: Some(true),
     };
-    match delivery::add_robot(&s.app, &f.actor, &input).await {
+    match delivery::add_robot(&s.app, &f.actor, &input)
+        .await
+        .on_form()?
+    {
         Ok(_) => Ok(Redirect::to("/robots").into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => robots_with(&s, c, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => robots_with(&s, c, Some(fe)).await,
     }
 }
 

@@ -3,6 +3,7 @@
 //! supervisor's summary and plan, the project manager's sign-off; the A4
 //! print with its cover; the workbook.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,10 +15,10 @@ use lobby_app::department_reports::{
 use lobby_domain::policy::Action as Can;
 use serde::Deserialize;
 
-use super::tickets::{chart, Chart};
+use super::chart::{chart, Chart};
 use super::{render, render_form, Chrome, FormError, PageError};
 use crate::extract::WebForm;
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -141,12 +142,12 @@ async fn write(
         plan: f.form.plan,
         expected_version: f.form.expected_version,
     };
-    match reports::write(&s.app, &f.actor, c.site_id(), &month, &input).await {
+    match reports::write(&s.app, &f.actor, c.site_id(), &month, &input)
+        .await
+        .on_form()?
+    {
         Ok(r) => Ok(Redirect::to(&format!("/department-reports/{}", r.month)).into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => show(&s, c, &month, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => show(&s, c, &month, Some(fe)).await,
     }
 }
 
@@ -164,12 +165,12 @@ async fn sign(
     let input = SignInput {
         expected_version: f.form.expected_version,
     };
-    match reports::sign(&s.app, &f.actor, c.site_id(), &month, &input).await {
+    match reports::sign(&s.app, &f.actor, c.site_id(), &month, &input)
+        .await
+        .on_form()?
+    {
         Ok(r) => Ok(Redirect::to(&format!("/department-reports/{}", r.month)).into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => show(&s, c, &month, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => show(&s, c, &month, Some(fe)).await,
     }
 }
 
@@ -201,7 +202,7 @@ async fn xlsx(
 ) -> Result<Response, PageError> {
     let r = reports::report(&s.app, &c.actor, c.site_id(), &month).await?;
     let bytes = reports::report_xlsx(&r)?;
-    Ok(crate::api::xlsx_file(
+    Ok(crate::files::xlsx_response(
         bytes,
         &format!("department-report-{}.xlsx", r.month),
     ))

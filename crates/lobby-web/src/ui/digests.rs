@@ -10,7 +10,7 @@ use lobby_app::digest::{self, DigestView};
 use lobby_domain::policy::Action as Can;
 
 use super::{render, Chrome, PageError};
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -4,12 +4,14 @@
 //! language of whoever is signed in (the extractors note it as they resolve
 //! the session), or the browser goes to the sign-in page.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use lobby_app::AppError;
+
+use crate::extract::Viewer;
 
 /// A page that could not be drawn.
 #[derive(Debug)]
@@ -33,19 +35,6 @@ impl IntoResponse for PageError {
     }
 }
 
-/// The language of the person a request is for, once the session is known.
-#[derive(Clone, Default)]
-pub struct Viewer(Arc<OnceLock<String>>);
-
-impl Viewer {
-    /// Notes the signed-in person's language on the request (extractors).
-    pub fn note(extensions: &axum::http::Extensions, locale: &str) {
-        if let Some(v) = extensions.get::<Viewer>() {
-            let _ = v.0.set(locale.to_string());
-        }
-    }
-}
-
 /// Draws the error page of a handler that returned a `PageError`.
 pub async fn pages(mut req: Request, next: Next) -> Response {
     let viewer = Viewer::default();
@@ -55,7 +44,7 @@ pub async fn pages(mut req: Request, next: Next) -> Response {
         Some(Failed(e)) => {
             let e =
                 Arc::try_unwrap(e).unwrap_or_else(|e| AppError::Internal(anyhow::anyhow!("{e}")));
-            super::error_page_in(viewer.0.get().map(String::as_str), e)
+            crate::error_page::error_page_in(viewer.locale(), e)
         }
         None => r,
     }

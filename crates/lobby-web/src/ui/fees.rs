@@ -3,6 +3,7 @@
 //! the payment form, its A4 print, the arrears with their ageing, the
 //! reading round on a phone, and the fee items.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,7 +20,7 @@ use serde::Deserialize;
 
 use super::{render, render_form, Chrome, FormError, PageError};
 use crate::extract::WebForm;
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -149,7 +150,7 @@ async fn statements_page(
     c: Chrome,
     Query(q): Query<MonthQ>,
 ) -> Result<Response, PageError> {
-    if super::portal::is_tenant(&c.actor) {
+    if super::is_tenant(&c.actor) {
         return Ok(Redirect::to("/my/bills").into_response());
     }
     statements_with(&s, c, q, None).await
@@ -172,12 +173,9 @@ async fn generate(
         month: f.form.month.clone(),
         reason: f.form.reason.clone(),
     };
-    match fees::generate(&s.app, &f.actor, &input).await {
+    match fees::generate(&s.app, &f.actor, &input).await.on_form()? {
         Ok(_) => Ok(see(&format!("/fees?month={}", f.form.month.trim()))),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => statements_with(&s, c, MonthQ::default(), Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => statements_with(&s, c, MonthQ::default(), Some(fe)).await,
     }
 }
 
@@ -307,12 +305,9 @@ async fn pay(
         .await
     }
     .await;
-    match r {
+    match r.on_form()? {
         Ok(_) => Ok(see(&format!("/fees/statements/{id}#payments"))),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => statement_with(&s, c, id, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => statement_with(&s, c, id, Some(fe)).await,
     }
 }
 
@@ -381,16 +376,15 @@ async fn dun(
 ) -> Result<Response, PageError> {
     let tenant_id: i64 = super::number("tenant_id", &f.form.tenant_id)?;
     match fees::dun(&s.app, &f.actor, &lobby_app::fees::DunInput { tenant_id }).await {
-        Ok(d) => Ok(see(&format!("/fees/dunning/{}/print", d.id))),
         // Today's notice of this step was sent already: show it to print.
         Err(AppError::Refused {
             code: "invalid_transition",
             id: Some(id),
             ..
         }) => Ok(see(&format!("/fees/dunning/{id}/print"))),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => arrears_with(&s, c, Some(fe)).await,
-            None => Err(e.into()),
+        r => match r.on_form()? {
+            Ok(d) => Ok(see(&format!("/fees/dunning/{}/print", d.id))),
+            Err(fe) => arrears_with(&s, c, Some(fe)).await,
         },
     }
 }
@@ -545,12 +539,9 @@ async fn add_item(
         fees::create_fee_item(&s.app, &f.actor, &input).await
     }
     .await;
-    match r {
+    match r.on_form()? {
         Ok(_) => Ok(see("/fees/items")),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => items_with(&s, c, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => items_with(&s, c, Some(fe)).await,
     }
 }
 
@@ -599,13 +590,16 @@ async fn month_xlsx(
     let month = month_of(&c, &s, q.month.as_deref())?;
     let name = c.site.as_ref().map(|x| x.name.clone()).unwrap_or_default();
     let bytes = fees::month_xlsx(&s.app, &c.actor, c.site_id(), &month, &name).await?;
-    Ok(crate::api::xlsx_file(bytes, &format!("fees-{month}.xlsx")))
+    Ok(crate::files::xlsx_response(
+        bytes,
+        &format!("fees-{month}.xlsx"),
+    ))
 }
 
 async fn arrears_xlsx(State(s): State<AppState>, c: Chrome) -> Result<Response, PageError> {
     let name = c.site.as_ref().map(|x| x.name.clone()).unwrap_or_default();
     let bytes = fees::arrears_xlsx(&s.app, &c.actor, c.site_id(), &name).await?;
-    Ok(crate::api::xlsx_file(bytes, "arrears.xlsx"))
+    Ok(crate::files::xlsx_response(bytes, "arrears.xlsx"))
 }
 
 #[derive(Deserialize)]
@@ -625,12 +619,12 @@ async fn sighting(
         tenant_id,
         note: f.form.note.clone(),
     };
-    match fees::record_sighting(&s.app, &f.actor, &input).await {
+    match fees::record_sighting(&s.app, &f.actor, &input)
+        .await
+        .on_form()?
+    {
         Ok(_) => Ok(see("/arrears")),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => arrears_with(&s, c, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => arrears_with(&s, c, Some(fe)).await,
     }
 }
 
@@ -703,12 +697,12 @@ async fn bank_upload(
         Ok(b) => b,
         Err(r) => return Ok(r),
     };
-    match fees::match_bank_file(&s.app, &c.actor, c.site_id(), &bytes).await {
+    match fees::match_bank_file(&s.app, &c.actor, c.site_id(), &bytes)
+        .await
+        .on_form()?
+    {
         Ok(m) => bank_with(&s, c, Some(m), None, None).await,
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => bank_with(&s, c, None, Some(fe), None).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => bank_with(&s, c, None, Some(fe), None).await,
     }
 }
 
@@ -744,12 +738,12 @@ async fn bank_confirm(
             note: notes.get(i).cloned().filter(|n| !n.trim().is_empty()),
         });
     }
-    match fees::record_bank_payments(&s.app, &f.actor, c.site_id(), &lines).await {
+    match fees::record_bank_payments(&s.app, &f.actor, c.site_id(), &lines)
+        .await
+        .on_form()?
+    {
         Ok(done) => Ok(see(&format!("/fees/bank?done={}", done.len()))),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => bank_with(&s, c, None, Some(fe), None).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => bank_with(&s, c, None, Some(fe), None).await,
     }
 }
 

@@ -16,8 +16,8 @@ use serde::Deserialize;
 
 use super::{chrome, render, Chrome};
 use crate::extract::WebActor;
+use crate::state::AppState;
 use crate::ui::PageError;
-use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -327,7 +327,7 @@ async fn home(
         None => None,
     };
     let can_report = c.actor.can(Action::TicketsReport, site);
-    let my_requests = if can_report && crate::ui::portal::is_tenant(&c.actor) {
+    let my_requests = if can_report && crate::ui::is_tenant(&c.actor) {
         let q = lobby_app::tickets::TicketQuery {
             site_id: Some(site),
             state: Some("open,dispatched,in_progress,on_hold,resolved,verified".into()),
@@ -442,13 +442,13 @@ async fn home(
         .as_str()
         .to_string();
     let places = if c.actor.can(Action::CallsAnswer, site) {
-        super::tickets::places(&s, &c).await
+        super::place_choices(&s, &c).await
     } else {
         Vec::new()
     };
     Ok(render(&HomePage {
         places,
-        call_key: super::desk::form_key(),
+        call_key: super::form_key(),
         c,
         role,
         vacant,
@@ -487,7 +487,7 @@ async fn home(
         can_ack,
         can_write,
         back: "/",
-        key: super::desk::form_key(),
+        key: super::form_key(),
         patrol_plan,
         my_rounds,
         can_walk,

@@ -1,6 +1,7 @@
 //! The key register on screen (钥匙管理): the cabinet's keys with the copies
 //! out, a key's page with issue and return and its history, a new key.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,7 +15,7 @@ use serde::Deserialize;
 
 use super::{render_form, Chrome, FormError, PageError};
 use crate::extract::WebForm;
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -148,12 +149,9 @@ async fn create(
         .await
     }
     .await;
-    match r {
+    match r.on_form()? {
         Ok(k) => Ok(see(&format!("/keys/{}", k.id))),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => list_with(&s, c, false, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => list_with(&s, c, false, Some(fe)).await,
     }
 }
 

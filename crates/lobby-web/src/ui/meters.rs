@@ -2,6 +2,7 @@
 //! with the last reading (and its dial photo), a reading typed on the phone
 //! with a photo of the dial taken there, refused by name when it cannot be.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,7 +14,7 @@ use lobby_domain::policy::Action as Can;
 use serde::Deserialize;
 
 use super::{render_form, Chrome, FormError, PageError};
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -126,12 +127,9 @@ async fn read_meter(
     )
     .await;
     let q = field("q");
-    match r {
+    match r.on_form()? {
         Ok(_) => Ok(see(&format!("/meters?q={}#m{meter_id}", urlencode(&q)))),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => meters_with(&s, c, Some(q), Some((meter_id, fe))).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => meters_with(&s, c, Some(q), Some((meter_id, fe))).await,
     }
 }
 

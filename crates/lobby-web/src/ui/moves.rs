@@ -5,6 +5,7 @@
 //! handed over or taken back, the tenant's signature — and that prints as
 //! the 入驻交接单 / 退租交接单; and the site's checklist.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -23,7 +24,7 @@ use serde::Deserialize;
 
 use super::{render_form, Chrome, FormError, PageError};
 use crate::extract::WebForm;
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     let photo_limit = || axum::extract::DefaultBodyLimit::max(MAX_PHOTO_BYTES + 64 * 1024);
@@ -53,7 +54,7 @@ fn see(to: &str) -> Response {
 }
 
 /// A choice in a select: its value and what it shows.
-use super::tenants::Choice;
+use super::TenantChoice as Choice;
 
 #[derive(Template)]
 #[template(path = "moves/list.html")]
@@ -88,7 +89,7 @@ async fn list_with(
     let can_work = c.actor.can(Can::MovesWork, site) && c.actor.can(Can::TenantsRead, site);
     let (mut tenants, mut vacant, mut occupied) = (Vec::new(), Vec::new(), Vec::new());
     if can_work {
-        tenants = super::tenants::choices(s, &c).await?;
+        tenants = super::tenant_choices(s, &c).await?;
         vacant = super::unit_choices(s, &c, "vacant").await?;
         occupied = super::unit_choices(s, &c, "occupied").await?;
     }
@@ -195,12 +196,9 @@ async fn announced(
     c: Chrome,
     r: Result<MoveView, AppError>,
 ) -> Result<Response, PageError> {
-    match r {
+    match r.on_form()? {
         Ok(m) => Ok(see(&format!("/moves/{}", m.id))),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => list_with(s, c, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => list_with(s, c, Some(fe)).await,
     }
 }
 
@@ -580,11 +578,8 @@ async fn save_checklist(
         },
     )
     .await;
-    match r {
+    match r.on_form()? {
         Ok(_) => Ok(see("/moves/checklist")),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => checklist_with(&s, c, Some(f.form.items.clone()), Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => checklist_with(&s, c, Some(f.form.items.clone()), Some(fe)).await,
     }
 }

@@ -2,6 +2,7 @@
 //! QR labels, a round on a phone one checkpoint per screen, the QR landing,
 //! coverage and the printable patrol record.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
@@ -19,8 +20,8 @@ use serde::Deserialize;
 
 use super::{chrome, error_page, render, render_form, Chrome, FormError};
 use crate::extract::{WebActor, WebForm};
+use crate::state::AppState;
 use crate::ui::PageError;
-use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -167,14 +168,15 @@ async fn route_create(
         .await?
         .site_id();
     Ok(
-        match patrols::create_route(&s.app, &f.actor, &route_input(site, &f.form)).await {
-            Ok(r) => see(&format!("/patrols/routes/{}", r.id)),
-            Err(e) => match FormError::from_app(&e) {
-                Some(fe) => plan_with(&s, &jar, f.actor, None, Some(fe))
-                    .await
-                    .into_response(),
-                None => error_page(Some(&f.actor), e),
-            },
+        match patrols::create_route(&s.app, &f.actor, &route_input(site, &f.form))
+            .await
+            .on_form()
+        {
+            Ok(Ok(r)) => see(&format!("/patrols/routes/{}", r.id)),
+            Ok(Err(fe)) => plan_with(&s, &jar, f.actor, None, Some(fe))
+                .await
+                .into_response(),
+            Err(page) => page.into_response(),
         },
     )
 }
@@ -231,14 +233,12 @@ async fn after_route(
     route_id: i64,
     r: Result<RouteView, AppError>,
 ) -> Response {
-    match r {
-        Ok(v) => see(&format!("/patrols/routes/{}", v.id)),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => route_with(s, jar, a, route_id, Some(fe))
-                .await
-                .into_response(),
-            None => error_page(Some(&a), e),
-        },
+    match r.on_form() {
+        Ok(Ok(v)) => see(&format!("/patrols/routes/{}", v.id)),
+        Ok(Err(fe)) => route_with(s, jar, a, route_id, Some(fe))
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
     }
 }
 
@@ -407,8 +407,9 @@ async fn round_start(
             None,
         )
         .await
+        .on_form()
         {
-            Ok(r) => {
+            Ok(Ok(r)) => {
                 // From a QR scan: straight to that checkpoint, the scan kept.
                 match v.checkpoint.trim().parse::<i64>() {
                     Ok(cp) => see(&format!(
@@ -421,12 +422,10 @@ async fn round_start(
                     },
                 }
             }
-            Err(e) => match FormError::from_app(&e) {
-                Some(fe) => plan_with(&s, &jar, f.actor, None, Some(fe))
-                    .await
-                    .into_response(),
-                None => error_page(Some(&f.actor), e),
-            },
+            Ok(Err(fe)) => plan_with(&s, &jar, f.actor, None, Some(fe))
+                .await
+                .into_response(),
+            Err(page) => page.into_response(),
         },
     )
 }
@@ -532,7 +531,7 @@ async fn checkpoint_with(
             cp: point,
             scan,
             at,
-            key: super::desk::form_key(),
+            key: super::form_key(),
             error,
             departments: lobby_domain::tickets::Department::ALL
                 .iter()
@@ -597,17 +596,15 @@ async fn checkpoint_record(
         Some(key.as_str()).filter(|k| !k.is_empty()),
     )
     .await;
-    match r {
-        Ok(round) => match next_checkpoint(&round, Some(cp)) {
+    match r.on_form() {
+        Ok(Ok(round)) => match next_checkpoint(&round, Some(cp)) {
             Some(next) => see(&format!("/patrols/rounds/{id}/checkpoints/{next}")),
             None => see(&format!("/patrols/rounds/{id}#finish")),
         },
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => checkpoint_with(&s, &jar, a, id, cp, get("scan"), get("at"), Some(fe))
-                .await
-                .into_response(),
-            None => error_page(Some(&a), e),
-        },
+        Ok(Err(fe)) => checkpoint_with(&s, &jar, a, id, cp, get("scan"), get("at"), Some(fe))
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
     }
 }
 

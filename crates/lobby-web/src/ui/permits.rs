@@ -3,6 +3,7 @@
 //! with its code and QR (and the project manager's override), and the
 //! gate's phone page where security checks a code.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
@@ -17,7 +18,7 @@ use serde::Deserialize;
 
 use super::{render_form, Chrome, FormError, PageError};
 use crate::extract::WebForm;
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -158,12 +159,11 @@ async fn apply(
     }
     .await;
     match r {
-        Ok(p) => Ok(see(&format!("/permits/{}", p.id))),
         // Held for arrears: its page says so and offers the override.
         Err(AppError::Refused { id: Some(id), .. }) => Ok(see(&format!("/permits/{id}"))),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => list_with(&s, c, None, Some(fe)).await,
-            None => Err(e.into()),
+        r => match r.on_form()? {
+            Ok(p) => Ok(see(&format!("/permits/{}", p.id))),
+            Err(fe) => list_with(&s, c, None, Some(fe)).await,
         },
     }
 }

@@ -3,6 +3,7 @@
 //! confirm and rate a finished one or say it is not fixed. A tenant's
 //! account opening the staff's work-order pages is sent here.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -10,14 +11,13 @@ use axum::routing::{get, post};
 use axum::Router;
 use lobby_app::portal::PortalContext;
 use lobby_app::tickets::{self, ActionInput, NewTicketInput, PhotoView, TicketQuery, TicketView};
-use lobby_app::{Actor, AppError};
-use lobby_domain::policy::Action as Can;
+use lobby_app::AppError;
 use lobby_domain::tickets::{Action, Kind};
 use serde::Deserialize;
 
 use super::{render_form, Chrome, FormError, PageError};
 use crate::extract::WebForm;
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -35,11 +35,6 @@ pub fn router() -> Router<AppState> {
         .route("/my/requests/{id}/not-fixed", post(not_fixed))
         .route("/my/visitors", get(visitors_page).post(expect_visitor))
         .route("/my/visitors/{id}/cancel", post(cancel_visitor))
-}
-
-/// Is `a` the portal's reader (a tenant's account, not staff)?
-pub fn is_tenant(a: &Actor) -> bool {
-    a.tenant_id.is_some() && !a.can_anywhere(Can::TicketsRead)
 }
 
 #[derive(Template)]
@@ -97,7 +92,7 @@ async fn new_with(
     let c = c.at("requests", "portal.report");
     let ctx = lobby_app::portal::context(&s.app, &c.actor).await?;
     if f.key.is_empty() {
-        f.key = crate::ui::desk::form_key();
+        f.key = crate::ui::form_key();
     }
     if f.kind.is_empty() {
         f.kind = Kind::Repair.as_str().into();
@@ -184,12 +179,9 @@ async fn report(
         }
         Err(e) => Err(e),
     };
-    match r {
+    match r.on_form()? {
         Ok(t) => Ok(Redirect::to(&format!("/my/requests/{}", t.id)).into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => new_with(&s, c, f, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => new_with(&s, c, f, Some(fe)).await,
     }
 }
 
@@ -298,12 +290,9 @@ async fn after(
     id: i64,
     r: Result<TicketView, AppError>,
 ) -> Result<Response, PageError> {
-    match r {
+    match r.on_form()? {
         Ok(_) => Ok(Redirect::to(&format!("/my/requests/{id}")).into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => show_with(s, c, id, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => show_with(s, c, id, Some(fe)).await,
     }
 }
 
@@ -376,12 +365,9 @@ async fn expect_visitor(
         lobby_app::desk::expect_visitor(&s.app, &f.actor, &input).await
     }
     .await;
-    match r {
+    match r.on_form()? {
         Ok(_) => Ok(Redirect::to("/my/visitors").into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => visitors_with(&s, c, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => visitors_with(&s, c, Some(fe)).await,
     }
 }
 

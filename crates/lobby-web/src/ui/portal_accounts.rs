@@ -2,6 +2,7 @@
 //! account of the tenant sees who has one; the company's admin adds one,
 //! removes one, brings one back, or makes another an admin.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,7 +13,7 @@ use serde::Deserialize;
 
 use super::{render_form, Chrome, FormError, PageError};
 use crate::extract::WebForm;
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -64,12 +65,9 @@ async fn add(
         password: v.password.clone(),
         locale: Some(v.locale.clone()).filter(|l| !l.is_empty()),
     };
-    match accounts::add(&s.app, &f.actor, &input).await {
+    match accounts::add(&s.app, &f.actor, &input).await.on_form()? {
         Ok(_) => Ok(Redirect::to("/my/accounts").into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => page_with(&s, c, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => page_with(&s, c, Some(fe)).await,
     }
 }
 
@@ -100,11 +98,11 @@ async fn change(
         active: flag(&f.form.active),
         tenant_admin: flag(&f.form.tenant_admin),
     };
-    match accounts::change(&s.app, &f.actor, id, &input).await {
+    match accounts::change(&s.app, &f.actor, id, &input)
+        .await
+        .on_form()?
+    {
         Ok(_) => Ok(Redirect::to("/my/accounts").into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => page_with(&s, c, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => page_with(&s, c, Some(fe)).await,
     }
 }

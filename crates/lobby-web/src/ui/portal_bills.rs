@@ -11,7 +11,7 @@ use axum::Router;
 use lobby_app::fees::{self, PaymentView, StatementQuery, StatementView};
 
 use super::{render, Chrome, PageError};
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/my/bills", get(page))

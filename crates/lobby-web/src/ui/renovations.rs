@@ -3,6 +3,7 @@
 //! role takes next (review, approve or turn down, inspect, accept, settle
 //! the deposit), the inspections, and the permit to print for the door.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,7 +19,7 @@ use serde::Deserialize;
 
 use super::{render_form, Chrome, FormError, PageError};
 use crate::extract::WebForm;
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -130,12 +131,9 @@ async fn apply(
         .await
     }
     .await;
-    match r {
+    match r.on_form()? {
         Ok(x) => Ok(see(&format!("/renovations/{}", x.id))),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => list_with(&s, c, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => list_with(&s, c, Some(fe)).await,
     }
 }
 
@@ -293,5 +291,5 @@ async fn file(
     Path((id, file)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
     let (name, ty, bytes) = renovations::file(&s.app, &c.actor, id, file).await?;
-    Ok(crate::api::download(&name, &ty, file, bytes))
+    Ok(crate::files::download(&name, &ty, file, bytes))
 }

@@ -2,6 +2,7 @@
 //! supervisor), clock-in/out (everyone on staff) and the monthly attendance
 //! sheet with its XLSX.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,8 +19,8 @@ use serde::Deserialize;
 
 use super::{chrome, error_page, render_form, Chrome, FormError};
 use crate::extract::{WebActor, WebForm};
+use crate::state::AppState;
 use crate::ui::PageError;
-use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -135,16 +136,14 @@ async fn roster_save(
         },
     )
     .await;
-    Ok(match r {
-        Ok(_) => {
+    Ok(match r.on_form() {
+        Ok(Ok(_)) => {
             Redirect::to(&format!("/roster?week={}", week.unwrap_or_default())).into_response()
         }
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => roster_with(&s, &jar, f.actor, week, Some(fe))
-                .await
-                .into_response(),
-            None => error_page(Some(&f.actor), e),
-        },
+        Ok(Err(fe)) => roster_with(&s, &jar, f.actor, week, Some(fe))
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
     })
 }
 
@@ -181,14 +180,12 @@ async fn shift_save(
         Ok(id) => shifts::update_shift(&s.app, &f.actor, id, &input).await,
         Err(_) => shifts::create_shift(&s.app, &f.actor, &input).await,
     };
-    Ok(match r {
-        Ok(_) => Redirect::to("/roster#shifts").into_response(),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => roster_with(&s, &jar, f.actor, None, Some(fe))
-                .await
-                .into_response(),
-            None => error_page(Some(&f.actor), e),
-        },
+    Ok(match r.on_form() {
+        Ok(Ok(_)) => Redirect::to("/roster#shifts").into_response(),
+        Ok(Err(fe)) => roster_with(&s, &jar, f.actor, None, Some(fe))
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
     })
 }
 
@@ -272,7 +269,7 @@ async fn attendance_xlsx(
         .await
         .and_then(|sh| shifts::sheet_xlsx(&sh))
         {
-            Ok(bytes) => crate::api::xlsx_file(bytes, &format!("attendance-{month}.xlsx")),
+            Ok(bytes) => crate::files::xlsx_response(bytes, &format!("attendance-{month}.xlsx")),
             Err(e) => error_page(Some(&c.actor), e),
         },
     )
@@ -298,7 +295,7 @@ async fn clock(
     } else {
         shifts::clock_in(&s.app, &f.actor, site).await
     };
-    let back = if super::account::safe_next(Some(&f.form.back)) == f.form.back {
+    let back = if super::safe_next(Some(&f.form.back)) == f.form.back {
         f.form.back.clone()
     } else {
         "/attendance".into()

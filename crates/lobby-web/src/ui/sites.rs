@@ -1,6 +1,7 @@
 //! Pages of the property directory: units (list, record, form), sites with
 //! their buildings, floors and public areas, and the vacant-unit report.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,8 +20,8 @@ use serde::Deserialize;
 
 use super::{chrome, error_page, render, render_form, Chrome, FormError};
 use crate::extract::{WebActor, WebForm};
+use crate::state::AppState;
 use crate::ui::PageError;
-use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -326,27 +327,25 @@ async fn save_unit(
         },
         Err(e) => Err(e),
     };
-    Ok(match result {
-        Ok(u) => Redirect::to(&format!("/units/{}", u.id)).into_response(),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => match chrome(
-                &s,
-                f.actor,
-                &jar,
-                "units",
-                if id.is_some() {
-                    "unit.edit"
-                } else {
-                    "unit.new"
-                },
-            )
-            .await
-            {
-                Ok(c) => unit_form(&s, c, id, f.form, Some(fe)).await,
-                Err(r) => return Err(r),
+    Ok(match result.on_form() {
+        Ok(Ok(u)) => Redirect::to(&format!("/units/{}", u.id)).into_response(),
+        Ok(Err(fe)) => match chrome(
+            &s,
+            f.actor,
+            &jar,
+            "units",
+            if id.is_some() {
+                "unit.edit"
+            } else {
+                "unit.new"
             },
-            None => error_page(Some(&f.actor), e),
+        )
+        .await
+        {
+            Ok(c) => unit_form(&s, c, id, f.form, Some(fe)).await,
+            Err(r) => return Err(r),
         },
+        Err(page) => page.into_response(),
     })
 }
 
@@ -421,15 +420,16 @@ async fn create_site(
     f: WebForm<SiteFields>,
 ) -> Result<Response, PageError> {
     Ok(
-        match sites::create_site(&s.app, &f.actor, &f.form.input()).await {
-            Ok(site) => Redirect::to(&format!("/sites/{}", site.id)).into_response(),
-            Err(e) => match FormError::from_app(&e) {
-                Some(fe) => match chrome(&s, f.actor, &jar, "sites", "nav.sites").await {
-                    Ok(c) => render_form(&SitesPage { c, error: Some(fe) }, true),
-                    Err(r) => return Err(r),
-                },
-                None => error_page(Some(&f.actor), e),
+        match sites::create_site(&s.app, &f.actor, &f.form.input())
+            .await
+            .on_form()
+        {
+            Ok(Ok(site)) => Redirect::to(&format!("/sites/{}", site.id)).into_response(),
+            Ok(Err(fe)) => match chrome(&s, f.actor, &jar, "sites", "nav.sites").await {
+                Ok(c) => render_form(&SitesPage { c, error: Some(fe) }, true),
+                Err(r) => return Err(r),
             },
+            Err(page) => page.into_response(),
         },
     )
 }
@@ -491,14 +491,12 @@ async fn after(
     site_id: i64,
     r: Result<(), AppError>,
 ) -> Response {
-    match r {
-        Ok(()) => Redirect::to(&format!("/sites/{site_id}")).into_response(),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => site_page_with(s, jar, a, site_id, Some(fe))
-                .await
-                .into_response(),
-            None => error_page(Some(&a), e),
-        },
+    match r.on_form() {
+        Ok(Ok(())) => Redirect::to(&format!("/sites/{site_id}")).into_response(),
+        Ok(Err(fe)) => site_page_with(s, jar, a, site_id, Some(fe))
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
     }
 }
 
@@ -685,7 +683,7 @@ async fn vacant_xlsx(State(s): State<AppState>, c: Chrome) -> Result<Response, P
     let r = sites::vacant_report(&s.app, &c.actor, c.site_id())
         .await
         .and_then(|r| Ok((sites::vacant_report_xlsx(&r)?, r.as_of)))?;
-    Ok(crate::api::xlsx_file(
+    Ok(crate::files::xlsx_response(
         r.0,
         &format!("vacant-units-{}.xlsx", r.1),
     ))

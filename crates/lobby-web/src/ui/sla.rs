@@ -1,6 +1,7 @@
 //! The service-level page: every kind × priority with its deadlines (edited
 //! by admin and the project manager) and the site's holidays.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -11,10 +12,10 @@ use lobby_app::tickets::sla::{self, Holiday, LevelView};
 use lobby_app::{Actor, AppError};
 use serde::Deserialize;
 
-use super::{chrome, error_page, render_form, Chrome, FormError};
+use super::{chrome, render_form, Chrome, FormError};
 use crate::extract::{WebActor, WebForm};
+use crate::state::AppState;
 use crate::ui::PageError;
-use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -119,12 +120,10 @@ async fn page(
 }
 
 async fn after(s: &AppState, jar: &CookieJar, a: Actor, r: Result<(), AppError>) -> Response {
-    match r {
-        Ok(()) => Redirect::to("/sla").into_response(),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => page_with(s, jar, a, Some(fe)).await.into_response(),
-            None => error_page(Some(&a), e),
-        },
+    match r.on_form() {
+        Ok(Ok(())) => Redirect::to("/sla").into_response(),
+        Ok(Err(fe)) => page_with(s, jar, a, Some(fe)).await.into_response(),
+        Err(page) => page.into_response(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! site supervises, the month's evaluation of each against its service's
 //! criteria; and the proposals (`/proposals`, 合理化建议).
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,7 +18,7 @@ use serde::Deserialize;
 
 use super::{render_form, Chrome, FormError, PageError};
 use crate::extract::WebForm;
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -112,12 +113,12 @@ async fn add(
         name: f.form.name,
         contact: Some(f.form.contact),
     };
-    match supervision::add_supervised(&s.app, &f.actor, &input).await {
+    match supervision::add_supervised(&s.app, &f.actor, &input)
+        .await
+        .on_form()?
+    {
         Ok(_) => Ok(Redirect::to("/supervision").into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => page_with(&s, c, None, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => page_with(&s, c, None, Some(fe)).await,
     }
 }
 
@@ -147,17 +148,14 @@ async fn evaluate(
         supervision::evaluate(&s.app, &f.actor, id, &month, &input).await
     }
     .await;
-    match r {
+    match r.on_form()? {
         Ok(v) => Ok(Redirect::to(&format!(
             "/supervision?month={}#sup-{}",
             v.evaluation.map(|e| e.month).unwrap_or_default(),
             v.id
         ))
         .into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => page_with(&s, c, Some(month), Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => page_with(&s, c, Some(month), Some(fe)).await,
     }
 }
 
@@ -213,12 +211,12 @@ async fn propose(
         title: f.form.title,
         body: f.form.body,
     };
-    match supervision::propose(&s.app, &f.actor, &input).await {
+    match supervision::propose(&s.app, &f.actor, &input)
+        .await
+        .on_form()?
+    {
         Ok(_) => Ok(Redirect::to("/proposals").into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => proposals_with(&s, c, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => proposals_with(&s, c, Some(fe)).await,
     }
 }
 
@@ -240,12 +238,12 @@ async fn step(
     let input = ProposalStepInput {
         note: Some(f.form.note),
     };
-    match supervision::step(&s.app, &f.actor, id, &step, &input).await {
+    match supervision::step(&s.app, &f.actor, id, &step, &input)
+        .await
+        .on_form()?
+    {
         Ok(_) => Ok(Redirect::to("/proposals").into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => proposals_with(&s, c, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => proposals_with(&s, c, Some(fe)).await,
     }
 }
 
@@ -285,11 +283,8 @@ async fn set_criteria(
         supervision::set_criteria(&s.app, &f.actor, c.site_id(), &service, &list).await
     }
     .await;
-    match r {
+    match r.on_form()? {
         Ok(_) => Ok(Redirect::to("/supervision#criteria").into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => page_with(&s, c, None, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => page_with(&s, c, None, Some(fe)).await,
     }
 }

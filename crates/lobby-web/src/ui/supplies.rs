@@ -3,6 +3,7 @@
 //! requisitions with the project manager's approve/reject and "received",
 //! and the month's cost by department.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,7 +18,7 @@ use serde::Deserialize;
 
 use super::{render_form, Chrome, FormError, PageError};
 use crate::extract::WebForm;
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -150,12 +151,9 @@ async fn request(
         supplies::request(&s.app, &f.actor, &input).await
     }
     .await;
-    match r {
+    match r.on_form()? {
         Ok(_) => Ok(Redirect::to("/supplies").into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => page_with(&s, c, None, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => page_with(&s, c, None, Some(fe)).await,
     }
 }
 
@@ -186,11 +184,8 @@ async fn decide(
         supplies::decide(&s.app, &f.actor, id, &step, note, actual).await
     }
     .await;
-    match r {
+    match r.on_form()? {
         Ok(_) => Ok(Redirect::to("/supplies").into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => page_with(&s, c, None, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => page_with(&s, c, None, Some(fe)).await,
     }
 }

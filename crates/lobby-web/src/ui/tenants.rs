@@ -2,6 +2,7 @@
 //! the night contact for those who may read it, or the break-glass form for
 //! the desk), visit records, the form, export and the two-step import.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -21,8 +22,8 @@ use serde::Deserialize;
 
 use super::{chrome, error_page, render, render_form, Chrome, FormError};
 use crate::extract::{check_csrf, WebActor, WebForm};
+use crate::state::AppState;
 use crate::ui::PageError;
-use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -184,16 +185,17 @@ async fn break_glass(
     Path(id): Path<i64>,
     f: WebForm<ReasonForm>,
 ) -> Response {
-    match tenants::break_glass(&s.app, &f.actor, id, &f.form.reason).await {
-        Ok(contact) => show_with(&s, &jar, f.actor, id, Some(contact), None)
+    match tenants::break_glass(&s.app, &f.actor, id, &f.form.reason)
+        .await
+        .on_form()
+    {
+        Ok(Ok(contact)) => show_with(&s, &jar, f.actor, id, Some(contact), None)
             .await
             .into_response(),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => show_with(&s, &jar, f.actor, id, None, Some(fe))
-                .await
-                .into_response(),
-            None => error_page(Some(&f.actor), e),
-        },
+        Ok(Err(fe)) => show_with(&s, &jar, f.actor, id, None, Some(fe))
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
     }
 }
 
@@ -227,14 +229,15 @@ async fn add_visit(
                 priority: None,
             }),
     };
-    match tenants::add_visit(&s.app, &f.actor, id, &input).await {
-        Ok(_) => Redirect::to(&format!("/tenants/{id}#visits")).into_response(),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => show_with(&s, &jar, f.actor, id, None, Some(fe))
-                .await
-                .into_response(),
-            None => error_page(Some(&f.actor), e),
-        },
+    match tenants::add_visit(&s.app, &f.actor, id, &input)
+        .await
+        .on_form()
+    {
+        Ok(Ok(_)) => Redirect::to(&format!("/tenants/{id}#visits")).into_response(),
+        Ok(Err(fe)) => show_with(&s, &jar, f.actor, id, None, Some(fe))
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
     }
 }
 
@@ -372,12 +375,10 @@ async fn save(
         }
     }
     .await;
-    Ok(match result {
-        Ok(t) => Redirect::to(&format!("/tenants/{}", t.id)).into_response(),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => form_page(c, id, f.form, Some(fe)),
-            None => error_page(Some(&f.actor), e),
-        },
+    Ok(match result.on_form() {
+        Ok(Ok(t)) => Redirect::to(&format!("/tenants/{}", t.id)).into_response(),
+        Ok(Err(fe)) => form_page(c, id, f.form, Some(fe)),
+        Err(page) => page.into_response(),
     })
 }
 
@@ -410,7 +411,7 @@ async fn export(
     Ok(
         match tenants::export(&s.app, &c.actor, c.site_id(), format).await {
             Ok(bytes) => match format {
-                ExportFormat::Xlsx => crate::api::xlsx_file(bytes, "tenants.xlsx"),
+                ExportFormat::Xlsx => crate::files::xlsx_response(bytes, "tenants.xlsx"),
                 ExportFormat::Csv => (
                     [
                         (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -570,42 +571,6 @@ async fn import_confirm(
         ),
         Err(e) => error_page(Some(&c.actor), e),
     })
-}
-
-/// A tenant to pick in a form.
-pub struct Choice {
-    pub id: i64,
-    pub label: String,
-}
-
-/// The site's tenants (up to 5,000) as choices for a form; the actor needs
-/// to read the roster.
-pub(super) async fn choices(s: &AppState, c: &Chrome) -> Result<Vec<Choice>, PageError> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    while out.len() < 5000 {
-        let page = tenants::list(
-            &s.app,
-            &c.actor,
-            &tenants::TenantQuery {
-                site_id: c.site_id(),
-                q: None,
-                include_archived: None,
-                limit: Some(lobby_app::page::MAX_LIMIT),
-                cursor: cursor.take(),
-            },
-        )
-        .await?;
-        out.extend(page.items.into_iter().map(|t| Choice {
-            id: t.id,
-            label: t.name,
-        }));
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
-    Ok(out)
 }
 
 #[derive(Template)]

@@ -2,6 +2,7 @@
 //! person's result, the department's hours per person, the form a session
 //! is recorded with, and each person's record.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,7 +17,7 @@ use serde::Deserialize;
 
 use super::{render, render_form, Chrome, FormError, PageError};
 use crate::extract::WebForm;
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -164,12 +165,9 @@ async fn create(
         training::record(&s.app, &f.actor, &input).await
     }
     .await;
-    match r {
+    match r.on_form()? {
         Ok(_) => Ok(Redirect::to("/training").into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => page_with(&s, c, None, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => page_with(&s, c, None, Some(fe)).await,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The admin's staff pages: list, create, edit (roles at the current site,
 //! reset password, deactivate).
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,8 +17,8 @@ use serde::Deserialize;
 
 use super::{chrome, error_page, render, render_form, Chrome, FormError};
 use crate::extract::{WebActor, WebForm};
+use crate::state::AppState;
 use crate::ui::PageError;
-use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -154,7 +155,7 @@ struct FormPage {
     f: UserFields,
     roles: Vec<&'static str>,
     other_sites: Vec<String>,
-    tenants: Vec<super::tenants::Choice>,
+    tenants: Vec<super::TenantChoice>,
     error: Option<FormError>,
 }
 
@@ -169,7 +170,7 @@ async fn form_page(
     let refused = error.is_some();
     let roles = Role::ALL.iter().map(|r| r.as_str()).collect();
     let tenants = if c.actor.can(Can::TenantsRead, c.site_id()) {
-        super::tenants::choices(s, &c).await?
+        super::tenant_choices(s, &c).await?
     } else {
         Vec::new()
     };
@@ -283,12 +284,10 @@ async fn save(
         }
     }
     .await;
-    Ok(match result {
-        Ok(_) => Redirect::to("/users").into_response(),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => return form_page(&s, c, id, f, Vec::new(), Some(fe)).await,
-            None => error_page(Some(&c.actor), e),
-        },
+    Ok(match result.on_form() {
+        Ok(Ok(_)) => Redirect::to("/users").into_response(),
+        Ok(Err(fe)) => return form_page(&s, c, id, f, Vec::new(), Some(fe)).await,
+        Err(page) => page.into_response(),
     })
 }
 

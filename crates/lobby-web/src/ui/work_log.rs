@@ -2,6 +2,7 @@
 //! government-liaison register on screen (`/liaison`): contacts with the
 //! authorities, their deadlines, and what was answered.
 
+use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,7 +14,7 @@ use serde::Deserialize;
 
 use super::{error_page, render_form, Chrome, FormError, PageError};
 use crate::extract::WebForm;
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -128,12 +129,12 @@ async fn add(
         happened_on: Some(v.happened_on),
         deadline_on: Some(v.deadline_on),
     };
-    match work_log::add_liaison(&s.app, &f.actor, &input).await {
+    match work_log::add_liaison(&s.app, &f.actor, &input)
+        .await
+        .on_form()?
+    {
         Ok(_) => Ok(Redirect::to("/liaison").into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => page_with(&s, c, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => page_with(&s, c, Some(fe)).await,
     }
 }
 
@@ -152,11 +153,11 @@ async fn respond(
     let input = ResponseInput {
         response: f.form.response,
     };
-    match work_log::respond(&s.app, &f.actor, id, &input).await {
+    match work_log::respond(&s.app, &f.actor, id, &input)
+        .await
+        .on_form()?
+    {
         Ok(_) => Ok(Redirect::to("/liaison").into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => page_with(&s, c, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => page_with(&s, c, Some(fe)).await,
     }
 }

@@ -84,14 +84,13 @@ pub(super) async fn task_done(
         Err(r) => return Ok(r),
     };
     let photo = files.pop();
-    Ok(
-        match cl::mark_done(&s.app, &a, id, photo.as_deref()).await {
-            Ok(t) => see(&format!("/cleaning?date={}#t{}", t.day, t.id)),
-            Err(e) => refused(e, |fe| day_with(&s, &jar, a, None, Some(fe)))
-                .await
-                .into_response(),
-        },
-    )
+    match cl::mark_done(&s.app, &a, id, photo.as_deref())
+        .await
+        .on_form()?
+    {
+        Ok(t) => Ok(see(&format!("/cleaning?date={}#t{}", t.day, t.id))),
+        Err(fe) => day_with(&s, &jar, a, None, Some(fe)).await,
+    }
 }
 
 #[derive(Deserialize)]
@@ -122,10 +121,8 @@ pub(super) async fn headcount(
         }
         Err(e) => Err(e),
     };
-    Ok(match r {
-        Ok(_) => see("/cleaning"),
-        Err(e) => refused(e, |fe| day_with(&s, &jar, f.actor, None, Some(fe)))
-            .await
-            .into_response(),
-    })
+    match r.on_form()? {
+        Ok(_) => Ok(see("/cleaning")),
+        Err(fe) => day_with(&s, &jar, f.actor, None, Some(fe)).await,
+    }
 }

@@ -101,7 +101,7 @@ pub(super) async fn evaluations_xlsx(
             .await
             .and_then(|r| cl::evaluations_xlsx(&r))
         {
-            Ok(bytes) => crate::api::xlsx_file(bytes, "evaluations.xlsx"),
+            Ok(bytes) => crate::files::xlsx_response(bytes, "evaluations.xlsx"),
             Err(e) => error_page(Some(&c.actor), e),
         },
     )
@@ -178,12 +178,8 @@ pub(super) async fn evaluation_save(
         Some(e) => Err(e),
         None => cl::save_evaluation(&s.app, &f.actor, vendor, &input).await,
     };
-    Ok(match r {
-        Ok(_) => see(&format!("/cleaning/evaluations?month={month}")),
-        Err(e) => refused(e, |fe| {
-            evaluation_with(&s, &jar, f.actor, vendor, month, Some(fe))
-        })
-        .await
-        .into_response(),
-    })
+    match r.on_form()? {
+        Ok(_) => Ok(see(&format!("/cleaning/evaluations?month={month}"))),
+        Err(fe) => evaluation_with(&s, &jar, f.actor, vendor, month, Some(fe)).await,
+    }
 }

@@ -98,13 +98,11 @@ pub(super) async fn inspect(
         Ok(input) => cl::inspect(&s.app, &a, &input, &files).await,
         Err(e) => Err(e),
     };
-    Ok(match r {
-        Ok(i) => match i.notice_id {
+    match r.on_form()? {
+        Ok(i) => Ok(match i.notice_id {
             Some(n) => see(&format!("/cleaning/notices/{n}")),
             None => see("/cleaning/inspections"),
-        },
-        Err(e) => refused(e, |fe| inspections_with(&s, &jar, a, Some(fe)))
-            .await
-            .into_response(),
-    })
+        }),
+        Err(fe) => inspections_with(&s, &jar, a, Some(fe)).await,
+    }
 }

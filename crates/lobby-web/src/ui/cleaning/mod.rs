@@ -3,7 +3,6 @@
 //! the printable form, evaluations with a trend, quality checks, vendors'
 //! contracts and their calendar feed. A vendor's account sees its own part.
 
-use crate::ui::PageError;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,9 +16,9 @@ use lobby_domain::cleaning::VendorKind;
 use lobby_domain::policy::Action as Can;
 use serde::Deserialize;
 
-use super::{chrome, error_page, render, render_form, Chrome, FormError};
+use super::{chrome, error_page, render, render_form, Chrome, FormError, OnForm};
 use crate::extract::{WebActor, WebForm};
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     let photos =
@@ -67,18 +66,6 @@ fn today(s: &AppState, c: &Chrome) -> Date {
 
 fn kinds() -> Vec<&'static str> {
     VendorKind::ALL.iter().map(|k| k.as_str()).collect()
-}
-
-/// The page again with the form's error, or the error page.
-async fn refused<F, Fut>(e: AppError, again: F) -> Result<Response, PageError>
-where
-    F: FnOnce(FormError) -> Fut,
-    Fut: std::future::Future<Output = Result<Response, PageError>>,
-{
-    match FormError::from_app(&e) {
-        Some(fe) => again(fe).await,
-        None => Err(e.into()),
-    }
 }
 
 mod day;

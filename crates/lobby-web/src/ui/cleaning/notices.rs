@@ -125,12 +125,10 @@ pub(super) async fn notice_issue(
         .await
     }
     .await;
-    Ok(match r {
-        Ok(n) => see(&format!("/cleaning/notices/{}", n.id)),
-        Err(e) => refused(e, |fe| notices_with(&s, &jar, f.actor, false, Some(fe)))
-            .await
-            .into_response(),
-    })
+    match r.on_form()? {
+        Ok(n) => Ok(see(&format!("/cleaning/notices/{}", n.id))),
+        Err(fe) => notices_with(&s, &jar, f.actor, false, Some(fe)).await,
+    }
 }
 
 #[derive(Template)]
@@ -203,11 +201,12 @@ pub(super) async fn notice_act(
         }
         Err(e) => Err(e),
     };
-    match r {
-        Ok(_) => see(&format!("/cleaning/notices/{id}")),
-        Err(e) => refused(e, |fe| notice_with(&s, &jar, f.actor, id, Some(fe)))
+    match r.on_form() {
+        Ok(Ok(_)) => see(&format!("/cleaning/notices/{id}")),
+        Ok(Err(fe)) => notice_with(&s, &jar, f.actor, id, Some(fe))
             .await
             .into_response(),
+        Err(page) => page.into_response(),
     }
 }
 

@@ -117,12 +117,10 @@ pub(super) async fn plan_create(
         Ok(input) => cl::create_plan(&s.app, &f.actor, &input).await,
         Err(e) => Err(e),
     };
-    Ok(match r {
-        Ok(_) => see("/cleaning/plans"),
-        Err(e) => refused(e, |fe| plans_with(&s, &jar, f.actor, Some(fe)))
-            .await
-            .into_response(),
-    })
+    match r.on_form()? {
+        Ok(_) => Ok(see("/cleaning/plans")),
+        Err(fe) => plans_with(&s, &jar, f.actor, Some(fe)).await,
+    }
 }
 
 pub(super) async fn plan_change(
@@ -138,12 +136,10 @@ pub(super) async fn plan_change(
         Ok(input) => cl::change_plan(&s.app, &f.actor, id, &input).await,
         Err(e) => Err(e),
     };
-    Ok(match r {
-        Ok(_) => see("/cleaning/plans"),
-        Err(e) => refused(e, |fe| plans_with(&s, &jar, f.actor, Some(fe)))
-            .await
-            .into_response(),
-    })
+    match r.on_form()? {
+        Ok(_) => Ok(see("/cleaning/plans")),
+        Err(fe) => plans_with(&s, &jar, f.actor, Some(fe)).await,
+    }
 }
 
 pub(super) use crate::ui::Empty;

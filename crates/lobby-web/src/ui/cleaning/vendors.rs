@@ -5,6 +5,7 @@
 #[allow(unused_imports)]
 use super::*;
 use crate::ui::PageError;
+use icalendar::{Calendar, Component, Event, EventStatus, Property};
 
 #[derive(Template)]
 #[template(path = "cleaning/checks.html")]
@@ -77,11 +78,9 @@ pub(super) async fn check_create(
         .await?
         .site_id();
     let v = &f.form;
-    let vendor_id = match super::super::number_opt("vendor_id", &v.vendor_id) {
+    let vendor_id = match super::super::number_opt("vendor_id", &v.vendor_id).on_form()? {
         Ok(id) => id,
-        Err(e) => {
-            return refused(e, |fe| checks_with(&s, &jar, f.actor, Some(fe))).await;
-        }
+        Err(fe) => return checks_with(&s, &jar, f.actor, Some(fe)).await,
     };
     let input = QualityInput {
         site_id: Some(site),
@@ -93,12 +92,13 @@ pub(super) async fn check_create(
         replaced: v.replaced.is_some(),
         note: Some(v.note.clone()),
     };
-    Ok(match cl::record_quality(&s.app, &f.actor, &input).await {
-        Ok(_) => see("/cleaning/checks"),
-        Err(e) => refused(e, |fe| checks_with(&s, &jar, f.actor, Some(fe)))
-            .await
-            .into_response(),
-    })
+    match cl::record_quality(&s.app, &f.actor, &input)
+        .await
+        .on_form()?
+    {
+        Ok(_) => Ok(see("/cleaning/checks")),
+        Err(fe) => checks_with(&s, &jar, f.actor, Some(fe)).await,
+    }
 }
 
 #[derive(Template)]
@@ -187,14 +187,13 @@ pub(super) async fn vendor_create(
     let site = chrome(&s, f.actor.clone(), &jar, "cleaning", "cleaning.vendors")
         .await?
         .site_id();
-    Ok(
-        match cl::create_vendor(&s.app, &f.actor, &vendor_input(site, &f.form)).await {
-            Ok(_) => see("/cleaning/vendors"),
-            Err(e) => refused(e, |fe| vendors_with(&s, &jar, f.actor, Some(fe)))
-                .await
-                .into_response(),
-        },
-    )
+    match cl::create_vendor(&s.app, &f.actor, &vendor_input(site, &f.form))
+        .await
+        .on_form()?
+    {
+        Ok(_) => Ok(see("/cleaning/vendors")),
+        Err(fe) => vendors_with(&s, &jar, f.actor, Some(fe)).await,
+    }
 }
 
 pub(super) async fn vendor_update(
@@ -203,11 +202,15 @@ pub(super) async fn vendor_update(
     Path(id): Path<i64>,
     f: WebForm<VendorForm>,
 ) -> Response {
-    match cl::update_vendor(&s.app, &f.actor, id, &vendor_input(0, &f.form)).await {
-        Ok(_) => see("/cleaning/vendors"),
-        Err(e) => refused(e, |fe| vendors_with(&s, &jar, f.actor, Some(fe)))
+    match cl::update_vendor(&s.app, &f.actor, id, &vendor_input(0, &f.form))
+        .await
+        .on_form()
+    {
+        Ok(Ok(_)) => see("/cleaning/vendors"),
+        Ok(Err(fe)) => vendors_with(&s, &jar, f.actor, Some(fe))
             .await
             .into_response(),
+        Err(page) => page.into_response(),
     }
 }
 
@@ -237,44 +240,37 @@ pub(super) async fn feed(State(s): State<AppState>, Path(file): Path<String>) ->
         Ok(v) => v,
         Err(_) => return axum::http::StatusCode::NOT_FOUND.into_response(),
     };
-    let esc = |t: &str| {
-        t.replace('\\', "\\\\")
-            .replace(';', "\\;")
-            .replace(',', "\\,")
-            .replace('\n', "\\n")
-    };
+    // The calendar crate escapes text, folds long lines and ends them CRLF;
+    // the stamp is the injected clock's (the crate's default is the wall
+    // clock), the day a DATE value.
     let stamp = lobby_app::time::ts(s.app.now())
         .strftime("%Y%m%dT%H%M%SZ")
         .to_string();
-    let mut out = String::from(
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//lobby//cleaning//ZH\r\nCALSCALE:GREGORIAN\r\n",
-    );
-    out.push_str(&format!("X-WR-CALNAME:{}\r\n", esc(&name)));
+    let mut cal = Calendar::empty();
+    cal.append_property(Property::new("VERSION", "2.0"))
+        .append_property(Property::new("PRODID", "-//lobby//cleaning//ZH"))
+        .append_property(Property::new("CALSCALE", "GREGORIAN"))
+        .name(&name);
     for t in &tasks {
-        let day = t.day.replace('-', "");
-        out.push_str("BEGIN:VEVENT\r\n");
-        out.push_str(&format!("UID:lobby-task-{}@lobby\r\n", t.id));
-        out.push_str(&format!("DTSTAMP:{stamp}\r\n"));
-        out.push_str(&format!("DTSTART;VALUE=DATE:{day}\r\n"));
-        out.push_str(&format!(
-            "SUMMARY:{}\r\n",
-            esc(&format!(
-                "{} {}{}",
-                t.area,
-                t.task,
-                if t.seq > 1 {
-                    format!(" #{}", t.seq)
-                } else {
-                    String::new()
-                }
-            ))
-        ));
+        let mut day = Property::new("DTSTART", t.day.replace('-', ""));
+        day.add_parameter("VALUE", "DATE");
+        let seq = if t.seq > 1 {
+            format!(" #{}", t.seq)
+        } else {
+            String::new()
+        };
+        let mut event = Event::new();
+        event
+            .uid(&format!("lobby-task-{}@lobby", t.id))
+            .add_property("DTSTAMP", stamp.as_str())
+            .append_property(day)
+            .summary(&format!("{} {}{seq}", t.area, t.task));
         if t.done_at.is_some() {
-            out.push_str("STATUS:CONFIRMED\r\n");
+            event.status(EventStatus::Confirmed);
         }
-        out.push_str("END:VEVENT\r\n");
+        cal.push(event.done());
     }
-    out.push_str("END:VCALENDAR\r\n");
+    let out = cal.to_string();
     (
         [(
             axum::http::header::CONTENT_TYPE,

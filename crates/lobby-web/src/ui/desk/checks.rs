@@ -101,16 +101,11 @@ pub(super) async fn check_create(
         },
     )
     .await;
-    Ok(
-        match or_refused!(r, f.actor, |fe| checks_with(
-            &s,
-            &jar,
-            f.actor.clone(),
-            ChecksQ::default(),
-            Some(fe)
-        )) {
-            Ok(_) => see("/facility-checks"),
-            Err(r) => r,
-        },
-    )
+    Ok(match r.on_form() {
+        Ok(Ok(_)) => see("/facility-checks"),
+        Ok(Err(fe)) => checks_with(&s, &jar, f.actor.clone(), ChecksQ::default(), Some(fe))
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
+    })
 }

@@ -76,17 +76,13 @@ pub(super) async fn handover_end(
         },
     )
     .await;
-    Ok(
-        match or_refused!(r, f.actor, |fe| handover_with(
-            &s,
-            &jar,
-            f.actor.clone(),
-            Some(fe)
-        )) {
-            Ok(h) => see(&format!("/desk/handover#h{}", h.id)),
-            Err(r) => r,
-        },
-    )
+    Ok(match r.on_form() {
+        Ok(Ok(h)) => see(&format!("/desk/handover#h{}", h.id)),
+        Ok(Err(fe)) => handover_with(&s, &jar, f.actor.clone(), Some(fe))
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
+    })
 }
 
 pub(super) async fn handover_confirm(

@@ -78,7 +78,7 @@ pub(super) async fn incidents_with(
             open,
             past,
             error,
-            key: form_key(),
+            key: crate::ui::form_key(),
             can_manage,
         },
         refused,
@@ -122,18 +122,13 @@ pub(super) async fn incident_open(
         }
         Err(e) => Err(e),
     };
-    Ok(
-        match or_refused!(r, f.actor, |fe| incidents_with(
-            &s,
-            &jar,
-            f.actor.clone(),
-            IncidentsQ::default(),
-            Some(fe)
-        )) {
-            Ok(i) => see(&format!("/incidents/{}", i.id)),
-            Err(r) => r,
-        },
-    )
+    Ok(match r.on_form() {
+        Ok(Ok(i)) => see(&format!("/incidents/{}", i.id)),
+        Ok(Err(fe)) => incidents_with(&s, &jar, f.actor.clone(), IncidentsQ::default(), Some(fe))
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
+    })
 }
 
 #[derive(Template)]
@@ -228,15 +223,12 @@ pub(super) async fn incident_note(
         },
     )
     .await;
-    match or_refused!(r, f.actor, |fe| incident_with(
-        &s,
-        &jar,
-        f.actor.clone(),
-        id,
-        Some(fe)
-    )) {
-        Ok(_) => see(&format!("/incidents/{id}")),
-        Err(r) => r,
+    match r.on_form() {
+        Ok(Ok(_)) => see(&format!("/incidents/{id}")),
+        Ok(Err(fe)) => incident_with(&s, &jar, f.actor.clone(), id, Some(fe))
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
     }
 }
 
@@ -260,15 +252,12 @@ pub(super) async fn incident_close(
         },
     )
     .await;
-    match or_refused!(r, f.actor, |fe| incident_with(
-        &s,
-        &jar,
-        f.actor.clone(),
-        id,
-        Some(fe)
-    )) {
-        Ok(_) => see(&format!("/incidents/{id}")),
-        Err(r) => r,
+    match r.on_form() {
+        Ok(Ok(_)) => see(&format!("/incidents/{id}")),
+        Ok(Err(fe)) => incident_with(&s, &jar, f.actor.clone(), id, Some(fe))
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
     }
 }
 
@@ -345,15 +334,11 @@ pub(super) async fn type_save(
         Ok(id) => desk::update_incident_type(&s.app, &f.actor, id, &input).await,
         Err(_) => desk::create_incident_type(&s.app, &f.actor, &input).await,
     };
-    Ok(
-        match or_refused!(r, f.actor, |fe| types_with(
-            &s,
-            &jar,
-            f.actor.clone(),
-            Some(fe)
-        )) {
-            Ok(t) => see(&format!("/incidents/types#t{}", t.id)),
-            Err(r) => r,
-        },
-    )
+    Ok(match r.on_form() {
+        Ok(Ok(t)) => see(&format!("/incidents/types#t{}", t.id)),
+        Ok(Err(fe)) => types_with(&s, &jar, f.actor.clone(), Some(fe))
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
+    })
 }

@@ -104,16 +104,11 @@ pub(super) async fn inquiry_create(
         .await
     }
     .await;
-    Ok(
-        match or_refused!(r, f.actor, |fe| inquiries_with(
-            &s,
-            &jar,
-            f.actor.clone(),
-            InquiriesQ::default(),
-            Some(fe)
-        )) {
-            Ok(_) => see("/inquiries#new"),
-            Err(r) => r,
-        },
-    )
+    Ok(match r.on_form() {
+        Ok(Ok(_)) => see("/inquiries#new"),
+        Ok(Err(fe)) => inquiries_with(&s, &jar, f.actor.clone(), InquiriesQ::default(), Some(fe))
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
+    })
 }

@@ -89,7 +89,7 @@ pub(super) async fn log_with(
             can_write,
             can_ack,
             error,
-            key: form_key(),
+            key: crate::ui::form_key(),
             correcting,
             back: "/desk",
         },
@@ -114,7 +114,7 @@ pub(super) struct LogForm {
 
 pub(super) fn back_to(b: &str, default: &str) -> String {
     // Only our own pages, by the sign-in form's rule.
-    if crate::ui::account::safe_next(Some(b)) == b {
+    if crate::ui::safe_next(Some(b)) == b {
         b.to_string()
     } else {
         default.to_string()
@@ -145,20 +145,21 @@ pub(super) async fn log_write(
         }
         Err(e) => Err(e),
     };
-    Ok(
-        match or_refused!(r, f.actor, |fe| log_with(
+    Ok(match r.on_form() {
+        Ok(Ok(e)) => see(&format!("{}#e{}", back_to(&v.back, "/desk"), e.id)),
+        Ok(Err(fe)) => log_with(
             &s,
             &jar,
             f.actor.clone(),
             LogQ::default(),
             // A number that was refused is named in the error, not kept.
             corrects,
-            Some(fe)
-        )) {
-            Ok(e) => see(&format!("{}#e{}", back_to(&v.back, "/desk"), e.id)),
-            Err(r) => r,
-        },
-    )
+            Some(fe),
+        )
+        .await
+        .into_response(),
+        Err(page) => page.into_response(),
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -235,19 +236,13 @@ pub(super) async fn log_ticket(
         .await
     }
     .await;
-    Ok(
-        match or_refused!(r, f.actor, |fe| log_with(
-            &s,
-            &jar,
-            f.actor.clone(),
-            LogQ::default(),
-            None,
-            Some(fe)
-        )) {
-            Ok(t) => see(&format!("/tickets/{}", t.id)),
-            Err(r) => r,
-        },
-    )
+    Ok(match r.on_form() {
+        Ok(Ok(t)) => see(&format!("/tickets/{}", t.id)),
+        Ok(Err(fe)) => log_with(&s, &jar, f.actor.clone(), LogQ::default(), None, Some(fe))
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -270,15 +265,11 @@ pub(super) async fn log_close(
         },
     )
     .await;
-    match or_refused!(r, f.actor, |fe| log_with(
-        &s,
-        &jar,
-        f.actor.clone(),
-        LogQ::default(),
-        None,
-        Some(fe)
-    )) {
-        Ok(_) => see(&format!("/desk#e{id}")),
-        Err(r) => r,
+    match r.on_form() {
+        Ok(Ok(_)) => see(&format!("/desk#e{id}")),
+        Ok(Err(fe)) => log_with(&s, &jar, f.actor.clone(), LogQ::default(), None, Some(fe))
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
     }
 }

@@ -17,9 +17,9 @@ use lobby_domain::policy::Action as Can;
 use lobby_domain::tickets::{Department, Kind, Priority};
 use serde::Deserialize;
 
-use super::{chrome, error_page, render, render_form, Chrome, FormError};
+use super::{chrome, error_page, render, render_form, Chrome, FormError, OnForm};
 use crate::extract::{WebActor, WebForm};
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -55,12 +55,6 @@ pub fn router() -> Router<AppState> {
         .route("/inquiries", get(inquiries_page).post(inquiry_create))
 }
 
-/// A fresh key for a create form (sent back as `_key`).
-pub fn form_key() -> String {
-    use rand::Rng;
-    format!("form-{:032x}", rand::thread_rng().gen::<u128>())
-}
-
 fn key_of(k: &str) -> Option<&str> {
     Some(k.trim()).filter(|k| !k.is_empty())
 }
@@ -84,19 +78,6 @@ fn see(to: &str) -> Response {
 
 fn on(v: &Option<String>) -> bool {
     v.as_deref().is_some_and(|v| !v.is_empty() && v != "false")
-}
-
-/// Shows a refused form on its page again, or the error page.
-macro_rules! or_refused {
-    ($r:expr, $a:expr, |$fe:ident| $again:expr) => {
-        match $r {
-            Ok(v) => Ok(v),
-            Err(e) => match FormError::from_app(&e) {
-                Some($fe) => Err($again.await.into_response()),
-                None => Err(PageError(e).into_response()),
-            },
-        }
-    };
 }
 
 mod checks;

@@ -5,6 +5,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::OnForm;
 use crate::ui::PageError;
 
 #[derive(Deserialize, Default)]
@@ -17,7 +18,7 @@ pub(super) struct OutgoingQ {
 pub(super) struct OutgoingPage {
     c: Chrome,
     m: OutgoingMonth,
-    tenants: Vec<crate::ui::tenants::Choice>,
+    tenants: Vec<crate::ui::TenantChoice>,
     can_write: bool,
     error: Option<FormError>,
 }
@@ -41,7 +42,7 @@ async fn outgoing_with(
     .await?;
     let can_write = c.actor.can(Can::DeskWrite, site);
     let tenants = if can_write && c.actor.can(Can::TenantsRead, site) {
-        crate::ui::tenants::choices(s, &c).await?
+        crate::ui::tenant_choices(s, &c).await?
     } else {
         Vec::new()
     };
@@ -112,11 +113,8 @@ pub(super) async fn outgoing_create(
         desk::send_mail(&s.app, &f.actor, &input).await
     }
     .await;
-    match r {
+    match r.on_form()? {
         Ok(_) => Ok(Redirect::to("/outgoing-mail").into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => outgoing_with(&s, c, None, Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => outgoing_with(&s, c, None, Some(fe)).await,
     }
 }

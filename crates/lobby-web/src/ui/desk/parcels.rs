@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::OnForm;
 use crate::ui::PageError;
 
 #[derive(Deserialize, Default, Clone)]
@@ -86,7 +87,7 @@ pub(super) async fn parcels_with(
             can_write,
             error,
             received,
-            key: form_key(),
+            key: crate::ui::form_key(),
         },
         refused,
     ))
@@ -137,28 +138,29 @@ pub(super) async fn parcel_create(
         .await
     }
     .await;
-    Ok(
-        match or_refused!(r, f.actor, |fe| parcels_with(
+    Ok(match r.on_form() {
+        Ok(Ok(p)) => parcels_with(
+            &s,
+            &jar,
+            f.actor.clone(),
+            ParcelsQ::default(),
+            None,
+            Some(p),
+        )
+        .await
+        .into_response(),
+        Ok(Err(fe)) => parcels_with(
             &s,
             &jar,
             f.actor.clone(),
             ParcelsQ::default(),
             Some(fe),
-            None
-        )) {
-            Ok(p) => parcels_with(
-                &s,
-                &jar,
-                f.actor.clone(),
-                ParcelsQ::default(),
-                None,
-                Some(p),
-            )
-            .await
-            .into_response(),
-            Err(r) => r,
-        },
-    )
+            None,
+        )
+        .await
+        .into_response(),
+        Err(page) => page.into_response(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -183,20 +185,23 @@ pub(super) async fn parcel_pickup(
         },
     )
     .await;
-    match or_refused!(r, f.actor, |fe| parcels_with(
-        &s,
-        &jar,
-        f.actor.clone(),
-        ParcelsQ::default(),
-        Some(FormError {
-            field: format!("p{id}.{}", fe.field),
-            code: fe.code,
-            message: fe.message
-        }),
-        None
-    )) {
-        Ok(_) => see("/parcels"),
-        Err(r) => r,
+    match r.on_form() {
+        Ok(Ok(_)) => see("/parcels"),
+        Ok(Err(fe)) => parcels_with(
+            &s,
+            &jar,
+            f.actor.clone(),
+            ParcelsQ::default(),
+            Some(FormError {
+                field: format!("p{id}.{}", fe.field),
+                code: fe.code,
+                message: fe.message,
+            }),
+            None,
+        )
+        .await
+        .into_response(),
+        Err(page) => page.into_response(),
     }
 }
 
@@ -211,14 +216,15 @@ pub(super) async fn parcel_upload(
         Ok(f) => f,
         Err(r) => return r,
     };
-    match desk::add_parcel_photo(&s.app, &a, id, &file).await {
-        Ok(_) => see(&format!("/parcels#p{id}")),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => parcels_with(&s, &jar, a, ParcelsQ::default(), Some(fe), None)
-                .await
-                .into_response(),
-            None => error_page(Some(&a), e),
-        },
+    match desk::add_parcel_photo(&s.app, &a, id, &file)
+        .await
+        .on_form()
+    {
+        Ok(Ok(_)) => see(&format!("/parcels#p{id}")),
+        Ok(Err(fe)) => parcels_with(&s, &jar, a, ParcelsQ::default(), Some(fe), None)
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
     }
 }
 

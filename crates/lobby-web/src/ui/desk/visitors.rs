@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::OnForm;
 use crate::ui::PageError;
 
 #[derive(Deserialize, Default, Clone)]
@@ -94,7 +95,7 @@ pub(super) async fn visitors_with(
             q,
             can_write,
             error,
-            key: form_key(),
+            key: crate::ui::form_key(),
         },
         refused,
     ))
@@ -151,18 +152,13 @@ pub(super) async fn visitor_create(
         .await
     }
     .await;
-    Ok(
-        match or_refused!(r, f.actor, |fe| visitors_with(
-            &s,
-            &jar,
-            f.actor.clone(),
-            VisitorsQ::default(),
-            Some(fe)
-        )) {
-            Ok(_) => see("/visitors"),
-            Err(r) => r,
-        },
-    )
+    Ok(match r.on_form() {
+        Ok(Ok(_)) => see("/visitors"),
+        Ok(Err(fe)) => visitors_with(&s, &jar, f.actor.clone(), VisitorsQ::default(), Some(fe))
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
+    })
 }
 
 pub(super) async fn visitor_sign_out(
@@ -183,11 +179,11 @@ pub(super) async fn expected_arrive(
     Path(id): Path<i64>,
     f: WebForm<Empty>,
 ) -> Result<Response, PageError> {
-    match desk::arrive_expected(&s.app, &f.actor, id).await {
+    match desk::arrive_expected(&s.app, &f.actor, id)
+        .await
+        .on_form()?
+    {
         Ok(_) => Ok(Redirect::to("/visitors").into_response()),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => visitors_with(&s, &jar, f.actor, VisitorsQ::default(), Some(fe)).await,
-            None => Err(e.into()),
-        },
+        Err(fe) => visitors_with(&s, &jar, f.actor, VisitorsQ::default(), Some(fe)).await,
     }
 }

@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::OnForm;
 use crate::ui::PageError;
 
 /// The intake form's fields (also posted by the desk's home page).
@@ -47,19 +48,6 @@ pub(super) struct NewPage {
     error: Option<FormError>,
 }
 
-/// The names of the site's public areas (lobby, lifts, corridors …).
-pub(crate) async fn places(s: &AppState, c: &Chrome) -> Vec<String> {
-    lobby_app::sites::public_areas(&s.app, &c.actor, c.site_id())
-        .await
-        .map(|v| {
-            v.into_iter()
-                .filter(|a| !a.archived)
-                .map(|a| a.name)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 pub(super) async fn new_page(
     s: &AppState,
     c: Chrome,
@@ -68,9 +56,9 @@ pub(super) async fn new_page(
 ) -> Response {
     let refused = error.is_some();
     if f.key.is_empty() {
-        f.key = crate::ui::desk::form_key();
+        f.key = crate::ui::form_key();
     }
-    let places = places(s, &c).await;
+    let places = crate::ui::place_choices(s, &c).await;
     render_form(
         &NewPage {
             c,
@@ -97,7 +85,7 @@ pub(super) async fn new_form(
     c: Chrome,
     Query(q): Query<NewQ>,
 ) -> Result<Response, PageError> {
-    if crate::ui::portal::is_tenant(&c.actor) {
+    if crate::ui::is_tenant(&c.actor) {
         // A tenant reports on its own, shorter form.
         return Ok(Redirect::to("/my/requests/new").into_response());
     }
@@ -152,7 +140,11 @@ pub(super) async fn create(
         // call about the lobby goes as fast as one about a unit).
         let (unit_id, place) = match v.unit.trim() {
             "" => (None, None),
-            n => match places(&s, &c).await.into_iter().find(|p| p == n) {
+            n => match crate::ui::place_choices(&s, &c)
+                .await
+                .into_iter()
+                .find(|p| p == n)
+            {
                 Some(p) => (None, Some(p)),
                 None => {
                     let unit = match lobby_domain::sites::UnitNumber::parse("unit", n) {
@@ -210,11 +202,9 @@ pub(super) async fn create(
         Ok::<_, AppError>(t.id)
     }
     .await;
-    Ok(match result {
-        Ok(id) => Redirect::to(&format!("/tickets/{id}")).into_response(),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => new_page(&s, c, f.form, Some(fe)).await,
-            None => error_page(Some(&c.actor), e),
-        },
+    Ok(match result.on_form() {
+        Ok(Ok(id)) => Redirect::to(&format!("/tickets/{id}")).into_response(),
+        Ok(Err(fe)) => new_page(&s, c, f.form, Some(fe)).await,
+        Err(page) => page.into_response(),
     })
 }

@@ -96,7 +96,7 @@ pub(super) async fn export(
     let c = c.at("tickets", "nav.tickets");
     Ok(
         match tickets::export_xlsx(&s.app, &c.actor, &query_of(&c, &q)?).await {
-            Ok(bytes) => crate::api::xlsx_file(bytes, "work-orders.xlsx"),
+            Ok(bytes) => crate::files::xlsx_response(bytes, "work-orders.xlsx"),
             Err(e) => error_page(Some(&c.actor), e),
         },
     )

@@ -20,7 +20,7 @@ use serde::Deserialize;
 
 use super::{chrome, error_page, render, render_form, Chrome, FormError};
 use crate::extract::{WebActor, WebForm};
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -65,5 +65,5 @@ use complaint_pages::*;
 pub use intake::*;
 use list::*;
 use photos::*;
-pub use reports::*;
+use reports::*;
 pub use show::*;

@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::OnForm;
 
 /// The photo upload of the ticket page (multipart: `_csrf`, `stage`, `file`).
 pub(super) async fn upload_photo(
@@ -20,12 +21,13 @@ pub(super) async fn upload_photo(
         .iter()
         .find(|(k, _)| k == "stage")
         .map(|(_, v)| v.as_str());
-    match tickets::add_photo(&s.app, &a, id, &file, stage).await {
-        Ok(_) => Redirect::to(&format!("/tickets/{id}#photos")).into_response(),
-        Err(e) => match FormError::from_app(&e) {
-            Some(fe) => show_with(&s, &jar, a, id, Some(fe)).await.into_response(),
-            None => error_page(Some(&a), e),
-        },
+    match tickets::add_photo(&s.app, &a, id, &file, stage)
+        .await
+        .on_form()
+    {
+        Ok(Ok(_)) => Redirect::to(&format!("/tickets/{id}#photos")).into_response(),
+        Ok(Err(fe)) => show_with(&s, &jar, a, id, Some(fe)).await.into_response(),
+        Err(page) => page.into_response(),
     }
 }
 

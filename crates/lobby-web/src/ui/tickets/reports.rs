@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::ui::chart::{chart, Chart};
 use crate::ui::PageError;
 
 #[derive(Template)]
@@ -36,95 +37,6 @@ pub(super) struct SpanQ {
     to: Option<String>,
 }
 
-/// One bar of a server-drawn SVG chart, with its value written above it.
-pub struct Bar {
-    pub x: i64,
-    pub y: i64,
-    pub w: i64,
-    pub h: i64,
-    pub label: String,
-    pub n: i64,
-    /// The bar's middle, where its value and day are written.
-    pub mid: i64,
-}
-
-/// A bar chart with its axes: the value scale on the left (0, half, top,
-/// each with a grid line) and the days along the bottom (a label every few
-/// bars so they never overlap).
-pub struct Chart {
-    pub bars: Vec<Bar>,
-    /// (y, value) of each grid line.
-    pub ticks: Vec<(i64, i64)>,
-    /// (x, text) of each day label.
-    pub days: Vec<(i64, String)>,
-    /// Where the plot starts (after the value scale) and its height.
-    pub left: i64,
-    pub height: i64,
-    pub width: i64,
-    /// Values are written above bars wide enough to hold them.
-    pub values: bool,
-}
-
-pub(super) const CHART_H: i64 = 120;
-const CHART_LEFT: i64 = 30;
-
-/// A top for the value scale that halves into whole numbers: 1, 2, 4, 6,
-/// 10, 20, 40, 60, 100 … at least `max`.
-fn nice_top(max: i64) -> i64 {
-    let mut step = 1;
-    loop {
-        for m in [1, 2, 4, 6, 10] {
-            if m * step >= max {
-                return m * step;
-            }
-        }
-        step *= 10;
-    }
-}
-
-pub(crate) fn chart(items: &[lobby_app::reports::Count], width: i64) -> Chart {
-    let top = nice_top(items.iter().map(|c| c.n).max().unwrap_or(0).max(1));
-    let plot = width - CHART_LEFT;
-    let w = (plot / items.len().max(1) as i64).max(2);
-    let bars: Vec<Bar> = items
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let h = c.n * CHART_H / top;
-            let x = CHART_LEFT + i as i64 * w;
-            Bar {
-                x,
-                y: CHART_H - h,
-                w: (w - 2).max(1),
-                h,
-                label: c.key.clone(),
-                n: c.n,
-                mid: x + (w - 2).max(1) / 2,
-            }
-        })
-        .collect();
-    // A day label (MM-DD) at most every 60 px.
-    let every = (60 / w).max(1) as usize;
-    let days = bars
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| i % every == 0)
-        .map(|(_, b)| (b.mid, b.label.get(5..).unwrap_or(&b.label).to_string()))
-        .collect();
-    Chart {
-        ticks: [0, top / 2, top]
-            .iter()
-            .map(|v| (CHART_H - v * CHART_H / top, *v))
-            .collect(),
-        days,
-        left: CHART_LEFT,
-        height: CHART_H,
-        width,
-        values: w >= 14,
-        bars,
-    }
-}
-
 #[derive(Template)]
 #[template(path = "tickets/summary.html")]
 pub(super) struct SummaryPage {
@@ -138,8 +50,9 @@ pub(super) async fn load_summary(
     c: &Chrome,
     q: &SpanQ,
 ) -> Result<lobby_app::reports::TicketSummary, Response> {
-    let (from, to) = crate::api::summary_span(&s.app, c.tz(), q.from.as_deref(), q.to.as_deref())
-        .map_err(|e| error_page(Some(&c.actor), e.0))?;
+    let (from, to) =
+        lobby_app::reports::summary_span(s.app.now(), c.tz(), q.from.as_deref(), q.to.as_deref())
+            .map_err(|e| error_page(Some(&c.actor), e))?;
     lobby_app::reports::ticket_summary(&s.app, &c.actor, c.site_id(), from, to)
         .await
         .map_err(|e| error_page(Some(&c.actor), e))
@@ -172,7 +85,9 @@ pub(super) async fn summary_xlsx(
     };
     let name = c.site.as_ref().map(|s| s.name.clone()).unwrap_or_default();
     Ok(match lobby_app::reports::ticket_summary_xlsx(&r, &name) {
-        Ok(bytes) => crate::api::xlsx_file(bytes, &format!("tickets-{}-{}.xlsx", r.from, r.to)),
+        Ok(bytes) => {
+            crate::files::xlsx_response(bytes, &format!("tickets-{}-{}.xlsx", r.from, r.to))
+        }
         Err(e) => error_page(Some(&c.actor), e),
     })
 }

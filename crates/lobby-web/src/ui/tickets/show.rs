@@ -2,7 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
-use crate::ui::PageError;
+use crate::ui::{OnForm, PageError};
 
 /// An action the page offers: its name and which extra fields it needs.
 pub struct Offer {
@@ -105,7 +105,7 @@ pub(super) async fn show(
     WebActor(a): WebActor,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    if crate::ui::portal::is_tenant(&a) {
+    if crate::ui::is_tenant(&a) {
         return Ok(Redirect::to(&format!("/my/requests/{id}")).into_response());
     }
     show_with(&s, &jar, a, id, None).await
@@ -154,22 +154,19 @@ pub(super) async fn after_change<T>(
     anchor: &str,
     r: Result<T, AppError>,
 ) -> Response {
-    match r {
-        Ok(_) => Redirect::to(&format!("/tickets/{id}{anchor}")).into_response(),
-        Err(e) => {
-            let fe = match &e {
-                AppError::InvalidTransition(m) => Some(FormError {
-                    field: "action".into(),
-                    code: e.code().to_string(),
-                    message: m.clone(),
-                }),
-                other => FormError::from_app(other),
-            };
-            match fe {
-                Some(fe) => show_with(s, jar, a, id, Some(fe)).await.into_response(),
-                None => error_page(Some(&a), e),
-            }
-        }
+    // A move the ticket's state does not allow is shown at the actions.
+    if let Err(e @ AppError::InvalidTransition(_)) = &r {
+        let fe = FormError {
+            field: "action".into(),
+            code: e.code().to_string(),
+            message: e.to_string(),
+        };
+        return show_with(s, jar, a, id, Some(fe)).await.into_response();
+    }
+    match r.on_form() {
+        Ok(Ok(_)) => Redirect::to(&format!("/tickets/{id}{anchor}")).into_response(),
+        Ok(Err(fe)) => show_with(s, jar, a, id, Some(fe)).await.into_response(),
+        Err(page) => page.into_response(),
     }
 }
 
