@@ -8,7 +8,7 @@
 use jiff::civil::Date;
 use lobby_domain::policy::Action as Can;
 use lobby_domain::roles::Role;
-use lobby_store::digests as store;
+use lobby_store::digest as store;
 use serde::{Deserialize, Serialize};
 
 use crate::scope::day_span;

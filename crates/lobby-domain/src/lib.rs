@@ -11,6 +11,7 @@ pub mod announcements;
 pub mod audit;
 pub mod cleaning;
 pub mod clock;
+pub mod department_reports;
 pub mod desk;
 pub mod digest;
 pub mod error;
@@ -30,6 +31,6 @@ pub mod supplies;
 pub mod tenants;
 pub mod tickets;
 pub mod training;
-pub mod worklog;
+pub mod work_log;
 
 pub use error::FieldError;

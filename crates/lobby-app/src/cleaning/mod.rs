@@ -63,10 +63,24 @@ mod quality;
 mod tasks;
 mod vendors;
 
-pub use evaluations::*;
-pub use inspections::*;
-pub use notices::*;
-pub use plans::*;
-pub use quality::*;
-pub use tasks::*;
-pub use vendors::*;
+pub use evaluations::{
+    criteria, evaluation, evaluations, evaluations_xlsx, save_evaluation, set_criteria,
+    CriterionView, EvaluationInput, EvaluationRowView, EvaluationScoreView, EvaluationView,
+    Figures,
+};
+use inspections::load_inspection;
+pub use inspections::{inspect, inspection, inspections, InspectionInput, InspectionView};
+use notices::issue_in;
+pub use notices::{
+    act_notice, issue_notice, notice, notices, overdue_sweep, photo_bytes, NoticeActionInput,
+    NoticeEventView, NoticeInput, NoticeView,
+};
+use plans::version_of;
+pub use plans::{change_plan, create_plan, end_plan, plans, PlanInput, PlanView};
+pub use quality::{quality_checks, record_quality, QualityInput, QualityView};
+use tasks::ensure_tasks;
+pub use tasks::{
+    day_overview, feed, mark_done, report_headcount, tasks, DayView, HeadcountInput, TaskView,
+    VendorDay,
+};
+pub use vendors::{create_vendor, update_vendor, vendor, vendors, VendorInput, VendorView};

@@ -17,7 +17,9 @@ use crate::page::{self, Page};
 use crate::{audit, time, Actor, App, AppError, AppResult};
 
 mod send;
-pub use send::*;
+pub use send::{
+    backoff, deliver_due, dingtalk_sign, run, webhook_signature, Label, Sender, SenderConfig,
+};
 
 /// The channels, as the contract names them.
 pub const CHANNELS: [&str; 4] = ["email", "wecom", "dingtalk", "webhook"];

@@ -7,10 +7,15 @@
 mod figures;
 mod xlsx;
 
-pub use figures::*;
+pub use figures::{
+    gather, shares, AttendanceFigures, CleaningFigures, CostLine, MailFigures, MoneyFigures,
+    MoneyLine, MonthFigures, PatrolFigures, SuppliesFigures, TrainingFigures, UnitFigures,
+    VendorScore, VisitFigures,
+};
 pub use xlsx::report_xlsx;
 
 use jiff::civil::Date;
+use lobby_domain::department_reports::ReportState;
 use lobby_domain::policy::Action as Can;
 use lobby_domain::roles::Role;
 use lobby_store::department_reports as store;
@@ -28,7 +33,7 @@ pub struct DepartmentReport {
     /// `2026-11`
     pub month: String,
     /// `draft` (being written, figures live) or `signed` (archived).
-    pub state: String,
+    pub state: ReportState,
     /// The month has ended: the project manager may sign it.
     pub ended: bool,
     pub summary: String,
@@ -46,7 +51,7 @@ pub struct DepartmentReport {
 pub struct ReportListItem {
     pub month: String,
     /// `unwritten`, `draft` or `signed`.
-    pub state: String,
+    pub state: ReportState,
     pub written_by: Option<String>,
     pub signed_by: Option<String>,
     pub signed_at: Option<String>,
@@ -109,12 +114,7 @@ pub async fn report(
             site_id,
             site_name,
             month: m,
-            state: if r.signed_at.is_some() {
-                "signed"
-            } else {
-                "draft"
-            }
-            .into(),
+            state: ReportState::of(true, r.signed_at.is_some()),
             ended,
             summary: r.summary,
             plan: r.plan,
@@ -129,7 +129,7 @@ pub async fn report(
             site_id,
             site_name,
             month: m,
-            state: "draft".into(),
+            state: ReportState::Draft,
             ended,
             summary: String::new(),
             plan: String::new(),
@@ -154,12 +154,7 @@ pub async fn reports(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Re
     };
     let item = |month: String, r: Option<&store::ReportRow>| ReportListItem {
         month,
-        state: match r {
-            None => "unwritten",
-            Some(r) if r.signed_at.is_some() => "signed",
-            Some(_) => "draft",
-        }
-        .into(),
+        state: ReportState::of(r.is_some(), r.is_some_and(|r| r.signed_at.is_some())),
         written_by: r.and_then(|r| r.written_by.clone()),
         signed_by: r.and_then(|r| r.signed_by.clone()),
         signed_at: r.and_then(|r| r.signed_at.map(time::rfc3339)),

@@ -44,7 +44,7 @@ fn build(r: &DepartmentReport) -> Result<Vec<u8>, XlsxError> {
         format!("{} {} 客户服务部月度总结", r.site_name, r.month),
         &bold,
     )?;
-    let state = if r.state == "signed" {
+    let state = if r.state == lobby_domain::department_reports::ReportState::Signed {
         "已签核归档"
     } else {
         "草稿"

@@ -6,7 +6,7 @@
 
 #[allow(unused_imports)]
 use super::*;
-use lobby_store::expected_visitors::{self as expected, ExpectedRow, NewExpected};
+use lobby_store::desk::expected::{self, ExpectedRow, NewExpected};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ExpectedVisitorView {

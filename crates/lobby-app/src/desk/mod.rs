@@ -62,12 +62,36 @@ mod outgoing;
 mod parcels;
 mod visitors;
 
-pub use checks::*;
-pub use expected::*;
-pub use handover::*;
-pub use incidents::*;
-pub use inquiries::*;
-pub use log::*;
-pub use outgoing::*;
-pub use parcels::*;
-pub use visitors::*;
+pub use checks::{checks, record_check, CheckQuery, CheckView, NewCheckInput};
+pub use expected::{
+    arrive_expected, cancel_expected, expect_visitor, expected_visitor, expected_visitors,
+    ExpectedQuery, ExpectedVisitorInput, ExpectedVisitorView,
+};
+pub use handover::{
+    confirm_handover, end_shift, handover_preview, handovers, EndShiftInput, HandoverItem,
+    HandoverSummary, HandoverView,
+};
+pub use incidents::{
+    add_incident_note, close_incident, create_incident_type, incident, incident_types, incidents,
+    open_incident, tick_step, update_incident_type, CloseIncidentInput, IncidentQuery,
+    IncidentStepView, IncidentTypeInput, IncidentTypeView, IncidentView, NewIncidentInput,
+    NoteView, TextInput,
+};
+pub use inquiries::{inquiries, log_inquiry, InquiryQuery, InquiryView, NewInquiryInput};
+pub use log::{
+    ack, ack_all, close_follow_up, log, log_entry, to_ticket, write_log, AckView, CloseInput,
+    FollowUpTicketInput, LogEntryView, LogQuery, NewLogInput,
+};
+pub(crate) use outgoing::outgoing_month_of;
+pub use outgoing::{
+    outgoing_mail, send_mail, OutgoingMailInput, OutgoingMailView, OutgoingMonth, OutgoingQuery,
+};
+pub use parcels::{
+    add_parcel_photo, parcel, parcel_photo, parcels, pick_up, receive_parcel, NewParcelInput,
+    ParcelQuery, ParcelView, PickupInput, MAX_WRONG_CODES_PER_PARCEL, MAX_WRONG_CODES_PER_USER,
+    PICKUP_WINDOW_MICROS,
+};
+pub use visitors::{
+    register_visitor, sign_out_visitor, visitor, visitors, NewVisitorInput, VisitorQuery,
+    VisitorView,
+};

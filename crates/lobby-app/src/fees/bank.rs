@@ -4,7 +4,7 @@
 //! the rest listed for a person to match. Nothing is recorded until the
 //! matches are confirmed, then all in one transaction.
 
-use lobby_domain::fees::{parse_yuan, PaymentMethod};
+use lobby_domain::fees::{parse_yuan, PaymentMethod, StatementState};
 use lobby_domain::policy::Action as Can;
 use lobby_store::fees as store;
 use serde::{Deserialize, Serialize};
@@ -208,7 +208,7 @@ pub async fn record_bank_payments(
                 (Some(id), _) => {
                     let s = store::statement(&mut c, id)
                         .await?
-                        .filter(|s| s.site_id == site_id && s.state == "issued")
+                        .filter(|s| s.site_id == site_id && s.state == StatementState::Issued)
                         .ok_or_else(|| {
                             AppError::invalid(
                                 &field("statement_id"),

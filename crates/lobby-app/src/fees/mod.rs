@@ -14,16 +14,40 @@ mod report;
 mod sightings;
 mod statements;
 
-pub use arrears::*;
-pub use bank::*;
-pub use deposits::*;
-pub use dunning::*;
-pub use items::*;
-pub use meters::*;
-pub use payments::*;
-pub use report::*;
-pub use sightings::*;
-pub use statements::*;
+pub use arrears::{arrears, AgeingView, ArrearsView};
+pub(crate) use arrears::{arrears_of, owed_in};
+pub use bank::{
+    match_bank_file, record_bank_payments, BankLine, BankMatch, BankPayment, MAX_BANK_FILE,
+};
+pub use deposits::{deposits, DepositQuery, DepositView};
+pub(crate) use deposits::{settle_deposit_in, take_deposit_in};
+pub use dunning::{
+    dun, dunning_notice, dunning_notices, dunning_steps, dunning_sweep, set_dunning_steps,
+    DunInput, DunningStepView, DunningView, DEFAULT_STEPS, PAY_WITHIN_DAYS,
+};
+pub(crate) use items::rate_on;
+pub use items::{
+    add_charge, create_fee_item, fee_items, set_rate, ChargeInput, FeeItemInput, FeeItemView,
+    RateInput, RateView,
+};
+pub(crate) use meters::record_in;
+pub use meters::{
+    add_reading_photo, confirm_reading, create_meter, meters, reading_photo, readings,
+    record_reading, record_reading_with, MeterInput, MeterView, ReadingInput, ReadingView,
+    JUMP_FACTOR,
+};
+pub(crate) use payments::{apply_credit, check_payer, pay_in, payment_view, Pay};
+pub use payments::{
+    payments, payments_page, record_payment, reverse_payment, PaymentInput, PaymentView,
+    ReversalInput,
+};
+pub use report::{arrears_xlsx, collection, month_xlsx, pct, CollectionReport, ItemCollection};
+pub(crate) use report::{collection_of, money_cell};
+pub use sightings::{record_sighting, sightings, SightingInput, SightingView};
+pub use statements::{
+    due_date, generate, issue, statement, statements, void, GenerateInput, LineView,
+    StatementQuery, StatementView,
+};
 
 use lobby_domain::policy::Action as Can;
 

@@ -3,7 +3,7 @@
 //! is issued; receipts numbered per site and year; a reversal says why.
 
 use lobby_domain::error::{optional_text, required_text};
-use lobby_domain::fees::PaymentMethod;
+use lobby_domain::fees::{PaymentMethod, StatementState};
 use lobby_domain::policy::Action as Can;
 use lobby_store::fees::{self as store, NewPayment};
 use serde::{Deserialize, Serialize};
@@ -66,7 +66,7 @@ pub(crate) fn payment_view(p: store::PaymentRow) -> AppResult<PaymentView> {
         } else {
             p.amount_fen - p.allocated_fen
         },
-        method: crate::error::stored("payments.method", &p.method)?,
+        method: p.method,
         paid_at: time::rfc3339(p.paid_at),
         note: p.note,
         reversed_at: time::rfc3339_opt(p.reversed_at),
@@ -98,7 +98,14 @@ pub(crate) async fn apply_credit(
     // a total of nothing. A negative total is a credit note and stays
     // issued (what the site owes is not "paid").
     if total_fen >= 0 && left == 0 {
-        store::set_state(w, statement_id, "issued", "paid", None).await?;
+        store::set_state(
+            w,
+            statement_id,
+            StatementState::Issued,
+            StatementState::Paid,
+            None,
+        )
+        .await?;
     }
     Ok(applied)
 }
@@ -204,12 +211,14 @@ pub async fn record_payment(
         return Err(AppError::invalid("paid_at", "paid_at is in the future"));
     }
     if let Some(s) = &statement {
-        if s.state != "issued" {
+        if s.state != StatementState::Issued {
             return Err(AppError::invalid(
                 "statement_id",
-                match s.state.as_str() {
-                    "draft" => "the statement is a draft: issue it first",
-                    "paid" => "the statement is paid: record the payment to the tenant's account",
+                match s.state {
+                    StatementState::Draft => "the statement is a draft: issue it first",
+                    StatementState::Paid => {
+                        "the statement is paid: record the payment to the tenant's account"
+                    }
                     _ => "the statement is void",
                 },
             ));
@@ -295,7 +304,7 @@ pub(crate) async fn pay_in(w: &mut Work<'_>, p: &Pay<'_>) -> AppResult<i64> {
             tenant_id: p.tenant_id,
             statement_id: p.statement.map(|s| s.id),
             amount_fen: p.amount_fen,
-            method: p.method.as_str(),
+            method: p.method,
             paid_at: p.paid_at,
             receipt_no: &receipt,
             note: p.note,
@@ -320,14 +329,14 @@ pub(crate) async fn pay_in(w: &mut Work<'_>, p: &Pay<'_>) -> AppResult<i64> {
             break;
         }
         let balance = s.total_fen - s.paid_fen;
-        if balance <= 0 || s.state != "issued" {
+        if balance <= 0 || s.state != StatementState::Issued {
             continue;
         }
         let take = balance.min(left);
         store::allocate(w, id, s.id, take).await?;
         left -= take;
         if take == balance {
-            store::set_state(w, s.id, "issued", "paid", None).await?;
+            store::set_state(w, s.id, StatementState::Issued, StatementState::Paid, None).await?;
         }
     }
     w.audit(
@@ -377,7 +386,7 @@ pub async fn reverse_payment(
                 ));
             };
             for s in paid {
-                store::set_state(w, s, "paid", "issued", None).await?;
+                store::set_state(w, s, StatementState::Paid, StatementState::Issued, None).await?;
             }
             w.audit(
                 Some(site_id),

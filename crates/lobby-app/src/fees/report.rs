@@ -2,7 +2,7 @@
 //! item, and the month's and the arrears' workbooks. Amounts go into the
 //! workbook as exact decimal formulas (`=1234.56`), never through a float.
 
-use lobby_domain::fees::{div_half_up, yuan};
+use lobby_domain::fees::{div_half_up, yuan, StatementState};
 use lobby_domain::money::Fen;
 use lobby_store::fees::{self as store, StatementFilter};
 use serde::Serialize;
@@ -66,7 +66,7 @@ async fn month_rows(
     )
     .await?
     .into_iter()
-    .filter(|s| s.state != "void")
+    .filter(|s| s.state != StatementState::Void)
     .collect();
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let lines = store::lines(&mut c, &ids).await?;
@@ -207,7 +207,7 @@ pub async fn month_xlsx(
         money_cell(ws, row, 3, r.paid_fen, &money).map_err(xl)?;
         money_cell(ws, row, 4, r.total_fen - r.paid_fen, &money).map_err(xl)?;
         ws.write_string(row, 5, &r.due_date).map_err(xl)?;
-        ws.write_string(row, 6, state_zh(&r.state)).map_err(xl)?;
+        ws.write_string(row, 6, state_zh(r.state)).map_err(xl)?;
     }
     let ws = wb.add_worksheet();
     ws.set_name("明细").map_err(xl)?;
@@ -320,11 +320,11 @@ pub fn pct(permille: i64) -> String {
     format!("{}.{}", permille / 10, permille % 10)
 }
 
-fn state_zh(s: &str) -> &'static str {
+fn state_zh(s: StatementState) -> &'static str {
     match s {
-        "draft" => "草稿",
-        "issued" => "已发出",
-        "paid" => "已缴清",
-        _ => "已作废",
+        StatementState::Draft => "草稿",
+        StatementState::Issued => "已发出",
+        StatementState::Paid => "已缴清",
+        StatementState::Void => "已作废",
     }
 }

@@ -93,7 +93,7 @@ pub(crate) fn statement_view(
     lines: &[LineRow],
     today: Date,
 ) -> AppResult<StatementView> {
-    let state: StatementState = crate::error::stored("statements.state", &r.state)?;
+    let state = r.state;
     let due: Date = crate::error::stored("statements.due_date", &r.due_date)?;
     let balance = r.total_fen.checked_sub(r.paid_fen).ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!("statement {}'s balance overflows", r.id))
@@ -163,7 +163,7 @@ pub async fn statements(
             site_id: q.site_id,
             month: month.as_deref(),
             tenant_id: only.or(q.tenant_id),
-            state: state.map(StatementState::as_str),
+            state,
             issued_only: only.is_some(),
         },
         before,
@@ -192,7 +192,7 @@ pub async fn statement(app: &App, actor: &Actor, id: i64) -> AppResult<Statement
     match super::read_scope(actor, r.site_id) {
         Ok(None) => {}
         // A tenant's own, once issued: a draft may still change.
-        Ok(Some(t)) if t == r.tenant_id && r.state != "draft" => {}
+        Ok(Some(t)) if t == r.tenant_id && r.state != StatementState::Draft => {}
         _ => return Err(AppError::NotFound("statement")),
     }
     let lines = store::lines(&mut c, &[id]).await?;
@@ -547,7 +547,7 @@ pub async fn issue(app: &App, actor: &Actor, id: i64) -> AppResult<StatementView
             // What the tenant owes changes: one tenant's money at a time
             // (a permit deciding on the arrears waits, see `owed_in`).
             w.hold(lobby_store::Held::Tenants, r.tenant_id).await?;
-            if !store::set_state(w, id, "draft", "issued", Some(now)).await? {
+            if !store::set_state(w, id, StatementState::Draft, StatementState::Issued, Some(now)).await? {
                 return Err(AppError::InvalidTransition(
                     "only a draft statement is issued".into(),
                 ));
@@ -591,9 +591,9 @@ pub async fn void(app: &App, actor: &Actor, id: i64) -> AppResult<StatementView>
     let r = &r;
     app.write(actor, |w| {
         Box::pin(async move {
-            let from = r.state.as_str();
-            if !matches!(from, "draft" | "issued")
-                || !store::set_state(w, id, from, "void", None).await?
+            let from = r.state;
+            if !matches!(from, StatementState::Draft | StatementState::Issued)
+                || !store::set_state(w, id, from, StatementState::Void, None).await?
             {
                 return Err(AppError::InvalidTransition(
                     "only a draft or issued statement is voided".into(),

@@ -15,7 +15,9 @@ use crate::work::Work;
 use crate::{time, Actor, App, AppError, AppResult};
 
 mod losses;
-pub use losses::*;
+pub use losses::{
+    charge_loss, lose_key, losses_to_charge, settle_loss, ChargeLossInput, SettleInput,
+};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct KeyView {

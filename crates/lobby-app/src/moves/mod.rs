@@ -13,8 +13,12 @@
 mod complete;
 mod steps;
 
-pub use complete::*;
-pub use steps::*;
+pub use complete::{complete, CompleteInput, DAMAGES_ITEM};
+pub use steps::{
+    add_item, add_item_photo, add_reading, cancel, check_item, create_move_in, create_move_out,
+    move_key, CancelInput, CheckInput, HandoverInput, MoveInput, MoveItemInput, MoveKeyInput,
+    MoveReadingInput,
+};
 
 use lobby_domain::fees::format_reading;
 use lobby_domain::moves::{ItemState, MoveKind, MoveState};

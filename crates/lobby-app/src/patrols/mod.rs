@@ -25,6 +25,20 @@ mod plan;
 mod rounds;
 mod routes;
 
-pub use plan::*;
-pub use rounds::*;
-pub use routes::*;
+pub(crate) use plan::coverage_of;
+pub use plan::{
+    add_result_photo, coverage, day_record, missed_sweep, next_checkpoint, plan, AreaFindings,
+    Coverage, DayPlan, PersonCoverage, RouteCoverage, Slot,
+};
+pub use rounds::{
+    finish_round, record_checkpoint, round, rounds, start_round, CheckpointResultInput,
+    ItemResultInput, ItemResultView, OpenFinding, RoundCheckpointView, RoundQuery, RoundView,
+    StartInput,
+};
+use rounds::{load_round_row, round_in};
+use routes::item_view;
+pub use routes::{
+    add_checkpoint, add_item, checkpoint_by_token, create_route, labels, route, routes,
+    update_checkpoint, update_item, update_route, CheckpointInput, CheckpointLabel, CheckpointView,
+    ItemInput, ItemView, RouteInput, RouteView,
+};

@@ -601,9 +601,8 @@ pub(super) async fn file_findings(
                     actor,
                     o.id,
                     &ActionInput {
-                        action: "comment".into(),
                         note: Some(format!("巡视再次发现（第 {} 轮）：{what}", r.id)),
-                        ..Default::default()
+                        ..ActionInput::new(lobby_domain::tickets::Action::Comment)
                     },
                 )
                 .await?;
@@ -665,10 +664,9 @@ pub(super) async fn file_findings(
                     actor,
                     t,
                     &ActionInput {
-                        action: "dispatch".into(),
                         department: Some(department.as_str().into()),
                         note: Some(format!("巡视发现（第 {} 轮）", r.id)),
-                        ..Default::default()
+                        ..ActionInput::new(lobby_domain::tickets::Action::Dispatch)
                     },
                 )
                 .await?;

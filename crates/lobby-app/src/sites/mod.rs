@@ -247,7 +247,18 @@ mod buildings;
 mod units;
 mod vacancy;
 
-pub use areas::*;
-pub use buildings::*;
-pub use units::*;
-pub use vacancy::*;
+pub use areas::{
+    create_public_area, public_areas, update_public_area, PublicAreaInput, PublicAreaView,
+    AREA_KINDS,
+};
+pub use buildings::{
+    buildings, create_building, create_floor, update_building, BuildingInput, BuildingView,
+    FloorInput, FloorView,
+};
+pub(crate) use units::set_unit_status;
+pub use units::{
+    create_unit, unit, unit_by_number, units, update_unit, UnitInput, UnitQuery, UnitView,
+};
+pub use vacancy::{
+    vacant_report, vacant_report_counts, vacant_report_xlsx, VacantReport, VacantRow,
+};

@@ -360,8 +360,15 @@ mod import;
 mod visits;
 mod write;
 
-pub use contacts::*;
-pub use export::*;
-pub use import::*;
-pub use visits::*;
-pub use write::*;
+pub use contacts::{break_glass, EmergencyContact};
+pub use export::{export, ExportFormat};
+pub use import::{
+    import_commit, import_preview, read_table, ImportPreview, ImportPreviewRow, ImportResult,
+    MAX_IMPORT_COLUMNS, MAX_IMPORT_ROWS, MAX_XLSX_UNPACKED,
+};
+pub(crate) use visits::visits_due_of;
+pub use visits::{
+    add_visit, recent_follow_ups, visits, visits_due, FollowUp, VisitDue, VisitInput,
+    VisitTicketInput, VisitView,
+};
+pub use write::{create, update};

@@ -3,11 +3,11 @@
 #[allow(unused_imports)]
 use super::*;
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct ActionInput {
     /// dispatch | start | resolve | verify | return_visit | reopen | escalate | hold | resume | cancel | comment | rate
     /// (a tenant's account: `rate` once its order is resolved, or `reopen` with a note when it is not fixed)
-    pub action: String,
+    pub action: Action,
     /// For dispatch: engineering | cleaning | security | customer_service | greening | leasing | finance
     pub department: Option<String>,
     /// For dispatch: the user who will do it.
@@ -17,6 +17,21 @@ pub struct ActionInput {
     pub satisfaction: Option<i64>,
     /// The version you read; 409 `version_conflict` when it moved.
     pub expected_version: Option<i64>,
+}
+
+impl ActionInput {
+    /// The action alone (no department, note, rating or version); add the
+    /// rest with `..ActionInput::new(action)`.
+    pub fn new(action: Action) -> Self {
+        ActionInput {
+            action,
+            department: None,
+            assignee_id: None,
+            note: None,
+            satisfaction: None,
+            expected_version: None,
+        }
+    }
 }
 
 /// The permission an action needs of `actor` at `site_id`: a tenant's
@@ -101,7 +116,7 @@ pub(super) async fn act_checked(
     input: &ActionInput,
     check_role: bool,
 ) -> AppResult<i64> {
-    let action: Action = parse(&input.action)?;
+    let action = input.action;
     let note = optional_text("note", input.note.as_deref(), 2000)?;
     let t = load(tx, actor, id).await?;
     if check_role {

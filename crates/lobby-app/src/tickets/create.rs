@@ -47,10 +47,7 @@ pub async fn create_and_dispatch(
                         .is_some_and(|t| actor.can(Can::TicketsDispatch, t.site_id)),
                 };
                 if may_dispatch {
-                    let d = ActionInput {
-                        action: Action::Dispatch.as_str().into(),
-                        ..Default::default()
-                    };
+                    let d = ActionInput::new(Action::Dispatch);
                     act_in(w, now, actor, id, &d).await?;
                 }
                 Ok(id)

@@ -353,8 +353,14 @@ mod export;
 mod photos;
 mod query;
 
-pub use act::*;
-pub use create::*;
-pub use export::*;
-pub use photos::*;
-pub use query::*;
+pub use act::{act, ActionInput};
+use act::{act_checked, permission_for};
+pub(crate) use act::{act_in, act_on_behalf};
+pub(crate) use create::create_in;
+pub use create::{create, create_and_dispatch, NewTicketFields};
+pub use export::export_xlsx;
+pub use photos::{
+    act_with_photos, add_photo, create_with_photos, photo_bytes, photos, PhotoView,
+    MAX_PHOTOS_AT_ONCE,
+};
+pub use query::{assignees, counts, list, Assignee, TicketQuery};

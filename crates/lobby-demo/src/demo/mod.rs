@@ -589,7 +589,7 @@ async fn set_status(c: &mut lobby_store::Conn, unit_id: i64, status: &str) -> Ap
 type Step<'a> = (
     i64,
     &'a lobby_app::Actor,
-    &'a str,
+    lobby_domain::tickets::Action,
     Option<&'a str>,
     Option<i64>,
 );
@@ -606,14 +606,15 @@ mod portal;
 mod renovations;
 mod tickets;
 
-use cleaning::*;
-use department::*;
-use desk::*;
-use fees::*;
-use keys::*;
-use moves::*;
-use patrols::*;
-use permits::*;
-use portal::*;
-use renovations::*;
-pub use tickets::*;
+use cleaning::load_cleaning_history;
+use department::{load_department_report, load_supervision, load_work_log};
+use desk::{load_desk_history, DemoPoint};
+use fees::load_fee_history;
+use keys::load_key_history;
+use moves::load_move_history;
+use patrols::load_patrol_history;
+use permits::load_permit_history;
+use portal::load_portal_history;
+use renovations::load_renovation_history;
+use tickets::demo_actor;
+pub use tickets::load_ticket_history;

@@ -10,17 +10,15 @@ use lobby_app::delivery::{self, RobotInput};
 use lobby_app::tickets::{self, ActionInput, NewTicketInput};
 use lobby_app::{Actor, App, AppResult};
 use lobby_domain::clock::FixedClock;
+use lobby_domain::tickets::Action;
 
 use super::{demo_actor, DemoDays};
 
-fn act(action: &str, note: Option<&str>, satisfaction: Option<i64>) -> ActionInput {
+fn act(action: Action, note: Option<&str>, satisfaction: Option<i64>) -> ActionInput {
     ActionInput {
-        action: action.into(),
         note: note.map(str::to_string),
         satisfaction,
-        department: None,
-        assignee_id: None,
-        expected_version: None,
+        ..ActionInput::new(action)
     }
 }
 
@@ -75,17 +73,17 @@ pub(super) async fn load_portal_history(app: &App, site: i64) -> AppResult<()> {
     .id;
     let dispatch = ActionInput {
         department: Some("engineering".into()),
-        ..act("dispatch", None, None)
+        ..act(Action::Dispatch, None, None)
     };
     steps(&desk, vec![(days.at(5, 9, 25), ac, dispatch.clone())]).await?;
     steps(
         &eng,
         vec![
-            (days.at(5, 10, 5), ac, act("start", None, None)),
+            (days.at(5, 10, 5), ac, act(Action::Start, None, None)),
             (
                 days.at(5, 11, 40),
                 ac,
-                act("resolve", Some("清洗滤网，补充冷媒"), None),
+                act(Action::Resolve, Some("清洗滤网，补充冷媒"), None),
             ),
         ],
     )
@@ -95,7 +93,7 @@ pub(super) async fn load_portal_history(app: &App, site: i64) -> AppResult<()> {
         vec![(
             days.at(4, 9, 0),
             ac,
-            act("rate", Some("师傅很专业"), Some(5)),
+            act(Action::Rate, Some("师傅很专业"), Some(5)),
         )],
     )
     .await?;
@@ -112,7 +110,7 @@ pub(super) async fn load_portal_history(app: &App, site: i64) -> AppResult<()> {
     .id;
     let to_cs = ActionInput {
         department: Some("customer_service".into()),
-        ..act("dispatch", None, None)
+        ..act(Action::Dispatch, None, None)
     };
     steps(&desk, vec![(days.at(1, 16, 15), card, to_cs)]).await?;
     // Done within the last hour, whatever the hour of the load.
@@ -125,11 +123,11 @@ pub(super) async fn load_portal_history(app: &App, site: i64) -> AppResult<()> {
     steps(
         &field,
         vec![
-            (ago(50)?, card, act("start", None, None)),
+            (ago(50)?, card, act(Action::Start, None, None)),
             (
                 ago(30)?,
                 card,
-                act("resolve", Some("重新写卡，已试刷"), None),
+                act(Action::Resolve, Some("重新写卡，已试刷"), None),
             ),
         ],
     )

@@ -149,9 +149,8 @@ pub async fn load_ticket_history(app: &App, site: i64) -> AppResult<()> {
                     &desk,
                     t.id,
                     &ActionInput {
-                        action: "cancel".into(),
                         note: Some("租户来电撤销".into()),
-                        ..Default::default()
+                        ..ActionInput::new(lobby_domain::tickets::Action::Cancel)
                     },
                 )
                 .await?;
@@ -162,14 +161,38 @@ pub async fn load_ticket_history(app: &App, site: i64) -> AppResult<()> {
             }
             // (minutes after the step before, who, action, note, satisfaction)
             let steps: [Step<'_>; 5] = [
-                (8, &desk, "dispatch", None, None),
-                (25, worker(dept), "start", None, None),
-                (90, worker(dept), "resolve", Some("已处理完毕"), None),
-                (60, &field, "verify", None, None),
+                (
+                    8,
+                    &desk,
+                    lobby_domain::tickets::Action::Dispatch,
+                    None,
+                    None,
+                ),
+                (
+                    25,
+                    worker(dept),
+                    lobby_domain::tickets::Action::Start,
+                    None,
+                    None,
+                ),
+                (
+                    90,
+                    worker(dept),
+                    lobby_domain::tickets::Action::Resolve,
+                    Some("已处理完毕"),
+                    None,
+                ),
+                (
+                    60,
+                    &field,
+                    lobby_domain::tickets::Action::Verify,
+                    None,
+                    None,
+                ),
                 (
                     24 * 60,
                     &desk,
-                    "return_visit",
+                    lobby_domain::tickets::Action::ReturnVisit,
                     Some("电话回访，租户认可"),
                     Some(3 + (k % 3) as i64),
                 ),
@@ -184,21 +207,21 @@ pub async fn load_ticket_history(app: &App, site: i64) -> AppResult<()> {
                 }
                 // Every other engineering order is dispatched to the
                 // engineer by name (their home's "my work orders").
-                let assignee_id =
-                    (*action == "dispatch" && dept == "engineering" && k.is_multiple_of(2))
-                        .then_some(eng.user_id);
+                let assignee_id = (*action == lobby_domain::tickets::Action::Dispatch
+                    && dept == "engineering"
+                    && k.is_multiple_of(2))
+                .then_some(eng.user_id);
                 let input = ActionInput {
-                    action: (*action).into(),
                     note: note.map(str::to_string),
                     satisfaction: *sat,
                     assignee_id,
-                    ..Default::default()
+                    ..ActionInput::new(*action)
                 };
                 // Every fourth repair: the site as found with the start,
                 // the finished work with the resolve (the technician's phone).
                 let photo = match *action {
-                    "start" => Some(false),
-                    "resolve" => Some(true),
+                    lobby_domain::tickets::Action::Start => Some(false),
+                    lobby_domain::tickets::Action::Resolve => Some(true),
                     _ => None,
                 }
                 .filter(|_| kind == "repair" && k.is_multiple_of(4));
@@ -248,9 +271,8 @@ pub async fn load_ticket_history(app: &App, site: i64) -> AppResult<()> {
                     &sup,
                     t.id,
                     &ActionInput {
-                        action: "escalate".into(),
                         note: Some("租户要求项目经理回复".into()),
-                        ..Default::default()
+                        ..ActionInput::new(lobby_domain::tickets::Action::Escalate)
                     },
                 )
                 .await

@@ -317,7 +317,7 @@ mod fees;
 mod sites;
 mod tickets;
 
-use batch::*;
-use days::*;
-use sites::*;
-use tickets::*;
+use batch::{pick, time_of_day, Batch, Ids};
+use days::{desk_day, patrol_day};
+use sites::make_site;
+use tickets::ticket;

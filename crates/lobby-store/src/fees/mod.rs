@@ -12,9 +12,18 @@ mod deposits;
 mod dunning;
 mod statements;
 
-pub use deposits::*;
-pub use dunning::*;
-pub use statements::*;
+pub use deposits::{deposits, insert_deposit, settle_deposit, DepositRow, NewDeposit};
+pub use dunning::{
+    billing_sites, count_dunning, dunning_notice, dunning_notices, dunning_sent_since,
+    dunning_steps, insert_dunning, insert_sighting, set_dunning_steps, sightings, DunningRow,
+    NewDunning, SightingRow, StepRow,
+};
+pub use statements::{
+    allocate, billed_tenants, count_receipts, count_statements, credits, insert_line,
+    insert_payment, insert_statement, issued_statements, lines, open_statements, past_due_of,
+    payment, payments, payments_before, reverse_payment, set_state, statement, statements, LineRow,
+    NewPayment, NewStatement, PaymentRow, StatementFilter, StatementRow,
+};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct FeeItemRow {

@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use lobby_domain::fees::{PaymentMethod, StatementState};
 use sqlx::FromRow;
 
 use crate::{Conn, Result};
@@ -104,7 +105,7 @@ pub struct StatementRow {
     pub tenant_name: String,
     pub month: String,
     pub number: String,
-    pub state: String,
+    pub state: StatementState,
     pub total_fen: i64,
     pub paid_fen: i64,
     pub due_date: String,
@@ -121,7 +122,7 @@ pub struct StatementFilter<'a> {
     pub site_id: i64,
     pub month: Option<&'a str>,
     pub tenant_id: Option<i64>,
-    pub state: Option<&'a str>,
+    pub state: Option<StatementState>,
     /// Leave out drafts (a tenant sees a statement once it is issued).
     pub issued_only: bool,
 }
@@ -213,8 +214,8 @@ pub async fn past_due_of(
 pub async fn set_state(
     c: &mut Conn,
     id: i64,
-    from: &str,
-    to: &str,
+    from: StatementState,
+    to: StatementState,
     issued_at: Option<i64>,
 ) -> Result<bool> {
     Ok(sqlx::query(
@@ -246,7 +247,7 @@ pub struct NewPayment<'a> {
     pub tenant_id: i64,
     pub statement_id: Option<i64>,
     pub amount_fen: i64,
-    pub method: &'a str,
+    pub method: PaymentMethod,
     pub paid_at: i64,
     pub receipt_no: &'a str,
     pub note: Option<&'a str>,
@@ -295,7 +296,7 @@ pub struct PaymentRow {
     pub amount_fen: i64,
     /// What it paid of statements; the rest is the tenant's credit.
     pub allocated_fen: i64,
-    pub method: String,
+    pub method: PaymentMethod,
     pub paid_at: i64,
     pub receipt_no: String,
     pub note: Option<String>,

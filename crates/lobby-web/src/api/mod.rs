@@ -7,7 +7,7 @@ mod cleaning;
 mod delivery;
 mod department_reports;
 mod desk;
-mod digests;
+mod digest;
 mod fees;
 pub(crate) mod idempotent;
 mod keys;
@@ -99,7 +99,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge_once(users::router())
         .merge_once(desk::router())
         .merge_once(delivery::router())
-        .merge_once(digests::router())
+        .merge_once(digest::router())
         .merge_once(supplies::router())
         .merge_once(training::router())
         .merge_once(department_reports::router())

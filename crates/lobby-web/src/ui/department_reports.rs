@@ -96,7 +96,7 @@ async fn show(
     let site = c.site_id();
     let r = reports::report(&s.app, &c.actor, site, month).await?;
     c.title = format!("{} {}", c.t("dept_report.title"), r.month);
-    let signed = r.state == "signed";
+    let signed = r.state == lobby_domain::department_reports::ReportState::Signed;
     let can_write = !signed && c.actor.can(Can::DepartmentReportWrite, site);
     let can_sign = !signed && r.ended && c.actor.can(Can::DepartmentReportSign, site);
     let d = drawn(&c, &r);

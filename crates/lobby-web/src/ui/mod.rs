@@ -10,7 +10,7 @@ mod cleaning;
 mod delivery;
 mod department_reports;
 mod desk;
-mod digests;
+mod digest;
 mod failure;
 mod fees;
 mod home;
@@ -21,8 +21,6 @@ mod nav;
 mod patrols;
 mod permits;
 pub mod portal;
-mod portal_accounts;
-mod portal_bills;
 mod renovations;
 mod shifts;
 mod sites;
@@ -68,9 +66,7 @@ pub fn router() -> Router<AppState> {
         .route("/static/{file}", get(static_file))
         .merge(account::router())
         .merge(announcements::router())
-        .merge(digests::router())
-        .merge(portal_accounts::router())
-        .merge(portal_bills::router())
+        .merge(digest::router())
         .merge(supplies::router())
         .merge(training::router())
         .merge(department_reports::router())

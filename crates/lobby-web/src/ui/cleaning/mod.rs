@@ -75,9 +75,9 @@ mod notices;
 mod plans;
 mod vendors;
 
-use day::*;
-pub use evaluations::*;
-use inspections::*;
-use notices::*;
-pub use plans::*;
-use vendors::*;
+use day::{day_page, headcount, task_done};
+use evaluations::{evaluation_page, evaluation_save, evaluations_page};
+use inspections::inspections_page;
+use notices::{notice_act, notice_issue, notice_page, notice_print, notices_page};
+use plans::{calendar_page, plan_change, plan_create, plan_end, plans_page};
+use vendors::{check_create, checks_page, photo, vendor_create, vendor_update, vendors_page};

@@ -89,11 +89,16 @@ mod outgoing;
 mod parcels;
 mod visitors;
 
-use checks::*;
-use handover::*;
-use incidents::*;
-use inquiries::*;
-use log::*;
-use outgoing::*;
-use parcels::*;
-use visitors::*;
+use checks::{check_create, checks_page};
+use handover::{handover_confirm, handover_end, handover_page};
+use incidents::{
+    incident_close, incident_note, incident_open, incident_page, incident_print, incident_tick,
+    incidents_page, type_save, types_page, Empty,
+};
+use inquiries::{inquiries_page, inquiry_create};
+use log::{
+    back_to, log_ack, log_ack_all, log_close, log_page, log_ticket, log_write, strs, BackForm,
+};
+use outgoing::{outgoing_create, outgoing_page};
+use parcels::{parcel_create, parcel_pickup, parcel_upload, parcels_page};
+use visitors::{expected_arrive, visitor_create, visitor_sign_out, visitors_page};

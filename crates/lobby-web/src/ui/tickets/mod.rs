@@ -61,9 +61,9 @@ mod photos;
 mod reports;
 mod show;
 
-use complaint_pages::*;
-pub use intake::*;
-use list::*;
-use photos::*;
-use reports::*;
-pub use show::*;
+use complaint_pages::{complaint_record, complaint_report};
+use intake::{create, new_form};
+use list::{export, list};
+use photos::{photo_file, upload_photo};
+use reports::{management_log, print, summary, summary_xlsx};
+use show::{act, act_with_photos, after_change, show, show_with};

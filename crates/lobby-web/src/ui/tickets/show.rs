@@ -132,7 +132,10 @@ pub(super) fn act_input(v: &ActForm) -> Result<ActionInput, FormError> {
     };
     let refused = |e: AppError| FormError::refusal(&e);
     Ok(ActionInput {
-        action: v.action.clone(),
+        action: v
+            .action
+            .parse::<lobby_domain::tickets::Action>()
+            .map_err(|e| refused(e.into()))?,
         department: v.department.clone(),
         assignee_id: super::super::number_opt(
             "assignee_id",

@@ -10,8 +10,8 @@ use axum::routing::get;
 use axum::Router;
 use lobby_app::fees::{self, PaymentView, StatementQuery, StatementView};
 
-use super::{render, Chrome, PageError};
 use crate::state::AppState;
+use crate::ui::{render, Chrome, PageError};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/my/bills", get(page))

@@ -11,9 +11,9 @@ use axum::Router;
 use lobby_app::portal::accounts::{self, NewTenantAccount, TenantAccountChange, TenantAccounts};
 use serde::Deserialize;
 
-use super::{render_form, Chrome, FormError, PageError};
 use crate::extract::WebForm;
 use crate::state::AppState;
+use crate::ui::{render_form, Chrome, FormError, PageError};
 
 pub fn router() -> Router<AppState> {
     Router::new()

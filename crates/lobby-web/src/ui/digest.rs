@@ -19,7 +19,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "digests/show.html")]
+#[template(path = "digest/show.html")]
 struct DigestPage {
     c: Chrome,
     digest: Option<DigestView>,

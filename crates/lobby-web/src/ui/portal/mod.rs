@@ -3,6 +3,9 @@
 //! confirm and rate a finished one or say it is not fixed. A tenant's
 //! account opening the staff's work-order pages is sent here.
 
+mod accounts;
+mod bills;
+
 use crate::ui::OnForm;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -35,6 +38,8 @@ pub fn router() -> Router<AppState> {
         .route("/my/requests/{id}/not-fixed", post(not_fixed))
         .route("/my/visitors", get(visitors_page).post(expect_visitor))
         .route("/my/visitors/{id}/cancel", post(cancel_visitor))
+        .merge(accounts::router())
+        .merge(bills::router())
 }
 
 #[derive(Template)]
@@ -246,11 +251,10 @@ async fn rate(
     let v = &f.form;
     let r = async {
         let input = ActionInput {
-            action: Action::Rate.as_str().into(),
             satisfaction: Some(super::number("satisfaction", &v.satisfaction)?),
             note: Some(v.note.clone()).filter(|n| !n.trim().is_empty()),
             expected_version: super::number_opt("version", &v.version)?,
-            ..Default::default()
+            ..ActionInput::new(Action::Rate)
         };
         tickets::act(&s.app, &f.actor, id, &input).await
     }
@@ -273,10 +277,9 @@ async fn not_fixed(
     let v = &f.form;
     let r = async {
         let input = ActionInput {
-            action: Action::Reopen.as_str().into(),
             note: Some(v.note.clone()),
             expected_version: super::number_opt("version", &v.version)?,
-            ..Default::default()
+            ..ActionInput::new(Action::Reopen)
         };
         tickets::act(&s.app, &f.actor, id, &input).await
     }
