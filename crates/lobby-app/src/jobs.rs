@@ -32,7 +32,9 @@ pub async fn sla_sweep(app: &App) -> AppResult<usize> {
                     let Some(t) = store::get(w, id).await? else {
                         return Ok(false);
                     };
-                    let which = if t.state == "open" && t.response_due_at < now {
+                    let which = if t.state == lobby_domain::tickets::State::Open
+                        && t.response_due_at < now
+                    {
                         "response"
                     } else {
                         "resolution"
@@ -46,8 +48,8 @@ pub async fn sla_sweep(app: &App) -> AppResult<usize> {
                             actor_id: None,
                             actor_name: "system",
                             action: "sla_breach",
-                            from_state: Some(&t.state),
-                            to_state: &t.state,
+                            from_state: Some(t.state.as_str()),
+                            to_state: t.state.as_str(),
                             note: None,
                             detail: &detail.to_string(),
                         },

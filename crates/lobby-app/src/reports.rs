@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use lobby_domain::policy::Action as Can;
+use lobby_domain::tickets::State;
 use lobby_store::tickets as store;
 use serde::Serialize;
 
@@ -118,11 +119,11 @@ pub(crate) async fn summary_of(
     let (mut resp_sum, mut resp_n, mut res_sum, mut res_n) = (0f64, 0, 0f64, 0);
     let (mut sat_sum, mut sat_n) = (0f64, 0);
     for r in &rows {
-        *by_kind.entry(r.kind.clone()).or_insert(0) += 1;
+        *by_kind.entry(r.kind.as_str().to_string()).or_insert(0) += 1;
         *by_dept
-            .entry(r.department.clone().unwrap_or_else(|| "none".into()))
+            .entry(r.department.map_or("none", |d| d.as_str()).to_string())
             .or_insert(0) += 1;
-        *by_state.entry(r.state.clone()).or_insert(0) += 1;
+        *by_state.entry(r.state.as_str().to_string()).or_insert(0) += 1;
         *per_day
             .entry(time::local_date(r.created_at, &site.timezone)?.to_string())
             .or_insert(0) += 1;
@@ -136,7 +137,7 @@ pub(crate) async fn summary_of(
                 resp_sum += (t - r.created_at) as f64 / 60e6;
                 resp_n += 1;
             }
-            None if r.state != "cancelled" && r.response_due_at < now => resp_of += 1,
+            None if r.state != State::Cancelled && r.response_due_at < now => resp_of += 1,
             None => {}
         }
         match r.resolved_at {
@@ -146,7 +147,7 @@ pub(crate) async fn summary_of(
                 res_sum += (t - r.created_at) as f64 / 3600e6;
                 res_n += 1;
             }
-            None if r.state != "cancelled" && r.resolve_due_at < now => res_of += 1,
+            None if r.state != State::Cancelled && r.resolve_due_at < now => res_of += 1,
             None => {}
         }
         if let Some(s) = r.satisfaction {
@@ -265,7 +266,7 @@ pub struct LogEntry {
     pub ticket_id: i64,
     pub number: String,
     pub title: String,
-    pub kind: String,
+    pub kind: lobby_domain::tickets::Kind,
     pub at: String,
     /// Who (display name); `actor_id` null: the system.
     pub actor: String,

@@ -72,7 +72,7 @@ pub struct SupervisionQuery {
 fn criteria_of(own: &[store::CriterionRow], service: Service) -> Vec<SupervisionScoreView> {
     let mine: Vec<SupervisionScoreView> = own
         .iter()
-        .filter(|c| c.service == service.as_str())
+        .filter(|c| c.service == service)
         .map(|c| SupervisionScoreView {
             code: c.code.clone(),
             name: Some(c.name.clone()),
@@ -99,7 +99,7 @@ fn supervised_view(
     e: Option<store::EvaluationRow>,
     own: &[store::CriterionRow],
 ) -> AppResult<SupervisedView> {
-    let service: Service = crate::error::stored("supervised.service", &r.service)?;
+    let service = r.service;
     Ok(SupervisedView {
         id: r.id,
         site_id: r.site_id,
@@ -265,7 +265,7 @@ pub async fn evaluate(
             .ok_or(AppError::NotFound("supervised"))?
     };
     actor.authorize(Can::SupervisionEvaluate, r.site_id)?;
-    let service: Service = crate::error::stored("supervised.service", &r.service)?;
+    let service = r.service;
     let first = time::parse_month("month", month)?.0;
     let today = crate::scope::site_today(app, r.site_id).await?.0;
     if first > today {
@@ -322,7 +322,7 @@ pub async fn criteria(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<S
         .iter()
         .map(|s| ServiceCriteria {
             service: *s,
-            own: own.iter().any(|c| c.service == s.as_str()),
+            own: own.iter().any(|c| c.service == *s),
             criteria: criteria_of(&own, *s),
         })
         .collect())
@@ -420,7 +420,7 @@ fn proposal_view(r: store::ProposalRow) -> AppResult<ProposalView> {
         site_id: r.site_id,
         title: r.title,
         body: r.body,
-        state: crate::error::stored("proposals.state", &r.state)?,
+        state: r.state,
         proposer: r.proposer,
         proposed_at: time::rfc3339(r.proposed_at),
         decision_note: r.decision_note,
@@ -524,7 +524,7 @@ pub async fn step(
             .ok_or(AppError::NotFound("proposal"))?
     };
     actor.authorize(Can::ProposalsDecide, r.site_id)?;
-    let state: ProposalState = crate::error::stored("proposals.state", &r.state)?;
+    let state = r.state;
     let next = domain::after(state, step).map_err(|m| AppError::InvalidTransition(m.into()))?;
     let note = optional_text("note", input.note.as_deref(), 2000)?;
     if note.is_none() && matches!(next, ProposalState::Declined | ProposalState::Done) {

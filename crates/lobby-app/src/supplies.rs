@@ -127,8 +127,8 @@ fn views(
                 id: r.id,
                 site_id: r.site_id,
                 department: crate::error::stored("requisitions.department", &r.department)?,
-                category: crate::error::stored("requisitions.category", &r.category)?,
-                state: crate::error::stored("requisitions.state", &r.state)?,
+                category: r.category,
+                state: r.state,
                 note: r.note,
                 requester: r.requester,
                 requested_at: time::rfc3339(r.requested_at),
@@ -283,7 +283,7 @@ pub async fn decide(
     app.write(actor, |w| {
         Box::pin(async move {
             let now = w.now();
-            let state: RequisitionState = crate::error::stored("requisitions.state", &r.state)?;
+            let state = r.state;
             let next = after(state, step).map_err(|m| AppError::InvalidTransition(m.into()))?;
             let done = match next {
                 RequisitionState::Received => {

@@ -2,12 +2,14 @@
 
 use sqlx::FromRow;
 
+use lobby_domain::tickets::{Kind, Priority};
+
 use crate::{Conn, Result};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct PolicyRow {
-    pub kind: String,
-    pub priority: String,
+    pub kind: Kind,
+    pub priority: Priority,
     pub respond_mins: i64,
     pub onsite_mins: i64,
     pub resolve_mins: i64,
@@ -50,8 +52,8 @@ pub async fn upsert_policy(c: &mut Conn, site_id: i64, p: &PolicyRow, now: i64) 
          resolve_mins = $6, resolve_working_days = $7, return_visit_days = $8, updated_at = $9",
     )
     .bind(site_id)
-    .bind(&p.kind)
-    .bind(&p.priority)
+    .bind(p.kind)
+    .bind(p.priority)
     .bind(p.respond_mins)
     .bind(p.onsite_mins)
     .bind(p.resolve_mins)

@@ -2,13 +2,15 @@
 
 use sqlx::FromRow;
 
+use lobby_domain::supervision::{ProposalState, Service};
+
 use crate::{Conn, Result};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct SupervisedRow {
     pub id: i64,
     pub site_id: i64,
-    pub service: String,
+    pub service: Service,
     pub name: String,
     pub contact: Option<String>,
 }
@@ -111,7 +113,7 @@ pub struct ProposalRow {
     pub site_id: i64,
     pub title: String,
     pub body: String,
-    pub state: String,
+    pub state: ProposalState,
     pub proposed_by: i64,
     pub proposer: String,
     pub proposed_at: i64,
@@ -197,7 +199,7 @@ pub async fn step_proposal(
 
 #[derive(Debug, Clone, FromRow)]
 pub struct CriterionRow {
-    pub service: String,
+    pub service: Service,
     pub code: String,
     pub name: String,
     pub weight: i64,

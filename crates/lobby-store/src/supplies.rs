@@ -2,6 +2,8 @@
 
 use sqlx::FromRow;
 
+use lobby_domain::supplies::{RequisitionState, SupplyCategory};
+
 use crate::{Conn, Result};
 
 #[derive(Debug, Clone, FromRow)]
@@ -9,8 +11,8 @@ pub struct RequisitionRow {
     pub id: i64,
     pub site_id: i64,
     pub department: String,
-    pub category: String,
-    pub state: String,
+    pub category: SupplyCategory,
+    pub state: RequisitionState,
     pub note: Option<String>,
     pub requested_by: i64,
     pub requester: String,

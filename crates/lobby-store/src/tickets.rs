@@ -2,6 +2,8 @@
 
 use sqlx::FromRow;
 
+use lobby_domain::tickets::{Channel, Department, Kind, Priority, State};
+
 use crate::{Conn, Result};
 
 #[derive(Debug, Clone, FromRow)]
@@ -9,11 +11,11 @@ pub struct TicketRow {
     pub id: i64,
     pub site_id: i64,
     pub number: String,
-    pub kind: String,
-    pub priority: String,
-    pub channel: String,
-    pub state: String,
-    pub held_from: Option<String>,
+    pub kind: Kind,
+    pub priority: Priority,
+    pub channel: Channel,
+    pub state: State,
+    pub held_from: Option<State>,
     pub title: String,
     pub description: String,
     pub unit_id: Option<i64>,
@@ -21,7 +23,7 @@ pub struct TicketRow {
     pub location: Option<String>,
     pub tenant_id: Option<i64>,
     pub tenant_name: Option<String>,
-    pub department: Option<String>,
+    pub department: Option<Department>,
     pub assignee_id: Option<i64>,
     pub assignee_name: Option<String>,
     pub escalated: i64,
@@ -329,7 +331,7 @@ pub async fn list(c: &mut Conn, f: &Filter<'_>, before: i64, limit: i64) -> Resu
 
 #[derive(Debug, Clone, FromRow)]
 pub struct StateCount {
-    pub state: String,
+    pub state: State,
     pub n: i64,
 }
 
@@ -410,9 +412,9 @@ pub async fn mark_breached(c: &mut Conn, id: i64, now: i64) -> Result<bool> {
 
 #[derive(Debug, Clone, FromRow)]
 pub struct SummaryRow {
-    pub kind: String,
-    pub department: Option<String>,
-    pub state: String,
+    pub kind: Kind,
+    pub department: Option<Department>,
+    pub state: State,
     pub created_at: i64,
     pub dispatched_at: Option<i64>,
     pub resolved_at: Option<i64>,
@@ -446,7 +448,7 @@ pub struct LogRow {
     pub ticket_id: i64,
     pub number: String,
     pub title: String,
-    pub kind: String,
+    pub kind: Kind,
     pub at: i64,
     pub actor_id: Option<i64>,
     pub actor_name: String,

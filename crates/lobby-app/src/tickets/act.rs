@@ -125,18 +125,14 @@ pub(super) async fn act_checked(
     if input.expected_version.is_some_and(|v| v != t.version) {
         return Err(AppError::VersionConflict);
     }
-    let from: State = parse(&t.state)?;
-    let held_from: Option<State> = t
-        .held_from
-        .as_deref()
-        .map(|s| stored("tickets.held_from", s))
-        .transpose()?;
+    let from = t.state;
+    let held_from = t.held_from;
     let to = next_state(from, action, held_from)
         .map_err(|e| AppError::InvalidTransition(e.to_string()))?;
     let mut ch = Change {
         state: to.as_str(),
-        held_from: t.held_from.as_deref(),
-        department: t.department.as_deref(),
+        held_from: t.held_from.map(State::as_str),
+        department: t.department.map(Department::as_str),
         assignee_id: t.assignee_id,
         escalated: t.escalated != 0,
         satisfaction: t.satisfaction,
@@ -154,8 +150,8 @@ pub(super) async fn act_checked(
         Action::Dispatch => {
             let dept: Department = match input.department.as_deref().filter(|d| !d.is_empty()) {
                 Some(d) => parse(d)?,
-                None => match t.department.as_deref() {
-                    Some(d) => stored("tickets.department", d)?,
+                None => match t.department {
+                    Some(d) => d,
                     None => return Err(AppError::invalid("department", "say which department")),
                 },
             };
@@ -195,9 +191,7 @@ pub(super) async fn act_checked(
         }
         Action::Verify => {
             ch.verified_at = Some(now);
-            let kind: Kind = parse(&t.kind)?;
-            let priority: Priority = parse(&t.priority)?;
-            let level = crate::tickets::sla::effective(tx, t.site_id, kind, priority).await?;
+            let level = crate::tickets::sla::effective(tx, t.site_id, t.kind, t.priority).await?;
             ch.return_visit_due_at = Some(now + level.return_visit_days * 86_400_000_000);
         }
         Action::ReturnVisit | Action::Rate => {

@@ -9,7 +9,7 @@
 use lobby_domain::error::optional_text;
 use lobby_domain::policy::Action as Can;
 use lobby_domain::roles::Role;
-use lobby_domain::tickets::{Kind, State};
+use lobby_domain::tickets::Kind;
 use lobby_store::tenants::TenantRow;
 use lobby_store::tickets::{self as store, ComplaintFields, ComplaintRow};
 
@@ -185,7 +185,7 @@ async fn complaint_ticket(
 ) -> AppResult<store::TicketRow> {
     let t = crate::tickets::load(tx, actor, id).await?;
     actor.authorize(Can::TicketsVerify, t.site_id)?;
-    if t.kind != Kind::Complaint.as_str() {
+    if t.kind != Kind::Complaint {
         return Err(AppError::invalid(
             "kind",
             "only a complaint has a complaint record",
@@ -211,7 +211,7 @@ async fn event(
     if !store::touch(tx, t.id, t.version, now).await? {
         return Err(AppError::VersionConflict);
     }
-    let state: State = t.state.parse()?;
+    let state = t.state;
     crate::tickets::record_event(
         tx,
         actor,

@@ -126,15 +126,15 @@ fn view(
     now: i64,
     events: Option<Vec<EventRow>>,
 ) -> AppResult<TicketView> {
-    let state: State = stored("tickets.state", &t.state)?;
+    let state = t.state;
     Ok(TicketView {
         allowed: allowed(actor, t.site_id, state, t.escalated != 0),
         overdue: is_overdue(&t, state, now),
         id: t.id,
         site_id: t.site_id,
-        kind: stored("tickets.kind", &t.kind)?,
-        priority: stored("tickets.priority", &t.priority)?,
-        channel: stored("tickets.channel", &t.channel)?,
+        kind: t.kind,
+        priority: t.priority,
+        channel: t.channel,
         number: t.number,
         state,
         title: t.title,
@@ -144,11 +144,7 @@ fn view(
         location: t.location,
         tenant_id: t.tenant_id,
         tenant_name: t.tenant_name,
-        department: t
-            .department
-            .as_deref()
-            .map(|d| stored("tickets.department", d))
-            .transpose()?,
+        department: t.department,
         assignee_id: t.assignee_id,
         assignee_name: t.assignee_name,
         escalated: t.escalated != 0,
@@ -297,7 +293,7 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<TicketView> {
     let mut c = app.db.read().await?;
     let t = load(&mut c, actor, id).await?;
     let events = store::events(&mut c, id).await?;
-    let complaint = if t.kind == Kind::Complaint.as_str() {
+    let complaint = if t.kind == Kind::Complaint {
         store::complaint(&mut c, id)
             .await?
             .map(crate::tickets::complaints::view)

@@ -72,7 +72,7 @@ pub async fn add_photo(
             true => actor.authorize(Can::TicketsReport, t.site_id)?,
             false => actor.authorize(Can::TicketsWork, t.site_id)?,
         }
-        if t.state.parse::<State>().is_ok_and(State::is_terminal) {
+        if t.state.is_terminal() {
             return Err(AppError::InvalidTransition(format!(
                 "a ticket that is {} takes no more photos",
                 t.state
@@ -85,7 +85,7 @@ pub async fn add_photo(
         Box::pin(async move {
             let now = w.now();
             let t = load(w, actor, id).await?;
-            let state: State = parse(&t.state)?;
+            let state = t.state;
             let stage = stage.unwrap_or(PhotoStage::of_state(state));
             let detail = serde_json::json!({"stage": stage, "bytes": bytes.len(), "width": p.width, "height": p.height});
             let event_id = record_event(

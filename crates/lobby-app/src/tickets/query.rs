@@ -108,11 +108,7 @@ pub async fn counts(app: &App, actor: &Actor, site_id: i64) -> AppResult<(Vec<(S
     let rows = store::counts_by_state(&mut c, site_id).await?;
     let by_state = State::ALL
         .iter()
-        .filter_map(|s| {
-            rows.iter()
-                .find(|r| r.state == s.as_str())
-                .map(|r| (*s, r.n))
-        })
+        .filter_map(|s| rows.iter().find(|r| r.state == *s).map(|r| (*s, r.n)))
         .collect();
     let overdue = store::count_overdue(&mut c, site_id, app.now()).await?;
     Ok((by_state, overdue))

@@ -78,9 +78,7 @@ pub async fn levels(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Lev
     let mut out = Vec::new();
     for k in Kind::ALL {
         for p in Priority::ALL {
-            let row = rows
-                .iter()
-                .find(|r| r.kind == k.as_str() && r.priority == p.as_str());
+            let row = rows.iter().find(|r| r.kind == *k && r.priority == *p);
             let (l, is_default) = level_of(row, *k, *p);
             out.push(LevelView {
                 kind: *k,
@@ -118,8 +116,8 @@ pub async fn set_level(
             let now = w.now();
             crate::scope::site_row(w, site_id).await?;
             let row = PolicyRow {
-                kind: v.kind.as_str().into(),
-                priority: v.priority.as_str().into(),
+                kind: v.kind,
+                priority: v.priority,
                 respond_mins: level.respond_mins,
                 onsite_mins: level.onsite_mins,
                 resolve_mins: level.resolve_mins,
