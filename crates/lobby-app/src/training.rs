@@ -114,7 +114,7 @@ fn views(
                         Ok(AttendeeView {
                             user_id: a.user_id,
                             name: a.name.clone(),
-                            result: crate::error::stored("training_attendees.result", &a.result)?,
+                            result: a.result,
                             score: a.score,
                         })
                     })

@@ -11,6 +11,7 @@ pub mod announcements;
 pub mod audit;
 pub mod cleaning;
 pub mod clock;
+pub mod delivery;
 pub mod department_reports;
 pub mod desk;
 pub mod digest;

@@ -4,6 +4,8 @@
 
 use sqlx::FromRow;
 
+use lobby_domain::delivery::{DeliveryChannel, DeliveryState, RobotKind};
+
 use crate::{Conn, Result};
 
 #[derive(Debug, Clone, FromRow)]
@@ -11,7 +13,7 @@ pub struct DeliveryRow {
     pub id: i64,
     pub site_id: Option<i64>,
     pub notification_id: Option<i64>,
-    pub channel: String,
+    pub channel: DeliveryChannel,
     pub user_id: Option<i64>,
     pub robot_id: Option<i64>,
     pub target: String,
@@ -20,7 +22,7 @@ pub struct DeliveryRow {
     pub title: String,
     pub body: String,
     pub link: Option<String>,
-    pub state: String,
+    pub state: DeliveryState,
     pub attempts: i64,
     pub next_at: i64,
     pub lease_until: Option<i64>,
@@ -74,7 +76,7 @@ pub async fn enqueue_robot(c: &mut Conn, d: &NewRobotDelivery<'_>) -> Result<i64
     )
     .bind(d.site_id)
     .bind(d.notification_id)
-    .bind(&d.robot.kind)
+    .bind(d.robot.kind)
     .bind(d.robot.id)
     .bind(&d.robot.name)
     .bind(&d.robot.locale)
@@ -154,7 +156,11 @@ pub async fn mark_failed(
         "UPDATE deliveries SET state = $2, next_at = $3, lease_until = NULL, last_error = $4 WHERE id = $1",
     )
     .bind(id)
-    .bind(if dead { "dead" } else { "failed" })
+    .bind(if dead {
+        DeliveryState::Dead
+    } else {
+        DeliveryState::Failed
+    })
     .bind(next_at)
     .bind(error)
     .execute(c)
@@ -189,7 +195,7 @@ pub async fn get(c: &mut Conn, id: i64) -> Result<Option<DeliveryRow>> {
 pub async fn list(
     c: &mut Conn,
     site_id: Option<i64>,
-    state: Option<&str>,
+    state: Option<DeliveryState>,
     before: i64,
     limit: i64,
 ) -> Result<Vec<DeliveryRow>> {
@@ -206,7 +212,7 @@ pub async fn list(
 }
 
 /// How many deliveries are in each state (the metrics and the page's tabs).
-pub async fn counts(c: &mut Conn) -> Result<Vec<(String, i64)>> {
+pub async fn counts(c: &mut Conn) -> Result<Vec<(DeliveryState, i64)>> {
     Ok(
         sqlx::query_as("SELECT state, COUNT(*) FROM deliveries GROUP BY state ORDER BY state")
             .fetch_all(c)
@@ -221,7 +227,7 @@ pub struct RobotRow {
     pub id: i64,
     pub site_id: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: RobotKind,
     pub url: String,
     pub secret: Option<String>,
     pub roles: String,
@@ -237,7 +243,7 @@ const ROBOT_COLS: &str =
 
 pub struct RobotFields<'a> {
     pub name: &'a str,
-    pub kind: &'a str,
+    pub kind: RobotKind,
     pub url: &'a str,
     pub secret: Option<&'a str>,
     pub roles: &'a str,

@@ -251,7 +251,7 @@ pub async fn link_reading(c: &mut Conn, move_id: i64, reading_id: i64) -> Result
 pub struct MoveReadingRow {
     pub reading_id: i64,
     pub meter_id: i64,
-    pub kind: String,
+    pub kind: lobby_domain::fees::MeterKind,
     pub serial: String,
     pub reading_milli: i64,
     pub read_at: i64,

@@ -2,6 +2,8 @@
 
 use sqlx::FromRow;
 
+use lobby_domain::training::TrainingResult;
+
 use crate::{Conn, Result};
 
 #[derive(Debug, Clone, FromRow)]
@@ -24,7 +26,7 @@ pub struct AttendeeRow {
     pub training_id: i64,
     pub user_id: i64,
     pub name: String,
-    pub result: String,
+    pub result: TrainingResult,
     pub score: Option<i64>,
 }
 

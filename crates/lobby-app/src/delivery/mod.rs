@@ -21,12 +21,7 @@ pub use send::{
     backoff, deliver_due, dingtalk_sign, run, webhook_signature, Label, Sender, SenderConfig,
 };
 
-/// The channels, as the contract names them.
-pub const CHANNELS: [&str; 4] = ["email", "wecom", "dingtalk", "webhook"];
-/// The states of a delivery.
-pub const STATES: [&str; 4] = ["pending", "sent", "failed", "dead"];
-/// The robot kinds.
-pub const ROBOT_KINDS: [&str; 3] = ["wecom", "dingtalk", "webhook"];
+pub use lobby_domain::delivery::{DeliveryChannel, DeliveryState, RobotKind};
 
 /// Writes, in the caller's transaction, one delivery to each active robot
 /// of the site that listens to `role` and `kind` (the department's group
@@ -78,16 +73,14 @@ pub struct DeliveryView {
     pub id: i64,
     pub site_id: Option<i64>,
     pub notification_id: Option<i64>,
-    /// email | wecom | dingtalk | webhook
-    pub channel: String,
+    pub channel: DeliveryChannel,
     /// The address, or the robot's name.
     pub target: String,
     pub robot_id: Option<i64>,
     pub user_id: Option<i64>,
     pub kind: String,
     pub title: String,
-    /// pending | sent | failed | dead
-    pub state: String,
+    pub state: DeliveryState,
     pub attempts: i64,
     pub last_error: Option<String>,
     /// When it is (next) tried.
@@ -126,14 +119,6 @@ pub struct DeliveryQuery {
     pub cursor: Option<String>,
 }
 
-fn state_of(s: &str) -> AppResult<&'static str> {
-    STATES
-        .iter()
-        .find(|x| **x == s)
-        .copied()
-        .ok_or_else(|| AppError::invalid("state", "must be pending, sent, failed or dead"))
-}
-
 /// Every delivery, newest first (admin).
 pub async fn list(app: &App, actor: &Actor, q: &DeliveryQuery) -> AppResult<Page<DeliveryView>> {
     match q.site_id {
@@ -142,7 +127,7 @@ pub async fn list(app: &App, actor: &Actor, q: &DeliveryQuery) -> AppResult<Page
         None => return Err(AppError::Forbidden),
     }
     let state = match q.state.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => Some(state_of(s)?),
+        Some(s) => Some(s.parse::<DeliveryState>()?),
         None => None,
     };
     let limit = page::limit(q.limit)?;
@@ -201,8 +186,7 @@ pub struct RobotView {
     pub id: i64,
     pub site_id: i64,
     pub name: String,
-    /// wecom | dingtalk | webhook
-    pub kind: String,
+    pub kind: RobotKind,
     /// The address without its query (the key stays hidden) and without
     /// any `user:password@`.
     pub url: String,
@@ -265,7 +249,7 @@ pub struct RobotInput {
 
 struct RobotChecked {
     name: String,
-    kind: &'static str,
+    kind: RobotKind,
     url: String,
     secret: Option<String>,
     roles: String,
@@ -276,11 +260,7 @@ struct RobotChecked {
 
 fn check_robot(app: &App, i: &RobotInput) -> AppResult<RobotChecked> {
     let name = required_text("name", &i.name, 60)?;
-    let kind = ROBOT_KINDS
-        .iter()
-        .find(|k| **k == i.kind)
-        .copied()
-        .ok_or_else(|| AppError::invalid("kind", "must be wecom, dingtalk or webhook"))?;
+    let kind: RobotKind = i.kind.parse()?;
     let url = required_text("url", &i.url, 500)?;
     if !(url.starts_with("https://") || url.starts_with("http://"))
         || url.contains(char::is_whitespace)
@@ -340,7 +320,7 @@ pub async fn robots(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Rob
 pub async fn add_robot(app: &App, actor: &Actor, input: &RobotInput) -> AppResult<RobotView> {
     actor.authorize(Can::DeliveriesManage, input.site_id)?;
     let r = check_robot(app, input)?;
-    if r.kind == "webhook" && r.secret.is_none() {
+    if r.kind == RobotKind::Webhook && r.secret.is_none() {
         // Integrators verify what they receive: an unsigned webhook is not made.
         return Err(AppError::invalid(
             "secret",
@@ -424,7 +404,7 @@ pub async fn toggle_robot(app: &App, actor: &Actor, id: i64) -> AppResult<RobotV
                 .ok_or(AppError::NotFound("robot"))?;
             let f = RobotFields {
                 name: &r.name,
-                kind: &r.kind,
+                kind: r.kind,
                 url: &r.url,
                 secret: None,
                 roles: &r.roles,

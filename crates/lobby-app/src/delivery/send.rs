@@ -4,6 +4,7 @@
 //! again after an exponential back-off, or dead after `max_attempts`.
 //! Quiet hours hold a person's e-mail until they end.
 
+use lobby_domain::delivery::DeliveryChannel;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -125,8 +126,8 @@ impl Sender {
         robot: Option<&RobotRow>,
     ) -> Result<(), String> {
         let (subject, text) = self.words(d);
-        match (d.channel.as_str(), robot) {
-            ("email", _) => {
+        match (d.channel, robot) {
+            (DeliveryChannel::Email, _) => {
                 let (smtp, from) = self
                     .smtp
                     .as_ref()
@@ -148,11 +149,11 @@ impl Sender {
                 smtp.send(msg).await.map_err(|e| format!("SMTP: {e}"))?;
                 Ok(())
             }
-            ("wecom", Some(r)) => {
+            (DeliveryChannel::Wecom, Some(r)) => {
                 let body = serde_json::json!({"msgtype": "text", "text": {"content": text}});
                 self.post(outbound, &r.url, &body, &[]).await
             }
-            ("dingtalk", Some(r)) => {
+            (DeliveryChannel::Dingtalk, Some(r)) => {
                 let mut url =
                     reqwest::Url::parse(&r.url).map_err(|e| format!("bad robot address: {e}"))?;
                 if let Some(secret) = r.secret.as_deref().filter(|s| !s.is_empty()) {
@@ -165,7 +166,7 @@ impl Sender {
                 let body = serde_json::json!({"msgtype": "text", "text": {"content": text}});
                 self.post(outbound, url.as_str(), &body, &[]).await
             }
-            ("webhook", Some(r)) => {
+            (DeliveryChannel::Webhook, Some(r)) => {
                 let body = serde_json::json!({
                     "delivery_id": d.id, "notification_id": d.notification_id, "site_id": d.site_id,
                     "kind": d.kind, "label": self.kind_label(&d.locale, &d.kind), "title": d.title,
@@ -183,7 +184,6 @@ impl Sender {
                 self.post(outbound, &r.url, &body, &headers).await
             }
             (_, None) => Err("its robot is gone or turned off".into()),
-            (other, _) => Err(format!("unknown channel {other}")),
         }
     }
 
@@ -314,7 +314,7 @@ async fn quiet_until(
 ) -> AppResult<Option<i64>> {
     let Some(user) = d
         .user_id
-        .filter(|_| d.channel == "email" && !URGENT.contains(&d.kind.as_str()))
+        .filter(|_| d.channel == DeliveryChannel::Email && !URGENT.contains(&d.kind.as_str()))
     else {
         return Ok(None);
     };
@@ -419,7 +419,7 @@ pub async fn deliver_due(app: &App, s: &Sender) -> AppResult<usize> {
             Err(_) if d.attempts >= s.cfg.max_attempts || robot_gone => "dead",
             Err(_) => "failed",
         };
-        metrics::counter!("lobby_deliveries_total", "channel" => d.channel.clone(), "outcome" => result)
+        metrics::counter!("lobby_deliveries_total", "channel" => d.channel.as_str(), "outcome" => result)
             .increment(1);
         match outcome {
             Ok(()) => sent += 1,

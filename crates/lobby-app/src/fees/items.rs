@@ -127,7 +127,7 @@ pub async fn fee_items(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<
                 id: i.id,
                 site_id: i.site_id,
                 name: i.name,
-                basis: crate::error::stored("fee_items.basis", &i.basis)?,
+                basis: i.basis,
                 meter_kind: i
                     .meter_kind
                     .as_deref()
@@ -257,7 +257,7 @@ pub async fn set_rate(
         return Err(AppError::NotFound("fee item"));
     }
     actor.authorize(Can::FeesManage, item.site_id)?;
-    if item.basis != FeeBasis::Meter.as_str() && input.tier_limit.is_some() {
+    if item.basis != FeeBasis::Meter && input.tier_limit.is_some() {
         return Err(AppError::invalid(
             "tier_limit",
             "only a meter fee has tiers",

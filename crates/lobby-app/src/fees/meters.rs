@@ -87,7 +87,7 @@ fn meter_view(m: store::MeterRow) -> AppResult<MeterView> {
         site_id: m.site_id,
         unit_id: m.unit_id,
         unit_number: m.unit_number,
-        kind: crate::error::stored("meters.kind", &m.kind)?,
+        kind: m.kind,
         serial: m.serial,
         multiplier: m.multiplier,
         last_reading: m.last_reading_milli.map(format_reading),
@@ -272,7 +272,7 @@ pub(crate) async fn record_in(
         .map(|p| p[0].reading_milli - p[1].reading_milli)
         .collect();
     let average = (!uses.is_empty()).then(|| uses.iter().sum::<i64>() / uses.len() as i64);
-    let kind: MeterKind = crate::error::stored("meters.kind", &meter.kind)?;
+    let kind = meter.kind;
     let flagged = check_reading(
         newest,
         reading,

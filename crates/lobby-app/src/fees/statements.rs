@@ -401,7 +401,7 @@ pub async fn generate(
                 let Some(item) = items.iter().find(|i| i.id == ch.fee_item_id) else {
                     continue;
                 };
-                let basis: FeeBasis = crate::error::stored("fee_items.basis", &item.basis)?;
+                let basis = item.basis;
                 // A priced charge (a damage) bills its own amount.
                 let rate_fen = match (ch.amount_fen, super::rate_on(&rates, item.id, first)) {
                     (Some(a), _) => a,

@@ -26,7 +26,9 @@ pub async fn lose_key(app: &App, actor: &Actor, id: i64, input: &LostInput) -> A
             Some(f) => Some(
                 lobby_store::fees::fee_item(&mut c, f)
                     .await?
-                    .filter(|i| i.site_id == k.site_id && i.basis == "one_off")
+                    .filter(|i| {
+                        i.site_id == k.site_id && i.basis == lobby_domain::fees::FeeBasis::OneOff
+                    })
                     .ok_or_else(|| {
                         AppError::invalid("fee_item_id", "no such one-off fee item at this site")
                     })?,
@@ -219,7 +221,7 @@ pub async fn charge_loss(
             })?;
         let item = lobby_store::fees::fee_item(&mut c, item_id)
             .await?
-            .filter(|i| i.site_id == x.site_id && i.basis == "one_off")
+            .filter(|i| i.site_id == x.site_id && i.basis == lobby_domain::fees::FeeBasis::OneOff)
             .ok_or_else(|| {
                 AppError::invalid("fee_item_id", "no such one-off fee item at this site")
             })?;

@@ -187,7 +187,7 @@ async fn bill_damages(w: &mut Work<'_>, m: &MoveRow) -> AppResult<i64> {
     let item = match lobby_store::fees::fee_items(w, m.site_id)
         .await?
         .into_iter()
-        .find(|i| i.name == DAMAGES_ITEM && i.basis == "one_off")
+        .find(|i| i.name == DAMAGES_ITEM && i.basis == lobby_domain::fees::FeeBasis::OneOff)
     {
         Some(i) => i.id,
         None => {

@@ -83,7 +83,7 @@ pub struct MoveItemView {
 pub struct MoveReadingView {
     pub reading_id: i64,
     pub meter_id: i64,
-    pub meter_kind: String,
+    pub meter_kind: lobby_domain::fees::MeterKind,
     pub serial: String,
     /// A decimal string (`"12345.6"`).
     pub reading: String,

@@ -453,7 +453,7 @@ async fn reading_in(
         })?,
         (None, Some(k)) => {
             let k: MeterKind = k.parse()?;
-            let mut of_kind = meters.into_iter().filter(|x| x.kind == k.as_str());
+            let mut of_kind = meters.into_iter().filter(|x| x.kind == k);
             match (of_kind.next(), of_kind.next()) {
                 (Some(x), None) => x,
                 (None, _) => {

@@ -6,6 +6,8 @@
 
 use sqlx::FromRow;
 
+use lobby_domain::fees::{FeeBasis, MeterKind};
+
 use crate::{Conn, Result};
 
 mod deposits;
@@ -30,7 +32,7 @@ pub struct FeeItemRow {
     pub id: i64,
     pub site_id: i64,
     pub name: String,
-    pub basis: String,
+    pub basis: FeeBasis,
     pub meter_kind: Option<String>,
     pub archived: i64,
 }
@@ -118,7 +120,7 @@ pub struct MeterRow {
     pub site_id: i64,
     pub unit_id: i64,
     pub unit_number: String,
-    pub kind: String,
+    pub kind: MeterKind,
     pub serial: String,
     pub multiplier: i64,
     pub last_reading_milli: Option<i64>,

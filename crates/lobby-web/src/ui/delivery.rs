@@ -63,7 +63,10 @@ async fn list_page(
             c,
             page,
             state,
-            states: delivery::STATES.to_vec(),
+            states: delivery::DeliveryState::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect(),
         },
         false,
     ))
@@ -103,7 +106,10 @@ async fn robots_with(
         &RobotsPage {
             c,
             robots,
-            kinds: delivery::ROBOT_KINDS.to_vec(),
+            kinds: delivery::RobotKind::ALL
+                .iter()
+                .map(|k| k.as_str())
+                .collect(),
             roles: Role::ALL
                 .iter()
                 .filter(|r| r.is_staff())
