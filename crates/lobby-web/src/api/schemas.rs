@@ -2,8 +2,8 @@
 //! its type's bare name, and a second type of the same name (a `StepView`
 //! of moves beside one of tickets) silently replaces the first: clients
 //! then read one type's fields for the other. Every route and every
-//! feature's router is added through [`Once`], which notes a name that
-//! arrives again with another shape; `tests::no_schema_name_is_taken_twice`
+//! feature's router is added through [`Once`], which (in a test build)
+//! notes a name that arrives again with another shape; `tests::no_schema_name_is_taken_twice`
 //! fails on any.
 
 use std::sync::Mutex;
@@ -60,11 +60,18 @@ pub trait Once {
 
 impl Once for OpenApiRouter<AppState> {
     fn routes_once(self, r: UtoipaMethodRouter<AppState>) -> Self {
-        note(self.get_openapi(), &r.0);
+        // The comparison serialises schemas: only the test needs it, so a
+        // server does not pay for it at start.
+        if cfg!(test) {
+            note(self.get_openapi(), &r.0);
+        }
         self.routes(r)
     }
 
     fn merge_once(self, other: Self) -> Self {
+        if !cfg!(test) {
+            return self.merge(other);
+        }
         let incoming: Vec<(String, RefOr<Schema>)> = other
             .get_openapi()
             .components
