@@ -39,11 +39,7 @@ pub struct AnnouncementView {
 }
 
 fn view(a: AnnouncementRow, now: i64, staff: bool) -> AppResult<AnnouncementView> {
-    let outage = a
-        .outage
-        .as_deref()
-        .map(|o| crate::error::stored("announcements.outage", o))
-        .transpose()?;
+    let outage = a.outage;
     Ok(AnnouncementView {
         under_way: outage.is_some()
             && a.withdrawn_at.is_none()
@@ -77,8 +73,9 @@ pub struct AnnouncementInput {
     pub title: String,
     #[serde(default)]
     pub body: String,
-    /// A planned outage: water | power | gas | lift | aircon | network | other.
-    pub outage: Option<String>,
+    /// A planned outage: what stops (absent or `""`: a plain notice).
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    pub outage: Option<Outage>,
     /// The outage's period: RFC 3339 or the site's local `2026-12-02T09:00`.
     pub starts_at: Option<String>,
     pub ends_at: Option<String>,
@@ -95,10 +92,7 @@ pub async fn publish(
     actor.authorize(Can::AnnouncementsPublish, input.site_id)?;
     let title = required_text("title", &input.title, 120)?;
     let body = optional_text("body", Some(&input.body), 4000)?.unwrap_or_default();
-    let outage: Option<Outage> = match input.outage.as_deref().filter(|o| !o.is_empty()) {
-        Some(o) => Some(o.parse()?),
-        None => None,
-    };
+    let outage = input.outage;
     let callers = optional_text("callers_script", input.callers_script.as_deref(), 1000)?;
     let (title, body, callers) = (&title, &body, &callers);
     let id = app
@@ -158,7 +152,7 @@ pub async fn publish(
                         floor_id: floor,
                         title,
                         body,
-                        outage: outage.map(Outage::as_str),
+                        outage,
                         starts_at: starts,
                         ends_at: ends,
                         callers_script: callers.as_deref(),

@@ -62,13 +62,13 @@ pub async fn figures(app: &App, site_id: i64, day: Date) -> AppResult<DigestFigu
     Ok(DigestFigures {
         day: day_s,
         opened: opened.iter().map(|r| r.n).sum(),
-        by_channel: counts(&opened, |r| &r.channel),
+        by_channel: counts(&opened, |r| r.channel.as_str()),
         complaints: opened
             .iter()
-            .filter(|r| r.kind == "complaint")
+            .filter(|r| r.kind == lobby_domain::tickets::Kind::Complaint)
             .map(|r| r.n)
             .sum(),
-        by_kind: counts(&opened, |r| &r.kind),
+        by_kind: counts(&opened, |r| r.kind.as_str()),
         closed: counts_.closed,
         open_at_end: counts_.open_at_end,
         breaches: counts_.breaches,

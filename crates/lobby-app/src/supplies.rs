@@ -58,10 +58,12 @@ pub struct RequisitionLineInput {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct RequisitionInput {
     pub site_id: i64,
-    /// The department it is for; customer service when absent.
-    pub department: Option<String>,
-    /// `office` (default) or `cleaning` (consumables for cleaning).
-    pub category: Option<String>,
+    /// The department it is for; customer service when absent or `""`.
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    pub department: Option<Department>,
+    /// `office` when absent or `""`; `cleaning` for cleaning consumables.
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    pub category: Option<SupplyCategory>,
     pub note: Option<String>,
     /// 1 to 50 lines.
     pub lines: Vec<RequisitionLineInput>,
@@ -87,8 +89,8 @@ pub struct SuppliesQuery {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SupplyCost {
-    pub department: String,
-    pub category: String,
+    pub department: Department,
+    pub category: SupplyCategory,
     pub cost_fen: i64,
 }
 
@@ -126,7 +128,7 @@ fn views(
                     .collect(),
                 id: r.id,
                 site_id: r.site_id,
-                department: crate::error::stored("requisitions.department", &r.department)?,
+                department: r.department,
                 category: r.category,
                 state: r.state,
                 note: r.note,
@@ -164,18 +166,8 @@ pub async fn request(
             format!("a requisition has 1 to {MAX_LINES} lines"),
         ));
     }
-    let department: Department = input
-        .department
-        .as_deref()
-        .filter(|d| !d.is_empty())
-        .unwrap_or("customer_service")
-        .parse()?;
-    let category: SupplyCategory = input
-        .category
-        .as_deref()
-        .filter(|d| !d.is_empty())
-        .unwrap_or("office")
-        .parse()?;
+    let department = input.department.unwrap_or(Department::CustomerService);
+    let category = input.category.unwrap_or(SupplyCategory::Office);
     let note = optional_text("note", input.note.as_deref(), 500)?;
     let mut lines = Vec::new();
     let mut total = 0i64;
@@ -211,8 +203,8 @@ pub async fn request(
                 w,
                 &NewRequisition {
                     site_id: input.site_id,
-                    department: department.as_str(),
-                    category: category.as_str(),
+                    department,
+                    category,
                     note: note.as_deref(),
                     requested_by: actor.user_id,
                     estimate_fen: total,

@@ -41,8 +41,7 @@ pub struct TrainingView {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct AttendeeInput {
     pub user_id: i64,
-    /// pass | fail | absent
-    pub result: String,
+    pub result: TrainingResult,
     /// 0–100.
     pub score: Option<i64>,
 }
@@ -166,9 +165,7 @@ pub async fn record(app: &App, actor: &Actor, input: &TrainingInput) -> AppResul
     }
     let mut att = Vec::new();
     for (i, a) in input.attendees.iter().enumerate() {
-        let result: TrainingResult = a.result.parse().map_err(|_| {
-            AppError::invalid(&format!("attendees[{i}].result"), "pass, fail or absent")
-        })?;
+        let result = a.result;
         if a.score.is_some_and(|s| !(0..=100).contains(&s)) {
             return Err(AppError::invalid(
                 &format!("attendees[{i}].score"),

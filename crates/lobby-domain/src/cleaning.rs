@@ -17,6 +17,11 @@ string_enum!(
 );
 
 string_enum!(Frequency, "frequency", { Daily => "daily", Weekly => "weekly", Monthly => "monthly" });
+string_enum!(
+    /// What a quality check looks at: a vendor's consumable (消耗品) or a
+    /// plant display.
+    QualityKind, "kind", { Consumable => "consumable", Plant => "plant" }
+);
 
 string_enum!(
     /// Where a rectification notice stands.
@@ -64,12 +69,11 @@ pub struct Recurrence {
 impl Recurrence {
     /// From a plan's fields: `weekdays` like `1,3,5`.
     pub fn parse(
-        frequency: &str,
+        frequency: Frequency,
         times_per_day: Option<i64>,
         weekdays: Option<&str>,
         day_of_month: Option<i64>,
     ) -> Result<Self, FieldError> {
-        let frequency: Frequency = frequency.parse()?;
         let times = times_per_day.unwrap_or(1);
         if !(1..=12).contains(&times) {
             return Err(FieldError::new(
@@ -276,7 +280,7 @@ mod tests {
 
     #[test]
     fn mon_wed_fri_across_a_month_boundary() {
-        let rule = Recurrence::parse("weekly", None, Some("1,3,5"), None).unwrap();
+        let rule = Recurrence::parse(Frequency::Weekly, None, Some("1,3,5"), None).unwrap();
         let v = PlanVersion {
             plan_id: 1,
             valid_from: d(2026, 11, 1),
@@ -313,13 +317,13 @@ mod tests {
             plan_id: 1,
             valid_from: d(2026, 11, 1),
             valid_until: Some(d(2026, 11, 25)),
-            rule: Recurrence::parse("weekly", None, Some("1,3,5"), None).unwrap(),
+            rule: Recurrence::parse(Frequency::Weekly, None, Some("1,3,5"), None).unwrap(),
         };
         let new = PlanVersion {
             plan_id: 2,
             valid_from: d(2026, 11, 26),
             valid_until: None,
-            rule: Recurrence::parse("weekly", None, Some("2,4"), None).unwrap(),
+            rule: Recurrence::parse(Frequency::Weekly, None, Some("2,4"), None).unwrap(),
         };
         let before = instances(std::slice::from_ref(&old), d(2026, 11, 1), d(2026, 11, 25));
         let after = instances(&[old, new], d(2026, 11, 1), d(2026, 12, 3));
@@ -333,19 +337,22 @@ mod tests {
 
     #[test]
     fn daily_twice_and_monthly_on_the_31st() {
-        let twice = Recurrence::parse("daily", Some(2), None, None).unwrap();
+        let twice = Recurrence::parse(Frequency::Daily, Some(2), None, None).unwrap();
         assert_eq!(twice.times_on(d(2026, 11, 26)), 2);
-        let monthly = Recurrence::parse("monthly", None, None, Some(31)).unwrap();
+        let monthly = Recurrence::parse(Frequency::Monthly, None, None, Some(31)).unwrap();
         assert_eq!(monthly.times_on(d(2026, 11, 30)), 1, "November has 30 days");
         assert_eq!(monthly.times_on(d(2026, 12, 30)), 0);
         assert_eq!(monthly.times_on(d(2026, 12, 31)), 1);
         assert_eq!(monthly.times_on(d(2027, 2, 28)), 1);
+        assert_eq!(
+            "hourly".parse::<Frequency>().unwrap_err().field,
+            "frequency"
+        );
         for (f, t, w, m, field) in [
-            ("hourly", None, None, None, "frequency"),
-            ("weekly", None, Some(""), None, "weekdays"),
-            ("weekly", None, Some("8"), None, "weekdays"),
-            ("monthly", None, None, Some(0), "day_of_month"),
-            ("daily", Some(0), None, None, "times_per_day"),
+            (Frequency::Weekly, None, Some(""), None, "weekdays"),
+            (Frequency::Weekly, None, Some("8"), None, "weekdays"),
+            (Frequency::Monthly, None, None, Some(0), "day_of_month"),
+            (Frequency::Daily, Some(0), None, None, "times_per_day"),
         ] {
             assert_eq!(Recurrence::parse(f, t, w, m).unwrap_err().field, field);
         }

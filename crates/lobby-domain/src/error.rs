@@ -72,6 +72,30 @@ pub fn optional_text(
     }
 }
 
+/// An optional choice (a form's select, a JSON enum): blank or absent is
+/// `None`, anything else must be one of the enum's names.
+pub fn optional_choice<T: std::str::FromStr<Err = FieldError>>(
+    value: Option<&str>,
+) -> Result<Option<T>, FieldError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => v.parse().map(Some),
+    }
+}
+
+/// serde's side of [`optional_choice`]: `""` and `null` read as absent (a
+/// form's "any" or "by default"), a name as its enum value, anything else
+/// is refused with the list of names. Pair with `#[serde(default)]` when the
+/// field may be left out.
+pub fn blank_as_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr<Err = FieldError>,
+{
+    let text = <Option<String> as serde::Deserialize>::deserialize(d)?;
+    optional_choice(text.as_deref()).map_err(|e| serde::de::Error::custom(e.message))
+}
+
 fn bounded(field: &str, v: &str, max_chars: usize) -> Result<String, FieldError> {
     if v.chars().count() > max_chars {
         return Err(FieldError::new(

@@ -46,6 +46,14 @@ string_enum!(
 );
 
 string_enum!(
+    /// What a deposit (押金) secures.
+    DepositKind, "kind", {
+        /// A renovation's deposit (`/renovations/{source_id}`).
+        Renovation => "renovation",
+    }
+);
+
+string_enum!(
     /// How a payment was made.
     PaymentMethod, "method", {
         Transfer => "transfer", Cash => "cash", Wechat => "wechat", Alipay => "alipay", Card => "card", Other => "other",

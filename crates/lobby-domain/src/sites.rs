@@ -9,6 +9,14 @@ use serde::{Deserialize, Serialize};
 use crate::error::{optional_text, required_text};
 use crate::FieldError;
 
+string_enum!(
+    /// What a public area is.
+    AreaKind, "kind", {
+        Lobby => "lobby", Corridor => "corridor", Lift => "lift", Stairs => "stairs", Garage => "garage",
+        Garden => "garden", Washroom => "washroom", Roof => "roof", Other => "other",
+    }
+);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitStatus {

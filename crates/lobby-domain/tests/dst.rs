@@ -165,7 +165,13 @@ fn service_level_deadlines_across_the_switch() {
 
 #[test]
 fn cleaning_falls_once_a_day_on_the_short_and_the_long_day() {
-    let daily = Recurrence::parse("daily", Some(2), None, None).unwrap();
+    let daily = Recurrence::parse(
+        lobby_domain::cleaning::Frequency::Daily,
+        Some(2),
+        None,
+        None,
+    )
+    .unwrap();
     let v = PlanVersion {
         plan_id: 1,
         valid_from: date(2027, 1, 1),

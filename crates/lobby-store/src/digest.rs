@@ -71,8 +71,8 @@ pub async fn list(c: &mut Conn, site_id: i64, limit: i64) -> Result<Vec<DigestRo
 /// Work orders opened in `[from, to)` by channel and kind.
 #[derive(Debug, Clone, FromRow)]
 pub struct OpenedRow {
-    pub channel: String,
-    pub kind: String,
+    pub channel: lobby_domain::tickets::Channel,
+    pub kind: lobby_domain::tickets::Kind,
     pub n: i64,
 }
 

@@ -3,6 +3,7 @@
 use sqlx::FromRow;
 
 use lobby_domain::supplies::{RequisitionState, SupplyCategory};
+use lobby_domain::tickets::Department;
 
 use crate::{Conn, Result};
 
@@ -10,7 +11,7 @@ use crate::{Conn, Result};
 pub struct RequisitionRow {
     pub id: i64,
     pub site_id: i64,
-    pub department: String,
+    pub department: Department,
     pub category: SupplyCategory,
     pub state: RequisitionState,
     pub note: Option<String>,
@@ -38,8 +39,8 @@ pub struct LineRow {
 
 pub struct NewRequisition<'a> {
     pub site_id: i64,
-    pub department: &'a str,
-    pub category: &'a str,
+    pub department: Department,
+    pub category: SupplyCategory,
     pub note: Option<&'a str>,
     pub requested_by: i64,
     pub estimate_fen: i64,
@@ -168,8 +169,8 @@ pub async fn receive(c: &mut Conn, id: i64, actual_fen: i64, now: i64) -> Result
 
 #[derive(Debug, Clone, FromRow)]
 pub struct CostRow {
-    pub department: String,
-    pub category: String,
+    pub department: Department,
+    pub category: SupplyCategory,
     pub cost_fen: i64,
 }
 

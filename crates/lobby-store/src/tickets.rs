@@ -72,15 +72,15 @@ pub async fn next_number(c: &mut Conn, site_id: i64, day: &str) -> Result<i64> {
 pub struct NewTicket<'a> {
     pub site_id: i64,
     pub number: &'a str,
-    pub kind: &'a str,
-    pub priority: &'a str,
-    pub channel: &'a str,
+    pub kind: Kind,
+    pub priority: Priority,
+    pub channel: Channel,
     pub title: &'a str,
     pub description: &'a str,
     pub unit_id: Option<i64>,
     pub location: Option<&'a str>,
     pub tenant_id: Option<i64>,
-    pub department: Option<&'a str>,
+    pub department: Option<Department>,
     pub created_by: Option<i64>,
     pub now: i64,
     pub response_due_at: i64,
@@ -128,10 +128,10 @@ pub async fn get(c: &mut Conn, id: i64) -> Result<Option<TicketRow>> {
 }
 
 /// What an action changes on the row; the version must still be `version`.
-pub struct Change<'a> {
-    pub state: &'a str,
-    pub held_from: Option<&'a str>,
-    pub department: Option<&'a str>,
+pub struct Change {
+    pub state: State,
+    pub held_from: Option<State>,
+    pub department: Option<Department>,
     pub assignee_id: Option<i64>,
     pub escalated: bool,
     pub satisfaction: Option<i64>,
@@ -146,7 +146,7 @@ pub struct Change<'a> {
 
 /// Applies a change if nobody changed the ticket since `version`; false
 /// when someone did.
-pub async fn update(c: &mut Conn, id: i64, version: i64, ch: &Change<'_>) -> Result<bool> {
+pub async fn update(c: &mut Conn, id: i64, version: i64, ch: &Change) -> Result<bool> {
     let n = sqlx::query(
         "UPDATE tickets SET state = $3, held_from = $4, department = $5, assignee_id = $6, escalated = $7, \
          satisfaction = $8, dispatched_at = $9, started_at = $10, resolved_at = $11, verified_at = $12, \

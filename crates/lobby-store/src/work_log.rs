@@ -1,5 +1,6 @@
 //! The work log (工作日志) and the government-liaison register.
 
+use lobby_domain::work_log::{LiaisonKind, WorkLogTopic};
 use sqlx::FromRow;
 
 use crate::{Conn, Result};
@@ -9,7 +10,7 @@ pub struct EntryRow {
     pub id: i64,
     pub site_id: i64,
     pub day: String,
-    pub topic: String,
+    pub topic: WorkLogTopic,
     pub text: String,
     pub author_id: i64,
     pub author: String,
@@ -20,7 +21,7 @@ pub async fn insert_entry(
     c: &mut Conn,
     site_id: i64,
     day: &str,
-    topic: &str,
+    topic: WorkLogTopic,
     text: &str,
     author_id: i64,
     now: i64,
@@ -67,7 +68,7 @@ pub struct LiaisonRow {
     pub site_id: i64,
     pub authority: String,
     pub contact: Option<String>,
-    pub kind: String,
+    pub kind: LiaisonKind,
     pub subject: String,
     pub detail: Option<String>,
     pub happened_on: String,
@@ -89,7 +90,7 @@ pub struct NewLiaison<'a> {
     pub site_id: i64,
     pub authority: &'a str,
     pub contact: Option<&'a str>,
-    pub kind: &'a str,
+    pub kind: LiaisonKind,
     pub subject: &'a str,
     pub detail: Option<&'a str>,
     pub happened_on: &'a str,

@@ -233,7 +233,7 @@ mod tests {
                 }
             }
         }
-        for k in lobby_app::sites::AREA_KINDS {
+        for k in lobby_domain::sites::AreaKind::ALL {
             if !zh.contains(&format!("area_kind.{k}")) {
                 missing.push(format!("area_kind.{k}"));
             }

@@ -6,8 +6,8 @@
 
 use jiff::civil::Date;
 use lobby_domain::cleaning::{
-    instances, notice_next, prefill, weighted_total, MonthFigures, NoticeAction, NoticeState,
-    PlanVersion, Recurrence, VendorKind, DEFAULT_CRITERIA,
+    instances, notice_next, prefill, weighted_total, Frequency, MonthFigures, NoticeAction,
+    NoticeState, PlanVersion, QualityKind, Recurrence, VendorKind, DEFAULT_CRITERIA,
 };
 use lobby_domain::error::{optional_text, required_text};
 use lobby_domain::photos::Owner;

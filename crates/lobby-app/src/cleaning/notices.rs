@@ -275,10 +275,10 @@ pub async fn notices(
     ))
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NoticeActionInput {
-    /// acknowledge | report_fix (the vendor); close | send_back (the inspector)
-    pub action: String,
+    /// acknowledge, report_fix (the vendor); close, send_back (the inspector)
+    pub action: NoticeAction,
     /// What was done / why it is sent back (required for report_fix and send_back).
     pub note: Option<String>,
     /// 409 `version_conflict` when the notice changed meanwhile.
@@ -293,7 +293,7 @@ pub async fn act_notice(
     id: i64,
     input: &NoticeActionInput,
 ) -> AppResult<NoticeView> {
-    let action: NoticeAction = input.action.parse()?;
+    let action = input.action;
     let note = optional_text("note", input.note.as_deref(), 1000)?;
     if matches!(action, NoticeAction::ReportFix | NoticeAction::SendBack) && note.is_none() {
         return Err(AppError::invalid(

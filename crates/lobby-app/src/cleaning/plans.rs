@@ -12,8 +12,7 @@ pub struct PlanView {
     pub vendor_name: String,
     pub area: String,
     pub task: String,
-    /// daily | weekly | monthly
-    pub frequency: String,
+    pub frequency: Frequency,
     pub times_per_day: i64,
     /// Weekly: `1,3,5` (Monday = 1).
     pub weekdays: String,
@@ -64,7 +63,7 @@ pub(super) fn version_of(p: &PlanRow) -> AppResult<PlanVersion> {
             .transpose()
             .map_err(|e| bad("valid_until", e.to_string()))?,
         rule: Recurrence::parse(
-            &p.frequency,
+            p.frequency,
             Some(p.times_per_day),
             Some(&p.weekdays),
             Some(p.day_of_month),
@@ -88,7 +87,7 @@ pub async fn plans(
         .collect())
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct PlanInput {
     pub site_id: Option<i64>,
     pub vendor_id: i64,
@@ -96,8 +95,7 @@ pub struct PlanInput {
     pub area: String,
     /// What: "地面清洁".
     pub task: String,
-    /// daily | weekly | monthly
-    pub frequency: String,
+    pub frequency: Frequency,
     pub times_per_day: Option<i64>,
     /// Weekly: `1,3,5` (Monday = 1 … Sunday = 7).
     pub weekdays: Option<String>,
@@ -116,7 +114,7 @@ pub(super) async fn plan_values(
     let area = required_text("area", &i.area, 60)?;
     let task = required_text("task", &i.task, 120)?;
     let rule = Recurrence::parse(
-        &i.frequency,
+        i.frequency,
         i.times_per_day,
         i.weekdays.as_deref(),
         i.day_of_month,
@@ -165,7 +163,7 @@ pub async fn create_plan(app: &App, actor: &Actor, input: &PlanInput) -> AppResu
                         vendor_id: input.vendor_id,
                         area: &area,
                         task: &task,
-                        frequency: rule.frequency.as_str(),
+                        frequency: rule.frequency,
                         times_per_day: rule.times_per_day,
                         weekdays: &rule.weekdays_text(),
                         day_of_month: i64::from(rule.day_of_month),
@@ -232,7 +230,7 @@ pub async fn change_plan(
                         vendor_id: old.vendor_id,
                         area: &area,
                         task: &task,
-                        frequency: rule.frequency.as_str(),
+                        frequency: rule.frequency,
                         times_per_day: rule.times_per_day,
                         weekdays: &rule.weekdays_text(),
                         day_of_month: i64::from(rule.day_of_month),

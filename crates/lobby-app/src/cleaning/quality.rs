@@ -10,8 +10,7 @@ pub struct QualityView {
     pub id: i64,
     pub vendor_id: Option<i64>,
     pub vendor_name: Option<String>,
-    /// consumable | plant
-    pub kind: String,
+    pub kind: QualityKind,
     /// The item (消耗品) or the area of the plant display.
     pub subject: String,
     pub supplier: Option<String>,
@@ -23,11 +22,10 @@ pub struct QualityView {
     pub by: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct QualityInput {
     pub site_id: Option<i64>,
-    /// consumable | plant
-    pub kind: String,
+    pub kind: QualityKind,
     pub vendor_id: Option<i64>,
     pub subject: String,
     pub supplier: Option<String>,
@@ -44,12 +42,6 @@ pub async fn record_quality(
 ) -> AppResult<QualityView> {
     let site_id = crate::scope::site_of(actor, input.site_id)?;
     actor.authorize(Can::CleaningInspect, site_id)?;
-    if !matches!(input.kind.as_str(), "consumable" | "plant") {
-        return Err(AppError::invalid(
-            "kind",
-            "kind must be consumable or plant",
-        ));
-    }
     let subject = required_text("subject", &input.subject, 80)?;
     let supplier = optional_text("supplier", input.supplier.as_deref(), 80)?;
     let note = optional_text("note", input.note.as_deref(), 500)?;
@@ -79,7 +71,7 @@ pub async fn record_quality(
                     &store::NewQuality {
                         site_id,
                         vendor_id: input.vendor_id,
-                        kind: &input.kind,
+                        kind: input.kind,
                         subject,
                         supplier: supplier.as_deref(),
                         passed: input.passed,

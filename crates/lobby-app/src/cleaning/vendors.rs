@@ -62,12 +62,11 @@ pub async fn vendor(app: &App, actor: &Actor, id: i64) -> AppResult<VendorView> 
     Ok(vendor_view(v))
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct VendorInput {
     pub site_id: Option<i64>,
     pub name: String,
-    /// cleaning | greening | pest_control | plant_rental
-    pub kind: String,
+    pub kind: VendorKind,
     pub contact_person: Option<String>,
     pub phone: Option<String>,
     /// `2026-01-01`
@@ -112,7 +111,7 @@ pub(super) fn vendor_fields(i: &VendorInput) -> AppResult<VendorFields> {
     }
     Ok(VendorFields {
         name: required_text("name", &i.name, 80)?,
-        kind: i.kind.parse()?,
+        kind: i.kind,
         contact: optional_text("contact_person", i.contact_person.as_deref(), 40)?,
         phone: optional_text("phone", i.phone.as_deref(), 40)?,
         start,

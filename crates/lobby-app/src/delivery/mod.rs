@@ -113,8 +113,10 @@ fn view(d: store::DeliveryRow) -> DeliveryView {
 pub struct DeliveryQuery {
     /// One site's (absent: every site's).
     pub site_id: Option<i64>,
-    /// pending | sent | failed | dead
-    pub state: Option<String>,
+    /// Any state when absent or `""`.
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    #[param(value_type = Option<DeliveryState>)]
+    pub state: Option<DeliveryState>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -126,10 +128,7 @@ pub async fn list(app: &App, actor: &Actor, q: &DeliveryQuery) -> AppResult<Page
         None if actor.can_anywhere(Can::DeliveriesManage) && actor.site_ids().is_none() => {}
         None => return Err(AppError::Forbidden),
     }
-    let state = match q.state.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => Some(s.parse::<DeliveryState>()?),
-        None => None,
-    };
+    let state = q.state;
     let limit = page::limit(q.limit)?;
     let before = page::decode(q.cursor.as_deref())?
         .map(|(_, id)| id)
@@ -224,12 +223,11 @@ fn robot_view(r: RobotRow) -> RobotView {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct RobotInput {
     pub site_id: i64,
     pub name: String,
-    /// wecom | dingtalk | webhook
-    pub kind: String,
+    pub kind: RobotKind,
     /// The robot's webhook address (http or https).
     pub url: String,
     /// DingTalk's signing secret or the webhook's HMAC key; on update,
@@ -260,7 +258,7 @@ struct RobotChecked {
 
 fn check_robot(app: &App, i: &RobotInput) -> AppResult<RobotChecked> {
     let name = required_text("name", &i.name, 60)?;
-    let kind: RobotKind = i.kind.parse()?;
+    let kind = i.kind;
     let url = required_text("url", &i.url, 500)?;
     if !(url.starts_with("https://") || url.starts_with("http://"))
         || url.contains(char::is_whitespace)

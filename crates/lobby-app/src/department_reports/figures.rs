@@ -95,8 +95,8 @@ pub struct TrainingFigures {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct CostLine {
-    pub department: String,
-    pub category: String,
+    pub department: lobby_domain::tickets::Department,
+    pub category: lobby_domain::supplies::SupplyCategory,
     pub cost_fen: i64,
 }
 

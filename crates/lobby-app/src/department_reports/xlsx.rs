@@ -184,8 +184,8 @@ fn build(r: &DepartmentReport) -> Result<Vec<u8>, XlsxError> {
     heads(ws, 0, &["部门", "类别", "费用（元）"], &bold)?;
     for (i, c) in f.supplies.costs.iter().enumerate() {
         let row = 1 + i as u32;
-        ws.write_string(row, 0, &c.department)?;
-        ws.write_string(row, 1, &c.category)?;
+        ws.write_string(row, 0, c.department.as_str())?;
+        ws.write_string(row, 1, c.category.as_str())?;
         money_cell(ws, row, 2, c.cost_fen, &money)?;
     }
     wb.save_to_buffer()

@@ -37,11 +37,10 @@ pub(super) fn check_view(r: store::CheckRow) -> CheckView {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewCheckInput {
     pub site_id: Option<i64>,
-    /// lift | lobby | public_area
-    pub kind: String,
+    pub kind: CheckKind,
     pub subject: String,
     pub ok: bool,
     /// Required when not ok: what is wrong.
@@ -51,7 +50,10 @@ pub struct NewCheckInput {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 pub struct CheckQuery {
     pub site_id: Option<i64>,
-    pub kind: Option<String>,
+    /// Any kind when absent or `""`.
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    #[param(value_type = Option<CheckKind>)]
+    pub kind: Option<CheckKind>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -61,7 +63,7 @@ pub struct CheckQuery {
 pub async fn record_check(app: &App, actor: &Actor, input: &NewCheckInput) -> AppResult<CheckView> {
     let site_id = site_of(actor, input.site_id)?;
     actor.authorize(Can::DeskWrite, site_id)?;
-    let kind: CheckKind = input.kind.parse()?;
+    let kind = input.kind;
     let subject = required_text("subject", &input.subject, 60)?;
     let note = optional_text("note", input.note.as_deref(), 1000)?;
     if !input.ok && note.is_none() {
@@ -80,25 +82,33 @@ pub async fn record_check(app: &App, actor: &Actor, input: &NewCheckInput) -> Ap
                     let t = match kind {
                         CheckKind::Lift => NewTicketInput {
                             site_id: Some(site_id),
-                            kind: "repair".into(),
-                            priority: "urgent".into(),
-                            title: format!("电梯故障 {subject}").chars().take(120).collect(),
                             description: what,
                             location: Some(subject.clone()),
-                            channel: Some("walk_in".into()),
-                            department: Some("engineering".into()),
-                            ..Default::default()
+                            channel: Some(Channel::WalkIn),
+                            department: Some(Department::Engineering),
+                            ..NewTicketInput::new(
+                                TicketKind::Repair,
+                                Priority::Urgent,
+                                format!("电梯故障 {subject}")
+                                    .chars()
+                                    .take(120)
+                                    .collect::<String>(),
+                            )
                         },
                         CheckKind::Lobby | CheckKind::PublicArea => NewTicketInput {
                             site_id: Some(site_id),
-                            kind: "request".into(),
-                            priority: "normal".into(),
-                            title: format!("卫生 {subject}").chars().take(120).collect(),
                             description: what,
                             location: Some(subject.clone()),
-                            channel: Some("walk_in".into()),
-                            department: Some("cleaning".into()),
-                            ..Default::default()
+                            channel: Some(Channel::WalkIn),
+                            department: Some(Department::Cleaning),
+                            ..NewTicketInput::new(
+                                TicketKind::Request,
+                                Priority::Normal,
+                                format!("卫生 {subject}")
+                                    .chars()
+                                    .take(120)
+                                    .collect::<String>(),
+                            )
                         },
                     };
                     Some(crate::tickets::create_in(w, now, actor, &t).await?)
@@ -140,10 +150,7 @@ pub async fn record_check(app: &App, actor: &Actor, input: &NewCheckInput) -> Ap
 pub async fn checks(app: &App, actor: &Actor, q: &CheckQuery) -> AppResult<Page<CheckView>> {
     let site_id = site_of(actor, q.site_id)?;
     actor.authorize(Can::DeskRead, site_id)?;
-    let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
-        Some(k) => Some(k.parse::<CheckKind>()?),
-        None => None,
-    };
+    let kind = q.kind;
     let limit = page::limit(q.limit)?;
     let before = cursor_before(q.cursor.as_deref())?;
     let mut c = app.db.read().await?;

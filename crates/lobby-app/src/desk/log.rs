@@ -70,8 +70,9 @@ pub struct NewLogInput {
     /// Needed when you work at several sites.
     pub site_id: Option<i64>,
     pub text: String,
-    /// tenant | facility | security | lift | lobby | other (other when absent)
-    pub category: Option<String>,
+    /// other when absent or `""`.
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    pub category: Option<LogCategory>,
     #[serde(default)]
     pub needs_follow_up: bool,
     /// A correction: the id of the entry it corrects (entries are never edited).
@@ -117,10 +118,7 @@ pub async fn write_log(
     let site_id = site_of(actor, input.site_id)?;
     actor.authorize(Can::DeskWrite, site_id)?;
     let text = required_text("text", &input.text, 2000)?;
-    let category: LogCategory = match input.category.as_deref().filter(|c| !c.trim().is_empty()) {
-        Some(c) => c.parse()?,
-        None => LogCategory::Other,
-    };
+    let category = input.category.unwrap_or(LogCategory::Other);
     let once = crate::Once::new(idempotency_key, "desk_log", input);
     let text = &text;
     let id = app.create(actor, &once, |w| {
@@ -286,27 +284,30 @@ pub async fn ack_all(app: &App, actor: &Actor, site_id: i64) -> AppResult<usize>
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct FollowUpTicketInput {
-    /// repair | complaint | request | inquiry (by the entry's category when absent)
-    pub kind: Option<String>,
-    /// normal when absent (high for a lift)
-    pub priority: Option<String>,
+    /// By the entry's category when absent or `""`.
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    pub kind: Option<TicketKind>,
+    /// normal when absent or `""` (high for a lift)
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    pub priority: Option<Priority>,
     /// The entry's first line when absent.
     pub title: Option<String>,
     pub unit_id: Option<i64>,
     /// Where; the entry's category when absent and no unit is given.
     pub location: Option<String>,
-    pub department: Option<String>,
+    /// By the entry's category when absent or `""`.
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    pub department: Option<Department>,
 }
 
-pub(super) fn ticket_defaults(cat: LogCategory) -> (&'static str, &'static str, Department) {
+pub(super) fn ticket_defaults(cat: LogCategory) -> (TicketKind, Priority, Department) {
+    use {Priority::*, TicketKind::*};
     match cat {
-        LogCategory::Lift => ("repair", "high", Department::Engineering),
-        LogCategory::Facility => ("repair", "normal", Department::Engineering),
-        LogCategory::Security => ("request", "normal", Department::Security),
-        LogCategory::Lobby => ("request", "normal", Department::Cleaning),
-        LogCategory::Tenant | LogCategory::Other => {
-            ("request", "normal", Department::CustomerService)
-        }
+        LogCategory::Lift => (Repair, High, Department::Engineering),
+        LogCategory::Facility => (Repair, Normal, Department::Engineering),
+        LogCategory::Security => (Request, Normal, Department::Security),
+        LogCategory::Lobby => (Request, Normal, Department::Cleaning),
+        LogCategory::Tenant | LogCategory::Other => (Request, Normal, Department::CustomerService),
     }
 }
 
@@ -346,16 +347,16 @@ pub async fn to_ticket(
                 };
                 let t = NewTicketInput {
                     site_id: Some(e.site_id),
-                    kind: nonempty(&input.kind).unwrap_or_else(|| kind.into()),
-                    priority: nonempty(&input.priority).unwrap_or_else(|| priority.into()),
+                    kind: input.kind.unwrap_or(kind),
+                    priority: Some(input.priority.unwrap_or(priority)),
                     title: nonempty(&input.title).unwrap_or(first_line),
                     description: format!("{}\n\n— 前台日志 #{id}, {}", e.text, e.author),
                     unit_id: input.unit_id,
                     location: nonempty(&input.location)
                         .or_else(|| input.unit_id.is_none().then(|| format!("前台日志 #{id}"))),
                     tenant_id: None,
-                    channel: Some("walk_in".into()),
-                    department: nonempty(&input.department).or_else(|| Some(dept.as_str().into())),
+                    channel: Some(Channel::WalkIn),
+                    department: Some(input.department.unwrap_or(dept)),
                     complaint: None,
                     reporter_name: None,
                     reporter_phone: None,

@@ -6,7 +6,7 @@ use lobby_domain::desk::{pickup_code, CheckKind, FollowUp, LogCategory};
 use lobby_domain::error::{optional_text, required_text};
 use lobby_domain::policy::Action as Can;
 use lobby_domain::roles::Role;
-use lobby_domain::tickets::Department;
+use lobby_domain::tickets::{Channel, Department, Kind as TicketKind, Priority};
 use lobby_store::desk::{self as store, LogFilter, LogRow};
 use lobby_store::Conn;
 use rand::Rng;

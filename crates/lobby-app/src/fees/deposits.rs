@@ -3,6 +3,7 @@
 //! part. A deposit is not fee income and never pays a statement; the
 //! ledger shows what the property holds for whom.
 
+use lobby_domain::fees::DepositKind;
 use lobby_store::fees::{self as store, NewDeposit};
 use serde::{Deserialize, Serialize};
 
@@ -15,8 +16,8 @@ pub struct DepositView {
     pub site_id: i64,
     pub tenant_id: i64,
     pub tenant_name: String,
-    /// What it secures: `renovation`.
-    pub kind: String,
+    /// What it secures.
+    pub kind: DepositKind,
     /// The record it secures (`/renovations/{source_id}`).
     pub source_id: i64,
     pub amount_fen: i64,
@@ -74,7 +75,7 @@ pub(crate) async fn take_deposit_in(
     w: &mut Work<'_>,
     site_id: i64,
     tenant_id: i64,
-    source: (&str, i64),
+    source: (DepositKind, i64),
     amount_fen: i64,
     receipt_no: Option<&str>,
 ) -> AppResult<i64> {
@@ -110,7 +111,7 @@ pub(crate) async fn take_deposit_in(
 pub(crate) async fn settle_deposit_in(
     w: &mut Work<'_>,
     site_id: i64,
-    source: (&str, i64),
+    source: (DepositKind, i64),
     kept_fen: i64,
     reason: Option<&str>,
 ) -> AppResult<()> {

@@ -40,9 +40,11 @@ pub struct RateView {
 pub struct FeeItemInput {
     pub site_id: i64,
     pub name: String,
-    pub basis: String,
+    pub basis: FeeBasis,
     pub rate_fen: i64,
-    pub meter_kind: Option<String>,
+    /// Required of a meter fee, refused on any other (`""` reads as absent).
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    pub meter_kind: Option<MeterKind>,
     pub tier_limit: Option<i64>,
     pub above_fen: Option<i64>,
     /// From when the rate applies (default: the first of this month).
@@ -128,11 +130,7 @@ pub async fn fee_items(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<
                 site_id: i.site_id,
                 name: i.name,
                 basis: i.basis,
-                meter_kind: i
-                    .meter_kind
-                    .as_deref()
-                    .map(|k| crate::error::stored("fee_items.meter_kind", k))
-                    .transpose()?,
+                meter_kind: i.meter_kind,
                 rate_fen: rate.rate_fen,
                 tier_limit: rate.tier_limit,
                 above_fen: rate.above_fen,
@@ -160,16 +158,16 @@ pub async fn create_fee_item(
     let site_id = input.site_id;
     actor.authorize(Can::FeesManage, site_id)?;
     let name = required_text("name", &input.name, 40)?;
-    let basis: FeeBasis = input.basis.parse()?;
-    let meter_kind: Option<MeterKind> = match (basis, input.meter_kind.as_deref()) {
-        (FeeBasis::Meter, Some(k)) => Some(k.parse()?),
+    let basis = input.basis;
+    let meter_kind: Option<MeterKind> = match (basis, input.meter_kind) {
+        (FeeBasis::Meter, Some(k)) => Some(k),
         (FeeBasis::Meter, None) => {
             return Err(AppError::invalid(
                 "meter_kind",
                 "a meter fee says which meter_kind",
             ))
         }
-        (_, Some(k)) if !k.trim().is_empty() => {
+        (_, Some(_)) => {
             return Err(AppError::invalid(
                 "meter_kind",
                 "only a meter fee has a meter_kind",
@@ -202,8 +200,8 @@ pub async fn create_fee_item(
                     w,
                     site_id,
                     name,
-                    basis.as_str(),
-                    meter_kind.map(MeterKind::as_str),
+                    basis,
+                    meter_kind,
                     now,
                 )
                 .await

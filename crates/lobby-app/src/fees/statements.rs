@@ -62,8 +62,10 @@ pub struct StatementQuery {
     /// `2026-11`
     pub month: Option<String>,
     pub tenant_id: Option<i64>,
-    /// draft | issued | paid | void
-    pub state: Option<String>,
+    /// Any state when absent or `""`.
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    #[param(value_type = Option<StatementState>)]
+    pub state: Option<StatementState>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -148,10 +150,7 @@ pub async fn statements(
         ),
         None => None,
     };
-    let state = match q.state.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(s) => Some(s.parse::<StatementState>()?),
-        None => None,
-    };
+    let state = q.state;
     if only.is_some() && q.tenant_id.is_some() && q.tenant_id != only {
         return Err(AppError::Forbidden);
     }
@@ -312,7 +311,7 @@ pub async fn generate(
                             let hi = h.until.map_or(end, |u| u.min(end));
                             for m in meters.iter().filter(|m| {
                                 m.unit_id == h.unit_id
-                                    && Some(m.kind.as_str()) == item.meter_kind.as_deref()
+                                    && Some(m.kind) == item.meter_kind
                             }) {
                                 let mine: Vec<_> = readings
                                     .iter()

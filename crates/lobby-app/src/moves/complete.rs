@@ -191,8 +191,15 @@ async fn bill_damages(w: &mut Work<'_>, m: &MoveRow) -> AppResult<i64> {
     {
         Some(i) => i.id,
         None => {
-            lobby_store::fees::insert_fee_item(w, m.site_id, DAMAGES_ITEM, "one_off", None, now)
-                .await?
+            lobby_store::fees::insert_fee_item(
+                w,
+                m.site_id,
+                DAMAGES_ITEM,
+                lobby_domain::fees::FeeBasis::OneOff,
+                None,
+                now,
+            )
+            .await?
         }
     };
     let mut total = 0;

@@ -50,8 +50,9 @@ pub struct MoveInput {
 pub struct MoveReadingInput {
     /// The meter, or say its `kind` (the unit's only meter of that kind).
     pub meter_id: Option<i64>,
-    /// `electricity` | `water` | `gas` | `cooling`.
-    pub kind: Option<String>,
+    /// The meter's kind when `meter_id` is absent (`""` reads as absent).
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    pub kind: Option<MeterKind>,
     /// A decimal string (`"12345.6"`).
     pub reading: String,
     /// The meter was changed: a lower reading is the new meter's.
@@ -329,16 +330,7 @@ async fn announce(
                     }
                 }
                 for (r, milli) in readings.iter() {
-                    reading_in(
-                        w,
-                        &m,
-                        r.meter_id,
-                        r.kind.as_deref(),
-                        *milli,
-                        r.meter_replaced,
-                        None,
-                    )
-                    .await?;
+                    reading_in(w, &m, r.meter_id, r.kind, *milli, r.meter_replaced, None).await?;
                 }
                 for k in &input.keys {
                     key_in(w, &m, k, due).await?;
@@ -388,15 +380,15 @@ async fn check_in(
                 actor,
                 &crate::tickets::NewTicketInput {
                     site_id: Some(m.site_id),
-                    kind: "repair".into(),
-                    priority: "normal".into(),
+                    kind: lobby_domain::tickets::Kind::Repair,
+                    priority: Some(lobby_domain::tickets::Priority::Normal),
                     title,
                     description: f.note.clone().unwrap_or_default(),
                     unit_id: Some(m.unit_id),
                     location: None,
                     tenant_id: Some(m.tenant_id),
-                    channel: Some("walk_in".into()),
-                    department: Some("engineering".into()),
+                    channel: Some(lobby_domain::tickets::Channel::WalkIn),
+                    department: Some(lobby_domain::tickets::Department::Engineering),
                     complaint: None,
                     reporter_name: None,
                     reporter_phone: None,
@@ -438,7 +430,7 @@ async fn reading_in(
     w: &mut Work<'_>,
     m: &MoveRow,
     meter_id: Option<i64>,
-    kind: Option<&str>,
+    kind: Option<MeterKind>,
     milli: i64,
     replaced: bool,
     photo: Option<&StoredPhoto>,
@@ -452,7 +444,6 @@ async fn reading_in(
             )
         })?,
         (None, Some(k)) => {
-            let k: MeterKind = k.parse()?;
             let mut of_kind = meters.into_iter().filter(|x| x.kind == k);
             match (of_kind.next(), of_kind.next()) {
                 (Some(x), None) => x,
@@ -557,7 +548,7 @@ pub async fn add_reading(
                 w,
                 m,
                 input.meter_id,
-                input.kind.as_deref(),
+                input.kind,
                 milli,
                 input.meter_replaced,
                 stored.as_ref(),

@@ -163,8 +163,9 @@ pub async fn labels(app: &App, actor: &Actor, route_id: i64) -> AppResult<Vec<Ch
 pub struct RouteInput {
     pub site_id: Option<i64>,
     pub name: String,
-    /// customer_service | security | … (customer_service when absent)
-    pub department: Option<String>,
+    /// customer_service when absent or `""`.
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    pub department: Option<Department>,
     /// `09:00-11:30, 14:00-17:00`; the department's default when absent.
     pub windows: Option<String>,
     #[serde(default)]
@@ -173,15 +174,7 @@ pub struct RouteInput {
 
 pub(super) fn route_values(i: &RouteInput) -> AppResult<(String, Department, String)> {
     let name = required_text("name", &i.name, 60)?;
-    let dept: Department = match i.department.as_deref().filter(|d| !d.trim().is_empty()) {
-        Some(d) => d
-            .parse()
-            .map_err(|e: lobby_domain::FieldError| AppError::Invalid {
-                field: "department".into(),
-                message: e.message,
-            })?,
-        None => Department::CustomerService,
-    };
+    let dept = i.department.unwrap_or(Department::CustomerService);
     let windows = match i.windows.as_deref().filter(|w| !w.trim().is_empty()) {
         Some(w) => parse_windows(w)?,
         None => parse_windows(default_windows(dept))?,
@@ -320,10 +313,9 @@ pub async fn update_checkpoint(
     route(app, actor, cp.route_id).await
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct ItemInput {
-    /// clean | safety | engineering | other
-    pub category: String,
+    pub category: Category,
     /// What to look at: "地面无积水、无垃圾".
     pub instruction: String,
     #[serde(default)]
@@ -336,7 +328,7 @@ pub async fn add_item(
     checkpoint_id: i64,
     input: &ItemInput,
 ) -> AppResult<RouteView> {
-    let category: Category = input.category.parse()?;
+    let category = input.category;
     let instruction = required_text("instruction", &input.instruction, 200)?;
     let instruction = &instruction;
     let cp = app
@@ -370,7 +362,7 @@ pub async fn update_item(
     id: i64,
     input: &ItemInput,
 ) -> AppResult<RouteView> {
-    let category: Category = input.category.parse()?;
+    let category = input.category;
     let instruction = required_text("instruction", &input.instruction, 200)?;
     let instruction = &instruction;
     let cp = app

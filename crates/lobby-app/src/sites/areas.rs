@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use lobby_domain::sites::AreaKind;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PublicAreaView {
@@ -10,14 +11,9 @@ pub struct PublicAreaView {
     pub building_id: Option<i64>,
     pub floor_id: Option<i64>,
     pub name: String,
-    /// lobby, corridor, lift, stairs, garage, garden, washroom, roof, other
-    pub kind: String,
+    pub kind: AreaKind,
     pub archived: bool,
 }
-
-pub const AREA_KINDS: [&str; 9] = [
-    "lobby", "corridor", "lift", "stairs", "garage", "garden", "washroom", "roof", "other",
-];
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct PublicAreaInput {
@@ -25,7 +21,7 @@ pub struct PublicAreaInput {
     pub building_id: Option<i64>,
     pub floor_id: Option<i64>,
     pub name: String,
-    pub kind: String,
+    pub kind: AreaKind,
     pub archived: Option<bool>,
 }
 
@@ -60,14 +56,8 @@ pub async fn public_areas(
 pub(super) async fn check_area(
     c: &mut Conn,
     input: &PublicAreaInput,
-) -> AppResult<(String, String)> {
+) -> AppResult<(String, AreaKind)> {
     let name = required_text("name", &input.name, 60)?;
-    if !AREA_KINDS.contains(&input.kind.as_str()) {
-        return Err(AppError::invalid(
-            "kind",
-            format!("kind must be one of {}", AREA_KINDS.join(", ")),
-        ));
-    }
     if let Some(b) = input.building_id {
         store::building(c, b)
             .await?
@@ -80,7 +70,7 @@ pub(super) async fn check_area(
             .filter(|f| f.site_id == input.site_id)
             .ok_or_else(|| AppError::invalid("floor_id", "no such floor at this site"))?;
     }
-    Ok((name, input.kind.clone()))
+    Ok((name, input.kind))
 }
 
 pub async fn create_public_area(
@@ -101,7 +91,7 @@ pub async fn create_public_area(
                     input.building_id,
                     input.floor_id,
                     &name,
-                    &kind,
+                    kind,
                     now,
                 )
                 .await
@@ -154,7 +144,7 @@ pub async fn update_public_area(
                     input.building_id,
                     input.floor_id,
                     &name,
-                    &kind,
+                    kind,
                     archived,
                 )
                 .await

@@ -70,7 +70,7 @@ pub async fn vacant_report(app: &App, actor: &Actor, site_id: i64) -> AppResult<
     let vacant_area: f64 = rows.iter().map(|r| r.unit.area_m2).sum();
     let renovating = counts
         .iter()
-        .find(|s| s.status == "renovating")
+        .find(|s| s.status == UnitStatus::Renovating)
         .map(|s| s.n)
         .unwrap_or(0);
     Ok(VacantReport {
@@ -161,7 +161,7 @@ pub fn vacant_report_xlsx(r: &VacantReport) -> AppResult<Vec<u8>> {
 pub async fn vacant_report_counts(app: &App, site_id: i64) -> AppResult<(i64, i64, i64, i64)> {
     let mut c = app.db.read().await?;
     let counts = store::unit_counts(&mut c, site_id).await?;
-    let n = |s: &str| {
+    let n = |s: UnitStatus| {
         counts
             .iter()
             .find(|x| x.status == s)
@@ -169,5 +169,10 @@ pub async fn vacant_report_counts(app: &App, site_id: i64) -> AppResult<(i64, i6
             .unwrap_or(0)
     };
     let tenants = lobby_store::tenants::count_active(&mut c, site_id).await?;
-    Ok((n("vacant"), n("occupied"), n("renovating"), tenants))
+    Ok((
+        n(UnitStatus::Vacant),
+        n(UnitStatus::Occupied),
+        n(UnitStatus::Renovating),
+        tenants,
+    ))
 }

@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use lobby_domain::tickets::{Channel, Kind as TicketKind, Priority};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct VisitView {
@@ -22,12 +23,13 @@ pub struct VisitView {
 /// Turn the visit's feedback into a work order in the same step.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct VisitTicketInput {
-    /// repair | complaint | request
-    pub kind: String,
+    /// repair | complaint | request (not inquiry)
+    pub kind: TicketKind,
     /// The work order's title; the feedback's first words when absent.
     pub title: Option<String>,
-    /// urgent | high | normal | low; normal when absent.
-    pub priority: Option<String>,
+    /// normal when absent or `""`.
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    pub priority: Option<Priority>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -135,7 +137,7 @@ fn visit_ticket(
     tenant_name: &str,
     feedback: &str,
 ) -> AppResult<crate::tickets::NewTicketInput> {
-    if !["repair", "complaint", "request"].contains(&t.kind.as_str()) {
+    if t.kind == TicketKind::Inquiry {
         return Err(AppError::invalid(
             "ticket.kind",
             "a visit's feedback becomes a repair, a complaint or a request",
@@ -147,8 +149,8 @@ fn visit_ticket(
     };
     Ok(crate::tickets::NewTicketInput {
         site_id: Some(site_id),
-        kind: t.kind.clone(),
-        priority: t.priority.clone().unwrap_or_else(|| "normal".into()),
+        kind: t.kind,
+        priority: Some(t.priority.unwrap_or(Priority::Normal)),
         title,
         description: feedback.to_string(),
         // Where: the tenant's unit (its first, when it holds several), else
@@ -156,7 +158,7 @@ fn visit_ticket(
         location: unit_id.is_none().then(|| tenant_name.to_string()),
         unit_id,
         tenant_id: Some(tenant_id),
-        channel: Some("visit".into()),
+        channel: Some(Channel::Visit),
         department: None,
         complaint: None,
         reporter_name: None,

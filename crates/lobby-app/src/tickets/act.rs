@@ -8,8 +8,9 @@ pub struct ActionInput {
     /// dispatch | start | resolve | verify | return_visit | reopen | escalate | hold | resume | cancel | comment | rate
     /// (a tenant's account: `rate` once its order is resolved, or `reopen` with a note when it is not fixed)
     pub action: Action,
-    /// For dispatch: engineering | cleaning | security | customer_service | greening | leasing | finance
-    pub department: Option<String>,
+    /// For dispatch (the order's own department when absent or `""`).
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    pub department: Option<Department>,
     /// For dispatch: the user who will do it.
     pub assignee_id: Option<i64>,
     pub note: Option<String>,
@@ -130,9 +131,9 @@ pub(super) async fn act_checked(
     let to = next_state(from, action, held_from)
         .map_err(|e| AppError::InvalidTransition(e.to_string()))?;
     let mut ch = Change {
-        state: to.as_str(),
-        held_from: t.held_from.map(State::as_str),
-        department: t.department.map(Department::as_str),
+        state: to,
+        held_from: t.held_from,
+        department: t.department,
         assignee_id: t.assignee_id,
         escalated: t.escalated != 0,
         satisfaction: t.satisfaction,
@@ -145,11 +146,10 @@ pub(super) async fn act_checked(
         now,
     };
     let mut detail = serde_json::json!({});
-    let dept_text;
     match action {
         Action::Dispatch => {
-            let dept: Department = match input.department.as_deref().filter(|d| !d.is_empty()) {
-                Some(d) => parse(d)?,
+            let dept: Department = match input.department {
+                Some(d) => d,
                 None => match t.department {
                     Some(d) => d,
                     None => return Err(AppError::invalid("department", "say which department")),
@@ -176,8 +176,7 @@ pub(super) async fn act_checked(
                     ));
                 }
             }
-            dept_text = dept.as_str().to_string();
-            ch.department = Some(&dept_text);
+            ch.department = Some(dept);
             ch.assignee_id = input.assignee_id;
             ch.dispatched_at = Some(t.dispatched_at.unwrap_or(now));
             detail = serde_json::json!({"department": dept, "assignee_id": input.assignee_id});
@@ -215,7 +214,7 @@ pub(super) async fn act_checked(
                     ch.verified_at = None;
                     ch.return_visit_due_at = None;
                 }
-                Action::Hold => ch.held_from = Some(from.as_str()),
+                Action::Hold => ch.held_from = Some(from),
                 Action::Escalate => ch.escalated = true,
                 _ => {}
             }
@@ -245,10 +244,7 @@ pub(super) async fn act_checked(
     let link = format!("/tickets/{id}");
     match action {
         Action::Dispatch => {
-            let department: Option<Department> = ch
-                .department
-                .map(|d| stored("tickets.department", d))
-                .transpose()?;
+            let department = ch.department;
             if let Some(role) = department.and_then(role_of) {
                 let title = format!("{}: {}", t.number, t.title);
                 let body = t

@@ -45,7 +45,7 @@ fn liaison_view(r: store::LiaisonRow, today: Date) -> AppResult<LiaisonView> {
         site_id: r.site_id,
         authority: r.authority,
         contact: r.contact,
-        kind: crate::error::stored("liaison_items.kind", &r.kind)?,
+        kind: r.kind,
         subject: r.subject,
         detail: r.detail,
         happened_on: r.happened_on,
@@ -60,13 +60,12 @@ fn liaison_view(r: store::LiaisonRow, today: Date) -> AppResult<LiaisonView> {
     })
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct LiaisonInput {
     pub site_id: i64,
     pub authority: String,
     pub contact: Option<String>,
-    /// `inspection` | `notice` | `meeting` | `filing`
-    pub kind: String,
+    pub kind: LiaisonKind,
     pub subject: String,
     pub detail: Option<String>,
     /// The day it happened; today when absent. Never ahead.
@@ -109,7 +108,7 @@ pub async fn add_liaison(app: &App, actor: &Actor, input: &LiaisonInput) -> AppR
     actor.authorize(Can::WorkLogWrite, input.site_id)?;
     let authority = required_text("authority", &input.authority, 100)?;
     let contact = optional_text("contact", input.contact.as_deref(), 100)?;
-    let kind: LiaisonKind = input.kind.parse()?;
+    let kind = input.kind;
     let subject = required_text("subject", &input.subject, 200)?;
     let detail = optional_text("detail", input.detail.as_deref(), MAX_TEXT)?;
     let today = today_at(app, input.site_id).await?;
@@ -137,7 +136,7 @@ pub async fn add_liaison(app: &App, actor: &Actor, input: &LiaisonInput) -> AppR
         site_id,
         authority: &authority,
         contact: contact.as_deref(),
-        kind: kind.as_str(),
+        kind,
         subject: &subject,
         detail: detail.as_deref(),
         happened_on: &happened_s,
@@ -160,7 +159,7 @@ pub async fn add_liaison(app: &App, actor: &Actor, input: &LiaisonInput) -> AppR
                 )
                 .await?;
                 let line = format!("{}：{}", new.authority, new.subject);
-                store::insert_entry(w, site_id, new.happened_on, "government", &line, by, now)
+                store::insert_entry(w, site_id, new.happened_on, WorkLogTopic::Government, &line, by, now)
                     .await?;
                 w.audit(
                     Some(site_id),

@@ -24,7 +24,6 @@ pub struct EntryView {
     pub site_id: i64,
     /// The day it is about (site time), `2026-11-30`.
     pub day: String,
-    /// `note` | `arrears` | `government` | `decision`
     pub topic: WorkLogTopic,
     pub text: String,
     pub author_id: i64,
@@ -37,7 +36,7 @@ fn entry_view(r: store::EntryRow) -> AppResult<EntryView> {
         id: r.id,
         site_id: r.site_id,
         day: r.day,
-        topic: crate::error::stored("work_log.topic", &r.topic)?,
+        topic: r.topic,
         text: r.text,
         author_id: r.author_id,
         author: r.author,
@@ -50,8 +49,9 @@ pub struct EntryInput {
     pub site_id: i64,
     /// The day it is about; today (site time) when absent. Never ahead.
     pub day: Option<String>,
-    /// `note` (default) | `arrears` | `government` | `decision`
-    pub topic: Option<String>,
+    /// `note` when absent or `""`.
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    pub topic: Option<WorkLogTopic>,
     pub text: String,
 }
 
@@ -85,10 +85,7 @@ fn past_day(field: &str, v: Option<&str>, today: Date) -> AppResult<Date> {
 pub async fn add_entry(app: &App, actor: &Actor, input: &EntryInput) -> AppResult<EntryView> {
     actor.authorize(Can::WorkLogWrite, input.site_id)?;
     let text = required_text("text", &input.text, MAX_TEXT)?;
-    let topic: WorkLogTopic = match input.topic.as_deref().filter(|t| !t.is_empty()) {
-        Some(t) => t.parse()?,
-        None => WorkLogTopic::Note,
-    };
+    let topic = input.topic.unwrap_or(WorkLogTopic::Note);
     let day = past_day(
         "day",
         input.day.as_deref(),
@@ -101,8 +98,7 @@ pub async fn add_entry(app: &App, actor: &Actor, input: &EntryInput) -> AppResul
             Box::pin(async move {
                 let now = w.now();
                 let author = actor.audit_id().ok_or(AppError::Forbidden)?;
-                let id =
-                    store::insert_entry(w, site_id, day, topic.as_str(), text, author, now).await?;
+                let id = store::insert_entry(w, site_id, day, topic, text, author, now).await?;
                 w.audit(
                     Some(site_id),
                     "create",

@@ -45,7 +45,7 @@ pub(super) async fn load_cleaning_history(app: &App, site: i64) -> AppResult<()>
             &VendorInput {
                 site_id: Some(site),
                 name: v.name.clone(),
-                kind: v.kind.as_str().into(),
+                kind: v.kind,
                 contact_person: v.contact_person.clone(),
                 phone: v.phone.clone(),
                 contract_start: Some("2026-01-01".into()),
@@ -152,7 +152,7 @@ pub(super) async fn load_cleaning_history(app: &App, site: i64) -> AppResult<()>
                 vendor_id: id(kind),
                 area: area.into(),
                 task: task.into(),
-                frequency: freq.into(),
+                frequency: freq.parse()?,
                 times_per_day: times,
                 weekdays: weekdays.map(str::to_string),
                 day_of_month: dom,
@@ -226,13 +226,19 @@ pub(super) async fn load_cleaning_history(app: &App, site: i64) -> AppResult<()>
             .await?;
             let Some(notice) = i.notice_id else { continue };
             // The round of the notice: most closed in time, the latest still open.
-            let steps: [(i64, &Actor, &str, Option<&str>); 3] = [
-                (30, &vendor_user, "acknowledge", None),
-                (150, &vendor_user, "report_fix", Some("已安排专人重新清洁")),
-                (60, &field, "close", Some("复查合格")),
+            use lobby_domain::cleaning::NoticeAction;
+            let steps: [(i64, &Actor, NoticeAction, Option<&str>); 3] = [
+                (30, &vendor_user, NoticeAction::Acknowledge, None),
+                (
+                    150,
+                    &vendor_user,
+                    NoticeAction::ReportFix,
+                    Some("已安排专人重新清洁"),
+                ),
+                (60, &field, NoticeAction::Close, Some("复查合格")),
             ];
             for (m, who, action, note) in steps {
-                if days_ago <= 1 && action != "acknowledge" {
+                if days_ago <= 1 && action != NoticeAction::Acknowledge {
                     break;
                 }
                 clock.advance(jiff::SignedDuration::from_mins(m));
@@ -244,7 +250,7 @@ pub(super) async fn load_cleaning_history(app: &App, site: i64) -> AppResult<()>
                     who,
                     notice,
                     &NoticeActionInput {
-                        action: action.into(),
+                        action,
                         note: note.map(str::to_string),
                         expected_version: None,
                     },
@@ -259,7 +265,7 @@ pub(super) async fn load_cleaning_history(app: &App, site: i64) -> AppResult<()>
                 &field,
                 &QualityInput {
                     site_id: Some(site),
-                    kind: "plant".into(),
+                    kind: lobby_domain::cleaning::QualityKind::Plant,
                     vendor_id: Some(id("plant_rental")),
                     subject: "大堂绿植".into(),
                     supplier: None,
@@ -274,7 +280,7 @@ pub(super) async fn load_cleaning_history(app: &App, site: i64) -> AppResult<()>
                 &field,
                 &QualityInput {
                     site_id: Some(site),
-                    kind: "consumable".into(),
+                    kind: lobby_domain::cleaning::QualityKind::Consumable,
                     vendor_id: Some(cleaning),
                     subject: "垃圾袋、擦手纸".into(),
                     supplier: Some("洁美".into()),

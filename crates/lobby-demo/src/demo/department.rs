@@ -74,7 +74,7 @@ pub(super) async fn load_work_log(app: &App, site: i64) -> AppResult<()> {
             site_id: site,
             authority: "区消防救援支队".into(),
             contact: Some("李参谋 021-6200 1190".into()),
-            kind: "inspection".into(),
+            kind: lobby_domain::work_log::LiaisonKind::Inspection,
             subject: "季度消防安全检查".into(),
             detail: Some(
                 "检查消防通道、灭火器及消防控制室值班记录；指出地下一层消防通道堆放杂物。".into(),
@@ -100,7 +100,7 @@ pub(super) async fn load_work_log(app: &App, site: i64) -> AppResult<()> {
             site_id: site,
             authority: "街道办事处".into(),
             contact: Some("王科长".into()),
-            kind: "notice".into(),
+            kind: lobby_domain::work_log::LiaisonKind::Notice,
             subject: "报送冬季安全生产自查表".into(),
             detail: None,
             happened_on: Some(days_from(today, -3)?.to_string()),
@@ -121,7 +121,7 @@ pub(super) async fn load_work_log(app: &App, site: i64) -> AppResult<()> {
             &EntryInput {
                 site_id: site,
                 day: None,
-                topic: Some(topic.into()),
+                topic: Some(topic.parse()?),
                 text: text.into(),
             },
         )
@@ -155,7 +155,7 @@ pub(super) async fn load_supervision(app: &App, site: i64) -> AppResult<()> {
             &sup,
             &SupervisedInput {
                 site_id: site,
-                service: service.into(),
+                service: service.parse()?,
                 name: name.into(),
                 contact: contact.map(Into::into),
             },

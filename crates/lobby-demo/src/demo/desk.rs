@@ -176,7 +176,7 @@ pub(super) async fn load_desk_history(app: &App, site: i64) -> AppResult<()> {
                 &desk,
                 &NewCheckInput {
                     site_id: Some(site),
-                    kind: "lobby".into(),
+                    kind: lobby_domain::desk::CheckKind::Lobby,
                     subject: "一层大堂".into(),
                     ok: true,
                     note: None,
@@ -189,7 +189,7 @@ pub(super) async fn load_desk_history(app: &App, site: i64) -> AppResult<()> {
                 &desk,
                 &NewCheckInput {
                     site_id: Some(site),
-                    kind: "lift".into(),
+                    kind: lobby_domain::desk::CheckKind::Lift,
                     subject: if fault {
                         "3号梯"
                     } else {
@@ -219,7 +219,7 @@ pub(super) async fn load_desk_history(app: &App, site: i64) -> AppResult<()> {
                 &NewLogInput {
                     site_id: Some(site),
                     text: text.into(),
-                    category: Some(cat.into()),
+                    category: Some(cat.parse()?),
                     needs_follow_up: follow,
                     corrects_id: None,
                 },
@@ -248,7 +248,7 @@ pub(super) async fn load_desk_history(app: &App, site: i64) -> AppResult<()> {
                     &NewLogInput {
                         site_id: Some(site),
                         text: "更正：上一条发生时间应为11:05，地点为B1".into(),
-                        category: Some(cat.into()),
+                        category: Some(cat.parse()?),
                         needs_follow_up: false,
                         corrects_id: Some(e.id),
                     },
@@ -509,8 +509,8 @@ pub(super) async fn load_desk_history(app: &App, site: i64) -> AppResult<()> {
         &sup,
         &lobby_app::supplies::RequisitionInput {
             site_id: site,
-            department: Some("cleaning".into()),
-            category: Some("cleaning".into()),
+            department: Some(lobby_domain::tickets::Department::Cleaning),
+            category: Some(lobby_domain::supplies::SupplyCategory::Cleaning),
             note: Some("公共区域保洁耗材".into()),
             lines: vec![
                 line("垃圾袋（大）", 20, "卷", 800),
@@ -530,7 +530,11 @@ pub(super) async fn load_desk_history(app: &App, site: i64) -> AppResult<()> {
         .enumerate()
         .map(|(i, p)| lobby_app::training::AttendeeInput {
             user_id: p.user_id,
-            result: if i == 0 { "absent" } else { "pass" }.into(),
+            result: if i == 0 {
+                lobby_domain::training::TrainingResult::Absent
+            } else {
+                lobby_domain::training::TrainingResult::Pass
+            },
             score: (i > 0).then_some(85 + i as i64),
         })
         .collect::<Vec<_>>();

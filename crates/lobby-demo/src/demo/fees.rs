@@ -12,6 +12,7 @@ use lobby_app::fees::{
 };
 use lobby_app::{App, AppError, AppResult};
 use lobby_domain::clock::FixedClock;
+use lobby_domain::fees::{FeeBasis, MeterKind, PaymentMethod};
 
 use super::{demo_actor, DemoDays};
 
@@ -39,31 +40,58 @@ pub(super) async fn load_fee_history(app: &App, site: i64) -> AppResult<()> {
 
     // Fee items, in force from four months back.
     let from = Some(first.to_string());
-    let item =
-        |name: &str, basis: &str, rate: i64, kind: Option<&str>, tier: Option<(i64, i64)>| {
-            FeeItemInput {
-                site_id: site,
-                name: name.into(),
-                basis: basis.into(),
-                rate_fen: rate,
-                meter_kind: kind.map(str::to_string),
-                tier_limit: tier.map(|t| t.0),
-                above_fen: tier.map(|t| t.1),
-                effective_from: from.clone(),
-            }
-        };
-    fees::create_fee_item(app, &fin, &item("物业管理费", "area", 850, None, None)).await?;
+    let item = |name: &str,
+                basis: FeeBasis,
+                rate: i64,
+                kind: Option<MeterKind>,
+                tier: Option<(i64, i64)>| {
+        FeeItemInput {
+            site_id: site,
+            name: name.into(),
+            basis,
+            rate_fen: rate,
+            meter_kind: kind,
+            tier_limit: tier.map(|t| t.0),
+            above_fen: tier.map(|t| t.1),
+            effective_from: from.clone(),
+        }
+    };
     fees::create_fee_item(
         app,
         &fin,
-        &item("电费", "meter", 100, Some("electricity"), Some((500, 130))),
+        &item("物业管理费", FeeBasis::Area, 850, None, None),
     )
     .await?;
-    fees::create_fee_item(app, &fin, &item("水费", "meter", 500, Some("water"), None)).await?;
-    let parking =
-        fees::create_fee_item(app, &fin, &item("车位租金", "fixed", 30_000, None, None)).await?;
-    let key =
-        fees::create_fee_item(app, &fin, &item("配钥匙", "one_off", 2_000, None, None)).await?;
+    fees::create_fee_item(
+        app,
+        &fin,
+        &item(
+            "电费",
+            FeeBasis::Meter,
+            100,
+            Some(MeterKind::Electricity),
+            Some((500, 130)),
+        ),
+    )
+    .await?;
+    fees::create_fee_item(
+        app,
+        &fin,
+        &item("水费", FeeBasis::Meter, 500, Some(MeterKind::Water), None),
+    )
+    .await?;
+    let parking = fees::create_fee_item(
+        app,
+        &fin,
+        &item("车位租金", FeeBasis::Fixed, 30_000, None, None),
+    )
+    .await?;
+    let key = fees::create_fee_item(
+        app,
+        &fin,
+        &item("配钥匙", FeeBasis::OneOff, 2_000, None, None),
+    )
+    .await?;
 
     // The tenants holding units, in the roster's order.
     let tenants = lobby_app::tenants::list(
@@ -203,7 +231,7 @@ pub(super) async fn load_fee_history(app: &App, site: i64) -> AppResult<()> {
                 &fees::StatementQuery {
                     site_id: site,
                     month: Some(month.strftime("%Y-%m").to_string()),
-                    state: Some("issued".into()),
+                    state: Some(lobby_domain::fees::StatementState::Issued),
                     limit: Some(200),
                     ..Default::default()
                 },
@@ -229,7 +257,12 @@ pub(super) async fn load_fee_history(app: &App, site: i64) -> AppResult<()> {
                 if amount <= 0 {
                     continue;
                 }
-                let method = ["transfer", "wechat", "alipay", "cash"][holder % 4];
+                let method = [
+                    PaymentMethod::Transfer,
+                    PaymentMethod::Wechat,
+                    PaymentMethod::Alipay,
+                    PaymentMethod::Cash,
+                ][holder % 4];
                 fees::record_payment(
                     &past,
                     &fin,
@@ -237,7 +270,7 @@ pub(super) async fn load_fee_history(app: &App, site: i64) -> AppResult<()> {
                         statement_id: Some(s.id),
                         tenant_id: None,
                         amount_fen: amount,
-                        method: method.into(),
+                        method,
                         paid_at: None,
                         note: None,
                     },

@@ -4,6 +4,7 @@
 //! Later modules add their own history here so every screen has something
 //! real to show.
 
+use lobby_domain::cleaning::VendorKind;
 use lobby_domain::roles::Role;
 use lobby_domain::tenants::pinyin_initials;
 use lobby_store::sites::{self as site_store, UnitValues};
@@ -276,14 +277,14 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
                 ("标准层走廊", "corridor", None),
                 ("入口绿化带", "garden", Some(f1)),
             ] {
-                site_store::insert_public_area(w, site, Some(building), floor, name, kind, now)
+                site_store::insert_public_area(w, site, Some(building), floor, name, kind.parse()?, now)
                     .await?;
             }
             let cleaning = site_store::insert_vendor(
                 w,
                 site,
                 "洁美物业清洁服务有限公司",
-                "cleaning",
+                VendorKind::Cleaning,
                 Some("钱经理"),
                 Some("021-5432 8866"),
                 now,
@@ -293,7 +294,7 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
                 w,
                 site,
                 "绿源园林绿化有限公司",
-                "greening",
+                VendorKind::Greening,
                 Some("孙主管"),
                 Some("021-6677 1200"),
                 now,
@@ -303,7 +304,7 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
                 w,
                 site,
                 "安康虫控消杀有限公司",
-                "pest_control",
+                VendorKind::PestControl,
                 Some("李工"),
                 Some("400-820-1234"),
                 now,
@@ -313,7 +314,7 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
                 w,
                 site,
                 "四季绿植租摆中心",
-                "plant_rental",
+                VendorKind::PlantRental,
                 Some("周小姐"),
                 Some("138 1765 2299"),
                 now,

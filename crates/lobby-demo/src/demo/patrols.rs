@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use lobby_domain::tickets::Department;
 
 pub(super) const CS_POINTS: [DemoPoint; 5] = [
     (
@@ -98,8 +99,8 @@ pub(super) async fn load_patrol_history(app: &App, site: i64) -> AppResult<()> {
     clock.set(lobby_app::time::ts(at(15, 8, 0)));
     let mut routes = Vec::new();
     for (name, dept, points) in [
-        ("客服公区巡视", "customer_service", &CS_POINTS[..]),
-        ("秩序维护巡逻", "security", &SEC_POINTS[..]),
+        ("客服公区巡视", Department::CustomerService, &CS_POINTS[..]),
+        ("秩序维护巡逻", Department::Security, &SEC_POINTS[..]),
     ] {
         let r = create_route(
             &past,
@@ -107,7 +108,7 @@ pub(super) async fn load_patrol_history(app: &App, site: i64) -> AppResult<()> {
             &RouteInput {
                 site_id: Some(site),
                 name: name.into(),
-                department: Some(dept.into()),
+                department: Some(dept),
                 windows: None,
                 archived: false,
             },
@@ -132,7 +133,7 @@ pub(super) async fn load_patrol_history(app: &App, site: i64) -> AppResult<()> {
                     &sup,
                     cp,
                     &ItemInput {
-                        category: (*cat).into(),
+                        category: cat.parse()?,
                         instruction: (*text).into(),
                         archived: false,
                     },

@@ -10,7 +10,7 @@ use lobby_app::delivery::{self, RobotInput};
 use lobby_app::tickets::{self, ActionInput, NewTicketInput};
 use lobby_app::{Actor, App, AppResult};
 use lobby_domain::clock::FixedClock;
-use lobby_domain::tickets::Action;
+use lobby_domain::tickets::{Action, Department, Kind, Priority};
 
 use super::{demo_actor, DemoDays};
 
@@ -35,13 +35,11 @@ pub(super) async fn load_portal_history(app: &App, site: i64) -> AppResult<()> {
     let Some(unit) = ctx.units.first().map(|u| u.unit_id) else {
         return Ok(());
     };
-    let report = |kind: &str, title: &str, text: &str, place: Option<String>| NewTicketInput {
-        kind: kind.into(),
-        title: title.into(),
+    let report = |kind: Kind, title: &str, text: &str, place: Option<String>| NewTicketInput {
         description: text.into(),
         unit_id: place.is_none().then_some(unit),
         location: place,
-        ..Default::default()
+        ..NewTicketInput::new(kind, Priority::Normal, title)
     };
     let steps = |who: &Actor, list: Vec<(i64, i64, ActionInput)>| {
         let who = who.clone();
@@ -62,7 +60,7 @@ pub(super) async fn load_portal_history(app: &App, site: i64) -> AppResult<()> {
         &past,
         &tenant,
         &report(
-            "repair",
+            Kind::Repair,
             "空调不制冷",
             "会议室空调开了一上午还是不制冷",
             None,
@@ -72,7 +70,7 @@ pub(super) async fn load_portal_history(app: &App, site: i64) -> AppResult<()> {
     .await?
     .id;
     let dispatch = ActionInput {
-        department: Some("engineering".into()),
+        department: Some(Department::Engineering),
         ..act(Action::Dispatch, None, None)
     };
     steps(&desk, vec![(days.at(5, 9, 25), ac, dispatch.clone())]).await?;
@@ -103,13 +101,18 @@ pub(super) async fn load_portal_history(app: &App, site: i64) -> AppResult<()> {
     let card = tickets::create(
         &past,
         &tenant,
-        &report("request", "门禁卡失灵", "两张门禁卡刷不开大堂闸机", None),
+        &report(
+            Kind::Request,
+            "门禁卡失灵",
+            "两张门禁卡刷不开大堂闸机",
+            None,
+        ),
         None,
     )
     .await?
     .id;
     let to_cs = ActionInput {
-        department: Some("customer_service".into()),
+        department: Some(Department::CustomerService),
         ..act(Action::Dispatch, None, None)
     };
     steps(&desk, vec![(days.at(1, 16, 15), card, to_cs)]).await?;
@@ -140,7 +143,7 @@ pub(super) async fn load_portal_history(app: &App, site: i64) -> AppResult<()> {
             &past,
             &tenant,
             &report(
-                "complaint",
+                Kind::Complaint,
                 "大堂地面湿滑",
                 "大堂门口拖地后没有放警示牌，差点滑倒",
                 Some(place),
@@ -156,7 +159,7 @@ pub(super) async fn load_portal_history(app: &App, site: i64) -> AppResult<()> {
     let at = |days_ahead: i64, h: i64| days.at(-days_ahead, h, 0);
     let notice = |title: &str,
                   body: &str,
-                  outage: Option<&str>,
+                  outage: Option<lobby_domain::announcements::Outage>,
                   from: i64,
                   to: i64,
                   floor: Option<i64>,
@@ -167,7 +170,7 @@ pub(super) async fn load_portal_history(app: &App, site: i64) -> AppResult<()> {
             floor_id: floor,
             title: title.into(),
             body: body.into(),
-            outage: outage.map(str::to_string),
+            outage,
             starts_at: outage.map(|_| lobby_app::time::rfc3339(from)),
             ends_at: outage.map(|_| lobby_app::time::rfc3339(to)),
             callers_script: script.map(str::to_string),
@@ -195,7 +198,7 @@ pub(super) async fn load_portal_history(app: &App, site: i64) -> AppResult<()> {
         &notice(
             "明日上午全楼停电检修",
             "配电房年度检修，期间电梯、空调停用。",
-            Some("power"),
+            Some(lobby_domain::announcements::Outage::Power),
             at(1, 9),
             at(1, 12),
             None,
@@ -213,7 +216,7 @@ pub(super) async fn load_portal_history(app: &App, site: i64) -> AppResult<()> {
         &notice(
             "本层临时停水",
             "更换主阀门。",
-            Some("water"),
+            Some(lobby_domain::announcements::Outage::Water),
             ago(60)?,
             ago(-180)?,
             Some(floor),
@@ -244,7 +247,7 @@ pub(super) async fn load_portal_history(app: &App, site: i64) -> AppResult<()> {
         &RobotInput {
             site_id: site,
             name: "工程部企业微信群".into(),
-            kind: "wecom".into(),
+            kind: lobby_domain::delivery::RobotKind::Wecom,
             url: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=REPLACE-ME".into(),
             secret: None,
             roles: vec!["engineering".into()],

@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use lobby_domain::tickets::Channel;
 
 /// What tenants call about, by kind: (kind, priority, department, title).
 pub(super) const CALLS: [(&str, &str, &str, &str); 16] = [
@@ -117,22 +118,19 @@ pub async fn load_ticket_history(app: &App, site: i64) -> AppResult<()> {
                 &desk,
                 &NewTicketInput {
                     site_id: Some(site),
-                    kind: kind.into(),
-                    priority: priority.into(),
+                    kind: kind.parse()?,
+                    priority: Some(priority.parse()?),
                     title: title.into(),
                     description: format!("来电记录 #{k}"),
                     unit_id: if public { None } else { unit },
                     location: public.then(|| "大堂".to_string()),
                     tenant_id: None,
-                    channel: Some(
-                        if k.is_multiple_of(4) {
-                            "walk_in"
-                        } else {
-                            "phone"
-                        }
-                        .into(),
-                    ),
-                    department: Some(dept.into()),
+                    channel: Some(if k.is_multiple_of(4) {
+                        Channel::WalkIn
+                    } else {
+                        Channel::Phone
+                    }),
+                    department: Some(dept.parse()?),
                     reporter_name: None,
                     reporter_phone: None,
                     complaint: None,

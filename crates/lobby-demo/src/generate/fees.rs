@@ -8,8 +8,9 @@
 //! domain functions the use cases bill with; receipt and statement numbers
 //! continue where a new payment or month's run picks them up.
 
-#[allow(unused_imports)]
 use super::*;
+#[allow(unused_imports)]
+use lobby_domain::fees::{FeeBasis, MeterKind};
 
 use std::collections::BTreeMap;
 
@@ -215,15 +216,21 @@ pub(super) async fn money(
         ],
     );
     for (si, site) in sites.iter().enumerate() {
-        let mgmt =
-            fee_store::insert_fee_item(&mut tx, site.id, "物业管理费", "area", None, created)
-                .await?;
+        let mgmt = fee_store::insert_fee_item(
+            &mut tx,
+            site.id,
+            "物业管理费",
+            FeeBasis::Area,
+            None,
+            created,
+        )
+        .await?;
         let power = fee_store::insert_fee_item(
             &mut tx,
             site.id,
             "电费",
-            "meter",
-            Some("electricity"),
+            FeeBasis::Meter,
+            Some(MeterKind::Electricity),
             created,
         )
         .await?;

@@ -1,17 +1,18 @@
 //! Part of `generate`; shares its imports.
 
-#[allow(unused_imports)]
 use super::*;
+#[allow(unused_imports)]
+use lobby_domain::sites::AreaKind;
 
-pub(super) const AREAS: [(&str, &str); 8] = [
-    ("大堂", "lobby"),
-    ("1号电梯", "lift"),
-    ("2号电梯", "lift"),
-    ("货梯", "lift"),
-    ("消防楼梯", "stairs"),
-    ("地下停车场", "garage"),
-    ("公共卫生间", "washroom"),
-    ("入口绿化带", "garden"),
+pub(super) const AREAS: [(&str, AreaKind); 8] = [
+    ("大堂", AreaKind::Lobby),
+    ("1号电梯", AreaKind::Lift),
+    ("2号电梯", AreaKind::Lift),
+    ("货梯", AreaKind::Lift),
+    ("消防楼梯", AreaKind::Stairs),
+    ("地下停车场", AreaKind::Garage),
+    ("公共卫生间", AreaKind::Washroom),
+    ("入口绿化带", AreaKind::Garden),
 ];
 pub(super) const CHECKPOINTS: [(&str, [(&str, &str); 2]); 4] = [
     (

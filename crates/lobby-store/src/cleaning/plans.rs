@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use lobby_domain::cleaning::Frequency;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct PlanRow {
@@ -11,7 +12,7 @@ pub struct PlanRow {
     pub vendor_name: String,
     pub area: String,
     pub task: String,
-    pub frequency: String,
+    pub frequency: Frequency,
     pub times_per_day: i64,
     pub weekdays: String,
     pub day_of_month: i64,
@@ -45,7 +46,7 @@ pub struct PlanValues<'a> {
     pub vendor_id: i64,
     pub area: &'a str,
     pub task: &'a str,
-    pub frequency: &'a str,
+    pub frequency: Frequency,
     pub times_per_day: i64,
     pub weekdays: &'a str,
     pub day_of_month: i64,

@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use lobby_domain::cleaning::QualityKind;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct QualityRow {
@@ -9,7 +10,7 @@ pub struct QualityRow {
     pub site_id: i64,
     pub vendor_id: Option<i64>,
     pub vendor_name: Option<String>,
-    pub kind: String,
+    pub kind: QualityKind,
     pub subject: String,
     pub supplier: Option<String>,
     pub passed: i64,
@@ -22,7 +23,7 @@ pub struct QualityRow {
 pub struct NewQuality<'a> {
     pub site_id: i64,
     pub vendor_id: Option<i64>,
-    pub kind: &'a str,
+    pub kind: QualityKind,
     pub subject: &'a str,
     pub supplier: Option<&'a str>,
     pub passed: bool,

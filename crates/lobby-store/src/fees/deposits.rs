@@ -10,7 +10,7 @@ pub struct DepositRow {
     pub site_id: i64,
     pub tenant_id: i64,
     pub tenant_name: String,
-    pub kind: String,
+    pub kind: lobby_domain::fees::DepositKind,
     pub source_id: i64,
     pub amount_fen: i64,
     pub receipt_no: Option<String>,
@@ -45,7 +45,7 @@ pub async fn deposits(
 pub struct NewDeposit<'a> {
     pub site_id: i64,
     pub tenant_id: i64,
-    pub kind: &'a str,
+    pub kind: lobby_domain::fees::DepositKind,
     pub source_id: i64,
     pub amount_fen: i64,
     pub receipt_no: Option<&'a str>,
@@ -73,7 +73,7 @@ pub async fn insert_deposit(c: &mut Conn, d: &NewDeposit<'_>, now: i64) -> Resul
 /// released. False when there is none held.
 pub async fn settle_deposit(
     c: &mut Conn,
-    kind: &str,
+    kind: lobby_domain::fees::DepositKind,
     source_id: i64,
     kept_fen: i64,
     reason: Option<&str>,

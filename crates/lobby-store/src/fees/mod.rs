@@ -33,7 +33,7 @@ pub struct FeeItemRow {
     pub site_id: i64,
     pub name: String,
     pub basis: FeeBasis,
-    pub meter_kind: Option<String>,
+    pub meter_kind: Option<lobby_domain::fees::MeterKind>,
     pub archived: i64,
 }
 
@@ -60,8 +60,8 @@ pub async fn insert_fee_item(
     c: &mut Conn,
     site_id: i64,
     name: &str,
-    basis: &str,
-    meter_kind: Option<&str>,
+    basis: lobby_domain::fees::FeeBasis,
+    meter_kind: Option<lobby_domain::fees::MeterKind>,
     now: i64,
 ) -> Result<i64> {
     Ok(sqlx::query_scalar(

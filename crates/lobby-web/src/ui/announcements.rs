@@ -148,7 +148,7 @@ async fn publish(
                 floor_id,
                 title: v.title.clone(),
                 body: v.body.clone(),
-                outage: opt(&v.outage),
+                outage: lobby_domain::error::optional_choice(Some(&v.outage))?,
                 starts_at: opt(&v.starts_at),
                 ends_at: opt(&v.ends_at),
                 callers_script: opt(&v.callers_script),

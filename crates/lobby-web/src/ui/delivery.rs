@@ -52,7 +52,7 @@ async fn list_page(
         &c.actor,
         &DeliveryQuery {
             site_id: Some(c.site_id()),
-            state: Some(state.clone()).filter(|s| !s.is_empty()),
+            state: lobby_domain::error::optional_choice(Some(&state))?,
             limit: Some(100),
             cursor: q.cursor,
         },
@@ -128,7 +128,7 @@ async fn robots_page(State(s): State<AppState>, c: Chrome) -> Result<Response, P
 #[derive(Deserialize)]
 struct RobotForm {
     name: String,
-    kind: String,
+    kind: lobby_domain::delivery::RobotKind,
     url: String,
     #[serde(default)]
     secret: String,
@@ -149,7 +149,7 @@ async fn add_robot(
     let input = RobotInput {
         site_id: c.site_id(),
         name: v.name.clone(),
-        kind: v.kind.clone(),
+        kind: v.kind,
         url: v.url.trim().to_string(),
         secret: Some(v.secret.clone()).filter(|x| !x.trim().is_empty()),
         roles: Some(v.role.clone())

@@ -23,6 +23,14 @@ impl From<AppError> for PageError {
     }
 }
 
+/// A choice in the address that is not one (`?state=nonsense`): refused by
+/// name, like any bad input.
+impl From<lobby_domain::FieldError> for PageError {
+    fn from(e: lobby_domain::FieldError) -> Self {
+        PageError(e.into())
+    }
+}
+
 /// The failure, carried from the handler to the `pages` middleware.
 #[derive(Clone)]
 struct Failed(Arc<AppError>);

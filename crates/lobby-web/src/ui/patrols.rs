@@ -142,8 +142,8 @@ async fn plan_with(
 #[derive(Deserialize)]
 struct RouteForm {
     name: String,
-    #[serde(default)]
-    department: String,
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    department: Option<Department>,
     #[serde(default)]
     windows: String,
     archived: Option<String>,
@@ -153,7 +153,7 @@ fn route_input(site: i64, f: &RouteForm) -> RouteInput {
     RouteInput {
         site_id: Some(site),
         name: f.name.clone(),
-        department: Some(f.department.clone()),
+        department: f.department,
         windows: Some(f.windows.clone()),
         archived: f.archived.is_some(),
     }
@@ -300,7 +300,7 @@ async fn checkpoint_update(
 
 #[derive(Deserialize)]
 struct ItemForm {
-    category: String,
+    category: Category,
     instruction: String,
     archived: Option<String>,
     #[serde(default)]
@@ -309,7 +309,7 @@ struct ItemForm {
 
 fn item_input(f: &ItemForm) -> ItemInput {
     ItemInput {
-        category: f.category.clone(),
+        category: f.category,
         instruction: f.instruction.clone(),
         archived: f.archived.is_some(),
     }
@@ -570,11 +570,16 @@ async fn checkpoint_record(
                 Err(e) => return error_page(Some(&a), e),
             };
             let note = get(&format!("note_{item}"));
+            let department =
+                match lobby_domain::error::optional_choice(Some(&get(&format!("dept_{item}")))) {
+                    Ok(d) => d,
+                    Err(e) => return error_page(Some(&a), e.into()),
+                };
             results.push(ItemResultInput {
                 item_id: item,
                 ok: v == "1",
                 note: Some(note).filter(|n| !n.trim().is_empty()),
-                department: Some(get(&format!("dept_{item}"))).filter(|d| !d.is_empty()),
+                department,
                 same_problem: get(&format!("same_{item}")) == "1",
             });
         }

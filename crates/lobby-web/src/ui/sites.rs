@@ -12,10 +12,10 @@ use lobby_app::audit::AuditView;
 use lobby_app::page::Page;
 use lobby_app::sites::{
     self, BuildingInput, BuildingView, FloorInput, PublicAreaInput, PublicAreaView, SiteInputDto,
-    SiteView, UnitInput, UnitQuery, UnitView, VacantReport, AREA_KINDS,
+    SiteView, UnitInput, UnitQuery, UnitView, VacantReport,
 };
 use lobby_app::AppError;
-use lobby_domain::sites::UnitStatus;
+use lobby_domain::sites::{AreaKind, UnitStatus};
 use serde::Deserialize;
 
 use super::{chrome, error_page, render, render_form, Chrome, FormError};
@@ -441,7 +441,7 @@ struct SitePage {
     site: SiteView,
     buildings: Vec<BuildingView>,
     areas: Vec<PublicAreaView>,
-    kinds: [&'static str; 9],
+    kinds: &'static [AreaKind],
     error: Option<FormError>,
 }
 
@@ -466,7 +466,7 @@ async fn site_page_with(
             site,
             buildings,
             areas,
-            kinds: AREA_KINDS,
+            kinds: AreaKind::ALL,
             error,
         },
         refused,
@@ -594,7 +594,7 @@ async fn create_floor(
 #[derive(Deserialize)]
 struct AreaFields {
     name: String,
-    kind: String,
+    kind: AreaKind,
     building_id: Option<String>,
 }
 
@@ -616,7 +616,7 @@ async fn create_area(
         building_id,
         floor_id: None,
         name: f.form.name.clone(),
-        kind: f.form.kind.clone(),
+        kind: f.form.kind,
         archived: None,
     };
     let r = sites::create_public_area(&s.app, &f.actor, &input)
@@ -628,7 +628,7 @@ async fn create_area(
 #[derive(Deserialize)]
 struct AreaEdit {
     name: String,
-    kind: String,
+    kind: AreaKind,
     archived: Option<String>,
 }
 
@@ -650,7 +650,7 @@ async fn update_area(
         building_id: old.building_id,
         floor_id: old.floor_id,
         name: f.form.name.clone(),
-        kind: f.form.kind.clone(),
+        kind: f.form.kind,
         archived: Some(f.form.archived.is_some()),
     };
     let r = sites::update_public_area(&s.app, &f.actor, area, &input)

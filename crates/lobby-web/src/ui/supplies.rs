@@ -143,8 +143,8 @@ async fn request(
     let r = async {
         let input = RequisitionInput {
             site_id: site,
-            department: get("department"),
-            category: get("category"),
+            department: lobby_domain::error::optional_choice(get("department").as_deref())?,
+            category: lobby_domain::error::optional_choice(get("category").as_deref())?,
             note: get("note"),
             lines: lines(&f.form)?,
         };

@@ -132,7 +132,7 @@ async fn show_with(
             &lobby_app::fees::StatementQuery {
                 site_id: t.site_id,
                 tenant_id: Some(id),
-                state: Some("issued".into()),
+                state: Some(lobby_domain::fees::StatementState::Issued),
                 limit: Some(24),
                 ..Default::default()
             },
@@ -216,23 +216,24 @@ async fn add_visit(
     Path(id): Path<i64>,
     f: WebForm<VisitForm>,
 ) -> Response {
-    let input = VisitInput {
-        visited_on: Some(f.form.visited_on.clone()),
-        met_with: Some(f.form.met_with.clone()),
-        feedback: f.form.feedback.clone(),
-        follow_up: Some(f.form.follow_up.clone()),
-        ticket: Some(f.form.ticket_kind.trim())
-            .filter(|k| !k.is_empty())
-            .map(|k| lobby_app::tenants::VisitTicketInput {
-                kind: k.to_string(),
+    let r = async {
+        let kind = lobby_domain::error::optional_choice(Some(&f.form.ticket_kind))
+            .map_err(|e| AppError::invalid("ticket_kind", e.message))?;
+        let input = VisitInput {
+            visited_on: Some(f.form.visited_on.clone()),
+            met_with: Some(f.form.met_with.clone()),
+            feedback: f.form.feedback.clone(),
+            follow_up: Some(f.form.follow_up.clone()),
+            ticket: kind.map(|kind| lobby_app::tenants::VisitTicketInput {
+                kind,
                 title: None,
                 priority: None,
             }),
-    };
-    match tenants::add_visit(&s.app, &f.actor, id, &input)
-        .await
-        .on_form()
-    {
+        };
+        tenants::add_visit(&s.app, &f.actor, id, &input).await
+    }
+    .await;
+    match r.on_form() {
         Ok(Ok(_)) => Redirect::to(&format!("/tenants/{id}#visits")).into_response(),
         Ok(Err(fe)) => show_with(&s, &jar, f.actor, id, None, Some(fe))
             .await

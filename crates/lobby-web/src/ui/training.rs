@@ -138,7 +138,9 @@ async fn create(
             let score = get(&format!("s{id}"));
             attendees.push(AttendeeInput {
                 user_id: id,
-                result: v.clone(),
+                result: v.parse().map_err(|e: lobby_domain::FieldError| {
+                    AppError::invalid(&format!("attendees[{}].result", attendees.len()), e.message)
+                })?,
                 score: if score.is_empty() {
                     None
                 } else {

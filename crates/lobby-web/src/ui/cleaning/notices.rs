@@ -176,7 +176,7 @@ pub(super) async fn notice_with(
 
 #[derive(Deserialize)]
 pub(super) struct ActForm {
-    action: String,
+    action: lobby_domain::cleaning::NoticeAction,
     #[serde(default)]
     note: String,
     #[serde(default)]
@@ -193,7 +193,7 @@ pub(super) async fn notice_act(
     let r = match super::super::number_opt("version", &v.version) {
         Ok(expected_version) => {
             let input = NoticeActionInput {
-                action: v.action.clone(),
+                action: v.action,
                 note: Some(v.note.clone()),
                 expected_version,
             };

@@ -57,7 +57,7 @@ pub(super) async fn checks_with(
 
 #[derive(Deserialize)]
 pub(super) struct CheckForm {
-    kind: String,
+    kind: lobby_domain::cleaning::QualityKind,
     #[serde(default)]
     vendor_id: String,
     subject: String,
@@ -84,7 +84,7 @@ pub(super) async fn check_create(
     };
     let input = QualityInput {
         site_id: Some(site),
-        kind: v.kind.clone(),
+        kind: v.kind,
         vendor_id,
         subject: v.subject.clone(),
         supplier: Some(v.supplier.clone()),
@@ -144,7 +144,7 @@ pub(super) async fn vendors_with(
 #[derive(Deserialize)]
 pub(super) struct VendorForm {
     name: String,
-    kind: String,
+    kind: lobby_domain::cleaning::VendorKind,
     #[serde(default)]
     contact_person: String,
     #[serde(default)]
@@ -164,7 +164,7 @@ pub(super) fn vendor_input(site: i64, v: &VendorForm) -> VendorInput {
     VendorInput {
         site_id: Some(site),
         name: v.name.clone(),
-        kind: v.kind.clone(),
+        kind: v.kind,
         contact_person: Some(v.contact_person.clone()),
         phone: Some(v.phone.clone()),
         contract_start: Some(v.contract_start.clone()),

@@ -46,7 +46,7 @@ pub(super) async fn checks_with(
         &c.actor,
         &CheckQuery {
             site_id: Some(site),
-            kind: q.kind.clone(),
+            kind: lobby_domain::error::optional_choice(q.kind.as_deref())?,
             limit: Some(50),
             cursor: q.cursor.clone(),
         },
@@ -73,7 +73,7 @@ pub(super) async fn checks_with(
 
 #[derive(Deserialize)]
 pub(super) struct CheckForm {
-    kind: String,
+    kind: CheckKind,
     subject: String,
     result: String,
     #[serde(default)]
@@ -94,7 +94,7 @@ pub(super) async fn check_create(
         &f.actor,
         &NewCheckInput {
             site_id: Some(site),
-            kind: v.kind.clone(),
+            kind: v.kind,
             subject: v.subject.clone(),
             ok: v.result == "ok",
             note: Some(v.note.clone()),

@@ -5,6 +5,7 @@
 #[allow(unused_imports)]
 use super::*;
 use crate::ui::PageError;
+use lobby_domain::error::optional_choice;
 
 #[derive(Deserialize, Default, Clone)]
 pub(super) struct LogQ {
@@ -137,7 +138,7 @@ pub(super) async fn log_write(
             let input = NewLogInput {
                 site_id: Some(site),
                 text: v.text.clone(),
-                category: Some(v.category.clone()),
+                category: optional_choice(Some(&v.category))?,
                 needs_follow_up: on(&v.needs_follow_up),
                 corrects_id,
             };
@@ -225,12 +226,12 @@ pub(super) async fn log_ticket(
             &f.actor,
             id,
             &FollowUpTicketInput {
-                kind: ne(&v.kind),
-                priority: ne(&v.priority),
+                kind: optional_choice(Some(&v.kind))?,
+                priority: optional_choice(Some(&v.priority))?,
                 title: ne(&v.title),
                 unit_id,
                 location: None,
-                department: ne(&v.department),
+                department: optional_choice(Some(&v.department))?,
             },
         )
         .await

@@ -15,7 +15,7 @@ use axum::Router;
 use lobby_app::portal::PortalContext;
 use lobby_app::tickets::{self, ActionInput, NewTicketInput, PhotoView, TicketQuery, TicketView};
 use lobby_app::AppError;
-use lobby_domain::tickets::{Action, Kind};
+use lobby_domain::tickets::{Action, Kind, Priority};
 use serde::Deserialize;
 
 use super::{render_form, Chrome, FormError, PageError};
@@ -143,12 +143,10 @@ fn report_input(f: &ReportFields) -> Result<NewTicketInput, AppError> {
         },
     };
     Ok(NewTicketInput {
-        kind: f.kind.clone(),
-        title,
         description: description.to_string(),
         unit_id,
         location,
-        ..Default::default()
+        ..NewTicketInput::new(f.kind.parse()?, Priority::Normal, title)
     })
 }
 

@@ -136,7 +136,8 @@ pub(super) fn act_input(v: &ActForm) -> Result<ActionInput, FormError> {
             .action
             .parse::<lobby_domain::tickets::Action>()
             .map_err(|e| refused(e.into()))?,
-        department: v.department.clone(),
+        department: lobby_domain::error::optional_choice(v.department.as_deref())
+            .map_err(|e| refused(e.into()))?,
         assignee_id: super::super::number_opt(
             "assignee_id",
             v.assignee_id.as_deref().unwrap_or_default(),
