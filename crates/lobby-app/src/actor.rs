@@ -6,6 +6,16 @@ use lobby_domain::roles::Role;
 
 use crate::{AppError, AppResult};
 
+/// The name lobby writes as the author of what it does itself (a job, a
+/// sweep, the system actor).
+pub const SYSTEM_NAME: &str = "system";
+
+/// Is `name` lobby's own, as stored (also `lobby`, written by older
+/// releases)? Pages show it as 系统 / System, never as an account name.
+pub fn is_system_name(name: &str) -> bool {
+    name == SYSTEM_NAME || name == "lobby"
+}
+
 #[derive(Debug, Clone)]
 pub struct Actor {
     /// 0 for the system (CLI, demo loader, background jobs).
@@ -26,8 +36,8 @@ impl Actor {
     pub fn system() -> Self {
         Self {
             user_id: 0,
-            username: "system".into(),
-            display_name: "system".into(),
+            username: SYSTEM_NAME.into(),
+            display_name: SYSTEM_NAME.into(),
             locale: "zh-CN".into(),
             roles: vec![(None, Role::Admin)],
             tenant_id: None,

@@ -46,7 +46,7 @@ pub async fn sla_sweep(app: &App) -> AppResult<usize> {
                             ticket_id: id,
                             at: now,
                             actor_id: None,
-                            actor_name: "system",
+                            actor_name: crate::SYSTEM_NAME,
                             action: "sla_breach",
                             from_state: Some(t.state.as_str()),
                             to_state: t.state.as_str(),

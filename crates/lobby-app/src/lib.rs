@@ -21,6 +21,7 @@ pub mod fees;
 #[cfg(test)]
 mod fuzz;
 pub mod idempotency;
+pub mod inbox;
 pub mod jobs;
 pub mod keys;
 pub mod moves;
@@ -52,7 +53,7 @@ use std::sync::Arc;
 use lobby_domain::clock::Clock;
 use lobby_store::Db;
 
-pub use actor::Actor;
+pub use actor::{is_system_name, Actor, SYSTEM_NAME};
 pub use error::{AppError, AppResult};
 pub use work::{Once, Work};
 

@@ -8,7 +8,7 @@
 use lobby_domain::error::{optional_text, required_text};
 use lobby_domain::fees::yuan;
 use lobby_domain::permits::{
-    code_from, gate_check, normalize_code, GateRefusal, PermitKind, PermitState, CODE_LEN,
+    code_from, gate_verdict, normalize_code, GateVerdict, PermitKind, PermitState, CODE_LEN,
 };
 use lobby_domain::policy::Action as Can;
 use lobby_domain::roles::Role;
@@ -413,14 +413,26 @@ pub async fn cancel(app: &App, actor: &Actor, id: i64) -> AppResult<PermitView> 
 const GATE_MISSES: i64 = 20;
 const GATE_WINDOW_MICROS: i64 = 15 * 60 * 1_000_000;
 
-/// The gate's check: the permit for `code` passes once, on its day, and is
-/// marked used. A code that is unknown (or of a site the guard does not
-/// work at) is 404 and counts towards the guard's throttle.
-pub async fn verify(app: &App, actor: &Actor, input: &VerifyInput) -> AppResult<PermitView> {
+/// What the gate's look-up answers: the permit (the goods listed, the
+/// window) and its verdict now.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct GateView {
+    #[serde(flatten)]
+    pub permit: PermitView,
+    pub verdict: GateVerdict,
+    /// May this person release it now (a valid permit; an early or late one
+    /// only for the supervisor)?
+    pub may_release: bool,
+}
+
+/// The permit for a code the guard typed or scanned, at a site the guard
+/// checks permits at. A code that is unknown (or of another site) is 404
+/// and counts towards the guard's throttle; a found one is taken back.
+async fn permit_at_gate(app: &App, actor: &Actor, typed: &str) -> AppResult<PermitRow> {
     if !actor.can_anywhere(Can::PermitsVerify) {
         return Err(AppError::Forbidden);
     }
-    let code = normalize_code(&input.code);
+    let code = normalize_code(typed);
     if code.is_empty() {
         return Err(AppError::invalid("code", "code is required"));
     }
@@ -451,71 +463,113 @@ pub async fn verify(app: &App, actor: &Actor, input: &VerifyInput) -> AppResult<
     let Some(p) = found else {
         return Err(AppError::NotFound("permit"));
     };
-    {
-        let throttle = &throttle;
-        app.write(actor, |w| {
-            Box::pin(async move {
-                lobby_store::users::throttle_refund(w, throttle).await?;
-                Ok(())
-            })
+    let throttle = &throttle;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            lobby_store::users::throttle_refund(w, throttle).await?;
+            Ok(())
         })
-        .await?;
-    }
-    let today = crate::fees::site_today(app, p.site_id).await?.0;
-    let date: jiff::civil::Date =
-        crate::error::stored("release_permits.permit_date", &p.permit_date)?;
-    gate_check(p.state, date, today).map_err(|why| refusal(why, &p))?;
-    let p = &p;
-    let used = app
-        .write(actor, |w| {
-            Box::pin(async move {
-                let by = w.actor().display_name.clone();
-                let now = w.now();
-                if !store::use_permit(w, p.id, &by, now).await? {
-                    return Ok(false);
-                }
-                w.audit(
-                    Some(p.site_id),
-                    "use",
-                    "release_permit",
-                    Some(p.id),
-                    serde_json::json!({"tenant": p.tenant_name, "unit": p.unit_number}),
-                )
-                .await?;
-                Ok(true)
-            })
-        })
-        .await?;
-    if !used {
-        // Another guard scanned it between the check and the write.
-        return Err(refusal(GateRefusal::AlreadyUsed, p));
-    }
-    let mut c = app.db.read().await?;
-    Ok(view(
-        store::permit(&mut c, p.id)
-            .await?
-            .ok_or(AppError::NotFound("permit"))?,
-    ))
+    })
+    .await?;
+    Ok(p)
 }
 
-fn refusal(why: GateRefusal, p: &PermitRow) -> AppError {
+/// The verdict on `p` at `now` (microseconds), in its site's time.
+fn verdict_of(p: &PermitRow, timezone: &str, now: i64) -> AppResult<GateVerdict> {
+    let date: jiff::civil::Date =
+        crate::error::stored("release_permits.permit_date", &p.permit_date)?;
+    let from: jiff::civil::Time =
+        crate::error::stored("release_permits.window_from", &p.window_from)?;
+    let to: jiff::civil::Time = crate::error::stored("release_permits.window_to", &p.window_to)?;
+    let local = time::ts(now).to_zoned(time::zone(timezone)?).datetime();
+    Ok(gate_verdict(p.state, date, from, to, local))
+}
+
+/// The gate's look-up: the permit for `code` and its verdict now. Changes
+/// nothing: releasing is [`release`], after the goods are checked.
+pub async fn verify(app: &App, actor: &Actor, input: &VerifyInput) -> AppResult<GateView> {
+    let p = permit_at_gate(app, actor, &input.code).await?;
+    let timezone = {
+        let mut c = app.db.read().await?;
+        crate::scope::site_row(&mut c, p.site_id).await?.timezone
+    };
+    let verdict = verdict_of(&p, &timezone, app.now())?;
+    let may_release = verdict == GateVerdict::Valid
+        || (verdict.out_of_window() && actor.can(Can::PermitsReleaseAnyTime, p.site_id));
+    Ok(GateView {
+        permit: view(p),
+        verdict,
+        may_release,
+    })
+}
+
+/// Releases the permit for `code` once: a valid one by anyone at the gate,
+/// an early or late one by the supervisor only (409 `wrong_time` for the
+/// others). The verdict is taken again inside the write, so of tries sent
+/// at once one releases and the rest are `already_used`.
+pub async fn release(app: &App, actor: &Actor, input: &VerifyInput) -> AppResult<PermitView> {
+    let found = permit_at_gate(app, actor, &input.code).await?;
+    let id = found.id;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let p = store::permit(w, id)
+                .await?
+                .ok_or(AppError::NotFound("permit"))?;
+            let site = crate::scope::site_row(w, p.site_id).await?;
+            let now = w.now();
+            let verdict = verdict_of(&p, &site.timezone, now)?;
+            let allowed = verdict == GateVerdict::Valid
+                || (verdict.out_of_window()
+                    && w.actor().can(Can::PermitsReleaseAnyTime, p.site_id));
+            if !allowed {
+                return Err(refusal(verdict, &p));
+            }
+            let by = w.actor().display_name.clone();
+            if !store::use_permit(w, p.id, &by, now).await? {
+                // Released by another guard between the read and the write.
+                return Err(refusal(GateVerdict::AlreadyUsed, &p));
+            }
+            w.audit(
+                Some(p.site_id),
+                "use",
+                "release_permit",
+                Some(p.id),
+                serde_json::json!({"tenant": p.tenant_name, "unit": p.unit_number, "verdict": verdict}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await?;
+    permit(app, actor, id).await
+}
+
+fn refusal(why: GateVerdict, p: &PermitRow) -> AppError {
     let message = match why {
-        GateRefusal::AlreadyUsed => format!(
-            "permit {} was used already{}",
+        GateVerdict::AlreadyUsed => format!(
+            "permit {} was released already{}",
             p.code,
             p.used_at
                 .map(|t| format!(" at {}", time::rfc3339(t)))
                 .unwrap_or_default()
         ),
-        GateRefusal::Held => format!(
+        GateVerdict::Held => format!(
             "permit {} is held: {} owes money past due",
             p.code, p.tenant_name
         ),
-        GateRefusal::Cancelled => format!("permit {} was withdrawn", p.code),
-        GateRefusal::WrongDay => format!("permit {} is for {}, not today", p.code, p.permit_date),
+        GateVerdict::Withdrawn => format!("permit {} was withdrawn", p.code),
+        GateVerdict::Early => format!(
+            "permit {} is for {} {}–{}: too early; the supervisor may release it",
+            p.code, p.permit_date, p.window_from, p.window_to
+        ),
+        GateVerdict::Late => format!(
+            "permit {} was for {} {}–{}: too late; the supervisor may release it",
+            p.code, p.permit_date, p.window_from, p.window_to
+        ),
+        GateVerdict::Valid => format!("permit {} is valid", p.code),
     };
     AppError::Refused {
-        code: why.code(),
+        code: why.refusal_code(),
         message,
         id: Some(p.id),
     }

@@ -9,10 +9,11 @@
 //! part with a reason.
 
 use lobby_domain::error::{optional_text, required_text};
-use lobby_domain::fees::{parse_yuan, yuan};
+use lobby_domain::fees::{parse_yuan, yuan, DepositKind};
 use lobby_domain::policy::Action as Can;
 use lobby_domain::renovations::{
-    drawing_type, next, RenovationAction, RenovationState, MAX_DRAWINGS, MAX_DRAWING_BYTES,
+    drawing_type, next, InspectionKind, RenovationAction, RenovationState, MAX_DRAWINGS,
+    MAX_DRAWING_BYTES,
 };
 use lobby_domain::roles::Role;
 use lobby_domain::sites::UnitStatus;
@@ -57,6 +58,12 @@ pub struct RenovationView {
     pub closed_at: Option<String>,
     pub applied_by: String,
     pub created_at: String,
+    /// What the tenant owed past due when it applied, in 分 (more than 0:
+    /// held until the project manager overrides).
+    pub arrears_fen: i64,
+    pub override_reason: Option<String>,
+    pub overridden_by: Option<String>,
+    pub overridden_at: Option<String>,
     /// With the renovation's page; empty in lists.
     pub inspections: Vec<RenovationInspectionView>,
     pub files: Vec<FileView>,
@@ -65,8 +72,7 @@ pub struct RenovationView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RenovationInspectionView {
     pub id: i64,
-    /// `routine` or `acceptance`.
-    pub kind: String,
+    pub kind: InspectionKind,
     pub note: String,
     pub violation: bool,
     pub inspected_by: String,
@@ -156,6 +162,10 @@ fn view(r: RenovationRow) -> RenovationView {
         closed_at: time::rfc3339_opt(r.closed_at),
         applied_by: r.applied_by_name,
         created_at: time::rfc3339(r.created_at),
+        arrears_fen: r.arrears_fen,
+        override_reason: r.override_reason,
+        overridden_by: r.overridden_by_name,
+        overridden_at: time::rfc3339_opt(r.overridden_at),
         inspections: Vec::new(),
         files: Vec::new(),
     }
@@ -216,7 +226,10 @@ pub async fn renovation(app: &App, actor: &Actor, id: i64) -> AppResult<Renovati
 }
 
 /// Applies for a renovation of a unit the tenant occupies; one at a time
-/// per unit (409 otherwise).
+/// per unit (409 otherwise). A tenant owing money past due gets `409
+/// in_arrears` naming the balance, as a release permit does: the
+/// application is kept, held, for the project manager (its id is in the
+/// error), who is told.
 pub async fn apply(app: &App, actor: &Actor, input: &RenovationInput) -> AppResult<RenovationView> {
     let (unit, tenant) = crate::tenants::unit_and_tenant(
         app,
@@ -250,7 +263,8 @@ pub async fn apply(app: &App, actor: &Actor, input: &RenovationInput) -> AppResu
     let (start, end) = (start.to_string(), end.to_string());
     let (contractor, phone, scope, start, end, unit, tenant) =
         (&contractor, &phone, &scope, &start, &end, &unit, &tenant);
-    let id = app
+    let today = crate::fees::site_today(app, unit.site_id).await?.0;
+    let (id, arrears) = app
         .write(actor, |w| {
             Box::pin(async move {
                 // Where the tenant is, read where the application is written.
@@ -260,6 +274,9 @@ pub async fn apply(app: &App, actor: &Actor, input: &RenovationInput) -> AppResu
                         "the tenant does not occupy this unit",
                     ));
                 }
+                // What it owes, read where the application is written (a
+                // payment committed meanwhile is seen).
+                let arrears = crate::fees::owed_in(w, unit.site_id, tenant.id, today).await?;
                 let by = w.actor().display_name.clone();
                 let now = w.now();
                 let id = store::insert(
@@ -275,6 +292,7 @@ pub async fn apply(app: &App, actor: &Actor, input: &RenovationInput) -> AppResu
                         end_date: end,
                         scope,
                         applied_by_name: &by,
+                        arrears_fen: arrears,
                     },
                     now,
                 )
@@ -291,22 +309,101 @@ pub async fn apply(app: &App, actor: &Actor, input: &RenovationInput) -> AppResu
                     "create",
                     "renovation",
                     Some(id),
-                    serde_json::json!({"tenant": tenant.name, "unit": unit.number, "contractor": contractor, "from": start, "to": end}),
+                    serde_json::json!({"tenant": tenant.name, "unit": unit.number, "contractor": contractor, "from": start, "to": end, "arrears_fen": arrears}),
                 )
                 .await?;
-                w.notify(
-                    unit.site_id,
-                    Role::Engineering,
-                    "renovation_applied",
-                    &format!("{} · {}", unit.number, tenant.name),
-                    scope,
-                    Some(&format!("/renovations/{id}")),
-                )
-                .await?;
-                Ok(id)
+                if arrears > 0 {
+                    w.notify(
+                        unit.site_id,
+                        Role::ProjectManager,
+                        "renovation_held",
+                        &format!("{} · {} · ¥{}", unit.number, tenant.name, yuan(arrears)),
+                        scope,
+                        Some(&format!("/renovations/{id}")),
+                    )
+                    .await?;
+                } else {
+                    w.notify(
+                        unit.site_id,
+                        Role::Engineering,
+                        "renovation_applied",
+                        &format!("{} · {}", unit.number, tenant.name),
+                        scope,
+                        Some(&format!("/renovations/{id}")),
+                    )
+                    .await?;
+                }
+                Ok((id, arrears))
             })
         })
         .await?;
+    if arrears > 0 {
+        return Err(AppError::Refused {
+            code: "in_arrears",
+            message: format!(
+                "{} owes ¥{} past due; the renovation is held until the project manager overrides it",
+                tenant.name,
+                yuan(arrears)
+            ),
+            id: Some(id),
+        });
+    }
+    renovation(app, actor, id).await
+}
+
+/// The project manager lets an application held for arrears go on to
+/// engineering's review, with a reason (audited); engineering and the
+/// supervisor are told.
+pub async fn override_hold(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    input: &crate::permits::OverrideInput,
+) -> AppResult<RenovationView> {
+    let r = row(app, actor, id).await?;
+    actor.authorize(Can::RenovationsApprove, r.site_id)?;
+    let reason = required_text("reason", &input.reason, 500)?;
+    let (r, reason) = (&r, &reason);
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let by = w.actor().display_name.clone();
+            let now = w.now();
+            if !store::override_hold(w, id, reason, &by, now).await? {
+                return Err(AppError::InvalidTransition(
+                    "only a renovation held for arrears can be overridden".into(),
+                ));
+            }
+            w.audit(
+                Some(r.site_id),
+                "override",
+                "renovation",
+                Some(id),
+                serde_json::json!({"tenant": r.tenant_name, "arrears_fen": r.arrears_fen, "reason": reason}),
+            )
+            .await?;
+            let subject = format!("{} · {}", r.unit_number, r.tenant_name);
+            w.notify(
+                r.site_id,
+                Role::Engineering,
+                "renovation_applied",
+                &subject,
+                &r.scope,
+                Some(&format!("/renovations/{id}")),
+            )
+            .await?;
+            w.notify(
+                r.site_id,
+                Role::CsSupervisor,
+                "renovation_override",
+                &format!("{subject} · ¥{}", yuan(r.arrears_fen)),
+                reason,
+                Some(&format!("/renovations/{id}")),
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await?;
     renovation(app, actor, id).await
 }
 
@@ -349,7 +446,7 @@ pub async fn act(
     // What the action carries, checked before anything is written.
     let mut n = r.clone();
     n.state = to;
-    let mut inspection: Option<(&str, String, bool)> = None;
+    let mut inspection: Option<(InspectionKind, String, bool)> = None;
     let by = actor.display_name.clone();
     let now = app.now();
     match a {
@@ -372,14 +469,18 @@ pub async fn act(
         }
         RenovationAction::Reject => n.rejected_reason = Some(note(input, "note")?),
         RenovationAction::Inspect => {
-            inspection = Some(("routine", note(input, "note")?, input.violation));
+            inspection = Some((
+                InspectionKind::Routine,
+                note(input, "note")?,
+                input.violation,
+            ));
         }
         RenovationAction::Accept => {
             let found = note(input, "note")?;
             n.accepted_note = Some(found.clone());
             n.accepted_by_name = Some(by.clone());
             n.accepted_at = Some(now);
-            inspection = Some(("acceptance", found, false));
+            inspection = Some((InspectionKind::Acceptance, found, false));
         }
         RenovationAction::Close => {
             n.kept_fen = match input.kept.as_deref().filter(|k| !k.trim().is_empty()) {
@@ -412,7 +513,7 @@ pub async fn act(
             let now = w.now();
             let by = w.actor().display_name.clone();
             if let Some((kind, found, violation)) = inspection {
-                store::insert_inspection(w, n.id, kind, found, *violation, &by, now).await?;
+                store::insert_inspection(w, n.id, *kind, found, *violation, &by, now).await?;
                 if *violation {
                     // The tenant's people are told of the violation (整改).
                     for user in lobby_store::users::of_tenant(w, n.tenant_id).await? {
@@ -451,7 +552,7 @@ pub async fn act(
                         w,
                         n.site_id,
                         n.tenant_id,
-                        ("renovation", n.id),
+                        (DepositKind::Renovation, n.id),
                         n.deposit_fen,
                         n.deposit_receipt.as_deref(),
                     )
@@ -480,7 +581,7 @@ pub async fn act(
                     crate::fees::settle_deposit_in(
                         w,
                         n.site_id,
-                        ("renovation", n.id),
+                        (DepositKind::Renovation, n.id),
                         n.kept_fen,
                         n.kept_reason.as_deref(),
                     )

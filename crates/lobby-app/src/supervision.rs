@@ -123,6 +123,18 @@ fn supervised_view(
 }
 
 /// Everyone the site supervises, with the month's evaluation of each.
+/// The month a supervisor evaluates when none is named: the one just ended,
+/// at the site's time (`2026-11` in December).
+pub async fn month_to_evaluate(app: &App, actor: &Actor, site_id: i64) -> AppResult<String> {
+    actor.authorize(Can::SupervisionRead, site_id)?;
+    let (today, _) = crate::scope::site_today(app, site_id).await?;
+    let last = today
+        .first_of_month()
+        .checked_sub(jiff::Span::new().months(1))
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(last.strftime("%Y-%m").to_string())
+}
+
 pub async fn month(app: &App, actor: &Actor, q: &SupervisionQuery) -> AppResult<SupervisionMonth> {
     actor.authorize(Can::SupervisionRead, q.site_id)?;
     let mut c = app.db.read().await?;
@@ -149,11 +161,10 @@ pub async fn month(app: &App, actor: &Actor, q: &SupervisionQuery) -> AppResult<
     })
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct SupervisedInput {
     pub site_id: i64,
-    /// `security` | `engineering` | `lift` | `fire_system` | `pest_control` | `landscaping` | `other`
-    pub service: String,
+    pub service: Service,
     /// The department or the contractor (unique at the site).
     pub name: String,
     pub contact: Option<String>,
@@ -166,7 +177,7 @@ pub async fn add_supervised(
     input: &SupervisedInput,
 ) -> AppResult<SupervisedView> {
     actor.authorize(Can::SupervisionEvaluate, input.site_id)?;
-    let service: Service = input.service.parse()?;
+    let service = input.service;
     let name = required_text("name", &input.name, 100)?;
     let contact = optional_text("contact", input.contact.as_deref(), 100)?;
     let (name, contact, site_id) = (&name, &contact, input.site_id);

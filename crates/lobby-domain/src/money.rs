@@ -120,9 +120,109 @@ pub fn check_amount(field: &str, fen: i64, zero_ok: bool) -> Result<i64, FieldEr
     }
 }
 
+/// An amount in capitals (人民币大写), as a receipt writes it beside the
+/// figures: `180571` → `壹仟捌佰零伍元柒角壹分`, `10000000` → `壹拾万元整`.
+pub fn capitals(fen: i64) -> String {
+    const DIGITS: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
+    const PLACES: [&str; 4] = ["", "拾", "佰", "仟"];
+    const GROUPS: [&str; 5] = ["", "万", "亿", "万亿", "亿亿"];
+    let n = fen.unsigned_abs();
+    let (yuan, jiao, fen_digit) = (n / 100, (n / 10 % 10) as usize, (n % 10) as usize);
+    let mut out = String::new();
+    if fen < 0 {
+        out.push('负');
+    }
+    if yuan > 0 {
+        // Four digits a group, the highest first; a run of zeros inside is
+        // one 零, none at a group's end.
+        let mut groups = Vec::new();
+        let mut rest = yuan;
+        while rest > 0 {
+            groups.push((rest % 10_000) as usize);
+            rest /= 10_000;
+        }
+        let mut zero_pending = false;
+        let mut started = false;
+        for (g, &value) in groups.iter().enumerate().rev() {
+            if value == 0 {
+                zero_pending = started;
+                continue;
+            }
+            if started && (zero_pending || value < 1000) {
+                out.push('零');
+            }
+            zero_pending = false;
+            let digits = [value / 1000, value / 100 % 10, value / 10 % 10, value % 10];
+            let mut inner_zero = false;
+            let mut any = false;
+            for (k, &d) in digits.iter().enumerate() {
+                if d == 0 {
+                    inner_zero = any;
+                    continue;
+                }
+                if inner_zero {
+                    out.push('零');
+                    inner_zero = false;
+                }
+                out.push(DIGITS[d]);
+                out.push_str(PLACES[3 - k]);
+                any = true;
+            }
+            out.push_str(GROUPS[g]);
+            started = true;
+        }
+        out.push('元');
+    }
+    match (jiao, fen_digit) {
+        (0, 0) if yuan == 0 => out.push_str("零元整"),
+        (0, 0) => out.push('整'),
+        (j, 0) => {
+            out.push(DIGITS[j]);
+            out.push_str("角整");
+        }
+        (j, f) => {
+            if j > 0 {
+                out.push(DIGITS[j]);
+                out.push('角');
+            } else if yuan > 0 {
+                out.push('零');
+            }
+            out.push(DIGITS[f]);
+            out.push('分');
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capitals_read_like_a_receipt() {
+        for (fen, want) in [
+            (0, "零元整"),
+            (1, "壹分"),
+            (10, "壹角整"),
+            (100, "壹元整"),
+            (180_571, "壹仟捌佰零伍元柒角壹分"),
+            (120_300, "壹仟贰佰零叁元整"),
+            (100_005, "壹仟元零伍分"),
+            (1_000_000, "壹万元整"),
+            (10_000_000, "壹拾万元整"),
+            (100_000_500, "壹佰万零伍元整"),
+            (100_010_000_000, "壹拾亿零壹拾万元整"),
+            (10_000_000_000, "壹亿元整"),
+            (10_001_000_000, "壹亿零壹万元整"),
+            (
+                1_020_304_050_607,
+                "壹佰零贰亿零叁佰零肆万零伍佰零陆元零柒分",
+            ),
+            (-5_050, "负伍拾元伍角整"),
+        ] {
+            assert_eq!(capitals(fen), want, "{fen}");
+        }
+    }
 
     #[test]
     fn sums_refuse_to_wrap() {

@@ -27,39 +27,58 @@ string_enum!(
     }
 );
 
-/// Why the gate turns a permit away.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GateRefusal {
-    AlreadyUsed,
-    Held,
-    Cancelled,
-    WrongDay,
-}
+string_enum!(
+    /// What the gate's look-up says of a permit now.
+    GateVerdict, "verdict", {
+        /// On its day, inside its window: release it after checking the goods.
+        Valid => "valid",
+        /// Before its window (or its day): the supervisor may release it.
+        Early => "early",
+        /// After its window (or its day): the supervisor may release it.
+        Late => "late",
+        /// Held for arrears until the project manager overrides.
+        Held => "held",
+        /// Withdrawn before use.
+        Withdrawn => "withdrawn",
+        /// Released already: a second release is refused.
+        AlreadyUsed => "already_used",
+    }
+);
 
-impl GateRefusal {
-    /// The error code the API answers with.
-    pub fn code(self) -> &'static str {
+impl GateVerdict {
+    /// Early or late: only the supervisor releases it.
+    pub fn out_of_window(self) -> bool {
+        matches!(self, GateVerdict::Early | GateVerdict::Late)
+    }
+
+    /// The error code a release answers with when it does not release.
+    pub fn refusal_code(self) -> &'static str {
         match self {
-            GateRefusal::AlreadyUsed => "already_used",
-            GateRefusal::Held => "permit_held",
-            GateRefusal::Cancelled => "permit_cancelled",
-            GateRefusal::WrongDay => "wrong_day",
+            GateVerdict::Valid => "valid",
+            GateVerdict::Early | GateVerdict::Late => "wrong_time",
+            GateVerdict::Held => "permit_held",
+            GateVerdict::Withdrawn => "permit_cancelled",
+            GateVerdict::AlreadyUsed => "already_used",
         }
     }
 }
 
-/// The gate's check: a valid permit on its own day passes once.
-pub fn gate_check(
+/// The gate's verdict on a permit of `state` for `date` from `from` to
+/// `to` (site time, both inclusive) at the site's local time `now`.
+pub fn gate_verdict(
     state: PermitState,
     date: jiff::civil::Date,
-    today: jiff::civil::Date,
-) -> Result<(), GateRefusal> {
+    from: jiff::civil::Time,
+    to: jiff::civil::Time,
+    now: jiff::civil::DateTime,
+) -> GateVerdict {
     match state {
-        PermitState::Used => Err(GateRefusal::AlreadyUsed),
-        PermitState::Held => Err(GateRefusal::Held),
-        PermitState::Cancelled => Err(GateRefusal::Cancelled),
-        PermitState::Valid if date != today => Err(GateRefusal::WrongDay),
-        PermitState::Valid => Ok(()),
+        PermitState::Used => GateVerdict::AlreadyUsed,
+        PermitState::Held => GateVerdict::Held,
+        PermitState::Cancelled => GateVerdict::Withdrawn,
+        PermitState::Valid if now < date.to_datetime(from) => GateVerdict::Early,
+        PermitState::Valid if now > date.to_datetime(to) => GateVerdict::Late,
+        PermitState::Valid => GateVerdict::Valid,
     }
 }
 
@@ -95,22 +114,33 @@ mod tests {
     use jiff::civil::date;
 
     #[test]
-    fn a_valid_permit_passes_once_on_its_day() {
+    fn the_gate_says_valid_only_in_the_window_of_the_day() {
+        use jiff::civil::time;
         let d = date(2026, 12, 3);
-        assert_eq!(gate_check(PermitState::Valid, d, d), Ok(()));
+        let (from, to) = (time(13, 0, 0, 0), time(18, 0, 0, 0));
+        let at = |day: jiff::civil::Date, h, m| day.at(h, m, 0, 0);
+        let v = |state, now| gate_verdict(state, d, from, to, now);
+        assert_eq!(v(PermitState::Valid, at(d, 11, 51)), GateVerdict::Early);
+        assert_eq!(v(PermitState::Valid, at(d, 13, 0)), GateVerdict::Valid);
+        assert_eq!(v(PermitState::Valid, at(d, 18, 0)), GateVerdict::Valid);
+        assert_eq!(v(PermitState::Valid, at(d, 18, 1)), GateVerdict::Late);
         assert_eq!(
-            gate_check(PermitState::Valid, d, date(2026, 12, 4)),
-            Err(GateRefusal::WrongDay)
+            v(PermitState::Valid, at(date(2026, 12, 2), 14, 0)),
+            GateVerdict::Early
         );
         assert_eq!(
-            gate_check(PermitState::Used, d, d),
-            Err(GateRefusal::AlreadyUsed)
+            v(PermitState::Valid, at(date(2026, 12, 4), 14, 0)),
+            GateVerdict::Late
         );
-        assert_eq!(gate_check(PermitState::Held, d, d), Err(GateRefusal::Held));
+        assert_eq!(v(PermitState::Used, at(d, 14, 0)), GateVerdict::AlreadyUsed);
+        assert_eq!(v(PermitState::Held, at(d, 14, 0)), GateVerdict::Held);
         assert_eq!(
-            gate_check(PermitState::Cancelled, d, d),
-            Err(GateRefusal::Cancelled)
+            v(PermitState::Cancelled, at(d, 14, 0)),
+            GateVerdict::Withdrawn
         );
+        assert!(GateVerdict::Early.out_of_window() && GateVerdict::Late.out_of_window());
+        assert!(!GateVerdict::Valid.out_of_window());
+        assert_eq!(GateVerdict::Late.refusal_code(), "wrong_time");
     }
 
     #[test]

@@ -146,8 +146,10 @@ pub enum Action {
     PermitsApply,
     /// Let a permit held for arrears through, with a reason.
     PermitsOverride,
-    /// Check a permit's code at the gate and mark it used.
+    /// Look a permit's code up at the gate and release it once, in its window.
     PermitsVerify,
+    /// Release a permit outside its window (early or late): the supervisor.
+    PermitsReleaseAnyTime,
     // moves (入驻/退租)
     /// Move-ins and move-outs, their checklists and handover sheets.
     MovesRead,
@@ -195,7 +197,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 84] = [
+    pub const ALL: [Action; 85] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -262,6 +264,7 @@ impl Action {
         Action::PermitsApply,
         Action::PermitsOverride,
         Action::PermitsVerify,
+        Action::PermitsReleaseAnyTime,
         Action::MovesRead,
         Action::MovesWork,
         Action::MovesComplete,
@@ -394,6 +397,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         PermitsApply => matches!(role, CsSupervisor | FrontDesk | Tenant),
         PermitsOverride => matches!(role, ProjectManager),
         PermitsVerify => matches!(role, Security | CsSupervisor | FrontDesk | FieldAssistant),
+        PermitsReleaseAnyTime => matches!(role, CsSupervisor),
         MovesRead => matches!(
             role,
             ProjectManager
@@ -436,7 +440,9 @@ pub fn allows(role: Role, action: Action) -> bool {
         AnnouncementsPublish => matches!(role, Admin | ProjectManager | CsSupervisor),
         ShiftsManage => matches!(role, Admin | ProjectManager | CsSupervisor),
         AttendanceRead => matches!(role, Admin | ProjectManager | CsSupervisor),
-        ClockInOut => role.is_staff() && role != Admin,
+        // The department's staff on its rota; not the administrator, nor the
+        // project manager, who is not on the department's shifts.
+        ClockInOut => role.is_staff() && !matches!(role, Admin | ProjectManager),
         AuditRead => matches!(role, Admin | ProjectManager),
     }
 }

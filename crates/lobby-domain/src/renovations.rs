@@ -8,6 +8,9 @@
 string_enum!(
     /// Where a renovation stands.
     RenovationState, "state", {
+        /// Applied for by a tenant with money past due: held until the
+        /// project manager overrides (stored as applied, with its hold).
+        Held => "held",
         /// Applied for: engineering reviews it.
         Applied => "applied",
         /// Reviewed by engineering, with conditions: the project manager decides.
@@ -21,6 +24,12 @@ string_enum!(
         /// Turned down.
         Rejected => "rejected",
     }
+);
+
+string_enum!(
+    /// An inspection of the works: a routine one while they run, or the
+    /// acceptance at their end.
+    InspectionKind, "kind", { Routine => "routine", Acceptance => "acceptance" }
 );
 
 string_enum!(
@@ -49,6 +58,8 @@ pub fn next(
     use RenovationAction as A;
     use RenovationState as S;
     match (from, action) {
+        (S::Held, A::Reject) => Ok(S::Rejected),
+        (S::Held, _) => Err("held for arrears: the project manager overrides it first"),
         (S::Applied, A::Review) => Ok(S::Reviewed),
         (S::Reviewed, A::Approve) => Ok(S::Approved),
         (S::Applied | S::Reviewed, A::Reject) => Ok(S::Rejected),
@@ -109,6 +120,19 @@ mod tests {
         assert!(next(S::Closed, A::Inspect).is_err());
         assert_eq!(next(S::Reviewed, A::Reject), Ok(S::Rejected));
         assert!(!is_open(S::Rejected) && is_open(S::Approved));
+        // Held for arrears: nothing but a refusal until the override.
+        for a in RenovationAction::ALL {
+            let want = if *a == A::Reject {
+                Ok(S::Rejected)
+            } else {
+                next(S::Held, *a)
+            };
+            assert_eq!(next(S::Held, *a), want);
+            if *a != A::Reject {
+                assert!(next(S::Held, *a).is_err(), "{a:?} on a held application");
+            }
+        }
+        assert!(is_open(S::Held));
     }
 
     #[test]

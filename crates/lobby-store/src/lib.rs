@@ -16,6 +16,7 @@ pub mod digest;
 mod error;
 pub mod fees;
 pub mod idempotency;
+pub mod inbox;
 pub mod keys;
 pub mod moves;
 pub mod notify;

@@ -38,13 +38,27 @@ pub struct RenovationRow {
     pub applied_by_name: String,
     pub created_at: i64,
     pub version: i64,
+    /// What the tenant owed past due when it applied, in 分.
+    pub arrears_fen: i64,
+    pub override_reason: Option<String>,
+    pub overridden_by_name: Option<String>,
+    pub overridden_at: Option<i64>,
 }
 
+/// The state as the app sees it: an application held for arrears (stored
+/// `applied`, with its hold) reads `held` until the project manager
+/// overrides.
+const STATE: &str =
+    "CASE WHEN r.state = 'applied' AND r.held_at IS NOT NULL AND r.overridden_at IS NULL \
+     THEN 'held' ELSE r.state END";
+
 const COLS: &str = "r.id, r.site_id, r.tenant_id, t.name AS tenant_name, r.unit_id, u.number AS unit_number, \
-     r.state, r.contractor, r.contractor_phone, r.workers, r.start_date, r.end_date, r.scope, r.conditions, \
+     CASE WHEN r.state = 'applied' AND r.held_at IS NOT NULL AND r.overridden_at IS NULL \
+     THEN 'held' ELSE r.state END AS state, r.contractor, r.contractor_phone, r.workers, r.start_date, r.end_date, r.scope, r.conditions, \
      r.reviewed_by_name, r.reviewed_at, r.approved_by_name, r.approved_at, r.deposit_fen, r.deposit_receipt, \
      r.rejected_reason, r.accepted_note, r.accepted_by_name, r.accepted_at, r.kept_fen, r.kept_reason, \
-     r.closed_by_name, r.closed_at, r.applied_by_name, r.created_at, r.version";
+     r.closed_by_name, r.closed_at, r.applied_by_name, r.created_at, r.version, r.arrears_fen, \
+     r.override_reason, r.overridden_by_name, r.overridden_at";
 const FROM: &str =
     "FROM renovations r JOIN tenants t ON t.id = r.tenant_id JOIN units u ON u.id = r.unit_id";
 
@@ -57,7 +71,7 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<RenovationRow>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {COLS} {FROM} WHERE r.site_id = $1 AND ($2 IS NULL OR r.state = $2) \
+        "SELECT {COLS} {FROM} WHERE r.site_id = $1 AND ($2 IS NULL OR {STATE} = $2) \
          AND ($3 IS NULL OR r.tenant_id = $3) ORDER BY r.id DESC LIMIT $4"
     ))
     .bind(site_id)
@@ -88,6 +102,8 @@ pub struct NewRenovation<'a> {
     pub end_date: &'a str,
     pub scope: &'a str,
     pub applied_by_name: &'a str,
+    /// Owed past due when applying: more than 0 holds the application.
+    pub arrears_fen: i64,
 }
 
 /// A new application; a unit with a renovation under way is
@@ -95,8 +111,9 @@ pub struct NewRenovation<'a> {
 pub async fn insert(c: &mut Conn, r: &NewRenovation<'_>, now: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO renovations (site_id, tenant_id, unit_id, state, contractor, contractor_phone, workers, \
-         start_date, end_date, scope, applied_by_name, created_at) \
-         VALUES ($1, $2, $3, 'applied', $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+         start_date, end_date, scope, applied_by_name, created_at, arrears_fen, held_at) \
+         VALUES ($1, $2, $3, 'applied', $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+         CASE WHEN $12 > 0 THEN $11 END) RETURNING id",
     )
     .bind(r.site_id)
     .bind(r.tenant_id)
@@ -109,8 +126,33 @@ pub async fn insert(c: &mut Conn, r: &NewRenovation<'_>, now: i64) -> Result<i64
     .bind(r.scope)
     .bind(r.applied_by_name)
     .bind(now)
+    .bind(r.arrears_fen)
     .fetch_one(c)
     .await?)
+}
+
+/// Lets an application held for arrears proceed to review; false when it
+/// is not held (overridden already, or no longer an application).
+pub async fn override_hold(
+    c: &mut Conn,
+    id: i64,
+    reason: &str,
+    by: &str,
+    now: i64,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE renovations SET override_reason = $2, overridden_by_name = $3, overridden_at = $4, \
+         version = version + 1 \
+         WHERE id = $1 AND state = 'applied' AND held_at IS NOT NULL AND overridden_at IS NULL",
+    )
+    .bind(id)
+    .bind(reason)
+    .bind(by)
+    .bind(now)
+    .execute(c)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
 /// Writes a renovation's state and the record of the step that moved it,
@@ -150,7 +192,7 @@ pub async fn update(c: &mut Conn, r: &RenovationRow) -> Result<bool> {
 #[derive(Debug, Clone, FromRow)]
 pub struct InspectionRow {
     pub id: i64,
-    pub kind: String,
+    pub kind: lobby_domain::renovations::InspectionKind,
     pub note: String,
     pub violation: i64,
     pub inspected_by_name: String,
@@ -170,7 +212,7 @@ pub async fn inspections(c: &mut Conn, renovation_id: i64) -> Result<Vec<Inspect
 pub async fn insert_inspection(
     c: &mut Conn,
     renovation_id: i64,
-    kind: &str,
+    kind: lobby_domain::renovations::InspectionKind,
     note: &str,
     violation: bool,
     by: &str,

@@ -360,7 +360,7 @@ pub async fn update_unit(
 
 #[derive(Debug, Clone, FromRow)]
 pub struct StatusCount {
-    pub status: String,
+    pub status: lobby_domain::sites::UnitStatus,
     pub n: i64,
     pub area: f64,
 }
@@ -384,7 +384,7 @@ pub struct PublicAreaRow {
     pub building_id: Option<i64>,
     pub floor_id: Option<i64>,
     pub name: String,
-    pub kind: String,
+    pub kind: lobby_domain::sites::AreaKind,
     pub archived: i64,
 }
 
@@ -394,7 +394,7 @@ pub async fn insert_public_area(
     building_id: Option<i64>,
     floor_id: Option<i64>,
     name: &str,
-    kind: &str,
+    kind: lobby_domain::sites::AreaKind,
     now: i64,
 ) -> Result<i64> {
     Ok(sqlx::query_scalar(
@@ -417,7 +417,7 @@ pub async fn update_public_area(
     building_id: Option<i64>,
     floor_id: Option<i64>,
     name: &str,
-    kind: &str,
+    kind: lobby_domain::sites::AreaKind,
     archived: bool,
 ) -> Result<()> {
     sqlx::query(
@@ -456,21 +456,11 @@ pub async fn public_areas(c: &mut Conn, site_id: i64) -> Result<Vec<PublicAreaRo
 
 // ---- vendors (the directory entry; the cleaning module builds on it) ----
 
-#[derive(Debug, Clone, FromRow)]
-pub struct VendorRow {
-    pub id: i64,
-    pub site_id: i64,
-    pub name: String,
-    pub kind: String,
-    pub contact_person: Option<String>,
-    pub phone: Option<String>,
-}
-
 pub async fn insert_vendor(
     c: &mut Conn,
     site_id: i64,
     name: &str,
-    kind: &str,
+    kind: lobby_domain::cleaning::VendorKind,
     contact_person: Option<&str>,
     phone: Option<&str>,
     now: i64,
@@ -489,11 +479,52 @@ pub async fn insert_vendor(
     .await?)
 }
 
-pub async fn vendors(c: &mut Conn, site_id: i64) -> Result<Vec<VendorRow>> {
+// ---- the payee account (收款账户) ----
+
+#[derive(Debug, Clone, FromRow)]
+pub struct PayeeRow {
+    pub site_id: i64,
+    pub account_name: String,
+    pub bank: String,
+    pub account_number: String,
+    pub updated_by_name: String,
+    pub updated_at: i64,
+}
+
+pub async fn payee(c: &mut Conn, site_id: i64) -> Result<Option<PayeeRow>> {
     Ok(sqlx::query_as(
-        "SELECT id, site_id, name, kind, contact_person, phone FROM vendors WHERE site_id = $1 ORDER BY id",
+        "SELECT site_id, account_name, bank, account_number, updated_by_name, updated_at \
+         FROM site_payees WHERE site_id = $1",
     )
     .bind(site_id)
-    .fetch_all(c)
+    .fetch_optional(c)
     .await?)
+}
+
+pub struct NewPayee<'a> {
+    pub site_id: i64,
+    pub account_name: &'a str,
+    pub bank: &'a str,
+    pub account_number: &'a str,
+    pub by: &'a str,
+}
+
+/// Sets the site's payee account (one a site).
+pub async fn put_payee(c: &mut Conn, p: &NewPayee<'_>, now: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO site_payees (site_id, account_name, bank, account_number, updated_by_name, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (site_id) DO UPDATE SET account_name = excluded.account_name, bank = excluded.bank, \
+         account_number = excluded.account_number, updated_by_name = excluded.updated_by_name, \
+         updated_at = excluded.updated_at",
+    )
+    .bind(p.site_id)
+    .bind(p.account_name)
+    .bind(p.bank)
+    .bind(p.account_number)
+    .bind(p.by)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(())
 }

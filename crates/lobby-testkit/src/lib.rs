@@ -299,8 +299,6 @@ impl TestApp {
             .await
     }
 
-    /// Runs one SQL statement on the app's database (for tests that must
-    /// reach under the app, e.g. to tamper with the audit log).
     /// Lets `hours` pass for the app (deadlines run out, days end).
     pub fn advance(&self, hours: i64) {
         self.advance_by(jiff::SignedDuration::from_hours(hours));
@@ -310,6 +308,24 @@ impl TestApp {
         self.clock.advance(by);
     }
 
+    /// Moves the app's clock to `hour:minute` of today at the test site
+    /// (Asia/Shanghai), so a test of something that depends on the time of
+    /// day (a permit's window) runs the same at any hour.
+    pub fn at_site_time(&self, hour: i8, minute: i8) {
+        let tz = jiff::tz::TimeZone::get("Asia/Shanghai").expect("zone");
+        let now = jiff::Timestamp::from_microsecond(self.app.now())
+            .expect("now")
+            .to_zoned(tz.clone());
+        let then = now
+            .date()
+            .at(hour, minute, 0, 0)
+            .to_zoned(tz)
+            .expect("a time of today");
+        self.advance_by(then.timestamp().duration_since(now.timestamp()));
+    }
+
+    /// Runs one SQL statement on the app's database (for tests that must
+    /// reach under the app, e.g. to tamper with the audit log).
     pub async fn raw_sql(&self, sql: &str) {
         let mut c = self.app.db.read().await.expect("conn");
         sqlx::query(sql).execute(&mut *c).await.expect("raw sql");

@@ -26,7 +26,7 @@ pub struct ErrorDetail {
     /// unauthenticated, forbidden, not_found, invalid_input, invalid_transition,
     /// version_conflict, duplicate, payload_too_large, rate_limited, internal;
     /// a business rule's own: in_arrears, already_used, permit_held,
-    /// permit_cancelled, wrong_day; idempotency_conflict (an
+    /// permit_cancelled, wrong_time; idempotency_conflict (an
     /// Idempotency-Key used for another request)
     pub code: String,
     pub message: String,

@@ -25,6 +25,42 @@ function focusNew() {
   if (f) { f.focus(); if (f.select) f.select(); }
 }
 if (location.hash === "#new") { document.addEventListener("DOMContentLoaded", focusNew); }
+// A unit typed for a call: its tenant shows beside it and the caller boxes
+// take the tenant's contact and day phone (the desk may overwrite them).
+document.addEventListener("change", function (e) {
+  var box = e.target;
+  if (!box || !box.hasAttribute || !box.hasAttribute("data-caller-lookup") || !box.form) return;
+  var form = box.form, typed = box.value.trim();
+  var shown = form.querySelector("[data-unit-tenant]");
+  if (shown) shown.textContent = "";
+  if (!typed) return;
+  fetch("/tickets/caller?number=" + encodeURIComponent(typed), { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (u) {
+      if (!u || box.value.trim() !== typed) return;
+      if (shown) shown.textContent = u.tenant_name ? u.tenant_name + (u.name ? " · " + u.name : "") : shown.getAttribute("data-vacant");
+      [["reporter_name", u.name], ["reporter_phone", u.phone]].forEach(function (p) {
+        var f = form.querySelector("[name=" + p[0] + "]");
+        if (f && (!f.value || f.getAttribute("data-filled") === "1")) {
+          f.value = p[1] || "";
+          f.setAttribute("data-filled", "1");
+        }
+      });
+    })
+    .catch(function () {});
+});
+// What the desk types over a filled-in caller stays.
+document.addEventListener("input", function (e) {
+  var f = e.target;
+  if (f && (f.name === "reporter_name" || f.name === "reporter_phone")) f.removeAttribute("data-filled");
+});
+// An irreversible or mass action asks once, saying what will happen and to
+// how many (the form's data-confirm).
+document.addEventListener("submit", function (e) {
+  var f = e.target;
+  var ask = f && f.getAttribute ? f.getAttribute("data-confirm") : null;
+  if (ask && !window.confirm(ask)) e.preventDefault();
+});
 // The intake form: the complaint record's fields show for a complaint.
 document.addEventListener("change", function (e) {
   if (e.target && e.target.id === "kind") {

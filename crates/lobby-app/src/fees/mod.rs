@@ -38,7 +38,7 @@ pub use meters::{
 };
 pub(crate) use payments::{apply_credit, check_payer, pay_in, payment_view, Pay};
 pub use payments::{
-    payments, payments_page, record_payment, reverse_payment, PaymentInput, PaymentView,
+    payment, payments, payments_page, record_payment, reverse_payment, PaymentInput, PaymentView,
     ReversalInput,
 };
 pub use report::{arrears_xlsx, collection, month_xlsx, pct, CollectionReport, ItemCollection};

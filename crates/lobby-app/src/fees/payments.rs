@@ -30,6 +30,10 @@ pub struct PaymentView {
     pub note: Option<String>,
     pub reversed_at: Option<String>,
     pub reversal_reason: Option<String>,
+    /// Who received it (收款人): the person who recorded it.
+    pub received_by: Option<String>,
+    /// The statement it paid, by number (the receipt's 事由).
+    pub statement_number: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -39,8 +43,7 @@ pub struct PaymentInput {
     pub statement_id: Option<i64>,
     pub tenant_id: Option<i64>,
     pub amount_fen: i64,
-    /// transfer | cash | wechat | alipay | card | other
-    pub method: String,
+    pub method: PaymentMethod,
     /// RFC 3339; default now.
     pub paid_at: Option<String>,
     pub note: Option<String>,
@@ -71,6 +74,8 @@ pub(crate) fn payment_view(p: store::PaymentRow) -> AppResult<PaymentView> {
         note: p.note,
         reversed_at: time::rfc3339_opt(p.reversed_at),
         reversal_reason: p.reversal_reason,
+        received_by: p.recorded_by_name,
+        statement_number: p.statement_number,
     })
 }
 
@@ -125,8 +130,33 @@ pub async fn payments(
     store::payments(&mut c, site_id, only.or(tenant_id), statement_id, 200)
         .await?
         .into_iter()
-        .map(payment_view)
+        .map(|p| for_reader(payment_view(p)?, only))
         .collect()
+}
+
+/// A payment as its reader sees it: finance's own note never reaches a
+/// tenant's account (`only`: the tenant it is limited to).
+fn for_reader(mut v: PaymentView, only: Option<i64>) -> AppResult<PaymentView> {
+    if only.is_some() {
+        v.note = None;
+    }
+    Ok(v)
+}
+
+/// One payment (its receipt, 收据): finance and the desk at its site, a
+/// tenant's account its own.
+pub async fn payment(app: &App, actor: &Actor, id: i64) -> AppResult<PaymentView> {
+    let p = {
+        let mut c = app.db.read().await?;
+        store::payment(&mut c, id)
+            .await?
+            .ok_or(AppError::NotFound("payment"))?
+    };
+    let only = super::read_scope(actor, p.site_id).map_err(|_| AppError::NotFound("payment"))?;
+    if only.is_some_and(|t| t != p.tenant_id) {
+        return Err(AppError::NotFound("payment"));
+    }
+    for_reader(payment_view(p)?, only)
 }
 
 /// A page of a site's payments, newest first (`limit`, `cursor`): every
@@ -157,7 +187,12 @@ pub async fn payments_page(
         limit + 1,
     )
     .await?;
-    crate::page::try_finish(rows, limit, |p| (String::new(), p.id), payment_view)
+    crate::page::try_finish(
+        rows,
+        limit,
+        |p| (String::new(), p.id),
+        |p| for_reader(payment_view(p)?, only),
+    )
 }
 
 /// Records a payment: against an issued statement (what is beyond its
@@ -202,7 +237,7 @@ pub async fn record_payment(
             "amount_fen must be 1 to 100000000000 分",
         ));
     }
-    let method: PaymentMethod = input.method.parse()?;
+    let method = input.method;
     let paid_at = match input.paid_at.as_deref().filter(|p| !p.trim().is_empty()) {
         Some(p) => time::parse_instant("paid_at", p)?.as_microsecond(),
         None => app.now(),

@@ -11,7 +11,7 @@ use lobby_domain::patrols::{
 use lobby_domain::photos::Owner;
 use lobby_domain::policy::Action as Can;
 use lobby_domain::roles::Role;
-use lobby_domain::tickets::Department;
+use lobby_domain::tickets::{Channel, Department, Kind as TicketKind, Priority};
 use lobby_store::patrols::{self as store, CheckpointRow, ItemRow, RoundRow};
 use lobby_store::Conn;
 use rand::Rng;
@@ -23,6 +23,19 @@ use crate::{audit, notify, time, Actor, App, AppError, AppResult};
 
 mod plan;
 mod rounds;
+
+/// May `actor` walk a route of `department` at `site_id`? A route belongs
+/// to its department: its own staff walk it (and whoever manages patrols,
+/// the supervisor).
+pub fn may_walk(actor: &Actor, site_id: i64, department: Department) -> bool {
+    if !actor.can(Can::PatrolsWalk, site_id) {
+        return false;
+    }
+    let staff = department.staff_roles();
+    actor.roles_at(site_id).any(|role| staff.contains(&role))
+        || actor.can(Can::PatrolsManage, site_id)
+}
+
 mod routes;
 
 pub(crate) use plan::coverage_of;

@@ -18,6 +18,9 @@ pub struct Slot {
     pub status: String,
     pub round_id: Option<i64>,
     pub walker: Option<String>,
+    /// The reader may start this window's round now (their department's
+    /// route, not started, not over).
+    pub may_start: bool,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -125,6 +128,9 @@ pub async fn plan(app: &App, actor: &Actor, site_id: i64, day: Option<Date>) -> 
                 status: status.into(),
                 round_id: round.map(|x| x.id),
                 walker: round.map(|x| x.walker_name.clone()),
+                may_start: round.is_none()
+                    && matches!(status, "open" | "upcoming")
+                    && super::may_walk(actor, site_id, r.department),
             });
         }
     }
@@ -233,7 +239,7 @@ pub async fn missed_sweep(app: &App) -> AppResult<usize> {
                                     site_id: r.site_id,
                                     at: now,
                                     author_id: None,
-                                    author_name: "lobby",
+                                    author_name: crate::SYSTEM_NAME,
                                     category: "security",
                                     text: &text,
                                     needs_follow_up: true,

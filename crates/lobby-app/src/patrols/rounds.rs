@@ -238,12 +238,7 @@ pub async fn start_round(
                         AppError::invalid("route_id", format!("no route {}", input.route_id))
                     })?;
                 actor.authorize(Can::PatrolsWalk, r.site_id)?;
-                // A route belongs to its department: its own staff walk it
-                // (and whoever manages patrols, the supervisor).
-                let staff = r.department.staff_roles();
-                if !actor.roles_at(r.site_id).any(|role| staff.contains(&role))
-                    && !actor.can(Can::PatrolsManage, r.site_id)
-                {
+                if !super::may_walk(actor, r.site_id, r.department) {
                     return Err(AppError::Forbidden);
                 }
                 if r.archived != 0 {
@@ -304,8 +299,10 @@ pub struct ItemResultInput {
     pub ok: bool,
     /// Required when not ok: what is wrong (the work order's title).
     pub note: Option<String>,
-    /// Not ok: the department it goes to (default: the item's category's).
-    pub department: Option<String>,
+    /// Not ok: the department it goes to (the item's category's when absent
+    /// or `""`).
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    pub department: Option<Department>,
     /// Not ok: the same problem as the item's open work order (added to it)
     /// rather than a new one.
     #[serde(default)]
@@ -454,18 +451,9 @@ pub async fn record_checkpoint(
                 "checkpoint_id",
                 "this checkpoint is already recorded in this round",
             ))?;
-            for (i, res) in input.results.iter().enumerate() {
+            for res in &input.results {
                 let n = optional_text("note", res.note.as_deref(), 500)?;
-                let department: Option<Department> =
-                    match res.department.as_deref().map(str::trim) {
-                        None | Some("") => None,
-                        Some(d) => Some(d.parse().map_err(|_| {
-                            AppError::invalid(
-                                &format!("results[{i}].department"),
-                                "not a department",
-                            )
-                        })?),
-                    };
+                let department = res.department;
                 store::insert_item_result(
                     w,
                     &store::NewItemResult {
@@ -631,25 +619,23 @@ pub(super) async fn file_findings(
                     &NewTicketInput {
                         site_id: Some(r.site_id),
                         kind: if category == Category::Engineering {
-                            "repair"
+                            TicketKind::Repair
                         } else {
-                            "request"
-                        }
-                        .into(),
-                        priority: if category == Category::Safety {
-                            "high"
+                            TicketKind::Request
+                        },
+                        priority: Some(if category == Category::Safety {
+                            Priority::High
                         } else {
-                            "normal"
-                        }
-                        .into(),
+                            Priority::Normal
+                        }),
                         // What the walker found, in their words.
                         title: finding_title(&what, &cp.name, &item.instruction),
                         description: format!("{what}\n\n— {} · {}", r.route_name, r.walker_name),
                         unit_id: None,
                         location: Some(cp.location.clone()),
                         tenant_id: None,
-                        channel: Some("patrol".into()),
-                        department: Some(department.as_str().into()),
+                        channel: Some(Channel::Patrol),
+                        department: Some(department),
                         complaint: None,
                         reporter_name: Some(r.walker_name.clone()),
                         reporter_phone: None,
@@ -664,7 +650,7 @@ pub(super) async fn file_findings(
                     actor,
                     t,
                     &ActionInput {
-                        department: Some(department.as_str().into()),
+                        department: Some(department),
                         note: Some(format!("巡视发现（第 {} 轮）", r.id)),
                         ..ActionInput::new(lobby_domain::tickets::Action::Dispatch)
                     },

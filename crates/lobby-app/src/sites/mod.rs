@@ -244,17 +244,18 @@ pub async fn seed_site(tx: &mut lobby_store::Tx, site_id: i64) -> AppResult<()> 
 
 mod areas;
 mod buildings;
+mod payee;
 mod units;
 mod vacancy;
 
 pub use areas::{
     create_public_area, public_areas, update_public_area, PublicAreaInput, PublicAreaView,
-    AREA_KINDS,
 };
 pub use buildings::{
     buildings, create_building, create_floor, update_building, BuildingInput, BuildingView,
     FloorInput, FloorView,
 };
+pub use payee::{payee, set_payee, PayeeInput, PayeeView};
 pub(crate) use units::set_unit_status;
 pub use units::{
     create_unit, unit, unit_by_number, units, update_unit, UnitInput, UnitQuery, UnitView,

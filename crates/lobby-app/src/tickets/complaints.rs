@@ -10,11 +10,11 @@ use lobby_domain::error::optional_text;
 use lobby_domain::policy::Action as Can;
 use lobby_domain::roles::Role;
 use lobby_domain::tickets::Kind;
-use lobby_store::tenants::TenantRow;
 use lobby_store::tickets::{self as store, ComplaintFields, ComplaintRow};
 
 use serde::{Deserialize, Serialize};
 
+use crate::tickets::Caller;
 use crate::{audit, notify, time, Actor, App, AppError, AppResult, Work};
 
 /// The complaint record's fields, on create (inside `complaint` of the new
@@ -153,7 +153,7 @@ pub(crate) async fn create_in(
     ticket_id: i64,
     kind: Kind,
     input: Option<&ComplaintInput>,
-    tenant: Option<&TenantRow>,
+    caller: &Caller,
     tz: &str,
 ) -> AppResult<()> {
     if kind != Kind::Complaint {
@@ -167,11 +167,13 @@ pub(crate) async fn create_in(
     }
     let empty = ComplaintInput::default();
     let mut c = check(input.unwrap_or(&empty), None, tz, now)?;
+    // Who complained: as recorded, else the caller (a visitor at the desk,
+    // or the tenant's contact), else the tenant; anonymous only when none.
     if input.and_then(|i| i.complainant.as_ref()).is_none() {
-        c.complainant = tenant.map(|t| t.contact_person.clone().unwrap_or(t.name.clone()));
+        c.complainant = caller.name.clone().or(caller.tenant_name.clone());
     }
     if input.and_then(|i| i.complainant_phone.as_ref()).is_none() {
-        c.complainant_phone = tenant.and_then(|t| t.day_phone.clone());
+        c.complainant_phone = caller.phone.clone();
     }
     store::put_complaint(tx, ticket_id, &c.fields(), now).await?;
     Ok(())

@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::tickets::Caller;
 
 pub async fn create(
     app: &App,
@@ -75,21 +76,17 @@ pub struct NewTicketFields {
 
 impl NewTicketFields {
     pub fn parse(input: &NewTicketInput) -> AppResult<Self> {
-        let kind: Kind = parse(&input.kind)?;
+        let kind = input.kind;
         Ok(NewTicketFields {
             kind,
-            priority: parse(&input.priority)?,
-            channel: parse(
-                input
-                    .channel
-                    .as_deref()
-                    .filter(|c| !c.is_empty())
-                    .unwrap_or("phone"),
-            )?,
-            department: match input.department.as_deref().filter(|d| !d.is_empty()) {
-                Some(d) => parse(d)?,
-                None => default_department(kind),
-            },
+            priority: input.priority.ok_or_else(|| {
+                AppError::invalid(
+                    "priority",
+                    "priority must be one of urgent, high, normal, low",
+                )
+            })?,
+            channel: input.channel.unwrap_or(Channel::Phone),
+            department: input.department.unwrap_or_else(|| default_department(kind)),
             title: required_text("title", &input.title, 120)?,
             description: optional_text("description", Some(&input.description), 4000)?
                 .unwrap_or_default(),
@@ -117,7 +114,7 @@ pub(crate) async fn create_in(
         }
         _ => input,
     };
-    let portal = input.channel.as_deref() == Some(Channel::Portal.as_str());
+    let portal = input.channel == Some(Channel::Portal);
     let NewTicketFields {
         kind,
         priority,
@@ -188,10 +185,12 @@ pub(crate) async fn create_in(
         ));
     }
     // The caller, by default the tenant's day contact (the desk may change it).
-    let reporter_name =
-        reporter_name.or_else(|| tenant.as_ref().and_then(|t| t.contact_person.clone()));
-    let reporter_phone =
-        reporter_phone.or_else(|| tenant.as_ref().and_then(|t| t.day_phone.clone()));
+    let default = tenant.as_ref().map(Caller::of_tenant).unwrap_or_default();
+    let caller = Caller {
+        name: reporter_name.or(default.name),
+        phone: reporter_phone.or(default.phone),
+        tenant_name: default.tenant_name,
+    };
     let site = crate::scope::site_row(tx, site_id).await?;
     let tz = crate::time::zone(&site.timezone)?;
     let level = crate::tickets::sla::effective(tx, site_id, kind, priority).await?;
@@ -205,22 +204,22 @@ pub(crate) async fn create_in(
         &NewTicket {
             site_id,
             number: &number,
-            kind: kind.as_str(),
-            priority: priority.as_str(),
-            channel: channel.as_str(),
+            kind,
+            priority,
+            channel,
             title: &title,
             description: &description,
             unit_id: unit.as_ref().map(|u| u.id),
             location: location.as_deref(),
             tenant_id: tenant.as_ref().map(|t| t.id),
-            department: Some(department.as_str()),
+            department: Some(department),
             created_by: actor.audit_id(),
             now,
             response_due_at: d.respond_by.as_microsecond(),
             onsite_due_at: d.onsite_by.as_microsecond(),
             resolve_due_at: d.resolve_by.as_microsecond(),
-            reporter_name: reporter_name.as_deref(),
-            reporter_phone: reporter_phone.as_deref(),
+            reporter_name: caller.name.as_deref(),
+            reporter_phone: caller.phone.as_deref(),
         },
     )
     .await?;
@@ -230,7 +229,7 @@ pub(crate) async fn create_in(
         id,
         kind,
         input.complaint.as_ref(),
-        tenant.as_ref(),
+        &caller,
         &site.timezone,
     )
     .await?;
@@ -309,18 +308,13 @@ async fn portal(
             ));
         }
     }
-    let priority = match input.priority.trim() {
-        "" => Priority::Normal.as_str().to_string(),
-        p => p.to_string(),
-    };
-    let kind: Kind = parse(&input.kind)?;
     Ok(NewTicketInput {
         site_id: Some(tenant.site_id),
         tenant_id: Some(own),
-        channel: Some(Channel::Portal.as_str().into()),
-        department: Some(default_department(kind).as_str().into()),
+        channel: Some(Channel::Portal),
+        department: Some(default_department(input.kind)),
         complaint: None,
-        priority,
+        priority: Some(input.priority.unwrap_or(Priority::Normal)),
         reporter_name: input
             .reporter_name
             .clone()

@@ -16,7 +16,6 @@ use lobby_store::tickets::{
 use lobby_store::{Conn, Tx};
 use serde::{Deserialize, Serialize};
 
-use crate::error::stored;
 use crate::page::{self, Page};
 use crate::{audit, notify, time, Actor, App, AppError, AppResult, Once, Work};
 
@@ -183,14 +182,14 @@ fn view(
     })
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewTicketInput {
     /// Needed when neither `unit_id` nor `tenant_id` says the site and you work at several.
     pub site_id: Option<i64>,
-    /// repair | complaint | request | inquiry
-    pub kind: String,
-    /// urgent | high | normal | low
-    pub priority: String,
+    pub kind: Kind,
+    /// Required of staff; a tenant's account may send `""` or null (normal).
+    #[serde(deserialize_with = "lobby_domain::error::blank_as_none")]
+    pub priority: Option<Priority>,
     pub title: String,
     #[serde(default)]
     pub description: String,
@@ -199,10 +198,12 @@ pub struct NewTicketInput {
     pub location: Option<String>,
     /// The tenant who reported it; defaults to the unit's occupant.
     pub tenant_id: Option<i64>,
-    /// phone | walk_in | portal | patrol | email (phone when absent)
-    pub channel: Option<String>,
-    /// Where it will go (shown before dispatch); by kind when absent.
-    pub department: Option<String>,
+    /// phone when absent or `""`.
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    pub channel: Option<Channel>,
+    /// Where it will go (shown before dispatch); by kind when absent or `""`.
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    pub department: Option<Department>,
     /// For a complaint: its record (投诉记录表); who complained is taken
     /// from the tenant when absent.
     pub complaint: Option<crate::tickets::complaints::ComplaintInput>,
@@ -213,6 +214,29 @@ pub struct NewTicketInput {
     /// The caller's phone; by default the tenant's day phone.
     #[serde(default)]
     pub reporter_phone: Option<String>,
+}
+
+impl NewTicketInput {
+    /// A work order of `kind` and `priority` called `title`, nothing else
+    /// said (site, unit, channel and department by default); add the rest
+    /// with `..NewTicketInput::new(..)`.
+    pub fn new(kind: Kind, priority: Priority, title: impl Into<String>) -> Self {
+        NewTicketInput {
+            site_id: None,
+            kind,
+            priority: Some(priority),
+            title: title.into(),
+            description: String::new(),
+            unit_id: None,
+            location: None,
+            tenant_id: None,
+            channel: None,
+            department: None,
+            complaint: None,
+            reporter_name: None,
+            reporter_phone: None,
+        }
+    }
 }
 
 /// The ticket `id` if the actor may read it (NotFound otherwise, so its
@@ -341,6 +365,7 @@ pub(crate) async fn record_event(
 }
 
 mod act;
+mod caller;
 pub mod complaints;
 pub mod sla;
 
@@ -352,6 +377,7 @@ mod query;
 pub use act::{act, ActionInput};
 use act::{act_checked, permission_for};
 pub(crate) use act::{act_in, act_on_behalf};
+pub use caller::{caller_at_unit, Caller, UnitCaller};
 pub(crate) use create::create_in;
 pub use create::{create, create_and_dispatch, NewTicketFields};
 pub use export::export_xlsx;

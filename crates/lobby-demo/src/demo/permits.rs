@@ -76,7 +76,15 @@ pub(super) async fn load_permit_history(app: &App, site: i64) -> AppResult<()> {
         )
         .await?;
         clock.set(lobby_app::time::ts(days.at(1, 15, 5)));
-        permits::verify(&past, &guard, &VerifyInput { code: p.code }).await?;
+        permits::verify(
+            &past,
+            &guard,
+            &VerifyInput {
+                code: p.code.clone(),
+            },
+        )
+        .await?;
+        permits::release(&past, &guard, &VerifyInput { code: p.code }).await?;
     }
     // Today: a valid one, not yet at the gate.
     if let Some((tenant, unit)) = paying.get(1).copied() {

@@ -1,6 +1,7 @@
 //! The demo's renovations (装修): one under way since last week (reviewed,
 //! approved with the deposit, an inspection that found a violation), one
-//! waiting for engineering's review.
+//! waiting for engineering's review, and one of a tenant in arrears held
+//! for the project manager.
 
 use std::sync::Arc;
 
@@ -50,11 +51,22 @@ pub(super) async fn load_renovation_history(app: &App, site: i64) -> AppResult<(
     )
     .await?
     .items;
+    // Who owes money past due, nine days ago or today: their applications
+    // would be held, so the works under way are of tenants who pay.
+    let fin = demo_actor(app, "finance").await?;
+    let mut owing = std::collections::HashSet::new();
+    for at in [days.at(9, 10, 0), real_now] {
+        clock.set(lobby_app::time::ts(at));
+        for a in lobby_app::fees::arrears(&past, &fin, site).await? {
+            owing.insert(a.tenant_id);
+        }
+    }
     // Units in the middle of the list: not the ones the permits and moves use.
     let mut picks = occupied
         .iter()
         .skip(10)
-        .filter_map(|u| Some((u.tenant_id?, u.id)));
+        .filter_map(|u| Some((u.tenant_id?, u.id)))
+        .filter(|(t, _)| !owing.contains(t));
 
     if let Some((tenant, unit)) = picks.next() {
         clock.set(lobby_app::time::ts(days.at(9, 10, 0)));
@@ -124,6 +136,45 @@ pub(super) async fn load_renovation_history(app: &App, site: i64) -> AppResult<(
             },
         )
         .await?;
+    }
+
+    // This morning a tenant that owes money past due applied: held.
+    let owing = lobby_app::fees::arrears(app, &fin, site).await?;
+    let held = owing.iter().find_map(|a| {
+        occupied
+            .iter()
+            .find(|u| u.tenant_id == Some(a.tenant_id))
+            .map(|u| (a.tenant_id, u.id))
+    });
+    if let Some((tenant, unit)) = held {
+        clock.set(lobby_app::time::ts(days.at(0, 9, 30).min(real_now)));
+        match renovations::apply(
+            &past,
+            &desk,
+            &RenovationInput {
+                tenant_id: tenant,
+                unit_id: unit,
+                contractor: "速美装饰".into(),
+                contractor_phone: Some("137 0000 8899".into()),
+                workers: 4,
+                start_date: day(-3)?,
+                end_date: day(-17)?,
+                scope: "办公区墙面重新粉刷、更换吸顶灯".into(),
+            },
+        )
+        .await
+        {
+            Err(AppError::Refused {
+                code: "in_arrears", ..
+            }) => {}
+            Err(e) => return Err(e),
+            Ok(r) => {
+                return Err(AppError::Internal(anyhow::anyhow!(
+                    "the demo's tenant in arrears was not held: renovation {}",
+                    r.id
+                )))
+            }
+        }
     }
     Ok(())
 }

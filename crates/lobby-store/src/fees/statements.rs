@@ -302,11 +302,17 @@ pub struct PaymentRow {
     pub note: Option<String>,
     pub reversed_at: Option<i64>,
     pub reversal_reason: Option<String>,
+    /// Who recorded it (收款人).
+    pub recorded_by_name: Option<String>,
+    /// The statement it paid, by number.
+    pub statement_number: Option<String>,
 }
 
 const PAYMENT_COLS: &str = "p.id, p.site_id, p.tenant_id, t.name AS tenant_name, p.statement_id, p.amount_fen, \
      CAST(COALESCE((SELECT SUM(a.amount_fen) FROM payment_allocations a WHERE a.payment_id = p.id), 0) AS BIGINT) AS allocated_fen, \
-     p.method, p.paid_at, p.receipt_no, p.note, p.reversed_at, p.reversal_reason";
+     p.method, p.paid_at, p.receipt_no, p.note, p.reversed_at, p.reversal_reason, \
+     (SELECT u.display_name FROM users u WHERE u.id = p.recorded_by) AS recorded_by_name, \
+     (SELECT s.number FROM statements s WHERE s.id = p.statement_id) AS statement_number";
 
 /// Payments of a site (a tenant's, a statement's), newest first (at most
 /// `limit`).

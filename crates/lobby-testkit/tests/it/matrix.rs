@@ -144,6 +144,7 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/patrol-plan", "", Action::PatrolsRead, &[]),
         ("/reports/patrols", "", Action::PatrolsRead, &[]),
         ("/tickets", "", Action::TicketsRead, &["tenant"]),
+        ("/tickets/caller", "&number=101", Action::TicketsCreate, &[]),
         ("/portal", "", Action::TicketsReport, &[]),
         ("/portal/accounts", "", Action::TenantAccounts, &[]),
         ("/announcements", "", Action::AnnouncementsRead, &[]),
@@ -198,6 +199,8 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         "/shifts",
         "/roster",
         "/handovers/preview",
+        // The caller's own: what waits for them, empty for who may act on nothing.
+        "/inbox",
     ];
     for (path, ops) in doc["paths"].as_object().unwrap() {
         if ops.get("get").is_some() && !path.contains('{') && !skip.contains(&path.as_str()) {

@@ -56,6 +56,8 @@ async fn a_tenant_in_arrears_is_held_and_the_gate_lets_through_once(app: TestApp
     let fd = app.token("front_desk").await;
     let pm = app.token("project_manager").await;
     let guard = app.token("security").await;
+    // Inside the permits' window, 09:00–12:00, at whatever hour this runs.
+    app.at_site_time(10, 30);
     let today = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai").unwrap();
     let permit = |tenant: i64, unit: i64, date: String| {
         json!({"tenant_id": tenant, "unit_id": unit, "date": date, "kind": "move",
@@ -143,11 +145,24 @@ async fn a_tenant_in_arrears_is_held_and_the_gate_lets_through_once(app: TestApp
         (Some("held"), Some(owed))
     );
     let b_code = p.body["code"].as_str().unwrap().to_string();
-    // The gate refuses a held permit.
+    // The gate's look-up says held; releasing is refused.
     let r = app
         .post(
             Some(&guard),
             "/api/v1/release-permits/verify",
+            &json!({"code": b_code}),
+        )
+        .await;
+    assert_eq!(
+        (r.body["verdict"].as_str(), r.body["may_release"].as_bool()),
+        (Some("held"), Some(false)),
+        "{:?}",
+        r.body
+    );
+    let r = app
+        .post(
+            Some(&guard),
+            "/api/v1/release-permits/release",
             &json!({"code": b_code}),
         )
         .await;
@@ -198,29 +213,172 @@ async fn a_tenant_in_arrears_is_held_and_the_gate_lets_through_once(app: TestApp
         audit.body
     );
 
-    // At the gate: once, then already_used; codes typed loosely.
-    let verify = |code: &str| json!({"code": code});
-    let loose = format!("{}-{} ", &a_code[..5].to_lowercase(), &a_code[5..]);
-    let r = app
-        .post(
-            Some(&guard),
-            "/api/v1/release-permits/verify",
-            &verify(&loose),
+    // A renovation for B is held the same way: 409 in_arrears with its id;
+    // engineering may not review it before the project manager lets it go.
+    let later = today.checked_add(jiff::Span::new().days(30)).unwrap();
+    let reno = json!({"tenant_id": b_tenant, "unit_id": b_unit, "contractor": "锦华装饰",
+        "workers": 3, "start_date": today.to_string(), "end_date": later.to_string(),
+        "scope": "更换地毯"});
+    let r = app.post(Some(&fd), "/api/v1/renovations", &reno).await;
+    assert_eq!(
+        (r.status, r.body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("in_arrears")),
+        "{:?}",
+        r.body
+    );
+    let reno_id = r.body["error"]["id"]
+        .as_i64()
+        .expect("the held renovation's id");
+    let at = format!("/api/v1/renovations/{reno_id}");
+    let r = app.get(Some(&pm), &at).await;
+    assert_eq!(
+        (r.body["state"].as_str(), r.body["arrears_fen"].as_i64()),
+        (Some("held"), Some(owed)),
+        "{:?}",
+        r.body
+    );
+    let held = app
+        .get(
+            Some(&pm),
+            &format!("/api/v1/renovations?site_id={s}&state=held"),
         )
         .await;
+    assert_eq!(held.body["items"][0]["id"], reno_id, "{:?}", held.body);
+    // 待我处理: the project manager has it waiting, with where to act.
+    let inbox = format!("/api/v1/inbox?site_id={s}");
+    let waits = |body: &serde_json::Value, kind: &str| {
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["kind"] == kind)
+            .map(|w| {
+                (
+                    w["count"].as_i64().unwrap(),
+                    w["link"].as_str().unwrap().to_string(),
+                )
+            })
+    };
+    let r = app.get(Some(&pm), &inbox).await;
+    assert_eq!(
+        waits(&r.body, "renovations_held"),
+        Some((1, "/renovations?state=held".to_string())),
+        "{:?}",
+        r.body
+    );
+    let r = app.get(Some(&eng), &inbox).await;
+    assert_eq!(
+        waits(&r.body, "renovations_held"),
+        None,
+        "not engineering's to decide"
+    );
+    let (pm_web, _) = crate::ui::web_login(&app, "project_manager").await;
+    let home = crate::ui::page_text(&pm_web, &app, "/").await;
+    assert!(
+        home.contains("id=\"waiting-renovations_held\"") && !home.contains("id=\"clock\""),
+        "the manager's home opens with what waits for him, and no clock"
+    );
+    let list = crate::ui::page_text(&pm_web, &app, "/renovations?state=held").await;
+    assert!(
+        list.contains(&format!("/renovations/{reno_id}")),
+        "the link lists it"
+    );
+    let review = json!({"action": "review", "note": "按图施工"});
+    let r = app
+        .post(Some(&eng), &format!("{at}/actions"), &review)
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
+    let r = app
+        .post(
+            Some(&fd),
+            &format!("{at}/override"),
+            &json!({"reason": "x"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .post(
+            Some(&pm),
+            &format!("{at}/override"),
+            &json!({"reason": "已签还款计划"}),
+        )
+        .await;
+    assert_eq!(
+        (
+            r.status,
+            r.body["state"].as_str(),
+            r.body["override_reason"].as_str()
+        ),
+        (StatusCode::OK, Some("applied"), Some("已签还款计划")),
+        "{:?}",
+        r.body
+    );
+    let r = app
+        .post(
+            Some(&pm),
+            &format!("{at}/override"),
+            &json!({"reason": "again"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "overridden once");
+    let r = app.get(Some(&eng), &inbox).await;
+    assert_eq!(
+        waits(&r.body, "renovations_to_review").map(|w| w.0),
+        Some(1),
+        "now engineering's: {:?}",
+        r.body
+    );
+    let r = app
+        .post(Some(&eng), &format!("{at}/actions"), &review)
+        .await;
+    assert_eq!(
+        (r.status, r.body["state"].as_str()),
+        (StatusCode::OK, Some("reviewed")),
+        "{:?}",
+        r.body
+    );
+
+    // At the gate: the look-up changes nothing (codes typed loosely);
+    // the release happens once, then already_used.
+    let code = |code: &str| json!({"code": code});
+    let loose = format!("{}-{} ", &a_code[..5].to_lowercase(), &a_code[5..]);
+    for _ in 0..2 {
+        let r = app
+            .post(
+                Some(&guard),
+                "/api/v1/release-permits/verify",
+                &code(&loose),
+            )
+            .await;
+        assert_eq!(
+            (
+                r.status,
+                r.body["verdict"].as_str(),
+                r.body["state"].as_str(),
+                r.body["items"].as_str(),
+                r.body["may_release"].as_bool()
+            ),
+            (
+                StatusCode::OK,
+                Some("valid"),
+                Some("valid"),
+                Some("办公家具 20 件"),
+                Some(true)
+            ),
+            "{:?}",
+            r.body
+        );
+    }
+    let release = "/api/v1/release-permits/release";
+    let r = app.post(Some(&guard), release, &code(&loose)).await;
     assert_eq!(
         (r.status, r.body["state"].as_str()),
         (StatusCode::OK, Some("used")),
         "{:?}",
         r.body
     );
-    let r = app
-        .post(
-            Some(&guard),
-            "/api/v1/release-permits/verify",
-            &verify(&a_code),
-        )
-        .await;
+    assert!(r.body["used_by"].as_str().is_some_and(|b| !b.is_empty()));
+    let r = app.post(Some(&guard), release, &code(&a_code)).await;
     assert_eq!(
         (r.status, r.body["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("already_used"))
@@ -229,32 +387,66 @@ async fn a_tenant_in_arrears_is_held_and_the_gate_lets_through_once(app: TestApp
         .post(
             Some(&guard),
             "/api/v1/release-permits/verify",
-            &verify(&b_code),
+            &code(&a_code),
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "the override made it valid");
+    assert_eq!(r.body["verdict"], "already_used", "{:?}", r.body);
     let r = app
         .post(
             Some(&guard),
             "/api/v1/release-permits/verify",
-            &verify("ZZZZZZZZZZ"),
+            &code(&b_code),
         )
         .await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.body["verdict"], "valid", "the override made it valid");
+    for path in ["/api/v1/release-permits/verify", release] {
+        let r = app.post(Some(&guard), path, &code("ZZZZZZZZZZ")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        let r = app.post(Some(&eng), path, &code(&b_code)).await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "engineering is not the gate"
+        );
+    }
+
+    // Outside its window: the look-up says late; the guard may not release
+    // it, the supervisor may.
+    app.at_site_time(12, 30);
     let r = app
         .post(
-            Some(&eng),
+            Some(&guard),
             "/api/v1/release-permits/verify",
-            &verify(&a_code),
+            &code(&b_code),
         )
         .await;
     assert_eq!(
-        r.status,
-        StatusCode::FORBIDDEN,
-        "engineering is not the gate"
+        (r.body["verdict"].as_str(), r.body["may_release"].as_bool()),
+        (Some("late"), Some(false)),
+        "{:?}",
+        r.body
+    );
+    let r = app.post(Some(&guard), release, &code(&b_code)).await;
+    assert_eq!(
+        (r.status, r.body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("wrong_time")),
+        "{:?}",
+        r.body
+    );
+    let sup = app.token("cs_supervisor").await;
+    let r = app
+        .post(Some(&sup), "/api/v1/release-permits/verify", &code(&b_code))
+        .await;
+    assert_eq!(r.body["may_release"], true, "{:?}", r.body);
+    let r = app.post(Some(&sup), release, &code(&b_code)).await;
+    assert_eq!(
+        (r.status, r.body["state"].as_str()),
+        (StatusCode::OK, Some("used")),
+        "{:?}",
+        r.body
     );
 
-    // Tomorrow's permit is not for today; withdrawn is withdrawn.
+    // Tomorrow's permit is early today; withdrawn is withdrawn.
     let tomorrow = today.tomorrow().unwrap().to_string();
     let r = app
         .post(
@@ -263,15 +455,19 @@ async fn a_tenant_in_arrears_is_held_and_the_gate_lets_through_once(app: TestApp
             &permit(a_tenant, a_unit, tomorrow),
         )
         .await;
-    let (id, code) = (r.body["id"].as_i64().unwrap(), r.body["code"].clone());
+    let (id, next) = (r.body["id"].as_i64().unwrap(), r.body["code"].clone());
     let r = app
         .post(
             Some(&guard),
             "/api/v1/release-permits/verify",
-            &json!({"code": code}),
+            &json!({"code": next}),
         )
         .await;
-    assert_eq!(r.body["error"]["code"], "wrong_day");
+    assert_eq!(r.body["verdict"], "early", "{:?}", r.body);
+    let r = app
+        .post(Some(&guard), release, &json!({"code": next}))
+        .await;
+    assert_eq!(r.body["error"]["code"], "wrong_time");
     let r = app
         .post(
             Some(&fd),
@@ -284,8 +480,12 @@ async fn a_tenant_in_arrears_is_held_and_the_gate_lets_through_once(app: TestApp
         .post(
             Some(&guard),
             "/api/v1/release-permits/verify",
-            &json!({"code": code}),
+            &json!({"code": next}),
         )
+        .await;
+    assert_eq!(r.body["verdict"], "withdrawn");
+    let r = app
+        .post(Some(&guard), release, &json!({"code": next}))
         .await;
     assert_eq!(r.body["error"]["code"], "permit_cancelled");
 

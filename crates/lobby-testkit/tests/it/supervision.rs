@@ -224,10 +224,24 @@ async fn evaluations_of_departments_and_contractors(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let page = crate::ui::page_text(&c, &app, "/supervision").await;
+    let page = crate::ui::page_text(&c, &app, &format!("/supervision?month={month}")).await;
     assert!(
         page.contains(&format!("id=\"total-{sec_id}\">80<")),
         "{page}"
+    );
+    // Opened without a month, the page is on the one just ended: the month
+    // a supervisor evaluates.
+    let today = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai").unwrap();
+    let last = today
+        .first_of_month()
+        .checked_sub(jiff::Span::new().months(1))
+        .unwrap()
+        .strftime("%Y-%m")
+        .to_string();
+    let page = crate::ui::page_text(&c, &app, "/supervision").await;
+    assert!(
+        page.contains(&format!("name=\"month\" value=\"{last}\"")),
+        "opens on {last}"
     );
 }
 both!(evaluations_of_departments_and_contractors);

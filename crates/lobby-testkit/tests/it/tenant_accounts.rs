@@ -303,5 +303,96 @@ async fn the_tenant_reads_its_bills(app: TestApp) {
         "/my/bills",
         "the staff's fee page sends it to its own"
     );
+
+    // Where to pay: finance sets the site's payee account; the tenant sees
+    // it on its bills with the statement's number as the reference.
+    let fin = app.token("finance").await;
+    let payee = format!("/api/v1/sites/{s}/payee");
+    assert_eq!(
+        app.get(Some(&tenant), &payee).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let good = json!({"account_name": "上海某某物业管理有限公司", "bank": "招商银行上海分行",
+        "account_number": "3100 2222 0000 0566 8899"});
+    let r = app.put(Some(&tenant), &payee, &good).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let mut bad = good.clone();
+    bad["account_number"] = json!("call us");
+    assert_eq!(
+        app.put(Some(&fin), &payee, &bad).await.field(),
+        "account_number"
+    );
+    let r = app.put(Some(&fin), &payee, &good).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = app.get(Some(&tenant), &payee).await;
+    assert_eq!(r.body["bank"], "招商银行上海分行");
+    let page = crate::ui::page_text(&c, &app, "/my/bills").await;
+    assert!(
+        page.contains("3100 2222 0000 0566 8899")
+            && page.contains("id=\"payee-reference\">ZD-T-0001<"),
+        "the payee and the reference on the bills: {page}"
+    );
+
+    // A payment prints a receipt with the amount in capitals; finance's own
+    // note never reaches the tenant.
+    let st = app
+        .get(
+            Some(&fin),
+            &format!("/api/v1/statements?site_id={s}&state=issued"),
+        )
+        .await;
+    let st_id = st.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["number"] == "ZD-T-0001")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let paid = app
+        .post(
+            Some(&fin),
+            "/api/v1/payments",
+            &json!({"statement_id": st_id, "amount_fen": 180_571, "method": "transfer", "note": "内部：经理同意分期"}),
+        )
+        .await;
+    assert_eq!(paid.status, StatusCode::CREATED, "{:?}", paid.body);
+    let pid = paid.body["id"].as_i64().unwrap();
+    let mine = app
+        .get(Some(&tenant), &format!("/api/v1/payments?site_id={s}"))
+        .await;
+    assert!(
+        mine.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["note"].is_null()),
+        "{:?}",
+        mine.body
+    );
+    let receipt = crate::ui::page_text(&c, &app, &format!("/payments/{pid}/receipt")).await;
+    assert!(
+        receipt.contains("壹仟捌佰零伍元柒角壹分")
+            && receipt.contains("1805.71")
+            && !receipt.contains("经理同意"),
+        "{receipt}"
+    );
+    let other_payment = app
+        .post(
+            Some(&fin),
+            "/api/v1/payments",
+            &json!({"tenant_id": other, "amount_fen": 100, "method": "cash"}),
+        )
+        .await;
+    let r = c
+        .get(app.url(&format!("/payments/{}/receipt", other_payment.body["id"])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::NOT_FOUND,
+        "another tenant's receipt"
+    );
 }
 both!(the_tenant_reads_its_bills);

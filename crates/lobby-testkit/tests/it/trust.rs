@@ -333,9 +333,9 @@ fn count(statuses: &[StatusCode], s: StatusCode) -> usize {
     statuses.iter().filter(|x| **x == s).count()
 }
 
-/// 16 at once: a payment reversed once, a dunning notice sent once, a key
-/// copy reported lost once; 150 wrong gate codes at once get exactly the
-/// limit of 20 looked up.
+/// 16 at once: a payment reversed once, a permit released at the gate
+/// once, a dunning notice sent once, a key copy reported lost once; 150
+/// wrong gate codes at once get exactly the limit of 20 looked up.
 async fn transitions_happen_once(app: TestApp) {
     let fin = app.token("finance").await;
     let (tenant, unit, _) = crate::fees::tenants_with_units(&app, &fin).await[0];
@@ -352,6 +352,32 @@ async fn transitions_happen_once(app: TestApp) {
     let got = at_once(&app, 16, &fin, &reverse, |_| json!({"reason": "退票"})).await;
     assert_eq!(count(&got, StatusCode::OK), 1, "{got:?}");
     assert_eq!(count(&got, StatusCode::CONFLICT), 15, "{got:?}");
+
+    // A permit confirmed at 16 gates at once: released once.
+    app.at_site_time(10, 0);
+    let today = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai").unwrap();
+    let fd = app.token("front_desk").await;
+    let permit = app
+        .post(
+            Some(&fd),
+            "/api/v1/release-permits",
+            &json!({"tenant_id": tenant, "unit_id": unit, "date": today.to_string(), "items": "纸箱 3 个"}),
+        )
+        .await;
+    assert_eq!(permit.status, StatusCode::CREATED, "{:?}", permit.body);
+    let code = permit.body["code"].as_str().unwrap().to_string();
+    let guard = app.token("security").await;
+    let got = at_once(
+        &app,
+        16,
+        &guard,
+        "/api/v1/release-permits/release",
+        |_| json!({"code": code}),
+    )
+    .await;
+    assert_eq!(count(&got, StatusCode::OK), 1, "{got:?}");
+    assert_eq!(count(&got, StatusCode::CONFLICT), 15, "{got:?}");
+    let fin = app.token("finance").await;
 
     // Dunning: a tenant in arrears (a month billed, issued, forty days
     // unpaid), 16 notices at once → one.

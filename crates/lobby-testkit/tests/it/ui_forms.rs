@@ -211,7 +211,10 @@ async fn complaint_record_and_work_photos_through_the_pages(app: TestApp) {
         .await
         .unwrap();
     assert!(page.contains("id=\"complaint-form\""), "{page}");
-    assert!(page.contains("赵女士 · 13900002222"));
+    assert!(
+        page.contains("赵女士 · <a href=\"tel:13900002222\">13900002222</a>"),
+        "the complainant, with a number to tap"
+    );
     assert!(
         !page.contains("id=\"complaint-report\""),
         "nothing to report yet"

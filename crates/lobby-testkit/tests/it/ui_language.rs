@@ -28,6 +28,7 @@ fn skip(href: &str) -> bool {
         "/api/",
         "/export",
         ".xlsx",
+        "/xlsx",
         ".csv",
         ".pdf",
         "/photos/",

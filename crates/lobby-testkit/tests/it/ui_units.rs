@@ -277,6 +277,68 @@ async fn a_public_area_call_from_the_home_box(app: TestApp) {
         "{:?}",
         t.body
     );
+    // The work order's page names the caller with a number to tap.
+    let page = page_text(&c, &app, &format!("/tickets/{id}")).await;
+    assert!(
+        page.contains("张先生") && page.contains("href=\"tel:13700001111\""),
+        "the caller is on the work order"
+    );
+    // Typing the unit's number looks up its tenant and default caller (the
+    // home box's script; the API has the same).
+    let number = unit["number"].as_str().unwrap();
+    let r = c
+        .get(app.url(&format!("/tickets/caller?number={number}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let looked: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        (&looked["tenant_name"], &looked["name"], &looked["phone"]),
+        (
+            &tenant.body["name"],
+            &tenant.body["contact_person"],
+            &tenant.body["day_phone"]
+        )
+    );
+    let api = format!("/api/v1/tickets/caller?site_id={}&number=", app.site_id);
+    let r = app.get(Some(&fd), &format!("{api}{number}")).await;
+    assert_eq!(r.body["unit_id"], unit["id"], "{:?}", r.body);
+    let r = app
+        .get(Some(&fd), &format!("{api}%E5%A4%A7%E5%A0%82"))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "a public place is no unit");
+    let tenant_account = app.token("tenant").await;
+    let r = app
+        .get(Some(&tenant_account), &format!("{api}{number}"))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A visitor's complaint about a public area names the visitor, not
+    // "anonymous".
+    let t = app
+        .post(
+            Some(&fd),
+            "/api/v1/tickets",
+            &json!({"kind": "complaint", "priority": "normal", "title": "大堂太吵", "location": "大堂",
+                    "site_id": app.site_id, "reporter_name": "访客李先生", "reporter_phone": "13900002222"}),
+        )
+        .await;
+    assert_eq!(t.status, StatusCode::CREATED, "{:?}", t.body);
+    let rec = app
+        .get(
+            Some(&fd),
+            &format!("/api/v1/tickets/{}/complaint", t.body["id"]),
+        )
+        .await;
+    assert_eq!(
+        (
+            rec.body["complainant"].as_str(),
+            rec.body["complainant_phone"].as_str()
+        ),
+        (Some("访客李先生"), Some("13900002222")),
+        "{:?}",
+        rec.body
+    );
 }
 both!(a_public_area_call_from_the_home_box);
 

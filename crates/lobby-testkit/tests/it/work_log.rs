@@ -217,5 +217,14 @@ async fn entries_and_the_register(app: TestApp) {
         !page.contains("id=\"work-log\""),
         "the desk does not read it"
     );
+    // Typed as an address, /work-log opens the management log it lives in.
+    let r = c.get(app.url("/work-log")).send().await.unwrap();
+    assert_eq!(
+        (
+            r.status(),
+            r.headers().get("location").and_then(|l| l.to_str().ok())
+        ),
+        (StatusCode::SEE_OTHER, Some("/reports/management-log"))
+    );
 }
 both!(entries_and_the_register);

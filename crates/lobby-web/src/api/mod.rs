@@ -10,6 +10,7 @@ mod desk;
 mod digest;
 mod fees;
 pub(crate) mod idempotent;
+mod inbox;
 mod keys;
 mod moves;
 mod patrols;
@@ -95,6 +96,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge_once(sites::router())
         .merge_once(tenants::router())
         .merge_once(tickets::router())
+        .merge_once(inbox::router())
         .merge_once(sla::router())
         .merge_once(users::router())
         .merge_once(desk::router())

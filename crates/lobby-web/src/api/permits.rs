@@ -1,12 +1,14 @@
 //! `/release-permits`: moving and goods-release permits (搬家/放行条) —
 //! applied for by the desk or the tenant, held for arrears until the project
-//! manager overrides, checked once at the gate by code.
+//! manager overrides, looked up at the gate by code and released once.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use lobby_app::page::Page;
-use lobby_app::permits::{self, OverrideInput, PermitInput, PermitQuery, PermitView, VerifyInput};
+use lobby_app::permits::{
+    self, GateView, OverrideInput, PermitInput, PermitQuery, PermitView, VerifyInput,
+};
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -21,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes_once(routes!(list, apply))
         .routes_once(routes!(verify))
+        .routes_once(routes!(release))
         .routes_once(routes!(get_permit))
         .routes_once(routes!(override_hold))
         .routes_once(routes!(cancel))
@@ -54,17 +57,31 @@ async fn apply(
     ))
 }
 
-/// The gate's check by `code`: 200 once on the permit's day (it is marked
-/// used), then 409 `already_used`; 409 `permit_held`, `permit_cancelled`
-/// or `wrong_day`; 404 for a code not known at the guard's sites (wrong
-/// codes are throttled, 429).
-#[utoipa::path(post, path = "/release-permits/verify", tag = "permits", request_body = VerifyInput, responses((status = 200, body = PermitView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
+/// The gate's look-up by `code`: the permit, the goods it lists and its
+/// `verdict` now (`valid`, `early`, `late`, `held`, `withdrawn`,
+/// `already_used`), with `may_release` for the caller. Changes nothing. 404
+/// for a code not known at the guard's sites (wrong codes are throttled, 429).
+#[utoipa::path(post, path = "/release-permits/verify", tag = "permits", request_body = VerifyInput, responses((status = 200, body = GateView), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn verify(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiJson(v): ApiJson<VerifyInput>,
-) -> Result<Json<PermitView>, ApiError> {
+) -> Result<Json<GateView>, ApiError> {
     Ok(Json(permits::verify(&s.app, &a, &v).await?))
+}
+
+/// Releases the permit for `code` once, after the goods are checked: 200
+/// with the permit (`used`); again, or at once from another gate, 409
+/// `already_used`; outside its window 409 `wrong_time` unless the caller is
+/// the site's supervisor; 409 `permit_held` or `permit_cancelled`; 404 for
+/// an unknown code (throttled with the look-up, 429).
+#[utoipa::path(post, path = "/release-permits/release", tag = "permits", request_body = VerifyInput, responses((status = 200, body = PermitView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn release(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(v): ApiJson<VerifyInput>,
+) -> Result<Json<PermitView>, ApiError> {
+    Ok(Json(permits::release(&s.app, &a, &v).await?))
 }
 
 #[utoipa::path(get, path = "/release-permits/{id}", tag = "permits", params(("id" = i64, Path)), responses((status = 200, body = PermitView), (status = 404, body = ErrorBody)))]

@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes_once(routes!(list, apply))
         .routes_once(routes!(get_renovation))
         .routes_once(routes!(act))
+        .routes_once(routes!(override_hold))
         .merge(OpenApiRouter::new().routes_once(routes!(add_file)).layer(
             axum::extract::DefaultBodyLimit::max(
                 lobby_domain::renovations::MAX_DRAWING_BYTES + 64 * 1024,
@@ -44,7 +45,9 @@ async fn list(
 }
 
 /// Applies for a renovation (contractor, workers, period, scope) of a unit
-/// the tenant occupies; 409 while the unit has one under way.
+/// the tenant occupies; 409 while the unit has one under way; 409
+/// `in_arrears` (the balance in the message, the held application's `id` in
+/// the error) when the tenant owes money past due.
 #[utoipa::path(post, path = "/renovations", tag = "renovations", request_body = RenovationInput, responses((status = 201, body = RenovationView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn apply(
     State(s): State<AppState>,
@@ -79,6 +82,19 @@ async fn act(
     ApiJson(v): ApiJson<RenovationActionInput>,
 ) -> Result<Json<RenovationView>, ApiError> {
     Ok(Json(renovations::act(&s.app, &a, id, &v).await?))
+}
+
+/// The project manager lets an application held for arrears (`held`,
+/// answered `409 in_arrears` when applied for) go on to engineering's
+/// review, with a `reason` (audited). 409 when it is not held.
+#[utoipa::path(post, path = "/renovations/{id}/override", tag = "renovations", params(("id" = i64, Path)), request_body = lobby_app::permits::OverrideInput, responses((status = 200, body = RenovationView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn override_hold(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(v): ApiJson<lobby_app::permits::OverrideInput>,
+) -> Result<Json<RenovationView>, ApiError> {
+    Ok(Json(renovations::override_hold(&s.app, &a, id, &v).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

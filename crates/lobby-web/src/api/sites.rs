@@ -34,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes_once(routes!(create_public_area))
         .routes_once(routes!(update_public_area))
         .routes_once(routes!(vacant_report))
+        .routes_once(routes!(get_payee, put_payee))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -233,4 +234,30 @@ async fn vacant_report(
             "format must be json or xlsx",
         ))),
     }
+}
+
+/// The site's payee account (户名, 开户行, 账号) where its tenants pay; 404
+/// while finance has not set one. A tenant's account reads its own site's.
+#[utoipa::path(get, path = "/sites/{id}/payee", tag = "sites", params(("id" = i64, Path)), responses((status = 200, body = lobby_app::sites::PayeeView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_payee(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<lobby_app::sites::PayeeView>, ApiError> {
+    Ok(Json(
+        lobby_app::sites::payee(&s.app, &a, id)
+            .await?
+            .ok_or(lobby_app::AppError::NotFound("payee"))?,
+    ))
+}
+
+/// Finance sets the site's payee account (audited).
+#[utoipa::path(put, path = "/sites/{id}/payee", tag = "sites", params(("id" = i64, Path)), request_body = lobby_app::sites::PayeeInput, responses((status = 200, body = lobby_app::sites::PayeeView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_payee(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(v): ApiJson<lobby_app::sites::PayeeInput>,
+) -> Result<Json<lobby_app::sites::PayeeView>, ApiError> {
+    Ok(Json(lobby_app::sites::set_payee(&s.app, &a, id, &v).await?))
 }

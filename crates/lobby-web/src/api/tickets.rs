@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes_once(routes!(get_one))
         .routes_once(routes!(act))
         .routes_once(routes!(summary))
+        .routes_once(routes!(caller))
         .routes_once(routes!(get_complaint, put_complaint))
         .routes_once(routes!(report_complaint))
         .merge(
@@ -32,6 +33,29 @@ pub fn router() -> OpenApiRouter<AppState> {
                 )),
         )
         .routes_once(routes!(photo_file))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+struct CallerQuery {
+    site_id: i64,
+    /// A unit's number as typed at the desk (`1203`).
+    number: String,
+}
+
+/// The unit typed for a call, its tenant and its default caller (the
+/// tenant's contact person and day phone), to fill the intake form; 404 when
+/// no unit at the site has that number.
+#[utoipa::path(get, path = "/tickets/caller", tag = "tickets", params(CallerQuery), responses((status = 200, body = tickets::UnitCaller), (status = 404, body = ErrorBody)))]
+async fn caller(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<CallerQuery>,
+) -> Result<Json<tickets::UnitCaller>, ApiError> {
+    Ok(Json(
+        tickets::caller_at_unit(&s.app, &a, q.site_id, &q.number)
+            .await?
+            .ok_or(lobby_app::AppError::NotFound("unit"))?,
+    ))
 }
 
 /// Work orders, newest first; filters combine. A tenant's account lists its

@@ -164,6 +164,16 @@ impl Chrome {
 
     /// A person in a history: their display name, or "the system" (系统)
     /// for what lobby did by itself.
+    /// A stored author's name as shown: what lobby wrote itself (its jobs,
+    /// its sweeps) reads 系统 / System.
+    pub fn by(&self, name: &str) -> String {
+        if lobby_app::is_system_name(name) {
+            self.t("common.system").to_string()
+        } else {
+            name.to_string()
+        }
+    }
+
     pub fn who(&self, id: &Option<i64>, name: &str) -> String {
         match id {
             Some(_) => name.to_string(),

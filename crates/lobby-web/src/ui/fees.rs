@@ -26,6 +26,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/fees", get(statements_page))
         .route("/fees/generate", post(generate))
+        .route("/fees/payee", post(set_payee))
+        .route("/payments/{id}/receipt", get(receipt))
         .route("/fees/issue-drafts", post(issue_drafts))
         .route("/fees/statements/{id}", get(statement_page))
         .route("/fees/statements/{id}/issue", post(issue))
@@ -77,6 +79,8 @@ struct StatementsPage {
     /// Readings far above their meter's usual use that wait for a second
     /// person: the month is not billed until they are confirmed.
     waiting: Vec<lobby_app::fees::MeterView>,
+    /// Where tenants pay (finance sets it here).
+    payee: Option<lobby_app::sites::PayeeView>,
     error: Option<FormError>,
 }
 
@@ -102,7 +106,7 @@ async fn statements_with(
         &StatementQuery {
             site_id: c.site_id(),
             month: Some(month.clone()),
-            state: Some(state.clone()).filter(|x| !x.is_empty()),
+            state: lobby_domain::error::optional_choice(Some(&state))?,
             limit: Some(200),
             cursor: q.cursor,
             ..Default::default()
@@ -119,6 +123,7 @@ async fn statements_with(
     } else {
         Vec::new()
     };
+    let payee = lobby_app::sites::payee(&s.app, &c.actor, c.site_id()).await?;
     let refused = error.is_some();
     let total_fen = AppError::sum_fen("statements", page.items.iter().map(|x| x.total_fen))?;
     let paid_fen = AppError::sum_fen("payments", page.items.iter().map(|x| x.paid_fen))?;
@@ -139,10 +144,41 @@ async fn statements_with(
             next: page.next_cursor,
             items: page.items,
             can_manage,
+            payee,
             error,
         },
         refused,
     ))
+}
+
+#[derive(Deserialize)]
+struct PayeeForm {
+    #[serde(default)]
+    account_name: String,
+    #[serde(default)]
+    bank: String,
+    #[serde(default)]
+    account_number: String,
+}
+
+/// Finance sets where tenants pay.
+async fn set_payee(
+    State(s): State<AppState>,
+    c: Chrome,
+    f: WebForm<PayeeForm>,
+) -> Result<Response, PageError> {
+    let input = lobby_app::sites::PayeeInput {
+        account_name: f.form.account_name.clone(),
+        bank: f.form.bank.clone(),
+        account_number: f.form.account_number.clone(),
+    };
+    match lobby_app::sites::set_payee(&s.app, &f.actor, c.site_id(), &input)
+        .await
+        .on_form()?
+    {
+        Ok(_) => Ok(see("/fees#payee")),
+        Err(fe) => statements_with(&s, c, MonthQ::default(), Some(fe)).await,
+    }
 }
 
 async fn statements_page(
@@ -192,7 +228,7 @@ async fn issue_drafts(
         &StatementQuery {
             site_id: c.site_id(),
             month: Some(month.clone()),
-            state: Some("draft".into()),
+            state: Some(lobby_domain::fees::StatementState::Draft),
             limit: Some(200),
             ..Default::default()
         },
@@ -209,6 +245,9 @@ async fn issue_drafts(
 struct StatementPage {
     c: Chrome,
     s: StatementView,
+    payee: Option<lobby_app::sites::PayeeView>,
+    /// What the transfer's reference says: the statement's number.
+    reference: String,
     payments: Vec<PaymentView>,
     methods: Vec<&'static str>,
     can_manage: bool,
@@ -226,10 +265,13 @@ async fn statement_with(
     c.title = format!("{} {}", st.number, st.tenant_name);
     let payments = fees::payments(&s.app, &c.actor, st.site_id, None, Some(id)).await?;
     let can_manage = c.actor.can(Can::FeesManage, st.site_id);
+    let payee = lobby_app::sites::payee(&s.app, &c.actor, st.site_id).await?;
     let refused = error.is_some();
     Ok(render_form(
         &StatementPage {
             c,
+            payee,
+            reference: st.number.clone(),
             s: st,
             payments,
             methods: PaymentMethod::ALL.iter().map(|m| m.as_str()).collect(),
@@ -297,7 +339,7 @@ async fn pay(
                 statement_id: Some(id),
                 tenant_id: None,
                 amount_fen,
-                method: f.form.method.clone(),
+                method: f.form.method.parse()?,
                 paid_at: None,
                 note: f.form.note.clone().filter(|n| !n.trim().is_empty()),
             },
@@ -316,6 +358,8 @@ async fn pay(
 struct PrintPage {
     c: Chrome,
     s: StatementView,
+    payee: Option<lobby_app::sites::PayeeView>,
+    reference: String,
 }
 
 async fn print(
@@ -325,7 +369,13 @@ async fn print(
 ) -> Result<Response, PageError> {
     let c = c.at("fees", "fees.statement_print");
     let st = fees::statement(&s.app, &c.actor, id).await?;
-    Ok(render(&PrintPage { c, s: st }))
+    let payee = lobby_app::sites::payee(&s.app, &c.actor, st.site_id).await?;
+    Ok(render(&PrintPage {
+        c,
+        payee,
+        reference: st.number.clone(),
+        s: st,
+    }))
 }
 
 #[derive(Template)]
@@ -395,6 +445,9 @@ struct DunningPrint {
     c: Chrome,
     d: lobby_app::fees::DunningView,
     statements: Vec<StatementView>,
+    payee: Option<lobby_app::sites::PayeeView>,
+    /// The statements' numbers, the transfer's reference.
+    reference: String,
 }
 
 async fn dunning_print(
@@ -412,7 +465,7 @@ async fn dunning_print(
         &StatementQuery {
             site_id: d.site_id,
             tenant_id: Some(d.tenant_id),
-            state: Some("issued".into()),
+            state: Some(lobby_domain::fees::StatementState::Issued),
             limit: Some(24),
             ..Default::default()
         },
@@ -421,8 +474,20 @@ async fn dunning_print(
     .items
     .into_iter()
     .filter(|st| st.overdue)
-    .collect();
-    Ok(render(&DunningPrint { c, d, statements }))
+    .collect::<Vec<_>>();
+    let payee = lobby_app::sites::payee(&s.app, &c.actor, d.site_id).await?;
+    let reference = statements
+        .iter()
+        .map(|st| st.number.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Ok(render(&DunningPrint {
+        c,
+        d,
+        statements,
+        payee,
+        reference,
+    }))
 }
 
 #[derive(Template)]
@@ -525,9 +590,11 @@ async fn add_item(
         let input = FeeItemInput {
             site_id: c.site_id(),
             name: v.name.clone(),
-            basis: v.basis.clone(),
+            basis: v.basis.parse()?,
             rate_fen: parse_yuan("rate_fen", &v.rate)?,
-            meter_kind: blank(&v.meter_kind).filter(|_| v.basis == "meter"),
+            meter_kind: lobby_domain::error::optional_choice(
+                v.meter_kind.as_deref().filter(|_| v.basis == "meter"),
+            )?,
             tier_limit: blank(&v.tier_limit)
                 .map(|t| super::number("tier_limit", &t))
                 .transpose()?,
@@ -653,7 +720,7 @@ async fn bank_with(
         &c.actor,
         &StatementQuery {
             site_id: c.site_id(),
-            state: Some("issued".into()),
+            state: Some(lobby_domain::fees::StatementState::Issued),
             limit: Some(200),
             ..Default::default()
         },
@@ -776,5 +843,38 @@ async fn deposits_page(State(s): State<AppState>, c: Chrome) -> Result<Response,
         c,
         deposits,
         held_fen,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "fees/receipt.html")]
+struct ReceiptPage {
+    c: Chrome,
+    p: PaymentView,
+    /// The amount in capitals (人民币大写).
+    capitals: String,
+    back: String,
+}
+
+/// A payment's receipt (收据): the amount in figures and in capitals, who
+/// received it, a reversal stamped on it; on A4.
+async fn receipt(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let mut c = c.at("fees", "receipt.title");
+    let p = fees::payment(&s.app, &c.actor, id).await?;
+    c.title = c.t("receipt.title").to_string();
+    let back = match (super::is_tenant(&c.actor), p.statement_id) {
+        (true, _) => "/my/bills".to_string(),
+        (false, Some(st)) => format!("/fees/statements/{st}#payments"),
+        (false, None) => "/fees".to_string(),
+    };
+    Ok(render(&ReceiptPage {
+        capitals: lobby_domain::money::capitals(p.amount_fen),
+        c,
+        p,
+        back,
     }))
 }

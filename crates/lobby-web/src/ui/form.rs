@@ -151,6 +151,16 @@ pub fn or_empty(v: &Option<String>) -> &str {
     v.as_deref().unwrap_or("")
 }
 
+/// A phone number as a `tel:` address (`021-5432 8866` → `tel:021-54328866`):
+/// digits, `+`, `-` only, so a tap on a phone dials it.
+pub fn tel(phone: &str) -> String {
+    let dial: String = phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || matches!(c, '+' | '-'))
+        .collect();
+    format!("tel:{dial}")
+}
+
 /// Reads a multipart form: its text fields and its files (`file`, any
 /// number), checking the CSRF token.
 pub async fn read_multipart(

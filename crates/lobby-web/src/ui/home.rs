@@ -64,8 +64,11 @@ struct HomePage {
     /// Today's patrol windows (field roles and the supervisor).
     patrol_plan: Option<lobby_app::patrols::DayPlan>,
     my_rounds: Vec<lobby_app::patrols::RoundView>,
-    can_walk: bool,
     work: WorkHome,
+    /// 待我处理: what waits for the reader's decision, by kind.
+    waiting: Vec<lobby_app::inbox::Waiting>,
+    /// The project manager: the desk's log is folded under 待我处理.
+    manager: bool,
     /// Who owes what and for how long (the supervisor's and the project
     /// manager's watchlist, 留意欠费动向).
     arrears: Vec<lobby_app::fees::ArrearsView>,
@@ -433,6 +436,17 @@ async fn home(
     } else {
         (None, Vec::new())
     };
+    let waiting = if c.actor.tenant_id.is_none() {
+        lobby_app::inbox::waiting(&s.app, &c.actor, site).await?
+    } else {
+        Vec::new()
+    };
+    // The project manager (not the supervisor, who reads the log at every
+    // shift start).
+    let manager = {
+        let roles: Vec<Role> = c.actor.roles_at(site).collect();
+        roles.contains(&Role::ProjectManager) && !roles.contains(&Role::CsSupervisor)
+    };
     let can_ack = c.actor.can(Action::DeskAck, site);
     let can_write = c.actor.can(Action::DeskWrite, site);
     let role = c
@@ -490,8 +504,9 @@ async fn home(
         key: super::form_key(),
         patrol_plan,
         my_rounds,
-        can_walk,
         work,
+        waiting,
+        manager,
         arrears,
         moves_in_arrears,
     }))

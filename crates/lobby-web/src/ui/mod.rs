@@ -52,7 +52,7 @@ pub use choices::{place_choices, tenant_choices, unit_choices, TenantChoice, Uni
 pub use chrome::{chrome, is_tenant, Chrome};
 pub use failure::PageError;
 pub use form::{
-    form_key, number, number_opt, or_empty, read_multipart, read_upload, safe_next, Empty,
+    form_key, number, number_opt, or_empty, read_multipart, read_upload, safe_next, tel, Empty,
     FormError, OnForm,
 };
 pub(crate) use qr::{base_url, qr_svg};

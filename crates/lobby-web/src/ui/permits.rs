@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/permits/{id}/override", post(override_hold))
         .route("/permits/{id}/cancel", post(cancel))
         .route("/gate", get(gate_page).post(gate_check))
+        .route("/gate/release", post(gate_release))
 }
 
 fn see(to: &str) -> Response {
@@ -48,12 +49,16 @@ struct ListPage {
 #[derive(Deserialize, Default)]
 struct ListQ {
     from: Option<String>,
+    /// One state only (`held`: what waits for the project manager).
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    state: Option<PermitState>,
 }
 
 async fn list_with(
     s: &AppState,
     c: Chrome,
     from: Option<String>,
+    state: Option<PermitState>,
     error: Option<FormError>,
 ) -> Result<Response, PageError> {
     let c = c.at("permits", "nav.permits");
@@ -66,6 +71,7 @@ async fn list_with(
         &PermitQuery {
             site_id: site,
             from: from.clone(),
+            state,
             ..Default::default()
         },
     )
@@ -109,7 +115,7 @@ async fn list_page(
     c: Chrome,
     Query(q): Query<ListQ>,
 ) -> Result<Response, PageError> {
-    list_with(&s, c, q.from, None).await
+    list_with(&s, c, q.from, q.state, None).await
 }
 
 #[derive(Deserialize)]
@@ -163,7 +169,7 @@ async fn apply(
         Err(AppError::Refused { id: Some(id), .. }) => Ok(see(&format!("/permits/{id}"))),
         r => match r.on_form()? {
             Ok(p) => Ok(see(&format!("/permits/{}", p.id))),
-            Err(fe) => list_with(&s, c, None, Some(fe)).await,
+            Err(fe) => list_with(&s, c, None, None, Some(fe)).await,
         },
     }
 }
@@ -273,9 +279,18 @@ async fn cancel(
 
 /// What the gate was told about a code.
 struct GateResult {
-    /// `valid`, or the refusal's code (`already_used`, `wrong_day` …).
+    /// The look-up's verdict (`valid`, `early` …), `released`, a release's
+    /// refusal (`already_used`, `wrong_time` …) or `unknown`.
     outcome: String,
     permit: Option<PermitView>,
+    /// The look-up found a permit this person may release now.
+    may_release: bool,
+}
+
+impl GateResult {
+    fn ok(&self) -> bool {
+        matches!(self.outcome.as_str(), "valid" | "released")
+    }
 }
 
 #[derive(Template)]
@@ -308,49 +323,85 @@ struct GateForm {
     code: String,
 }
 
+/// What the gate shows for a refusal: its code and the permit it names.
+async fn refused_at_gate(
+    s: &AppState,
+    a: &lobby_app::Actor,
+    e: AppError,
+) -> Result<GateResult, PageError> {
+    Ok(match e {
+        AppError::Refused { code, id, .. } => GateResult {
+            outcome: code.into(),
+            permit: match id {
+                Some(id) => permits::permit(&s.app, a, id).await.ok(),
+                None => None,
+            },
+            may_release: false,
+        },
+        AppError::NotFound(_) | AppError::Invalid { .. } => GateResult {
+            outcome: "unknown".into(),
+            permit: None,
+            may_release: false,
+        },
+        e => return Err(e.into()),
+    })
+}
+
+fn gate_answer(c: Chrome, code: String, result: GateResult) -> Response {
+    let refused = !result.ok();
+    render_form(
+        &GatePage {
+            c,
+            code,
+            result: Some(result),
+        },
+        refused,
+    )
+}
+
+/// The look-up: the verdict and the goods listed; nothing changes.
 async fn gate_check(
     State(s): State<AppState>,
     c: Chrome,
     f: WebForm<GateForm>,
 ) -> Result<Response, PageError> {
     let c = c.at("gate", "nav.gate");
-    let r = permits::verify(
-        &s.app,
-        &f.actor,
-        &VerifyInput {
-            code: f.form.code.clone(),
-        },
-    )
-    .await;
-    let result = match r {
-        Ok(p) => GateResult {
-            outcome: "valid".into(),
-            permit: Some(p),
-        },
-        Err(AppError::Refused { code, id, .. }) => GateResult {
-            outcome: code.into(),
-            permit: match id {
-                Some(id) => permits::permit(&s.app, &f.actor, id).await.ok(),
-                None => None,
-            },
-        },
-        Err(AppError::NotFound(_)) => GateResult {
-            outcome: "unknown".into(),
-            permit: None,
-        },
-        Err(AppError::Invalid { .. }) => GateResult {
-            outcome: "unknown".into(),
-            permit: None,
-        },
-        Err(e) => return Err(e.into()),
+    let input = VerifyInput {
+        code: f.form.code.clone(),
     };
-    let refused = result.outcome != "valid";
-    Ok(render_form(
-        &GatePage {
-            c,
-            code: String::new(),
-            result: Some(result),
+    let result = match permits::verify(&s.app, &f.actor, &input).await {
+        Ok(g) => GateResult {
+            outcome: g.verdict.as_str().into(),
+            permit: Some(g.permit),
+            may_release: g.may_release,
         },
-        refused,
-    ))
+        Err(e) => refused_at_gate(&s, &f.actor, e).await?,
+    };
+    let code = if result.may_release {
+        f.form.code.clone()
+    } else {
+        String::new()
+    };
+    Ok(gate_answer(c, code, result))
+}
+
+/// 确认放行: releases once, after the goods were checked.
+async fn gate_release(
+    State(s): State<AppState>,
+    c: Chrome,
+    f: WebForm<GateForm>,
+) -> Result<Response, PageError> {
+    let c = c.at("gate", "nav.gate");
+    let input = VerifyInput {
+        code: f.form.code.clone(),
+    };
+    let result = match permits::release(&s.app, &f.actor, &input).await {
+        Ok(p) => GateResult {
+            outcome: "released".into(),
+            permit: Some(p),
+            may_release: false,
+        },
+        Err(e) => refused_at_gate(&s, &f.actor, e).await?,
+    };
+    Ok(gate_answer(c, String::new(), result))
 }

@@ -5,7 +5,7 @@
 
 use crate::ui::OnForm;
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/renovations", get(list_page).post(apply))
         .route("/renovations/{id}", get(show_page))
         .route("/renovations/{id}/actions", post(act))
+        .route("/renovations/{id}/override", post(override_hold))
         .route(
             "/renovations/{id}/files",
             post(add_file).layer(axum::extract::DefaultBodyLimit::max(
@@ -53,6 +54,7 @@ struct ListPage {
 async fn list_with(
     s: &AppState,
     c: Chrome,
+    state: Option<RenovationState>,
     error: Option<FormError>,
 ) -> Result<Response, PageError> {
     let c = c.at("renovations", "nav.renovations");
@@ -62,7 +64,7 @@ async fn list_with(
         &c.actor,
         &RenovationQuery {
             site_id: site,
-            state: None,
+            state,
         },
     )
     .await?;
@@ -87,8 +89,19 @@ async fn list_with(
     ))
 }
 
-async fn list_page(State(s): State<AppState>, c: Chrome) -> Result<Response, PageError> {
-    list_with(&s, c, None).await
+#[derive(Deserialize, Default)]
+struct ListQ {
+    /// One state only (`held`, `reviewed`: what waits for the project manager).
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    state: Option<RenovationState>,
+}
+
+async fn list_page(
+    State(s): State<AppState>,
+    c: Chrome,
+    Query(q): Query<ListQ>,
+) -> Result<Response, PageError> {
+    list_with(&s, c, q.state, None).await
 }
 
 #[derive(Deserialize)]
@@ -131,9 +144,37 @@ async fn apply(
         .await
     }
     .await;
-    match r.on_form()? {
-        Ok(x) => Ok(see(&format!("/renovations/{}", x.id))),
-        Err(fe) => list_with(&s, c, Some(fe)).await,
+    match r {
+        // Held for arrears: its page says so and who lets it go on.
+        Err(AppError::Refused { id: Some(id), .. }) => Ok(see(&format!("/renovations/{id}"))),
+        r => match r.on_form()? {
+            Ok(x) => Ok(see(&format!("/renovations/{}", x.id))),
+            Err(fe) => list_with(&s, c, None, Some(fe)).await,
+        },
+    }
+}
+
+#[derive(Deserialize)]
+struct OverrideForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn override_hold(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path(id): Path<i64>,
+    f: WebForm<OverrideForm>,
+) -> Result<Response, PageError> {
+    let input = lobby_app::permits::OverrideInput {
+        reason: f.form.reason.clone(),
+    };
+    match renovations::override_hold(&s.app, &f.actor, id, &input)
+        .await
+        .on_form()?
+    {
+        Ok(_) => Ok(see(&format!("/renovations/{id}"))),
+        Err(fe) => show_with(&s, c, id, Some(fe)).await,
     }
 }
 
@@ -150,6 +191,10 @@ struct ShowPage {
     r: RenovationView,
     /// The actions this person may take now.
     actions: Vec<Act>,
+    /// Held for arrears, and this person may let it go on.
+    can_override: bool,
+    /// Waiting for engineering's review, and this person approves after it.
+    waits_for_review: bool,
     can_files: bool,
     site_name: String,
     error: Option<FormError>,
@@ -191,6 +236,10 @@ async fn show_with(
         }
     }
     let can_files = lobby_domain::renovations::is_open(r.state) && can(Can::RenovationsApply);
+    let can_override = r.state == RenovationState::Held && can(Can::RenovationsApprove);
+    let waits_for_review = r.state == RenovationState::Applied
+        && can(Can::RenovationsApprove)
+        && !can(Can::RenovationsReview);
     let site_name = c.site.as_ref().map(|x| x.name.clone()).unwrap_or_default();
     let refused = error.is_some();
     Ok(render_form(
@@ -198,6 +247,8 @@ async fn show_with(
             c,
             r,
             actions,
+            can_override,
+            waits_for_review,
             can_files,
             site_name,
             error,

@@ -55,6 +55,11 @@ async fn page_with(
 ) -> Result<Response, PageError> {
     let c = c.at("supervision", "nav.supervision");
     let site = c.site_id();
+    // Opens on the month to evaluate: the one just ended.
+    let month = match month.filter(|m| !m.trim().is_empty()) {
+        Some(m) => Some(m),
+        None => Some(supervision::month_to_evaluate(&s.app, &c.actor, site).await?),
+    };
     let m = supervision::month(
         &s.app,
         &c.actor,
@@ -94,8 +99,7 @@ async fn page(
 
 #[derive(Deserialize)]
 struct SupervisedForm {
-    #[serde(default)]
-    service: String,
+    service: lobby_domain::supervision::Service,
     #[serde(default)]
     name: String,
     #[serde(default)]

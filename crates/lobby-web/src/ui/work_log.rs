@@ -18,7 +18,14 @@ use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/work-log", post(add_entry))
+        .route(
+            "/work-log",
+            axum::routing::get(|| async {
+                // The work log is read inside the management log (管理日志).
+                Redirect::to("/reports/management-log")
+            })
+            .post(add_entry),
+        )
         .route("/liaison", axum::routing::get(page).post(add))
         .route("/liaison/{id}/response", post(respond))
 }
@@ -27,8 +34,8 @@ pub fn router() -> Router<AppState> {
 struct EntryForm {
     #[serde(default)]
     day: String,
-    #[serde(default)]
-    topic: String,
+    #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
+    topic: Option<lobby_domain::work_log::WorkLogTopic>,
     #[serde(default)]
     text: String,
 }
@@ -41,7 +48,7 @@ async fn add_entry(
     let input = EntryInput {
         site_id: c.site_id(),
         day: Some(f.form.day.clone()),
-        topic: Some(f.form.topic),
+        topic: f.form.topic,
         text: f.form.text,
     };
     match work_log::add_entry(&s.app, &f.actor, &input).await {
@@ -101,8 +108,7 @@ struct LiaisonForm {
     authority: String,
     #[serde(default)]
     contact: String,
-    #[serde(default)]
-    kind: String,
+    kind: lobby_domain::work_log::LiaisonKind,
     #[serde(default)]
     subject: String,
     #[serde(default)]

@@ -25,6 +25,9 @@ struct BillsPage {
     payments: Vec<PaymentView>,
     owed_fen: i64,
     overdue_fen: i64,
+    /// Where to pay, and the reference: the open statements' numbers.
+    payee: Option<lobby_app::sites::PayeeView>,
+    reference: String,
 }
 
 async fn page(State(s): State<AppState>, c: Chrome) -> Result<Response, PageError> {
@@ -46,6 +49,13 @@ async fn page(State(s): State<AppState>, c: Chrome) -> Result<Response, PageErro
     let open = statements
         .iter()
         .filter(|st| st.state == lobby_domain::fees::StatementState::Issued);
+    let reference = open
+        .clone()
+        .filter(|st| st.balance_fen > 0)
+        .map(|st| st.number.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let payee = lobby_app::sites::payee(&s.app, &c.actor, ctx.site_id).await?;
     let owed_fen = lobby_app::AppError::sum_fen("balances", open.clone().map(|st| st.balance_fen))?;
     let overdue_fen = lobby_app::AppError::sum_fen(
         "balances",
@@ -57,5 +67,7 @@ async fn page(State(s): State<AppState>, c: Chrome) -> Result<Response, PageErro
         payments,
         owed_fen,
         overdue_fen,
+        payee,
+        reference,
     }))
 }

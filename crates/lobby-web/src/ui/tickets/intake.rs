@@ -4,6 +4,7 @@
 use super::*;
 use crate::ui::OnForm;
 use crate::ui::PageError;
+use lobby_domain::error::optional_choice;
 
 /// The intake form's fields (also posted by the desk's home page).
 #[derive(Deserialize, Default, Clone)]
@@ -176,15 +177,15 @@ pub(super) async fn create(
             &f.actor,
             &NewTicketInput {
                 site_id: Some(c.site_id()),
-                kind: v.kind.clone(),
-                priority: v.priority.clone(),
+                kind: v.kind.parse()?,
+                priority: Some(v.priority.parse()?),
                 title: v.title.clone(),
                 description: v.description.clone(),
                 unit_id,
                 location,
                 tenant_id: None,
-                channel: Some(v.channel.clone()),
-                department: Some(v.department.clone()),
+                channel: optional_choice(Some(&v.channel))?,
+                department: optional_choice(Some(&v.department))?,
                 complaint: (v.kind == "complaint").then(|| ComplaintInput {
                     complainant: Some(v.complainant.clone()).filter(|c| !c.trim().is_empty()),
                     complainant_phone: Some(v.complainant_phone.clone())
@@ -207,4 +208,25 @@ pub(super) async fn create(
         Ok(Err(fe)) => new_page(&s, c, f.form, Some(fe)).await,
         Err(page) => page.into_response(),
     })
+}
+
+#[derive(Deserialize)]
+pub(super) struct CallerQ {
+    number: String,
+}
+
+/// `GET /tickets/caller?number=1203`: the unit typed for a call, its tenant
+/// and its default caller (JSON for the intake boxes); 404 when no unit has
+/// that number.
+pub(super) async fn caller(
+    State(s): State<AppState>,
+    c: Chrome,
+    Query(q): Query<CallerQ>,
+) -> Result<Response, PageError> {
+    Ok(
+        match tickets::caller_at_unit(&s.app, &c.actor, c.site_id(), &q.number).await? {
+            Some(u) => axum::Json(u).into_response(),
+            None => axum::http::StatusCode::NOT_FOUND.into_response(),
+        },
+    )
 }

@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/tickets", get(list).post(create))
         .route("/tickets.xlsx", get(export))
         .route("/tickets/new", get(new_form))
+        .route("/tickets/caller", get(caller))
         .route("/tickets/{id}", get(show))
         .route("/tickets/{id}/actions", post(act))
         .route(
@@ -62,7 +63,7 @@ mod reports;
 mod show;
 
 use complaint_pages::{complaint_record, complaint_report};
-use intake::{create, new_form};
+use intake::{caller, create, new_form};
 use list::{export, list};
 use photos::{photo_file, upload_photo};
 use reports::{management_log, print, summary, summary_xlsx};

@@ -1,0 +1,32 @@
+//! 待我处理: what waits for one person's decision or hand, by kind, so each
+//! role's home opens with it.
+
+string_enum!(
+    /// A kind of thing that waits for someone.
+    WaitingKind, "kind", {
+        /// Work orders escalated to the project manager.
+        Escalations => "escalations",
+        /// Release permits held for arrears (the project manager overrides).
+        PermitsHeld => "permits_held",
+        /// Renovations held for arrears (the project manager overrides).
+        RenovationsHeld => "renovations_held",
+        /// Renovations engineering has reviewed: approve or turn down.
+        RenovationsToApprove => "renovations_to_approve",
+        /// Renovation applications for engineering's review.
+        RenovationsToReview => "renovations_to_review",
+        /// Supply requisitions to approve.
+        Requisitions => "requisitions",
+        /// Last month's department report, not yet signed.
+        ReportToSign => "report_to_sign",
+        /// Staff proposals not yet decided.
+        Proposals => "proposals",
+        /// Desk-log entries the reader has not acknowledged.
+        LogUnread => "log_unread",
+        /// New work orders not yet dispatched.
+        ToDispatch => "to_dispatch",
+        /// Finished work orders to verify.
+        ToVerify => "to_verify",
+        /// Rectification notices the vendor reports fixed: re-inspect.
+        NoticesFixed => "notices_fixed",
+    }
+);
