@@ -16,6 +16,18 @@ string_enum!(
     Kind, "kind", { Repair => "repair", Complaint => "complaint", Request => "request", Inquiry => "inquiry" }
 );
 string_enum!(Priority, "priority", { Urgent => "urgent", High => "high", Normal => "normal", Low => "low" });
+
+impl Priority {
+    /// Where it goes in a queue: urgent first (0) to low last (3).
+    pub fn rank(self) -> u8 {
+        match self {
+            Priority::Urgent => 0,
+            Priority::High => 1,
+            Priority::Normal => 2,
+            Priority::Low => 3,
+        }
+    }
+}
 string_enum!(
     /// How the request reached the department.
     Channel, "channel", { Phone => "phone", WalkIn => "walk_in", Portal => "portal", Patrol => "patrol", Email => "email", Visit => "visit" }

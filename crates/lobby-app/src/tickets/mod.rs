@@ -292,7 +292,13 @@ fn for_tenant(v: TicketView, own_users: &[i64]) -> TicketView {
                     String::new()
                 },
                 actor_id: e.actor_id.filter(|a| own_users.contains(a)),
-                note: e.note.clone().filter(|_| own(&e)),
+                // Its own words, and the engineer's completion note (the
+                // resolve step's box says the tenant reads it); never a
+                // comment or another internal note.
+                note: e
+                    .note
+                    .clone()
+                    .filter(|_| own(&e) || e.action.as_str() == "resolve"),
                 detail: match e.action.as_str() {
                     "dispatch" => serde_json::json!({"department": e.detail.get("department")}),
                     "rate" | "return_visit" => e.detail.clone(),
@@ -385,4 +391,4 @@ pub use photos::{
     act_with_photos, add_photo, create_with_photos, photo_bytes, photos, PhotoView,
     MAX_PHOTOS_AT_ONCE,
 };
-pub use query::{assignees, counts, list, Assignee, TicketQuery};
+pub use query::{assignees, counts, list, queue_order, Assignee, TicketQuery};

@@ -140,3 +140,15 @@ pub async fn assignees(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<
         })
         .collect())
 }
+
+/// A work queue's order: the most urgent first, then the nearest deadline
+/// to resolve (an engineer's 紧急 is never buried under routine work).
+pub fn queue_order(items: &mut [TicketView]) {
+    items.sort_by(|a, b| {
+        a.priority
+            .rank()
+            .cmp(&b.priority.rank())
+            .then_with(|| a.resolve_due_at.cmp(&b.resolve_due_at))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+}

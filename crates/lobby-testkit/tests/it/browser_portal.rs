@@ -79,11 +79,12 @@ async fn the_tenant_reports_and_rates(b: &Client, app: &TestApp) -> Step {
             &fd,
             json!({"action": "dispatch", "department": "engineering"}),
         ),
-        (&eng, json!({"action": "start"})),
         (
             &eng,
-            json!({"action": "resolve", "note": "内部备注：换了密封圈，楼上业主不配合"}),
+            json!({"action": "comment", "note": "内部备注：楼上业主不配合"}),
         ),
+        (&eng, json!({"action": "start"})),
+        (&eng, json!({"action": "resolve", "note": "已更换密封圈"})),
     ] {
         let r = app
             .post(Some(who), &format!("/api/v1/tickets/{id}/actions"), &body)
@@ -99,9 +100,13 @@ async fn the_tenant_reports_and_rates(b: &Client, app: &TestApp) -> Step {
         .map_err(err("request"))?;
     shows(b, "#request-state", "已完成，待您确认").await?;
     shows(b, "#progress", "处理完成").await?;
+    shows(b, "#progress", "已更换密封圈").await?;
     let page = b.source().await.map_err(err("source"))?;
     if page.contains("内部备注") {
         return Err("a staff note reached the tenant's page".into());
+    }
+    if page.contains("id=\"global-search\"") {
+        return Err("the staff's search box is in the tenant's header".into());
     }
     click(b, "#rate-form input[name=satisfaction][value='4']").await?;
     type_in(b, "#rate-form input[name=note]", "师傅很快").await?;

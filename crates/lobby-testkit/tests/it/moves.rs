@@ -147,6 +147,18 @@ async fn a_move_in_opens_work_orders_for_defects_and_occupies_the_unit(app: Test
         (m["kind"].as_str(), m["state"].as_str()),
         (Some("in"), Some("open"))
     );
+    // The move-in form no longer offers the unit while this one is open.
+    let (web, _) = crate::ui::web_login(&app, "cs_supervisor").await;
+    let page = crate::ui::page_text(&web, &app, "/moves").await;
+    let vacant = page
+        .split("<select name=\"unit_id\"")
+        .nth(1)
+        .and_then(|s| s.split("</select>").next())
+        .expect("the move-in form's units");
+    assert!(
+        !vacant.contains(&format!("<option value=\"{unit}\"")),
+        "a unit with an open move-in is not offered: {vacant}"
+    );
     assert_eq!(m["readings"][0]["reading"], "1200.5");
     assert_eq!(m["keys"][0]["holder"], m["tenant_name"]);
     assert_eq!(item(&m, "入户门及门锁")["ticket_id"], Value::Null);

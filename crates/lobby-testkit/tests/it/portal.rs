@@ -113,7 +113,11 @@ async fn a_tenant_reports_confirms_and_rates(app: TestApp) {
         ),
         (&sup, json!({"action": "escalate", "note": SECRET})),
         (&eng, json!({"action": "start", "note": SECRET})),
-        (&eng, json!({"action": "resolve", "note": SECRET})),
+        // The completion note is for the tenant (the box says so).
+        (
+            &eng,
+            json!({"action": "resolve", "note": "已更换天花板上方水管接头"}),
+        ),
     ] {
         let r = app
             .post(Some(who), &format!("/api/v1/tickets/{id}/actions"), &body)
@@ -135,6 +139,11 @@ async fn a_tenant_reports_confirms_and_rates(app: TestApp) {
         .map(|e| e["action"].as_str().unwrap())
         .collect();
     assert_eq!(actions, ["create", "photo", "dispatch", "start", "resolve"]);
+    assert!(
+        mine.body.to_string().contains("已更换天花板上方水管接头"),
+        "the tenant reads what was done: {}",
+        mine.body
+    );
     assert_eq!(mine.body["allowed"], json!(["reopen", "rate"]));
     let list = app
         .get(Some(&tenant), &format!("/api/v1/tickets?site_id={s}"))
@@ -172,7 +181,7 @@ async fn a_tenant_reports_confirms_and_rates(app: TestApp) {
     assert!(r.body.to_string().contains("还在滴水"));
     for body in [
         json!({"action": "start"}),
-        json!({"action": "resolve", "note": SECRET}),
+        json!({"action": "resolve", "note": "接头已重新密封"}),
     ] {
         let r = app
             .post(Some(&eng), &format!("/api/v1/tickets/{id}/actions"), &body)

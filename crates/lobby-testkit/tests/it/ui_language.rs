@@ -281,6 +281,14 @@ async fn a_field_home_shows_its_own_work(app: TestApp) {
         &serde_json::json!({"action": "dispatch", "department": "engineering"}),
     )
     .await;
+    // Opened later, but urgent: it heads the queue.
+    let urgent = app.post(Some(&fd), "/api/v1/tickets", &serde_json::json!({"kind": "repair", "priority": "urgent", "title": "配电箱冒烟", "location": "5F 弱电间", "site_id": s})).await.body;
+    app.post(
+        Some(&fd),
+        &format!("/api/v1/tickets/{}/actions", urgent["id"]),
+        &serde_json::json!({"action": "dispatch", "department": "engineering"}),
+    )
+    .await;
 
     let (c, _) = web_login(&app, "engineering").await;
     let home = crate::ui::page_text(&c, &app, "/").await;
@@ -296,6 +304,11 @@ async fn a_field_home_shows_its_own_work(app: TestApp) {
         dept.contains("无人接的灯管"),
         "the department's untaken work"
     );
+    let (first_urgent, first_routine) = (
+        dept.find("配电箱冒烟").unwrap_or(usize::MAX),
+        dept.find("无人接的灯管").unwrap_or(0),
+    );
+    assert!(first_urgent < first_routine, "urgent first: {dept}");
     assert!(!home.contains("id=\"parcels-waiting\"") && !home.contains("id=\"new-call\""));
 
     let (c, _) = web_login(&app, "field_assistant").await;

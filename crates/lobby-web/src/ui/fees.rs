@@ -448,6 +448,8 @@ struct DunningPrint {
     payee: Option<lobby_app::sites::PayeeView>,
     /// The statements' numbers, the transfer's reference.
     reference: String,
+    /// What is owed, in capitals (人民币大写).
+    capitals: String,
 }
 
 async fn dunning_print(
@@ -482,6 +484,7 @@ async fn dunning_print(
         .collect::<Vec<_>>()
         .join(" ");
     Ok(render(&DunningPrint {
+        capitals: lobby_domain::money::capitals(d.balance_fen),
         c,
         d,
         statements,

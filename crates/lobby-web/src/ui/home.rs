@@ -156,6 +156,10 @@ async fn work_home(s: &AppState, c: &Chrome) -> Result<WorkHome, lobby_app::AppE
         .await?
         .items;
     }
+    // Queues: the most urgent first, then the nearest deadline.
+    lobby_app::tickets::queue_order(&mut w.mine);
+    lobby_app::tickets::queue_order(&mut w.unassigned);
+    lobby_app::tickets::queue_order(&mut w.to_verify);
     if a.can(Action::CleaningInspect, site) {
         w.notices_fixed = lobby_app::cleaning::notices(&s.app, a, site, None, true, None, Some(50))
             .await?

@@ -90,8 +90,16 @@ async fn list_with(
     let (mut tenants, mut vacant, mut occupied) = (Vec::new(), Vec::new(), Vec::new());
     if can_work {
         tenants = super::tenant_choices(s, &c).await?;
+        // A unit with a move still open is not offered again.
+        let busy: Vec<i64> = moves
+            .iter()
+            .filter(|m| m.state == lobby_domain::moves::MoveState::Open)
+            .map(|m| m.unit_id)
+            .collect();
         vacant = super::unit_choices(s, &c, "vacant").await?;
+        vacant.retain(|u| !busy.contains(&u.unit_id));
         occupied = super::unit_choices(s, &c, "occupied").await?;
+        occupied.retain(|u| !busy.contains(&u.unit_id));
     }
     let can_manage = c.actor.can(Can::MovesManage, site);
     let today = c.today(&s.app).to_string();
