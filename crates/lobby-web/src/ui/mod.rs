@@ -19,6 +19,7 @@ mod meters;
 mod moves;
 mod nav;
 mod patrols;
+mod paying;
 mod permits;
 pub mod portal;
 mod renovations;
@@ -84,6 +85,7 @@ pub fn router() -> Router<AppState> {
         .merge(cleaning::router())
         .merge(shifts::router())
         .merge(fees::router())
+        .merge(paying::router())
         .merge(keys::router())
         .merge(meters::router())
         .merge(permits::router())
