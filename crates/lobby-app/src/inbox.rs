@@ -113,6 +113,21 @@ pub async fn waiting(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Wa
             "/cleaning/notices".into(),
         );
     }
+    if can(Can::MetersRecord) && can(Can::MovesWork) {
+        let by = today.tomorrow().unwrap_or(today).to_string();
+        put(
+            WaitingKind::MoveReadings,
+            lobby_store::moves::count_awaiting_readings(&mut c, site_id, &by).await?,
+            "/meters?moves=1".into(),
+        );
+    }
+    if can(Can::FeesManage) {
+        put(
+            WaitingKind::PaymentNotices,
+            lobby_store::fees::notices::count_pending(&mut c, site_id).await?,
+            "/payment-notices".into(),
+        );
+    }
     drop(c);
     if can(Can::DeskAck) {
         let unread = crate::desk::log(

@@ -60,6 +60,18 @@ string_enum!(
     }
 );
 
+string_enum!(
+    /// Where a tenant's 我已付款 stands.
+    PaymentNoticeState, "state", {
+        /// Waiting for finance to match it.
+        Pending => "pending",
+        /// Matched to a payment (finance, or the bank import).
+        Matched => "matched",
+        /// Finance found no such money, with its reason.
+        Declined => "declined",
+    }
+);
+
 /// Thousandths in one unit of a reading.
 pub const MILLI: i64 = 1000;
 

@@ -28,5 +28,9 @@ string_enum!(
         ToVerify => "to_verify",
         /// Rectification notices the vendor reports fixed: re-inspect.
         NoticesFixed => "notices_fixed",
+        /// Moves due by tomorrow whose meters wait for their readings.
+        MoveReadings => "move_readings",
+        /// Tenants' 我已付款 waiting for finance to match them.
+        PaymentNotices => "payment_notices",
     }
 );

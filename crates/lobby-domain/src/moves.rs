@@ -129,6 +129,107 @@ pub fn ready(items: &[(String, ItemState)], meters: &[(String, bool)]) -> Result
     Ok(())
 }
 
+string_enum!(
+    /// Whose part of a move a step is.
+    Party, "whose", {
+        /// 工程部: reads the meters.
+        Engineering => "engineering",
+        /// 客服部: walks the checklist with engineering, hands the keys.
+        CustomerService => "customer_service",
+        /// 租户: signs the handover sheet.
+        Tenant => "tenant",
+    }
+);
+
+string_enum!(
+    /// A step of a move not done yet.
+    Lacking, "what", {
+        /// Meters of the unit without a reading in this move.
+        Readings => "readings",
+        /// Checklist items not checked.
+        Checklist => "checklist",
+        /// Keys: none handed over yet (a move-in), or copies still out (a
+        /// move-out).
+        Keys => "keys",
+        /// The tenant's signature, given when the move is completed.
+        Signature => "signature",
+    }
+);
+
+/// One step a move still lacks: what, whose, the names it concerns (meter
+/// serials, items, key copies), and whether completing waits for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outstanding {
+    pub what: Lacking,
+    pub whose: Party,
+    pub names: Vec<String>,
+    pub blocks: bool,
+}
+
+/// What a move still lacks, in the order it is usually done: the meters
+/// (engineering), the checklist (customer service with engineering), the
+/// keys (the desk) and the tenant's signature. `keys_to_hand` are key sets
+/// of the unit the desk may still hand over at a move-in (nothing handed
+/// yet); `keys_out` are copies still with the tenant at a move-out. Only
+/// the meters, the checklist and a move-out's keys hold completion back.
+pub fn outstanding(
+    kind: MoveKind,
+    items: &[(String, ItemState)],
+    meters: &[(String, bool)],
+    keys_to_hand: &[String],
+    keys_out: &[String],
+) -> Vec<Outstanding> {
+    let mut out = Vec::new();
+    let unread: Vec<String> = meters
+        .iter()
+        .filter(|(_, read)| !read)
+        .map(|(s, _)| s.clone())
+        .collect();
+    if !unread.is_empty() {
+        out.push(Outstanding {
+            what: Lacking::Readings,
+            whose: Party::Engineering,
+            names: unread,
+            blocks: true,
+        });
+    }
+    let pending: Vec<String> = items
+        .iter()
+        .filter(|(_, s)| *s == ItemState::Pending)
+        .map(|(n, _)| n.clone())
+        .collect();
+    if !pending.is_empty() {
+        out.push(Outstanding {
+            what: Lacking::Checklist,
+            whose: Party::CustomerService,
+            names: pending,
+            blocks: true,
+        });
+    }
+    match kind {
+        MoveKind::In if !keys_to_hand.is_empty() => out.push(Outstanding {
+            what: Lacking::Keys,
+            whose: Party::CustomerService,
+            names: keys_to_hand.to_vec(),
+            blocks: false,
+        }),
+        MoveKind::Out if !keys_out.is_empty() => out.push(Outstanding {
+            what: Lacking::Keys,
+            whose: Party::CustomerService,
+            names: keys_out.to_vec(),
+            blocks: true,
+        }),
+        _ => {}
+    }
+    out.push(Outstanding {
+        what: Lacking::Signature,
+        whose: Party::Tenant,
+        names: Vec::new(),
+        blocks: false,
+    });
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,5 +265,34 @@ mod tests {
         let e = ready(&pending, &[]).unwrap_err();
         assert_eq!(e, NotReady::Pending("空调".into()));
         assert_eq!(e.error().field, "handover");
+    }
+    #[test]
+    fn outstanding_says_what_and_whose() {
+        let items = vec![
+            ("门锁".to_string(), ItemState::Ok),
+            ("空调".to_string(), ItemState::Pending),
+        ];
+        let meters = vec![("E-1".to_string(), false), ("W-1".to_string(), true)];
+        let o = outstanding(MoveKind::In, &items, &meters, &["入户门".into()], &[]);
+        let got: Vec<_> = o.iter().map(|x| (x.what, x.whose, x.blocks)).collect();
+        assert_eq!(
+            got,
+            [
+                (Lacking::Readings, Party::Engineering, true),
+                (Lacking::Checklist, Party::CustomerService, true),
+                (Lacking::Keys, Party::CustomerService, false),
+                (Lacking::Signature, Party::Tenant, false),
+            ]
+        );
+        assert_eq!(o[0].names, ["E-1"]);
+        assert_eq!(o[1].names, ["空调"]);
+        // A move-out's keys still out hold it back; nothing else left.
+        let done = vec![("门锁".to_string(), ItemState::Ok)];
+        let o = outstanding(MoveKind::Out, &done, &[], &[], &["入户门 #1".into()]);
+        assert_eq!(o.len(), 2);
+        assert!(o[0].blocks && o[0].what == Lacking::Keys);
+        let o = outstanding(MoveKind::In, &done, &[("E-1".into(), true)], &[], &[]);
+        assert_eq!(o.len(), 1);
+        assert_eq!(o[0].what, Lacking::Signature);
     }
 }

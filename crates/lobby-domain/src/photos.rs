@@ -14,5 +14,9 @@ string_enum!(
         /// A handover checklist item at a move-in or move-out (a defect,
         /// a damage).
         MoveItem => "move_item",
+        /// The transfer slip a tenant sends with its 我已付款.
+        PaymentNotice => "payment_notice",
+        /// A site's collection QR code (收款码); owner_id is the site.
+        SitePayee => "site_payee",
     }
 );

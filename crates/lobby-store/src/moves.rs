@@ -25,12 +25,14 @@ pub struct MoveRow {
     pub completed_by_name: Option<String>,
     pub created_by_name: String,
     pub created_at: i64,
+    /// When engineering was last told the meters wait for their readings.
+    pub readings_told_at: Option<i64>,
 }
 
 const COLS: &str =
     "m.id, m.site_id, m.tenant_id, t.name AS tenant_name, m.unit_id, u.number AS unit_number, \
      m.kind, m.move_date, m.lease_end, m.state, m.note, m.signed_by, m.signed_at, m.completed_at, \
-     m.completed_by_name, m.created_by_name, m.created_at";
+     m.completed_by_name, m.created_by_name, m.created_at, m.readings_told_at";
 const FROM: &str =
     "FROM moves m JOIN tenants t ON t.id = m.tenant_id JOIN units u ON u.id = m.unit_id";
 
@@ -236,6 +238,67 @@ pub async fn delete_item(c: &mut Conn, id: i64) -> Result<()> {
         .execute(c)
         .await?;
     Ok(())
+}
+
+/// Notes that engineering was told of the move's unread meters.
+pub async fn set_readings_told(c: &mut Conn, id: i64, at: i64) -> Result<()> {
+    sqlx::query("UPDATE moves SET readings_told_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(at)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// The open moves of a unit on or before `by` (`2026-12-08`): those a
+/// reading of its meters taken now belongs to.
+pub async fn open_of_unit(c: &mut Conn, unit_id: i64, by: &str) -> Result<Vec<MoveRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLS} {FROM} WHERE m.unit_id = $1 AND m.state = 'open' AND m.move_date <= $2 \
+         ORDER BY m.id"
+    ))
+    .bind(unit_id)
+    .bind(by)
+    .fetch_all(c)
+    .await?)
+}
+
+/// A meter of an open move's unit with no reading in that move.
+#[derive(Debug, Clone, FromRow)]
+pub struct UnreadRow {
+    pub meter_id: i64,
+    pub move_id: i64,
+    pub kind: MoveKind,
+    pub move_date: String,
+}
+
+/// Where the SQL finds an open move's meters not yet read in it.
+const UNREAD: &str = "FROM moves m JOIN meters x ON x.unit_id = m.unit_id AND x.archived = 0 \
+     WHERE m.site_id = $1 AND m.state = 'open' AND m.move_date <= $2 \
+     AND NOT EXISTS (SELECT 1 FROM move_readings mr JOIN meter_readings r ON r.id = mr.reading_id \
+     WHERE mr.move_id = m.id AND r.meter_id = x.id)";
+
+/// A site's meters waiting for a move's reading, for moves on or before
+/// `by`: the meter round marks them.
+pub async fn unread(c: &mut Conn, site_id: i64, by: &str) -> Result<Vec<UnreadRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT x.id AS meter_id, m.id AS move_id, m.kind, m.move_date {UNREAD} ORDER BY m.move_date, m.id"
+    ))
+    .bind(site_id)
+    .bind(by)
+    .fetch_all(c)
+    .await?)
+}
+
+/// How many open moves on or before `by` wait for a meter's reading.
+pub async fn count_awaiting_readings(c: &mut Conn, site_id: i64, by: &str) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar(&format!("SELECT COUNT(DISTINCT m.id) {UNREAD}"))
+            .bind(site_id)
+            .bind(by)
+            .fetch_one(c)
+            .await?,
+    )
 }
 
 pub async fn link_reading(c: &mut Conn, move_id: i64, reading_id: i64) -> Result<()> {

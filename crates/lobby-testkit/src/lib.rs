@@ -299,6 +299,11 @@ impl TestApp {
             .await
     }
 
+    pub async fn put_bytes(&self, token: Option<&str>, path: &str, body: Vec<u8>) -> Resp {
+        self.send(self.client().put(self.url(path)).body(body), token)
+            .await
+    }
+
     /// Lets `hours` pass for the app (deadlines run out, days end).
     pub fn advance(&self, hours: i64) {
         self.advance_by(jiff::SignedDuration::from_hours(hours));

@@ -476,9 +476,12 @@ pub async fn photo_bytes(
         Owner::Notice => {
             load_notice(&mut c, actor, p.owner_id, 0).await?;
         }
-        Owner::Ticket | Owner::PatrolResult | Owner::MeterReading | Owner::MoveItem => {
-            return Err(AppError::NotFound("photo"))
-        }
+        Owner::Ticket
+        | Owner::PatrolResult
+        | Owner::MeterReading
+        | Owner::MoveItem
+        | Owner::PaymentNotice
+        | Owner::SitePayee => return Err(AppError::NotFound("photo")),
     }
     drop(c);
     crate::photos::bytes(app, p, thumb).await

@@ -258,6 +258,7 @@ pub async fn record_bank_payments(
                                 paid_at: *paid_at,
                                 note: note.as_deref(),
                                 year,
+                                notice_id: None,
                             },
                         )
                         .await?,

@@ -229,15 +229,20 @@ pub async fn record_reading_with(
         return Err(AppError::invalid("read_at", "read_at is in the future"));
     }
     let replaced = input.meter_replaced;
+    // A move due by tomorrow waiting for this meter takes the reading too.
+    let (today, _) = super::site_today(app, meter.site_id).await?;
+    let by = today.tomorrow().unwrap_or(today).to_string();
     let stored = match photo {
         Some(bytes) => Some(crate::photos::store_photo(app, bytes).await?),
         None => None,
     };
-    let (stored, meter) = (&stored, &meter);
+    let (stored, meter, by) = (&stored, &meter, &by);
     let id = app
         .write(actor, |w| {
             Box::pin(async move {
-                record_in(w, meter, reading, read_at, replaced, stored.as_ref()).await
+                let id = record_in(w, meter, reading, read_at, replaced, stored.as_ref()).await?;
+                crate::moves::round_reading_in(w, meter.id, meter.unit_id, id, by).await?;
+                Ok(id)
             })
         })
         .await?;

@@ -9,6 +9,7 @@ mod deposits;
 mod dunning;
 mod items;
 mod meters;
+mod notices;
 mod payments;
 mod report;
 mod sightings;
@@ -35,6 +36,11 @@ pub use meters::{
     add_reading_photo, confirm_reading, create_meter, meters, reading_photo, readings,
     record_reading, record_reading_with, MeterInput, MeterView, ReadingInput, ReadingView,
     JUMP_FACTOR,
+};
+pub use notices::{
+    add_notice_photo, decline_notice, match_notice, notice_photo, payment_notice, payment_notices,
+    report_paid, DeclineNoticeInput, MatchNoticeInput, PaymentNoticeInput, PaymentNoticeQuery,
+    PaymentNoticeView, MAX_NOTICE_PHOTOS,
 };
 pub(crate) use payments::{apply_credit, check_payer, pay_in, payment_view, Pay};
 pub use payments::{

@@ -276,6 +276,7 @@ pub async fn record_payment(
                         paid_at,
                         note: note.as_deref(),
                         year,
+                        notice_id: None,
                     },
                 )
                 .await
@@ -319,6 +320,10 @@ pub(crate) struct Pay<'a> {
     pub note: Option<&'a str>,
     /// The receipt's year.
     pub year: i16,
+    /// The tenant's 我已付款 this payment answers (finance matching it);
+    /// `None`: the oldest pending one of the same tenant and amount, if
+    /// any (the desk's payment, the bank import).
+    pub notice_id: Option<i64>,
 }
 
 /// Records `p` in `w`: numbers its receipt, pays the statement (or the
@@ -382,6 +387,22 @@ pub(crate) async fn pay_in(w: &mut Work<'_>, p: &Pay<'_>) -> AppResult<i64> {
         serde_json::json!({"receipt_no": receipt, "tenant_id": p.tenant_id, "amount_fen": p.amount_fen, "credit_fen": left}),
     )
     .await?;
+    // The tenant's 我已付款 it answers leaves finance's queue.
+    let notice = match p.notice_id {
+        Some(n) => Some(n),
+        None => {
+            lobby_store::fees::notices::answered_by(
+                w,
+                p.tenant_id,
+                p.statement.map(|s| s.id),
+                p.amount_fen,
+            )
+            .await?
+        }
+    };
+    if let Some(n) = notice {
+        super::notices::matched_in(w, n, id, p.notice_id.is_some()).await?;
+    }
     Ok(id)
 }
 

@@ -153,20 +153,13 @@ async fn check_ready(w: &mut Work<'_>, m: &MoveRow) -> AppResult<()> {
         .collect();
     ready(&items, &meters).map_err(|e| AppError::from(e.error()))?;
     if m.kind == MoveKind::Out {
-        if let Some(mi) = store::last_move_in(w, m.tenant_id, m.unit_id).await? {
-            if let Some(k) = store::keys(w, mi.id)
-                .await?
-                .into_iter()
-                .find(|k| k.returned_at.is_none())
-            {
-                return Err(AppError::invalid(
-                    "keys",
-                    format!(
-                        "{} copy {} is still out with the tenant: it needs taking back first",
-                        k.label, k.copy_no
-                    ),
-                ));
-            }
+        let now = w.now();
+        let (_, out) = super::keys_left(w, now, m, false).await?;
+        if let Some(k) = out.first() {
+            return Err(AppError::invalid(
+                "keys",
+                format!("{k} is still out with the tenant: it needs taking back first"),
+            ));
         }
     }
     Ok(())

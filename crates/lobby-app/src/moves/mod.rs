@@ -11,13 +11,16 @@
 //! statement and leaves the unit vacant.
 
 mod complete;
+mod readings;
 mod steps;
 
 pub use complete::{complete, CompleteInput, DAMAGES_ITEM};
+pub(crate) use readings::round_reading_in;
+pub use readings::{awaited_readings, remind, AwaitedReading};
 pub use steps::{
-    add_item, add_item_photo, add_reading, cancel, check_item, create_move_in, create_move_out,
-    move_key, CancelInput, CheckInput, HandoverInput, MoveInput, MoveItemInput, MoveKeyInput,
-    MoveReadingInput,
+    add_item, add_item_photo, add_reading, cancel, check_item, check_items, create_move_in,
+    create_move_out, move_key, CancelInput, CheckInput, ChecksInput, HandoverInput, ItemCheckInput,
+    MoveInput, MoveItemInput, MoveKeyInput, MoveReadingInput, MAX_CHECK_PHOTOS,
 };
 
 use lobby_domain::fees::format_reading;
@@ -58,6 +61,25 @@ pub struct MoveView {
     pub keys: Vec<MoveKeyView>,
     /// The damages priced at a move-out, in 分.
     pub damages_fen: i64,
+    /// What an open move still lacks and whose it is, in the order it is
+    /// usually done (with the move's page; empty in lists and once
+    /// closed). Completing waits for the steps that `blocks`.
+    pub outstanding: Vec<OutstandingView>,
+    /// When engineering was last told the meters wait for their readings
+    /// (at the announcement, or by `POST /api/v1/moves/{id}/remind`).
+    pub readings_told_at: Option<String>,
+}
+
+/// A step an open move still lacks.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OutstandingView {
+    pub what: lobby_domain::moves::Lacking,
+    pub whose: lobby_domain::moves::Party,
+    /// What it concerns: meter serials, checklist items, key sets or
+    /// copies.
+    pub names: Vec<String>,
+    /// Completing the move waits for it.
+    pub blocks: bool,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -137,6 +159,8 @@ pub(crate) fn view(m: MoveRow) -> MoveView {
         readings: Vec::new(),
         keys: Vec::new(),
         damages_fen: 0,
+        outstanding: Vec::new(),
+        readings_told_at: time::rfc3339_opt(m.readings_told_at),
     }
 }
 
@@ -178,7 +202,31 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<MoveView> {
     let photos = lobby_store::photos::of_move(&mut c, id).await?;
     let readings = store::readings(&mut c, id).await?;
     let keys = store::keys(&mut c, id).await?;
+    let outstanding = if m.state == MoveState::Open {
+        let read: Vec<i64> = readings.iter().map(|r| r.meter_id).collect();
+        let meters: Vec<(String, bool)> =
+            lobby_store::fees::meters(&mut c, m.site_id, Some(m.unit_id))
+                .await?
+                .into_iter()
+                .map(|x| (x.serial, read.contains(&x.id)))
+                .collect();
+        let checks: Vec<(String, ItemState)> =
+            items.iter().map(|i| (i.name.clone(), i.state)).collect();
+        let (to_hand, out) = keys_left(&mut c, app.now(), &m, keys.is_empty()).await?;
+        lobby_domain::moves::outstanding(m.kind, &checks, &meters, &to_hand, &out)
+            .into_iter()
+            .map(|o| OutstandingView {
+                what: o.what,
+                whose: o.whose,
+                names: o.names,
+                blocks: o.blocks,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut v = view(m);
+    v.outstanding = outstanding;
     v.damages_fen = items
         .iter()
         .filter(|i| i.state == ItemState::Defect)
@@ -229,6 +277,42 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<MoveView> {
         })
         .collect();
     Ok(v)
+}
+
+/// The keys a move still concerns: at a move-in with nothing handed over
+/// yet (`none_handed`), the unit's key sets with a copy in; at a
+/// move-out, the copies handed over at the tenant's move-in and still out
+/// (`label #copy`).
+pub(crate) async fn keys_left(
+    c: &mut lobby_store::Conn,
+    now: i64,
+    m: &MoveRow,
+    none_handed: bool,
+) -> AppResult<(Vec<String>, Vec<String>)> {
+    match m.kind {
+        MoveKind::In if none_handed => Ok((
+            lobby_store::keys::keys(c, m.site_id, now, false)
+                .await?
+                .into_iter()
+                .filter(|k| k.unit_id == Some(m.unit_id) && k.out + k.lost < k.copies)
+                .map(|k| k.label)
+                .collect(),
+            Vec::new(),
+        )),
+        MoveKind::In => Ok((Vec::new(), Vec::new())),
+        MoveKind::Out => {
+            let out = match store::last_move_in(c, m.tenant_id, m.unit_id).await? {
+                Some(mi) => store::keys(c, mi.id)
+                    .await?
+                    .into_iter()
+                    .filter(|k| k.returned_at.is_none())
+                    .map(|k| format!("{} #{}", k.label, k.copy_no))
+                    .collect(),
+                None => Vec::new(),
+            };
+            Ok((Vec::new(), out))
+        }
+    }
 }
 
 /// A photo of one of the move's checklist items.

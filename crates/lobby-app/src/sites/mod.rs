@@ -255,7 +255,7 @@ pub use buildings::{
     buildings, create_building, create_floor, update_building, BuildingInput, BuildingView,
     FloorInput, FloorView,
 };
-pub use payee::{payee, set_payee, PayeeInput, PayeeView};
+pub use payee::{payee, payee_qr, set_payee, set_payee_qr, PayeeInput, PayeeView};
 pub(crate) use units::set_unit_status;
 pub use units::{
     create_unit, unit, unit_by_number, units, update_unit, UnitInput, UnitQuery, UnitView,

@@ -6,6 +6,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use lobby_domain::photos::Owner;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PayeeView {
@@ -18,6 +19,10 @@ pub struct PayeeView {
     pub account_number: String,
     pub updated_by: String,
     pub updated_at: String,
+    /// The collection QR code (收款码) uploaded, if any:
+    /// `GET /api/v1/sites/{id}/payee/qr` (or `/sites/{id}/payee/qr` on
+    /// screen).
+    pub qr_photo_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -33,7 +38,12 @@ pub struct PayeeInput {
 pub async fn payee(app: &App, actor: &Actor, site_id: i64) -> AppResult<Option<PayeeView>> {
     actor.authorize(Action::FeesRead, site_id)?;
     let mut c = app.db.read().await?;
+    let qr = lobby_store::photos::of(&mut c, Owner::SitePayee, site_id)
+        .await?
+        .last()
+        .map(|p| p.id);
     Ok(store::payee(&mut c, site_id).await?.map(|p| PayeeView {
+        qr_photo_id: qr,
         site_id: p.site_id,
         account_name: p.account_name,
         bank: p.bank,
@@ -97,4 +107,70 @@ pub async fn set_payee(
     payee(app, actor, site_id)
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the payee just set is gone")))
+}
+
+/// Finance uploads the site's collection QR code (收款码), shown beside the
+/// account on bills, statements and the dunning letter; a new one
+/// replaces it. The account is set first.
+pub async fn set_payee_qr(
+    app: &App,
+    actor: &Actor,
+    site_id: i64,
+    bytes: &[u8],
+) -> AppResult<PayeeView> {
+    actor.authorize(Action::FeesManage, site_id)?;
+    if payee(app, actor, site_id).await?.is_none() {
+        return Err(AppError::InvalidTransition(
+            "set the payee account first".into(),
+        ));
+    }
+    let stored = crate::photos::store_photo(app, bytes).await?;
+    let stored = &stored;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let actor = w.actor().clone();
+            let now = w.now();
+            let id = crate::photos::insert(
+                w,
+                &actor,
+                now,
+                (Owner::SitePayee, site_id),
+                stored,
+                None,
+                None,
+            )
+            .await?;
+            w.audit(
+                Some(site_id),
+                "update",
+                "site_payee_qr",
+                Some(site_id),
+                serde_json::json!({"photo_id": id}),
+            )
+            .await
+        })
+    })
+    .await?;
+    payee(app, actor, site_id)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the payee is gone")))
+}
+
+/// The site's collection QR code, for whoever reads its fees (404 while
+/// none is uploaded).
+pub async fn payee_qr(
+    app: &App,
+    actor: &Actor,
+    site_id: i64,
+    thumb: bool,
+) -> AppResult<(String, Vec<u8>)> {
+    actor.authorize(Action::FeesRead, site_id)?;
+    let p = {
+        let mut c = app.db.read().await?;
+        lobby_store::photos::of(&mut c, Owner::SitePayee, site_id)
+            .await?
+            .pop()
+            .ok_or(AppError::NotFound("QR code"))?
+    };
+    crate::photos::bytes(app, p, thumb).await
 }

@@ -282,7 +282,49 @@ pub(super) async fn load_fee_history(app: &App, site: i64) -> AppResult<()> {
     }
     // The reminders the sweep sends for the debts as they stand today.
     fees::dunning_sweep(app).await?;
+    // Where tenants pay: the account and its collection QR code.
+    let fin = demo_actor(app, "finance").await?;
+    lobby_app::sites::set_payee(
+        app,
+        &fin,
+        site,
+        &lobby_app::sites::PayeeInput {
+            account_name: "上海静安某某物业管理有限公司".into(),
+            bank: "招商银行上海静安支行".into(),
+            account_number: "3100 2222 0000 0566 8899".into(),
+        },
+    )
+    .await?;
+    lobby_app::sites::set_payee_qr(
+        app,
+        &fin,
+        site,
+        &qr_png("https://pay.example.com/lobby-demo")?,
+    )
+    .await?;
     Ok(())
+}
+
+/// A QR code of `data` as a PNG (the demo's collection code).
+pub(super) fn qr_png(data: &str) -> AppResult<Vec<u8>> {
+    let code = qrcode::QrCode::new(data.as_bytes()).map_err(|e| AppError::Internal(e.into()))?;
+    let n = u32::try_from(code.width()).map_err(|e| AppError::Internal(e.into()))?;
+    let (scale, quiet) = (8, 4);
+    let side = (n + 2 * quiet) * scale;
+    let colors = code.to_colors();
+    let img = image::GrayImage::from_fn(side, side, |x, y| {
+        let (cx, cy) = (x / scale, y / scale);
+        let dark = cx >= quiet
+            && cy >= quiet
+            && cx < n + quiet
+            && cy < n + quiet
+            && colors[((cy - quiet) * n + (cx - quiet)) as usize] == qrcode::Color::Dark;
+        image::Luma([if dark { 0 } else { 255 }])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(out.into_inner())
 }
 
 /// Someone who reads the roster (finance does not): the supervisor.

@@ -240,6 +240,41 @@ pub(super) async fn load_portal_history(app: &App, site: i64) -> AppResult<()> {
     )
     .await?;
 
+    // 我已付款: the tenant says it transferred its oldest open bill an hour
+    // ago, with the slip's photo; it waits in finance's queue.
+    clock.set(lobby_app::time::ts(ago(60)?));
+    let open = lobby_app::fees::statements(
+        &past,
+        &tenant,
+        &lobby_app::fees::StatementQuery {
+            site_id: site,
+            state: Some(lobby_domain::fees::StatementState::Issued),
+            limit: Some(24),
+            ..Default::default()
+        },
+    )
+    .await?
+    .items;
+    if let Some(st) = open
+        .iter()
+        .filter(|s| s.balance_fen > 0)
+        .min_by_key(|s| s.id)
+    {
+        let today = lobby_app::time::local_date(ago(60)?, "Asia/Shanghai")?;
+        lobby_app::fees::report_paid(
+            &past,
+            &tenant,
+            &lobby_app::fees::PaymentNoticeInput {
+                statement_id: st.id,
+                amount_fen: st.balance_fen,
+                paid_on: today.to_string(),
+                note: Some("网银转账，附言已填账单号".into()),
+            },
+            &[super::fees::qr_png(&format!("转账凭证 {}", st.number))?],
+        )
+        .await?;
+    }
+
     // Engineering's group robot: set up, turned off until it has a real key.
     delivery::add_robot(
         app,

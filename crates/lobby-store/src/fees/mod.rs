@@ -12,6 +12,7 @@ use crate::{Conn, Result};
 
 mod deposits;
 mod dunning;
+pub mod notices;
 mod statements;
 
 pub use deposits::{deposits, insert_deposit, settle_deposit, DepositRow, NewDeposit};

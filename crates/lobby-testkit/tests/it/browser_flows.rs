@@ -28,7 +28,7 @@ async fn links_of(b: &Client, css: &str) -> Result<Vec<String>, String> {
 
 /// Accepts the question an irreversible action asks, after checking it
 /// says `what`.
-async fn confirm(b: &Client, what: &str) -> Step {
+pub(crate) async fn confirm(b: &Client, what: &str) -> Step {
     let mut asked = None;
     for _ in 0..50 {
         if let Ok(t) = b.get_alert_text().await {

@@ -68,14 +68,25 @@ async fn the_desk_walks_a_move_in(b: &Client, app: &TestApp) -> Step {
     if items.len() < 5 {
         return Err(format!("a short checklist: {items:?}"));
     }
-    // Item by item: the air-conditioning is a defect, the rest in order.
+    // What is missing, and whose: engineering's readings (told already).
+    shows(b, "#outstanding", "工程部").await?;
+    shows(b, "#outstanding", "E-BR").await?;
+    b.find(Locator::Css("#readings-told"))
+        .await
+        .map_err(err("engineering told"))?;
+    click(b, "#move-remind button").await?;
+    shows(b, "#outstanding", "已通知工程部").await?;
+    // The checklist walked on one form, saved once: the air-conditioning
+    // is a defect, the rest in order.
     for (item, name) in &items {
-        let form = format!("#i{item} form.check-item");
+        let state = if name == "空调" { "defect" } else { "ok" };
+        set(b, &format!("select[name=state_{item}]"), state).await?;
         if name == "空调" {
-            set(b, &format!("{form} select[name=state]"), "defect").await?;
-            type_in(b, &format!("{form} input[name=note]"), "不制冷").await?;
+            type_in(b, &format!("input[name=note_{item}]"), "不制冷").await?;
         }
-        click(b, &format!("{form} button")).await?;
+    }
+    click(b, "#handover-save").await?;
+    for (item, name) in &items {
         let want = if name == "空调" { "缺陷" } else { "完好" };
         shows(b, &format!("#i{item} .pill"), want).await?;
     }
@@ -94,6 +105,7 @@ async fn the_desk_walks_a_move_in(b: &Client, app: &TestApp) -> Step {
     b.goto(&app.url(&format!("/moves/{id}")))
         .await
         .map_err(err("move"))?;
+    shows(b, "#outstanding", "在此抄表").await?;
     type_in(b, &format!("#read-{meter} input[name=reading]"), "88.5").await?;
     click(b, &format!("#read-{meter} button")).await?;
     shows(b, "#readings + table", "88.5").await?;
@@ -114,6 +126,19 @@ async fn the_desk_walks_a_move_in(b: &Client, app: &TestApp) -> Step {
     b.find(Locator::Css("#move-print"))
         .await
         .map_err(err("print button"))?;
+    // Printed, the signatures stay on a page with the keys above them.
+    let kept = b
+        .execute(
+            "const k = document.querySelector('.keep-together'); \
+             return !!k && !!k.querySelector('.signatures') && !!k.querySelector('#keys') \
+             && getComputedStyle(k).breakInside === 'avoid';",
+            vec![],
+        )
+        .await
+        .map_err(err("keep together"))?;
+    if kept != json!(true) {
+        return Err("the signature block is not kept with the content".into());
+    }
     let u = app.get(Some(&sup), &format!("/api/v1/units/{unit}")).await;
     if u.body["status"] != "occupied" {
         return Err(format!("the unit is not occupied: {}", u.body));

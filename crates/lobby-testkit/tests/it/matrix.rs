@@ -176,6 +176,7 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/handover-checklist", "", Action::MovesRead, &[]),
         ("/renovations", "", Action::RenovationsRead, &[]),
         ("/deposits", "", Action::FeesRead, &[]),
+        ("/payment-notices", "", Action::FeesManage, &["tenant"]),
         (
             "/reports/collection",
             "&month=2026-11",

@@ -561,3 +561,155 @@ async fn the_site_keeps_its_own_checklist(app: TestApp) {
     assert_eq!(names, ["门禁卡", "窗帘"]);
 }
 both!(the_site_keeps_its_own_checklist);
+
+/// A move-in the desk can finish (issue 36, item 3): the move says what is
+/// missing and whose; engineering is told at once and reads the meter on
+/// its own round; the checklist is saved at once; the desk completes.
+async fn a_move_says_what_is_missing_and_whose(app: TestApp) {
+    let s = app.site_id;
+    let sup = app.token("cs_supervisor").await;
+    let desk = app.token("front_desk").await;
+    let eng = app.token("engineering").await;
+    let (unit, meter, _key, tenant) = a_vacant_unit(&app, &sup, "OW").await;
+    let day = today(&app);
+    let lease_end = day.checked_add(jiff::Span::new().years(2)).unwrap();
+    let r = app
+        .post(
+            Some(&desk),
+            "/api/v1/move-ins",
+            &json!({"tenant_id": tenant, "unit_id": unit, "date": day.to_string(),
+                "lease_end": lease_end.to_string(),
+                "handover": [{"name": "入户门及门锁"}, {"name": "空调"}, {"name": "灯具"}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    let lacks: Vec<(String, String, bool)> = r.body["outstanding"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["what"].as_str().unwrap().to_string(),
+                o["whose"].as_str().unwrap().to_string(),
+                o["blocks"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let want = [
+        ("readings", "engineering", true),
+        ("checklist", "customer_service", true),
+        ("keys", "customer_service", false),
+        ("signature", "tenant", false),
+    ]
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c));
+    assert_eq!(lacks, want, "{:?}", r.body["outstanding"]);
+    assert_eq!(r.body["outstanding"][0]["names"], json!(["E-OW"]));
+    assert!(r.body["readings_told_at"].is_string(), "engineering told");
+
+    // Engineering is told, and it waits in its 待我处理.
+    let bell = app.get(Some(&eng), "/api/v1/notifications").await;
+    assert!(bell.body.to_string().contains("E-OW"), "{:?}", bell.body);
+    let inbox = app
+        .get(Some(&eng), &format!("/api/v1/inbox?site_id={s}"))
+        .await;
+    let waiting = inbox.body["items"].as_array().unwrap();
+    assert!(
+        waiting
+            .iter()
+            .any(|w| w["kind"] == "move_readings" && w["link"] == "/meters?moves=1"),
+        "{waiting:?}"
+    );
+    // The desk cannot read meters; it can remind engineering.
+    let r = app
+        .post(
+            Some(&desk),
+            &format!("/api/v1/moves/{id}/readings"),
+            &json!({"meter_id": meter, "reading": "10"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .post(
+            Some(&desk),
+            &format!("/api/v1/moves/{id}/remind"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let (eweb, _) = crate::ui::web_login(&app, "engineering").await;
+    let round = crate::ui::page_text(&eweb, &app, "/meters?moves=1").await;
+    assert!(
+        round.contains("E-OW") && round.contains(&format!("/moves/{id}")),
+        "the round marks the meter: {round}"
+    );
+
+    // Engineering reads it on its round: it counts for the move.
+    let r = app
+        .post(
+            Some(&eng),
+            "/api/v1/meter-readings",
+            &json!({"meter_id": meter, "reading": "321.5"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let m = app.get(Some(&desk), &format!("/api/v1/moves/{id}")).await;
+    assert_eq!(m.body["readings"][0]["reading"], "321.5", "{:?}", m.body);
+    assert_ne!(m.body["outstanding"][0]["what"], "readings");
+    let r = app
+        .post(
+            Some(&desk),
+            &format!("/api/v1/moves/{id}/remind"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "nothing left to read");
+
+    // The checklist saved at once: one bad item keeps nothing.
+    let items: Vec<i64> = m.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
+    let path = format!("/api/v1/moves/{id}/handover");
+    let r = app
+        .post(
+            Some(&desk),
+            &path,
+            &json!({"items": [{"item_id": items[0], "state": "ok"}, {"item_id": 999_999, "state": "ok"}]}),
+        )
+        .await;
+    assert_eq!(r.field(), "items[1].item_id", "{:?}", r.body);
+    let m = app.get(Some(&desk), &format!("/api/v1/moves/{id}")).await;
+    assert_eq!(m.body["items"][0]["state"], "pending", "nothing kept");
+    let r = app
+        .post(
+            Some(&desk),
+            &path,
+            &json!({"items": [{"item_id": items[0], "state": "ok"},
+                {"item_id": items[1], "state": "defect", "note": "不制冷"},
+                {"item_id": items[2], "state": "ok"}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert!(r.body["items"][1]["ticket_id"].is_i64(), "a work order");
+    let left: Vec<&str> = r.body["outstanding"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["blocks"] == true)
+        .map(|o| o["what"].as_str().unwrap())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let r = app
+        .post(
+            Some(&desk),
+            &format!("/api/v1/move-ins/{id}/complete"),
+            &json!({"signed_by": "王芳"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["outstanding"], json!([]));
+}
+both!(a_move_says_what_is_missing_and_whose);

@@ -14,6 +14,7 @@ mod inbox;
 mod keys;
 mod moves;
 mod patrols;
+mod payment_notices;
 mod permits;
 mod portal;
 mod renovations;
@@ -110,6 +111,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge_once(patrols::router())
         .merge_once(cleaning::router())
         .merge_once(fees::router())
+        .merge_once(payment_notices::router())
         .merge_once(keys::router())
         .merge_once(permits::router())
         .merge_once(portal::router())

@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use lobby_app::moves::{
-    self, CancelInput, CheckInput, ChecklistInput, CompleteInput, MoveInput, MoveItemInput,
-    MoveKeyInput, MoveQuery, MoveReadingInput, MoveView,
+    self, CancelInput, CheckInput, ChecklistInput, ChecksInput, CompleteInput, MoveInput,
+    MoveItemInput, MoveKeyInput, MoveQuery, MoveReadingInput, MoveView,
 };
 use lobby_app::page::Page;
 use lobby_domain::moves::MoveKind;
@@ -32,6 +32,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes_once(routes!(add_reading))
         .routes_once(routes!(add_item))
         .routes_once(routes!(check_item))
+        .routes_once(routes!(check_items))
+        .routes_once(routes!(remind))
         .routes_once(routes!(move_key))
         .routes_once(routes!(cancel))
         .routes_once(routes!(get_checklist, set_checklist))
@@ -173,6 +175,29 @@ async fn check_item(
     Ok(Json(
         moves::check_item(&s.app, &a, id, item_id, &v, None).await?,
     ))
+}
+
+/// Saves the findings of several checklist items at once (the checklist
+/// walked, saved once): one transaction, one refusal keeps nothing.
+#[utoipa::path(post, path = "/moves/{id}/handover", tag = "moves", params(("id" = i64, Path)), request_body = ChecksInput, responses((status = 200, body = MoveView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn check_items(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(v): ApiJson<ChecksInput>,
+) -> Result<Json<MoveView>, ApiError> {
+    Ok(Json(moves::check_items(&s.app, &a, id, &v, &[]).await?))
+}
+
+/// Tells engineering again that the move's meters wait for their readings
+/// (409 when every meter is read).
+#[utoipa::path(post, path = "/moves/{id}/remind", tag = "moves", params(("id" = i64, Path)), responses((status = 200, body = MoveView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn remind(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<MoveView>, ApiError> {
+    Ok(Json(moves::remind(&s.app, &a, id).await?))
 }
 
 /// Adds a photo to a checklist item: the body is the image (JPEG, PNG or

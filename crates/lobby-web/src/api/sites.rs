@@ -35,6 +35,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes_once(routes!(update_public_area))
         .routes_once(routes!(vacant_report))
         .routes_once(routes!(get_payee, put_payee))
+        .merge(
+            OpenApiRouter::new()
+                .routes_once(routes!(get_payee_qr, put_payee_qr))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    lobby_app::photos::MAX_PHOTO_BYTES + 64 * 1024,
+                )),
+        )
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -260,4 +267,33 @@ async fn put_payee(
     ApiJson(v): ApiJson<lobby_app::sites::PayeeInput>,
 ) -> Result<Json<lobby_app::sites::PayeeView>, ApiError> {
     Ok(Json(lobby_app::sites::set_payee(&s.app, &a, id, &v).await?))
+}
+
+/// The site's collection QR code (收款码) image, for whoever reads its fees
+/// (`thumb=true`: the 320-pixel JPEG); 404 while none is uploaded.
+#[utoipa::path(get, path = "/sites/{id}/payee/qr", tag = "sites", params(("id" = i64, Path), super::tickets::PhotoQuery), responses((status = 200, description = "the image"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_payee_qr(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<super::tickets::PhotoQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let (ty, bytes) = lobby_app::sites::payee_qr(&s.app, &a, id, q.thumb.unwrap_or(false)).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, ty)], bytes).into_response())
+}
+
+/// Finance uploads the site's collection QR code: the body is the image
+/// (JPEG, PNG or WebP, ≤ 10 MiB); it replaces the one before. 409 while
+/// the payee account is not set.
+#[utoipa::path(put, path = "/sites/{id}/payee/qr", tag = "sites", params(("id" = i64, Path)), request_body(content = Vec<u8>, content_type = "image/png"), responses((status = 200, body = lobby_app::sites::PayeeView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_payee_qr(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    crate::extract::ApiBytes(body): crate::extract::ApiBytes,
+) -> Result<Json<lobby_app::sites::PayeeView>, ApiError> {
+    Ok(Json(
+        lobby_app::sites::set_payee_qr(&s.app, &a, id, &body).await?,
+    ))
 }

@@ -167,15 +167,26 @@ pub async fn read_multipart(
     a: &Actor,
     mp: &mut axum::extract::Multipart,
 ) -> Result<(Vec<(String, String)>, Vec<Vec<u8>>), Response> {
+    let (fields, files) = read_multipart_named(a, mp).await?;
+    Ok((fields, files.into_iter().map(|(_, b)| b).collect()))
+}
+
+/// Reads a multipart form whose files are named (`file`, or `file_<id>`
+/// for a row's photo): its text fields and its non-empty files with their
+/// names, checking the CSRF token.
+pub async fn read_multipart_named(
+    a: &Actor,
+    mp: &mut axum::extract::Multipart,
+) -> Result<(Vec<(String, String)>, Vec<(String, Vec<u8>)>), Response> {
     let mut fields = Vec::new();
     let mut files = Vec::new();
     loop {
         match mp.next_field().await {
             Ok(Some(field)) => {
                 let name = field.name().unwrap_or_default().to_string();
-                if name == "file" {
+                if name == "file" || name.starts_with("file_") {
                     match field.bytes().await {
-                        Ok(b) if !b.is_empty() => files.push(b.to_vec()),
+                        Ok(b) if !b.is_empty() => files.push((name, b.to_vec())),
                         Ok(_) => {}
                         Err(_) => return Err(error_page(Some(a), AppError::PayloadTooLarge)),
                     }

@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use lobby_app::fees::{self, MeterView, ReadingInput};
 use lobby_app::photos::MAX_PHOTO_BYTES;
+use lobby_domain::moves::MoveKind;
 use lobby_domain::policy::Action as Can;
 use serde::Deserialize;
 
@@ -44,27 +45,34 @@ struct MetersPage {
     /// The meter whose reading was refused, and why.
     refused: Option<(i64, FormError)>,
     q: String,
+    /// Meters that moves due by tomorrow wait for.
+    awaited: Vec<lobby_app::moves::AwaitedReading>,
 }
 
 #[derive(Deserialize, Default)]
 struct MetersQ {
     q: Option<String>,
+    /// Only the meters moves wait for (`1`), as 待我处理 links.
+    moves: Option<String>,
 }
 
 async fn meters_with(
     s: &AppState,
     c: Chrome,
     q: Option<String>,
+    only_moves: bool,
     refused: Option<(i64, FormError)>,
 ) -> Result<Response, PageError> {
     let c = c.at("meters", "nav.meters");
     let q = q.unwrap_or_default();
+    let awaited = lobby_app::moves::awaited_readings(&s.app, &c.actor, c.site_id()).await?;
     let meters = fees::meters(&s.app, &c.actor, c.site_id(), None)
         .await?
         .into_iter()
         .filter(|m| {
             q.trim().is_empty() || m.unit_number.contains(q.trim()) || m.serial.contains(q.trim())
         })
+        .filter(|m| !only_moves || awaited.iter().any(|a| a.meter_id == m.id))
         .collect();
     let can_record = c.actor.can(Can::MetersRecord, c.site_id());
     let can_confirm = can_record || c.actor.can(Can::FeesManage, c.site_id());
@@ -77,6 +85,7 @@ async fn meters_with(
             can_confirm,
             refused,
             q,
+            awaited,
         },
         is_refused,
     ))
@@ -87,7 +96,7 @@ async fn meters_page(
     c: Chrome,
     Query(q): Query<MetersQ>,
 ) -> Result<Response, PageError> {
-    meters_with(&s, c, q.q, None).await
+    meters_with(&s, c, q.q, q.moves.is_some_and(|m| !m.is_empty()), None).await
 }
 
 /// A reading from the round: `meter_id`, `reading`, `meter_replaced`, `q`
@@ -129,7 +138,7 @@ async fn read_meter(
     let q = field("q");
     match r.on_form()? {
         Ok(_) => Ok(see(&format!("/meters?q={}#m{meter_id}", urlencode(&q)))),
-        Err(fe) => meters_with(&s, c, Some(q), Some((meter_id, fe))).await,
+        Err(fe) => meters_with(&s, c, Some(q), false, Some((meter_id, fe))).await,
     }
 }
 
@@ -155,7 +164,14 @@ async fn confirm_reading(
             f.meter_id
         ))),
         Err(e @ lobby_app::AppError::InvalidTransition(_)) => {
-            meters_with(&s, c, Some(f.q), Some((f.meter_id, FormError::refusal(&e)))).await
+            meters_with(
+                &s,
+                c,
+                Some(f.q),
+                false,
+                Some((f.meter_id, FormError::refusal(&e))),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

@@ -20,6 +20,7 @@ mod moves;
 mod nav;
 mod patrols;
 mod paying;
+mod payment_notices;
 mod permits;
 pub mod portal;
 mod renovations;
@@ -86,6 +87,7 @@ pub fn router() -> Router<AppState> {
         .merge(shifts::router())
         .merge(fees::router())
         .merge(paying::router())
+        .merge(payment_notices::router())
         .merge(keys::router())
         .merge(meters::router())
         .merge(permits::router())

@@ -13,12 +13,12 @@ use axum::routing::{get, post};
 use axum::Router;
 use lobby_app::keys::{KeyQuery, KeyView};
 use lobby_app::moves::{
-    self, CancelInput, CheckInput, ChecklistInput, CompleteInput, MoveInput, MoveItemInput,
-    MoveKeyInput, MoveQuery, MoveReadingInput, MoveView,
+    self, CancelInput, CheckInput, ChecklistInput, ChecksInput, CompleteInput, ItemCheckInput,
+    MoveInput, MoveItemInput, MoveKeyInput, MoveQuery, MoveReadingInput, MoveView,
 };
 use lobby_app::photos::MAX_PHOTO_BYTES;
 use lobby_app::AppError;
-use lobby_domain::moves::{ItemState, MoveKind, MoveState};
+use lobby_domain::moves::{ItemState, Lacking, MoveKind, MoveState};
 use lobby_domain::policy::Action as Can;
 use serde::Deserialize;
 
@@ -43,6 +43,13 @@ pub fn router() -> Router<AppState> {
             "/moves/{id}/items/{item}",
             post(check_item).layer(photo_limit()),
         )
+        .route(
+            "/moves/{id}/handover",
+            post(check_items).layer(axum::extract::DefaultBodyLimit::max(
+                MAX_PHOTO_BYTES * moves::MAX_CHECK_PHOTOS + 256 * 1024,
+            )),
+        )
+        .route("/moves/{id}/remind", post(remind))
         .route("/moves/{id}/keys", post(move_key))
         .route("/moves/{id}/complete", post(complete))
         .route("/moves/{id}/cancel", post(cancel))
@@ -226,8 +233,11 @@ struct ShowPage {
     unread: Vec<Unread>,
     keys: Vec<KeyView>,
     can_work: bool,
+    can_read_meters: bool,
     can_keys: bool,
     can_complete: bool,
+    /// Steps that hold completion back.
+    blocking: usize,
     site_name: String,
     error: Option<FormError>,
 }
@@ -292,6 +302,7 @@ async fn show_with(
     let can_complete = open && c.actor.can(Can::MovesComplete, site);
     let site_name = c.site.as_ref().map(|x| x.name.clone()).unwrap_or_default();
     let refused = error.is_some();
+    let blocking = m.outstanding.iter().filter(|o| o.blocks).count();
     Ok(render_form(
         &ShowPage {
             c,
@@ -299,8 +310,10 @@ async fn show_with(
             unread,
             keys,
             can_work,
+            can_read_meters,
             can_keys,
             can_complete,
+            blocking,
             site_name,
             error,
         },
@@ -408,6 +421,76 @@ async fn check_item(
     }
     .await;
     after(&s, c, id, &format!("i{item}"), r).await
+}
+
+/// The checklist walked on one form: per item `state_<id>`, `note_<id>`,
+/// `charge_<id>` and a photo as `file_<id>`. Items left as they were are
+/// not saved again.
+async fn check_items(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path(id): Path<i64>,
+    mut mp: Multipart,
+) -> Result<Response, PageError> {
+    if !c.actor.can_anywhere(Can::MovesWork) {
+        return Err(AppError::Forbidden.into());
+    }
+    let (fields, files) = match super::form::read_multipart_named(&c.actor, &mut mp).await {
+        Ok(v) => v,
+        Err(r) => return Ok(r),
+    };
+    let r = async {
+        let m = moves::get(&s.app, &c.actor, id).await?;
+        let mut items = Vec::new();
+        let mut photos = Vec::new();
+        for i in &m.items {
+            let state = field(&fields, &format!("state_{}", i.id));
+            if state.is_empty() {
+                continue;
+            }
+            let state: ItemState = state.parse()?;
+            let note = field(&fields, &format!("note_{}", i.id));
+            let charge = field(&fields, &format!("charge_{}", i.id));
+            let name = format!("file_{}", i.id);
+            let photo = files.iter().find(|(n, _)| *n == name);
+            if state == i.state
+                && note.trim().is_empty()
+                && charge.trim().is_empty()
+                && photo.is_none()
+            {
+                continue;
+            }
+            items.push(ItemCheckInput {
+                item_id: i.id,
+                state,
+                note: Some(note),
+                charge: Some(charge),
+            });
+            if let Some((_, b)) = photo {
+                photos.push((i.id, b.clone()));
+            }
+        }
+        if items.is_empty() {
+            return Err(AppError::invalid(
+                "items",
+                "nothing changed: choose a finding for the items looked at",
+            ));
+        }
+        moves::check_items(&s.app, &c.actor, id, &ChecksInput { items }, &photos).await
+    }
+    .await;
+    after(&s, c, id, "checklist", r).await
+}
+
+/// 提醒工程部: engineering is told again of the meters to read.
+async fn remind(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path(id): Path<i64>,
+    f: WebForm<super::Empty>,
+) -> Result<Response, PageError> {
+    let r = moves::remind(&s.app, &f.actor, id).await;
+    after(&s, c, id, "outstanding", r).await
 }
 
 #[derive(Deserialize)]

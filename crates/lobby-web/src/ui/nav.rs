@@ -92,6 +92,12 @@ pub(crate) const ITEMS: &[(Action, &str, &str, &str)] = &[
     (Action::PermitsVerify, "nav.gate", "/gate", "gate"),
     (Action::FeesRead, "nav.fees", "/fees", "fees"),
     (Action::FeesRead, "nav.arrears", "/arrears", "arrears"),
+    (
+        Action::FeesManage,
+        "nav.payment_notices",
+        "/payment-notices",
+        "payment_notices",
+    ),
     (Action::MetersRead, "nav.meters", "/meters", "meters"),
     (Action::UnitsRead, "nav.units", "/units", "units"),
     (Action::TenantsRead, "nav.tenants", "/tenants", "tenants"),

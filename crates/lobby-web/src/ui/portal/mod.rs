@@ -4,7 +4,7 @@
 //! account opening the staff's work-order pages is sent here.
 
 mod accounts;
-mod bills;
+pub(crate) mod bills;
 
 use crate::ui::OnForm;
 use askama::Template;

@@ -1,0 +1,59 @@
+-- A move-in the desk can finish, and a tenant who can pay (issue 36).
+-- Expand only. Keep in step with ../postgres/0037_paying.sql.
+
+-- When engineering was last told a move's meters wait for their readings.
+ALTER TABLE moves ADD COLUMN readings_told_at BIGINT;
+
+-- A tenant's 我已付款: it says it transferred an amount for a statement,
+-- with the transfer slip's photo; finance matches it to a payment (or the
+-- bank import does), or declines it with a reason.
+CREATE TABLE payment_notices (
+    id INTEGER PRIMARY KEY,
+    site_id BIGINT NOT NULL REFERENCES sites(id),
+    tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+    statement_id BIGINT NOT NULL REFERENCES statements(id),
+    amount_fen BIGINT NOT NULL CHECK (amount_fen > 0),
+    paid_on TEXT NOT NULL,
+    note TEXT,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'matched', 'declined')),
+    payment_id BIGINT REFERENCES payments(id),
+    decline_reason TEXT,
+    decided_by_name TEXT,
+    decided_at BIGINT,
+    created_by BIGINT,
+    created_by_name TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX payment_notices_site ON payment_notices (site_id, state, id);
+CREATE INDEX payment_notices_tenant ON payment_notices (tenant_id, state, id);
+
+-- New photo owners: the transfer slip of a payment notice, and a site's
+-- collection QR code (收款码). SQLite cannot change a CHECK: the photos
+-- table is rebuilt with the same rows and ids.
+-- rebuild: the photos CHECK takes two new owners; every column is kept.
+CREATE TABLE photos_new (
+    id INTEGER PRIMARY KEY,
+    owner TEXT NOT NULL CHECK (owner IN ('ticket', 'patrol_result', 'inspection', 'notice', 'meter_reading', 'move_item', 'payment_notice', 'site_payee')),
+    owner_id BIGINT NOT NULL,
+    blob TEXT NOT NULL,
+    thumb_blob TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    width BIGINT NOT NULL,
+    height BIGINT NOT NULL,
+    uploaded_by BIGINT,
+    uploaded_at BIGINT NOT NULL,
+    -- Work orders only: the moment of the work it shows, and the history
+    -- entry it was recorded with.
+    stage TEXT CHECK (stage IN ('before', 'during', 'after')),
+    event_id BIGINT REFERENCES ticket_events(id),
+    CHECK ((owner = 'ticket') = (stage IS NOT NULL))
+);
+INSERT INTO photos_new (id, owner, owner_id, blob, thumb_blob, content_type, size_bytes, width,
+                        height, uploaded_by, uploaded_at, stage, event_id)
+SELECT id, owner, owner_id, blob, thumb_blob, content_type, size_bytes, width, height,
+       uploaded_by, uploaded_at, stage, event_id
+FROM photos ORDER BY id;
+DROP TABLE photos;
+ALTER TABLE photos_new RENAME TO photos;
+CREATE INDEX photos_owner ON photos (owner, owner_id, id);
