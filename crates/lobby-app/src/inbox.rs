@@ -121,6 +121,17 @@ pub async fn waiting(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Wa
             "/meters?moves=1".into(),
         );
     }
+    if can(Can::PatrolsManage) {
+        let since = today
+            .checked_sub(jiff::Span::new().days(6))
+            .map_err(|e| AppError::Internal(e.into()))?;
+        let n = crate::patrols::flagged_rounds_since(&mut c, site_id, since).await?;
+        put(
+            WaitingKind::RoundsFlagged,
+            n,
+            format!("/patrols/report?from={since}#flagged"),
+        );
+    }
     if can(Can::FeesManage) {
         put(
             WaitingKind::PaymentNotices,

@@ -258,6 +258,31 @@ pub fn pickup_code(random: u32) -> String {
     format!("{:06}", random % 1_000_000)
 }
 
+/// Where a log entry happened, read from its text: the public area of the
+/// site it names (`2号梯` names `2号电梯`: a lift's number and 梯), the
+/// longest name first; `None` when it names none.
+pub fn place_in<'a>(text: &str, areas: &'a [(String, crate::sites::AreaKind)]) -> Option<&'a str> {
+    let mut best: Option<&'a str> = None;
+    for (name, kind) in areas {
+        let named = text.contains(name.as_str())
+            || (*kind == crate::sites::AreaKind::Lift
+                && lift_number(name).is_some_and(|n| {
+                    text.contains(&format!("{n}号梯")) || text.contains(&format!("{n}号电梯"))
+                }));
+        if named && best.is_none_or(|b| name.chars().count() > b.chars().count()) {
+            best = Some(name.as_str());
+        }
+    }
+    best
+}
+
+/// A lift's number in its name (`2号电梯` → `2`).
+fn lift_number(name: &str) -> Option<&str> {
+    let end = name.find('号')?;
+    let n = &name[..end];
+    (!n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric())).then_some(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,5 +394,24 @@ mod tests {
         }
         assert_eq!(pickup_code(42), "000042");
         assert_eq!(pickup_code(1_234_567), "234567");
+    }
+
+    #[test]
+    fn a_log_entry_names_its_place() {
+        use crate::sites::AreaKind;
+        let areas = vec![
+            ("1号电梯".to_string(), AreaKind::Lift),
+            ("2号电梯".to_string(), AreaKind::Lift),
+            ("大堂".to_string(), AreaKind::Lobby),
+            ("一层大堂东侧".to_string(), AreaKind::Lobby),
+        ];
+        assert_eq!(place_in("2号梯运行中有异响", &areas), Some("2号电梯"));
+        assert_eq!(place_in("1号电梯困人", &areas), Some("1号电梯"));
+        assert_eq!(
+            place_in("一层大堂东侧地面湿滑", &areas),
+            Some("一层大堂东侧")
+        );
+        assert_eq!(place_in("12号梯", &areas), None, "no lift 12");
+        assert_eq!(place_in("快递车辆占用通道", &areas), None);
     }
 }

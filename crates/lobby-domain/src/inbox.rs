@@ -30,6 +30,8 @@ string_enum!(
         NoticesFixed => "notices_fixed",
         /// Moves due by tomorrow whose meters wait for their readings.
         MoveReadings => "move_readings",
+        /// Rounds of the last seven days finished too fast or unscanned.
+        RoundsFlagged => "rounds_flagged",
         /// Tenants' 我已付款 waiting for finance to match them.
         PaymentNotices => "payment_notices",
     }

@@ -26,6 +26,33 @@ impl Category {
     }
 }
 
+string_enum!(
+    /// Why a finished round needs a second look (可疑巡视).
+    RoundFlag, "flag", {
+        /// Finished faster than anyone walks it: under a minute a checkpoint.
+        TooFast => "too_fast",
+        /// Most checkpoints recorded without their QR code scanned (one
+        /// worn label is not a flag; fewer than half scanned is).
+        Unscanned => "unscanned",
+    }
+);
+
+/// The least time a checkpoint takes on foot, in seconds.
+pub const MIN_SECONDS_PER_CHECKPOINT: i64 = 60;
+
+/// What is suspicious about a finished round that took `seconds`, recorded
+/// `done` checkpoints and scanned `scanned` of them.
+pub fn round_flags(seconds: i64, done: i64, scanned: i64) -> Vec<RoundFlag> {
+    let mut out = Vec::new();
+    if done > 0 && seconds < done.saturating_mul(MIN_SECONDS_PER_CHECKPOINT) {
+        out.push(RoundFlag::TooFast);
+    }
+    if scanned.saturating_mul(2) < done {
+        out.push(RoundFlag::Unscanned);
+    }
+    out
+}
+
 /// A daily time window for a round, in the site's zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
@@ -183,5 +210,21 @@ mod tests {
         assert!(!covered(a, b, &[unfinished]));
         assert_eq!(Category::Clean.department(), Department::Cleaning);
         assert_eq!(Category::Safety.department(), Department::Security);
+    }
+
+    #[test]
+    fn a_round_too_fast_or_unscanned_is_flagged() {
+        assert_eq!(
+            round_flags(0, 5, 0),
+            [RoundFlag::TooFast, RoundFlag::Unscanned]
+        );
+        assert_eq!(round_flags(299, 5, 5), [RoundFlag::TooFast]);
+        assert!(round_flags(300, 5, 5).is_empty());
+        assert!(round_flags(3_600, 5, 4).is_empty(), "one worn label");
+        assert_eq!(round_flags(3_600, 5, 2), [RoundFlag::Unscanned]);
+        assert!(
+            round_flags(0, 0, 0).is_empty(),
+            "nothing walked: partial, not flagged"
+        );
     }
 }

@@ -253,10 +253,13 @@ pub struct RoundRow {
     pub checkpoints_done: i64,
     pub checkpoints_total: i64,
     pub findings: i64,
+    /// Checkpoints recorded with their QR code scanned.
+    pub checkpoints_scanned: i64,
 }
 
 const ROUND: &str = "SELECT r.id, r.site_id, r.route_id, t.name AS route_name, t.department, r.walker_id, r.walker_name, \
-     r.started_at, r.finished_at, r.checkpoints_done, r.checkpoints_total, r.findings \
+     r.started_at, r.finished_at, r.checkpoints_done, r.checkpoints_total, r.findings, \
+     (SELECT COUNT(*) FROM patrol_results x WHERE x.round_id = r.id AND x.scanned_at IS NOT NULL) AS checkpoints_scanned \
      FROM patrol_rounds r JOIN patrol_routes t ON t.id = r.route_id";
 
 pub async fn insert_round(
@@ -584,4 +587,49 @@ pub async fn findings_by_area(
     .bind(to)
     .fetch_all(c)
     .await?)
+}
+
+/// A site's own departments for patrol findings, by category (the rest go
+/// by the default).
+pub async fn category_departments(
+    c: &mut Conn,
+    site_id: i64,
+) -> Result<
+    Vec<(
+        lobby_domain::patrols::Category,
+        lobby_domain::tickets::Department,
+    )>,
+> {
+    Ok(sqlx::query_as(
+        "SELECT category, department FROM patrol_category_departments WHERE site_id = $1 ORDER BY category",
+    )
+    .bind(site_id)
+    .fetch_all(c)
+    .await?)
+}
+
+/// Replaces a site's departments for patrol findings.
+pub async fn set_category_departments(
+    c: &mut Conn,
+    site_id: i64,
+    map: &[(
+        lobby_domain::patrols::Category,
+        lobby_domain::tickets::Department,
+    )],
+) -> Result<()> {
+    sqlx::query("DELETE FROM patrol_category_departments WHERE site_id = $1")
+        .bind(site_id)
+        .execute(&mut *c)
+        .await?;
+    for (category, department) in map {
+        sqlx::query(
+            "INSERT INTO patrol_category_departments (site_id, category, department) VALUES ($1, $2, $3)",
+        )
+        .bind(site_id)
+        .bind(category)
+        .bind(department)
+        .execute(&mut *c)
+        .await?;
+    }
+    Ok(())
 }

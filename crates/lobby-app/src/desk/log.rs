@@ -345,6 +345,16 @@ pub async fn to_ticket(
                         .filter(|v| !v.trim().is_empty())
                         .map(str::to_string)
                 };
+                // Where: the public area the entry names (a lift by its
+                // number), else the log entry it came from.
+                let areas: Vec<(String, lobby_domain::sites::AreaKind)> =
+                    lobby_store::sites::public_areas(w, e.site_id)
+                        .await?
+                        .into_iter()
+                        .filter(|a| a.archived == 0)
+                        .map(|a| (a.name, a.kind))
+                        .collect();
+                let named = lobby_domain::desk::place_in(&e.text, &areas).map(str::to_string);
                 let t = NewTicketInput {
                     site_id: Some(e.site_id),
                     kind: input.kind.unwrap_or(kind),
@@ -352,8 +362,12 @@ pub async fn to_ticket(
                     title: nonempty(&input.title).unwrap_or(first_line),
                     description: format!("{}\n\n— 前台日志 #{id}, {}", e.text, e.author),
                     unit_id: input.unit_id,
-                    location: nonempty(&input.location)
-                        .or_else(|| input.unit_id.is_none().then(|| format!("前台日志 #{id}"))),
+                    location: nonempty(&input.location).or_else(|| {
+                        input
+                            .unit_id
+                            .is_none()
+                            .then(|| named.clone().unwrap_or_else(|| format!("前台日志 #{id}")))
+                    }),
                     tenant_id: None,
                     channel: Some(Channel::WalkIn),
                     department: Some(input.department.unwrap_or(dept)),

@@ -21,6 +21,7 @@ use crate::page::{self, Page};
 use crate::tickets::{ActionInput, NewTicketInput};
 use crate::{audit, notify, time, Actor, App, AppError, AppResult};
 
+mod departments;
 mod plan;
 mod rounds;
 
@@ -38,11 +39,15 @@ pub fn may_walk(actor: &Actor, site_id: i64, department: Department) -> bool {
 
 mod routes;
 
-pub(crate) use plan::coverage_of;
+pub use departments::{
+    category_departments, set_category_departments, CategoryDepartment, CategoryDepartmentInput,
+    CategoryDepartmentsInput,
+};
 pub use plan::{
     add_result_photo, coverage, day_record, missed_sweep, next_checkpoint, plan, AreaFindings,
     Coverage, DayPlan, PersonCoverage, RouteCoverage, Slot,
 };
+pub(crate) use plan::{coverage_of, flagged_rounds_since};
 pub use rounds::{
     finish_round, record_checkpoint, round, rounds, start_round, CheckpointResultInput,
     ItemResultInput, ItemResultView, OpenFinding, RoundCheckpointView, RoundQuery, RoundView,

@@ -317,6 +317,9 @@ pub struct Coverage {
     pub people: Vec<PersonCoverage>,
     pub findings: Vec<AreaFindings>,
     pub mean_minutes: Option<i64>,
+    /// Finished rounds of the span that need a second look (too fast, or
+    /// checkpoints unscanned), newest first.
+    pub flagged: Vec<RoundView>,
 }
 
 /// Coverage between two days (inclusive): scheduled, done, partial and
@@ -447,12 +450,21 @@ pub(crate) async fn coverage_of(
             n: f.n,
         })
         .collect();
+    let mut flagged: Vec<RoundView> = rounds
+        .iter()
+        .filter(|x| x.started_at >= start)
+        .cloned()
+        .map(super::rounds::round_summary)
+        .filter(|v| !v.flags.is_empty())
+        .collect();
+    flagged.sort_by(|a, b| b.started_at.cmp(&a.started_at));
     Ok(Coverage {
         from: from.to_string(),
         to: to.to_string(),
         routes: out,
         people,
         findings,
+        flagged,
         mean_minutes: (!minutes.is_empty())
             .then(|| minutes.iter().sum::<i64>() / minutes.len() as i64),
     })
@@ -552,4 +564,35 @@ pub async fn add_result_photo(
     })
     .await?;
     round(app, actor, round_id).await
+}
+
+/// How many rounds started at the site since `since` (its first moment)
+/// finished too fast or with checkpoints unscanned (待我处理).
+pub(crate) async fn flagged_rounds_since(
+    c: &mut lobby_store::Conn,
+    site_id: i64,
+    since: Date,
+) -> AppResult<i64> {
+    let site = crate::scope::site_row(c, site_id).await?;
+    let from = crate::scope::day_span(since, &site.timezone)?.0;
+    let rows = store::rounds(
+        c,
+        &store::RoundFilter {
+            site_id,
+            route_id: None,
+            walker_id: None,
+            open: Some(false),
+            from,
+            to: i64::MAX,
+        },
+        i64::MAX,
+        10_000,
+    )
+    .await?;
+    let n = rows
+        .into_iter()
+        .map(super::rounds::round_summary)
+        .filter(|v| !v.flags.is_empty())
+        .count();
+    Ok(i64::try_from(n).unwrap_or(i64::MAX))
 }

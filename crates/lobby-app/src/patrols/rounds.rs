@@ -66,6 +66,12 @@ pub struct RoundView {
     pub findings: i64,
     /// Minutes from start to finish.
     pub minutes: Option<i64>,
+    /// Checkpoints recorded with their QR code scanned.
+    pub checkpoints_scanned: i64,
+    /// Why a finished round needs a second look: `too_fast` (under a
+    /// minute a checkpoint), `unscanned` (fewer than half of its
+    /// checkpoints scanned).
+    pub flags: Vec<lobby_domain::patrols::RoundFlag>,
     pub checkpoints: Vec<RoundCheckpointView>,
 }
 
@@ -88,6 +94,14 @@ pub(super) fn round_summary(r: RoundRow) -> RoundView {
         finished_at: time::rfc3339_opt(r.finished_at),
         state: round_state(&r).into(),
         minutes: r.finished_at.map(|f| (f - r.started_at) / 60_000_000),
+        flags: r.finished_at.map_or_else(Vec::new, |f| {
+            lobby_domain::patrols::round_flags(
+                (f - r.started_at) / 1_000_000,
+                r.checkpoints_done,
+                r.checkpoints_scanned,
+            )
+        }),
+        checkpoints_scanned: r.checkpoints_scanned,
         checkpoints_done: r.checkpoints_done,
         checkpoints_total: r.checkpoints_total,
         findings: r.findings,
@@ -574,7 +588,10 @@ pub(super) async fn file_findings(
         };
         let category: Category = item.category;
         let what = ir.note.clone().unwrap_or_default();
-        let department = ir.department.unwrap_or_else(|| category.department());
+        let department = match ir.department {
+            Some(d) => d,
+            None => super::departments::department_of(tx, r.site_id, category).await?,
+        };
         // The same problem as the item's open order (the walker said so):
         // added to it, and whoever has it is told. Otherwise its own order.
         let same = open

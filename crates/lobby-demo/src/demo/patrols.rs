@@ -72,14 +72,18 @@ pub(super) const SEC_POINTS: [DemoPoint; 4] = [
     ),
 ];
 
-pub(super) const PATROL_FAULTS: [&str; 6] = [
-    "地面有积水，已放警示牌",
-    "两盏灯不亮",
-    "通道堆放纸箱",
-    "洗手液用完",
-    "门禁刷卡无反应",
-    "绿植叶片发黄",
-];
+/// What a walker finds wrong, by the item's category: a fault goes to the
+/// department that fixes it (a leaf turning yellow is not engineering's).
+pub(super) fn patrol_fault(category: lobby_domain::patrols::Category, n: usize) -> &'static str {
+    use lobby_domain::patrols::Category;
+    let of: &[&str] = match category {
+        Category::Clean => &["地面有积水，已放警示牌", "洗手液用完"],
+        Category::Safety => &["消防通道堆放纸箱", "天台门未锁"],
+        Category::Engineering => &["两盏灯不亮", "门禁刷卡无反应"],
+        Category::Other => &["绿植叶片发黄", "公告栏过期通知未撤"],
+    };
+    of[n % of.len()]
+}
 
 /// Two routes over EA公寓's public areas and two weeks of rounds: most
 /// windows walked, some partly, a few missed; findings filed as work
@@ -169,11 +173,16 @@ pub(super) async fn load_patrol_history(app: &App, site: i64) -> AppResult<()> {
             let (route, printed) = &routes[ri];
             let round = start_round(&past, who, &StartInput { route_id: route.id }, None).await?;
             let partial = k.is_multiple_of(9);
+            // Two days ago the evening round was "walked" from the guard
+            // room: every checkpoint ticked at once, none scanned (可疑巡视).
+            let sham = days_ago == 2 && n == 3;
             for (j, cp) in route.checkpoints.iter().enumerate() {
                 if partial && j + 1 == route.checkpoints.len() {
                     break;
                 }
-                clock.advance(jiff::SignedDuration::from_mins(6));
+                if !sham {
+                    clock.advance(jiff::SignedDuration::from_mins(6));
+                }
                 if clock.now().as_microsecond() > real_now {
                     break;
                 }
@@ -186,8 +195,7 @@ pub(super) async fn load_patrol_history(app: &App, site: i64) -> AppResult<()> {
                         ItemResultInput {
                             item_id: it.id,
                             ok: !bad,
-                            note: bad
-                                .then(|| PATROL_FAULTS[(k + j) % PATROL_FAULTS.len()].to_string()),
+                            note: bad.then(|| patrol_fault(it.category, k + j).to_string()),
                             ..Default::default()
                         }
                     })
@@ -201,7 +209,7 @@ pub(super) async fn load_patrol_history(app: &App, site: i64) -> AppResult<()> {
                         results,
                         note: None,
                         // Most checkpoints are scanned; now and then the code was not.
-                        scan_token: (!(k + j).is_multiple_of(7))
+                        scan_token: (!sham && !(k + j).is_multiple_of(7))
                             .then(|| {
                                 printed
                                     .iter()
@@ -216,7 +224,9 @@ pub(super) async fn load_patrol_history(app: &App, site: i64) -> AppResult<()> {
                 )
                 .await?;
             }
-            clock.advance(jiff::SignedDuration::from_mins(3));
+            if !sham {
+                clock.advance(jiff::SignedDuration::from_mins(3));
+            }
             if clock.now().as_microsecond() <= real_now {
                 finish_round(&past, who, round.id).await?;
             }

@@ -4,6 +4,16 @@
 -- When engineering was last told a move's meters wait for their readings.
 ALTER TABLE moves ADD COLUMN readings_told_at BIGINT;
 
+-- Which department a patrol finding of each category goes to, when a site
+-- differs from the default (clean → cleaning, safety → security,
+-- engineering → engineering, other → customer service).
+CREATE TABLE patrol_category_departments (
+    site_id BIGINT NOT NULL REFERENCES sites(id),
+    category TEXT NOT NULL,
+    department TEXT NOT NULL,
+    PRIMARY KEY (site_id, category)
+);
+
 -- A tenant's 我已付款: it says it transferred an amount for a statement,
 -- with the transfer slip's photo; finance matches it to a payment (or the
 -- bank import does), or declines it with a reason.

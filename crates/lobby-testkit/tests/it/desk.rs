@@ -117,6 +117,34 @@ async fn the_log_book_is_read_and_followed_up(app: TestApp) {
         (StatusCode::CONFLICT, "invalid_transition")
     );
 
+    // A lift entry's work order names the lift, not the log (issue 36).
+    let admin = app.token("admin").await;
+    let r = app
+        .post(
+            Some(&admin),
+            "/api/v1/public-areas",
+            &json!({"site_id": app.site_id, "name": "7号电梯", "kind": "lift"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let r = app
+        .post(
+            Some(&fd),
+            "/api/v1/desk-log",
+            &json!({"text": "7号梯运行中有异响，已暂停使用", "category": "lift", "needs_follow_up": true}),
+        )
+        .await;
+    let lift = r.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            Some(&sup),
+            &format!("/api/v1/desk-log/{lift}/ticket"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.body["location"], "7号电梯", "{:?}", r.body);
+    assert_eq!(r.body["priority"], "high");
+
     // Closing a follow-up needs a note.
     let r = app
         .post(

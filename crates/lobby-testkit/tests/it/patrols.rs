@@ -378,3 +378,198 @@ async fn a_missed_window_is_logged_once(app: TestApp) {
     );
 }
 both!(a_missed_window_is_logged_once);
+
+/// A round finished in no time, or recorded without scanning, is flagged
+/// on its record, in the report and in the supervisor's 待我处理 (issue 36,
+/// item 8); one walked at a walking pace with its scans is not.
+async fn a_round_too_fast_or_unscanned_is_flagged(app: TestApp) {
+    let s = app.site_id;
+    let sup = app.token("cs_supervisor").await;
+    let fa = app.token("field_assistant").await;
+    let (route, cp) = a_route(&app, &sup, "").await;
+    let cp_id = cp["id"].as_i64().unwrap();
+    let ok: Vec<Value> = cp["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| json!({"item_id": i["id"], "ok": true}))
+        .collect();
+    let walk = |scan: bool, minutes: i64| {
+        let (app, fa, route, ok, cp) = (&app, &fa, &route, &ok, &cp);
+        async move {
+            let r = app
+                .post(
+                    Some(fa),
+                    "/api/v1/patrol-rounds",
+                    &json!({"route_id": route["id"]}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+            let id = r.body["id"].as_i64().unwrap();
+            app.advance_by(jiff::SignedDuration::from_mins(minutes));
+            let mut body = json!({"results": ok});
+            if scan {
+                body["scan_token"] = cp["token"].clone();
+            }
+            let r = app
+                .post(
+                    Some(fa),
+                    &format!("/api/v1/patrol-rounds/{id}/checkpoints/{cp_id}"),
+                    &body,
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+            app.post(
+                Some(fa),
+                &format!("/api/v1/patrol-rounds/{id}/finish"),
+                &json!({}),
+            )
+            .await
+        }
+    };
+    let fast = walk(false, 0).await;
+    assert_eq!(
+        fast.body["flags"],
+        json!(["too_fast", "unscanned"]),
+        "{:?}",
+        fast.body
+    );
+    assert_eq!(fast.body["checkpoints_scanned"], 0);
+    let fine = walk(true, 3).await;
+    assert_eq!(fine.body["flags"], json!([]), "{:?}", fine.body);
+    assert_eq!(fine.body["checkpoints_scanned"], 1);
+
+    let inbox = app
+        .get(Some(&sup), &format!("/api/v1/inbox?site_id={s}"))
+        .await;
+    let flagged = inbox.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["kind"] == "rounds_flagged")
+        .cloned()
+        .unwrap_or_else(|| panic!("{:?}", inbox.body));
+    assert_eq!(flagged["count"], 1);
+    let link = flagged["link"].as_str().unwrap().to_string();
+    let fa_inbox = app
+        .get(Some(&fa), &format!("/api/v1/inbox?site_id={s}"))
+        .await;
+    assert!(
+        !fa_inbox.body.to_string().contains("rounds_flagged"),
+        "the walker does not judge its own rounds"
+    );
+    let (web, _) = crate::ui::web_login(&app, "cs_supervisor").await;
+    let report = crate::ui::page_text(&web, &app, &link).await;
+    assert!(
+        report.contains("id=\"flagged-rounds\"")
+            && report.contains("用时过短")
+            && report.contains("未扫码"),
+        "{report}"
+    );
+    let id = fast.body["id"].as_i64().unwrap();
+    let page = crate::ui::page_text(&web, &app, &format!("/patrols/rounds/{id}")).await;
+    assert!(page.contains("id=\"round-flags\""), "{page}");
+}
+both!(a_round_too_fast_or_unscanned_is_flagged);
+
+/// A site sends a category's findings to its own department (issue 36,
+/// item 8): the cleaning finding goes to the greening vendor's department
+/// once the supervisor says so, on screen or by the API.
+async fn a_site_decides_where_findings_go(app: TestApp) {
+    let s = app.site_id;
+    let sup = app.token("cs_supervisor").await;
+    let fa = app.token("field_assistant").await;
+    let (route, cp) = a_route(&app, &sup, "").await;
+    let path = format!("/api/v1/sites/{s}/patrol-departments");
+    let r = app.get(Some(&fa), &path).await;
+    let of = |body: &Value, cat: &str| {
+        body.as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["category"] == cat)
+            .map(|x| x["department"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(of(&r.body, "clean"), "cleaning");
+    let body = json!({"items": [{"category": "other", "department": "greening"}]});
+    assert_eq!(
+        app.put(Some(&fa), &path, &body).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app
+        .put(
+            Some(&sup),
+            &path,
+            &json!({"items": [{"category": "other", "department": "greening"}, {"category": "other", "department": "cleaning"}]}),
+        )
+        .await;
+    assert_eq!(r.field(), "items[1].category");
+    // On screen: the supervisor sends cleaning findings to greening.
+    let (web, csrf) = crate::ui::web_login(&app, "cs_supervisor").await;
+    let r = web
+        .post(app.url("/patrols/departments"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("dept_clean", "greening"),
+            ("dept_safety", "security"),
+            ("dept_engineering", "engineering"),
+            ("dept_other", "customer_service"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app.get(Some(&sup), &path).await;
+    assert_eq!(of(&r.body, "clean"), "greening", "{:?}", r.body);
+    assert_eq!(of(&r.body, "other"), "customer_service");
+
+    let clean = cp["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["category"] == "clean")
+        .unwrap()["id"]
+        .clone();
+    let r = app
+        .post(
+            Some(&fa),
+            "/api/v1/patrol-rounds",
+            &json!({"route_id": route["id"]}),
+        )
+        .await;
+    let id = r.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            Some(&fa),
+            &format!("/api/v1/patrol-rounds/{id}/checkpoints/{}", cp["id"]),
+            &json!({"results": cp["items"].as_array().unwrap().iter().map(|i| {
+                if i["id"] == clean {
+                    json!({"item_id": clean, "ok": false, "note": "绿植叶片发黄"})
+                } else {
+                    json!({"item_id": i["id"], "ok": true})
+                }
+            }).collect::<Vec<_>>()}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = app
+        .post(
+            Some(&fa),
+            &format!("/api/v1/patrol-rounds/{id}/finish"),
+            &json!({}),
+        )
+        .await;
+    let ticket = r.body["checkpoints"][0]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["item_id"] == clean)
+        .unwrap()["ticket_id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{:?}", r.body));
+    let t = app
+        .get(Some(&sup), &format!("/api/v1/tickets/{ticket}"))
+        .await;
+    assert_eq!(t.body["department"], "greening", "{:?}", t.body);
+}
+both!(a_site_decides_where_findings_go);

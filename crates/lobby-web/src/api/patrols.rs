@@ -37,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         )
         .routes_once(routes!(round_finish))
         .routes_once(routes!(day_plan))
+        .routes_once(routes!(get_departments, put_departments))
         .routes_once(routes!(report))
 }
 
@@ -287,5 +288,31 @@ async fn report(
     )?;
     Ok(Json(
         patrols::coverage(&s.app, &a, site_id, from, to).await?,
+    ))
+}
+
+/// Where the site's patrol findings go, by the check item's category (its
+/// own map, else the default).
+#[utoipa::path(get, path = "/sites/{id}/patrol-departments", tag = "patrols", params(("id" = i64, Path)), responses((status = 200, body = Vec<CategoryDepartment>), (status = 403, body = ErrorBody)))]
+async fn get_departments(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<CategoryDepartment>>, ApiError> {
+    Ok(Json(patrols::category_departments(&s.app, &a, id).await?))
+}
+
+/// The supervisor sends a category's findings to another department
+/// (`items` `[{category, department}]`; a category left out goes by the
+/// default).
+#[utoipa::path(put, path = "/sites/{id}/patrol-departments", tag = "patrols", params(("id" = i64, Path)), request_body = CategoryDepartmentsInput, responses((status = 200, body = Vec<CategoryDepartment>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_departments(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiJson(v): ApiJson<CategoryDepartmentsInput>,
+) -> Result<Json<Vec<CategoryDepartment>>, ApiError> {
+    Ok(Json(
+        patrols::set_category_departments(&s.app, &a, id, &v).await?,
     ))
 }

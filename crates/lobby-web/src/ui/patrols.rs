@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/patrols", get(plan_page))
         .route("/patrols/routes", post(route_create))
+        .route("/patrols/departments", post(departments_save))
         .route("/patrols/routes/{id}", get(route_page).post(route_update))
         .route("/patrols/routes/{id}/checkpoints", post(checkpoint_add))
         .route("/patrols/routes/{id}/labels", get(labels))
@@ -74,6 +75,8 @@ struct PlanPage {
     can_walk: bool,
     can_manage: bool,
     departments: Vec<&'static str>,
+    /// Where findings go, by category.
+    sent_to: Vec<patrols::CategoryDepartment>,
     error: Option<FormError>,
 }
 
@@ -115,10 +118,11 @@ async fn plan_with(
         .await?
         .items;
         let routes = patrols::routes(&s.app, &c.actor, site).await?;
-        Ok::<_, AppError>((plan, mine, routes))
+        let sent_to = patrols::category_departments(&s.app, &c.actor, site).await?;
+        Ok::<_, AppError>((plan, mine, routes, sent_to))
     }
     .await;
-    let (plan, mine, routes) = r?;
+    let (plan, mine, routes, sent_to) = r?;
     let can_walk = c.actor.can(Can::PatrolsWalk, site);
     let can_manage = c.actor.can(Can::PatrolsManage, site);
     let refused = error.is_some();
@@ -131,10 +135,49 @@ async fn plan_with(
             can_walk,
             can_manage,
             departments: strs(Department::ALL, Department::as_str),
+            sent_to,
             error,
         },
         refused,
     ))
+}
+
+/// The supervisor's map of findings to departments: `dept_<category>`.
+async fn departments_save(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<std::collections::HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "patrols", "nav.patrols")
+        .await?
+        .site_id();
+    let r = async {
+        let mut items = Vec::new();
+        for category in lobby_domain::patrols::Category::ALL {
+            let Some(v) = f.form.get(&format!("dept_{category}")) else {
+                continue;
+            };
+            items.push(patrols::CategoryDepartmentInput {
+                category: *category,
+                department: v.parse().map_err(AppError::from)?,
+            });
+        }
+        patrols::set_category_departments(
+            &s.app,
+            &f.actor,
+            site,
+            &patrols::CategoryDepartmentsInput { items },
+        )
+        .await
+    }
+    .await;
+    Ok(match r.on_form() {
+        Ok(Ok(_)) => see("/patrols#sent-to"),
+        Ok(Err(fe)) => plan_with(&s, &jar, f.actor, None, Some(fe))
+            .await
+            .into_response(),
+        Err(page) => page.into_response(),
+    })
 }
 
 // ---------------------------------------------------------------- routes
