@@ -18,10 +18,12 @@ pub struct SiteRow {
     pub digest_hour: i64,
     /// Every tenant is visited at least this often (months).
     pub visit_every_months: i64,
+    /// The customer-service desk's phone (客服中心电话).
+    pub phone: Option<String>,
 }
 
 const SITE_COLS: &str = "id, name, code, timezone, address, archived, created_at, updated_at, \
-     digest_hour, visit_every_months";
+     digest_hour, visit_every_months, phone";
 
 pub async fn insert_site(
     tx: &mut Tx,
@@ -80,6 +82,17 @@ pub async fn set_digest_hour(tx: &mut Tx, id: i64, hour: i64) -> Result<()> {
     sqlx::query("UPDATE sites SET digest_hour = $2 WHERE id = $1")
         .bind(id)
         .bind(hour)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_phone(tx: &mut Tx, id: i64, phone: Option<&str>) -> Result<()> {
+    tx.changed(Topic::Sites).await?;
+    let c: &mut Conn = tx;
+    sqlx::query("UPDATE sites SET phone = $2 WHERE id = $1")
+        .bind(id)
+        .bind(phone)
         .execute(c)
         .await?;
     Ok(())

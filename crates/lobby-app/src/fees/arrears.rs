@@ -19,6 +19,8 @@ pub struct AgeingView {
 pub struct ArrearsView {
     pub tenant_id: i64,
     pub tenant_name: String,
+    /// The units the tenant occupies now (`1203`).
+    pub units: Vec<String>,
     /// What is past due, in 分: the sum of the ageing buckets.
     pub balance_fen: i64,
     /// The oldest unpaid due date (`2026-09-15`).
@@ -98,6 +100,7 @@ pub(crate) async fn arrears_of(
                     ArrearsView {
                         tenant_id: r.tenant_id,
                         tenant_name: r.tenant_name.clone(),
+                        units: Vec::new(),
                         balance_fen: 0,
                         oldest_due_date: r.due_date.clone(),
                         days_overdue: 0,
@@ -136,7 +139,13 @@ pub(crate) async fn arrears_of(
             Ok(v)
         })
         .collect::<AppResult<_>>()?;
+    let ids: Vec<i64> = list.iter().map(|v| v.tenant_id).collect();
+    let units = {
+        let mut c = app.db.read().await?;
+        super::units_by_tenant(&mut c, &ids).await?
+    };
     for v in &mut list {
+        v.units = units.get(&v.tenant_id).cloned().unwrap_or_default();
         // Newest first: the first of the tenant's is the last sent.
         if let Some(d) = sent.iter().find(|d| d.tenant_id == v.tenant_id) {
             v.last_dunning = Some(d.step_name.clone());

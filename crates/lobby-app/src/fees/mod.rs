@@ -66,3 +66,21 @@ pub(crate) fn read_scope(actor: &Actor, site_id: i64) -> AppResult<Option<i64>> 
 }
 
 pub(crate) use crate::scope::site_today;
+
+/// The units each tenant occupies now (`1203`, `1204`), by tenant: the
+/// unit column of statements and arrears.
+pub(crate) async fn units_by_tenant(
+    c: &mut lobby_store::Conn,
+    tenant_ids: &[i64],
+) -> AppResult<std::collections::HashMap<i64, Vec<String>>> {
+    let mut ids = tenant_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        for u in lobby_store::tenants::units_of(c, chunk).await? {
+            out.entry(u.tenant_id).or_default().push(u.number);
+        }
+    }
+    Ok(out)
+}

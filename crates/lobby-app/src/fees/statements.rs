@@ -36,6 +36,8 @@ pub struct StatementView {
     pub site_id: i64,
     pub tenant_id: i64,
     pub tenant_name: String,
+    /// The units the tenant occupies now (`1203`).
+    pub units: Vec<String>,
     /// `2026-11`
     pub month: String,
     /// `ZD-202611-0001`
@@ -66,6 +68,9 @@ pub struct StatementQuery {
     #[serde(default, deserialize_with = "lobby_domain::error::blank_as_none")]
     #[param(value_type = Option<StatementState>)]
     pub state: Option<StatementState>,
+    /// Text the tenant's name, the statement's number or one of the
+    /// tenant's units contains (`1203`; up to 100 characters).
+    pub q: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -119,6 +124,7 @@ pub(crate) fn statement_view(
         site_id: r.site_id,
         tenant_id: r.tenant_id,
         tenant_name: r.tenant_name,
+        units: Vec::new(),
         month: r.month,
         number: r.number,
         state,
@@ -154,6 +160,7 @@ pub async fn statements(
     if only.is_some() && q.tenant_id.is_some() && q.tenant_id != only {
         return Err(AppError::Forbidden);
     }
+    let search = lobby_domain::error::optional_text("q", q.q.as_deref(), 100)?;
     let today = super::site_today(app, q.site_id).await?.0;
     let mut c = app.db.read().await?;
     let rows = store::statements(
@@ -164,6 +171,7 @@ pub async fn statements(
             tenant_id: only.or(q.tenant_id),
             state,
             issued_only: only.is_some(),
+            search: search.as_deref(),
         },
         before,
         limit + 1,
@@ -171,12 +179,18 @@ pub async fn statements(
     .await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let lines = store::lines(&mut c, &ids).await?;
+    let tenants: Vec<i64> = rows.iter().map(|r| r.tenant_id).collect();
+    let units = super::units_by_tenant(&mut c, &tenants).await?;
     let page = page::finish(rows, limit, |r| (String::new(), r.id), |r| r);
     Ok(Page {
         items: page
             .items
             .into_iter()
-            .map(|r| statement_view(r, &lines, today))
+            .map(|r| {
+                let mut v = statement_view(r, &lines, today)?;
+                v.units = units.get(&v.tenant_id).cloned().unwrap_or_default();
+                Ok(v)
+            })
             .collect::<AppResult<_>>()?,
         next_cursor: page.next_cursor,
     })
@@ -195,9 +209,12 @@ pub async fn statement(app: &App, actor: &Actor, id: i64) -> AppResult<Statement
         _ => return Err(AppError::NotFound("statement")),
     }
     let lines = store::lines(&mut c, &[id]).await?;
+    let units = super::units_by_tenant(&mut c, &[r.tenant_id]).await?;
     drop(c);
     let today = super::site_today(app, r.site_id).await?.0;
-    statement_view(r, &lines, today)
+    let mut v = statement_view(r, &lines, today)?;
+    v.units = units.get(&v.tenant_id).cloned().unwrap_or_default();
+    Ok(v)
 }
 
 /// One tenant's lines for a month, before they are stored.

@@ -28,6 +28,9 @@ pub struct SiteView {
     pub digest_hour: i64,
     /// Every tenant is visited at least this often (months, 1–24).
     pub visit_every_months: i64,
+    /// The customer-service desk's phone (客服中心电话), printed on the
+    /// dunning letter and the statement.
+    pub phone: Option<String>,
 }
 
 impl From<store::SiteRow> for SiteView {
@@ -42,6 +45,7 @@ impl From<store::SiteRow> for SiteView {
             created_at: time::rfc3339(s.created_at),
             digest_hour: s.digest_hour,
             visit_every_months: s.visit_every_months,
+            phone: s.phone,
         }
     }
 }
@@ -58,6 +62,31 @@ pub struct SiteInputDto {
     pub digest_hour: Option<i64>,
     /// 1–24; 3 when absent on create, unchanged on update.
     pub visit_every_months: Option<i64>,
+    /// The desk's phone (digits, spaces, `-`, `+`, parentheses; up to 30);
+    /// unchanged when absent, cleared by `""`.
+    pub phone: Option<String>,
+}
+
+/// A phone number as typed: `None` when absent (unchanged), `Some(None)`
+/// when blank (cleared).
+fn parse_phone(v: Option<&str>) -> AppResult<Option<Option<String>>> {
+    let Some(v) = v else { return Ok(None) };
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(Some(None));
+    }
+    if v.chars().count() > 30
+        || !v
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -+()转".contains(c))
+        || v.chars().filter(char::is_ascii_digit).count() < 5
+    {
+        return Err(AppError::invalid(
+            "phone",
+            "a phone number: digits, spaces, -, +, ( ), up to 30 characters",
+        ));
+    }
+    Ok(Some(Some(v.to_string())))
 }
 
 fn parse_visit_every(v: i64) -> AppResult<i64> {
@@ -132,7 +161,8 @@ pub async fn create_site(app: &App, actor: &Actor, input: &SiteInputDto) -> AppR
         .visit_every_months
         .map(parse_visit_every)
         .transpose()?;
-    let v = &v;
+    let phone = parse_phone(input.phone.as_deref())?.flatten();
+    let (v, phone) = (&v, &phone);
     let row = app
         .write(actor, |w| {
             Box::pin(async move {
@@ -146,6 +176,9 @@ pub async fn create_site(app: &App, actor: &Actor, input: &SiteInputDto) -> AppR
                 }
                 if let Some(m) = every {
                     store::set_visit_every(w, id, m).await?;
+                }
+                if phone.is_some() {
+                    store::set_phone(w, id, phone.as_deref()).await?;
                 }
                 // The manual's shifts and emergency types, editable from here on.
                 seed_site(w, id).await?;
@@ -183,7 +216,8 @@ pub async fn update_site(
         .visit_every_months
         .map(parse_visit_every)
         .transpose()?;
-    let v = &v;
+    let phone = parse_phone(input.phone.as_deref())?;
+    let (v, phone) = (&v, &phone);
     let row = app.write(actor, |w| {
         Box::pin(async move {
             let now = w.now();
@@ -205,11 +239,13 @@ pub async fn update_site(
             store::set_digest_hour(w, id, hour).await?;
             let every = every.unwrap_or(old.visit_every_months);
             store::set_visit_every(w, id, every).await?;
+            let phone = phone.clone().unwrap_or(old.phone.clone());
+            store::set_phone(w, id, phone.as_deref()).await?;
             w.audit(Some(id),
                 "update",
                 "site",
                 Some(id),
-                serde_json::json!({"name": v.name, "code": v.code, "timezone": v.timezone, "archived": archived, "digest_hour": hour, "visit_every_months": every}),
+                serde_json::json!({"name": v.name, "code": v.code, "timezone": v.timezone, "archived": archived, "digest_hour": hour, "visit_every_months": every, "phone": phone}),
             )
             .await?;
             let row = crate::scope::site_row(w, id).await?;

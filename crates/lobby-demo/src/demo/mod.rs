@@ -234,6 +234,7 @@ pub async fn load_base(app: &App) -> AppResult<i64> {
             )
             .await?;
             lobby_app::sites::seed_site(w, site).await?;
+            site_store::set_phone(w, site, Some("021-6288 1688")).await?;
 
             // The building: B1 garage, 1F lobby, 2F–16F six units a floor.
             let building = site_store::insert_building(w, site, "主楼", days.ago(400)).await?;

@@ -4,6 +4,10 @@
 -- When engineering was last told a move's meters wait for their readings.
 ALTER TABLE moves ADD COLUMN readings_told_at BIGINT;
 
+-- The customer-service desk's phone (客服中心电话): printed on the dunning
+-- letter and the statement for the tenant to call.
+ALTER TABLE sites ADD COLUMN phone TEXT;
+
 -- Which department a patrol finding of each category goes to, when a site
 -- differs from the default (clean → cleaning, safety → security,
 -- engineering → engineering, other → customer service).

@@ -125,6 +125,9 @@ pub struct StatementFilter<'a> {
     pub state: Option<StatementState>,
     /// Leave out drafts (a tenant sees a statement once it is issued).
     pub issued_only: bool,
+    /// Text the tenant's name, the statement's number or one of the
+    /// tenant's units contains (`1203`).
+    pub search: Option<&'a str>,
 }
 
 /// Statements newest first (by id), `before` an id for paging.
@@ -134,10 +137,14 @@ pub async fn statements(
     before: i64,
     limit: i64,
 ) -> Result<Vec<StatementRow>> {
+    let pattern = f.search.map(crate::contains_pattern);
     Ok(sqlx::query_as(&format!(
         "SELECT {STATEMENT_COLS} FROM statements s JOIN tenants t ON t.id = s.tenant_id \
          WHERE s.site_id = $1 AND ($2 IS NULL OR s.month = $2) AND ($3 IS NULL OR s.tenant_id = $3) \
          AND ($4 IS NULL OR s.state = $4) AND s.id < $5 AND ($7 = 0 OR s.state <> 'draft') \
+         AND ($8 IS NULL OR t.name LIKE $8 ESCAPE '\\' OR s.number LIKE $8 ESCAPE '\\' OR EXISTS ( \
+           SELECT 1 FROM occupancies o JOIN units u ON u.id = o.unit_id \
+           WHERE o.tenant_id = s.tenant_id AND o.until IS NULL AND u.number LIKE $8 ESCAPE '\\')) \
          ORDER BY s.id DESC LIMIT $6"
     ))
     .bind(f.site_id)
@@ -147,6 +154,7 @@ pub async fn statements(
     .bind(before)
     .bind(limit)
     .bind(i64::from(f.issued_only))
+    .bind(pattern)
     .fetch_all(c)
     .await?)
 }

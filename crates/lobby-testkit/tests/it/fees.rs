@@ -379,6 +379,70 @@ async fn a_month_is_billed_paid_and_aged(app: TestApp) {
         .cloned()
         .unwrap();
     assert!(b_line["last_dunning"].is_string(), "{b_line:?}");
+    // The unit is on the arrears line, the statements are found by it, and
+    // the letter names it with the desk's phone (issue 36, item 7).
+    let b_unit = tenants[1].1;
+    let number = app
+        .get(Some(&fin), &format!("/api/v1/units/{b_unit}"))
+        .await
+        .body["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        b_line["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u == number.as_str()),
+        "{b_line:?}"
+    );
+    let found = app
+        .get(
+            Some(&fin),
+            &format!("/api/v1/statements?site_id={s}&q={number}"),
+        )
+        .await;
+    let items = found.body["items"].as_array().unwrap();
+    assert!(
+        items.iter().any(|st| st["tenant_id"] == b_tenant)
+            && items.iter().all(|st| st["units"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|u| u.as_str().unwrap().contains(number.as_str()))),
+        "{:?}",
+        found.body
+    );
+    let admin = app.token("admin").await;
+    let mut site = app
+        .get(Some(&admin), &format!("/api/v1/sites/{s}"))
+        .await
+        .body;
+    site["phone"] = json!("abc");
+    assert_eq!(
+        app.put(Some(&admin), &format!("/api/v1/sites/{s}"), &site)
+            .await
+            .field(),
+        "phone"
+    );
+    site["phone"] = json!("021-6888 1234");
+    let r = app
+        .put(Some(&admin), &format!("/api/v1/sites/{s}"), &site)
+        .await;
+    assert_eq!(r.body["phone"], "021-6888 1234", "{:?}", r.body);
+    let notice = r_id(&app, &fin, s, b_tenant).await;
+    let (fweb, _) = crate::ui::web_login(&app, "finance").await;
+    let letter = crate::ui::page_text(&fweb, &app, &format!("/fees/dunning/{notice}/print")).await;
+    assert!(
+        letter.contains("021-6888 1234") && letter.contains(&number),
+        "{letter}"
+    );
+    let list = crate::ui::page_text(&fweb, &app, &format!("/arrears?q={number}")).await;
+    assert!(
+        list.contains(&number) && list.contains("id=\"arrears-q\""),
+        "{list}"
+    );
 
     // The desk notes B carrying furniture out: the desk log and the day's
     // management log hold it.
@@ -785,3 +849,15 @@ async fn rates_charges_and_reversals(app: TestApp) {
     );
 }
 both!(rates_charges_and_reversals);
+
+/// The newest dunning notice of a tenant.
+async fn r_id(app: &TestApp, token: &str, s: i64, tenant: i64) -> i64 {
+    app.get(
+        Some(token),
+        &format!("/api/v1/dunning-notices?site_id={s}&tenant_id={tenant}"),
+    )
+    .await
+    .body["items"][0]["id"]
+        .as_i64()
+        .unwrap()
+}

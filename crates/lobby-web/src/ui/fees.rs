@@ -67,6 +67,7 @@ struct StatementsPage {
     c: Chrome,
     month: String,
     state: String,
+    q: String,
     items: Vec<StatementView>,
     next: Option<String>,
     total_fen: i64,
@@ -86,6 +87,8 @@ struct StatementsPage {
 struct MonthQ {
     month: Option<String>,
     state: Option<String>,
+    /// Tenant, statement number or unit.
+    q: Option<String>,
     cursor: Option<String>,
 }
 
@@ -98,6 +101,7 @@ async fn statements_with(
     let c = c.at("fees", "nav.fees");
     let month = month_of(&c, s, q.month.as_deref())?;
     let state = q.state.unwrap_or_default();
+    let search = q.q.clone().unwrap_or_default();
     let page = fees::statements(
         &s.app,
         &c.actor,
@@ -105,6 +109,7 @@ async fn statements_with(
             site_id: c.site_id(),
             month: Some(month.clone()),
             state: lobby_domain::error::optional_choice(Some(&state))?,
+            q: q.q.clone().filter(|x| !x.trim().is_empty()),
             limit: Some(200),
             cursor: q.cursor,
             ..Default::default()
@@ -139,6 +144,7 @@ async fn statements_with(
             c,
             month,
             state,
+            q: search,
             next: page.next_cursor,
             items: page.items,
             can_manage,
@@ -381,6 +387,8 @@ async fn print(
 struct ArrearsPage {
     c: Chrome,
     items: Vec<ArrearsView>,
+    /// The search: tenant or unit.
+    q: String,
     total_fen: i64,
     can_manage: bool,
     error: Option<FormError>,
@@ -389,10 +397,20 @@ struct ArrearsPage {
 async fn arrears_with(
     s: &AppState,
     c: Chrome,
+    q: String,
     error: Option<FormError>,
 ) -> Result<Response, PageError> {
     let c = c.at("arrears", "nav.arrears");
-    let items = fees::arrears(&s.app, &c.actor, c.site_id()).await?;
+    let needle = q.trim().to_string();
+    let items: Vec<ArrearsView> = fees::arrears(&s.app, &c.actor, c.site_id())
+        .await?
+        .into_iter()
+        .filter(|a| {
+            needle.is_empty()
+                || a.tenant_name.contains(&needle)
+                || a.units.iter().any(|u| u.contains(&needle))
+        })
+        .collect();
     let can_manage = c.actor.can(Can::FeesManage, c.site_id());
     let refused = error.is_some();
     Ok(render_form(
@@ -400,6 +418,7 @@ async fn arrears_with(
             total_fen: AppError::sum_fen("arrears", items.iter().map(|a| a.balance_fen))?,
             c,
             items,
+            q,
             can_manage,
             error,
         },
@@ -407,8 +426,17 @@ async fn arrears_with(
     ))
 }
 
-async fn arrears_page(State(s): State<AppState>, c: Chrome) -> Result<Response, PageError> {
-    arrears_with(&s, c, None).await
+#[derive(Deserialize, Default)]
+struct SearchQ {
+    q: Option<String>,
+}
+
+async fn arrears_page(
+    State(s): State<AppState>,
+    c: Chrome,
+    Query(q): Query<SearchQ>,
+) -> Result<Response, PageError> {
+    arrears_with(&s, c, q.q.unwrap_or_default(), None).await
 }
 
 #[derive(Deserialize)]
@@ -432,7 +460,7 @@ async fn dun(
         }) => Ok(see(&format!("/fees/dunning/{id}/print"))),
         r => match r.on_form()? {
             Ok(d) => Ok(see(&format!("/fees/dunning/{}/print", d.id))),
-            Err(fe) => arrears_with(&s, c, Some(fe)).await,
+            Err(fe) => arrears_with(&s, c, String::new(), Some(fe)).await,
         },
     }
 }
@@ -638,7 +666,7 @@ async fn sighting(
         .on_form()?
     {
         Ok(_) => Ok(see("/arrears")),
-        Err(fe) => arrears_with(&s, c, Some(fe)).await,
+        Err(fe) => arrears_with(&s, c, String::new(), Some(fe)).await,
     }
 }
 

@@ -29,6 +29,8 @@ struct DunningPrint {
     reference: String,
     /// What is owed, in capitals (人民币大写).
     capitals: String,
+    /// The tenant's units (`1203、1204`).
+    units: String,
 }
 
 async fn dunning_print(
@@ -62,7 +64,12 @@ async fn dunning_print(
         .map(|st| st.number.as_str())
         .collect::<Vec<_>>()
         .join(" ");
+    let units = statements
+        .first()
+        .map(|st| st.units.join("、"))
+        .unwrap_or_default();
     Ok(render(&DunningPrint {
+        units,
         capitals: lobby_domain::money::capitals(d.balance_fen),
         c,
         d,

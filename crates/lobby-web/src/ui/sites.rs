@@ -391,6 +391,8 @@ struct SiteFields {
     digest_hour: String,
     #[serde(default)]
     visit_every_months: String,
+    /// Absent from a form without it: the phone stays as it was.
+    phone: Option<String>,
 }
 
 impl SiteFields {
@@ -410,6 +412,7 @@ impl SiteFields {
                 "" => None,
                 m => Some(m.parse().unwrap_or(0)),
             },
+            phone: self.phone.clone(),
         }
     }
 }
