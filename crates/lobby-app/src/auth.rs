@@ -392,6 +392,47 @@ pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str)
     Ok(())
 }
 
+/// Sets a password through a one-time link (`token` from
+/// `/set-password/{token}`): once, before it expires; every session of
+/// the account ends. A link unknown, used or expired is refused naming
+/// `token`, the same for each, so it tells a guesser nothing.
+pub async fn set_password_by_link(app: &App, token: &str, new: &str) -> AppResult<()> {
+    check_new_password("new_password", new)?;
+    let hash = token_hash(token.trim());
+    let gone = || {
+        AppError::invalid(
+            "token",
+            "this link is used or expired: ask your company's admin for a new one",
+        )
+    };
+    let link = users::password_link(&mut *app.db.read().await?, &hash)
+        .await?
+        .filter(|l| l.used_at.is_none() && l.expires_at > app.now())
+        .ok_or_else(gone)?;
+    let password = hash_off_runtime(new).await?;
+    let (link, password) = (&link, &password);
+    app.write_as_system(|w| {
+        Box::pin(async move {
+            let now = w.now();
+            if link.expires_at <= now || !users::use_password_link(w, link.id, now).await? {
+                return Err(gone());
+            }
+            users::set_password(w, link.user_id, password, now).await?;
+            users::revoke_sessions_of(w, link.user_id, None, now).await?;
+            w.audit(
+                None,
+                "set_password_by_link",
+                "user",
+                Some(link.user_id),
+                serde_json::json!({}),
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await
+}
+
 /// On an empty database, creates `admin` with `password` (or a random one,
 /// returned so the caller can print it once).
 pub async fn ensure_admin(app: &App, password: Option<&str>) -> AppResult<Option<String>> {

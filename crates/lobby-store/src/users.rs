@@ -477,3 +477,61 @@ pub async fn of_vendor(c: &mut Conn, vendor_id: i64) -> Result<Vec<i64>> {
             .await?,
     )
 }
+
+/// A one-time password link, by its token's hash.
+#[derive(Debug, Clone, FromRow)]
+pub struct PasswordLinkRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+}
+
+/// Makes a link for `user_id`, voiding the unused ones before it.
+pub async fn insert_password_link(
+    c: &mut Conn,
+    user_id: i64,
+    token_hash: &str,
+    by: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<i64> {
+    sqlx::query("UPDATE password_links SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL")
+        .bind(user_id)
+        .bind(now)
+        .execute(&mut *c)
+        .await?;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO password_links (user_id, token_hash, created_by_name, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(token_hash)
+    .bind(by)
+    .bind(now)
+    .bind(expires_at)
+    .fetch_one(c)
+    .await?)
+}
+
+pub async fn password_link(c: &mut Conn, token_hash: &str) -> Result<Option<PasswordLinkRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, user_id, expires_at, used_at FROM password_links WHERE token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(c)
+    .await?)
+}
+
+/// Uses a link once: false when it was used (or voided) already.
+pub async fn use_password_link(c: &mut Conn, id: i64, now: i64) -> Result<bool> {
+    Ok(
+        sqlx::query("UPDATE password_links SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
+            .bind(id)
+            .bind(now)
+            .execute(c)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}

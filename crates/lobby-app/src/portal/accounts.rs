@@ -42,7 +42,10 @@ pub struct NewTenantAccount {
     pub username: String,
     pub display_name: String,
     /// At least 8 characters; the person changes it after signing in.
-    pub password: String,
+    /// Left out (or `""`), nobody knows one: send the colleague a one-time
+    /// link (`POST /tenant-accounts/{id}/password-link`) to set their own.
+    #[serde(default)]
+    pub password: Option<String>,
     /// `zh-CN` (default) or `en`.
     pub locale: Option<String>,
 }
@@ -118,8 +121,15 @@ pub async fn add(
     let username = crate::users::parse_username(&input.username)?;
     let display_name = lobby_domain::error::required_text("display_name", &input.display_name, 60)?;
     let locale = crate::users::parse_locale(input.locale.as_deref())?;
-    check_new_password("password", &input.password)?;
-    let hash = hash_off_runtime(&input.password).await?;
+    let password = match input.password.as_deref().filter(|p| !p.is_empty()) {
+        Some(p) => {
+            check_new_password("password", p)?;
+            p.to_string()
+        }
+        // Nobody's: the colleague sets their own through a link.
+        None => crate::auth::random_token(),
+    };
+    let hash = hash_off_runtime(&password).await?;
     let (username, display_name, locale, hash) = (&username, &display_name, &locale, &hash);
     app.write(actor, |w| {
         Box::pin(async move {
@@ -228,4 +238,74 @@ pub async fn change(
         })
     })
     .await
+}
+
+/// How long a password link works.
+pub const LINK_HOURS: i64 = 72;
+
+/// A one-time link to set a password, shown once to the admin who made it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PasswordLinkView {
+    pub user_id: i64,
+    /// The page the colleague opens (`/set-password/{token}`): the token
+    /// is in no other answer and only its hash is kept.
+    pub path: String,
+    pub expires_at: String,
+}
+
+/// The company's admin makes a one-time link for a colleague to set a new
+/// password (a new account, or a forgotten password); the admin never sees
+/// a password. An earlier unused link stops working. Not for the admin's
+/// own account (its password changes on `/account/password`).
+pub async fn password_link(app: &App, actor: &Actor, id: i64) -> AppResult<PasswordLinkView> {
+    let (tenant_id, site) = {
+        let mut c = app.db.read().await?;
+        own(&mut c, actor, true).await?
+    };
+    if id == actor.user_id {
+        return Err(AppError::invalid(
+            "id",
+            "change your own password on the password page",
+        ));
+    }
+    let token = crate::auth::random_token();
+    let hash = crate::auth::token_hash(&token);
+    let expires_at = jiff::Timestamp::from_microsecond(app.now())
+        .and_then(|t| t.checked_add(jiff::SignedDuration::from_hours(LINK_HOURS)))
+        .map_err(|e| AppError::Internal(e.into()))?
+        .as_microsecond();
+    let hash = &hash;
+    app.write(actor, |w| {
+        Box::pin(async move {
+            let now = w.now();
+            if !is_admin(w, actor).await? {
+                return Err(AppError::Forbidden);
+            }
+            let u = store::by_id(w, id)
+                .await?
+                .filter(|u| u.tenant_id == Some(tenant_id))
+                .ok_or(AppError::NotFound("user"))?;
+            if u.active == 0 {
+                return Err(AppError::InvalidTransition(
+                    "the account is removed: bring it back first".into(),
+                ));
+            }
+            let by = actor.display_name.clone();
+            store::insert_password_link(w, id, hash, &by, now, expires_at).await?;
+            w.audit(
+                Some(site),
+                "password_link",
+                "user",
+                Some(id),
+                serde_json::json!({"username": u.username, "expires_at": time::rfc3339(expires_at)}),
+            )
+            .await
+        })
+    })
+    .await?;
+    Ok(PasswordLinkView {
+        user_id: id,
+        path: format!("/set-password/{token}"),
+        expires_at: time::rfc3339(expires_at),
+    })
 }

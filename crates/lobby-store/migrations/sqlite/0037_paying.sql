@@ -18,6 +18,20 @@ CREATE TABLE patrol_category_departments (
     PRIMARY KEY (site_id, category)
 );
 
+-- A one-time link to set a password (a company's admin sends it to a
+-- colleague; nobody else sees the password): only the token's sha256 is
+-- kept; it works once, until it expires.
+CREATE TABLE password_links (
+    id INTEGER PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_by_name TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at BIGINT
+);
+CREATE INDEX password_links_user ON password_links (user_id);
+
 -- A tenant's 我已付款: it says it transferred an amount for a statement,
 -- with the transfer slip's photo; finance matches it to a payment (or the
 -- bank import does), or declines it with a reason.

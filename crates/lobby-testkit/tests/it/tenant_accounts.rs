@@ -396,3 +396,144 @@ async fn the_tenant_reads_its_bills(app: TestApp) {
     );
 }
 both!(the_tenant_reads_its_bills);
+
+/// A colleague sets its own password through a one-time link the company's
+/// admin sends (issue 36, item 9): nobody else sees the password; the link
+/// works once, until it expires, and a new one voids the old.
+async fn a_colleague_sets_its_own_password_by_link(app: TestApp) {
+    let boss = app.token("tenant").await;
+    let r = app
+        .post(
+            Some(&boss),
+            "/api/v1/portal/accounts",
+            &json!({"username": "hx_li", "display_name": "华信咨询·李工"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let li = r.body["id"].as_i64().unwrap();
+    let me = id_of(
+        &app.get(Some(&boss), "/api/v1/portal/accounts").await.body,
+        "tenant",
+    );
+    let path = |id: i64| format!("/api/v1/portal/accounts/{id}/password-link");
+    let staff = app.token("tenant_staff").await;
+    assert_eq!(
+        app.post(Some(&staff), &path(li), &json!({})).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post(Some(&boss), &path(me), &json!({})).await.field(),
+        "id"
+    );
+    let first = app.post(Some(&boss), &path(li), &json!({})).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{:?}", first.body);
+    let token_of = |r: &Value| {
+        r["path"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("/set-password/")
+            .to_string()
+    };
+    let old = token_of(&first.body);
+    let second = app.post(Some(&boss), &path(li), &json!({})).await;
+    let token = token_of(&second.body);
+    let set = |token: &str, pw: &str| json!({"token": token, "new_password": pw});
+    let r = app
+        .post(
+            None,
+            "/api/v1/auth/password-link",
+            &set(&old, "new-password-1"),
+        )
+        .await;
+    assert_eq!(r.field(), "token", "a new link voids the old");
+    let r = app
+        .post(None, "/api/v1/auth/password-link", &set(&token, "short"))
+        .await;
+    assert_eq!(r.field(), "new_password");
+    let r = app
+        .post(
+            None,
+            "/api/v1/auth/password-link",
+            &set(&token, "new-password-1"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
+    let r = app
+        .post(
+            None,
+            "/api/v1/auth/login",
+            &json!({"username": "hx_li", "password": "new-password-1"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = app
+        .post(
+            None,
+            "/api/v1/auth/password-link",
+            &set(&token, "other-password-2"),
+        )
+        .await;
+    assert_eq!(r.field(), "token", "once");
+
+    // On screen: the admin makes the link, the colleague opens it signed out.
+    let (web, csrf) = crate::ui::web_login(&app, "tenant").await;
+    let page = web
+        .post(app.url(&format!("/my/accounts/{li}/link")))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"password-link\""), "{page}");
+    let at = page.find("/set-password/").expect("the link");
+    let token: String = page[at + "/set-password/".len()..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    let anon = app.client();
+    let form = anon
+        .get(app.url(&format!("/set-password/{token}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(form.contains("id=\"set-password\""), "{form}");
+    let r = anon
+        .post(app.url(&format!("/set-password/{token}")))
+        .form(&[
+            ("new_password", "third-password-3"),
+            ("repeat", "third-password-4"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("不一致"));
+    let r = anon
+        .post(app.url(&format!("/set-password/{token}")))
+        .form(&[
+            ("new_password", "third-password-3"),
+            ("repeat", "third-password-3"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("id=\"password-set\""));
+    // A link left three days expires.
+    let late = app.post(Some(&boss), &path(li), &json!({})).await;
+    app.advance(73);
+    let r = app
+        .post(
+            None,
+            "/api/v1/auth/password-link",
+            &set(&token_of(&late.body), "late-password-5"),
+        )
+        .await;
+    assert_eq!(r.field(), "token", "expired");
+}
+both!(a_colleague_sets_its_own_password_by_link);

@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes_once(routes!(logout))
         .routes_once(routes!(me))
         .routes_once(routes!(change_password))
+        .routes_once(routes!(set_password_by_link))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -127,5 +128,26 @@ async fn change_password(
     ApiJson(p): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
     auth::change_password(&s.app, &a, &p.current_password, &p.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PasswordByLink {
+    /// The token of the one-time link (`/set-password/{token}`).
+    pub token: String,
+    /// 8–128 characters.
+    pub new_password: String,
+}
+
+/// Sets a password through a one-time link, without signing in: once,
+/// within 72 hours; every session of the account ends. A link unknown,
+/// used or expired is 422 naming `token`.
+#[utoipa::path(post, path = "/auth/password-link", tag = "auth", security(()), request_body = PasswordByLink,
+    responses((status = 204), (status = 422, body = ErrorBody)))]
+async fn set_password_by_link(
+    State(s): State<AppState>,
+    ApiJson(v): ApiJson<PasswordByLink>,
+) -> Result<StatusCode, ApiError> {
+    auth::set_password_by_link(&s.app, &v.token, &v.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
 }

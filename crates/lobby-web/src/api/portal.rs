@@ -6,7 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use lobby_app::portal::accounts::{
-    self, NewTenantAccount, TenantAccountChange, TenantAccountView, TenantAccounts,
+    self, NewTenantAccount, PasswordLinkView, TenantAccountChange, TenantAccountView,
+    TenantAccounts,
 };
 use lobby_app::portal::{self, PortalContext};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -23,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes_once(routes!(context))
         .routes_once(routes!(list_accounts, add_account))
         .routes_once(routes!(change_account))
+        .routes_once(routes!(password_link))
 }
 
 /// The tenant account's own company, the units it occupies and the site's
@@ -74,4 +76,20 @@ async fn change_account(
     ApiJson(i): ApiJson<TenantAccountChange>,
 ) -> Result<Json<TenantAccountView>, ApiError> {
     Ok(Json(accounts::change(&s.app, &a, id, &i).await?))
+}
+
+/// The company's admin makes a one-time link (72 hours) for a colleague to
+/// set a new password; an earlier unused one stops working. The answer's
+/// `path` holds the token, shown this once.
+#[utoipa::path(post, path = "/portal/accounts/{id}/password-link", tag = "portal", params(("id" = i64, Path)),
+    responses((status = 201, body = PasswordLinkView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn password_link(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<(StatusCode, Json<PasswordLinkView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(accounts::password_link(&s.app, &a, id).await?),
+    ))
 }

@@ -24,6 +24,10 @@ use crate::ui::PageError;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/login", get(login_page).post(login))
+        .route(
+            "/set-password/{token}",
+            get(set_password_page).post(set_password),
+        )
         .route("/logout", post(logout))
         .route("/lang", post(lang))
         .route("/site", post(switch_site))
@@ -386,4 +390,73 @@ mod tests {
             }
         }
     }
+}
+
+/// The page a one-time password link opens (no sign-in): a new password,
+/// twice. The token in the address is the secret; it works once.
+#[derive(Template)]
+#[template(path = "account/set_password.html")]
+struct SetPasswordPage {
+    tr: Tr,
+    token: String,
+    error: Option<String>,
+    done: bool,
+}
+
+#[derive(Deserialize)]
+struct LangQ {
+    lang: Option<String>,
+}
+
+async fn set_password_page(
+    axum::extract::Path(token): axum::extract::Path<String>,
+    Query(q): Query<LangQ>,
+) -> Response {
+    render(&SetPasswordPage {
+        tr: Tr::new(q.lang.as_deref().unwrap_or("zh-CN")),
+        token,
+        error: None,
+        done: false,
+    })
+}
+
+#[derive(Deserialize)]
+struct SetPasswordForm {
+    new_password: String,
+    repeat: String,
+    lang: Option<String>,
+}
+
+async fn set_password(
+    State(s): State<AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+    Form(f): Form<SetPasswordForm>,
+) -> Response {
+    let tr = Tr::new(f.lang.as_deref().unwrap_or("zh-CN"));
+    let r = if f.new_password != f.repeat {
+        Err(tr.t("password.mismatch").to_string())
+    } else {
+        match auth::set_password_by_link(&s.app, &token, &f.new_password).await {
+            Ok(()) => Ok(()),
+            Err(AppError::Invalid { field, .. }) if field == "token" => {
+                Err(tr.t("password.link_gone").to_string())
+            }
+            Err(AppError::Invalid { .. }) => Err(tr.t("password.too_short").to_string()),
+            Err(e) => return error_page(None, e),
+        }
+    };
+    let (error, done) = match r {
+        Ok(()) => (None, true),
+        Err(e) => (Some(e), false),
+    };
+    let mut page = render(&SetPasswordPage {
+        tr,
+        token,
+        error,
+        done,
+    });
+    if !done {
+        *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    page
 }
