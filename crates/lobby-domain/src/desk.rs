@@ -258,6 +258,24 @@ pub fn pickup_code(random: u32) -> String {
     format!("{:06}", random % 1_000_000)
 }
 
+/// The letters of a visitor pass code: no 0/O, 1/I/L to misread.
+pub const PASS_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+/// How long a pass code is: 31^8 codes, and a code works only on its day.
+pub const PASS_LEN: usize = 8;
+
+/// A pass code as typed or scanned (`ab3k-9mzq`, a scanner's trailing
+/// newline): upper case, without spaces and dashes; `None` when it cannot
+/// be one.
+pub fn pass_code(typed: &str) -> Option<String> {
+    let code: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (code.len() == PASS_LEN && code.bytes().all(|b| PASS_ALPHABET.contains(&b))).then_some(code)
+}
+
 /// Where a log entry happened, read from its text: the public area of the
 /// site it names (`2号梯` names `2号电梯`: a lift's number and 梯), the
 /// longest name first; `None` when it names none.
@@ -413,5 +431,12 @@ mod tests {
         );
         assert_eq!(place_in("12号梯", &areas), None, "no lift 12");
         assert_eq!(place_in("快递车辆占用通道", &areas), None);
+    }
+
+    #[test]
+    fn a_pass_code_reads_as_typed() {
+        assert_eq!(pass_code(" ab3k-9mzq\n").as_deref(), Some("AB3K9MZQ"));
+        assert_eq!(pass_code("AB3K9MZ"), None, "short");
+        assert_eq!(pass_code("AB3K9MZ0"), None, "0 is not in a code");
     }
 }

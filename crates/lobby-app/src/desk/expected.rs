@@ -6,6 +6,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::work::Work;
 use lobby_store::desk::expected::{self, ExpectedRow, NewExpected};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -24,6 +25,9 @@ pub struct ExpectedVisitorView {
     pub state: String,
     /// The visitor record once signed in.
     pub visitor_id: Option<i64>,
+    /// The pass (`AB3K9MZQ`): the tenant forwards it (and its QR), the
+    /// desk scans or types it on the visit's day to sign the visitor in.
+    pub pass_code: Option<String>,
 }
 
 fn expected_view(e: ExpectedRow) -> ExpectedVisitorView {
@@ -45,7 +49,17 @@ fn expected_view(e: ExpectedRow) -> ExpectedVisitorView {
         expected_at: time::rfc3339(e.expected_at),
         note: e.note,
         visitor_id: e.visitor_id,
+        pass_code: e.pass_code,
     }
+}
+
+/// A new pass code (see `lobby_domain::desk::PASS_ALPHABET`).
+fn new_pass_code() -> String {
+    let mut rng = rand::thread_rng();
+    let abc = lobby_domain::desk::PASS_ALPHABET;
+    (0..lobby_domain::desk::PASS_LEN)
+        .map(|_| char::from(abc[rng.gen_range(0..abc.len())]))
+        .collect()
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -72,7 +86,8 @@ pub async fn expect_visitor(
     let name = required_text("name", &input.name, 60)?;
     let phone = required_text("phone", &input.phone, 40)?;
     let note = optional_text("note", input.note.as_deref(), 200)?;
-    let (name, phone, note) = (&name, &phone, &note);
+    let code = new_pass_code();
+    let (name, phone, note, code) = (&name, &phone, &note, &code);
     let id = app
         .write(actor, |w| {
             Box::pin(async move {
@@ -122,6 +137,7 @@ pub async fn expect_visitor(
                         note: note.as_deref(),
                         by: &actor.display_name,
                         now,
+                        pass_code: code,
                     },
                 )
                 .await?;
@@ -202,44 +218,86 @@ pub async fn arrive_expected(app: &App, actor: &Actor, id: i64) -> AppResult<Vis
     let visitor_id = app
         .write(actor, |w| {
             Box::pin(async move {
-                let now = w.now();
                 let e = load_expected(w, actor, id).await?;
-                actor.authorize(Can::DeskWrite, e.site_id)?;
-                let purpose = e.note.clone().unwrap_or_else(|| e.tenant_name.clone());
-                let vid = store::insert_visitor(
-                    w,
-                    &store::NewVisitor {
-                        site_id: e.site_id,
-                        name: &e.name,
-                        id_or_phone: &e.phone,
-                        host: None,
-                        unit_id: e.unit_id,
-                        tenant_id: Some(e.tenant_id),
-                        purpose: &purpose,
-                        expected_mins: None,
-                        in_at: now,
-                        registered_by: &actor.display_name,
-                    },
-                )
-                .await?;
-                if !expected::arrive(w, id, vid).await? {
-                    return Err(AppError::InvalidTransition(
-                        "this visitor has already arrived or was cancelled".into(),
-                    ));
-                }
-                w.audit(
-                    Some(e.site_id),
-                    "create",
-                    "visitor",
-                    Some(vid),
-                    serde_json::json!({"expected_visitor_id": id}),
-                )
-                .await?;
-                Ok(vid)
+                arrive_in(w, actor, &e).await
             })
         })
         .await?;
     visitor(app, actor, visitor_id).await
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct PassInput {
+    pub site_id: i64,
+    /// The pass code as scanned or typed (case, spaces and dashes do not
+    /// matter).
+    pub code: String,
+}
+
+/// The desk scans or types a visitor's pass: the expected visitor of that
+/// code at the site is signed in, on the visit's day only (409 on another
+/// day, or once arrived or cancelled); an unknown code is 422 naming
+/// `code`.
+pub async fn arrive_by_pass(app: &App, actor: &Actor, input: &PassInput) -> AppResult<VisitorView> {
+    actor.authorize(Can::DeskWrite, input.site_id)?;
+    let unknown = || AppError::invalid("code", "no visitor pass has this code");
+    let code = lobby_domain::desk::pass_code(&input.code).ok_or_else(unknown)?;
+    let (today, tz) = crate::scope::site_today(app, input.site_id).await?;
+    let (code, tz) = (&code, &tz);
+    let visitor_id = app
+        .write(actor, |w| {
+            Box::pin(async move {
+                let e = expected::by_pass(w, input.site_id, code)
+                    .await?
+                    .ok_or_else(unknown)?;
+                let day = time::ts(e.expected_at).to_zoned(tz.clone()).date();
+                if day != today {
+                    return Err(AppError::InvalidTransition(format!(
+                        "this pass is for {day}, not today"
+                    )));
+                }
+                arrive_in(w, actor, &e).await
+            })
+        })
+        .await?;
+    visitor(app, actor, visitor_id).await
+}
+
+/// Signs the expected visitor `e` in, in the caller's transaction.
+async fn arrive_in(w: &mut Work<'_>, actor: &Actor, e: &ExpectedRow) -> AppResult<i64> {
+    let now = w.now();
+    actor.authorize(Can::DeskWrite, e.site_id)?;
+    let purpose = e.note.clone().unwrap_or_else(|| e.tenant_name.clone());
+    let vid = store::insert_visitor(
+        w,
+        &store::NewVisitor {
+            site_id: e.site_id,
+            name: &e.name,
+            id_or_phone: &e.phone,
+            host: None,
+            unit_id: e.unit_id,
+            tenant_id: Some(e.tenant_id),
+            purpose: &purpose,
+            expected_mins: None,
+            in_at: now,
+            registered_by: &actor.display_name,
+        },
+    )
+    .await?;
+    if !expected::arrive(w, e.id, vid).await? {
+        return Err(AppError::InvalidTransition(
+            "this visitor has already arrived or was cancelled".into(),
+        ));
+    }
+    w.audit(
+        Some(e.site_id),
+        "create",
+        "visitor",
+        Some(vid),
+        serde_json::json!({"expected_visitor_id": e.id}),
+    )
+    .await?;
+    Ok(vid)
 }
 
 /// The tenant (or the desk) cancels an expected visit.

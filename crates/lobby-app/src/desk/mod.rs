@@ -64,8 +64,8 @@ mod visitors;
 
 pub use checks::{checks, record_check, CheckQuery, CheckView, NewCheckInput};
 pub use expected::{
-    arrive_expected, cancel_expected, expect_visitor, expected_visitor, expected_visitors,
-    ExpectedQuery, ExpectedVisitorInput, ExpectedVisitorView,
+    arrive_by_pass, arrive_expected, cancel_expected, expect_visitor, expected_visitor,
+    expected_visitors, ExpectedQuery, ExpectedVisitorInput, ExpectedVisitorView, PassInput,
 };
 pub use handover::{
     confirm_handover, end_shift, handover_preview, handovers, EndShiftInput, HandoverItem,

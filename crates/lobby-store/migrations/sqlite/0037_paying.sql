@@ -18,6 +18,11 @@ CREATE TABLE patrol_category_departments (
     PRIMARY KEY (site_id, category)
 );
 
+-- A visitor registered ahead has a pass: a code (and its QR) the tenant
+-- forwards and the desk scans or types to sign the visitor in.
+ALTER TABLE expected_visitors ADD COLUMN pass_code TEXT;
+CREATE UNIQUE INDEX expected_visitors_pass ON expected_visitors (site_id, pass_code);
+
 -- A one-time link to set a password (a company's admin sends it to a
 -- colleague; nobody else sees the password): only the token's sha256 is
 -- kept; it works once, until it expires.

@@ -20,10 +20,13 @@ pub struct ExpectedRow {
     pub created_at: i64,
     pub visitor_id: Option<i64>,
     pub cancelled_at: Option<i64>,
+    /// The pass the desk scans or types.
+    pub pass_code: Option<String>,
 }
 
 const SELECT: &str = "SELECT e.id, e.site_id, e.tenant_id, t.name AS tenant_name, e.unit_id, u.number AS unit_number, \
-     e.name, e.phone, e.expected_at, e.note, e.registered_by, e.created_at, e.visitor_id, e.cancelled_at \
+     e.name, e.phone, e.expected_at, e.note, e.registered_by, e.created_at, e.visitor_id, e.cancelled_at, \
+     e.pass_code \
      FROM expected_visitors e JOIN tenants t ON t.id = e.tenant_id LEFT JOIN units u ON u.id = e.unit_id";
 
 pub struct NewExpected<'a> {
@@ -36,12 +39,13 @@ pub struct NewExpected<'a> {
     pub note: Option<&'a str>,
     pub by: &'a str,
     pub now: i64,
+    pub pass_code: &'a str,
 }
 
 pub async fn insert(c: &mut Conn, e: &NewExpected<'_>) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO expected_visitors (site_id, tenant_id, unit_id, name, phone, expected_at, note, registered_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO expected_visitors (site_id, tenant_id, unit_id, name, phone, expected_at, note, registered_by, created_at, pass_code) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(e.site_id)
     .bind(e.tenant_id)
@@ -52,6 +56,7 @@ pub async fn insert(c: &mut Conn, e: &NewExpected<'_>) -> Result<i64> {
     .bind(e.note)
     .bind(e.by)
     .bind(e.now)
+    .bind(e.pass_code)
     .fetch_one(c)
     .await?)
 }
@@ -108,4 +113,15 @@ pub async fn cancel(c: &mut Conn, id: i64, now: i64) -> Result<bool> {
     .await?
     .rows_affected()
         == 1)
+}
+
+/// The expected visitor with this pass at the site.
+pub async fn by_pass(c: &mut Conn, site_id: i64, code: &str) -> Result<Option<ExpectedRow>> {
+    Ok(sqlx::query_as(&format!(
+        "{SELECT} WHERE e.site_id = $1 AND e.pass_code = $2"
+    ))
+    .bind(site_id)
+    .bind(code)
+    .fetch_optional(c)
+    .await?)
 }

@@ -287,6 +287,9 @@ both!(a_tenant_reports_confirms_and_rates);
 /// and signs them in with one click; once only.
 async fn a_tenant_expects_a_visitor_and_the_desk_signs_in(app: TestApp) {
     let s = app.site_id;
+    // Half an hour on is still today at the site (the test ran at 23:44
+    // Shanghai time once, and half an hour on was tomorrow).
+    app.at_site_time(10, 0);
     let tenant = app.token("tenant").await;
     let fd = app.token("front_desk").await;
     let soon = lobby_app::time::ts(app.app.now())
@@ -468,3 +471,99 @@ async fn a_tenant_applies_for_a_permit_on_screen(app: TestApp) {
         .any(|p| p["unit_id"] == unit && p["items"] == "纸箱 3 件"));
 }
 both!(a_tenant_applies_for_a_permit_on_screen);
+
+/// A visitor registered ahead gets a pass the tenant forwards; the desk
+/// scans or types it to sign the visitor in, on its day, once (issue 36,
+/// item 9).
+async fn a_visitor_pass_signs_the_visitor_in(app: TestApp) {
+    let s = app.site_id;
+    app.at_site_time(9, 0);
+    let tenant = app.token("tenant").await;
+    let fd = app.token("front_desk").await;
+    let today = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai").unwrap();
+    let tomorrow = today.tomorrow().unwrap();
+    let expect = |name: &str, day: jiff::civil::Date| json!({"name": name, "phone": "13900000000", "expected_at": format!("{day}T11:00")});
+    let r = app
+        .post(
+            Some(&tenant),
+            "/api/v1/expected-visitors",
+            &expect("李四", today),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    let code = r.body["pass_code"].as_str().unwrap().to_string();
+    assert_eq!(code.len(), 8, "{code}");
+    let later = app
+        .post(
+            Some(&tenant),
+            "/api/v1/expected-visitors",
+            &expect("王五", tomorrow),
+        )
+        .await;
+    let later_code = later.body["pass_code"].as_str().unwrap().to_string();
+
+    // The tenant's pass to forward: the code and its QR.
+    let (tweb, _) = crate::ui::web_login(&app, "tenant").await;
+    let pass = crate::ui::page_text(&tweb, &app, &format!("/my/visitors/{id}/pass")).await;
+    assert!(pass.contains(&code) && pass.contains("<svg"), "{pass}");
+
+    let scan = |code: &str| json!({"site_id": s, "code": code});
+    assert_eq!(
+        app.post(Some(&tenant), "/api/v1/visitor-passes", &scan(&code))
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "the tenant does not sign its own visitor in"
+    );
+    assert_eq!(
+        app.post(Some(&fd), "/api/v1/visitor-passes", &scan("ZZZZ-ZZZZ"))
+            .await
+            .field(),
+        "code"
+    );
+    let r = app
+        .post(Some(&fd), "/api/v1/visitor-passes", &scan(&later_code))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "tomorrow's pass: {:?}",
+        r.body
+    );
+    // Typed as people type it: lower case, a dash.
+    let typed = format!("{}-{}", &code[..4], &code[4..]).to_lowercase();
+    let r = app
+        .post(Some(&fd), "/api/v1/visitor-passes", &scan(&typed))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(r.body["name"], "李四");
+    assert!(r.body["tenant_id"].is_i64());
+    let again = app
+        .post(Some(&fd), "/api/v1/visitor-passes", &scan(&code))
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "once");
+
+    // On screen: the desk's scanner types the code into the pass box.
+    let r = app
+        .post(
+            Some(&tenant),
+            "/api/v1/expected-visitors",
+            &expect("赵六", today),
+        )
+        .await;
+    let third = r.body["pass_code"].as_str().unwrap().to_string();
+    let (web, csrf) = crate::ui::web_login(&app, "front_desk").await;
+    let page = crate::ui::page_text(&web, &app, "/visitors").await;
+    assert!(page.contains("id=\"pass-form\""), "{page}");
+    let r = web
+        .post(app.url("/visitors/pass"))
+        .form(&[("_csrf", csrf.as_str()), ("code", &format!("{third}\n"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let inside = crate::ui::page_text(&web, &app, "/visitors").await;
+    assert!(inside.contains("赵六"), "{inside}");
+}
+both!(a_visitor_pass_signs_the_visitor_in);

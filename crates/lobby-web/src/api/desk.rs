@@ -36,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes_once(routes!(visitor_sign_out))
         .routes_once(routes!(expected_list, expected_create))
         .routes_once(routes!(expected_arrive))
+        .routes_once(routes!(pass_arrive))
         .routes_once(routes!(expected_cancel))
         .routes_once(routes!(outgoing_list, outgoing_create))
         .routes_once(routes!(parcel_list, parcel_create))
@@ -269,6 +270,22 @@ async fn expected_arrive(
     Path(id): Path<i64>,
 ) -> Result<Json<VisitorView>, ApiError> {
     Ok(Json(desk::arrive_expected(&s.app, &a, id).await?))
+}
+
+/// The desk scans or types a visitor's pass (`site_id`, `code`): the
+/// expected visitor is signed in, on the visit's day only (409 on another
+/// day, or once arrived or cancelled; 422 naming `code` when unknown).
+#[utoipa::path(post, path = "/visitor-passes", tag = "desk", request_body = desk::PassInput,
+    responses((status = 201, body = VisitorView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn pass_arrive(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(i): ApiJson<desk::PassInput>,
+) -> Result<(StatusCode, Json<VisitorView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(desk::arrive_by_pass(&s.app, &a, &i).await?),
+    ))
 }
 
 /// The tenant (or the desk) cancels an expected visit; 409 once arrived.

@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/visitors", get(visitors_page).post(visitor_create))
         .route("/visitors/{id}/sign-out", post(visitor_sign_out))
         .route("/expected-visitors/{id}/arrive", post(expected_arrive))
+        .route("/visitors/pass", post(pass_arrive))
         .route("/parcels", get(parcels_page).post(parcel_create))
         .route("/outgoing-mail", get(outgoing_page).post(outgoing_create))
         .route("/parcels/{id}/pickup", post(parcel_pickup))
@@ -101,4 +102,4 @@ use log::{
 };
 use outgoing::{outgoing_create, outgoing_page};
 use parcels::{parcel_create, parcel_pickup, parcel_upload, parcels_page};
-use visitors::{expected_arrive, visitor_create, visitor_sign_out, visitors_page};
+use visitors::{expected_arrive, pass_arrive, visitor_create, visitor_sign_out, visitors_page};

@@ -187,3 +187,31 @@ pub(super) async fn expected_arrive(
         Err(fe) => visitors_with(&s, &jar, f.actor, VisitorsQ::default(), Some(fe)).await,
     }
 }
+
+#[derive(Deserialize)]
+pub(super) struct PassForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// The desk scans (the scanner types it) or types a visitor's pass.
+pub(super) async fn pass_arrive(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    f: WebForm<PassForm>,
+) -> Result<Response, PageError> {
+    let site = chrome(&s, f.actor.clone(), &jar, "visitors", "nav.visitors")
+        .await?
+        .site_id();
+    let input = desk::PassInput {
+        site_id: site,
+        code: f.form.code.clone(),
+    };
+    match desk::arrive_by_pass(&s.app, &f.actor, &input)
+        .await
+        .on_form()?
+    {
+        Ok(v) => Ok(Redirect::to(&format!("/visitors#v{}", v.id)).into_response()),
+        Err(fe) => visitors_with(&s, &jar, f.actor, VisitorsQ::default(), Some(fe)).await,
+    }
+}

@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/my/requests/{id}/not-fixed", post(not_fixed))
         .route("/my/visitors", get(visitors_page).post(expect_visitor))
         .route("/my/visitors/{id}/cancel", post(cancel_visitor))
+        .route("/my/visitors/{id}/pass", get(visitor_pass))
         .merge(accounts::router())
         .merge(bills::router())
 }
@@ -382,4 +383,38 @@ async fn cancel_visitor(
     let _ = &f.form;
     lobby_app::desk::cancel_expected(&s.app, &f.actor, id).await?;
     Ok(Redirect::to("/my/visitors").into_response())
+}
+
+/// A visitor's pass (访客通行证) for the tenant to forward: the code large,
+/// its QR code, who and when; the desk scans or types it.
+#[derive(Template)]
+#[template(path = "portal/pass.html")]
+struct PassPage {
+    c: Chrome,
+    e: lobby_app::desk::ExpectedVisitorView,
+    qr: String,
+    site_name: String,
+    address: String,
+}
+
+async fn visitor_pass(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let mut c = c.at("my_visitors", "visitor.pass");
+    let e = lobby_app::desk::expected_visitor(&s.app, &c.actor, id).await?;
+    let code = e
+        .pass_code
+        .clone()
+        .ok_or(AppError::NotFound("visitor pass"))?;
+    c.title = format!("{} · {}", c.t("visitor.pass"), e.name);
+    let site = lobby_app::sites::site(&s.app, &c.actor, e.site_id).await?;
+    Ok(super::render(&PassPage {
+        qr: super::qr::qr_svg(&code),
+        site_name: site.name,
+        address: site.address.unwrap_or_default(),
+        c,
+        e,
+    }))
 }
