@@ -121,7 +121,7 @@ pub async fn waiting(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Wa
             "/meters?moves=1".into(),
         );
     }
-    if can(Can::PatrolsManage) {
+    if can(Can::PatrolsManage) && can(Can::PatrolsRead) {
         let since = today
             .checked_sub(jiff::Span::new().days(6))
             .map_err(|e| AppError::Internal(e.into()))?;

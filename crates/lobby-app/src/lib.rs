@@ -43,6 +43,7 @@ pub mod tenants;
 pub mod tickets;
 pub mod time;
 pub mod training;
+pub mod trends;
 pub mod users;
 pub mod work;
 pub mod work_log;

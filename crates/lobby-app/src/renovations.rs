@@ -113,10 +113,9 @@ pub struct RenovationActionInput {
     /// inspect and accept: what was found (required); close: why part of
     /// the deposit is kept.
     pub note: Option<String>,
-    /// approve: the deposit taken, yuan (`"5000.00"`).
+    /// approve: the deposit taken, yuan (`"5000.00"`); its receipt is
+    /// numbered in the fee module's series (`deposit_receipt`).
     pub deposit: Option<String>,
-    /// approve: finance's receipt number for the deposit.
-    pub receipt: Option<String>,
     /// inspect: a violation was found (the tenant is told).
     #[serde(default)]
     pub violation: bool,
@@ -463,7 +462,6 @@ pub async fn act(
             if n.deposit_fen < 0 {
                 return Err(AppError::invalid("deposit", "deposit cannot be negative"));
             }
-            n.deposit_receipt = optional_text("receipt", input.receipt.as_deref(), 40)?;
             n.approved_by_name = Some(by.clone());
             n.approved_at = Some(now);
         }
@@ -504,10 +502,26 @@ pub async fn act(
             n.closed_at = Some(now);
         }
     }
+    let year = crate::fees::site_today(app, n.site_id).await?.0.year();
     let (n, inspection) = (&n, &inspection);
     app.write(actor, |w| {
         Box::pin(async move {
-            if !store::update(w, n).await? {
+            let mut n = n.clone();
+            if a == RenovationAction::Approve {
+                // The deposit is money received: a receipt of the fee
+                // module's series, not a number typed in.
+                let (_, receipt) = crate::fees::take_deposit_in(
+                    w,
+                    n.site_id,
+                    n.tenant_id,
+                    (DepositKind::Renovation, n.id),
+                    n.deposit_fen,
+                    year,
+                )
+                .await?;
+                n.deposit_receipt = Some(receipt);
+            }
+            if !store::update(w, &n).await? {
                 return Err(AppError::VersionConflict);
             }
             let now = w.now();
@@ -548,15 +562,6 @@ pub async fn act(
                 .ok_or(AppError::NotFound("unit"))?;
             match a {
                 RenovationAction::Approve => {
-                    crate::fees::take_deposit_in(
-                        w,
-                        n.site_id,
-                        n.tenant_id,
-                        (DepositKind::Renovation, n.id),
-                        n.deposit_fen,
-                        n.deposit_receipt.as_deref(),
-                    )
-                    .await?;
                     crate::sites::set_unit_status(w, &unit, UnitStatus::Renovating, now).await?;
                     w.notify(
                         n.site_id,

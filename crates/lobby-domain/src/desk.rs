@@ -282,16 +282,26 @@ pub fn pass_code(typed: &str) -> Option<String> {
 pub fn place_in<'a>(text: &str, areas: &'a [(String, crate::sites::AreaKind)]) -> Option<&'a str> {
     let mut best: Option<&'a str> = None;
     for (name, kind) in areas {
-        let named = text.contains(name.as_str())
+        let named = mentions(text, name)
             || (*kind == crate::sites::AreaKind::Lift
                 && lift_number(name).is_some_and(|n| {
-                    text.contains(&format!("{n}号梯")) || text.contains(&format!("{n}号电梯"))
+                    mentions(text, &format!("{n}号梯")) || mentions(text, &format!("{n}号电梯"))
                 }));
         if named && best.is_none_or(|b| name.chars().count() > b.chars().count()) {
             best = Some(name.as_str());
         }
     }
     best
+}
+
+/// Does `text` name `what` on its own (`2号梯` is not in `12号梯`)?
+fn mentions(text: &str, what: &str) -> bool {
+    text.match_indices(what).any(|(at, _)| {
+        !text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+    })
 }
 
 /// A lift's number in its name (`2号电梯` → `2`).

@@ -27,6 +27,7 @@ pub mod photos;
 pub mod policy;
 pub mod renovations;
 pub mod roles;
+pub mod said;
 pub mod sites;
 pub mod supervision;
 pub mod supplies;

@@ -19,11 +19,13 @@ pub struct ReportRow {
     pub signed_by: Option<String>,
     pub signed_at: Option<i64>,
     pub version: i64,
+    /// The project manager's comment at the sign-off (项目经理意见).
+    pub sign_comment: Option<String>,
 }
 
 const REPORT: &str =
     "SELECT r.id, r.site_id, r.month, r.summary, r.plan, w.display_name AS written_by, \
-     r.written_at, r.figures, s.display_name AS signed_by, r.signed_at, r.version \
+     r.written_at, r.figures, s.display_name AS signed_by, r.signed_at, r.version, r.sign_comment \
      FROM department_reports r LEFT JOIN users w ON w.id = r.written_by \
      LEFT JOIN users s ON s.id = r.signed_by";
 
@@ -102,17 +104,19 @@ pub async fn sign(
     version: i64,
     figures: &str,
     by: Option<i64>,
+    comment: Option<&str>,
     now: i64,
 ) -> Result<bool> {
     let n = sqlx::query(
-        "UPDATE department_reports SET figures = $1, signed_by = $2, signed_at = $3, version = version + 1 \
-         WHERE id = $4 AND version = $5 AND signed_at IS NULL",
+        "UPDATE department_reports SET figures = $1, signed_by = $2, signed_at = $3, version = version + 1, \
+         sign_comment = $6 WHERE id = $4 AND version = $5 AND signed_at IS NULL",
     )
     .bind(figures)
     .bind(by)
     .bind(now)
     .bind(id)
     .bind(version)
+    .bind(comment)
     .execute(c)
     .await?
     .rows_affected();

@@ -42,6 +42,8 @@ pub struct DepartmentReport {
     pub written_at: Option<String>,
     pub signed_by: Option<String>,
     pub signed_at: Option<String>,
+    /// The project manager's comment at the sign-off (项目经理意见).
+    pub sign_comment: Option<String>,
     /// 0 before anything was written; send it back as `expected_version`.
     pub version: i64,
     pub figures: MonthFigures,
@@ -71,6 +73,8 @@ pub struct ReportTextInput {
 pub struct SignInput {
     /// The version read; 409 when the text changed since.
     pub expected_version: Option<i64>,
+    /// The project manager's comment (项目经理意见), up to 500 characters.
+    pub comment: Option<String>,
 }
 
 /// The month asked for, refused when it has not begun at the site.
@@ -122,6 +126,7 @@ pub async fn report(
             written_at: r.written_at.map(time::rfc3339),
             signed_by: r.signed_by,
             signed_at: r.signed_at.map(time::rfc3339),
+            sign_comment: r.sign_comment,
             version: r.version,
             figures,
         },
@@ -137,6 +142,7 @@ pub async fn report(
             written_at: None,
             signed_by: None,
             signed_at: None,
+            sign_comment: None,
             version: 0,
             figures,
         },
@@ -261,9 +267,10 @@ pub async fn sign(
             "a month is signed off after it has ended",
         ));
     }
+    let comment = lobby_domain::error::optional_text("comment", input.comment.as_deref(), 500)?;
     let figures = gather(app, site_id, first).await?;
     let json = serde_json::to_string(&figures).map_err(|e| AppError::Internal(e.into()))?;
-    let (m_ref, json, site_name) = (&m, &json, &site_name);
+    let (m_ref, json, site_name, comment) = (&m, &json, &site_name, &comment);
     app.write(actor, |w| {
         Box::pin(async move {
             let now = w.now();
@@ -289,7 +296,17 @@ pub async fn sign(
                     ));
                 }
             }
-            if !store::sign(w, r.id, r.version, json, actor.audit_id(), now).await? {
+            if !store::sign(
+                w,
+                r.id,
+                r.version,
+                json,
+                actor.audit_id(),
+                comment.as_deref(),
+                now,
+            )
+            .await?
+            {
                 return Err(AppError::VersionConflict);
             }
             w.audit(
@@ -297,7 +314,7 @@ pub async fn sign(
                 "sign",
                 "department_report",
                 Some(r.id),
-                serde_json::json!({"month": m_ref}),
+                serde_json::json!({"month": m_ref, "comment": comment}),
             )
             .await?;
             let link = format!("/department-reports/{m_ref}");
@@ -308,7 +325,10 @@ pub async fn sign(
                 Role::CsSupervisor,
                 "department_report_signed",
                 &format!("{site_name} {m_ref}"),
-                &actor.display_name,
+                &match comment {
+                    Some(c) => format!("{}：{c}", actor.display_name),
+                    None => actor.display_name.clone(),
+                },
                 Some(&link),
             )
             .await?;

@@ -20,7 +20,7 @@ pub(crate) use arrears::{arrears_of, owed_in};
 pub use bank::{
     match_bank_file, record_bank_payments, BankLine, BankMatch, BankPayment, MAX_BANK_FILE,
 };
-pub use deposits::{deposits, DepositQuery, DepositView};
+pub use deposits::{deposit, deposit_of, deposits, DepositQuery, DepositView};
 pub(crate) use deposits::{settle_deposit_in, take_deposit_in};
 pub use dunning::{
     dun, dunning_notice, dunning_notices, dunning_steps, dunning_sweep, set_dunning_steps,
@@ -42,7 +42,7 @@ pub use notices::{
     report_paid, DeclineNoticeInput, MatchNoticeInput, PaymentNoticeInput, PaymentNoticeQuery,
     PaymentNoticeView, MAX_NOTICE_PHOTOS,
 };
-pub(crate) use payments::{apply_credit, check_payer, pay_in, payment_view, Pay};
+pub(crate) use payments::{apply_credit, check_payer, next_receipt_in, pay_in, payment_view, Pay};
 pub use payments::{
     payment, payments, payments_page, record_payment, reverse_payment, PaymentInput, PaymentView,
     ReversalInput,

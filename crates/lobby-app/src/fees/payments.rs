@@ -326,15 +326,25 @@ pub(crate) struct Pay<'a> {
     pub notice_id: Option<i64>,
 }
 
+/// The site's next receipt number of the year (`SK-2026-00012`): payments
+/// and deposits share the series.
+pub(crate) async fn next_receipt_in(
+    w: &mut Work<'_>,
+    site_id: i64,
+    year: i16,
+) -> AppResult<String> {
+    let prefix = format!("SK-{year}-");
+    let n = store::count_receipts(w, site_id, &prefix).await? + 1;
+    Ok(format!("{prefix}{n:05}"))
+}
+
 /// Records `p` in `w`: numbers its receipt, pays the statement (or the
 /// tenant's oldest open ones) and keeps the rest as credit.
 pub(crate) async fn pay_in(w: &mut Work<'_>, p: &Pay<'_>) -> AppResult<i64> {
     check_payer("tenant_id", p.statement, p.tenant_id)?;
     // One tenant's money at a time (see `owed_in`).
     w.hold(lobby_store::Held::Tenants, p.tenant_id).await?;
-    let prefix = format!("SK-{}-", p.year);
-    let n = store::count_receipts(w, p.site_id, &prefix).await? + 1;
-    let receipt = format!("{prefix}{n:05}");
+    let receipt = next_receipt_in(w, p.site_id, p.year).await?;
     let now = w.now();
     let by = w.actor().audit_id();
     let id = store::insert_payment(

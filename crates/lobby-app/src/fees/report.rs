@@ -29,6 +29,9 @@ pub struct CollectionReport {
     pub collected_fen: i64,
     pub rate_permille: Option<i64>,
     pub items: Vec<ItemCollection>,
+    /// What was kept of deposits settled in the month, in 分: income, not
+    /// billing (it is in neither `billed_fen` nor the rate).
+    pub deposits_kept_fen: i64,
 }
 
 /// Checked money arithmetic for the report: stored statements are bounded,
@@ -95,9 +98,22 @@ pub(crate) async fn collection_of(
         .strftime("%Y-%m")
         .to_string();
     let (rows, lines) = month_rows(app, site_id, &month).await?;
-    let items = {
+    let (items, deposits_kept_fen) = {
         let mut c = app.db.read().await?;
-        store::fee_items(&mut c, site_id).await?
+        let site = crate::scope::site_row(&mut c, site_id).await?;
+        let tz = time::zone(&site.timezone)?;
+        let first = time::parse_month("month", &month)?.0;
+        let next = first
+            .checked_add(jiff::Span::new().months(1))
+            .map_err(|e| AppError::Internal(e.into()))?;
+        let kept = store::kept_between(
+            &mut c,
+            site_id,
+            crate::scope::day_start(first, &tz)?,
+            crate::scope::day_start(next, &tz)?,
+        )
+        .await?;
+        (store::fee_items(&mut c, site_id).await?, kept)
     };
     let mut out: Vec<ItemCollection> = Vec::new();
     for r in &rows {
@@ -143,6 +159,7 @@ pub(crate) async fn collection_of(
         collected_fen: collected,
         rate_permille: permille(collected, billed),
         items: out,
+        deposits_kept_fen,
     })
 }
 
@@ -253,6 +270,11 @@ pub async fn month_xlsx(
         ws.write_string(row, 3, i.rate_permille.map(pct).unwrap_or_default())
             .map_err(xl)?;
     }
+    // Deposits kept: income of the month, apart from the billing.
+    let row = 2 + report.items.len() as u32;
+    ws.write_string_with_format(row, 0, "押金扣留（收入）", &bold)
+        .map_err(xl)?;
+    money_cell(ws, row, 2, report.deposits_kept_fen, &money).map_err(xl)?;
     wb.save_to_buffer().map_err(xl)
 }
 

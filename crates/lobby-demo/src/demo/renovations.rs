@@ -17,7 +17,6 @@ fn step(action: RenovationAction, note: &str) -> RenovationActionInput {
         action,
         note: Some(note.into()),
         deposit: None,
-        receipt: None,
         violation: false,
         kept: None,
     }
@@ -100,7 +99,6 @@ pub(super) async fn load_renovation_history(app: &App, site: i64) -> AppResult<(
         let mut approve = step(RenovationAction::Approve, "");
         approve.note = None;
         approve.deposit = Some("5000.00".into());
-        approve.receipt = Some("SK-20261121".into());
         renovations::act(&past, &pm, r.id, &approve).await?;
         clock.set(lobby_app::time::ts(days.at(3, 14, 20)));
         let mut inspect = step(

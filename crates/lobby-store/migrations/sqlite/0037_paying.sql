@@ -18,6 +18,13 @@ CREATE TABLE patrol_category_departments (
     PRIMARY KEY (site_id, category)
 );
 
+-- A deposit is receipted from the fee module's own series (SK-YYYY-nnnnn,
+-- shared with payments), no longer a number typed in.
+CREATE UNIQUE INDEX deposits_receipt ON deposits (site_id, receipt_no) WHERE receipt_no LIKE 'SK-%';
+
+-- The project manager's comment when signing the month's report off.
+ALTER TABLE department_reports ADD COLUMN sign_comment TEXT;
+
 -- A visitor registered ahead has a pass: a code (and its QR) the tenant
 -- forwards and the desk scans or types to sign the visitor in.
 ALTER TABLE expected_visitors ADD COLUMN pass_code TEXT;

@@ -23,19 +23,21 @@ pub struct DepositRow {
     pub settled_by_name: Option<String>,
 }
 
+const SELECT: &str =
+    "SELECT d.id, d.site_id, d.tenant_id, t.name AS tenant_name, d.kind, d.source_id, d.amount_fen, \
+     d.receipt_no, d.received_at, d.received_by_name, d.released_fen, d.kept_fen, d.kept_reason, \
+     d.settled_at, d.settled_by_name FROM deposits d JOIN tenants t ON t.id = d.tenant_id";
+
 /// A site's deposits (a tenant's only, if given), those still held first.
 pub async fn deposits(
     c: &mut Conn,
     site_id: i64,
     tenant_id: Option<i64>,
 ) -> Result<Vec<DepositRow>> {
-    Ok(sqlx::query_as(
-        "SELECT d.id, d.site_id, d.tenant_id, t.name AS tenant_name, d.kind, d.source_id, d.amount_fen, \
-         d.receipt_no, d.received_at, d.received_by_name, d.released_fen, d.kept_fen, d.kept_reason, \
-         d.settled_at, d.settled_by_name FROM deposits d JOIN tenants t ON t.id = d.tenant_id \
-         WHERE d.site_id = $1 AND ($2 IS NULL OR d.tenant_id = $2) \
-         ORDER BY CASE WHEN d.settled_at IS NULL THEN 0 ELSE 1 END, d.id DESC LIMIT 1000",
-    )
+    Ok(sqlx::query_as(&format!(
+        "{SELECT} WHERE d.site_id = $1 AND ($2 IS NULL OR d.tenant_id = $2) \
+         ORDER BY CASE WHEN d.settled_at IS NULL THEN 0 ELSE 1 END, d.id DESC LIMIT 1000"
+    ))
     .bind(site_id)
     .bind(tenant_id)
     .fetch_all(c)
@@ -95,4 +97,40 @@ pub async fn settle_deposit(
     .await?
     .rows_affected()
         == 1)
+}
+
+/// One deposit.
+pub async fn deposit(c: &mut Conn, id: i64) -> Result<Option<DepositRow>> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE d.id = $1"))
+        .bind(id)
+        .fetch_optional(c)
+        .await?)
+}
+
+/// What the site kept of deposits settled in [from, to), in 分: income.
+pub async fn kept_between(c: &mut Conn, site_id: i64, from: i64, to: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(kept_fen), 0) AS BIGINT) FROM deposits \
+         WHERE site_id = $1 AND settled_at >= $2 AND settled_at < $3",
+    )
+    .bind(site_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(c)
+    .await?)
+}
+
+/// The deposit taken for (`kind`, `source_id`).
+pub async fn deposit_of(
+    c: &mut Conn,
+    kind: lobby_domain::fees::DepositKind,
+    source_id: i64,
+) -> Result<Option<DepositRow>> {
+    Ok(
+        sqlx::query_as(&format!("{SELECT} WHERE d.kind = $1 AND d.source_id = $2"))
+            .bind(kind)
+            .bind(source_id)
+            .fetch_optional(c)
+            .await?,
+    )
 }

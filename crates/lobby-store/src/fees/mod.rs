@@ -15,7 +15,10 @@ mod dunning;
 pub mod notices;
 mod statements;
 
-pub use deposits::{deposits, insert_deposit, settle_deposit, DepositRow, NewDeposit};
+pub use deposits::{
+    deposit, deposit_of, deposits, insert_deposit, kept_between, settle_deposit, DepositRow,
+    NewDeposit,
+};
 pub use dunning::{
     billing_sites, count_dunning, dunning_notice, dunning_notices, dunning_sent_since,
     dunning_steps, insert_dunning, insert_sighting, set_dunning_steps, sightings, DunningRow,

@@ -240,9 +240,12 @@ pub async fn set_state(
         == 1)
 }
 
+/// How many receipts of the series `prefix` the site has issued: payments
+/// and deposits share it.
 pub async fn count_receipts(c: &mut Conn, site_id: i64, prefix: &str) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM payments WHERE site_id = $1 AND receipt_no LIKE $2",
+        "SELECT (SELECT COUNT(*) FROM payments WHERE site_id = $1 AND receipt_no LIKE $2) \
+         + (SELECT COUNT(*) FROM deposits WHERE site_id = $1 AND receipt_no LIKE $2)",
     )
     .bind(site_id)
     .bind(format!("{prefix}%"))

@@ -180,11 +180,26 @@ async fn figures_text_sign_off_and_archive(app: TestApp) {
         .post(
             Some(&pm),
             &format!("{at}/sign"),
-            &json!({"expected_version": 1}),
+            &json!({"expected_version": 1, "comment": "x".repeat(501)}),
+        )
+        .await;
+    assert_eq!(r.field(), "comment", "{:?}", r.body);
+    let r = app
+        .post(
+            Some(&pm),
+            &format!("{at}/sign"),
+            &json!({"expected_version": 1, "comment": "收缴率需提高，下月重点跟进欠费"}),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body["state"], "signed");
+    assert_eq!(r.body["sign_comment"], "收缴率需提高，下月重点跟进欠费");
+    let bell = app.get(Some(&sup), "/api/v1/notifications?limit=5").await;
+    assert!(
+        bell.body.to_string().contains("收缴率需提高"),
+        "the supervisor reads the comment: {:?}",
+        bell.body
+    );
     assert_eq!(r.body["signed_by"], "项目经理·王建国");
     let signed_figures = r.body["figures"].clone();
     assert_eq!(signed_figures["training"]["minutes"], 90);
@@ -310,3 +325,52 @@ async fn written_and_signed_on_screen(app: TestApp) {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
 both!(written_and_signed_on_screen);
+
+/// The project manager's trends (issue 36, item 4): six months of the
+/// service level, complaints and the collection rate, and arrears by age,
+/// drawn on its home under 待我处理.
+async fn the_manager_sees_the_trends(app: TestApp) {
+    let s = app.site_id;
+    let pm = app.token("project_manager").await;
+    let r = app
+        .get(Some(&pm), &format!("/api/v1/sites/{s}/trends"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    for k in ["service_level", "complaints", "collection"] {
+        assert_eq!(r.body[k].as_array().unwrap().len(), 6, "{k}: {:?}", r.body);
+    }
+    let ages: Vec<&str> = r.body["arrears_by_age"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(ages, ["0-30", "31-60", "61-90", "90+"]);
+    let field = app.token("field_assistant").await;
+    assert_eq!(
+        app.get(Some(&field), &format!("/api/v1/sites/{s}/trends"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let (web, _) = crate::ui::web_login(&app, "project_manager").await;
+    let home = crate::ui::page_text(&web, &app, "/").await;
+    let waiting = home.find("id=\"waiting\"").expect("待我处理");
+    let trends = home.find("id=\"trends\"").expect("the trends");
+    assert!(waiting < trends, "待我处理 comes first");
+    for id in [
+        "trend-service",
+        "trend-complaints",
+        "trend-collection",
+        "trend-arrears",
+    ] {
+        assert!(home.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    let (sup, _) = crate::ui::web_login(&app, "cs_supervisor").await;
+    let home = crate::ui::page_text(&sup, &app, "/").await;
+    assert!(
+        !home.contains("id=\"trends\""),
+        "the manager's, not the supervisor's"
+    );
+}
+both!(the_manager_sees_the_trends);

@@ -126,7 +126,7 @@ async fn a_renovation_runs_from_application_to_deposit(app: TestApp) {
     assert_eq!(r.field(), "deposit");
     let r = act(
         pm.clone(),
-        json!({"action": "approve", "deposit": "5000.00", "receipt": "SK-0091"}),
+        json!({"action": "approve", "deposit": "5000.00"}),
     )
     .await;
     assert_eq!(r.body["state"], "approved", "{:?}", r.body);
@@ -155,7 +155,17 @@ async fn a_renovation_runs_from_application_to_deposit(app: TestApp) {
         (Some(500_000), Some(true)),
         "{d}"
     );
-    assert_eq!(d["receipt_no"], "SK-0091");
+    // Its receipt is the fee module's, of the same series as payments.
+    let receipt = d["receipt_no"].as_str().unwrap_or_default().to_string();
+    assert!(receipt.starts_with("SK-") && receipt.len() == 13, "{d}");
+    assert_eq!(r.body["deposit_receipt"], receipt.as_str());
+    let (fweb, _) = crate::ui::web_login(&app, "finance").await;
+    let paper =
+        crate::ui::page_text(&fweb, &app, &format!("/renovations/{id}/deposit-receipt")).await;
+    assert!(
+        paper.contains(&receipt) && paper.contains("伍仟元整"),
+        "the deposit's 收据 in capitals: {paper}"
+    );
     assert_eq!(held(tenant_user.clone()).await["amount_fen"], 500_000);
 
     // An inspection with a violation; the tenant's people are told.
@@ -194,6 +204,22 @@ async fn a_renovation_runs_from_application_to_deposit(app: TestApp) {
         ),
         (Some(420_000), Some(80_000), Some(false)),
         "{d}"
+    );
+    // What was kept is the month's income in the fee report.
+    let month = lobby_app::time::local_date(app.app.now(), "Asia/Shanghai")
+        .unwrap()
+        .strftime("%Y-%m")
+        .to_string();
+    let report = app
+        .get(
+            Some(&fin),
+            &format!("/api/v1/reports/collection?site_id={s}&month={month}"),
+        )
+        .await;
+    assert_eq!(
+        report.body["deposits_kept_fen"], 80_000,
+        "{:?}",
+        report.body
     );
     let r = act(sup.clone(), json!({"action": "inspect", "note": "x"})).await;
     assert_eq!(r.status, StatusCode::CONFLICT);

@@ -7,6 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use lobby_testkit::{both, TestApp};
+use reqwest::StatusCode;
+use serde_json::json;
 
 use crate::ui::web_login;
 
@@ -398,3 +400,54 @@ async fn old_notifications_read_in_one_language(app: TestApp) {
     assert!(latin.is_empty(), "{latin:?}");
 }
 both!(old_notifications_read_in_one_language);
+
+/// What lobby writes itself (a tenant in arrears seen, a shift's name)
+/// reads in English for an English reader, with English punctuation; the
+/// words people typed stay as typed (issue 36, item 10).
+async fn lobby_s_own_words_follow_the_reader(app: TestApp) {
+    let fd = app.token("front_desk").await;
+    let fin = app.token("finance").await;
+    let s = app.site_id;
+    // A tenant in arrears, seen carrying goods out: the desk log says so.
+    let (tenant, _, _) = crate::paying::statements(&app).await;
+    let arrears = app
+        .get(Some(&fin), &format!("/api/v1/arrears?site_id={s}"))
+        .await;
+    assert!(
+        arrears
+            .body
+            .to_string()
+            .contains(&format!("\"tenant_id\":{tenant}")),
+        "{:?}",
+        arrears.body
+    );
+    let r = app
+        .post(
+            Some(&fd),
+            "/api/v1/arrears-sightings",
+            &json!({"tenant_id": tenant, "note": "搬运家具"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let (c, csrf) = web_login(&app, "front_desk").await;
+    let zh = visible_text(&crate::ui::page_text(&c, &app, "/desk").await);
+    assert!(zh.contains("欠费租户动向："), "{zh}");
+    let r = c
+        .post(app.url("/lang"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("locale", "en"),
+            ("back", "/desk"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection());
+    let en = visible_text(&crate::ui::page_text(&c, &app, "/desk").await);
+    assert!(
+        en.contains("Tenant in arrears seen: ") && en.contains("(past due ¥"),
+        "{en}"
+    );
+    assert!(!en.contains("欠费租户动向"), "{en}");
+}
+both!(lobby_s_own_words_follow_the_reader);

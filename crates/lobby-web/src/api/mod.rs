@@ -25,6 +25,7 @@ mod supplies;
 mod tenants;
 mod tickets;
 mod training;
+mod trends;
 mod users;
 mod work_log;
 
@@ -105,6 +106,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge_once(digest::router())
         .merge_once(supplies::router())
         .merge_once(training::router())
+        .merge_once(trends::router())
         .merge_once(department_reports::router())
         .merge_once(work_log::router())
         .merge_once(supervision::router())

@@ -47,7 +47,21 @@ fn nice_top(max: i64) -> i64 {
     }
 }
 
+/// A chart of days (`2026-11-02`, labelled `11-02`).
 pub fn chart(items: &[lobby_app::reports::Count], width: i64) -> Chart {
+    chart_of(items, width, |k| k.get(5..).unwrap_or(k).to_string())
+}
+
+/// A chart labelled with each item's key as it is (`0-30`, `31-60` …).
+pub fn chart_named(items: &[lobby_app::reports::Count], width: i64) -> Chart {
+    chart_of(items, width, str::to_string)
+}
+
+fn chart_of(
+    items: &[lobby_app::reports::Count],
+    width: i64,
+    label: impl Fn(&str) -> String,
+) -> Chart {
     let top = nice_top(items.iter().map(|c| c.n).max().unwrap_or(0).max(1));
     let plot = width - CHART_LEFT;
     let w = (plot / items.len().max(1) as i64).max(2);
@@ -74,7 +88,7 @@ pub fn chart(items: &[lobby_app::reports::Count], width: i64) -> Chart {
         .iter()
         .enumerate()
         .filter(|(i, _)| i % every == 0)
-        .map(|(_, b)| (b.mid, b.label.get(5..).unwrap_or(&b.label).to_string()))
+        .map(|(_, b)| (b.mid, label(&b.label)))
         .collect();
     Chart {
         ticks: [0, top / 2, top]
@@ -87,5 +101,107 @@ pub fn chart(items: &[lobby_app::reports::Count], width: i64) -> Chart {
         width,
         values: w >= 14,
         bars,
+    }
+}
+
+impl Chart {
+    /// The chart as an inline SVG element (`id`, its accessible `title`
+    /// and the unit written over the value scale), for a page that shows
+    /// several.
+    pub fn svg(&self, id: &str, title: &str, unit: &str) -> String {
+        use std::fmt::Write;
+        let esc = |t: &str| {
+            t.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        };
+        let mut o = String::new();
+        let _ = write!(
+            o,
+            r#"<svg class="chart" id="{}" viewBox="0 -12 {} {}" role="img" aria-label="{}">"#,
+            esc(id),
+            self.width,
+            self.height + 30,
+            esc(title)
+        );
+        for (y, v) in &self.ticks {
+            let _ = write!(
+                o,
+                r#"<line x1="{l}" y1="{y}" x2="{w}" y2="{y}" class="grid-line"></line><text x="{t}" y="{ty}" text-anchor="end">{v}</text>"#,
+                l = self.left,
+                w = self.width,
+                t = self.left - 4,
+                ty = y + 3
+            );
+        }
+        for b in &self.bars {
+            let _ = write!(
+                o,
+                r#"<g><title>{}: {}</title><rect x="{}" y="{}" width="{}" height="{}"></rect>"#,
+                esc(&b.label),
+                b.n,
+                b.x,
+                b.y,
+                b.w,
+                b.h
+            );
+            if self.values && b.n > 0 {
+                let _ = write!(
+                    o,
+                    r#"<text x="{}" y="{}" text-anchor="middle" class="value">{}</text>"#,
+                    b.mid,
+                    b.y - 2,
+                    b.n
+                );
+            }
+            o.push_str("</g>");
+        }
+        let _ = write!(
+            o,
+            r#"<line x1="{l}" y1="0" x2="{l}" y2="{h}" class="axis"></line><line x1="{l}" y1="{h}" x2="{w}" y2="{h}" class="axis"></line>"#,
+            l = self.left,
+            h = self.height,
+            w = self.width
+        );
+        for (x, day) in &self.days {
+            let _ = write!(
+                o,
+                r#"<text x="{x}" y="{}" text-anchor="middle">{}</text>"#,
+                self.height + 13,
+                esc(day)
+            );
+        }
+        let _ = write!(
+            o,
+            r#"<text x="{}" y="-3" class="unit">{}</text></svg>"#,
+            self.left,
+            esc(unit)
+        );
+        o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lobby_app::reports::Count;
+
+    #[test]
+    fn a_chart_draws_its_bars_and_escapes_its_words() {
+        let items = vec![
+            Count {
+                key: "0-30".into(),
+                n: 3,
+            },
+            Count {
+                key: "31-60".into(),
+                n: 0,
+            },
+        ];
+        let svg = chart_named(&items, 300).svg("a", "欠费<账龄>", "元");
+        assert!(svg.contains(">31-60<") && svg.contains(">0-30<"), "{svg}");
+        assert!(svg.contains("欠费&lt;账龄&gt;") && !svg.contains("<账龄>"));
+        assert_eq!(svg.matches("<rect").count(), 2);
     }
 }

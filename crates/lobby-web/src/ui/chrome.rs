@@ -166,6 +166,13 @@ impl Chrome {
     /// for what lobby did by itself.
     /// A stored author's name as shown: what lobby wrote itself (its jobs,
     /// its sweeps) reads 系统 / System.
+    /// Words lobby wrote itself into a record (a missed patrol, a shift's
+    /// name, a dunning step), in the reader's language; what people typed
+    /// as typed (`lobby_domain::said`).
+    pub fn said(&self, text: &str) -> String {
+        lobby_domain::said::for_reader(text, self.tr.locale)
+    }
+
     pub fn by(&self, name: &str) -> String {
         if lobby_app::is_system_name(name) {
             self.t("common.system").to_string()

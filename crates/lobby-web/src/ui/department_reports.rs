@@ -154,6 +154,8 @@ async fn write(
 #[derive(Deserialize)]
 struct SignForm {
     expected_version: Option<i64>,
+    #[serde(default)]
+    comment: Option<String>,
 }
 
 async fn sign(
@@ -164,6 +166,7 @@ async fn sign(
 ) -> Result<Response, PageError> {
     let input = SignInput {
         expected_version: f.form.expected_version,
+        comment: f.form.comment.clone().filter(|c| !c.trim().is_empty()),
     };
     match reports::sign(&s.app, &f.actor, c.site_id(), &month, &input)
         .await

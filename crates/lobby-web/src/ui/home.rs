@@ -75,6 +75,68 @@ struct HomePage {
     /// Coming moves and goods releases of tenants who owe money past due,
     /// with what each owes now (注意其物品迁出).
     moves_in_arrears: Vec<lobby_app::permits::ComingMove>,
+    /// The project manager's trends, drawn (趋势).
+    trends: Option<TrendCharts>,
+}
+
+/// The manager's trend charts as inline SVG, and the complaints by
+/// department as a list.
+struct TrendCharts {
+    service_level: String,
+    complaints: String,
+    by_department: Vec<lobby_app::reports::Count>,
+    collection: Option<String>,
+    arrears: Option<String>,
+}
+
+/// Draws the trends for the home page.
+fn trend_charts(c: &Chrome, t: lobby_app::trends::Trends) -> TrendCharts {
+    use super::chart::{chart, chart_named};
+    use lobby_app::reports::Count;
+    let by_month = |v: &[lobby_app::trends::MonthFigure]| -> Vec<Count> {
+        v.iter()
+            .map(|m| Count {
+                key: format!("{}-01", m.month),
+                n: m.value.unwrap_or(0),
+            })
+            .collect()
+    };
+    let w = 300;
+    TrendCharts {
+        service_level: chart(&by_month(&t.service_level), w).svg(
+            "trend-service",
+            c.t("trends.service_level"),
+            "%",
+        ),
+        complaints: chart(&by_month(&t.complaints), w).svg(
+            "trend-complaints",
+            c.t("trends.complaints"),
+            c.t("trends.unit_count"),
+        ),
+        by_department: t.complaints_by_department,
+        collection: (!t.collection.is_empty()).then(|| {
+            chart(&by_month(&t.collection), w).svg(
+                "trend-collection",
+                c.t("trends.collection"),
+                "%",
+            )
+        }),
+        arrears: (!t.arrears_by_age.is_empty()).then(|| {
+            let yuan: Vec<Count> = t
+                .arrears_by_age
+                .iter()
+                .map(|a| Count {
+                    key: a.key.clone(),
+                    n: a.n / 100,
+                })
+                .collect();
+            chart_named(&yuan, w).svg(
+                "trend-arrears",
+                c.t("trends.arrears"),
+                c.t("trends.unit_yuan"),
+            )
+        }),
+    }
 }
 
 /// What a field person (engineering, security, a field assistant) sees
@@ -451,6 +513,12 @@ async fn home(
         let roles: Vec<Role> = c.actor.roles_at(site).collect();
         roles.contains(&Role::ProjectManager) && !roles.contains(&Role::CsSupervisor)
     };
+    let trends = if manager && c.actor.can(Action::ReportsRead, site) {
+        let t = lobby_app::trends::trends(&s.app, &c.actor, site).await?;
+        Some(trend_charts(&c, t))
+    } else {
+        None
+    };
     let can_ack = c.actor.can(Action::DeskAck, site);
     let can_write = c.actor.can(Action::DeskWrite, site);
     let role = c
@@ -513,6 +581,7 @@ async fn home(
         manager,
         arrears,
         moves_in_arrears,
+        trends,
     }))
 }
 

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use lobby_app::fees::{self, PaymentView, StatementQuery, StatementView};
+use lobby_app::fees::{self, StatementQuery, StatementView};
 
 use super::{render, Chrome, PageError};
 use crate::state::AppState;
@@ -15,6 +15,11 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/payments/{id}/receipt", get(receipt))
+        .route("/deposits/{id}/receipt", get(deposit_receipt))
+        .route(
+            "/renovations/{id}/deposit-receipt",
+            get(renovation_deposit_receipt),
+        )
         .route("/fees/dunning/{id}/print", get(dunning_print))
 }
 
@@ -40,7 +45,7 @@ async fn dunning_print(
 ) -> Result<Response, PageError> {
     let mut c = c.at("arrears", "fees.dunning");
     let d = fees::dunning_notice(&s.app, &c.actor, id).await?;
-    c.title = d.step_name.clone();
+    c.title = c.said(&d.step_name);
     // The statements still open, as they stand now.
     let statements = fees::statements(
         &s.app,
@@ -83,10 +88,27 @@ async fn dunning_print(
 #[template(path = "fees/receipt.html")]
 struct ReceiptPage {
     c: Chrome,
-    p: PaymentView,
+    r: Receipt,
     /// The amount in capitals (人民币大写).
     capitals: String,
     back: String,
+}
+
+/// What a receipt (收据) says, whatever the money was for: a payment of a
+/// statement or to the account, or a deposit taken.
+struct Receipt {
+    number: String,
+    /// RFC 3339.
+    at: String,
+    payer: String,
+    /// 事由, as words already.
+    what: String,
+    amount_fen: i64,
+    /// 收款方式, as words already.
+    how: String,
+    received_by: Option<String>,
+    reversed_at: Option<String>,
+    reversal_reason: Option<String>,
 }
 
 /// A payment's receipt (收据): the amount in figures and in capitals, who
@@ -104,10 +126,80 @@ async fn receipt(
         (false, Some(st)) => format!("/fees/statements/{st}#payments"),
         (false, None) => "/fees".to_string(),
     };
+    let r = Receipt {
+        what: match &p.statement_number {
+            Some(n) => format!("{} {n}", c.t("fees.statement")),
+            None => c.t("receipt.on_account").to_string(),
+        },
+        how: c.e("payment_method", p.method.as_str()),
+        number: p.receipt_no,
+        at: p.paid_at,
+        payer: p.tenant_name,
+        amount_fen: p.amount_fen,
+        received_by: p.received_by,
+        reversed_at: p.reversed_at,
+        reversal_reason: p.reversal_reason,
+    };
     Ok(render(&ReceiptPage {
-        capitals: lobby_domain::money::capitals(p.amount_fen),
+        capitals: lobby_domain::money::capitals(r.amount_fen),
         c,
-        p,
+        r,
+        back,
+    }))
+}
+
+/// A deposit's receipt (押金收据), the same paper: the deposit taken for a
+/// renovation, with its number in the fee module's series.
+async fn renovation_deposit_receipt(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let d = fees::deposit_of(
+        &s.app,
+        &c.actor,
+        lobby_domain::fees::DepositKind::Renovation,
+        id,
+    )
+    .await?;
+    deposit_receipt_page(c, d, format!("/renovations/{id}"))
+}
+
+async fn deposit_receipt(
+    State(s): State<AppState>,
+    c: Chrome,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let d = fees::deposit(&s.app, &c.actor, id).await?;
+    deposit_receipt_page(c, d, "/fees/deposits".into())
+}
+
+fn deposit_receipt_page(
+    c: Chrome,
+    d: fees::DepositView,
+    back: String,
+) -> Result<Response, PageError> {
+    let mut c = c.at("fees", "receipt.title");
+    c.title = c.t("receipt.title").to_string();
+    let number = d
+        .receipt_no
+        .clone()
+        .ok_or(lobby_app::AppError::NotFound("receipt"))?;
+    let r = Receipt {
+        what: format!("{} · {}", c.t("renovations.title"), c.t("receipt.deposit")),
+        how: c.t("receipt.deposit").to_string(),
+        number,
+        at: d.received_at,
+        payer: d.tenant_name,
+        amount_fen: d.amount_fen,
+        received_by: Some(d.received_by),
+        reversed_at: None,
+        reversal_reason: None,
+    };
+    Ok(render(&ReceiptPage {
+        capitals: lobby_domain::money::capitals(r.amount_fen),
+        c,
+        r,
         back,
     }))
 }

@@ -270,7 +270,6 @@ struct ActForm {
     action: String,
     note: Option<String>,
     deposit: Option<String>,
-    receipt: Option<String>,
     violation: Option<String>,
     kept: Option<String>,
 }
@@ -291,7 +290,6 @@ async fn act(
                 action: v.action.parse()?,
                 note: v.note.clone(),
                 deposit: v.deposit.clone(),
-                receipt: v.receipt.clone(),
                 violation: v.violation.as_deref().is_some_and(|x| !x.is_empty()),
                 kept: v.kept.clone(),
             },
