@@ -43,7 +43,12 @@ pub async fn waiting(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Wa
             "/permits?state=held".into(),
         );
     }
-    let (held, to_review, to_approve) = store::renovations(&mut c, site_id).await?;
+    let (held, to_review, to_approve) =
+        if can(Can::RenovationsApprove) || can(Can::RenovationsReview) {
+            store::renovations(&mut c, site_id).await?
+        } else {
+            (0, 0, 0)
+        };
     if can(Can::RenovationsApprove) {
         put(
             WaitingKind::RenovationsHeld,
@@ -139,24 +144,10 @@ pub async fn waiting(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Wa
             "/payment-notices".into(),
         );
     }
-    drop(c);
     if can(Can::DeskAck) {
-        let unread = crate::desk::log(
-            app,
-            actor,
-            &crate::desk::LogQuery {
-                site_id: Some(site_id),
-                unacknowledged: Some(true),
-                limit: Some(200),
-                ..Default::default()
-            },
-        )
-        .await?
-        .items
-        .len();
         put(
             WaitingKind::LogUnread,
-            i64::try_from(unread).unwrap_or(i64::MAX),
+            store::log_unread(&mut c, site_id, actor.user_id).await?,
             "/desk".into(),
         );
     }

@@ -99,3 +99,16 @@ pub async fn notices_fixed(c: &mut Conn, site_id: i64) -> Result<i64> {
     )
     .await
 }
+
+/// Desk-log entries `viewer` has not acknowledged (and did not write).
+pub async fn log_unread(c: &mut Conn, site_id: i64, viewer: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM desk_log l WHERE l.site_id = $1 \
+         AND (l.author_id IS NULL OR l.author_id <> $2) AND NOT EXISTS \
+         (SELECT 1 FROM desk_log_acks a WHERE a.entry_id = l.id AND a.user_id = $2)",
+    )
+    .bind(site_id)
+    .bind(viewer)
+    .fetch_one(c)
+    .await?)
+}

@@ -48,17 +48,24 @@ pub struct RenovationRow {
 /// The state as the app sees it: an application held for arrears (stored
 /// `applied`, with its hold) reads `held` until the project manager
 /// overrides.
-const STATE: &str =
-    "CASE WHEN r.state = 'applied' AND r.held_at IS NOT NULL AND r.overridden_at IS NULL \
-     THEN 'held' ELSE r.state END";
+macro_rules! state_sql {
+    () => {
+        "CASE WHEN r.state = 'applied' AND r.held_at IS NOT NULL AND r.overridden_at IS NULL \
+         THEN 'held' ELSE r.state END"
+    };
+}
 
-const COLS: &str = "r.id, r.site_id, r.tenant_id, t.name AS tenant_name, r.unit_id, u.number AS unit_number, \
-     CASE WHEN r.state = 'applied' AND r.held_at IS NOT NULL AND r.overridden_at IS NULL \
-     THEN 'held' ELSE r.state END AS state, r.contractor, r.contractor_phone, r.workers, r.start_date, r.end_date, r.scope, r.conditions, \
+const STATE: &str = state_sql!();
+
+const COLS: &str = concat!(
+    "r.id, r.site_id, r.tenant_id, t.name AS tenant_name, r.unit_id, u.number AS unit_number, ",
+    state_sql!(),
+    " AS state, r.contractor, r.contractor_phone, r.workers, r.start_date, r.end_date, r.scope, r.conditions, \
      r.reviewed_by_name, r.reviewed_at, r.approved_by_name, r.approved_at, r.deposit_fen, r.deposit_receipt, \
      r.rejected_reason, r.accepted_note, r.accepted_by_name, r.accepted_at, r.kept_fen, r.kept_reason, \
      r.closed_by_name, r.closed_at, r.applied_by_name, r.created_at, r.version, r.arrears_fen, \
-     r.override_reason, r.overridden_by_name, r.overridden_at";
+     r.override_reason, r.overridden_by_name, r.overridden_at"
+);
 const FROM: &str =
     "FROM renovations r JOIN tenants t ON t.id = r.tenant_id JOIN units u ON u.id = r.unit_id";
 

@@ -255,3 +255,30 @@ mod tests {
         );
     }
 }
+
+/// A text field of a multipart form as read by [`read_multipart`] (`""`
+/// when absent).
+pub fn field(fields: &[(String, String)], k: &str) -> String {
+    fields
+        .iter()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// A photo's address query: `?thumb=1` asks for its 320-pixel thumbnail.
+#[derive(serde::Deserialize, Default)]
+pub struct PhotoQ {
+    thumb: Option<String>,
+}
+
+impl PhotoQ {
+    pub fn thumb(&self) -> bool {
+        self.thumb.as_deref().is_some_and(|t| !t.is_empty())
+    }
+}
+
+/// An image as the answer.
+pub fn image((content_type, bytes): (String, Vec<u8>)) -> Response {
+    ([(axum::http::header::CONTENT_TYPE, content_type)], bytes).into_response()
+}

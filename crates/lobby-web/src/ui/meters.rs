@@ -14,6 +14,7 @@ use lobby_domain::moves::MoveKind;
 use lobby_domain::policy::Action as Can;
 use serde::Deserialize;
 
+use super::PhotoQ;
 use super::{render_form, Chrome, FormError, PageError};
 use crate::state::AppState;
 
@@ -181,18 +182,13 @@ fn urlencode(v: &str) -> String {
     form_urlencoded::byte_serialize(v.as_bytes()).collect()
 }
 
-#[derive(Deserialize, Default)]
-struct PhotoQ {
-    thumb: Option<String>,
-}
-
 async fn reading_photo(
     State(s): State<AppState>,
     c: Chrome,
     Path((id, photo)): Path<(i64, i64)>,
     Query(q): Query<PhotoQ>,
 ) -> Result<Response, PageError> {
-    let thumb = q.thumb.is_some_and(|t| !t.is_empty());
+    let thumb = q.thumb();
     let (ty, bytes) = fees::reading_photo(&s.app, &c.actor, id, photo, thumb).await?;
-    Ok(([(axum::http::header::CONTENT_TYPE, ty)], bytes).into_response())
+    Ok(super::image((ty, bytes)))
 }

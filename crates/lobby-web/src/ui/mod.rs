@@ -54,8 +54,8 @@ pub use choices::{place_choices, tenant_choices, unit_choices, TenantChoice, Uni
 pub use chrome::{chrome, is_tenant, Chrome};
 pub use failure::PageError;
 pub use form::{
-    form_key, number, number_opt, or_empty, read_multipart, read_upload, safe_next, tel, Empty,
-    FormError, OnForm,
+    field, form_key, image, number, number_opt, or_empty, read_multipart, read_upload, safe_next,
+    tel, Empty, FormError, OnForm, PhotoQ,
 };
 pub(crate) use qr::{base_url, qr_svg};
 pub use render::{not_found, render, render_form};

@@ -22,6 +22,7 @@ use lobby_domain::moves::{ItemState, Lacking, MoveKind, MoveState};
 use lobby_domain::policy::Action as Can;
 use serde::Deserialize;
 
+use super::{field, PhotoQ};
 use super::{render_form, Chrome, FormError, PageError};
 use crate::extract::WebForm;
 use crate::state::AppState;
@@ -345,16 +346,6 @@ async fn after(
     }
 }
 
-type Fields = Vec<(String, String)>;
-
-fn field(fields: &Fields, k: &str) -> String {
-    fields
-        .iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
 /// A meter read for the move: `meter_id`, `reading`, `meter_replaced` and
 /// the dial's photo as `file`, in one multipart form.
 async fn read_meter(
@@ -594,20 +585,15 @@ async fn cancel(
     after(&s, c, id, "sheet", r).await
 }
 
-#[derive(Deserialize, Default)]
-struct PhotoQ {
-    thumb: Option<String>,
-}
-
 async fn photo(
     State(s): State<AppState>,
     c: Chrome,
     Path((id, photo)): Path<(i64, i64)>,
     Query(q): Query<PhotoQ>,
 ) -> Result<Response, PageError> {
-    let thumb = q.thumb.is_some_and(|t| !t.is_empty());
+    let thumb = q.thumb();
     let (ty, bytes) = moves::photo(&s.app, &c.actor, id, photo, thumb).await?;
-    Ok(([(axum::http::header::CONTENT_TYPE, ty)], bytes).into_response())
+    Ok(super::image((ty, bytes)))
 }
 
 #[derive(Template)]

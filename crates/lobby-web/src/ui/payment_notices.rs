@@ -17,6 +17,7 @@ use lobby_domain::fees::{parse_yuan, PaymentNoticeState};
 use lobby_domain::policy::Action as Can;
 use serde::Deserialize;
 
+use super::{field, PhotoQ};
 use super::{render_form, Chrome, FormError, OnForm, PageError};
 use crate::extract::WebForm;
 use crate::state::AppState;
@@ -127,28 +128,15 @@ async fn decline_notice(
     }
 }
 
-#[derive(Deserialize, Default)]
-struct PhotoQ {
-    thumb: Option<String>,
-}
-
 async fn photo(
     State(s): State<AppState>,
     c: Chrome,
     Path((id, photo)): Path<(i64, i64)>,
     Query(q): Query<PhotoQ>,
 ) -> Result<Response, PageError> {
-    let thumb = q.thumb.is_some_and(|t| !t.is_empty());
+    let thumb = q.thumb();
     let (ty, bytes) = fees::notice_photo(&s.app, &c.actor, id, photo, thumb).await?;
-    Ok(([(axum::http::header::CONTENT_TYPE, ty)], bytes).into_response())
-}
-
-fn field(fields: &[(String, String)], k: &str) -> String {
-    fields
-        .iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
+    Ok(super::image((ty, bytes)))
 }
 
 /// The tenant's 我已付款: `statement_id`, `amount` (yuan), `paid_on`,
@@ -188,9 +176,9 @@ async fn payee_qr(
     Path(id): Path<i64>,
     Query(q): Query<PhotoQ>,
 ) -> Result<Response, PageError> {
-    let thumb = q.thumb.is_some_and(|t| !t.is_empty());
+    let thumb = q.thumb();
     let (ty, bytes) = lobby_app::sites::payee_qr(&s.app, &c.actor, id, thumb).await?;
-    Ok(([(axum::http::header::CONTENT_TYPE, ty)], bytes).into_response())
+    Ok(super::image((ty, bytes)))
 }
 
 /// Finance uploads the collection QR code (`file`).
