@@ -20,6 +20,7 @@ pub mod export;
 pub mod fees;
 #[cfg(test)]
 mod fuzz;
+pub mod golive;
 pub mod idempotency;
 pub mod inbox;
 pub mod jobs;

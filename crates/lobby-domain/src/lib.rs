@@ -17,6 +17,7 @@ pub mod desk;
 pub mod digest;
 pub mod error;
 pub mod fees;
+pub mod golive;
 pub mod inbox;
 pub mod keys;
 pub mod money;

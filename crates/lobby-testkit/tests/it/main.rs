@@ -20,6 +20,7 @@ mod desk;
 mod digest;
 mod directory;
 mod fees;
+mod golive;
 mod kept;
 mod keys;
 mod matrix;

@@ -9,6 +9,7 @@ mod department_reports;
 mod desk;
 mod digest;
 mod fees;
+mod golive;
 pub(crate) mod idempotent;
 mod inbox;
 mod keys;
@@ -113,6 +114,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge_once(patrols::router())
         .merge_once(cleaning::router())
         .merge_once(fees::router())
+        .merge_once(golive::router())
         .merge_once(payment_notices::router())
         .merge_once(keys::router())
         .merge_once(permits::router())

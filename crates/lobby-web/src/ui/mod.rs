@@ -41,6 +41,7 @@ mod chart;
 mod choices;
 mod chrome;
 mod form;
+mod golive;
 mod qr;
 mod render;
 
@@ -86,6 +87,7 @@ pub fn router() -> Router<AppState> {
         .merge(cleaning::router())
         .merge(shifts::router())
         .merge(fees::router())
+        .merge(golive::router())
         .merge(paying::router())
         .merge(payment_notices::router())
         .merge(keys::router())

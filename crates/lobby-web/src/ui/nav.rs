@@ -147,6 +147,7 @@ pub(crate) const ITEMS: &[(Action, &str, &str, &str)] = &[
     ),
     (Action::SlaManage, "nav.sla", "/sla", "sla"),
     (Action::SitesManage, "nav.sites", "/sites", "sites"),
+    (Action::TenantsImport, "nav.go_live", "/go-live", "go_live"),
     (Action::UsersManage, "nav.users", "/users", "users"),
     (
         Action::DeliveriesManage,

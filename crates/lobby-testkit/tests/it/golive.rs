@@ -1,0 +1,99 @@
+//! Going live (issue 37, item 1): every kind's XLSX template — headers in
+//! the reader's language with required columns marked, a notes row, an
+//! example row, drop-downs where the values are fixed — for who may import.
+
+use std::io::Read;
+
+use calamine::{Reader, Xlsx};
+use lobby_testkit::{both, TestApp};
+use reqwest::StatusCode;
+
+/// The first sheet's rows, and its XML (for the drop-downs).
+fn open(bytes: &[u8]) -> (Vec<Vec<String>>, String) {
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    let rows = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    (rows, xml)
+}
+
+async fn every_kind_has_a_template(app: TestApp) {
+    let pm = app.token("project_manager").await;
+    for kind in lobby_domain::golive::Kind::ALL {
+        let r = app
+            .client()
+            .get(app.url(&format!("/api/v1/templates/{kind}.xlsx")))
+            .bearer_auth(&pm)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{kind}");
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml"));
+        let bytes = r.bytes().await.unwrap();
+        let (rows, xml) = open(&bytes);
+        assert!(rows.len() >= 3, "{kind}: headers, notes, example");
+        let cols = kind.columns();
+        assert_eq!(rows[0].len(), cols.len(), "{kind}");
+        for (i, c) in cols.iter().enumerate() {
+            let want = if c.required {
+                format!("{} *", c.zh)
+            } else {
+                c.zh.to_string()
+            };
+            assert_eq!(rows[0][i], want, "{kind}");
+        }
+        let lists = cols.iter().filter(|c| c.choices.is_some()).count();
+        assert_eq!(
+            xml.matches("<dataValidation ").count(),
+            lists,
+            "{kind}: a drop-down per fixed column"
+        );
+    }
+    // The drop-down offers the names people use; the example is one.
+    let meters = app
+        .client()
+        .get(app.url("/api/v1/templates/meters.xlsx"))
+        .bearer_auth(&pm)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let (rows, xml) = open(&meters);
+    assert!(xml.contains("电表"), "{xml}");
+    assert_eq!(rows[2][1], "电表");
+    // Who may not import gets none; an unknown kind is named.
+    let fd = app.token("front_desk").await;
+    let r = app.get(Some(&fd), "/api/v1/templates/units.xlsx").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app.get(Some(&pm), "/api/v1/templates/rooms.xlsx").await;
+    assert_eq!(r.field(), "kind");
+    // On screen, in the order they depend on each other.
+    let (web, _) = crate::ui::web_login(&app, "cs_supervisor").await;
+    let page = crate::ui::page_text(&web, &app, "/go-live").await;
+    let units = page.find("id=\"kind-units\"").expect("units");
+    let leases = page.find("id=\"kind-leases\"").expect("leases");
+    assert!(units < leases, "units before the leases that name them");
+    let r = web
+        .get(app.url("/go-live/templates/opening-balances"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (rows, _) = open(&r.bytes().await.unwrap());
+    assert_eq!(rows[0][0], "租户 *");
+}
+both!(every_kind_has_a_template);

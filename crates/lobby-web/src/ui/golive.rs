@@ -1,0 +1,69 @@
+//! Going live on screen (`/go-live`, 上线导入): the templates of every kind
+//! of record, in the order they depend on each other, to download and fill
+//! from the department's own spreadsheets.
+
+use askama::Template;
+use axum::extract::Path;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use lobby_app::AppError;
+use lobby_domain::golive::Kind;
+use lobby_domain::policy::Action as Can;
+
+use super::{render, Chrome, PageError};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/go-live", get(page))
+        .route("/go-live/templates/{kind}", get(template))
+}
+
+/// One kind: its name, what its columns are, where its template is.
+struct KindRow {
+    kind: &'static str,
+    sheet: &'static str,
+    columns: String,
+}
+
+#[derive(Template)]
+#[template(path = "sites/go_live.html")]
+struct GoLivePage {
+    c: Chrome,
+    kinds: Vec<KindRow>,
+}
+
+async fn page(c: Chrome) -> Result<Response, PageError> {
+    if !c.actor.can_anywhere(Can::TenantsImport) {
+        return Err(AppError::Forbidden.into());
+    }
+    let c = c.at("go_live", "nav.go_live");
+    let en = c.tr.is_en();
+    let kinds = Kind::ALL
+        .iter()
+        .map(|k| KindRow {
+            kind: k.as_str(),
+            sheet: k.sheet(en),
+            columns: k
+                .columns()
+                .iter()
+                .map(|col| if en { col.en } else { col.zh })
+                .collect::<Vec<_>>()
+                .join(if en { ", " } else { "、" }),
+        })
+        .collect();
+    Ok(render(&GoLivePage { c, kinds }))
+}
+
+async fn template(c: Chrome, Path(kind): Path<String>) -> Result<Response, PageError> {
+    if !c.actor.can_anywhere(Can::TenantsImport) {
+        return Err(AppError::Forbidden.into());
+    }
+    let kind: Kind = kind.parse().map_err(AppError::from)?;
+    let bytes = lobby_app::golive::template_xlsx(&c.actor, kind, c.tr.is_en(), &|p, v| c.e(p, v))?;
+    Ok(crate::files::xlsx_response(
+        bytes,
+        &format!("lobby-{}.xlsx", kind.as_str()),
+    ))
+}
