@@ -88,7 +88,7 @@ async fn every_kind_has_a_template(app: TestApp) {
     let leases = page.find("id=\"kind-leases\"").expect("leases");
     assert!(units < leases, "units before the leases that name them");
     let r = web
-        .get(app.url("/go-live/templates/opening-balances"))
+        .get(app.url("/go-live/templates/opening-balances.xlsx"))
         .send()
         .await
         .unwrap();

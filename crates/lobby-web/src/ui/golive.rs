@@ -17,7 +17,7 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/go-live", get(page))
-        .route("/go-live/templates/{kind}", get(template))
+        .route("/go-live/templates/{file}", get(template))
 }
 
 /// One kind: its name, what its columns are, where its template is.
@@ -56,11 +56,16 @@ async fn page(c: Chrome) -> Result<Response, PageError> {
     Ok(render(&GoLivePage { c, kinds }))
 }
 
-async fn template(c: Chrome, Path(kind): Path<String>) -> Result<Response, PageError> {
+/// `/go-live/templates/units.xlsx`.
+async fn template(c: Chrome, Path(file): Path<String>) -> Result<Response, PageError> {
     if !c.actor.can_anywhere(Can::TenantsImport) {
         return Err(AppError::Forbidden.into());
     }
-    let kind: Kind = kind.parse().map_err(AppError::from)?;
+    let kind: Kind = file
+        .strip_suffix(".xlsx")
+        .unwrap_or("")
+        .parse()
+        .map_err(AppError::from)?;
     let bytes = lobby_app::golive::template_xlsx(&c.actor, kind, c.tr.is_en(), &|p, v| c.e(p, v))?;
     Ok(crate::files::xlsx_response(
         bytes,
