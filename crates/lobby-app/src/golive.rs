@@ -7,7 +7,9 @@
 use lobby_domain::golive::Kind;
 use lobby_domain::policy::Action as Can;
 
-use crate::{Actor, AppError, AppResult};
+use serde::Serialize;
+
+use crate::{Actor, App, AppError, AppResult};
 
 /// Rows of a template the drop-downs cover (the import's row cap).
 pub const TEMPLATE_ROWS: u32 = crate::tenants::MAX_IMPORT_ROWS as u32;
@@ -69,4 +71,60 @@ pub fn template_xlsx(
     ws.set_row_height(1, 30).map_err(xl)?;
     ws.set_freeze_panes(2, 0).map_err(xl)?;
     wb.save_to_buffer().map_err(xl)
+}
+
+/// How many records of a kind the site holds.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct KindCount {
+    pub kind: Kind,
+    pub count: i64,
+}
+
+/// Something the first month still lacks, with a few of them named.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Missing {
+    /// `units_without_meter`, `let_units_without_tenant`,
+    /// `tenants_without_day_contact`, `meters_without_reading`,
+    /// `fee_items_without_rate`.
+    pub what: String,
+    pub count: i64,
+    /// Up to five (unit numbers, meter serials, names).
+    pub examples: Vec<String>,
+}
+
+/// Where a site stands on its way live: each kind's count, in the order
+/// they depend on each other, and what its first month still lacks.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct GoLiveStatus {
+    pub site_id: i64,
+    pub kinds: Vec<KindCount>,
+    pub missing: Vec<Missing>,
+}
+
+/// The site's go-live status, for who may bring records in.
+pub async fn status(app: &App, actor: &Actor, site_id: i64) -> AppResult<GoLiveStatus> {
+    actor.authorize(Can::TenantsImport, site_id)?;
+    let mut c = app.db.read().await?;
+    crate::scope::site_row(&mut c, site_id).await?;
+    let mut kinds = Vec::new();
+    for k in Kind::ALL {
+        kinds.push(KindCount {
+            kind: *k,
+            count: lobby_store::golive::count_of(&mut c, k.as_str(), site_id).await?,
+        });
+    }
+    let missing = lobby_store::golive::missing(&mut c, site_id)
+        .await?
+        .into_iter()
+        .map(|(what, count, examples)| Missing {
+            what: what.to_string(),
+            count,
+            examples,
+        })
+        .collect();
+    Ok(GoLiveStatus {
+        site_id,
+        kinds,
+        missing,
+    })
 }

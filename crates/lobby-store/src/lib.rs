@@ -15,6 +15,7 @@ pub mod desk;
 pub mod digest;
 mod error;
 pub mod fees;
+pub mod golive;
 pub mod idempotency;
 pub mod inbox;
 pub mod keys;

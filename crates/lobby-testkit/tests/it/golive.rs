@@ -97,3 +97,74 @@ async fn every_kind_has_a_template(app: TestApp) {
     assert_eq!(rows[0][0], "租户 *");
 }
 both!(every_kind_has_a_template);
+
+/// The go-live status (issue 37, item 3 in part): each kind's count, and
+/// what the first month still lacks, named.
+async fn the_site_says_what_its_first_month_lacks(app: TestApp) {
+    let s = app.site_id;
+    let sup = app.token("cs_supervisor").await;
+    let path = format!("/api/v1/sites/{s}/go-live");
+    let before = app.get(Some(&sup), &path).await;
+    assert_eq!(before.status, StatusCode::OK, "{:?}", before.body);
+    let missing = |b: &serde_json::Value, what: &str| {
+        b["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["what"] == what)
+            .map(|m| m["count"].as_i64().unwrap())
+            .unwrap()
+    };
+    let count = |b: &serde_json::Value, kind: &str| {
+        b["kinds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["kind"] == kind)
+            .map(|k| k["count"].as_i64().unwrap())
+            .unwrap()
+    };
+    let kinds: Vec<&str> = before.body["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 12);
+    assert_eq!(kinds[0], "units");
+    // A meter without a reading is named until it is read.
+    let (unit, meter, _key, _tenant) = crate::moves::a_vacant_unit(&app, &sup, "GL").await;
+    let _ = unit;
+    let after = app.get(Some(&sup), &path).await;
+    assert_eq!(
+        count(&after.body, "meters"),
+        count(&before.body, "meters") + 1
+    );
+    assert_eq!(
+        missing(&after.body, "meters_without_reading"),
+        missing(&before.body, "meters_without_reading") + 1
+    );
+    assert!(after.body.to_string().contains("E-GL"), "{:?}", after.body);
+    let r = app
+        .post(
+            Some(&sup),
+            "/api/v1/meter-readings",
+            &serde_json::json!({"meter_id": meter, "reading": "10"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let read = app.get(Some(&sup), &path).await;
+    assert_eq!(
+        missing(&read.body, "meters_without_reading"),
+        missing(&before.body, "meters_without_reading")
+    );
+    let fd = app.token("front_desk").await;
+    assert_eq!(
+        app.get(Some(&fd), &path).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let (web, _) = crate::ui::web_login(&app, "cs_supervisor").await;
+    let page = crate::ui::page_text(&web, &app, "/go-live").await;
+    assert!(page.contains("id=\"go-live-missing\""), "{page}");
+}
+both!(the_site_says_what_its_first_month_lacks);

@@ -15,7 +15,9 @@ use crate::i18n::Tr;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes_once(routes!(template))
+    OpenApiRouter::new()
+        .routes_once(routes!(template))
+        .routes_once(routes!(status))
 }
 
 /// The XLSX template of a kind (`units`, `public-areas`, `tenants`,
@@ -47,4 +49,17 @@ async fn template(
         bytes,
         &format!("lobby-{}.xlsx", kind.as_str()),
     ))
+}
+
+/// Where a site stands on its way live: each kind's count in the order
+/// they depend on each other, and what the first month still lacks (units
+/// without a meter, let units without a tenant, tenants without a day
+/// contact, meters without an opening reading, fee items without a rate).
+#[utoipa::path(get, path = "/sites/{id}/go-live", tag = "sites", params(("id" = i64, Path)), responses((status = 200, body = lobby_app::golive::GoLiveStatus), (status = 403, body = ErrorBody)))]
+async fn status(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<lobby_app::golive::GoLiveStatus>, ApiError> {
+    Ok(axum::Json(lobby_app::golive::status(&s.app, &a, id).await?))
 }

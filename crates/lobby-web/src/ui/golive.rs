@@ -3,7 +3,7 @@
 //! from the department's own spreadsheets.
 
 use askama::Template;
-use axum::extract::Path;
+use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -20,11 +20,12 @@ pub fn router() -> Router<AppState> {
         .route("/go-live/templates/{file}", get(template))
 }
 
-/// One kind: its name, what its columns are, where its template is.
+/// One kind: its name, what its columns are, how many the site holds.
 struct KindRow {
     kind: &'static str,
     sheet: &'static str,
     columns: String,
+    count: i64,
 }
 
 #[derive(Template)]
@@ -32,17 +33,25 @@ struct KindRow {
 struct GoLivePage {
     c: Chrome,
     kinds: Vec<KindRow>,
+    missing: Vec<lobby_app::golive::Missing>,
+    nothing_missing: bool,
 }
 
-async fn page(c: Chrome) -> Result<Response, PageError> {
+async fn page(State(s): State<AppState>, c: Chrome) -> Result<Response, PageError> {
     if !c.actor.can_anywhere(Can::TenantsImport) {
         return Err(AppError::Forbidden.into());
     }
     let c = c.at("go_live", "nav.go_live");
     let en = c.tr.is_en();
+    let status = lobby_app::golive::status(&s.app, &c.actor, c.site_id()).await?;
     let kinds = Kind::ALL
         .iter()
         .map(|k| KindRow {
+            count: status
+                .kinds
+                .iter()
+                .find(|x| x.kind == *k)
+                .map_or(0, |x| x.count),
             kind: k.as_str(),
             sheet: k.sheet(en),
             columns: k
@@ -53,7 +62,12 @@ async fn page(c: Chrome) -> Result<Response, PageError> {
                 .join(if en { ", " } else { "、" }),
         })
         .collect();
-    Ok(render(&GoLivePage { c, kinds }))
+    Ok(render(&GoLivePage {
+        c,
+        kinds,
+        nothing_missing: status.missing.iter().all(|m| m.count == 0),
+        missing: status.missing,
+    }))
 }
 
 /// `/go-live/templates/units.xlsx`.
