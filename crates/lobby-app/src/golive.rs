@@ -4,7 +4,7 @@
 //! column takes, a drop-down where the values are fixed, and one example
 //! row; the import reads the same columns.
 
-use lobby_domain::golive::Kind;
+use lobby_domain::golive::RecordKind;
 use lobby_domain::policy::Action as Can;
 
 use serde::Serialize;
@@ -20,7 +20,7 @@ pub const TEMPLATE_ROWS: u32 = crate::tenants::MAX_IMPORT_ROWS as u32;
 /// download them (the admin, the project manager, the supervisor).
 pub fn template_xlsx(
     actor: &Actor,
-    kind: Kind,
+    kind: RecordKind,
     en: bool,
     label: &dyn Fn(&str, &str) -> String,
 ) -> AppResult<Vec<u8>> {
@@ -76,7 +76,7 @@ pub fn template_xlsx(
 /// How many records of a kind the site holds.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct KindCount {
-    pub kind: Kind,
+    pub kind: RecordKind,
     pub count: i64,
 }
 
@@ -107,7 +107,7 @@ pub async fn status(app: &App, actor: &Actor, site_id: i64) -> AppResult<GoLiveS
     let mut c = app.db.read().await?;
     crate::scope::site_row(&mut c, site_id).await?;
     let mut kinds = Vec::new();
-    for k in Kind::ALL {
+    for k in RecordKind::ALL {
         kinds.push(KindCount {
             kind: *k,
             count: lobby_store::golive::count_of(&mut c, k.as_str(), site_id).await?,

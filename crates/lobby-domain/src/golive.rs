@@ -6,7 +6,7 @@
 
 string_enum!(
     /// A kind of record a workbook brings in, in dependency order.
-    Kind, "kind", {
+    RecordKind, "kind", {
         Units => "units",
         PublicAreas => "public-areas",
         Tenants => "tenants",
@@ -649,40 +649,40 @@ const PATROL_ROUTES: &[Column] = &[
     ),
 ];
 
-impl Kind {
+impl RecordKind {
     /// The kind's columns, in the template's order.
     pub fn columns(self) -> &'static [Column] {
         match self {
-            Kind::Units => UNITS,
-            Kind::PublicAreas => PUBLIC_AREAS,
-            Kind::Tenants => TENANTS,
-            Kind::Leases => LEASES,
-            Kind::Meters => METERS,
-            Kind::FeeItems => FEE_ITEMS,
-            Kind::OpeningBalances => OPENING_BALANCES,
-            Kind::Deposits => DEPOSITS,
-            Kind::Keys => KEYS,
-            Kind::Staff => STAFF,
-            Kind::Vendors => VENDORS,
-            Kind::PatrolRoutes => PATROL_ROUTES,
+            RecordKind::Units => UNITS,
+            RecordKind::PublicAreas => PUBLIC_AREAS,
+            RecordKind::Tenants => TENANTS,
+            RecordKind::Leases => LEASES,
+            RecordKind::Meters => METERS,
+            RecordKind::FeeItems => FEE_ITEMS,
+            RecordKind::OpeningBalances => OPENING_BALANCES,
+            RecordKind::Deposits => DEPOSITS,
+            RecordKind::Keys => KEYS,
+            RecordKind::Staff => STAFF,
+            RecordKind::Vendors => VENDORS,
+            RecordKind::PatrolRoutes => PATROL_ROUTES,
         }
     }
 
     /// The sheet's name in a workbook (Chinese, as a department names it).
     pub fn sheet(self, en: bool) -> &'static str {
         let (zh, e) = match self {
-            Kind::Units => ("单元", "Units"),
-            Kind::PublicAreas => ("公共区域", "Public areas"),
-            Kind::Tenants => ("租户", "Tenants"),
-            Kind::Leases => ("租约", "Leases"),
-            Kind::Meters => ("能源表", "Meters"),
-            Kind::FeeItems => ("收费项目", "Fee items"),
-            Kind::OpeningBalances => ("期初欠费", "Opening balances"),
-            Kind::Deposits => ("押金", "Deposits"),
-            Kind::Keys => ("钥匙", "Keys"),
-            Kind::Staff => ("员工", "Staff"),
-            Kind::Vendors => ("外包单位", "Vendors"),
-            Kind::PatrolRoutes => ("巡视路线", "Patrol routes"),
+            RecordKind::Units => ("单元", "Units"),
+            RecordKind::PublicAreas => ("公共区域", "Public areas"),
+            RecordKind::Tenants => ("租户", "Tenants"),
+            RecordKind::Leases => ("租约", "Leases"),
+            RecordKind::Meters => ("能源表", "Meters"),
+            RecordKind::FeeItems => ("收费项目", "Fee items"),
+            RecordKind::OpeningBalances => ("期初欠费", "Opening balances"),
+            RecordKind::Deposits => ("押金", "Deposits"),
+            RecordKind::Keys => ("钥匙", "Keys"),
+            RecordKind::Staff => ("员工", "Staff"),
+            RecordKind::Vendors => ("外包单位", "Vendors"),
+            RecordKind::PatrolRoutes => ("巡视路线", "Patrol routes"),
         };
         if en {
             e
@@ -698,7 +698,7 @@ mod tests {
 
     #[test]
     fn every_kind_has_its_columns_and_a_fit_example() {
-        for k in Kind::ALL {
+        for k in RecordKind::ALL {
             let cols = k.columns();
             assert!(!cols.is_empty(), "{k}");
             let mut keys: Vec<&str> = cols.iter().map(|c| c.key).collect();
@@ -723,10 +723,10 @@ mod tests {
                 }
             }
         }
-        assert_eq!(Kind::ALL.len(), 12);
+        assert_eq!(RecordKind::ALL.len(), 12);
         assert_eq!(
-            "opening-balances".parse::<Kind>().unwrap(),
-            Kind::OpeningBalances
+            "opening-balances".parse::<RecordKind>().unwrap(),
+            RecordKind::OpeningBalances
         );
     }
 }

@@ -7,7 +7,7 @@ async fn count(c: &mut Conn, sql: &str, site_id: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(sql).bind(site_id).fetch_one(c).await?)
 }
 
-/// The records of a kind at a site (`lobby_domain::golive::Kind` names).
+/// The records of a kind at a site (`lobby_domain::golive::RecordKind` names).
 pub async fn count_of(c: &mut Conn, kind: &str, site_id: i64) -> Result<i64> {
     let sql = match kind {
         "units" => "SELECT COUNT(*) FROM units WHERE site_id = $1 AND archived = 0",

@@ -206,3 +206,45 @@ pub fn request_id_layers(
         SetRequestIdLayer::new(REQUEST_ID, Ids),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    /// The CSP allows no inline script or style: a template that uses an
+    /// `on…=` handler or a `style=` attribute silently does nothing in a
+    /// browser (a print button that does not print, bars of width 0).
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn no_template_needs_what_the_csp_forbids() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "html") {
+                    let text = std::fs::read_to_string(&p).unwrap();
+                    for (n, line) in text.lines().enumerate() {
+                        let l = line.to_ascii_lowercase();
+                        let handler = [
+                            " onclick=",
+                            " onchange=",
+                            " onsubmit=",
+                            " onload=",
+                            " oninput=",
+                        ]
+                        .iter()
+                        .any(|h| l.contains(h));
+                        if handler || l.contains(" style=\"") || l.contains("<script>") {
+                            out.push(format!("{}:{}", p.display(), n + 1));
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"),
+            &mut found,
+        );
+        assert!(found.is_empty(), "blocked by the CSP: {found:#?}");
+    }
+}

@@ -28,7 +28,7 @@ fn open(bytes: &[u8]) -> (Vec<Vec<String>>, String) {
 
 async fn every_kind_has_a_template(app: TestApp) {
     let pm = app.token("project_manager").await;
-    for kind in lobby_domain::golive::Kind::ALL {
+    for kind in lobby_domain::golive::RecordKind::ALL {
         let r = app
             .client()
             .get(app.url(&format!("/api/v1/templates/{kind}.xlsx")))

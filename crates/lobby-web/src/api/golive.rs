@@ -4,7 +4,7 @@
 
 use axum::extract::{Path, State};
 use axum::response::Response;
-use lobby_domain::golive::Kind;
+use lobby_domain::golive::RecordKind;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::schemas::Once;
@@ -38,7 +38,7 @@ async fn template(
     if !a.can_anywhere(lobby_domain::policy::Action::TenantsImport) {
         return Err(lobby_app::AppError::Forbidden.into());
     }
-    let kind: Kind = file
+    let kind: RecordKind = file
         .strip_suffix(".xlsx")
         .unwrap_or("")
         .parse()

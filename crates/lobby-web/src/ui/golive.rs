@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use lobby_app::AppError;
-use lobby_domain::golive::Kind;
+use lobby_domain::golive::RecordKind;
 use lobby_domain::policy::Action as Can;
 
 use super::{render, Chrome, PageError};
@@ -44,7 +44,7 @@ async fn page(State(s): State<AppState>, c: Chrome) -> Result<Response, PageErro
     let c = c.at("go_live", "nav.go_live");
     let en = c.tr.is_en();
     let status = lobby_app::golive::status(&s.app, &c.actor, c.site_id()).await?;
-    let kinds = Kind::ALL
+    let kinds = RecordKind::ALL
         .iter()
         .map(|k| KindRow {
             count: status
@@ -75,7 +75,7 @@ async fn template(c: Chrome, Path(file): Path<String>) -> Result<Response, PageE
     if !c.actor.can_anywhere(Can::TenantsImport) {
         return Err(AppError::Forbidden.into());
     }
-    let kind: Kind = file
+    let kind: RecordKind = file
         .strip_suffix(".xlsx")
         .unwrap_or("")
         .parse()
