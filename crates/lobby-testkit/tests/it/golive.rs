@@ -168,3 +168,32 @@ async fn the_site_says_what_its_first_month_lacks(app: TestApp) {
     assert!(page.contains("id=\"go-live-missing\""), "{page}");
 }
 both!(the_site_says_what_its_first_month_lacks);
+
+/// An English reader's template speaks English, drop-downs too.
+async fn an_english_reader_gets_an_english_template(app: TestApp) {
+    let (web, csrf) = crate::ui::web_login(&app, "cs_supervisor").await;
+    let r = web
+        .post(app.url("/lang"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("locale", "en"),
+            ("back", "/go-live"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection());
+    let r = web
+        .get(app.url("/go-live/templates/meters.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (rows, xml) = open(&r.bytes().await.unwrap());
+    assert_eq!(rows[0][0], "Unit *");
+    assert!(!rows[1][0].is_empty(), "a notes row");
+    assert!(!xml.contains("电表"), "an English drop-down");
+    let page = crate::ui::page_text(&web, &app, "/go-live").await;
+    assert!(page.contains("Opening balances"), "{page}");
+}
+both!(an_english_reader_gets_an_english_template);
