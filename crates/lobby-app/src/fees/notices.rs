@@ -153,16 +153,18 @@ pub async fn payment_notices(
     };
     let mut c = app.db.read().await?;
     let rows = store::list(&mut c, q.site_id, q.state, tenant, 500).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for n in rows {
-        let photos = lobby_store::photos::of(&mut c, Owner::PaymentNotice, n.id)
-            .await?
-            .into_iter()
-            .map(|p| p.id)
-            .collect();
-        out.push(view(n, photos));
-    }
-    Ok(out)
+    let photos = store::photo_ids(&mut c, q.site_id, tenant).await?;
+    Ok(rows
+        .into_iter()
+        .map(|n| {
+            let mine = photos
+                .iter()
+                .filter(|(of, _)| *of == n.id)
+                .map(|(_, p)| *p)
+                .collect();
+            view(n, mine)
+        })
+        .collect())
 }
 
 /// A tenant's 我已付款 for its own issued statement, with up to three

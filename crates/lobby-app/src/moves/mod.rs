@@ -10,17 +10,19 @@
 //! bills the damages as one-off charges, tells finance to settle the final
 //! statement and leaves the unit vacant.
 
+mod checklist;
 mod complete;
 mod readings;
 mod steps;
 
+pub use checklist::{check_items, ChecksInput, ItemCheckInput, MAX_CHECK_PHOTOS};
 pub use complete::{complete, CompleteInput, DAMAGES_ITEM};
 pub(crate) use readings::round_reading_in;
 pub use readings::{awaited_readings, remind, AwaitedReading};
 pub use steps::{
-    add_item, add_item_photo, add_reading, cancel, check_item, check_items, create_move_in,
-    create_move_out, move_key, CancelInput, CheckInput, ChecksInput, HandoverInput, ItemCheckInput,
-    MoveInput, MoveItemInput, MoveKeyInput, MoveReadingInput, MAX_CHECK_PHOTOS,
+    add_item, add_item_photo, add_reading, cancel, check_item, create_move_in, create_move_out,
+    move_key, CancelInput, CheckInput, HandoverInput, MoveInput, MoveItemInput, MoveKeyInput,
+    MoveReadingInput,
 };
 
 use lobby_domain::fees::format_reading;

@@ -161,3 +161,21 @@ pub async fn answered_by(
     .fetch_optional(c)
     .await?)
 }
+
+/// The photos of a site's notices (one tenant's when `tenant_id`), as
+/// (notice id, photo id), oldest first: one query for a whole list.
+pub async fn photo_ids(
+    c: &mut Conn,
+    site_id: i64,
+    tenant_id: Option<i64>,
+) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT n.id, p.id FROM photos p JOIN payment_notices n ON n.id = p.owner_id \
+         WHERE p.owner = 'payment_notice' AND n.site_id = $1 AND ($2 IS NULL OR n.tenant_id = $2) \
+         ORDER BY p.id",
+    )
+    .bind(site_id)
+    .bind(tenant_id)
+    .fetch_all(c)
+    .await?)
+}

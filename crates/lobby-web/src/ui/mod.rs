@@ -6,6 +6,7 @@
 // The features' pages.
 mod account;
 mod announcements;
+mod arrears;
 mod cleaning;
 mod delivery;
 mod department_reports;
@@ -87,6 +88,7 @@ pub fn router() -> Router<AppState> {
         .merge(cleaning::router())
         .merge(shifts::router())
         .merge(fees::router())
+        .merge(arrears::router())
         .merge(golive::router())
         .merge(paying::router())
         .merge(payment_notices::router())
