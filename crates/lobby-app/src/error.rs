@@ -37,6 +37,10 @@ pub enum AppError {
     /// A file whose rows are not all good: nothing was imported.
     #[error("{} rows of the file have problems; nothing was imported", .0.len())]
     InvalidRows(Vec<lobby_domain::tenants::ImportProblem>),
+    /// A go-live upload with bad rows, at its confirmation: nothing was
+    /// imported; the preview of now names them.
+    #[error("rows of the upload have problems now; nothing was imported")]
+    ImportRefused(Box<crate::golive::ImportPreview>),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -49,7 +53,9 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden => "forbidden",
             AppError::NotFound(_) => "not_found",
-            AppError::Invalid { .. } | AppError::InvalidRows(_) => "invalid_input",
+            AppError::Invalid { .. } | AppError::InvalidRows(_) | AppError::ImportRefused(_) => {
+                "invalid_input"
+            }
             AppError::InvalidTransition(_) => "invalid_transition",
             AppError::VersionConflict => "version_conflict",
             AppError::Duplicate { .. } => "duplicate",
@@ -63,7 +69,7 @@ impl AppError {
     pub fn field(&self) -> Option<&str> {
         match self {
             AppError::Invalid { field, .. } | AppError::Duplicate { field, .. } => Some(field),
-            AppError::InvalidRows(_) => Some("file"),
+            AppError::InvalidRows(_) | AppError::ImportRefused(_) => Some("file"),
             _ => None,
         }
     }

@@ -50,6 +50,9 @@ string_enum!(
     DepositKind, "kind", {
         /// A renovation's deposit (`/renovations/{source_id}`).
         Renovation => "renovation",
+        /// Held before lobby, brought in when the site went live (its
+        /// `what` says what it secures; no source).
+        Opening => "opening",
     }
 );
 

@@ -5,19 +5,24 @@
 //! written and (next) the imports read (CONTRACT.md, "Going live").
 
 string_enum!(
-    /// A kind of record a workbook brings in, in dependency order.
+    /// A kind of record a workbook brings in, in dependency order. Named
+    /// in JSON as in the templates' addresses (`opening-balances`).
     RecordKind, "kind", {
         Units => "units",
+        #[serde(rename = "public-areas")]
         PublicAreas => "public-areas",
         Tenants => "tenants",
         Leases => "leases",
         Meters => "meters",
+        #[serde(rename = "fee-items")]
         FeeItems => "fee-items",
+        #[serde(rename = "opening-balances")]
         OpeningBalances => "opening-balances",
         Deposits => "deposits",
         Keys => "keys",
         Staff => "staff",
         Vendors => "vendors",
+        #[serde(rename = "patrol-routes")]
         PatrolRoutes => "patrol-routes",
     }
 );
@@ -292,11 +297,23 @@ const METERS: &[Column] = &[
     col(
         "opening_reading",
         ("期初读数", "Opening reading"),
-        ("数字，最多三位小数", "a number, at most three decimals"),
-        true,
+        (
+            "数字，最多三位小数；未抄可空（上线页会列出）",
+            "a number, at most three decimals; empty if not read yet (the go-live page lists it)",
+        ),
+        false,
         "12345.6",
     ),
-    col("read_on", ("读数日期", "Read on"), DAY, true, "2026-11-30"),
+    col(
+        "read_on",
+        ("读数日期", "Read on"),
+        (
+            "与期初读数同填，如 2026-11-30",
+            "with the reading, e.g. 2026-11-30",
+        ),
+        false,
+        "2026-11-30",
+    ),
 ];
 
 const FEE_ITEMS: &[Column] = &[
@@ -502,24 +519,6 @@ const STAFF: &[Column] = &[
         "张伟",
     ),
     pick(
-        "department",
-        ("部门", "Department"),
-        (
-            "department",
-            &[
-                "customer_service",
-                "engineering",
-                "security",
-                "cleaning",
-                "greening",
-                "leasing",
-                "finance",
-            ],
-        ),
-        false,
-        "customer_service",
-    ),
-    pick(
         "role",
         ("岗位", "Role"),
         (
@@ -650,6 +649,52 @@ const PATROL_ROUTES: &[Column] = &[
 ];
 
 impl RecordKind {
+    /// The columns that name a record (its natural key): a row whose key
+    /// is an existing record's updates it; importing the same workbook
+    /// twice changes nothing.
+    pub fn key(self) -> &'static [&'static str] {
+        match self {
+            RecordKind::Units => &["number"],
+            RecordKind::PublicAreas | RecordKind::Tenants | RecordKind::Vendors => &["name"],
+            RecordKind::Leases => &["unit"],
+            RecordKind::Meters => &["serial"],
+            RecordKind::FeeItems => &["name", "effective_from"],
+            RecordKind::OpeningBalances => &["tenant", "period", "item"],
+            RecordKind::Deposits => &["tenant", "what", "received_on"],
+            RecordKind::Keys => &["label"],
+            RecordKind::Staff => &["username", "role"],
+            RecordKind::PatrolRoutes => &["route", "checkpoint", "item"],
+        }
+    }
+
+    /// What one must be allowed at a site to bring this kind in there
+    /// (whoever sets the site up — `SitesManage` — may bring in every kind).
+    pub fn action(self) -> crate::policy::Action {
+        use crate::policy::Action;
+        match self {
+            RecordKind::Units | RecordKind::PublicAreas => Action::UnitsManage,
+            RecordKind::Tenants | RecordKind::Leases => Action::TenantsImport,
+            RecordKind::Meters
+            | RecordKind::FeeItems
+            | RecordKind::OpeningBalances
+            | RecordKind::Deposits => Action::FeesManage,
+            RecordKind::Keys => Action::KeysManage,
+            RecordKind::Staff => Action::UsersManage,
+            RecordKind::Vendors => Action::CleaningManage,
+            RecordKind::PatrolRoutes => Action::PatrolsManage,
+        }
+    }
+
+    /// The value an empty cell of `key` takes on a new record (an existing
+    /// record keeps its own).
+    pub fn default_of(self, key: &str) -> Option<&'static str> {
+        match (self, key) {
+            (RecordKind::Units, "status") => Some("vacant"),
+            (RecordKind::Meters, "multiplier") => Some("1"),
+            _ => None,
+        }
+    }
+
     /// The kind's columns, in the template's order.
     pub fn columns(self) -> &'static [Column] {
         match self {
@@ -724,6 +769,14 @@ mod tests {
             }
         }
         assert_eq!(RecordKind::ALL.len(), 12);
+        for k in RecordKind::ALL {
+            for key in k.key() {
+                assert!(
+                    k.columns().iter().any(|c| c.key == *key && c.required),
+                    "{k}: key {key} is a required column"
+                );
+            }
+        }
         assert_eq!(
             "opening-balances".parse::<RecordKind>().unwrap(),
             RecordKind::OpeningBalances

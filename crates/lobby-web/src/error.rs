@@ -26,7 +26,7 @@ pub struct ErrorDetail {
     /// unauthenticated, forbidden, not_found, invalid_input, invalid_transition,
     /// version_conflict, duplicate, payload_too_large, rate_limited, internal;
     /// a business rule's own: in_arrears, already_used, permit_held,
-    /// permit_cancelled, wrong_time; idempotency_conflict (an
+    /// permit_cancelled, wrong_time, forbidden_kind; idempotency_conflict (an
     /// Idempotency-Key used for another request)
     pub code: String,
     pub message: String,
@@ -39,6 +39,10 @@ pub struct ErrorDetail {
     /// held for arrears): its id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+    /// For a go-live upload refused at its confirmation: the preview of
+    /// now, naming every bad row by sheet, row and column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview: Option<lobby_app::golive::ImportPreview>,
 }
 
 pub fn status_of(e: &AppError) -> StatusCode {
@@ -46,7 +50,9 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
-        AppError::Invalid { .. } | AppError::InvalidRows(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Invalid { .. } | AppError::InvalidRows(_) | AppError::ImportRefused(_) => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         AppError::InvalidTransition(_)
         | AppError::VersionConflict
         | AppError::Duplicate { .. }
@@ -74,6 +80,10 @@ impl IntoResponse for ApiError {
                 },
                 id: match &e {
                     AppError::Refused { id, .. } => *id,
+                    _ => None,
+                },
+                preview: match &e {
+                    AppError::ImportRefused(p) => Some(p.as_ref().clone()),
                     _ => None,
                 },
             },

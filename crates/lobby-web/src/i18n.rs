@@ -24,6 +24,16 @@ fn catalogues() -> &'static (Catalogue, Catalogue) {
     })
 }
 
+/// The catalogues' names of fixed values, in either language: what a
+/// go-live workbook's drop-downs offer and its import reads back.
+pub struct Labels;
+
+impl lobby_app::golive::Labels for Labels {
+    fn label(&self, prefix: &str, value: &str, en: bool) -> String {
+        Tr::new(if en { EN } else { ZH }).e(prefix, value)
+    }
+}
+
 /// The translator of one request.
 #[derive(Debug, Clone, Copy)]
 pub struct Tr {

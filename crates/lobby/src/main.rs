@@ -87,6 +87,26 @@ enum Command {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// Bring a site's records in from workbooks made from the go-live
+    /// templates (one or more files; references across them hold): all or
+    /// nothing. Every bad row is printed by sheet, row and column.
+    Import {
+        #[arg(long)]
+        site: i64,
+        /// Only check the files and print the preview.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+    },
+    /// Write every kind of a site's records to one workbook in the
+    /// templates' format (`.json` for programs).
+    Export {
+        #[arg(long)]
+        site: i64,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -158,6 +178,34 @@ fn app_err(e: lobby_app::AppError) -> String {
     match e {
         lobby_app::AppError::Internal(cause) => format!("{cause:#}"),
         other => other.to_string(),
+    }
+}
+
+/// An import's preview for the operator: each kind's counts, then every
+/// bad row.
+fn print_preview(p: &lobby_app::golive::ImportPreview) {
+    for k in &p.kinds {
+        println!(
+            "lobby: {} ({}): {} new, {} changed, {} unchanged, {} bad rows",
+            k.sheet,
+            k.kind,
+            k.new,
+            k.changed,
+            k.unchanged,
+            k.errors.len()
+        );
+        for w in &k.warnings {
+            println!("lobby:   note: {w}");
+        }
+        for e in &k.errors {
+            eprintln!(
+                "lobby:   {} row {}, {}: {}",
+                e.sheet, e.row, e.column, e.reason
+            );
+        }
+    }
+    for s in &p.ignored_sheets {
+        println!("lobby: sheet {s} is no kind's; left out");
     }
 }
 
@@ -291,6 +339,64 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 .await
                 .map_err(app_err)?;
             println!("lobby: added user '{}' (id {})", u.username, u.id);
+        }
+        Command::Import {
+            site,
+            dry_run,
+            files,
+        } => {
+            let app = open(&s).await?;
+            let mut read = Vec::new();
+            for f in &files {
+                let bytes = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
+                let name = f.file_name().map(|n| n.to_string_lossy().into_owned());
+                read.push((name, bytes));
+            }
+            let system = lobby_app::Actor::system();
+            let labels = lobby_web::i18n::Labels;
+            let preview = lobby_app::golive::upload(&app, &system, site, &read, &labels, !dry_run)
+                .await
+                .map_err(app_err)?;
+            print_preview(&preview);
+            if !preview.ok {
+                return Ok(ExitCode::FAILURE);
+            }
+            if dry_run {
+                println!("lobby: dry run; nothing was imported");
+            } else {
+                let id = preview.id.ok_or("the upload was not kept")?;
+                let done = match lobby_app::golive::confirm(&app, &system, id, &labels).await {
+                    Err(lobby_app::AppError::ImportRefused(p)) => {
+                        print_preview(&p);
+                        return Ok(ExitCode::FAILURE);
+                    }
+                    other => other.map_err(app_err)?,
+                };
+                for l in &done.staff_links {
+                    println!(
+                        "lobby: {} ({}) sets a password at {} (once, within 72 hours)",
+                        l.display_name, l.username, l.path
+                    );
+                }
+                println!("lobby: imported (upload {id})");
+            }
+        }
+        Command::Export { site, out } => {
+            let app = open(&s).await?;
+            let system = lobby_app::Actor::system();
+            let labels = lobby_web::i18n::Labels;
+            let bytes = if out.extension().is_some_and(|e| e == "json") {
+                let e = lobby_app::golive::export::export_json(&app, &system, site, &labels)
+                    .await
+                    .map_err(app_err)?;
+                serde_json::to_vec_pretty(&e).map_err(|e| e.to_string())?
+            } else {
+                lobby_app::golive::export::export_xlsx(&app, &system, site, false, &labels)
+                    .await
+                    .map_err(app_err)?
+            };
+            std::fs::write(&out, bytes).map_err(|e| format!("{}: {e}", out.display()))?;
+            println!("lobby: wrote site {site}'s records to {}", out.display());
         }
         Command::Backup { out } => {
             let url = s.database_url()?;

@@ -66,36 +66,7 @@ pub fn read_table(bytes: &[u8]) -> AppResult<Vec<Vec<String>>> {
 pub(super) fn read_xlsx(bytes: &[u8]) -> AppResult<Vec<Vec<String>>> {
     use calamine::{Reader, Xlsx};
     let bad = |e: String| AppError::invalid("file", format!("cannot read the XLSX file: {e}"));
-    {
-        let mut zip =
-            zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
-        if zip.len() > MAX_XLSX_PARTS {
-            return Err(too_big(format!(
-                "the XLSX file has {} parts (at most {MAX_XLSX_PARTS})",
-                zip.len()
-            )));
-        }
-        // Each part is inflated into nothing, counting, whatever its header
-        // says its size is: a header that lies cannot make this read more
-        // than the limit, in memory or in time.
-        let mut unpacked: u64 = 0;
-        for i in 0..zip.len() {
-            let part = zip.by_index(i).map_err(|e| bad(e.to_string()))?;
-            let left = MAX_XLSX_UNPACKED - unpacked;
-            let n = std::io::copy(
-                &mut std::io::Read::take(part, left + 1),
-                &mut std::io::sink(),
-            )
-            .map_err(|e| bad(e.to_string()))?;
-            unpacked += n;
-            if unpacked > MAX_XLSX_UNPACKED {
-                return Err(too_big(format!(
-                    "the XLSX file unpacks to more than {} MiB; save it as CSV or split it",
-                    MAX_XLSX_UNPACKED / (1024 * 1024)
-                )));
-            }
-        }
-    }
+    check_xlsx_parts(bytes, MAX_XLSX_UNPACKED)?;
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
     let first = wb
         .sheet_names()
@@ -147,6 +118,41 @@ pub(super) fn read_xlsx(bytes: &[u8]) -> AppResult<Vec<Vec<String>>> {
         r.drain(..first_col.min(r.len()));
     }
     Ok(out)
+}
+
+/// Refuses an XLSX (a ZIP) before any of it is parsed: too many parts, or
+/// parts that together unpack to more than `max_unpacked` bytes. Each part
+/// is inflated into nothing, counting, whatever its header says its size
+/// is: a header that lies cannot make this read more than the limit, in
+/// memory or in time.
+pub(crate) fn check_xlsx_parts(bytes: &[u8], max_unpacked: u64) -> AppResult<()> {
+    let bad = |e: String| AppError::invalid("file", format!("cannot read the XLSX file: {e}"));
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
+    if zip.len() > MAX_XLSX_PARTS {
+        return Err(too_big(format!(
+            "the XLSX file has {} parts (at most {MAX_XLSX_PARTS})",
+            zip.len()
+        )));
+    }
+    let mut unpacked: u64 = 0;
+    for i in 0..zip.len() {
+        let part = zip.by_index(i).map_err(|e| bad(e.to_string()))?;
+        let left = max_unpacked - unpacked;
+        let n = std::io::copy(
+            &mut std::io::Read::take(part, left + 1),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| bad(e.to_string()))?;
+        unpacked += n;
+        if unpacked > max_unpacked {
+            return Err(too_big(format!(
+                "the XLSX file unpacks to more than {} MiB; split it",
+                max_unpacked / (1024 * 1024)
+            )));
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -362,6 +362,7 @@ mod write;
 
 pub use contacts::{break_glass, EmergencyContact};
 pub use export::{export, ExportFormat};
+pub(crate) use import::check_xlsx_parts;
 pub use import::{
     import_commit, import_preview, read_table, ImportPreview, ImportPreviewRow, ImportResult,
     MAX_IMPORT_COLUMNS, MAX_IMPORT_ROWS, MAX_XLSX_UNPACKED,

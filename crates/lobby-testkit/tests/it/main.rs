@@ -21,6 +21,7 @@ mod digest;
 mod directory;
 mod fees;
 mod golive;
+mod golive_import;
 mod kept;
 mod keys;
 mod matrix;

@@ -80,7 +80,8 @@ async fn template(c: Chrome, Path(file): Path<String>) -> Result<Response, PageE
         .unwrap_or("")
         .parse()
         .map_err(AppError::from)?;
-    let bytes = lobby_app::golive::template_xlsx(&c.actor, kind, c.tr.is_en(), &|p, v| c.e(p, v))?;
+    let bytes =
+        lobby_app::golive::template_xlsx(&c.actor, kind, c.tr.is_en(), &crate::i18n::Labels)?;
     Ok(crate::files::xlsx_response(
         bytes,
         &format!("lobby-{}.xlsx", kind.as_str()),

@@ -1,6 +1,10 @@
 //! Going live: how many records of each kind a site holds, and what is
 //! still missing for its first month — one query each.
 
+pub mod imports;
+pub mod rows;
+pub mod write;
+
 use crate::{Conn, Result};
 
 async fn count(c: &mut Conn, sql: &str, site_id: i64) -> Result<i64> {
