@@ -51,8 +51,8 @@ pub use report::{arrears_xlsx, collection, month_xlsx, pct, CollectionReport, It
 pub(crate) use report::{collection_of, money_cell};
 pub use sightings::{record_sighting, sightings, SightingInput, SightingView};
 pub use statements::{
-    due_date, generate, issue, statement, statements, void, GenerateInput, LineView,
-    StatementQuery, StatementView,
+    dry_run, due_date, generate, issue, statement, statements, void, DryStatement, GenerateInput,
+    LineView, StatementQuery, StatementView,
 };
 
 use lobby_domain::policy::Action as Can;

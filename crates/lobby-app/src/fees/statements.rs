@@ -224,6 +224,224 @@ struct Draft {
     charges: Vec<i64>,
 }
 
+/// The month's statements as they would be made: one draft per tenant
+/// that held a unit in the month (or carries a charge) and has none for it
+/// yet. Reads only: `generate` stores them, the go-live dry run shows them.
+#[allow(clippy::too_many_arguments)]
+async fn drafts_of(
+    c: &mut lobby_store::Conn,
+    site_id: i64,
+    first: Date,
+    dim: i64,
+    start: i64,
+    end: i64,
+    tz: &jiff::tz::TimeZone,
+    month_ref: &str,
+) -> AppResult<BTreeMap<i64, Draft>> {
+    let local = |micros: i64| time::ts(micros).to_zoned(tz.clone()).date();
+    let done: Vec<i64> = store::billed_tenants(c, site_id, month_ref).await?;
+    let items = store::fee_items(c, site_id).await?;
+    let rates = store::fee_rates(c, site_id).await?;
+    let holds = store::holds(c, site_id, start, end).await?;
+    let charges = store::open_charges(c, site_id).await?;
+    let meters = store::meters(c, site_id, None).await?;
+    let readings = store::site_readings(c, site_id, end).await?;
+    let mut drafts: BTreeMap<i64, Draft> = BTreeMap::new();
+    for h in &holds {
+        if done.contains(&h.tenant_id) {
+            continue;
+        }
+        let from = local(h.since);
+        let to = h.until.map(&local);
+        let days = days_held(first, Some(from), to);
+        if days == 0 {
+            continue;
+        }
+        let d = drafts.entry(h.tenant_id).or_insert_with(|| Draft {
+            tenant_id: h.tenant_id,
+            lines: Vec::new(),
+            charges: Vec::new(),
+        });
+        for item in items.iter().filter(|i| i.archived == 0) {
+            let Some((rate, _)) = super::rate_on(&rates, item.id, first) else {
+                continue;
+            };
+            match item.basis.as_str() {
+                "area" => {
+                    let amount = area_amount(h.area_centi, rate.rate_fen, days, dim)
+                        .filter(|a| Fen::new(*a).is_sane_line())
+                        .ok_or_else(|| {
+                            AppError::invalid(
+                                "rate_fen",
+                                format!(
+                                    "{} of unit {} comes to more than a line may ({} yuan); check the unit's area and the rate",
+                                    item.name,
+                                    h.unit_number,
+                                    yuan(MAX_LINE_FEN)
+                                ),
+                            )
+                        })?;
+                    d.lines.push(LineRow {
+                        statement_id: 0,
+                        position: 0,
+                        fee_item_id: Some(item.id),
+                        unit_id: Some(h.unit_id),
+                        label: format!("{} {}", item.name, h.unit_number),
+                        quantity: format!(
+                            "{}.{:02} m² · {days}/{dim}",
+                            h.area_centi / 100,
+                            h.area_centi % 100
+                        ),
+                        rate_fen: rate.rate_fen,
+                        amount_fen: amount,
+                    });
+                }
+                "meter" => {
+                    // The hold's share of the month: readings after
+                    // the last one before it began, up to its end.
+                    let lo = start.max(h.since);
+                    let hi = h.until.map_or(end, |u| u.min(end));
+                    for m in meters
+                        .iter()
+                        .filter(|m| m.unit_id == h.unit_id && Some(m.kind) == item.meter_kind)
+                    {
+                        let mine: Vec<_> = readings
+                            .iter()
+                            .filter(|r| r.meter_id == m.id && r.read_at < hi)
+                            .collect();
+                        let base = mine.iter().rposition(|r| r.read_at < lo);
+                        let within: Vec<_> = match base {
+                            Some(b) => mine[b..].to_vec(),
+                            None => mine.clone(),
+                        };
+                        if within.len() < 2 {
+                            continue;
+                        }
+                        // A reading far above the meter's usual
+                        // use waits for a second person's check.
+                        if let Some(r) = within
+                            .iter()
+                            .find(|r| r.flagged == 1 && r.confirmed_by.is_none())
+                        {
+                            return Err(AppError::invalid(
+                                "reading",
+                                format!(
+                                    "reading {} of meter {} (unit {}) is far above its usual use and waits for a second person to confirm it (meter reading {}) before it is billed",
+                                    format_reading(r.reading_milli),
+                                    m.serial,
+                                    h.unit_number,
+                                    r.id
+                                ),
+                            ));
+                        }
+                        let pairs: Vec<(i64, bool)> = within
+                            .iter()
+                            .map(|r| (r.reading_milli, r.replaced == 1))
+                            .collect();
+                        let too_much = || {
+                            AppError::invalid(
+                                "reading",
+                                format!(
+                                    "meter {} (unit {}) read {} → {}: the line would be more than a line may ({} yuan); check the readings and the multiplier",
+                                    m.serial,
+                                    h.unit_number,
+                                    format_reading(pairs[0].0),
+                                    format_reading(pairs[pairs.len() - 1].0),
+                                    yuan(MAX_LINE_FEN)
+                                ),
+                            )
+                        };
+                        let used = used_between(&pairs, m.multiplier).ok_or_else(too_much)?;
+                        let amount = meter_amount(used, &rate)
+                            .filter(|a| Fen::new(*a).is_sane_line())
+                            .ok_or_else(too_much)?;
+                        let (a, b) = (
+                            within[0].reading_milli,
+                            within[within.len() - 1].reading_milli,
+                        );
+                        d.lines.push(LineRow {
+                            statement_id: 0,
+                            position: 0,
+                            fee_item_id: Some(item.id),
+                            unit_id: Some(h.unit_id),
+                            label: format!("{} {} ({})", item.name, h.unit_number, m.serial),
+                            quantity: format!(
+                                "{} → {} = {}{}",
+                                format_reading(a),
+                                format_reading(b),
+                                format_reading(used),
+                                if m.multiplier > 1 {
+                                    format!(" (×{})", m.multiplier)
+                                } else {
+                                    String::new()
+                                }
+                            ),
+                            rate_fen: rate.rate_fen,
+                            amount_fen: amount,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for ch in &charges {
+        if done.contains(&ch.tenant_id) {
+            continue;
+        }
+        let Some(item) = items.iter().find(|i| i.id == ch.fee_item_id) else {
+            continue;
+        };
+        let basis = item.basis;
+        // A priced charge (a damage) bills its own amount.
+        let rate_fen = match (ch.amount_fen, super::rate_on(&rates, item.id, first)) {
+            (Some(a), _) => a,
+            (None, Some((rate, _))) => rate.rate_fen,
+            (None, None) => continue,
+        };
+        let d = drafts.entry(ch.tenant_id).or_insert_with(|| Draft {
+            tenant_id: ch.tenant_id,
+            lines: Vec::new(),
+            charges: Vec::new(),
+        });
+        let unit_amount = match basis {
+            FeeBasis::Fixed if ch.amount_fen.is_none() => fixed_amount(rate_fen, dim, dim),
+            _ => Some(rate_fen),
+        };
+        let amount = unit_amount
+            .and_then(|a| Fen::new(a).checked_mul(ch.quantity))
+            .filter(|a| a.is_sane_line())
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "quantity",
+                    format!(
+                        "the charge {} × {} comes to more than a line may ({} yuan)",
+                        item.name,
+                        ch.quantity,
+                        yuan(MAX_LINE_FEN)
+                    ),
+                )
+            })?;
+        d.lines.push(LineRow {
+            statement_id: 0,
+            position: 0,
+            fee_item_id: Some(item.id),
+            unit_id: None,
+            label: match &ch.note {
+                Some(n) => format!("{} · {n}", item.name),
+                None => item.name.clone(),
+            },
+            quantity: ch.quantity.to_string(),
+            rate_fen,
+            amount_fen: amount.get(),
+        });
+        if basis == FeeBasis::OneOff {
+            d.charges.push(ch.id);
+        }
+    }
+    Ok(drafts)
+}
+
 /// Generates the month's statements of a site: one per tenant that held a
 /// unit in the month (or carries a charge) and has none for it yet. Running
 /// it again makes nothing new and changes no statement.
@@ -260,210 +478,11 @@ pub async fn generate(
         .map_err(|e| AppError::Internal(e.into()))?;
     let end = crate::scope::day_start(next, &tz)?;
     let dim = i64::from(first.days_in_month());
-    let local = |micros: i64| time::ts(micros).to_zoned(tz.clone()).date();
     let month_ref = &month;
+    let tz = &tz;
     app.write(actor, |w| {
         Box::pin(async move {
-            let done: Vec<i64> = store::billed_tenants(w, site_id, month_ref).await?;
-            let items = store::fee_items(w, site_id).await?;
-            let rates = store::fee_rates(w, site_id).await?;
-            let holds = store::holds(w, site_id, start, end).await?;
-            let charges = store::open_charges(w, site_id).await?;
-            let meters = store::meters(w, site_id, None).await?;
-            let readings = store::site_readings(w, site_id, end).await?;
-            let mut drafts: BTreeMap<i64, Draft> = BTreeMap::new();
-            for h in &holds {
-                if done.contains(&h.tenant_id) {
-                    continue;
-                }
-                let from = local(h.since);
-                let to = h.until.map(&local);
-                let days = days_held(first, Some(from), to);
-                if days == 0 {
-                    continue;
-                }
-                let d = drafts.entry(h.tenant_id).or_insert_with(|| Draft {
-                    tenant_id: h.tenant_id,
-                    lines: Vec::new(),
-                    charges: Vec::new(),
-                });
-                for item in items.iter().filter(|i| i.archived == 0) {
-                    let Some((rate, _)) = super::rate_on(&rates, item.id, first) else {
-                        continue;
-                    };
-                    match item.basis.as_str() {
-                        "area" => {
-                            let amount = area_amount(h.area_centi, rate.rate_fen, days, dim)
-                                .filter(|a| Fen::new(*a).is_sane_line())
-                                .ok_or_else(|| {
-                                    AppError::invalid(
-                                        "rate_fen",
-                                        format!(
-                                            "{} of unit {} comes to more than a line may ({} yuan); check the unit's area and the rate",
-                                            item.name,
-                                            h.unit_number,
-                                            yuan(MAX_LINE_FEN)
-                                        ),
-                                    )
-                                })?;
-                            d.lines.push(LineRow {
-                                statement_id: 0,
-                                position: 0,
-                                fee_item_id: Some(item.id),
-                                unit_id: Some(h.unit_id),
-                                label: format!("{} {}", item.name, h.unit_number),
-                                quantity: format!(
-                                    "{}.{:02} m² · {days}/{dim}",
-                                    h.area_centi / 100,
-                                    h.area_centi % 100
-                                ),
-                                rate_fen: rate.rate_fen,
-                                amount_fen: amount,
-                            });
-                        }
-                        "meter" => {
-                            // The hold's share of the month: readings after
-                            // the last one before it began, up to its end.
-                            let lo = start.max(h.since);
-                            let hi = h.until.map_or(end, |u| u.min(end));
-                            for m in meters.iter().filter(|m| {
-                                m.unit_id == h.unit_id
-                                    && Some(m.kind) == item.meter_kind
-                            }) {
-                                let mine: Vec<_> = readings
-                                    .iter()
-                                    .filter(|r| r.meter_id == m.id && r.read_at < hi)
-                                    .collect();
-                                let base = mine.iter().rposition(|r| r.read_at < lo);
-                                let within: Vec<_> = match base {
-                                    Some(b) => mine[b..].to_vec(),
-                                    None => mine.clone(),
-                                };
-                                if within.len() < 2 {
-                                    continue;
-                                }
-                                // A reading far above the meter's usual
-                                // use waits for a second person's check.
-                                if let Some(r) = within.iter().find(|r| r.flagged == 1 && r.confirmed_by.is_none()) {
-                                    return Err(AppError::invalid(
-                                        "reading",
-                                        format!(
-                                            "reading {} of meter {} (unit {}) is far above its usual use and waits for a second person to confirm it (meter reading {}) before it is billed",
-                                            format_reading(r.reading_milli),
-                                            m.serial,
-                                            h.unit_number,
-                                            r.id
-                                        ),
-                                    ));
-                                }
-                                let pairs: Vec<(i64, bool)> = within
-                                    .iter()
-                                    .map(|r| (r.reading_milli, r.replaced == 1))
-                                    .collect();
-                                let too_much = || {
-                                    AppError::invalid(
-                                        "reading",
-                                        format!(
-                                            "meter {} (unit {}) read {} → {}: the line would be more than a line may ({} yuan); check the readings and the multiplier",
-                                            m.serial,
-                                            h.unit_number,
-                                            format_reading(pairs[0].0),
-                                            format_reading(pairs[pairs.len() - 1].0),
-                                            yuan(MAX_LINE_FEN)
-                                        ),
-                                    )
-                                };
-                                let used = used_between(&pairs, m.multiplier).ok_or_else(too_much)?;
-                                let amount = meter_amount(used, &rate)
-                                    .filter(|a| Fen::new(*a).is_sane_line())
-                                    .ok_or_else(too_much)?;
-                                let (a, b) = (
-                                    within[0].reading_milli,
-                                    within[within.len() - 1].reading_milli,
-                                );
-                                d.lines.push(LineRow {
-                                    statement_id: 0,
-                                    position: 0,
-                                    fee_item_id: Some(item.id),
-                                    unit_id: Some(h.unit_id),
-                                    label: format!(
-                                        "{} {} ({})",
-                                        item.name, h.unit_number, m.serial
-                                    ),
-                                    quantity: format!(
-                                        "{} → {} = {}{}",
-                                        format_reading(a),
-                                        format_reading(b),
-                                        format_reading(used),
-                                        if m.multiplier > 1 {
-                                            format!(" (×{})", m.multiplier)
-                                        } else {
-                                            String::new()
-                                        }
-                                    ),
-                                    rate_fen: rate.rate_fen,
-                                    amount_fen: amount,
-                                });
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            for ch in &charges {
-                if done.contains(&ch.tenant_id) {
-                    continue;
-                }
-                let Some(item) = items.iter().find(|i| i.id == ch.fee_item_id) else {
-                    continue;
-                };
-                let basis = item.basis;
-                // A priced charge (a damage) bills its own amount.
-                let rate_fen = match (ch.amount_fen, super::rate_on(&rates, item.id, first)) {
-                    (Some(a), _) => a,
-                    (None, Some((rate, _))) => rate.rate_fen,
-                    (None, None) => continue,
-                };
-                let d = drafts.entry(ch.tenant_id).or_insert_with(|| Draft {
-                    tenant_id: ch.tenant_id,
-                    lines: Vec::new(),
-                    charges: Vec::new(),
-                });
-                let unit_amount = match basis {
-                    FeeBasis::Fixed if ch.amount_fen.is_none() => fixed_amount(rate_fen, dim, dim),
-                    _ => Some(rate_fen),
-                };
-                let amount = unit_amount
-                    .and_then(|a| Fen::new(a).checked_mul(ch.quantity))
-                    .filter(|a| a.is_sane_line())
-                    .ok_or_else(|| {
-                        AppError::invalid(
-                            "quantity",
-                            format!(
-                                "the charge {} × {} comes to more than a line may ({} yuan)",
-                                item.name,
-                                ch.quantity,
-                                yuan(MAX_LINE_FEN)
-                            ),
-                        )
-                    })?;
-                d.lines.push(LineRow {
-                    statement_id: 0,
-                    position: 0,
-                    fee_item_id: Some(item.id),
-                    unit_id: None,
-                    label: match &ch.note {
-                        Some(n) => format!("{} · {n}", item.name),
-                        None => item.name.clone(),
-                    },
-                    quantity: ch.quantity.to_string(),
-                    rate_fen,
-                    amount_fen: amount.get(),
-                });
-                if basis == FeeBasis::OneOff {
-                    d.charges.push(ch.id);
-                }
-            }
+            let drafts = drafts_of(w, site_id, first, dim, start, end, tz, month_ref).await?;
             let mut seq = store::count_statements(w, site_id, month_ref).await?;
             let due = due_date(first).to_string();
             let now = w.now();
@@ -539,6 +558,71 @@ pub async fn generate(
     let lines = store::lines(&mut c, &ids).await?;
     rows.into_iter()
         .map(|r| statement_view(r, &lines, today))
+        .collect()
+}
+
+/// A statement as the month's generation would make it: stored nowhere.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DryStatement {
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    pub lines: Vec<LineView>,
+    pub total_fen: i64,
+}
+
+/// A dry run of a month's statements (going live: the first month, before
+/// anything is issued), for who brings records in or bills. What the
+/// generation would make now, from the same drafting; nothing is stored.
+pub async fn dry_run(
+    app: &App,
+    actor: &Actor,
+    site_id: i64,
+    month: &str,
+) -> AppResult<Vec<DryStatement>> {
+    if !(actor.can(Can::TenantsImport, site_id) || actor.can(Can::FeesManage, site_id)) {
+        return Err(AppError::Forbidden);
+    }
+    let (first, last) = time::parse_month("month", month)?;
+    let (_, tz) = super::site_today(app, site_id).await?;
+    let start = crate::scope::day_start(first, &tz)?;
+    let next = last
+        .checked_add(1.day())
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let end = crate::scope::day_start(next, &tz)?;
+    let dim = i64::from(first.days_in_month());
+    let month = first.strftime("%Y-%m").to_string();
+    let mut c = app.db.read().await?;
+    crate::scope::site_row(&mut c, site_id).await?;
+    let drafts = drafts_of(&mut c, site_id, first, dim, start, end, &tz, &month).await?;
+    let names: std::collections::HashMap<i64, String> =
+        lobby_store::golive::write::ids(&mut c, "tenants", site_id)
+            .await?
+            .into_iter()
+            .map(|(n, id)| (id, n))
+            .collect();
+    drafts
+        .into_values()
+        .filter(|d| !d.lines.is_empty())
+        .map(|d| {
+            let total = AppError::sum_fen("a statement", d.lines.iter().map(|l| l.amount_fen))?;
+            Ok(DryStatement {
+                tenant_name: names.get(&d.tenant_id).cloned().unwrap_or_default(),
+                tenant_id: d.tenant_id,
+                total_fen: total,
+                lines: d
+                    .lines
+                    .into_iter()
+                    .map(|l| LineView {
+                        label: l.label,
+                        quantity: l.quantity,
+                        rate_fen: l.rate_fen,
+                        amount_fen: l.amount_fen,
+                        fee_item_id: l.fee_item_id,
+                        unit_id: l.unit_id,
+                    })
+                    .collect(),
+            })
+        })
         .collect()
 }
 

@@ -400,32 +400,33 @@ async fn opening(c: &mut Conn, x: &Ctx<'_>, rows: &Rows<'_>) -> AppResult<()> {
             .min()
             .unwrap_or_default()
             .to_string();
-        let sid =
-            match store::opening_statement(c, x.site_id, tid, &month).await? {
-                Some((id, state)) if state == "issued" => id,
-                Some(_) => return Err(AppError::invalid(
+        let sid = match store::opening_statement(c, x.site_id, tid, &month).await? {
+            Some((id, state)) if state == "issued" => id,
+            Some(_) => {
+                return Err(AppError::invalid(
                     "file",
                     format!(
                         "{tenant}'s opening balance of {month} is paid or void: it stays as it is"
                     ),
-                )),
-                None => {
-                    let n = match seq.get(&month) {
-                        Some(n) => *n,
-                        None => lobby_store::fees::count_statements(c, x.site_id, &month).await?,
-                    } + 1;
-                    seq.insert(month.clone(), n);
-                    let number = format!("ZD-{}-{n:04}", month.replace('-', ""));
-                    store::insert_opening_statement(
-                        c, x.site_id, tid, &month, &number, &first_due, x.now,
-                    )
-                    .await
-                    .map_err(crate::error::dup_as(
-                        "file",
-                        "a statement of this tenant and month exists",
-                    ))?
-                }
-            };
+                ))
+            }
+            None => {
+                let n = match seq.get(&month) {
+                    Some(n) => *n,
+                    None => lobby_store::fees::count_statements(c, x.site_id, &month).await?,
+                } + 1;
+                seq.insert(month.clone(), n);
+                let number = format!("ZD-{}-{n:04}", month.replace('-', ""));
+                store::insert_opening_statement(
+                    c, x.site_id, tid, &month, &number, &first_due, x.now,
+                )
+                .await
+                .map_err(crate::error::dup_as(
+                    "file",
+                    "a statement of this tenant and month exists",
+                ))?
+            }
+        };
         for r in lines {
             let item = r.get(k, "item");
             store::set_opening_line(

@@ -69,7 +69,13 @@ pub struct ImportPreview {
     pub staff_links: Vec<StaffLink>,
 }
 
-fn preview_of(site_id: i64, plans: &[KindPlan], ignored: Vec<String>, en: bool) -> ImportPreview {
+fn preview_of(
+    site_id: i64,
+    plans: &[KindPlan],
+    ignored: Vec<String>,
+    labels: &dyn Labels,
+    en: bool,
+) -> ImportPreview {
     let kinds: Vec<KindPreview> = plans
         .iter()
         .map(|p| KindPreview {
@@ -101,8 +107,8 @@ fn preview_of(site_id: i64, plans: &[KindPlan], ignored: Vec<String>, en: bool) 
                         .filter(|(i, _)| old[*i] != r.cells[*i])
                         .map(|(i, c)| CellChange {
                             column: if en { c.en } else { c.zh }.to_string(),
-                            old: old[i].clone(),
-                            new: r.cells[i].clone(),
+                            old: super::cells::shown(c, &old[i], labels, en),
+                            new: super::cells::shown(c, &r.cells[i], labels, en),
                         })
                         .collect(),
                 })
@@ -226,7 +232,7 @@ pub async fn upload(
         let mut c = app.db.read().await?;
         let site = crate::scope::site_row(&mut c, site_id).await?;
         let plans = plan::plan(&mut c, site_id, &site.timezone, &sheets, labels, en).await?;
-        preview_of(site_id, &plans, unknown, en)
+        preview_of(site_id, &plans, unknown, labels, en)
     };
     if keep {
         let kinds: Vec<&str> = preview.kinds.iter().map(|k| k.kind.as_str()).collect();
@@ -308,7 +314,7 @@ pub async fn confirm(
         .write(actor, |w| {
             Box::pin(async move {
                 let plans = plan::plan(w, site_id, tz, sheets, labels, en).await?;
-                let mut preview = preview_of(site_id, &plans, unknown.clone(), en);
+                let mut preview = preview_of(site_id, &plans, unknown.clone(), labels, en);
                 if !preview.ok {
                     return Ok(Err(preview));
                 }
@@ -370,4 +376,34 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<ImportPreview> 
     p.id = Some(row.id);
     p.state = row.state;
     Ok(p)
+}
+
+/// One of a site's uploads, for the list.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportSummary {
+    pub id: i64,
+    pub created_at: String,
+    pub created_by_name: String,
+    pub kinds: Vec<RecordKind>,
+    /// `previewed` or `confirmed`.
+    pub state: String,
+    pub confirmed_at: Option<String>,
+}
+
+/// A site's latest uploads (up to 20), for who may bring records in there.
+pub async fn recent(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<ImportSummary>> {
+    check_entry(actor, site_id)?;
+    let mut c = app.db.read().await?;
+    let rows = lobby_store::golive::imports::of_site(&mut c, site_id, 20).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ImportSummary {
+            id: r.id,
+            created_at: time::rfc3339(r.created_at),
+            created_by_name: r.created_by_name,
+            kinds: r.kinds.split(',').filter_map(|k| k.parse().ok()).collect(),
+            state: r.state,
+            confirmed_at: r.confirmed_at.map(time::rfc3339),
+        })
+        .collect())
 }

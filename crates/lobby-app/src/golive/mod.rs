@@ -15,7 +15,10 @@ pub mod read;
 pub use apply::StaffLink;
 pub use cells::Labels;
 pub use export::{KindExport, SiteExport};
-pub use imports::{confirm, get, may_import, upload, Changed, Files, ImportPreview, KindPreview};
+pub use imports::{
+    confirm, get, may_import, recent, upload, Changed, Files, ImportPreview, ImportSummary,
+    KindPreview,
+};
 pub use plan::{CellChange, RowError};
 
 use lobby_domain::golive::RecordKind;
@@ -197,5 +200,46 @@ pub async fn status(app: &App, actor: &Actor, site_id: i64) -> AppResult<GoLiveS
         site_id,
         kinds,
         missing,
+    })
+}
+
+/// The first month's statements, tried before anything is issued.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FirstMonth {
+    pub site_id: i64,
+    /// `2026-12`
+    pub month: String,
+    pub count: usize,
+    pub total_fen: i64,
+    pub statements: Vec<crate::fees::DryStatement>,
+}
+
+/// A dry run of the site's first month (this month unless `month` says):
+/// the statements the fee module would make from what was brought in.
+pub async fn first_month(
+    app: &App,
+    actor: &Actor,
+    site_id: i64,
+    month: Option<&str>,
+) -> AppResult<FirstMonth> {
+    if !(actor.can(Can::TenantsImport, site_id) || actor.can(Can::FeesManage, site_id)) {
+        return Err(AppError::Forbidden);
+    }
+    let month = match month.map(str::trim).filter(|m| !m.is_empty()) {
+        Some(m) => m.to_string(),
+        None => crate::scope::site_today(app, site_id)
+            .await?
+            .0
+            .strftime("%Y-%m")
+            .to_string(),
+    };
+    let statements = crate::fees::dry_run(app, actor, site_id, &month).await?;
+    let total_fen = AppError::sum_fen("the first month", statements.iter().map(|s| s.total_fen))?;
+    Ok(FirstMonth {
+        site_id,
+        month,
+        count: statements.len(),
+        total_fen,
+        statements,
     })
 }

@@ -523,3 +523,94 @@ async fn the_demo_site_goes_out_and_comes_back_the_same(app: TestApp) {
     }
 }
 both!(the_demo_site_goes_out_and_comes_back_the_same);
+
+/// On screen: the supervisor uploads two files (the lease in one names a
+/// unit of the other), reads the preview, confirms; the kinds say so; the
+/// first month is tried without issuing anything.
+async fn the_supervisor_goes_live_on_screen(app: TestApp) {
+    let (web, csrf) = crate::ui::web_login(&app, "cs_supervisor").await;
+    let units = workbook(&[(
+        "单元",
+        &[UNITS_HEAD, &["主楼", "32F", "3201", "66", "", ""]],
+    )]);
+    let rest = workbook(&[
+        (
+            "租户",
+            &[TENANTS_HEAD, &["青禾咨询", "公司", "", "021-5555 0303"]],
+        ),
+        (
+            "租约",
+            &[LEASES_HEAD, &["3201", "青禾咨询", "2026-11-01", "", ""]],
+        ),
+    ]);
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf.clone())
+        .part(
+            "files",
+            reqwest::multipart::Part::bytes(units).file_name("units.xlsx"),
+        )
+        .part(
+            "files",
+            reqwest::multipart::Part::bytes(rest).file_name("tenants.xlsx"),
+        );
+    let r = web
+        .post(app.url("/go-live/imports"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "on to the preview");
+    let at = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(at.starts_with("/go-live/imports/"), "{at}");
+    let page = crate::ui::page_text(&web, &app, &at).await;
+    assert!(page.contains("id=\"import-ok\""), "{page}");
+    assert!(page.contains("id=\"import-leases\""), "{page}");
+    let r = web
+        .post(app.url(&format!("{at}/confirm")))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("id=\"import-confirmed\""), "{page}");
+    let page = crate::ui::page_text(&web, &app, "/go-live").await;
+    assert!(page.contains("id=\"go-live-imports\""), "{page}");
+    assert!(page.contains("class=\"state-imported\""), "{page}");
+    // A file that is no workbook is named on the page; nothing kept.
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf.clone())
+        .part(
+            "files",
+            reqwest::multipart::Part::bytes(b"a,b\n".to_vec()).file_name("x.csv"),
+        );
+    let r = web
+        .post(app.url("/go-live/imports"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("id=\"go-live-error\""));
+    // The first month, tried: the new lease is billed in it, nothing issued.
+    let page = crate::ui::page_text(&web, &app, "/go-live/first-month").await;
+    assert!(page.contains("id=\"first-month-sum\""), "{page}");
+    let sup = app.token("cs_supervisor").await;
+    let m = app
+        .get(
+            Some(&sup),
+            &format!("/api/v1/sites/{}/go-live/first-month", app.site_id),
+        )
+        .await;
+    assert_eq!(m.status, StatusCode::OK, "{:?}", m.body);
+    assert!(m.body["month"].as_str().unwrap().len() == 7);
+    let fd = app.token("front_desk").await;
+    let r = app
+        .get(
+            Some(&fd),
+            &format!("/api/v1/sites/{}/go-live/first-month", app.site_id),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+both!(the_supervisor_goes_live_on_screen);

@@ -27,6 +27,29 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes_once(routes!(confirm))
         .routes_once(routes!(export_xlsx))
         .routes_once(routes!(export_json))
+        .routes_once(routes!(first_month))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct MonthQuery {
+    /// `2026-12`; this month at the site when absent.
+    pub month: Option<String>,
+}
+
+/// A dry run of the site's first month: the statements the fee module
+/// would make from what was brought in (units, leases, rates, readings),
+/// stored nowhere — before anything is issued. For who brings records in,
+/// and finance.
+#[utoipa::path(get, path = "/sites/{id}/go-live/first-month", tag = "sites", params(("id" = i64, Path), MonthQuery), responses((status = 200, body = lobby_app::golive::FirstMonth), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn first_month(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<MonthQuery>,
+) -> Result<Json<lobby_app::golive::FirstMonth>, ApiError> {
+    Ok(Json(
+        lobby_app::golive::first_month(&s.app, &a, id, q.month.as_deref()).await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
