@@ -40,7 +40,7 @@ pub enum AppError {
     /// A go-live upload with bad rows, at its confirmation: nothing was
     /// imported; the preview of now names them.
     #[error("rows of the upload have problems now; nothing was imported")]
-    ImportRefused(Box<crate::golive::ImportPreview>),
+    ImportRefused(Box<crate::golive::UploadPreview>),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }

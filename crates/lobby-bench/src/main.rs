@@ -35,6 +35,7 @@ use serde_json::{json, Value};
 mod baseline;
 mod client;
 mod failover;
+mod golive;
 mod world;
 use client::*;
 use world::*;
@@ -64,6 +65,8 @@ enum Cmd {
     /// The client of `scripts/failover.sh`: creates (idempotent, retried
     /// with the same key) and reads through the proxy while a node dies.
     Failover(failover::FailoverArgs),
+    /// Write the go-live benchmark's workbook (`bench/golive.sh`).
+    GoliveBook(golive::BookArgs),
 }
 
 #[derive(clap::Args)]
@@ -200,6 +203,7 @@ async fn main() -> std::process::ExitCode {
         Cmd::Billing(a) => billing(a).await,
         Cmd::Baseline(a) => baseline::baseline(a).await,
         Cmd::Failover(a) => failover::failover(a).await,
+        Cmd::GoliveBook(a) => golive::book(&a),
     };
     match out {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -691,6 +691,8 @@ impl RecordKind {
         match (self, key) {
             (RecordKind::Units, "status") => Some("vacant"),
             (RecordKind::Meters, "multiplier") => Some("1"),
+            // The leases sheet may say which units a tenant holds instead.
+            (RecordKind::Tenants, "units") => Some(""),
             _ => None,
         }
     }

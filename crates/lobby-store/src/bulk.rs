@@ -1,4 +1,5 @@
-//! Many rows at once, for the data generator (`lobby generate`): multi-row
+//! Many rows at once, for the data generator (`lobby generate`) and a
+//! go-live import's opening balances: multi-row
 //! `INSERT … VALUES (…), (…)` statements with bound values, sized under the
 //! engines' limit on bound parameters. Rows carry their own ids so that
 //! related rows (a ticket and its events) go in together.
@@ -85,7 +86,12 @@ impl Rows {
     /// which makes a long statement quadratic to parse.
     pub async fn flush(&mut self, tx: &mut Tx) -> Result<()> {
         let dialect = tx.dialect();
-        let c: &mut Conn = tx;
+        self.flush_on(tx, dialect).await
+    }
+
+    /// [`Rows::flush`] on a connection (a use case's transaction) of
+    /// `dialect`.
+    pub async fn flush_on(&mut self, c: &mut Conn, dialect: Dialect) -> Result<()> {
         let width = self.columns.len();
         if width == 0 || self.values.is_empty() {
             return Ok(());

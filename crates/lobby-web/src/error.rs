@@ -42,7 +42,7 @@ pub struct ErrorDetail {
     /// For a go-live upload refused at its confirmation: the preview of
     /// now, naming every bad row by sheet, row and column.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview: Option<lobby_app::golive::ImportPreview>,
+    pub preview: Option<lobby_app::golive::UploadPreview>,
 }
 
 pub fn status_of(e: &AppError) -> StatusCode {

@@ -183,7 +183,7 @@ fn app_err(e: lobby_app::AppError) -> String {
 
 /// An import's preview for the operator: each kind's counts, then every
 /// bad row.
-fn print_preview(p: &lobby_app::golive::ImportPreview) {
+fn print_preview(p: &lobby_app::golive::UploadPreview) {
     for k in &p.kinds {
         println!(
             "lobby: {} ({}): {} new, {} changed, {} unchanged, {} bad rows",

@@ -63,6 +63,7 @@ pub struct Ctx<'a> {
     /// The hash new colleagues' accounts start with: of a password nobody
     /// was told (they set theirs through their link).
     pub unusable_hash: &'a str,
+    pub dialect: lobby_store::Dialect,
 }
 
 /// Writes every kind's new and changed rows.
@@ -392,6 +393,7 @@ async fn opening(c: &mut Conn, x: &Ctx<'_>, rows: &Rows<'_>) -> AppResult<()> {
             .push(r);
     }
     let mut seq: HashMap<String, i64> = HashMap::new();
+    let mut fresh = Vec::new();
     for ((month, tenant), lines) in by_month {
         let tid = *tenants.get(&tenant).ok_or(AppError::NotFound("tenant"))?;
         let first_due = lines
@@ -400,8 +402,21 @@ async fn opening(c: &mut Conn, x: &Ctx<'_>, rows: &Rows<'_>) -> AppResult<()> {
             .min()
             .unwrap_or_default()
             .to_string();
-        let sid = match store::opening_statement(c, x.site_id, tid, &month).await? {
-            Some((id, state)) if state == "issued" => id,
+        match store::opening_statement(c, x.site_id, tid, &month).await? {
+            Some((sid, state)) if state == "issued" => {
+                for r in lines {
+                    let item = r.get(k, "item");
+                    store::set_opening_line(
+                        c,
+                        sid,
+                        items.get(item).copied(),
+                        item,
+                        fen(r.get(k, "amount")).unwrap_or(0),
+                        r.get(k, "due_date"),
+                    )
+                    .await?;
+                }
+            }
             Some(_) => {
                 return Err(AppError::invalid(
                     "file",
@@ -410,36 +425,91 @@ async fn opening(c: &mut Conn, x: &Ctx<'_>, rows: &Rows<'_>) -> AppResult<()> {
                     ),
                 ))
             }
-            None => {
-                let n = match seq.get(&month) {
-                    Some(n) => *n,
-                    None => lobby_store::fees::count_statements(c, x.site_id, &month).await?,
-                } + 1;
-                seq.insert(month.clone(), n);
-                let number = format!("ZD-{}-{n:04}", month.replace('-', ""));
-                store::insert_opening_statement(
-                    c, x.site_id, tid, &month, &number, &first_due, x.now,
-                )
-                .await
-                .map_err(crate::error::dup_as(
-                    "file",
-                    "a statement of this tenant and month exists",
-                ))?
-            }
-        };
-        for r in lines {
-            let item = r.get(k, "item");
-            store::set_opening_line(
-                c,
-                sid,
-                items.get(item).copied(),
-                item,
-                fen(r.get(k, "amount")).unwrap_or(0),
-                r.get(k, "due_date"),
-            )
-            .await?;
+            None => fresh.push((month, tid, first_due, lines)),
         }
     }
+    // New months go in many at a time: a building's two years of balances
+    // are tens of thousands of statements.
+    use lobby_store::bulk::{Rows as Bulk, Val};
+    let mut statements = Bulk::new(
+        "statements",
+        &[
+            "site_id",
+            "tenant_id",
+            "month",
+            "number",
+            "state",
+            "total_fen",
+            "due_date",
+            "issued_at",
+            "created_at",
+            "opening",
+        ],
+    );
+    for (month, tid, due, lines) in &fresh {
+        let n = match seq.get(month) {
+            Some(n) => *n,
+            None => lobby_store::fees::count_statements(c, x.site_id, month).await?,
+        } + 1;
+        seq.insert(month.clone(), n);
+        let total = AppError::sum_fen(
+            "an opening balance",
+            lines.iter().map(|r| fen(r.get(k, "amount")).unwrap_or(0)),
+        )?;
+        statements.push(vec![
+            Val::Int(x.site_id),
+            Val::Int(*tid),
+            Val::Text(month.clone()),
+            Val::Text(format!("ZD-{}-{n:04}", month.replace('-', ""))),
+            Val::Text("issued".into()),
+            Val::Int(total),
+            Val::Text(due.clone()),
+            Val::Int(x.now),
+            Val::Int(x.now),
+            Val::Int(1),
+        ])?;
+    }
+    statements
+        .flush_on(c, x.dialect)
+        .await
+        .map_err(crate::error::dup_as(
+            "file",
+            "a statement of this tenant and month exists",
+        ))?;
+    let ids = store::opening_statements(c, x.site_id).await?;
+    let mut rows = Bulk::new(
+        "statement_lines",
+        &[
+            "statement_id",
+            "position",
+            "fee_item_id",
+            "unit_id",
+            "label",
+            "quantity",
+            "rate_fen",
+            "amount_fen",
+        ],
+    );
+    for (month, tid, _, lines) in &fresh {
+        let sid = *ids
+            .get(&(*tid, month.clone()))
+            .ok_or(AppError::NotFound("statement"))?;
+        for (i, r) in lines.iter().enumerate() {
+            let item = r.get(k, "item");
+            let amount = fen(r.get(k, "amount")).unwrap_or(0);
+            rows.push(vec![
+                Val::Int(sid),
+                Val::Int(i as i64 + 1),
+                Val::OptInt(items.get(item).copied()),
+                Val::OptInt(None),
+                Val::Text(item.to_string()),
+                Val::Text("1".into()),
+                Val::Int(amount),
+                Val::Int(amount),
+            ])?;
+        }
+    }
+    rows.flush_on(c, x.dialect).await?;
     Ok(())
 }
 

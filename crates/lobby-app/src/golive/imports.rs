@@ -53,7 +53,7 @@ pub struct KindPreview {
 
 /// An upload's preview: nothing is imported while `ok` is false.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct ImportPreview {
+pub struct UploadPreview {
     /// The kept upload: confirm it with `POST /imports/{id}/confirm`.
     pub id: Option<i64>,
     pub site_id: i64,
@@ -75,7 +75,7 @@ fn preview_of(
     ignored: Vec<String>,
     labels: &dyn Labels,
     en: bool,
-) -> ImportPreview {
+) -> UploadPreview {
     let kinds: Vec<KindPreview> = plans
         .iter()
         .map(|p| KindPreview {
@@ -115,7 +115,7 @@ fn preview_of(
                 .collect(),
         })
         .collect();
-    ImportPreview {
+    UploadPreview {
         id: None,
         site_id,
         state: "previewed".into(),
@@ -224,7 +224,7 @@ pub async fn upload(
     files: &Files,
     labels: &dyn Labels,
     keep: bool,
-) -> AppResult<ImportPreview> {
+) -> AppResult<UploadPreview> {
     check_entry(actor, site_id)?;
     let en = actor.locale == "en";
     let (sheets, unknown) = sheets_of(actor, site_id, files).await?;
@@ -286,7 +286,7 @@ pub async fn confirm(
     actor: &Actor,
     id: i64,
     labels: &dyn Labels,
-) -> AppResult<ImportPreview> {
+) -> AppResult<UploadPreview> {
     let (row, files) = {
         let mut c = app.db.read().await?;
         let row = lobby_store::golive::imports::by_id(&mut c, id)
@@ -328,6 +328,7 @@ pub async fn confirm(
                         now,
                         by: &by,
                         unusable_hash: unusable,
+                        dialect: app.db.dialect(),
                     },
                     &plans,
                 )
@@ -365,13 +366,13 @@ pub async fn confirm(
 }
 
 /// One of a site's uploads, as previewed (or as imported).
-pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<ImportPreview> {
+pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<UploadPreview> {
     let mut c = app.db.read().await?;
     let row = lobby_store::golive::imports::by_id(&mut c, id)
         .await?
         .ok_or(AppError::NotFound("import"))?;
     check_entry(actor, row.site_id).map_err(|_| AppError::NotFound("import"))?;
-    let mut p: ImportPreview =
+    let mut p: UploadPreview =
         serde_json::from_str(&row.preview).map_err(|e| AppError::Internal(e.into()))?;
     p.id = Some(row.id);
     p.state = row.state;

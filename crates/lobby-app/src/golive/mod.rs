@@ -16,8 +16,8 @@ pub use apply::StaffLink;
 pub use cells::Labels;
 pub use export::{KindExport, SiteExport};
 pub use imports::{
-    confirm, get, may_import, recent, upload, Changed, Files, ImportPreview, ImportSummary,
-    KindPreview,
+    confirm, get, may_import, recent, upload, Changed, Files, ImportSummary, KindPreview,
+    UploadPreview,
 };
 pub use plan::{CellChange, RowError};
 
@@ -168,7 +168,7 @@ pub async fn status(app: &App, actor: &Actor, site_id: i64) -> AppResult<GoLiveS
             .filter(|i| i.state == "confirmed")
             .find(|i| i.kinds.split(',').any(|x| x == k.as_str()));
         let warned = last.is_some_and(|i| {
-            serde_json::from_str::<ImportPreview>(&i.preview).is_ok_and(|p| {
+            serde_json::from_str::<UploadPreview>(&i.preview).is_ok_and(|p| {
                 p.kinds
                     .iter()
                     .any(|x| x.kind == *k && !x.warnings.is_empty())

@@ -11,9 +11,9 @@ use lobby_domain::golive::RecordKind;
 use crate::tenants::{check_xlsx_parts, MAX_IMPORT_COLUMNS};
 use crate::{AppError, AppResult};
 
-/// The most rows one sheet may hold (a 5,000-unit building's two years of
-/// opening balances fit in a few sheets of this).
-pub const MAX_SHEET_ROWS: usize = 60_000;
+/// The most rows one sheet may hold: a 5,000-unit building's two years of
+/// opening balances, one item a month each, fit.
+pub const MAX_SHEET_ROWS: usize = 150_000;
 /// The most cells a whole workbook may hold.
 pub const MAX_CELLS: usize = 2_000_000;
 /// The most the workbook's parts may unpack to, together.

@@ -162,3 +162,60 @@ pub(super) async fn load_key_history(app: &App, site: i64) -> AppResult<()> {
     }
     Ok(())
 }
+
+/// Codes are names enough for a workbook the demo writes itself.
+struct Codes;
+
+impl lobby_app::golive::Labels for Codes {
+    fn label(&self, _: &str, value: &str, _: bool) -> String {
+        value.to_string()
+    }
+}
+
+/// An upload waiting on the go-live page: the supervisor brought in the
+/// key cabinet's new plant-room key and a moved hook, and has not confirmed
+/// it yet (`/go-live`, 上传记录).
+pub(super) async fn load_pending_import(app: &App, site: i64) -> AppResult<()> {
+    let sup = demo_actor(app, "cs_supervisor").await?;
+    let xl = |e: rust_xlsxwriter::XlsxError| lobby_app::AppError::Internal(e.into());
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("钥匙").map_err(xl)?;
+    let rows: [[&str; 7]; 3] = [
+        [
+            "钥匙名称",
+            "钥匙牌号",
+            "单元",
+            "位置",
+            "挂钩号",
+            "份数",
+            "现持有人",
+        ],
+        [
+            "配电房",
+            "K-01",
+            "",
+            "B1 配电房",
+            "A-11",
+            "2",
+            "工程部 王师傅",
+        ],
+        ["屋顶机房", "K-20", "", "屋面 空调机房", "A-20", "1", ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).map_err(xl)?;
+        }
+    }
+    let bytes = wb.save_to_buffer().map_err(xl)?;
+    lobby_app::golive::upload(
+        app,
+        &sup,
+        site,
+        &[(Some("钥匙柜.xlsx".into()), bytes)],
+        &Codes,
+        true,
+    )
+    .await?;
+    Ok(())
+}

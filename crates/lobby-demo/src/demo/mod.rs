@@ -186,6 +186,7 @@ pub async fn load_history(app: &App, site: i64) -> AppResult<()> {
     load_cleaning_history(app, site).await?;
     load_fee_history(app, site).await?;
     load_key_history(app, site).await?;
+    keys::load_pending_import(app, site).await?;
     load_permit_history(app, site).await?;
     load_move_history(app, site).await?;
     load_renovation_history(app, site).await?;

@@ -174,28 +174,15 @@ pub async fn opening_statement(
     .await?)
 }
 
-/// An issued opening statement (its lines follow).
-pub async fn insert_opening_statement(
-    c: &mut Conn,
-    site_id: i64,
-    tenant_id: i64,
-    month: &str,
-    number: &str,
-    due_date: &str,
-    now: i64,
-) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO statements (site_id, tenant_id, month, number, state, total_fen, due_date, \
-         issued_at, created_at, opening) VALUES ($1, $2, $3, $4, 'issued', 0, $5, $6, $6, 1) RETURNING id",
+/// The ids of a site's opening statements by (tenant, month).
+pub async fn opening_statements(c: &mut Conn, site_id: i64) -> Result<HashMap<(i64, String), i64>> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT tenant_id, month, id FROM statements WHERE site_id = $1 AND opening = 1",
     )
     .bind(site_id)
-    .bind(tenant_id)
-    .bind(month)
-    .bind(number)
-    .bind(due_date)
-    .bind(now)
-    .fetch_one(c)
-    .await?)
+    .fetch_all(c)
+    .await?;
+    Ok(rows.into_iter().map(|(t, m, id)| ((t, m), id)).collect())
 }
 
 /// Sets an opening statement's line of `label` (adding it when new) and the

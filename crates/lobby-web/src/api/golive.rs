@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use lobby_app::golive::{ImportPreview, SiteExport};
+use lobby_app::golive::{SiteExport, UploadPreview};
 use lobby_domain::golive::RecordKind;
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -72,7 +72,7 @@ pub struct UploadQuery {
 /// not bring in); permission is checked before the body is read. At most
 /// 24 MiB, 60,000 rows a sheet, 2,000,000 cells; formulas are never run.
 #[utoipa::path(post, path = "/imports", tag = "sites", params(UploadQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, description = "the preview, kept (dry run) or imported", body = ImportPreview), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, description = "the preview, kept (dry run) or imported", body = UploadPreview), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn upload(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -114,12 +114,12 @@ async fn upload(
 }
 
 /// An upload's preview (or, once confirmed, what it imported).
-#[utoipa::path(get, path = "/imports/{id}", tag = "sites", params(("id" = i64, Path)), responses((status = 200, body = ImportPreview), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/imports/{id}", tag = "sites", params(("id" = i64, Path)), responses((status = 200, body = UploadPreview), (status = 404, body = ErrorBody)))]
 async fn get_import(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     Path(id): Path<i64>,
-) -> Result<Json<ImportPreview>, ApiError> {
+) -> Result<Json<UploadPreview>, ApiError> {
     Ok(Json(lobby_app::golive::get(&s.app, &a, id).await?))
 }
 
@@ -128,12 +128,12 @@ async fn get_import(
 /// row; nothing imported). New colleagues get one-time links to set a
 /// password (`staff_links`, in this answer only). Once: a second
 /// confirmation is 409.
-#[utoipa::path(post, path = "/imports/{id}/confirm", tag = "sites", params(("id" = i64, Path)), responses((status = 200, body = ImportPreview), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/imports/{id}/confirm", tag = "sites", params(("id" = i64, Path)), responses((status = 200, body = UploadPreview), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn confirm(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     Path(id): Path<i64>,
-) -> Result<Json<ImportPreview>, ApiError> {
+) -> Result<Json<UploadPreview>, ApiError> {
     Ok(Json(
         lobby_app::golive::confirm(&s.app, &a, id, &crate::i18n::Labels).await?,
     ))

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use axum_extra::extract::CookieJar;
-use lobby_app::golive::{FirstMonth, ImportPreview, ImportSummary, StaffLink};
+use lobby_app::golive::{FirstMonth, ImportSummary, StaffLink, UploadPreview};
 use lobby_app::AppError;
 use lobby_domain::golive::RecordKind;
 use lobby_domain::policy::Action as Can;
@@ -211,7 +211,7 @@ async fn refused_page(s: &AppState, c: Chrome, message: String) -> Result<Respon
 #[template(path = "sites/go_live_preview.html")]
 struct PreviewPage {
     c: Chrome,
-    p: ImportPreview,
+    p: UploadPreview,
     links: Vec<StaffLink>,
     refused: bool,
 }
