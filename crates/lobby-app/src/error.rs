@@ -38,9 +38,9 @@ pub enum AppError {
     #[error("{} rows of the file have problems; nothing was imported", .0.len())]
     InvalidRows(Vec<lobby_domain::tenants::ImportProblem>),
     /// A go-live upload with bad rows, at its confirmation: nothing was
-    /// imported; the preview of now names them.
+    /// imported; the preview of now (a `golive::UploadPreview`) names them.
     #[error("rows of the upload have problems now; nothing was imported")]
-    ImportRefused(Box<crate::golive::UploadPreview>),
+    ImportRefused(Box<serde_json::Value>),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }

@@ -42,7 +42,8 @@ pub struct ErrorDetail {
     /// For a go-live upload refused at its confirmation: the preview of
     /// now, naming every bad row by sheet, row and column.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview: Option<lobby_app::golive::UploadPreview>,
+    #[schema(value_type = Option<lobby_app::golive::UploadPreview>)]
+    pub preview: Option<serde_json::Value>,
 }
 
 pub fn status_of(e: &AppError) -> StatusCode {

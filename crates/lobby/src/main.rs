@@ -366,8 +366,10 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             } else {
                 let id = preview.id.ok_or("the upload was not kept")?;
                 let done = match lobby_app::golive::confirm(&app, &system, id, &labels).await {
-                    Err(lobby_app::AppError::ImportRefused(p)) => {
-                        print_preview(&p);
+                    Err(lobby_app::AppError::ImportRefused(v)) => {
+                        if let Ok(p) = serde_json::from_value(*v) {
+                            print_preview(&p);
+                        }
                         return Ok(ExitCode::FAILURE);
                     }
                     other => other.map_err(app_err)?,

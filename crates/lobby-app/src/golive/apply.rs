@@ -9,7 +9,8 @@ use lobby_domain::golive::RecordKind;
 use lobby_store::golive::write as store;
 use lobby_store::Conn;
 
-use super::plan::{KindPlan, Rec};
+use super::cells::Rec;
+use super::plan::KindPlan;
 use crate::{time, AppError, AppResult};
 
 /// A colleague brought in without a password: the one-time link to set it.
@@ -221,15 +222,17 @@ async fn tenants(c: &mut Conn, x: &Ctx<'_>, rows: &Rows<'_>) -> AppResult<()> {
     let units = store::ids(c, "units", x.site_id).await?;
     for (r, _) in rows {
         let name = r.get(k, "name");
-        let v = lobby_store::golive::write::TenantCells {
+        let v = lobby_store::tenants::TenantValues {
             name,
-            initials: &lobby_domain::tenants::pinyin_initials(name),
+            name_initials: &lobby_domain::tenants::pinyin_initials(name),
             kind: r.get(k, "kind"),
             day_phone: opt(r.get(k, "day_phone")),
             contact_person: opt(r.get(k, "contact_person")),
             emergency_contact_name: opt(r.get(k, "emergency_contact_name")),
             emergency_contact_phone: opt(r.get(k, "emergency_contact_phone")),
             email: opt(r.get(k, "email")),
+            note: None,
+            archived: false,
         };
         let id = match ids.get(name) {
             Some(id) => {
@@ -237,7 +240,7 @@ async fn tenants(c: &mut Conn, x: &Ctx<'_>, rows: &Rows<'_>) -> AppResult<()> {
                 *id
             }
             None => {
-                let id = store::insert_tenant(c, x.site_id, &v, x.now).await?;
+                let id = lobby_store::tenants::insert(c, x.site_id, &v, x.now).await?;
                 ids.insert(name.to_string(), id);
                 id
             }

@@ -6,6 +6,7 @@
 
 use lobby_domain::fees::{format_reading, parse_reading, parse_yuan, yuan};
 use lobby_domain::golive::{Column, RecordKind};
+use serde::{Deserialize, Serialize};
 
 /// Names fixed values for people: `label("meter_kind", "water", en)`.
 pub trait Labels: Sync {
@@ -201,6 +202,22 @@ pub fn at(kind: RecordKind, key: &str) -> usize {
         .iter()
         .position(|c| c.key == key)
         .unwrap_or(usize::MAX)
+}
+
+/// A row whose cells are in their one form, aligned to its kind's columns.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Rec {
+    pub row: usize,
+    pub cells: Vec<String>,
+}
+
+impl Rec {
+    pub fn get(&self, kind: RecordKind, key: &str) -> &str {
+        self.cells
+            .get(at(kind, key))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
 }
 
 #[cfg(test)]

@@ -4,12 +4,24 @@
 //! by a move-out, not an import), and the rows that must agree with each
 //! other (one unit, one tenant; one colleague, one name).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use lobby_domain::golive::RecordKind;
 
-use super::cells::{at, say};
-use super::plan::{Known, Rec};
+use super::cells::{at, say, Rec};
+
+/// What the checks of one upload know beyond its rows.
+pub struct Known {
+    pub units: HashSet<String>,
+    pub tenants: HashSet<String>,
+    /// Who holds each let unit now.
+    pub let_to: HashMap<String, String>,
+    /// (tenant, month) of statements lobby issued itself.
+    pub own_statements: HashSet<(String, String)>,
+    pub outside_usernames: HashSet<String>,
+    /// Each fee item's basis and meter kind.
+    pub fee_items: HashMap<String, (String, String)>,
+}
 
 type Problems = Vec<(&'static str, String)>;
 

@@ -362,16 +362,29 @@ pub async fn confirm(
             })
         })
         .await?;
-    out.map_err(|p| AppError::ImportRefused(Box::new(p)))
+    out.map_err(|p| match serde_json::to_value(&p) {
+        Ok(v) => AppError::ImportRefused(Box::new(v)),
+        Err(e) => AppError::Internal(e.into()),
+    })
 }
 
-/// One of a site's uploads, as previewed (or as imported).
+/// One of a site's uploads, as previewed (or as imported), for who may
+/// bring in every kind it holds.
 pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<UploadPreview> {
     let mut c = app.db.read().await?;
     let row = lobby_store::golive::imports::by_id(&mut c, id)
         .await?
         .ok_or(AppError::NotFound("import"))?;
-    check_entry(actor, row.site_id).map_err(|_| AppError::NotFound("import"))?;
+    // Only who may bring in every kind it holds reads it (the staff sheet's
+    // colleagues are not the key desk's to read).
+    let all = row
+        .kinds
+        .split(',')
+        .filter_map(|k| k.parse::<RecordKind>().ok())
+        .all(|k| may_import(actor, k, row.site_id));
+    if !all {
+        return Err(AppError::NotFound("import"));
+    }
     let mut p: UploadPreview =
         serde_json::from_str(&row.preview).map_err(|e| AppError::Internal(e.into()))?;
     p.id = Some(row.id);

@@ -11,25 +11,10 @@ use lobby_domain::golive::RecordKind;
 use lobby_store::Conn;
 use serde::{Deserialize, Serialize};
 
-use super::cells::{at, canonical, form, key_of, say, Form, Labels};
+use super::cells::{at, canonical, form, key_of, say, Form, Labels, Rec};
+use super::checks::Known;
 use super::read::Sheet;
 use crate::{time, AppResult};
-
-/// A row whose cells are in their one form, aligned to its kind's columns.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Rec {
-    pub row: usize,
-    pub cells: Vec<String>,
-}
-
-impl Rec {
-    pub fn get(&self, kind: RecordKind, key: &str) -> &str {
-        self.cells
-            .get(at(kind, key))
-            .map(String::as_str)
-            .unwrap_or("")
-    }
-}
 
 /// A bad row: nothing is imported while there is one.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -133,19 +118,6 @@ async fn opening_rows(c: &mut Conn, site_id: i64) -> AppResult<Vec<Vec<String>>>
         }
     }
     Ok(out)
-}
-
-/// What the checks of one upload know beyond its rows.
-pub struct Known {
-    pub units: HashSet<String>,
-    pub tenants: HashSet<String>,
-    /// Who holds each let unit now.
-    pub let_to: HashMap<String, String>,
-    /// (tenant, month) of statements lobby issued itself.
-    pub own_statements: HashSet<(String, String)>,
-    pub outside_usernames: HashSet<String>,
-    /// Each fee item's basis and meter kind.
-    pub fee_items: HashMap<String, (String, String)>,
 }
 
 /// Plans an upload against the site's records.

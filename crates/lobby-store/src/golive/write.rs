@@ -387,43 +387,14 @@ pub async fn set_checkpoint_location(c: &mut Conn, id: i64, location: &str) -> R
     Ok(())
 }
 
-pub struct TenantCells<'a> {
-    pub name: &'a str,
-    pub initials: &'a str,
-    pub kind: &'a str,
-    pub day_phone: Option<&'a str>,
-    pub contact_person: Option<&'a str>,
-    pub emergency_contact_name: Option<&'a str>,
-    pub emergency_contact_phone: Option<&'a str>,
-    pub email: Option<&'a str>,
-}
-
-pub async fn insert_tenant(
+/// A tenant's cells from a workbook (its name is its key; its note and
+/// whether it is archived stay as they are).
+pub async fn update_tenant(
     c: &mut Conn,
-    site_id: i64,
-    t: &TenantCells<'_>,
+    id: i64,
+    t: &crate::tenants::TenantValues<'_>,
     now: i64,
-) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO tenants (site_id, name, name_initials, kind, day_phone, contact_person, \
-         emergency_contact_name, emergency_contact_phone, email, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-    )
-    .bind(site_id)
-    .bind(t.name)
-    .bind(t.initials)
-    .bind(t.kind)
-    .bind(t.day_phone)
-    .bind(t.contact_person)
-    .bind(t.emergency_contact_name)
-    .bind(t.emergency_contact_phone)
-    .bind(t.email)
-    .bind(now)
-    .fetch_one(c)
-    .await?)
-}
-
-pub async fn update_tenant(c: &mut Conn, id: i64, t: &TenantCells<'_>, now: i64) -> Result<()> {
+) -> Result<()> {
     sqlx::query(
         "UPDATE tenants SET kind = $2, day_phone = $3, contact_person = $4, emergency_contact_name = $5, \
          emergency_contact_phone = $6, email = $7, updated_at = $8, version = version + 1 WHERE id = $1",

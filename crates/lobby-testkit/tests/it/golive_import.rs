@@ -614,3 +614,35 @@ async fn the_supervisor_goes_live_on_screen(app: TestApp) {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 both!(the_supervisor_goes_live_on_screen);
+
+/// An upload is read by who may bring in every kind it holds: the desk
+/// (keys) does not read the admin's staff sheet.
+async fn an_upload_is_read_by_who_may_bring_it_in(app: TestApp) {
+    let admin = app.token("admin").await;
+    let book = workbook(&[(
+        "员工",
+        &[
+            &["登录名 *", "姓名 *", "岗位 *", "电话", "邮箱"],
+            &["qian_li", "钱力", "security", "13900002222", ""],
+        ],
+    )]);
+    let r = upload(&app, &admin, book).await;
+    assert_eq!(r.body["ok"], true, "{:?}", r.body);
+    let path = format!("/api/v1/imports/{}", r.body["id"]);
+    assert_eq!(app.get(Some(&admin), &path).await.status, StatusCode::OK);
+    let fd = app.token("front_desk").await;
+    assert_eq!(
+        app.get(Some(&fd), &path).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = app
+        .post(Some(&fd), &format!("{path}/confirm"), &json!({}))
+        .await;
+    assert_eq!(r.code(), "forbidden_kind", "{:?}", r.body);
+    let sup = app.token("cs_supervisor").await;
+    assert_eq!(
+        app.get(Some(&sup), &path).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+both!(an_upload_is_read_by_who_may_bring_it_in);

@@ -107,7 +107,9 @@ async fn upload(
     }
     let id = preview.id.ok_or(lobby_app::AppError::NotFound("import"))?;
     if !preview.ok {
-        return Err(lobby_app::AppError::ImportRefused(Box::new(preview)).into());
+        let v =
+            serde_json::to_value(&preview).map_err(|e| lobby_app::AppError::Internal(e.into()))?;
+        return Err(lobby_app::AppError::ImportRefused(Box::new(v)).into());
     }
     let done = lobby_app::golive::confirm(&s.app, &a, id, &crate::i18n::Labels).await?;
     Ok((StatusCode::CREATED, Json(done)).into_response())

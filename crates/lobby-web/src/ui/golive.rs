@@ -252,10 +252,12 @@ async fn confirm(
                 refused: false,
             }))
         }
-        Err(AppError::ImportRefused(p)) => {
+        Err(AppError::ImportRefused(v)) => {
+            let p: UploadPreview =
+                serde_json::from_value(*v).map_err(|e| AppError::Internal(e.into()))?;
             let mut r = render(&PreviewPage {
                 c,
-                p: *p,
+                p,
                 links: Vec::new(),
                 refused: true,
             });
