@@ -24,6 +24,11 @@ ALTER TABLE deposits DROP CONSTRAINT deposits_kind_source_id_key;
 ALTER TABLE deposits ADD COLUMN what TEXT;
 ALTER TABLE deposits ADD COLUMN unit_id BIGINT REFERENCES units(id);
 CREATE UNIQUE INDEX deposits_source ON deposits (kind, source_id) WHERE kind = 'renovation';
+-- The fee series is this site's own: a deposit held before lobby keeps its
+-- old receipt's number, whatever it looks like.
+DROP INDEX deposits_receipt;
+CREATE UNIQUE INDEX deposits_receipt ON deposits (site_id, receipt_no)
+    WHERE receipt_no LIKE 'SK-%' AND kind <> 'opening';
 
 -- An upload of one or more workbooks: previewed, then confirmed whole or
 -- left. The files are kept so the confirmation imports exactly what was

@@ -42,7 +42,10 @@ INSERT INTO deposits_new (id, site_id, tenant_id, kind, source_id, amount_fen, r
 DROP TABLE deposits;
 ALTER TABLE deposits_new RENAME TO deposits;
 CREATE INDEX deposits_site ON deposits (site_id, tenant_id, id);
-CREATE UNIQUE INDEX deposits_receipt ON deposits (site_id, receipt_no) WHERE receipt_no LIKE 'SK-%';
+-- The fee series is this site's own: a deposit held before lobby keeps its
+-- old receipt's number, whatever it looks like.
+CREATE UNIQUE INDEX deposits_receipt ON deposits (site_id, receipt_no)
+    WHERE receipt_no LIKE 'SK-%' AND kind <> 'opening';
 -- A renovation has one deposit; deposits held before lobby have no source.
 CREATE UNIQUE INDEX deposits_source ON deposits (kind, source_id) WHERE kind = 'renovation';
 

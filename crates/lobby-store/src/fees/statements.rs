@@ -241,11 +241,13 @@ pub async fn set_state(
 }
 
 /// How many receipts of the series `prefix` the site has issued: payments
-/// and deposits share it.
+/// and deposits share it (a deposit held before lobby keeps the number of
+/// the receipt it was given then, in no series of this site's).
 pub async fn count_receipts(c: &mut Conn, site_id: i64, prefix: &str) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM payments WHERE site_id = $1 AND receipt_no LIKE $2) \
-         + (SELECT COUNT(*) FROM deposits WHERE site_id = $1 AND receipt_no LIKE $2)",
+         + (SELECT COUNT(*) FROM deposits WHERE site_id = $1 AND receipt_no LIKE $2 \
+         AND kind <> 'opening')",
     )
     .bind(site_id)
     .bind(format!("{prefix}%"))
