@@ -357,6 +357,27 @@ pub async fn confirm(
                     serde_json::json!({"kinds": counts, "staff_links": applied.links.len()}),
                 )
                 .await?;
+                // Finance takes over what is owed and held from here: told
+                // how many records came, on its own statements list.
+                let money: usize = preview
+                    .kinds
+                    .iter()
+                    .filter(|k| {
+                        matches!(k.kind, RecordKind::OpeningBalances | RecordKind::Deposits)
+                    })
+                    .map(|k| k.new + k.changed)
+                    .sum();
+                if money > 0 {
+                    w.notify(
+                        site_id,
+                        lobby_domain::roles::Role::Finance,
+                        "golive_money",
+                        &money.to_string(),
+                        "",
+                        Some("/statements"),
+                    )
+                    .await?;
+                }
                 preview.staff_links = applied.links;
                 Ok(Ok(preview))
             })

@@ -348,8 +348,17 @@ async fn balances_and_staff_come_in_working(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    // The balances are issued statements, owed and aged.
+    // The balances are issued statements, owed and aged; finance is told.
     let fin = app.token("finance").await;
+    let told = app.get(Some(&fin), "/api/v1/notifications").await;
+    let note = told.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "golive_money")
+        .unwrap_or_else(|| panic!("{:?}", told.body));
+    assert_eq!(note["title"], "3");
+    assert_eq!(note["link"], "/statements");
     let st = app
         .get(
             Some(&fin),
