@@ -144,6 +144,35 @@ pub async fn waiting(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Wa
             "/payment-notices".into(),
         );
     }
+    if can(Can::ViolationsRecheck) || can(Can::FeesManage) || can(Can::ViolationsManage) {
+        let (due, fines, escalated, repeat) =
+            crate::violations::waiting_counts(&mut c, site_id, &today.to_string(), app.now())
+                .await?;
+        if can(Can::ViolationsRecheck) {
+            put(WaitingKind::ViolationsDue, due, "/violations?due=true".into());
+        }
+        if can(Can::FeesManage) {
+            put(
+                WaitingKind::ViolationFines,
+                fines,
+                "/violations?state=fine_proposed".into(),
+            );
+        }
+        if can(Can::ViolationsManage) && actor.has_role(lobby_domain::roles::Role::ProjectManager) {
+            put(
+                WaitingKind::ViolationsEscalated,
+                escalated,
+                "/violations?state=escalated".into(),
+            );
+        }
+        if can(Can::ViolationsManage) {
+            put(
+                WaitingKind::RepeatOffenders,
+                repeat,
+                "/violations?repeat=true".into(),
+            );
+        }
+    }
     if can(Can::DeskAck) {
         put(
             WaitingKind::LogUnread,

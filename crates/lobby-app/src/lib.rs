@@ -46,6 +46,7 @@ pub mod time;
 pub mod training;
 pub mod trends;
 pub mod users;
+pub mod violations;
 pub mod work;
 pub mod work_log;
 

@@ -34,5 +34,13 @@ string_enum!(
         RoundsFlagged => "rounds_flagged",
         /// Tenants' 我已付款 waiting for finance to match them.
         PaymentNotices => "payment_notices",
+        /// Violations whose notice's deadline has come: re-check them.
+        ViolationsDue => "violations_due",
+        /// Fines proposed for violations: finance confirms them.
+        ViolationFines => "violation_fines",
+        /// Violations escalated to the project manager.
+        ViolationsEscalated => "violations_escalated",
+        /// Tenants with several violations in 90 days.
+        RepeatOffenders => "repeat_offenders",
     }
 );

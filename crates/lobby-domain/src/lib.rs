@@ -35,6 +35,7 @@ pub mod supplies;
 pub mod tenants;
 pub mod tickets;
 pub mod training;
+pub mod violations;
 pub mod work_log;
 
 pub use error::FieldError;

@@ -18,5 +18,9 @@ string_enum!(
         PaymentNotice => "payment_notice",
         /// A site's collection QR code (收款码); owner_id is the site.
         SitePayee => "site_payee",
+        /// A tenant rule violation as it was seen (违章).
+        Violation => "violation",
+        /// A tenant's answer to a violation notice (已整改 or an objection).
+        ViolationReply => "violation_reply",
     }
 );

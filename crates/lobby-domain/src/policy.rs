@@ -173,6 +173,18 @@ pub enum Action {
     RenovationsInspect,
     /// Settle the deposit: release it or keep part.
     RenovationsClose,
+    // violations (违章)
+    /// Tenant rule violations (a tenant: its own) and the site's kinds.
+    ViolationsRead,
+    /// Record a violation with its photos (the desk, field assistants,
+    /// security).
+    ViolationsRecord,
+    /// Re-check a violation at its deadline.
+    ViolationsRecheck,
+    /// Edit the kinds, serve notices, propose fines, escalate and close.
+    ViolationsManage,
+    /// Answer a notice (the tenant).
+    ViolationsReply,
     // announcements (通知/停水停电)
     /// Read management's notices and outages (a tenant: those reaching its
     /// units).
@@ -197,7 +209,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 85] = [
+    pub const ALL: [Action; 90] = [
         Action::SitesRead,
         Action::SitesManage,
         Action::UnitsRead,
@@ -275,6 +287,11 @@ impl Action {
         Action::RenovationsApprove,
         Action::RenovationsInspect,
         Action::RenovationsClose,
+        Action::ViolationsRead,
+        Action::ViolationsRecord,
+        Action::ViolationsRecheck,
+        Action::ViolationsManage,
+        Action::ViolationsReply,
         Action::AnnouncementsRead,
         Action::AnnouncementsPublish,
         Action::DeliveriesManage,
@@ -435,6 +452,20 @@ pub fn allows(role: Role, action: Action) -> bool {
             matches!(role, Engineering | CsSupervisor | FieldAssistant | Security)
         }
         RenovationsClose => matches!(role, ProjectManager | CsSupervisor | Finance),
+        ViolationsRead => matches!(
+            role,
+            ProjectManager
+                | CsSupervisor
+                | FrontDesk
+                | FieldAssistant
+                | Security
+                | Finance
+                | Tenant
+        ),
+        ViolationsRecord => matches!(role, CsSupervisor | FrontDesk | FieldAssistant | Security),
+        ViolationsRecheck => matches!(role, ProjectManager | CsSupervisor | FieldAssistant | Security),
+        ViolationsManage => matches!(role, ProjectManager | CsSupervisor),
+        ViolationsReply => matches!(role, Tenant),
         UsersManage | DeliveriesManage => matches!(role, Admin),
         AnnouncementsRead => role.is_staff() || matches!(role, Tenant),
         AnnouncementsPublish => matches!(role, Admin | ProjectManager | CsSupervisor),
@@ -494,6 +525,8 @@ mod tests {
                         | Action::AnnouncementsRead
                         | Action::VisitorsExpect
                         | Action::TenantAccounts
+                        | Action::ViolationsRead
+                        | Action::ViolationsReply
                 ),
                 "tenant and {a:?}"
             );

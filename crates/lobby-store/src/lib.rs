@@ -33,6 +33,7 @@ pub mod supplies;
 pub mod tenants;
 pub mod tickets;
 pub mod training;
+pub mod violations;
 pub mod users;
 pub mod work_log;
 

@@ -34,6 +34,35 @@ impl lobby_app::golive::Labels for Labels {
     }
 }
 
+/// The words of the month's violations workbook, in `tr`'s language.
+pub fn violation_words(tr: &Tr) -> lobby_app::violations::MonthWords {
+    let tr = *tr;
+    let h = |k: &str| tr.t(k).to_string();
+    lobby_app::violations::MonthWords {
+        sheet: h("violations.title"),
+        headers: [
+            h("violations.number"),
+            h("violations.recorded_at"),
+            h("violations.kind"),
+            h("violations.place"),
+            h("violations.tenant"),
+            h("violations.description"),
+            h("violations.state"),
+            h("violations.deadline"),
+            h("violations.notices"),
+            h("violations.fine"),
+            h("violations.recorded_by"),
+        ],
+        state: Box::new(move |s| {
+            if matches!(s, "fixed" | "fined" | "withdrawn") {
+                tr.e("violation_outcome", s)
+            } else {
+                tr.e("violation_state", s)
+            }
+        }),
+    }
+}
+
 /// The translator of one request.
 #[derive(Debug, Clone, Copy)]
 pub struct Tr {

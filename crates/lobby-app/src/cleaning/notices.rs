@@ -481,7 +481,9 @@ pub async fn photo_bytes(
         | Owner::MeterReading
         | Owner::MoveItem
         | Owner::PaymentNotice
-        | Owner::SitePayee => return Err(AppError::NotFound("photo")),
+        | Owner::SitePayee
+        | Owner::Violation
+        | Owner::ViolationReply => return Err(AppError::NotFound("photo")),
     }
     drop(c);
     crate::photos::bytes(app, p, thumb).await

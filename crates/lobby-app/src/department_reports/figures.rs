@@ -151,6 +151,10 @@ pub struct MonthFigures {
     pub supplies: SuppliesFigures,
     pub mail: MailFigures,
     pub visits: VisitFigures,
+    /// Tenant rule violations (违章) recorded in the month, by kind and
+    /// where they stand (a report signed before they existed has none).
+    #[serde(default)]
+    pub violations: Vec<crate::violations::KindCount>,
 }
 
 fn pct(part: i64, whole: i64) -> Option<f64> {
@@ -182,7 +186,7 @@ pub async fn gather(app: &App, site_id: i64, first: Date) -> AppResult<MonthFigu
         findings: cov.people.iter().map(|p| p.findings).sum(),
     };
 
-    let (cleaning, visits_made, requisitions, supervision) = {
+    let (cleaning, visits_made, requisitions, supervision, violations) = {
         let mut c = app.db.read().await?;
         let site = crate::scope::site_row(&mut c, site_id).await?;
         let (from, to) = (
@@ -223,6 +227,7 @@ pub async fn gather(app: &App, site_id: i64, first: Date) -> AppResult<MonthFigu
                     })
             })
             .collect::<Vec<_>>();
+        let violations = crate::violations::counts_in(&mut c, site_id, from, to).await?;
         (
             CleaningFigures {
                 inspections: n.inspections,
@@ -237,6 +242,7 @@ pub async fn gather(app: &App, site_id: i64, first: Date) -> AppResult<MonthFigu
             visits,
             requisitions,
             supervision,
+            violations,
         )
     };
 
@@ -347,6 +353,7 @@ pub async fn gather(app: &App, site_id: i64, first: Date) -> AppResult<MonthFigu
             visits: visits_made,
             due: due.len() as i64,
         },
+        violations,
     })
 }
 

@@ -119,6 +119,26 @@ fn build(r: &DepartmentReport) -> Result<Vec<u8>, XlsxError> {
         row += 1;
     }
     row += 1;
+    if !f.violations.is_empty() {
+        heads(
+            ws,
+            row,
+            &["违章类别", "登记", "已整改", "已罚款", "撤销", "未结"],
+            &bold,
+        )?;
+        row += 1;
+        for v in &f.violations {
+            ws.write_string(row, 0, &v.kind)?;
+            for (j, n) in [v.recorded, v.fixed, v.fined, v.withdrawn, v.open]
+                .iter()
+                .enumerate()
+            {
+                ws.write_string(row, 1 + j as u16, n.to_string())?;
+            }
+            row += 1;
+        }
+        row += 1;
+    }
     for (k, v) in [("本月总结", &r.summary), ("下月计划", &r.plan)] {
         ws.write_string_with_format(row, 0, k, &bold)?;
         ws.write_string_with_format(row, 1, v.as_str(), &wrap)?;

@@ -190,6 +190,7 @@ pub async fn load_history(app: &App, site: i64) -> AppResult<()> {
     load_permit_history(app, site).await?;
     load_move_history(app, site).await?;
     load_renovation_history(app, site).await?;
+    violations::load_violation_history(app, site).await?;
     load_portal_history(app, site).await?;
     load_digests(app, site).await?;
     load_department_report(app, site).await?;
@@ -608,6 +609,7 @@ mod permits;
 mod portal;
 mod renovations;
 mod tickets;
+mod violations;
 
 use cleaning::load_cleaning_history;
 use department::{load_department_report, load_supervision, load_work_log};

@@ -19,6 +19,7 @@ mod payment_notices;
 mod permits;
 mod portal;
 mod renovations;
+mod violations;
 mod sites;
 mod sla;
 mod supervision;
@@ -65,6 +66,7 @@ use crate::state::AppState;
         (name = "keys", description = "The key register (钥匙管理): keys and their copies, issue and return, overdue copies"),
         (name = "moves", description = "Move-in and move-out (入驻/退租): base and final readings, the handover checklist (a defect becomes a work order, a damage a one-off charge), keys handed over and back, the unit occupied or vacant on completion"),
         (name = "renovations", description = "Renovation (装修申请): drawings, engineering's review with conditions, the project manager's approval with the deposit, inspections and violations, acceptance, the deposit released or kept in part"),
+        (name = "violations", description = "Tenant rule violations (违章处理): the site's kinds (rule, deadline, fine item), a violation recorded with photos, the notice (违章整改通知书) to the tenant's accounts, the tenant's answer, the re-check at the deadline, a second notice, a fine finance confirms as a one-off charge, escalation to the project manager"),
         (name = "permits", description = "Moving and goods-release permits (搬家/放行条): held for arrears until the project manager overrides, checked once at the gate"),
         (name = "portal", description = "The tenant's own account (租户服务): report a problem for one of its units or a public place (`POST /tickets`, channel `portal`), follow its own requests without staff notes, confirm and rate a finished one (`rate`) or say it is not fixed (`reopen`)"),
         (name = "announcements", description = "Announcements and outages (通知/停水停电): notices to a site, building or floor; a planned outage with its period and what the desk tells callers; the tenants reached are notified"),
@@ -121,6 +123,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge_once(portal::router())
         .merge_once(moves::router())
         .merge_once(renovations::router())
+        .merge_once(violations::router())
 }
 
 /// The generated document, served at `/api/v1/openapi.json`.

@@ -25,6 +25,7 @@ mod payment_notices;
 mod permits;
 pub mod portal;
 mod renovations;
+mod violations;
 mod shifts;
 mod sites;
 mod sla;
@@ -98,5 +99,6 @@ pub fn router() -> Router<AppState> {
         .merge(portal::router())
         .merge(moves::router())
         .merge(renovations::router())
+        .merge(violations::router())
         .layer(axum::middleware::from_fn(failure::pages))
 }

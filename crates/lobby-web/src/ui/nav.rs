@@ -42,6 +42,12 @@ pub(crate) const ITEMS: &[(Action, &str, &str, &str)] = &[
         "my_bills",
     ),
     (
+        Action::ViolationsReply,
+        "nav.my_violations",
+        "/my/violations",
+        "my_violations",
+    ),
+    (
         Action::TenantAccounts,
         "nav.my_accounts",
         "/my/accounts",
@@ -87,6 +93,12 @@ pub(crate) const ITEMS: &[(Action, &str, &str, &str)] = &[
         "nav.renovations",
         "/renovations",
         "renovations",
+    ),
+    (
+        Action::ViolationsRead,
+        "nav.violations",
+        "/violations",
+        "violations",
     ),
     (Action::PermitsRead, "nav.permits", "/permits", "permits"),
     (Action::PermitsVerify, "nav.gate", "/gate", "gate"),
@@ -160,4 +172,4 @@ pub(crate) const ITEMS: &[(Action, &str, &str, &str)] = &[
 
 /// Staff pages a tenant's account has its own page for (`/my/bills`): not
 /// in its menu, and sent there when opened.
-pub(crate) const STAFF_ONLY_FOR_TENANTS: &[&str] = &["/fees", "/arrears"];
+pub(crate) const STAFF_ONLY_FOR_TENANTS: &[&str] = &["/fees", "/arrears", "/violations"];

@@ -102,6 +102,8 @@ struct UnitPageT {
     parcels: Vec<lobby_app::desk::ParcelView>,
     visitors: Vec<lobby_app::desk::VisitorView>,
     visits: Vec<lobby_app::tenants::VisitView>,
+    /// The unit's violations (违章), open and past.
+    violations: Vec<lobby_app::violations::ViolationView>,
     history: Vec<AuditView>,
 }
 
@@ -187,6 +189,22 @@ async fn unit(
         }
         _ => Vec::new(),
     };
+    let violations = if a.can(Can::ViolationsRecord, site) || a.can(Can::ViolationsManage, site) {
+        let mut v = lobby_app::violations::violations(
+            &s.app,
+            &a,
+            &lobby_app::violations::ViolationQuery {
+                site_id: site,
+                unit_id: Some(u.id),
+                ..Default::default()
+            },
+        )
+        .await?;
+        v.truncate(20);
+        v
+    } else {
+        Vec::new()
+    };
     let mut c = chrome(&s, a, &jar, "units", "nav.units").await?;
     c.title = format!("{} {}", c.t("unit.title"), u.number);
     Ok(render(&UnitPageT {
@@ -198,6 +216,7 @@ async fn unit(
         parcels,
         visitors,
         visits,
+        violations,
         history,
     }))
 }

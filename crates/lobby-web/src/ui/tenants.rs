@@ -84,6 +84,8 @@ struct ShowPage {
     c: Chrome,
     t: TenantView,
     visits: Vec<VisitView>,
+    /// The tenant's violations (违章), open and past.
+    violations: Vec<lobby_app::violations::ViolationView>,
     history: Vec<AuditView>,
     revealed: Option<EmergencyContact>,
     error: Option<FormError>,
@@ -124,6 +126,24 @@ async fn show_with(
     } else {
         Vec::new()
     };
+    let violations = if a.can(lobby_domain::policy::Action::ViolationsManage, t.site_id)
+        || a.can(lobby_domain::policy::Action::ViolationsRecord, t.site_id)
+    {
+        let mut v = lobby_app::violations::violations(
+            &s.app,
+            &a,
+            &lobby_app::violations::ViolationQuery {
+                site_id: t.site_id,
+                tenant_id: Some(id),
+                ..Default::default()
+            },
+        )
+        .await?;
+        v.truncate(20);
+        v
+    } else {
+        Vec::new()
+    };
     let reads_fees = a.can(lobby_domain::policy::Action::FeesRead, t.site_id);
     let (open_statements, dunning) = if reads_fees {
         let open = lobby_app::fees::statements(
@@ -153,6 +173,7 @@ async fn show_with(
             c,
             t,
             visits,
+            violations,
             history,
             revealed,
             error,
