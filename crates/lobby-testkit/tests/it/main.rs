@@ -51,5 +51,6 @@ mod ui_forms;
 mod ui_language;
 mod ui_tickets;
 mod ui_units;
+mod violations;
 mod walks;
 mod work_log;
