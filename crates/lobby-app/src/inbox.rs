@@ -149,7 +149,11 @@ pub async fn waiting(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Wa
             crate::violations::waiting_counts(&mut c, site_id, &today.to_string(), app.now())
                 .await?;
         if can(Can::ViolationsRecheck) {
-            put(WaitingKind::ViolationsDue, due, "/violations?due=true".into());
+            put(
+                WaitingKind::ViolationsDue,
+                due,
+                "/violations?due=true".into(),
+            );
         }
         if can(Can::FeesManage) {
             put(

@@ -463,7 +463,10 @@ pub fn allows(role: Role, action: Action) -> bool {
                 | Tenant
         ),
         ViolationsRecord => matches!(role, CsSupervisor | FrontDesk | FieldAssistant | Security),
-        ViolationsRecheck => matches!(role, ProjectManager | CsSupervisor | FieldAssistant | Security),
+        ViolationsRecheck => matches!(
+            role,
+            ProjectManager | CsSupervisor | FieldAssistant | Security
+        ),
         ViolationsManage => matches!(role, ProjectManager | CsSupervisor),
         ViolationsReply => matches!(role, Tenant),
         UsersManage | DeliveriesManage => matches!(role, Admin),

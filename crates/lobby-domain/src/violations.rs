@@ -71,11 +71,9 @@ pub fn next(
         (S::Recorded | S::Unfixed | S::Escalated, A::Notice) => Ok(S::Noticed),
         (S::Noticed, A::Reply) => Ok(S::Answered),
         (S::Answered, A::Reply) => Err("the notice is answered already"),
-        (S::Noticed | S::Answered | S::Escalated, A::Recheck) => Ok(if fixed {
-            S::Closed
-        } else {
-            S::Unfixed
-        }),
+        (S::Noticed | S::Answered | S::Escalated, A::Recheck) => {
+            Ok(if fixed { S::Closed } else { S::Unfixed })
+        }
         (S::Unfixed, A::Recheck) => Err("re-checked already: serve a notice, fine or escalate"),
         (S::Unfixed | S::Escalated, A::Fine) => Ok(S::FineProposed),
         (S::FineProposed, A::ConfirmFine) => Ok(S::Closed),

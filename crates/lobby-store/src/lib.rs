@@ -33,8 +33,8 @@ pub mod supplies;
 pub mod tenants;
 pub mod tickets;
 pub mod training;
-pub mod violations;
 pub mod users;
+pub mod violations;
 pub mod work_log;
 
 pub use db::{Conn, Db, Dialect, Held, Leader, ReadConn, Topic, Tx};

@@ -416,6 +416,8 @@ pub struct ItemResultRow {
     pub department: Option<lobby_domain::tickets::Department>,
     /// 1: the same problem as the item's open work order.
     pub same_problem: i64,
+    /// A tenant's violation of this kind, not a work order.
+    pub violation_kind_id: Option<i64>,
 }
 
 pub struct NewItemResult<'a> {
@@ -425,12 +427,13 @@ pub struct NewItemResult<'a> {
     pub note: Option<&'a str>,
     pub department: Option<lobby_domain::tickets::Department>,
     pub same_problem: bool,
+    pub violation_kind_id: Option<i64>,
 }
 
 pub async fn insert_item_result(c: &mut Conn, r: &NewItemResult<'_>) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO patrol_item_results (result_id, item_id, ok, note, department, same_problem) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO patrol_item_results (result_id, item_id, ok, note, department, same_problem, violation_kind_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(r.result_id)
     .bind(r.item_id)
@@ -438,6 +441,7 @@ pub async fn insert_item_result(c: &mut Conn, r: &NewItemResult<'_>) -> Result<i
     .bind(r.note)
     .bind(r.department)
     .bind(i64::from(r.same_problem))
+    .bind(r.violation_kind_id)
     .fetch_one(c)
     .await?)
 }
@@ -445,7 +449,7 @@ pub async fn insert_item_result(c: &mut Conn, r: &NewItemResult<'_>) -> Result<i
 pub async fn item_results(c: &mut Conn, round_id: i64) -> Result<Vec<ItemResultRow>> {
     Ok(sqlx::query_as(
         "SELECT i.id, i.result_id, i.item_id, i.ok, i.note, i.ticket_id, k.number AS ticket_number, \
-         i.department, i.same_problem FROM patrol_item_results i JOIN patrol_results r ON r.id = i.result_id LEFT JOIN tickets k ON k.id = i.ticket_id \
+         i.department, i.same_problem, i.violation_kind_id FROM patrol_item_results i JOIN patrol_results r ON r.id = i.result_id LEFT JOIN tickets k ON k.id = i.ticket_id \
          WHERE r.round_id = $1 ORDER BY i.id",
     )
     .bind(round_id)

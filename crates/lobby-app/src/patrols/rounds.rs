@@ -321,6 +321,10 @@ pub struct ItemResultInput {
     /// rather than a new one.
     #[serde(default)]
     pub same_problem: bool,
+    /// Not ok: a tenant's breach of the rules — recorded as a violation of
+    /// this kind (`/violation-kinds`) when the round is finished, instead
+    /// of a work order.
+    pub violation_kind_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -407,6 +411,18 @@ pub async fn record_checkpoint(
                         "say what is wrong",
                     ));
                 }
+                if let Some(k) = res.violation_kind_id.filter(|_| !res.ok) {
+                    let field = format!("results[{i}].violation_kind_id");
+                    if !actor.can(Can::ViolationsRecord, r.site_id) {
+                        return Err(AppError::invalid(&field, "you do not record violations"));
+                    }
+                    lobby_store::violations::kind(w, k)
+                        .await?
+                        .filter(|k| k.site_id == r.site_id && k.active == 1)
+                        .ok_or_else(|| {
+                            AppError::invalid(&field, "no such kind of violation at this site")
+                        })?;
+                }
             }
             if let Some(missing) = items
                 .iter()
@@ -477,6 +493,7 @@ pub async fn record_checkpoint(
                         note: n.as_deref(),
                         department: department.filter(|_| !res.ok),
                         same_problem: res.same_problem && !res.ok,
+                        violation_kind_id: res.violation_kind_id.filter(|_| !res.ok),
                     },
                 )
                 .await?;
@@ -567,14 +584,14 @@ pub(super) async fn file_findings(
     let items = store::items(tx, &cp_ids).await?;
     let failed: Vec<i64> = item_results
         .iter()
-        .filter(|ir| ir.ok == 0 && ir.ticket_id.is_none())
+        .filter(|ir| ir.ok == 0 && ir.ticket_id.is_none() && ir.violation_kind_id.is_none())
         .map(|ir| ir.item_id)
         .collect();
     let open = store::open_tickets_for_items(tx, &failed).await?;
     let mut n = 0;
     for ir in item_results
         .iter()
-        .filter(|ir| ir.ok == 0 && ir.ticket_id.is_none())
+        .filter(|ir| ir.ok == 0 && ir.ticket_id.is_none() && ir.violation_kind_id.is_none())
     {
         n += 1;
         let Some(res) = results.iter().find(|x| x.id == ir.result_id) else {
@@ -698,6 +715,58 @@ pub(super) async fn file_findings(
             }
         };
         store::set_item_ticket(tx, ir.id, ticket_id).await?;
+    }
+    // A tenant's breach of the rules the walker saw: a violation at the
+    // checkpoint's place, with the checkpoint's photos.
+    for ir in item_results.iter().filter(|ir| ir.ok == 0) {
+        let (Some(kind_id), Some(res)) = (
+            ir.violation_kind_id,
+            results.iter().find(|x| x.id == ir.result_id),
+        ) else {
+            continue;
+        };
+        let (Some(kind), Some(cp)) = (
+            lobby_store::violations::kind(tx, kind_id).await?,
+            cps.iter().find(|c| c.id == res.checkpoint_id),
+        ) else {
+            continue;
+        };
+        n += 1;
+        let what = ir.note.clone().unwrap_or_default();
+        let description = format!("{what}\n\n— {} · {}", r.route_name, r.walker_name);
+        let id = crate::violations::record_in(
+            tx,
+            &crate::violations::Seen {
+                site_id: r.site_id,
+                kind: &kind,
+                unit: None,
+                location: Some(&cp.location),
+                tenant: None,
+                description: &description,
+                patrol_item_result_id: Some(ir.id),
+            },
+        )
+        .await?;
+        for p in photos.iter().filter(|p| p.owner_id == res.id) {
+            lobby_store::photos::insert(
+                tx,
+                &lobby_store::photos::NewPhoto {
+                    owner: Owner::Violation,
+                    owner_id: id,
+                    blob: &p.blob,
+                    thumb_blob: &p.thumb_blob,
+                    content_type: &p.content_type,
+                    size_bytes: p.size_bytes,
+                    width: p.width,
+                    height: p.height,
+                    uploaded_by: actor.audit_id(),
+                    now,
+                    stage: None,
+                    event_id: None,
+                },
+            )
+            .await?;
+        }
     }
     Ok(n)
 }

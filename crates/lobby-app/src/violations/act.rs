@@ -62,7 +62,10 @@ pub async fn act(
     let to = next(r.state, a, fixed.unwrap_or(false))
         .map_err(|why| AppError::InvalidTransition(why.into()))?;
     if !photos.is_empty() && a != A::Reply {
-        return Err(AppError::invalid("file", "photos go with the tenant's answer"));
+        return Err(AppError::invalid(
+            "file",
+            "photos go with the tenant's answer",
+        ));
     }
     if photos.len() > MAX_PHOTOS {
         return Err(AppError::invalid(
@@ -110,11 +113,17 @@ pub async fn act(
             if r.fine_fee_item_id.is_none() {
                 return Err(AppError::invalid(
                     "action",
-                    format!("{} carries no fine: give its kind a fee item first", r.kind_name),
+                    format!(
+                        "{} carries no fine: give its kind a fee item first",
+                        r.kind_name
+                    ),
                 ));
             }
             if r.tenant_id.is_none() {
-                return Err(AppError::invalid("tenant_id", "a fine needs the tenant who pays it"));
+                return Err(AppError::invalid(
+                    "tenant_id",
+                    "a fine needs the tenant who pays it",
+                ));
             }
             let fen = input
                 .amount_fen
@@ -241,7 +250,17 @@ async fn tell(
         _ => None,
     };
     if let Some((kind, body)) = tenant_msg {
-        notify::to_tenant(w, now, v.site_id, v.tenant_id, kind, &title, &body, &my_link).await?;
+        notify::to_tenant(
+            w,
+            now,
+            v.site_id,
+            v.tenant_id,
+            kind,
+            &title,
+            &body,
+            &my_link,
+        )
+        .await?;
     }
     let staff = match a {
         A::Reply => Some((Role::CsSupervisor, "violation_reply")),
@@ -256,8 +275,15 @@ async fn tell(
             A::Fine | A::ConfirmFine => format!("¥{} {body}", yuan(v.fine_fen)),
             _ => body.to_string(),
         };
-        w.notify(v.site_id, role, kind, &title, body.trim(), Some(&staff_link))
-            .await?;
+        w.notify(
+            v.site_id,
+            role,
+            kind,
+            &title,
+            body.trim(),
+            Some(&staff_link),
+        )
+        .await?;
     }
     Ok(())
 }

@@ -87,7 +87,9 @@ async fn checked(app: &App, input: &KindInput) -> AppResult<(String, Option<Stri
 
 fn duplicate(e: StoreError, name: &str) -> AppError {
     match e {
-        StoreError::Duplicate(_) => AppError::invalid("name", format!("the site has a kind named {name}")),
+        StoreError::Duplicate(_) => {
+            AppError::invalid("name", format!("the site has a kind named {name}"))
+        }
         other => other.into(),
     }
 }

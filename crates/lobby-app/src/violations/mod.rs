@@ -15,6 +15,7 @@ mod report;
 pub use act::{act, may};
 pub use kinds::{create_kind, kinds, update_kind, KindInput, KindView};
 pub use record::{add_photo, record};
+pub(crate) use record::{record_in, Seen};
 pub(crate) use report::counts_in;
 pub use report::{month_xlsx, KindCount, MonthWords};
 
@@ -254,8 +255,7 @@ pub async fn violation(app: &App, actor: &Actor, id: i64) -> AppResult<Violation
     let mut c = app.db.read().await?;
     let repeat = match r.tenant_id {
         Some(t) => {
-            store::count_of_tenant_since(&mut c, t, repeat_since(app.now())).await?
-                >= REPEAT_COUNT
+            store::count_of_tenant_since(&mut c, t, repeat_since(app.now())).await? >= REPEAT_COUNT
         }
         None => false,
     };

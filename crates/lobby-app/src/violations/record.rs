@@ -34,7 +34,9 @@ pub async fn record(
         let kind = store::kind(&mut c, input.kind_id)
             .await?
             .filter(|k| k.site_id == site && k.active == 1)
-            .ok_or_else(|| AppError::invalid("kind_id", "no such kind of violation at this site"))?;
+            .ok_or_else(|| {
+                AppError::invalid("kind_id", "no such kind of violation at this site")
+            })?;
         let unit = match input.unit_id {
             Some(u) => Some(
                 lobby_store::sites::unit(&mut c, u)
@@ -73,66 +75,22 @@ pub async fn record(
     let id = app
         .write(actor, |w| {
             Box::pin(async move {
+                let seen = Seen {
+                    site_id: site,
+                    kind,
+                    unit: unit.as_ref(),
+                    location: location.as_deref(),
+                    tenant: tenant.as_ref(),
+                    description,
+                    patrol_item_result_id: None,
+                };
+                let id = record_in(w, &seen).await?;
                 let actor = w.actor().clone();
                 let now = w.now();
-                let id = store::insert(
-                    w,
-                    &NewViolation {
-                        site_id: site,
-                        kind_id: kind.id,
-                        unit_id: unit.as_ref().map(|u| u.id),
-                        location: location.as_deref(),
-                        tenant_id: tenant.as_ref().map(|t| t.id),
-                        description,
-                        patrol_item_result_id: None,
-                        recorded_by_name: &actor.display_name,
-                    },
-                    now,
-                )
-                .await?;
                 for p in stored {
                     crate::photos::insert(w, &actor, now, (Owner::Violation, id), p, None, None)
                         .await?;
                 }
-                let place = unit
-                    .as_ref()
-                    .map(|u| u.number.clone())
-                    .or_else(|| location.clone())
-                    .unwrap_or_default();
-                let who = tenant.as_ref().map(|t| t.name.as_str()).unwrap_or("");
-                let title = format!("{} · {place} {who}", kind.name);
-                let link = format!("/violations/{id}");
-                w.notify(
-                    site,
-                    Role::CsSupervisor,
-                    "violation_recorded",
-                    title.trim(),
-                    description,
-                    Some(&link),
-                )
-                .await?;
-                if let Some(t) = tenant {
-                    let n = store::count_of_tenant_since(w, t.id, super::repeat_since(now)).await?;
-                    if n >= REPEAT_COUNT {
-                        w.notify(
-                            site,
-                            Role::CsSupervisor,
-                            "violation_repeat",
-                            &t.name,
-                            &format!("{n}"),
-                            Some(&format!("/violations?tenant_id={}", t.id)),
-                        )
-                        .await?;
-                    }
-                }
-                w.audit(
-                    Some(site),
-                    "create",
-                    "violation",
-                    Some(id),
-                    serde_json::json!({"kind": kind.name, "place": place, "tenant": who, "photos": stored.len()}),
-                )
-                .await?;
                 Ok(id)
             })
         })
@@ -140,14 +98,96 @@ pub async fn record(
     violation(app, actor, id).await
 }
 
+/// What was seen, checked: the kind, the unit or place, the tenant.
+pub(crate) struct Seen<'a> {
+    pub site_id: i64,
+    pub kind: &'a lobby_store::violations::KindRow,
+    pub unit: Option<&'a lobby_store::sites::UnitRow>,
+    pub location: Option<&'a str>,
+    pub tenant: Option<&'a lobby_store::tenants::TenantRow>,
+    pub description: &'a str,
+    /// The patrol finding it came from.
+    pub patrol_item_result_id: Option<i64>,
+}
+
+/// Records a violation in the caller's transaction: the supervisor is
+/// told, and again of a repeat offender; audited.
+pub(crate) async fn record_in(w: &mut crate::Work<'_>, v: &Seen<'_>) -> AppResult<i64> {
+    let actor = w.actor().clone();
+    let now = w.now();
+    let site = v.site_id;
+    let id = store::insert(
+        w,
+        &NewViolation {
+            site_id: site,
+            kind_id: v.kind.id,
+            unit_id: v.unit.map(|u| u.id),
+            location: v.location,
+            tenant_id: v.tenant.map(|t| t.id),
+            description: v.description,
+            patrol_item_result_id: v.patrol_item_result_id,
+            recorded_by_name: &actor.display_name,
+        },
+        now,
+    )
+    .await?;
+    let place = v
+        .unit
+        .map(|u| u.number.clone())
+        .or_else(|| v.location.map(str::to_string))
+        .unwrap_or_default();
+    let who = v.tenant.map(|t| t.name.as_str()).unwrap_or("");
+    let title = format!("{} · {place} {who}", v.kind.name);
+    let link = format!("/violations/{id}");
+    w.notify(
+        site,
+        Role::CsSupervisor,
+        "violation_recorded",
+        title.trim(),
+        v.description,
+        Some(&link),
+    )
+    .await?;
+    if let Some(t) = v.tenant {
+        let n = store::count_of_tenant_since(w, t.id, super::repeat_since(now)).await?;
+        if n >= REPEAT_COUNT {
+            w.notify(
+                site,
+                Role::CsSupervisor,
+                "violation_repeat",
+                &t.name,
+                &format!("{n}"),
+                Some(&format!("/violations?tenant_id={}", t.id)),
+            )
+            .await?;
+        }
+    }
+    w.audit(
+        Some(site),
+        "create",
+        "violation",
+        Some(id),
+        serde_json::json!({"kind": v.kind.name, "place": place, "tenant": who, "patrol_item_result_id": v.patrol_item_result_id}),
+    )
+    .await?;
+    Ok(id)
+}
+
 /// Adds a photo: staff who record violations to an open one (as it was
 /// seen); the tenant to its answer, while it waits for the re-check.
-pub async fn add_photo(app: &App, actor: &Actor, id: i64, bytes: &[u8]) -> AppResult<ViolationView> {
+pub async fn add_photo(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    bytes: &[u8],
+) -> AppResult<ViolationView> {
     let r = row(app, actor, id).await?;
     let staff = actor.can(Can::ViolationsRecord, r.site_id);
     let owner = if staff {
         if r.state == ViolationState::Closed {
-            return Err(AppError::InvalidTransition("the violation is closed".into()));
+            return Err(AppError::InvalidTransition(
+                "the violation is closed".into(),
+            ));
         }
         (Owner::Violation, id)
     } else if actor.can(Can::ViolationsReply, r.site_id) {
@@ -169,7 +209,11 @@ pub async fn add_photo(app: &App, actor: &Actor, id: i64, bytes: &[u8]) -> AppRe
     };
     {
         let mut c = app.db.read().await?;
-        if lobby_store::photos::of(&mut c, owner.0, owner.1).await?.len() >= MAX_PHOTOS {
+        if lobby_store::photos::of(&mut c, owner.0, owner.1)
+            .await?
+            .len()
+            >= MAX_PHOTOS
+        {
             return Err(AppError::invalid(
                 "file",
                 format!("at most {MAX_PHOTOS} photos"),

@@ -32,14 +32,16 @@ pub(crate) async fn counts_in(
     Ok(lobby_store::violations::counts(c, site_id, from, to)
         .await?
         .into_iter()
-        .map(|(kind, recorded, fixed, fined, withdrawn, open)| KindCount {
-            kind,
-            recorded,
-            fixed,
-            fined,
-            withdrawn,
-            open,
-        })
+        .map(
+            |(kind, recorded, fixed, fined, withdrawn, open)| KindCount {
+                kind,
+                recorded,
+                fixed,
+                fined,
+                withdrawn,
+                open,
+            },
+        )
         .collect())
 }
 
@@ -106,7 +108,11 @@ pub async fn month_xlsx(
             (words.state)(v.outcome.map_or(v.state.as_str(), |o| o.as_str())),
             v.deadline.clone().unwrap_or_default(),
             v.notices.to_string(),
-            if v.fine_fen > 0 { yuan(v.fine_fen) } else { String::new() },
+            if v.fine_fen > 0 {
+                yuan(v.fine_fen)
+            } else {
+                String::new()
+            },
             v.recorded_by.clone(),
         ];
         for (j, cell) in cells.iter().enumerate() {

@@ -152,7 +152,14 @@ pub(super) async fn load_violation_history(app: &App, site: i64) -> AppResult<()
     // A repeat offender: fined twenty days ago, fixed last month, and its
     // unapproved works escalated this week.
     clock.set(at(40, 10, 5));
-    let v = record(&field, wiring, Some(repeat_unit), None, "办公室内私拉接线板 6 个串联，电暖器与烧水壶同时使用").await?;
+    let v = record(
+        &field,
+        wiring,
+        Some(repeat_unit),
+        None,
+        "办公室内私拉接线板 6 个串联，电暖器与烧水壶同时使用",
+    )
+    .await?;
     clock.set(at(40, 10, 30));
     violations::act(&past, &sup, v.id, &step(A::Notice, ""), &[]).await?;
     clock.set(at(38, 15, 0));
@@ -161,7 +168,14 @@ pub(super) async fn load_violation_history(app: &App, site: i64) -> AppResult<()
     violations::act(&past, &field, v.id, &ok, &[]).await?;
 
     clock.set(at(20, 9, 40));
-    let v = record(&sec, clutter, Some(repeat_unit), None, "电梯厅堆放纸箱约 20 个，阻挡通行").await?;
+    let v = record(
+        &sec,
+        clutter,
+        Some(repeat_unit),
+        None,
+        "电梯厅堆放纸箱约 20 个，阻挡通行",
+    )
+    .await?;
     clock.set(at(20, 10, 0));
     violations::act(&past, &sup, v.id, &step(A::Notice, ""), &[]).await?;
     clock.set(at(17, 10, 0));
@@ -176,19 +190,47 @@ pub(super) async fn load_violation_history(app: &App, site: i64) -> AppResult<()
     violations::act(&past, &fin, v.id, &step(A::ConfirmFine, ""), &[]).await?;
 
     clock.set(at(5, 11, 0));
-    let v = record(&field, works, Some(repeat_unit), None, "未办理装修申请，室内拆除隔墙").await?;
+    let v = record(
+        &field,
+        works,
+        Some(repeat_unit),
+        None,
+        "未办理装修申请，室内拆除隔墙",
+    )
+    .await?;
     clock.set(at(5, 11, 20));
-    violations::act(&past, &sup, v.id, &step(A::Notice, "立即停工，补办装修申请"), &[]).await?;
+    violations::act(
+        &past,
+        &sup,
+        v.id,
+        &step(A::Notice, "立即停工，补办装修申请"),
+        &[],
+    )
+    .await?;
     clock.set(at(0, 8, 40));
     let mut not = step(A::Recheck, "仍在施工，未补办申请");
     not.fixed = Some(false);
     violations::act(&past, &field, v.id, &not, &[]).await?;
     clock.set(at(0, 8, 50));
-    violations::act(&past, &sup, v.id, &step(A::Escalate, "租户拒不停工，请项目经理约谈"), &[]).await?;
+    violations::act(
+        &past,
+        &sup,
+        v.id,
+        &step(A::Escalate, "租户拒不停工，请项目经理约谈"),
+        &[],
+    )
+    .await?;
 
     // Due for re-check today.
     clock.set(at(1, 16, 30));
-    let v = record(&sec, fire_lane, Some(due_unit), Some("3F 东侧消防通道"), "消防通道内停放电动自行车 2 辆").await?;
+    let v = record(
+        &sec,
+        fire_lane,
+        Some(due_unit),
+        Some("3F 东侧消防通道"),
+        "消防通道内停放电动自行车 2 辆",
+    )
+    .await?;
     clock.set(at(1, 16, 45));
     violations::act(&past, &sup, v.id, &step(A::Notice, ""), &[]).await?;
 
@@ -209,7 +251,14 @@ pub(super) async fn load_violation_history(app: &App, site: i64) -> AppResult<()
     // The demo tenant's notice, answered yesterday.
     if let Some(unit) = own_unit {
         clock.set(at(2, 19, 10));
-        let v = record(&sec, noise, Some(unit), None, "工作时间内室内电钻作业，邻户投诉两次").await?;
+        let v = record(
+            &sec,
+            noise,
+            Some(unit),
+            None,
+            "工作时间内室内电钻作业，邻户投诉两次",
+        )
+        .await?;
         clock.set(at(2, 19, 30));
         violations::act(&past, &sup, v.id, &step(A::Notice, ""), &[]).await?;
         clock.set(at(1, 9, 15));
@@ -220,6 +269,13 @@ pub(super) async fn load_violation_history(app: &App, site: i64) -> AppResult<()
 
     // Just seen at the fire lane: no tenant named yet.
     clock.set(at(0, 7, 55));
-    record(&sec, fire_lane, None, Some("B1 车库消防通道"), "私家车（粤B·12345）停放在消防通道，已贴告知单").await?;
+    record(
+        &sec,
+        fire_lane,
+        None,
+        Some("B1 车库消防通道"),
+        "私家车（粤B·12345）停放在消防通道，已贴告知单",
+    )
+    .await?;
     Ok(())
 }

@@ -57,3 +57,7 @@ CREATE INDEX violation_steps_of ON violation_steps (violation_id, id);
 ALTER TABLE photos DROP CONSTRAINT photos_owner_check;
 ALTER TABLE photos ADD CONSTRAINT photos_owner_check
     CHECK (owner IN ('ticket', 'patrol_result', 'inspection', 'notice', 'meter_reading', 'move_item', 'payment_notice', 'site_payee', 'violation', 'violation_reply'));
+
+-- A patrol finding that is a tenant's breach of the rules: recorded as a
+-- violation of this kind when the round is finished, not as a work order.
+ALTER TABLE patrol_item_results ADD COLUMN violation_kind_id BIGINT REFERENCES violation_kinds(id);

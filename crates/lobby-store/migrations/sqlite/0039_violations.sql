@@ -83,3 +83,7 @@ FROM photos ORDER BY id;
 DROP TABLE photos;
 ALTER TABLE photos_new RENAME TO photos;
 CREATE INDEX photos_owner ON photos (owner, owner_id, id);
+
+-- A patrol finding that is a tenant's breach of the rules: recorded as a
+-- violation of this kind when the round is finished, not as a work order.
+ALTER TABLE patrol_item_results ADD COLUMN violation_kind_id BIGINT REFERENCES violation_kinds(id);

@@ -83,8 +83,8 @@ async fn the_report_prints_on_a4(b: &Client, app: &TestApp) -> Step {
         return Err("the print is not a PDF".into());
     }
     let pages = pdf
-        .windows(11)
-        .filter(|w| w.starts_with(b"/Type /Page") && w[10] != b's')
+        .windows(12)
+        .filter(|w| w.starts_with(b"/Type /Page") && w[11] != b's')
         .count();
     if pages < 2 {
         return Err(format!(

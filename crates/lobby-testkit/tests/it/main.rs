@@ -11,6 +11,7 @@ mod browser_moves;
 mod browser_paying;
 mod browser_portal;
 mod browser_reports;
+mod browser_violations;
 mod cleaning;
 mod concurrency;
 mod delivery;

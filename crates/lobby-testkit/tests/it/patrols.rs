@@ -3,7 +3,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 /// A route with one checkpoint of two items; returns (route, checkpoint).
-async fn a_route(app: &TestApp, sup: &str, windows: &str) -> (Value, Value) {
+pub(crate) async fn a_route(app: &TestApp, sup: &str, windows: &str) -> (Value, Value) {
     let r = app
         .post(
             Some(sup),

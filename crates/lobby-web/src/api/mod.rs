@@ -19,7 +19,6 @@ mod payment_notices;
 mod permits;
 mod portal;
 mod renovations;
-mod violations;
 mod sites;
 mod sla;
 mod supervision;
@@ -29,6 +28,7 @@ mod tickets;
 mod training;
 mod trends;
 mod users;
+mod violations;
 mod work_log;
 
 mod schemas;

@@ -8,8 +8,7 @@ use axum::response::Response;
 use axum::Json;
 use lobby_app::page::Page;
 use lobby_app::violations::{
-    self, KindInput, KindView, ViolationActionInput, ViolationInput, ViolationQuery,
-    ViolationView,
+    self, KindInput, KindView, ViolationActionInput, ViolationInput, ViolationQuery, ViolationView,
 };
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -179,7 +178,6 @@ async fn photo(
     ApiQuery(q): ApiQuery<super::tickets::PhotoQuery>,
 ) -> Result<Response, ApiError> {
     use axum::response::IntoResponse;
-    let (ty, bytes) =
-        violations::photo(&s.app, &a, id, photo_id, q.thumb.unwrap_or(false)).await?;
+    let (ty, bytes) = violations::photo(&s.app, &a, id, photo_id, q.thumb.unwrap_or(false)).await?;
     Ok(([(axum::http::header::CONTENT_TYPE, ty)], bytes).into_response())
 }

@@ -25,7 +25,6 @@ mod payment_notices;
 mod permits;
 pub mod portal;
 mod renovations;
-mod violations;
 mod shifts;
 mod sites;
 mod sla;
@@ -35,6 +34,7 @@ mod tenants;
 mod tickets;
 pub(crate) mod training;
 mod users;
+mod violations;
 mod work_log;
 
 // The frame and what every page shares, one job a file.

@@ -520,6 +520,8 @@ struct CheckpointPage {
     key: String,
     error: Option<FormError>,
     departments: Vec<&'static str>,
+    /// The site's kinds of tenant violation: a finding may be one.
+    violation_kinds: Vec<(i64, String)>,
 }
 
 async fn checkpoint_page(
@@ -566,11 +568,22 @@ async fn checkpoint_with(
     if point.recorded_at.is_some() || r.finished_at.is_some() {
         return Ok(see(&format!("/patrols/rounds/{id}")));
     }
+    let violation_kinds = if c.actor.can(Can::ViolationsRecord, r.site_id) {
+        lobby_app::violations::kinds(&s.app, &c.actor, r.site_id)
+            .await?
+            .into_iter()
+            .filter(|k| k.active)
+            .map(|k| (k.id, k.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let refused = error.is_some();
     Ok(render_form(
         &CheckpointPage {
             c,
             r,
+            violation_kinds,
             cp: point,
             scan,
             at,
@@ -624,6 +637,13 @@ async fn checkpoint_record(
                 note: Some(note).filter(|n| !n.trim().is_empty()),
                 department,
                 same_problem: get(&format!("same_{item}")) == "1",
+                violation_kind_id: match super::number_opt(
+                    "violation_kind_id",
+                    &get(&format!("viol_{item}")),
+                ) {
+                    Ok(v) => v,
+                    Err(e) => return error_page(Some(&a), e),
+                },
             });
         }
     }

@@ -11,8 +11,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use lobby_app::photos::MAX_PHOTO_BYTES;
 use lobby_app::violations::{
-    self, KindInput, KindView, ViolationActionInput, ViolationInput, ViolationQuery,
-    ViolationView,
+    self, KindInput, KindView, ViolationActionInput, ViolationInput, ViolationQuery, ViolationView,
 };
 use lobby_app::AppError;
 use lobby_domain::fees::parse_yuan;
@@ -27,10 +26,7 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     let photos = axum::extract::DefaultBodyLimit::max(MAX_PHOTO_BYTES * MAX_PHOTOS + 64 * 1024);
     Router::new()
-        .route(
-            "/violations",
-            get(list_page).post(record).layer(photos),
-        )
+        .route("/violations", get(list_page).post(record).layer(photos))
         .route("/violations/kinds", get(kinds_page).post(create_kind))
         .route("/violations/kinds/{id}", post(update_kind))
         .route("/violations/export.xlsx", get(export))
@@ -369,7 +365,11 @@ struct KindsPage {
     error: Option<FormError>,
 }
 
-async fn kinds_with(s: &AppState, c: Chrome, error: Option<FormError>) -> Result<Response, PageError> {
+async fn kinds_with(
+    s: &AppState,
+    c: Chrome,
+    error: Option<FormError>,
+) -> Result<Response, PageError> {
     let c = c.at("violations", "violations.kinds");
     let site = c.site_id();
     c.actor.authorize(Can::ViolationsManage, site)?;
