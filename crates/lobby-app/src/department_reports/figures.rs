@@ -154,7 +154,7 @@ pub struct MonthFigures {
     /// Tenant rule violations (违章) recorded in the month, by kind and
     /// where they stand (a report signed before they existed has none).
     #[serde(default)]
-    pub violations: Vec<crate::violations::KindCount>,
+    pub violations: Vec<crate::violations::ViolationCount>,
 }
 
 fn pct(part: i64, whole: i64) -> Option<f64> {

@@ -152,9 +152,6 @@ pub async fn act(
             step_note = note(input, false)?;
         }
     }
-    if to == ViolationState::Closed {
-        n.closed_at = Some(app.now());
-    }
     let mut stored = Vec::new();
     for bytes in photos {
         stored.push(crate::photos::store_photo(app, bytes).await?);
@@ -165,6 +162,9 @@ pub async fn act(
             let mut n = n.clone();
             let actor = w.actor().clone();
             let now = w.now();
+            if n.state == ViolationState::Closed {
+                n.closed_at = Some(now);
+            }
             if let (A::ConfirmFine, Some(item), Some(t)) = (a, item, n.tenant_id) {
                 let label = format!("{} · {}", n.kind_name, place(&n));
                 let charge = lobby_store::fees::insert_priced_charge(
@@ -235,18 +235,14 @@ async fn tell(
     let staff_link = format!("/violations/{}", v.id);
     let my_link = format!("/my/violations/{}", v.id);
     let body = note.unwrap_or("");
-    let to_tenant = |kind: &'static str, body: String| (kind, body);
     let tenant_msg = match a {
-        A::Notice => Some(to_tenant(
+        A::Notice => Some((
             "violation_notice",
             format!("{} {}", v.deadline.as_deref().unwrap_or(""), v.description),
         )),
-        A::Recheck if fixed == Some(true) => Some(to_tenant("violation_closed", body.into())),
-        A::ConfirmFine => Some(to_tenant(
-            "violation_fined",
-            format!("¥{}", yuan(v.fine_fen)),
-        )),
-        A::Close if v.notices > 0 => Some(to_tenant("violation_closed", body.into())),
+        A::Recheck if fixed == Some(true) => Some(("violation_closed", body.to_string())),
+        A::ConfirmFine => Some(("violation_fined", format!("¥{}", yuan(v.fine_fen)))),
+        A::Close if v.notices > 0 => Some(("violation_closed", body.to_string())),
         _ => None,
     };
     if let Some((kind, body)) = tenant_msg {

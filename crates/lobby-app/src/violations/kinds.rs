@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Actor, App, AppError, AppResult};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct KindView {
+pub struct ViolationKindView {
     pub id: i64,
     pub site_id: i64,
     pub name: String,
@@ -27,7 +27,7 @@ pub struct KindView {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct KindInput {
+pub struct ViolationKindInput {
     pub site_id: i64,
     pub name: String,
     pub rule: Option<String>,
@@ -39,8 +39,8 @@ pub struct KindInput {
     pub active: Option<bool>,
 }
 
-pub(super) fn kind_view(k: KindRow) -> KindView {
-    KindView {
+pub(super) fn kind_view(k: KindRow) -> ViolationKindView {
+    ViolationKindView {
         id: k.id,
         site_id: k.site_id,
         name: k.name,
@@ -52,7 +52,7 @@ pub(super) fn kind_view(k: KindRow) -> KindView {
 }
 
 /// A site's kinds, those in use first.
-pub async fn kinds(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<KindView>> {
+pub async fn kinds(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<ViolationKindView>> {
     actor.authorize(Can::ViolationsRead, site_id)?;
     let mut c = app.db.read().await?;
     Ok(store::kinds(&mut c, site_id)
@@ -64,7 +64,7 @@ pub async fn kinds(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Kind
 
 /// The input checked: name, rule, days, and a fine item of the site that
 /// is one-off.
-async fn checked(app: &App, input: &KindInput) -> AppResult<(String, Option<String>)> {
+async fn checked(app: &App, input: &ViolationKindInput) -> AppResult<(String, Option<String>)> {
     let name = required_text("name", &input.name, 60)?;
     let rule = optional_text("rule", input.rule.as_deref(), 1000)?;
     if !(1..=MAX_DEADLINE_DAYS).contains(&input.deadline_days) {
@@ -95,7 +95,11 @@ fn duplicate(e: StoreError, name: &str) -> AppError {
 }
 
 /// A new kind (the supervisor).
-pub async fn create_kind(app: &App, actor: &Actor, input: &KindInput) -> AppResult<KindView> {
+pub async fn create_kind(
+    app: &App,
+    actor: &Actor,
+    input: &ViolationKindInput,
+) -> AppResult<ViolationKindView> {
     actor.authorize(Can::ViolationsManage, input.site_id)?;
     let (name, rule) = checked(app, input).await?;
     let (name, rule) = (&name, &rule);
@@ -128,7 +132,7 @@ pub async fn create_kind(app: &App, actor: &Actor, input: &KindInput) -> AppResu
     kind(app, id).await
 }
 
-async fn kind(app: &App, id: i64) -> AppResult<KindView> {
+async fn kind(app: &App, id: i64) -> AppResult<ViolationKindView> {
     let mut c = app.db.read().await?;
     Ok(kind_view(
         store::kind(&mut c, id)
@@ -143,8 +147,8 @@ pub async fn update_kind(
     app: &App,
     actor: &Actor,
     id: i64,
-    input: &KindInput,
-) -> AppResult<KindView> {
+    input: &ViolationKindInput,
+) -> AppResult<ViolationKindView> {
     let k = {
         let mut c = app.db.read().await?;
         store::kind(&mut c, id)

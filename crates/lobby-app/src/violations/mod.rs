@@ -13,11 +13,11 @@ mod record;
 mod report;
 
 pub use act::{act, may};
-pub use kinds::{create_kind, kinds, update_kind, KindInput, KindView};
+pub use kinds::{create_kind, kinds, update_kind, ViolationKindInput, ViolationKindView};
 pub use record::{add_photo, record};
 pub(crate) use record::{record_in, Seen};
 pub(crate) use report::counts_in;
-pub use report::{month_xlsx, KindCount, MonthWords};
+pub use report::{month_xlsx, MonthWords, ViolationCount};
 
 use lobby_domain::photos::Owner;
 use lobby_domain::policy::Action as Can;
@@ -68,11 +68,11 @@ pub struct ViolationView {
     /// The photos as it was seen (`GET /violations/{id}/photos/{photo_id}`).
     pub photo_ids: Vec<i64>,
     /// What was done, oldest first (with the violation's page; empty in lists).
-    pub steps: Vec<StepView>,
+    pub steps: Vec<ViolationStepView>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct StepView {
+pub struct ViolationStepView {
     pub id: i64,
     pub action: ViolationAction,
     /// A re-check's result; a reply's claim (fixed, or an objection).
@@ -169,9 +169,15 @@ pub(crate) fn read_scope(actor: &Actor, site_id: i64) -> AppResult<Option<i64>> 
     actor.tenant_scope(Can::ViolationsRead, site_id)
 }
 
-/// The start of the repeat window at `now`.
-fn repeat_since(now: i64) -> i64 {
-    now.saturating_sub(REPEAT_DAYS * 86_400_000_000)
+/// The start of the repeat window at `now`: the same time of day
+/// `REPEAT_DAYS` calendar days before, at the site.
+async fn repeat_since(c: &mut lobby_store::Conn, site_id: i64, now: i64) -> AppResult<i64> {
+    let site = crate::scope::site_row(c, site_id).await?;
+    let then = time::ts(now)
+        .to_zoned(time::zone(&site.timezone)?)
+        .checked_sub(jiff::Span::new().days(REPEAT_DAYS))
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(then.timestamp().as_microsecond())
 }
 
 /// The tenants of a site who are repeat offenders now.
@@ -180,13 +186,12 @@ async fn repeat_tenants(
     site_id: i64,
     now: i64,
 ) -> AppResult<std::collections::HashSet<i64>> {
-    Ok(
-        store::repeat_offenders(c, site_id, repeat_since(now), REPEAT_COUNT)
-            .await?
-            .into_iter()
-            .map(|(t, _)| t)
-            .collect(),
-    )
+    let since = repeat_since(c, site_id, now).await?;
+    Ok(store::repeat_offenders(c, site_id, since, REPEAT_COUNT)
+        .await?
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect())
 }
 
 /// A site's violations, the newest first (a tenant: its own, noticed).
@@ -255,7 +260,8 @@ pub async fn violation(app: &App, actor: &Actor, id: i64) -> AppResult<Violation
     let mut c = app.db.read().await?;
     let repeat = match r.tenant_id {
         Some(t) => {
-            store::count_of_tenant_since(&mut c, t, repeat_since(app.now())).await? >= REPEAT_COUNT
+            let since = repeat_since(&mut c, r.site_id, app.now()).await?;
+            store::count_of_tenant_since(&mut c, t, since).await? >= REPEAT_COUNT
         }
         None => false,
     };
@@ -280,7 +286,7 @@ pub async fn violation(app: &App, actor: &Actor, id: i64) -> AppResult<Violation
         } else {
             Vec::new()
         };
-        step_views.push(StepView {
+        step_views.push(ViolationStepView {
             id: s.id,
             action: s.action,
             fixed: s.fixed.map(|f| f == 1),

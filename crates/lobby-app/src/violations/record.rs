@@ -149,7 +149,8 @@ pub(crate) async fn record_in(w: &mut crate::Work<'_>, v: &Seen<'_>) -> AppResul
     )
     .await?;
     if let Some(t) = v.tenant {
-        let n = store::count_of_tenant_since(w, t.id, super::repeat_since(now)).await?;
+        let since = super::repeat_since(w, site, now).await?;
+        let n = store::count_of_tenant_since(w, t.id, since).await?;
         if n >= REPEAT_COUNT {
             w.notify(
                 site,

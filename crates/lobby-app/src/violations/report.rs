@@ -10,7 +10,7 @@ use crate::{Actor, App, AppError, AppResult};
 
 /// A month's violations of one kind, by where they stand now.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct KindCount {
+pub struct ViolationCount {
     pub kind: String,
     /// Recorded in the month.
     pub recorded: i64,
@@ -28,12 +28,12 @@ pub(crate) async fn counts_in(
     site_id: i64,
     from: i64,
     to: i64,
-) -> AppResult<Vec<KindCount>> {
+) -> AppResult<Vec<ViolationCount>> {
     Ok(lobby_store::violations::counts(c, site_id, from, to)
         .await?
         .into_iter()
         .map(
-            |(kind, recorded, fixed, fined, withdrawn, open)| KindCount {
+            |(kind, recorded, fixed, fined, withdrawn, open)| ViolationCount {
                 kind,
                 recorded,
                 fixed,

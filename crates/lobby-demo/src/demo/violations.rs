@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use lobby_app::violations::{self, KindInput, ViolationActionInput, ViolationInput};
+use lobby_app::violations::{self, ViolationActionInput, ViolationInput, ViolationKindInput};
 use lobby_app::{Actor, App, AppResult};
 use lobby_domain::clock::FixedClock;
 use lobby_domain::fees::FeeBasis;
@@ -90,7 +90,7 @@ pub(super) async fn load_violation_history(app: &App, site: i64) -> AppResult<()
         let k = violations::create_kind(
             app,
             &sup,
-            &KindInput {
+            &ViolationKindInput {
                 site_id: site,
                 name: (*name).into(),
                 rule: Some((*rule).into()),

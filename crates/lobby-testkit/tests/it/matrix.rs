@@ -178,6 +178,14 @@ async fn collection_reads_follow_the_policy(app: TestApp) {
         ("/moves", "", Action::MovesRead, &[]),
         ("/handover-checklist", "", Action::MovesRead, &[]),
         ("/renovations", "", Action::RenovationsRead, &[]),
+        ("/violation-kinds", "", Action::ViolationsRead, &[]),
+        ("/violations", "", Action::ViolationsRead, &[]),
+        (
+            "/violations/export.xlsx",
+            "&month=2026-11",
+            Action::ViolationsManage,
+            &[],
+        ),
         ("/deposits", "", Action::FeesRead, &[]),
         ("/payment-notices", "", Action::FeesManage, &["tenant"]),
         (

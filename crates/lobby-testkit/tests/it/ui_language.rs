@@ -18,7 +18,8 @@ const ALLOWED: &[&str] = &[
     "English", "WO", "ZG", "ZD", "CJ", "SK", "SLA", "QR", "PDF", "Excel", "xlsx", "CSV", "csv",
     "ID", "IC", "WiFi", "kWh", "km", "kg", "mm", "cm", "PM", "AM", "Ctrl", "Enter", "Esc", "Alt",
     "OK", "APP", "App", "VIP", "SF", "EMS", "JD", "UTC", "GMT", "Asia", "Shanghai", "B1", "F1",
-    "F2", "PIN", "IT", "XLSX", "Tab", "EA", // the demo site's name (EA公寓)
+    "F2", "PIN", "IT", "XLSX", "Tab", "WZ", // a violation notice's number (WZ-00003-1)
+    "EA", // the demo site's name (EA公寓)
     "hw", // the search box's example of pinyin initials (华为 → hw)
 ];
 

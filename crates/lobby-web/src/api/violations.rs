@@ -8,7 +8,8 @@ use axum::response::Response;
 use axum::Json;
 use lobby_app::page::Page;
 use lobby_app::violations::{
-    self, KindInput, KindView, ViolationActionInput, ViolationInput, ViolationQuery, ViolationView,
+    self, ViolationActionInput, ViolationInput, ViolationKindInput, ViolationKindView,
+    ViolationQuery, ViolationView,
 };
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -39,24 +40,24 @@ struct SiteQ {
 }
 
 /// A site's kinds of violation, those in use first.
-#[utoipa::path(get, path = "/violation-kinds", tag = "violations", params(super::PageQ, SiteQ), responses((status = 200, body = Page<KindView>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/violation-kinds", tag = "violations", params(super::PageQ, SiteQ), responses((status = 200, body = Page<ViolationKindView>), (status = 403, body = ErrorBody)))]
 async fn list_kinds(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     ApiQuery(q): ApiQuery<SiteQ>,
     ApiQuery(pq): ApiQuery<super::PageQ>,
-) -> Result<Json<Page<KindView>>, ApiError> {
+) -> Result<Json<Page<ViolationKindView>>, ApiError> {
     super::paged(violations::kinds(&s.app, &a, q.site_id).await?, &pq)
 }
 
 /// A new kind (the supervisor): `name`, `rule`, `deadline_days` (1–90),
 /// `fine_fee_item_id` (a one-off fee item; none: no fine for this kind).
-#[utoipa::path(post, path = "/violation-kinds", tag = "violations", request_body = KindInput, responses((status = 201, body = KindView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/violation-kinds", tag = "violations", request_body = ViolationKindInput, responses((status = 201, body = ViolationKindView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_kind(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
-    ApiJson(v): ApiJson<KindInput>,
-) -> Result<(StatusCode, Json<KindView>), ApiError> {
+    ApiJson(v): ApiJson<ViolationKindInput>,
+) -> Result<(StatusCode, Json<ViolationKindView>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(violations::create_kind(&s.app, &a, &v).await?),
@@ -64,13 +65,13 @@ async fn create_kind(
 }
 
 /// Changes a kind (`active: false` takes it out of use).
-#[utoipa::path(put, path = "/violation-kinds/{id}", tag = "violations", params(("id" = i64, Path)), request_body = KindInput, responses((status = 200, body = KindView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(put, path = "/violation-kinds/{id}", tag = "violations", params(("id" = i64, Path)), request_body = ViolationKindInput, responses((status = 200, body = ViolationKindView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_kind(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     Path(id): Path<i64>,
-    ApiJson(v): ApiJson<KindInput>,
-) -> Result<Json<KindView>, ApiError> {
+    ApiJson(v): ApiJson<ViolationKindInput>,
+) -> Result<Json<ViolationKindView>, ApiError> {
     Ok(Json(violations::update_kind(&s.app, &a, id, &v).await?))
 }
 

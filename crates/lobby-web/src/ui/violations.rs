@@ -11,7 +11,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use lobby_app::photos::MAX_PHOTO_BYTES;
 use lobby_app::violations::{
-    self, KindInput, KindView, ViolationActionInput, ViolationInput, ViolationQuery, ViolationView,
+    self, ViolationActionInput, ViolationInput, ViolationKindInput, ViolationKindView,
+    ViolationQuery, ViolationView,
 };
 use lobby_app::AppError;
 use lobby_domain::fees::parse_yuan;
@@ -48,7 +49,7 @@ fn see(to: &str) -> Response {
 struct ListPage {
     c: Chrome,
     items: Vec<ViolationView>,
-    kinds: Vec<KindView>,
+    kinds: Vec<ViolationKindView>,
     units: Vec<super::UnitChoice>,
     can_record: bool,
     can_manage: bool,
@@ -359,7 +360,7 @@ async fn export(
 #[template(path = "violations/kinds.html")]
 struct KindsPage {
     c: Chrome,
-    kinds: Vec<KindView>,
+    kinds: Vec<ViolationKindView>,
     /// The site's one-off fee items (a fine is charged as one).
     items: Vec<(i64, String)>,
     error: Option<FormError>,
@@ -409,8 +410,8 @@ struct KindForm {
     active: Option<String>,
 }
 
-fn kind_input(site_id: i64, f: &KindForm) -> Result<KindInput, AppError> {
-    Ok(KindInput {
+fn kind_input(site_id: i64, f: &KindForm) -> Result<ViolationKindInput, AppError> {
+    Ok(ViolationKindInput {
         site_id,
         name: f.name.clone(),
         rule: f.rule.clone(),
