@@ -418,6 +418,8 @@ pub struct ItemResultRow {
     pub same_problem: i64,
     /// A tenant's violation of this kind, not a work order.
     pub violation_kind_id: Option<i64>,
+    /// The violation it became (after finish).
+    pub violation_id: Option<i64>,
 }
 
 pub struct NewItemResult<'a> {
@@ -449,7 +451,9 @@ pub async fn insert_item_result(c: &mut Conn, r: &NewItemResult<'_>) -> Result<i
 pub async fn item_results(c: &mut Conn, round_id: i64) -> Result<Vec<ItemResultRow>> {
     Ok(sqlx::query_as(
         "SELECT i.id, i.result_id, i.item_id, i.ok, i.note, i.ticket_id, k.number AS ticket_number, \
-         i.department, i.same_problem, i.violation_kind_id FROM patrol_item_results i JOIN patrol_results r ON r.id = i.result_id LEFT JOIN tickets k ON k.id = i.ticket_id \
+         i.department, i.same_problem, i.violation_kind_id, \
+         (SELECT MIN(v.id) FROM violations v WHERE v.patrol_item_result_id = i.id) AS violation_id \
+         FROM patrol_item_results i JOIN patrol_results r ON r.id = i.result_id LEFT JOIN tickets k ON k.id = i.ticket_id \
          WHERE r.round_id = $1 ORDER BY i.id",
     )
     .bind(round_id)

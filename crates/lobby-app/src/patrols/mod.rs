@@ -22,6 +22,7 @@ use crate::tickets::{ActionInput, NewTicketInput};
 use crate::{audit, notify, time, Actor, App, AppError, AppResult};
 
 mod departments;
+mod findings;
 mod plan;
 mod rounds;
 
@@ -43,6 +44,7 @@ pub use departments::{
     category_departments, set_category_departments, CategoryDepartment, CategoryDepartmentInput,
     CategoryDepartmentsInput,
 };
+use findings::file_findings;
 pub use plan::{
     add_result_photo, coverage, day_record, missed_sweep, next_checkpoint, plan, AreaFindings,
     Coverage, DayPlan, PersonCoverage, RouteCoverage, Slot,
