@@ -9,6 +9,16 @@ use lobby_testkit::{both, png, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+/// Whether the holder of `token` has a notification of `kind`.
+async fn told(app: &TestApp, token: &str, kind: &str) -> bool {
+    let n = app.get(Some(token), "/api/v1/notifications").await;
+    n.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["kind"] == kind)
+}
+
 fn kinds_of(v: &Value) -> Vec<String> {
     v["items"]
         .as_array()
@@ -104,15 +114,9 @@ async fn a_violation_runs_from_record_to_fine(app: TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     let photo = r.body["photo_ids"][0].as_i64().unwrap();
-    let n = app.get(Some(&sup), "/api/v1/notifications").await;
     assert!(
-        n.body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|x| x["kind"] == "violation_recorded"),
-        "the supervisor is told: {:?}",
-        n.body
+        told(&app, &sup, "violation_recorded").await,
+        "the supervisor is told"
     );
 
     // Before the notice, the tenant sees nothing of it.
@@ -238,12 +242,7 @@ async fn a_violation_runs_from_record_to_fine(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "answered once");
-    let n = app.get(Some(&sup), "/api/v1/notifications").await;
-    assert!(n.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|x| x["kind"] == "violation_reply"));
+    assert!(told(&app, &sup, "violation_reply").await, "violation_reply");
 
     // Another tenant's violation: 404 to this tenant, even noticed.
     let units = app
@@ -490,12 +489,10 @@ async fn a_violation_runs_from_record_to_fine(app: TestApp) {
     assert_eq!(r.status, StatusCode::CREATED);
     let r = app.post(Some(&sec), "/api/v1/violations", &json!({"site_id": s, "kind_id": kind_id, "unit_id": unit, "description": "第三次堆放"})).await;
     assert_eq!(r.body["repeat_offender"], true, "{:?}", r.body);
-    let n = app.get(Some(&sup), "/api/v1/notifications").await;
-    assert!(n.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|x| x["kind"] == "violation_repeat"));
+    assert!(
+        told(&app, &sup, "violation_repeat").await,
+        "violation_repeat"
+    );
     let rep = app
         .get(
             Some(&sup),
@@ -601,11 +598,9 @@ async fn a_patrol_finding_becomes_a_violation(app: TestApp) {
         .as_str()
         .unwrap()
         .starts_with("消防通道停放电动车"));
-    let n = app.get(Some(&sup), "/api/v1/notifications").await;
-    assert!(n.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|x| x["kind"] == "violation_recorded"));
+    assert!(
+        told(&app, &sup, "violation_recorded").await,
+        "violation_recorded"
+    );
 }
 both!(a_patrol_finding_becomes_a_violation);
