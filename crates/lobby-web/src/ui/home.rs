@@ -42,6 +42,8 @@ struct HomePage {
     own_tenant: Option<TenantView>,
     /// A tenant's own requests still open (the portal's home).
     my_requests: Vec<lobby_app::tickets::TicketView>,
+    /// A tenant's violation notices still to answer or put right.
+    my_violations: Vec<lobby_app::violations::ViolationView>,
     can_report: bool,
     /// Outages under way (staff) or the notices in force (a tenant).
     outages: Vec<lobby_app::announcements::AnnouncementView>,
@@ -407,6 +409,29 @@ async fn home(
     } else {
         Vec::new()
     };
+    let my_violations = if c.actor.can(Action::ViolationsReply, site) {
+        lobby_app::violations::violations(
+            &s.app,
+            &c.actor,
+            &lobby_app::violations::ViolationQuery {
+                site_id: site,
+                ..Default::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .filter(|v| {
+            matches!(
+                v.state,
+                lobby_domain::violations::ViolationState::Noticed
+                    | lobby_domain::violations::ViolationState::Answered
+                    | lobby_domain::violations::ViolationState::Unfixed
+            )
+        })
+        .collect()
+    } else {
+        Vec::new()
+    };
     let (mut outages, mut notices) = (Vec::new(), Vec::new());
     if c.actor.can(Action::AnnouncementsRead, site) {
         if c.actor.tenant_id.is_some() {
@@ -544,6 +569,7 @@ async fn home(
         notifications,
         own_tenant,
         my_requests,
+        my_violations,
         can_report,
         outages,
         notices,
