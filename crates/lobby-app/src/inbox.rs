@@ -162,7 +162,11 @@ pub async fn waiting(app: &App, actor: &Actor, site_id: i64) -> AppResult<Vec<Wa
                 "/violations?state=fine_proposed".into(),
             );
         }
-        if can(Can::ViolationsManage) && actor.has_role(lobby_domain::roles::Role::ProjectManager) {
+        if can(Can::ViolationsManage)
+            && actor
+                .roles_at(site_id)
+                .any(|r| r == lobby_domain::roles::Role::ProjectManager)
+        {
             put(
                 WaitingKind::ViolationsEscalated,
                 escalated,

@@ -128,14 +128,16 @@ pub struct Filter {
     pub due_by: Option<String>,
 }
 
+/// What a [`Filter`] keeps, with `$1` the site and `$2`–`$7` its fields.
+const WHERE: &str = "WHERE v.site_id = $1 AND ($2 IS NULL OR v.state = $2) \
+     AND ($3 IS NULL OR v.tenant_id = $3) AND ($4 IS NULL OR v.unit_id = $4) \
+     AND ($5 IS NULL OR v.created_at >= $5) AND ($6 IS NULL OR v.created_at < $6) \
+     AND ($7 IS NULL OR (v.state IN ('noticed', 'answered') AND v.deadline <= $7))";
+
 /// A site's violations, the newest first (at most `limit`).
 pub async fn list(c: &mut Conn, site_id: i64, f: &Filter, limit: i64) -> Result<Vec<ViolationRow>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {COLS} {FROM} WHERE v.site_id = $1 AND ($2 IS NULL OR v.state = $2) \
-         AND ($3 IS NULL OR v.tenant_id = $3) AND ($4 IS NULL OR v.unit_id = $4) \
-         AND ($5 IS NULL OR v.created_at >= $5) AND ($6 IS NULL OR v.created_at < $6) \
-         AND ($7 IS NULL OR (v.state IN ('noticed', 'answered') AND v.deadline <= $7)) \
-         ORDER BY v.id DESC LIMIT $8"
+        "SELECT {COLS} {FROM} {WHERE} ORDER BY v.id DESC LIMIT $8"
     ))
     .bind(site_id)
     .bind(f.state)
@@ -147,6 +149,22 @@ pub async fn list(c: &mut Conn, site_id: i64, f: &Filter, limit: i64) -> Result<
     .bind(limit)
     .fetch_all(c)
     .await?)
+}
+
+/// How many of a site's violations a filter keeps.
+pub async fn count(c: &mut Conn, site_id: i64, f: &Filter) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM violations v {WHERE}"))
+            .bind(site_id)
+            .bind(f.state)
+            .bind(f.tenant_id)
+            .bind(f.unit_id)
+            .bind(f.from)
+            .bind(f.to)
+            .bind(f.due_by.as_deref())
+            .fetch_one(c)
+            .await?,
+    )
 }
 
 pub async fn get(c: &mut Conn, id: i64) -> Result<Option<ViolationRow>> {

@@ -344,32 +344,17 @@ pub(crate) async fn waiting_counts(
     today: &str,
     now: i64,
 ) -> AppResult<(i64, i64, i64, i64)> {
+    let in_state = |state| Filter {
+        state: Some(state),
+        ..Filter::default()
+    };
     let due = Filter {
         due_by: Some(today.to_string()),
         ..Filter::default()
     };
-    let n = |v: Vec<ViolationRow>| v.len() as i64;
-    let due = n(store::list(c, site_id, &due, 1000).await?);
-    let fines = n(store::list(
-        c,
-        site_id,
-        &Filter {
-            state: Some(ViolationState::FineProposed),
-            ..Filter::default()
-        },
-        1000,
-    )
-    .await?);
-    let escalated = n(store::list(
-        c,
-        site_id,
-        &Filter {
-            state: Some(ViolationState::Escalated),
-            ..Filter::default()
-        },
-        1000,
-    )
-    .await?);
+    let due = store::count(c, site_id, &due).await?;
+    let fines = store::count(c, site_id, &in_state(ViolationState::FineProposed)).await?;
+    let escalated = store::count(c, site_id, &in_state(ViolationState::Escalated)).await?;
     let repeat = repeat_tenants(c, site_id, now).await?.len() as i64;
     Ok((due, fines, escalated, repeat))
 }
