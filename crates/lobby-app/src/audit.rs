@@ -89,12 +89,20 @@ pub async fn record_alone(
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
+    /// Sealed entries checked.
     pub entries: u64,
+    /// Entries that waited for their seal and were sealed first.
+    pub sealed_now: u64,
+    /// Entries committed while the check ran, still waiting for their seal
+    /// (the sealer links them within a second).
+    pub waiting: i64,
 }
 
-/// Walks the whole chain in id order. `Err(Ok(break))` names the first bad
-/// entry; `Err(Err(_))` is a failure to read.
+/// Seals what waits (see `lobby_store::audit::seal`), then walks the whole
+/// chain in its order. `Err(Ok(break))` names the first bad entry;
+/// `Err(Err(_))` is a failure to read.
 pub async fn verify(app: &App) -> AppResult<Result<Verified, ChainBreak>> {
+    let sealed_now = app.db.seal_audit().await?;
     let mut c = app.db.read().await?;
     let mut prev = GENESIS.to_string();
     let mut after = 0;
@@ -102,7 +110,7 @@ pub async fn verify(app: &App) -> AppResult<Result<Verified, ChainBreak>> {
     loop {
         let rows = store::chunk(&mut c, after, 1000).await?;
         let Some(last) = rows.last() else { break };
-        after = last.id;
+        after = last.seal.unwrap_or(i64::MAX);
         let entries: Vec<_> = rows.into_iter().map(|r| r.into_stored()).collect();
         n += entries.len() as u64;
         match verify_run(&prev, &entries) {
@@ -110,7 +118,12 @@ pub async fn verify(app: &App) -> AppResult<Result<Verified, ChainBreak>> {
             Err(b) => return Ok(Err(b)),
         }
     }
-    Ok(Ok(Verified { entries: n }))
+    let waiting = store::waiting(&mut c).await?;
+    Ok(Ok(Verified {
+        entries: n,
+        sealed_now,
+        waiting,
+    }))
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

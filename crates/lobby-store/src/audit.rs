@@ -4,6 +4,8 @@
 use lobby_domain::audit::{entry_hash, EntryFields, StoredEntry, GENESIS};
 use sqlx::FromRow;
 
+use sqlx::AnyPool;
+
 use crate::{Dialect, Result, StoreError, Tx};
 
 pub struct NewEntry<'a> {
@@ -17,18 +19,29 @@ pub struct NewEntry<'a> {
     pub detail: &'a str,
 }
 
-/// Appends an entry chained to the last one. Appends are serialised: on
-/// SQLite by the single-writer transaction, on PostgreSQL by a
-/// transaction-scoped advisory lock, so two writers never chain to the same
-/// predecessor.
+/// Appends an entry. On SQLite it is chained at once: the single writer
+/// keeps the chain's head, so chaining costs one insert. On PostgreSQL it
+/// is written unchained, with no lock taken, and [`seal`] links it after
+/// the commit (see the migration `0040_write_path`); the transaction's
+/// commit wakes the sealer.
 pub async fn append(tx: &mut Tx, e: &NewEntry<'_>) -> Result<i64> {
     if tx.dialect() == Dialect::Postgres {
-        // Servers append one at a time, each after the last one committed.
-        sqlx::query("SELECT pg_advisory_xact_lock(7710001)")
-            .execute(&mut **tx)
-            .await?;
-        let head = last(tx).await?;
-        return insert(tx, head, e).await;
+        let id = sqlx::query_scalar(
+            "INSERT INTO audit_log (at, actor_id, actor_name, site_id, action, entity, entity_id, \
+             detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(e.at)
+        .bind(e.actor_id)
+        .bind(e.actor_name)
+        .bind(e.site_id)
+        .bind(e.action)
+        .bind(e.entity)
+        .bind(e.entity_id)
+        .bind(e.detail)
+        .fetch_one(&mut **tx)
+        .await?;
+        tx.wrote_unsealed();
+        return Ok(id);
     }
     // SQLite: the one writer keeps the chain's head from its last commit.
     // Should another process have appended meanwhile (a command run beside
@@ -44,35 +57,38 @@ pub async fn append(tx: &mut Tx, e: &NewEntry<'_>) -> Result<i64> {
 }
 
 async fn last(tx: &mut Tx) -> Result<Option<(i64, String)>> {
-    Ok(
-        sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut **tx)
-            .await?,
+    Ok(sqlx::query_as(
+        "SELECT seal, hash FROM audit_log WHERE seal IS NOT NULL ORDER BY seal DESC LIMIT 1",
     )
+    .fetch_optional(&mut **tx)
+    .await?)
 }
 
+fn fields<'a>(id: i64, e: &'a NewEntry<'_>) -> EntryFields<'a> {
+    EntryFields {
+        id,
+        at_micros: e.at,
+        actor_id: e.actor_id,
+        actor_name: e.actor_name,
+        site_id: e.site_id,
+        action: e.action,
+        entity: e.entity,
+        entity_id: e.entity_id,
+        detail: e.detail,
+    }
+}
+
+/// SQLite: inserts the entry chained after `head` (its id and seal are the
+/// next place in the chain).
 async fn insert(tx: &mut Tx, head: Option<(i64, String)>, e: &NewEntry<'_>) -> Result<i64> {
     let (id, prev) = match head {
         Some((id, hash)) => (id + 1, hash),
         None => (1, GENESIS.to_string()),
     };
-    let hash = entry_hash(
-        &prev,
-        &EntryFields {
-            id,
-            at_micros: e.at,
-            actor_id: e.actor_id,
-            actor_name: e.actor_name,
-            site_id: e.site_id,
-            action: e.action,
-            entity: e.entity,
-            entity_id: e.entity_id,
-            detail: e.detail,
-        },
-    );
+    let hash = entry_hash(&prev, &fields(id, e));
     sqlx::query(
         "INSERT INTO audit_log (id, at, actor_id, actor_name, site_id, action, entity, entity_id, \
-         detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         detail, prev_hash, hash, seal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $1)",
     )
     .bind(id)
     .bind(e.at)
@@ -87,10 +103,102 @@ async fn insert(tx: &mut Tx, head: Option<(i64, String)>, e: &NewEntry<'_>) -> R
     .bind(&hash)
     .execute(&mut **tx)
     .await?;
-    if tx.dialect() == Dialect::Sqlite {
-        tx.set_audit_head(id, &hash);
-    }
+    tx.set_audit_head(id, &hash);
     Ok(id)
+}
+
+/// How many entries one sealing transaction links at most.
+const SEAL_BATCH: i64 = 500;
+
+/// Links the committed entries that wait for their seal to the chain, in id
+/// order, after its last sealed entry; returns how many it sealed. One
+/// sealer at a time (the chain's advisory lock), each batch in a short
+/// transaction of its own. Nothing waits on SQLite (entries are chained as
+/// they are written).
+pub async fn seal(pool: &AnyPool, dialect: Dialect) -> Result<u64> {
+    if dialect == Dialect::Sqlite {
+        return Ok(0);
+    }
+    let mut sealed = 0u64;
+    loop {
+        let mut tx = pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(7710001)")
+            .execute(&mut *tx)
+            .await?;
+        let waiting: Vec<AuditRow> = sqlx::query_as(&format!(
+            "SELECT {COLS} FROM audit_log WHERE seal IS NULL ORDER BY id LIMIT $1"
+        ))
+        .bind(SEAL_BATCH)
+        .fetch_all(&mut *tx)
+        .await?;
+        if waiting.is_empty() {
+            return Ok(sealed);
+        }
+        let head: Option<(i64, String)> = sqlx::query_as(
+            "SELECT seal, hash FROM audit_log WHERE seal IS NOT NULL ORDER BY seal DESC LIMIT 1",
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (mut place, mut prev) = head.unwrap_or((0, GENESIS.to_string()));
+        let n = waiting.len();
+        for batch in waiting.chunks(100) {
+            let mut sql = String::from(
+                "UPDATE audit_log SET seal = v.seal, prev_hash = v.prev_hash, hash = v.hash FROM (VALUES ",
+            );
+            let mut links = Vec::with_capacity(batch.len());
+            for (i, r) in batch.iter().enumerate() {
+                place += 1;
+                let e = NewEntry {
+                    at: r.at,
+                    actor_id: r.actor_id,
+                    actor_name: &r.actor_name,
+                    site_id: r.site_id,
+                    action: &r.action,
+                    entity: &r.entity,
+                    entity_id: r.entity_id,
+                    detail: &r.detail,
+                };
+                let hash = entry_hash(&prev, &fields(r.id, &e));
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                let b = i * 4;
+                sql.push_str(&format!(
+                    "(CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS TEXT), CAST(${} AS TEXT))",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4
+                ));
+                links.push((
+                    r.id,
+                    place,
+                    std::mem::replace(&mut prev, hash.clone()),
+                    hash,
+                ));
+            }
+            sql.push_str(") AS v (id, seal, prev_hash, hash) WHERE audit_log.id = v.id");
+            let mut q = sqlx::query(&sql);
+            for (id, seal, prev_hash, hash) in links {
+                q = q.bind(id).bind(seal).bind(prev_hash).bind(hash);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        sealed += n as u64;
+        if (n as i64) < SEAL_BATCH {
+            return Ok(sealed);
+        }
+    }
+}
+
+/// How many committed entries wait for their seal.
+pub async fn waiting(c: &mut crate::Conn) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE seal IS NULL")
+            .fetch_one(c)
+            .await?,
+    )
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -104,8 +212,10 @@ pub struct AuditRow {
     pub entity: String,
     pub entity_id: Option<i64>,
     pub detail: String,
-    pub prev_hash: String,
-    pub hash: String,
+    /// `None` while the entry waits for its seal.
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
+    pub seal: Option<i64>,
 }
 
 impl AuditRow {
@@ -120,19 +230,20 @@ impl AuditRow {
             entity: self.entity,
             entity_id: self.entity_id,
             detail: self.detail,
-            prev_hash: self.prev_hash,
-            hash: self.hash,
+            prev_hash: self.prev_hash.unwrap_or_default(),
+            hash: self.hash.unwrap_or_default(),
         }
     }
 }
 
 const COLS: &str =
-    "id, at, actor_id, actor_name, site_id, action, entity, entity_id, detail, prev_hash, hash";
+    "id, at, actor_id, actor_name, site_id, action, entity, entity_id, detail, prev_hash, hash, seal";
 
-/// Entries with id > `after`, ascending (for verification in chunks).
+/// Sealed entries after place `after` in the chain, in chain order (for
+/// verification in chunks).
 pub async fn chunk(c: &mut crate::Conn, after: i64, limit: i64) -> Result<Vec<AuditRow>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {COLS} FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2"
+        "SELECT {COLS} FROM audit_log WHERE seal > $1 ORDER BY seal LIMIT $2"
     ))
     .bind(after)
     .bind(limit)

@@ -60,7 +60,7 @@ impl Topic {
 
 /// What every handle and transaction of one database shares.
 #[derive(Default)]
-struct Shared {
+pub(crate) struct Shared {
     /// Per topic, counts the commits that changed it, in this process and,
     /// on PostgreSQL, through `NOTIFY lobby_changed` on every server.
     epochs: [AtomicU64; 2],
@@ -71,14 +71,23 @@ struct Shared {
     /// SQLite: the audit chain's last `(id, hash)` as of the last commit,
     /// `None` when not known (see `audit::append`).
     audit_head: std::sync::Mutex<Option<(i64, String)>>,
-    /// PostgreSQL: the listener task, stopped with the last handle.
-    listener: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// PostgreSQL: the listener and the audit sealer, stopped with the
+    /// last handle.
+    tasks: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    /// PostgreSQL: woken by a commit that wrote audit entries unchained.
+    seal_wake: Arc<tokio::sync::Notify>,
+    /// PostgreSQL: the connection numbers are taken on, each in a short
+    /// transaction of its own (see `numbers`), and the URL to open it.
+    pub(crate) numbers: Mutex<Option<Conn>>,
+    pub(crate) url: String,
 }
 
 impl Drop for Shared {
     fn drop(&mut self) {
-        if let Some(task) = self.listener.get_mut().ok().and_then(Option::take) {
-            task.abort();
+        if let Ok(tasks) = self.tasks.get_mut() {
+            for task in tasks.drain(..) {
+                task.abort();
+            }
         }
     }
 }
@@ -185,13 +194,16 @@ impl Db {
             .connect_with(opts)
             .await
             .map_err(|e| StoreError::Config(format!("cannot open the database: {e}")))?;
-        let shared = Arc::new(Shared::default());
+        let mut shared = Shared::default();
+        shared.url = url.to_string();
+        let shared = Arc::new(shared);
         match dialect {
             Dialect::Sqlite => shared.watching.store(true, Ordering::SeqCst),
             Dialect::Postgres => {
-                let task = tokio::spawn(listen(url.to_string(), Arc::downgrade(&shared)));
-                if let Ok(mut slot) = shared.listener.lock() {
-                    *slot = Some(task);
+                let listener = tokio::spawn(listen(url.to_string(), Arc::downgrade(&shared)));
+                let sealer = tokio::spawn(seal_on(pool.clone(), shared.seal_wake.clone()));
+                if let Ok(mut tasks) = shared.tasks.lock() {
+                    tasks.extend([listener, sealer]);
                 }
             }
         }
@@ -277,7 +289,13 @@ impl Db {
             shared: self.shared.clone(),
             touches: Vec::new(),
             audit_head: None,
+            unsealed: false,
         })
+    }
+
+    /// Seals the audit entries that wait (see `audit::seal`); how many.
+    pub async fn seal_audit(&self) -> Result<u64> {
+        crate::audit::seal(&self.pool, self.dialect).await
     }
 
     /// Does the database answer?
@@ -477,6 +495,8 @@ pub struct Tx {
     shared: Arc<Shared>,
     touches: Vec<Topic>,
     audit_head: Option<(i64, String)>,
+    /// Wrote audit entries for the sealer (PostgreSQL).
+    unsealed: bool,
 }
 
 impl Tx {
@@ -490,10 +510,14 @@ impl Tx {
             shared,
             touches,
             audit_head,
+            unsealed,
             _guard: turn,
             ..
         } = self;
         let done = tx.commit().await;
+        if unsealed && done.is_ok() {
+            shared.seal_wake.notify_one();
+        }
         if let Ok(mut head) = shared.audit_head.lock() {
             match (&done, audit_head) {
                 (Ok(()), Some(new)) => *head = Some(new),
@@ -565,6 +589,16 @@ impl Tx {
         self.audit_head = Some((id, hash.to_string()));
     }
 
+    /// Marks this transaction as having written audit entries that the
+    /// sealer links after the commit.
+    pub(crate) fn wrote_unsealed(&mut self) {
+        self.unsealed = true;
+    }
+
+    pub(crate) fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
     /// Forgets the shared audit head (it was found stale).
     pub(crate) fn forget_audit_head(&mut self) {
         self.audit_head = None;
@@ -610,6 +644,26 @@ async fn listen(url: String, shared: std::sync::Weak<Shared>) {
             return;
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// PostgreSQL: seals the audit chain for as long as the database handle
+/// lives: at once (what a crash left waiting), then after each commit that
+/// wrote entries (a moment later, so a burst is sealed in one go), and every
+/// second whatever happens (what another server's commits left).
+async fn seal_on(pool: sqlx::AnyPool, wake: Arc<tokio::sync::Notify>) {
+    loop {
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = crate::audit::seal(&pool, Dialect::Postgres).await {
+            if pool.is_closed() {
+                return;
+            }
+            tracing::warn!(error = %e, "could not seal the audit chain; trying again");
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(1), wake.notified()).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

@@ -21,6 +21,7 @@ pub mod inbox;
 pub mod keys;
 pub mod moves;
 pub mod notify;
+pub mod numbers;
 pub mod patrols;
 pub mod permits;
 pub mod photos;

@@ -55,20 +55,6 @@ const SELECT: &str = "SELECT k.id, k.site_id, k.number, k.kind, k.priority, k.ch
      FROM tickets k LEFT JOIN units u ON u.id = k.unit_id LEFT JOIN tenants t ON t.id = k.tenant_id \
      LEFT JOIN users a ON a.id = k.assignee_id";
 
-/// The next number of the day at a site: 1, 2, 3 … An upsert on the
-/// counter row, so concurrent creates in one transaction each never share
-/// or skip a number (the row is locked until commit).
-pub async fn next_number(c: &mut Conn, site_id: i64, day: &str) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO ticket_counters (site_id, day, n) VALUES ($1, $2, 1) \
-         ON CONFLICT (site_id, day) DO UPDATE SET n = ticket_counters.n + 1 RETURNING n",
-    )
-    .bind(site_id)
-    .bind(day)
-    .fetch_one(c)
-    .await?)
-}
-
 pub struct NewTicket<'a> {
     pub site_id: i64,
     pub number: &'a str,

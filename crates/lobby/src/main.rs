@@ -423,7 +423,18 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         } => {
             let app = open(&s).await?;
             match lobby_app::audit::verify(&app).await.map_err(app_err)? {
-                Ok(v) => println!("lobby: the audit log verifies ({} entries)", v.entries),
+                Ok(v) => {
+                    println!("lobby: the audit log verifies ({} entries)", v.entries);
+                    if v.sealed_now > 0 {
+                        println!(
+                            "lobby: {} entries were waiting for their seal and are sealed now",
+                            v.sealed_now
+                        );
+                    }
+                    if v.waiting > 0 {
+                        println!("lobby: {} entries committed during the check wait for their seal (checked at the next run)", v.waiting);
+                    }
+                }
                 Err(b) => {
                     let (id, why) = match b {
                         lobby_domain::audit::ChainBreak::Link { id } => (id, "does not link to the entry before it (an entry was removed or inserted)"),

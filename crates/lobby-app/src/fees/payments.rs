@@ -327,14 +327,17 @@ pub(crate) struct Pay<'a> {
 }
 
 /// The site's next receipt number of the year (`SK-2026-00012`): payments
-/// and deposits share the series.
+/// and deposits share the series, which goes on after the receipts written
+/// before it was kept (`lobby_store::numbers`; a refused payment may leave a
+/// gap).
 pub(crate) async fn next_receipt_in(
     w: &mut Work<'_>,
     site_id: i64,
     year: i16,
 ) -> AppResult<String> {
     let prefix = format!("SK-{year}-");
-    let n = store::count_receipts(w, site_id, &prefix).await? + 1;
+    let before = store::count_receipts(w, site_id, &prefix).await?;
+    let n = lobby_store::numbers::take(w, site_id, &prefix, before, 1).await?;
     Ok(format!("{prefix}{n:05}"))
 }
 

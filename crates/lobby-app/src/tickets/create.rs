@@ -197,8 +197,9 @@ pub(crate) async fn create_in(
     let off = crate::tickets::sla::days_off(tx, site_id).await?;
     let d = deadlines(&level, time::ts(now), &tz, &off);
     let day = time::local_date(now, &site.timezone)?;
-    let n = store::next_number(tx, site_id, &day.to_string()).await?;
-    let number = format!("WO-{}-{n:04}", day.strftime("%Y%m%d"));
+    let series = format!("WO-{}", day.strftime("%Y%m%d"));
+    let n = lobby_store::numbers::take(tx, site_id, &series, 0, 1).await?;
+    let number = format!("{series}-{n:04}");
     let id = store::insert(
         tx,
         &NewTicket {

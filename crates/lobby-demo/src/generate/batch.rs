@@ -83,7 +83,7 @@ impl Batch {
                     "detail",
                 ],
             ),
-            counters: Rows::new("ticket_counters", &["site_id", "day", "n"]),
+            counters: Rows::new("number_series", &["site_id", "series", "n"]),
             desk: Rows::new(
                 "desk_log",
                 &[

@@ -247,14 +247,15 @@ pub async fn portfolio(
                 .collect();
             times.sort_unstable();
             let mut count = 0i64;
+            let series = format!("WO-{}", day.strftime("%Y%m%d"));
             for at in times.into_iter().filter(|t| *t < now) {
                 count += 1;
-                let number = format!("WO-{}-{count:04}", day.strftime("%Y%m%d"));
+                let number = format!("{series}-{count:04}");
                 ticket(&mut b, &mut next, site, &number, at, now, &tz, &mut rng)?;
             }
             if count > 0 {
                 b.counters
-                    .push(vec![site.id.into(), day.to_string().into(), count.into()])?;
+                    .push(vec![site.id.into(), series.into(), count.into()])?;
             }
             desk_day(&mut b, &mut next, site, day_start, now, &mut rng)?;
             patrol_day(&mut b, &mut next, site, day_start, now, &mut rng)?;

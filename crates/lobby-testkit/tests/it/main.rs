@@ -55,3 +55,4 @@ mod ui_units;
 mod violations;
 mod walks;
 mod work_log;
+mod write_path;
