@@ -108,9 +108,12 @@ pub async fn verify(app: &App) -> AppResult<Result<Verified, ChainBreak>> {
     let mut after = 0;
     let mut n = 0u64;
     loop {
-        let rows = store::chunk(&mut c, after, 1000).await?;
+        let rows = store::chunk(&mut c, app.db.dialect(), after, 1000).await?;
         let Some(last) = rows.last() else { break };
-        after = last.seal.unwrap_or(i64::MAX);
+        after = match app.db.dialect() {
+            lobby_store::Dialect::Postgres => last.seal.unwrap_or(i64::MAX),
+            lobby_store::Dialect::Sqlite => last.id,
+        };
         let entries: Vec<_> = rows.into_iter().map(|r| r.into_stored()).collect();
         n += entries.len() as u64;
         match verify_run(&prev, &entries) {
@@ -118,7 +121,7 @@ pub async fn verify(app: &App) -> AppResult<Result<Verified, ChainBreak>> {
             Err(b) => return Ok(Err(b)),
         }
     }
-    let waiting = store::waiting(&mut c).await?;
+    let waiting = store::waiting(&mut c, app.db.dialect()).await?;
     Ok(Ok(Verified {
         entries: n,
         sealed_now,

@@ -26,22 +26,32 @@ pub struct NewEntry<'a> {
 /// commit wakes the sealer.
 pub async fn append(tx: &mut Tx, e: &NewEntry<'_>) -> Result<i64> {
     if tx.dialect() == Dialect::Postgres {
-        let id = sqlx::query_scalar(
-            "INSERT INTO audit_log (at, actor_id, actor_name, site_id, action, entity, entity_id, \
-             detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(e.at)
-        .bind(e.actor_id)
-        .bind(e.actor_name)
-        .bind(e.site_id)
-        .bind(e.action)
-        .bind(e.entity)
-        .bind(e.entity_id)
-        .bind(e.detail)
-        .fetch_one(&mut **tx)
-        .await?;
-        tx.wrote_unsealed();
-        return Ok(id);
+        // An id a release before this one took (max + 1, a rolling
+        // upgrade) is skipped: the next one from the sequence is tried.
+        for _ in 0..100 {
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO audit_log (id, at, actor_id, actor_name, site_id, action, entity, \
+                 entity_id, detail, prev_hash, hash) VALUES (nextval('audit_log_id_seq'), \
+                 $1, $2, $3, $4, $5, $6, $7, $8, '', '') ON CONFLICT (id) DO NOTHING RETURNING id",
+            )
+            .bind(e.at)
+            .bind(e.actor_id)
+            .bind(e.actor_name)
+            .bind(e.site_id)
+            .bind(e.action)
+            .bind(e.entity)
+            .bind(e.entity_id)
+            .bind(e.detail)
+            .fetch_optional(&mut **tx)
+            .await?;
+            if let Some(id) = id {
+                tx.wrote_unsealed();
+                return Ok(id);
+            }
+        }
+        return Err(StoreError::Config(
+            "no free id for an audit entry: is audit_log_id_seq behind the table?".into(),
+        ));
     }
     // SQLite: the one writer keeps the chain's head from its last commit.
     // Should another process have appended meanwhile (a command run beside
@@ -56,12 +66,13 @@ pub async fn append(tx: &mut Tx, e: &NewEntry<'_>) -> Result<i64> {
     insert(tx, head, e).await
 }
 
+/// SQLite: the chain's last entry (the chain runs in id order there).
 async fn last(tx: &mut Tx) -> Result<Option<(i64, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT seal, hash FROM audit_log WHERE seal IS NOT NULL ORDER BY seal DESC LIMIT 1",
+    Ok(
+        sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut **tx)
+            .await?,
     )
-    .fetch_optional(&mut **tx)
-    .await?)
 }
 
 fn fields<'a>(id: i64, e: &'a NewEntry<'_>) -> EntryFields<'a> {
@@ -192,8 +203,11 @@ pub async fn seal(pool: &AnyPool, dialect: Dialect) -> Result<u64> {
     }
 }
 
-/// How many committed entries wait for their seal.
-pub async fn waiting(c: &mut crate::Conn) -> Result<i64> {
+/// How many committed entries wait for their seal (none on SQLite).
+pub async fn waiting(c: &mut crate::Conn, dialect: Dialect) -> Result<i64> {
+    if dialect == Dialect::Sqlite {
+        return Ok(0);
+    }
     Ok(
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE seal IS NULL")
             .fetch_one(c)
@@ -212,9 +226,10 @@ pub struct AuditRow {
     pub entity: String,
     pub entity_id: Option<i64>,
     pub detail: String,
-    /// `None` while the entry waits for its seal.
-    pub prev_hash: Option<String>,
-    pub hash: Option<String>,
+    /// Empty while the entry waits for its seal (PostgreSQL).
+    pub prev_hash: String,
+    pub hash: String,
+    /// The entry's place in the chain; `None` while it waits (PostgreSQL).
     pub seal: Option<i64>,
 }
 
@@ -230,8 +245,8 @@ impl AuditRow {
             entity: self.entity,
             entity_id: self.entity_id,
             detail: self.detail,
-            prev_hash: self.prev_hash.unwrap_or_default(),
-            hash: self.hash.unwrap_or_default(),
+            prev_hash: self.prev_hash,
+            hash: self.hash,
         }
     }
 }
@@ -239,11 +254,20 @@ impl AuditRow {
 const COLS: &str =
     "id, at, actor_id, actor_name, site_id, action, entity, entity_id, detail, prev_hash, hash, seal";
 
-/// Sealed entries after place `after` in the chain, in chain order (for
-/// verification in chunks).
-pub async fn chunk(c: &mut crate::Conn, after: i64, limit: i64) -> Result<Vec<AuditRow>> {
+/// Chained entries after place `after` in the chain, in chain order (for
+/// verification in chunks): by seal on PostgreSQL, by id on SQLite.
+pub async fn chunk(
+    c: &mut crate::Conn,
+    dialect: Dialect,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<AuditRow>> {
+    let place = match dialect {
+        Dialect::Postgres => "seal",
+        Dialect::Sqlite => "id",
+    };
     Ok(sqlx::query_as(&format!(
-        "SELECT {COLS} FROM audit_log WHERE seal > $1 ORDER BY seal LIMIT $2"
+        "SELECT {COLS} FROM audit_log WHERE {place} > $1 ORDER BY {place} LIMIT $2"
     ))
     .bind(after)
     .bind(limit)

@@ -16,18 +16,15 @@ INSERT INTO number_series (site_id, series, n)
 SELECT site_id, 'WO-' || replace(day, '-', ''), n FROM ticket_counters;
 
 -- The audit chain is sealed after the commit. A unit of work writes its
--- entries unchained (no seal, no hashes; the id from a sequence, so no lock
--- is taken); one sealer at a time (the chain's advisory lock) links the
--- committed ones in order: `seal` is the entry's place in the chain.
--- contract: prev_hash and hash may now be NULL (an entry waiting for its seal)
--- and id takes its default from a sequence. A release before 0040 appending
--- to the chain beside this one reads an unsealed head and fails: cross this
--- release with every server at once, not rolling (docs/operations.md).
+-- entries unchained (no seal, empty hashes; the id from a sequence, so no
+-- lock is taken); one sealer at a time (the chain's advisory lock) links the
+-- committed ones in id order: `seal` is the entry's place in the chain.
+-- A release before this one, still running beside it (a rolling upgrade),
+-- appends with its own id (the largest + 1) and hashes and no seal: the
+-- sealer links its entries too, and this release takes another id when the
+-- sequence meets one of them.
 CREATE SEQUENCE audit_log_id_seq OWNED BY audit_log.id;
 SELECT setval('audit_log_id_seq', COALESCE((SELECT MAX(id) FROM audit_log), 0) + 1, false);
-ALTER TABLE audit_log ALTER COLUMN id SET DEFAULT nextval('audit_log_id_seq');
-ALTER TABLE audit_log ALTER COLUMN prev_hash DROP NOT NULL;
-ALTER TABLE audit_log ALTER COLUMN hash DROP NOT NULL;
 ALTER TABLE audit_log ADD COLUMN seal BIGINT;
 ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update;
 UPDATE audit_log SET seal = id;
@@ -39,8 +36,7 @@ CREATE INDEX audit_log_waiting ON audit_log (id) WHERE seal IS NULL;
 -- (its seal and hashes set, nothing else touched).
 CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.seal IS NULL AND OLD.hash IS NULL
-       AND NEW.seal IS NOT NULL AND NEW.hash IS NOT NULL AND NEW.prev_hash IS NOT NULL
+    IF TG_OP = 'UPDATE' AND OLD.seal IS NULL AND NEW.seal IS NOT NULL
        AND NEW.id = OLD.id AND NEW.at = OLD.at
        AND NEW.actor_id IS NOT DISTINCT FROM OLD.actor_id AND NEW.actor_name = OLD.actor_name
        AND NEW.site_id IS NOT DISTINCT FROM OLD.site_id AND NEW.action = OLD.action

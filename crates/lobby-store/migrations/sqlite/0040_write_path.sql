@@ -14,7 +14,9 @@ INSERT INTO number_series (site_id, series, n)
 SELECT site_id, 'WO-' || replace(day, '-', ''), n FROM ticket_counters;
 
 -- The audit chain's place of an entry. SQLite's one writer chains entries
--- in the unit of work (seal = id); PostgreSQL seals them after the commit.
+-- in the unit of work, in id order (seal = id; a release before this one
+-- leaves it empty, and the chain is still read in id order here);
+-- PostgreSQL seals them after the commit.
 ALTER TABLE audit_log ADD COLUMN seal BIGINT;
 DROP TRIGGER audit_log_no_update;
 UPDATE audit_log SET seal = id;

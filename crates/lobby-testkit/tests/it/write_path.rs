@@ -77,11 +77,24 @@ async fn the_audit_chain_is_sealed_after_the_commit(app: TestApp) {
             .execute(&mut *hold)
             .await
             .unwrap();
+        // A release before this one, beside it in a rolling upgrade, takes
+        // the next id itself (the largest + 1) with its own hashes…
         app.raw_sql(
-            "INSERT INTO audit_log (at, actor_name, action, entity, detail) \
-             VALUES (1, 'system', 'probe', 'crash', '{}')",
+            "INSERT INTO audit_log (id, at, actor_name, action, entity, detail, prev_hash, hash) \
+             SELECT MAX(id) + 1, 1, 'system', 'probe', 'crash', '{}', 'old', 'old' FROM audit_log",
         )
         .await;
+        // … which this release's sequence meets at its next entry: it takes
+        // another id, and the work order is made.
+        let r = app
+            .post(
+                Some(&fd),
+                "/api/v1/tickets",
+                &json!({"kind": "repair", "priority": "normal", "title": "升级中报修", "location": "大堂"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        assert!(scalar(&app, "SELECT COUNT(*) FROM audit_log WHERE seal IS NULL").await >= 2);
         let waiting = "SELECT COUNT(*) FROM audit_log WHERE seal IS NULL AND entity = 'crash'";
         assert_eq!(scalar(&app, waiting).await, 1);
         // Its content cannot be changed while it waits, nor with a seal.
@@ -118,8 +131,11 @@ async fn the_audit_chain_is_sealed_after_the_commit(app: TestApp) {
             "sealed with no commit to wake it"
         );
         restarted.close().await;
+        sealed(&app).await;
         let v = lobby_app::audit::verify(&app.app).await.unwrap().unwrap();
-        assert_eq!(v.entries as i64, all + 1);
+        let now_all = scalar(&app, "SELECT COUNT(*) FROM audit_log").await;
+        assert!(now_all >= all + 2);
+        assert_eq!(v.entries as i64, now_all, "the old release's entry is in the chain");
     }
 
     // Tampering with a sealed entry is found, as before.
