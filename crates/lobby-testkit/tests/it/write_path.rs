@@ -135,7 +135,10 @@ async fn the_audit_chain_is_sealed_after_the_commit(app: TestApp) {
         let v = lobby_app::audit::verify(&app.app).await.unwrap().unwrap();
         let now_all = scalar(&app, "SELECT COUNT(*) FROM audit_log").await;
         assert!(now_all >= all + 2);
-        assert_eq!(v.entries as i64, now_all, "the old release's entry is in the chain");
+        assert_eq!(
+            v.entries as i64, now_all,
+            "the old release's entry is in the chain"
+        );
     }
 
     // Tampering with a sealed entry is found, as before.
