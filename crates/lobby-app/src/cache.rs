@@ -1,6 +1,8 @@
 //! Read-mostly rows kept in memory, so that a request does not read them
 //! again: the actor behind a token (its session, user and roles: three
-//! statements of every request) and the list of sites (every page's frame).
+//! statements of every request), the list of sites (every page's frame)
+//! and each site's service levels and holidays (every work order's
+//! deadlines).
 //!
 //! What is kept is good while all of these hold:
 //! - the database's epoch of its topic (`lobby_store::Topic`) is the one it
@@ -123,6 +125,46 @@ impl<T> Memo<T> {
     }
 }
 
+/// Sites at most in a [`PerSite`] (more distinct sites empty it).
+const MAX_SITES: usize = 4_096;
+
+/// One value per site, each kept under its epochs (a site's service levels
+/// and holidays: every work order's deadlines).
+pub struct PerSite<T> {
+    map: Mutex<HashMap<i64, Kept<T>>>,
+}
+
+/// A value, the epochs it was read under and when.
+type Kept<T> = (Epochs, i64, Arc<T>);
+
+/// The epochs a [`PerSite`] value was read under: one per topic it depends
+/// on.
+pub(crate) type Epochs = [u64; 2];
+
+impl<T> Default for PerSite<T> {
+    fn default() -> Self {
+        Self {
+            map: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<T> PerSite<T> {
+    pub(crate) fn get(&self, site_id: i64, epochs: Epochs, now: i64) -> Option<Arc<T>> {
+        let map = self.map.lock().ok()?;
+        let (e, read_at, v) = map.get(&site_id)?;
+        (*e == epochs && now >= *read_at && now - read_at < FRESH_MICROS).then(|| v.clone())
+    }
+
+    pub(crate) fn put(&self, site_id: i64, epochs: Epochs, read_at: i64, value: Arc<T>) {
+        let Ok(mut map) = self.map.lock() else { return };
+        if map.len() >= MAX_SITES && !map.contains_key(&site_id) {
+            map.clear();
+        }
+        map.insert(site_id, (epochs, read_at, value));
+    }
+}
+
 /// `read` once per epoch and `FRESH_MICROS`, or every time while there is
 /// no epoch (see the module documentation).
 pub(crate) async fn kept<T, F>(
@@ -193,6 +235,25 @@ mod tests {
         assert!(m.get(3, 101).is_none());
         assert!(m.get(2, 100 + FRESH_MICROS).is_none());
         assert!(m.get(2, 99).is_none());
+    }
+
+    #[test]
+    fn a_site_value_is_good_under_its_epochs_for_a_while() {
+        let m = PerSite::default();
+        m.put(5, [1, 2], 100, Arc::new("a"));
+        assert_eq!(
+            m.get(5, [1, 2], 100 + FRESH_MICROS - 1).as_deref(),
+            Some(&"a")
+        );
+        assert!(m.get(6, [1, 2], 101).is_none(), "another site");
+        assert!(m.get(5, [1, 3], 101).is_none(), "the rules changed");
+        assert!(m.get(5, [2, 2], 101).is_none(), "the site changed");
+        assert!(m.get(5, [1, 2], 100 + FRESH_MICROS).is_none());
+        assert!(m.get(5, [1, 2], 99).is_none());
+        for i in 0..(MAX_SITES as i64 + 3) {
+            m.put(i, [1, 2], 100, Arc::new("b"));
+        }
+        assert!(m.map.lock().unwrap().len() <= MAX_SITES);
     }
 
     #[test]

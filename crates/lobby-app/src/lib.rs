@@ -72,6 +72,8 @@ pub struct App {
     pub(crate) sessions: Arc<cache::Sessions>,
     /// Every site's row, kept in memory (see `cache`).
     pub(crate) site_rows: Arc<cache::Memo<Vec<lobby_store::sites::SiteRow>>>,
+    /// Each site's row, service levels and holidays (see `cache`).
+    pub(crate) site_rules: Arc<cache::PerSite<tickets::sla::SiteRules>>,
     /// Where robots and webhooks may not point, and the operator's
     /// exceptions (see `outbound`).
     pub outbound: Arc<outbound::Outbound>,
@@ -86,6 +88,7 @@ impl App {
             data_dir,
             sessions: Arc::default(),
             site_rows: Arc::default(),
+            site_rules: Arc::default(),
             outbound: Arc::default(),
         }
     }

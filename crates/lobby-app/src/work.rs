@@ -21,13 +21,14 @@
 //! yet be proven `Send` for every borrow of `w`, which a web handler needs.)
 
 use std::ops::{Deref, DerefMut};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use futures_util::future::BoxFuture;
 use lobby_domain::roles::Role;
-use lobby_store::{StoreError, Tx};
+use lobby_store::{StoreError, Topic, Tx};
 
-use crate::{audit, idempotency, notify, Actor, App, AppError, AppResult};
+use crate::tickets::sla::SiteRules;
+use crate::{audit, cache, idempotency, notify, Actor, App, AppError, AppResult};
 
 /// How often a transaction aborted by a write conflict is tried in all.
 const ATTEMPTS: u32 = 3;
@@ -41,6 +42,10 @@ pub struct Work<'a> {
     /// PostgreSQL the chain's lock is then held for the end of the
     /// transaction only, not for all of it.
     audits: Vec<audit::Pending>,
+    /// The sites' rules kept in memory, and the epochs this work began
+    /// under (`None`: nothing may be taken from memory).
+    rules: Arc<cache::PerSite<SiteRules>>,
+    epochs: Option<cache::Epochs>,
 }
 
 impl<'a> Work<'a> {
@@ -65,6 +70,21 @@ impl<'a> Work<'a> {
     ) -> AppResult<()> {
         let (now, actor) = (self.now, self.actor);
         audit::record(self, now, actor, site_id, action, entity, entity_id, detail).await
+    }
+
+    /// A site's rules as kept in memory, if they are still good (see
+    /// `cache`).
+    pub(crate) fn kept_rules(&self, site_id: i64) -> Option<Arc<SiteRules>> {
+        self.rules.get(site_id, self.epochs?, self.now)
+    }
+
+    /// Keeps a site's rules read in this work, unless this work changed
+    /// them (they are not committed yet).
+    pub(crate) fn keep_rules(&self, site_id: i64, rules: Arc<SiteRules>) {
+        let mine = self.tx.touched(Topic::Sites) || self.tx.touched(Topic::Rules);
+        if let (Some(epochs), false) = (self.epochs, mine) {
+            self.rules.put(site_id, epochs, self.now, rules);
+        }
     }
 
     /// Keeps an audit entry for the end of the work (see `audits`).
@@ -215,6 +235,12 @@ impl App {
             now: self.now(),
             actor,
             audits: Vec::new(),
+            rules: self.site_rules.clone(),
+            epochs: self
+                .db
+                .epoch(Topic::Sites)
+                .zip(self.db.epoch(Topic::Rules))
+                .map(|(s, r)| [s, r]),
         })
     }
 }

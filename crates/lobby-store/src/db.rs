@@ -45,15 +45,19 @@ pub enum Topic {
     Auth = 0,
     /// The sites (names, zones, archived).
     Sites = 1,
+    /// A site's service levels and holidays (the deadlines of new work
+    /// orders).
+    Rules = 2,
 }
 
 impl Topic {
-    const ALL: [Topic; 2] = [Topic::Auth, Topic::Sites];
+    const ALL: [Topic; 3] = [Topic::Auth, Topic::Sites, Topic::Rules];
 
     fn name(self) -> &'static str {
         match self {
             Topic::Auth => "auth",
             Topic::Sites => "sites",
+            Topic::Rules => "rules",
         }
     }
 }
@@ -63,7 +67,7 @@ impl Topic {
 pub(crate) struct Shared {
     /// Per topic, counts the commits that changed it, in this process and,
     /// on PostgreSQL, through `NOTIFY lobby_changed` on every server.
-    epochs: [AtomicU64; 2],
+    epochs: [AtomicU64; 3],
     /// Are changes by other processes reaching `epochs`? Always on SQLite
     /// (one process owns the file); on PostgreSQL only while the listener
     /// is connected.
@@ -336,9 +340,14 @@ impl Db {
         }
         match self.dialect {
             Dialect::Sqlite => {
+                // A text index (FTS5) is emptied by its content table's
+                // triggers, and its own shadow tables are left to it.
                 let tables: Vec<String> = sqlx::query_scalar(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' \
-                     AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
+                    "SELECT name FROM sqlite_master m WHERE type = 'table' \
+                     AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' \
+                     AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' AND NOT EXISTS (\
+                     SELECT 1 FROM sqlite_master v WHERE v.sql LIKE 'CREATE VIRTUAL TABLE%' \
+                     AND m.name LIKE v.name || '\\_%' ESCAPE '\\')",
                 )
                 .fetch_all(&mut *tx)
                 .await?;
@@ -572,6 +581,12 @@ impl Tx {
         }
         self.touches.push(topic);
         Ok(())
+    }
+
+    /// Has this transaction changed `topic` (so that what it read of it
+    /// may not be kept: it is not committed yet)?
+    pub fn touched(&self, topic: Topic) -> bool {
+        self.touches.contains(&topic)
     }
 
     /// SQLite: the audit chain's last `(id, hash)` as of the last commit,

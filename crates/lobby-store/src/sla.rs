@@ -4,7 +4,7 @@ use sqlx::FromRow;
 
 use lobby_domain::tickets::{Kind, Priority};
 
-use crate::{Conn, Result};
+use crate::{Conn, Result, Topic, Tx};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct PolicyRow {
@@ -44,7 +44,9 @@ pub async fn policy(
     .await?)
 }
 
-pub async fn upsert_policy(c: &mut Conn, site_id: i64, p: &PolicyRow, now: i64) -> Result<()> {
+pub async fn upsert_policy(tx: &mut Tx, site_id: i64, p: &PolicyRow, now: i64) -> Result<()> {
+    tx.changed(Topic::Rules).await?;
+    let c: &mut Conn = tx;
     sqlx::query(
         "INSERT INTO sla_policies (site_id, kind, priority, respond_mins, onsite_mins, resolve_mins, \
          resolve_working_days, return_visit_days, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
@@ -83,12 +85,14 @@ pub async fn holidays(c: &mut Conn, site_id: i64) -> Result<Vec<HolidayRow>> {
 }
 
 pub async fn add_holiday(
-    c: &mut Conn,
+    tx: &mut Tx,
     site_id: i64,
     day: &str,
     name: Option<&str>,
     working: bool,
 ) -> Result<()> {
+    tx.changed(Topic::Rules).await?;
+    let c: &mut Conn = tx;
     sqlx::query("INSERT INTO site_holidays (site_id, day, name, working) VALUES ($1, $2, $3, $4)")
         .bind(site_id)
         .bind(day)
@@ -101,7 +105,9 @@ pub async fn add_holiday(
 
 /// Removes a holiday (calendar configuration, not a record: the change is
 /// audited by the use case).
-pub async fn remove_holiday(c: &mut Conn, site_id: i64, day: &str) -> Result<bool> {
+pub async fn remove_holiday(tx: &mut Tx, site_id: i64, day: &str) -> Result<bool> {
+    tx.changed(Topic::Rules).await?;
+    let c: &mut Conn = tx;
     Ok(
         sqlx::query("DELETE FROM site_holidays WHERE site_id = $1 AND day = $2")
             .bind(site_id)

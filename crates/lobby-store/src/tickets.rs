@@ -235,6 +235,18 @@ pub struct Filter<'a> {
     pub q: Option<&'a str>,
 }
 
+/// PostgreSQL: the text a search looks in, as its trigram index
+/// `tickets_text` has it (migration 0041; chr(31) keeps a match from
+/// running across two fields).
+const SEARCH_TEXT: &str =
+    "(lower(t.title) || chr(31) || lower(t.number) || chr(31) || lower(t.description))";
+
+/// The search text when it is long enough for the trigram index (three
+/// characters or more, trimmed), else `None`.
+fn search_by_index(q: Option<&str>) -> Option<&str> {
+    q.map(str::trim).filter(|q| q.chars().count() >= 3)
+}
+
 /// Newest first, keyset-paged by id. Only the filters given appear in the
 /// SQL, so each combination is its own prepared statement whose plan fits it
 /// (a cached generic plan of `($n IS NULL OR col = $n)` cannot drop the
@@ -244,6 +256,8 @@ pub async fn list(c: &mut Conn, f: &Filter<'_>, before: i64, limit: i64) -> Resu
     enum Arg<'a> {
         Text(&'a str),
         Int(i64),
+        /// SQLite's FTS5 query for the text: one quoted phrase.
+        Phrase(&'a str),
     }
     let like =
         f.q.map(|q| crate::contains_pattern(&q.trim().to_lowercase()));
@@ -289,17 +303,48 @@ pub async fn list(c: &mut Conn, f: &Filter<'_>, before: i64, limit: i64) -> Resu
         let m = mark(&mut args);
         sql.push_str(&format!(" AND {}", overdue_sql(&m)));
     }
-    if let Some(like) = &like {
-        args.push(Arg::Text(like));
-        let m = mark(&mut args);
-        // The caller says a unit number or a tenant's name (or its pinyin
-        // initials) as often as words of the title.
-        sql.push_str(&format!(
-            " AND (LOWER(k.title) LIKE {m} ESCAPE '\\' OR LOWER(k.number) LIKE {m} ESCAPE '\\' OR LOWER(k.description) LIKE {m} ESCAPE '\\' \
-             OR k.unit_id IN (SELECT un.id FROM units un WHERE un.site_id = $1 AND LOWER(un.number) LIKE {m} ESCAPE '\\') \
-             OR k.tenant_id IN (SELECT tn.id FROM tenants tn WHERE tn.site_id = $1 \
-             AND (LOWER(tn.name) LIKE {m} ESCAPE '\\' OR LOWER(tn.name_initials) LIKE {m} ESCAPE '\\')))"
-        ));
+    // The caller says a unit number or a tenant's name (or its pinyin
+    // initials) as often as words of the title.
+    let people = |m: &str| {
+        format!(
+            "SELECT t.id FROM tickets t JOIN units un ON un.id = t.unit_id \
+             WHERE un.site_id = $1 AND LOWER(un.number) LIKE {m} ESCAPE '\\' \
+             UNION SELECT t.id FROM tickets t JOIN tenants tn ON tn.id = t.tenant_id \
+             WHERE tn.site_id = $1 AND (LOWER(tn.name) LIKE {m} ESCAPE '\\' \
+             OR LOWER(tn.name_initials) LIKE {m} ESCAPE '\\')"
+        )
+    };
+    match (&like, search_by_index(f.q)) {
+        // Three characters or more: the text index finds the matches, a
+        // search with none costs the same at any size of history.
+        (Some(like), Some(q)) => {
+            let postgres = c.backend_name() == "PostgreSQL";
+            let text = if postgres {
+                args.push(Arg::Text(like));
+                format!(
+                    "SELECT t.id FROM tickets t WHERE t.site_id = $1 AND {SEARCH_TEXT} LIKE {} ESCAPE '\\'",
+                    mark(&mut args)
+                )
+            } else {
+                args.push(Arg::Phrase(q));
+                let m = mark(&mut args);
+                args.push(Arg::Text(like));
+                format!("SELECT rowid FROM ticket_text WHERE ticket_text MATCH {m}")
+            };
+            let m = mark(&mut args);
+            sql.push_str(&format!(" AND k.id IN ({text} UNION {})", people(&m)));
+        }
+        // Shorter: the site's orders newest first until a page matches.
+        (Some(like), None) => {
+            args.push(Arg::Text(like));
+            let m = mark(&mut args);
+            sql.push_str(&format!(
+                " AND (LOWER(k.title) LIKE {m} ESCAPE '\\' OR LOWER(k.number) LIKE {m} ESCAPE '\\' \
+                 OR LOWER(k.description) LIKE {m} ESCAPE '\\' OR k.id IN ({}))",
+                people(&m)
+            ));
+        }
+        (None, _) => {}
     }
     args.push(Arg::Int(limit));
     sql.push_str(&format!(" ORDER BY k.id DESC LIMIT {}", mark(&mut args)));
@@ -310,6 +355,7 @@ pub async fn list(c: &mut Conn, f: &Filter<'_>, before: i64, limit: i64) -> Resu
         query = match a {
             Arg::Text(t) => query.bind(t),
             Arg::Int(i) => query.bind(i),
+            Arg::Phrase(q) => query.bind(format!("\"{}\"", q.replace('"', "\"\""))),
         };
     }
     Ok(query.fetch_all(c).await?)

@@ -190,7 +190,8 @@ pub(super) async fn act_checked(
         }
         Action::Verify => {
             ch.verified_at = Some(now);
-            let level = crate::tickets::sla::effective(tx, t.site_id, t.kind, t.priority).await?;
+            let rules = crate::tickets::sla::rules(tx, t.site_id).await?;
+            let level = rules.level(t.kind, t.priority);
             ch.return_visit_due_at = Some(now + level.return_visit_days * 86_400_000_000);
         }
         Action::ReturnVisit | Action::Rate => {

@@ -191,11 +191,11 @@ pub(crate) async fn create_in(
         phone: reporter_phone.or(default.phone),
         tenant_name: default.tenant_name,
     };
-    let site = crate::scope::site_row(tx, site_id).await?;
+    let rules = crate::tickets::sla::rules(tx, site_id).await?;
+    let site = &rules.site;
     let tz = crate::time::zone(&site.timezone)?;
-    let level = crate::tickets::sla::effective(tx, site_id, kind, priority).await?;
-    let off = crate::tickets::sla::days_off(tx, site_id).await?;
-    let d = deadlines(&level, time::ts(now), &tz, &off);
+    let level = rules.level(kind, priority);
+    let d = deadlines(&level, time::ts(now), &tz, &rules.off);
     let day = time::local_date(now, &site.timezone)?;
     let series = format!("WO-{}", day.strftime("%Y%m%d"));
     let n = lobby_store::numbers::take(tx, site_id, &series, 0, 1).await?;

@@ -17,7 +17,9 @@ pub struct TicketQuery {
     pub escalated: Option<bool>,
     pub overdue: Option<bool>,
     /// Text in the number, title or description, the unit number, or the
-    /// tenant's name or pinyin initials.
+    /// tenant's name or pinyin initials, as typed and in any case. Three
+    /// characters or more are looked up in a text index; shorter text is
+    /// matched against the site's orders newest first.
     pub q: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
