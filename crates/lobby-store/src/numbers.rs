@@ -1,5 +1,9 @@
 //! Numbers of a series: a site's work orders of a day (`WO-20261207`), its
-//! receipts of a year (`SK-2026-`). Unique and increasing; not gapless.
+//! receipts of a year (`SK-2026-`), statements of a month (`ZD-202611-`,
+//! the month-end run and the go-live import's opening balances), dunning
+//! letters of a year (`CJ-2026-`), rectification notices (`ZG-`). Unique
+//! and increasing; not gapless. A caller whose records were numbered by
+//! counting before the series existed passes that count as the floor.
 //!
 //! SQLite has one writer, so a number is taken in the unit of work itself.
 //! On PostgreSQL a number taken in the unit would hold the series' row until

@@ -99,7 +99,8 @@ pub(super) async fn issue_in(
             "the deadline must be in the future",
         ));
     }
-    let n = store::count_notices(tx, site_id).await? + 1;
+    let before = store::count_notices(tx, site_id).await?;
+    let n = lobby_store::numbers::take(tx, site_id, "ZG-", before, 1).await?;
     let number = format!("ZG-{n:04}");
     let id = store::insert_notice(
         tx,

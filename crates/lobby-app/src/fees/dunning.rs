@@ -218,7 +218,8 @@ async fn send_notice(
                 });
             }
             let prefix = format!("CJ-{year}-");
-            let n = store::count_dunning(w, site_id, &prefix).await? + 1;
+            let before = store::count_dunning(w, site_id, &prefix).await?;
+            let n = lobby_store::numbers::take(w, site_id, &prefix, before, 1).await?;
             let number = format!("{prefix}{n:05}");
             let actor = w.actor();
             let now = w.now();

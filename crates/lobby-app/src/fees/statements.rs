@@ -483,11 +483,24 @@ pub async fn generate(
     app.write(actor, |w| {
         Box::pin(async move {
             let drafts = drafts_of(w, site_id, first, dim, start, end, tz, month_ref).await?;
-            let mut seq = store::count_statements(w, site_id, month_ref).await?;
+            let drafts: Vec<_> = drafts
+                .into_values()
+                .filter(|d| !d.lines.is_empty())
+                .collect();
+            // The month's numbers from its series, after the statements it
+            // already has (numbered before the series, or by the go-live
+            // import's opening balances, which take from it too).
+            let k = i64::try_from(drafts.len()).unwrap_or(i64::MAX);
+            let mut seq = 0;
+            if k > 0 {
+                let before = store::count_statements(w, site_id, month_ref).await?;
+                let series = format!("ZD-{}-", first.strftime("%Y%m"));
+                seq = lobby_store::numbers::take(w, site_id, &series, before, k).await? - k;
+            }
             let due = due_date(first).to_string();
             let now = w.now();
             let mut made = 0;
-            for d in drafts.into_values().filter(|d| !d.lines.is_empty()) {
+            for d in drafts {
                 seq += 1;
                 let number = format!("ZD-{}-{seq:04}", first.strftime("%Y%m"));
                 let amounts: Vec<i64> = d.lines.iter().map(|l| l.amount_fen).collect();

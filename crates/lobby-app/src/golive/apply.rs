@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use lobby_domain::fees::{parse_reading, parse_yuan};
 use lobby_domain::golive::RecordKind;
 use lobby_store::golive::write as store;
-use lobby_store::Conn;
+use lobby_store::{Conn, Tx};
 
 use super::cells::Rec;
 use super::plan::KindPlan;
@@ -68,7 +68,7 @@ pub struct Ctx<'a> {
 }
 
 /// Writes every kind's new and changed rows.
-pub async fn apply(c: &mut Conn, x: &Ctx<'_>, plans: &[KindPlan]) -> AppResult<Applied> {
+pub async fn apply(c: &mut Tx, x: &Ctx<'_>, plans: &[KindPlan]) -> AppResult<Applied> {
     let mut links = Vec::new();
     for p in plans {
         let rows: Vec<(&Rec, bool)> = p
@@ -381,7 +381,7 @@ async fn fee_items(c: &mut Conn, x: &Ctx<'_>, rows: &Rows<'_>) -> AppResult<()> 
     Ok(())
 }
 
-async fn opening(c: &mut Conn, x: &Ctx<'_>, rows: &Rows<'_>) -> AppResult<()> {
+async fn opening(c: &mut Tx, x: &Ctx<'_>, rows: &Rows<'_>) -> AppResult<()> {
     let k = RecordKind::OpeningBalances;
     let tenants = store::ids(c, "tenants", x.site_id).await?;
     let items = store::ids(c, "fee_items", x.site_id).await?;
@@ -449,11 +449,20 @@ async fn opening(c: &mut Conn, x: &Ctx<'_>, rows: &Rows<'_>) -> AppResult<()> {
             "opening",
         ],
     );
+    // Each month's numbers from its series (`ZD-202611-`), as the month-end
+    // run takes them: after the statements the month already has.
+    let mut wanted: BTreeMap<&str, i64> = BTreeMap::new();
+    for (month, ..) in &fresh {
+        *wanted.entry(month.as_str()).or_default() += 1;
+    }
+    for (month, k) in wanted {
+        let before = lobby_store::fees::count_statements(c, x.site_id, month).await?;
+        let series = format!("ZD-{}-", month.replace('-', ""));
+        let last = lobby_store::numbers::take(c, x.site_id, &series, before, k).await?;
+        seq.insert(month.to_string(), last - k);
+    }
     for (month, tid, due, lines) in &fresh {
-        let n = match seq.get(month) {
-            Some(n) => *n,
-            None => lobby_store::fees::count_statements(c, x.site_id, month).await?,
-        } + 1;
+        let n = seq.get(month).copied().unwrap_or_default() + 1;
         seq.insert(month.clone(), n);
         let total = AppError::sum_fen(
             "an opening balance",

@@ -219,3 +219,248 @@ async fn receipts_taken_at_once_are_unique(app: TestApp) {
     );
 }
 both!(receipts_taken_at_once_are_unique);
+
+/// `q=…`, encoded.
+fn query_q(q: &str) -> String {
+    let url = reqwest::Url::parse_with_params("http://x/", &[("q", q)]).unwrap();
+    url.query().unwrap().to_string()
+}
+
+/// A search of three characters or more is looked up in the text index
+/// (SQLite FTS5 trigram, PostgreSQL pg_trgm) and finds what the walk found:
+/// words of the title or the description in any case, a piece of the
+/// number, the unit, the tenant; only at the reader's site; as typed
+/// (quotes, wildcards); and nothing, at once, for text no order holds.
+async fn a_search_looks_its_matches_up_by_index(app: TestApp) {
+    let fd = app.token("front_desk").await;
+    let admin = app.token("admin").await;
+    let s = app.site_id;
+    let unit = app
+        .get(
+            Some(&fd),
+            &format!("/api/v1/units?site_id={s}&status=occupied&limit=1"),
+        )
+        .await
+        .body["items"][0]
+        .clone();
+    let unit_number = unit["number"].as_str().unwrap().to_string();
+    let tenant_id = unit["tenant_id"].as_i64().unwrap();
+    let tenant = app
+        .get(Some(&fd), &format!("/api/v1/tenants/{tenant_id}"))
+        .await
+        .body;
+    let tenant_name = tenant["name"].as_str().unwrap().to_string();
+    let mut made = Vec::new();
+    for (title, description, at_unit) in [
+        (
+            "电梯异响检索",
+            "三号梯运行时有异常声音 Noise at night",
+            false,
+        ),
+        ("空调不制冷检索", "", true),
+        ("门禁卡失效检索", "读卡器显示 say \"ERR\" 100%", false),
+    ] {
+        let mut body = json!({"kind": "repair", "priority": "normal", "title": title,
+            "description": description, "site_id": s, "location": "大堂"});
+        if at_unit {
+            body["unit_id"] = unit["id"].clone();
+        }
+        let r = app.post(Some(&fd), "/api/v1/tickets", &body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        made.push((
+            r.body["id"].as_i64().unwrap(),
+            r.body["number"].as_str().unwrap().to_string(),
+        ));
+    }
+    // The same words at another site.
+    let r = app
+        .post(
+            Some(&admin),
+            "/api/v1/sites",
+            &json!({"name": "检索楼", "code": "SRCH", "timezone": "Asia/Shanghai"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let other = r.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            Some(&admin),
+            "/api/v1/users",
+            &json!({"username": "srch_desk", "password": "lobby-demo",
+                "roles": [{"site_id": other, "role": "front_desk"}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let other_desk = app.token("srch_desk").await;
+    let r = app
+        .post(
+            Some(&other_desk),
+            "/api/v1/tickets",
+            &json!({"kind": "repair", "priority": "normal", "title": "电梯异响检索",
+                "site_id": other, "location": "大堂"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+
+    let mine: Vec<i64> = made.iter().map(|(id, _)| *id).collect();
+    let found = |q: String| {
+        let (app, fd, mine) = (&app, &fd, &mine);
+        async move {
+            let path = format!("/api/v1/tickets?site_id={s}&limit=200&{}", query_q(&q));
+            let r = app.get(Some(fd), &path).await;
+            assert_eq!(r.status, StatusCode::OK, "{q}: {:?}", r.body);
+            let mut ids: Vec<i64> = r.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["id"].as_i64().unwrap())
+                .filter(|id| mine.contains(id))
+                .collect();
+            ids.sort();
+            ids
+        }
+    };
+    let (a, b, c) = (made[0].0, made[1].0, made[2].0);
+    assert_eq!(
+        found("异常声".into()).await,
+        [a],
+        "a word of the description"
+    );
+    assert_eq!(found("NOISE".into()).await, [a], "in any case");
+    assert_eq!(found("不制冷".into()).await, [b], "a word of the title");
+    assert_eq!(
+        found("检索".into()).await,
+        [a, b, c],
+        "two characters: the walk"
+    );
+    assert_eq!(found("失效检索".into()).await, [c]);
+    assert_eq!(found("say \"ERR\"".into()).await, [c], "quotes as typed");
+    assert_eq!(found("100%".into()).await, [c], "a wildcard as typed");
+    assert_eq!(found(made[1].1.clone()).await, [b], "its number");
+    assert_eq!(
+        found(made[1].1[3..].to_lowercase()).await,
+        [b],
+        "a piece of its number"
+    );
+    assert!(found(unit_number.clone()).await.contains(&b), "its unit");
+    assert!(found(tenant_name.clone()).await.contains(&b), "its tenant");
+    assert!(found("无此词无此词".into()).await.is_empty());
+    // The whole page is empty, not only of these: no order holds the text.
+    let r = app
+        .get(
+            Some(&fd),
+            &format!("/api/v1/tickets?site_id={s}&{}", query_q("无此词无此词")),
+        )
+        .await;
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 0);
+
+    // The index is the one the search uses, and it is whole.
+    let mut conn = app.app.db.read().await.unwrap();
+    match app.backend {
+        Backend::Sqlite => {
+            sqlx::query(
+                "INSERT INTO ticket_text (ticket_text, rank) VALUES ('integrity-check', 1)",
+            )
+            .execute(&mut *conn)
+            .await
+            .expect("the text index matches the work orders");
+        }
+        Backend::Postgres => {
+            sqlx::query("SET enable_seqscan = off")
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+            let plan: Vec<String> = sqlx::query_scalar(
+                "EXPLAIN SELECT t.id FROM tickets t WHERE \
+                 (lower(t.title) || chr(31) || lower(t.number) || chr(31) || lower(t.description)) \
+                 LIKE '%无此词%'",
+            )
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+            sqlx::query("RESET enable_seqscan")
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+            assert!(
+                plan.iter().any(|l| l.contains("tickets_text")),
+                "the search's text is the indexed expression: {plan:?}"
+            );
+        }
+    }
+}
+both!(a_search_looks_its_matches_up_by_index);
+
+/// Dunning letters for many tenants at one site at once: one number each,
+/// from the year's series, after the letters the site already sent.
+async fn dunning_letters_sent_at_once_are_numbered_apart(app: TestApp) {
+    // Every tenant with a unit owes a month's management fee, forty days
+    // past due.
+    let s = app.site_id;
+    let fin = app.token("finance").await;
+    let tenants = crate::fees::tenants_with_units(&app, &fin).await;
+    let (month, first) = crate::fees::next_month(&app);
+    let r = app
+        .post(Some(&fin), "/api/v1/fee-items", &json!({"site_id": s, "name": "物业管理费", "basis": "area", "rate_fen": 850, "effective_from": first.to_string()}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    crate::fees::past_next_month(&app);
+    let fin = app.token("finance").await;
+    let gen = app
+        .post(
+            Some(&fin),
+            "/api/v1/statements/generate",
+            &json!({"site_id": s, "month": month}),
+        )
+        .await;
+    assert_eq!(gen.status, StatusCode::OK, "{:?}", gen.body);
+    let mut ids = Vec::new();
+    for st in gen.body["items"].as_array().unwrap() {
+        if !tenants.iter().any(|t| st["tenant_id"] == t.0) || ids.len() == 6 {
+            continue;
+        }
+        let r = app
+            .post(
+                Some(&fin),
+                &format!("/api/v1/statements/{}/issue", st["id"]),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        ids.push(st["tenant_id"].as_i64().unwrap());
+    }
+    assert!(ids.len() >= 2, "tenants billed: {:?}", gen.body);
+    app.advance(24 * 40);
+    let fin = app.token("finance").await;
+    let before = scalar(&app, "SELECT COUNT(*) FROM dunning_notices").await;
+    let bodies: Vec<_> = ids.iter().map(|t| json!({"tenant_id": t})).collect();
+    let sent = futures_util::future::join_all(
+        bodies
+            .iter()
+            .map(|b| app.post(Some(&fin), "/api/v1/dunning-notices", b)),
+    )
+    .await;
+    let mut numbers: Vec<String> = sent
+        .iter()
+        .map(|r| {
+            assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+            r.body["number"].as_str().unwrap().to_string()
+        })
+        .collect();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), ids.len(), "one number each: {numbers:?}");
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM dunning_notices").await,
+        before + ids.len() as i64
+    );
+    // The same numbers were not given before.
+    let dup = scalar(
+        &app,
+        "SELECT COUNT(*) FROM (SELECT number FROM dunning_notices GROUP BY site_id, number \
+         HAVING COUNT(*) > 1) d",
+    )
+    .await;
+    assert_eq!(dup, 0);
+}
+both!(dunning_letters_sent_at_once_are_numbered_apart);
