@@ -33,6 +33,28 @@ pub(crate) fn past_next_month(app: &TestApp) {
     app.advance_by(jiff::SignedDuration::from_micros(target - app.app.now()));
 }
 
+/// Next month billed: a management fee of 8.50 a m² from its first day,
+/// the clock past its end, its statements generated (the answer's body).
+pub(crate) async fn bill_next_month(app: &TestApp, fin: &str) -> Value {
+    let s = app.site_id;
+    let (month, first) = next_month(app);
+    let r = app
+        .post(Some(fin), "/api/v1/fee-items", &json!({"site_id": s, "name": "物业管理费", "basis": "area", "rate_fen": 850, "effective_from": first.to_string()}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    past_next_month(app);
+    let fin = app.token("finance").await;
+    let gen = app
+        .post(
+            Some(&fin),
+            "/api/v1/statements/generate",
+            &json!({"site_id": s, "month": month}),
+        )
+        .await;
+    assert_eq!(gen.status, StatusCode::OK, "{:?}", gen.body);
+    gen.body
+}
+
 /// An instant `days` after the start of local `day`, plus `hours`.
 fn at(day: jiff::civil::Date, hours: i64) -> String {
     day.to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())

@@ -8,7 +8,7 @@ use lobby_testkit::{both, TestApp};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::fees::{next_month, tenants_with_units};
+use crate::fees::tenants_with_units;
 
 async fn a_tenant_in_arrears_is_held_and_the_gate_lets_through_once(app: TestApp) {
     let s = app.site_id;
@@ -19,23 +19,10 @@ async fn a_tenant_in_arrears_is_held_and_the_gate_lets_through_once(app: TestApp
 
     // B owes a month's management fee past due: billed, issued, forty days
     // unpaid.
-    let (month, first) = next_month(&app);
     let owed = lobby_domain::fees::area_amount(b_area, 850, 1, 1).unwrap();
-    let r = app
-        .post(Some(&fin), "/api/v1/fee-items", &json!({"site_id": s, "name": "物业管理费", "basis": "area", "rate_fen": 850, "effective_from": first.to_string()}))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    crate::fees::past_next_month(&app);
+    let gen = crate::fees::bill_next_month(&app, &fin).await;
     let fin = app.token("finance").await;
-    let gen = app
-        .post(
-            Some(&fin),
-            "/api/v1/statements/generate",
-            &json!({"site_id": s, "month": month}),
-        )
-        .await;
-    assert_eq!(gen.status, StatusCode::OK, "{:?}", gen.body);
-    let b_statement = gen.body["items"]
+    let b_statement = gen["items"]
         .as_array()
         .unwrap()
         .iter()

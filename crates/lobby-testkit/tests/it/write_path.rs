@@ -396,26 +396,12 @@ both!(a_search_looks_its_matches_up_by_index);
 async fn dunning_letters_sent_at_once_are_numbered_apart(app: TestApp) {
     // Every tenant with a unit owes a month's management fee, forty days
     // past due.
-    let s = app.site_id;
     let fin = app.token("finance").await;
     let tenants = crate::fees::tenants_with_units(&app, &fin).await;
-    let (month, first) = crate::fees::next_month(&app);
-    let r = app
-        .post(Some(&fin), "/api/v1/fee-items", &json!({"site_id": s, "name": "物业管理费", "basis": "area", "rate_fen": 850, "effective_from": first.to_string()}))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    crate::fees::past_next_month(&app);
+    let gen = crate::fees::bill_next_month(&app, &fin).await;
     let fin = app.token("finance").await;
-    let gen = app
-        .post(
-            Some(&fin),
-            "/api/v1/statements/generate",
-            &json!({"site_id": s, "month": month}),
-        )
-        .await;
-    assert_eq!(gen.status, StatusCode::OK, "{:?}", gen.body);
     let mut ids = Vec::new();
-    for st in gen.body["items"].as_array().unwrap() {
+    for st in gen["items"].as_array().unwrap() {
         if !tenants.iter().any(|t| st["tenant_id"] == t.0) || ids.len() == 6 {
             continue;
         }
@@ -429,7 +415,7 @@ async fn dunning_letters_sent_at_once_are_numbered_apart(app: TestApp) {
         assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
         ids.push(st["tenant_id"].as_i64().unwrap());
     }
-    assert!(ids.len() >= 2, "tenants billed: {:?}", gen.body);
+    assert!(ids.len() >= 2, "tenants billed: {gen:?}");
     app.advance(24 * 40);
     let fin = app.token("finance").await;
     let before = scalar(&app, "SELECT COUNT(*) FROM dunning_notices").await;
