@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A quick write-path run on the demo data (issue 39): the bare-commit
-# baseline, then create, action, list and healthz with 8 clients for 10 s,
+# baseline, then create, action, list, search (no match) and healthz with 8 clients for 10 s,
 # appended to bench/results.jsonl.
 #
 #   bench/quick.sh LABEL DATA_DIR [DATABASE_URL]
@@ -25,7 +25,7 @@ if [ -n "$url" ]; then
 else
   "$load" baseline --dir "$dir" --duration 10 --json "$out" --label "$label"
 fi
-for op in create action list healthz; do
+for op in create action list search healthz; do
   "$load" run --url http://127.0.0.1:8111 --prefix '' --scenario "$op" --clients 8 \
     --duration 10 --server-pid $pid --json "$out" --label "$label" | grep -v '^all'
 done

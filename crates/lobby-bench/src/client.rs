@@ -7,6 +7,8 @@ use super::*;
 pub(crate) struct Flow {
     pub(crate) id: i64,
     pub(crate) step: usize,
+    /// The site's world it was created in (whose staff act on it).
+    pub(crate) world: Arc<World>,
 }
 
 /// (action, role, body extras)
@@ -20,6 +22,9 @@ pub(crate) const LIFE: [(&str, &str); 5] = [
 
 pub(crate) struct Client {
     pub(crate) world: Arc<World>,
+    /// Every site's world of a run over several sites (`--sites`): each
+    /// operation but an action on a flow picks one at random.
+    pub(crate) worlds: Vec<Arc<World>>,
     pub(crate) rng: StdRng,
     pub(crate) flows: VecDeque<Flow>,
     pub(crate) seq: u64,
@@ -29,7 +34,11 @@ pub(crate) struct Client {
 }
 
 impl Client {
-    pub(crate) fn new(world: Arc<World>, seed: u64) -> Result<Self> {
+    pub(crate) fn new(worlds: Vec<Arc<World>>, seed: u64) -> Result<Self> {
+        let world = worlds
+            .get(seed as usize % worlds.len().max(1))
+            .cloned()
+            .ok_or_else(|| anyhow!("no site to run at"))?;
         let mut hist = BTreeMap::new();
         for op in <Op as ValueEnum>::value_variants() {
             // 1 µs to 2 minutes, 3 significant figures.
@@ -37,6 +46,7 @@ impl Client {
         }
         Ok(Client {
             world,
+            worlds,
             rng: StdRng::seed_from_u64(seed),
             flows: VecDeque::new(),
             seq: 0,
@@ -65,6 +75,9 @@ impl Client {
     /// action with no work order in hand creates one first) and whether it
     /// succeeded.
     pub(crate) async fn once(&mut self, op: Op) -> (Op, Result<()>) {
+        if self.worlds.len() > 1 && op != Op::Action {
+            self.world = self.worlds[self.rng.gen_range(0..self.worlds.len())].clone();
+        }
         let w = self.world.clone();
         match op {
             Op::Action if self.flows.is_empty() => (Op::Create, self.create().await),
@@ -95,6 +108,22 @@ impl Client {
                         .get(format!("{}/tickets?site_id={}{f}", w.base, w.site))
                         .header("cookie", format!("lobby_session={}", w.desk_session))
                 };
+                (op, expect(r, 200).await)
+            }
+            Op::Search => {
+                // Text no work order holds (three Chinese characters and a
+                // number that changes, so no cache could answer it): the
+                // worst case of a search, every match looked for.
+                let q = format!("无此词{}", self.rng.gen_range(0..1_000_000));
+                let r = w
+                    .http
+                    .get(format!("{}/api/v1/tickets", w.base))
+                    .query(&[
+                        ("site_id", w.site.to_string()),
+                        ("limit", "20".into()),
+                        ("q", q),
+                    ])
+                    .bearer_auth(w.token("front_desk"));
                 (op, expect(r, 200).await)
             }
             Op::Ticket | Op::TicketPage => {
@@ -186,15 +215,19 @@ impl Client {
         let id = body["id"]
             .as_i64()
             .ok_or_else(|| anyhow!("create answered without an id"))?;
-        self.flows.push_back(Flow { id, step: 0 });
+        self.flows.push_back(Flow {
+            id,
+            step: 0,
+            world: w,
+        });
         Ok(())
     }
 
     pub(crate) async fn act(&mut self) -> Result<()> {
-        let w = self.world.clone();
         let Some(mut flow) = self.flows.pop_front() else {
             return Ok(());
         };
+        let w = flow.world.clone();
         let (action, role) = LIFE[flow.step];
         let mut body = json!({"action": action});
         match action {

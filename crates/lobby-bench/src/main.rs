@@ -99,6 +99,8 @@ enum Op {
     List,
     /// GET /tickets, the queue page (HTML), 20 rows.
     ListPage,
+    /// GET /api/v1/tickets?q=… with text no work order holds, 20 rows.
+    Search,
     /// GET /api/v1/tickets/{id} with its history.
     Ticket,
     /// GET /tickets/{id}, the ticket page (HTML).
@@ -123,6 +125,7 @@ impl Op {
             Op::Create => "create",
             Op::Action => "action",
             Op::List => "list",
+            Op::Search => "search",
             Op::ListPage => "list_page",
             Op::Ticket => "ticket",
             Op::TicketPage => "ticket_page",
@@ -164,6 +167,10 @@ struct RunArgs {
     /// Seconds to run.
     #[arg(long, default_value_t = 20.0)]
     duration: f64,
+    /// Sites to spread the requests over (a generated portfolio's first
+    /// N: staff `g001_…` to `gNNN_…`); each request but an action picks one.
+    #[arg(long, default_value_t = 1)]
+    sites: u32,
     /// Open loop: this many requests a second in all (latency from when each was due).
     #[arg(long)]
     rate: Option<f64>,
@@ -274,10 +281,15 @@ async fn billing(a: BillingArgs) -> Result<()> {
 }
 
 async fn run(a: RunArgs) -> Result<()> {
-    let world = Arc::new(setup(&a).await?);
+    // One world per site: the first from `--prefix`, the others (a
+    // generated portfolio's) from `g002_` on.
+    let mut worlds = vec![Arc::new(setup(&a, &a.prefix).await?)];
+    for no in 2..=a.sites {
+        worlds.push(Arc::new(setup(&a, &format!("g{no:03}_")).await?));
+    }
     // An action-only run starts with work orders in hand.
     let mut clients: Vec<Client> = (0..a.clients)
-        .map(|i| Client::new(world.clone(), 7 + i as u64))
+        .map(|i| Client::new(worlds.clone(), 7 + i as u64))
         .collect::<Result<_>>()?;
     if a.scenario == Op::Action {
         for c in clients.iter_mut() {
@@ -362,15 +374,20 @@ async fn run(a: RunArgs) -> Result<()> {
     let hwm = a.server_pid.and_then(|p| rss_kib(p, "VmHWM:"));
 
     println!(
-        "lobby-load: {} · {} clients{} · {:.1} s · site {} · {} ticket ids to view",
+        "lobby-load: {} · {} clients{} · {:.1} s · site {}{} · {} ticket ids to view",
         a.scenario.name(),
         a.clients,
         a.rate
             .map(|r| format!(" · open loop {r}/s"))
             .unwrap_or_default(),
         secs,
-        world.site,
-        world.tickets.len()
+        worlds[0].site,
+        if worlds.len() > 1 {
+            format!(" and {} more", worlds.len() - 1)
+        } else {
+            String::new()
+        },
+        worlds[0].tickets.len()
     );
     println!(
         "{:<12} {:>8} {:>7} {:>9} {:>8} {:>8} {:>8} {:>8}",
@@ -420,6 +437,7 @@ async fn run(a: RunArgs) -> Result<()> {
     if let Some(path) = &a.json {
         let line = json!({
             "label": a.label, "scenario": a.scenario.name(), "clients": a.clients, "rate": a.rate,
+            "sites": worlds.len(),
             "seconds": secs, "ops": rows,
             "rss_before_kib": rss_before, "rss_peak_kib": peak.load(Ordering::Relaxed), "rss_hwm_kib": hwm,
             "first_error": first_error,

@@ -111,7 +111,7 @@ pub(crate) async fn get_json(http: &reqwest::Client, url: String, token: &str) -
     Ok(body)
 }
 
-pub(crate) async fn setup(a: &RunArgs) -> Result<World> {
+pub(crate) async fn setup(a: &RunArgs, prefix: &str) -> Result<World> {
     loopback_only(&a.url)?;
     let base = a.url.trim_end_matches('/').to_string();
     // Redirects are not followed: a page that sends the client to the
@@ -124,7 +124,7 @@ pub(crate) async fn setup(a: &RunArgs) -> Result<World> {
     let mut tokens = BTreeMap::new();
     let mut site = None;
     for role in ROLES {
-        let user = format!("{}{role}", a.prefix);
+        let user = format!("{prefix}{role}");
         let body = sign_in(&http, &base, &user, &a.password).await?;
         let token = body["token"]
             .as_str()
@@ -137,13 +137,8 @@ pub(crate) async fn setup(a: &RunArgs) -> Result<World> {
     }
     let site = site.ok_or_else(|| anyhow!("the front desk account holds no site"))?;
     let desk = tokens.get("front_desk").cloned().unwrap_or_default();
-    let desk_session = web_sign_in(
-        &http,
-        &base,
-        &format!("{}front_desk", a.prefix),
-        &a.password,
-    )
-    .await?;
+    let desk_session =
+        web_sign_in(&http, &base, &format!("{prefix}front_desk"), &a.password).await?;
     let units: Vec<i64> = get_json(
         &http,
         format!("{base}/api/v1/units?site_id={site}&limit=200"),
@@ -192,7 +187,7 @@ pub(crate) async fn setup(a: &RunArgs) -> Result<World> {
         units,
         tickets,
         month,
-        user: format!("{}front_desk", a.prefix),
+        user: format!("{prefix}front_desk"),
         password: a.password.clone(),
     })
 }
