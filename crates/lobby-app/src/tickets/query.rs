@@ -19,11 +19,15 @@ pub struct TicketQuery {
     /// Text in the number, title or description, the unit number, or the
     /// tenant's name or pinyin initials, as typed and in any case. Three
     /// characters or more are looked up in a text index; shorter text is
-    /// matched against the site's orders newest first.
+    /// matched against the site's orders newest first. At most 200
+    /// characters.
     pub q: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
+
+/// The longest search text (a title is at most 120 characters).
+pub const MAX_SEARCH: usize = 200;
 
 pub async fn list(app: &App, actor: &Actor, q: &TicketQuery) -> AppResult<Page<TicketView>> {
     let site_id = match q.site_id {
@@ -72,6 +76,17 @@ pub async fn list(app: &App, actor: &Actor, q: &TicketQuery) -> AppResult<Page<T
         .transpose()?;
     let now = app.now();
     let text = nonempty(&q.q);
+    // Checked before the database sees it: every three characters of it
+    // are a term of the text index.
+    if text
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > MAX_SEARCH)
+    {
+        return Err(AppError::invalid(
+            "q",
+            format!("search for at most {MAX_SEARCH} characters"),
+        ));
+    }
     let filter = Filter {
         site_id,
         states: states.iter().map(|s| s.as_str()).collect(),

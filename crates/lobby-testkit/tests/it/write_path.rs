@@ -354,6 +354,20 @@ async fn a_search_looks_its_matches_up_by_index(app: TestApp) {
         .await;
     assert_eq!(r.body["items"].as_array().unwrap().len(), 0);
 
+    // Text longer than any title is refused before the index sees it.
+    let long = "漏".repeat(201);
+    let r = app
+        .get(
+            Some(&fd),
+            &format!("/api/v1/tickets?site_id={s}&{}", query_q(&long)),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "q")
+    );
+    assert_eq!(found("漏".repeat(200)).await, Vec::<i64>::new());
+
     // The index is the one the search uses, and it is whole.
     let mut conn = app.app.db.read().await.unwrap();
     match app.backend {
