@@ -192,7 +192,13 @@ pub(super) async fn act_checked(
             ch.verified_at = Some(now);
             let rules = crate::tickets::sla::rules(tx, t.site_id).await?;
             let level = rules.level(t.kind, t.priority);
-            ch.return_visit_due_at = Some(now + level.return_visit_days * 86_400_000_000);
+            // So many calendar days on in the site's zone (a day of 23 or
+            // 25 hours where the zone has them).
+            let due = time::ts(now)
+                .to_zoned(time::zone(&rules.site.timezone)?)
+                .checked_add(jiff::Span::new().days(level.return_visit_days))
+                .map_err(|e| AppError::Internal(e.into()))?;
+            ch.return_visit_due_at = Some(due.timestamp().as_microsecond());
         }
         Action::ReturnVisit | Action::Rate => {
             let s = input

@@ -146,6 +146,38 @@ async fn service_levels_are_data(app: TestApp) {
         "the site's own level applies"
     );
     assert_eq!(secs("resolve_due_at") - secs("created_at"), 180 * 60);
+    // Verified: the return visit is due the level's two calendar days on.
+    let eng = app.token("engineering").await;
+    let fa = app.token("field_assistant").await;
+    let id = t["id"].as_i64().unwrap();
+    let mut last = Value::Null;
+    for (by, body) in [
+        (
+            &fd,
+            json!({"action": "dispatch", "department": "engineering"}),
+        ),
+        (&eng, json!({"action": "start"})),
+        (&eng, json!({"action": "resolve", "note": "已恢复供电"})),
+        (&fa, json!({"action": "verify"})),
+    ] {
+        let r = app
+            .post(Some(by), &format!("/api/v1/tickets/{id}/actions"), &body)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{body}: {:?}", r.body);
+        last = r.body;
+    }
+    let at = |k: &str| {
+        last[k]
+            .as_str()
+            .unwrap()
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+    };
+    assert_eq!(
+        at("return_visit_due_at").as_second() - at("verified_at").as_second(),
+        2 * 86_400,
+        "{last:?}"
+    );
     // Holidays push working-day deadlines (complaints: 2 working days).
     let r = app
         .post(
