@@ -340,8 +340,11 @@ pub async fn list(c: &mut Conn, f: &Filter<'_>, before: i64, limit: i64) -> Resu
             let m = mark(&mut args);
             sql.push_str(&format!(
                 " AND (LOWER(k.title) LIKE {m} ESCAPE '\\' OR LOWER(k.number) LIKE {m} ESCAPE '\\' \
-                 OR LOWER(k.description) LIKE {m} ESCAPE '\\' OR k.id IN ({}))",
-                people(&m)
+                 OR LOWER(k.description) LIKE {m} ESCAPE '\\' \
+                 OR k.unit_id IN (SELECT un.id FROM units un WHERE un.site_id = $1 \
+                 AND LOWER(un.number) LIKE {m} ESCAPE '\\') \
+                 OR k.tenant_id IN (SELECT tn.id FROM tenants tn WHERE tn.site_id = $1 \
+                 AND (LOWER(tn.name) LIKE {m} ESCAPE '\\' OR LOWER(tn.name_initials) LIKE {m} ESCAPE '\\')))"
             ));
         }
         (None, _) => {}
