@@ -11,7 +11,7 @@
 //! p50/p95/p99/max per operation (HdrHistogram) and the server's RSS.
 //!
 //! `lobby-load startup` times `lobby serve` from spawn to `/readyz` = 200 and
-//! reads its idle RSS.
+//! reads its idle RSS 2 s after ready (and, with `--settle N`, N s after).
 //!
 //! `lobby-load baseline` measures what lobby's rates are divided by: bare
 //! durable single-row commits a second on the same disk and database; the
@@ -199,6 +199,10 @@ struct StartupArgs {
     database_url: Option<String>,
     #[arg(long, default_value_t = 10)]
     runs: usize,
+    /// Also read the RSS this many seconds after ready (the allocator
+    /// returns what the start freed within ~10 s; 0 = only at 2 s).
+    #[arg(long, default_value_t = 0)]
+    settle: u64,
 }
 
 #[tokio::main]
@@ -457,6 +461,7 @@ async fn startup(a: StartupArgs) -> Result<()> {
         .build()?;
     let mut ready = Vec::new();
     let mut idle = Vec::new();
+    let mut settled = Vec::new();
     for _ in 0..a.runs.max(1) {
         let mut cmd = Command::new(&a.lobby);
         cmd.arg("serve")
@@ -501,6 +506,12 @@ async fn startup(a: StartupArgs) -> Result<()> {
         if let Some(k) = rss_kib(pid, "VmRSS:") {
             idle.push(k as f64 / 1024.0);
         }
+        if a.settle > 2 {
+            tokio::time::sleep(Duration::from_secs(a.settle - 2)).await;
+            if let Some(k) = rss_kib(pid, "VmRSS:") {
+                settled.push(k as f64 / 1024.0);
+            }
+        }
         Command::new("kill")
             .arg("-TERM")
             .arg(pid.to_string())
@@ -515,8 +526,12 @@ async fn startup(a: StartupArgs) -> Result<()> {
         ready.iter().copied().fold(f64::INFINITY, f64::min),
         ready.iter().copied().fold(0.0, f64::max),
     );
+    let after = match settled.is_empty() {
+        true => String::new(),
+        false => format!(", {:.1} MiB after {} s", median(&mut settled), a.settle),
+    };
     println!(
-        "lobby-load startup: {} runs · spawn to /readyz 200: median {:.1} ms (min {:.1}, max {:.1}) · idle RSS median {:.1} MiB",
+        "lobby-load startup: {} runs · spawn to /readyz 200: median {:.1} ms (min {:.1}, max {:.1}) · idle RSS median {:.1} MiB 2 s after ready{after}",
         ready.len(),
         median(&mut ready),
         lo,

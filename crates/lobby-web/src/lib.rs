@@ -14,7 +14,6 @@ mod state;
 mod ui;
 
 use std::future::Future;
-use std::sync::Arc;
 
 use axum::Router;
 use tokio::net::TcpListener;
@@ -27,7 +26,9 @@ pub use state::AppState;
 pub fn router(state: AppState) -> Router {
     let (api, mut openapi) = api::router().split_for_parts();
     api::document_errors(&mut openapi);
-    let openapi = Arc::new(openapi);
+    // Kept as the JSON it is served as: the document's own structure (a
+    // tree of maps per operation) held ~15 MiB for the life of the server.
+    let openapi = api::OpenApiJson::of(&openapi);
     Router::new()
         .merge(ui::router())
         .nest(

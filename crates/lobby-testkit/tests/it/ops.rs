@@ -41,6 +41,13 @@ async fn probes_metrics_and_openapi(app: TestApp) {
     let doc = app.get(None, "/api/v1/openapi.json").await;
     assert_eq!(doc.status, StatusCode::OK);
     assert!(doc.body["openapi"].as_str().unwrap().starts_with("3."));
+    // Served as the bytes written once at start: the generated document,
+    // whole, as JSON.
+    assert_eq!(doc.headers["content-type"], "application/json");
+    assert_eq!(
+        doc.body,
+        serde_json::to_value(lobby_web::api::openapi()).unwrap()
+    );
     for path in [
         "/auth/login",
         "/tenants",

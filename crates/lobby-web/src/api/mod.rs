@@ -34,8 +34,6 @@ mod work_log;
 mod schemas;
 use schemas::Once;
 
-use std::sync::Arc;
-
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -221,10 +219,29 @@ fn idempotency_param(op: &mut utoipa::openapi::path::Operation) {
     );
 }
 
-pub fn openapi_route(doc: Arc<utoipa::openapi::OpenApi>) -> Router<AppState> {
+/// The generated document as the bytes of its JSON, made once.
+#[derive(Clone)]
+pub struct OpenApiJson(axum::body::Bytes);
+
+impl OpenApiJson {
+    pub fn of(doc: &utoipa::openapi::OpenApi) -> Self {
+        let json = serde_json::to_vec(doc).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "cannot write the OpenAPI document");
+            b"{}".to_vec()
+        });
+        Self(json.into())
+    }
+}
+
+pub fn openapi_route(doc: OpenApiJson) -> Router<AppState> {
     Router::new().route(
         "/openapi.json",
-        get(move || async move { Json(doc.as_ref().clone()) }),
+        get(move || async move {
+            (
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                doc.0.clone(),
+            )
+        }),
     )
 }
 
